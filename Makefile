@@ -1,0 +1,37 @@
+# goalscope: the two commands are `make report` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test venv notebooks bench demo-data clean
+
+# create .venv and install the pinned dependencies (once; again when the lock changes)
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## the main job on the bundled default study: writes data/processed/demo/ and reports/demo/
+report: $(STAMP)
+	$(PY) -m analysis run data/raw/demo/study.yaml
+
+## the whole suite (what CI runs)
+test: $(STAMP)
+	$(PY) -m pytest -n 2 -q
+
+notebooks: $(STAMP)
+	$(PY) -m pytest -q tests/test_notebooks.py
+
+bench: $(STAMP)
+	$(PY) benchmarks/score.py
+
+demo-data: $(STAMP)
+	$(PY) scripts/make_demo.py
+
+clean:
+	rm -rf $(VENV) data/processed/* reports/*

@@ -1,0 +1,22 @@
+"""goalscope: score, check and model achievement-goal surveys.
+
+Every station of the data flow is usable alone from a notebook::
+
+    from analysis import read_responses, score, load_instrument
+    df = read_responses("data/raw/demo/responses.csv")
+    scores = score(df, "agq-r", columns="agq_{n}", response={"min": 1, "max": 7})
+"""
+
+from .errors import DataError, GoalscopeError, InstrumentError, StudyError
+from .instruments import Instrument, list_instruments, load_instrument
+from .io import read_responses, write_table
+from .scoring import ItemSet, prepare_items, score, score_items
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GoalscopeError", "DataError", "InstrumentError", "StudyError",
+    "Instrument", "load_instrument", "list_instruments",
+    "read_responses", "write_table",
+    "ItemSet", "prepare_items", "score", "score_items",
+]

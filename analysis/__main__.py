@@ -1,0 +1,5 @@
+"""``python -m analysis`` runs the goalscope command line."""
+
+from .cli import main
+
+raise SystemExit(main())

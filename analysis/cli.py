@@ -1,0 +1,216 @@
+"""The ``goalscope`` command: thin — parse, call the library, print.
+
+Each station contributes its sub-commands through a module with ``register(subparsers)`` listed in
+:data:`COMMAND_MODULES`. Options that locate and clean instrument items are shared by every command
+that reads items (:func:`add_item_options`, :func:`load_items_from_args`), so ``score``,
+``reliability``, ``cfa``, ``screen`` and ``teams`` accept the same flags.
+
+Every user error is printed as one paragraph on stderr with exit code 2; no traceback (``--debug``
+shows one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import yaml
+
+from .errors import DataError, GoalscopeError
+
+#: modules with a ``register(subparsers)`` function, in the order their commands are listed
+COMMAND_MODULES = [
+    "analysis.commands",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own usage errors: same exit code, no traceback
+        self.print_usage(sys.stderr)
+        self.exit(2, f"goalscope: error: {message}\n")
+
+
+def _formatter(prog):
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32, width=100)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="goalscope",
+        description="Score, check and model achievement-goal surveys.",
+        formatter_class=_formatter,
+        epilog=textwrap.dedent("""\
+            examples:
+              goalscope instruments                       list the shipped scoring keys
+              goalscope instruments agq-r                 show one key
+              goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" -o scores.csv
+              goalscope run data/raw/demo/study.yaml      score a whole study and write its report
+            """),
+    )
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0 if args.command is None else 2
+    try:
+        result = args.func(args)
+        return int(result or 0)
+    except GoalscopeError as exc:
+        _fail(str(exc), args)
+    except FileNotFoundError as exc:
+        _fail(f"file '{exc.filename}' does not exist", args)
+    except PermissionError as exc:
+        _fail(f"no permission to read or write '{exc.filename}'", args)
+    except KeyboardInterrupt:
+        _fail("interrupted", args)
+    except Exception as exc:  # anything we did not foresee: one paragraph, and how to see more
+        _fail(f"unexpected error ({type(exc).__name__}: {exc}). This is a bug in goalscope or an input it "
+              f"does not understand; run again with --debug for details and report it.", args)
+    return 2
+
+
+def _fail(message: str, args) -> None:
+    if getattr(args, "debug", False):
+        raise
+    width = 100
+    print("\n".join(textwrap.wrap("goalscope: " + message, width=width)), file=sys.stderr)
+    raise SystemExit(2)
+
+
+# ---------------------------------------------------------------------------------------------
+# shared options for commands that read instrument items
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    """FILE plus the reader options (sheet, encoding, delimiter, Qualtrics)."""
+    p.add_argument("file", metavar="FILE", help="survey export: .csv/.tsv, .xlsx, .sav, .parquet or a Qualtrics CSV")
+    g = p.add_argument_group("reading the file")
+    g.add_argument("--sheet", help="Excel sheet name or 0-based number (default: the first)")
+    g.add_argument("--encoding", help="text encoding (default: detected; e.g. cp1252, utf-16)")
+    g.add_argument("--delimiter", help="field separator: , ; tab | (default: sniffed)")
+    g.add_argument("--qualtrics", action=argparse.BooleanOptionalAction, default=None,
+                   help="treat as a Qualtrics export (default: detected)")
+
+
+def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = True) -> None:
+    """The instrument and the dataset quirks (the same flags for every command)."""
+    g = p.add_argument_group("instrument and dataset quirks")
+    g.add_argument("--instrument", required=instrument_required, metavar="ID|PATH",
+                   help="shipped key id (goalscope instruments) or a key file")
+    where = g.add_mutually_exclusive_group()
+    where.add_argument("--columns", metavar="PATTERN", help="item columns by pattern, e.g. 'AGQ_{n}'")
+    where.add_argument("--map", metavar="FILE", help="YAML/JSON/CSV file mapping item -> column")
+    g.add_argument("--missing", metavar="CODES", help="comma-separated codes meaning 'no answer', e.g. '0,-99'")
+    g.add_argument("--response-min", type=float, help="administration range minimum (default: the key's)")
+    g.add_argument("--response-max", type=float, help="administration range maximum (default: the key's)")
+    g.add_argument("--recode", metavar="MAP", help="export code -> instrument code, e.g. '1:0,2:1,3:2,4:3'")
+    g.add_argument("--reversed-in-file", metavar="ITEMS", help="items the export already reverse-scored, e.g. '1,3'")
+    g.add_argument("--anchors-reversed", action="store_true",
+                   help="the response scale was printed/coded in the opposite direction from the key's")
+    g.add_argument("--labels", metavar="FILE", help="YAML/JSON file {label text: code} for text answers")
+    g.add_argument("--on-invalid", choices=["error", "missing"], default="error",
+                   help="stop at invalid values (default) or set them to missing and list them in an audit file")
+    g.add_argument("--id", metavar="COLUMN", help="respondent id column (checked for duplicates; written to the output)")
+
+
+def _parse_codes(text):
+    if text is None:
+        return None
+    out = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(int(part))
+        except ValueError:
+            try:
+                out.append(float(part))
+            except ValueError:
+                out.append(part)
+    return out
+
+
+def _parse_pairs(text, what):
+    pairs = {}
+    for part in text.split(","):
+        if ":" not in part:
+            raise DataError(f"{what} '{text}': write pairs as from:to separated by commas, e.g. 1:0,2:1")
+        a, b = part.split(":", 1)
+        try:
+            pairs[float(a)] = float(b)
+        except ValueError:
+            raise DataError(f"{what} '{text}': '{part}' is not a pair of numbers") from None
+    return pairs
+
+
+def read_mapping_file(path, what: str) -> dict:
+    """A small YAML/JSON/CSV (two columns) mapping file."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"{what} file '{p}' does not exist")
+    text = p.read_text(encoding="utf-8-sig")
+    if p.suffix.lower() == ".csv":
+        rows = [line.split(",", 1) for line in text.splitlines() if line.strip()]
+        if rows and not rows[0][0].strip().lstrip("-").isdigit():
+            rows = rows[1:]
+        return {r[0].strip(): r[1].strip() for r in rows if len(r) == 2}
+    try:
+        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise DataError(f"{what} file '{p}' cannot be parsed: {exc}") from None
+    if not isinstance(data, dict):
+        raise DataError(f"{what} file '{p}' must hold a mapping (key: value lines)")
+    return data
+
+
+def item_options_from_args(args) -> dict:
+    """Translate the shared flags into keyword arguments of :func:`analysis.prepare_items`."""
+    opts = {"on_invalid": args.on_invalid}
+    if args.map:
+        opts["columns"] = read_mapping_file(args.map, "column map")
+    elif args.columns:
+        opts["columns"] = args.columns
+    if args.missing:
+        opts["missing"] = _parse_codes(args.missing)
+    resp = {k: v for k, v in (("min", args.response_min), ("max", args.response_max)) if v is not None}
+    if resp:
+        opts["response"] = resp
+    if args.recode:
+        opts["recode"] = _parse_pairs(args.recode, "--recode")
+    if args.reversed_in_file:
+        opts["reversed_in_file"] = _parse_codes(args.reversed_in_file)
+    if args.anchors_reversed:
+        opts["anchors_reversed"] = True
+    if args.labels:
+        opts["labels"] = read_mapping_file(args.labels, "labels")
+    if args.id:
+        opts["id_column"] = args.id
+    return opts
+
+
+def read_input(args):
+    """Read FILE with the reader options of :func:`add_input_options`."""
+    from .io import read_responses
+
+    return read_responses(args.file, sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter,
+                          qualtrics=args.qualtrics)
+
+
+def audit_path(out: Path) -> Path:
+    """Where the audit of values set to missing goes, beside OUT."""
+    return out.with_name(out.stem + ".audit.csv")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Foundation commands: ``instruments``, ``score`` and ``run``."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from .cli import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args,
+                  read_input)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("instruments", help="list the shipped scoring keys, or show one",
+                       formatter_class=_formatter,
+                       description="List the registry of shipped scoring keys, or show one key in full.",
+                       epilog="examples:\n  goalscope instruments\n  goalscope instruments grit-s\n"
+                              "  goalscope instruments my_keys/agreeableness.yaml")
+    p.add_argument("id", nargs="?", metavar="ID|PATH", help="a shipped id or a key file")
+    p.set_defaults(func=cmd_instruments)
+
+    p = sub.add_parser(
+        "score", help="score one instrument in a survey export", formatter_class=_formatter,
+        description="Score one instrument: writes the id column (or the file row), one column per scale, "
+                    "<scale>_n_valid and, where the key has severity bands, <scale>_band.",
+        epilog=textwrap.dedent("""\
+            examples:
+              goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" -o scores.csv
+              goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" --response-min 1 --response-max 7 \\
+                  --missing -99 --id respondent_id -o scores.xlsx
+              goalscope score export.sav --instrument dass-21 --columns "DASS{n}" --recode 1:0,2:1,3:2,4:3 -o d.parquet
+              goalscope score qualtrics.csv --instrument phq-9 --map phq_columns.yaml --on-invalid missing -o phq.csv
+              goalscope score survey.csv --instrument my_keys/agree.yaml -o agree.csv
+
+            With --on-invalid missing, every value set to missing is listed in OUT.audit.csv.
+            """))
+    add_input_options(p)
+    add_item_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("run", help="run a study file (score, check, report)", formatter_class=_formatter,
+                       description="Walk a study through the data flow: read the export, drop identifiers, "
+                                   "score every instrument, write data/processed/<study>/ and reports/<study>/.",
+                       epilog="example:\n  goalscope run data/raw/demo/study.yaml")
+    p.add_argument("study", metavar="STUDY.yaml", help="the study file")
+    p.add_argument("--processed", metavar="DIR", help="output folder for processed data (default data/processed/<study>)")
+    p.add_argument("--reports", metavar="DIR", help="output folder for the report (default reports/<study>)")
+    p.set_defaults(func=cmd_run)
+
+
+def cmd_instruments(args) -> int:
+    from .instruments import list_instruments, load_instrument
+
+    if args.id:
+        print(load_instrument(args.id).summary())
+        return 0
+    table = list_instruments()
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_columns", 10):
+        print(table[["id", "name", "n_items", "response", "wording"]].to_string(index=False))
+    return 0
+
+
+def cmd_score(args) -> int:
+    from .io import write_table
+    from .scoring import score
+
+    data = read_input(args)
+    opts = item_options_from_args(args)
+    scores = score(data, args.instrument, source=data.attrs.get("source"), **opts)
+    audit = scores.attrs.get("audit")
+    if args.id:
+        scores.insert(0, args.id, data[args.id].to_numpy())
+    else:
+        scores.insert(0, "row", scores.index + int(data.attrs.get("first_row", 1)))
+    out = write_table(scores, args.output)
+    print(f"scored {len(scores)} rows of {args.file} with {scores.attrs.get('instrument', args.instrument)} -> {out}")
+    if audit is not None and len(audit):
+        ap = write_table(audit, audit_path(Path(args.output).with_suffix(".csv")))
+        print(f"{len(audit)} value(s) set to missing; listed in {ap}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .study import run_study
+
+    result = run_study(args.study, processed_dir=args.processed, reports_dir=args.reports)
+    print(result.summary())
+    return 0
+

@@ -1,0 +1,97 @@
+"""Write tables and files atomically, never under ``data/raw/``.
+
+Every output goes to a temporary file in the target folder and is moved into place with
+``os.replace``, so a reader never sees half a file and an interrupted run leaves the old output.
+CSV and parquet outputs are byte-identical for identical inputs (no timestamps are written).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+def guard_output(path) -> Path:
+    """Refuse a path under any ``data/raw`` folder (raw data are never written by the code)."""
+    p = Path(path).resolve()
+    parts = p.parts
+    for i in range(len(parts) - 1):
+        if parts[i] == "data" and parts[i + 1] == "raw":
+            raise DataError(f"refusing to write '{path}': nothing is written under data/raw/ (raw exports stay as received)")
+    return p
+
+
+def atomic_write_bytes(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file + rename)."""
+    p = guard_output(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+def atomic_write_text(path, text: str) -> Path:
+    """Write UTF-8 text atomically, with Unix newlines."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str = "scores") -> Path:
+    """Write a DataFrame as .csv, .xlsx or .parquet (by the file ending), atomically.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, os
+    >>> from analysis.io import write_table
+    >>> out = write_table(pd.DataFrame({"a": [1]}), os.path.join(tempfile.mkdtemp(), "t.csv"))
+    >>> out.read_text()
+    'a\\n1\\n'
+    """
+    p = guard_output(path)
+    suffix = p.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise DataError(f"output '{path}': use a .csv, .xlsx or .parquet file name")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=suffix, dir=p.parent)
+    os.close(fd)
+    try:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=index, lineterminator="\n")
+        elif suffix == ".parquet":
+            df.to_parquet(tmp, index=index)
+        else:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                df.to_excel(xl, index=index, sheet_name=sheet_name[:31])
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+def sha256(path) -> str:
+    """Hex SHA-256 of a file (for manifests)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_json(obj, path) -> Path:
+    """Write JSON with sorted keys and a trailing newline, atomically (deterministic bytes)."""
+    return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")

@@ -1,0 +1,1 @@
+"""APA tables, figures and the HTML report."""

@@ -1,0 +1,52 @@
+"""The first, simple study report: scores, n per scale and a missing-data summary.
+
+Writes ``index.html`` and ``tables/*.csv`` into the report folder. The HTML carries no timestamp,
+so the same inputs give the same bytes. Identifiers never reach it: it is built from the processed
+table, which holds pseudonyms only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from ..io import atomic_write_text, write_table
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=jinja2.select_autoescape(["html"]),
+    keep_trailing_newline=True,
+)
+
+
+def scale_summary(result) -> pd.DataFrame:
+    """One row per scale: instrument, scale, n, mean, sd, min, max (sd with n − 1)."""
+    rows = []
+    for alias, use in result.study.instruments.items():
+        for _, m in result.missing[result.missing["instrument"] == alias].iterrows():
+            col = result.scores[f"{alias}_{m['scale']}"]
+            rows.append({
+                "instrument": alias, "key": use.instrument, "scale": m["scale"], "n": int(col.notna().sum()),
+                "mean": col.mean(), "sd": col.std(ddof=1), "min": col.min(), "max": col.max(),
+            })
+    return pd.DataFrame(rows)
+
+
+def write_basic_report(result, folder) -> dict[str, Path]:
+    """Write the simple report for a :class:`analysis.study.StudyResult` into ``folder``."""
+    folder = Path(folder)
+    summary = scale_summary(result)
+    outputs = {
+        "table_scales": write_table(summary.round(4), folder / "tables" / "scales.csv"),
+        "table_missing": write_table(result.missing, folder / "tables" / "missing.csv"),
+    }
+    reasons = (result.audit.groupby(["instrument", "reason"]).size().reset_index(name="n")
+               if len(result.audit) else pd.DataFrame(columns=["instrument", "reason", "n"]))
+    html = _ENV.get_template("basic.html.j2").render(
+        study=result.study, n=len(result.scores), summary=summary, missing=result.missing,
+        reasons=reasons, n_audit=len(result.audit),
+    )
+    outputs["report"] = atomic_write_text(folder / "index.html", html)
+    return outputs

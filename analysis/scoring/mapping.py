@@ -1,0 +1,505 @@
+"""From export columns to clean instrument items: mapping, missing codes, labels, recodes, checks.
+
+:func:`prepare_items` is the one place where a dataset's quirks are undone. Every station that
+needs item answers (scoring, reliability, factor analysis, careless-responding screens, team
+agreement) starts from the :class:`ItemSet` it returns, so reverse keys and cleaning are applied
+once, the same way, before every statistic.
+
+Order of operations for each item column (all vectorised):
+
+1. declared missing codes (``missing=[0, -99]``) become missing;
+2. text answers are mapped to codes through the anchor labels (the instrument's, the file's SPSS
+   value labels, or ``labels=`` given by the user); an unknown label is invalid;
+3. ``recode`` maps export codes to instrument codes (a 1-4 export of a 0-3 scale);
+4. values outside the administration range ``response`` (or off its step grid) are invalid;
+5. ``anchors_reversed``: a scale printed in the opposite direction is flipped (min + max − x);
+6. reverse keys are applied per scale when scoring (min + max − x with the declared range, never a
+   range inferred from the data); items listed in ``reversed_in_file`` were already reversed by
+   the export and are not flipped again.
+
+Invalid values stop with a message naming file, row, column and value (``on_invalid="error"``), or
+are set to missing and listed in :attr:`ItemSet.audit` (``on_invalid="missing"``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, InstrumentError
+from ..instruments.registry import Instrument, load_instrument
+from ..io.readers import row_label
+
+AUDIT_COLUMNS = ["row", "id", "column", "item", "value", "reason"]
+_PUNCT = str.maketrans("", "", string.punctuation)
+
+
+def _norm_label(text) -> str:
+    return " ".join(str(text).translate(_PUNCT).lower().split())
+
+
+@dataclass
+class ItemSet:
+    """Clean item answers of one instrument, ready for scoring and psychometrics.
+
+    Attributes
+    ----------
+    instrument : Instrument
+        The key with the effective response range (administration overrides applied).
+    columns : dict
+        ``item id → column name`` in the data.
+    values : ndarray
+        ``n × items`` float array in the instrument's direction, NOT reverse-keyed (item order as
+        ``columns``). Missing answers are NaN.
+    index : Index
+        The data's index (one entry per input row).
+    audit : DataFrame
+        Every value set to missing: ``row, id, column, item, value, reason``.
+    flip : dict
+        ``item id → bool``: whether the export already reverse-scored the item.
+    """
+
+    instrument: Instrument
+    columns: dict
+    values: np.ndarray
+    index: pd.Index
+    audit: pd.DataFrame
+    flip: dict = field(default_factory=dict)
+    source: str | None = None
+
+    @property
+    def items(self) -> list:
+        return list(self.columns)
+
+    def column_of(self, item) -> str:
+        return self.columns[item]
+
+    def scale_columns(self, scale: str) -> list[str]:
+        """Data column names of a scale's items, in key order."""
+        return [self.columns[i] for i in self.instrument.scales[scale].items]
+
+    def raw(self, items=None) -> pd.DataFrame:
+        """Clean answers as a DataFrame (columns named as in the data), not reverse-keyed."""
+        items = list(self.columns) if items is None else list(items)
+        pos = [self.items.index(i) for i in items]
+        return pd.DataFrame(self.values[:, pos], index=self.index, columns=[self.columns[i] for i in items])
+
+    def keyed_array(self, scale: str) -> np.ndarray:
+        """``n × k`` float array of a scale's items with reverse keys applied."""
+        inst = self.instrument
+        lo, hi = inst.response.min, inst.response.max
+        rev = inst.reversed_in(scale)
+        cols = []
+        for item in inst.scales[scale].items:
+            x = self.values[:, self.items.index(item)]
+            # flip when the key reverses the item, unless the export already did (XOR)
+            if (item in rev) != bool(self.flip.get(item, False)):
+                x = (lo + hi) - x
+            cols.append(x)
+        return np.column_stack(cols)
+
+    def keyed(self, scale: str) -> pd.DataFrame:
+        """A scale's items, reverse-keyed, as a DataFrame (columns named as in the data)."""
+        return pd.DataFrame(self.keyed_array(scale), index=self.index, columns=self.scale_columns(scale))
+
+    def n_rows(self) -> int:
+        return self.values.shape[0]
+
+
+# ---------------------------------------------------------------------------------------------
+def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, source=None) -> dict:
+    """Map every item of ``instrument`` to a column of ``data``.
+
+    ``columns`` may be a pattern with ``{n}`` (``"AGQ_{n}"``, ``"q{n:02d}"``), a dict
+    ``{item: column}`` (items not in it fall back to their own name), a list of columns in key
+    order, or None (items named by column in the key).
+    """
+    items = instrument.all_items
+    where = f"file '{source}': " if source else ""
+    if columns is None:
+        if instrument.numbered:
+            raise DataError(
+                f"{where}instrument '{instrument.id}' numbers its items ({_span(items)}); say which columns "
+                f"hold them, e.g. columns='ITEM_{{n}}' (--columns 'ITEM_{{n}}') or a map {{1: col, 2: col}}"
+            )
+        mapping = {i: str(i) for i in items}
+    elif isinstance(columns, str):
+        if "{" not in columns:
+            raise DataError(f"column pattern '{columns}' has no '{{n}}' placeholder (e.g. 'AGQ_{{n}}')")
+        try:
+            mapping = {i: columns.format(i, n=i, item=i) for i in items}
+        except (KeyError, ValueError, IndexError) as exc:
+            raise DataError(f"column pattern '{columns}' cannot be filled with item numbers: {exc}") from None
+    elif isinstance(columns, dict):
+        norm = {_item_key(k, items): str(v) for k, v in columns.items()}
+        unknown = [str(k) for k in norm if k not in items]
+        if unknown:
+            raise DataError(f"column map names items that instrument '{instrument.id}' does not have: {', '.join(unknown)}")
+        mapping = {i: norm.get(i, str(i)) for i in items}
+    else:
+        cols = list(columns)
+        if len(cols) != len(items):
+            raise DataError(
+                f"{len(cols)} columns given for the {len(items)} items of instrument '{instrument.id}'"
+            )
+        mapping = dict(zip(items, map(str, cols)))
+    present = set(map(str, data.columns))
+    missing = [(i, c) for i, c in mapping.items() if c not in present]
+    if missing:
+        shown = ", ".join(f"'{c}' (item {i})" for i, c in missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        hint = difflib.get_close_matches(missing[0][1], list(present), n=3)
+        raise DataError(
+            f"{where}instrument '{instrument.id}' needs column(s) {shown}, which the data do not have."
+            + (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
+            + " Check --columns / the column map."
+        )
+    dup = pd.Series(list(mapping.values()))
+    dup = dup[dup.duplicated()].unique().tolist()
+    if dup:
+        raise DataError(f"column(s) {', '.join(dup)} are mapped to more than one item of '{instrument.id}'")
+    if not isinstance(data.columns, pd.RangeIndex):
+        real = {str(c): c for c in data.columns}
+        mapping = {i: real[c] for i, c in mapping.items()}
+    return mapping
+
+
+def _item_key(k, items):
+    if k in items:
+        return k
+    if isinstance(k, str) and k.strip().lstrip("-").isdigit() and int(k) in items:
+        return int(k)
+    return k
+
+
+def _span(items) -> str:
+    return f"{items[0]}–{items[-1]}" if len(items) > 2 else ", ".join(map(str, items))
+
+
+def _id_values(data, id_column):
+    if id_column is None:
+        return None
+    if id_column not in data.columns:
+        raise DataError(f"id column '{id_column}' is not in the data (columns: {', '.join(map(str, data.columns[:12]))}…)")
+    return data[id_column]
+
+
+def check_ids(data: pd.DataFrame, id_column: str, source=None) -> None:
+    """Stop on missing or duplicate respondent ids, naming the rows."""
+    ids = _id_values(data, id_column)
+    where = f"file '{source}', " if source else ""
+    empty = ids.isna()
+    if empty.any():
+        rows = [row_label(data, i) for i in ids.index[empty][:5]]
+        raise DataError(f"{where}column '{id_column}': {int(empty.sum())} respondent(s) without an id ({', '.join(rows)})")
+    dup = ids.duplicated(keep=False)
+    if dup.any():
+        first = ids[dup].iloc[0]
+        rows = [row_label(data, i) for i in ids.index[ids == first]]
+        n = ids[dup].nunique()
+        raise DataError(
+            f"{where}column '{id_column}': id {first!r} appears in {' and '.join(rows)}"
+            + (f" ({n - 1} other id(s) are duplicated too)" if n > 1 else "")
+            + ". Ids must be unique: remove the duplicate submission or choose another --id column."
+        )
+
+
+def prepare_items(
+    data: pd.DataFrame,
+    instrument,
+    columns=None,
+    *,
+    missing=None,
+    labels=None,
+    recode=None,
+    response=None,
+    reversed_in_file=None,
+    anchors_reversed: bool = False,
+    min_valid=None,
+    on_invalid: str = "error",
+    id_column: str | None = None,
+    source: str | None = None,
+) -> ItemSet:
+    """Map, clean and check the item answers of one instrument.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent (e.g. from :func:`analysis.read_responses`).
+    instrument : str, Path or Instrument
+        Shipped id, key file, or a loaded key.
+    columns : str, dict, list or None
+        Where the items are: pattern ``"AGQ_{n}"``, map ``{1: "Q3_1", ...}``, list in key order, or
+        None when the key names items by column.
+    missing : list, optional
+        Codes that mean "no answer" in this export (``[0, -99]``, ``["NA", "refused"]``).
+    labels : dict, optional
+        ``{label text: code}`` or ``{code: label text}`` for text answers; default the key's anchor
+        labels plus any SPSS value labels of the file.
+    recode : dict, optional
+        ``{export code: instrument code}`` applied before range checks (``{1: 0, 2: 1, 3: 2, 4: 3}``).
+    response : dict, optional
+        Administration range other than the key's default, e.g. ``{"min": 1, "max": 7}``.
+    reversed_in_file : list, optional
+        Items the export has already reverse-scored.
+    anchors_reversed : bool
+        The response scale was printed (and coded) in the opposite direction from the key's.
+    min_valid : dict, optional
+        ``{scale: count}`` overrides of the key's minimum number of answered items.
+    on_invalid : {"error", "missing"}
+        Stop at out-of-range values, text in numeric columns and unknown labels, or set them to
+        missing and list them in the audit.
+    id_column : str, optional
+        Respondent id column: checked for duplicates and quoted in the audit.
+    source : str, optional
+        File name for messages; default ``data.attrs["source"]``.
+
+    Returns
+    -------
+    ItemSet
+    """
+    if on_invalid not in ("error", "missing"):
+        raise DataError(f"on_invalid must be 'error' or 'missing', not {on_invalid!r}")
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("data must be a pandas DataFrame (one row per respondent)")
+    source = source or data.attrs.get("source")
+    inst = load_instrument(instrument)
+    if response:
+        unknown = set(response) - {"min", "max", "step", "labels"}
+        if unknown:
+            raise InstrumentError(f"response override: unknown field(s) {', '.join(sorted(unknown))} (use min, max, step, labels)")
+        inst = inst.with_response(**response)
+    if min_valid:
+        inst = inst.with_min_valid(min_valid)
+    mapping = resolve_columns(data, inst, columns, source)
+    if id_column is not None:
+        check_ids(data, id_column, source)
+    ids = _id_values(data, id_column)
+    flip = {}
+    for item in reversed_in_file or []:
+        key = _item_key(item, inst.all_items)
+        if key not in inst.all_items:
+            raise DataError(f"reversed_in_file names item {item!r}, which instrument '{inst.id}' does not have")
+        flip[key] = True
+
+    lo, hi, step = inst.response.min, inst.response.max, inst.response.step
+    value_labels = data.attrs.get("value_labels", {}) or {}
+    miss_num, miss_txt = _split_codes(missing)
+    rec = _recode_table(recode)
+
+    n = len(data)
+    out = np.empty((n, len(mapping)), dtype=np.float64, order="F")
+    audit_parts = []
+    problems = []  # (position, column, item, value, reason) for the error message
+    for j, (item, col) in enumerate(mapping.items()):
+        s = data[col]
+        x, bad_pos, bad_reason, coded = _to_codes(s, inst, labels, value_labels.get(col), miss_num, miss_txt)
+        if miss_num.size or miss_txt:
+            pos = np.flatnonzero(coded)
+            if pos.size:
+                audit_parts.append(_audit_rows(data, ids, pos, col, item, s, "missing code"))
+        if rec is not None:
+            x = _apply_recode(x, rec)
+        # range and step checks on everything that is a number now
+        with np.errstate(invalid="ignore"):
+            out_of_range = (x < lo) | (x > hi)
+            if step is not None:
+                k = (x - lo) / step
+                off_grid = np.abs(k - np.round(k)) > 1e-9
+                off_grid &= ~out_of_range
+            else:
+                off_grid = np.zeros(n, dtype=bool)
+        for mask, reason in ((out_of_range, f"outside the response range {lo:g}–{hi:g}"),
+                             (off_grid, f"not one of the response codes {lo:g}, {lo + (step or 0):g}, …, {hi:g}")):
+            pos = np.flatnonzero(mask)
+            if pos.size:
+                bad_pos.append(pos)
+                bad_reason.append(reason)
+        for pos, reason in zip(bad_pos, bad_reason):
+            x[pos] = np.nan
+            problems.append((pos, col, item, s, reason))
+            audit_parts.append(_audit_rows(data, ids, pos, col, item, s, reason))
+        if anchors_reversed:
+            x = (lo + hi) - x
+        out[:, j] = x
+
+    if problems and on_invalid == "error":
+        raise DataError(_invalid_message(data, problems, inst, source, rec is not None))
+    audit = pd.concat(audit_parts, ignore_index=True) if audit_parts else pd.DataFrame(columns=AUDIT_COLUMNS)
+    return ItemSet(instrument=inst, columns=mapping, values=out, index=data.index, audit=audit, flip=flip,
+                   source=source)
+
+
+# ---------------------------------------------------------------------------------------------
+def _split_codes(missing):
+    if missing is None:
+        return np.array([], dtype=float), set()
+    if np.isscalar(missing) or isinstance(missing, str):
+        missing = [missing]
+    nums, txt = [], set()
+    for m in missing:
+        if isinstance(m, str):
+            try:
+                nums.append(float(m))
+            except ValueError:
+                pass
+            txt.add(m.strip())
+        else:
+            nums.append(float(m))
+            txt.add(f"{m:g}" if isinstance(m, float) else str(m))
+    return np.array(nums, dtype=float), txt
+
+
+def _recode_table(recode):
+    if not recode:
+        return None
+    try:
+        src = np.array([float(k) for k in recode], dtype=float)
+        dst = np.array([float(v) for v in recode.values()], dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"recode must map numbers to numbers, e.g. {{1: 0, 2: 1}}; got {recode!r}") from None
+    return src, dst
+
+
+def _apply_recode(x, rec):
+    src, dst = rec
+    order = np.argsort(src)
+    src, dst = src[order], dst[order]
+    pos = np.searchsorted(src, x)
+    pos_c = np.clip(pos, 0, len(src) - 1)
+    hit = src[pos_c] == x
+    return np.where(hit, dst[pos_c], x)
+
+
+def _label_table(inst: Instrument, labels, file_labels) -> dict:
+    table = {}
+    for code, text in (file_labels or {}).items():
+        table[_norm_label(text)] = float(code)
+    for code, text in inst.response.labels.items():
+        table[_norm_label(text)] = float(code)
+    for k, v in (labels or {}).items():
+        if isinstance(k, str) and not _is_number(k):
+            table[_norm_label(k)] = float(v)
+        else:
+            table[_norm_label(v)] = float(k)
+    return table
+
+
+def _is_number(text) -> bool:
+    try:
+        float(text)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_codes(s: pd.Series, inst, labels, file_labels, miss_num, miss_txt):
+    """Numbers for one column; returns (x, bad_positions, bad_reasons, coded_missing_mask)."""
+    bad_pos, bad_reason = [], []
+    if pd.api.types.is_bool_dtype(s):
+        s = s.astype(float)
+    if pd.api.types.is_numeric_dtype(s):
+        x = s.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        coded = np.isin(x, miss_num) if miss_num.size else np.zeros(len(x), dtype=bool)
+        x[coded] = np.nan
+        return x, bad_pos, bad_reason, coded
+    # text column: numbers written as text, anchor labels, missing codes
+    obj = s.astype(object).to_numpy()
+    x = np.full(len(obj), np.nan)
+    coded = np.zeros(len(obj), dtype=bool)
+    table = None
+    unknown = []
+    for i, v in enumerate(obj):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            continue
+        text = str(v).strip()
+        if text == "":
+            continue
+        if text in miss_txt:
+            coded[i] = True
+            continue
+        try:
+            num = float(text)
+        except ValueError:
+            if table is None:
+                table = _label_table(inst, labels, file_labels)
+            code = table.get(_norm_label(text))
+            if code is None:
+                unknown.append(i)
+            else:
+                x[i] = code
+            continue
+        if num in miss_num:
+            coded[i] = True
+        else:
+            x[i] = num
+    if unknown:
+        known = sorted(set(table.values())) if table else []
+        reason = ("text that is not an anchor label of the key" + (f" (known labels: " + "; ".join(
+            f"{c:g} = {t}" for c, t in sorted(_label_texts(inst, labels, file_labels).items())) + ")" if known else
+            " (the key has no anchor labels: pass labels= / --labels, or export numeric codes)"))
+        bad_pos.append(np.array(unknown, dtype=int))
+        bad_reason.append(reason)
+    return x, bad_pos, bad_reason, coded
+
+
+def _label_texts(inst, labels, file_labels):
+    out = {float(c): t for c, t in inst.response.labels.items()}
+    for c, t in (file_labels or {}).items():
+        out.setdefault(float(c), t)
+    for k, v in (labels or {}).items():
+        if isinstance(k, str) and not _is_number(k):
+            out[float(v)] = k
+        else:
+            out[float(k)] = v
+    return out
+
+
+def _audit_rows(data, ids, pos, col, item, s, reason) -> pd.DataFrame:
+    first = data.attrs.get("first_row")
+    idx = data.index[pos]
+    if first is not None and pd.api.types.is_integer_dtype(idx):
+        rows = np.asarray(idx, dtype=np.int64) + int(first)
+    else:
+        rows = np.asarray(idx)
+    vals = s.to_numpy()[pos]
+    return pd.DataFrame({
+        "row": rows,
+        "id": ids.to_numpy()[pos] if ids is not None else pd.array([pd.NA] * len(pos)),
+        "column": str(col),
+        "item": str(item),
+        "value": pd.Series(vals, dtype=object).map(_show),
+        "reason": reason,
+    })
+
+
+def _show(v):
+    if isinstance(v, float) and v.is_integer():
+        return f"{v:g}"
+    return str(v)
+
+
+def _invalid_message(data, problems, inst, source, recoded) -> str:
+    total = sum(len(p[0]) for p in problems)
+    pos, col, item, s, reason = problems[0]
+    value = s.to_numpy()[pos[0]]
+    value = _show(value) if not isinstance(value, str) else value
+    loc = ", ".join(x for x in (f"file '{source}'" if source else None, row_label(data, data.index[pos[0]]),
+                                f"column '{col}' (item {item} of '{inst.id}')", f"value {value!r}") if x)
+    others = []
+    for p in problems:
+        for q in p[0][:3]:
+            if len(others) < 5 and not (p is problems[0] and q == pos[0]):
+                others.append(f"{row_label(data, data.index[q])} '{p[1]}'")
+    more = f" {total - 1} more value(s) have problems ({'; '.join(others)}{'…' if total - 1 > len(others) else ''})." if total > 1 else ""
+    after = " after recoding" if recoded else ""
+    return (
+        f"{loc}: {reason}{after}.{more} Fix the data, declare codes that mean 'no answer' as missing "
+        f"(--missing / missing:), set the administration range (--response-min/--response-max / response:), "
+        f"or pass --on-invalid missing (on_invalid='missing') to set such values to missing and list "
+        f"them in an audit file."
+    )
