@@ -1,0 +1,113 @@
+"""One way to say a result in APA style (after papaja's ``apa_print``).
+
+:func:`apa` is a :func:`functools.singledispatch` generic: every station registers a method for its
+result class and returns an :class:`Apa` with the same four parts::
+
+    @apa.register
+    def _(res: ReliabilityResult) -> Apa: ...
+
+Number rules (APA 7): no leading zero for quantities that cannot exceed 1 in absolute value
+(r, p, α, β, ω, CFI, RMSEA); exact p to three decimals, ``p < .001`` below that.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Apa:
+    """The parts of an APA report of one result."""
+
+    estimate: str = ""
+    statistic: str = ""
+    full_result: str = ""
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __str__(self) -> str:
+        return self.full_result or ", ".join(x for x in (self.estimate, self.statistic) if x)
+
+
+def apa_num(x, digits: int = 2, gt1: bool = True, zero: bool | None = None) -> str:
+    """Format a number the APA way.
+
+    Parameters
+    ----------
+    x : float
+    digits : int
+        Decimal places.
+    gt1 : bool
+        False for quantities bounded by 1 (r, α, p, β): the leading zero is dropped.
+    zero : bool, optional
+        Force (True) or drop (False) the leading zero; default ``gt1``.
+
+    Examples
+    --------
+    >>> apa_num(0.4567, gt1=False)
+    '.46'
+    >>> apa_num(-0.1234, digits=3, gt1=False)
+    '−.123'
+    >>> apa_num(12.345)
+    '12.35'
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "NA"
+    keep_zero = gt1 if zero is None else zero
+    text = f"{abs(float(x)):.{digits}f}"
+    if not keep_zero and text.startswith("0."):
+        text = text[1:]
+    negative = float(x) < 0 and float(text) != 0
+    return ("−" if negative else "") + text
+
+
+def apa_p(p, digits: int = 3) -> str:
+    """``p = .012`` / ``p < .001`` (APA).
+
+    Examples
+    --------
+    >>> apa_p(0.0123)
+    'p = .012'
+    >>> apa_p(0.00001)
+    'p < .001'
+    """
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "p = NA"
+    floor = 10 ** -digits
+    if p < floor:
+        return f"p < {apa_num(floor, digits, gt1=False)}"
+    if p > 1 - floor:
+        return f"p > {apa_num(1 - floor, digits, gt1=False)}"
+    return f"p = {apa_num(p, digits, gt1=False)}"
+
+
+def apa_ci(low, high, digits: int = 2, gt1: bool = True, level: float = 0.95) -> str:
+    """``95% CI [0.10, 0.74]``.
+
+    Examples
+    --------
+    >>> apa_ci(.74, .82, gt1=False)
+    '95% CI [.74, .82]'
+    """
+    return f"{round(level * 100):d}% CI [{apa_num(low, digits, gt1)}, {apa_num(high, digits, gt1)}]"
+
+
+@functools.singledispatch
+def apa(result) -> Apa:
+    """APA text and table for a goalscope result (each station registers its result classes).
+
+    Examples
+    --------
+    >>> from analysis.report.apa import apa, Apa
+    >>> isinstance(apa(Apa(estimate="r = .30")), Apa)
+    True
+    """
+    raise TypeError(f"no APA method for {type(result).__name__}")
+
+
+@apa.register
+def _(result: Apa) -> Apa:
+    return result
