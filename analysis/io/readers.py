@@ -202,7 +202,7 @@ def _read_excel(p: Path, sheet) -> pd.DataFrame:
         sheet = names[sheet]
     if sheet not in names:
         raise DataError(f"file '{p}' has no sheet '{sheet}'; its sheets are: {', '.join(names)}")
-    df = book.parse(sheet)
+    df = pd.read_excel(book, sheet_name=sheet)
     df.attrs.update(source=f"{p}" + (f" [{sheet}]" if len(names) > 1 else ""), first_row=2, format="excel",
                     sheet=sheet, value_labels={}, column_labels={}, declared_missing={})
     return df

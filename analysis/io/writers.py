@@ -66,6 +66,8 @@ def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str 
     if suffix not in TABLE_SUFFIXES:
         raise DataError(f"output '{path}': use a .csv, .xlsx or .parquet file name")
     p.parent.mkdir(parents=True, exist_ok=True)
+    df = df.copy(deep=False)
+    df.attrs = {}  # metadata (audits, sources) is not part of a table file
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=suffix, dir=p.parent)
     os.close(fd)
     try:

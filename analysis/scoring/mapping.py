@@ -152,7 +152,10 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
     missing = [(i, c) for i, c in mapping.items() if c not in present]
     if missing:
         shown = ", ".join(f"'{c}' (item {i})" for i, c in missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        hint = difflib.get_close_matches(missing[0][1], list(present), n=3)
+        lower = {c.lower(): c for c in present}
+        wanted = missing[0][1]
+        hint = ([lower[wanted.lower()]] if wanted.lower() in lower else
+                [lower[h] for h in difflib.get_close_matches(wanted.lower(), list(lower), n=3)])
         raise DataError(
             f"{where}instrument '{instrument.id}' needs column(s) {shown}, which the data do not have."
             + (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
@@ -202,7 +205,7 @@ def check_ids(data: pd.DataFrame, id_column: str, source=None) -> None:
         rows = [row_label(data, i) for i in ids.index[ids == first]]
         n = ids[dup].nunique()
         raise DataError(
-            f"{where}column '{id_column}': id {first!r} appears in {' and '.join(rows)}"
+            f"{where}column '{id_column}': id '{first}' appears in {' and '.join(rows)}"
             + (f" ({n - 1} other id(s) are duplicated too)" if n > 1 else "")
             + ". Ids must be unique: remove the duplicate submission or choose another --id column."
         )

@@ -1,0 +1,75 @@
+"""The registry and the key schema: every shipped key loads; wrong keys get one sentence naming
+the file and the field."""
+
+import pytest
+
+from analysis import InstrumentError, list_instruments, load_instrument
+from analysis.cli import main
+
+SHIPPED = {"agq", "agq-r", "agq-3x2", "vandewalle", "pps", "ips", "gps", "grit-s", "ces-d", "phq-9", "dass-21"}
+
+
+def test_registry_lists_every_required_instrument():
+    table = list_instruments()
+    assert set(table["id"]) == SHIPPED
+    assert list(table.columns) == ["id", "name", "n_items", "scales", "response", "wording", "citation"]
+    assert table.set_index("id").loc["dass-21", "n_items"] == 21
+
+
+@pytest.mark.parametrize("iid", sorted(SHIPPED))
+def test_every_key_carries_citation_licence_and_range(iid):
+    key = load_instrument(iid)
+    assert key.citation and key.licence and key.wording in ("reproduced", "keys-only")
+    assert key.response.min < key.response.max
+    if key.wording == "keys-only":
+        assert key.items == {}
+    else:
+        assert set(key.items) == set(key.all_items)
+
+
+def test_keys_used_by_the_literature():
+    assert load_instrument("grit-s").reversed_in("grit") == {1, 3, 5, 6}
+    assert load_instrument("ces-d").reversed_in("total") == {4, 8, 12, 16}
+    assert load_instrument("gps").reversed_in("total") == {3, 4, 6, 8, 11, 13, 14, 15, 18, 20}
+    assert load_instrument("dass-21").scales["depression"].items == [3, 5, 10, 13, 16, 17, 21]
+    assert [b.lower for b in load_instrument("phq-9").scales["total"].bands] == [0, 5, 10, 15, 20]
+
+
+def write(tmp_path, text):
+    p = tmp_path / "key.yaml"
+    p.write_text(text)
+    return p
+
+
+@pytest.mark.parametrize("text,message", [
+    ("id: x\nresponse: {min: 1, max: 5}\nscales:\n  s: {items: [a, b], method: average}\n",
+     r"field 'scales.s.method': Input should be 'mean', 'sum', 'prorated_sum' or 'scaled_sum' \(got 'average'\)"),
+    ("id: x\nresponse: {min: 5, max: 1}\nscales:\n  s: {items: [a]}\n", r"field 'response': min \(5\) must be smaller than max \(1\)"),
+    ("id: x\nresponse: {min: 1, max: 5}\nscales:\n  s: {items: [a, b], reverse: [c]}\n",
+     r"field 'scales.s': reverse items not among the scale's items: c"),
+    ("id: x\nresponse: {min: 1, max: 5}\nscales:\n  Bad-Name: {items: [a]}\n", r"field 'scales': scale names must be snake_case"),
+    ("id: x\nscales:\n  s: {items: [a]}\n", r"field 'response': Field required"),
+    ("id: x\nresponse: {min: 1, max: 5}\nscales:\n  s: {items: [a], colour: red}\n", r"field 'scales.s.colour': Extra inputs are not permitted"),
+    ("id: x\nresponse: {min: 1, max: 5}\nitems: {a: Some text}\nscales:\n  s: {items: [a]}\n", r"wording is given but 'wording' is not 'reproduced'"),
+    ("id: x\nresponse: {min: 1, max: 5}\nscales:\n  s: {items: [a, b], min_valid: 3}\n", r"min_valid \(3\) exceeds the number of items \(2\)"),
+    ("id: x\nresponse: [1, 5\n", r"is not valid YAML at line"),
+])
+def test_schema_errors_name_file_and_field(tmp_path, text, message):
+    p = write(tmp_path, text)
+    with pytest.raises(InstrumentError, match=message) as err:
+        load_instrument(p)
+    assert f"'{p}'" in str(err.value)
+
+
+def test_unknown_id_lists_shipped_ids():
+    with pytest.raises(InstrumentError, match=r"unknown instrument 'agq-x'.*agq-r"):
+        load_instrument("agq-x")
+
+
+def test_cli_instruments_list_and_show(capsys):
+    assert main(["instruments"]) == 0
+    out = capsys.readouterr().out
+    assert "agq-r" in out and "dass-21" in out
+    assert main(["instruments", "ips"]) == 0
+    out = capsys.readouterr().out
+    assert "reversed 2, 6, 9" in out and "I procrastinate." in out
