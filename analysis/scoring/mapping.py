@@ -296,39 +296,29 @@ def prepare_items(
 
     n = len(data)
     out = np.empty((n, len(mapping)), dtype=np.float64, order="F")
+    scratch = np.empty(n)
     audit_parts = []
     problems = []  # (position, column, item, value, reason) for the error message
     for j, (item, col) in enumerate(mapping.items()):
         s = data[col]
-        x, bad_pos, bad_reason, coded = _to_codes(s, inst, labels, value_labels.get(col), miss_num, miss_txt)
-        if miss_num.size or miss_txt:
+        x = out[:, j]                                   # contiguous column, filled in place
+        bad_pos, bad_reason, coded = _to_codes(s, x, inst, labels, value_labels.get(col), miss_num, miss_txt)
+        if coded is not None:
             pos = np.flatnonzero(coded)
             if pos.size:
                 audit_parts.append(_audit_rows(data, ids, pos, col, item, s, "missing code"))
         if rec is not None:
-            x = _apply_recode(x, rec)
-        # range and step checks on everything that is a number now
-        with np.errstate(invalid="ignore"):
-            out_of_range = (x < lo) | (x > hi)
-            if step is not None:
-                k = (x - lo) / step
-                off_grid = np.abs(k - np.round(k)) > 1e-9
-                off_grid &= ~out_of_range
-            else:
-                off_grid = np.zeros(n, dtype=bool)
-        for mask, reason in ((out_of_range, f"outside the response range {lo:g}–{hi:g}"),
-                             (off_grid, f"not one of the response codes {lo:g}, {lo + (step or 0):g}, …, {hi:g}")):
-            pos = np.flatnonzero(mask)
-            if pos.size:
-                bad_pos.append(pos)
+            x[:] = _apply_recode(x, rec)
+        if not _all_valid(x, lo, hi, step, scratch):
+            for mask, reason in _invalid_masks(x, lo, hi, step):
+                bad_pos.append(np.flatnonzero(mask))
                 bad_reason.append(reason)
         for pos, reason in zip(bad_pos, bad_reason):
             x[pos] = np.nan
             problems.append((pos, col, item, s, reason))
             audit_parts.append(_audit_rows(data, ids, pos, col, item, s, reason))
         if anchors_reversed:
-            x = (lo + hi) - x
-        out[:, j] = x
+            np.subtract(lo + hi, x, out=x)
 
     if problems and on_invalid == "error":
         raise DataError(_invalid_message(data, problems, inst, source, rec is not None))
@@ -400,19 +390,21 @@ def _is_number(text) -> bool:
         return False
 
 
-def _to_codes(s: pd.Series, inst, labels, file_labels, miss_num, miss_txt):
-    """Numbers for one column; returns (x, bad_positions, bad_reasons, coded_missing_mask)."""
+def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, miss_txt):
+    """Fill ``x`` with the numbers of one column; returns (bad_positions, bad_reasons, coded_missing)."""
     bad_pos, bad_reason = [], []
     if pd.api.types.is_bool_dtype(s):
         s = s.astype(float)
     if pd.api.types.is_numeric_dtype(s):
-        x = s.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
-        coded = np.isin(x, miss_num) if miss_num.size else np.zeros(len(x), dtype=bool)
-        x[coded] = np.nan
-        return x, bad_pos, bad_reason, coded
+        x[:] = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        coded = None
+        if miss_num.size:
+            coded = np.isin(x, miss_num)
+            x[coded] = np.nan
+        return bad_pos, bad_reason, coded
     # text column: numbers written as text, anchor labels, missing codes
     obj = s.astype(object).to_numpy()
-    x = np.full(len(obj), np.nan)
+    x[:] = np.nan
     coded = np.zeros(len(obj), dtype=bool)
     table = None
     unknown = []
@@ -441,13 +433,46 @@ def _to_codes(s: pd.Series, inst, labels, file_labels, miss_num, miss_txt):
         else:
             x[i] = num
     if unknown:
-        known = sorted(set(table.values())) if table else []
-        reason = ("text that is not an anchor label of the key" + (f" (known labels: " + "; ".join(
-            f"{c:g} = {t}" for c, t in sorted(_label_texts(inst, labels, file_labels).items())) + ")" if known else
+        texts = _label_texts(inst, labels, file_labels)
+        reason = ("text that is not an anchor label of the key" + (
+            " (known labels: " + "; ".join(f"{c:g} = {t}" for c, t in sorted(texts.items())) + ")" if texts else
             " (the key has no anchor labels: pass labels= / --labels, or export numeric codes)"))
         bad_pos.append(np.array(unknown, dtype=int))
         bad_reason.append(reason)
-    return x, bad_pos, bad_reason, coded
+    return bad_pos, bad_reason, coded
+
+
+def _all_valid(x: np.ndarray, lo, hi, step, scratch: np.ndarray) -> bool:
+    """True when every non-missing value is a response code (fast: reductions, no large allocation).
+
+    This is the hot path of scoring a million respondents; :func:`_invalid_masks` finds the
+    offending positions only when it returns False.
+    """
+    if not x.size or np.isnan(np.fmax.reduce(x)):          # all missing
+        return True
+    if np.fmin.reduce(x) < lo or np.fmax.reduce(x) > hi:   # fmin/fmax skip NaN
+        return False
+    if step is None:
+        return True
+    if step == 1 and float(lo).is_integer():
+        np.rint(x, out=scratch)
+        np.subtract(scratch, x, out=scratch)
+    else:
+        np.subtract(x, lo, out=scratch)
+        scratch /= step
+        np.subtract(scratch, np.rint(scratch), out=scratch)
+    np.abs(scratch, out=scratch)
+    return not np.fmax.reduce(scratch) > 1e-9
+
+
+def _invalid_masks(x: np.ndarray, lo, hi, step):
+    with np.errstate(invalid="ignore"):
+        out_of_range = (x < lo) | (x > hi)
+        yield out_of_range, f"outside the response range {lo:g}–{hi:g}"
+        if step is not None:
+            k = (x - lo) / step
+            off_grid = (np.abs(k - np.round(k)) > 1e-9) & ~out_of_range
+            yield off_grid, f"not one of the response codes {lo:g}, {lo + step:g}, …, {hi:g}"
 
 
 def _label_texts(inst, labels, file_labels):
