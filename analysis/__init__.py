@@ -10,7 +10,7 @@ Every station of the data flow is usable alone from a notebook::
 from .errors import DataError, GoalscopeError, InstrumentError, StudyError
 from .instruments import Instrument, instrument_from_dict, list_instruments, load_instrument
 from .io import read_responses, write_table
-from .scoring import ItemSet, prepare_items, score, score_items
+from .scoring import ItemSet, audit_frame, prepare_items, score, score_items
 
 __version__ = "0.1.0"
 
@@ -18,5 +18,5 @@ __all__ = [
     "GoalscopeError", "DataError", "InstrumentError", "StudyError",
     "Instrument", "load_instrument", "list_instruments", "instrument_from_dict",
     "read_responses", "write_table",
-    "ItemSet", "prepare_items", "score", "score_items",
+    "ItemSet", "prepare_items", "score", "score_items", "audit_frame",
 ]

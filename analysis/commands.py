@@ -64,19 +64,19 @@ def cmd_instruments(args) -> int:
 
 def cmd_score(args) -> int:
     from .io import write_table
-    from .scoring import score
+    from .scoring import audit_frame, score
 
     data = read_input(args)
     opts = item_options_from_args(args)
     scores = score(data, args.instrument, source=data.attrs.get("source"), **opts)
-    audit = scores.attrs.get("audit")
+    audit = audit_frame(scores)
     if args.id:
         scores.insert(0, args.id, data[args.id].to_numpy())
     else:
         scores.insert(0, "row", scores.index + int(data.attrs.get("first_row", 1)))
     out = write_table(scores, args.output)
     print(f"scored {len(scores)} rows of {args.file} with {scores.attrs.get('instrument', args.instrument)} -> {out}")
-    if audit is not None and len(audit):
+    if len(audit):
         ap = write_table(audit, audit_path(Path(args.output).with_suffix(".csv")))
         print(f"{len(audit)} value(s) set to missing; listed in {ap}")
     return 0

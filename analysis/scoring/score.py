@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .mapping import ItemSet, prepare_items
+from .mapping import AUDIT_COLUMNS, ItemSet, prepare_items
 
 _BLOCK = 1 << 15  # rows per block (scores + counts of a block fit in L2)
 
@@ -110,8 +110,8 @@ def score(data: pd.DataFrame, instrument, columns=None, **options) -> pd.DataFra
     -------
     DataFrame
         ``<scale>`` scores, ``<scale>_n_valid`` answered-item counts and, for keys with severity
-        bands, ``<scale>_band``. Values set to missing (``on_invalid="missing"``) are listed in
-        ``result.attrs["audit"]``.
+        bands, ``<scale>_band``. Values set to missing (missing codes, and invalid values with
+        ``on_invalid="missing"``) are listed by :func:`audit_frame` ``(result)``.
 
     Examples
     --------
@@ -127,5 +127,26 @@ def score(data: pd.DataFrame, instrument, columns=None, **options) -> pd.DataFra
     """
     items = prepare_items(data, instrument, columns, **options)
     out = score_items(items)
-    out.attrs = {"audit": items.audit, "instrument": items.instrument.id}
+    # attrs hold plain records, not a DataFrame: pandas compares attrs when frames are joined
+    out.attrs = {"instrument": items.instrument.id, "audit": audit_records(items.audit)}
     return out
+
+
+def audit_records(audit: pd.DataFrame) -> list[dict]:
+    """An audit table as plain records (None for missing), safe to keep in ``DataFrame.attrs``."""
+    return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in audit.to_dict("records")]
+
+
+def audit_frame(result: pd.DataFrame) -> pd.DataFrame:
+    """The audit of a :func:`score` result: ``row, id, column, item, value, reason`` per value set to missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import score, audit_frame
+    >>> df = pd.DataFrame({f"q{n}": [1, -99] for n in range(1, 10)})
+    >>> audit_frame(score(df, "phq-9", columns="q{n}", missing=[-99]))["reason"].unique().tolist()
+    ['missing code']
+    """
+    return pd.DataFrame(result.attrs.get("audit", []), columns=AUDIT_COLUMNS)

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import DataError, InstrumentError, prepare_items, score
+from analysis import DataError, InstrumentError, audit_frame, prepare_items, score
 
 IPS = [5, 1, 5, 4, 4, 2, 5, 5, 1]   # hand-worked: 42/9 (see test_hand_worked)
 
@@ -35,7 +35,7 @@ def test_missing_codes_become_missing_and_are_audited():
     assert out["total_n_valid"].iloc[0] == 7
     # keyed answers 5, 5, 4, 4, 4, 5, 5 (item 2 and 9 missing) -> 32/7
     assert out["total"].iloc[0] == pytest.approx(32 / 7, abs=1e-12)
-    audit = out.attrs["audit"]
+    audit = audit_frame(out)
     assert list(audit["column"]) == ["q2", "q9"] and set(audit["reason"]) == {"missing code"}
     assert list(audit["row"]) == [2, 2]
 
@@ -113,7 +113,7 @@ def test_on_invalid_missing_sets_missing_and_audits_every_value():
     df.attrs["first_row"] = 2
     out = score(df, "ips", columns="q{n}", on_invalid="missing", id_column=None)
     assert len(out) == 3                                  # rows in = rows out
-    audit = out.attrs["audit"]
+    audit = audit_frame(out)
     assert audit[["row", "column", "value"]].values.tolist() == [[3, "q1", "9"], [3, "q9", "2.5"]]
     assert audit["reason"].str.contains("outside the response range").tolist() == [True, False]
     assert out["total_n_valid"].tolist() == [9, 7, 9]
