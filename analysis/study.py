@@ -24,12 +24,12 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import StudyError
+from .errors import GoalscopeError, StudyError
 from .instruments import load_instrument
 from .io import read_responses, sha256, write_json, write_table
+from .io.yamlfile import load_yaml, validation_message
 from .scoring import check_ids, prepare_items, score_items
 
 #: columns Qualtrics writes that identify a person; dropped from every study read as Qualtrics
@@ -90,24 +90,13 @@ class Study(_Strict):
 def load_study(path) -> Study:
     """Read and validate a study file; errors name the file and the field."""
     p = Path(path)
-    if not p.exists():
-        raise StudyError(f"study file '{p}' does not exist")
-    try:
-        spec = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise StudyError(f"study file '{p}' is not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    spec = load_yaml(p, "study file", StudyError)
     if not isinstance(spec, dict):
         raise StudyError(f"study file '{p}' must be a mapping with name, data and instruments")
     try:
         study = Study(**spec)
     except ValidationError as exc:
-        msgs = []
-        for err in exc.errors()[:4]:
-            loc = ".".join(str(x) for x in err["loc"])
-            msgs.append(f"field '{loc}': {err['msg'].removeprefix('Value error, ')}")
-        raise StudyError(f"study file '{p}': " + "; ".join(msgs)) from None
+        raise StudyError(f"study file '{p}': {validation_message(exc, limit=4)}") from None
     study.path = str(p)
     return study
 
@@ -162,7 +151,7 @@ def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
             )
         except StudyError:
             raise
-        except ValueError as exc:
+        except GoalscopeError as exc:
             raise type(exc)(f"study '{study.name}', instrument '{alias}': {exc}") from None
         scored = score_items(items)
         scored.columns = [f"{alias}_{c}" for c in scored.columns]

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Literal, Union
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InstrumentError
+from ..io.yamlfile import load_yaml, validation_message
 
 ItemId = Union[int, str]
 SHIPPED_DIR = Path(__file__).resolve().parent
@@ -251,22 +251,7 @@ class Instrument(_Strict):
 
 # ------------------------------------------------------------------------------------------------
 def _first(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    msg = err["msg"].removeprefix("Value error, ")
-    return f"field '{loc}': {msg}" if loc else msg
-
-
-def _format_errors(exc: ValidationError) -> str:
-    out = []
-    for err in exc.errors()[:5]:
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        got = err.get("input")
-        tail = f" (got {got!r})" if err["type"] not in ("missing", "value_error") and not isinstance(got, dict) else ""
-        out.append((f"field '{loc}': " if loc else "") + msg + tail)
-    more = len(exc.errors()) - 5
-    return "; ".join(out) + (f"; and {more} more" if more > 0 else "")
+    return validation_message(exc, limit=1)
 
 
 def instrument_from_dict(spec: dict, source: str = "<dict>") -> Instrument:
@@ -276,24 +261,12 @@ def instrument_from_dict(spec: dict, source: str = "<dict>") -> Instrument:
     try:
         inst = Instrument(**spec)
     except ValidationError as exc:
-        raise InstrumentError(f"instrument file '{source}': {_format_errors(exc)}") from None
+        raise InstrumentError(f"instrument file '{source}': {validation_message(exc)}") from None
     return inst.model_copy(update={"path": source})
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InstrumentError(f"instrument file '{path}' does not exist") from None
-    except UnicodeDecodeError as exc:
-        raise InstrumentError(f"instrument file '{path}' is not UTF-8 text (byte {exc.start})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InstrumentError(f"instrument file '{path}' is not valid YAML{at}: {problem}") from None
+    return load_yaml(path, "instrument file", InstrumentError)
 
 
 @functools.lru_cache(maxsize=None)
