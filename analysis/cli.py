@@ -25,6 +25,7 @@ from .errors import DataError, GoalscopeError
 #: modules with a ``register(subparsers)`` function, in the order their commands are listed
 COMMAND_MODULES = [
     "analysis.commands",
+    "analysis.psychometrics.commands",
 ]
 
 

@@ -1,0 +1,352 @@
+"""Reliability per scale: Cronbach's α (raw, standardised, Feldt and bootstrap CIs), item statistics
+and McDonald's ω (total; hierarchical for instruments with three or more scales).
+
+Every number equals ``psych::alpha`` / ``psych::omega`` (psych 2.2.9) on the same keyed items; the
+reference tests hold them to 1e-6 on psychTools ``bfi``. Reverse keys come from the instrument via
+:func:`analysis.prepare_items` (``ItemSet.keyed_array``) — applied once, before every statistic,
+with the declared response range (psych infers it from the data; on ``bfi`` both are 1–6).
+
+Missing answers (``nan_policy``):
+
+* ``"pairwise"`` (psych's default ``use = "pairwise"``): covariances from pairwise-complete rows;
+  item means/SDs from each item's answers; the scale total is the mean of the answered items.
+  Respondents who answered none of the scale's items are excluded (counted in ``n_excluded``);
+  psych keeps them in ``n`` for the Feldt CI — with no such rows (bfi) the two agree.
+* ``"listwise"``: only respondents who answered every item of the scale (psych on ``na.omit(x)``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import DataError
+from ..report.apa import Apa, apa_ci, apa_num
+from ..scoring.mapping import ItemSet, prepare_items
+from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
+from .syntax import facet_scales
+
+NAN_POLICIES = ("pairwise", "listwise")
+
+
+# ---------------------------------------------------------------------------------------------
+def _alpha_core(c: np.ndarray, r: np.ndarray) -> dict:
+    """psych's ``alpha.1``: α raw and standardised, G6, average and median r, S/N and Q (for the ASE)."""
+    k = c.shape[0]
+    tr, tot = np.trace(c), c.sum()
+    sum_r = r.sum()
+    out = {
+        "alpha": (1 - tr / tot) * (k / (k - 1)),
+        "alpha_std": (1 - k / sum_r) * (k / (k - 1)),
+        "g6": 1 - (k - smc(r).sum()) / sum_r,
+        "average_r": (sum_r - k) / (k * (k - 1)),
+        "median_r": float(np.median(r[np.tril_indices(k, -1)])),
+    }
+    out["signal_noise"] = k * out["average_r"] / (1 - out["average_r"])
+    cc = c @ c
+    out["q"] = (2 * k ** 2 / ((k - 1) ** 2 * tot ** 3)) * (tot * (np.trace(cc) + tr ** 2) - 2 * tr * cc.sum())
+    return out
+
+
+def feldt_ci(alpha: float, n: int, k: int, ci: float = 0.95) -> tuple[float, float]:
+    """Feldt (1965) CI of α from the F distribution, as ``psych::alpha.ci``.
+
+    Examples
+    --------
+    >>> lo, hi = feldt_ci(0.7030184, 2800, 5)
+    >>> round(lo, 4), round(hi, 4)
+    (0.6853, 0.7201)
+    """
+    a = 1 - ci
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - alpha) * stats.f.ppf(1 - a / 2, df1, df2)
+    high = 1 - (1 - alpha) * stats.f.ppf(a / 2, df1, df2)
+    return float(low), float(high)
+
+
+def omega_coefficients(r: np.ndarray, nfactors: int = 1) -> dict:
+    """ω total and ω hierarchical of a correlation matrix, as ``psych::omega`` (minres, oblimin, SL).
+
+    With one factor ω total is ``(V − Σu²)/V`` from the one-factor minres solution. With three or
+    more factors the group factors are rotated (varimax, then oblimin), the general factor is the
+    one-factor solution of their correlations Φ, and ω_h = (Σ g)² / V after psych's ``flip``
+    (items with negative general loadings are reversed for V, as psych does).
+    """
+    k = r.shape[0]
+    lam = minres(r, nfactors)
+    if nfactors == 1:
+        orth, g = lam, lam[:, 0]
+    else:
+        if nfactors < 3:
+            raise DataError("ω hierarchical needs at least three group factors (three scales)")
+        orth, _ = varimax(lam)
+        fload, phi = gpf_oblique(orth, "oblimin")
+        gl = minres(phi, 1)[:, 0]
+        g = fload @ gl
+    key = np.where(g < 0, -1.0, 1.0)
+    rk = r * key[:, None] * key[None, :]
+    vt = rk.sum()
+    u2 = 1.0 - (orth ** 2).sum(axis=1)
+    return {"omega_total": float((vt - u2.sum()) / vt), "omega_h": float((np.abs(g).sum()) ** 2 / vt),
+            "flipped": [int(i) for i in np.flatnonzero(key < 0)], "n_items": k}
+
+
+# ---------------------------------------------------------------------------------------------
+def _rows(x: np.ndarray, nan_policy: str) -> tuple[np.ndarray, int]:
+    """The rows analysed under ``nan_policy`` and the number excluded."""
+    if nan_policy == "listwise":
+        keep = ~np.isnan(x).any(axis=1)
+    else:
+        keep = ~np.isnan(x).all(axis=1)
+    return x[keep], int((~keep).sum())
+
+
+def _scale_stats(x: np.ndarray, nan_policy: str, ci: float, want_omega: bool):
+    """Scale-level and item-level statistics of one keyed n × k block (psych ``alpha`` semantics)."""
+    n_missing = np.isnan(x).sum(axis=0)
+    x, n_excluded = _rows(x, nan_policy)
+    n, k = x.shape
+    if k < 2:
+        raise DataError("α needs at least two items in a scale")
+    if n < 3:
+        raise DataError(f"only {n} respondent(s) with answers under nan_policy='{nan_policy}'; α needs more")
+    c, npair = pairwise_cov(x)
+    if np.any(npair < 2) or np.any(~np.isfinite(c)):
+        raise DataError("some pairs of items were never answered together; α cannot be computed pairwise")
+    sd = np.sqrt(np.diag(c))
+    if np.any(sd == 0):
+        raise DataError("an item has no variance (everyone gave the same answer); drop it or check the data")
+    r = cov2cor(c)
+    core = _alpha_core(c, r)
+    total = np.nanmean(x, axis=1)
+    # item–total correlation, pairwise as psych (cor(total, x, use = "pairwise"))
+    raw_r = correlation(np.column_stack([total, x]))[0, 1:]
+    vt = r.sum()
+    rc = r.copy()
+    np.fill_diagonal(rc, smc(r))
+    drop = []
+    r_drop = np.empty(k)
+    for i in range(k):
+        keep = np.arange(k) != i
+        drop.append(_alpha_core(c[np.ix_(keep, keep)], r[np.ix_(keep, keep)]) if k > 2 else None)
+        v_drop = c[np.ix_(keep, keep)].sum()
+        r_drop[i] = (c[:, i].sum() - c[i, i]) / np.sqrt(c[i, i] * v_drop)
+    lo, hi = feldt_ci(core["alpha"], n, k, ci)
+    scale = {
+        "n": n, "n_excluded": n_excluded, "n_items": k,
+        "alpha": core["alpha"], "alpha_std": core["alpha_std"], "alpha_ci_low": lo, "alpha_ci_high": hi,
+        "alpha_se": float(np.sqrt(core["q"] / n)), "g6": core["g6"], "average_r": core["average_r"],
+        "median_r": core["median_r"], "signal_noise": core["signal_noise"],
+        "mean": float(np.nanmean(total)), "sd": float(np.nanstd(total, ddof=1)),
+    }
+    if want_omega:
+        scale["omega_total"] = omega_coefficients(correlation(x), 1)["omega_total"]
+    with np.errstate(invalid="ignore"):
+        item = {
+            "n": (~np.isnan(x)).sum(axis=0), "n_missing": n_missing,
+            "mean": np.nanmean(x, axis=0), "sd": np.nanstd(x, axis=0, ddof=1),
+            "r_total": raw_r, "r_total_std": r.sum(axis=0) / np.sqrt(vt),
+            "r_cor": rc.sum(axis=0) / np.sqrt(rc.sum()), "r_drop": r_drop,
+        }
+    if k > 2:
+        item["alpha_if_deleted"] = [d["alpha"] for d in drop]
+        item["alpha_std_if_deleted"] = [d["alpha_std"] for d in drop]
+        item["average_r_if_deleted"] = [d["average_r"] for d in drop]
+    else:  # psych's two-item case: the covariance ratio (raw) and the correlation (standardised)
+        item["alpha_if_deleted"] = [c[0, 1] / c[1, 1], c[0, 1] / c[0, 0]]
+        item["alpha_std_if_deleted"] = [r[0, 1]] * 2
+        item["average_r_if_deleted"] = [r[0, 1]] * 2
+    return scale, item, x
+
+
+def bootstrap_alpha(x: np.ndarray, n_boot: int, seed=None, ci: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap CI of raw α (rows resampled; pairwise covariances, as psych ``n.iter``).
+
+    Quantiles as R's type 7 (numpy's default). Same ``seed`` → same interval.
+    """
+    rng = np.random.default_rng(seed)
+    n, k = x.shape
+    boots = np.empty(n_boot)
+    for b in range(n_boot):
+        c = pairwise_cov(x[rng.integers(0, n, n)])[0]
+        boots[b] = (1 - np.trace(c) / c.sum()) * (k / (k - 1))
+    a = (1 - ci) / 2
+    lo, hi = np.quantile(boots, [a, 1 - a])
+    return float(lo), float(hi)
+
+
+def _items_of(data, instrument, columns, options) -> ItemSet:
+    if isinstance(data, ItemSet):
+        return data
+    if instrument is None:
+        raise DataError("say which instrument the items belong to: instrument='agq-r' or a key file")
+    return prepare_items(data, instrument, columns, **options)
+
+
+def _check_policy(nan_policy):
+    if nan_policy not in NAN_POLICIES:
+        raise DataError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
+
+
+def _alpha_apa(a, lo, hi, level, omega=None) -> str:
+    text = f"α = {apa_num(a, 2, gt1=False)}, {apa_ci(lo, hi, 2, gt1=False, level=level)}"
+    if omega is not None and np.isfinite(omega):
+        text += f", ω = {apa_num(omega, 2, gt1=False)}"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", ci: float = 0.95,
+                n_boot: int | None = None, seed=None, omega: bool = True, scales=None,
+                **options) -> pd.DataFrame:
+    """Cronbach's α with CIs and McDonald's ω for every scale of an instrument.
+
+    Parameters
+    ----------
+    data : DataFrame or ItemSet
+        One row per respondent, or items already prepared by :func:`analysis.prepare_items`.
+    instrument : str, Path or Instrument
+        Shipped id, key file or loaded key (reverse keys and response range come from it).
+    columns : str, dict, list or None
+        Where the items are, as in :func:`analysis.score`.
+    nan_policy : {"pairwise", "listwise"}
+        Missing-answer policy (stated in the output column ``nan_policy``).
+    ci : float
+        Confidence level of the Feldt (and bootstrap) interval.
+    n_boot : int, optional
+        Number of bootstrap resamples for a percentile CI of α (``alpha_boot_ci_low/high``).
+    seed : int, optional
+        Seed of the bootstrap.
+    omega : bool
+        Compute ω total per scale and, for instruments with three or more scales, a row
+        ``all_items`` with ω total and ω hierarchical (one group factor per scale).
+    scales : list of str, optional
+        Only these scales.
+    **options
+        Dataset quirks for :func:`analysis.prepare_items` (``missing``, ``response``, ``recode``, …).
+
+    Returns
+    -------
+    DataFrame
+        One row per scale: ``scale, n_items, n, n_excluded, nan_policy, alpha, alpha_std,
+        alpha_ci_low, alpha_ci_high, ci_method, alpha_se, g6, average_r, median_r, signal_noise,
+        mean, sd, omega_total, omega_h, apa`` (+ ``alpha_boot_ci_low, alpha_boot_ci_high``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from analysis import reliability
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=(300, 1))
+    >>> df = pd.DataFrame(np.clip(np.round(3 + f + rng.normal(size=(300, 12))), 1, 5),
+    ...                   columns=[f"AGQ_{i}" for i in range(1, 13)])
+    >>> res = reliability(df, "agq-r", columns="AGQ_{n}")
+    >>> list(res["scale"])[:2]
+    ['mastery_approach', 'performance_approach']
+
+    The psych equivalent for one scale (pairwise, the default)::
+
+        # R: psych::alpha(items, keys = c("A1")); psych::omega(keyed_items, nfactors = 1)$omega.tot
+    """
+    _check_policy(nan_policy)
+    items = _items_of(data, instrument, columns, options)
+    inst = items.instrument
+    names = list(inst.scales) if scales is None else list(scales)
+    unknown = [s for s in names if s not in inst.scales]
+    if unknown:
+        raise DataError(f"instrument '{inst.id}' has no scale(s) {', '.join(unknown)} (scales: {', '.join(inst.scales)})")
+    rows = []
+    for name in names:
+        if len(inst.scales[name].items) < 2:  # α and ω are undefined for a single item: say so, go on
+            rows.append({"scale": name, "n_items": 1, "nan_policy": nan_policy, "ci_method": "none"})
+            continue
+        scale, _item, x = _scale_stats(items.keyed_array(name), nan_policy, ci, omega)
+        row = {"scale": name, **scale, "nan_policy": nan_policy, "ci_method": "feldt"}
+        if n_boot:
+            row["alpha_boot_ci_low"], row["alpha_boot_ci_high"] = bootstrap_alpha(x, int(n_boot), seed, ci)
+        rows.append(row)
+    multi = [s for s in facet_scales(inst, names) if len(inst.scales[s].items) >= 2]
+    if omega and len(multi) >= 3:
+        cols, blocks = [], []
+        for s in multi:  # each item once, keyed as in its first scale
+            for col, x in zip(items.scale_columns(s), items.keyed_array(s).T):
+                if col not in cols:
+                    cols.append(col)
+                    blocks.append(x)
+        xall = np.column_stack(blocks)
+        scale, _item, x = _scale_stats(xall, nan_policy, ci, False)
+        om = omega_coefficients(correlation(x), len(multi))
+        row = {"scale": "all_items", **scale, "nan_policy": nan_policy, "ci_method": "feldt",
+               "omega_total": om["omega_total"], "omega_h": om["omega_h"]}
+        if n_boot:
+            row["alpha_boot_ci_low"], row["alpha_boot_ci_high"] = bootstrap_alpha(x, int(n_boot), seed, ci)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for col in ("omega_total", "omega_h"):
+        if col not in out:
+            out[col] = np.nan
+    order = ["scale", "n_items", "n", "n_excluded", "nan_policy", "alpha", "alpha_std", "alpha_ci_low",
+             "alpha_ci_high", "ci_method", "alpha_boot_ci_low", "alpha_boot_ci_high", "alpha_se", "g6",
+             "average_r", "median_r", "signal_noise", "mean", "sd", "omega_total", "omega_h"]
+    out = out[[c for c in order if c in out]]
+    out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, ci, r.omega_total) if r.n_items > 1
+                  else "α not defined for a single item" for r in out.itertuples()]
+    out.attrs = {"instrument": inst.id, "nan_policy": nan_policy, "audit": items.audit}
+    return out
+
+
+def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", scales=None,
+                    **options) -> pd.DataFrame:
+    """Item statistics per scale: mean, SD, missing count, item–total and item–rest r, α if deleted.
+
+    Parameters
+    ----------
+    data, instrument, columns, nan_policy, scales, **options
+        As :func:`reliability`.
+
+    Returns
+    -------
+    DataFrame
+        One row per item: ``scale, item, item_id, reversed, n, n_missing, mean, sd, r_total,
+        r_total_std, r_cor, r_drop, alpha_if_deleted, alpha_std_if_deleted, average_r_if_deleted,
+        nan_policy``. Means are of the keyed (reversed where the key says so) answers, as psych.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from analysis import item_statistics
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame(rng.integers(1, 6, size=(50, 12)), columns=[f"AGQ_{i}" for i in range(1, 13)])
+    >>> item_statistics(df, "agq-r", columns="AGQ_{n}").shape[0]
+    12
+
+    ::
+
+        # R: psych::alpha(items, keys = c("A1"))$item.stats; $alpha.drop
+    """
+    _check_policy(nan_policy)
+    items = _items_of(data, instrument, columns, options)
+    inst = items.instrument
+    names = list(inst.scales) if scales is None else list(scales)
+    parts = []
+    for name in [s for s in names if len(inst.scales[s].items) >= 2]:
+        _scale, item, _x = _scale_stats(items.keyed_array(name), nan_policy, 0.95, False)
+        rev = inst.reversed_in(name)
+        df = pd.DataFrame(item)
+        df.insert(0, "reversed", [i in rev for i in inst.scales[name].items])
+        df.insert(0, "item_id", [str(i) for i in inst.scales[name].items])
+        df.insert(0, "item", items.scale_columns(name))
+        df.insert(0, "scale", name)
+        df["nan_policy"] = nan_policy
+        parts.append(df)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs = {"instrument": inst.id, "nan_policy": nan_policy}
+    return out
+
+
+def reliability_apa(table: pd.DataFrame) -> Apa:
+    """APA text and table of a :func:`reliability` result (one sentence per scale)."""
+    text = "; ".join(f"{r.scale}: {r.apa}" for r in table.itertuples())
+    cols = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h") if c in table]
+    return Apa(estimate=text, full_result=text, table=table[cols])

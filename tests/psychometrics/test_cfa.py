@@ -1,0 +1,139 @@
+"""CFA by ML against lavaan 0.6-14 (tests/reference/psychometrics/cfa.R) on HolzingerSwineford1939 and bfi."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from analysis.errors import DataError
+from analysis.psychometrics import cfa, compare_models, competing_models
+from analysis.psychometrics.syntax import build_spec, parse_model
+from analysis.report.apa import apa
+
+from .conftest import REF
+
+LAVAAN_FIT = {"npar": "npar", "chisq": "chisq", "df": "df", "pvalue": "pvalue", "baseline.chisq": "baseline_chisq",
+              "baseline.df": "baseline_df", "cfi": "cfi", "tli": "tli", "rmsea": "rmsea",
+              "rmsea.ci.lower": "rmsea_ci_low", "rmsea.ci.upper": "rmsea_ci_high", "srmr": "srmr",
+              "logl": "loglik", "unrestricted.logl": "loglik_unrestricted", "aic": "aic", "bic": "bic",
+              "ntotal": "n"}
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return json.loads((REF / "cfa_lavaan.json").read_text())
+
+
+def assert_matches_lavaan(res, ref_case, grouped=False):
+    for theirs, mine in LAVAAN_FIT.items():
+        assert_allclose(res.fit_indices[mine], ref_case["fit"][theirs], rtol=0, atol=1e-3, err_msg=mine)
+    keys = ["lhs", "op", "rhs"] + (["group"] if grouped else [])
+    est = res.estimates.set_index(keys)
+    assert len(est) == len(ref_case["estimates"])
+    for row in ref_case["estimates"]:
+        got = est.loc[tuple(row[k] for k in keys)]
+        assert_allclose([got["est"], got["se"], got["std_all"]], [row["est"], row["se"], row["std.all"]],
+                        rtol=0, atol=1e-3, err_msg=str(row))
+        if "z" in row:
+            assert_allclose([got["z"], got["p_val"]], [row["z"], row["pvalue"]], rtol=0, atol=1e-3)
+        else:
+            assert np.isnan(got["z"]) and got["se"] == 0
+
+
+@pytest.mark.parametrize("case", ["hs3", "hs2", "hs3_cov"])
+def test_holzinger_swineford_equals_lavaan(hs, ref, case):
+    res = cfa(hs, ref[case]["model"])
+    assert_matches_lavaan(res, ref[case])
+    assert res.nan_policy == "listwise" and res.n_excluded == 0
+
+
+@pytest.mark.parametrize("case", ["bfi3", "bfi1"])
+def test_bfi_equals_lavaan_with_listwise_deletion(bfi_keyed, ref, case):
+    res = cfa(bfi_keyed, ref[case]["model"])
+    assert_matches_lavaan(res, ref[case])
+    assert res.n + res.n_excluded == len(bfi_keyed)
+
+
+def test_fit_indices_are_much_closer_than_required(hs, ref):
+    # the fit indices agree with lavaan to ~1e-7 (lavaan's own optimiser tolerance)
+    res = cfa(hs, ref["hs3"]["model"])
+    for theirs, mine in LAVAAN_FIT.items():
+        assert abs(res.fit_indices[mine] - ref["hs3"]["fit"][theirs]) < 1e-6, mine
+
+
+def test_instrument_structure_uses_keys_once(bfi, bfi_key, bfi_keyed, ref):
+    # the declared structure of a key (one factor per scale) with its reverse keys == lavaan on keyed items
+    from analysis.instruments.registry import instrument_from_dict
+
+    from .conftest import BFI_KEY
+
+    three = dict(BFI_KEY, scales={s: BFI_KEY["scales"][s] for s in ("agree", "consc", "open")})
+    res = cfa(bfi, instrument=instrument_from_dict(three))
+    assert_allclose(res.fit_indices["chisq"], ref["bfi3"]["fit"]["chisq"], atol=1e-3)
+    same = cfa(bfi, ref["bfi3"]["model"], instrument=instrument_from_dict(three))
+    assert_allclose(same.fit_indices["chisq"], ref["bfi3"]["fit"]["chisq"], atol=1e-3)
+
+
+def test_model_comparison_equals_lavaan_anova(hs, ref):
+    cmp = compare_models(hs, {"three": ref["hs3"]["model"], "two": ref["hs2"]["model"]})
+    a = ref["anova_hs2_hs3"]
+    assert list(cmp["model"]) == ["three", "two"]
+    assert_allclose(cmp.loc[1, "chisq_diff"], a["chisq_diff"], atol=1e-3)
+    assert cmp.loc[1, "df_diff"] == a["df_diff"]
+    assert_allclose(cmp.loc[1, "p_diff"], a["p"], atol=1e-12)
+    assert_allclose(cmp["aic"], a["aic"], atol=1e-3)
+    assert_allclose(cmp["bic"], a["bic"], atol=1e-3)
+    assert_allclose(cmp.loc[1, "aic_diff"], a["aic"][1] - a["aic"][0], atol=1e-3)
+
+
+def test_apa_text(hs, ref):
+    res = cfa(hs, ref["hs3"]["model"])
+    assert res.apa_text == "χ²(24) = 85.31, p < .001, CFI = .93, TLI = .90, RMSEA = .09 [.07, .11], SRMR = .07"
+    assert apa(res).statistic == res.apa_text
+    assert list(res.factor_correlations().columns) == ["visual", "textual", "speed"]
+
+
+def test_goal_models_for_a_2x2_instrument():
+    rng = np.random.default_rng(11)
+    f = rng.multivariate_normal(np.zeros(4), 0.5 * np.eye(4) + 0.5, size=800)
+    load = np.repeat(np.eye(4), 3, axis=0) * 0.8
+    x = np.clip(np.round(4 + f @ load.T + rng.normal(scale=0.9, size=(800, 12))), 1, 7)
+    df = pd.DataFrame(x, columns=[f"AGQ_{i}" for i in range(1, 13)])
+    cols = {i: f"AGQ_{i}" for i in range(1, 13)}
+    models = competing_models("agq", cols)
+    cmp = compare_models(df, models, instrument="agq", columns="AGQ_{n}")
+    assert list(cmp["model"]) == ["2x2", "trichotomous", "mastery_performance"]
+    assert list(cmp["df"]) == [48, 51, 53]
+    assert cmp.loc[0, "aic_diff"] == 0.0
+
+
+def test_bad_models_and_data(hs):
+    with pytest.raises(DataError, match="no factor"):
+        parse_model("x1 ~~ x2")
+    with pytest.raises(DataError, match="regressions"):
+        parse_model("f =~ x1 + x2\n y ~ x1")
+    with pytest.raises(DataError, match="does not have|do not have"):
+        cfa(hs, "f =~ x1 + x2 + nope")
+    bad = hs.copy().astype({"x1": object})
+    bad.loc[3, "x1"] = "n/a"
+    with pytest.raises(DataError, match="row 3"):
+        cfa(bad, "f =~ x1 + x2 + x3")
+
+
+def test_parser_modifiers():
+    spec = build_spec("f =~ NA*x1 + a*x2 + a*x3\n f ~~ 1*f\n x1 ~~ 0*x2")
+    lam = [p for p in spec.params if p.op == "=~"]
+    assert lam[0].free and lam[1].free == lam[2].free and lam[1].label == "a"
+    assert [p.value for p in spec.params if p.lhs == "f" and p.op == "~~"] == [1.0]
+
+
+def test_total_scales_are_not_factors():
+    from analysis.instruments.registry import load_instrument
+    from analysis.psychometrics.syntax import facet_scales, model_from_instrument
+
+    grit = load_instrument("grit-s")
+    facets = facet_scales(grit)
+    assert len(facets) == len(grit.scales) - 1 and "grit" not in facets
+    assert model_from_instrument(grit, {i: f"grit_{i}" for i in grit.all_items}).count("=~") == 2

@@ -1,0 +1,68 @@
+"""The CLI: goalscope reliability / goalscope cfa write the promised columns with the reference numbers."""
+
+import json
+
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from analysis.cli import main
+
+from .conftest import REF
+
+BFI = str(REF / "bfi.csv")
+
+
+def test_reliability_command(tmp_path, capsys):
+    out = tmp_path / "rel.csv"
+    assert main(["reliability", BFI, "--instrument", str(REF / "bfi_key.yaml"), "-o", str(out)]) == 0
+    rel = pd.read_csv(out)
+    for col in ["scale", "n", "alpha", "alpha_std", "alpha_ci_low", "alpha_ci_high", "omega_total", "average_r",
+                "nan_policy"]:
+        assert col in rel
+    ref = pd.read_csv(REF / "alpha_scales.csv")
+    ref = ref[ref.policy == "pairwise"].set_index("scale")
+    got = rel.set_index("scale").loc[ref.index]
+    assert_allclose(got["alpha"], ref["alpha"], atol=1e-6)
+    assert_allclose(got["alpha_ci_high"], ref["alpha_ci_high"], atol=1e-6)
+    items = pd.read_csv(tmp_path / "rel.items.csv")
+    assert {"scale", "item", "mean", "sd", "r_drop", "alpha_if_deleted"} <= set(items.columns)
+    assert "agree: α = .70, 95% CI [.69, .72]" in capsys.readouterr().out
+
+
+def test_cfa_command_declared_structure(tmp_path):
+    out = tmp_path / "cfa.csv"
+    key = str(REF / "bfi_agree_consc.yaml")
+    assert main(["cfa", BFI, "--instrument", key, "-o", str(out)]) == 0
+    est = pd.read_csv(out)
+    assert {"lhs", "op", "rhs", "est", "se", "z", "p_val", "std_all"} <= set(est.columns)
+    fit = pd.read_csv(tmp_path / "cfa.fit.csv")
+    assert {"chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic",
+            "bic"} <= set(fit.columns)
+    assert int(fit["df"].iloc[0]) == 34
+
+
+def test_cfa_command_invariance(tmp_path, capsys):
+    out = tmp_path / "inv.csv"
+    key = str(REF / "bfi_agree_consc.yaml")
+    assert main(["cfa", BFI, "--instrument", key, "--group", "gender", "-o", str(out)]) == 0
+    table = pd.read_csv(out)
+    ref = json.loads((REF / "invariance_lavaan.json").read_text())["bfi_gender"]
+    assert list(table["step"]) == ["configural", "metric", "scalar", "strict"]
+    assert_allclose(table["chisq"], [ref[s]["fit"]["chisq"] for s in table["step"]], atol=1e-3)
+    assert_allclose(table["cfi"], [ref[s]["fit"]["cfi"] for s in table["step"]], atol=1e-3)
+    assert (tmp_path / "inv.estimates.csv").exists()
+    assert "held up to the strict level" in capsys.readouterr().out
+
+
+def test_cfa_command_model_file_and_errors(tmp_path, hs, capsys):
+    model = tmp_path / "hs.lav"
+    model.write_text("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n")
+    out = tmp_path / "hs.csv"
+    assert main(["cfa", str(REF / "hs1939.csv"), "--model", str(model), "-o", str(out)]) == 0
+    fit = pd.read_csv(tmp_path / "hs.fit.csv")
+    assert_allclose(fit["chisq"], 85.3055217699727, atol=1e-3)
+    with pytest.raises(SystemExit) as exc:
+        main(["cfa", str(REF / "hs1939.csv"), "-o", str(out)])
+    assert exc.value.code == 2
+    assert "--instrument" in capsys.readouterr().err

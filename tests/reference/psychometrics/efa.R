@@ -1,0 +1,22 @@
+# Reference values for analysis.psychometrics.efa: psych 2.2.9 fa / fa.parallel / KMO /
+# cortest.bartlett / polychoric, GPArotation 2022.10.2, R 4.2.2.  Run from this folder: Rscript efa.R
+suppressMessages({library(psych); library(GPArotation); library(jsonlite)})
+bfi <- read.csv("bfi.csv")
+x <- bfi[, 1:25]
+out <- list()
+for (rot in c("oblimin", "varimax", "promax", "geominQ", "none")) {
+  f <- fa(x, nfactors = 5, rotate = rot, fm = "minres", warnings = FALSE)
+  out[[rot]] <- list(loadings = unclass(f$loadings), communality = unname(f$communality),
+                     Phi = if (is.null(f$Phi)) NULL else unclass(f$Phi), values = f$values)
+}
+k <- KMO(x)
+b <- suppressMessages(cortest.bartlett(x))
+set.seed(42)
+pa <- fa.parallel(x, n.iter = 20, plot = FALSE)
+pc <- polychoric(x[, 1:10])
+write_json(list(fa = out, kmo = list(msa = k$MSA, msai = unname(k$MSAi)),
+                bartlett = list(chisq = b$chisq, df = b$df, p = b$p.value, n = nrow(x)),
+                parallel = list(pc_values = pa$pc.values, fa_values = pa$fa.values, nfact = pa$nfact,
+                                ncomp = pa$ncomp),
+                polychoric = list(rho = unclass(pc$rho), tau = unclass(pc$tau))),
+           "efa_psych.json", digits = NA, auto_unbox = TRUE, matrix = "rowmajor")
