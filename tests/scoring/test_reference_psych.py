@@ -12,11 +12,12 @@ from analysis.cli import main
 from conftest import DEMO, REFERENCE
 
 REF = REFERENCE / "scoring"
+BFI = REFERENCE / "psychometrics" / "bfi.csv"   # psychTools::bfi, rows in R order
 ATOL = 1e-9
 
 
 def test_bfi_user_key_equals_psych_scoreItems():
-    data = read_responses(REF / "bfi.csv")
+    data = read_responses(BFI)
     ours = score(data, REF / "bfi.yaml")
     theirs = pd.read_csv(REF / "bfi_scores.csv")
     assert len(ours) == len(data) == len(theirs) == 2800
@@ -29,7 +30,7 @@ def test_bfi_user_key_equals_psych_scoreItems():
 def test_bfi_minimal_inline_key_form():
     spec = {"id": "big-five-agreeableness", "response": {"min": 1, "max": 6},
             "scales": {"agree": {"items": ["A1", "A2", "A3", "A4", "A5"], "reverse": ["A1"], "method": "mean"}}}
-    data = read_responses(REF / "bfi.csv")
+    data = read_responses(BFI)
     ours = score(data, instrument_from_dict(spec))
     theirs = pd.read_csv(REF / "bfi_scores.csv")
     np.testing.assert_allclose(ours["agree"], theirs["agree"], rtol=0, atol=ATOL)

@@ -1,8 +1,9 @@
 # Reference scores for goalscope's scorer: psych::scoreItems(keys, items, impute = "none", min, max).
 # Run from the repository root:  Rscript tests/reference/scoring/score_reference.R
 # Writes, beside this script:
-#   bfi.csv             psychTools::bfi (2,800 respondents, 25 items 1-6 with missing answers)
-#   bfi_scores.csv      psych::scoreItems mean scores (impute = "none", min = 1, max = 6)
+#   bfi_scores.csv      psych::scoreItems mean scores (impute = "none", min = 1, max = 6) of
+#                       psychTools::bfi (2,800 respondents, 25 items 1-6 with missing answers); the
+#                       data themselves are tests/reference/psychometrics/bfi.csv (same rows, same order)
 #   agq_r_scores.csv    scores of the demo AGQ-R items (administered 1-7; -99 = missing)
 #   instruments_data.csv + instruments_scores.csv: random answers (seeded, with missing) to every
 #                       shipped key, scored by scoreItems with the same keys, for mean-scored scales
@@ -18,7 +19,6 @@ keys <- list(agree = c("-A1", "A2", "A3", "A4", "A5"),
              extraversion = c("-E1", "-E2", "E3", "E4", "E5"),
              neuroticism = c("N1", "N2", "N3", "N4", "N5"),
              openness = c("O1", "-O2", "O3", "O4", "-O5"))
-write.csv(data.frame(id = rownames(items), items), file.path(out, "bfi.csv"), row.names = FALSE, na = "")
 sc <- scoreItems(keys, items, impute = "none", min = 1, max = 6)
 res <- data.frame(id = rownames(items), sc$scores)
 write.csv(fmt(res), file.path(out, "bfi_scores.csv"), row.names = FALSE, quote = FALSE)
