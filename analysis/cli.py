@@ -26,6 +26,7 @@ from .errors import DataError, GoalscopeError
 COMMAND_MODULES = [
     "analysis.commands",
     "analysis.psychometrics.commands",
+    "analysis.screening.commands",
 ]
 
 

@@ -1,0 +1,405 @@
+"""All careless-responding indices of one questionnaire, one row per respondent.
+
+:func:`careless` takes instruments exactly like :func:`analysis.score` (shipped id or key file,
+``columns=`` and the dataset quirks of :func:`analysis.prepare_items`), or several instruments at
+once, since screening is usually done over the whole questionnaire. Which answers each index sees:
+
+* ``longstring``, ``irv``, ``psychsyn``, ``psychant`` and ``mahad``: every item of every
+  instrument **as answered**: the export's codes (the position chosen; missing codes and invalid
+  values are missing, recodes and printed-anchor flips are not applied, nothing is reverse-keyed),
+  in the order of the columns in the data (the order of presentation), as one would pass the
+  export to careless;
+* ``evenodd``: reverse-keyed items of each scale (the key's scales; a total that contains other
+  scales of the same key, such as Grit-S ``grit``, is left out so that no item counts twice).
+
+Besides the careless indices the table holds ``n_items``, ``n_answered``, ``prop_missing``,
+``duplicate_pattern`` (the same answers as another respondent), and, when asked for,
+``duplicate_id``, ``seconds_per_item`` and attention-item failures.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..scoring.mapping import AUDIT_COLUMNS, ItemSet, _is_number, prepare_items
+from ..scoring.score import audit_records
+from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
+
+#: index columns :func:`careless` always returns, in order
+INDEX_COLUMNS = ["n_items", "n_answered", "prop_missing", "longstring", "longstring_avg", "irv", "mahad",
+                 "mahad_flag", "evenodd", "evenodd_n_pairs", "psychsyn", "psychsyn_r", "psychsyn_n_pairs",
+                 "psychant", "psychant_n_pairs", "duplicate_pattern", "pattern_group"]
+
+#: columns of the audit of values set to missing (``screening_audit``)
+SCREEN_AUDIT_COLUMNS = AUDIT_COLUMNS[:2] + ["instrument"] + AUDIT_COLUMNS[2:]
+
+_QUIRKS = {"columns", "missing", "labels", "recode", "response", "reversed_in_file", "anchors_reversed",
+           "min_valid", "on_invalid", "source"}
+
+
+@dataclass
+class Items:
+    """The items of the screened instruments, ready for the indices."""
+
+    raw: pd.DataFrame          # as answered, columns in data order
+    keyed: np.ndarray          # reverse-keyed, scale by scale
+    factors: list              # [(label, n_items)] of the evenodd scales
+    audit: pd.DataFrame
+    instruments: list
+
+
+def _specs(instrument, columns, options) -> list[tuple[str, object, dict]]:
+    """Normalise the ``instrument`` argument into ``[(alias, instrument, quirks)]``."""
+    shared = {k: v for k, v in options.items() if v is not None}
+    if isinstance(instrument, dict) and "instrument" not in instrument and instrument and \
+            all(isinstance(v, (dict, str)) for v in instrument.values()) and not {"id", "scales"} & set(instrument):
+        entries = list(instrument.items())
+    elif isinstance(instrument, dict) and "instrument" in instrument:
+        entries = [(None, {**instrument, **({"columns": columns} if columns is not None else {})})]
+    elif isinstance(instrument, (list, tuple)):
+        if columns is not None and (not isinstance(columns, (list, tuple)) or len(columns) != len(instrument)):
+            raise DataError("with several instruments, give columns= as a list with one entry per instrument "
+                            "(or put the columns into each instrument's spec: {'instrument': ..., 'columns': ...})")
+        entries = []
+        for k, spec in enumerate(instrument):
+            if columns is not None and not isinstance(spec, dict):
+                spec = {"instrument": spec, "columns": columns[k]}
+            entries.append((None, spec))
+    else:
+        return [(None, instrument, {**shared, "columns": columns})]
+    out = []
+    for alias, spec in entries:
+        if isinstance(spec, dict):
+            unknown = set(spec) - _QUIRKS - {"instrument"}
+            if unknown:
+                raise DataError(f"instrument spec {alias or spec.get('instrument')!r}: unknown field(s) "
+                                f"{', '.join(sorted(unknown))}")
+            if "instrument" not in spec:
+                raise DataError(f"instrument spec {alias!r} has no 'instrument' field")
+            quirks = {**shared, **{k: v for k, v in spec.items() if k != "instrument"}}
+            if shared.get("missing") and spec.get("missing"):
+                quirks["missing"] = list(shared["missing"]) + list(spec["missing"])
+            out.append((alias, spec["instrument"], quirks))
+        else:
+            out.append((alias, spec, dict(shared)))
+    return out
+
+
+def screening_audit(indices: pd.DataFrame) -> pd.DataFrame:
+    """Values set to missing while preparing the screened items: ``row, id, instrument, column,
+    item, value, reason`` (from a :func:`careless` result)."""
+    return pd.DataFrame(indices.attrs.get("audit", []), columns=SCREEN_AUDIT_COLUMNS)
+
+
+def _evenodd_scales(items: ItemSet) -> list[str]:
+    """The key's scales minus totals that contain another of its scales (no item counted twice)."""
+    scales = items.instrument.scales
+    sets = {name: set(s.items) for name, s in scales.items()}
+    return [name for name in scales if not any(other != name and sets[other] < sets[name] for other in sets)]
+
+
+def _as_answered(data: pd.DataFrame, items: ItemSet) -> pd.DataFrame:
+    """The export's own codes (the position the respondent chose) where the cleaned answer exists.
+
+    Missing codes and invalid values are missing (as cleaned); recodes and printed-anchor flips
+    are NOT applied, so a respondent who ticks the same position throughout has one long string
+    across instruments. Text answers (labels) take their cleaned code.
+    """
+    clean = items.raw()
+    out = {}
+    for col in clean.columns:
+        cleaned = clean[col].to_numpy()
+        try:
+            export = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):  # e.g. a categorical of labels: its cleaned codes are the positions
+            export = np.full(len(cleaned), np.nan)
+        out[col] = np.where(np.isnan(cleaned), np.nan, np.where(np.isnan(export), cleaned, export))
+    return pd.DataFrame(out, index=clean.index)
+
+
+def collect_items(data: pd.DataFrame, instrument, columns=None, **options) -> Items:
+    """Prepare the items of one or several instruments for screening (see :func:`careless`)."""
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("data must be a pandas DataFrame (one row per respondent)")
+    blocks, keyed, factors, audits, used = [], [], [], [], []
+    seen = {}
+    for alias, inst, quirks in _specs(instrument, columns, options):
+        cols = quirks.pop("columns", None)
+        items = prepare_items(data, inst, cols, **quirks)
+        label = alias or items.instrument.id
+        for item, col in items.columns.items():
+            if col in seen:
+                raise DataError(f"column '{col}' is used by both {seen[col]} and {label}; each item column may be "
+                                f"screened once")
+            seen[col] = label
+        blocks.append(_as_answered(data, items))
+        for scale in _evenodd_scales(items):
+            keyed.append(items.keyed_array(scale))
+            factors.append((f"{label}.{scale}", len(items.instrument.scales[scale].items)))
+        if len(items.audit):
+            a = items.audit.copy()
+            a.insert(2, "instrument", label)
+            audits.append(a)
+        used.append(items.instrument.id)
+    raw = pd.concat(blocks, axis=1)
+    position = {c: k for k, c in enumerate(data.columns)}
+    raw = raw[sorted(raw.columns, key=lambda c: position[c])]
+    audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS)
+    return Items(raw=raw, keyed=np.column_stack(keyed), factors=factors, audit=audit, instruments=used)
+
+
+# ---------------------------------------------------------------------------------------------
+# indices that need more than the item answers
+def duplicated_mask(values, keep="all") -> np.ndarray:
+    """Rows equal to another row (``keep='all'``: every member of a group; ``'first'``/``'last'``:
+    all but the first / last of each group; ``'none'``: all members). Missing equals missing."""
+    frame = pd.DataFrame(values)
+    if keep in ("all", "none"):
+        return frame.duplicated(keep=False).to_numpy()
+    return frame.duplicated(keep=keep).to_numpy()
+
+
+def pattern_groups(raw: pd.DataFrame) -> pd.Series:
+    """Group number (1, 2, … in order of first appearance) of respondents who share their whole
+    answer pattern (every item, missing included) with someone else; NA for unique patterns and
+    for respondents without any answer."""
+    empty = raw.isna().all(axis=1).to_numpy()
+    codes = raw.groupby(list(raw.columns), dropna=False, sort=False).ngroup().to_numpy()
+    codes = np.where(empty, -1, codes)
+    counts = pd.Series(codes).value_counts()
+    shared = np.isin(codes, counts.index[(counts > 1).to_numpy()]) & ~empty
+    renum = pd.Series(pd.factorize(pd.Series(codes).where(shared))[0] + 1).where(shared)
+    return pd.Series(pd.array(renum, dtype="Int64"), index=raw.index, name="pattern_group")
+
+
+def duplicate_patterns(raw: pd.DataFrame, keep="all") -> pd.Series:
+    """Respondents whose answer pattern (every item, missing included) equals another's.
+
+    ``keep='all'`` marks every member of a group, ``'first'``/``'last'`` all but the first/last,
+    ``'none'`` every member. Respondents without any answer are NA (no pattern to compare).
+    """
+    return duplicates_in_groups(pattern_groups(raw), raw.isna().all(axis=1), keep).rename("duplicate_pattern")
+
+
+def duplicates_in_groups(groups: pd.Series, undefined, keep="all") -> pd.Series:
+    """Members of duplicate groups (``groups``: group number or NA) to flag under ``keep``."""
+    g = groups.astype("Int64")
+    member = g.notna().to_numpy()
+    if keep in ("all", "none"):
+        dup = member
+    else:
+        dup = member & g.astype("float").duplicated(keep=keep).to_numpy()
+    out = pd.array(np.where(np.asarray(undefined, dtype=bool), pd.NA, dup), dtype="boolean")
+    return pd.Series(out, index=groups.index)
+
+
+def duplicate_ids(ids: pd.Series, keep="all") -> pd.Series:
+    """Respondents whose id occurs more than once (NA where the id is missing)."""
+    dup = duplicated_mask(ids.to_numpy(dtype=object), keep)
+    out = pd.array(np.where(ids.isna().to_numpy(), pd.NA, dup), dtype="boolean")
+    return pd.Series(out, index=ids.index, name="duplicate_id")
+
+
+def seconds_per_item(duration: pd.Series, n_items: int, unit: str = "seconds") -> pd.Series:
+    """Completion time per item in seconds (NaN where the time is missing)."""
+    scale = {"seconds": 1.0, "minutes": 60.0, "milliseconds": 0.001}[unit]
+    values = pd.to_numeric(duration, errors="coerce")
+    bad = duration.notna() & values.isna()
+    if bad.any():
+        first = duration[bad].iloc[0]
+        raise DataError(f"column '{duration.name}': completion time {first!r} is not a number "
+                        f"({int(bad.sum())} value(s) like it)")
+    return (values.astype(float) * scale / n_items).rename("seconds_per_item")
+
+
+def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = True) -> pd.DataFrame:
+    """One boolean column ``attention_<column>`` per instructed-response item, True = failed.
+
+    ``expect`` maps a column to the instructed answer or a list of accepted answers. A missing
+    answer fails when ``missing_fails`` (an instruction was not followed). ``attention_failed``
+    counts the failures.
+    """
+    out = {}
+    for col, want in expect.items():
+        if col not in data.columns:
+            raise DataError(f"attention item column '{col}' is not in the data "
+                            f"(columns: {', '.join(map(str, list(data.columns)[:12]))}…)")
+        accepted = list(want) if isinstance(want, (list, tuple, set)) else [want]
+        s = data[col]
+        num = pd.to_numeric(s, errors="coerce")
+        acc_num = [float(a) for a in accepted if _is_number(a)]
+        acc_txt = {str(a).strip().lower() for a in accepted}
+        ok = num.isin(acc_num) | s.astype("string").str.strip().str.lower().isin(acc_txt).fillna(False)
+        failed = ~ok.to_numpy(dtype=bool)
+        if not missing_fails:
+            failed &= s.notna().to_numpy()
+        out[f"attention_{col}"] = failed
+    frame = pd.DataFrame(out, index=data.index)
+    frame.insert(0, "attention_failed", frame.sum(axis=1).astype(np.int64))
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0.60,
+             antonym_critval: float | None = None, confidence: float = 0.99, na_rm: bool = True,
+             irv_split: int | None = None, resample_na: bool = True, seed: int = 0, duration: str | None = None,
+             attention: dict | None = None, id_column: str | None = None, **options) -> pd.DataFrame:
+    """Careless-responding indices per respondent (careless 1.2.2 definitions; higher = more careless).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    instrument : str, Path, Instrument, list or dict
+        One instrument (as for :func:`analysis.score`), a list of instruments or of specs
+        ``{"instrument": id, "columns": ..., <quirks>}``, or a dict ``alias → spec`` (the
+        ``instruments:`` block of a study file).
+    columns : str, dict, list or None
+        Item columns of a single instrument (a list with one entry per instrument for a list).
+    critval : float
+        Critical correlation for psychometric synonyms (careless default .60).
+    antonym_critval : float, optional
+        Critical value for antonyms (magnitude; default ``critval``).
+    confidence : float
+        χ² confidence of ``mahad_flag`` (careless default .99).
+    na_rm : bool
+        IRV over the available answers (careless default).
+    irv_split : int, optional
+        Also the IRV of this many consecutive chunks of the items (``irv_1`` …; careless's
+        ``split = TRUE, num.split``), e.g. to see answers degrade towards the end.
+    resample_na : bool
+        careless's random swap of pair members when a synonym/antonym correlation is undefined
+        (seeded with ``seed``).
+    seed : int
+    duration : str, optional
+        Column with the completion time in seconds: adds ``seconds_per_item``.
+    attention : dict, optional
+        ``{column: instructed answer (or list)}``: adds ``attention_failed`` and one
+        ``attention_<column>`` per item.
+    id_column : str, optional
+        Respondent id: adds ``duplicate_id`` (duplicates are reported, not refused).
+    **options
+        Dataset quirks for :func:`analysis.prepare_items` (``missing``, ``recode``, ``response``,
+        ``anchors_reversed``, ``on_invalid``, …), shared by all instruments.
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``data``: ``n_items, n_answered, prop_missing, longstring, longstring_avg,
+        irv, mahad, mahad_flag, evenodd, evenodd_n_pairs, psychsyn, psychsyn_r,
+        psychsyn_n_pairs, psychant, psychant_n_pairs, duplicate_pattern`` (+ the optional
+        columns). ``psychsyn = −psychsyn_r`` where ``psychsyn_r`` is careless's value; every
+        other index is careless's value. NaN only where an index is undefined; an index that is
+        undefined for everyone (no synonym pairs, a single scale, a singular covariance matrix)
+        is NaN with the reason in ``result.attrs["notes"]`` and a warning. ``attrs`` also hold
+        ``items``, ``factors``, ``synonym_pairs``/``antonym_pairs`` (records ``var1, var2, cor``),
+        ``mahad_cut`` and the audit of values set to missing (see :func:`screening_audit`); attrs
+        hold plain values only, so the table joins and concatenates like any other.
+
+    Examples
+    --------
+    >>> from analysis import read_responses, careless
+    >>> df = read_responses("data/raw/demo/responses.csv")
+    >>> idx = careless(df, {"goals": {"instrument": "agq-r", "columns": "agq_{n}",
+    ...                               "response": {"min": 1, "max": 7}},
+    ...                     "procr": {"instrument": "pps", "columns": "pps_{n}"}}, missing=[-99])
+    >>> int(idx.loc[0, "n_items"]), float(idx.loc[0, "longstring"])
+    (24, 2.0)
+
+    The R equivalents, on the same item matrix::
+
+        # R: careless::longstring(x, avg = TRUE); careless::irv(x); careless::mahad(x, flag = TRUE)
+        # R: careless::evenodd(keyed, factors); careless::psychsyn(x, .60); careless::psychant(x, -.60)
+    """
+    items = collect_items(data, instrument, columns, **options)
+    if id_column is not None and len(items.audit) and id_column in data.columns:
+        first = int(data.attrs.get("first_row", 0)) if isinstance(data.index, pd.RangeIndex) else None
+        if first is not None:  # the audit names file rows; give them their ids too
+            pos = items.audit["row"].astype(int).to_numpy() - first
+            items.audit["id"] = data[id_column].to_numpy()[pos]
+    raw = items.raw
+    values = raw.to_numpy(dtype=np.float64)
+    n_items = values.shape[1]
+    notes = {}
+    out = pd.DataFrame(index=data.index)
+    answered = (~np.isnan(values)).sum(axis=1)
+    out["n_items"] = np.int64(n_items)
+    out["n_answered"] = answered.astype(np.int64)
+    out["prop_missing"] = (n_items - answered) / n_items
+    ls = longstring(raw, avg=True)
+    out["longstring"] = ls["longstring"]
+    out["longstring_avg"] = ls["longstring_avg"]
+    if irv_split:
+        for col, chunk in irv(raw, na_rm=na_rm, split=True, num_split=irv_split).items():
+            out[col] = chunk
+    else:
+        out["irv"] = irv(raw, na_rm=na_rm)
+    try:
+        md = mahad(raw, flag=True, confidence=confidence)
+        out["mahad"] = md["mahad"]
+        out["mahad_flag"] = md["mahad_flag"]
+    except DataError as exc:
+        notes["mahad"] = str(exc)
+        out["mahad"] = np.nan
+        out["mahad_flag"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    from scipy import stats
+
+    mahad_cut = float(stats.chi2.ppf(confidence, n_items))
+    lengths = [k for _, k in items.factors]
+    if len(lengths) >= 2:
+        eo = evenodd(items.keyed, lengths, diag=True)
+        out["evenodd"] = eo["evenodd"].to_numpy()
+        out["evenodd_n_pairs"] = eo["evenodd_n_pairs"].to_numpy()
+    else:
+        notes["evenodd"] = (f"evenodd: the even-odd index needs at least two scales; the screened items form "
+                            f"{len(lengths)} ({', '.join(f for f, _ in items.factors)})")
+        out["evenodd"] = np.nan
+        out["evenodd_n_pairs"] = np.int64(0)
+    anto = abs(critval if antonym_critval is None else antonym_critval)
+    pairs = {}
+    for name, crit, is_anto in (("psychsyn", critval, False), ("psychant", anto, True)):
+        try:
+            ps = psychsyn(raw, crit, anto=is_anto, diag=True, resample_na=resample_na, seed=seed)
+            r = ps["r"].to_numpy()
+            n_pairs = ps["n_pairs"].to_numpy()
+        except DataError as exc:
+            notes[name] = f"{name}: {exc}"
+            r = np.full(len(out), np.nan)
+            n_pairs = np.zeros(len(out), dtype=np.int64)
+        if is_anto:
+            out["psychant"] = r
+        else:
+            out["psychsyn"] = -r
+            out["psychsyn_r"] = r
+        out[f"{name}_n_pairs"] = n_pairs
+
+        table = _pair_table(values, list(raw.columns))
+        pick = table["cor"] < -abs(crit) if is_anto else table["cor"] > abs(crit)
+        pairs[name] = table.loc[pick, ["var1", "var2", "cor"]].to_dict("records")
+    groups = pattern_groups(raw)
+    out["duplicate_pattern"] = duplicates_in_groups(groups, answered == 0).to_numpy()
+    out["pattern_group"] = groups.to_numpy()
+    if id_column is not None:
+        if id_column not in data.columns:
+            raise DataError(f"id column '{id_column}' is not in the data")
+        out["duplicate_id"] = duplicate_ids(data[id_column]).to_numpy()
+    if duration is not None:
+        if duration not in data.columns:
+            raise DataError(f"completion-time column '{duration}' is not in the data")
+        out["seconds_per_item"] = seconds_per_item(data[duration], n_items).to_numpy()
+    if attention:
+        att = attention_failures(data, attention)
+        for col in att.columns:
+            out[col] = att[col].to_numpy()
+    for key, msg in notes.items():
+        warnings.warn(msg, RuntimeWarning, stacklevel=2)
+    out.attrs = {"notes": notes, "items": list(raw.columns), "factors": items.factors,
+                 "instruments": items.instruments, "synonym_pairs": pairs["psychsyn"],
+                 "antonym_pairs": pairs["psychant"], "critval": abs(critval), "antonym_critval": anto,
+                 "confidence": confidence, "mahad_cut": mahad_cut, "audit": audit_records(items.audit)}
+    return out

@@ -1,0 +1,528 @@
+"""Exclusion rules declared by the user, the flags table and the exclusion flow.
+
+Rules are written in YAML, in a rules file or in the ``screening:`` block of a study file (the
+same format), and applied in the order written::
+
+    screening:
+      attention:  {column: att_1, expect: 4}            # instructed-response item(s)
+      speed:      {column: duration_s, min_seconds_per_item: 2}
+      longstring: {max: 10}                             # longest run of identical answers
+      mahad:      {confidence: .99}                     # D² above the χ² quantile
+      missing:    {max_proportion: .5}
+
+A list of one-rule mappings is accepted too (``- longstring: {max: 10}``), which allows the same
+rule twice. Every rule takes ``exclude: false`` to flag without excluding, and ``label:`` for
+the flow. The rules (a threshold flags values strictly beyond it):
+
+``attention``
+    ``column`` + ``expect`` (the instructed answer, or a list of accepted answers), or
+    ``columns: {att_1: 4, att_2: [1, 2]}``; ``max_failed`` (0); ``missing_fails`` (true).
+    Flags more than ``max_failed`` failed items.
+``speed``
+    ``column`` (completion time); ``min_seconds_per_item`` and/or ``min_seconds``; ``unit``
+    (seconds | minutes | milliseconds); ``n_items`` (default: the screened items). Flags faster.
+``longstring``
+    ``max`` (longest run of identical answers) and/or ``max_avg`` (mean run length).
+``irv``
+    ``min`` (straight-lining) and/or ``max`` (random answering): the SD of a person's answers.
+``mahad``
+    ``confidence`` (default .99: D² above the χ² quantile with as many df as items) or ``max``.
+``evenodd``
+    ``max`` on careless's scale (−1 consistent … 1 inconsistent).
+``psychsyn``
+    ``min_r``: flags a synonym correlation below it; ``critval`` (.60) picks the pairs.
+``psychant``
+    ``max_r``: flags an antonym correlation above it; ``critval`` (.60) picks the pairs.
+``missing``
+    ``max_proportion`` of unanswered items.
+``duplicate_id``
+    ``column`` (default: the id column); ``keep``: first | last | none.
+``duplicate_pattern``
+    ``keep``: first | last | none (identical answers to every item, missing included).
+
+A respondent whose index is undefined (NaN) is not flagged by that rule; the flow counts such
+respondents in ``n_undefined``. Nothing is dropped: :func:`apply_rules` returns every input row
+with one boolean column per rule, ``excluded`` and ``excluded_by`` (the first excluding rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, ClassVar, Literal, Union
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from ..errors import DataError
+from ..report.apa import Apa, apa
+from .careless import attention_failures, duplicate_ids, duplicates_in_groups, seconds_per_item
+
+Number = Union[int, float]
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    exclude: bool = Field(True, description="false: flag only, keep the respondent in the analysis")
+    label: str | None = Field(None, description="text for the flow table and figure")
+
+
+class AttentionRule(_Rule):
+    rule: Literal["attention"] = "attention"
+    column: str | None = None
+    expect: Number | str | list[Number | str] | None = None
+    columns: dict[str, Number | str | list[Number | str]] | None = None
+    max_failed: int = Field(0, ge=0)
+    missing_fails: bool = True
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.columns is None and (self.column is None or self.expect is None):
+            raise ValueError("give 'column' and 'expect' (e.g. {column: att_1, expect: 4}) or 'columns: {att_1: 4}'")
+        if self.columns is not None and self.column is not None:
+            raise ValueError("give either 'column' + 'expect' or 'columns', not both")
+        return self
+
+    def expected(self) -> dict:
+        return dict(self.columns) if self.columns is not None else {self.column: self.expect}
+
+    def describe(self) -> str:
+        items = ", ".join(f"{c} = {v}" for c, v in self.expected().items())
+        return f"failed attention check ({items})" + (f", more than {self.max_failed}" if self.max_failed else "")
+
+
+class _Thresholds(_Rule):
+    """A rule with several optional thresholds, at least one of which must be given."""
+
+    _parts: ClassVar[dict] = {}      # field -> description template
+    _title: ClassVar[str] = ""
+    _hint: ClassVar[str] = ""
+
+    @model_validator(mode="after")
+    def _check(self):
+        if all(getattr(self, f) is None for f in self._parts):
+            raise ValueError(self._hint)
+        return self
+
+    def describe(self) -> str:
+        parts = [t.format(getattr(self, f)) for f, t in self._parts.items() if getattr(self, f) is not None]
+        return f"{self._title} (" + " or ".join(parts) + ")"
+
+
+class SpeedRule(_Thresholds):
+    rule: Literal["speed"] = "speed"
+    column: str
+    min_seconds_per_item: float | None = Field(None, gt=0)
+    min_seconds: float | None = Field(None, gt=0)
+    unit: Literal["seconds", "minutes", "milliseconds"] = "seconds"
+    n_items: int | None = Field(None, ge=1)
+    _parts: ClassVar[dict] = {"min_seconds_per_item": "< {:g} s per item", "min_seconds": "< {:g} s in total"}
+    _title: ClassVar[str] = "too fast"
+    _hint: ClassVar[str] = "give min_seconds_per_item (e.g. 2) and/or min_seconds"
+
+
+class LongstringRule(_Thresholds):
+    rule: Literal["longstring"] = "longstring"
+    max: int | None = Field(None, ge=1)
+    max_avg: float | None = Field(None, gt=0)
+    _parts: ClassVar[dict] = {"max": "longest run > {}", "max_avg": "mean run > {:g}"}
+    _title: ClassVar[str] = "straight-lining"
+    _hint: ClassVar[str] = "give max (longest run of identical answers, e.g. 10) and/or max_avg"
+
+
+class IrvRule(_Thresholds):
+    rule: Literal["irv"] = "irv"
+    min: float | None = Field(None, ge=0)
+    max: float | None = Field(None, ge=0)
+    _parts: ClassVar[dict] = {"min": "IRV < {:g}", "max": "IRV > {:g}"}
+    _title: ClassVar[str] = "response variability"
+    _hint: ClassVar[str] = "give min (low variability: straight-lining) and/or max (high: random answers)"
+
+
+class MahadRule(_Rule):
+    rule: Literal["mahad"] = "mahad"
+    confidence: float | None = Field(None, gt=0, lt=1)
+    max: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.confidence is not None and self.max is not None:
+            raise ValueError("give either confidence (χ² cut) or max (a D² value), not both")
+        return self
+
+    def describe(self) -> str:
+        if self.max is not None:
+            return f"multivariate outlier (D² > {self.max:g})"
+        return f"multivariate outlier (D² above the {100 * (self.confidence or .99):g}% χ² quantile)"
+
+
+class EvenoddRule(_Rule):
+    rule: Literal["evenodd"] = "evenodd"
+    max: float = Field(ge=-1, le=1)
+
+    def describe(self) -> str:
+        return f"inconsistent even-odd halves (evenodd > {self.max:g})"
+
+
+class PsychsynRule(_Rule):
+    rule: Literal["psychsyn"] = "psychsyn"
+    min_r: float = Field(ge=-1, le=1)
+    critval: float = Field(0.60, gt=0, lt=1)
+
+    def describe(self) -> str:
+        return f"psychometric synonyms r < {self.min_r:g}"
+
+
+class PsychantRule(_Rule):
+    rule: Literal["psychant"] = "psychant"
+    max_r: float = Field(ge=-1, le=1)
+    critval: float = Field(0.60, gt=0, lt=1)
+
+    def describe(self) -> str:
+        return f"psychometric antonyms r > {self.max_r:g}"
+
+
+class MissingRule(_Rule):
+    rule: Literal["missing"] = "missing"
+    max_proportion: float = Field(ge=0, lt=1)
+
+    def describe(self) -> str:
+        return f"more than {self.max_proportion:.0%} of items unanswered"
+
+
+class DuplicateIdRule(_Rule):
+    rule: Literal["duplicate_id"] = "duplicate_id"
+    column: str | None = None
+    keep: Literal["first", "last", "none"] = "first"
+
+    def describe(self) -> str:
+        return "duplicate id" + ("" if self.keep == "none" else f" (the {self.keep} kept)")
+
+
+class DuplicatePatternRule(_Rule):
+    rule: Literal["duplicate_pattern"] = "duplicate_pattern"
+    keep: Literal["first", "last", "none"] = "first"
+
+    def describe(self) -> str:
+        return "duplicate answer pattern" + ("" if self.keep == "none" else f" (the {self.keep} kept)")
+
+
+Rule = Annotated[Union[AttentionRule, SpeedRule, LongstringRule, IrvRule, MahadRule, EvenoddRule, PsychsynRule,
+                       PsychantRule, MissingRule, DuplicateIdRule, DuplicatePatternRule], Field(discriminator="rule")]
+RULE_NAMES = ["attention", "speed", "longstring", "irv", "mahad", "evenodd", "psychsyn", "psychant", "missing",
+              "duplicate_id", "duplicate_pattern"]
+_ADAPTER = TypeAdapter(Rule)
+
+
+def parse_rules(spec, source: str = "rules") -> list:
+    """Validate rules given as a mapping ``{rule: fields}``, a list of one-rule mappings, or a
+    mapping with a ``screening:`` block (a study file). Errors name the rule and the field."""
+    if spec is None:
+        return []
+    if isinstance(spec, dict) and ("screening" in spec or "instruments" in spec):  # a study file
+        spec = spec.get("screening") or {}
+    if isinstance(spec, dict):
+        entries = list(spec.items())
+    elif isinstance(spec, list):
+        entries = []
+        for k, item in enumerate(spec, 1):
+            if not isinstance(item, dict) or len(item) != 1:
+                raise DataError(f"{source}: entry {k} must be one rule, e.g. '- longstring: {{max: 10}}'")
+            entries.extend(item.items())
+    else:
+        raise DataError(f"{source}: rules must be a mapping (rule: fields) or a list of rules")
+    rules = []
+    for name, fields in entries:
+        if name not in RULE_NAMES:
+            import difflib
+
+            hint = difflib.get_close_matches(str(name), RULE_NAMES, n=1)
+            raise DataError(f"{source}: unknown rule '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                            + f". Rules: {', '.join(RULE_NAMES)}")
+        if fields is None:
+            fields = {}
+        if not isinstance(fields, dict):
+            raise DataError(f"{source}: rule '{name}' needs fields, e.g. {name}: {{...}}; got {fields!r}")
+        try:
+            rules.append(_ADAPTER.validate_python({**fields, "rule": name}))
+        except ValidationError as exc:
+            msgs = []
+            for err in exc.errors()[:3]:
+                loc = ".".join(str(p) for p in err["loc"][1:])
+                msg = err["msg"].removeprefix("Value error, ")
+                got = err.get("input")
+                tail = f" (got {got!r})" if loc and not isinstance(got, dict) else ""
+                msgs.append((f"field '{loc}': " if loc else "") + msg + tail)
+            raise DataError(f"{source}: rule '{name}': " + "; ".join(msgs)) from None
+    return rules
+
+
+def load_rules(path) -> list:
+    """Read a rules file (YAML; a study file's ``screening:`` block works too)."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"rules file '{p}' does not exist")
+    try:
+        spec = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(f"rules file '{p}' is not valid YAML" + (f" at line {mark.line + 1}" if mark else "")
+                        + f": {getattr(exc, 'problem', exc)}") from None
+    return parse_rules(spec, source=f"rules file '{p}'")
+
+
+def index_options(rules) -> dict:
+    """Keyword arguments of :func:`analysis.careless` that the rules imply (critical values, the
+    χ² confidence of ``mahad_flag``)."""
+    opts = {}
+    for rule in rules:
+        if isinstance(rule, PsychsynRule):
+            opts["critval"] = rule.critval
+        elif isinstance(rule, PsychantRule):
+            opts["antonym_critval"] = rule.critval
+        elif isinstance(rule, MahadRule) and rule.confidence is not None:
+            opts["confidence"] = rule.confidence   # mahad_flag then agrees with the rule
+    return opts
+
+
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class ScreeningResult:
+    """Flags for every rule × respondent, and the exclusion flow.
+
+    Attributes
+    ----------
+    flags : DataFrame
+        One row per input row (same index): the index values, one boolean ``flag_<rule>``
+        column per rule, ``excluded`` and ``excluded_by``.
+    flow : DataFrame
+        ``step, rule, description, n_before, n_flagged, n_undefined, n_excluded, n_after``.
+    rules : list
+    """
+
+    flags: pd.DataFrame
+    flow: pd.DataFrame
+    rules: list = field(default_factory=list)
+
+    @property
+    def n_received(self) -> int:
+        return len(self.flags)
+
+    @property
+    def n_analysed(self) -> int:
+        return int((~self.flags["excluded"]).sum())
+
+    @property
+    def analysed(self) -> pd.Series:
+        """Boolean mask of the respondents kept for analysis."""
+        return ~self.flags["excluded"]
+
+    def summary(self) -> str:
+        lines = [f"received {self.n_received}"]
+        for row in self.flow.itertuples():
+            verb = "excluded" if row.exclude else "flagged only"
+            n = row.n_excluded if row.exclude else row.n_flagged
+            lines.append(f"  {row.step}. {row.rule}: {verb} {n} ({row.description})")
+        lines.append(f"analysed {self.n_analysed}")
+        return "\n".join(lines)
+
+    def figure(self, path=None, **kwargs):
+        """The CONSORT-style flow diagram (see :func:`analysis.report.flow.flow_figure`)."""
+        from ..report.flow import flow_figure
+
+        return flow_figure(self.flow, path=path, n_received=self.n_received, **kwargs)
+
+
+def _flag(values, cond) -> tuple[np.ndarray, np.ndarray]:
+    v = np.asarray(values, dtype=float)
+    undefined = np.isnan(v)
+    with np.errstate(invalid="ignore"):
+        hit = cond(v)
+    return np.where(undefined, False, hit), undefined
+
+
+def _column(indices, name, rule, notes):
+    if name not in indices.columns:
+        raise DataError(f"rule '{rule}' needs the index '{name}', which the screening table does not have")
+    col = indices[name]
+    if col.isna().all() and len(col):
+        why = notes.get(name) or notes.get(name.split("_")[0])
+        raise DataError(f"rule '{rule}' cannot be applied: '{name}' is undefined for every respondent"
+                        + (f" ({why})" if why else ""))
+    return col.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.ndarray, dict]:
+    """(flagged, undefined, extra index columns) of one rule."""
+    n = len(indices)
+    none = np.zeros(n, dtype=bool)
+    extra = {}
+    if isinstance(rule, AttentionRule):
+        if data is None:
+            raise DataError("rule 'attention' needs the data (the attention item columns)")
+        att = attention_failures(data, rule.expected(), missing_fails=rule.missing_fails)
+        extra = {c: att[c].to_numpy() for c in att.columns}
+        return att["attention_failed"].to_numpy() > rule.max_failed, none, extra
+    if isinstance(rule, SpeedRule):
+        if data is None or rule.column not in data.columns:
+            raise DataError(f"rule 'speed': completion-time column '{rule.column}' is not in the data")
+        n_items = rule.n_items or (int(indices["n_items"].iloc[0]) if len(indices) else 1)
+        spi = seconds_per_item(data[rule.column], n_items, rule.unit).to_numpy()
+        extra = {"seconds_per_item": spi}
+        conds = []
+        if rule.min_seconds_per_item is not None:
+            conds.append(lambda v: v < rule.min_seconds_per_item)
+        if rule.min_seconds is not None:
+            conds.append(lambda v: v * n_items < rule.min_seconds)
+        return (*_flag(spi, lambda v: np.logical_or.reduce([c(v) for c in conds])), extra)
+    if isinstance(rule, LongstringRule):
+        flagged, undefined = none.copy(), none.copy()
+        for name, lim in (("longstring", rule.max), ("longstring_avg", rule.max_avg)):
+            if lim is not None:
+                f, u = _flag(_column(indices, name, "longstring", notes), lambda v: v > lim)
+                flagged |= f
+                undefined |= u
+        return flagged, undefined, extra
+    if isinstance(rule, IrvRule):
+        lo, hi = rule.min, rule.max
+        return (*_flag(_column(indices, "irv", "irv", notes),
+                       lambda v: ((v < lo) if lo is not None else False) | ((v > hi) if hi is not None else False)), extra)
+    if isinstance(rule, MahadRule):
+        from scipy import stats
+
+        d2 = _column(indices, "mahad", "mahad", notes)
+        cut = rule.max if rule.max is not None else stats.chi2.ppf(rule.confidence or 0.99, int(indices["n_items"].iloc[0]))
+        return (*_flag(d2, lambda v: v > cut), extra)
+    if isinstance(rule, EvenoddRule):
+        return (*_flag(_column(indices, "evenodd", "evenodd", notes), lambda v: v > rule.max), extra)
+    if isinstance(rule, PsychsynRule):
+        return (*_flag(_column(indices, "psychsyn_r", "psychsyn", notes), lambda v: v < rule.min_r), extra)
+    if isinstance(rule, PsychantRule):
+        return (*_flag(_column(indices, "psychant", "psychant", notes), lambda v: v > rule.max_r), extra)
+    if isinstance(rule, MissingRule):
+        return (*_flag(_column(indices, "prop_missing", "missing", notes), lambda v: v > rule.max_proportion), extra)
+    if isinstance(rule, DuplicateIdRule):
+        col = rule.column or id_column
+        if col is None:
+            raise DataError("rule 'duplicate_id' needs the id column: give column: in the rule or --id")
+        if data is None or col not in data.columns:
+            raise DataError(f"rule 'duplicate_id': id column '{col}' is not in the data")
+        dup = duplicate_ids(data[col], keep=rule.keep)
+        return dup.fillna(False).to_numpy(dtype=bool), dup.isna().to_numpy(), extra
+    if isinstance(rule, DuplicatePatternRule):
+        if "pattern_group" not in indices.columns:
+            raise DataError("rule 'duplicate_pattern' needs the 'pattern_group' column of analysis.careless()")
+        undefined = (indices["n_answered"] == 0).to_numpy()
+        dup = duplicates_in_groups(indices["pattern_group"], undefined, keep=rule.keep)
+        return dup.fillna(False).to_numpy(dtype=bool), undefined, extra
+    raise DataError(f"unknown rule {rule!r}")  # pragma: no cover
+
+
+def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
+                id_column: str | None = None) -> ScreeningResult:
+    """Apply exclusion rules in order: flags for every rule × respondent and the exclusion flow.
+
+    Parameters
+    ----------
+    indices : DataFrame
+        The output of :func:`analysis.careless` (one row per respondent).
+    rules : list, dict, str or Path
+        Parsed rules, a rules mapping/list (see the module docstring) or a rules file.
+    data : DataFrame, optional
+        The responses (same index), for rules that read columns: attention, speed, duplicate_id.
+    id_column : str, optional
+        Default id column of the ``duplicate_id`` rule.
+
+    Returns
+    -------
+    ScreeningResult
+        ``.flags`` (every input row, nothing dropped), ``.flow`` (``step, rule, n_before,
+        n_excluded, n_after`` …), ``.summary()``, ``.figure(path)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import careless, apply_rules
+    >>> df = pd.DataFrame({f"AGQ_{n}": [5, 4, 3, 3, 2, 4] for n in range(1, 13)})
+    >>> df.loc[1] = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2]
+    >>> res = apply_rules(careless(df, "agq-r", columns="AGQ_{n}"), {"longstring": {"max": 10}})
+    >>> res.flow[["rule", "n_before", "n_excluded", "n_after"]].values.tolist()
+    [['longstring', 6, 5, 1]]
+    """
+    if isinstance(rules, (str, Path)):
+        rules = load_rules(rules)
+    elif not (isinstance(rules, list) and all(isinstance(r, _Rule) for r in rules)):
+        rules = parse_rules(rules)
+    if data is not None and len(data) != len(indices):
+        raise DataError(f"the data have {len(data)} rows but the screening table {len(indices)}")
+    notes = indices.attrs.get("notes", {})
+    flags = indices.copy()
+    excluded = np.zeros(len(indices), dtype=bool)
+    excluded_by = np.full(len(indices), None, dtype=object)
+    rows, used = [], {}
+    for step, rule in enumerate(rules, 1):
+        used[rule.rule] = used.get(rule.rule, 0) + 1
+        name = rule.rule if used[rule.rule] == 1 else f"{rule.rule}_{used[rule.rule]}"
+        flagged, undefined, extra = _evaluate(rule, indices, data, id_column, notes)
+        for col, values in extra.items():
+            flags[col] = values
+        flags[f"flag_{name}"] = flagged
+        n_before = int((~excluded).sum())
+        new = flagged & ~excluded if rule.exclude else np.zeros_like(flagged)
+        excluded_by[new] = name
+        excluded |= new
+        rows.append({"step": step, "rule": name, "description": rule.label or rule.describe(),
+                     "exclude": rule.exclude, "n_before": n_before, "n_flagged": int(flagged.sum()),
+                     "n_undefined": int(undefined.sum()), "n_excluded": int(new.sum()),
+                     "n_after": int((~excluded).sum())})
+    flags["excluded"] = excluded
+    flags["excluded_by"] = pd.array(excluded_by, dtype="string")
+    flow = pd.DataFrame(rows, columns=["step", "rule", "description", "exclude", "n_before", "n_flagged",
+                                       "n_undefined", "n_excluded", "n_after"])
+    flow.attrs = {"n_received": len(indices), "n_analysed": int((~excluded).sum())}
+    return ScreeningResult(flags=flags, flow=flow, rules=list(rules))
+
+
+def screen(data: pd.DataFrame, instrument, rules=None, columns=None, *, id_column: str | None = None,
+           **options) -> ScreeningResult:
+    """Compute the careless indices of ``instrument`` and apply ``rules`` in one call.
+
+    ``rules`` as for :func:`apply_rules`; the critical values of psychsyn/psychant rules are
+    passed to :func:`analysis.careless`. Other keyword arguments go to :func:`analysis.careless`.
+
+    Examples
+    --------
+    >>> from analysis import read_responses
+    >>> from analysis.screening import screen
+    >>> df = read_responses("data/raw/demo/responses.csv")
+    >>> res = screen(df, {"goals": {"instrument": "agq-r", "columns": "agq_{n}", "response": {"min": 1, "max": 7}}},
+    ...              {"attention": {"column": "att_1", "expect": 4}}, missing=[-99])
+    >>> res.n_received, res.n_analysed
+    (400, 385)
+    """
+    from .careless import careless
+
+    if isinstance(rules, (str, Path)):
+        rules = load_rules(rules)
+    elif not (isinstance(rules, list) and all(isinstance(r, _Rule) for r in rules)):
+        rules = parse_rules(rules)
+    opts = {**index_options(rules), **options}
+    indices = careless(data, instrument, columns, id_column=id_column, **opts)
+    return apply_rules(indices, rules, data=data, id_column=id_column)
+
+
+@apa.register
+def _apa_screening(result: ScreeningResult) -> Apa:
+    """APA sentence of the exclusion flow: who was excluded, by which rule, and who remains."""
+    parts = [f"{int(r.n_excluded)} by {r.rule} ({r.description})" for r in result.flow.itertuples()
+             if r.exclude and r.n_excluded]
+    n_excl = result.n_received - result.n_analysed
+    text = f"Of {result.n_received} respondents, {n_excl} were excluded"
+    text += (": " + "; ".join(parts) if parts else "") + f". {result.n_analysed} respondents were analysed."
+    flagged = [f"{int(r.n_flagged)} by {r.rule}" for r in result.flow.itertuples() if not r.exclude and r.n_flagged]
+    if flagged:
+        text += " Flagged but kept: " + "; ".join(flagged) + "."
+    return Apa(estimate=f"N = {result.n_analysed} of {result.n_received}", statistic="", full_result=text,
+               table=result.flow.copy())
