@@ -144,7 +144,8 @@ def test_psychsyn_no_pairs():
 # --- real data: psychTools::bfi (2800 × 25, 508 missing answers) ------------------------------
 @pytest.fixture(scope="module")
 def bfi():
-    items = pd.read_csv(REF / "bfi_items.csv")
+    # psychTools::bfi, shared with the psychometrics references (same rows, same order)
+    items = pd.read_csv(REF.parent / "psychometrics" / "bfi.csv").iloc[:, :25]
     ref = pd.read_csv(REF / "bfi_indices.csv", skipinitialspace=True)
     return items, ref
 

@@ -20,7 +20,7 @@ suppressPackageStartupMessages({library(psych); library(psychTools)})
 out <- "tests/reference/careless"
 data(bfi, package = "psychTools")
 x <- as.matrix(bfi[, 1:25])
-write.csv(data.frame(x), file.path(out, "bfi_items.csv"), row.names = FALSE, na = "")
+# the items are tests/reference/psychometrics/bfi.csv, columns 1-25 (written by reliability.R)
 
 ls_max <- function(m) apply(m, 1, function(r) max(rle(r)$lengths))
 ls_avg <- function(m) apply(m, 1, function(r) mean(rle(r)$lengths))
