@@ -16,6 +16,7 @@ import importlib
 import json
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import yaml
@@ -27,6 +28,7 @@ COMMAND_MODULES = [
     "analysis.commands",
     "analysis.psychometrics.commands",
     "analysis.screening.commands",
+    "analysis.teams.commands",
 ]
 
 
@@ -60,9 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _note(message, category, filename, lineno, file=None, line=None):
+    """Warnings reach the user as one-line notes, not as Python source locations."""
+    print(f"goalscope: note: {message}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.debug:
+        warnings.showwarning = _note
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if args.command is None else 2

@@ -7,6 +7,8 @@ declares, and writes:
 ``data/processed/<study>/scores.csv``      pseudonymised id, kept columns, every scale score
 ``data/processed/<study>/audit.csv``       every value set to missing (and why)
 ``data/processed/<study>/missing.csv``     missing-data summary per scale
+``data/processed/<study>/screening_*.csv`` careless indices + rule flags per respondent, exclusion flow
+                                           (when the study declares ``screening:`` rules)
 ``data/processed/<study>/manifest.json``   input and key hashes, package versions, output hashes
 ``reports/<study>/``                       the report (index.html + tables/)
 
@@ -126,13 +128,53 @@ class StudyResult:
     scores: pd.DataFrame
     audit: pd.DataFrame
     missing: pd.DataFrame
+    screening: Any = None
     outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def analysed(self) -> pd.DataFrame:
+        """The scores of respondents not excluded by a screening rule (all of them without rules)."""
+        if "excluded" not in self.scores:
+            return self.scores
+        return self.scores[~self.scores["excluded"].astype(bool)]
 
     def summary(self) -> str:
         lines = [f"study '{self.study.name}': {len(self.scores)} respondents, "
                  f"{len(self.study.instruments)} instrument(s), {len(self.audit)} value(s) set to missing"]
+        if self.screening is not None:
+            lines.append(f"  screening: {self.screening.n_analysed} of {self.screening.n_received} analysed "
+                         f"({self.screening.n_received - self.screening.n_analysed} excluded; every row kept with its flags)")
         lines += [f"  {k}: {v}" for k, v in self.outputs.items()]
         return "\n".join(lines)
+
+
+def _key(study: Study, use: InstrumentUse):
+    """The key of one study instrument (key files are relative to the study file)."""
+    if use.instrument.endswith((".yaml", ".yml")):
+        return load_instrument(study.resolve(use.instrument))
+    return load_instrument(use.instrument)
+
+
+def instrument_specs(study: Study) -> dict:
+    """``{alias: {instrument, columns, quirks…}}`` of a study, as :func:`analysis.careless` takes them."""
+    specs = {}
+    for alias, use in study.instruments.items():
+        spec = use.model_dump(exclude_none=True)
+        spec["instrument"] = _key(study, use)
+        if not spec.get("anchors_reversed"):
+            spec.pop("anchors_reversed", None)
+        specs[alias] = spec
+    return specs
+
+
+def screen_study(study: Study, data: pd.DataFrame):
+    """Careless-responding indices and the study's exclusion rules (``screening:``), or None."""
+    if not study.screening:
+        return None
+    from .screening import screen
+
+    return screen(data, instrument_specs(study), study.screening, id_column=study.id,
+                  missing=list(study.missing_codes) or None)
 
 
 def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -141,8 +183,7 @@ def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     for alias, use in study.instruments.items():
         codes = list(study.missing_codes) + list(use.missing or [])
         try:
-            instrument = load_instrument(study.resolve(use.instrument)) if use.instrument.endswith((".yaml", ".yml")) \
-                else load_instrument(use.instrument)
+            instrument = _key(study, use)
             items = prepare_items(
                 data, instrument, use.columns, missing=codes or None, labels=use.labels, recode=use.recode,
                 response=use.response, reversed_in_file=use.reversed_in_file,
@@ -196,6 +237,7 @@ def run_study(path, processed_dir=None, reports_dir=None) -> StudyResult:
     if study.id:
         check_ids(data, study.id, src)
     scores, audit, missing = score_study(study, data)
+    screening = screen_study(study, data)
 
     key = pseudonym_key(data_file, study)
     if study.id:
@@ -210,6 +252,9 @@ def run_study(path, processed_dir=None, reports_dir=None) -> StudyResult:
     if study.group and study.group not in kept:
         kept.insert(0, study.group)
     out = pd.concat([pd.DataFrame({"respondent": respondent}), data[kept], scores], axis=1)
+    if screening is not None:
+        out["excluded"] = screening.flags["excluded"].to_numpy()
+        out["excluded_by"] = screening.flags["excluded_by"].to_numpy()
 
     processed = Path(processed_dir) if processed_dir else Path("data/processed") / study.name
     reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
@@ -218,7 +263,11 @@ def run_study(path, processed_dir=None, reports_dir=None) -> StudyResult:
         "audit": write_table(audit, processed / "audit.csv"),
         "missing": write_table(missing, processed / "missing.csv"),
     }
-    result = StudyResult(study=study, scores=out, audit=audit, missing=missing, outputs=outputs)
+    if screening is not None:
+        flags = pd.concat([pd.DataFrame({"respondent": respondent}), screening.flags], axis=1)
+        outputs["screening_flags"] = write_table(flags, processed / "screening_flags.csv")
+        outputs["screening_flow"] = write_table(screening.flow, processed / "screening_flow.csv")
+    result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening, outputs=outputs)
 
     from .report.basic import write_basic_report
 
@@ -232,8 +281,7 @@ def _manifest(study: Study, data_file: Path, outputs: dict) -> dict:
 
     keys = {}
     for alias, use in study.instruments.items():
-        inst = load_instrument(study.resolve(use.instrument)) if use.instrument.endswith((".yaml", ".yml")) \
-            else load_instrument(use.instrument)
+        inst = _key(study, use)
         keys[alias] = {"id": inst.id, "sha256": sha256(inst.path)}
     versions = {}
     for pkg in ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "pyyaml", "pydantic"):

@@ -28,10 +28,28 @@ def test_outputs_exist_and_rows_in_equal_rows_out(demo_run):
     assert "goals_mastery_approach" in scores and "mood_total_band" in scores
 
 
+def test_screening_flags_everyone_and_drops_no_one(demo_run):
+    base, res = demo_run
+    flags = pd.read_csv(base / "p" / "screening_flags.csv")
+    flow = pd.read_csv(base / "p" / "screening_flow.csv")
+    scores = pd.read_csv(base / "p" / "scores.csv")
+    assert len(flags) == len(scores) == 400
+    assert list(flow["rule"]) == ["attention", "speed", "longstring", "mahad"]
+    assert flow["n_after"].iloc[-1] == (~scores["excluded"]).sum() == res.screening.n_analysed
+    assert flow["n_before"].iloc[0] - flow["n_excluded"].sum() == flow["n_after"].iloc[-1]
+    # attention failures are exactly the rows whose att_1 is not 4
+    raw = pd.read_csv(DEMO / "responses.csv")
+    assert (scores["excluded_by"] == "attention").sum() == (raw["att_1"] != 4).sum()
+    assert (flags["respondent"] == scores["respondent"]).all()
+    assert (base / "r" / "figures" / "flow.png").is_file()
+    html = (base / "r" / "index.html").read_text()
+    assert "Exclusion flow" in html and f"{res.screening.n_analysed} respondents were analysed" in html
+
+
 def test_no_identifier_reaches_processed_or_report(demo_run):
     base, _ = demo_run
     raw = pd.read_csv(DEMO / "responses.csv")
-    text = "".join(p.read_text() for p in base.rglob("*") if p.is_file())
+    text = "".join(p.read_text() for p in base.rglob("*") if p.is_file() and p.suffix != ".png")
     assert "@example.edu" not in text
     assert not any(rid in text for rid in raw["respondent_id"].head(50))
     assert "email" not in pd.read_csv(base / "p" / "scores.csv").columns
@@ -47,7 +65,8 @@ def test_audit_counts_every_minus_99(demo_run):
 def test_same_inputs_give_byte_identical_outputs(demo_run, tmp_path):
     base, _ = demo_run
     run_study(DEMO / "study.yaml", processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
-    for f in ("p/scores.csv", "p/audit.csv", "p/missing.csv", "p/manifest.json", "r/index.html"):
+    for f in ("p/scores.csv", "p/audit.csv", "p/missing.csv", "p/manifest.json", "p/screening_flags.csv",
+              "r/index.html", "r/figures/flow.png", "r/figures/flow.svg"):
         assert (base / f).read_bytes() == (tmp_path / f).read_bytes(), f
 
 

@@ -22,11 +22,12 @@ _ENV = jinja2.Environment(
 
 
 def scale_summary(result) -> pd.DataFrame:
-    """One row per scale: instrument, scale, n, mean, sd, min, max (sd with n − 1)."""
+    """One row per scale over the analysed respondents: instrument, scale, n, mean, sd, min, max."""
     rows = []
+    analysed = result.analysed
     for alias, use in result.study.instruments.items():
         for _, m in result.missing[result.missing["instrument"] == alias].iterrows():
-            col = result.scores[f"{alias}_{m['scale']}"]
+            col = analysed[f"{alias}_{m['scale']}"]
             rows.append({
                 "instrument": alias, "key": use.instrument, "scale": m["scale"], "n": int(col.notna().sum()),
                 "mean": col.mean(), "sd": col.std(ddof=1), "min": col.min(), "max": col.max(),
@@ -42,11 +43,25 @@ def write_basic_report(result, folder) -> dict[str, Path]:
         "table_scales": write_table(summary.round(4), folder / "tables" / "scales.csv"),
         "table_missing": write_table(result.missing, folder / "tables" / "missing.csv"),
     }
+    flow_text = None
+    if result.screening is not None:
+        from .apa import apa
+        from .flow import save_figure
+
+        outputs["table_flow"] = write_table(result.screening.flow, folder / "tables" / "flow.csv")
+        fig = result.screening.figure()
+        for p in save_figure(fig, folder / "figures" / "flow.png"):
+            outputs[f"figure_flow{p.suffix}"] = p
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        flow_text = apa(result.screening).full_result
     reasons = (result.audit.groupby(["instrument", "reason"]).size().reset_index(name="n")
                if len(result.audit) else pd.DataFrame(columns=["instrument", "reason", "n"]))
     html = _ENV.get_template("basic.html.j2").render(
         study=result.study, n=len(result.scores), summary=summary, missing=result.missing,
-        reasons=reasons, n_audit=len(result.audit),
+        reasons=reasons, n_audit=len(result.audit), n_analysed=len(result.analysed),
+        flow=None if result.screening is None else result.screening.flow, flow_text=flow_text,
     )
     outputs["report"] = atomic_write_text(folder / "index.html", html)
     return outputs
