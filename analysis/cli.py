@@ -28,7 +28,6 @@ COMMAND_MODULES = [
     "analysis.commands",
     "analysis.psychometrics.commands",
     "analysis.screening.commands",
-    "analysis.teams.commands",
 ]
 
 
