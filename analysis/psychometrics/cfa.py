@@ -7,7 +7,7 @@ models, but not the invariance models, and one estimator for both keeps the logi
 (and is faster — see ``benchmarks/cfa.py``). Fit indices are lavaan's (:mod:`.fit_indices`).
 
 Missing answers: **listwise** deletion over the model's items (lavaan's default), or full-information
-ML with ``missing="fiml"`` (lavaan ``missing = "ml"``, :mod:`.fiml`); the policy and the number of
+ML with ``nan_policy="fiml"`` (lavaan ``missing = "ml"``, :mod:`.fiml`); the policy and the number of
 excluded respondents are reported (``nan_policy``, ``n_excluded``).
 """
 
@@ -255,7 +255,7 @@ def estimates_table(spec, fitter: MLFit, level: float = 0.95) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 def cfa(data: pd.DataFrame, model=None, *, instrument=None, columns=None, group: str | None = None,
-        group_equal=(), std_lv: bool = False, meanstructure: bool | None = None, missing: str = "listwise",
+        group_equal=(), std_lv: bool = False, meanstructure: bool | None = None, nan_policy: str = "listwise",
         **options) -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood (lavaan ``cfa`` defaults).
 
@@ -280,9 +280,11 @@ def cfa(data: pd.DataFrame, model=None, *, instrument=None, columns=None, group:
         Identify factors by unit variance instead of the first loading.
     meanstructure : bool, optional
         Fit intercepts (default: only with groups or ``~ 1`` statements).
-    missing : {"listwise", "fiml"}
+    nan_policy : {"listwise", "fiml"}
         Missing answers: drop respondents with any missing item (lavaan's default), or use every
         answer by full-information ML (lavaan ``missing = "ml"``; observed-information SEs).
+        (Named like :func:`analysis.reliability`'s policy; ``missing=`` is the missing-value codes
+        of the export, as in :func:`analysis.score`.)
     **options
         Dataset quirks for :func:`analysis.prepare_items`.
 
@@ -311,16 +313,16 @@ def cfa(data: pd.DataFrame, model=None, *, instrument=None, columns=None, group:
     """
     text, frame, audit = resolve_model(data, model, instrument, columns, **options)
     spec0 = build_spec(text, 1)
-    if missing not in ("listwise", "fiml"):
-        raise DataError(f"missing must be 'listwise' or 'fiml', not {missing!r}")
-    arrays, labels, n_excluded = _groups(frame, spec0.observed, group, missing)
+    if nan_policy not in ("listwise", "fiml"):
+        raise DataError(f"nan_policy must be 'listwise' or 'fiml', not {nan_policy!r}")
+    arrays, labels, n_excluded = _groups(frame, spec0.observed, group, nan_policy)
     spec, fitter, fit = fit_model(text, arrays, group_equal=group_equal, std_lv=std_lv, meanstructure=meanstructure,
-                                  missing=missing)
+                                  missing=nan_policy)
     if not fitter.converged:
         raise DataError("the CFA did not converge (the model may not be identified, or a factor has too few "
                         "items); check the model")
     return CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fit, n=fitter.N,
-                     n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=missing,
+                     n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
                      converged=fitter.converged, iterations=fitter.iterations, fitter=fitter)
 
 

@@ -107,7 +107,7 @@ def cmd_cfa(args) -> int:
     opts = item_options_from_args(args) if args.instrument else {}
     if args.group:
         res = invariance(data, model, args.group, instrument=args.instrument or None,
-                         missing="fiml" if args.fiml else "listwise", **opts)
+                         nan_policy="fiml" if args.fiml else "listwise", **opts)
         out = write_table(res.table, args.output)
         est = pd.concat([f.estimates.assign(step=s) for s, f in res.fits.items()], ignore_index=True)
         est_out = write_table(est, _beside(args.output, "estimates"))
@@ -118,7 +118,7 @@ def cmd_cfa(args) -> int:
         print(f"  {res.apa_text}")
         return 0
     res = cfa(data, model, instrument=args.instrument or None, std_lv=args.std_lv,
-              missing="fiml" if args.fiml else "listwise", **opts)
+              nan_policy="fiml" if args.fiml else "listwise", **opts)
     out = write_table(res.estimates, args.output)
     fit_out = write_table(res.summary(), _beside(args.output, "fit"))
     print(f"CFA (ML, {res.nan_policy}: {res.n} used, {res.n_excluded} excluded) -> {out}; fit -> {fit_out}")

@@ -83,7 +83,7 @@ def _(res: InvarianceResult) -> Apa:
 def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, instrument=None, columns=None,
                steps=("configural", "metric", "scalar", "strict"), criterion: str = "fit_indices",
                cfi_cut: float = 0.01, rmsea_cut: float = 0.015, alpha: float = 0.05, stop: bool = True,
-               missing: str = "listwise", **options) -> InvarianceResult:
+               nan_policy: str = "listwise", **options) -> InvarianceResult:
     """Test configural, metric, scalar and strict invariance of a CFA model across groups.
 
     Parameters
@@ -102,7 +102,7 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
         with p < alpha (``"chisq"``), or on either (``"all"``).
     stop : bool
         Stop at the first failing step (default); False fits every step.
-    missing : {"listwise", "fiml"}
+    nan_policy : {"listwise", "fiml"}
         As :func:`analysis.cfa` (listwise deletion by default).
 
     Returns
@@ -137,19 +137,19 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
         raise DataError(f"unknown invariance step(s) {', '.join(unknown)} (use {', '.join(STEPS)})")
     text, frame, _audit = resolve_model(data, model, instrument, columns, **options)
     observed = build_spec(text, 1).observed
-    if missing not in ("listwise", "fiml"):
-        raise DataError(f"missing must be 'listwise' or 'fiml', not {missing!r}")
-    arrays, labels, n_excluded = _groups(frame, observed, group, missing)
+    if nan_policy not in ("listwise", "fiml"):
+        raise DataError(f"nan_policy must be 'listwise' or 'fiml', not {nan_policy!r}")
+    arrays, labels, n_excluded = _groups(frame, observed, group, nan_policy)
     if len(arrays) < 2:
         raise DataError(f"group column '{group}' has only one group among the complete answers")
     rows, fits = [], {}
     level, prev, held = None, None, True
     for step in steps:
-        spec, fitter, fi = fit_model(text, arrays, group_equal=STEPS[step], missing=missing)
+        spec, fitter, fi = fit_model(text, arrays, group_equal=STEPS[step], missing=nan_policy)
         if not fitter.converged:
             raise DataError(f"the {step} model did not converge; check the model and the group sizes")
         fits[step] = CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fi, n=fitter.N,
-                               n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=missing,
+                               n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
                                iterations=fitter.iterations, fitter=fitter)
         row = {"step": step, **fi[["npar", "df", "chisq", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low",
                                    "rmsea_ci_high", "srmr", "aic", "bic"]]}
@@ -176,7 +176,7 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
             break
         prev = fi
     table = pd.DataFrame(rows)
-    table.attrs = {"group": group, "nan_policy": missing, "level": level}
+    table.attrs = {"group": group, "nan_policy": nan_policy, "level": level}
     return InvarianceResult(table=table, fits=fits, level=level, group=group, group_labels=labels,
-                            n=int(sum(a.shape[0] for a in arrays)), n_excluded=n_excluded, nan_policy=missing,
+                            n=int(sum(a.shape[0] for a in arrays)), n_excluded=n_excluded, nan_policy=nan_policy,
                             cutoffs={"cfi": cfi_cut, "rmsea": rmsea_cut, "alpha": alpha, "criterion": criterion})

@@ -18,7 +18,7 @@ def ref():
 
 @pytest.mark.parametrize("case", ["bfi2", "bfi3"])
 def test_fiml_equals_lavaan(bfi_keyed, ref, case):
-    res = cfa(bfi_keyed, ref[case]["model"], missing="fiml")
+    res = cfa(bfi_keyed, ref[case]["model"], nan_policy="fiml")
     # est, se (observed information), z, p, std_all and every fit index
     assert_matches_lavaan(res, ref[case])
     assert res.nan_policy == "fiml" and res.n == 2800 and res.n_excluded == 0
