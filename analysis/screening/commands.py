@@ -37,9 +37,9 @@ def register(sub) -> None:
               longstring: {max: 10}
               mahad:      {confidence: .99, exclude: false}
             Rules: attention, speed, longstring, irv, mahad, evenodd, psychsyn, psychant, missing,
-            duplicate_id, duplicate_pattern. Inline flags add rules after the file's, in the order
-            attention, speed, duplicate_id, missing, longstring, irv, mahad, evenodd, psychsyn, psychant,
-            duplicate_pattern.
+            duplicate_id, duplicate_pattern. An inline flag replaces the file's rule of the same kind
+            (in its place); other inline rules follow the file's, in the order attention, speed,
+            duplicate_id, missing, longstring, irv, mahad, evenodd, psychsyn, psychant, duplicate_pattern.
             """))
     add_input_options(p)
     add_item_options(p, instrument_required=False)
@@ -169,7 +169,10 @@ def cmd_screen(args) -> int:
     else:
         raise DataError("say which items to screen: --instrument ID|PATH (with --columns), or --rules with a study "
                         "file that lists its instruments")
-    rules = rules + parse_rules(_inline_rules(args, {"id_column": id_column}), source="command-line rules")
+    inline = parse_rules(_inline_rules(args, {"id_column": id_column}), source="command-line rules")
+    # a flag replaces the file's rule of the same kind in place; other flags are applied after the file's
+    given = {r.rule: r for r in inline}
+    rules = [given.pop(r.rule, r) for r in rules] + [r for r in inline if r.rule in given]
     if args.flag_only:
         names = {n.strip() for n in args.flag_only.split(",") if n.strip()}
         unknown = names - {r.rule for r in rules}

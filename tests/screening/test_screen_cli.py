@@ -33,9 +33,12 @@ def test_screen_demo_with_study_file_and_inline_rules(tmp_path, capsys):
     flags = pd.read_csv(out)
     assert len(flags) == 400 and flags.columns[0] == "respondent_id"      # the study's id column
     flow = pd.read_csv(tmp_path / "screen.flow.csv")
+    # the study file's rules (attention, speed, longstring > 15, mahad .999) with the inline flags
+    # replacing those of the same kind in place; --duplicates adds its two rules after them
     assert flow[["rule", "n_before", "n_excluded", "n_after"]].values.tolist() == [
-        ["attention", 400, 15, 385], ["speed", 385, 7, 378], ["duplicate_id", 378, 0, 378],
-        ["longstring", 378, 1, 377], ["mahad", 377, 0, 377], ["duplicate_pattern", 377, 0, 377]]
+        ["attention", 400, 15, 385], ["speed", 385, 7, 378], ["longstring", 378, 1, 377],
+        ["mahad", 377, 0, 377], ["duplicate_id", 377, 0, 377], ["duplicate_pattern", 377, 0, 377]]
+    assert "longest run > 10" in flow.loc[flow.rule == "longstring", "description"].item()
     assert flow.loc[flow.rule == "mahad", "n_flagged"].item() == 13
     assert int((~flags["excluded"]).sum()) == 377
     assert (tmp_path / "screen.flow.png").stat().st_size > 10_000
