@@ -28,6 +28,8 @@ COMMAND_MODULES = [
     "analysis.commands",
     "analysis.psychometrics.commands",
     "analysis.screening.commands",
+    "analysis.teams.commands",
+    "analysis.models.commands",
 ]
 
 

@@ -1,0 +1,313 @@
+"""Correlation tables (APA style) and partial correlations.
+
+* Pearson r with a Fisher-z CI and the t test on n − 2 df (as R's ``cor.test``).
+* Spearman ρ: Pearson r of ranks, with psych ``corr.test``'s Fisher-z CI and t approximation.
+* Partial correlations given k covariates: r of the residuals, tested on **df = n − 2 − k** with a
+  Fisher-z CI of standard error 1/√(n − 3 − k) (ppcor / psych ``corr.p(r, n − k)``). Pingouin
+  #171 tested them on n − 2; here df is computed in one place, from k, and checked against R's
+  ``lm`` t values (the partial-correlation t equals the t of x in ``y ~ x + covariates``).
+* Optional multiple-comparison adjustment over the pairs of one table (holm, bonferroni,
+  fdr_bh; R's ``p.adjust``).
+
+Written by hand rather than with ``pingouin.pairwise_corr`` because we need the CI and df of
+partials, per-pair n with pairwise deletion and the APA table in one pass.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import DataError
+from ..io.writers import atomic_write_text
+from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ._common import Reported, as_list, check_columns, check_frame, md_table
+
+__all__ = ["correlations", "partial_correlation", "CorrelationTable"]
+
+METHODS = ("pearson", "spearman")
+PADJUST = {"holm": "holm", "bonferroni": "bonferroni", "fdr_bh": "fdr_bh", "bh": "fdr_bh", "fdr": "fdr_bh"}
+
+
+def _corr_pair(x: np.ndarray, y: np.ndarray, z: np.ndarray | None, method: str, level: float,
+               names=("x", "y")) -> dict:
+    """r, CI, t, df, p of one (partial) correlation on complete data (already filtered)."""
+    n = x.shape[0]
+    k = 0 if z is None else z.shape[1]
+    if method == "spearman":
+        x, y = stats.rankdata(x), stats.rankdata(y)
+        if k:
+            z = np.column_stack([stats.rankdata(c) for c in z.T])
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    df = n - 2 - k
+    if df < 1 or n - 3 - k < 1:
+        raise DataError(f"correlation of '{names[0]}' and '{names[1]}': {n} complete rows are too few "
+                        f"for {k} covariate(s) (need at least {k + 4})")
+    if k:
+        design = np.column_stack([np.ones(n), z])
+        beta, *_ = np.linalg.lstsq(design, np.column_stack([x, y]), rcond=None)
+        res = np.column_stack([x, y]) - design @ beta
+        for i, nm in enumerate(names):
+            v0 = np.var(x if i == 0 else y)
+            if v0 == 0 or np.var(res[:, i]) <= 1e-12 * v0:
+                raise DataError(f"partial correlation: '{nm}' is (nearly) a linear function of the "
+                                f"covariates, so its partial correlation is undefined; drop it from "
+                                f"the covariates")
+        x, y = res[:, 0], res[:, 1]
+    sx, sy = np.std(x), np.std(y)
+    if sx == 0 or sy == 0:
+        nm = names[0] if sx == 0 else names[1]
+        raise DataError(f"correlation: column '{nm}' has no variance among the {n} complete rows")
+    xc, yc = x - x.mean(), y - y.mean()
+    r = float(np.clip(xc @ yc / np.sqrt((xc @ xc) * (yc @ yc)), -1, 1))
+    with np.errstate(divide="ignore"):
+        t = r * np.sqrt(df / (1 - r * r)) if abs(r) < 1 else np.sign(r) * np.inf
+    p = float(2 * stats.t.sf(abs(t), df))
+    q = stats.norm.ppf(0.5 + level / 2)
+    zr = np.arctanh(r) if abs(r) < 1 else np.sign(r) * np.inf
+    half = q / np.sqrt(n - 3 - k)
+    return {"n": n, "k": k, "df": df, "r": r, "ci_low": float(np.tanh(zr - half)),
+            "ci_high": float(np.tanh(zr + half)), "t": float(t), "p_val": p}
+
+
+def _numeric(data, cols):
+    return data[cols].apply(pd.to_numeric).to_numpy(float)
+
+
+def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str = "pearson",
+                        level: float = 0.95) -> pd.DataFrame:
+    """Partial correlation of ``x`` and ``y`` given ``covar`` (listwise on all columns).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``x, y, method, covar, n, k, df, r, ci_low, ci_high, t, p_val`` with
+        df = n − 2 − k and a Fisher-z CI with SE 1/√(n − 3 − k).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.models import partial_correlation
+    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
+    >>> partial_correlation(d, "ACT", "SATQ", covar="age")[["n", "df", "r"]].round(4)
+         n   df      r
+    0  687  684  0.595
+    >>> # R: psych::partial.r(d, c("ACT", "SATQ"), "age"); t = r * sqrt(df / (1 - r^2))
+    """
+    _check_method(method)
+    check_frame(data)
+    covar = as_list(covar)
+    if not covar:
+        raise DataError("partial_correlation: give at least one covariate (covar=...)")
+    if x in covar or y in covar:
+        raise DataError(f"partial_correlation: '{x if x in covar else y}' is both a variable and a covariate")
+    cols = [x, y] + covar
+    check_columns(data, cols, what="partial_correlation")
+    d = data[cols].dropna()
+    arr = _numeric(d, cols)
+    row = _corr_pair(arr[:, 0], arr[:, 1], arr[:, 2:], method, level, names=(x, y))
+    return pd.DataFrame([{"x": x, "y": y, "method": method, "covar": "+".join(covar), **row}])[
+        ["x", "y", "method", "covar", "n", "k", "df", "r", "ci_low", "ci_high", "t", "p_val"]]
+
+
+def _check_method(method):
+    if method not in METHODS:
+        raise DataError(f"correlation method {method!r} is not supported; use one of {', '.join(METHODS)}")
+
+
+class CorrelationTable(Reported):
+    """Result of :func:`correlations`.
+
+    Attributes
+    ----------
+    long : DataFrame
+        One row per pair: ``x, y, method, covar, n, k, df, r, ci_low, ci_high, t, p_val``
+        (+ ``p_adj`` with ``padjust``).
+    descriptives : DataFrame
+        ``variable, n, mean, sd, alpha``.
+    """
+
+    _summary = "long"
+
+    def __init__(self, long, descriptives, columns, method, covar, padjust, level, labels):
+        self.long = long
+        self.descriptives = descriptives
+        self.columns = columns
+        self.method = method
+        self.covar = covar
+        self.padjust = padjust
+        self.level = level
+        self.labels = labels
+
+    def __repr__(self) -> str:
+        return f"CorrelationTable({self.method}, {len(self.columns)} variables)\n{self.table()}"
+
+    def matrix(self, what: str = "r") -> pd.DataFrame:
+        """Square matrix of ``r`` (or ``p_val``, ``p_adj``, ``n``) with 1 / NaN on the diagonal."""
+        m = pd.DataFrame(np.nan, index=self.columns, columns=self.columns)
+        for row in self.long.itertuples(index=False):
+            m.loc[row.x, row.y] = m.loc[row.y, row.x] = getattr(row, what)
+        if what == "r":
+            np.fill_diagonal(m.values, 1.0)
+        return m
+
+    def _p(self):
+        return self.long["p_adj"] if "p_adj" in self.long else self.long["p_val"]
+
+    def table(self, ci: bool = False, digits: int = 2, stars: bool = True) -> pd.DataFrame:
+        """Publication table (strings): Variable, M, SD, then r in the lower triangle and α (in
+        parentheses) on the diagonal; ``ci=True`` adds the CI under each r."""
+        cols = self.columns
+        lab = [self.labels.get(c, c) for c in cols]
+        desc = self.descriptives.set_index("variable")
+        pos = {c: i for i, c in enumerate(cols)}
+        cells = [["" for _ in cols] for _ in cols]
+        for row, p in zip(self.long.itertuples(index=False), self._p()):
+            i, j = sorted((pos[row.x], pos[row.y]), reverse=True)
+            s = apa_num(row.r, digits, gt1=False)
+            if stars:
+                s += "***" if p < .001 else "**" if p < .01 else "*" if p < .05 else ""
+            if ci:
+                s += f" [{apa_num(row.ci_low, digits, gt1=False)}, {apa_num(row.ci_high, digits, gt1=False)}]"
+            cells[i][j] = s
+        for i, c in enumerate(cols):
+            a = desc.loc[c, "alpha"]
+            cells[i][i] = "—" if pd.isna(a) else f"({apa_num(a, digits, gt1=False)})"
+        out = pd.DataFrame(cells, columns=[str(i + 1) for i in range(len(cols))])
+        out.insert(0, "SD", [apa_num(desc.loc[c, "sd"], digits) for c in cols])
+        out.insert(0, "M", [apa_num(desc.loc[c, "mean"], digits) for c in cols])
+        out.insert(0, "Variable", [f"{i + 1}. {name}" for i, name in enumerate(lab)])
+        return out
+
+    @property
+    def note(self) -> str:
+        kind = "Pearson" if self.method == "pearson" else "Spearman"
+        parts = [f"Note. M and SD are means and standard deviations; {kind} correlations below the diagonal"]
+        if self.covar:
+            parts[0] += f", partialling out {', '.join(self.covar)} (df = n − 2 − {len(self.covar)})"
+        n = self.long["n"]
+        parts.append(f"n = {n.min()}" if n.min() == n.max() else f"n = {n.min()}–{n.max()} (pairwise)")
+        if self.descriptives["alpha"].notna().any():
+            parts.append("Cronbach's α in parentheses on the diagonal")
+        stars = "* p < .05. ** p < .01. *** p < .001"
+        if self.padjust:
+            stars += f" ({self.padjust}-adjusted)"
+        return "; ".join(parts) + ". " + stars + "."
+
+    def to_markdown(self, ci: bool = False, digits: int = 2) -> str:
+        return md_table(self.table(ci=ci, digits=digits)) + "\n" + self.note + "\n"
+
+    def to_html(self, path=None, ci: bool = False, digits: int = 2) -> str:
+        """An HTML table (with the note as caption); written atomically when ``path`` is given."""
+        body = self.table(ci=ci, digits=digits).to_html(index=False, escape=True, border=0,
+                                                        classes="apa-table")
+        text = (f'<figure class="apa">\n{body}\n<figcaption>{html.escape(self.note)}</figcaption>\n'
+                f"</figure>\n")
+        if path is not None:
+            atomic_write_text(path, text)
+        return text
+
+
+def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=None, alpha=None,
+                 padjust: str | None = None, missing: str = "pairwise", level: float = 0.95,
+                 labels: dict | None = None) -> CorrelationTable:
+    """APA correlation table: M, SD, α on the diagonal, r with CI and p for every pair.
+
+    Parameters
+    ----------
+    data : DataFrame
+    columns : list of str
+        The variables (at least two).
+    method : {"pearson", "spearman"}
+    covar : str or list, optional
+        Covariates: every r becomes a partial correlation (df = n − 2 − k).
+    alpha : dict, optional
+        ``{column: Cronbach's α}`` for the diagonal (e.g. from the reliability station).
+    padjust : {"holm", "bonferroni", "fdr_bh"}, optional
+        Adjust the p values over the pairs of the table (column ``p_adj``; stars use it).
+    missing : {"pairwise", "listwise"}
+        Pairwise: each pair (with the covariates) uses its complete rows (psych ``corr.test``).
+        Listwise: one sample of rows complete on every column.
+    level : float
+        Confidence level of the Fisher-z CIs.
+    labels : dict, optional
+        Display names ``{column: label}`` for the table.
+
+    Returns
+    -------
+    CorrelationTable
+        ``.long`` (tidy), ``.descriptives``, ``.table()``, ``.to_markdown()``, ``.to_html()``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.models import correlations
+    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
+    >>> ct = correlations(d, ["age", "ACT", "SATQ"], padjust="holm")
+    >>> ct.long[["x", "y", "n", "r"]].round(3)
+         x     y    n      r
+    0  age   ACT  700  0.111
+    1  age  SATQ  687 -0.034
+    2  ACT  SATQ  687  0.587
+    >>> # R: psych::corr.test(d[, c("age", "ACT", "SATQ")], adjust = "holm")
+    """
+    _check_method(method)
+    check_frame(data)
+    columns = as_list(columns)
+    covar = as_list(covar)
+    if len(columns) < 2:
+        raise DataError("correlations: give at least two columns")
+    dup = [c for c in columns if columns.count(c) > 1]
+    if dup:
+        raise DataError(f"correlations: column '{dup[0]}' is listed twice")
+    clash = [c for c in covar if c in columns]
+    if clash:
+        raise DataError(f"correlations: '{clash[0]}' is both a variable and a covariate")
+    check_columns(data, columns + covar, what="correlations")
+    if missing not in ("pairwise", "listwise"):
+        raise DataError(f"correlations: missing={missing!r}; use 'pairwise' or 'listwise'")
+    if padjust is not None and padjust != "none" and padjust not in PADJUST:
+        raise DataError(f"correlations: padjust={padjust!r}; use holm, bonferroni or fdr_bh")
+    padjust = None if padjust in (None, "none") else PADJUST[padjust]
+    alpha = dict(alpha or {})
+    unknown = [a for a in alpha if a not in columns]
+    if unknown:
+        raise DataError(f"correlations: alpha given for '{unknown[0]}', which is not among the columns")
+
+    num = data[columns + covar].apply(pd.to_numeric)
+    if missing == "listwise":
+        num = num.dropna()
+    rows = []
+    for a, b in itertools.combinations(columns, 2):
+        d = num[[a, b] + covar].dropna().to_numpy(float)
+        res = _corr_pair(d[:, 0], d[:, 1], d[:, 2:] if covar else None, method, level, names=(a, b))
+        rows.append({"x": a, "y": b, "method": method, "covar": "+".join(covar), **res})
+    long = pd.DataFrame(rows)[["x", "y", "method", "covar", "n", "k", "df", "r", "ci_low", "ci_high",
+                               "t", "p_val"]]
+    if padjust:
+        from statsmodels.stats.multitest import multipletests
+        long["p_adj"] = multipletests(long["p_val"].to_numpy(), method=padjust)[1]
+    v = num[columns]
+    desc = pd.DataFrame({"variable": columns, "n": v.notna().sum().to_numpy(),
+                         "mean": v.mean().to_numpy(), "sd": v.std(ddof=1).to_numpy(),
+                         "alpha": [float(alpha[c]) if c in alpha else np.nan for c in columns]})
+    return CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}))
+
+
+@apa.register
+def _(res: CorrelationTable) -> Apa:
+    sym = "r" if res.method == "pearson" else "r_s"
+    texts = []
+    for row, p in zip(res.long.itertuples(index=False), res._p()):
+        texts.append(f"{row.x}–{row.y}: {sym}({row.df}) = {apa_num(row.r, gt1=False)}, "
+                     f"{apa_ci(row.ci_low, row.ci_high, gt1=False, level=res.level)}, {apa_p(p)}")
+    first = res.long.iloc[0]
+    return Apa(estimate=f"{sym} = {apa_num(first.r, gt1=False)}, "
+                        f"{apa_ci(first.ci_low, first.ci_high, gt1=False, level=res.level)}",
+               statistic=f"{sym}({first.df}) = {apa_num(first.r, gt1=False)}, {apa_p(res._p().iloc[0])}",
+               full_result="; ".join(texts), table=res.table())

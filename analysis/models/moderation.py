@@ -1,0 +1,374 @@
+"""Moderation: interactions with centred or standardised predictors, simple slopes at ±1 SD, the
+Johnson–Neyman region, an interaction plot; the index of moderated mediation.
+
+* :func:`moderation` fits ``y ~ x + w + x·w (+ covariates)`` by OLS on mean-centred (default) or
+  standardised x and w (the product is formed after centring). Simple slopes of x at w = −1 SD,
+  mean and +1 SD: b_x + b_xw·w₀ with SE √(V_xx + 2w₀V_x,xw + w₀²V_xw,xw), t tests on the residual df.
+* Johnson–Neyman: the values of w at which the simple slope's t equals the critical t solve
+  (b_xw² − t²V_xw,xw)w² + 2(b_x b_xw − t²V_x,xw)w + (b_x² − t²V_xx) = 0 (reported on w's own
+  scale, with whether each bound lies within the observed range).
+* :func:`moderated_mediation`: first-stage (PROCESS model 7: m ~ x + w + x·w, y ~ x + m) or
+  second-stage (model 14: m ~ x, y ~ x + m + w + m·w) moderation; the index of moderated
+  mediation (a₃b or a·b₃) and conditional indirect effects at ±1 SD with the vectorised bootstrap
+  of the mediation station.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import DataError
+from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ._common import Reported, save_figure, as_list, check_columns, check_frame, complete_cases
+from .mediation import CI_TYPES, PathModel, boot_ci, ols_path_row
+from .regression import RegressionResult, _ols_result
+
+__all__ = ["moderation", "moderated_mediation", "ModerationResult", "ModeratedMediationResult"]
+
+
+def _prepare(data, cols, x, w, scaling, what):
+    check_frame(data)
+    check_columns(data, cols, what=what)
+    dup = [c for c in cols if cols.count(c) > 1]
+    if dup:
+        raise DataError(f"{what}: column '{dup[0]}' has more than one role")
+    if scaling not in ("center", "standardize", "none"):
+        raise DataError(f"{what}: scaling={scaling!r}; use 'center', 'standardize' or 'none'")
+    cc = complete_cases(data, cols, what=what)
+    d = cc.data[cols].apply(pd.to_numeric).astype(float)
+    info = {}
+    for c in (x, w):
+        mu, sd = d[c].mean(), d[c].std(ddof=1)
+        if sd == 0:
+            raise DataError(f"{what}: column '{c}' has no variance among the complete rows")
+        if scaling == "center":
+            d[c] = d[c] - mu
+        elif scaling == "standardize":
+            d[c] = (d[c] - mu) / sd
+        info[c] = (mu, sd)
+    return d, cc.excluded, info
+
+
+@dataclass
+class ModerationResult(Reported):
+    """Result of :func:`moderation`.
+
+    Attributes
+    ----------
+    regression : RegressionResult
+        The OLS fit (terms ``x``, ``w``, ``x:w`` on the centred/standardised scale).
+    simple_slopes : DataFrame
+        ``level, w_value, estimate, se, t, p_val, ci_low, ci_high`` (slope of x at w = −1 SD, mean, +1 SD;
+        ``w_value`` on w's original scale).
+    johnson_neyman : DataFrame
+        ``bound, w_value, within_range`` — the values of w where the slope of x crosses significance.
+    jn_text : str
+        Where the slope of x is significant.
+    """
+
+    _summary = "simple_slopes"
+
+    regression: RegressionResult
+    simple_slopes: pd.DataFrame
+    johnson_neyman: pd.DataFrame
+    jn_text: str
+    x: str
+    w: str
+    y: str
+    scaling: str
+    w_mean: float
+    w_sd: float
+    x_mean: float
+    x_sd: float
+    data: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def coefficients(self) -> pd.DataFrame:
+        return self.regression.coefficients
+
+
+    def plot(self, ax=None, path=None):
+        """Interaction plot (seaborn): predicted y over x's observed range, one line per w level
+        (−1 SD, mean, +1 SD). Saved to ``path`` (PNG/SVG/PDF) when given. Returns the Figure."""
+        import matplotlib.pyplot as plt
+        import seaborn as sns
+
+        fit = self.regression.fit
+        b = fit.params
+        xs = np.linspace(self.data[self.x].min(), self.data[self.x].max(), 50)
+        cov_terms = [t for t in b.index if t not in ("Intercept", self.x, self.w, f"{self.x}:{self.w}")]
+        cov_part = sum(b[t] * self.data[t].mean() for t in cov_terms)
+        rows = []
+        for lab, w0 in zip(self.simple_slopes["level"], self._w_levels()):
+            yhat = b["Intercept"] + b[self.x] * xs + b[self.w] * w0 + b[f"{self.x}:{self.w}"] * xs * w0 + cov_part
+            x_orig = self._x_orig(xs)
+            rows.append(pd.DataFrame({self.x: x_orig, self.y: yhat, self.w: lab}))
+        pdat = pd.concat(rows, ignore_index=True)
+        fig = None
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(5, 3.6))
+        else:
+            fig = ax.figure
+        sns.lineplot(data=pdat, x=self.x, y=self.y, hue=self.w, style=self.w, ax=ax, palette="colorblind")
+        ax.set_title(f"{self.y} on {self.x} at levels of {self.w}")
+        ax.legend(title=self.w, frameon=False)
+        sns.despine(ax=ax)
+        fig.tight_layout()
+        if path is not None:
+            save_figure(fig, path)
+        return fig
+
+    def _w_levels(self):
+        scale = self.w_sd if self.scaling != "standardize" else 1.0
+        base = self.w_mean if self.scaling == "none" else 0.0
+        return [base - scale, base, base + scale]
+
+    def _x_orig(self, xs):
+        if self.scaling == "center":
+            return xs + self.x_mean
+        if self.scaling == "standardize":
+            return xs * self.x_sd + self.x_mean
+        return xs
+
+
+def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: str = "center",
+               hc3: bool = False, level: float = 0.95) -> ModerationResult:
+    """Moderated regression of ``y`` on ``x`` × ``w`` with simple slopes and Johnson–Neyman.
+
+    Parameters
+    ----------
+    x, w, y : str
+        Focal predictor, moderator, outcome.
+    covar : str or list, optional
+    scaling : {"center", "standardize", "none"}
+        Mean-centre (default) or z-standardise x and w before forming the product.
+    hc3 : bool
+        HC3 standard errors for the coefficients, simple slopes and the J–N region.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.models import moderation
+    >>> d = pd.read_csv("tests/reference/models/bfi_scales.csv")
+    >>> res = moderation(d, x="E", w="C", y="N")
+    >>> res.simple_slopes.level.tolist()
+    ['−1 SD', 'mean', '+1 SD']
+    >>> # R: lm(N ~ Ec * Cc, transform(d, Ec = E - mean(E), Cc = C - mean(C)))
+    """
+    covar = as_list(covar)
+    cols = [x, w, y] + covar
+    d, excluded, info = _prepare(data, cols, x, w, scaling, "moderation")
+    xw = f"{x}:{w}"
+    d[xw] = d[x] * d[w]
+    reg = _ols_result(d, y, [x, w, xw] + covar, None, hc3, level, excluded)
+    fit = reg.fit
+    b = fit.params
+    V = fit.cov_HC3 if hc3 else fit.cov_params()
+    V = pd.DataFrame(np.asarray(V), index=b.index, columns=b.index)
+    df = fit.df_resid
+    tcrit = stats.t.ppf(0.5 + level / 2, df)
+    w_mu, w_sd = info[w]
+    res = ModerationResult(reg, pd.DataFrame(), pd.DataFrame(), "", x, w, y, scaling, w_mu, w_sd,
+                           info[x][0], info[x][1], d, excluded)
+    rows = []
+    for lab, w0 in zip(["−1 SD", "mean", "+1 SD"], res._w_levels()):
+        est = b[x] + b[xw] * w0
+        se = np.sqrt(V.loc[x, x] + 2 * w0 * V.loc[x, xw] + w0 ** 2 * V.loc[xw, xw])
+        t = est / se
+        rows.append({"level": lab, "w_value": _w_orig(w0, scaling, w_mu, w_sd), "estimate": est, "se": se,
+                     "t": t, "p_val": 2 * stats.t.sf(abs(t), df), "ci_low": est - tcrit * se,
+                     "ci_high": est + tcrit * se})
+    res.simple_slopes = pd.DataFrame(rows)
+    res.johnson_neyman, res.jn_text = _johnson_neyman(b[x], b[xw], V.loc[x, x], V.loc[x, xw], V.loc[xw, xw],
+                                                      tcrit, d[w], scaling, w_mu, w_sd, w, x, level)
+    return res
+
+
+def _w_orig(w0, scaling, mu, sd):
+    return w0 + mu if scaling == "center" else w0 * sd + mu if scaling == "standardize" else w0
+
+
+def _johnson_neyman(b1, b3, v11, v13, v33, tcrit, wcol, scaling, mu, sd, w, x, level):
+    A = b3 ** 2 - tcrit ** 2 * v33
+    B = 2 * (b1 * b3 - tcrit ** 2 * v13)
+    C = b1 ** 2 - tcrit ** 2 * v11
+    lo, hi = float(wcol.min()), float(wcol.max())
+    disc = B * B - 4 * A * C
+    bounds = []
+    if A != 0 and disc >= 0:
+        r = np.sort([(-B - np.sqrt(disc)) / (2 * A), (-B + np.sqrt(disc)) / (2 * A)])
+        bounds = list(r)
+    tab = pd.DataFrame({"bound": ["lower", "upper"][:len(bounds)] if len(bounds) == 2 else [],
+                        "w_value": [_w_orig(v, scaling, mu, sd) for v in bounds],
+                        "within_range": [lo <= v <= hi for v in bounds]})
+    # significance of the slope at w: (b1 + b3 w)² − t²·var > 0  ⇔  A w² + B w + C > 0
+    if not bounds:
+        sig_everywhere = C > 0 if A >= 0 else False
+        text = (f"the slope of {x} is significant (α = {1 - level:.2g}) at every value of {w}" if sig_everywhere
+                else f"the slope of {x} is not significant at any value of {w}")
+        return tab, text
+    lo_b, hi_b = (_w_orig(v, scaling, mu, sd) for v in bounds)
+    if A > 0:
+        text = f"the slope of {x} is significant when {w} < {lo_b:.3f} or {w} > {hi_b:.3f}"
+    else:
+        text = f"the slope of {x} is significant when {lo_b:.3f} < {w} < {hi_b:.3f}"
+    obs = f" (observed {w}: {_w_orig(lo, scaling, mu, sd):.3f} to {_w_orig(hi, scaling, mu, sd):.3f}; α = {1 - level:.2g})"
+    return tab, text + obs
+
+
+@dataclass
+class ModeratedMediationResult(Reported):
+    """Result of :func:`moderated_mediation`.
+
+    Attributes
+    ----------
+    paths : DataFrame
+        ``path, estimate, se, ci_low, ci_high, p_val, kind``: the OLS paths (as :func:`mediation`),
+        the index of moderated mediation and the conditional indirect effects at w = −1 SD, mean,
+        +1 SD (bootstrap SD, CI and p).
+    """
+
+    _summary = "paths"
+
+    paths: pd.DataFrame
+    boot: pd.DataFrame
+    x: str
+    m: str
+    w: str
+    y: str
+    stage: str
+    n: int
+    n_boot: int
+    ci: str
+    level: float
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def index(self) -> pd.Series:
+        """The index of moderated mediation row."""
+        return self.paths.set_index("path").loc["index of moderated mediation"]
+
+
+
+def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stage: str = "first",
+                        covar=None, scaling: str = "center", n_boot: int = 5000, seed=None,
+                        ci: str = "percentile", level: float = 0.95,
+                        progress: bool | None = None) -> ModeratedMediationResult:
+    """Index of moderated mediation (Hayes) with conditional indirect effects at ±1 SD of ``w``.
+
+    Parameters
+    ----------
+    stage : {"first", "second"}
+        ``"first"``: w moderates x → m (PROCESS model 7; index = a₃·b).
+        ``"second"``: w moderates m → y (model 14; index = a·b₃).
+    scaling : {"center", "standardize", "none"}
+        Applied to x and w (first stage) or m and w (second stage) before forming the product.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.models import moderated_mediation
+    >>> d = pd.read_csv("tests/reference/models/bfi_scales.csv")
+    >>> res = moderated_mediation(d, x="C", m="A", y="N", w="E", n_boot=1000, seed=1)
+    >>> res.paths.kind.tolist()[-4:]
+    ['index', 'conditional', 'conditional', 'conditional']
+    >>> # R: lavaan: A ~ a1*C + a2*E + a3*CE; N ~ cp*C + b*A; imm := a3*b
+    """
+    if stage not in ("first", "second"):
+        raise DataError(f"moderated_mediation: stage={stage!r}; use 'first' or 'second'")
+    if ci not in CI_TYPES:
+        raise DataError(f"moderated_mediation: ci={ci!r}; use 'percentile' or 'bca'")
+    covar = as_list(covar)
+    cols = [x, m, y, w] + covar
+    focal = x if stage == "first" else m
+    d, excluded, info = _prepare(data, cols, focal, w, scaling, "moderated_mediation")
+    prod = f"{focal}:{w}"
+    d[prod] = d[focal] * d[w]
+    if stage == "first":
+        eqs = {m: [x, w, prod] + covar, y: [x, m] + covar}
+    else:
+        eqs = {m: [x] + covar, y: [x, m, w, prod] + covar}
+    pm = PathModel(d, eqs)
+    w_mu, w_sd = info[w]
+    scale = 1.0 if scaling == "standardize" else w_sd
+    base = w_mu if scaling == "none" else 0.0
+    levels = [base - scale, base, base + scale]
+
+    def derived(c):
+        pm_m, pm_y = pm.equations[m], pm.equations[y]
+        if stage == "first":
+            a1, a3 = c[m][:, pm_m.index(x)], c[m][:, pm_m.index(prod)]
+            bb = c[y][:, pm_y.index(m)]
+            cols_ = [a3 * bb] + [(a1 + a3 * w0) * bb for w0 in levels]
+        else:
+            a = c[m][:, pm_m.index(x)]
+            b1, b3 = c[y][:, pm_y.index(m)], c[y][:, pm_y.index(prod)]
+            cols_ = [a * b3] + [a * (b1 + b3 * w0) for w0 in levels]
+        return np.column_stack(cols_)
+
+    n_boot = int(n_boot)
+    if n_boot < 100:
+        raise DataError(f"moderated_mediation: n_boot={n_boot} is too few resamples; use at least 1000")
+    full = pm.full()
+    est = derived({k: v[None, :] for k, v in full.items()})[0]
+    boot = pm.bootstrap(n_boot, np.random.default_rng(seed), derived, progress=progress)
+    jack = derived(pm.jackknife()) if ci == "bca" else None
+    low, high, p, _ = boot_ci(boot, est, jack, ci, level)
+    names = ["index of moderated mediation"] + [f"conditional indirect at {w} {lab}"
+                                                for lab in ("−1 SD", "mean", "+1 SD")]
+    ols = pm.ols_tables()
+    rows = []
+    for eq, t in ols.items():
+        rows += [ols_path_row(t, var, f"{eq} ~ {var}", "path", level) for var in t["preds"] if var != "1"]
+    sd_boot = boot.std(axis=0, ddof=1)
+    for k, nm in enumerate(names):
+        rows.append({"path": nm, "estimate": est[k], "se": sd_boot[k], "ci_low": low[k], "ci_high": high[k],
+                     "p_val": p[k], "kind": "index" if k == 0 else "conditional"})
+    return ModeratedMediationResult(pd.DataFrame(rows), pd.DataFrame(boot, columns=names), x, m, w, y, stage,
+                                    int(d.shape[0]), n_boot, ci, level, excluded)
+
+
+# --- APA --------------------------------------------------------------------------------------
+def _pcell(p):
+    return apa_p(p).replace("p = ", "").replace("p ", "")
+
+
+@apa.register
+def _(res: ModerationResult) -> Apa:
+    co = res.regression.coefficients.set_index("term")
+    inter = co.loc[f"{res.x}:{res.w}"]
+    df = res.regression.df_resid
+    stat = f"b = {apa_num(inter.estimate)}, {apa_ci(inter.ci_low, inter.ci_high)}, t({df}) = {apa_num(inter.t)}, {apa_p(inter.p_val)}"
+    rows, parts = [], []
+    for s in res.simple_slopes.itertuples(index=False):
+        rows.append({f"{res.w} at": s.level, f"{res.w}": apa_num(s.w_value), "Slope": apa_num(s.estimate),
+                     "SE": apa_num(s.se), "95% CI": f"[{apa_num(s.ci_low)}, {apa_num(s.ci_high)}]",
+                     "t": apa_num(s.t), "p": _pcell(s.p_val)})
+        parts.append(f"at {s.level} ({apa_num(s.w_value)}): b = {apa_num(s.estimate)}, t({df}) = {apa_num(s.t)}, {apa_p(s.p_val)}")
+    full = (f"The {res.x} × {res.w} interaction on {res.y}: {stat}. Simple slopes of {res.x}: "
+            + "; ".join(parts) + f". Johnson–Neyman: {res.jn_text}.")
+    return Apa(estimate=f"b = {apa_num(inter.estimate)}, {apa_ci(inter.ci_low, inter.ci_high)}",
+               statistic=f"t({df}) = {apa_num(inter.t)}, {apa_p(inter.p_val)}", full_result=full,
+               table=pd.DataFrame(rows))
+
+
+@apa.register
+def _(res: ModeratedMediationResult) -> Apa:
+    lvl = f"{round(res.level * 100)}%"
+    ci = "percentile" if res.ci == "percentile" else "BCa"
+    rows = [{"Effect": r.path, "Estimate": apa_num(r.estimate, 3), "SE": apa_num(r.se, 3),
+             f"{lvl} CI": f"[{apa_num(r.ci_low, 3)}, {apa_num(r.ci_high, 3)}]", "p": _pcell(r.p_val)}
+            for r in res.paths.itertuples(index=False)]
+    i = res.index
+    cond = res.paths[res.paths.kind == "conditional"]
+    parts = [f"{r.path.split(' at ', 1)[1]}: {apa_num(r.estimate, 3)}, [{apa_num(r.ci_low, 3)}, {apa_num(r.ci_high, 3)}]"
+             for r in cond.itertuples(index=False)]
+    est = f"index = {apa_num(i.estimate, 3)}, {lvl} {ci} CI [{apa_num(i.ci_low, 3)}, {apa_num(i.ci_high, 3)}]"
+    full = (f"Moderated mediation ({res.stage} stage; {res.x} → {res.m} → {res.y}, moderator {res.w}; N = {res.n}, "
+            f"{res.n_boot} bootstrap resamples): {est}. Conditional indirect effects: " + "; ".join(parts) + ".")
+    return Apa(estimate=est, statistic=f"bootstrap {apa_p(i.p_val)}", full_result=full, table=pd.DataFrame(rows))

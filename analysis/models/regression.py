@@ -1,0 +1,434 @@
+"""Regression: OLS (statsmodels) with standardised β, HC3, VIF and hierarchical blocks; logistic
+regression for binary outcomes.
+
+* Predictors are given as column names (``x=[...]``) or as a statsmodels formula (``formula=``).
+* Standardised β = b · SD(design column) / SD(y): the slopes of the regression on z scores for
+  numeric predictors (as ``lm`` on ``scale()``d data), and lm.beta's definition for dummy and
+  product columns.
+* ``hc3=True``: heteroskedasticity-consistent SEs (HC3) with t tests on the residual df, as
+  ``lmtest::coeftest(m, sandwich::vcovHC(m, "HC3"))``.
+* VIF_j = 1 / (1 − R²_j) from the design matrix (statsmodels), as ``car::vif`` for 1-df terms.
+* Rows with a missing value on any model column are excluded once (listwise) and listed in
+  ``result.excluded``; hierarchical blocks all use the same rows, so ΔR² and the F change compare
+  nested models on one sample (as ``anova(m1, m2)``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import DataError
+from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, formula_columns, wald_table
+
+__all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
+           "HierarchicalResult", "LogisticResult"]
+
+
+def _design(data, y, x, formula, what):
+    """(columns used, statsmodels-ready y, X DataFrame with 'Intercept') after listwise deletion."""
+    check_frame(data)
+    if (x is None) == (formula is None):
+        raise DataError(f"{what}: give the predictors either as x=[columns] or as formula='y ~ ...'")
+    if formula is not None:
+        if "~" not in formula:
+            raise DataError(f"{what}: formula must look like 'y ~ x1 + x2', got {formula!r}")
+        lhs = formula.split("~", 1)[0].strip()
+        y = y or lhs
+        cols = formula_columns(formula, data)
+        if lhs not in data.columns:
+            raise DataError(f"{what}: outcome '{lhs}' is not a column of data")
+    else:
+        x = as_list(x)
+        if not x:
+            raise DataError(f"{what}: give at least one predictor")
+        if y in x:
+            raise DataError(f"{what}: '{y}' is both the outcome and a predictor")
+        cols = [y] + x
+        check_columns(data, cols, what=what)
+    return y, cols
+
+
+def _fit_ols(d: pd.DataFrame, y: str, x, formula):
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    if formula is not None:
+        return smf.ols(formula, d).fit()
+    X = sm.add_constant(d[x].astype(float), has_constant="add").rename(columns={"const": "Intercept"})
+    return sm.OLS(d[y].astype(float), X).fit()
+
+
+def _vif(exog: np.ndarray, names) -> pd.DataFrame:
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    rows = []
+    for j, n in enumerate(names):
+        if n == "Intercept":
+            continue
+        with np.errstate(divide="ignore"):
+            rows.append({"term": n, "vif": float(variance_inflation_factor(exog, j))})
+    return pd.DataFrame(rows, columns=["term", "vif"])
+
+
+@dataclass
+class RegressionResult(Reported):
+    """An OLS fit.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        ``term, estimate, se, t, p_val, ci_low, ci_high, beta`` (HC3 SEs when ``hc3``).
+    vif : DataFrame
+        ``term, vif``.
+    r2, adj_r2, f, df_model, df_resid, f_p_val, n : model summary.
+    fit : statsmodels RegressionResults (classical covariance; ``fit_hc3`` with HC3).
+    excluded : DataFrame of rows left out (``row, reason``).
+    """
+
+    _summary = "coefficients"
+
+    coefficients: pd.DataFrame
+    vif: pd.DataFrame
+    fit: object
+    y: str
+    hc3: bool
+    level: float
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def n(self) -> int:
+        return int(self.fit.nobs)
+
+    @property
+    def r2(self) -> float:
+        return float(self.fit.rsquared)
+
+    @property
+    def adj_r2(self) -> float:
+        return float(self.fit.rsquared_adj)
+
+    @property
+    def f(self) -> float:
+        return float(self.fit.fvalue)
+
+    @property
+    def df_model(self) -> int:
+        return int(round(self.fit.df_model))
+
+    @property
+    def df_resid(self) -> int:
+        return int(round(self.fit.df_resid))
+
+    @property
+    def f_p_val(self) -> float:
+        return float(self.fit.f_pvalue)
+
+
+
+def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
+               hc3: bool = False, level: float = 0.95) -> RegressionResult:
+    """OLS regression with standardised β, optional HC3 SEs and VIFs.
+
+    Parameters
+    ----------
+    data : DataFrame
+    y : str
+        Outcome column (not needed with ``formula``).
+    x : list of str
+        Predictor columns. Or give ``formula`` (statsmodels/patsy syntax, e.g. ``"y ~ a * b"``).
+    hc3 : bool
+        HC3 standard errors (t tests and CIs on the residual df).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    RegressionResult
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.models import regression
+    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
+    >>> res = regression(d, "SATQ", ["ACT", "age"])
+    >>> res.coefficients[["term", "estimate", "beta"]].round(3)
+            term  estimate   beta
+    0  Intercept   232.807    NaN
+    1        ACT    14.325  0.598
+    2        age    -1.231 -0.101
+    >>> # R: lm(SATQ ~ ACT + age, d); lm(scale(SATQ) ~ scale(ACT) + scale(age), d)
+    """
+    y, cols = _design(data, y, x, formula, "regression")
+    cc = complete_cases(data, cols, what="regression")
+    return _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
+
+
+def _ols_result(d, y, x, formula, hc3, level, excluded) -> RegressionResult:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # rank deficiency is reported below, as a DataError
+            fit = _fit_ols(d, y, x, formula)
+    except Exception as exc:  # patsy errors: a misspelt column in a formula and the like
+        raise DataError(f"regression: cannot build the model ({exc})") from None
+    names = list(fit.params.index)
+    if fit.df_resid < 1:
+        raise DataError(f"regression: {int(fit.nobs)} complete rows are too few for {len(names)} coefficients")
+    if np.linalg.matrix_rank(fit.model.exog) < fit.model.exog.shape[1]:
+        raise DataError("regression: the predictors are perfectly collinear (one is a linear function "
+                        "of the others); drop one of them")
+    se = fit.bse.to_numpy()
+    if hc3:
+        se = np.sqrt(np.diag(fit.cov_HC3))
+    tab = wald_table(fit.params.to_numpy(), se, df=fit.df_resid, level=level, names=names, stat="t")
+    sd_x = np.std(fit.model.exog, axis=0, ddof=1)
+    sd_y = np.std(fit.model.endog, ddof=1)
+    tab["beta"] = [np.nan if n == "Intercept" else b * s / sd_y for n, b, s in zip(names, tab.estimate, sd_x)]
+    return RegressionResult(tab, _vif(fit.model.exog, names), fit, y, hc3, level, excluded)
+
+
+@dataclass
+class HierarchicalResult(Reported):
+    """Nested OLS models, one per block.
+
+    Attributes
+    ----------
+    steps : DataFrame
+        ``step, predictors, r2, adj_r2, delta_r2, f_change, df1, df2, p_val`` (p of the F change).
+    models : list of RegressionResult
+    """
+
+    _summary = "steps"
+
+    steps: pd.DataFrame
+    models: list
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+
+def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = False,
+                            level: float = 0.95) -> HierarchicalResult:
+    """Hierarchical OLS: predictors entered in blocks; ΔR² and the F change of every step.
+
+    Parameters
+    ----------
+    blocks : list of lists of column names
+        Block 1 first; each step adds its block to the previous predictors.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.models import hierarchical_regression
+    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
+    >>> h = hierarchical_regression(d, "SATQ", [["age", "gender"], ["ACT"]])
+    >>> h.steps[["step", "delta_r2", "df1", "df2"]].round(3)
+       step  delta_r2  df1  df2
+    0     1     0.029    2  684
+    1     2     0.346    1  683
+    >>> # R: anova(lm(SATQ ~ age + gender, d), lm(SATQ ~ age + gender + ACT, d))
+    """
+    blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
+    if len(blocks) < 1 or any(len(b) == 0 for b in blocks):
+        raise DataError("hierarchical_regression: give blocks as a list of non-empty lists of columns")
+    allx = [c for b in blocks for c in b]
+    dup = [c for c in allx if allx.count(c) > 1]
+    if dup:
+        raise DataError(f"hierarchical_regression: '{dup[0]}' appears in more than one block")
+    _design(data, y, allx, None, "hierarchical_regression")
+    cc = complete_cases(data, [y] + allx, what="hierarchical_regression")
+    models, rows, prev, xs = [], [], None, []
+    for i, b in enumerate(blocks, start=1):
+        xs = xs + b
+        m = _ols_result(cc.data, y, xs, None, hc3, level, cc.excluded)
+        models.append(m)
+        r2_prev = 0.0 if prev is None else prev.r2
+        df1 = len(b)
+        df2 = m.df_resid
+        fch = ((m.r2 - r2_prev) / df1) / ((1 - m.r2) / df2)
+        rows.append({"step": i, "predictors": ", ".join(b), "r2": m.r2, "adj_r2": m.adj_r2,
+                     "delta_r2": m.r2 - r2_prev, "f_change": fch, "df1": df1, "df2": df2,
+                     "p_val": float(stats.f.sf(fch, df1, df2))})
+        prev = m
+    return HierarchicalResult(pd.DataFrame(rows), models, cc.excluded)
+
+
+@dataclass
+class LogisticResult(Reported):
+    """A logistic regression (statsmodels Logit, ML).
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        ``term, estimate, se, z, p_val, ci_low, ci_high, odds_ratio, or_ci_low, or_ci_high``
+        (Wald tests and CIs, as ``summary(glm)`` and ``confint.default``).
+    lr_chi2, lr_df, lr_p_val : likelihood-ratio test against the intercept-only model.
+    mcfadden_r2, nagelkerke_r2, aic, n
+    """
+
+    _summary = "coefficients"
+
+    coefficients: pd.DataFrame
+    fit: object
+    y: str
+    level: float
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def n(self) -> int:
+        return int(self.fit.nobs)
+
+    @property
+    def llnull(self) -> float:
+        """Log-likelihood of the intercept-only model, in closed form (statsmodels refits it with
+        a loose tolerance, 1e-8 off)."""
+        y = self.fit.model.endog
+        p = y.mean()
+        return float(len(y) * (p * np.log(p) + (1 - p) * np.log(1 - p)))
+
+    @property
+    def lr_chi2(self) -> float:
+        return float(2 * (self.fit.llf - self.llnull))
+
+    @property
+    def lr_df(self) -> int:
+        return int(round(self.fit.df_model))
+
+    @property
+    def lr_p_val(self) -> float:
+        return float(stats.chi2.sf(self.lr_chi2, self.lr_df))
+
+    @property
+    def mcfadden_r2(self) -> float:
+        return float(1 - self.fit.llf / self.llnull)
+
+    @property
+    def nagelkerke_r2(self) -> float:
+        n, ll, ll0 = self.n, self.fit.llf, self.llnull
+        return float((1 - np.exp(2 * (ll0 - ll) / n)) / (1 - np.exp(2 * ll0 / n)))
+
+    @property
+    def aic(self) -> float:
+        return float(self.fit.aic)
+
+
+
+def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
+                        threshold: float | None = None, level: float = 0.95) -> LogisticResult:
+    """Logistic regression of a binary outcome (0/1), or of ``y >= threshold``.
+
+    Parameters
+    ----------
+    y : str
+        Binary outcome column (0/1 or two values ordered low → high), or a score dichotomised
+        with ``threshold`` (e.g. PHQ-9 total with ``threshold=10``: 1 = at or above).
+    x, formula : predictors as in :func:`regression`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.models import logistic_regression
+    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
+    >>> res = logistic_regression(d, "ACT", ["SATV", "SATQ"], threshold=30)
+    >>> res.n
+    687
+    >>> # R: glm(I(ACT >= 30) ~ SATV + SATQ, binomial, d)
+    """
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    y, cols = _design(data, y, x, formula, "logistic_regression")
+    cc = complete_cases(data, cols, what="logistic_regression")
+    d = cc.data.copy()
+    yv = pd.to_numeric(d[y])
+    if threshold is not None:
+        yv = (yv >= threshold).astype(float)
+    values = np.sort(yv.unique())
+    if len(values) != 2:
+        raise DataError(f"logistic_regression: outcome '{y}' must have exactly two values among complete rows "
+                        f"(found {len(values)}: {list(values[:5])}); use threshold= to dichotomise a score")
+    yv = (yv == values[1]).astype(float)
+    d[y] = yv
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if formula is not None:
+                fit = smf.logit(formula, d).fit(disp=0, method="newton", maxiter=200, tol=1e-12)
+            else:
+                X = sm.add_constant(d[as_list(x)].astype(float), has_constant="add").rename(
+                    columns={"const": "Intercept"})
+                fit = sm.Logit(yv, X).fit(disp=0, method="newton", maxiter=200, tol=1e-12)
+        except np.linalg.LinAlgError:
+            raise DataError("logistic_regression: the predictors are perfectly collinear; drop one") from None
+        except Exception as exc:
+            if "separation" in str(exc).lower():
+                raise DataError("logistic_regression: perfect separation — a predictor predicts the "
+                                "outcome exactly, so the odds ratios are infinite") from None
+            raise
+    tab = wald_table(fit.params.to_numpy(), fit.bse.to_numpy(), df=None, level=level,
+                     names=list(fit.params.index), stat="z")
+    tab["odds_ratio"] = np.exp(tab.estimate)
+    tab["or_ci_low"] = np.exp(tab.ci_low)
+    tab["or_ci_high"] = np.exp(tab.ci_high)
+    return LogisticResult(tab, fit, y, level, cc.excluded)
+
+
+# --- APA --------------------------------------------------------------------------------------
+def _p_cell(p):
+    return apa_p(p).replace("p = ", "").replace("p ", "")
+
+
+@apa.register
+def _(res: RegressionResult) -> Apa:
+    rows, parts = [], []
+    for r in res.coefficients.itertuples(index=False):
+        rows.append({"Predictor": r.term, "b": apa_num(r.estimate), "SE": apa_num(r.se),
+                     f"{round(res.level * 100)}% CI": f"[{apa_num(r.ci_low)}, {apa_num(r.ci_high)}]",
+                     "β": "" if np.isnan(r.beta) else apa_num(r.beta, gt1=False),
+                     "t": apa_num(r.t), "p": _p_cell(r.p_val)})
+        if r.term != "Intercept":
+            parts.append(f"{r.term}: b = {apa_num(r.estimate)}, {apa_ci(r.ci_low, r.ci_high, level=res.level)}, "
+                         f"β = {apa_num(r.beta, gt1=False)}, t({res.df_resid}) = {apa_num(r.t)}, {apa_p(r.p_val)}")
+    model = (f"R² = {apa_num(res.r2, gt1=False)}, adjusted R² = {apa_num(res.adj_r2, gt1=False)}, "
+             f"F({res.df_model}, {res.df_resid}) = {apa_num(res.f)}, {apa_p(res.f_p_val)}")
+    se = " (HC3 standard errors)" if res.hc3 else ""
+    return Apa(estimate=f"R² = {apa_num(res.r2, gt1=False)}",
+               statistic=f"F({res.df_model}, {res.df_resid}) = {apa_num(res.f)}, {apa_p(res.f_p_val)}",
+               full_result=f"{res.y} (N = {res.n}){se}: {model}. " + "; ".join(parts) + ".",
+               table=pd.DataFrame(rows))
+
+
+@apa.register
+def _(res: HierarchicalResult) -> Apa:
+    rows, parts = [], []
+    for s in res.steps.itertuples(index=False):
+        rows.append({"Step": s.step, "Predictors added": s.predictors, "R²": apa_num(s.r2, gt1=False),
+                     "ΔR²": apa_num(s.delta_r2, gt1=False), "F change": apa_num(s.f_change),
+                     "df": f"{s.df1}, {s.df2}", "p": _p_cell(s.p_val)})
+        parts.append(f"step {s.step} ({s.predictors}): ΔR² = {apa_num(s.delta_r2, gt1=False)}, "
+                     f"F({s.df1}, {s.df2}) = {apa_num(s.f_change)}, {apa_p(s.p_val)}")
+    last = res.steps.iloc[-1]
+    return Apa(estimate=f"ΔR² = {apa_num(last.delta_r2, gt1=False)}",
+               statistic=f"F({last.df1}, {last.df2}) = {apa_num(last.f_change)}, {apa_p(last.p_val)}",
+               full_result="; ".join(parts) + ".", table=pd.DataFrame(rows))
+
+
+@apa.register
+def _(res: LogisticResult) -> Apa:
+    rows, parts = [], []
+    ci = f"{round(res.level * 100)}% CI"
+    for r in res.coefficients.itertuples(index=False):
+        rows.append({"Predictor": r.term, "b": apa_num(r.estimate), "SE": apa_num(r.se),
+                     "OR": apa_num(r.odds_ratio), f"OR {ci}": f"[{apa_num(r.or_ci_low)}, {apa_num(r.or_ci_high)}]",
+                     "z": apa_num(r.z), "p": _p_cell(r.p_val)})
+        if r.term != "Intercept":
+            parts.append(f"{r.term}: OR = {apa_num(r.odds_ratio)}, {apa_ci(r.or_ci_low, r.or_ci_high, level=res.level)}, "
+                         f"z = {apa_num(r.z)}, {apa_p(r.p_val)}")
+    stat = f"χ²({res.lr_df}, N = {res.n}) = {apa_num(res.lr_chi2)}, {apa_p(res.lr_p_val)}"
+    return Apa(estimate=f"Nagelkerke R² = {apa_num(res.nagelkerke_r2, gt1=False)}", statistic=stat,
+               full_result=f"{res.y}: {stat}, Nagelkerke R² = {apa_num(res.nagelkerke_r2, gt1=False)}. "
+                           + "; ".join(parts) + ".", table=pd.DataFrame(rows))

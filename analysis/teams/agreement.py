@@ -1,0 +1,547 @@
+"""Within-group agreement: r_wg, r_wg(j), Lindell's r*_wg(j), AD_M and a_wg, as in R multilevel 2.7.
+
+Definitions (``n`` raters in a group after listwise deletion, ``J`` items, ``s²_j`` the unbiased
+variance of item ``j`` within the group, ``S̄² = mean_j s²_j``, ``σ²_EU`` the variance expected
+under the null of no agreement):
+
+=================  ==============================================================================
+r_wg               1 − s²/σ²_EU, with s² truncated at σ²_EU (so r_wg ≥ 0)        multilevel::rwg
+r_wg(j)            J(1 − S̄²/σ²_EU) / [J(1 − S̄²/σ²_EU) + S̄²/σ²_EU], S̄² truncated at σ²_EU
+                                                                                multilevel::rwg.j
+r*_wg(j)           1 − S̄²/σ²_EU, not truncated (Lindell, Brandt & Whitney 1999)
+                                                                        multilevel::rwg.j.lindell
+AD_M / AD_Md       mean over items of Σ|x − mean| / n (or median)                  multilevel::ad.m
+a_wg               per item 1 − 2s² / {[(H+L)M − M² − HL] · n/(n−1)}; missing when the mean M
+                   lies where the maximum possible variance is not defined (M < [L(n−1)+H]/n or
+                   M > [H(n−1)+L]/n); 1 when M equals H or L; then averaged over the items that
+                   have a value (Brown & Hauenstein 2005)                          multilevel::awg
+=================  ==============================================================================
+
+Groups with fewer than two complete rows get NaN, as in multilevel. Rows with a missing item or
+group are dropped per call (listwise, multilevel's ``na.exclude``) and counted in ``n_excluded``.
+
+Null distributions (``null=``): ``"uniform"`` gives σ²_EU = (A² − 1)/12 for A response options
+(James, Demaree & Wolf 1984). For A = 5 the named alternatives of James et al. (1984), tabled by
+LeBreton & Senter (2008, Table 2), are built from their response proportions below and reproduce
+the tabled variances (slight skew 1.34, moderate skew 0.90, heavy skew 0.44, triangular 1.32,
+normal 1.04). For other numbers of options pass the variance (``null=1.2``) or the expected
+proportions of each option (``null=[.1, .2, .4, .2, .1]``). Note that psych's ``statsBy`` "rwg"
+is a within-group correlation, not this agreement index.
+
+Everything is vectorised over groups (``np.bincount`` per item; one sort per item for medians), no loop over groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import DataError
+from ..report.apa import Apa, apa, apa_num, apa_p
+
+#: expected proportions of options 1..5 under the alternative nulls of James et al. (1984)
+NULL_PROPORTIONS_5 = {
+    "slight_skew": (0.05, 0.15, 0.20, 0.35, 0.25),
+    "moderate_skew": (0.00, 0.10, 0.15, 0.40, 0.35),
+    "heavy_skew": (0.00, 0.00, 0.10, 0.40, 0.50),
+    "triangular": (0.11, 0.22, 0.34, 0.22, 0.11),
+    "normal": (0.07, 0.24, 0.38, 0.24, 0.07),
+}
+
+
+def null_variance(n_options: int | None = None, null="uniform") -> float:
+    """σ²_EU, the item variance expected when raters do not agree.
+
+    Parameters
+    ----------
+    n_options : int
+        Number of response options A (5 for a 1-5 scale).
+    null : str, float or sequence
+        ``"uniform"`` ((A² − 1)/12), a named alternative for A = 5 (``"slight_skew"``,
+        ``"moderate_skew"``, ``"heavy_skew"``, ``"triangular"``, ``"normal"``), a variance, or the
+        expected proportion of each of the A options.
+
+    Examples
+    --------
+    >>> null_variance(5)
+    2.0
+    >>> round(null_variance(5, "slight_skew"), 10)
+    1.34
+    """
+    if isinstance(null, (int, float, np.floating)) and not isinstance(null, bool):
+        if not null > 0:
+            raise DataError(f"null variance must be positive, got {null!r}")
+        return float(null)
+    if isinstance(null, str):
+        if null == "uniform":
+            a = _check_options(n_options)
+            return (a * a - 1) / 12.0
+        if null not in NULL_PROPORTIONS_5:
+            raise DataError(f"unknown null distribution {null!r}: use 'uniform', "
+                            + ", ".join(repr(k) for k in NULL_PROPORTIONS_5) + ", a variance or proportions")
+        if _check_options(n_options) != 5:
+            raise DataError(f"the {null!r} null is tabled for 5 response options only (James et al., 1984); "
+                            f"for {n_options} options pass its variance (null=1.2) or proportions (null=[...])")
+        null = NULL_PROPORTIONS_5[null]
+    p = np.asarray(null, dtype=float)
+    if p.ndim != 1 or (n_options is not None and len(p) != n_options) or np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
+        raise DataError(f"null proportions must be {n_options or 'A'} non-negative numbers summing to 1, got {list(null)!r}")
+    x = np.arange(1, len(p) + 1, dtype=float)
+    m = float(p @ x)
+    return float(p @ (x - m) ** 2)
+
+
+def _check_options(n_options) -> int:
+    if n_options is None:
+        raise DataError("say how many response options the items have (n_options=5 for a 1-5 scale)")
+    a = int(n_options)
+    if a != n_options or a < 2:
+        raise DataError(f"n_options must be a whole number of at least 2, got {n_options!r}")
+    return a
+
+
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class GroupedItems:
+    """Complete rows of some items, sorted by group, with per-group sums of squares ready."""
+
+    labels: np.ndarray      # group labels in sorted order (G,)
+    n: np.ndarray           # complete rows per group (G,)
+    n_excluded: np.ndarray  # rows dropped for a missing item, per group (G,)
+    x: np.ndarray           # complete rows, items in columns (N × J, Fortran order)
+    codes: np.ndarray       # group code (0..G-1) of each row of ``x`` (N,)
+    columns: list
+    all_labels: np.ndarray = None      # every group, including those without complete rows
+    keep: np.ndarray = None            # which of ``all_labels`` have complete rows
+    all_n_excluded: np.ndarray = None
+
+    @property
+    def mean(self) -> np.ndarray:
+        if not hasattr(self, "_mean"):
+            self._mean = self.group_sum(self.x) / self.n[:, None]
+        return self._mean
+
+    @property
+    def dev(self) -> np.ndarray:
+        if not hasattr(self, "_dev"):
+            self._dev = self.x - self.mean[self.codes]
+        return self._dev
+
+    @property
+    def var(self) -> np.ndarray:
+        """Unbiased within-group variance of each item (G × J); NaN for groups of one."""
+        if not hasattr(self, "_var"):
+            ss = self.group_sum(self.dev * self.dev)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                self._var = np.where(self.n[:, None] > 1, ss / (self.n[:, None] - 1), np.nan)
+        return self._var
+
+    def group_sum(self, v: np.ndarray) -> np.ndarray:
+        """Per-group column sums of an N × J array (one ``np.bincount`` per item, O(N))."""
+        g = len(self.n)
+        return np.column_stack([np.bincount(self.codes, weights=v[:, j], minlength=g) for j in range(v.shape[1])])
+
+    def median(self) -> np.ndarray:
+        """Within-group median of each item (G × J), by counting for integer codes, else by sorting."""
+        g, j_items = len(self.n), self.x.shape[1]
+        r_lo, r_hi = (self.n - 1) // 2, self.n // 2          # 0-based ranks of the middle values
+        out = np.empty((g, j_items))
+        lo_val, hi_val = float(self.x.min()), float(self.x.max())
+        span = hi_val - lo_val
+        if span < 256 and np.array_equal(self.x, np.round(self.x)):
+            # answer codes: count each code per group, then read the middle ranks off the cumulative counts
+            v = int(span) + 1
+            for j in range(j_items):  # a loop over items, not groups
+                idx = (self.x[:, j] - lo_val).astype(np.int64)
+                cum = np.bincount(self.codes * v + idx, minlength=g * v).reshape(g, v).cumsum(axis=1)
+                a = np.argmax(cum > r_lo[:, None], axis=1)
+                b = np.argmax(cum > r_hi[:, None], axis=1)
+                out[:, j] = lo_val + (a + b) / 2.0
+            return out
+        starts = np.concatenate([[0], np.cumsum(self.n)[:-1]])
+        for j in range(j_items):
+            srt = self.x[np.lexsort((self.x[:, j], self.codes)), j]
+            out[:, j] = (srt[starts + r_lo] + srt[starts + r_hi]) / 2.0
+        return out
+
+
+def group_items(data: pd.DataFrame, items, group) -> GroupedItems:
+    """Check columns, drop incomplete rows (listwise, counted per group) and sort by group."""
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("data must be a pandas DataFrame with one row per respondent")
+    items = [items] if isinstance(items, str) else list(items)
+    if not items:
+        raise DataError("give at least one item column")
+    missing = [c for c in items + [group] if c not in data.columns]
+    if missing:
+        raise DataError(f"column(s) {', '.join(map(repr, missing))} are not in the data")
+    src = data.attrs.get("source")
+    block = data[items]
+    if all(pd.api.types.is_float_dtype(t) or pd.api.types.is_integer_dtype(t) for t in block.dtypes) and \
+            not any(isinstance(t, pd.api.extensions.ExtensionDtype) for t in block.dtypes):
+        x = block.to_numpy(dtype=np.float64)      # one copy for plain numpy columns
+    else:
+        x = _numeric_matrix(data, items, src)
+    codes, labels = pd.factorize(data[group], sort=True, use_na_sentinel=True)
+    g = len(labels)
+    if g == 0:
+        raise DataError(f"group column '{group}' has no values")
+    has_group = codes >= 0
+    complete = has_group & ~np.isnan(x).any(axis=1)
+    n_all = np.bincount(codes[has_group], minlength=g)
+    if complete.all():
+        codes_c = codes
+    else:
+        codes_c, x = codes[complete], x[complete]
+    x = np.asfortranarray(x)  # each item contiguous for the per-item bincounts
+    n_full = np.bincount(codes_c, minlength=g)
+    keep = n_full > 0  # groups whose every row misses an item get NaN statistics and n = 0
+    if not keep.any():
+        raise DataError(f"no row has every one of {', '.join(items)} and a '{group}' value: nothing to compute")
+    remap = np.cumsum(keep) - 1
+    n = n_full[keep]
+    return GroupedItems(labels=np.asarray(labels)[keep], n=n, n_excluded=(n_all - n_full)[keep],
+                        x=x,
+                        codes=remap[codes_c] if not keep.all() else codes_c, columns=items,
+                        all_labels=np.asarray(labels), keep=keep, all_n_excluded=n_all - n_full)
+
+
+def _numeric_matrix(data, items, src) -> np.ndarray:
+    """Item columns as floats; text that is not a number stops with file, row, column and value."""
+    x = np.empty((len(data), len(items)), dtype=np.float64)
+    for j, c in enumerate(items):
+        s = data[c]
+        if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+            conv = pd.to_numeric(s, errors="coerce")
+            bad = conv.isna() & s.notna()
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise DataError(f"{'file ' + repr(src) + ', ' if src else ''}row {i + 1}, column '{c}', value "
+                                f"{s.iloc[i]!r}: agreement needs numeric answers; score or recode the items first "
+                                f"(prepare_items / --recode / --labels)")
+            s = conv
+        x[:, j] = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    return x
+
+
+def _frame(gi: GroupedItems, cols: dict) -> pd.DataFrame:
+    """One row per group (groups without complete rows included, with NaN statistics)."""
+    keep = gi.keep
+    n = np.zeros(len(keep), dtype=np.int64)
+    n[keep] = gi.n
+    out = {"group": gi.all_labels, "n": n, "n_excluded": gi.all_n_excluded.astype(np.int64)}
+    for k, v in cols.items():
+        full = np.full(len(keep), np.nan)
+        full[keep] = v
+        out[k] = full
+    return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------------------------------------
+def _rwg_j(mean_var: np.ndarray, j: int, ranvar: float) -> np.ndarray:
+    s = np.minimum(mean_var, ranvar)            # multilevel truncates S̄² at σ²_EU
+    a = j * (1.0 - s / ranvar)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return a / (a + s / ranvar)
+
+
+def _ad(gi: GroupedItems, center: str) -> np.ndarray:
+    if center == "mean":
+        dev = np.abs(gi.dev)
+    elif center == "median":
+        dev = np.abs(gi.x - gi.median()[gi.codes])
+    else:
+        raise DataError(f"type must be 'mean' or 'median', not {center!r}")
+    ad = gi.group_sum(dev) / gi.n[:, None]
+    return np.where(gi.n > 1, ad.mean(axis=1), np.nan)
+
+
+def _awg(gi: GroupedItems, low: float, high: float) -> np.ndarray:
+    m, v, k = gi.mean, gi.var, gi.n[:, None].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        max_var = ((high + low) * m - m * m - high * low) * (k / (k - 1))
+        a = 1.0 - 2.0 * v / max_var
+    a = np.where((m < (low * (k - 1) + high) / k) | (m > (high * (k - 1) + low) / k), np.nan, a)
+    a = np.where((m == high) | (m == low), 1.0, a)
+    a = np.where(k > 1, a, np.nan)
+    with np.errstate(invalid="ignore"), _quiet():
+        return np.nanmean(a, axis=1)
+
+
+class _quiet:
+    def __enter__(self):
+        import warnings
+
+        self._w = warnings.catch_warnings()
+        self._w.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc):
+        return self._w.__exit__(*exc)
+
+
+def _response(n_options, response):
+    if response is not None:
+        lo, hi = (response["min"], response["max"]) if isinstance(response, dict) else response
+        lo, hi = float(lo), float(hi)
+        if not lo < hi:
+            raise DataError(f"response range must have min < max, got {response!r}")
+        if n_options is None:
+            n_options = int(round(hi - lo)) + 1
+        return n_options, lo, hi
+    a = _check_options(n_options)
+    return a, 1.0, float(a)
+
+
+def rwg(data, item, group, n_options=None, *, null="uniform") -> pd.DataFrame:
+    """r_wg for one item: ``group, n, n_excluded, rwg`` (James, Demaree & Wolf 1984).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"team": [1, 1, 1, 2, 2, 2], "q": [4, 4, 5, 1, 3, 5]})
+    >>> rwg(df, "q", "team", n_options=5)["rwg"].round(4).tolist()
+    [0.8333, 0.0]
+
+    # R: multilevel::rwg(df$q, df$team, ranvar = 2)
+    """
+    if not isinstance(item, str):
+        raise DataError("rwg takes one item column; use rwg_j for several items")
+    ranvar = null_variance(n_options, null)
+    gi = group_items(data, [item], group)
+    return _frame(gi, {"rwg": _rwg_j(gi.var[:, 0], 1, ranvar)})
+
+
+def rwg_j(data, items, group, n_options=None, *, null="uniform") -> pd.DataFrame:
+    """r_wg(j) for J parallel items: ``group, n, n_excluded, rwg_j`` (James et al. 1984).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"team": [1, 1, 1], "a": [4, 4, 5], "b": [4, 5, 5]})
+    >>> round(float(rwg_j(df, ["a", "b"], "team", 5)["rwg_j"][0]), 6)
+    0.909091
+
+    # R: multilevel::rwg.j(df[, c("a", "b")], df$team, ranvar = 2)
+    """
+    ranvar = null_variance(n_options, null)
+    gi = group_items(data, items, group)
+    return _frame(gi, {"rwg_j": _rwg_j(gi.var.mean(axis=1), len(gi.columns), ranvar)})
+
+
+def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> pd.DataFrame:
+    """Lindell's r*_wg(j) = 1 − S̄²/σ²_EU (not truncated): ``group, n, n_excluded, rwg_j_lindell``.
+
+    # R: multilevel::rwg.j.lindell(x, grpid, ranvar = 2)
+    """
+    ranvar = null_variance(n_options, null)
+    gi = group_items(data, items, group)
+    return _frame(gi, {"rwg_j_lindell": 1.0 - gi.var.mean(axis=1) / ranvar})
+
+
+def ad_m(data, items, group, type: str = "mean") -> pd.DataFrame:  # noqa: A002 - multilevel's name
+    """Average deviation AD_M (``type="mean"``) or AD_Md (``"median"``): ``group, n, n_excluded, ad_m``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"team": [1, 1, 1, 1], "q": [1, 2, 2, 5]})
+    >>> float(ad_m(df, "q", "team")["ad_m"][0]), float(ad_m(df, "q", "team", "median")["ad_m"][0])
+    (1.25, 1.0)
+
+    # R: multilevel::ad.m(df$q, df$team, type = "mean")
+    """
+    gi = group_items(data, items, group)
+    return _frame(gi, {"ad_m": _ad(gi, type)})
+
+
+def awg(data, items, group, range=(1, 5)) -> pd.DataFrame:  # noqa: A002 - multilevel's name
+    """a_wg (Brown & Hauenstein 2005), averaged over items: ``group, n, n_excluded, awg``.
+
+    ``range`` is the (lowest, highest) response code.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"team": [1, 1, 1, 1], "q": [2, 3, 3, 4]})
+    >>> round(float(awg(df, "q", "team", (1, 5))["awg"][0]), 4)
+    0.75
+
+    # R: multilevel::awg(df$q, df$team, range = c(1, 5))
+    """
+    lo, hi = float(range[0]), float(range[1])
+    if not lo < hi:
+        raise DataError(f"range must be (low, high) with low < high, got {range!r}")
+    gi = group_items(data, items, group)
+    return _frame(gi, {"awg": _awg(gi, lo, hi)})
+
+
+def agreement(data, items, group, n_options=None, *, null="uniform", response=None) -> pd.DataFrame:
+    """All agreement indices for a set of items, one row per group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    items : list of str
+        Item columns of one scale, reverse keys already applied (``ItemSet.keyed(scale)``).
+    group : str
+        Grouping column (team, department, …).
+    n_options : int
+        Number of response options A (σ²_EU = (A² − 1)/12 under the uniform null).
+    null : str, float or sequence
+        Null distribution, see :func:`null_variance`.
+    response : tuple or dict, optional
+        Lowest and highest response code for a_wg; default ``(1, n_options)``.
+
+    Returns
+    -------
+    DataFrame
+        ``group, n, n_excluded, n_items, rwg_j, rwg_j_lindell, ad_m, ad_md, awg`` (and ``rwg``
+        when one item is given). ``n`` counts complete rows; ``n_excluded`` rows dropped because an
+        item was missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"team": ["a"] * 3 + ["b"] * 3, "q1": [4, 4, 5, 1, 3, 5], "q2": [4, 5, 5, 2, 4, 5]})
+    >>> agreement(df, ["q1", "q2"], "team", n_options=5)[["group", "n", "rwg_j"]].round(3)
+      group  n  rwg_j
+    0     a  3  0.909
+    1     b  3  0.000
+
+    # R: multilevel::rwg.j(x, grpid, ranvar = 2); rwg.j.lindell(...); ad.m(...); awg(x, grpid, c(1, 5))
+    """
+    n_options, lo, hi = _response(n_options, response)
+    ranvar = null_variance(n_options, null)
+    gi = group_items(data, items, group)
+    j = len(gi.columns)
+    mean_var = gi.var.mean(axis=1)
+    cols = {"n_items": np.full(len(gi.n), j)}
+    if j == 1:
+        cols["rwg"] = _rwg_j(mean_var, 1, ranvar)
+    cols.update({
+        "rwg_j": _rwg_j(mean_var, j, ranvar),
+        "rwg_j_lindell": 1.0 - mean_var / ranvar,
+        "ad_m": _ad(gi, "mean"),
+        "ad_md": _ad(gi, "median"),
+        "awg": _awg(gi, lo, hi),
+    })
+    out = _frame(gi, cols)
+    out["n_items"] = j
+    out.attrs["null_variance"] = ranvar
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class RgrAgreeResult:
+    """Random-group resampling of within-group variances (Bliese & Halverson; multilevel::rgr.agree)."""
+
+    variable: str
+    n: int
+    n_groups: int
+    n_random_groups: int
+    mean_random_var: float
+    sd_random_var: float
+    mean_group_var: float
+    z: float
+    random_vars: np.ndarray
+    seed: int | None = None
+
+    def quantiles(self) -> pd.DataFrame:
+        """One-tailed lower and upper quantiles of the random-group variances (R's type-7)."""
+        probs = [0.005, 0.01, 0.025, 0.05, 0.10, 0.90, 0.95, 0.975, 0.99, 0.995]
+        return pd.DataFrame({"prob": probs, "random_var": np.quantile(self.random_vars, probs)})
+
+    def summary(self) -> pd.DataFrame:
+        """One row: ``variable, n_random_groups, mean_random_var, sd_random_var, mean_group_var, z``."""
+        return pd.DataFrame([{"variable": self.variable, "n": self.n, "n_groups": self.n_groups,
+                              "n_random_groups": self.n_random_groups, "mean_random_var": self.mean_random_var,
+                              "sd_random_var": self.sd_random_var, "mean_group_var": self.mean_group_var,
+                              "z": self.z}])
+
+
+def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, permutations=None) -> RgrAgreeResult:
+    """Compare real within-group variances with those of random groups of the same sizes.
+
+    Parameters
+    ----------
+    data : DataFrame
+    value : str
+        One variable (rows with a missing value are dropped).
+    group : str
+        Grouping column; every group needs at least two members.
+    n_random_groups : int
+        About this many random groups are drawn: ``round(n_random_groups / G)`` shuffles of all
+        people, each cut into pseudo-groups with the real group sizes (in sorted group order).
+    seed : int, optional
+        Seed of numpy's generator (results are reproducible for a seed, not equal to R's draws).
+    permutations : array, optional
+        ``reps × N`` row positions (0-based) defining the random groups explicitly; the first
+        ``size_1`` positions form pseudo-group 1, and so on. Used to replay R's draws in tests.
+
+    Returns
+    -------
+    RgrAgreeResult
+        ``z = (mean real variance − mean random variance) / (SD random / √G)``; a negative z means
+        real groups agree more than random ones. Under random grouping the expected mean random
+        variance equals the total sample variance of ``value``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"team": [1, 1, 1, 2, 2, 2], "q": [4, 4, 5, 1, 2, 2]})
+    >>> r = rgr_agree(df, "q", "team", 100, seed=1)
+    >>> r.n_random_groups, round(r.mean_group_var, 4)
+    (100, 0.3333)
+
+    # R: set.seed(1); summary(multilevel::rgr.agree(df$q, df$team, 100))
+    """
+    gi = group_items(data, [value], group)
+    if (gi.n < 2).any() or not gi.keep.all():
+        small = gi.labels[gi.n < 2][:5].tolist() or gi.all_labels[~gi.keep][:5].tolist()
+        raise DataError(f"rgr_agree needs at least two people with a '{value}' value in every group; "
+                        f"group(s) {small} have fewer")
+    n, g = len(gi.x), len(gi.n)
+    pseudo = np.repeat(np.arange(g), gi.n)
+    if permutations is None:
+        reps = int(round(n_random_groups / g))
+        rng = np.random.default_rng(seed)
+        permutations = np.stack([rng.permutation(n) for _ in range(reps)]) if reps else np.empty((0, n), dtype=int)
+    perms = np.asarray(permutations, dtype=np.int64)
+    if perms.ndim != 2 or perms.shape[1] != n:
+        raise DataError(f"permutations must be reps × {n} row positions")
+    xs = _data_order(data, value, group)  # R's ran.group draws rows of x in data order
+    out = np.empty(perms.shape[0] * g)
+    for r, p in enumerate(perms):  # a loop over replications; each is vectorised over groups
+        v = xs[p]
+        s = np.bincount(pseudo, weights=v, minlength=g)
+        m = s / gi.n
+        d = v - m[pseudo]
+        out[r * g:(r + 1) * g] = np.bincount(pseudo, weights=d * d, minlength=g) / (gi.n - 1)
+    mean_group_var = float(np.mean(gi.var[:, 0]))
+    mean_r = float(out.mean()) if out.size else np.nan
+    sd_r = float(out.std(ddof=1)) if out.size > 1 else np.nan
+    z = (mean_group_var - mean_r) / (sd_r / np.sqrt(g))
+    return RgrAgreeResult(variable=value, n=n, n_groups=g, n_random_groups=out.size, mean_random_var=mean_r,
+                          sd_random_var=sd_r, mean_group_var=mean_group_var, z=float(z), random_vars=out, seed=seed)
+
+
+def _data_order(data, value, group) -> np.ndarray:
+    """Values of rows with a value and a group, in the data's row order (R's ``x``)."""
+    y = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    ok = ~np.isnan(y) & data[group].notna().to_numpy()
+    return y[ok]
+
+
+@apa.register
+def _(res: RgrAgreeResult) -> Apa:
+    est = (f"mean within-group variance = {apa_num(res.mean_group_var)}, random groups: M = "
+           f"{apa_num(res.mean_random_var)}, SD = {apa_num(res.sd_random_var)}")
+    p = float(stats.norm.cdf(res.z))  # one-tailed: real groups agree more than random ones
+    stat = f"z = {apa_num(res.z)}, {apa_p(p)} (one-tailed, {res.n_random_groups} random groups)"
+    return Apa(estimate=est, statistic=stat, full_result=f"{est}; {stat}", table=res.summary())

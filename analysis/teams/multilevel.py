@@ -1,0 +1,145 @@
+"""Individual outcomes on individual goal orientation and team goal climate (two-level models).
+
+For each person-level predictor ``x`` the person's score is split into a within-team part and a
+between-team part (Enders & Tofighi 2007; Hofmann & Gavin 1998):
+
+``x_cwc``   x − team mean of x          (group-mean centred: the person relative to the team)
+``x_team``  team mean of x − grand mean (the team's climate, centred at the mean of all people)
+
+and the outcome is modelled as ``y ~ x_cwc + x_team [+ x_cwc:z_team …] + (1 | team)`` with
+statsmodels MixedLM through :func:`analysis.models.mixed.mixed_model` (REML by default; random
+slopes of the within-team parts with ``random_slopes=True``). Cross-level interactions ask whether
+the within-team relation of ``x`` depends on the team climate of ``z``. Team means use every member
+with a score on ``x``, including people whose outcome is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..models.mixed import MixedResult, mixed_model
+from ..report.apa import Apa, apa
+
+
+def centre_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
+    """Add ``<x>_cwc`` (group-mean centred) and ``<x>_team`` (team mean − grand mean) columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"team": [1, 1, 2, 2], "x": [1.0, 3.0, 4.0, 6.0]})
+    >>> centre_within_teams(d, ["x"], "team")[["x_cwc", "x_team"]].to_numpy().tolist()
+    [[-1.0, -1.5], [1.0, -1.5], [-1.0, 1.5], [1.0, 1.5]]
+
+    # R: d$x_team <- ave(d$x, d$team) - mean(d$x); d$x_cwc <- d$x - ave(d$x, d$team)
+    """
+    if group not in data.columns:
+        raise DataError(f"group column '{group}' is not in the data")
+    out = data.copy()
+    codes = pd.factorize(out[group], use_na_sentinel=True)[0]
+    for x in predictors:
+        if x not in out.columns:
+            raise DataError(f"predictor '{x}' is not in the data")
+        y = pd.to_numeric(out[x], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        ok = ~np.isnan(y) & (codes >= 0)
+        g = codes.max() + 1
+        n = np.bincount(codes[ok], minlength=g)
+        s = np.bincount(codes[ok], weights=y[ok], minlength=g)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n > 0, s / np.maximum(n, 1), np.nan)
+        team_mean = np.where(codes >= 0, mean[np.maximum(codes, 0)], np.nan)
+        grand = float(y[ok].mean())
+        out[f"{x}_cwc"] = np.where(ok, y - team_mean, np.nan)
+        out[f"{x}_team"] = team_mean - grand
+    return out
+
+
+@dataclass
+class TeamModelResult:
+    """A two-level model of a person outcome on individual orientation and team climate."""
+
+    model: MixedResult
+    data: pd.DataFrame
+    outcome: str
+    predictors: list
+    cross_level: list
+
+    @property
+    def fixed_effects(self) -> pd.DataFrame:
+        """``term, estimate, se, z, p_val, ci_low, ci_high``."""
+        return self.model.fixed_effects
+
+    @property
+    def random_effects(self) -> pd.DataFrame:
+        return self.model.random_effects
+
+    def summary(self) -> pd.DataFrame:
+        return self.model.fixed_effects
+
+
+def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str, *, cross_level=(),
+                       covariates=(), random_slopes: bool = False, reml: bool = True,
+                       level: float = 0.95) -> TeamModelResult:
+    """Fit ``outcome ~ Σ x_cwc + Σ x_team [+ cross-level terms] + covariates + (1 | group)``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per person.
+    outcome : str
+        Person-level outcome (rated performance, engagement).
+    predictors : list of str
+        Person-level scores (``learning``, ``prove``, ``avoid``): each enters as its within-team
+        part ``<x>_cwc`` and its team climate ``<x>_team``.
+    group : str
+        Team column.
+    cross_level : list of (x, z)
+        Cross-level interactions ``x_cwc : z_team`` (does the within-team effect of x depend on the
+        team's climate of z?).
+    covariates : list of str
+        Other person-level columns, entered as they are.
+    random_slopes : bool
+        Random slopes of the within-team parts (correlated with the intercept).
+    reml : bool
+        REML (default) or ML.
+
+    Returns
+    -------
+    TeamModelResult
+        ``fixed_effects``: ``term, estimate, se, z, p_val, ci_low, ci_high`` (Wald).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.read_csv("tests/reference/teams/lq2002_scales.csv")
+    >>> res = team_climate_model(d, "HOSTILE", ["LEAD"], "COMPID")
+    >>> res.fixed_effects["term"].tolist()
+    ['Intercept', 'LEAD_cwc', 'LEAD_team']
+
+    # R: lme4::lmer(HOSTILE ~ LEAD_cwc + LEAD_team + (1 | COMPID), d)
+    """
+    predictors = [predictors] if isinstance(predictors, str) else list(predictors)
+    if not predictors:
+        raise DataError("give at least one person-level predictor")
+    cross = [tuple(p) for p in cross_level]
+    for x, z in cross:
+        if x not in predictors or z not in predictors:
+            raise DataError(f"cross-level term ({x}, {z}): both must be among the predictors {predictors}")
+    if outcome not in data.columns:
+        raise DataError(f"outcome '{outcome}' is not in the data")
+    d = centre_within_teams(data, predictors, group)
+    terms = [f"{x}_cwc" for x in predictors] + [f"{x}_team" for x in predictors]
+    terms += [f"{x}_cwc:{z}_team" for x, z in cross] + list(covariates)
+    formula = f"{outcome} ~ " + " + ".join(terms)
+    re = ("~" + " + ".join(f"{x}_cwc" for x in predictors)) if random_slopes else None
+    res = mixed_model(d, formula, groups=group, re_formula=re, reml=reml, level=level)
+    return TeamModelResult(model=res, data=d, outcome=outcome, predictors=predictors, cross_level=cross)
+
+
+@apa.register
+def _(res: TeamModelResult) -> Apa:
+    return apa(res.model)

@@ -1,0 +1,87 @@
+"""Generate the synthetic staff survey in data/raw/staff_demo/ (fixed seed; no real people).
+
+    python scripts/make_staff_demo.py            # rewrite data/raw/staff_demo/responses.csv
+    python scripts/make_staff_demo.py --out DIR  # write elsewhere (a test checks the committed file)
+
+A made-up organisation of 6 departments and 34 teams (1 to 16 people; a few below the default
+minimum reporting size of 5), spread over three sites that cut across teams. Everyone answered
+VandeWalle's 13-item work-domain goal-orientation scale (learning 1-5, avoid 6-9, prove 10-13) on
+the key's 1-6 range. Team "goal climate" (the team mean of learning orientation) varies between
+teams, so agreement and ICC(1) are moderate. Outcomes follow the direction of Payne, Youngcourt &
+Beaubien (2007): learning orientation goes with better rated performance, avoid orientation with
+worse, prove orientation with neither. ``email`` (identifier) and ``comment`` (free text) exist
+only so that the report's handling of them is exercised: neither may ever reach a report.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SEED = 2026
+ROOT = Path(__file__).resolve().parents[1]
+DEPARTMENTS = {"Finance": 4, "Operations": 8, "Sales": 6, "Engineering": 9, "People": 3, "Legal": 4}
+SITES = ["North", "South", "East"]
+COMMENTS = ["More time for training would help.", "Deadlines are tight this quarter.",
+            "I would like clearer feedback from my line manager.", "Good team spirit.",
+            "Too many meetings.", "", "", ""]
+
+
+def _item(rng, latent, n_cat=6, noise=0.8):
+    cuts = np.linspace(-1.5, 1.5, n_cat - 1)
+    return 1 + np.searchsorted(cuts, latent + rng.normal(0, noise, len(latent)))
+
+
+def make(seed: int = SEED) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    teams = []
+    k = 0
+    for dept, n_teams in DEPARTMENTS.items():
+        for t in range(n_teams):
+            k += 1
+            size = int(rng.choice([1, 2, 3, 4]) if rng.random() < 0.2 else rng.integers(5, 17))
+            teams.append((f"{dept[:3].upper()}-{t + 1:02d}", dept, size, SITES[k % 3]))
+    rows = []
+    for team, dept, size, site in teams:
+        for _ in range(size):
+            # most people work at their team's site; some elsewhere (so sites overlap teams)
+            rows.append((team, dept, site if rng.random() < 0.8 else rng.choice(SITES)))
+    df = pd.DataFrame(rows, columns=["team", "department", "site"])
+    n = len(df)
+    codes, uniq = pd.factorize(df["team"])
+    climate = rng.normal(0, 0.45, len(uniq))[codes]          # team learning climate
+    learning = climate + rng.normal(0, 0.8, n)
+    avoid = -0.3 * climate + rng.normal(0, 0.9, n)
+    prove = 0.2 * learning + 0.3 * avoid + rng.normal(0, 0.8, n)
+    items = np.column_stack([_item(rng, learning) for _ in range(5)] + [_item(rng, avoid) for _ in range(4)]
+                            + [_item(rng, prove) for _ in range(4)]).astype(float)
+    items[rng.random(items.shape) < 0.015] = np.nan
+    perf = 3.4 + 0.25 * learning + 0.20 * climate - 0.20 * avoid + 0.0 * prove + rng.normal(0, 0.55, n)
+    ids = [f"E{i:04d}" for i in range(1, n + 1)]
+    out = pd.DataFrame({
+        "employee_id": ids,
+        "email": [f"{s.lower()}@example.org" for s in ids],
+        "department": df["department"], "team": df["team"], "site": df["site"],
+        "tenure_years": rng.integers(0, 25, n),
+    })
+    for j in range(13):
+        out[f"wdgo_{j + 1}"] = pd.array(items[:, j], dtype="Int64")
+    out["performance"] = np.round(np.clip(perf, 1, 5), 2)
+    out["comment"] = [f"(synthetic) {rng.choice(COMMENTS)}".strip() if rng.random() < 0.4 else "" for _ in range(n)]
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "data" / "raw" / "staff_demo", help="output folder")
+    target = ap.parse_args(argv).out / "responses.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    make().to_csv(target, index=False, lineterminator="\n")
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

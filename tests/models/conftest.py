@@ -1,0 +1,20 @@
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REF = Path(__file__).resolve().parents[1] / "reference" / "models"
+
+
+def load_json(name):
+    return json.loads((REF / name).read_text())
+
+
+def load_csv(name, **kw):
+    return pd.read_csv(REF / name, **kw)
+
+
+@pytest.fixture(scope="session")
+def ref_dir():
+    return REF

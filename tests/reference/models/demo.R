@@ -1,0 +1,39 @@
+# Integration references on the bundled (synthetic) demo study: the Howell & Watson (2007) and
+# depression analyses as one call each. Input: demo_exams.csv (make_demo_fixture.py).
+# Run: cd tests/reference/models && Rscript demo.R
+# R 4.2.2, psych 2.2.9, lavaan 0.6-14.
+suppressPackageStartupMessages({library(psych); library(lavaan); library(jsonlite)})
+d <- read.csv("demo_exams.csv")
+goals <- c("mastery_approach", "performance_approach", "mastery_avoidance", "performance_avoidance")
+vars <- c(goals, "disorganization", "procrastination", "phq9")
+# correlations (pairwise, Pearson) with holm adjustment, as psych::corr.test
+ct <- corr.test(d[, vars], adjust = "holm")
+pr <- t(combn(vars, 2))
+cors <- data.frame(x = pr[, 1], y = pr[, 2], r = ct$r[pr], n = ct$n[pr], p_val = ct$p[cbind(pr[, 2], pr[, 1])],
+                   p_adj = ct$p[pr], ci_low = ct$ci$lower, ci_high = ct$ci$upper)
+# regression of procrastination on the four goals
+dd <- d[complete.cases(d[, c("procrastination", goals)]), ]
+m <- lm(reformulate(goals, "procrastination"), dd)
+mz <- lm(reformulate(goals, "procrastination"), as.data.frame(scale(dd[, c("procrastination", goals)])))
+s <- summary(m)
+reg <- list(coef = data.frame(term = rownames(s$coefficients), estimate = s$coefficients[, 1], se = s$coefficients[, 2],
+                              t = s$coefficients[, 3], p_val = s$coefficients[, 4], row.names = NULL),
+            beta = unname(coef(mz))[-1], r2 = s$r.squared, n = nobs(m))
+# logistic: PHQ-9 >= 10 on the goals
+dl <- d[complete.cases(d[, c("phq9", goals)]), ]
+g <- glm(reformulate(goals, "I(phq9 >= 10)"), binomial, dl, control = glm.control(epsilon = 1e-15, maxit = 100))
+gs <- summary(g)$coefficients
+logit <- data.frame(term = rownames(gs), estimate = gs[, 1], se = gs[, 2], z = gs[, 3], p_val = gs[, 4], row.names = NULL)
+# mediation: mastery-avoidance -> disorganisation -> procrastination, controlling mastery-approach
+dm <- d[complete.cases(d[, c("mastery_avoidance", "disorganization", "procrastination", "mastery_approach")]), ]
+f <- sem('disorganization ~ a*mastery_avoidance + mastery_approach
+          procrastination ~ cp*mastery_avoidance + b*disorganization + mastery_approach
+          ind := a*b
+          total := cp + a*b', dm)
+pe <- parameterEstimates(f)
+pe <- pe[pe$label != "", c("label", "est", "se", "z", "pvalue")]
+names(pe) <- c("label", "estimate", "se", "z", "p_val")
+writeLines(toJSON(list(correlations = cors, regression = reg, logistic = logit, mediation = pe, n_med = nrow(dm),
+                       versions = list(R = R.version.string, psych = as.character(packageVersion("psych")),
+                                       lavaan = as.character(packageVersion("lavaan")))),
+                  digits = NA, auto_unbox = TRUE, pretty = TRUE), "demo_models.json")

@@ -1,0 +1,42 @@
+"""Two-level team-climate models against lme4 (tests/reference/teams/teams.R)."""
+
+import numpy as np
+import pandas as pd
+
+from analysis.report.apa import apa
+from analysis.teams.multilevel import centre_within_teams, team_climate_model
+from tests.conftest import REFERENCE
+
+REF = REFERENCE / "teams"
+
+
+def _compare(res, fixture, n_terms, atol):
+    ref = pd.read_csv(REF / fixture)
+    ref["term"] = ref["term"].str.replace("(Intercept)", "Intercept", regex=False)
+    m = ref.merge(res.fixed_effects, on="term", suffixes=("_r", ""))
+    assert len(m) == n_terms
+    for col in ["estimate", "se", "z", "ci_low", "ci_high"]:
+        np.testing.assert_allclose(m[col], m[f"{col}_r"], rtol=0, atol=atol, err_msg=col)
+
+
+def test_centring_matches_r():
+    d = pd.read_csv(REF / "lq2002_scales.csv")
+    ours = centre_within_teams(d, ["LEAD", "TSIG"], "COMPID").iloc[:200]
+    ref = pd.read_csv(REF / "mlm_centred_head.csv")
+    for col in ["LEAD_cwc", "LEAD_team", "TSIG_cwc", "TSIG_team"]:
+        np.testing.assert_allclose(ours[col], ref[col], rtol=0, atol=1e-12)
+
+
+def test_cross_level_model_matches_lme4():
+    d = pd.read_csv(REF / "lq2002_scales.csv")
+    res = team_climate_model(d, "HOSTILE", ["LEAD", "TSIG"], "COMPID", cross_level=[("LEAD", "TSIG")])
+    _compare(res, "mlm_fixed.csv", 6, 1e-6)
+    vc = pd.read_csv(REF / "mlm_varcomp.csv")
+    np.testing.assert_allclose(res.random_effects["vcov"].to_numpy()[[0, -1]], vc["vcov"], rtol=1e-5)
+    assert "LEAD_cwc:TSIG_team" in str(apa(res))
+
+
+def test_random_slopes_match_lme4():
+    d = pd.read_csv(REF / "lq2002_scales.csv")
+    res = team_climate_model(d, "LEAD", ["TSIG"], "COMPID", random_slopes=True)
+    _compare(res, "mlm_slopes_fixed.csv", 3, 1e-5)
