@@ -26,10 +26,10 @@ from .errors import DataError, GoalscopeError
 #: modules with a ``register(subparsers)`` function, in the order their commands are listed
 COMMAND_MODULES = [
     "analysis.commands",
-    "analysis.psychometrics.commands",
     "analysis.screening.commands",
-    "analysis.teams.commands",
+    "analysis.psychometrics.commands",
     "analysis.models.commands",
+    "analysis.teams.commands",
 ]
 
 
