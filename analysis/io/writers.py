@@ -20,6 +20,18 @@ from ..errors import DataError
 TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
+def _file_mode() -> int:
+    """The permissions an ordinary new file gets under the current umask (mkstemp uses 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _publish(tmp, p: Path) -> None:
+    os.chmod(tmp, _file_mode())
+    os.replace(tmp, p)
+
+
 def guard_output(path) -> Path:
     """Refuse a path under any ``data/raw`` folder (raw data are never written by the code)."""
     p = Path(path).resolve()
@@ -38,7 +50,7 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, p)
+        _publish(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -78,7 +90,7 @@ def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str 
         else:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
                 df.to_excel(xl, index=index, sheet_name=sheet_name[:31])
-        os.replace(tmp, p)
+        _publish(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
