@@ -34,8 +34,10 @@ import pandas as pd
 from ..errors import DataError, InstrumentError
 from ..instruments.registry import Instrument, load_instrument
 from ..io.readers import row_label
+from ._parallel import in_parallel
 
 AUDIT_COLUMNS = ["row", "id", "column", "item", "value", "reason"]
+_BLOCK = 1 << 17  # rows per block of the validity check (its scratch stays in the CPU cache)
 _PUNCT = str.maketrans("", "", string.punctuation)
 
 
@@ -296,10 +298,10 @@ def prepare_items(
 
     n = len(data)
     out = np.empty((n, len(mapping)), dtype=np.float64, order="F")
-    scratch = np.empty(n)
-    audit_parts = []
-    problems = []  # (position, column, item, value, reason) for the error message
-    for j, (item, col) in enumerate(mapping.items()):
+
+    def clean(j: int, item, col) -> tuple[list, list]:
+        """Fill column j of ``out``; returns (audit parts, problems) of this column."""
+        audit_parts, problems = [], []
         s = data[col]
         x = out[:, j]                                   # contiguous column, filled in place
         bad_pos, bad_reason, coded = _to_codes(s, x, inst, labels, value_labels.get(col), miss_num, miss_txt)
@@ -309,7 +311,7 @@ def prepare_items(
                 audit_parts.append(_audit_rows(data, ids, pos, col, item, s, "missing code"))
         if rec is not None:
             x[:] = _apply_recode(x, rec)
-        if not _all_valid(x, lo, hi, step, scratch):
+        if not _all_valid(x, lo, hi, step):
             for mask, reason in _invalid_masks(x, lo, hi, step):
                 bad_pos.append(np.flatnonzero(mask))
                 bad_reason.append(reason)
@@ -319,7 +321,11 @@ def prepare_items(
             audit_parts.append(_audit_rows(data, ids, pos, col, item, s, reason))
         if anchors_reversed:
             np.subtract(lo + hi, x, out=x)
+        return audit_parts, problems
 
+    results = in_parallel(clean, [(j, item, col) for j, (item, col) in enumerate(mapping.items())], n)
+    audit_parts = [part for parts, _ in results for part in parts]
+    problems = [p for _, found in results for p in found]
     if problems and on_invalid == "error":
         raise DataError(_invalid_message(data, problems, inst, source, rec is not None))
     audit = pd.concat(audit_parts, ignore_index=True) if audit_parts else pd.DataFrame(columns=AUDIT_COLUMNS)
@@ -442,27 +448,38 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
     return bad_pos, bad_reason, coded
 
 
-def _all_valid(x: np.ndarray, lo, hi, step, scratch: np.ndarray) -> bool:
+def _all_valid(x: np.ndarray, lo, hi, step) -> bool:
     """True when every non-missing value is a response code (fast: reductions, no large allocation).
 
-    This is the hot path of scoring a million respondents; :func:`_invalid_masks` finds the
-    offending positions only when it returns False.
+    This is the hot path of scoring a million respondents; it runs over blocks of rows that stay
+    in the CPU cache, and :func:`_invalid_masks` finds the offending positions only when it
+    returns False.
     """
-    if not x.size or np.isnan(np.fmax.reduce(x)):          # all missing
+    if not x.size:
         return True
-    if np.fmin.reduce(x) < lo or np.fmax.reduce(x) > hi:   # fmin/fmax skip NaN
+    top = np.fmax.reduce(x)                                # fmax/fmin skip NaN
+    if np.isnan(top):                                      # all missing
+        return True
+    if top > hi or np.fmin.reduce(x) < lo:
         return False
     if step is None:
         return True
-    if step == 1 and float(lo).is_integer():
-        np.rint(x, out=scratch)
-        np.subtract(scratch, x, out=scratch)
-    else:
-        np.subtract(x, lo, out=scratch)
-        scratch /= step
-        np.subtract(scratch, np.rint(scratch), out=scratch)
-    np.abs(scratch, out=scratch)
-    return not np.fmax.reduce(scratch) > 1e-9
+    integer_grid = step == 1 and float(lo).is_integer()
+    scratch = np.empty(min(len(x), _BLOCK))
+    for a in range(0, len(x), _BLOCK):
+        block = x[a:a + _BLOCK]
+        t = scratch[: len(block)]
+        if integer_grid:
+            np.rint(block, out=t)
+            np.subtract(t, block, out=t)
+        else:
+            np.subtract(block, lo, out=t)
+            t /= step
+            np.subtract(t, np.rint(t), out=t)
+        np.abs(t, out=t)
+        if np.fmax.reduce(t) > 1e-9:
+            return False
+    return True
 
 
 def _invalid_masks(x: np.ndarray, lo, hi, step):

@@ -19,9 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._parallel import in_parallel
 from .mapping import AUDIT_COLUMNS, ItemSet, prepare_items
 
-_BLOCK = 1 << 15  # rows per block (scores + counts of a block fit in L2)
+_BLOCK = 1 << 17  # rows per block: a block's working arrays stay in the CPU cache
 
 
 def score_items(items: ItemSet) -> pd.DataFrame:
@@ -33,45 +34,23 @@ def score_items(items: ItemSet) -> pd.DataFrame:
     inst = items.instrument
     names = list(inst.scales)
     n = items.n_rows()
-    lo_hi = inst.response.min + inst.response.max
     position = {item: j for j, item in enumerate(items.items)}
-    # one row per scale, so each score is a contiguous vector and the frame below is a view of it
-    scores = np.zeros((len(names), n))
-    counts = np.zeros((len(names), n), dtype=np.int64)
-    plan = []
+    plans = []
     for name in names:
         rev = inst.reversed_in(name)
-        plan.append([(position[i], (i in rev) != bool(items.flip.get(i, False))) for i in inst.scales[name].items])
-    flipped = np.empty(min(n, _BLOCK), dtype=np.int64)
-    # rows in blocks that stay in the CPU cache: every pass below then reads cache, not memory
-    for a in range(0, n, _BLOCK):
+        plans.append([(position[i], (i in rev) != bool(items.flip.get(i, False))) for i in inst.scales[name].items])
+    # one row per scale, so each score is a contiguous vector and the frame below is a view of it
+    scores = np.zeros((len(names), n))
+    counts = np.empty((len(names), n), dtype=np.int64)
+    # rows in blocks that stay in the CPU cache (the passes are memory-bound otherwise); blocks are
+    # independent, so they are shared among the cores
+    def run(a: int) -> None:
         b = min(n, a + _BLOCK)
         block = items.values[a:b]
         for r, name in enumerate(names):
-            scale = inst.scales[name]
-            total, count, fl = scores[r, a:b], counts[r, a:b], flipped[: b - a]
-            fl[:] = 0
-            for j, reverse in plan[r]:
-                x = block[:, j]                               # contiguous (Fortran-ordered values)
-                valid = x == x                                # not NaN
-                if reverse:
-                    # min + max - x, summed: (min + max) * m - sum(x)
-                    np.subtract(total, x, out=total, where=valid)
-                    fl += valid
-                else:
-                    np.add(total, x, out=total, where=valid)
-                count += valid
-            if any(rev for _, rev in plan[r]):
-                total += lo_hi * fl
-            ok = count >= scale.n_required
-            k = len(scale.items)
-            if scale.method != "sum":
-                np.divide(total, count, out=total, where=ok)
-                if scale.method == "prorated_sum":
-                    total *= k
-                elif scale.method == "scaled_sum":
-                    total *= k * scale.multiplier
-            total[~ok] = np.nan
+            _score_block(block, plans[r], inst, inst.scales[name], scores[r, a:b], counts[r, a:b])
+
+    in_parallel(run, [(a,) for a in range(0, n, _BLOCK)], n)
     frames = [pd.DataFrame(scores.T, index=items.index, columns=names, copy=False),
               pd.DataFrame(counts.T, index=items.index, columns=[f"{c}_n_valid" for c in names], copy=False)]
     bands = {f"{name}_band": _bands(scores[r], inst.scales[name].bands)
@@ -79,6 +58,60 @@ def score_items(items: ItemSet) -> pd.DataFrame:
     if bands:
         frames.append(pd.DataFrame(bands, index=items.index))
     return pd.concat(frames, axis=1)
+
+
+def _score_block(block: np.ndarray, plan, inst, scale, total: np.ndarray, count: np.ndarray) -> None:
+    """Score one scale over a block of rows into ``total`` and ``count`` (both zero-filled / any).
+
+    Hand-written because this is the hot path (a million respondents in well under 0.1 s).
+    prepare_items guarantees lo <= x <= hi for every answer, so fmax(x, lo) turns a missing answer
+    into lo in one plain pass (no masked ufuncs), and the sum over answered items is recovered
+    exactly from the number missing. A reversed item's keyed answer is lo + hi - x; over a scale
+        sum(keyed answers) = total + (lo + hi) * k_rev - lo * n_missing + (lo - hi) * n_missing_rev
+    where ``total`` adds fmax(x, lo) of plain items and subtracts it for reversed ones.
+    """
+    lo, hi = inst.response.min, inst.response.max
+    k = len(plan)
+    small = np.int8 if k < 127 else np.int32
+    m = len(total)
+    filled = np.empty(m)
+    n_missing = np.zeros(m, dtype=small)
+    n_missing_rev = np.zeros(m, dtype=small)
+    k_rev = 0
+    for j, reverse in plan:
+        x = block[:, j]                                     # contiguous (Fortran-ordered values)
+        np.fmax(x, lo, out=filled)
+        missing = np.isnan(x)
+        np.add(n_missing, missing, out=n_missing, casting="unsafe")
+        if reverse:
+            np.subtract(total, filled, out=total)
+            np.add(n_missing_rev, missing, out=n_missing_rev, casting="unsafe")
+            k_rev += 1
+        else:
+            np.add(total, filled, out=total)
+    if float(lo).is_integer() and float(hi).is_integer() and abs(lo) + abs(hi) < 2 ** 20:
+        # integer codes: the correction is an exact small-integer vector (one float pass)
+        corr = n_missing.astype(np.int32)
+        corr *= -int(lo)
+        if k_rev:
+            corr += int(lo - hi) * n_missing_rev
+            corr += int(lo + hi) * k_rev
+        total += corr
+    else:
+        total -= lo * n_missing
+        if k_rev:
+            total += (lo + hi) * k_rev
+            total += (lo - hi) * n_missing_rev
+    np.subtract(k, n_missing, out=count, casting="unsafe")
+    too_few = n_missing > k - scale.n_required
+    if scale.method != "sum":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.divide(total, count, out=total)
+        if scale.method == "prorated_sum":
+            total *= k
+        elif scale.method == "scaled_sum":
+            total *= k * scale.multiplier
+    np.putmask(total, too_few, np.nan)
 
 
 def _bands(values: np.ndarray, bands) -> pd.Categorical:

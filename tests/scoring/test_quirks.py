@@ -163,3 +163,21 @@ def test_itemset_keyed_matches_score():
     items = prepare_items(df, "ips", "q{n}")
     assert items.keyed("total").iloc[0].tolist() == [5, 5, 5, 4, 4, 4, 5, 5, 5]
     assert items.raw().iloc[0].tolist() == IPS
+
+
+def test_threaded_path_gives_identical_scores_and_audit(monkeypatch):
+    from analysis.scoring import _parallel, score as score_module
+
+    rng = np.random.default_rng(7)
+    x = rng.integers(1, 6, size=(3000, 9)).astype(float)
+    x[rng.random(x.shape) < 0.1] = np.nan
+    x[rng.random(x.shape) < 0.01] = 9                     # invalid, set to missing and audited
+    x[rng.random(x.shape) < 0.02] = -99                   # missing code
+    df = frame(x.tolist())
+    serial = score(df, "ips", columns="q{n}", missing=[-99], on_invalid="missing")
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(score_module, "_BLOCK", 256)      # many row blocks across the threads
+    threaded = score(df, "ips", columns="q{n}", missing=[-99], on_invalid="missing")
+    pd.testing.assert_frame_equal(serial, threaded)
+    pd.testing.assert_frame_equal(audit_frame(serial), audit_frame(threaded))
+    assert len(audit_frame(serial)) > 100
