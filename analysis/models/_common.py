@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
+from ..io.readers import row_label
 
 log = logging.getLogger("analysis.models")
 
@@ -49,8 +50,9 @@ def check_columns(data: pd.DataFrame, columns, numeric: bool = True, what: str =
             if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
                 bad = s[pd.to_numeric(s, errors="coerce").isna() & s.notna()]
                 first = bad.index[0] if len(bad) else None
-                raise DataError(f"{what}: column '{c}' must be numeric; row {first!r} holds value "
-                                f"{bad.iloc[0]!r} — recode or score it first" if first is not None else
+                where = f"file '{data.attrs['source']}', " if data.attrs.get("source") else ""
+                raise DataError(f"{what}: {where}column '{c}' must be numeric; {row_label(data, first)} holds "
+                                f"value {bad.iloc[0]!r} — recode or score it first" if first is not None else
                                 f"{what}: column '{c}' must be numeric (dtype {s.dtype})")
 
 
