@@ -174,7 +174,7 @@ def screen_study(study: Study, data: pd.DataFrame):
     from .screening import screen
 
     return screen(data, instrument_specs(study), study.screening, id_column=study.id,
-                  missing=list(study.missing_codes) or None)
+                  missing=list(study.missing_codes) or None, on_invalid=study.on_invalid)
 
 
 def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -88,3 +88,19 @@ def test_cli_run_demo(tmp_path):
                           str(tmp_path / "p"), "--reports", str(tmp_path / "r")], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
     assert "400 respondents" in res.stdout
+
+
+def test_study_on_invalid_missing_reaches_scoring_and_screening(tmp_path):
+    import yaml
+
+    raw = pd.read_csv(DEMO / "responses.csv")
+    raw.loc[3, "agq_2"] = 9                                   # outside the 1-7 administration
+    raw.to_csv(tmp_path / "responses.csv", index=False)
+    spec = yaml.safe_load((DEMO / "study.yaml").read_text())
+    spec["on_invalid"] = "missing"
+    spec["instruments"]["strategies"]["instrument"] = str(DEMO / "keys" / "disorganization.yaml")
+    (tmp_path / "study.yaml").write_text(yaml.safe_dump(spec))
+    res = run_study(tmp_path / "study.yaml", processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
+    bad = res.audit[res.audit["reason"].str.startswith("outside")]
+    assert bad[["row", "column", "value"]].values.tolist() == [[5, "agq_2", "9"]]
+    assert res.screening.n_received == 400 and len(res.scores) == 400
