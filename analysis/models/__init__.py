@@ -1,18 +1,15 @@
 """Models of the links: correlations, regression, mediation, moderation, mixed models, profiles."""
 
-from .correlations import CorrelationTable, correlations, partial_correlation
-from .longitudinal import RecoveryResult, setback_recovery, wide_to_long
-from .mediation import MediationResult, PathModel, fit_mediation, mediation
-from .moderation import ModeratedMediationResult, ModerationResult, moderated_mediation, moderation
-from .mixed import MixedResult, mixed_model
-from .profiles import ProfileResult, goal_profiles
-from .regression import (HierarchicalResult, LogisticResult, RegressionResult, hierarchical_regression,
-                         logistic_regression, regression)
+from .._lazy import lazy_exports
 
-__all__ = ["correlations", "partial_correlation", "CorrelationTable", "mixed_model", "MixedResult",
-           "regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
-           "HierarchicalResult", "LogisticResult",
-           "mediation", "fit_mediation", "MediationResult", "PathModel",
-           "moderation", "moderated_mediation", "ModerationResult", "ModeratedMediationResult",
-           "wide_to_long", "setback_recovery", "RecoveryResult",
-           "goal_profiles", "ProfileResult"]
+# public names, imported from their modules on first use (see analysis/_lazy.py)
+__all__ = lazy_exports(__name__, {
+    ".correlations": ["CorrelationTable", "correlations", "partial_correlation"],
+    ".longitudinal": ["RecoveryResult", "setback_recovery", "wide_to_long"],
+    ".mediation": ["MediationResult", "PathModel", "fit_mediation", "mediation"],
+    ".moderation": ["ModeratedMediationResult", "ModerationResult", "moderated_mediation", "moderation"],
+    ".mixed": ["MixedResult", "mixed_model"],
+    ".profiles": ["ProfileResult", "goal_profiles"],
+    ".regression": ["HierarchicalResult", "LogisticResult", "RegressionResult", "hierarchical_regression",
+                    "logistic_regression", "regression"],
+})

@@ -5,10 +5,11 @@ definitions); ``apply_rules(indices, rules, data)`` flags every respondent under
 returns the exclusion flow; ``screen(...)`` does both. Nothing is dropped.
 """
 
-from .careless import careless, collect_items, screening_audit
-from .indices import evenodd, irv, longstring, mahad, psychant, psychsyn, psychsyn_critval
-from .rules import RULE_NAMES, ScreeningResult, apply_rules, load_rules, parse_rules, screen
+from .._lazy import lazy_exports
 
-__all__ = ["careless", "collect_items", "screening_audit", "longstring", "irv", "mahad", "evenodd", "psychsyn", "psychant",
-           "psychsyn_critval", "apply_rules", "screen", "parse_rules", "load_rules", "ScreeningResult",
-           "RULE_NAMES"]
+# public names, imported from their modules on first use (see analysis/_lazy.py)
+__all__ = lazy_exports(__name__, {
+    ".careless": ["careless", "collect_items", "screening_audit"],
+    ".indices": ["evenodd", "irv", "longstring", "mahad", "psychant", "psychsyn", "psychsyn_critval"],
+    ".rules": ["RULE_NAMES", "ScreeningResult", "apply_rules", "load_rules", "parse_rules", "screen"],
+})
