@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from conftest import DEMO, FIXTURES, ROOT
+from conftest import FIXTURES, ROOT
 
 IO = FIXTURES / "io"
 

@@ -29,11 +29,14 @@ def load_yaml(path, what: str, error: type[GoalscopeError] = GoalscopeError):
         raise error(f"{what} '{p}' is not valid YAML{at}: {getattr(exc, 'problem', None) or exc}") from None
 
 
-def validation_message(exc: ValidationError, limit: int = 5) -> str:
-    """pydantic's errors as one sentence: ``field 'scales.s.method': … (got 'average')``."""
+def validation_message(exc: ValidationError, limit: int = 5, skip: int = 0) -> str:
+    """pydantic's errors as one sentence: ``field 'scales.s.method': … (got 'average')``.
+
+    ``skip`` drops leading location parts (the tag of a discriminated union).
+    """
     out = []
     for err in exc.errors()[:limit]:
-        loc = ".".join(str(p) for p in err["loc"])
+        loc = ".".join(str(p) for p in err["loc"][skip:])
         msg = err["msg"].removeprefix("Value error, ")
         got = err.get("input")
         tail = f" (got {got!r})" if err["type"] not in ("missing", "value_error") and not isinstance(got, dict) else ""

@@ -135,12 +135,3 @@ class Reported:
     def apa(self):
         from ..report.apa import apa
         return apa(self)
-
-
-def save_figure(fig, path) -> None:
-    """Save a matplotlib figure (PNG/SVG/PDF by the file name), never under data/raw/."""
-    from ..io.writers import guard_output
-
-    p = guard_output(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(p, dpi=150)

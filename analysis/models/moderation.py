@@ -23,7 +23,8 @@ from scipy import stats
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, save_figure, as_list, check_columns, check_frame, complete_cases
+from ..report.figures import save_figure
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases
 from .mediation import CI_TYPES, PathModel, boot_ci, ols_path_row
 from .regression import RegressionResult, _ols_result
 

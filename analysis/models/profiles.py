@@ -24,7 +24,8 @@ from scipy import stats
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num
-from ._common import Reported, save_figure, as_list, check_columns, check_frame, complete_cases
+from ..report.figures import save_figure
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases
 
 __all__ = ["goal_profiles", "ProfileResult"]
 

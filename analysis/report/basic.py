@@ -46,11 +46,11 @@ def write_basic_report(result, folder) -> dict[str, Path]:
     flow_text = None
     if result.screening is not None:
         from .apa import apa
-        from .flow import save_figure
+        from .figures import save_figure
 
         outputs["table_flow"] = write_table(result.screening.flow, folder / "tables" / "flow.csv")
         fig = result.screening.figure()
-        for p in save_figure(fig, folder / "figures" / "flow.png"):
+        for p in save_figure(fig, folder / "figures" / "flow.png", also_svg=True):
             outputs[f"figure_flow{p.suffix}"] = p
         import matplotlib.pyplot as plt
 

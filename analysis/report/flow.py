@@ -7,12 +7,10 @@ respondents that rule excluded (or, for ``exclude: false`` rules, flagged only).
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
-import matplotlib
 from matplotlib.figure import Figure
 
-from ..io.writers import atomic_write_bytes
+from .figures import save_figure
 
 _MAIN = dict(boxstyle="round,pad=0.5", facecolor="#eef3f8", edgecolor="#2b4c6f", linewidth=1.2)
 _SIDE = dict(boxstyle="round,pad=0.45", facecolor="#fbeaea", edgecolor="#8c2d2d", linewidth=1.0)
@@ -92,29 +90,5 @@ def flow_figure(flow, path=None, n_received: int | None = None, title: str | Non
                 arrowprops=dict(arrowstyle="-|>", color="#2b4c6f", lw=1.2))
     ax.text(xm, y_end, f"Analysed\nN = {n_final}", ha="center", va="top", fontsize=10, bbox=_MAIN)
     if path is not None:
-        save_figure(fig, path)
+        save_figure(fig, path, also_svg=True)
     return fig
-
-
-def save_figure(fig, path) -> list[Path]:
-    """Save ``fig`` deterministically (no timestamps, fixed SVG ids); ``.png`` also writes ``.svg``."""
-    import io
-
-    p = Path(path)
-    suffixes = [p.suffix.lower()] + ([".svg"] if p.suffix.lower() == ".png" else [])
-    written = []
-    with matplotlib.rc_context({"svg.hashsalt": "goalscope", "svg.fonttype": "path"}):
-        for suffix in suffixes:
-            buf = io.BytesIO()
-            if suffix == ".png":
-                fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})
-            elif suffix == ".svg":
-                fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-            elif suffix == ".pdf":
-                fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "Creator": None, "Producer": None})
-            else:
-                from ..errors import DataError
-
-                raise DataError(f"figure '{path}': use a .png, .svg or .pdf file name")
-            written.append(atomic_write_bytes(p.with_suffix(suffix), buf.getvalue()))
-    return written

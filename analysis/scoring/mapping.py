@@ -24,7 +24,6 @@ are set to missing and listed in :attr:`ItemSet.audit` (``on_invalid="missing"``
 from __future__ import annotations
 
 import difflib
-import re
 import string
 from dataclasses import dataclass, field
 

@@ -118,29 +118,19 @@ def _num(text):
 
 def _study_spec(path) -> tuple[dict, dict] | None:
     """Instruments and shared options of a study file given as --rules (None for a plain rules file)."""
-    import yaml
+    from ..io.yamlfile import load_yaml
+    from ..study import instrument_specs, load_study
 
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return None
+    raw = load_yaml(path, "rules file", DataError)
     if not isinstance(raw, dict) or "instruments" not in raw:
         return None
-    from ..study import load_study
-
     study = load_study(path)
-    instruments = {}
-    for alias, use in study.instruments.items():
-        spec = use.model_dump(exclude_none=True)
-        if use.instrument.endswith((".yaml", ".yml")):
-            spec["instrument"] = str(study.resolve(use.instrument))
-        instruments[alias] = spec
     shared = {"on_invalid": study.on_invalid}
     if study.missing_codes:
         shared["missing"] = list(study.missing_codes)
     if study.id:
         shared["id_column"] = study.id
-    return instruments, shared
+    return instrument_specs(study), shared
 
 
 def cmd_screen(args) -> int:

@@ -53,10 +53,10 @@ from typing import Annotated, ClassVar, Literal, Union
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from ..errors import DataError
+from ..io.yamlfile import load_yaml, validation_message
 from ..report.apa import Apa, apa
 from .careless import attention_failures, duplicate_ids, duplicates_in_groups, seconds_per_item
 
@@ -248,28 +248,14 @@ def parse_rules(spec, source: str = "rules") -> list:
         try:
             rules.append(_ADAPTER.validate_python({**fields, "rule": name}))
         except ValidationError as exc:
-            msgs = []
-            for err in exc.errors()[:3]:
-                loc = ".".join(str(p) for p in err["loc"][1:])
-                msg = err["msg"].removeprefix("Value error, ")
-                got = err.get("input")
-                tail = f" (got {got!r})" if loc and not isinstance(got, dict) else ""
-                msgs.append((f"field '{loc}': " if loc else "") + msg + tail)
-            raise DataError(f"{source}: rule '{name}': " + "; ".join(msgs)) from None
+            raise DataError(f"{source}: rule '{name}': {validation_message(exc, limit=3, skip=1)}") from None
     return rules
 
 
 def load_rules(path) -> list:
     """Read a rules file (YAML; a study file's ``screening:`` block works too)."""
     p = Path(path)
-    if not p.exists():
-        raise DataError(f"rules file '{p}' does not exist")
-    try:
-        spec = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"rules file '{p}' is not valid YAML" + (f" at line {mark.line + 1}" if mark else "")
-                        + f": {getattr(exc, 'problem', exc)}") from None
+    spec = load_yaml(p, "rules file", DataError)
     return parse_rules(spec, source=f"rules file '{p}'")
 
 

@@ -1,8 +1,6 @@
 """correlations / partial_correlation against base R cor.test, psych corr.test / partial.r / corr.p
 and lm t values (tests/reference/models/correlations.R) on psych sat.act and psychTools bfi."""
 
-import numpy as np
-import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 

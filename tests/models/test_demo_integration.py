@@ -1,7 +1,6 @@
 """The issue's analyses as one call each on the demo study (scored: demo_exams.csv), checked against
 psych corr.test, lm, glm and lavaan (tests/reference/models/demo.R)."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose

@@ -1,7 +1,6 @@
 """moderation / moderated_mediation against lm + vcov (simple slopes, Johnson–Neyman; also HC3 via
 sandwich) and lavaan ':=' point estimates (tests/reference/models/moderation.R) on bfi scales."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose

@@ -1,0 +1,47 @@
+"""Saving figures: deterministic bytes, atomic writes, never under ``data/raw/``.
+
+Every figure goalscope writes (exclusion flow, interaction plots, profile plots, …) goes through
+:func:`save_figure`, so the same inputs give byte-identical PNG/SVG/PDF files.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+from ..errors import DataError
+from ..io.writers import atomic_write_bytes
+
+_FORMATS = {
+    ".png": {"format": "png", "dpi": 150, "metadata": {"Software": None}},
+    ".svg": {"format": "svg", "metadata": {"Date": None, "Creator": None}},
+    ".pdf": {"format": "pdf", "metadata": {"CreationDate": None, "Creator": None, "Producer": None}},
+}
+
+
+def save_figure(fig, path, also_svg: bool = False) -> list[Path]:
+    """Save ``fig`` by the file ending (.png, .svg or .pdf) without timestamps and with fixed SVG
+    ids; ``also_svg`` writes an .svg beside a .png. Returns the files written.
+
+    Examples
+    --------
+    >>> import os, tempfile, matplotlib.pyplot as plt
+    >>> from analysis.report.figures import save_figure
+    >>> fig, ax = plt.subplots(); _ = ax.plot([1, 2])
+    >>> [p.suffix for p in save_figure(fig, os.path.join(tempfile.mkdtemp(), "f.png"), also_svg=True)]
+    ['.png', '.svg']
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in _FORMATS:
+        raise DataError(f"figure '{path}': use a .png, .svg or .pdf file name")
+    suffixes = [suffix] + ([".svg"] if also_svg and suffix == ".png" else [])
+    written = []
+    with matplotlib.rc_context({"svg.hashsalt": "goalscope", "svg.fonttype": "path"}):
+        for s in suffixes:
+            buf = io.BytesIO()
+            fig.savefig(buf, **_FORMATS[s])
+            written.append(atomic_write_bytes(p.with_suffix(s), buf.getvalue()))
+    return written
