@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+from scipy import stats
 
 from analysis.errors import DataError
 from analysis.models import setback_recovery, wide_to_long
@@ -26,6 +27,11 @@ def _cmp(res, ref, rename, atol_se=1e-6):
     assert_allclose(fe.estimate, r.estimate, atol=1e-8)
     assert_allclose(fe.se, r.se, atol=atol_se)
     assert_allclose(fe.z, r.t, atol=1e-5)
+    # Wald CI and p from lme4's own estimate, SE and t (lme4 prints no p; confint(method = "Wald"))
+    q = stats.norm.ppf(0.975)
+    assert_allclose(fe.ci_low, r.estimate - q * r.se, atol=1e-6)
+    assert_allclose(fe.ci_high, r.estimate + q * r.se, atol=1e-6)
+    assert_allclose(fe.p_val, 2 * stats.norm.sf(np.abs(r.t)), rtol=1e-4, atol=1e-12)
     assert res.mixed.n_obs == ref["nobs"]
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.report.apa import apa
 from analysis.teams.multilevel import centre_within_teams, team_climate_model
@@ -17,6 +18,8 @@ def _compare(res, fixture, n_terms, atol):
     assert len(m) == n_terms
     for col in ["estimate", "se", "z", "ci_low", "ci_high"]:
         np.testing.assert_allclose(m[col], m[f"{col}_r"], rtol=0, atol=atol, err_msg=col)
+    # Wald p from lme4's z (lme4 prints none)
+    np.testing.assert_allclose(m["p_val"], 2 * stats.norm.sf(np.abs(m["z_r"])), rtol=1e-4, atol=1e-12)
 
 
 def test_centring_matches_r():
