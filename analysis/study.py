@@ -171,9 +171,10 @@ def screen_study(study: Study, data: pd.DataFrame):
     """Careless-responding indices and the study's exclusion rules (``screening:``), or None."""
     if not study.screening:
         return None
-    from .screening import screen
+    from .screening import parse_rules, screen
 
-    return screen(data, instrument_specs(study), study.screening, id_column=study.id,
+    rules = parse_rules(study.screening, source=f"study file '{study.path}', screening")
+    return screen(data, instrument_specs(study), rules, id_column=study.id,
                   missing=list(study.missing_codes) or None, on_invalid=study.on_invalid)
 
 

@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import StudyError
+from analysis import DataError, StudyError
 from analysis.study import load_study, run_study
 from conftest import DEMO, ROOT
 
@@ -104,3 +104,12 @@ def test_study_on_invalid_missing_reaches_scoring_and_screening(tmp_path):
     bad = res.audit[res.audit["reason"].str.startswith("outside")]
     assert bad[["row", "column", "value"]].values.tolist() == [[5, "agq_2", "9"]]
     assert res.screening.n_received == 400 and len(res.scores) == 400
+
+
+def test_wrong_screening_rule_names_the_study_file(tmp_path):
+    p = tmp_path / "study.yaml"
+    p.write_text(f"name: b\ndata: {DEMO / 'responses.csv'}\nscreening: {{longstrng: {{max: 3}}}}\n"
+                 "instruments:\n  g: {instrument: agq-r, columns: 'agq_{n}', response: {min: 1, max: 7}, missing: [-99]}\n")
+    with pytest.raises(DataError, match=r"study file '.*study.yaml', screening: unknown rule 'longstrng' "
+                                        r"\(did you mean 'longstring'\?\)"):
+        run_study(p, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
