@@ -36,6 +36,27 @@ def _items(rng, latent, loadings, n_cat, lo, noise=0.75):
     return np.column_stack(cols)
 
 
+# The SVD factor F of the goals' correlation matrix below (F @ F.T = corr), written out as literals:
+# numpy's multivariate_normal computes it with LAPACK at run time, and a correlation matrix's SVD may
+# differ in its last bits between CPUs and BLAS builds. With F fixed and the product taken elementwise,
+# the demo regenerates byte for byte on any machine (these are the values numpy's default "svd" method
+# gives, so the committed file did not change).
+_GOALS_FACTOR = np.array([
+    [-0.6303357309073994, 0.6320104977101868, 0.38638806526873737, 0.2322581756223869],
+    [-0.7451130683685894, -0.4164096180195411, 0.42397508603705975, -0.3027452258699273],
+    [-0.7308513258879589, 0.38448862872153444, -0.5014235201113585, -0.2580683772002701],
+    [-0.7545015919827788, -0.4892111280435419, -0.2557947370157261, 0.3549209382508637]])
+
+
+def _correlated_normals(rng, n: int) -> np.ndarray:
+    """n draws of the four goals: standard normals times the fixed factor, summed elementwise."""
+    z = rng.standard_normal((n, 4))
+    out = np.zeros((n, 4))
+    for k in range(4):
+        out += z[:, [k]] * _GOALS_FACTOR[:, k]
+    return out
+
+
 def make(seed: int = SEED, n: int = N) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     # achievement goals: MAp, PAp, MAv, PAv
@@ -43,7 +64,8 @@ def make(seed: int = SEED, n: int = N) -> pd.DataFrame:
                      [0.30, 1.0, 0.25, 0.55],
                      [0.45, 0.25, 1.0, 0.40],
                      [0.15, 0.55, 0.40, 1.0]])
-    g = rng.multivariate_normal(np.zeros(4), corr, size=n)
+    assert np.allclose(_GOALS_FACTOR @ _GOALS_FACTOR.T, corr, atol=1e-12)
+    g = _correlated_normals(rng, n)
     map_, pap, mav, pav = g.T
     disorg = -0.30 * map_ + 0.35 * mav + rng.normal(0, 0.85, n)
     procr = -0.20 * map_ + 0.15 * mav + 0.45 * disorg + rng.normal(0, 0.75, n)

@@ -97,9 +97,10 @@ def test_apa_text(hs, ref):
 
 def test_goal_models_for_a_2x2_instrument():
     rng = np.random.default_rng(11)
-    f = rng.multivariate_normal(np.zeros(4), 0.5 * np.eye(4) + 0.5, size=800)
-    load = np.repeat(np.eye(4), 3, axis=0) * 0.8
-    x = np.clip(np.round(4 + f @ load.T + rng.normal(scale=0.9, size=(800, 12))), 1, 7)
+    # four goals correlating .5 (a common factor plus unique parts), three items each loading .8;
+    # elementwise arithmetic only, so the draws are the same on every CPU
+    f = np.sqrt(0.5) * rng.normal(size=(800, 1)) + np.sqrt(0.5) * rng.normal(size=(800, 4))
+    x = np.clip(np.round(4 + 0.8 * np.repeat(f, 3, axis=1) + rng.normal(scale=0.9, size=(800, 12))), 1, 7)
     df = pd.DataFrame(x, columns=[f"AGQ_{i}" for i in range(1, 13)])
     cols = {i: f"AGQ_{i}" for i in range(1, 13)}
     models = competing_models("agq", cols)

@@ -109,7 +109,7 @@ def test_psychsyn_direction_and_raw_value():
     want = psychsyn(raw, 0.5, diag=True)
     np.testing.assert_allclose(idx["psychsyn_r"], want["r"], rtol=0, atol=1e-15)
     assert idx["psychsyn_n_pairs"].tolist() == want["n_pairs"].tolist()
-    assert len(idx.attrs["synonym_pairs"]) == 26
+    assert len(idx.attrs["synonym_pairs"]) == 24
     assert idx.attrs["synonym_pairs"][0].keys() == {"var1", "var2", "cor"}
     # attentive respondents answer synonyms alike: low psychsyn; random responders do not
     assert idx.loc[hb.RANDOM, "psychsyn"].min() > idx["psychsyn"].median()
