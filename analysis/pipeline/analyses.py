@@ -1,0 +1,346 @@
+"""The ``analyses:`` block of a study file: declared models, run on the kept respondents.
+
+Each entry names a model type and its columns::
+
+    analyses:
+      - {id: goal_links, type: correlations, columns: [goals_*, procr_total], padjust: holm}
+      - {id: goals_procrastination, type: regression, outcome: procr_total, predictors: [goals_*]}
+
+:func:`parse_analyses` validates the block (errors name the study file, the entry and the field);
+:func:`run_analyses` runs every entry on the analysed respondents and returns one
+:class:`AnalysisOutput` per entry: the station's own result object, a tidy long table (one row per
+estimate, the columns the report and ``tables/<id>.csv`` use), the APA sentence, the N and the
+figure, where the model has one. The models themselves live in :mod:`analysis.models`; this module
+only translates a declaration into a call and a result into a table.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Literal, Union
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from ..errors import StudyError
+from ..io.yamlfile import validation_message
+
+#: suffixes of per-scale helper columns that a pattern such as ``goals_*`` never matches
+HELPER_SUFFIXES = ("_n_valid", "_band")
+#: the columns of every model table (``tables/<id>.csv``), besides the extras a model adds
+MODEL_COLUMNS = ["term", "estimate", "se", "statistic", "df", "p_val", "ci_low", "ci_high"]
+CORRELATION_COLUMNS = ["x", "y", "n", "r", "ci_low", "ci_high", "p_val"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str | None = None
+    level: float = Field(0.95, gt=0, lt=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_a_file_name(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", v):
+            raise ValueError("an analysis id names its output files: use letters, digits, '_' and '-'")
+        return v
+
+
+class CorrelationsSpec(_Spec):
+    type: Literal["correlations"]
+    columns: list[str] = Field(min_length=1)
+    method: Literal["pearson", "spearman"] = "pearson"
+    covar: list[str] = []
+    padjust: Literal["holm", "bonferroni", "fdr_bh", "none"] | None = None
+    nan_policy: Literal["pairwise", "listwise"] = "pairwise"
+
+
+class RegressionSpec(_Spec):
+    type: Literal["regression"]
+    outcome: str
+    predictors: list[str] = []
+    steps: list[list[str]] = []                       # hierarchical blocks, entered in order
+    covar: list[str] = []
+    family: Literal["gaussian", "logistic", "poisson", "negative_binomial"] = "gaussian"
+    threshold: float | None = None                    # logistic: outcome >= threshold is a case
+    hc3: bool = False
+
+
+class MediationSpec(_Spec):
+    type: Literal["mediation"]
+    x: str
+    m: list[str] = Field(min_length=1)
+    y: str
+    covar: list[str] = []
+    serial: bool = False
+    w: str | None = None                              # a moderator makes it moderated mediation
+    stage: Literal["first", "second"] = "first"
+    n_boot: int = Field(5000, ge=100)
+    ci_method: Literal["percentile", "bca"] = "percentile"
+
+
+class ModerationSpec(_Spec):
+    type: Literal["moderation"]
+    x: str
+    w: str
+    y: str
+    covar: list[str] = []
+    hc3: bool = False
+
+
+class RecoverySpec(_Spec):
+    type: Literal["setback_recovery"]
+    scores: list[str] = Field(min_length=3)
+    predictors: list[str] = Field(min_length=1)
+    covar: list[str] = []
+    setback: int = 2
+
+
+class MixedSpec(_Spec):
+    type: Literal["mixed"]
+    formula: str
+    group: str
+    re_formula: str | None = None
+
+
+class ProfilesSpec(_Spec):
+    type: Literal["profiles"]
+    columns: list[str] = Field(min_length=1)
+    k_max: int = Field(5, ge=1, le=10)
+    k: int | None = None
+
+
+AnalysisSpec = Annotated[Union[CorrelationsSpec, RegressionSpec, MediationSpec, ModerationSpec, RecoverySpec,
+                               MixedSpec, ProfilesSpec], Field(discriminator="type")]
+ANALYSIS_TYPES = ["correlations", "regression", "mediation", "moderation", "setback_recovery", "mixed", "profiles"]
+_ADAPTER = TypeAdapter(list[AnalysisSpec])
+
+
+def parse_analyses(entries, source: str = "study file") -> list:
+    """Validate an ``analyses:`` block; errors name the file, the entry and the field.
+
+    >>> specs = parse_analyses([{"id": "links", "type": "correlations", "columns": ["a", "b"]}])
+    >>> specs[0].type, specs[0].method
+    ('correlations', 'pearson')
+    """
+    entries = entries or []
+    if not isinstance(entries, list):
+        raise StudyError(f"{source}: 'analyses' must be a list of entries, each with an id and a type")
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict) or "type" not in e:
+            raise StudyError(f"{source}: analyses entry {i + 1} needs a 'type' (one of {', '.join(ANALYSIS_TYPES)})")
+        if e["type"] not in ANALYSIS_TYPES:
+            raise StudyError(f"{source}: analyses entry {i + 1} ('{e.get('id', '?')}'): unknown type "
+                             f"'{e['type']}' (types: {', '.join(ANALYSIS_TYPES)})")
+    try:
+        specs = _ADAPTER.validate_python(entries)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        i = err["loc"][0]
+        name = entries[i].get("id", "?") if isinstance(i, int) else "?"
+        raise StudyError(f"{source}: analyses entry {i + 1 if isinstance(i, int) else '?'} ('{name}'): "
+                         f"{validation_message(exc, skip=2)}") from None
+    seen = set()
+    for s in specs:
+        if s.id in seen:
+            raise StudyError(f"{source}: two analyses have the id '{s.id}'; ids name output files and must differ")
+        seen.add(s.id)
+    return specs
+
+
+def expand_columns(patterns, available, source: str = "study file", what: str = "analysis") -> list[str]:
+    """Column names for a list of names and ``alias_*`` patterns, in the data's order.
+
+    A pattern matches scale scores only, never the helper columns ``<scale>_n_valid`` and
+    ``<scale>_band``; a plain name must exist.
+
+    >>> expand_columns(["goals_*", "procr_total"], ["goals_map", "goals_map_n_valid", "procr_total"])
+    ['goals_map', 'procr_total']
+    """
+    out: list[str] = []
+    available = list(available)
+    for p in patterns:
+        if any(ch in p for ch in "*?["):
+            hits = [c for c in available if fnmatch.fnmatchcase(c, p) and not c.endswith(HELPER_SUFFIXES)]
+            if not hits:
+                raise StudyError(f"{source}, {what}: the pattern '{p}' matches no scored column")
+            out.extend(h for h in hits if h not in out)
+        else:
+            if p not in available:
+                close = [c for c in available if c.split("_")[0] == p.split("_")[0]][:6]
+                hint = f" Columns of that instrument: {', '.join(close)}." if close else ""
+                raise StudyError(f"{source}, {what}: column '{p}' is not in the scores.{hint}")
+            if p not in out:
+                out.append(p)
+    return out
+
+
+@dataclass
+class AnalysisOutput:
+    """One declared analysis after it ran: the station's result and what the report shows."""
+
+    id: str
+    type: str
+    title: str
+    spec: object
+    result: object
+    long: pd.DataFrame                      # tidy, one row per estimate: tables/<id>.csv
+    apa: str
+    n: int
+    notes: list[str] = field(default_factory=list)
+
+    def figure(self, path=None):
+        """The model's figure where it has one (moderation: simple slopes; profiles: class means)."""
+        plot = getattr(self.result, "plot", None)
+        if plot is None:
+            return None
+        return plot(path) if path is not None else plot()
+
+
+def _title(spec) -> str:
+    if spec.title:
+        return spec.title
+    return {"correlations": "Correlations", "regression": f"Regression of {getattr(spec, 'outcome', '')}",
+            "mediation": f"Mediation of {getattr(spec, 'x', '')} on {getattr(spec, 'y', '')}",
+            "moderation": f"Moderation by {getattr(spec, 'w', '')}",
+            "setback_recovery": "Recovery after a setback", "mixed": "Mixed model",
+            "profiles": "Goal profiles"}[spec.type]
+
+
+def _model_long(table: pd.DataFrame, stat: str, df=None, extras=()) -> pd.DataFrame:
+    """A station's coefficient table in the common columns: term, estimate, se, statistic, df, p_val, CI."""
+    out = pd.DataFrame({"term": table["term"].astype(str), "estimate": table["estimate"], "se": table["se"],
+                        "statistic": table[stat], "df": df if df is not None else np.nan,
+                        "p_val": table["p_val"], "ci_low": table["ci_low"], "ci_high": table["ci_high"]})
+    for new, old in extras:
+        out[new] = table[old].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _apa_text(result) -> str:
+    try:
+        return result.apa().full_result
+    except AttributeError:
+        return str(result.apa())
+
+
+def _run_correlations(spec, data, cols, seed):
+    from ..models import correlations
+    res = correlations(data, cols(spec.columns), method=spec.method, covar=cols(spec.covar) or None,
+                       padjust=None if spec.padjust in (None, "none") else spec.padjust, level=spec.level,
+                       missing=spec.nan_policy)
+    long = res.long.copy()
+    keep = CORRELATION_COLUMNS + (["p_adj"] if "p_adj" in long and long["p_adj"].notna().any() else [])
+    return res, long[keep].reset_index(drop=True), int(long["n"].min())
+
+
+def _run_regression(spec, data, cols, seed):
+    from ..models import hierarchical_regression, logistic_regression, regression
+    predictors = cols(spec.predictors) + cols(spec.covar)
+    if spec.steps:
+        blocks = [cols(b) for b in spec.steps]
+        res = hierarchical_regression(data, spec.outcome, blocks, hc3=spec.hc3, level=spec.level)
+        last = res.models[-1]
+        long = _model_long(last.coefficients, "t", df=last.df_resid, extras=[("beta", "beta")])
+        steps = res.steps
+        long.attrs = {}
+        return res, long, int(last.n), [f"step {int(r.step)}: ΔR² = {r.delta_r2:.3f}, F change p = {r.p_val:.3g}"
+                                        for r in steps.itertuples()]
+    if not predictors:
+        raise StudyError(f"analysis '{spec.id}': give predictors or steps")
+    if spec.family == "gaussian":
+        res = regression(data, spec.outcome, predictors, hc3=spec.hc3, level=spec.level)
+        return res, _model_long(res.coefficients, "t", df=res.df_resid, extras=[("beta", "beta")]), int(res.n), []
+    if spec.family == "logistic":
+        res = logistic_regression(data, spec.outcome, predictors, threshold=spec.threshold, level=spec.level)
+        t = res.summary()
+        long = _model_long(t, "z", extras=[("odds_ratio", "odds_ratio")])
+        return res, long, int(getattr(res, "n", len(data))), []
+    from ..models import count_regression  # Poisson and negative binomial (equal to glm / MASS::glm.nb)
+    res = count_regression(data, spec.outcome, predictors, family=spec.family, level=spec.level)
+    t = res.table()
+    long = t[[c for c in MODEL_COLUMNS + ["rate_ratio"] if c in t.columns]].reset_index(drop=True)
+    return res, long, int(res.n), []
+
+
+def _run_mediation(spec, data, cols, seed):
+    from ..models import fit_mediation, moderated_mediation
+    if spec.w:
+        if len(spec.m) != 1:
+            raise StudyError(f"analysis '{spec.id}': moderated mediation takes one mediator")
+        res = moderated_mediation(data, spec.x, spec.m[0], spec.y, spec.w, stage=spec.stage,
+                                  covar=cols(spec.covar) or None, n_boot=spec.n_boot, seed=seed,
+                                  ci=spec.ci_method, level=spec.level, progress=False)
+    else:
+        res = fit_mediation(data, spec.x, spec.m, spec.y, covar=cols(spec.covar) or None, serial=spec.serial,
+                            n_boot=spec.n_boot, seed=seed, ci=spec.ci_method, level=spec.level, progress=False)
+    t = res.summary()
+    long = pd.DataFrame({"term": t[t.columns[0]].astype(str), "estimate": t["estimate"], "se": t["se"],
+                         "statistic": np.nan, "df": np.nan, "p_val": t["p_val"], "ci_low": t["ci_low"],
+                         "ci_high": t["ci_high"]})
+    if "kind" in t:
+        long["kind"] = t["kind"].to_numpy()
+    return res, long.reset_index(drop=True), int(getattr(res, "n", len(data))), []
+
+
+def _run_moderation(spec, data, cols, seed):
+    from ..models import moderation
+    res = moderation(data, spec.x, spec.w, spec.y, covar=cols(spec.covar) or None, hc3=spec.hc3, level=spec.level)
+    reg = res.regression
+    long = _model_long(res.coefficients, "t", df=reg.df_resid)
+    slopes = res.simple_slopes
+    slope_rows = pd.DataFrame({"term": "slope of " + spec.x + " at " + slopes["level"].astype(str) + " "
+                               + spec.w, "estimate": slopes["estimate"], "se": slopes["se"], "statistic": slopes["t"],
+                               "df": reg.df_resid, "p_val": slopes["p_val"], "ci_low": slopes["ci_low"],
+                               "ci_high": slopes["ci_high"]})
+    return res, pd.concat([long, slope_rows], ignore_index=True), int(reg.n), [res.jn_text] if res.jn_text else []
+
+
+def _run_recovery(spec, data, cols, seed):
+    from ..models import setback_recovery
+    d = data.copy()
+    d["_respondent"] = np.arange(len(d))
+    res = setback_recovery(d, cols(spec.scores), cols(spec.predictors), id="_respondent",
+                           covar=cols(spec.covar) or None, setback=spec.setback, level=spec.level)
+    t = res.fixed_effects
+    return res, _model_long(t, "z"), int(res.long["_respondent"].nunique()), []
+
+
+def _run_mixed(spec, data, cols, seed):
+    from ..models import mixed_model
+    res = mixed_model(data, spec.formula, groups=spec.group, re_formula=spec.re_formula, level=spec.level)
+    t = res.fixed_effects
+    return res, _model_long(t, "z"), int(res.n), []
+
+
+def _run_profiles(spec, data, cols, seed):
+    from ..models import goal_profiles
+    res = goal_profiles(data, cols(spec.columns), k_max=spec.k_max, k=spec.k, seed=seed if seed is not None else 2026)
+    fit = res.fit_indices
+    long = fit.rename(columns={"k": "term"}).assign(term=lambda f: "k = " + f["term"].astype(str))
+    return res, long.reset_index(drop=True), int(len(res.classes)), []
+
+
+_RUNNERS = {"correlations": _run_correlations, "regression": _run_regression, "mediation": _run_mediation,
+            "moderation": _run_moderation, "setback_recovery": _run_recovery, "mixed": _run_mixed,
+            "profiles": _run_profiles}
+
+
+def run_analysis(spec, data: pd.DataFrame, seed=None, source: str = "study file") -> AnalysisOutput:
+    """Run one declared analysis on ``data`` (the analysed respondents)."""
+    def cols(names):
+        return expand_columns(names, data.columns, source, f"analysis '{spec.id}'") if names else []
+
+    outcome = _RUNNERS[spec.type](spec, data, cols, seed)
+    res, long, n = outcome[:3]
+    notes = list(outcome[3]) if len(outcome) > 3 else []
+    return AnalysisOutput(id=spec.id, type=spec.type, title=_title(spec), spec=spec, result=res, long=long,
+                          apa=_apa_text(res), n=n, notes=notes)
+
+
+def run_analyses(specs, data: pd.DataFrame, seed=None, source: str = "study file") -> list[AnalysisOutput]:
+    """Run every declared analysis, in order, on the analysed respondents."""
+    return [run_analysis(s, data, seed=seed, source=source) for s in specs]
