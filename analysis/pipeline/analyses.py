@@ -192,22 +192,43 @@ class AnalysisOutput:
     n: int
     notes: list[str] = field(default_factory=list)
 
-    def figure(self, path=None):
-        """The model's figure where it has one (moderation: simple slopes; profiles: class means)."""
+    def heading(self, labels: dict | None = None) -> str:
+        """The section heading, with the study's column labels."""
+        return _title(self.spec, labels)
+
+    def figure(self, labels: dict | None = None):
+        """The figure of this analysis: the model's own plot where it has one (moderation: simple
+        slopes; profiles: class means), a correlation grid, or estimates with their CIs."""
+        from ..report.model_figures import coefficient_plot, correlation_plot
         plot = getattr(self.result, "plot", None)
-        if plot is None:
-            return None
-        return plot(path) if path is not None else plot()
+        if plot is not None:
+            out = plot()
+            return getattr(out, "figure", out)
+        if self.type == "correlations":
+            return correlation_plot(self.long, labels, self.heading(labels))
+        if {"term", "estimate", "ci_low", "ci_high"} <= set(self.long.columns) and self.type != "profiles":
+            return coefficient_plot(self.long, labels, self.heading(labels))
+        return None
 
 
-def _title(spec) -> str:
+def _title(spec, labels: dict | None = None) -> str:
+    """The heading of an analysis: its declared title, or one made from the labels of its columns."""
     if spec.title:
         return spec.title
-    return {"correlations": "Correlations", "regression": f"Regression of {getattr(spec, 'outcome', '')}",
-            "mediation": f"Mediation of {getattr(spec, 'x', '')} on {getattr(spec, 'y', '')}",
-            "moderation": f"Moderation by {getattr(spec, 'w', '')}",
-            "setback_recovery": "Recovery after a setback", "mixed": "Mixed model",
-            "profiles": "Goal profiles"}[spec.type]
+    lab = (lambda c: (labels or {}).get(c, c))
+    t = spec.type
+    if t == "correlations":
+        return "Correlations"
+    if t == "regression":
+        kind = {"gaussian": "Regression", "logistic": "Logistic regression", "poisson": "Poisson regression",
+                "negative_binomial": "Negative-binomial regression"}[spec.family]
+        return f"{kind} of {lab(spec.outcome)}"
+    if t == "mediation":
+        via = ", ".join(lab(m) for m in spec.m)
+        return f"{lab(spec.x)} → {via} → {lab(spec.y)}"
+    if t == "moderation":
+        return f"{lab(spec.x)} × {lab(spec.w)} on {lab(spec.y)}"
+    return {"setback_recovery": "Recovery after a setback", "mixed": "Mixed model", "profiles": "Goal profiles"}[t]
 
 
 def _model_long(table: pd.DataFrame, stat: str, df=None, extras=()) -> pd.DataFrame:

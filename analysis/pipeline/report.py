@@ -1,0 +1,261 @@
+"""Assemble the full study report from what the walk produced (results only; nothing recomputed).
+
+:func:`write_full_report` takes the study, its scored result, the measurement of each instrument,
+the declared analyses and the replication of registered findings, writes ``tables/<id>.csv`` and
+``figures/<id>.png|.svg`` for each, and renders ``index.html`` through
+:mod:`analysis.report.study_report`.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..io import write_table
+from ..report.apa import apa_num
+from ..report.figures import save_figure
+from ..report.labels import column_labels, words
+from ..report.study_report import Section, embed_png, html_table, write_study_report
+
+#: packages whose versions the methods paragraph and the manifest name
+SOFTWARE = ("goalscope", "numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "matplotlib")
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for pkg in SOFTWARE:
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            pass
+    return out
+
+
+def _save(fig, folder: Path, name: str, outputs: dict) -> Path | None:
+    if fig is None:
+        return None
+    paths = save_figure(fig, folder / "figures" / f"{name}.png", also_svg=True)
+    plt.close(fig)
+    for p in paths:
+        outputs[f"figure_{name}{p.suffix}"] = p
+    return paths[0]
+
+
+def scale_columns(scores: pd.DataFrame, instruments: dict) -> list[str]:
+    """The scale-score columns of a scored study, in key order (no ``_n_valid`` / ``_band``)."""
+    out = []
+    for alias, inst in instruments.items():
+        out += [f"{alias}_{s}" for s in inst.scales if f"{alias}_{s}" in scores.columns]
+    return out
+
+
+def sample_table(analysed: pd.DataFrame, keep) -> pd.DataFrame:
+    """The kept (non-item) columns described: counts for categories, M and SD for numbers."""
+    rows = []
+    for col in keep:
+        if col not in analysed:
+            continue
+        v = analysed[col]
+        numeric = pd.api.types.is_numeric_dtype(v) and v.nunique(dropna=True) > 6
+        if numeric:
+            rows.append({"variable": words(col), "level": "", "n": int(v.notna().sum()), "mean": v.mean(),
+                         "sd": v.std(ddof=1), "min": v.min(), "max": v.max()})
+        else:
+            counts = v.astype("string").fillna("(missing)").value_counts(sort=False).sort_index()
+            for level, n in counts.items():
+                rows.append({"variable": words(col), "level": str(level), "n": int(n),
+                             "percent": 100 * n / len(v)})
+    return pd.DataFrame(rows)
+
+
+def methods_text(study, instruments: dict, result, measurements, analyses, n_boot_note: str = "") -> list[str]:
+    """The methods paragraphs, generated from what ran."""
+    paras = []
+    inst_bits = []
+    for alias, inst in instruments.items():
+        use = study.instruments[alias]
+        resp = inst.response
+        how = {"mean": "item means", "sum": "item sums", "prorated_sum": "prorated item sums",
+               "scaled_sum": "scaled item sums"}
+        methods = sorted({how[sc.method] for sc in inst.scales.values()})
+        bits = f"{inst.name or inst.id} ({inst.id}; {sum(1 for _ in _items(inst))} items, {resp.min:g}–{resp.max:g}"
+        bits += f"; scored as {' and '.join(methods)})"
+        if use.recode:
+            bits += " after recoding the export's codes"
+        if use.anchors_reversed:
+            bits += " with the export's anchors reversed"
+        inst_bits.append(bits)
+    paras.append(f"Respondents answered {len(instruments)} instrument(s): " + "; ".join(inst_bits) + ".")
+    n_recv = len(result.scores)
+    n_an = len(result.analysed)
+    if result.screening is not None:
+        paras.append(f"Of {n_recv} respondents, {n_an} were analysed after the screening rules "
+                     f"({', '.join(result.screening.flow['rule'])}) were applied in order; excluded respondents "
+                     f"stay in the processed scores with their flags.")
+    else:
+        paras.append(f"All {n_recv} respondents were analysed (no screening rules were declared).")
+    paras.append("Reliability is Cronbach's α with its Feldt confidence interval and McDonald's ω total "
+                 "(psych::alpha and psych::omega definitions); factor structures were fitted by maximum "
+                 "likelihood with listwise deletion (lavaan's defaults).")
+    kinds = sorted({a.type for a in analyses})
+    if kinds:
+        paras.append("Declared analyses: " + ", ".join(k.replace("_", " ") for k in kinds)
+                     + ". Regression coefficients are OLS (or maximum-likelihood GLM) estimates with Wald "
+                       "confidence intervals; indirect effects use bootstrap confidence intervals with the "
+                       "study seed" + (f" ({study.seed})" if study.seed is not None else "") + "; mixed models "
+                       "are fitted by REML." + (f" {n_boot_note}" if n_boot_note else ""))
+    v = _versions()
+    paras.append("Software: " + ", ".join(f"{k} {x}" for k, x in v.items()) + ".")
+    return paras
+
+
+def _items(inst):
+    seen = []
+    for sc in inst.scales.values():
+        for i in sc.items:
+            if i not in seen:
+                seen.append(i)
+    return seen
+
+
+def write_full_report(study, instruments: dict, result, measurements: list, analyses: list, folder,
+                      replication=None, manifest: dict | None = None, labels: dict | None = None) -> dict:
+    """Write tables, figures and ``index.html`` of the full report into ``folder``; returns the paths."""
+    folder = Path(folder)
+    outputs: dict[str, Path] = {}
+    analysed = result.analysed
+    cols = scale_columns(analysed, instruments)
+    labels = column_labels(instruments, list(analysed.columns), labels)
+    sections: list[Section] = []
+
+    # summary
+    n_recv, n_an = len(result.scores), len(analysed)
+    summary = Section("summary", "Summary")
+    summary.paragraphs.append(
+        f"{n_recv} respondents; {n_an} analysed. {len(instruments)} instrument(s) scored, "
+        f"{len(analyses)} declared analysis(es)" + (f", {len(replication.table())} registered finding(s) "
+                                                    f"tested" if replication is not None else "") + ".")
+    if replication is not None:
+        counts = replication.table()["verdict"].str.split(":").str[0].value_counts()
+        summary.paragraphs.append("Replication verdicts: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + ".")
+    summary.paragraphs.append("Direct identifiers were dropped and respondent ids pseudonymised before anything was "
+                              "written.")
+    sections.append(summary)
+
+    # sample and exclusion flow
+    sample = Section("sample", "Sample")
+    st = sample_table(analysed, study.keep)
+    if len(st):
+        outputs["table_sample"] = write_table(st, folder / "tables" / "sample.csv")
+        sample.tables.append(html_table(st, caption=f"Analysed respondents (N = {n_an})"))
+    if result.screening is not None:
+        from ..report.apa import apa
+        flow = result.screening.flow
+        outputs["table_flow"] = write_table(flow, folder / "tables" / "flow.csv")
+        sample.paragraphs.append(apa(result.screening).full_result)
+        sample.tables.append(html_table(flow[["step", "description", "n_before", "n_flagged", "n_excluded",
+                                              "n_after"]], caption="Exclusion flow"))
+        png = _save(result.screening.figure(), folder, "flow", outputs)
+        sample.figures.append((embed_png(png), "Exclusion flow: respondents received, excluded by each rule, analysed"))
+    sections.append(sample)
+
+    # measurement
+    meas = Section("measurement", "Measurement")
+    rel_rows = []
+    for m in measurements:
+        sub = Section(f"measurement-{m.alias}", f"{m.instrument.name or m.instrument.id} ({m.alias})")
+        if len(m.reliability):
+            r = m.reliability
+            keep = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total") if c in r]
+            t = r[keep].copy()
+            t["scale"] = [labels.get(f"{m.alias}_{s}", words(s)) if s != "all_items" else "All items" for s in t["scale"]]
+            sub.tables.append(html_table(t, caption="Reliability (Feldt 95% CI for α)"))
+            rel_rows.append(r.assign(instrument=m.alias))
+        for k in m.keying:
+            sub.notes.append("Keying check — " + k)
+        if m.cfa_fit is not None:
+            fit = m.cfa_fit[[c for c in ("model", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
+                             if c in m.cfa_fit]]
+            sub.tables.append(html_table(fit.rename(columns={"pvalue": "p_val"}), caption="Confirmatory factor analysis"))
+            if m.cfa_text:
+                sub.paragraphs.append(m.cfa_text)
+        sub.notes += m.notes
+        if len(m.items):
+            it = m.items[[c for c in ("scale", "item", "mean", "sd", "n_missing", "r_drop", "alpha_if_deleted")
+                          if c in m.items]]
+            sub.details.append(("Item statistics", html_table(it)))
+        meas.subsections.append(sub)
+    if rel_rows:
+        outputs["table_reliability"] = write_table(pd.concat(rel_rows, ignore_index=True),
+                                                   folder / "tables" / "reliability.csv")
+    sections.append(meas)
+
+    # descriptives and the correlation table
+    desc = Section("descriptives", "Descriptives and correlations")
+    if len(cols) >= 2:
+        from ..models import correlations
+        alphas = {}
+        for m in measurements:
+            for r in m.reliability.itertuples():
+                if f"{m.alias}_{r.scale}" in cols:
+                    alphas[f"{m.alias}_{r.scale}"] = r.alpha
+        ct = correlations(analysed, cols, alpha=alphas, labels=labels)
+        outputs["table_correlations"] = write_table(ct.long, folder / "tables" / "correlations.csv")
+        desc.tables.append(ct.to_html())
+    sections.append(desc)
+
+    # declared analyses
+    for a in analyses:
+        sec = Section(a.id, a.heading(labels))
+        sec.paragraphs.append(f"N = {a.n}. {a.apa}")
+        outputs[f"table_{a.id}"] = write_table(a.long, folder / "tables" / f"{a.id}.csv")
+        sec.tables.append(html_table(a.long, labels))
+        sec.notes += a.notes
+        png = _save(a.figure(labels), folder, a.id, outputs)
+        if png is not None:
+            alt = a.heading(labels)
+            if a.type not in ("correlations", "profiles", "moderation"):
+                alt += f": estimates with {round(a.spec.level * 100)}% CIs"
+            sec.figures.append((embed_png(png), alt))
+        sections.append(sec)
+
+    # replication of registered findings
+    if replication is not None:
+        rep = Section("replication", "Replication of published findings")
+        t = replication.table()
+        outputs["table_replication"] = write_table(t, folder / "tables" / "replication.csv")
+        for row in t.itertuples():
+            rep.paragraphs.append(f"{row.finding_id}: {row.verdict}")
+        show = [c for c in ("finding_id", "published", "estimate", "ci_low", "ci_high", "n", "p_val", "verdict")
+                if c in t.columns]
+        rep.tables.append(html_table(t[show], caption="Registered findings against this study"))
+        fig = replication.figure()
+        png = _save(fig, folder, "replication", outputs)
+        if png is not None:
+            rep.figures.append((embed_png(png), "Forest plot: published effects (open squares) and this study's "
+                                                "estimates (filled circles) with 95% CIs"))
+        power = getattr(replication, "power", None)
+        if callable(power):
+            pt = power()
+            if pt is not None and len(pt):
+                rep.tables.append(html_table(pt, caption=f"Power at this study's N"))
+        sections.append(rep)
+
+    # methods and manifest
+    methods = Section("methods", "Methods")
+    methods.paragraphs += methods_text(study, instruments, result, measurements, analyses)
+    sections.append(methods)
+    if manifest:
+        man = Section("manifest", "Manifest")
+        rows = [{"kind": "input", "name": k, "file": v.get("file", ""), "sha256": v.get("sha256", "")[:16]}
+                for k, v in manifest.get("inputs", {}).items() if isinstance(v, dict) and "file" in v]
+        man.tables.append(html_table(pd.DataFrame(rows), caption="Inputs (first 16 hex digits of SHA-256)"))
+        man.paragraphs.append("Packages: " + ", ".join(f"{k} {v}" for k, v in manifest.get("packages", {}).items()))
+        sections.append(man)
+
+    outputs["report"] = write_study_report(study.title or study.name, sections, folder)
+    return outputs
