@@ -168,9 +168,9 @@ def pool_effects(r, n, labels=None, method: str = "REML", level: float = 0.95, d
         raise DataError(f"pool_effects: {len(lab)} labels for {len(ra)} correlations")
     for i, (ri, ni) in enumerate(zip(ra, na)):
         if not np.isfinite(ri) or not -1 < ri < 1:
-            raise DataError(f"pool_effects: correlation {ri!r} of '{lab[i]}' must lie strictly between -1 and 1")
+            raise DataError(f"pool_effects: correlation {ri:g} of '{lab[i]}' must lie strictly between -1 and 1")
         if not np.isfinite(ni) or ni < 4 or ni != round(ni):
-            raise DataError(f"pool_effects: n = {ni!r} of '{lab[i]}' must be a whole number of at least 4")
+            raise DataError(f"pool_effects: n = {ni:g} of '{lab[i]}' must be a whole number of at least 4")
 
     y = np.arctanh(ra)
     v = 1 / (na - 3)
