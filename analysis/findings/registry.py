@@ -178,10 +178,10 @@ def describe_finding(finding) -> str:
     if e.significant is not None:
         effect += ", significant" if e.significant else ", not significant"
     lines.append(f"  effect:     {effect}")
-    if f.claim == "prediction":
-        lines.append("  claim:      prediction (the source read states the hypothesis, not its test)")
     if e.note:
         lines.append(f"              {' '.join(e.note.split())}")
+    if f.claim == "prediction":
+        lines.append("  claim:      prediction (the source read states the hypothesis, not its test)")
     lines.append(f"  status:     {f.status} ({'read in the source' if f.status == 'V' else 'secondary source only'})")
     lines.append(f"  source:     {f.source.location}: " + " ; ".join(f.source.urls))
     if f.note:

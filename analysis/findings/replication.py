@@ -41,7 +41,7 @@ tost_p <- max(pnorm((atanh(r) + atanh(sesoi)) * sqrt(n - 3), lower.tail = FALSE)
 r33 <- pwr::pwr.r.test(n = n_pub, power = 1/3, sig.level = 0.05)$r
 telescope_p <- pnorm((atanh(sign_pub * r) - atanh(r33)) * sqrt(n - 3))"""
 
-COLUMNS = ["finding_id", "construct_x", "construct_y", "column_x", "column_y", "kind", "published",
+COLUMNS = ["finding_id", "construct_x", "construct_y", "subgroup", "column_x", "column_y", "kind", "published",
            "published_direction", "published_ci_low", "published_ci_high", "published_n", "estimate", "ci_low",
            "ci_high", "n", "test", "statistic", "p_val", "sesoi", "tost_p", "r33", "telescope_p", "verdict",
            "status", "source"]
@@ -169,7 +169,7 @@ def _row(finding: Finding, estimate: float, n: int, sesoi: float, level: float, 
     n_pub = finding.sample.n
     row = {
         "finding_id": finding.id, "construct_x": finding.constructs[0], "construct_y": finding.constructs[1],
-        "kind": e.kind, "published": e.value if finding.has_value else float("nan"),
+        "subgroup": finding.subgroup, "kind": e.kind, "published": e.value if finding.has_value else float("nan"),
         "published_direction": e.sign,
         "published_ci_low": e.ci[0] if e.ci else float("nan"), "published_ci_high": e.ci[1] if e.ci else float("nan"),
         "published_n": n_pub, "estimate": float(estimate), "ci_low": math.tanh(z - zc * se),
@@ -230,7 +230,7 @@ class ReplicationResult:
         return len(self.rows)
 
     def table(self) -> pd.DataFrame:
-        """Tidy: ``finding_id, construct_x, construct_y, column_x, column_y, kind, published,
+        """Tidy: ``finding_id, construct_x, construct_y, subgroup, column_x, column_y, kind, published,
         published_direction, published_ci_low, published_ci_high, published_n, estimate, ci_low,
         ci_high, n, test, statistic, p_val, sesoi, tost_p, r33, telescope_p, verdict, status, source``."""
         return self.rows.copy()

@@ -178,3 +178,21 @@ def test_result_protocol(tmp_path):
     assert {"finding_id", "construct_x", "construct_y", "published", "published_ci_low", "published_ci_high",
             "estimate", "ci_low", "ci_high", "n", "test", "statistic", "p_val", "tost_p", "telescope_p",
             "verdict"} <= set(res.table().columns)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(r=st.floats(-0.95, 0.95), r_pub=st.floats(-0.9, 0.9), n=st.integers(4, 5000),
+       n_pub=st.one_of(st.none(), st.integers(4, 5000)))
+def test_mirror_symmetry_and_ranges(r, r_pub, n, n_pub):
+    """Flipping the sign of both correlations flips the statistic and leaves every p unchanged."""
+    a = replicate(r, _finding(r_pub, n_pub), n=n).table().iloc[0]
+    b = replicate(-r, _finding(-r_pub, n_pub), n=n).table().iloc[0]
+    assert b["statistic"] == pytest.approx(-a["statistic"], abs=1e-9)
+    for name in ("p_val", "tost_p"):
+        assert 0 <= a[name] <= 1 and b[name] == pytest.approx(a[name], abs=1e-12)
+    if n_pub is not None and r_pub != 0:
+        assert b["telescope_p"] == pytest.approx(a["telescope_p"], abs=1e-12)
+    assert a["ci_low"] < r < a["ci_high"] or r == 0
