@@ -74,6 +74,7 @@ class PoolResult:
         self.level = level
         self.n = int(studies["n"].sum())
         self.k = len(studies)
+        self.options = {"method": method, "level": level}
         self.r_call = ('metafor::rma(yi, vi, data = metafor::escalc(measure = "ZCOR", ri = r, ni = n), '
                        f'method = "{method}", level = {level * 100:g}, control = list(threshold = 1e-10)); '
                        'predict(res, transf = transf.ztor)')
