@@ -211,11 +211,13 @@ class ReplicationResult:
     observed; ``.notes`` what was not compared and why; ``.r_call`` the same computation in R.
     """
 
-    def __init__(self, rows: list[dict], n: int, options: dict, notes: list[str] | None = None):
+    def __init__(self, rows: list[dict], n: int, options: dict, notes: list[str] | None = None,
+                 n_excluded: int = 0):
         self.rows = pd.DataFrame(rows, columns=COLUMNS + ["level"]).drop(columns="level")
         for col in ("published_n",):
             self.rows[col] = self.rows[col].astype("Int64")
         self.n = n
+        self.n_excluded = n_excluded   # respondents in no comparison (listwise: rows dropped)
         self.options = options
         self.sesoi = options["sesoi"]
         self.level = options["level"]
@@ -391,7 +393,7 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
     if findings is not None:
         wanted = [get_finding(f, registry).id for f in ([findings] if isinstance(findings, str) else findings)]
         entries = [e for e in entries if e.id in wanted]
-    rows, notes = [], []
+    rows, notes, used = [], [], pd.Series(False, index=frame.index)
     for f in entries:
         a, b = f.constructs
         if a not in frame or b not in frame:
@@ -411,6 +413,7 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
         if len(pair) < 4:
             notes.append(f"{f.id}: not tested, only {len(pair)} respondents answered both {a} and {b}")
             continue
+        used.loc[pair.index] = True
         r = float(np.corrcoef(pair[a].to_numpy(), pair[b].to_numpy())[0, 1])
         row = _row(f, r, len(pair), sesoi, level, alpha)
         row.update(column_x=constructs[a], column_y=constructs[b])
@@ -420,4 +423,5 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
                      + ", ".join(constructs))
     options = {"sesoi": sesoi, "level": level, "alpha": alpha, "nan_policy": nan_policy,
                "constructs": dict(constructs), "findings": findings}
-    return ReplicationResult(rows, n=len(scores), options=options, notes=notes)
+    n_excluded = len(scores) - int(used.sum()) if rows else 0
+    return ReplicationResult(rows, n=len(scores), options=options, notes=notes, n_excluded=n_excluded)

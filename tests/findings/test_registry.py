@@ -173,3 +173,15 @@ def test_duplicate_ids_and_file_shape(tmp_path):
 def test_shipped_file_comments_state_the_rule():
     text = SHIPPED.read_text(encoding="utf-8")
     assert re.search(r"carries no number", text)
+
+
+def test_instrument_keys_carry_their_sources():
+    from analysis.instruments import list_instruments, load_instrument
+
+    for iid in list_instruments()["id"]:
+        key = load_instrument(iid)
+        assert key.sources, iid
+        for src in key.sources:
+            assert re.search(r"status [VS?]", src), (iid, src)
+            assert re.search(r"https?://|doi 10\.|GitHub", src), (iid, src)
+        assert "source: " in key.summary()

@@ -133,6 +133,8 @@ def test_replicate_study_against_r(policy):
         else:
             assert row["telescope_p"] == pytest.approx(r["telescope_p"], abs=1e-10)
     assert res.n == 150 and res.options["nan_policy"] == policy
+    # listwise drops the 7 rows with a missing value (dep 3, 17, 40; map 5, 88; pro 17, 120, 121)
+    assert res.n_excluded == {"pairwise": 0, "listwise": 7}[policy]
     assert t.loc["diaconu-gherasim-2024-map-depression", "column_x"] == "map"
 
 
