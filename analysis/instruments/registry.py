@@ -246,6 +246,8 @@ class Instrument(_Strict):
                 lines.append(f"    {k}. {text}")
         if self.notes:
             lines.append("  notes: " + " ".join(self.notes.split()))
+        for src in self.sources:
+            lines.append("  source: " + " ".join(src.split()))
         return "\n".join(lines)
 
 
