@@ -135,6 +135,31 @@ def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = Tru
     g.add_argument("--id", metavar="COLUMN", help="respondent id column (checked for duplicates; written to the output)")
 
 
+def level_arg(text: str) -> float:
+    """argparse type of ``--ci``/``--level``: a confidence level strictly between 0 and 1."""
+    from .checks import check_level
+
+    try:
+        return check_level(float(text), "confidence level")
+    except (ValueError, GoalscopeError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a confidence level; give a number strictly between 0 "
+                                         f"and 1, e.g. 0.95 for a 95% CI") from None
+
+
+def n_boot_arg(text: str) -> int:
+    """argparse type of ``--n-boot``: a whole number of at least 100 resamples."""
+    from .checks import MIN_BOOT
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < MIN_BOOT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a usable number of bootstrap resamples; give a whole "
+                                         f"number of at least {MIN_BOOT} (1000 or more for a CI you report)")
+    return n
+
+
 def _parse_codes(text):
     if text is None:
         return None
