@@ -19,8 +19,6 @@ import textwrap
 import warnings
 from pathlib import Path
 
-import yaml
-
 from .errors import DataError, GoalscopeError
 
 #: modules with a ``register(subparsers)`` function, in the order their commands are listed
@@ -191,21 +189,51 @@ def _parse_pairs(text, what):
     return pairs
 
 
+def _json_pairs(where: str):
+    def hook(pairs):
+        out = {}
+        for k, v in pairs:
+            if k in out:
+                raise DataError(f"{where}: key {k!r} appears twice in one object; remove or rename one of them")
+            out[k] = v
+        return out
+    return hook
+
+
 def read_mapping_file(path, what: str) -> dict:
-    """A small YAML/JSON/CSV (two columns) mapping file."""
+    """A small YAML/JSON/CSV (two columns) mapping file; a key given twice is an error naming its line."""
+    from .io.yamlfile import parse_yaml
+
     p = Path(path)
     if not p.exists():
         raise DataError(f"{what} file '{p}' does not exist")
-    text = p.read_text(encoding="utf-8-sig")
-    if p.suffix.lower() == ".csv":
-        rows = [line.split(",", 1) for line in text.splitlines() if line.strip()]
-        if rows and not rows[0][0].strip().lstrip("-").isdigit():
-            rows = rows[1:]
-        return {r[0].strip(): r[1].strip() for r in rows if len(r) == 2}
+    if p.is_dir():
+        raise DataError(f"{what} file '{p}' is a folder, not a file")
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataError(f"{what} file '{p}' cannot be parsed: {exc}") from None
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{what} file '{p}' is not UTF-8 text (byte {exc.start})") from None
+    if p.suffix.lower() == ".csv":
+        out, first = {}, {}
+        rows = [(n, line.split(",", 1)) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if rows and not rows[0][1][0].strip().lstrip("-").isdigit():
+            rows = rows[1:]
+        for n, r in rows:
+            if len(r) != 2:
+                continue
+            key = r[0].strip()
+            if key in out:
+                raise DataError(f"{what} file '{p}', line {n}: key {key[:80]!r} appears twice (first at line "
+                                f"{first[key]}); remove or rename one of them")
+            out[key], first[key] = r[1].strip(), n
+        return out
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text, object_pairs_hook=_json_pairs(f"{what} file '{p}'"))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{what} file '{p}' cannot be parsed: {exc}") from None
+    else:
+        data = parse_yaml(text, f"{what} file '{p}'", DataError)
     if not isinstance(data, dict):
         raise DataError(f"{what} file '{p}' must hold a mapping (key: value lines)")
     return data
