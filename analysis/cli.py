@@ -75,6 +75,7 @@ def main(argv=None) -> int:
         parser.print_help()
         return 0 if args.command is None else 2
     try:
+        check_outputs(args)
         result = args.func(args)
         return int(result or 0)
     except GoalscopeError as exc:
@@ -89,6 +90,35 @@ def main(argv=None) -> int:
         _fail(f"unexpected error ({type(exc).__name__}: {exc}). This is a bug in goalscope or an input it "
               f"does not understand; run again with --debug for details and report it.", args)
     return 2
+
+
+#: input options (argparse dest -> what the message calls them); their files are never overwritten
+INPUT_OPTIONS = {"file": "the input file (FILE)", "map": "the column map (--map)", "labels": "the labels file (--labels)",
+                 "instrument": "the key file (--instrument)", "rules": "the rules file (--rules)",
+                 "model": "the model file (--model)", "key_file": "the key file (--key-file)"}
+#: output options; beside OUT commands also write OUT.<tag>.<ext> files
+OUTPUT_OPTIONS = {"output": "-o/--output", "person_scores": "--person-scores"}
+SIDE_FILES = ("audit.csv", "items{suffix}", "fit{suffix}", "estimates{suffix}", "flow.csv", "flow.png", "flow.svg")
+
+
+def check_outputs(args) -> None:
+    """Refuse an output (or a file written beside it) that is one of the command's input files."""
+    from .io.writers import check_not_input
+
+    inputs = {}
+    for dest, name in INPUT_OPTIONS.items():
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and value and (dest != "instrument" or Path(value).is_file()):
+            inputs[f"{name} '{value}'" if dest == "file" else name] = value
+    if not inputs:
+        return
+    outputs = [getattr(args, dest, None) for dest in OUTPUT_OPTIONS]
+    for out in [o for o in outputs if o]:
+        p = Path(out)
+        check_not_input(p, inputs, "output")
+        for tag in SIDE_FILES:
+            side = p.with_name(f"{p.stem}.{tag.format(suffix=p.suffix)}")
+            check_not_input(side, inputs, f"output '{out}' writes '{side.name}' beside it; that file")
 
 
 def _fail(message: str, args) -> None:

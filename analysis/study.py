@@ -218,17 +218,10 @@ def scoring_key(study: Study, alias: str, use: InstrumentUse | None = None):
     inst = inst.model_copy(update={"scales": scales})
     if counts:
         try:
-            inst = inst.with_min_valid({k: _whole(v, study, alias, k) for k, v in counts.items()})
+            inst = inst.with_min_valid(counts)
         except GoalscopeError as exc:
             raise StudyError(f"study file '{study.path}', instrument '{alias}': {exc}") from None
     return inst
-
-
-def _whole(v, study, alias, scale) -> int:
-    if isinstance(v, bool) or not float(v).is_integer():
-        raise StudyError(f"study file '{study.path}', instrument '{alias}', scale '{scale}': min_valid {v!r} "
-                         f"must be a whole number of items")
-    return int(v)
 
 
 def scoring_rules(study: Study, alias: str) -> pd.DataFrame:
@@ -359,8 +352,8 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     processed = Path(processed_dir) if processed_dir else Path("data/processed") / study.name
     reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
     inputs = study_inputs(study, data_file)
-    check_output_folder(processed, inputs, "processed-data folder")
-    check_output_folder(reports, inputs, "report folder")
+    check_output_folder(processed, inputs, "processed-data folder (--processed)")
+    check_output_folder(reports, inputs, "report folder (--reports)")
     if processed.resolve() != reports.resolve() and (_inside(processed, reports) or _inside(reports, processed)):
         raise StudyError(f"the processed-data folder '{processed}' and the report folder '{reports}' lie one inside "
                          f"the other; each is replaced as a whole, so give two separate folders (or the same one)")
@@ -398,8 +391,8 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     same = processed.resolve() == reports.resolve()
     with contextlib.ExitStack() as stack:
         # both folders are written under temporary names and renamed into place only if all succeeds
-        tmp_p = stack.enter_context(atomic_folder(processed, inputs, "processed-data folder"))
-        tmp_r = tmp_p if same else stack.enter_context(atomic_folder(reports, inputs, "report folder"))
+        tmp_p = stack.enter_context(atomic_folder(processed, inputs, "processed-data folder (--processed)"))
+        tmp_r = tmp_p if same else stack.enter_context(atomic_folder(reports, inputs, "report folder (--reports)"))
         outputs = {
             "scores": write_table(out, tmp_p / "scores.csv"),
             "audit": write_table(audit, tmp_p / "audit.csv"),
