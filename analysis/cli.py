@@ -125,7 +125,9 @@ def _fail(message: str, args) -> None:
     if getattr(args, "debug", False):
         raise
     width = 100
-    print("\n".join(textwrap.wrap("goalscope: " + message, width=width)), file=sys.stderr)
+    # never break inside a path or a value (a hyphenated folder name must stay copyable)
+    print("\n".join(textwrap.wrap("goalscope: " + message, width=width, break_on_hyphens=False,
+                                   break_long_words=False)), file=sys.stderr)
     raise SystemExit(2)
 
 
