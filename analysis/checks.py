@@ -59,3 +59,25 @@ def check_n_boot(n_boot, what: str, name: str = "n_boot", minimum: int = MIN_BOO
         raise DataError(f"{what}: {name}={n_boot} is too few resamples for a CI; use at least {minimum} "
                         f"(1000 or more for a CI you report)")
     return int(n_boot)
+
+
+def check_seed(seed, what: str):
+    """``seed`` as None or a non-negative whole number (numpy's ``default_rng`` takes nothing else).
+
+    Examples
+    --------
+    >>> from analysis.checks import check_seed
+    >>> check_seed(2026, "mediation"), check_seed(None, "mediation")
+    (2026, None)
+    >>> check_seed(-1, "mediation")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: mediation: seed=-1 is not a seed; give a whole number of 0 or more (or none for a fresh draw)
+    """
+    if seed is None:
+        return None
+    ok = isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0
+    if not ok:
+        raise DataError(f"{what}: seed={seed!r} is not a seed; give a whole number of 0 or more "
+                        f"(or none for a fresh draw)")
+    return int(seed)

@@ -190,6 +190,17 @@ def n_boot_arg(text: str) -> int:
     return n
 
 
+def seed_arg(text: str) -> int:
+    """argparse type of ``--seed``: a whole number of 0 or more."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a seed; give a whole number of 0 or more")
+    return n
+
+
 def _parse_codes(text):
     if text is None:
         return None

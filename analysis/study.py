@@ -104,7 +104,7 @@ class Study(_Strict):
     analyses: list[Any] | None = None
     teams: dict[str, Any] | None = None
     report: dict[str, Any] | None = None
-    seed: int = 2026
+    seed: int = Field(2026, ge=0)
     path: str | None = Field(None, exclude=True)
 
     def resolve(self, relative: str) -> Path:

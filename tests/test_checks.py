@@ -91,3 +91,25 @@ def test_cli_refuses_bad_levels_and_counts_with_exit_2(tmp_path, capsys, args, f
     err = capsys.readouterr().err
     assert exc.value.code == 2 and fragment in " ".join(err.split()) and "Traceback" not in err
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, "1", True])
+@pytest.mark.parametrize("name", sorted(BOOT_CALLS))
+def test_every_bootstrap_refuses_a_bad_seed(name, seed):
+    call = {"mediation": lambda: gs.mediation(D, "x", "m", "y", n_boot=100, seed=seed),
+            "moderated_mediation": lambda: gs.moderated_mediation(D, "x", "m", "y", "w", n_boot=100, seed=seed),
+            "reliability": lambda: gs.reliability(D, "agq-r", columns="q{n}", n_boot=100, seed=seed)}[name]
+    with pytest.raises(DataError, match=rf"^{name}: seed=.* is not a seed; give a whole number of 0 or more"):
+        call()
+
+
+@pytest.mark.parametrize("cmd", ["reliability", "mediation", "screen"])
+def test_cli_refuses_a_negative_seed(tmp_path, capsys, cmd):
+    data = tmp_path / "d.csv"
+    D.to_csv(data, index=False)
+    base = {"reliability": [cmd, str(data), "--instrument", "agq-r", "--columns", "q{n}", "--n-boot", "100"],
+            "screen": [cmd, str(data), "--instrument", "agq-r", "--columns", "q{n}"],
+            "mediation": [cmd, str(data), "--x", "x", "--m", "m", "--y", "y"]}[cmd]
+    with pytest.raises(SystemExit) as exc:
+        main(base + ["--seed", "-1", "-o", str(tmp_path / "out.csv")])
+    assert exc.value.code == 2 and "argument --seed: '-1' is not a seed" in capsys.readouterr().err

@@ -158,3 +158,27 @@ def test_messages_never_break_a_path_at_a_hyphen(tmp_path, capsys):
         main(["score", str(deep), "--instrument", "agq-r", "-o", str(tmp_path / "o.csv")])
     err = capsys.readouterr().err
     assert str(deep) in err.replace("\n", " ") or str(deep) in err
+
+
+def test_xlsx_outputs_of_score_screen_and_reliability_are_byte_identical_across_runs(tmp_path):
+    import time
+
+    data = _demo_copy(tmp_path)
+    q = ["--instrument", "agq-r", "--columns", "agq_{n}", "--response-max", "7", "--missing", "-99"]
+    cmds = {"score": ["score", str(data), *q], "screen": ["screen", str(data), *q, "--longstring-max", "10",
+                                                          "--no-figure"],
+            "reliability": ["reliability", str(data), *q]}
+
+    def round_(tag):
+        out = {}
+        for name, cmd in cmds.items():
+            target = tmp_path / tag / f"{name}.xlsx"
+            assert main(cmd + ["-o", str(target)]) == 0
+            out.update({p.name: p.read_bytes() for p in target.parent.glob(f"{name}*.xlsx")})
+        return out
+
+    first = round_("a")
+    time.sleep(1.1)      # openpyxl writes the current second; none of it may reach the file
+    second = round_("b")
+    assert sorted(first) == ["reliability.items.xlsx", "reliability.xlsx", "score.xlsx", "screen.xlsx"]
+    assert first == second

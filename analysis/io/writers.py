@@ -215,7 +215,7 @@ def check_output_folder(folder, inputs, what: str = "output folder") -> Path:
         if q == p or p in q.parents:
             raise DataError(f"{what} '{folder}' holds {name} ('{path}'); the folder is replaced as a whole "
                             f"by every run, so choose an output folder that contains no input")
-    for parent in p.parents:
+    for parent in Path(folder).parents:     # as the user wrote it, not resolved
         if parent.exists() and not parent.is_dir():
             raise DataError(f"{what} '{folder}': '{parent}' is an existing file, not a folder")
     return p

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_level, check_n_boot
+from ..checks import check_level, check_n_boot, check_seed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_frame, complete_cases
@@ -282,6 +282,7 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
         raise DataError(f"mediation: ci={ci!r}; use 'percentile' or 'bca'")
     check_level(level, "mediation")
     n_boot = check_n_boot(n_boot, "mediation")
+    seed = check_seed(seed, "mediation")
     cc = complete_cases(data, cols, what="mediation")
     d = cc.data[cols].apply(pd.to_numeric).astype(float)
     n = d.shape[0]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_level, check_n_boot
+from ..checks import check_level, check_n_boot, check_seed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..report.figures import save_figure
@@ -316,6 +316,7 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
         return np.column_stack(cols_)
 
     n_boot = check_n_boot(n_boot, "moderated_mediation")
+    seed = check_seed(seed, "moderated_mediation")
     full = pm.full()
     est = derived({k: v[None, :] for k, v in full.items()})[0]
     boot = pm.bootstrap(n_boot, np.random.default_rng(seed), derived, progress=progress)

@@ -26,7 +26,7 @@ from ..report.apa import Apa, apa_ci, apa_num
 from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
 from .syntax import facet_scales
-from ..checks import check_level, check_n_boot
+from ..checks import check_level, check_n_boot, check_seed
 
 NAN_POLICIES = ("pairwise", "listwise")
 
@@ -254,6 +254,7 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     check_level(ci, "reliability", "ci")
     if n_boot is not None:
         n_boot = check_n_boot(n_boot, "reliability")
+    seed = check_seed(seed, "reliability")
     items = _items_of(data, instrument, columns, options)
     inst = items.instrument
     names = list(inst.scales) if scales is None else list(scales)
