@@ -16,6 +16,12 @@ from .errors import DataError
 MIN_BOOT = 100
 
 
+def show(value, limit: int = 80) -> str:
+    """``repr(value)`` cut to about ``limit`` characters (a pasted 1 MB value must not become a 1 MB message)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def check_level(level, what: str, name: str = "level") -> float:
     """``level`` as a float strictly between 0 and 1, or a :class:`DataError` naming ``what``.
 
@@ -31,7 +37,7 @@ def check_level(level, what: str, name: str = "level") -> float:
     """
     ok = isinstance(level, numbers.Real) and not isinstance(level, bool) and math.isfinite(level) and 0 < level < 1
     if not ok:
-        raise DataError(f"{what}: {name}={level!r} is not a confidence level; give a number strictly between 0 and 1, "
+        raise DataError(f"{what}: {name}={show(level)} is not a confidence level; give a number strictly between 0 and 1, "
                         f"e.g. 0.95 for a 95% CI")
     return float(level)
 
@@ -53,7 +59,7 @@ def check_n_boot(n_boot, what: str, name: str = "n_boot", minimum: int = MIN_BOO
     if not ok and isinstance(n_boot, float) and n_boot.is_integer():
         n_boot, ok = int(n_boot), True
     if not ok or n_boot < 1:
-        raise DataError(f"{what}: {name}={n_boot!r} is not a number of bootstrap resamples; give a whole number of "
+        raise DataError(f"{what}: {name}={show(n_boot)} is not a number of bootstrap resamples; give a whole number of "
                         f"at least {minimum} (1000 or more for a CI you report)")
     if n_boot < minimum:
         raise DataError(f"{what}: {name}={n_boot} is too few resamples for a CI; use at least {minimum} "
@@ -78,6 +84,6 @@ def check_seed(seed, what: str):
         return None
     ok = isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0
     if not ok:
-        raise DataError(f"{what}: seed={seed!r} is not a seed; give a whole number of 0 or more "
+        raise DataError(f"{what}: seed={show(seed)} is not a seed; give a whole number of 0 or more "
                         f"(or none for a fresh draw)")
     return int(seed)

@@ -167,37 +167,39 @@ def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = Tru
 
 def level_arg(text: str) -> float:
     """argparse type of ``--ci``/``--level``: a confidence level strictly between 0 and 1."""
-    from .checks import check_level
+    from .checks import check_level, show
 
     try:
         return check_level(float(text), "confidence level")
     except (ValueError, GoalscopeError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a confidence level; give a number strictly between 0 "
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a confidence level; give a number strictly between 0 "
                                          f"and 1, e.g. 0.95 for a 95% CI") from None
 
 
 def n_boot_arg(text: str) -> int:
     """argparse type of ``--n-boot``: a whole number of at least 100 resamples."""
-    from .checks import MIN_BOOT
+    from .checks import MIN_BOOT, show
 
     try:
         n = int(text)
     except ValueError:
         n = 0
     if n < MIN_BOOT:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a usable number of bootstrap resamples; give a whole "
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a usable number of bootstrap resamples; give a whole "
                                          f"number of at least {MIN_BOOT} (1000 or more for a CI you report)")
     return n
 
 
 def seed_arg(text: str) -> int:
     """argparse type of ``--seed``: a whole number of 0 or more."""
+    from .checks import show
+
     try:
         n = int(text)
     except ValueError:
         n = -1
     if n < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a seed; give a whole number of 0 or more")
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a seed; give a whole number of 0 or more")
     return n
 
 

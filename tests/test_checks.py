@@ -113,3 +113,13 @@ def test_cli_refuses_a_negative_seed(tmp_path, capsys, cmd):
     with pytest.raises(SystemExit) as exc:
         main(base + ["--seed", "-1", "-o", str(tmp_path / "out.csv")])
     assert exc.value.code == 2 and "argument --seed: '-1' is not a seed" in capsys.readouterr().err
+
+
+def test_a_huge_value_is_echoed_short(capsys, tmp_path):
+    with pytest.raises(DataError) as exc:
+        check_level("9" * 1_000_000, "reliability")
+    assert len(str(exc.value)) < 250 and "..." in str(exc.value)
+    with pytest.raises(SystemExit):
+        main(["reliability", str(tmp_path / "d.csv"), "--instrument", "agq-r", "--ci", "7" * 1_000_000,
+              "-o", str(tmp_path / "o.csv")])
+    assert len(capsys.readouterr().err) < 3000
