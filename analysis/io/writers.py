@@ -122,7 +122,8 @@ def remove_stale(folder) -> list[Path]:
     """Remove temporary paths left in ``folder`` by goalscope processes that no longer run.
 
     Only names that start with :data:`TEMP_PREFIX` are touched; those of a live process (another run
-    writing now) and of this process's own writes are left alone. Returns the removed paths.
+    writing now, or this process) are left alone. Returns the removed paths. A process id is only
+    meaningful on this machine: do not share an output folder between machines while both write.
     """
     folder = Path(folder)
     removed = []
@@ -130,14 +131,13 @@ def remove_stale(folder) -> list[Path]:
         entries = list(folder.iterdir())
     except OSError:
         return removed
-    with _LOCK:
-        active = set(_ACTIVE)
     for p in entries:
         m = _TEMP_NAME.match(p.name)
-        if not m or p in active:
+        if not m:
             continue
         pid = int(m.group(1))
-        if pid == os.getpid() or not _pid_alive(pid):
+        # this process's own temporaries are never stale (another thread may be writing one now)
+        if pid != os.getpid() and not _pid_alive(pid):
             _remove(p)
             removed.append(p)
     return removed
