@@ -19,8 +19,6 @@ import textwrap
 import warnings
 from pathlib import Path
 
-import yaml
-
 from .errors import DataError, GoalscopeError
 
 #: modules with a ``register(subparsers)`` function, in the order their commands are listed
@@ -78,6 +76,7 @@ def main(argv=None) -> int:
         parser.print_help()
         return 0 if args.command is None else 2
     try:
+        check_outputs(args)
         result = args.func(args)
         return int(result or 0)
     except GoalscopeError as exc:
@@ -94,11 +93,42 @@ def main(argv=None) -> int:
     return 2
 
 
+#: input options (argparse dest -> what the message calls them); their files are never overwritten
+INPUT_OPTIONS = {"file": "the input file (FILE)", "map": "the column map (--map)", "labels": "the labels file (--labels)",
+                 "instrument": "the key file (--instrument)", "rules": "the rules file (--rules)",
+                 "model": "the model file (--model)", "key_file": "the key file (--key-file)"}
+#: output options; beside OUT commands also write OUT.<tag>.<ext> files
+OUTPUT_OPTIONS = {"output": "-o/--output", "person_scores": "--person-scores"}
+SIDE_FILES = ("audit.csv", "items{suffix}", "fit{suffix}", "estimates{suffix}", "flow.csv", "flow.png", "flow.svg")
+
+
+def check_outputs(args) -> None:
+    """Refuse an output (or a file written beside it) that is one of the command's input files."""
+    from .io.writers import check_not_input
+
+    inputs = {}
+    for dest, name in INPUT_OPTIONS.items():
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and value and (dest != "instrument" or Path(value).is_file()):
+            inputs[f"{name} '{value}'" if dest == "file" else name] = value
+    if not inputs:
+        return
+    outputs = [getattr(args, dest, None) for dest in OUTPUT_OPTIONS]
+    for out in [o for o in outputs if o]:
+        p = Path(out)
+        check_not_input(p, inputs, "output")
+        for tag in SIDE_FILES:
+            side = p.with_name(f"{p.stem}.{tag.format(suffix=p.suffix)}")
+            check_not_input(side, inputs, f"output '{out}' writes '{side.name}' beside it; that file")
+
+
 def _fail(message: str, args) -> None:
     if getattr(args, "debug", False):
         raise
     width = 100
-    print("\n".join(textwrap.wrap("goalscope: " + message, width=width)), file=sys.stderr)
+    # never break inside a path or a value (a hyphenated folder name must stay copyable)
+    print("\n".join(textwrap.wrap("goalscope: " + message, width=width, break_on_hyphens=False,
+                                   break_long_words=False)), file=sys.stderr)
     raise SystemExit(2)
 
 
@@ -136,6 +166,44 @@ def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = Tru
     g.add_argument("--id", metavar="COLUMN", help="respondent id column (checked for duplicates; written to the output)")
 
 
+def level_arg(text: str) -> float:
+    """argparse type of ``--ci``/``--level``: a confidence level strictly between 0 and 1."""
+    from .checks import check_level, show
+
+    try:
+        return check_level(float(text), "confidence level")
+    except (ValueError, GoalscopeError):
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a confidence level; give a number strictly between 0 "
+                                         f"and 1, e.g. 0.95 for a 95% CI") from None
+
+
+def n_boot_arg(text: str) -> int:
+    """argparse type of ``--n-boot``: a whole number of at least 100 resamples."""
+    from .checks import MIN_BOOT, show
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < MIN_BOOT:
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a usable number of bootstrap resamples; give a whole "
+                                         f"number of at least {MIN_BOOT} (1000 or more for a CI you report)")
+    return n
+
+
+def seed_arg(text: str) -> int:
+    """argparse type of ``--seed``: a whole number of 0 or more."""
+    from .checks import show
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a seed; give a whole number of 0 or more")
+    return n
+
+
 def _parse_codes(text):
     if text is None:
         return None
@@ -167,21 +235,51 @@ def _parse_pairs(text, what):
     return pairs
 
 
+def _json_pairs(where: str):
+    def hook(pairs):
+        out = {}
+        for k, v in pairs:
+            if k in out:
+                raise DataError(f"{where}: key {k!r} appears twice in one object; remove or rename one of them")
+            out[k] = v
+        return out
+    return hook
+
+
 def read_mapping_file(path, what: str) -> dict:
-    """A small YAML/JSON/CSV (two columns) mapping file."""
+    """A small YAML/JSON/CSV (two columns) mapping file; a key given twice is an error naming its line."""
+    from .io.yamlfile import parse_yaml
+
     p = Path(path)
     if not p.exists():
         raise DataError(f"{what} file '{p}' does not exist")
-    text = p.read_text(encoding="utf-8-sig")
-    if p.suffix.lower() == ".csv":
-        rows = [line.split(",", 1) for line in text.splitlines() if line.strip()]
-        if rows and not rows[0][0].strip().lstrip("-").isdigit():
-            rows = rows[1:]
-        return {r[0].strip(): r[1].strip() for r in rows if len(r) == 2}
+    if p.is_dir():
+        raise DataError(f"{what} file '{p}' is a folder, not a file")
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataError(f"{what} file '{p}' cannot be parsed: {exc}") from None
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{what} file '{p}' is not UTF-8 text (byte {exc.start})") from None
+    if p.suffix.lower() == ".csv":
+        out, first = {}, {}
+        rows = [(n, line.split(",", 1)) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if rows and not rows[0][1][0].strip().lstrip("-").isdigit():
+            rows = rows[1:]
+        for n, r in rows:
+            if len(r) != 2:
+                continue
+            key = r[0].strip()
+            if key in out:
+                raise DataError(f"{what} file '{p}', line {n}: key {key[:80]!r} appears twice (first at line "
+                                f"{first[key]}); remove or rename one of them")
+            out[key], first[key] = r[1].strip(), n
+        return out
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text, object_pairs_hook=_json_pairs(f"{what} file '{p}'"))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{what} file '{p}' cannot be parsed: {exc}") from None
+    else:
+        data = parse_yaml(text, f"{what} file '{p}'", DataError)
     if not isinstance(data, dict):
         raise DataError(f"{what} file '{p}' must hold a mapping (key: value lines)")
     return data

@@ -43,10 +43,21 @@ def register(sub) -> None:
     p = sub.add_parser("run", help="run a study file (score, check, report)", formatter_class=_formatter,
                        description="Walk a study through the data flow: read the export, drop identifiers, "
                                    "score every instrument, write data/processed/<study>/ and reports/<study>/.",
-                       epilog="example:\n  goalscope run data/raw/demo/study.yaml")
+                       epilog=textwrap.dedent("""\
+                           example:
+                             goalscope run data/raw/demo/study.yaml
+
+                           Both output folders are written under temporary names and replace the old ones
+                           only when the whole run succeeds. The export (data:) must lie in the study
+                           file's folder unless the study file says allow_outside_data: true or you pass
+                           --allow-outside-data.
+                           """))
     p.add_argument("study", metavar="STUDY.yaml", help="the study file")
     p.add_argument("--processed", metavar="DIR", help="output folder for processed data (default data/processed/<study>)")
     p.add_argument("--reports", metavar="DIR", help="output folder for the report (default reports/<study>)")
+    p.add_argument("--allow-outside-data", action="store_true",
+                   help="read a data: export outside the study file's folder (default: refused; the study file "
+                        "can also say allow_outside_data: true)")
     p.set_defaults(func=cmd_run)
 
 
@@ -85,7 +96,8 @@ def cmd_score(args) -> int:
 def cmd_run(args) -> int:
     from .study import run_study
 
-    result = run_study(args.study, processed_dir=args.processed, reports_dir=args.reports)
+    result = run_study(args.study, processed_dir=args.processed, reports_dir=args.reports,
+                       allow_outside_data=args.allow_outside_data)
     print(result.summary())
     return 0
 

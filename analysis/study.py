@@ -13,10 +13,26 @@ declares, and writes:
 ``reports/<study>/``                       the report (index.html + tables/)
 
 The same inputs give byte-identical outputs (no timestamps; sorted JSON; fixed CSV formatting).
+
+Both folders are built under temporary names beside their targets and put in place only when the
+whole run succeeds: a run that fails (or is stopped) leaves the previous outputs as they were and no
+half-written folder. Output folders may not hold an input (the study file, the export, a key file).
+
+The export named by ``data:`` must lie inside the study file's folder (a study is one folder that can
+be archived and shared whole). To read an export elsewhere, say so: ``allow_outside_data: true`` in
+the study file, or ``goalscope run STUDY --allow-outside-data`` (``run_study(...,
+allow_outside_data=True)``).
+
+Scoring rules per instrument: a study may override the key's ``method`` and ``min_valid``, for
+every scale (``method: prorated_sum``, ``min_valid: 7``) or per scale (``min_valid: {total: 7}``).
+Severity bands always apply to the score actually computed; a method may only be swapped for one on
+the same metric when the scale has bands (``sum`` <-> ``prorated_sum``). The report states the rule
+used for every scale and whether it came from the key or the study file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -31,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import GoalscopeError, StudyError
 from .instruments import load_instrument
 from .io import read_responses, sha256, write_json, write_table
+from .io.writers import atomic_folder, check_output_folder
 from .io.yamlfile import load_yaml, validation_message
 from .scoring import check_ids, prepare_items, score_items
 
@@ -44,6 +61,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Method = Literal["mean", "sum", "prorated_sum", "scaled_sum"]
+#: methods on the same metric (a severity band keeps its meaning when one is swapped for another)
+_SAME_METRIC = {"sum": "sum", "prorated_sum": "sum", "mean": "mean", "scaled_sum": "scaled_sum"}
+
+
 class InstrumentUse(_Strict):
     """How one instrument appears in this study's export."""
 
@@ -55,7 +77,8 @@ class InstrumentUse(_Strict):
     labels: dict[Any, Any] | None = None
     reversed_in_file: list[int | str] | None = None
     anchors_reversed: bool = False
-    min_valid: dict[str, int] | None = None
+    min_valid: int | dict[str, int] | None = None
+    method: Method | dict[str, Method] | None = None
     on_invalid: Literal["error", "missing"] | None = None
 
 
@@ -65,6 +88,7 @@ class Study(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     title: str | None = None
     data: str
+    allow_outside_data: bool = False
     sheet: str | int | None = None
     encoding: str | None = None
     delimiter: str | None = None
@@ -80,7 +104,7 @@ class Study(_Strict):
     analyses: list[Any] | None = None
     teams: dict[str, Any] | None = None
     report: dict[str, Any] | None = None
-    seed: int = 2026
+    seed: int = Field(2026, ge=0)
     path: str | None = Field(None, exclude=True)
 
     def resolve(self, relative: str) -> Path:
@@ -155,12 +179,72 @@ def _key(study: Study, use: InstrumentUse):
     return load_instrument(use.instrument)
 
 
+def _per_scale(value, inst, what: str, alias: str, study: Study) -> dict:
+    """``value`` for every scale (a single value) or as given (``{scale: value}``), checked against the key."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return {name: value for name in inst.scales}
+    unknown = [str(s) for s in value if s not in inst.scales]
+    if unknown:
+        raise StudyError(f"study file '{study.path}', instrument '{alias}': {what} names scale(s) "
+                         f"{', '.join(unknown)}, which key '{inst.id}' does not have (scales: {', '.join(inst.scales)})")
+    return dict(value)
+
+
+def scoring_key(study: Study, alias: str, use: InstrumentUse | None = None):
+    """The key of one study instrument with the study's ``method`` and ``min_valid`` applied."""
+    use = use or study.instruments[alias]
+    inst = _key(study, use)
+    methods = _per_scale(use.method, inst, "method", alias, study)
+    counts = _per_scale(use.min_valid, inst, "min_valid", alias, study)
+    if not methods and not counts:
+        return inst
+    scales = dict(inst.scales)
+    for name, method in methods.items():
+        s = scales[name]
+        if method == s.method:
+            continue
+        if s.bands and _SAME_METRIC[method] != _SAME_METRIC[s.method]:
+            raise StudyError(
+                f"study file '{study.path}', instrument '{alias}', scale '{name}': method {method} would put the "
+                f"score on another metric than the key's severity bands (set for {s.method}); use "
+                + ("sum or prorated_sum" if _SAME_METRIC[s.method] == "sum" else s.method)
+                + " for this scale")
+        if method == "scaled_sum":
+            raise StudyError(f"study file '{study.path}', instrument '{alias}', scale '{name}': method scaled_sum "
+                             f"needs the key's multiplier; set it in the key file instead")
+        scales[name] = s.model_copy(update={"method": method, "multiplier": 1.0})
+    inst = inst.model_copy(update={"scales": scales})
+    if counts:
+        try:
+            inst = inst.with_min_valid(counts)
+        except GoalscopeError as exc:
+            raise StudyError(f"study file '{study.path}', instrument '{alias}': {exc}") from None
+    return inst
+
+
+def scoring_rules(study: Study, alias: str) -> pd.DataFrame:
+    """One row per scale: the ``method`` and ``min_valid`` used and where each came from (key or study file)."""
+    use = study.instruments[alias]
+    key, used = _key(study, use), scoring_key(study, alias)
+    rows = []
+    for name, s in used.scales.items():
+        k = key.scales[name]
+        from_study = s.method != k.method or s.n_required != k.n_required
+        rows.append({"instrument": alias, "scale": name, "method": s.method, "min_valid": s.n_required,
+                     "n_items": len(s.items), "rule_from": "study file" if from_study else "key"})
+    return pd.DataFrame(rows)
+
+
 def instrument_specs(study: Study) -> dict:
     """``{alias: {instrument, columns, quirks…}}`` of a study, as :func:`analysis.careless` takes them."""
     specs = {}
     for alias, use in study.instruments.items():
         spec = use.model_dump(exclude_none=True)
-        spec["instrument"] = _key(study, use)
+        spec.pop("method", None)      # applied to the key below, with min_valid
+        spec.pop("min_valid", None)
+        spec["instrument"] = scoring_key(study, alias, use)
         if not spec.get("anchors_reversed"):
             spec.pop("anchors_reversed", None)
         specs[alias] = spec
@@ -184,11 +268,11 @@ def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     for alias, use in study.instruments.items():
         codes = list(study.missing_codes) + list(use.missing or [])
         try:
-            instrument = _key(study, use)
+            instrument = scoring_key(study, alias, use)
             items = prepare_items(
                 data, instrument, use.columns, missing=codes or None, labels=use.labels, recode=use.recode,
                 response=use.response, reversed_in_file=use.reversed_in_file,
-                anchors_reversed=use.anchors_reversed, min_valid=use.min_valid,
+                anchors_reversed=use.anchors_reversed,
                 on_invalid=use.on_invalid or study.on_invalid, id_column=study.id,
             )
         except StudyError:
@@ -202,6 +286,7 @@ def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
             a = items.audit.copy()
             a.insert(2, "instrument", alias)
             audits.append(a)
+        rules = scoring_rules(study, alias).set_index("scale")
         for name in items.instrument.scales:
             col = scored[f"{alias}_{name}"]
             nv = scored[f"{alias}_{name}_n_valid"]
@@ -211,6 +296,8 @@ def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
                 "n_missing_score": int(col.isna().sum()),
                 "n_complete": int((nv == k).sum()),
                 "pct_items_missing": round(100 * float(1 - nv.sum() / (k * len(nv))), 2) if len(nv) else np.nan,
+                "method": rules.at[name, "method"], "min_valid": int(rules.at[name, "min_valid"]),
+                "rule_from": rules.at[name, "rule_from"],
             })
     scores = pd.concat(blocks, axis=1)
     audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(
@@ -218,17 +305,59 @@ def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     return scores, audit, pd.DataFrame(missing_rows)
 
 
-def run_study(path, processed_dir=None, reports_dir=None) -> StudyResult:
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def study_inputs(study: Study, data_file: Path) -> dict:
+    """The files a run reads: ``{description: path}`` (the study file, the export, key files)."""
+    inputs = {"the study file": Path(study.path), "the data export": data_file}
+    for alias, use in study.instruments.items():
+        if use.instrument.endswith((".yaml", ".yml")):
+            inputs[f"the key file of instrument '{alias}'"] = study.resolve(use.instrument)
+    return inputs
+
+
+def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data: bool = False) -> StudyResult:
     """Run a study file end to end (see the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The study file.
+    processed_dir, reports_dir : str or Path, optional
+        Output folders (default ``data/processed/<study>`` and ``reports/<study>``). Each is replaced
+        as a whole, only when the run succeeds; neither may hold an input.
+    allow_outside_data : bool
+        Read a ``data:`` export outside the study file's folder (also settable in the study file).
 
     Examples
     --------
     >>> from analysis.study import run_study
     >>> res = run_study("data/raw/demo/study.yaml", processed_dir="/tmp/gs_demo/p",
     ...                 reports_dir="/tmp/gs_demo/r")  # doctest: +SKIP
+
+    R has no equivalent (this is the project's pipeline); every statistic it reports is checked
+    against R in the tests of the function that computes it.
     """
     study = load_study(path)
     data_file = study.resolve(study.data)
+    home = Path(study.path).parent
+    if not (allow_outside_data or study.allow_outside_data) and not _inside(data_file, home):
+        raise StudyError(
+            f"study file '{study.path}': data '{study.data}' lies outside the study's folder ('{home}'). Keep the "
+            f"export beside the study file (a study is one folder), or say it is meant: add "
+            f"'allow_outside_data: true' to the study file or run with --allow-outside-data")
+    processed = Path(processed_dir) if processed_dir else Path("data/processed") / study.name
+    reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
+    inputs = study_inputs(study, data_file)
+    check_output_folder(processed, inputs, "processed-data folder (--processed)")
+    check_output_folder(reports, inputs, "report folder (--reports)")
+    if processed.resolve() != reports.resolve() and (_inside(processed, reports) or _inside(reports, processed)):
+        raise StudyError(f"the processed-data folder '{processed}' and the report folder '{reports}' lie one inside "
+                         f"the other; each is replaced as a whole, so give two separate folders (or the same one)")
+
     data = read_responses(data_file, sheet=study.sheet, encoding=study.encoding, delimiter=study.delimiter,
                           qualtrics=study.qualtrics)
     src = data.attrs.get("source")
@@ -257,23 +386,33 @@ def run_study(path, processed_dir=None, reports_dir=None) -> StudyResult:
         out["excluded"] = screening.flags["excluded"].to_numpy()
         out["excluded_by"] = screening.flags["excluded_by"].to_numpy()
 
-    processed = Path(processed_dir) if processed_dir else Path("data/processed") / study.name
-    reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
-    outputs = {
-        "scores": write_table(out, processed / "scores.csv"),
-        "audit": write_table(audit, processed / "audit.csv"),
-        "missing": write_table(missing, processed / "missing.csv"),
-    }
-    if screening is not None:
-        flags = pd.concat([pd.DataFrame({"respondent": respondent}), screening.flags], axis=1)
-        outputs["screening_flags"] = write_table(flags, processed / "screening_flags.csv")
-        outputs["screening_flow"] = write_table(screening.flow, processed / "screening_flow.csv")
-    result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening, outputs=outputs)
-
     from .report.basic import write_basic_report
 
-    outputs.update(write_basic_report(result, reports))
-    outputs["manifest"] = write_json(_manifest(study, data_file, outputs), processed / "manifest.json")
+    same = processed.resolve() == reports.resolve()
+    with contextlib.ExitStack() as stack:
+        # both folders are written under temporary names and renamed into place only if all succeeds
+        tmp_p = stack.enter_context(atomic_folder(processed, inputs, "processed-data folder (--processed)"))
+        tmp_r = tmp_p if same else stack.enter_context(atomic_folder(reports, inputs, "report folder (--reports)"))
+        outputs = {
+            "scores": write_table(out, tmp_p / "scores.csv"),
+            "audit": write_table(audit, tmp_p / "audit.csv"),
+            "missing": write_table(missing, tmp_p / "missing.csv"),
+        }
+        if screening is not None:
+            flags = pd.concat([pd.DataFrame({"respondent": respondent}), screening.flags], axis=1)
+            outputs["screening_flags"] = write_table(flags, tmp_p / "screening_flags.csv")
+            outputs["screening_flow"] = write_table(screening.flow, tmp_p / "screening_flow.csv")
+        result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
+                             outputs=outputs)
+        outputs.update(write_basic_report(result, tmp_r))
+        outputs["manifest"] = write_json(_manifest(study, data_file, outputs), tmp_p / "manifest.json")
+        moved = {tmp_p.resolve(): processed.resolve(), tmp_r.resolve(): reports.resolve()}
+    # the folders are in place now: point the outputs at their final paths
+    for name, p in outputs.items():
+        for tmp, final in moved.items():
+            if tmp in p.resolve().parents:
+                outputs[name] = final / p.resolve().relative_to(tmp)
+                break
     return result
 
 

@@ -81,3 +81,104 @@ def test_help_shows_examples():
 
 def test_console_script_and_module_entry_points_agree():
     assert run("instruments").stdout.splitlines()[0].split() == ["id", "name", "n_items", "response", "wording"]
+
+
+# --- issue 9, items 3 and 4: outputs that are inputs; folders that are files --------------------
+def _demo_copy(tmp_path):
+    import shutil
+
+    from conftest import DEMO
+
+    shutil.copy(DEMO / "responses.csv", tmp_path / "responses.csv")
+    return tmp_path / "responses.csv"
+
+
+@pytest.mark.parametrize("cmd", [
+    ["score", "--instrument", "agq-r", "--columns", "agq_{n}", "--response-max", "7", "--missing", "-99"],
+    ["reliability", "--instrument", "agq-r", "--columns", "agq_{n}", "--response-max", "7", "--missing", "-99"],
+    ["screen", "--instrument", "agq-r", "--columns", "agq_{n}", "--response-max", "7", "--missing", "-99",
+     "--longstring-max", "10"],
+    ["teams", "--group", "section", "--instrument", "agq-r", "--columns", "agq_{n}", "--response-max", "7",
+     "--missing", "-99"],
+    ["cfa", "--instrument", "agq-r", "--columns", "agq_{n}", "--response-max", "7", "--missing", "-99"],
+    ["correlations", "--columns", "exam1,exam2"],
+    ["mediation", "--x", "exam1", "--m", "exam2", "--y", "exam3", "--n-boot", "100"],
+])
+@pytest.mark.parametrize("how", ["same", "symlink", "side"])
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, capsys, cmd, how):
+    data = _demo_copy(tmp_path)
+    before = data.read_bytes()
+    if how == "same":
+        out, fragment = data, f"output '{data}' is the input file (FILE) '{data}': writing it would overwrite an input"
+    elif how == "symlink":
+        out = tmp_path / "link.csv"
+        out.symlink_to(data)
+        fragment = f"output '{out}' is the input file (FILE) '{data}'"
+    else:   # OUT.audit.csv, OUT.items.csv, … are written beside OUT
+        data = data.rename(tmp_path / "scores.audit.csv")
+        out = tmp_path / "scores.csv"
+        fragment = f"output '{out}' writes 'scores.audit.csv' beside it"
+    with pytest.raises(SystemExit) as exc:
+        main([cmd[0], str(data), *cmd[1:], "-o", str(out)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exc.value.code == 2 and fragment in err and "Traceback" not in err
+    assert data.read_bytes() == before
+
+
+def test_the_key_file_and_labels_file_are_inputs_too(tmp_path, capsys):
+    from conftest import DEMO
+
+    data = _demo_copy(tmp_path)
+    key = tmp_path / "k.yaml"
+    key.write_bytes((DEMO / "keys" / "disorganization.yaml").read_bytes())
+    with pytest.raises(SystemExit):
+        main(["score", str(data), "--instrument", str(key), "--columns", "disorg_{n}", "-o", str(tmp_path / "k.yaml")])
+    assert "is the key file (--instrument)" in " ".join(capsys.readouterr().err.split())
+    labels = tmp_path / "labels.csv"
+    labels.write_text("label,code\nnever,1\n")
+    with pytest.raises(SystemExit):
+        main(["score", str(data), "--instrument", "agq-r", "--columns", "agq_{n}", "--labels", str(labels),
+              "-o", str(labels)])
+    assert "is the labels file (--labels)" in " ".join(capsys.readouterr().err.split())
+
+
+def test_person_scores_may_not_overwrite_the_export(tmp_path, capsys, monkeypatch):
+    data = _demo_copy(tmp_path)
+    monkeypatch.setenv("GOALSCOPE_PSEUDONYM_KEY", "k" * 32)
+    with pytest.raises(SystemExit):
+        main(["teams", str(data), "--group", "section", "--instrument", "agq-r", "--columns", "agq_{n}",
+              "--response-max", "7", "--missing", "-99", "--id", "respondent_id", "--person-scores", str(data),
+              "-o", str(tmp_path / "t.csv")])
+    assert "is the input file (FILE)" in " ".join(capsys.readouterr().err.split())
+
+
+def test_messages_never_break_a_path_at_a_hyphen(tmp_path, capsys):
+    deep = tmp_path / ("a-very-long-folder-name-with-hyphens-" * 3) / "missing-export-file.csv"
+    with pytest.raises(SystemExit):
+        main(["score", str(deep), "--instrument", "agq-r", "-o", str(tmp_path / "o.csv")])
+    err = capsys.readouterr().err
+    assert str(deep) in err.replace("\n", " ") or str(deep) in err
+
+
+def test_xlsx_outputs_of_score_screen_and_reliability_are_byte_identical_across_runs(tmp_path):
+    import time
+
+    data = _demo_copy(tmp_path)
+    q = ["--instrument", "agq-r", "--columns", "agq_{n}", "--response-max", "7", "--missing", "-99"]
+    cmds = {"score": ["score", str(data), *q], "screen": ["screen", str(data), *q, "--longstring-max", "10",
+                                                          "--no-figure"],
+            "reliability": ["reliability", str(data), *q]}
+
+    def round_(tag):
+        out = {}
+        for name, cmd in cmds.items():
+            target = tmp_path / tag / f"{name}.xlsx"
+            assert main(cmd + ["-o", str(target)]) == 0
+            out.update({p.name: p.read_bytes() for p in target.parent.glob(f"{name}*.xlsx")})
+        return out
+
+    first = round_("a")
+    time.sleep(1.1)      # openpyxl writes the current second; none of it may reach the file
+    second = round_("b")
+    assert sorted(first) == ["reliability.items.xlsx", "reliability.xlsx", "score.xlsx", "screen.xlsx"]
+    assert first == second

@@ -108,7 +108,7 @@ def test_study_on_invalid_missing_reaches_scoring_and_screening(tmp_path):
 
 def test_wrong_screening_rule_names_the_study_file(tmp_path):
     p = tmp_path / "study.yaml"
-    p.write_text(f"name: b\ndata: {DEMO / 'responses.csv'}\nscreening: {{longstrng: {{max: 3}}}}\n"
+    p.write_text(f"name: b\ndata: {DEMO / 'responses.csv'}\nallow_outside_data: true\nscreening: {{longstrng: {{max: 3}}}}\n"
                  "instruments:\n  g: {instrument: agq-r, columns: 'agq_{n}', response: {min: 1, max: 7}, missing: [-99]}\n")
     with pytest.raises(DataError, match=r"study file '.*study.yaml', screening: unknown rule 'longstrng' "
                                         r"\(did you mean 'longstring'\?\)"):

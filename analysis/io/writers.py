@@ -1,16 +1,31 @@
-"""Write tables and files atomically, never under ``data/raw/``.
+"""Write tables, files and whole output folders atomically, never under ``data/raw/``.
 
-Every output goes to a temporary file in the target folder and is moved into place with
-``os.replace``, so a reader never sees half a file and an interrupted run leaves the old output.
-CSV and parquet outputs are byte-identical for identical inputs (no timestamps are written).
+Every output goes to a temporary file (or folder) beside its target and is moved into place with
+``os.replace``, so a reader never sees half a file and a failed or interrupted run leaves the old
+output. Temporary names start with :data:`TEMP_PREFIX` and carry the writing process's id:
+
+* a temporary file or folder is removed when the write fails, on Ctrl-C, and on SIGTERM (a handler
+  removes every temporary path of this process, then lets the signal end the process as before);
+* a process killed harder (SIGKILL, power loss) leaves its temporary paths behind; the next write into
+  the same folder removes them (:func:`remove_stale`: only names with the prefix whose process is gone).
+
+CSV, parquet and .xlsx outputs are byte-identical for identical inputs: no timestamps are written (an
+.xlsx is a zip whose entry times and document dates are fixed, :func:`deterministic_xlsx`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
+import re
+import shutil
+import signal
 import tempfile
+import threading
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +33,114 @@ import pandas as pd
 from ..errors import DataError
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
+#: every temporary file or folder goalscope writes starts with this (then the process id and the target's name)
+TEMP_PREFIX = ".goalscope-tmp-"
+#: the document date written into every .xlsx (created and modified)
+XLSX_TIME = "2000-01-01T00:00:00Z"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+_ACTIVE: set[Path] = set()          # temporary paths this process is writing now
+_LOCK = threading.Lock()
+_HANDLED: dict[int, object] = {}    # signal number -> the handler that was installed before ours
+
+
+# ---------------------------------------------------------------------------------------------
+# temporary paths: named, tracked, removed on failure, on SIGTERM and by the next run
+def _temp_prefix(name: str) -> str:
+    return f"{TEMP_PREFIX}{os.getpid()}-{name}."
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:  # best effort: a path we cannot remove is found again by remove_stale
+        pass
+
+
+def _on_signal(signum, frame) -> None:
+    """Remove this process's temporary paths, then handle the signal as before (default: end the process)."""
+    with _LOCK:
+        paths = list(_ACTIVE)
+        _ACTIVE.clear()
+    for p in paths:
+        _remove(p)
+    previous = _HANDLED.get(signum, signal.SIG_DFL)
+    if callable(previous):
+        previous(signum, frame)
+        return
+    signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+    signal.raise_signal(signum)
+
+
+def _install_handlers() -> None:
+    """Install the SIGTERM/SIGHUP clean-up once (main thread only; a user's own handler still runs after ours)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None or signum in _HANDLED:
+            continue
+        current = signal.getsignal(signum)
+        if current is signal.SIG_IGN:
+            continue
+        _HANDLED[signum] = current
+        signal.signal(signum, _on_signal)
+
+
+def _track(path: Path) -> None:
+    _install_handlers()
+    with _LOCK:
+        _ACTIVE.add(Path(path))
+
+
+def _untrack(path: Path) -> None:
+    with _LOCK:
+        _ACTIVE.discard(Path(path))
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    except OSError:
+        return False
+    return True
+
+
+_TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
+
+
+def remove_stale(folder) -> list[Path]:
+    """Remove temporary paths left in ``folder`` by goalscope processes that no longer run.
+
+    Only names that start with :data:`TEMP_PREFIX` are touched; those of a live process (another run
+    writing now, or this process) are left alone. Returns the removed paths. A process id is only
+    meaningful on this machine: do not share an output folder between machines while both write.
+    """
+    folder = Path(folder)
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        m = _TEMP_NAME.match(p.name)
+        if not m:
+            continue
+        pid = int(m.group(1))
+        # this process's own temporaries are never stale (another thread may be writing one now)
+        if pid != os.getpid() and not _pid_alive(pid):
+            _remove(p)
+            removed.append(p)
+    return removed
 
 
 def _file_mode() -> int:
@@ -32,6 +155,8 @@ def _publish(tmp, p: Path) -> None:
     os.replace(tmp, p)
 
 
+# ---------------------------------------------------------------------------------------------
+# where outputs may go
 def guard_output(path) -> Path:
     """Refuse a path under any ``data/raw`` folder (raw data are never written by the code)."""
     p = Path(path).resolve()
@@ -42,11 +167,71 @@ def guard_output(path) -> Path:
     return p
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_not_input(output, inputs, what: str = "output") -> None:
+    """Refuse an output file that is one of the inputs (same resolved path, or the same file by another name).
+
+    ``inputs`` maps a description ("the survey export", "the key file") to a path (None is skipped).
+
+    Examples
+    --------
+    >>> from analysis.io.writers import check_not_input
+    >>> check_not_input("scores.csv", {"the survey export": "survey.csv"})
+    >>> check_not_input("survey.csv", {"the survey export": "survey.csv"})
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: output 'survey.csv' is the survey export: writing it would overwrite an input; choose another output file name
+    """
+    out = Path(output)
+    for name, path in inputs.items():
+        if path is None or not str(path):
+            continue
+        if _same_file(out, Path(path)):
+            raise DataError(f"{what} '{output}' is {name}: writing it would overwrite an input; "
+                            f"choose another output file name")
+
+
+def check_output_folder(folder, inputs, what: str = "output folder") -> Path:
+    """An output folder that can be replaced as a whole: not a file, not holding any input.
+
+    ``inputs`` maps a description to a path, as in :func:`check_not_input`.
+    """
+    p = guard_output(folder)
+    if p.exists() and not p.is_dir():
+        raise DataError(f"{what} '{folder}' is an existing file, not a folder; give a folder path "
+                        f"(it is created if it does not exist)")
+    for name, path in inputs.items():
+        if path is None:
+            continue
+        q = Path(path).resolve()
+        if q == p or p in q.parents:
+            raise DataError(f"{what} '{folder}' holds {name} ('{path}'); the folder is replaced as a whole "
+                            f"by every run, so choose an output folder that contains no input")
+    for parent in Path(folder).parents:     # as the user wrote it, not resolved
+        if parent.exists() and not parent.is_dir():
+            raise DataError(f"{what} '{folder}': '{parent}' is an existing file, not a folder")
+    return p
+
+
+# ---------------------------------------------------------------------------------------------
+# files
 def atomic_write_bytes(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file + rename)."""
     p = guard_output(path)
+    if p.is_dir():
+        raise DataError(f"output '{path}' is an existing folder; give a file name")
     p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    remove_stale(p.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=".tmp", dir=p.parent)
+    _track(Path(tmp))
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -54,12 +239,46 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _untrack(Path(tmp))
     return p
 
 
 def atomic_write_text(path, text: str) -> Path:
     """Write UTF-8 text atomically, with Unix newlines."""
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def deterministic_xlsx(data: bytes) -> bytes:
+    """An .xlsx (zip) rewritten with fixed entry times and fixed created/modified document dates.
+
+    openpyxl stamps the current time into ``docProps/core.xml`` and into every zip entry; with both
+    fixed, the same workbook gives the same bytes on every run.
+
+    Examples
+    --------
+    >>> import io, pandas as pd
+    >>> from analysis.io.writers import deterministic_xlsx
+    >>> def book():
+    ...     buf = io.BytesIO()
+    ...     pd.DataFrame({"a": [1]}).to_excel(buf, index=False)
+    ...     return deterministic_xlsx(buf.getvalue())
+    >>> book() == book()
+    True
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + XLSX_TIME.encode() + rb"\2", body)
+            zi = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr
+            dst.writestr(zi, body)
+    return out.getvalue()
 
 
 def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str = "scores") -> Path:
@@ -77,24 +296,105 @@ def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str 
     suffix = p.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise DataError(f"output '{path}': use a .csv, .xlsx or .parquet file name")
-    p.parent.mkdir(parents=True, exist_ok=True)
     df = df.copy(deep=False)
     df.attrs = {}  # metadata (audits, sources) is not part of a table file
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=suffix, dir=p.parent)
+    if suffix == ".xlsx":
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+            df.to_excel(xl, index=index, sheet_name=sheet_name[:31])
+        return atomic_write_bytes(p, deterministic_xlsx(buf.getvalue()))
+    if p.is_dir():
+        raise DataError(f"output '{path}' is an existing folder; give a file name")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(p.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=suffix, dir=p.parent)
     os.close(fd)
+    _track(Path(tmp))
     try:
         if suffix == ".csv":
             df.to_csv(tmp, index=index, lineterminator="\n")
-        elif suffix == ".parquet":
-            df.to_parquet(tmp, index=index)
         else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                df.to_excel(xl, index=index, sheet_name=sheet_name[:31])
+            df.to_parquet(tmp, index=index)
         _publish(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _untrack(Path(tmp))
     return p
+
+
+# ---------------------------------------------------------------------------------------------
+# folders
+def _folder_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
+@contextlib.contextmanager
+def atomic_folder(path, inputs=None, what: str = "output folder"):
+    """Build a folder under a temporary name and put it in place only if the block succeeds.
+
+    Yields the temporary folder to write into. On success the old folder (if any) is replaced as a
+    whole; on an error, Ctrl-C or SIGTERM the temporary folder is removed and the old one is left as
+    it was. ``inputs`` (description -> path) may not lie inside the folder (see
+    :func:`check_output_folder`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from analysis.io.writers import atomic_folder
+    >>> target = Path(tempfile.mkdtemp()) / "out"
+    >>> with atomic_folder(target) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("done")
+    >>> sorted(p.name for p in target.iterdir())
+    ['a.txt']
+    """
+    p = check_output_folder(path, inputs or {}, what)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(p.parent)
+    tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(p.name), dir=p.parent))
+    _track(tmp)
+    try:
+        yield tmp
+        os.chmod(tmp, _folder_mode())
+        _replace_folder(tmp, p)
+    finally:
+        _remove(tmp)  # gone already after a successful rename
+        _untrack(tmp)
+
+
+def _replace_folder(tmp: Path, p: Path) -> None:
+    """Rename ``tmp`` to ``p``; an existing ``p`` is moved aside first and removed after.
+
+    SIGTERM/SIGHUP wait during the two renames, so a kill can never leave neither folder in place.
+    """
+    if not p.exists():
+        os.rename(tmp, p)
+        return
+    old = Path(tempfile.mkdtemp(prefix=_temp_prefix(p.name + ".old"), dir=p.parent))
+    os.rmdir(old)
+    masked = {s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None}
+    block = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if block:
+        signal.pthread_sigmask(signal.SIG_BLOCK, masked)
+    try:
+        os.rename(p, old)
+        try:
+            os.rename(tmp, p)
+        except BaseException:
+            os.rename(old, p)   # put the old folder back
+            raise
+        _track(old)
+    finally:
+        if block:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, masked)
+    try:
+        _remove(old)
+    finally:
+        _untrack(old)
 
 
 def sha256(path) -> str:

@@ -1,4 +1,9 @@
-"""Read the project's YAML files (keys, study files, rules) with errors that name file and field."""
+"""Read the project's YAML files (keys, study files, rules, label maps) with errors that name file and field.
+
+A key written twice in one mapping is an error naming the file, the line and the key (plain YAML
+keeps the last value silently, so a second ``min_valid:`` or a repeated instrument alias would
+quietly replace the first).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,65 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import GoalscopeError
+
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping holds the same key twice (raised while parsing; :func:`load_yaml` reports it)."""
+
+    def __init__(self, key, mark, first):
+        super().__init__(f"key {key!r} appears twice")
+        self.key, self.problem_mark, self.first_mark = key, mark, first
+        self.problem = (f"key {_short(key)} appears twice (first at line {first.line + 1}); "
+                        f"remove or rename one of them")
+
+
+def _short(key) -> str:
+    text = repr(key)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key written twice in one mapping (merge keys ``<<`` still work)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = {}
+    for key_node, _value in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = seen.get(key)
+        except TypeError:  # an unhashable key: SafeConstructor reports it
+            continue
+        if first is not None:
+            raise DuplicateKeyError(key, key_node.start_mark, first)
+        seen[key] = key_node.start_mark
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, where: str, error: type[GoalscopeError] = GoalscopeError):
+    """Parse YAML text; ``where`` names its origin in messages ("study file 'x.yaml'").
+
+    Examples
+    --------
+    >>> from analysis.io.yamlfile import parse_yaml
+    >>> parse_yaml("a: 1\\nb: 2\\n", "labels file 'l.yaml'")
+    {'a': 1, 'b': 2}
+    >>> parse_yaml("a: 1\\na: 2\\n", "labels file 'l.yaml'")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.GoalscopeError: labels file 'l.yaml' is not valid YAML at line 2, column 1: key 'a' appears twice (first at line 1); remove or rename one of them
+    """
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise error(f"{where} is not valid YAML{at}: {getattr(exc, 'problem', None) or exc}") from None
 
 
 def load_yaml(path, what: str, error: type[GoalscopeError] = GoalscopeError):
@@ -21,12 +85,7 @@ def load_yaml(path, what: str, error: type[GoalscopeError] = GoalscopeError):
         raise error(f"{what} '{p}' is a folder, not a file") from None
     except UnicodeDecodeError as exc:
         raise error(f"{what} '{p}' is not UTF-8 text (byte {exc.start})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise error(f"{what} '{p}' is not valid YAML{at}: {getattr(exc, 'problem', None) or exc}") from None
+    return parse_yaml(text, f"{what} '{p}'", error)
 
 
 def validation_message(exc: ValidationError, limit: int = 5, skip: int = 0) -> str:

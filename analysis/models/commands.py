@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import _formatter, add_input_options, read_input
+from ..cli import _formatter, add_input_options, n_boot_arg, read_input, seed_arg
 from ..errors import DataError
 
 
@@ -64,8 +64,8 @@ def register(sub) -> None:
     p.add_argument("--y", required=True, metavar="COLUMN")
     p.add_argument("--covar", metavar="C1,C2")
     p.add_argument("--serial", action="store_true", help="mediators in the given order (x -> m1 -> m2 -> y)")
-    p.add_argument("--n-boot", type=int, default=5000)
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--n-boot", type=n_boot_arg, default=5000, metavar="N", help="bootstrap resamples (default 5000)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="seed of the bootstrap (default: a fresh draw)")
     p.add_argument("--ci", choices=["percentile", "bca"], default="percentile")
     p.add_argument("-o", "--output", metavar="OUT", help="output .csv/.xlsx/.parquet")
     p.set_defaults(func=cmd_mediation)

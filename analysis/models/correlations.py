@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_level
 from ..errors import DataError
 from ..io.writers import atomic_write_text
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
@@ -99,6 +100,7 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     0  687  684  0.595
     >>> # R: psych::partial.r(d, c("ACT", "SATQ"), "age"); t = r * sqrt(df / (1 - r^2))
     """
+    check_level(level, "partial_correlation")
     _check_method(method)
     check_frame(data)
     covar = as_list(covar)
@@ -256,6 +258,7 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     2  ACT  SATQ  687  0.587
     >>> # R: psych::corr.test(d[, c("age", "ACT", "SATQ")], adjust = "holm")
     """
+    check_level(level, "correlations")
     _check_method(method)
     check_frame(data)
     columns = as_list(columns)

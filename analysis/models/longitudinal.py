@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_frame
@@ -184,6 +185,7 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
     ['drop:mastery_approach', 'recovery:mastery_approach']
     >>> # R: lmer(score ~ (drop + recovery) * mastery_approach + (1 | id), long)
     """
+    check_level(level, "setback_recovery")
     check_frame(data)
     exams = as_list(exams)
     predictors = as_list(predictors)

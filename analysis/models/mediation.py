@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_level, check_n_boot, check_seed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_frame, complete_cases
@@ -279,11 +280,9 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
     check_columns(data, cols, what="mediation")
     if ci not in CI_TYPES:
         raise DataError(f"mediation: ci={ci!r}; use 'percentile' or 'bca'")
-    if not (0 < level < 1):
-        raise DataError(f"mediation: level={level!r} must be between 0 and 1")
-    n_boot = int(n_boot)
-    if n_boot < 100:
-        raise DataError(f"mediation: n_boot={n_boot} is too few resamples for a CI; use at least 1000")
+    check_level(level, "mediation")
+    n_boot = check_n_boot(n_boot, "mediation")
+    seed = check_seed(seed, "mediation")
     cc = complete_cases(data, cols, what="mediation")
     d = cc.data[cols].apply(pd.to_numeric).astype(float)
     n = d.shape[0]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, check_columns, check_frame, complete_cases, formula_columns, wald_table
@@ -141,6 +142,7 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     1       Days     10.47  1.55
     >>> # R: lme4::lmer(Reaction ~ Days + (Days | Subject), sleepstudy)
     """
+    check_level(level, "mixed_model")
     import statsmodels.formula.api as smf
 
     check_frame(data)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_level, check_n_boot, check_seed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..report.figures import save_figure
@@ -161,6 +162,7 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: 
     ['−1 SD', 'mean', '+1 SD']
     >>> # R: lm(N ~ Ec * Cc, transform(d, Ec = E - mean(E), Cc = C - mean(C)))
     """
+    check_level(level, "moderation")
     covar = as_list(covar)
     cols = [x, w, y] + covar
     d, excluded, info = _prepare(data, cols, x, w, scaling, "moderation")
@@ -280,6 +282,7 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
     ['index', 'conditional', 'conditional', 'conditional']
     >>> # R: lavaan: A ~ a1*C + a2*E + a3*CE; N ~ cp*C + b*A; imm := a3*b
     """
+    check_level(level, "moderated_mediation")
     if stage not in ("first", "second"):
         raise DataError(f"moderated_mediation: stage={stage!r}; use 'first' or 'second'")
     if ci not in CI_TYPES:
@@ -312,9 +315,8 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
             cols_ = [a * b3] + [a * (b1 + b3 * w0) for w0 in levels]
         return np.column_stack(cols_)
 
-    n_boot = int(n_boot)
-    if n_boot < 100:
-        raise DataError(f"moderated_mediation: n_boot={n_boot} is too few resamples; use at least 1000")
+    n_boot = check_n_boot(n_boot, "moderated_mediation")
+    seed = check_seed(seed, "moderated_mediation")
     full = pm.full()
     est = derived({k: v[None, :] for k, v in full.items()})[0]
     boot = pm.bootstrap(n_boot, np.random.default_rng(seed), derived, progress=progress)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_frame, complete_cases, formula_columns, wald_table
@@ -164,6 +165,7 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
     2        age    -1.231 -0.101
     >>> # R: lm(SATQ ~ ACT + age, d); lm(scale(SATQ) ~ scale(ACT) + scale(age), d)
     """
+    check_level(level, "regression")
     y, cols = _design(data, y, x, formula, "regression")
     cc = complete_cases(data, cols, what="regression")
     return _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
@@ -232,6 +234,7 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
     1     2     0.346    1  683
     >>> # R: anova(lm(SATQ ~ age + gender, d), lm(SATQ ~ age + gender + ACT, d))
     """
+    check_level(level, "hierarchical_regression")
     blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
     if len(blocks) < 1 or any(len(b) == 0 for b in blocks):
         raise DataError("hierarchical_regression: give blocks as a list of non-empty lists of columns")
@@ -338,6 +341,7 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
     687
     >>> # R: glm(I(ACT >= 30) ~ SATV + SATQ, binomial, d)
     """
+    check_level(level, "logistic_regression")
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
 

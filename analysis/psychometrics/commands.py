@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import _formatter, add_input_options, add_item_options, audit_path, item_options_from_args, read_input
+from ..cli import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, level_arg,
+                   n_boot_arg, read_input, seed_arg)
 from ..errors import DataError
 
 
@@ -28,9 +29,9 @@ def register(sub) -> None:
     g = p.add_argument_group("reliability")
     g.add_argument("--nan-policy", choices=["pairwise", "listwise"], default="pairwise",
                    help="missing answers: pairwise covariances (psych's default) or complete respondents only")
-    g.add_argument("--n-boot", type=int, metavar="N", help="bootstrap resamples for a percentile CI of α")
-    g.add_argument("--seed", type=int, help="seed of the bootstrap")
-    g.add_argument("--ci", type=float, default=0.95, help="confidence level (default 0.95)")
+    g.add_argument("--n-boot", type=n_boot_arg, metavar="N", help="bootstrap resamples for a percentile CI of α")
+    g.add_argument("--seed", type=seed_arg, help="seed of the bootstrap")
+    g.add_argument("--ci", type=level_arg, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
     p.set_defaults(func=cmd_reliability)
 

@@ -26,6 +26,7 @@ from ..report.apa import Apa, apa_ci, apa_num
 from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
 from .syntax import facet_scales
+from ..checks import check_level, check_n_boot, check_seed
 
 NAN_POLICIES = ("pairwise", "listwise")
 
@@ -250,6 +251,10 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
         # R: psych::alpha(items, keys = c("A1")); psych::omega(keyed_items, nfactors = 1)$omega.tot
     """
     _check_policy(nan_policy)
+    check_level(ci, "reliability", "ci")
+    if n_boot is not None:
+        n_boot = check_n_boot(n_boot, "reliability")
+    seed = check_seed(seed, "reliability")
     items = _items_of(data, instrument, columns, options)
     inst = items.instrument
     names = list(inst.scales) if scales is None else list(scales)

@@ -21,15 +21,39 @@ _ENV = jinja2.Environment(
 )
 
 
+_METHOD_WORDS = {"mean": "mean", "sum": "sum", "prorated_sum": "prorated sum", "scaled_sum": "scaled sum"}
+
+
+def rule_text(method: str, min_valid: int, n_items: int, rule_from: str) -> str:
+    """The scoring rule of one scale in words: ``prorated sum, at least 7 of 9 items (study file)``.
+
+    Examples
+    --------
+    >>> from analysis.report.basic import rule_text
+    >>> rule_text("prorated_sum", 7, 9, "study file")
+    'prorated sum, at least 7 of 9 items answered (study file)'
+    >>> rule_text("sum", 9, 9, "key")
+    'sum, all 9 items answered (key)'
+    """
+    need = f"all {n_items} items" if min_valid >= n_items else f"at least {min_valid} of {n_items} items"
+    return f"{_METHOD_WORDS.get(method, method)}, {need} answered ({rule_from})"
+
+
 def scale_summary(result) -> pd.DataFrame:
-    """One row per scale over the analysed respondents: instrument, scale, n, mean, sd, min, max."""
+    """One row per scale over the analysed respondents: instrument, scale, rule, n, mean, sd, min, max.
+
+    ``rule`` is the scoring rule actually used (method and fewest answered items, from the key or the
+    study file); bands, where the key has them, were applied to that score.
+    """
     rows = []
     analysed = result.analysed
     for alias, use in result.study.instruments.items():
         for _, m in result.missing[result.missing["instrument"] == alias].iterrows():
             col = analysed[f"{alias}_{m['scale']}"]
             rows.append({
-                "instrument": alias, "key": use.instrument, "scale": m["scale"], "n": int(col.notna().sum()),
+                "instrument": alias, "key": use.instrument, "scale": m["scale"],
+                "rule": rule_text(m["method"], int(m["min_valid"]), int(m["n_items"]), m["rule_from"]),
+                "n": int(col.notna().sum()),
                 "mean": col.mean(), "sd": col.std(ddof=1), "min": col.min(), "max": col.max(),
             })
     return pd.DataFrame(rows)
@@ -59,7 +83,9 @@ def write_basic_report(result, folder) -> dict[str, Path]:
     reasons = (result.audit.groupby(["instrument", "reason"]).size().reset_index(name="n")
                if len(result.audit) else pd.DataFrame(columns=["instrument", "reason", "n"]))
     html = _ENV.get_template("basic.html.j2").render(
-        study=result.study, n=len(result.scores), summary=summary, missing=result.missing,
+        study=result.study, n=len(result.scores), summary=summary,
+        missing=result.missing.assign(rule=[rule_text(m.method, int(m.min_valid), int(m.n_items), m.rule_from)
+                                            for m in result.missing.itertuples()]),
         reasons=reasons, n_audit=len(result.audit), n_analysed=len(result.analysed),
         flow=None if result.screening is None else result.screening.flow, flow_text=flow_text,
     )

@@ -6,7 +6,8 @@ import textwrap
 import warnings
 from pathlib import Path
 
-from ..cli import _formatter, add_input_options, add_item_options, audit_path, item_options_from_args, read_input
+from ..cli import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, read_input,
+                   seed_arg)
 from ..errors import DataError
 
 #: inline rules, applied in this order after the rules of --rules
@@ -62,7 +63,7 @@ def register(sub) -> None:
     g.add_argument("--duplicates", action="store_true", help="exclude repeated ids (with --id) and repeated answer "
                                                              "patterns, keeping the first")
     g.add_argument("--flag-only", metavar="RULES", help="comma-separated rules that flag but do not exclude, e.g. mahad")
-    p.add_argument("--seed", type=int, default=0, help="seed of careless's NA resampling in psychsyn (default 0)")
+    p.add_argument("--seed", type=seed_arg, default=0, help="seed of careless's NA resampling in psychsyn (default 0)")
     p.add_argument("--no-figure", action="store_true", help="do not draw OUT.flow.png / .svg")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
     p.set_defaults(func=cmd_screen)

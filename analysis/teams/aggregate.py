@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_level
 from ..errors import DataError
 
 AGGREGATE_COLUMNS = ["level", "unit", "parent", "variable", "n", "mean", "sd", "se", "ci_low", "ci_high"]
@@ -103,8 +104,7 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame with one row per person")
-    if not 0 < ci < 1:
-        raise DataError(f"ci must be between 0 and 1, got {ci!r}")
+    check_level(ci, "aggregate", "ci")
     values = [value] if isinstance(value, str) else list(value)
     for v in values:
         if v not in data.columns:

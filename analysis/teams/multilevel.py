@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..checks import check_level
 from ..errors import DataError
 from ..models.mixed import MixedResult, mixed_model
 from ..report.apa import Apa, apa
@@ -122,6 +123,7 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
 
     # R: lme4::lmer(HOSTILE ~ LEAD_cwc + LEAD_team + (1 | COMPID), d)
     """
+    check_level(level, "team_climate_model")
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     if not predictors:
         raise DataError("give at least one person-level predictor")

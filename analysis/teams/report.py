@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..io import atomic_write_bytes, atomic_write_text, write_table
+from ..io.writers import deterministic_xlsx
 from ..scoring import prepare_items, score_items
 from .agreement import agreement
 from .aggregate import ORGANISATION, aggregate, unit_labels
@@ -258,7 +258,6 @@ def render_html(report: StaffReport) -> str:
 
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-_FIXED_TIME = "2000-01-01T00:00:00Z"
 
 
 def _sheet_name(name: str, used: set) -> str:
@@ -340,7 +339,7 @@ def xlsx_bytes(report: StaffReport) -> bytes:
             sh.append(_values(row))
     buf = io.BytesIO()
     wb.save(buf)
-    return _fix_zip_times(buf.getvalue())
+    return deterministic_xlsx(buf.getvalue())
 
 
 def _values(row) -> list:
@@ -349,19 +348,3 @@ def _values(row) -> list:
     n = None if pd.isna(row.n) else int(row.n)
     return [row.scale, n, r(row.mean), r(row.sd), r(row.ci_low), r(row.ci_high), r(row.org_mean), r(row.difference),
             r(row.rwg_j), r(row.rwg_j_lindell), r(row.ad_m), r(row.ad_md), r(row.awg)]
-
-
-def _fix_zip_times(data: bytes) -> bytes:
-    """Rewrite the xlsx zip with fixed entry times and document-property dates."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + _FIXED_TIME.encode() + rb"\2", body)
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr
-            dst.writestr(zi, body)
-    return out.getvalue()
