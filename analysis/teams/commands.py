@@ -95,7 +95,7 @@ def cmd_teams(args) -> int:
     if args.person_scores:
         from ..scoring import score
 
-        scores = score(data, args.instrument, **opts)
+        scores = score(data, args.instrument, **opts).scores
         person = pd.DataFrame({"respondent": pseudonymise(data[args.id], key).to_numpy()})
         for c in [args.group] + ([args.parent] if args.parent else []) + also:
             person[c] = data[c].to_numpy()
