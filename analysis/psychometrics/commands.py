@@ -81,7 +81,7 @@ def cmd_reliability(args) -> int:
     items = prepare_items(data, args.instrument, source=data.attrs.get("source"), **item_options_from_args(args))
     rel = reliability(items, nan_policy=args.nan_policy, ci=args.ci, n_boot=args.n_boot, seed=args.seed)
     stats = item_statistics(items, nan_policy=args.nan_policy)
-    out = write_table(rel, args.output)
+    out = write_table(rel.table(), args.output)
     items_out = write_table(stats, _beside(args.output, "items"))
     print(f"reliability of {items.instrument.id} ({args.nan_policy} missing-data policy) -> {out}; items -> {items_out}")
     for r in rel.itertuples():
