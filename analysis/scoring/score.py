@@ -257,7 +257,7 @@ class ScoreResult(TableResult):
         >>> from analysis import score
         >>> df = pd.DataFrame({f"q{n}": [1, 2, -99] for n in range(1, 10)})
         >>> print(score(df, "phq-9", columns="q{n}", missing=[-99]).apa())
-        Patient Health Questionnaire-9 (phq-9), 3 respondents. total (sum of the 9 items, all 9 answered): M = 13.50, SD = 12.73, n = 2. 9 values were set to missing (missing code: 9).
+        Patient Health Questionnaire-9 (phq-9), 3 respondents. total (sum of the 9 items, all 9 answered): M = 13.50, SD = 6.36, n = 2. 9 values were set to missing (missing code: 9).
         """
         from ..report.apa import apa_num
 
