@@ -116,6 +116,7 @@ def cmd_cfa(args) -> int:
         for r in res.table.itertuples():
             print(f"  {r.step}: {r.apa} [{r.decision}]")
         print(f"  {res.apa_text}")
+        _write_audit(res.audit, args.output)
         return 0
     res = cfa(data, model, instrument=args.instrument or None, std_lv=args.std_lv,
               nan_policy="fiml" if args.fiml else "listwise", **opts)
@@ -123,4 +124,5 @@ def cmd_cfa(args) -> int:
     fit_out = write_table(res.summary(), _beside(args.output, "fit"))
     print(f"CFA (ML, {res.nan_policy}: {res.n} used, {res.n_excluded} excluded) -> {out}; fit -> {fit_out}")
     print(f"  {res.apa_text}")
+    _write_audit(res.audit, args.output)
     return 0

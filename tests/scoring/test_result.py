@@ -211,3 +211,16 @@ def test_careless_and_screen_keep_their_audit(demo):
         screening_audit(pd.concat([demo[["respondent_id"]], idx.indices], axis=1))
     with pytest.raises(DataError, match="carries no audit"):
         audit_frame(res.flags)
+
+
+def test_cfa_and_invariance_say_which_values_they_set_to_missing(demo):
+    from analysis import cfa, invariance
+
+    opts = {"columns": "agq_{n}", "response": {"min": 1, "max": 7}, "missing": [-99]}
+    want = int((demo.filter(regex=r"^agq_\d+$") == -99).sum().sum())
+    fit = cfa(demo, instrument="agq-r", **opts)
+    assert len(audit_frame(fit)) == want and fit.n + fit.n_excluded == len(demo)
+    two = demo[demo["gender"].isin(["female", "male"])]
+    inv = invariance(two, None, "gender", instrument="agq-r", steps=("configural",), **opts)
+    assert len(audit_frame(inv)) == int((two.filter(regex=r"^agq_\d+$") == -99).sum().sum()) > 0
+    assert cfa(demo, "f =~ exam1 + exam2 + exam3").audit is None     # plain columns: nothing was changed
