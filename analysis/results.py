@@ -24,7 +24,11 @@ from .errors import DataError
 
 
 class TableResult:
-    """Base of results built around one table; subclasses set ``_table_name`` and ``audit``."""
+    """Base of results built around one table; subclasses set ``_table_name`` and ``audit``.
+
+    Subclasses also define ``summary()``, ``apa()``, ``n``, ``options`` and ``r_call`` (the
+    protocol above); ``figure(path=None)`` only where a figure makes sense.
+    """
 
     _table_name = "table"   # attribute that holds the DataFrame (``scores``, ``indices`` …)
     n_excluded = 0
@@ -32,9 +36,6 @@ class TableResult:
     def table(self) -> pd.DataFrame:
         """The main table (the same DataFrame object the result holds; copy it before changing it)."""
         return self.__dict__[self._table_name]
-
-    def figure(self, path=None):
-        raise NotImplementedError(f"{type(self).__name__} has no figure")
 
     # --- notebook convenience: look like the table -----------------------------------------------
     def __getattr__(self, name):
@@ -76,7 +77,7 @@ class TableResult:
         return f"{self.table()._repr_html_()}<p><em>{self._footer()}</em></p>"
 
 
-def audit_of(result, what: str = "result") -> pd.DataFrame:
+def audit_of(result) -> pd.DataFrame:
     """The audit of anything that carries one in ``.audit`` (a result, an ItemSet, a study result).
 
     A plain DataFrame carries no audit (goalscope never keeps one in ``attrs``): say so instead of
@@ -84,10 +85,11 @@ def audit_of(result, what: str = "result") -> pd.DataFrame:
     """
     if isinstance(result, (pd.DataFrame, pd.Series)):
         raise DataError(
-            f"this {type(result).__name__} carries no audit: a joined, concatenated or plain table never does. "
-            f"Pass the {what} itself (e.g. audit_frame(result) with result = score(...), not "
-            f"pd.concat([..., result.scores]))")
+            f"this {type(result).__name__} carries no audit: a plain, joined or concatenated table never does. "
+            f"Pass the result itself, e.g. audit_frame(res) with res = score(...), not audit_frame(res.scores) "
+            f"or audit_frame(pd.concat([..., res.scores], axis=1))")
     audit = getattr(result, "audit", None)
     if not isinstance(audit, pd.DataFrame):
-        raise DataError(f"a {type(result).__name__} has no audit of values set to missing; pass the {what}")
+        raise DataError(f"a {type(result).__name__} carries no audit of values set to missing; pass the result of "
+                        f"score(), careless(), screen(), reliability(), cfa() or prepare_items()")
     return audit

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..report.apa import Apa, apa_ci, apa_num
+from ..report.apa import Apa, apa, apa_ci, apa_num
 from ..results import TableResult
 from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
@@ -389,3 +389,8 @@ def reliability_apa(table) -> Apa:
     text = "; ".join(f"{r.scale}: {r.apa}" for r in table.itertuples())
     cols = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h") if c in table]
     return Apa(estimate=text, full_result=text, table=table[cols])
+
+
+@apa.register
+def _apa_reliability(result: ReliabilityResult) -> Apa:
+    return reliability_apa(result.estimates)

@@ -353,3 +353,20 @@ def audit_frame(result) -> pd.DataFrame:
     analysis.errors.DataError: this DataFrame carries no audit: ...
     """
     return audit_of(result).copy()
+
+
+def _apa_score(result: ScoreResult):
+    from ..report.apa import Apa
+
+    s = result.summary()
+    est = "; ".join(f"{r.scale}: M = {r.mean:.2f}, SD = {r.sd:.2f}" for r in s.itertuples() if r.n_scored)
+    return Apa(estimate=est, full_result=result.apa(), table=s)
+
+
+def _register_apa() -> None:
+    from ..report.apa import apa
+
+    apa.register(ScoreResult, _apa_score)
+
+
+_register_apa()
