@@ -343,13 +343,13 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
     Returns
     -------
     CarelessResult
-        ``.indices``, a DataFrame with the same index as ``data``: ``n_items, n_answered, prop_missing, longstring, longstring_avg,
-        irv, mahad, mahad_flag, evenodd, evenodd_n_pairs, psychsyn, psychsyn_r,
-        psychsyn_n_pairs, psychant, psychant_n_pairs, duplicate_pattern`` (+ the optional
-        columns). ``psychsyn = −psychsyn_r`` where ``psychsyn_r`` is careless's value; every
+        ``.indices``, a DataFrame with the same index as ``data``: ``n_items, n_answered,
+        prop_missing, longstring, longstring_avg, irv, mahad, mahad_flag, evenodd, evenodd_n_pairs,
+        psychsyn, psychsyn_r, psychsyn_n_pairs, psychant, psychant_n_pairs, duplicate_pattern`` (+
+        the optional columns). ``psychsyn = −psychsyn_r`` where ``psychsyn_r`` is careless's value; every
         other index is careless's value. NaN only where an index is undefined; an index that is
         undefined for everyone (no synonym pairs, a single scale, a singular covariance matrix)
-        is NaN with the reason in ``result.attrs["notes"]`` and a warning. ``attrs`` also hold
+        is NaN with the reason in ``result.notes`` (= ``.indices.attrs["notes"]``) and a warning. ``attrs`` also hold
         ``items``, ``factors``, ``synonym_pairs``/``antonym_pairs`` (records ``var1, var2, cor``),
         ``mahad_cut``; attrs hold plain values only, so ``.indices`` joins and concatenates like any
         other table. ``.audit``: the values set to missing (see :func:`screening_audit`), kept on the
