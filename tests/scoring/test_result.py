@@ -224,3 +224,15 @@ def test_cfa_and_invariance_say_which_values_they_set_to_missing(demo):
     inv = invariance(two, None, "gender", instrument="agq-r", steps=("configural",), **opts)
     assert len(audit_frame(inv)) == int((two.filter(regex=r"^agq_\d+$") == -99).sum().sum()) > 0
     assert cfa(demo, "f =~ exam1 + exam2 + exam3").audit is None     # plain columns: nothing was changed
+
+
+def test_staff_report_keeps_the_audit_for_the_analyst():
+    from analysis import build_staff_report
+
+    staff = read_responses(ROOT / "data" / "raw" / "staff_demo" / "responses.csv")
+    with_code = staff.copy()
+    with_code.loc[[3, 10], "wdgo_2"] = -99
+    rep = build_staff_report(with_code, "vandewalle", "team", columns="wdgo_{n}", missing=[-99])
+    got = rep.audit.astype({"value": str})[["row", "column", "value", "reason"]].values.tolist()
+    assert got == [[5, "wdgo_2", "-99", "missing code"], [12, "wdgo_2", "-99", "missing code"]]
+    assert len(build_staff_report(staff, "vandewalle", "team", columns="wdgo_{n}").audit) == 0
