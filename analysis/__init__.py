@@ -4,7 +4,8 @@ Every station of the data flow is usable alone from a notebook::
 
     from analysis import read_responses, score, load_instrument
     df = read_responses("data/raw/demo/responses.csv")
-    scores = score(df, "agq-r", columns="agq_{n}", response={"min": 1, "max": 7})
+    goals = score(df, "agq-r", columns="agq_{n}", response={"min": 1, "max": 7})
+    goals.scores, goals.audit     # one row per input row; one row per value set to missing
 """
 
 from ._lazy import lazy_exports
@@ -16,7 +17,7 @@ __all__ = lazy_exports(__name__, {
     ".errors": ["DataError", "GoalscopeError", "InstrumentError", "StudyError"],
     ".instruments": ["Instrument", "instrument_from_dict", "list_instruments", "load_instrument"],
     ".io": ["read_responses", "write_table"],
-    ".scoring": ["ItemSet", "audit_frame", "prepare_items", "score", "score_items"],
+    ".scoring": ["ItemSet", "ScoreResult", "audit_frame", "prepare_items", "score", "score_items"],
     ".screening": ["apply_rules", "careless", "screen"],
     ".psychometrics": ["bartlett", "cfa", "compare_models", "competing_models", "efa", "invariance",
                        "item_statistics", "kmo", "parallel_analysis", "polychoric", "reliability"],

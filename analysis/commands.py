@@ -79,14 +79,15 @@ def cmd_score(args) -> int:
 
     data = read_input(args)
     opts = item_options_from_args(args)
-    scores = score(data, args.instrument, source=data.attrs.get("source"), **opts)
-    audit = audit_frame(scores)
+    result = score(data, args.instrument, source=data.attrs.get("source"), **opts)
+    audit = audit_frame(result)
+    scores = result.scores.copy()
     if args.id:
         scores.insert(0, args.id, data[args.id].to_numpy())
     else:
         scores.insert(0, "row", scores.index + int(data.attrs.get("first_row", 1)))
     out = write_table(scores, args.output)
-    print(f"scored {len(scores)} rows of {args.file} with {scores.attrs.get('instrument', args.instrument)} -> {out}")
+    print(f"scored {len(scores)} rows of {args.file} with {result.instrument.id} -> {out}")
     if len(audit):
         ap = write_table(audit, audit_path(Path(args.output).with_suffix(".csv")))
         print(f"{len(audit)} value(s) set to missing; listed in {ap}")

@@ -49,6 +49,9 @@ class CFAResult:
     converged: bool = True
     iterations: int = 0
     fitter: MLFit | None = field(default=None, repr=False)
+    #: values set to missing while preparing an instrument's items (``row, id, column, item, value,
+    #: reason``); None when the model was fitted on the columns as given
+    audit: pd.DataFrame | None = field(default=None, repr=False)
 
     def summary(self) -> pd.DataFrame:
         """The fit indices as a one-row table followed by nothing else (see ``estimates``)."""
@@ -323,7 +326,7 @@ def cfa(data: pd.DataFrame, model=None, *, instrument=None, columns=None, group:
                         "items); check the model")
     return CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fit, n=fitter.N,
                      n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
-                     converged=fitter.converged, iterations=fitter.iterations, fitter=fitter)
+                     converged=fitter.converged, iterations=fitter.iterations, fitter=fitter, audit=audit)
 
 
 def competing_models(instrument, columns: dict | None = None) -> dict:

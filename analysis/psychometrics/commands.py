@@ -82,7 +82,7 @@ def cmd_reliability(args) -> int:
     items = prepare_items(data, args.instrument, source=data.attrs.get("source"), **item_options_from_args(args))
     rel = reliability(items, nan_policy=args.nan_policy, ci=args.ci, n_boot=args.n_boot, seed=args.seed)
     stats = item_statistics(items, nan_policy=args.nan_policy)
-    out = write_table(rel, args.output)
+    out = write_table(rel.table(), args.output)
     items_out = write_table(stats, _beside(args.output, "items"))
     print(f"reliability of {items.instrument.id} ({args.nan_policy} missing-data policy) -> {out}; items -> {items_out}")
     for r in rel.itertuples():
@@ -117,6 +117,7 @@ def cmd_cfa(args) -> int:
         for r in res.table.itertuples():
             print(f"  {r.step}: {r.apa} [{r.decision}]")
         print(f"  {res.apa_text}")
+        _write_audit(res.audit, args.output)
         return 0
     res = cfa(data, model, instrument=args.instrument or None, std_lv=args.std_lv,
               nan_policy="fiml" if args.fiml else "listwise", **opts)
@@ -124,4 +125,5 @@ def cmd_cfa(args) -> int:
     fit_out = write_table(res.summary(), _beside(args.output, "fit"))
     print(f"CFA (ML, {res.nan_policy}: {res.n} used, {res.n_excluded} excluded) -> {out}; fit -> {fit_out}")
     print(f"  {res.apa_text}")
+    _write_audit(res.audit, args.output)
     return 0

@@ -27,7 +27,10 @@ ROTATIONS = ("oblimin", "quartimin", "geomin", "promax", "varimax", "none")
 
 # ---------------------------------------------------------------------------------------------
 def _matrix(data, columns=None, instrument=None, item_columns=None, **options):
-    """(n × p float array, column names) from a DataFrame, optionally an instrument's keyed items."""
+    """(n × p float array, column names, audit) from a DataFrame, optionally an instrument's keyed items.
+
+    The audit lists the values set to missing while preparing an instrument's items (None for plain columns).
+    """
     if instrument is not None:
         from ..scoring.mapping import prepare_items
 
@@ -38,7 +41,7 @@ def _matrix(data, columns=None, instrument=None, item_columns=None, **options):
                 if col not in names:
                     names.append(col)
                     blocks.append(x)
-        return np.column_stack(blocks), names
+        return np.column_stack(blocks), names, items.audit.reset_index(drop=True)
     if not isinstance(data, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame (one row per respondent)")
     cols = list(data.columns) if columns is None else list(columns)
@@ -51,7 +54,7 @@ def _matrix(data, columns=None, instrument=None, item_columns=None, **options):
         col = text.any().idxmax()
         row = text[col].idxmax()
         raise DataError(f"column '{col}', row {row}: value {data.loc[row, col]!r} is not a number")
-    return x.to_numpy(float), [str(c) for c in cols]
+    return x.to_numpy(float), [str(c) for c in cols], None
 
 
 def kmo(data: pd.DataFrame, columns=None) -> pd.Series:
@@ -72,7 +75,7 @@ def kmo(data: pd.DataFrame, columns=None) -> pd.Series:
 
         # R: psych::KMO(x)
     """
-    x, names = _matrix(data, columns)
+    x, names, _ = _matrix(data, columns)
     r = correlation(x)
     q = np.linalg.inv(r)
     d = 1 / np.sqrt(np.diag(q))
@@ -95,7 +98,7 @@ def bartlett(data: pd.DataFrame, columns=None, n: int | None = None) -> pd.DataF
 
         # R: psych::cortest.bartlett(x)
     """
-    x, _ = _matrix(data, columns)
+    x, _, _ = _matrix(data, columns)
     r = correlation(x)
     p = r.shape[0]
     n = x.shape[0] if n is None else int(n)
@@ -151,7 +154,7 @@ def polychoric(data: pd.DataFrame, columns=None) -> tuple[pd.DataFrame, pd.DataF
 
         # R: psych::polychoric(x)
     """
-    x, names = _matrix(data, columns)
+    x, names, _ = _matrix(data, columns)
     lo = np.nanmin(x)
     if np.any((x[~np.isnan(x)] % 1) != 0):
         raise DataError("polychoric correlations need integer response codes")
@@ -244,6 +247,8 @@ class EFAResult:
     nan_policy: str = "pairwise"
     n: int = 0
     eigenvalues: np.ndarray = field(default_factory=lambda: np.empty(0))
+    #: values set to missing while preparing an instrument's items; None for plain columns
+    audit: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def apa_text(self) -> str:
@@ -298,7 +303,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None, it
     """
     if nan_policy not in ("pairwise", "listwise"):
         raise DataError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
-    x, names = _matrix(data, columns, instrument, item_columns, **options)
+    x, names, audit = _matrix(data, columns, instrument, item_columns, **options)
     if nan_policy == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
     p = x.shape[1]
@@ -335,7 +340,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None, it
         phi=None if phi is None else pd.DataFrame(phi, index=fac, columns=fac),
         communality=pd.Series(h2, index=names, name="h2"), variance=variance,
         kmo=kmo(frame), bartlett=bartlett(frame), rotation=rotation, correlation=cor,
-        nan_policy=nan_policy, n=x.shape[0], eigenvalues=np.sort(np.linalg.eigvalsh(reduced))[::-1])
+        nan_policy=nan_policy, n=x.shape[0], eigenvalues=np.sort(np.linalg.eigvalsh(reduced))[::-1], audit=audit)
 
 
 def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, seed=None,
@@ -357,7 +362,7 @@ def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, see
 
         # R: set.seed(42); psych::fa.parallel(x, n.iter = 20)
     """
-    x, names = _matrix(data, columns)
+    x, names, _ = _matrix(data, columns)
     n, p = x.shape
     r = correlation(x)
     pc_obs = np.sort(np.linalg.eigvalsh(r))[::-1]

@@ -54,6 +54,8 @@ class InvarianceResult:
     n_excluded: int
     nan_policy: str = "listwise"
     cutoffs: dict = field(default_factory=dict)
+    #: values set to missing while preparing an instrument's items; None for a model on plain columns
+    audit: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def apa_text(self) -> str:
@@ -135,7 +137,7 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         raise DataError(f"unknown invariance step(s) {', '.join(unknown)} (use {', '.join(STEPS)})")
-    text, frame, _audit = resolve_model(data, model, instrument, columns, **options)
+    text, frame, audit = resolve_model(data, model, instrument, columns, **options)
     observed = build_spec(text, 1).observed
     if nan_policy not in ("listwise", "fiml"):
         raise DataError(f"nan_policy must be 'listwise' or 'fiml', not {nan_policy!r}")
@@ -150,7 +152,7 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
             raise DataError(f"the {step} model did not converge; check the model and the group sizes")
         fits[step] = CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fi, n=fitter.N,
                                n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
-                               iterations=fitter.iterations, fitter=fitter)
+                               iterations=fitter.iterations, fitter=fitter, audit=audit)
         row = {"step": step, **fi[["npar", "df", "chisq", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low",
                                    "rmsea_ci_high", "srmr", "aic", "bic"]]}
         if prev is None:
@@ -179,4 +181,5 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
     table.attrs = {"group": group, "nan_policy": nan_policy, "level": level}
     return InvarianceResult(table=table, fits=fits, level=level, group=group, group_labels=labels,
                             n=int(sum(a.shape[0] for a in arrays)), n_excluded=n_excluded, nan_policy=nan_policy,
-                            cutoffs={"cfi": cfi_cut, "rmsea": rmsea_cut, "alpha": alpha, "criterion": criterion})
+                            cutoffs={"cfi": cfi_cut, "rmsea": rmsea_cut, "alpha": alpha, "criterion": criterion},
+                            audit=audit)

@@ -22,7 +22,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..report.apa import Apa, apa_ci, apa_num
+from ..report.apa import Apa, apa, apa_ci, apa_num
+from ..results import TableResult
 from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
 from .syntax import facet_scales
@@ -200,7 +201,7 @@ def _alpha_apa(a, lo, hi, level, omega=None) -> str:
 # ---------------------------------------------------------------------------------------------
 def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", ci: float = 0.95,
                 n_boot: int | None = None, seed=None, omega: bool = True, scales=None,
-                **options) -> pd.DataFrame:
+                **options) -> "ReliabilityResult":
     """Cronbach's α with CIs and McDonald's ω for every scale of an instrument.
 
     Parameters
@@ -229,10 +230,12 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
 
     Returns
     -------
-    DataFrame
-        One row per scale: ``scale, n_items, n, n_excluded, nan_policy, alpha, alpha_std,
-        alpha_ci_low, alpha_ci_high, ci_method, alpha_se, g6, average_r, median_r, signal_noise,
-        mean, sd, omega_total, omega_h, apa`` (+ ``alpha_boot_ci_low, alpha_boot_ci_high``).
+    ReliabilityResult
+        ``.estimates`` (also ``.table()``), one row per scale: ``scale, n_items, n, n_excluded,
+        nan_policy, alpha, alpha_std, alpha_ci_low, alpha_ci_high, ci_method, alpha_se, g6,
+        average_r, median_r, signal_noise, mean, sd, omega_total, omega_h, apa`` (+
+        ``alpha_boot_ci_low, alpha_boot_ci_high``); ``.audit``: the values set to missing.
+        ``result["alpha"]``, ``.set_index(...)`` … act on ``.estimates``.
 
     Examples
     --------
@@ -297,8 +300,42 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     out = out[[c for c in order if c in out]]
     out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, ci, r.omega_total) if r.n_items > 1
                   else "α not defined for a single item" for r in out.itertuples()]
-    out.attrs = {"instrument": inst.id, "nan_policy": nan_policy, "audit": items.audit}
-    return out
+    out.attrs = {"instrument": inst.id, "nan_policy": nan_policy}
+    return ReliabilityResult(out, items.audit.reset_index(drop=True), n=items.n_rows(),
+                             options={"nan_policy": nan_policy, "ci": ci, "n_boot": n_boot, "seed": seed,
+                                      "omega": omega, "scales": scales, "columns": columns, **options})
+
+
+class ReliabilityResult(TableResult):
+    """The :func:`reliability` table (``.estimates``, one row per scale) and the audit (``.audit``).
+
+    The audit of values set to missing while preparing the items (``row, id, column, item, value,
+    reason``) lives on the result, not in ``attrs``. The result shows its table in a notebook and
+    passes ``result[...]``, ``.set_index(...)``, ``.iloc``, ``.itertuples()`` … on to
+    ``.estimates`` (documented delegation); ``.table()`` returns it too.
+    """
+
+    _table_name = "estimates"
+    r_call = "psych::alpha(items, keys = reversed); psych::omega(keyed_items, nfactors = 1)$omega.tot"
+
+    def __init__(self, estimates: pd.DataFrame, audit: pd.DataFrame, n: int, options: dict | None = None):
+        self.estimates = estimates
+        self.audit = audit
+        self.n = n
+        self.options = dict(options or {})
+
+    @property
+    def n_excluded(self) -> int:
+        """Most respondents excluded from any one scale (each scale's count is in the table)."""
+        col = self.estimates.get("n_excluded")
+        return int(col.max()) if col is not None and col.notna().any() else 0
+
+    def summary(self) -> pd.DataFrame:
+        cols = ["scale", "n_items", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h"]
+        return self.estimates[[c for c in cols if c in self.estimates]].copy()
+
+    def apa(self) -> str:
+        return reliability_apa(self.estimates).full_result
 
 
 def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", scales=None,
@@ -350,8 +387,15 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
     return out
 
 
-def reliability_apa(table: pd.DataFrame) -> Apa:
+def reliability_apa(table) -> Apa:
     """APA text and table of a :func:`reliability` result (one sentence per scale)."""
+    if isinstance(table, ReliabilityResult):
+        table = table.estimates
     text = "; ".join(f"{r.scale}: {r.apa}" for r in table.itertuples())
     cols = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h") if c in table]
     return Apa(estimate=text, full_result=text, table=table[cols])
+
+
+@apa.register
+def _apa_reliability(result: ReliabilityResult) -> Apa:
+    return reliability_apa(result.estimates)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..results import TableResult, audit_of
 from ._parallel import in_parallel
-from .mapping import AUDIT_COLUMNS, ItemSet, prepare_items
+from .mapping import ItemSet, prepare_items
 
 _BLOCK = 1 << 17  # rows per block: a block's working arrays stay in the CPU cache
 
@@ -122,7 +123,7 @@ def _bands(values: np.ndarray, bands) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=labels, ordered=True)
 
 
-def score(data: pd.DataFrame, instrument, columns=None, **options) -> pd.DataFrame:
+def score(data: pd.DataFrame, instrument, columns=None, **options) -> "ScoreResult":
     """Score one instrument: one row per input row (same index), one column per scale.
 
     Parameters
@@ -141,45 +142,231 @@ def score(data: pd.DataFrame, instrument, columns=None, **options) -> pd.DataFra
 
     Returns
     -------
-    DataFrame
-        ``<scale>`` scores, ``<scale>_n_valid`` answered-item counts and, for keys with severity
-        bands, ``<scale>_band``. Values set to missing (missing codes, and invalid values with
-        ``on_invalid="missing"``) are listed by :func:`audit_frame` ``(result)``.
+    ScoreResult
+        ``.scores``: a DataFrame with the input's index, ``<scale>`` scores, ``<scale>_n_valid``
+        answered-item counts and, for keys with severity bands, ``<scale>_band``;
+        ``.audit``: one row ``row, id, column, item, value, reason`` per value set to missing
+        (missing codes, and invalid values with ``on_invalid="missing"``); ``.summary()``,
+        ``.apa()``, ``.n``, ``.options``, ``.instrument`` and ``.r_call``. In a notebook the
+        result shows its scores, and ``result["scale"]``, ``.loc``, ``.to_csv(...)`` … act on
+        ``.scores`` (see :class:`ScoreResult`); to join the scores to other columns use
+        ``result.scores`` — the audit stays on the result.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from analysis import score
     >>> df = pd.DataFrame({f"AGQ_{n}": [5, 4] for n in range(1, 13)})
-    >>> score(df, "agq-r", columns="AGQ_{n}")["mastery_approach"].tolist()
+    >>> res = score(df, "agq-r", columns="AGQ_{n}")
+    >>> res["mastery_approach"].tolist()
     [5.0, 4.0]
+    >>> both = pd.concat([df[["AGQ_1"]], res.scores], axis=1)   # join the scores, keep res.audit
+    >>> len(both), len(res.audit)
+    (2, 0)
 
-    The psych equivalent (mean scoring, no imputation)::
+    The psych equivalent (mean scoring, no imputation; ``res.r_call`` gives the full call)::
 
-        # R: psych::scoreItems(keys, items, impute = "none", min = 1, max = 5)$scores
+        # R: psych::scoreItems(keys, items, totals = FALSE, impute = "none", min = 1, max = 5)$scores
     """
     items = prepare_items(data, instrument, columns, **options)
-    out = score_items(items)
-    # attrs hold plain records, not a DataFrame: pandas compares attrs when frames are joined
-    out.attrs = {"instrument": items.instrument.id, "audit": audit_records(items.audit)}
-    return out
+    return ScoreResult(scores=score_items(items), audit=items.audit.reset_index(drop=True),
+                       instrument=items.instrument, columns=dict(items.columns), flip=dict(items.flip),
+                       options={"columns": columns, **options})
 
 
-def audit_records(audit: pd.DataFrame) -> list[dict]:
-    """An audit table as plain records (None for missing), safe to keep in ``DataFrame.attrs``."""
-    return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-            for row in audit.to_dict("records")]
+class ScoreResult(TableResult):
+    """Scores of one instrument with the audit of every value set to missing.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        Same index as the input, one row per input row: ``<scale>``, ``<scale>_n_valid`` and
+        ``<scale>_band`` (keys with bands). ``.table()`` returns it.
+    audit : DataFrame
+        ``row, id, column, item, value, reason``, one row per value set to missing; it lives on
+        the result, not in ``scores.attrs``, so no join, concat or merge can drop it.
+    instrument : Instrument
+        The key as applied (administration overrides such as ``response`` and ``min_valid``).
+    columns : dict
+        ``item id → data column``.
+    options : dict
+        ``columns`` and the dataset quirks the scores were computed with.
+    n : int
+        Input rows (= rows of ``scores``).
+
+    Notes
+    -----
+    Notebook convenience (documented delegation): ``repr`` and the HTML view show ``scores``;
+    ``result[...]``, ``len(result)``, ``"x" in result`` and any DataFrame attribute the result
+    does not define (``.loc``, ``.iloc``, ``.columns``, ``.index``, ``.to_csv(...)``, ``.describe()``
+    …) act on ``scores`` and return plain pandas objects without the audit.
+    ``pd.concat``/``DataFrame.join`` need ``result.scores``.
+    """
+
+    _table_name = "scores"
+
+    def __init__(self, scores: pd.DataFrame, audit: pd.DataFrame, instrument, columns: dict,
+                 flip: dict | None = None, options: dict | None = None):
+        self.scores = scores
+        self.audit = audit
+        self.instrument = instrument
+        self.columns_used = columns
+        self.flip = dict(flip or {})
+        self.options = dict(options or {})
+
+    @property
+    def n(self) -> int:
+        return len(self.scores)
+
+    @property
+    def scales(self) -> list[str]:
+        return list(self.instrument.scales)
+
+    def summary(self) -> pd.DataFrame:
+        """Per scale: ``scale, n_items, method, min_valid, rule, n, n_scored, n_missing, mean, sd``.
+
+        ``n`` counts the input rows, ``n_scored`` the scores computed (the rest, ``n_missing``, had
+        fewer than ``min_valid`` answers); ``mean`` and ``sd`` (n − 1) are of the computed scores.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from analysis import score
+        >>> df = pd.DataFrame({f"q{n}": [1, 2, -99] for n in range(1, 10)})
+        >>> score(df, "phq-9", columns="q{n}", missing=[-99]).summary()[["scale", "n", "n_scored", "mean"]]
+           scale  n  n_scored  mean
+        0  total  3         2  13.5
+        """
+        rows = []
+        for name, sc in self.instrument.scales.items():
+            x = self.scores[name]
+            rows.append({"scale": name, "n_items": len(sc.items), "method": sc.method,
+                         "min_valid": sc.n_required, "rule": _rule(sc), "n": len(x),
+                         "n_scored": int(x.notna().sum()), "n_missing": int(x.isna().sum()),
+                         "mean": float(x.mean()) if x.notna().any() else np.nan,
+                         "sd": float(x.std(ddof=1)) if x.notna().sum() > 1 else np.nan})
+        return pd.DataFrame(rows, columns=["scale", "n_items", "method", "min_valid", "rule", "n", "n_scored",
+                                           "n_missing", "mean", "sd"])
+
+    def apa(self) -> str:
+        """A short sentence: what was scored, how, M and SD per scale, and what was set to missing.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from analysis import score
+        >>> df = pd.DataFrame({f"q{n}": [1, 2, -99] for n in range(1, 10)})
+        >>> print(score(df, "phq-9", columns="q{n}", missing=[-99]).apa())
+        Patient Health Questionnaire-9 (phq-9), 3 respondents. total (sum of the 9 items, all 9 answered): M = 13.50, SD = 6.36, n = 2. 9 values were set to missing (missing code: 9).
+        """
+        from ..report.apa import apa_num
+
+        inst = self.instrument
+        name = f"{inst.name} ({inst.id})" if inst.name else inst.id
+        parts = []
+        for r in self.summary().itertuples():
+            stats = (f"M = {apa_num(r.mean)}, SD = {apa_num(r.sd)}, n = {r.n_scored}" if r.n_scored
+                     else "no scores")
+            parts.append(f"{r.scale} ({r.rule}): {stats}")
+        text = f"{name}, {self.n} respondent{'s' if self.n != 1 else ''}. " + "; ".join(parts) + "."
+        k = len(self.audit)
+        if k:
+            reasons = self.audit["reason"].astype(str).value_counts(sort=False)
+            why = ", ".join(f"{r}: {c}" for r, c in reasons.items())
+            text += f" {k} value{'s were' if k != 1 else ' was'} set to missing ({why})."
+        else:
+            text += " No value was set to missing."
+        return text
+
+    @property
+    def r_call(self) -> str:
+        """The equivalent R code (psych::scoreItems on the cleaned items), scale rules included.
+
+        ``items`` is the data frame of the cleaned answers (missing codes as NA, recodes applied),
+        with the columns named as in the data.
+        """
+        inst = self.instrument
+        lo, hi = _r_num(inst.response.min), _r_num(inst.response.max)
+        keys = []
+        for name, sc in inst.scales.items():
+            rev = inst.reversed_in(name)
+            cols = [("-" if (i in rev) != bool(self.flip.get(i, False)) else "") + self.columns_used[i]
+                    for i in sc.items]
+            quoted = ", ".join('"' + c + '"' for c in cols)
+            keys.append(f"  {name} = c({quoted})")
+        lines = ["keys <- list(\n" + ",\n".join(keys) + ")",
+                 f"sc <- psych::scoreItems(keys, items, totals = FALSE, impute = \"none\", min = {lo}, max = {hi})",
+                 "scores <- sc$scores  # mean of the answered items"]
+        for name, sc in inst.scales.items():
+            k = len(sc.items)
+            s, m = f'scores[, "{name}"]', f'sc$missing[, "{name}"]'
+            if sc.method == "sum":
+                lines.append(f"{s} <- {s} * ({k} - {m})  # sum of the answered items")
+            elif sc.method == "prorated_sum":
+                lines.append(f"{s} <- {s} * {k}  # prorated sum")
+            elif sc.method == "scaled_sum":
+                lines.append(f"{s} <- {s} * {k} * {_r_num(sc.multiplier)}  # scaled sum")
+            lines.append(f'scores[{m} > {k - sc.n_required}, "{name}"] <- NA  # at least {sc.n_required} of {k} answered')
+        return "\n".join(lines)
 
 
-def audit_frame(result: pd.DataFrame) -> pd.DataFrame:
-    """The audit of a :func:`score` result: ``row, id, column, item, value, reason`` per value set to missing.
+def _r_num(x) -> str:
+    x = float(x)
+    return str(int(x)) if x.is_integer() else repr(x)
+
+
+def _rule(scale) -> str:
+    """The scoring rule in words: ``mean of the 3 items, at least 2 answered``."""
+    k, m = len(scale.items), scale.n_required
+    how = {"mean": "mean", "sum": "sum", "prorated_sum": "prorated sum",
+           "scaled_sum": f"scaled sum (× {_r_num(scale.multiplier)})"}[scale.method]
+    need = f"all {k} answered" if m == k else f"at least {m} answered"
+    return f"{how} of the {k} item{'s' if k != 1 else ''}, {need}"
+
+
+def audit_frame(result) -> pd.DataFrame:
+    """The audit of a result: one row per value set to missing.
+
+    Parameters
+    ----------
+    result : ScoreResult, CarelessResult, ScreeningResult, ReliabilityResult, ItemSet or StudyResult
+        Anything that carries an audit (``.audit``). A plain DataFrame carries none (a joined or
+        concatenated table, or ``result.scores`` alone): that is an error, not an empty audit.
+
+    Returns
+    -------
+    DataFrame
+        ``row, id, column, item, value, reason`` (and ``instrument`` for several instruments); a
+        copy, so changing it leaves the result alone.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from analysis import score, audit_frame
     >>> df = pd.DataFrame({f"q{n}": [1, -99] for n in range(1, 10)})
-    >>> audit_frame(score(df, "phq-9", columns="q{n}", missing=[-99]))["reason"].unique().tolist()
+    >>> res = score(df, "phq-9", columns="q{n}", missing=[-99])
+    >>> audit_frame(res)["reason"].unique().tolist()
     ['missing code']
+    >>> audit_frame(pd.concat([df, res.scores], axis=1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: this DataFrame carries no audit: ...
     """
-    return pd.DataFrame(result.attrs.get("audit", []), columns=AUDIT_COLUMNS)
+    return audit_of(result).copy()
+
+
+def _apa_score(result: ScoreResult):
+    from ..report.apa import Apa
+
+    s = result.summary()
+    est = "; ".join(f"{r.scale}: M = {r.mean:.2f}, SD = {r.sd:.2f}" for r in s.itertuples() if r.n_scored)
+    return Apa(estimate=est, full_result=result.apa(), table=s)
+
+
+def _register_apa() -> None:
+    from ..report.apa import apa
+
+    apa.register(ScoreResult, _apa_score)
+
+
+_register_apa()

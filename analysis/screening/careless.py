@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..scoring.mapping import AUDIT_COLUMNS, ItemSet, _is_number, prepare_items
-from ..scoring.score import audit_records
+from ..results import TableResult, audit_of
 from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
 
 #: index columns :func:`careless` always returns, in order
@@ -90,10 +90,63 @@ def _specs(instrument, columns, options) -> list[tuple[str, object, dict]]:
     return out
 
 
-def screening_audit(indices: pd.DataFrame) -> pd.DataFrame:
+def screening_audit(result) -> pd.DataFrame:
     """Values set to missing while preparing the screened items: ``row, id, instrument, column,
-    item, value, reason`` (from a :func:`careless` result)."""
-    return pd.DataFrame(indices.attrs.get("audit", []), columns=SCREEN_AUDIT_COLUMNS)
+    item, value, reason`` (from a :func:`careless` or :func:`analysis.screen` result).
+
+    A plain DataFrame (``result.indices``, or a table joined from it) carries no audit: that is an
+    error, not an empty audit.
+    """
+    return audit_of(result).copy()
+
+
+class CarelessResult(TableResult):
+    """The careless indices (``.indices``, one row per input row) and the audit (``.audit``).
+
+    ``.indices.attrs`` keep the plain metadata (``notes``, ``items``, ``factors``,
+    ``synonym_pairs``, ``antonym_pairs``, ``critval``, ``mahad_cut`` …); the audit of values set
+    to missing (``row, id, instrument, column, item, value, reason``) is kept on the result only,
+    where no join or concat can drop it. Like :class:`analysis.ScoreResult` the result shows its
+    table in a notebook and passes ``result[...]``, ``.loc``, ``.columns``, ``.attrs`` … on to
+    ``.indices``; use ``result.indices`` with ``pd.concat`` / ``DataFrame.join``.
+    """
+
+    _table_name = "indices"
+
+    def __init__(self, indices: pd.DataFrame, audit: pd.DataFrame, options: dict | None = None):
+        self.indices = indices
+        self.audit = audit
+        self.options = dict(options or {})
+
+    @property
+    def n(self) -> int:
+        return len(self.indices)
+
+    @property
+    def notes(self) -> dict:
+        """Why an index is undefined for everyone (``{index: message}``)."""
+        return self.indices.attrs.get("notes", {})
+
+    def summary(self) -> pd.DataFrame:
+        """Per index: ``index, n, mean, sd, min, max`` over the respondents where it is defined."""
+        rows = []
+        for col in ("longstring", "longstring_avg", "irv", "mahad", "evenodd", "psychsyn", "psychant",
+                    "prop_missing", "seconds_per_item"):
+            if col in self.indices:
+                x = pd.to_numeric(self.indices[col], errors="coerce")
+                rows.append({"index": col, "n": int(x.notna().sum()), "mean": x.mean(), "sd": x.std(ddof=1),
+                             "min": x.min(), "max": x.max()})
+        return pd.DataFrame(rows, columns=["index", "n", "mean", "sd", "min", "max"])
+
+    def apa(self) -> str:
+        n_items = int(self.indices["n_items"].iloc[0]) if len(self.indices) else 0
+        k = len(self.audit)
+        return (f"Careless-responding indices of {self.n} respondents over {n_items} items"
+                f" ({', '.join(self.indices.attrs.get('instruments', []))}); "
+                f"{k} value{'s were' if k != 1 else ' was'} set to missing before screening.")
+
+    r_call = ("careless::longstring(x, avg = TRUE); careless::irv(x); careless::mahad(x, flag = TRUE); "
+              "careless::evenodd(keyed, factors); careless::psychsyn(x, critval); careless::psychant(x, -critval)")
 
 
 def _evenodd_scales(items: ItemSet) -> list[str]:
@@ -248,7 +301,7 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
 def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0.60,
              antonym_critval: float | None = None, confidence: float = 0.99, na_rm: bool = True,
              irv_split: int | None = None, resample_na: bool = True, seed: int = 0, duration: str | None = None,
-             attention: dict | None = None, id_column: str | None = None, **options) -> pd.DataFrame:
+             attention: dict | None = None, id_column: str | None = None, **options) -> "CarelessResult":
     """Careless-responding indices per respondent (careless 1.2.2 definitions; higher = more careless).
 
     Parameters
@@ -289,17 +342,18 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
 
     Returns
     -------
-    DataFrame
-        Same index as ``data``: ``n_items, n_answered, prop_missing, longstring, longstring_avg,
-        irv, mahad, mahad_flag, evenodd, evenodd_n_pairs, psychsyn, psychsyn_r,
-        psychsyn_n_pairs, psychant, psychant_n_pairs, duplicate_pattern`` (+ the optional
-        columns). ``psychsyn = −psychsyn_r`` where ``psychsyn_r`` is careless's value; every
+    CarelessResult
+        ``.indices``, a DataFrame with the same index as ``data``: ``n_items, n_answered,
+        prop_missing, longstring, longstring_avg, irv, mahad, mahad_flag, evenodd, evenodd_n_pairs,
+        psychsyn, psychsyn_r, psychsyn_n_pairs, psychant, psychant_n_pairs, duplicate_pattern`` (+
+        the optional columns). ``psychsyn = −psychsyn_r`` where ``psychsyn_r`` is careless's value; every
         other index is careless's value. NaN only where an index is undefined; an index that is
         undefined for everyone (no synonym pairs, a single scale, a singular covariance matrix)
-        is NaN with the reason in ``result.attrs["notes"]`` and a warning. ``attrs`` also hold
+        is NaN with the reason in ``result.notes`` (= ``.indices.attrs["notes"]``) and a warning. ``attrs`` also hold
         ``items``, ``factors``, ``synonym_pairs``/``antonym_pairs`` (records ``var1, var2, cor``),
-        ``mahad_cut`` and the audit of values set to missing (see :func:`screening_audit`); attrs
-        hold plain values only, so the table joins and concatenates like any other.
+        ``mahad_cut``; attrs hold plain values only, so ``.indices`` joins and concatenates like any
+        other table. ``.audit``: the values set to missing (see :func:`screening_audit`), kept on the
+        result. The result shows ``.indices`` and passes ``result[...]``, ``.loc`` … on to it.
 
     Examples
     --------
@@ -401,5 +455,8 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
     out.attrs = {"notes": notes, "items": list(raw.columns), "factors": items.factors,
                  "instruments": items.instruments, "synonym_pairs": pairs["psychsyn"],
                  "antonym_pairs": pairs["psychant"], "critval": abs(critval), "antonym_critval": anto,
-                 "confidence": confidence, "mahad_cut": mahad_cut, "audit": audit_records(items.audit)}
-    return out
+                 "confidence": confidence, "mahad_cut": mahad_cut}
+    opts = {"columns": columns, "critval": critval, "antonym_critval": antonym_critval, "confidence": confidence,
+            "na_rm": na_rm, "irv_split": irv_split, "resample_na": resample_na, "seed": seed, "duration": duration,
+            "attention": attention, "id_column": id_column, **options}
+    return CarelessResult(out, items.audit.reset_index(drop=True), options=opts)

@@ -196,7 +196,7 @@ def cmd_screen(args) -> int:
         fig_path = base.with_name(base.stem + ".flow.png")
         flow_figure(result.flow, fig_path, n_received=result.n_received)
         print(f"flow figure -> {fig_path} (+ .svg)")
-    audit = screening_audit(indices)
+    audit = screening_audit(result)
     if len(audit):
         ap = write_table(audit, audit_path(base.with_suffix(".csv")))
         print(f"{len(audit)} value(s) set to missing; listed in {ap}")

@@ -58,7 +58,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ..errors import DataError
 from ..io.yamlfile import load_yaml, validation_message
 from ..report.apa import Apa, apa
-from .careless import attention_failures, duplicate_ids, duplicates_in_groups, seconds_per_item
+from .careless import (SCREEN_AUDIT_COLUMNS, CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
+                       seconds_per_item)
 
 Number = Union[int, float]
 
@@ -286,11 +287,16 @@ class ScreeningResult:
     flow : DataFrame
         ``step, rule, description, n_before, n_flagged, n_undefined, n_excluded, n_after``.
     rules : list
+    audit : DataFrame
+        Values set to missing while preparing the screened items (``row, id, instrument, column,
+        item, value, reason``), from the :func:`analysis.careless` result; empty when
+        :func:`apply_rules` was given a plain indices table.
     """
 
     flags: pd.DataFrame
     flow: pd.DataFrame
     rules: list = field(default_factory=list)
+    audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS))
 
     @property
     def n_received(self) -> int:
@@ -412,8 +418,9 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
 
     Parameters
     ----------
-    indices : DataFrame
-        The output of :func:`analysis.careless` (one row per respondent).
+    indices : CarelessResult or DataFrame
+        The output of :func:`analysis.careless` (its audit is passed on to the result), or its
+        ``.indices`` table (one row per respondent).
     rules : list, dict, str or Path
         Parsed rules, a rules mapping/list (see the module docstring) or a rules file.
     data : DataFrame, optional
@@ -441,6 +448,9 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
         rules = load_rules(rules)
     elif not (isinstance(rules, list) and all(isinstance(r, _Rule) for r in rules)):
         rules = parse_rules(rules)
+    audit = getattr(indices, "audit", None)
+    if isinstance(indices, CarelessResult):
+        indices = indices.indices
     if data is not None and len(data) != len(indices):
         raise DataError(f"the data have {len(data)} rows but the screening table {len(indices)}")
     notes = indices.attrs.get("notes", {})
@@ -468,7 +478,9 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
     flow = pd.DataFrame(rows, columns=["step", "rule", "description", "exclude", "n_before", "n_flagged",
                                        "n_undefined", "n_excluded", "n_after"])
     flow.attrs = {"n_received": len(indices), "n_analysed": int((~excluded).sum())}
-    return ScreeningResult(flags=flags, flow=flow, rules=list(rules))
+    if not isinstance(audit, pd.DataFrame):
+        audit = pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS)
+    return ScreeningResult(flags=flags, flow=flow, rules=list(rules), audit=audit)
 
 
 def screen(data: pd.DataFrame, instrument, rules=None, columns=None, *, id_column: str | None = None,

@@ -92,10 +92,18 @@ def cmd_teams(args) -> int:
     hidden = int((cells["status"] != "published").sum())
     print(f"{rep.n_people} respondents, {len(cells)} units: {len(cells) - hidden} published, {hidden} suppressed "
           f"(minimum {rep.k}) -> {out}")
+    if rep.audit is not None and len(rep.audit):
+        from ..cli import audit_path
+
+        # the analyst's audit, beside the report: file rows only, ids pseudonymised (or left out without a key)
+        audit = rep.audit.copy()
+        audit["id"] = pseudonymise(audit["id"], key).to_numpy() if key is not None and args.id else None
+        ap = write_table(audit, audit_path(Path(args.output).with_suffix(".csv")))
+        print(f"{len(audit)} value(s) set to missing; listed in {ap} (for the analyst, not for managers)")
     if args.person_scores:
         from ..scoring import score
 
-        scores = score(data, args.instrument, **opts)
+        scores = score(data, args.instrument, **opts).scores
         person = pd.DataFrame({"respondent": pseudonymise(data[args.id], key).to_numpy()})
         for c in [args.group] + ([args.parent] if args.parent else []) + also:
             person[c] = data[c].to_numpy()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -98,6 +98,9 @@ class StaffReport:
     plan: SuppressionPlan
     n_people: int
     null_variance: float
+    #: values set to missing while preparing the items (``row, id, column, item, value, reason``);
+    #: for the analyst, never part of the report managers see
+    audit: pd.DataFrame | None = field(default=None, repr=False)
 
     def unit_rows(self, level: str, unit: str) -> pd.DataFrame:
         t = self.table
@@ -208,7 +211,8 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     icc_table = pd.concat(iccs, ignore_index=True) if iccs else pd.DataFrame(columns=["level", "scale", "icc1", "icc2"])
     labels = {s: inst.scales[s].label or s for s in scales}
     return StaffReport(instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
-                       table=table, icc=icc_table, plan=plan, n_people=len(data), null_variance=null_var)
+                       table=table, icc=icc_table, plan=plan, n_people=len(data), null_variance=null_var,
+                       audit=items.audit.reset_index(drop=True))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -184,6 +184,9 @@ def test_audit_names_rows_ids_and_instruments(demo):
     first = audit.iloc[0]
     assert first["id"] == df.loc[first["row"] - 2, "respondent_id"]          # file row 2 = index 0
     assert set(audit["reason"]) == {"missing code"}
-    # plain attrs: the table joins like any other
-    joined = pd.concat([df[["respondent_id"]], idx], axis=1)
+    # the indices join like any other table; the audit stays on the result
+    joined = pd.concat([df[["respondent_id"]], idx.indices], axis=1)
     assert len(joined) == 400
+    pd.testing.assert_frame_equal(screening_audit(idx), audit)
+    with pytest.raises(DataError, match="carries no audit"):
+        screening_audit(joined)

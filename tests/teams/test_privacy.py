@@ -40,7 +40,7 @@ def demo():
 
 @pytest.fixture(scope="module")
 def frame(demo):
-    s = score(demo, "vandewalle", columns="wdgo_{n}")
+    s = score(demo, "vandewalle", columns="wdgo_{n}").scores
     f = pd.DataFrame({c: unit_labels(demo, c) for c in ["team", "department", "site"]})
     for c in SCALES:
         f[c] = s[c].to_numpy()

@@ -142,7 +142,7 @@ def test_icc_on_demo_equals_pingouin_free_formula(demo):
     """ICC(1) of the scale score equals the ANOVA formula by hand (independent of the vectorised code)."""
     from analysis import score
 
-    s = score(demo, "vandewalle", columns="wdgo_{n}")
+    s = score(demo, "vandewalle", columns="wdgo_{n}").scores
     d = pd.DataFrame({"team": demo["team"], "y": s["learning"]}).dropna()
     g = d.groupby("team")["y"]
     n, grand = len(d), d["y"].mean()

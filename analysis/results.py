@@ -1,0 +1,95 @@
+"""The result protocol, and results whose main output is a table that must keep its audit.
+
+Every analysis returns a result with ``.table()`` (tidy DataFrame), ``.summary()`` (DataFrame),
+``.apa()`` (text), ``.figure(path=None)`` where a figure makes sense, ``.n``, ``.n_excluded``, the
+options it ran with (``.options``) and the equivalent R call (``.r_call``).
+
+:class:`TableResult` is the base of results whose main output is one row per input row or per
+scale (scores, careless indices, reliability tables). The audit of values set to missing lives on
+the result (``.audit``), never in ``DataFrame.attrs``: pandas drops or merges ``attrs`` when frames
+are joined, concatenated or merged, so an audit kept there could silently vanish. To stay
+convenient in a notebook a table result *shows* its table (``repr`` and the HTML view), and
+anything it does not define itself (``result["scale"]``, ``.loc``, ``.iloc``, ``.columns``,
+``.to_csv(...)`` …) is looked up on ``.table()``. What comes back from such a delegated call is the
+plain table: it never carries the audit, which stays on the result (read it with ``.audit`` or
+:func:`analysis.audit_frame`). pandas refuses to concatenate a result (``pd.concat([df, result])``
+raises ``TypeError``): pass ``result.table()`` (for scores also ``result.scores``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import DataError
+
+
+class TableResult:
+    """Base of results built around one table; subclasses set ``_table_name`` and ``audit``.
+
+    Subclasses also define ``summary()``, ``apa()``, ``n``, ``options`` and ``r_call`` (the
+    protocol above); ``figure(path=None)`` only where a figure makes sense.
+    """
+
+    _table_name = "table"   # attribute that holds the DataFrame (``scores``, ``indices`` …)
+    n_excluded = 0
+
+    def table(self) -> pd.DataFrame:
+        """The main table (the same DataFrame object the result holds; copy it before changing it)."""
+        return self.__dict__[self._table_name]
+
+    # --- notebook convenience: look like the table -----------------------------------------------
+    def __getattr__(self, name):
+        # only called for names the result does not define; private names are never delegated
+        # (keeps copy/pickle from recursing before __dict__ is filled)
+        if name.startswith("_") or self._table_name not in self.__dict__:
+            raise AttributeError(name)
+        try:
+            return getattr(self.__dict__[self._table_name], name)
+        except AttributeError:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}' "
+                                 f"(nor has its table .{self._table_name})") from None
+
+    def __getitem__(self, key):
+        return self.table()[key]
+
+    def __iter__(self):
+        # pandas treats any iterable as a list of frames (df.join) or of rows (pd.DataFrame(x)):
+        # refuse clearly instead of letting it build something else
+        raise TypeError(f"a {type(self).__name__} is not a table: use .{self._table_name} "
+                        f"(e.g. df.join(result.{self._table_name}), pd.concat([df, result.{self._table_name}], axis=1))")
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+    def __contains__(self, key) -> bool:
+        return key in self.table()
+
+    def _footer(self) -> str:
+        audit = self.__dict__.get("audit")
+        k = 0 if audit is None else len(audit)
+        return (f"{type(self).__name__}: {len(self)} rows; {k} value(s) set to missing "
+                f"(see .audit); .{self._table_name} is the table")
+
+    def __repr__(self) -> str:
+        return f"{self.table()!r}\n[{self._footer()}]"
+
+    def _repr_html_(self) -> str:
+        return f"{self.table()._repr_html_()}<p><em>{self._footer()}</em></p>"
+
+
+def audit_of(result) -> pd.DataFrame:
+    """The audit of anything that carries one in ``.audit`` (a result, an ItemSet, a study result).
+
+    A plain DataFrame carries no audit (goalscope never keeps one in ``attrs``): say so instead of
+    returning an empty table that would read as "nothing was set to missing".
+    """
+    if isinstance(result, (pd.DataFrame, pd.Series)):
+        raise DataError(
+            f"this {type(result).__name__} carries no audit: a plain, joined or concatenated table never does. "
+            f"Pass the result itself, e.g. audit_frame(res) with res = score(...), not audit_frame(res.scores) "
+            f"or audit_frame(pd.concat([..., res.scores], axis=1))")
+    audit = getattr(result, "audit", None)
+    if not isinstance(audit, pd.DataFrame):
+        raise DataError(f"a {type(result).__name__} carries no audit of values set to missing; pass the result of "
+                        f"score(), careless(), screen(), reliability(), cfa() or prepare_items()")
+    return audit
