@@ -1,0 +1,9 @@
+"""Goals: staff goal statements coded as outcome, performance or mastery goals, with human-coder agreement."""
+
+from .._lazy import lazy_exports
+
+# public names, imported from their modules on first use (see analysis/_lazy.py)
+__all__ = lazy_exports(__name__, {
+    ".lexicon": ["LexiconError", "load_lexicon"],
+    ".coder": ["GoalCoding", "code_goals", "code_statement"],
+})
