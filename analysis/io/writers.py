@@ -109,3 +109,32 @@ def sha256(path) -> str:
 def write_json(obj, path) -> Path:
     """Write JSON with sorted keys and a trailing newline, atomically (deterministic bytes)."""
     return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
+
+
+# a fixed date for document properties, so identical workbooks are identical bytes
+XLSX_FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def deterministic_xlsx(data: bytes) -> bytes:
+    """Rewrite an xlsx (zip) with fixed entry times and fixed document-property dates.
+
+    openpyxl stamps the current time into ``docProps/core.xml`` and into every zip entry; with
+    this, the same workbook content gives the same bytes.
+    """
+    import io
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + XLSX_FIXED_TIME.encode() + rb"\2", body)
+            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr
+            dst.writestr(zi, body)
+    return out.getvalue()
