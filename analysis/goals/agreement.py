@@ -210,6 +210,9 @@ def agreement_between(codes: pd.DataFrame, raters=None, *, level: float = 0.95, 
     for i, a in enumerate(raters):
         for b in raters[i + 1:]:
             both = codes[a].notna() & codes[b].notna()
+            if not both.any():
+                raise DataError(f"{'file ' + repr(str(source)) + ': ' if source else ''}no statement is coded by both "
+                                f"{a} and {b}; fill in the coder columns of the coding sheet first")
             k = cohen_kappa(codes.loc[both, a], codes.loc[both, b], level=level)
             alpha = krippendorff_alpha(codes.loc[both, a], codes.loc[both, b])
             name = f"{a} vs {b}"
