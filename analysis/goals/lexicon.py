@@ -189,17 +189,24 @@ def load_lexicon(lexicon="en") -> CompiledLexicon:
     """
     if isinstance(lexicon, CompiledLexicon):
         return lexicon
-    return _load(str(lexicon))
+    p = Path(str(lexicon))
+    if not p.suffix:
+        p = LEXICON_DIR / f"{lexicon}.yaml"
+        if not p.exists():
+            shipped = ", ".join(sorted(f.stem for f in LEXICON_DIR.glob("*.yaml")))
+            raise LexiconError(f"goal lexicon '{lexicon}' is not shipped (shipped: {shipped}); give a lexicon YAML file path instead")
+    try:
+        st = p.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None  # load_yaml names the problem
+    return _load(str(p), stamp)
 
 
 @lru_cache(maxsize=16)
-def _load(ref: str) -> CompiledLexicon:
-    p = Path(ref)
-    if not p.suffix:
-        p = LEXICON_DIR / f"{ref}.yaml"
-        if not p.exists():
-            shipped = ", ".join(sorted(f.stem for f in LEXICON_DIR.glob("*.yaml")))
-            raise LexiconError(f"goal lexicon '{ref}' is not shipped (shipped: {shipped}); give a lexicon YAML file path instead")
+def _load(path: str, stamp) -> CompiledLexicon:
+    """Parse and compile once per file version (an edited lexicon file is read again)."""
+    p = Path(path)
     raw = load_yaml(p, "goal lexicon file", LexiconError)
     if not isinstance(raw, dict):
         raise LexiconError(f"goal lexicon file '{p}' must be a mapping of fields (id, features, rules, …)")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..io.readers import row_label
 from ..teams.aggregate import ORGANISATION, unit_labels
 from ..teams.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
 from .lexicon import GOAL_TYPES
@@ -101,14 +102,14 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     codes = data[goal_type].astype(object)
     bad = codes[~codes.isin(GOAL_TYPES)]
     if len(bad):
-        raise DataError(f"column '{goal_type}', row with index {bad.index[0]!r}, value {bad.iloc[0]!r}: not a goal "
+        raise DataError(f"column '{goal_type}', {row_label(data, bad.index[0])}, value {bad.iloc[0]!r}: not a goal "
                         f"type; use the output of code_goals (mastery, performance, outcome, unclear)")
     ind = pd.DataFrame({f"share_{t}": (codes == t).astype(float) for t in GOAL_TYPES}, index=data.index)
     labels = pd.DataFrame({g: unit_labels(data, g) for g in groupings}, index=data.index)
     if id_column:
         people = data[id_column]
         if people.isna().any():
-            raise DataError(f"id column '{id_column}', row with index {people[people.isna()].index[0]!r}: "
+            raise DataError(f"id column '{id_column}', {row_label(data, people[people.isna()].index[0])}: "
                             f"missing id; every statement needs the id of the person who wrote it")
         for g in groupings:
             moves = labels.groupby(people, sort=False)[g].nunique()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, where
+from ..io.readers import row_label
 from ..io.writers import atomic_write_bytes, deterministic_xlsx
 from .lexicon import GOAL_TYPES
 
@@ -49,10 +50,14 @@ def _statement_ids(data: pd.DataFrame, id_column: str | None) -> pd.Series:
         if id_column not in data.columns:
             raise DataError(f"id column '{id_column}' is not in the data")
         ids = data[id_column]
-        if ids.isna().any() or ids.duplicated().any():
-            bad = ids[ids.isna() | ids.duplicated(keep="first")].iloc[0]
-            raise DataError(f"id column '{id_column}' must give every statement a unique id; value {bad!r} is "
-                            f"missing or repeated")
+        bad = ids.isna() | ids.duplicated(keep="first")
+        if bad.any():
+            at = bad[bad].index[0]
+            value = ids[at]
+            value = None if pd.isna(value) else (value.item() if hasattr(value, "item") else value)
+            raise DataError(f"{where(data.attrs.get('source'), column=id_column, value=value)}, {row_label(data, at)}: "
+                            f"the id is missing or repeated; every statement needs a unique id (or leave out "
+                            f"--id to number statements by their file row)")
         return ids
     first = int(data.attrs.get("first_row", 1)) if isinstance(data.index, pd.RangeIndex) else None
     if first is None:
