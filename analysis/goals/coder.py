@@ -67,9 +67,12 @@ def _triggers(t: str, matchers, spans) -> tuple[list[str], list[str]]:
         for m in mt.regex.finditer(t):
             if m.group(0).strip():
                 hits.append((m.start(), m.end(), m.group(0).strip()))
-    hits.sort()
-    on, off = [], []
-    for s, _e, word in hits:
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    on, off, covered = [], [], []
+    for s, e, word in hits:
+        if any(a <= s and e <= b for a, b in covered):
+            continue  # inside a longer trigger already listed ("friday" in "every friday")
+        covered.append((s, e))
         target = off if any(a <= s < b for a, b in spans) else on
         if word not in target:
             target.append(word)
