@@ -9,6 +9,7 @@ import pandas as pd
 from ..io.writers import deterministic_xlsx
 from .coder import GoalCoding
 from .lexicon import FEATURES, load_lexicon
+from .sheet import put_text
 
 
 def coded_workbook_bytes(coding: GoalCoding, table: pd.DataFrame | None = None) -> bytes:
@@ -53,6 +54,9 @@ def coded_workbook_bytes(coding: GoalCoding, table: pd.DataFrame | None = None) 
     for row in table.itertuples(index=False):
         sh.append([None if (not isinstance(v, str) and pd.isna(v)) else (v.item() if hasattr(v, "item") else v)
                    for v in row])
+        for c in sh[sh.max_row]:
+            if isinstance(c.value, str):
+                put_text(c, c.value)  # statements are text, never formulas
     sh.freeze_panes = "A2"
     for j, c in enumerate(cols, start=1):
         wide = 60 if c in ("rewrite",) or j == 2 else 18

@@ -45,6 +45,14 @@ HOW_TO_CODE = [
 ]
 
 
+def put_text(cell, value):
+    """Store ``value`` in a cell as text: a statement starting with '=' is not run as a formula."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _statement_ids(data: pd.DataFrame, id_column: str | None) -> pd.Series:
     if id_column is not None:
         if id_column not in data.columns:
@@ -87,8 +95,8 @@ def coding_sheet_bytes(data: pd.DataFrame, text: str, *, id_column: str | None =
     for c in ws[1]:
         c.font = bold
     for sid, t in zip(ids.tolist(), data[text].tolist()):
-        ws.append([sid if not hasattr(sid, "item") else sid.item(), None if pd.isna(t) else str(t)] + [None] * len(coders))
-        ws.cell(row=ws.max_row, column=2).alignment = wrap
+        ws.append([sid if not hasattr(sid, "item") else sid.item(), None] + [None] * len(coders))
+        put_text(ws.cell(row=ws.max_row, column=2), None if pd.isna(t) else str(t)).alignment = wrap
     last = ws.max_row
     ws.freeze_panes = "C2"
     ws.column_dimensions["A"].width = 14

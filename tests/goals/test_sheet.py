@@ -109,3 +109,14 @@ def test_sheet_errors(tmp_path):
     pd.DataFrame({"a": [1]}).to_excel(other, index=False)
     with pytest.raises(DataError, match="has no sheet named 'Coding'"):
         read_coding_sheet(other)
+
+
+def test_a_statement_like_a_formula_stays_text(tmp_path):
+    df = pd.DataFrame({"goal": ["=HYPERLINK(\"http://x\",\"click\")", "+1 sales"]})
+    path = write_coding_sheet(df, "goal", tmp_path / "s.xlsx")
+    ws = load_workbook(path)["Coding"]
+    assert ws["B2"].data_type == "s" and ws["B2"].value == "=HYPERLINK(\"http://x\",\"click\")"
+    assert read_coding_sheet(path)["statement"].tolist() == df["goal"].tolist()
+    from analysis.goals.report import coded_workbook_bytes
+    (tmp_path / "c.xlsx").write_bytes(coded_workbook_bytes(code_goals(df, text="goal")))
+    assert load_workbook(tmp_path / "c.xlsx")["Coded"]["A2"].data_type == "s"
