@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.errors import DataError
 from analysis.goals import LexiconError, code_goals, code_statement, load_lexicon
@@ -140,3 +142,15 @@ def test_rules_are_listed_in_order():
     lex = load_lexicon("en")
     assert [r.goal_type for r in lex.spec.rules] == ["unclear", "unclear", "performance", "mastery", "outcome", "unclear"]
     assert lex.spec.rules[2].when.text() == "depends_on_others; any of has_target_number, specific"
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=80), st.floats(allow_nan=True), st.integers()), max_size=12))
+def test_any_input_gives_one_valid_row_each(values):
+    df = pd.DataFrame({"goal": pd.Series(values, dtype=object)}, index=range(100, 100 + len(values)))
+    out = code_goals(df, text="goal").table()
+    assert list(out.index) == list(df.index)
+    assert out["goal_type"].isin(["mastery", "performance", "outcome", "unclear"]).all()
+    assert out["reason"].map(bool).all()
+    for f in FEATURES:  # a feature is on exactly when it lists a word
+        assert (out[f] == out[f"{f}_words"].map(bool)).all()
