@@ -27,4 +27,5 @@ __all__ = lazy_exports(__name__, {
     ".teams": ["ad_m", "aggregate", "agreement", "awg", "build_staff_report", "icc", "plan_suppression",
                "rgr_agree", "rwg", "rwg_j", "rwg_j_lindell", "team_climate_model", "write_staff_report"],
     ".findings": ["pool_effects", "published_findings", "replicate", "replicate_study"],
+    ".goals": ["code_goals", "goal_agreement", "goal_shares", "load_lexicon", "write_coding_sheet"],
 })

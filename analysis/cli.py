@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "analysis.models.commands",
     "analysis.teams.commands",
     "analysis.findings.commands",
+    "analysis.goals.commands",
 ]
 
 

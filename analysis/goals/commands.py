@@ -1,0 +1,93 @@
+"""The ``goals`` command: code goal statements, write a coding sheet, measure coder agreement."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from ..cli import _formatter, add_input_options, read_input
+from ..errors import DataError
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "goals", help="code staff goal statements as outcome / performance / mastery goals",
+        formatter_class=_formatter,
+        description="First-pass coding of free-text goal statements by transparent rules (a YAML lexicon): "
+                    "one row per statement with goal_type, the features that decided it and the words that "
+                    "triggered each, and a mastery-goal rewrite template. For human review: --coding-sheet "
+                    "writes a workbook for two coders, --agreement compares their codes with each other and "
+                    "with the rules (percent agreement, Cohen's kappa with CI, Krippendorff's alpha).",
+        epilog=textwrap.dedent("""\
+            examples:
+              goalscope goals goals.csv --text goal -o coded.xlsx
+              goalscope goals goals.csv --text goal --id respondent --coding-sheet coding.xlsx
+              goalscope goals coding.xlsx --agreement -o agreement.csv
+              goalscope goals goals.csv --text goal --lexicon my_lexicon.yaml -o coded.csv
+
+            The coded file holds the statements: it is for the analyst, not for managers. Team reports
+            get shares per unit only (analysis.goals.goal_shares), never the text.
+            """))
+    add_input_options(p)
+    g = p.add_argument_group("goal statements")
+    g.add_argument("--text", metavar="COLUMN", help="column holding the goal statements")
+    g.add_argument("--id", metavar="COLUMN", help="statement or respondent id column (default: the file row)")
+    g.add_argument("--lexicon", default="en", metavar="ID|PATH", help="rule lexicon: shipped id (en) or a YAML file")
+    g.add_argument("--coding-sheet", metavar="SHEET.xlsx", help="write a coding sheet for two human coders")
+    g.add_argument("--agreement", action="store_true",
+                   help="FILE is a filled coding sheet: report agreement between coders and with the rules")
+    g.add_argument("--level", type=float, default=0.95, help="confidence level for kappa (default 0.95)")
+    p.add_argument("-o", "--output", metavar="OUT", help="coded statements (.xlsx or .csv), or the agreement table")
+    p.set_defaults(func=cmd_goals)
+
+
+def cmd_goals(args) -> int:
+    import pandas as pd
+
+    from ..io import write_table
+    from .agreement import goal_agreement
+    from .coder import CODING_COLUMNS, code_goals
+    from .sheet import write_coding_sheet
+
+    if args.agreement:
+        res = goal_agreement(args.file, lexicon=args.lexicon, level=args.level)
+        with pd.option_context("display.width", 160, "display.max_columns", 20):
+            print(res.table().round(4).to_string(index=False))
+        print(res.apa())
+        if args.output:
+            print(f"agreement -> {write_table(res.table(), args.output)}")
+        return 0
+    if not args.text:
+        raise DataError("name the column holding the goal statements with --text COLUMN "
+                        "(or give a filled coding sheet with --agreement)")
+    if not args.output and not args.coding_sheet:
+        raise DataError("say what to write: -o coded.xlsx (or .csv) for the rules' coding, "
+                        "--coding-sheet sheet.xlsx for human coders, or both")
+    if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".csv"):
+        raise DataError(f"output '{args.output}': use a .xlsx or .csv file name for the coded statements")
+    data = read_input(args)
+    if args.text not in data.columns:
+        raise DataError(f"file '{args.file}': no column '{args.text}' (columns: {', '.join(map(str, data.columns[:12]))}); "
+                        f"name the goal-statement column with --text")
+    if args.coding_sheet:
+        out = write_coding_sheet(data, args.text, args.coding_sheet, id_column=args.id)
+        print(f"coding sheet for two coders, {len(data)} statements -> {out}")
+    if args.output:
+        coding = code_goals(data, text=args.text, lexicon=args.lexicon, id_column=args.id)
+        table = coding.table()
+        first = int(data.attrs.get("first_row", 1))
+        lead = [args.id] if args.id else []
+        out_df = table[lead + [args.text] + CODING_COLUMNS].copy()
+        if not args.id:
+            out_df.insert(0, "row", table.index + first)
+        if Path(args.output).suffix.lower() == ".xlsx":
+            from ..io.writers import atomic_write_bytes
+            from .report import coded_workbook_bytes
+
+            out = atomic_write_bytes(args.output, coded_workbook_bytes(coding, out_df))
+        else:
+            out = write_table(out_df, args.output)
+        counts = ", ".join(f"{int(r.n)} {r.goal_type}" for r in coding.summary().itertuples())
+        print(f"{coding.n} statements: {counts} -> {out}")
+        print(coding.note)
+    return 0

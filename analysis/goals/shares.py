@@ -1,0 +1,142 @@
+"""Shares of mastery, performance, outcome (and unclear) goals per unit, for team reports.
+
+Only the shares and the number of people reach the table: the statements themselves never do.
+The anonymity rules are those of the staff report (:mod:`analysis.teams.privacy`): a unit with
+fewer than ``min_group`` people is suppressed, and further units are suppressed until no hidden
+unit's headcount or count of any goal type can be worked out from the published numbers (the
+linear-programming audit there, with each goal type as a reported value bounded by 0 and 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import DataError
+from ..io.readers import row_label
+from ..teams.aggregate import ORGANISATION, unit_labels
+from ..teams.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
+from .lexicon import GOAL_TYPES
+
+SHARE_COLUMNS = [f"share_{t}" for t in GOAL_TYPES]
+
+
+@dataclass
+class GoalShares:
+    """Per-unit goal-type shares with the suppression plan that protects them."""
+
+    shares: pd.DataFrame
+    plan: SuppressionPlan
+    k: int
+    n: int
+    options: dict = field(default_factory=dict)
+    r_call: str = "no R equivalent (shares are means of 0/1 indicators; suppression as goalscope teams)"
+
+    def table(self) -> pd.DataFrame:
+        return self.shares
+
+    def summary(self) -> pd.DataFrame:
+        return self.shares[self.shares["level"] == ORGANISATION].reset_index(drop=True)
+
+    def apa(self) -> str:
+        org = self.summary().iloc[0]
+        hidden = int(self.shares["suppressed"].sum())
+        return (f"Of {self.n} people's goals, {org.share_mastery:.0%} were coded mastery, "
+                f"{org.share_performance:.0%} performance, {org.share_outcome:.0%} outcome and "
+                f"{org.share_unclear:.0%} unclear (first-pass rule coding). {hidden} of "
+                f"{len(self.shares) - 1} units are suppressed (minimum {self.k} people).")
+
+
+def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_column: str | None = None,
+                goal_type: str = "goal_type", min_group: int = MIN_GROUP_DEFAULT) -> GoalShares:
+    """Per-unit shares of mastery / performance / outcome / unclear goals, with suppression.
+
+    Parameters
+    ----------
+    coded : GoalCoding or DataFrame
+        The result of :func:`code_goals` (or any table with a ``goal_type`` column and the
+        grouping columns).
+    group : str
+        Reporting unit column, e.g. ``team``.
+    parent, also : optional
+        A coarser grouping containing each unit (``department``) and other groupings of the same
+        people (``site``): suppression is coordinated across all of them.
+    id_column : str, optional
+        Person id. Without it every row is one person; with it, a person's statements count as
+        that person's shares (each person weighs one), and the minimum group size counts people.
+    goal_type : str
+        Column with the codes (default ``goal_type``).
+    min_group : int
+        Minimum number of people in a published unit (default 5; never below 3).
+
+    Returns
+    -------
+    GoalShares
+        ``.table()``: ``level, unit, parent, n, share_mastery, share_performance, share_outcome,
+        share_unclear, suppressed``; suppressed units have blank shares and n.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"team": list("aaaaaabbbbbbc"),
+    ...                    "goal_type": ["mastery"] * 4 + ["outcome"] * 5 + ["performance"] * 4})
+    >>> goal_shares(df, "team", min_group=5).table()[["unit", "n", "share_mastery", "share_outcome", "suppressed"]]
+               unit     n  share_mastery  share_outcome  suppressed
+    0  organisation  13.0       0.307692       0.384615       False
+    1             a   NaN            NaN            NaN        True
+    2             b   6.0       0.000000       0.500000       False
+    3             c   NaN            NaN            NaN        True
+
+    Team c (one person) is below the minimum; team a is hidden too, or c would be the organisation
+    minus a and b.
+    """
+    data = coded.table() if hasattr(coded, "table") else coded
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("goal_shares needs the coded statements (the result of code_goals or a DataFrame)")
+    groupings = [group] + ([parent] if parent else []) + [a for a in also if a not in (group, parent)]
+    for c in groupings + [goal_type] + ([id_column] if id_column else []):
+        if c not in data.columns:
+            raise DataError(f"column '{c}' is not in the coded data")
+    codes = data[goal_type].astype(object)
+    bad = codes[~codes.isin(GOAL_TYPES)]
+    if len(bad):
+        raise DataError(f"column '{goal_type}', {row_label(data, bad.index[0])}, value {bad.iloc[0]!r}: not a goal "
+                        f"type; use the output of code_goals (mastery, performance, outcome, unclear)")
+    ind = pd.DataFrame({f"share_{t}": (codes == t).astype(float) for t in GOAL_TYPES}, index=data.index)
+    labels = pd.DataFrame({g: unit_labels(data, g) for g in groupings}, index=data.index)
+    if id_column:
+        people = data[id_column]
+        if people.isna().any():
+            raise DataError(f"id column '{id_column}', {row_label(data, people[people.isna()].index[0])}: "
+                            f"missing id; every statement needs the id of the person who wrote it")
+        for g in groupings:
+            moves = labels.groupby(people, sort=False)[g].nunique()
+            if (moves > 1).any():
+                raise DataError(f"person {moves[moves > 1].index[0]!r} (column '{id_column}') has statements "
+                                f"in more than one {g}; a person belongs to one unit of each grouping")
+        persons = pd.concat([labels, ind], axis=1).groupby(people.to_numpy(), sort=True)
+        frame = pd.concat([persons[groupings].first(), persons[SHARE_COLUMNS].mean()], axis=1)
+    else:
+        frame = pd.concat([labels, ind], axis=1)
+    frame = frame.reset_index(drop=True)
+    # A goal type nobody (or everybody) has is known for every unit from the organisation row itself
+    # ("none of the organisation's goals are unclear"); protecting it is impossible and pointless.
+    org = frame[SHARE_COLUMNS].sum()
+    protect = [v for v in SHARE_COLUMNS if 0 < org[v] < len(frame)]
+    plan = plan_suppression(frame, groupings, parents={group: parent} if parent else None, values=protect,
+                            k=min_group, bounds={v: (0.0, 1.0) for v in protect})
+    rows = [{"level": ORGANISATION, "unit": ORGANISATION, "parent": None, "n": float(len(frame)),
+             **frame[SHARE_COLUMNS].mean().to_dict()}]
+    for g in groupings:
+        pm = dict(zip(plan.cells.loc[plan.cells["level"] == g, "unit"], plan.cells.loc[plan.cells["level"] == g, "parent"]))
+        for unit, grp in frame.groupby(g, sort=True):
+            rows.append({"level": g, "unit": unit, "parent": pm.get(unit), "n": float(len(grp)),
+                         **grp[SHARE_COLUMNS].mean().to_dict()})
+    table = pd.DataFrame(rows, columns=["level", "unit", "parent", "n"] + SHARE_COLUMNS)
+    masked = plan.mask(table)
+    masked.loc[masked["level"] == ORGANISATION, "suppressed"] = False
+    masked["suppressed"] = masked["suppressed"].astype(bool)
+    return GoalShares(shares=masked.reset_index(drop=True), plan=plan, k=plan.k, n=len(frame),
+                      options={"group": group, "parent": parent, "also": list(also), "id_column": id_column,
+                               "min_group": plan.k})

@@ -1,0 +1,75 @@
+"""`goalscope goals`: coded file, coding sheet, agreement; user errors exit 2 in one paragraph."""
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analysis.cli import main
+from tests.conftest import ROOT
+
+LABELLED = ROOT / "tests" / "goals" / "statements" / "labelled.csv"
+
+
+def test_codes_a_file_to_csv_with_file_rows(tmp_path, capsys):
+    out = tmp_path / "coded.csv"
+    assert main(["goals", str(LABELLED), "--text", "statement", "-o", str(out)]) == 0
+    coded = pd.read_csv(out, keep_default_na=False)
+    assert len(coded) == 100
+    assert list(coded.columns[:3]) == ["row", "statement", "goal_type"]
+    assert coded["row"].tolist() == list(range(2, 102))  # rows as the user sees them in the file
+    assert "label" not in coded.columns and "kind" not in coded.columns  # only the statement travels
+    assert coded.loc[0, "goal_type"] == "performance" and coded.loc[0, "depends_on_others_words"] == "sales"
+    printed = capsys.readouterr().out
+    assert "100 statements:" in printed and "for human review" in printed
+
+
+def test_coded_workbook_says_first_pass_and_lists_rules(tmp_path):
+    out = tmp_path / "coded.xlsx"
+    assert main(["goals", str(LABELLED), "--text", "statement", "--id", "id", "-o", str(out)]) == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Read me", "Coded", "Rules"]
+    assert wb["Read me"]["A1"].value == "Goal statements: first-pass coding by rules, for human review"
+    assert [c.value for c in wb["Coded"][1]][:3] == ["id", "statement", "goal_type"]
+    assert wb["Coded"].max_row == 101
+    assert [wb["Rules"].cell(row=r, column=2).value for r in range(2, 8)] == \
+        ["unclear", "unclear", "performance", "mastery", "outcome", "unclear"]
+    again = tmp_path / "again.xlsx"
+    main(["goals", str(LABELLED), "--text", "statement", "--id", "id", "-o", str(again)])
+    assert out.read_bytes() == again.read_bytes()
+
+
+def test_coding_sheet_then_agreement(tmp_path, capsys):
+    sheet = tmp_path / "coding.xlsx"
+    assert main(["goals", str(LABELLED), "--text", "statement", "--id", "id", "--coding-sheet", str(sheet)]) == 0
+    wb = load_workbook(sheet)
+    ws = wb["Coding"]
+    labels = pd.read_csv(LABELLED)["label"].tolist()
+    for i, lab in enumerate(labels, start=2):
+        ws.cell(row=i, column=3, value=lab)
+        ws.cell(row=i, column=4, value=lab if i % 10 else "unclear")
+    wb.save(sheet)
+    table = tmp_path / "agreement.csv"
+    assert main(["goals", str(sheet), "--agreement", "-o", str(table)]) == 0
+    t = pd.read_csv(table)
+    assert t.shape == (9, 9)
+    assert "coder_1 vs coder_2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--text", "nope", "-o", "x.csv"], "no column 'nope'"),
+    (["--text", "statement"], "say what to write"),
+    (["-o", "x.csv"], "name the column holding the goal statements with --text"),
+    (["--text", "statement", "-o", "x.json"], "use a .xlsx or .csv file name"),
+])
+def test_user_errors_exit_2(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) as err:
+        main(["goals", str(LABELLED)] + [str(tmp_path / a) if a.startswith("x.") else a for a in args])
+    assert err.value.code == 2
+    errtext = capsys.readouterr().err
+    assert message in errtext.replace("\n", " ") and "Traceback" not in errtext
+
+
+def test_help_lists_goals(capsys):
+    with pytest.raises(SystemExit):
+        main(["goals", "--help"])
+    assert "--coding-sheet" in capsys.readouterr().out
