@@ -101,7 +101,9 @@ class Study(_Strict):
     group: str | None = None
     instruments: dict[str, InstrumentUse] = Field(min_length=1)
     screening: dict[str, Any] | None = None
+    constructs: dict[str, str] = Field(default_factory=dict)
     analyses: list[Any] | None = None
+    replicate: bool = False
     teams: dict[str, Any] | None = None
     report: dict[str, Any] | None = None
     seed: int = Field(2026, ge=0)
@@ -124,6 +126,17 @@ def load_study(path) -> Study:
     except ValidationError as exc:
         raise StudyError(f"study file '{p}': {validation_message(exc, limit=4)}") from None
     study.path = str(p)
+    from .findings.schema import CONSTRUCTS
+    from .pipeline.analyses import parse_analyses
+
+    unknown = [c for c in study.constructs if c not in CONSTRUCTS]
+    if unknown:
+        raise StudyError(f"study file '{p}': field 'constructs': unknown construct(s) {', '.join(map(repr, unknown))}. "
+                         f"Constructs are the findings registry's vocabulary: {', '.join(sorted(CONSTRUCTS))}")
+    parse_analyses(study.analyses, source=f"study file '{p}'")
+    if study.replicate and len(study.constructs) < 2:
+        raise StudyError(f"study file '{p}': 'replicate: true' needs 'constructs:' naming at least two of the "
+                         f"study's columns (construct: column), so registered findings can be matched")
     return study
 
 
@@ -386,7 +399,26 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         out["excluded"] = screening.flags["excluded"].to_numpy()
         out["excluded_by"] = screening.flags["excluded_by"].to_numpy()
 
-    from .report.basic import write_basic_report
+    from .pipeline.analyses import parse_analyses, run_analyses
+    from .pipeline.measurement import measure_instrument
+    from .pipeline.report import write_full_report
+
+    analysed = out if screening is None else out[~out["excluded"]]
+    kept_rows = data.loc[analysed.index]
+    specs = instrument_specs(study)
+    source = f"study file '{study.path}'"
+    for construct, col in study.constructs.items():
+        if col not in out.columns:
+            raise StudyError(f"{source}: field 'constructs.{construct}': column '{col}' is not among the scored or "
+                             f"kept columns (e.g. {', '.join(list(scores.columns)[:4])})")
+    measurements = [measure_instrument(kept_rows, alias, spec, list(study.missing_codes) or None)
+                    for alias, spec in specs.items()]
+    analyses = run_analyses(parse_analyses(study.analyses, source), analysed, seed=study.seed, source=source)
+    replication = None
+    if study.replicate:
+        from .findings import replicate_study
+        replication = replicate_study(analysed, constructs=dict(study.constructs))
+    instruments = {alias: spec["instrument"] for alias, spec in specs.items()}
 
     same = processed.resolve() == reports.resolve()
     with contextlib.ExitStack() as stack:
@@ -404,7 +436,10 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
             outputs["screening_flow"] = write_table(screening.flow, tmp_p / "screening_flow.csv")
         result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
                              outputs=outputs)
-        outputs.update(write_basic_report(result, tmp_r))
+        report_outputs = write_full_report(study, instruments, result, measurements, analyses, tmp_r,
+                                           replication=replication,
+                                           manifest=_manifest(study, data_file, outputs))
+        outputs.update(report_outputs)
         outputs["manifest"] = write_json(_manifest(study, data_file, outputs), tmp_p / "manifest.json")
         moved = {tmp_p.resolve(): processed.resolve(), tmp_r.resolve(): reports.resolve()}
     # the folders are in place now: point the outputs at their final paths

@@ -194,6 +194,29 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
                                                    folder / "tables" / "reliability.csv")
     sections.append(meas)
 
+    # scores, the scoring rule of each scale, and missing data
+    from ..report.basic import rule_text, scale_summary
+    sc = scale_summary(result)
+    outputs["table_scales"] = write_table(sc.round(4), folder / "tables" / "scales.csv")
+    outputs["table_missing"] = write_table(result.missing, folder / "tables" / "missing.csv")
+    scores_sec = Section("scores", "Scores and missing data")
+    show = sc.assign(scale=[labels.get(f"{a}_{s}", words(s)) for a, s in zip(sc["instrument"], sc["scale"])])
+    scores_sec.tables.append(html_table(show[["scale", "rule", "n", "mean", "sd", "min", "max"]],
+                                        caption=f"Scale scores of the analysed respondents (N = {n_an})"))
+    miss = result.missing.assign(
+        rule=[rule_text(m.method, int(m.min_valid), int(m.n_items), m.rule_from) for m in result.missing.itertuples()],
+        scale=[labels.get(f"{m.instrument}_{m.scale}", words(m.scale)) for m in result.missing.itertuples()])
+    scores_sec.tables.append(html_table(miss[["scale", "n_items", "n", "n_missing_score", "n_complete",
+                                              "pct_items_missing", "rule"]],
+                                        caption="Missing data per scale (all respondents received)"))
+    n_audit = len(result.audit)
+    if n_audit:
+        reasons = result.audit.groupby(["instrument", "reason"]).size().reset_index(name="n")
+        scores_sec.paragraphs.append(f"{n_audit} answer(s) were set to missing; every one is listed in "
+                                     f"data/processed/{study.name}/audit.csv.")
+        scores_sec.tables.append(html_table(reasons, caption="Values set to missing, by reason"))
+    sections.append(scores_sec)
+
     # descriptives and the correlation table
     desc = Section("descriptives", "Descriptives and correlations")
     if len(cols) >= 2:
