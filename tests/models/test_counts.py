@@ -172,3 +172,13 @@ def test_count_mediation_is_deterministic_and_prints_small_effects():
     assert "a = −0.00043" in txt
     with pytest.raises(DataError, match="n_boot=10 is too few"):
         count_mediation(QK, x="depth", m="mag", y="stations", n_boot=10)
+
+
+def test_regression_family_hook_dispatches_to_count_models():
+    from analysis.models import regression
+    res = regression(QU, "Days", ["Eth", "Sex", "Age", "Lrn"], family="negative_binomial")
+    assert res.theta == pytest.approx(R["quine_nb_tight"]["theta"], abs=1e-8)
+    with pytest.raises(DataError, match="family must be one of gaussian, logistic, poisson"):
+        regression(QU, "Days", ["Eth"], family="gamma")
+    with pytest.raises(DataError, match="takes the predictors as x"):
+        regression(QU, formula="Days ~ Eth", family="poisson")
