@@ -50,6 +50,20 @@ def satterthwaite_table(fit, reml: bool, level: float = 0.95) -> pd.DataFrame:
         Whether the fit is REML (else ML, profiled over the fixed effects as lme4).
     level : float
         Confidence level of the t intervals ``estimate ± qt(level, df) · se``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.models import mixed_model
+    >>> from analysis.models.satterthwaite import satterthwaite_table
+    >>> d = pd.read_csv("tests/reference/models/satterthwaite_orthodont.csv")
+    >>> res = mixed_model(d, "distance ~ age + female", groups="Subject", ddf=None)
+    >>> satterthwaite_table(res.fit, reml=True)[["term", "df"]].round(3)
+            term      df
+    0  Intercept  99.352
+    1        age  80.000
+    2     female  25.000
+    >>> # R: summary(lmerTest::lmer(distance ~ age + female + (1 | Subject), d))
     """
     m = fit.model
     if m.k_vc:
