@@ -24,15 +24,14 @@ MODELS = {
     "quine_nb": (QU, "Days", ["Eth", "Sex", "Age", "Lrn"], "negative_binomial", None),
     "insurance_nb_offset": (INS, "Claims", ["District", "age_band"], "negative_binomial", "log_holders"),
 }
-# Our fits run to full convergence. R's default glm stops at a relative deviance change of 1e-8
-# (its SEs use the working weights of the iteration before), so against R's defaults the Poisson
-# SEs differ by up to 1.2e-7 and z by up to 7e-5 (warpbreaks, z = 57); the *_tight references
-# (glm.control(epsilon = 1e-14)) are the converged R fits and are met to 1e-8.
-CASES = [(k, k, 1e-6) for k in MODELS if "poisson" not in k] + [
-    ("warpbreaks_poisson", "warpbreaks_poisson_tight", 1e-8),
-    ("insurance_poisson_offset", "insurance_poisson_offset_tight", 1e-8),
-    ("quine_nb", "quine_nb_tight", 1e-8), ("insurance_nb_offset", "insurance_nb_offset_tight", 1e-8),
-    ("insectsprays_poisson", "insectsprays_poisson", 1e-6)]
+# Our fits run to full convergence and are compared with two R references each:
+# * the converged R fits (*_tight: glm.control(epsilon = 1e-14)): every number to 1e-8;
+# * R's defaults, as users run them: estimates, SEs, CIs and p to 1e-6; z to 1e-6 for glm.nb, but
+#   R's default Poisson glm stops at a relative deviance change of 1e-8 and its SEs use the working
+#   weights of the iteration before, so its z differ from the converged ones by up to 6.9e-5
+#   (warpbreaks, z = 57; measured: 6.9e-5, 5.0e-6 InsectSprays, 2.9e-6 Insurance).
+CASES = ([(k, f"{k}_tight", 1e-8, 1e-8) for k in MODELS]
+         + [(k, k, 1e-6, 1e-4 if "poisson" in k else 1e-6) for k in MODELS])
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +39,8 @@ def fits():
     return {k: count_regression(d, y, x, family=f, offset=o) for k, (d, y, x, f, o) in MODELS.items()}
 
 
-@pytest.mark.parametrize("model,ref,tol", CASES, ids=[c[1] for c in CASES])
-def test_coefficients_match_r(fits, model, ref, tol):
+@pytest.mark.parametrize("model,ref,tol,ztol", CASES, ids=[c[1] for c in CASES])
+def test_coefficients_match_r(fits, model, ref, tol, ztol):
     res, r = fits[model], R[ref]
     rc = pd.DataFrame(r["coefficients"])
     t = res.table()
@@ -50,15 +49,14 @@ def test_coefficients_match_r(fits, model, ref, tol):
     assert ["(Intercept)"] + list(t.term[1:]) == list(rc.term)
     for col in ("estimate", "se", "ci_low", "ci_high", "p_val"):
         assert_allclose(t[col], rc[col], atol=tol, rtol=0, err_msg=col)
-    # z = estimate / se grows with |z|: absolute 1e-6 relative to max(1, |z|)
-    assert_allclose(t.statistic, rc.statistic, atol=tol * max(1, rc.statistic.abs().max()), rtol=0)
+    assert_allclose(t.statistic, rc.statistic, atol=ztol, rtol=0)
     assert_allclose(t.rate_ratio, np.exp(rc.estimate), rtol=tol)
     assert_allclose(t.rate_ratio_ci_low, np.exp(rc.ci_low), rtol=tol)
     assert t.df.isna().all()
 
 
-@pytest.mark.parametrize("model,ref,tol", CASES, ids=[c[1] for c in CASES])
-def test_model_statistics_match_r(fits, model, ref, tol):
+@pytest.mark.parametrize("model,ref,tol,ztol", CASES, ids=[c[1] for c in CASES])
+def test_model_statistics_match_r(fits, model, ref, tol, ztol):
     res, r = fits[model], R[ref]
     assert (res.n, res.df_resid, res.df_null) == (r["nobs"], r["df_resid"], r["df_null"])
     assert res.deviance == pytest.approx(r["deviance"], abs=tol)

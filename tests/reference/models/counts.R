@@ -29,6 +29,9 @@ tidy <- function(m, nb) {
   if (nb) { out$theta <- m$theta; out$theta_se <- m$SE.theta; out$twologlik <- m$twologlik }
   out
 }
+# R's default glm stops at a relative deviance change of 1e-8; the *_tight fits run to convergence
+# (glm.nb may warn "alternation limit reached" with them: its criterion cannot reach 1e-14 in double
+# precision, while the estimates have settled)
 tight <- glm.control(epsilon = 1e-14, maxit = 200)
 fits <- list(
   warpbreaks_poisson = tidy(glm(breaks ~ wool + tension, poisson, wb), FALSE),
@@ -36,7 +39,9 @@ fits <- list(
   insurance_poisson_offset = tidy(glm(Claims ~ District + age_band + offset(log_holders), poisson, ins), FALSE),
   warpbreaks_poisson_tight = tidy(glm(breaks ~ wool + tension, poisson, wb, control = tight), FALSE),
   insurance_poisson_offset_tight = tidy(glm(Claims ~ District + age_band + offset(log_holders), poisson, ins, control = tight), FALSE),
+  insectsprays_poisson_tight = tidy(glm(count ~ spray, poisson, is, control = tight), FALSE),
   warpbreaks_nb = tidy(glm.nb(breaks ~ wool + tension, wb), TRUE),
+  warpbreaks_nb_tight = tidy(glm.nb(breaks ~ wool + tension, wb, control = tight), TRUE),
   quine_nb = tidy(glm.nb(Days ~ Eth + Sex + Age + Lrn, qu), TRUE),
   quine_nb_tight = tidy(glm.nb(Days ~ Eth + Sex + Age + Lrn, qu, control = tight), TRUE),
   insurance_nb_offset = tidy(glm.nb(Claims ~ District + age_band + offset(log_holders), ins), TRUE),
