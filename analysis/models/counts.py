@@ -352,6 +352,12 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
     y = _check_counts(d, outcome, what)
     X, names = _design(d, xs)
     off = d[offset].to_numpy(float) if offset else np.zeros(len(d))
+    if not np.all(np.isfinite(off)):
+        i = int(np.flatnonzero(~np.isfinite(off))[0])
+        where = f"file '{data.attrs['source']}', " if data.attrs.get("source") else ""
+        raise DataError(f"{what}: {where}{row_label(d, d.index[i])}, offset column '{offset}' holds {d[offset].iloc[i]!r}: "
+                        f"the offset enters the linear predictor as is (log exposure) and must be finite — "
+                        f"an exposure of 0 has log −inf; drop the row or set it to missing")
     if len(y) <= X.shape[1]:
         raise DataError(f"{what}: {len(y)} complete rows are too few for {X.shape[1]} coefficients")
     if np.linalg.matrix_rank(X) < X.shape[1]:

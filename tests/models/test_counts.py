@@ -198,3 +198,11 @@ def test_figure_is_written(tmp_path):
     res = count_regression(WB, "breaks", ["wool", "tension"])
     res.figure(tmp_path / "rr.png")
     assert (tmp_path / "rr.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_infinite_offset_is_a_clear_error():
+    d = INS.copy()
+    d.attrs["first_row"] = 2
+    d.loc[4, "log_holders"] = -np.inf
+    with pytest.raises(DataError, match=r"row 6, offset column 'log_holders' holds -inf: .*must be finite"):
+        count_regression(d, "Claims", ["District"], offset="log_holders")
