@@ -194,6 +194,11 @@ def _design(d: pd.DataFrame, columns) -> tuple[np.ndarray, list[str]]:
     return np.column_stack(parts), names
 
 
+def _show(v) -> str:
+    """A cell value as the user sees it in the file (2.5, -inf, 'abc'), not numpy's repr."""
+    return repr(v) if isinstance(v, str) else f"{float(v):g}"
+
+
 def _check_counts(data: pd.DataFrame, y: str, what: str) -> np.ndarray:
     s = data[y]
     if not pd.api.types.is_numeric_dtype(s):
@@ -203,7 +208,7 @@ def _check_counts(data: pd.DataFrame, y: str, what: str) -> np.ndarray:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         where = f"file '{data.attrs['source']}', " if data.attrs.get("source") else ""
-        raise DataError(f"{what}: {where}{row_label(data, data.index[i])}, column '{y}' holds {s.iloc[i]!r}: a count "
+        raise DataError(f"{what}: {where}{row_label(data, data.index[i])}, column '{y}' holds {_show(s.iloc[i])}: a count "
                         f"outcome must be a whole number ≥ 0 — correct the value or set it to missing")
     return v
 
@@ -355,7 +360,7 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
     if not np.all(np.isfinite(off)):
         i = int(np.flatnonzero(~np.isfinite(off))[0])
         where = f"file '{data.attrs['source']}', " if data.attrs.get("source") else ""
-        raise DataError(f"{what}: {where}{row_label(d, d.index[i])}, offset column '{offset}' holds {d[offset].iloc[i]!r}: "
+        raise DataError(f"{what}: {where}{row_label(d, d.index[i])}, offset column '{offset}' holds {_show(d[offset].iloc[i])}: "
                         f"the offset enters the linear predictor as is (log exposure) and must be finite — "
                         f"an exposure of 0 has log −inf; drop the row or set it to missing")
     if len(y) <= X.shape[1]:

@@ -113,7 +113,7 @@ def test_a_non_count_outcome_is_a_clear_error(value):
     d = WB.astype({"breaks": float})
     d.attrs["first_row"] = 2
     d.loc[5, "breaks"] = value
-    with pytest.raises(DataError, match=r"row 7, column 'breaks' holds .*whole number ≥ 0"):
+    with pytest.raises(DataError, match=rf"row 7, column 'breaks' holds {value:g}: a count outcome must be a whole number ≥ 0"):
         count_regression(d, "breaks", ["wool"])
 
 
