@@ -19,7 +19,10 @@ optimiser and reports α = 1/θ with its own covariance (including the β × α 
 fixed θ and SE(θ) = 1/√(observed information of θ). We reproduce exactly that alternation with a
 short IRLS on the design matrix (also used warm-started inside the mediation bootstrap, where
 rebuilding a statsmodels model per resample would dominate the run time); the tests check it
-against R to 1e-6 and against statsmodels' GLM at R's θ.
+against R to 1e-6 and against statsmodels' GLM at R's θ. Inside the bootstrap the NB model is
+refitted by a joint Newton step on (β, log θ) warm-started at the full-sample estimates
+(:func:`_nb_newton`; same maximum, tested against the alternation), about 1.3 ms per resample
+for N = 1000, so 5000 resamples take about 7 s (Poisson: 0.5 s).
 
 Count outcomes in mediation (:func:`count_mediation`): the mediator model is OLS (a path), the
 outcome model a Poisson or NB regression (b and direct c′ paths, on the log-rate scale); the
@@ -170,6 +173,76 @@ def _fit(y, X, off, family, start=None, theta0=None, tol=1e-12) -> _Fit:
                         "overdispersion beyond Poisson; use family='poisson'")
     beta, mu, A, ok_irls = _irls(y, X, off, theta, beta=beta)
     return _Fit(beta, np.linalg.inv(A), mu, theta, 1 / math.sqrt(_theta_info(y, mu, theta)), ok and ok_irls, it)
+
+
+def _nb_newton(y, X, off, beta, theta, tol=1e-8, maxit=25):
+    """Joint Newton-Raphson on (β, log θ) for the NB2 likelihood from a nearby start; (β, θ) or None.
+
+    Used only inside the bootstrap, warm-started at the full-sample estimates: it reaches the same
+    maximum as glm.nb's alternation (the joint MLE) in 3-5 steps instead of dozens of IRLS/θ
+    sweeps. For whole-number y the θ terms are finite sums, ψ(y+θ) − ψ(θ) = Σ_{k<y} 1/(θ+k) (and
+    likewise ψ′ and log Γ), computed once per distinct count with a cumulative sum instead of
+    special functions per row (scipy's polygamma dominated the run time). None (→ the caller falls
+    back to the alternation) when a step fails to raise the likelihood after halving or the
+    iterations run out."""
+    yi = y.astype(np.int64)
+    if yi.max() > 1_000_000:
+        return None
+    cnt = np.bincount(yi)
+    k = np.arange(cnt.size - 1, dtype=float)
+    lgy1 = float(np.sum(special.gammaln(y + 1)))
+    p = X.shape[1]
+
+    def cums(th, what):
+        t = th + k
+        return np.concatenate(([0.0], np.cumsum(what(t))))
+
+    def loglik(b, lt):
+        th = math.exp(lt)
+        mu = np.exp(X @ b + off)
+        lg = cnt @ cums(th, np.log)                       # Σ log Γ(y+θ) − log Γ(θ)
+        return float(lg - lgy1 + y.size * th * lt + np.sum(y * np.log(mu) - (th + y) * np.log(th + mu)))
+
+    lt = math.log(theta)
+    ll = loglik(beta, lt)
+    for _ in range(maxit):
+        th = math.exp(lt)
+        mu = np.exp(X @ beta + off)
+        tm = th + mu
+        g_eta = th * (y - mu) / tm
+        h_eta = -th * mu * (th + y) / tm ** 2
+        d1 = cnt @ cums(th, lambda t: 1 / t)              # Σ ψ(y+θ) − ψ(θ)
+        d2 = -(cnt @ cums(th, lambda t: 1 / t ** 2))      # Σ ψ′(y+θ) − ψ′(θ)
+        g_th = float(d1 + y.size * (lt + 1) - np.sum(np.log(tm) + (th + y) / tm))
+        h_th = float(d2 + y.size / th - np.sum(2 / tm - (th + y) / tm ** 2))
+        h_eta_th = mu * (y - mu) / tm ** 2
+        # chain rule to log θ: ∂/∂lt = θ ∂/∂θ; ∂²/∂lt² = θ² ∂²/∂θ² + θ ∂/∂θ
+        H = np.empty((p + 1, p + 1))
+        H[:p, :p] = (X.T * h_eta) @ X
+        H[:p, p] = H[p, :p] = th * (X.T @ h_eta_th)
+        H[p, p] = th * th * h_th + th * g_th
+        g = np.append(X.T @ g_eta, th * g_th)
+        try:
+            step = np.linalg.solve(H, -g)
+        except np.linalg.LinAlgError:
+            return None
+        t = 1.0
+        for _ in range(30):
+            nb, nlt = beta + t * step[:p], lt + t * step[p]
+            with np.errstate(over="ignore", invalid="ignore"):
+                nll = loglik(nb, nlt)
+            if np.isfinite(nll) and nll >= ll - 1e-10 * abs(ll):
+                break
+            t /= 2
+        else:
+            return None
+        beta, lt = nb, nlt
+        # quadratic convergence: a full step below 1e-8 leaves an error of order 1e-16
+        done = t == 1.0 and np.max(np.abs(step)) <= tol
+        ll = nll
+        if done:
+            return beta, math.exp(lt)
+    return None
 
 
 # --- input --------------------------------------------------------------------------------------
@@ -518,9 +591,14 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
             idx = rng.integers(0, n, n)
             try:
                 ab = np.linalg.lstsq(Xa[idx], mv[idx], rcond=None)[0][1]
-                # θ to 1e-9 (relative) per resample: ~1e-12 on a·b, far below the Monte Carlo error
-                fb = _fit(yv[idx], Xy[idx], off, family, start=start, theta0=theta0, tol=1e-9)
-                boot[i] = ab * fb.beta[2]
+                if family == "poisson":
+                    b_m = _irls(yv[idx], Xy[idx], off, math.inf, beta=start)[0][2]
+                else:
+                    nt = _nb_newton(yv[idx], Xy[idx], off, start, theta0)
+                    if nt is None:       # fall back to glm.nb's alternation
+                        nt = (_fit(yv[idx], Xy[idx], off, family, start=start, theta0=theta0, tol=1e-9).beta, None)
+                    b_m = nt[0][2]
+                boot[i] = ab * b_m
             except (DataError, np.linalg.LinAlgError, FloatingPointError):
                 pass        # a degenerate resample (reported as n_failed)
     ok = boot[np.isfinite(boot)]

@@ -206,3 +206,18 @@ def test_an_infinite_offset_is_a_clear_error():
     d.loc[4, "log_holders"] = -np.inf
     with pytest.raises(DataError, match=r"row 6, offset column 'log_holders' holds -inf: .*must be finite"):
         count_regression(d, "Claims", ["District"], offset="log_holders")
+
+
+def test_bootstrap_newton_reaches_the_glm_nb_alternation_optimum():
+    from analysis.models.counts import _design, _fit, _nb_newton
+    X, _ = _design(QK, ["depth", "mag"])
+    y = QK.stations.to_numpy(float)
+    off = np.zeros(len(y))
+    full = _fit(y, X, off, "negative_binomial")
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        idx = rng.integers(0, len(y), len(y))
+        alt = _fit(y[idx], X[idx], off, "negative_binomial")
+        beta, theta = _nb_newton(y[idx], X[idx], off, full.beta, full.theta)
+        assert_allclose(beta, alt.beta, atol=1e-9, rtol=0)
+        assert theta == pytest.approx(alt.theta, rel=1e-9)
