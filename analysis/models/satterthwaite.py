@@ -4,11 +4,14 @@
 For a fixed effect β_j with variance c(φ) = [C(φ)]_jj, C = (X'V⁻¹X)⁻¹ and φ the variance
 parameters, the Satterthwaite df are ``2 c² / (g' A g)`` with g = ∂c/∂φ and A = 2 H⁻¹ the asymptotic
 covariance of φ̂ (H: Hessian of the deviance, −2 log-likelihood — REML, or ML profiled over β as
-lme4's ML deviance is). lmerTest obtains g and H by numerical differentiation (numDeriv) in its
-(θ, σ) parametrisation; we compute both in closed form in the variance-component parametrisation
-φ = (elements of Ψ, σ²), in which V = Σ_k φ_k G_k is linear. At the optimum the df do not depend on
-the parametrisation (g and H transform with the same Jacobian, the gradient being zero), so the two
-agree up to lmerTest's numerical-derivative error and the two optimisers' optima.
+lme4's ML deviance is), all in lme4's variance parameters (θ = relative Cholesky factor of Ψ/σ², σ)
+as lmerTest uses them. lmerTest obtains g and H by numerical differentiation (numDeriv); we compute
+them in closed form in the variance-component parametrisation φ = (elements of Ψ, σ²), in which
+V = Σ_k φ_k G_k is linear, and carry them to (θ, σ) by the chain rule, including the term
+Σ_k ∂D/∂φ_k · ∂²φ_k/∂(θ,σ)² of the Hessian. At an interior optimum that term is zero and the df do
+not depend on the parametrisation; when a variance is estimated at zero it is not, and only (θ, σ)
+reproduces lmerTest (there ∂C/∂θ = 0 and the df come from σ alone: n − p for a random intercept).
+The two agree up to lmerTest's numerical-derivative error and the two optimisers' optima.
 
 Why hand-written: no Python library offers Satterthwaite df for mixed models (statsmodels reports
 Wald z only; pymer4 calls R). The formulas (V linear in φ, P = V⁻¹ − V⁻¹X C X'V⁻¹):
@@ -17,6 +20,7 @@ Wald z only; pymer4 calls R). The formulas (V linear in φ, P = V⁻¹ − V⁻�
 * REML: ∂²(−2ℓ_R)/∂φ_k∂φ_l = −tr(P G_k P G_l) + 2 y'P G_k P G_l P y
 * ML (profiled over β): −tr(V⁻¹G_kV⁻¹G_l) + 2 r'V⁻¹G_kV⁻¹G_lV⁻¹r − 2 u_k'C u_l,
   u_k = X'V⁻¹G_kV⁻¹r, r = y − Xβ̂
+* gradients: ∂(−2ℓ)/∂φ_k = tr(P G_k) − y'P G_k P y (REML); tr(V⁻¹G_k) − r'V⁻¹G_kV⁻¹r (ML)
 
 are accumulated group by group (V is block-diagonal), so memory stays O(largest group²).
 """
@@ -37,6 +41,45 @@ def _blocks(fit):
     m = fit.model
     beta = np.asarray(fit.fe_params)
     return [(X, Z, y - X @ beta) for X, Z, y in zip(m.exog_li, m.exog_re_li, m.endog_li)]
+
+
+def _chol_lower(a: np.ndarray) -> np.ndarray:
+    """Lower Cholesky factor that tolerates a singular (boundary) matrix: a zero pivot gives a zero
+    column, as lme4's θ on the boundary."""
+    q = a.shape[0]
+    L = np.zeros_like(a)
+    for j in range(q):
+        d = a[j, j] - L[j, :j] @ L[j, :j]
+        L[j, j] = np.sqrt(d) if d > 0 else 0.0
+        for i in range(j + 1, q):
+            L[i, j] = (a[i, j] - L[i, :j] @ L[j, :j]) / L[j, j] if L[j, j] > 0 else 0.0
+    return L
+
+
+def _phi_of_theta_sigma(psi, sigma2, pairs):
+    """Jacobian (K × K) and Hessians (K × K × K) of φ = (ψ_ab for ``pairs``, σ²) with respect to
+    lme4's variance parameters (θ: the lower triangle of Λ, column by column, Ψ = σ²ΛΛ'; then σ)."""
+    q = psi.shape[0]
+    sigma = np.sqrt(sigma2)
+    L = _chol_lower(psi / sigma2)
+    tpos = [(i, j) for j in range(q) for i in range(j, q)]     # lme4's θ order (column-major)
+    K = len(pairs) + 1
+    J = np.zeros((K, K))
+    Hs = np.zeros((K, K, K))
+    LL = L @ L.T
+    for k, (a, b) in enumerate(pairs):
+        for u, (i, j) in enumerate(tpos):
+            d = (a == i) * L[b, j] + (b == i) * L[a, j]                       # ∂(ΛΛ')_ab/∂Λ_ij
+            J[k, u] = sigma2 * d
+            Hs[k, u, K - 1] = Hs[k, K - 1, u] = 2 * sigma * d
+            for v, (i2, j2) in enumerate(tpos):
+                dd = (j == j2) * ((a == i) * (b == i2) + (a == i2) * (b == i))  # ∂²(ΛΛ')_ab
+                Hs[k, u, v] = sigma2 * dd
+        J[k, K - 1] = 2 * sigma * LL[a, b]
+        Hs[k, K - 1, K - 1] = 2 * LL[a, b]
+    J[K - 1, K - 1] = 2 * sigma
+    Hs[K - 1, K - 1, K - 1] = 2.0
+    return J, Hs
 
 
 def satterthwaite_table(fit, reml: bool, level: float = 0.95) -> pd.DataFrame:
@@ -93,6 +136,8 @@ def satterthwaite_table(fit, reml: bool, level: float = 0.95) -> pd.DataFrame:
     N = np.zeros((K, K, p, p))  # Σ B'G_k W G_l B
     M = np.zeros((K, p, p))     # Σ B'G_k B      (= X'W G_k W X)
     U = np.zeros((K, p))        # Σ B'G_k e
+    TR = np.zeros(K)            # Σ tr(W G_k)
+    Q = np.zeros(K)             # Σ e'G_k e
     for W, B, e, Z in cache:
         n_i = W.shape[0]
         G = []
@@ -106,6 +151,8 @@ def satterthwaite_table(fit, reml: bool, level: float = 0.95) -> pd.DataFrame:
         for k in range(K):
             M[k] += B.T @ GB[k]
             U[k] += B.T @ Ge[k]
+            TR[k] += np.sum(W * G[k])
+            Q[k] += e @ Ge[k]
             for l in range(k, K):
                 T1[k, l] += np.sum(WG[k] * WG[l].T)
                 S[k, l] += Ge[k] @ W @ Ge[l]
@@ -120,12 +167,20 @@ def satterthwaite_table(fit, reml: bool, level: float = 0.95) -> pd.DataFrame:
             else:
                 H[k, l] = -T1[k, l] + 2 * S[k, l] - 2 * uCu
             H[l, k] = H[k, l]
+    # gradient of the deviance in φ (zero at an interior optimum, not on the boundary)
+    grad = TR - Q - (np.array([np.trace(C @ M[k]) for k in range(K)]) if reml else 0.0)
     beta = np.asarray(fit.fe_params, float)
     var = np.diag(C)
+    dC = np.stack([C @ M[k] @ C for k in range(K)])          # K × p × p
+    g_phi = dC[:, np.arange(p), np.arange(p)].T                # p × K: ∂C_jj/∂φ
+    # to lmerTest's parametrisation (θ = relative Cholesky factor of Ψ/σ², σ): at an interior optimum
+    # the df are the same in any parametrisation, but when a variance is estimated at zero only this
+    # one matches lmerTest (there ∂C/∂θ = 0 and the df come from σ alone, as in OLS)
+    J, Hphi = _phi_of_theta_sigma(psi, sigma2, pairs)
+    H_vp = J.T @ H @ J + np.einsum("k,kab->ab", grad, Hphi)
+    g = g_phi @ J
     try:
-        A = 2 * np.linalg.inv(H)              # asymptotic covariance of the variance parameters
-        dC = np.stack([C @ M[k] @ C for k in range(K)])      # K × p × p
-        g = dC[:, np.arange(p), np.arange(p)].T                # p × K: ∂C_jj/∂φ
+        A = 2 * np.linalg.inv(H_vp)           # asymptotic covariance of the variance parameters
         with np.errstate(divide="ignore", invalid="ignore"):
             df = 2 * var ** 2 / np.einsum("jk,kl,jl->j", g, A, g)
     except np.linalg.LinAlgError:
