@@ -21,7 +21,7 @@ __all__ = lazy_exports(__name__, {
     ".screening": ["apply_rules", "careless", "screen"],
     ".psychometrics": ["bartlett", "cfa", "compare_models", "competing_models", "efa", "invariance",
                        "item_statistics", "kmo", "parallel_analysis", "polychoric", "reliability"],
-    ".models": ["correlations", "fit_mediation", "goal_profiles", "hierarchical_regression",
+    ".models": ["count_mediation", "count_regression", "correlations", "fit_mediation", "goal_profiles", "hierarchical_regression",
                 "logistic_regression", "mediation", "mixed_model", "moderated_mediation", "moderation",
                 "partial_correlation", "regression", "setback_recovery", "wide_to_long"],
     ".teams": ["ad_m", "aggregate", "agreement", "awg", "build_staff_report", "icc", "plan_suppression",

@@ -6,7 +6,8 @@ import pytest
 from analysis import InstrumentError, list_instruments, load_instrument
 from analysis.cli import main
 
-SHIPPED = {"agq", "agq-r", "agq-3x2", "vandewalle", "pps", "ips", "gps", "grit-s", "ces-d", "phq-9", "dass-21"}
+SHIPPED = {"agq", "agq-r", "agq-3x2", "vandewalle", "pps", "ips", "gps", "grit-s", "ces-d", "phq-9", "dass-21",
+           "dass-42", "grit-o", "agq-3x2-short"}
 
 
 def test_registry_lists_every_required_instrument():

@@ -4,6 +4,7 @@ from .._lazy import lazy_exports
 
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
+    ".counts": ["CountMediationResult", "CountResult", "count_mediation", "count_regression"],
     ".correlations": ["CorrelationTable", "correlations", "partial_correlation"],
     ".longitudinal": ["RecoveryResult", "setback_recovery", "wide_to_long"],
     ".mediation": ["MediationResult", "PathModel", "fit_mediation", "mediation"],

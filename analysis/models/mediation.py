@@ -264,8 +264,14 @@ def _chain_name(chain) -> str:
 
 def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: bool = False,
                   n_boot: int = 5000, seed=None, ci: str = "percentile", level: float = 0.95,
-                  contrasts: bool = True, progress: bool | None = None) -> MediationResult:
-    """Fit a mediation model and bootstrap its indirect effects (see :func:`mediation`)."""
+                  contrasts: bool = True, progress: bool | None = None, family: str = "gaussian"):
+    """Fit a mediation model and bootstrap its indirect effects (see :func:`mediation`).
+
+    ``family="poisson"`` or ``"negative_binomial"``: a count outcome, fitted by
+    :func:`analysis.models.count_mediation` (one mediator, percentile CI; returns a
+    CountMediationResult)."""
+    if family != "gaussian":
+        return _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci, level, family)
     check_frame(data)
     m = as_list(m)
     covar = as_list(covar)
@@ -439,9 +445,23 @@ def _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level) -> 
     return pd.DataFrame(rows)
 
 
+def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci, level, family):
+    """The family= hook of :func:`fit_mediation`: a count outcome (counts.py)."""
+    from .counts import FAMILIES, count_mediation
+
+    if family not in FAMILIES:
+        raise DataError(f"mediation: family must be gaussian, {', '.join(FAMILIES)}; got {family!r}")
+    m = as_list(m)
+    if len(m) != 1 or serial:
+        raise DataError(f"mediation: with a count outcome (family={family!r}) give exactly one mediator")
+    if ci != "percentile":
+        raise DataError(f"mediation: with a count outcome the bootstrap CI is percentile; got ci={ci!r}")
+    return count_mediation(data, x, m[0], y, family=family, covar=covar, n_boot=n_boot, seed=seed, level=level)
+
+
 def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5000, seed=None,
               ci: str = "percentile", serial: bool = False, level: float = 0.95,
-              contrasts: bool = True, progress: bool | None = None) -> pd.DataFrame:
+              contrasts: bool = True, progress: bool | None = None, family: str = "gaussian") -> pd.DataFrame:
     """Mediation analysis with bootstrapped indirect effects.
 
     Parameters
@@ -469,6 +489,10 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
         Add pairwise differences between indirect effects (with more than one).
     progress : bool, optional
         Show a tqdm progress bar (default: only when the bootstrap is slow).
+    family : {"gaussian", "poisson", "negative_binomial"}
+        Outcome model: OLS (default), or a count model for y (one mediator; see
+        :func:`analysis.models.count_mediation`: a, b, direct and the bootstrap a·b on the
+        log-rate scale).
 
     Returns
     -------
@@ -490,7 +514,7 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
     >>> #                 ind1 := a1*b1; ind2 := a2*b2', d, se = "bootstrap")
     """
     return fit_mediation(data, x, m, y, covar=covar, serial=serial, n_boot=n_boot, seed=seed, ci=ci,
-                         level=level, contrasts=contrasts, progress=progress).paths
+                         level=level, contrasts=contrasts, progress=progress, family=family).paths
 
 
 @apa.register

@@ -13,8 +13,9 @@ effects to 1e-12 and the standard errors to 1e-7 of lme4's; the variance compone
 the closed-form REML solution to 1e-7 (balanced random-intercept case) — closer than lme4's own
 BOBYQA optimum, which is off by about 2e-5 there.
 
-Tests of fixed effects are Wald z tests, as statsmodels reports them (lme4 gives no p values;
-lmerTest's Satterthwaite df are not available here).
+Tests of fixed effects are Wald z tests, as statsmodels reports them (lme4 gives no p values), and
+beside them (``result.satterthwaite``, ``ddf="satterthwaite"``, the default) t tests with
+Satterthwaite degrees of freedom equal to lmerTest's (see :mod:`analysis.models.satterthwaite`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class MixedResult(Reported):
     reml : bool
     excluded : DataFrame
         Rows left out for missing values (``row, reason``).
+    satterthwaite : DataFrame or None
+        ``term, estimate, se, statistic (t), df, p_val, ci_low, ci_high``: t tests with
+        Satterthwaite df, as ``summary(lmerTest::lmer(...))`` (None with ``ddf=None`` or ``vc_formula``).
 
     ``summary()`` is the fixed-effects table, ``table()`` its APA version, ``apa()`` the APA text.
     """
@@ -68,6 +72,7 @@ class MixedResult(Reported):
     level: float
     converged: bool
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    satterthwaite: pd.DataFrame | None = None
 
     @property
     def loglik(self) -> float:
@@ -102,7 +107,7 @@ class MixedResult(Reported):
 
 def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str | None = None,
                 reml: bool = True, vc_formula: dict | None = None, level: float = 0.95,
-                maxiter: int = 20000, gtol: float = 1e-10) -> MixedResult:
+                maxiter: int = 20000, gtol: float = 1e-10, ddf: str | None = "satterthwaite") -> MixedResult:
     """Fit a linear mixed model with random effects per group.
 
     Parameters
@@ -123,6 +128,9 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     level : float
         Confidence level of the Wald CIs.
     maxiter, gtol : optimiser limits (BFGS).
+    ddf : {"satterthwaite", None}
+        Also report t tests with Satterthwaite df (``result.satterthwaite``, as lmerTest); not
+        available with ``vc_formula``.
 
     Returns
     -------
@@ -140,12 +148,19 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
             term  estimate    se
     0  Intercept    251.41  6.82
     1       Days     10.47  1.55
+    >>> res.satterthwaite.round(3)[["term", "statistic", "df"]]
+            term  statistic    df
+    0  Intercept     36.838  17.0
+    1       Days      6.771  17.0
     >>> # R: lme4::lmer(Reaction ~ Days + (Days | Subject), sleepstudy)
+    >>> # R: summary(lmerTest::lmer(Reaction ~ Days + (Days | Subject), sleepstudy))  # df, t, p
     """
     check_level(level, "mixed_model")
     import statsmodels.formula.api as smf
 
     check_frame(data)
+    if ddf not in ("satterthwaite", None):
+        raise DataError(f"mixed_model: ddf must be 'satterthwaite' or None, got {ddf!r}")
     if not isinstance(formula, str) or "~" not in formula:
         raise DataError(f"mixed_model: formula must be a string like 'y ~ x', got {formula!r}")
     if not isinstance(groups, str):
@@ -168,10 +183,14 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     fit, converged = _fit(model, reml, maxiter, gtol)
     fe = wald_table(fit.fe_params.to_numpy(), np.sqrt(np.diag(_fe_cov(fit))), df=None, level=level,
                     names=list(fit.fe_params.index), stat="z")
+    sat = None
+    if ddf == "satterthwaite" and not model.k_vc:
+        from .satterthwaite import satterthwaite_table
+        sat = satterthwaite_table(fit, reml, level)
     return MixedResult(fixed_effects=fe, random_effects=_varcorr(fit, groups), fit=fit,
                        formula=formula, groups=groups, re_formula=re_formula, reml=reml,
                        n_obs=int(d.shape[0]), n_groups=int(d[groups].nunique()), level=level,
-                       converged=converged, excluded=cc.excluded)
+                       converged=converged, excluded=cc.excluded, satterthwaite=sat)
 
 
 def _fit(model, reml, maxiter, gtol):

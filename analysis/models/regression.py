@@ -133,7 +133,7 @@ class RegressionResult(Reported):
 
 
 def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
-               hc3: bool = False, level: float = 0.95) -> RegressionResult:
+               hc3: bool = False, level: float = 0.95, family: str = "gaussian"):
     """OLS regression with standardised β, optional HC3 SEs and VIFs.
 
     Parameters
@@ -147,10 +147,13 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
         HC3 standard errors (t tests and CIs on the residual df).
     level : float
         Confidence level.
+    family : {"gaussian", "logistic", "poisson", "negative_binomial"}
+        ``"gaussian"`` (default): OLS. The others dispatch to :func:`logistic_regression` and
+        :func:`analysis.models.count_regression` (count models take ``x=[columns]``).
 
     Returns
     -------
-    RegressionResult
+    RegressionResult (LogisticResult, CountResult for the other families)
 
     Examples
     --------
@@ -166,9 +169,26 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
     >>> # R: lm(SATQ ~ ACT + age, d); lm(scale(SATQ) ~ scale(ACT) + scale(age), d)
     """
     check_level(level, "regression")
+    if family != "gaussian":
+        return _other_family(data, y, x, formula, hc3, level, family)
     y, cols = _design(data, y, x, formula, "regression")
     cc = complete_cases(data, cols, what="regression")
     return _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
+
+
+def _other_family(data, y, x, formula, hc3, level, family):
+    """The family= hook of :func:`regression`."""
+    from .counts import FAMILIES, count_regression
+
+    if family not in ("logistic",) + FAMILIES:
+        raise DataError(f"regression: family must be one of gaussian, logistic, {', '.join(FAMILIES)}; got {family!r}")
+    if hc3:
+        raise DataError(f"regression: hc3=True applies to OLS only, not to family={family!r}")
+    if family == "logistic":
+        return logistic_regression(data, y, x, formula=formula, level=level)
+    if formula is not None or x is None:
+        raise DataError(f"regression: family={family!r} takes the predictors as x=[columns], not a formula")
+    return count_regression(data, y, x, family=family, level=level)
 
 
 def _ols_result(d, y, x, formula, hc3, level, excluded) -> RegressionResult:
