@@ -56,13 +56,13 @@ def test_a_failed_run_leaves_the_previous_outputs_and_no_half_folder(tmp_path, m
     before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.glob("[pr]/**/*") if p.is_file()}
     (tmp_path / "p" / "extra.txt").write_text("an older file")
 
-    import analysis.report.basic as basic
+    import analysis.pipeline.report as report
 
-    def broken(result, folder):   # the report fails after the processed tables were written
+    def broken(study, instruments, result, measurements, analyses, folder, **kw):   # fails after the tables
         (folder / "partial.html").write_text("<html>")
         raise DataError("the report could not be written")
 
-    monkeypatch.setattr(basic, "write_basic_report", broken)
+    monkeypatch.setattr(report, "write_full_report", broken)
     with pytest.raises(DataError, match="the report could not be written"):
         run_study(study, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
     after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.glob("[pr]/**/*") if p.is_file()}
@@ -72,9 +72,9 @@ def test_a_failed_run_leaves_the_previous_outputs_and_no_half_folder(tmp_path, m
 
 
 def test_a_failed_first_run_creates_no_folder(tmp_path, monkeypatch):
-    import analysis.report.basic as basic
+    import analysis.pipeline.report as report
 
-    monkeypatch.setattr(basic, "write_basic_report", lambda result, folder: 1 / 0)
+    monkeypatch.setattr(report, "write_full_report", lambda *args, **kw: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         run_study(_small_study(tmp_path), processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["study"]
@@ -99,15 +99,15 @@ def test_one_folder_for_both(tmp_path):
 SIGTERM_RUN = textwrap.dedent("""\
     import os, signal, sys
     sys.path.insert(0, {root!r})
-    import analysis.report.basic as basic
+    import analysis.pipeline.report as report
     from analysis.study import run_study
 
-    def killed(result, folder):
+    def killed(study, instruments, result, measurements, analyses, folder, **kw):
         (folder / "half.html").write_text("<html>")
         os.kill(os.getpid(), signal.SIGTERM)      # as `kill PID` would, in the middle of the run
         raise AssertionError("not reached: SIGTERM ends the process")
 
-    basic.write_basic_report = killed
+    report.write_full_report = killed
     run_study({study!r}, processed_dir={p!r}, reports_dir={r!r})
     """)
 

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..errors import GoalscopeError
 from ..io import write_table
 from ..report.apa import apa_num
 from ..report.figures import save_figure
@@ -226,9 +227,13 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
             for r in m.reliability.itertuples():
                 if f"{m.alias}_{r.scale}" in cols:
                     alphas[f"{m.alias}_{r.scale}"] = r.alpha
-        ct = correlations(analysed, cols, alpha=alphas, labels=labels)
-        outputs["table_correlations"] = write_table(ct.long, folder / "tables" / "correlations.csv")
-        desc.tables.append(ct.to_html())
+        try:
+            ct = correlations(analysed, cols, alpha=alphas, labels=labels)
+        except GoalscopeError as exc:          # too few respondents for a correlation: say so, report the rest
+            desc.notes.append(f"No correlation table: {exc}")
+        else:
+            outputs["table_correlations"] = write_table(ct.long, folder / "tables" / "correlations.csv")
+            desc.tables.append(ct.to_html())
     sections.append(desc)
 
     # declared analyses
