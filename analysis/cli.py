@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "analysis.psychometrics.commands",
     "analysis.models.commands",
     "analysis.teams.commands",
+    "analysis.findings.power_commands",
 ]
 
 

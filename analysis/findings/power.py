@@ -106,18 +106,26 @@ class PowerResult:
 
 @apa.register
 def _(res: PowerResult) -> Apa:
-    tails = {"two-sided": "two-tailed", "greater": "one-tailed", "less": "one-tailed"}[res.alternative]
+    if res.test == "regression":
+        test = f"an F test (u = {res.extra['u']})"
+    else:
+        test = "a " + {"two-sided": "two-tailed", "greater": "one-tailed", "less": "one-tailed"}[res.alternative] + " test"
     gt1 = res.effect != "r"
     eff = f"{res.effect} = {apa_num(res.estimate, 3 if res.effect == 'f2' else 2, gt1=gt1)}"
-    who = "per group" if res.test == "correlation difference" else ""
-    n_text = f"N = {res.n_required}" + (f" {who}" if who else "")
+    per = " per group" if res.test == "correlation difference" else ""
+    if res.test == "correlation difference" and res.solved_for == "power":
+        return Apa(estimate=eff, statistic=f"power = {apa_num(res.power, 2, gt1=False)}",
+                   full_result=f"With n1 = {res.extra['n1']:g} and n2 = {res.extra['n2']:g}, a "
+                               + {"two-sided": "two-tailed", "greater": "one-tailed", "less": "one-tailed"}[res.alternative]
+                               + f" test at α = {apa_num(res.alpha, 2, gt1=False)} detects {eff} "
+                               f"(r1 = {apa_num(res.extra['r1'], 2, gt1=False)}, r2 = {apa_num(res.extra['r2'], 2, gt1=False)}) "
+                               f"with power {apa_num(res.power, 2, gt1=False)}.", table=res.table())
+    a = apa_num(res.alpha, 2, gt1=False)
+    pw = apa_num(res.power, 2, gt1=False)
     sentence = {
-        "power": f"With {n_text}, a {tails} test at α = {apa_num(res.alpha, 2, gt1=False)} detects {eff} "
-                 f"with power {apa_num(res.power, 2, gt1=False)}.",
-        "n": f"To detect {eff} with power {apa_num(res.power, 2, gt1=False)} in a {tails} test at "
-             f"α = {apa_num(res.alpha, 2, gt1=False)}, {n_text} respondents are needed.",
-        "effect": f"With {n_text}, a {tails} test at α = {apa_num(res.alpha, 2, gt1=False)} has power "
-                  f"{apa_num(res.power, 2, gt1=False)} to detect {eff}.",
+        "power": f"With N = {res.n_required}{per}, {test} at α = {a} detects {eff} with power {pw}.",
+        "n": f"To detect {eff} with power {pw} in {test} at α = {a}, N = {res.n_required} respondents{per} are needed.",
+        "effect": f"With N = {res.n_required}{per}, {test} at α = {a} has power {pw} to detect {eff}.",
     }["effect" if res.solved_for in ("r", "f2", "q") else res.solved_for]
     return Apa(estimate=eff, statistic=f"power = {apa_num(res.power, 2, gt1=False)}", full_result=sentence,
                table=res.table())

@@ -356,7 +356,7 @@ def power_mediation(a: float, b: float, c_prime: float = 0.0, n: int = 200, n_re
     reps = pd.DataFrame({"a": est["a"], "se_a": est["se_a"], "b": est["b"], "se_b": est["se_b"],
                          "c_prime": est["c_prime"], "ci_low": low, "ci_high": high, "reject": reject})
     lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
-    r_call = (f"replicate({n_rep}, {{x <- rnorm({n}); m <- {a:g}*x + rnorm({n}, sd = sqrt(1 - {a:g}^2)); "
+    r_call = (f"mean(replicate({n_rep}, {{x <- rnorm({n}); m <- {a:g}*x + rnorm({n}, sd = sqrt(1 - {a:g}^2)); "
               f"y <- {c_prime:g}*x + {b:g}*m + rnorm({n}, sd = sqrt({1 - explained:.6g})); "
               f"f1 <- summary(lm(m ~ x))$coef; f2 <- summary(lm(y ~ x + m))$coef; "
               + (f"d <- MASS::mvrnorm({n_draws}, c(f1[2, 1], f2[3, 1]), diag(c(f1[2, 2]^2, f2[3, 2]^2))); "
@@ -364,7 +364,7 @@ def power_mediation(a: float, b: float, c_prime: float = 0.0, n: int = 200, n_re
                  if ci_method == "monte_carlo" else
                  f"ab <- replicate({n_draws}, {{i <- sample({n}, replace = TRUE); "
                  f"coef(lm(m[i] ~ x[i]))[2] * coef(lm(y[i] ~ x[i] + m[i]))[3]}}); ci <- quantile(ab, c({lo:g}, {hi:g}))")
-              + "; ci[1] > 0 || ci[2] < 0})  # mean() = power")
+              + "; ci[1] > 0 || ci[2] < 0}))")
     options = {"a": a, "b": b, "c_prime": c_prime, "n": n, "n_rep": n_rep, "n_draws": n_draws,
                "ci_method": ci_method, "level": level, "seed": seed, "ci_limits": ci_limits}
     return MonteCarloPowerResult(test="mediation", power=p, se=math.sqrt(p * (1 - p) / n_rep), n=n, n_rep=n_rep,

@@ -115,11 +115,12 @@ def test_teams_with_a_latent_icc():
     assert "group: team" in sim.study_yaml() and "keep: [team]" in sim.study_yaml()
 
 
+@pytest.mark.slow
 def test_setback_recovery_depends_on_the_goal():
     from analysis.models import setback_recovery
 
     spec = {"goal": "grit", "drop": 0.8, "rate": 0.4, "goal_effect": 0.3}
-    sim = simulate(INSTR, GRIT_PROCR, n=1500, seed=9, setback=spec)
+    sim = simulate(INSTR, GRIT_PROCR, n=400, seed=9, setback=spec)
     d = sim.data.assign(grit_latent=sim.latent["grit"])
     cols = ["performance_1", "performance_2", "performance_3"]
     assert set(cols) <= set(d.columns)
