@@ -526,7 +526,8 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
     # the export: item columns in key order per instrument, as codes min + step × index
     idx_cols = {}
     for prefix, inst in insts.items():
-        for item in inst.all_items:
+        # numbered items in number order, as a questionnaire prints them; named items in key order
+        for item in (sorted(inst.all_items) if inst.numbered else inst.all_items):
             idx_cols[f"{prefix}_{item}"] = (prefix, block_of[(prefix, item)])
     index = np.column_stack([v for _, v in idx_cols.values()]).astype(float)
     col_prefix = [p for p, _ in idx_cols.values()]
