@@ -310,8 +310,8 @@ def power_mediation(a: float, b: float, c_prime: float = 0.0, n: int = 200, n_re
     --------
     >>> from analysis import power_mediation
     >>> res = power_mediation(a=0.3, b=0.3, n=100, n_rep=200, n_draws=2000, seed=1)
-    >>> res.n, res.n_rep, 0 <= res.power <= 1
-    (100, 200, True)
+    >>> res.power, round(res.se, 3)
+    (0.715, 0.032)
 
     In R, one replication is ``f1 <- lm(m ~ x); f2 <- lm(y ~ x + m)``, then
     ``d <- MASS::mvrnorm(10000, c(a_hat, b_hat), diag(c(se_a^2, se_b^2)))`` and
@@ -436,8 +436,8 @@ def power_moderation(b_xw: float, n: int, b_x: float = 0.0, b_w: float = 0.0, r_
     --------
     >>> from analysis import power_moderation
     >>> res = power_moderation(b_xw=0.15, n=300, b_x=0.3, b_w=0.2, n_rep=200, seed=3)
-    >>> res.test, res.n_rep
-    ('moderation', 200)
+    >>> res.power, res.n_rep
+    (0.76, 200)
     """
     _check_common(n, n_rep, level, seed, 4)
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
