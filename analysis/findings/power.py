@@ -100,6 +100,53 @@ class PowerResult:
     def apa(self) -> Apa:
         return apa(self)
 
+    @property
+    def n_excluded(self) -> int:
+        return 0                 # no data: nothing excluded
+
+    def power_at(self, n) -> np.ndarray:
+        """Power of the same test at other sample sizes (per group for a difference, groups in the
+        given proportion)."""
+        n = np.atleast_1d(np.asarray(n, float))
+        if self.test == "correlation":
+            return np.array([_r_power(m, self.estimate, self.alpha, self.alternative) for m in n])
+        if self.test == "regression":
+            u = self.extra["u"]
+            return np.array([_f2_power(u, m - u - 1, self.estimate, self.alpha) for m in n])
+        n1, n2 = self.extra["n1"], self.extra["n2"]
+        share = n2 / n1
+        return np.array([_norm_power(self.estimate / math.sqrt(1 / (m - 3) + 1 / (m * share - 3)), self.alpha,
+                                     self.alternative) for m in n])
+
+    def figure(self, path=None):
+        """Power curve over N with this result marked (black and grey only; deterministic bytes).
+
+        Returns the matplotlib Figure; with ``path`` (.png/.svg/.pdf) it is also written.
+        """
+        from matplotlib.figure import Figure
+
+        x_now = self.extra["n1"] if self.test == "correlation difference" else self.n
+        low = {"correlation": 4.5, "regression": self.extra.get("u", 1) + 2.5}.get(self.test, 4.5)
+        if self.test == "correlation difference":
+            low = 3.5 * max(1.0, self.extra["n1"] / self.extra["n2"])
+        xs = np.linspace(low, max(2.0 * x_now, low + 20), 240)
+        fig = Figure(figsize=(5.5, 3.6))
+        ax = fig.add_subplot()
+        ax.plot(xs, self.power_at(xs), color="black", lw=1.5)
+        ax.axhline(self.power, color="0.5", ls="--", lw=1)
+        ax.plot([x_now], [self.power], marker="o", color="black", ls="none")
+        ax.annotate(f"N = {math.ceil(x_now - 1e-9)}, power = {self.power:.2f}", (x_now, self.power),
+                    textcoords="offset points", xytext=(8, -14))
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("N per group" if self.test == "correlation difference" else "N")
+        ax.set_ylabel("Power")
+        ax.set_title(f"{self.test.capitalize()}: {apa(self).estimate}, α = {self.alpha:g} ({self.alternative})")
+        fig.tight_layout()
+        if path is not None:
+            from ..report.figures import save_figure
+            save_figure(fig, path)
+        return fig
+
     def __repr__(self) -> str:
         return f"<PowerResult {self.test}: {self.apa().full_result}>"
 

@@ -83,6 +83,10 @@ class MonteCarloPowerResult:
         return self.options.get("seed")
 
     @property
+    def n_excluded(self) -> int:
+        return 0                 # simulated data: nothing excluded
+
+    @property
     def ci_low(self) -> float:
         """Lower end of the normal-approximation CI (at ``level``) for the power."""
         return max(0.0, self.power - stats.norm.ppf(0.5 + self.level / 2) * self.se)

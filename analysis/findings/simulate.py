@@ -105,6 +105,10 @@ class SimulationResult:
     def seed(self):
         return self.options.get("seed")
 
+    @property
+    def n_excluded(self) -> int:
+        return 0                 # nothing is excluded when data are made
+
     def table(self) -> pd.DataFrame:
         """The design, one row per factor (what generated the items)."""
         return self.factors

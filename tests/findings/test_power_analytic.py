@@ -88,3 +88,17 @@ def test_sample_size_table():
 def test_bad_arguments_are_clear_errors(call, text):
     with pytest.raises(GoalscopeError, match=text):
         call()
+
+
+@pytest.mark.parametrize("res", [power_correlation(r=0.25, power=0.8), power_regression(f2=0.05, u=2, n=150),
+                                 power_correlation_difference(0.4, 0.1, n1=80, n2=120),
+                                 power_correlation_difference(0.4, 0.1, power=0.9)])
+def test_power_curve_figure(res, tmp_path):
+    x_now = res.extra["n1"] if res.test == "correlation difference" else res.n
+    assert res.power_at(x_now)[0] == pytest.approx(res.power, abs=1e-12)
+    fig = res.figure()
+    assert fig.axes[0].get_xlabel() in ("N", "N per group")
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    res.figure(a)
+    res.figure(b)
+    assert a.read_bytes() == b.read_bytes()
