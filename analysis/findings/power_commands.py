@@ -84,6 +84,11 @@ def register(sub) -> None:
     s.add_argument("--correlations", metavar="FILE", help="square CSV of target latent correlations (names in "
                    "the header and the first column)")
     s.add_argument("--r", action="append", default=[], metavar="A:B=VALUE", help="one target correlation (repeatable)")
+    s.add_argument("--finding", action="append", default=[], metavar="ID|all",
+                   help="take target correlations from the registry (repeatable; 'all': every registered r); "
+                        "needs --construct")
+    s.add_argument("--construct", action="append", default=[], metavar="CONSTRUCT=FACTOR",
+                   help="which factor measures a registry construct, e.g. mastery_approach=goals_mastery_approach")
     s.add_argument("-n", "--n", type=int, default=400, help="respondents (default 400)")
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--loading", type=float, default=None, help="standardised item loading (default .7)")
@@ -126,7 +131,9 @@ def _pair(text: str, what: str) -> tuple[float, float]:
 def cmd_power(args) -> int:
     if args.finding:
         table = finding_sample_sizes(args.finding, alpha=args.alpha, alternative=args.alternative)
-        _print(table)
+        wide = table.pivot_table(index=["finding_id", "r"], columns="power", values="n_required", sort=False)
+        wide.columns = [f"N for {p:.0%} power" for p in wide.columns]
+        _print(wide.reset_index())
         _write(table, args.output)
         return 0
     progress = False if args.no_progress else None
@@ -251,6 +258,22 @@ def _instrument_arg(text: str):
 
 
 def _target(args, instruments: dict) -> pd.DataFrame | None:
+    if args.finding:
+        from .simulate import target_from_findings
+        if args.correlations or args.r:
+            raise GoalscopeError("give the targets one way: --finding (the registry), --correlations or --r")
+        if not args.construct:
+            raise GoalscopeError("--finding needs --construct CONSTRUCT=FACTOR for each construct, e.g. "
+                                 "--construct mastery_approach=goals_mastery_approach --construct depression=mood")
+        constructs = {}
+        for text in args.construct:
+            if "=" not in text:
+                raise GoalscopeError(f"--construct '{text}': write CONSTRUCT=FACTOR, e.g. depression=mood")
+            c, f = (x.strip() for x in text.split("=", 1))
+            constructs[c] = f
+        ids = None if "all" in args.finding else args.finding
+        frame = target_from_findings(constructs, ids=ids)
+        args.r = [f"{a}:{b}={float(frame.loc[a, b])!r}" for i, a in enumerate(frame.index) for b in frame.index[i + 1:]]
     if args.correlations:
         from ..io import read_responses
         frame = read_responses(args.correlations)

@@ -44,7 +44,7 @@ from ..errors import GoalscopeError
 from ..instruments import Instrument, load_instrument
 from ..report.apa import Apa, apa
 
-__all__ = ["SimulationResult", "simulate", "SimulationError"]
+__all__ = ["SimulationResult", "simulate", "SimulationError", "target_from_findings"]
 
 SPREAD = 1.5                 # thresholds evenly spaced on ±SPREAD latent SDs (before the skew shift)
 CARELESS_KINDS = ("straight", "random")
@@ -587,3 +587,83 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
                "group": group, "setback": spec, "id_column": id_column}
     return SimulationResult(data=out, latent=latent, truth=truth, correlations=corr, factors=pd.DataFrame(info),
                             options=options, instruments=insts)
+
+
+# ------------------------------------------------------------------------------------------------
+def target_from_findings(constructs: dict, findings: pd.DataFrame | None = None, ids=None) -> pd.DataFrame:
+    """A target latent correlation matrix assembled from registered correlations.
+
+    Parameters
+    ----------
+    constructs : dict
+        ``{construct: factor name}``, e.g. ``{"mastery_approach": "goals_mastery_approach",
+        "depression": "mood"}``; the matrix is on the factor names.
+    findings : DataFrame, optional
+        The registry table (``id, construct_x, construct_y, kind, value, subgroup``); default
+        :func:`analysis.findings.registry.published_findings` (looked up when called).
+    ids : list, optional
+        Use only these findings. By default every registered ``r`` between two mapped constructs
+        counts, except subgroup-specific ones; several for one pair are averaged on Fisher's z.
+
+    Returns
+    -------
+    DataFrame
+        Square, unit diagonal; pairs without a registered correlation are 0 (uncorrelated).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.findings.simulate import target_from_findings
+    >>> reg = pd.DataFrame({"id": ["a", "b"], "construct_x": ["mastery_approach", "performance_avoidance"],
+    ...                     "construct_y": ["depression", "depression"], "kind": ["r", "r"],
+    ...                     "value": [-0.18, 0.16], "subgroup": [None, None]})
+    >>> target_from_findings({"mastery_approach": "map", "performance_avoidance": "pav", "depression": "mood"},
+    ...                      reg).loc["mood"].tolist()
+    [-0.18, 0.16, 1.0]
+    """
+    if not isinstance(constructs, dict) or not constructs:
+        raise SimulationError("target_from_findings: give constructs={construct: factor name, ...}")
+    if findings is None:
+        try:
+            from .registry import published_findings
+        except ImportError:
+            raise SimulationError("the registry of published findings (analysis.findings.registry) is not "
+                                  "installed in this version; give the target matrix yourself") from None
+        findings = published_findings()
+    need = {"id", "construct_x", "construct_y", "kind", "value"}
+    if need - set(findings.columns):
+        raise SimulationError(f"target_from_findings: the registry table lacks {', '.join(sorted(need - set(findings.columns)))}")
+    rows = findings
+    if ids is not None:
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        unknown = [i for i in ids if i not in set(findings["id"])]
+        if unknown:
+            raise SimulationError(f"target_from_findings: finding(s) {', '.join(unknown)} are not in the registry")
+        rows = rows[rows["id"].isin(ids)]
+    elif "subgroup" in rows.columns:
+        rows = rows[rows["subgroup"].isna() | (rows["subgroup"].astype(str) == "")]
+    rows = rows[(rows["kind"].astype(str) == "r") & pd.to_numeric(rows["value"], errors="coerce").notna()]
+    rows = rows[rows["construct_x"].isin(constructs) & rows["construct_y"].isin(constructs)]
+    names = list(dict.fromkeys(constructs.values()))
+    frame = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    zs: dict = {}
+    for r in rows.itertuples():
+        a, b = constructs[r.construct_x], constructs[r.construct_y]
+        if a != b:
+            zs.setdefault(frozenset((a, b)), []).append(float(r.value))
+    if not zs:
+        raise SimulationError("target_from_findings: no registered correlation links two of the constructs "
+                              f"{', '.join(constructs)} (direction-only findings carry no number)")
+    for pair, values in zs.items():
+        a, b = sorted(pair, key=names.index)
+        # one value: taken as published; several: averaged on Fisher's z
+        r = float(_combine(values))
+        frame.loc[a, b] = frame.loc[b, a] = r
+    return frame
+
+
+def _combine(values: list) -> float:
+    """One published r as it stands; several averaged on Fisher's z."""
+    if len(values) == 1:
+        return values[0]
+    return math.tanh(sum(math.atanh(v) for v in values) / len(values))

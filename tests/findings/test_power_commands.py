@@ -93,3 +93,23 @@ def test_simulate_unknown_factor_is_exit_2(tmp_path, capsys):
         main(["simulate", "--instruments", "goals=agq-r", "--r", "goals_x:goals_y=.3", "-o", str(tmp_path / "x.csv")])
     assert e.value.code == 2
     assert "'goals_x' in the correlation matrix is neither" in capsys.readouterr().err
+
+
+def test_simulate_from_the_registry(tmp_path, monkeypatch, capsys):
+    import importlib
+
+    sim_mod = importlib.import_module("analysis.findings.simulate")  # the module (the package exports a function simulate)
+
+    reg = pd.DataFrame({"id": ["a"], "construct_x": ["mastery_approach"], "construct_y": ["procrastination"],
+                        "kind": ["r"], "value": [-0.25], "subgroup": [None]})
+    real = sim_mod.target_from_findings
+    monkeypatch.setattr(sim_mod, "target_from_findings", lambda constructs, ids=None: real(constructs, reg, ids))
+    out = tmp_path / "s.csv"
+    assert main(["simulate", "--instruments", "goals=agq-r,procr=pps", "--finding", "all",
+                 "--construct", "mastery_approach=goals_mastery_approach", "--construct", "procrastination=procr",
+                 "-n", "40", "--seed", "1", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "goals_mastery_approach" in text and "-0.25" in text
+    with pytest.raises(SystemExit):
+        main(["simulate", "--instruments", "goals=agq-r", "--finding", "all", "-o", str(out)])
+    assert "--finding needs --construct" in " ".join(capsys.readouterr().err.split())

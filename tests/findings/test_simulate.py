@@ -192,3 +192,28 @@ def test_not_positive_definite_and_constructs():
     assert sim.factors.factor.tolist() == ["perseverance", "procrastination"]
     with pytest.raises(GoalscopeError, match="instrument prefix 'pps' is used twice"):
         simulate(["pps", "pps"], n=5)
+
+
+REG = pd.DataFrame({"id": ["a", "b", "c", "d", "e"],
+                    "construct_x": ["mastery_approach", "performance_avoidance", "mastery_approach", "grit",
+                                    "mastery_approach"],
+                    "construct_y": ["depression", "depression", "depression", "depression", "anxiety"],
+                    "kind": ["r", "r", "r", "direction", "r"], "value": [-0.18, 0.16, -0.30, None, -0.10],
+                    "subgroup": [None, None, "a subgroup", None, None]})
+
+
+def test_target_from_findings():
+    from analysis.findings.simulate import target_from_findings
+
+    m = target_from_findings({"mastery_approach": "map", "performance_avoidance": "pav", "depression": "mood"}, REG)
+    assert m.loc["map", "mood"] == -0.18 and m.loc["mood", "pav"] == 0.16 and m.loc["map", "pav"] == 0
+    # several values for one pair are averaged on Fisher's z (subgroups only when asked for by id)
+    both = target_from_findings({"mastery_approach": "map", "depression": "mood"}, REG, ids=["a", "c"])
+    assert both.loc["map", "mood"] == pytest.approx(math.tanh((math.atanh(-0.18) + math.atanh(-0.30)) / 2), abs=1e-15)
+    with pytest.raises(GoalscopeError, match="no registered correlation"):
+        target_from_findings({"grit": "grit", "depression": "mood"}, REG)
+    with pytest.raises(GoalscopeError, match="not in the registry"):
+        target_from_findings({"grit": "grit"}, REG, ids=["zz"])
+    target = target_from_findings({"mastery_approach": "grit", "depression": "mood"}, REG)
+    sim = simulate({"grit": "grit-s", "mood": "phq-9"}, target, n=10, seed=1)
+    assert sim.correlations.loc["grit", "mood"] == -0.18
