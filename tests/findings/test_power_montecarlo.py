@@ -160,3 +160,11 @@ def test_moderation_bad_arguments():
         power_moderation(0.9, 100, b_x=0.5)
     with pytest.raises(GoalscopeError, match="significance level"):
         power_moderation(0.1, 100, alpha=5)
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
+    power_mediation(0.2, 0.2, n=50, n_rep=40, n_draws=200, seed=1, progress=True)
+    assert "power_mediation (monte_carlo)" in capsys.readouterr().err
+    power_mediation(0.2, 0.2, n=50, n_rep=40, n_draws=200, seed=1)          # stderr is not a terminal here
+    power_moderation(0.2, 50, n_rep=40, seed=1, progress=False)
+    assert capsys.readouterr().err == ""
