@@ -27,5 +27,5 @@ __all__ = lazy_exports(__name__, {
                "rgr_agree", "rwg", "rwg_j", "rwg_j_lindell", "team_climate_model", "write_staff_report"],
     ".findings.power": ["power_correlation", "power_correlation_difference", "power_regression"],
     ".findings.power_montecarlo": ["power_mediation", "power_moderation"],
-    ".findings.simulate": ["simulate"],
+    ".findings.simulation": ["simulate"],
 })

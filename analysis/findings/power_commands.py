@@ -251,15 +251,15 @@ def _instrument_arg(text: str):
         if "=" in part:
             prefix, key = (x.strip() for x in part.split("=", 1))
         else:
-            from .simulate import _prefix
-            prefix, key = _prefix(part), part
+            from .simulation import column_prefix
+            prefix, key = column_prefix(part), part
         out[prefix] = key
     return out
 
 
 def _target(args, instruments: dict) -> pd.DataFrame | None:
     if args.finding:
-        from .simulate import target_from_findings
+        from .simulation import target_from_findings
         if args.correlations or args.r:
             raise GoalscopeError("give the targets one way: --finding (the registry), --correlations or --r")
         if not args.construct:
@@ -284,7 +284,7 @@ def _target(args, instruments: dict) -> pd.DataFrame | None:
         return frame
     if not args.r:
         return None
-    pairs, names = {}, []
+    pairs = {}
     for text in args.r:
         try:
             lhs, value = text.split("=", 1)
@@ -293,29 +293,12 @@ def _target(args, instruments: dict) -> pd.DataFrame | None:
         except ValueError:
             raise GoalscopeError(f"--r '{text}': write A:B=VALUE, e.g. goals_mastery_approach:procr=-.25") from None
         pairs[(a, b)] = v
-        names += [x for x in (a, b) if x not in names]
-    # factors the user did not name: the instrument's default factors, uncorrelated
-    from .simulate import _default_factors, _instruments, _units
-    insts = _instruments(instruments, None)
-    units = _units(insts)
-    covered = {units[n][0] for n in names if n in units and units[n][1] is None}
-    named_scales = {(units[n][0], units[n][1]) for n in names if n in units and units[n][1] is not None}
-    for name, prefix, scale in _default_factors(insts):
-        if prefix in covered or name in names:
-            continue
-        if scale is None and any(p == prefix for p, _ in named_scales):
-            continue
-        names.append(name)
-    frame = pd.DataFrame(0.0, index=names, columns=names)
-    for n in names:
-        frame.loc[n, n] = 1.0
-    for (a, b), v in pairs.items():
-        frame.loc[a, b] = frame.loc[b, a] = v
-    return frame
+    from .simulation import target_from_pairs
+    return target_from_pairs(instruments, pairs)
 
 
 def cmd_simulate(args) -> int:
-    from .simulate import simulate
+    from .simulation import simulate
 
     instruments = _instrument_arg(args.instruments)
     target = _target(args, instruments)

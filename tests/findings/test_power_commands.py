@@ -98,7 +98,7 @@ def test_simulate_unknown_factor_is_exit_2(tmp_path, capsys):
 def test_simulate_from_the_registry(tmp_path, monkeypatch, capsys):
     import importlib
 
-    sim_mod = importlib.import_module("analysis.findings.simulate")  # the module (the package exports a function simulate)
+    sim_mod = importlib.import_module("analysis.findings.simulation")
 
     reg = pd.DataFrame({"id": ["a"], "construct_x": ["mastery_approach"], "construct_y": ["procrastination"],
                         "kind": ["r"], "value": [-0.25], "subgroup": [None]})

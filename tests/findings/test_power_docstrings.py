@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["power", "power_montecarlo", "simulate", "power_commands"]
+MODULES = ["power", "power_montecarlo", "simulation", "power_commands"]
 
 
 @pytest.mark.parametrize("name", MODULES)

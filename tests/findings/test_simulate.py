@@ -11,7 +11,7 @@ from scipy import stats
 
 from analysis import load_instrument, simulate
 from analysis.errors import GoalscopeError
-from analysis.findings.simulate import SPREAD
+from analysis.findings.simulation import SPREAD
 from analysis.study import load_study, run_study
 
 
@@ -203,7 +203,7 @@ REG = pd.DataFrame({"id": ["a", "b", "c", "d", "e"],
 
 
 def test_target_from_findings():
-    from analysis.findings.simulate import target_from_findings
+    from analysis.findings.simulation import target_from_findings
 
     m = target_from_findings({"mastery_approach": "map", "performance_avoidance": "pav", "depression": "mood"}, REG)
     assert m.loc["map", "mood"] == -0.18 and m.loc["mood", "pav"] == 0.16 and m.loc["map", "pav"] == 0

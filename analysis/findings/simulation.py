@@ -44,7 +44,8 @@ from ..errors import GoalscopeError
 from ..instruments import Instrument, load_instrument
 from ..report.apa import Apa, apa
 
-__all__ = ["SimulationResult", "simulate", "SimulationError", "target_from_findings"]
+__all__ = ["SimulationResult", "simulate", "SimulationError", "target_from_findings", "target_from_pairs",
+           "column_prefix"]
 
 SPREAD = 1.5                 # thresholds evenly spaced on ±SPREAD latent SDs (before the skew shift)
 CARELESS_KINDS = ("straight", "random")
@@ -212,8 +213,10 @@ def _(res: SimulationResult) -> Apa:
 
 
 # ------------------------------------------------------------------------------------------------
-def _prefix(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
+def column_prefix(instrument_id: str) -> str:
+    """The default column prefix of an instrument: its id with other characters than letters and
+    digits turned into '_' (``"agq-r"`` → ``"agq_r"``, columns ``agq_r_1`` …)."""
+    return re.sub(r"[^0-9A-Za-z]+", "_", instrument_id).strip("_").lower()
 
 
 def _instruments(instruments, response) -> dict[str, Instrument]:
@@ -225,7 +228,7 @@ def _instruments(instruments, response) -> dict[str, Instrument]:
         pairs = []
         for spec in instruments:
             inst = load_instrument(spec)
-            pairs.append((_prefix(inst.id), inst))
+            pairs.append((column_prefix(inst.id), inst))
     if not pairs:
         raise SimulationError("simulate: give at least one instrument (e.g. ['agq-r', 'pps'])")
     out = {}
@@ -613,7 +616,7 @@ def target_from_findings(constructs: dict, findings: pd.DataFrame | None = None,
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.findings.simulate import target_from_findings
+    >>> from analysis.findings.simulation import target_from_findings
     >>> reg = pd.DataFrame({"id": ["a", "b"], "construct_x": ["mastery_approach", "performance_avoidance"],
     ...                     "construct_y": ["depression", "depression"], "kind": ["r", "r"],
     ...                     "value": [-0.18, 0.16], "subgroup": [None, None]})
@@ -667,3 +670,42 @@ def _combine(values: list) -> float:
     if len(values) == 1:
         return values[0]
     return math.tanh(sum(math.atanh(v) for v in values) / len(values))
+
+
+def target_from_pairs(instruments, pairs: dict) -> pd.DataFrame:
+    """A target matrix from a few named correlations; every other factor pair is uncorrelated.
+
+    Factors the pairs do not name are the instruments' default ones (the whole instrument when a
+    scale covers all its items, else each scale), so the matrix covers every item.
+
+    Parameters
+    ----------
+    instruments : list or dict
+        As for :func:`simulate`.
+    pairs : dict
+        ``{(factor_a, factor_b): r}``.
+
+    Examples
+    --------
+    >>> from analysis.findings.simulation import target_from_pairs
+    >>> m = target_from_pairs({"goals": "agq-r", "procr": "pps"}, {("goals_mastery_approach", "procr"): -0.25})
+    >>> m.index.tolist()
+    ['goals_mastery_approach', 'procr', 'goals_performance_approach', 'goals_mastery_avoidance', 'goals_performance_avoidance']
+    >>> float(m.loc["procr", "goals_mastery_approach"]), float(m.loc["procr", "goals_mastery_avoidance"])
+    (-0.25, 0.0)
+    """
+    names = []
+    for a, b in pairs:
+        names += [x for x in (a, b) if x not in names]
+    insts = _instruments(instruments, None)
+    units = _units(insts)
+    whole = {units[n][0] for n in names if n in units and units[n][1] is None}
+    by_scale = {units[n][0] for n in names if n in units and units[n][1] is not None}
+    for name, prefix, scale in _default_factors(insts):
+        if name in names or prefix in whole or (scale is None and prefix in by_scale):
+            continue
+        names.append(name)
+    frame = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    for (a, b), v in pairs.items():
+        frame.loc[a, b] = frame.loc[b, a] = float(v)
+    return frame
