@@ -75,6 +75,10 @@ def register(sub) -> None:
               goalscope simulate --instruments grit=grit-s,procr=pps --correlations target.csv \\
                   -n 300 --seed 2 --careless .05 --missing-share .02 --missing -99 --study-file study.yaml -o sim.csv
               goalscope simulate --instruments wdgo=vandewalle -n 400 --teams 40 --icc .2 --seed 3 -o teams.csv
+              goalscope simulate --instruments goals=agq-r,mood=phq-9 --finding all \
+                  --construct mastery_approach=goals_mastery_approach \
+                  --construct performance_avoidance=goals_performance_avoidance --construct depression=mood \
+                  -n 400 --seed 1 -o sim.csv      targets = the registered correlations
 
             Unnamed pairs of factors are uncorrelated. Factor names: an instrument's prefix (one factor for
             all its items) or <prefix>_<scale>; every item must belong to one factor.
