@@ -3,8 +3,8 @@
 Power is the share of ``n_rep`` simulated studies whose test rejects — for mediation, whose CI for
 the indirect effect a·b excludes 0 — reported with its Monte Carlo SE √(p(1 − p)/n_rep).
 
-How it is vectorised (the numbers equal a per-replication loop; only the speed differs)
---------------------------------------------------------------------------------------------
+How it is vectorised
+--------------------
 * The data of every replication are drawn at once as (n_rep × n) arrays from standardised paths,
   using elementwise arithmetic only (no matrix factorisation): x ~ N(0, 1),
   m = a·x + √(1 − a²)·e, y = c′·x + b·m + √(1 − c′² − b² − 2abc′)·e.
@@ -13,7 +13,10 @@ How it is vectorised (the numbers equal a per-replication loop; only the speed d
 * Monte Carlo CI (``ci_method="monte_carlo"``, Tofighi & MacKinnon's method; the R equivalent is
   ``MASS::mvrnorm(n_draws, c(a, b), diag(c(se_a², se_b²)))`` and ``quantile(a * b, ...)``): a* and b*
   are drawn around each replication's estimates; the CI limits are R's default (type 7) quantiles
-  of a*·b*, found with ``np.partition`` (one selection per tail, no sort) and linear interpolation.
+  of a*·b*. Whether a CI excludes 0 follows from counting negative products (a comparison per
+  draw); the two order statistics are selected with ``np.partition`` (no sort) only where the
+  count sits at the quantile's position. One set of standard-normal draws serves 10 consecutive
+  replications (common random numbers; see :func:`power_mediation`, Notes).
 * Percentile bootstrap (``ci_method="percentile"``): each replication is resampled ``n_draws``
   times; a resample is a vector of row counts and its sums of squares are one matrix product, as
   in :mod:`analysis.models.mediation`. Much slower (n_rep × n_draws × n work): use fewer draws.
