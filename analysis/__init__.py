@@ -28,4 +28,7 @@ __all__ = lazy_exports(__name__, {
                "rgr_agree", "rwg", "rwg_j", "rwg_j_lindell", "team_climate_model", "write_staff_report"],
     ".findings": ["pool_effects", "published_findings", "replicate", "replicate_study"],
     ".goals": ["code_goals", "goal_agreement", "goal_shares", "load_lexicon", "write_coding_sheet"],
+    ".findings.power": ["power_correlation", "power_correlation_difference", "power_regression"],
+    ".findings.power_montecarlo": ["power_mediation", "power_moderation"],
+    ".findings.simulation": ["simulate"],
 })

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "analysis.teams.commands",
     "analysis.findings.commands",
     "analysis.goals.commands",
+    "analysis.findings.power_commands",
 ]
 
 

@@ -1,4 +1,5 @@
-"""Published findings as data: the registry, replication verdicts, pooling and the forest plot."""
+"""Published findings as data: the registry, replication verdicts, pooling, the forest plot, power
+and sample size, Monte Carlo power and calibrated simulation."""
 
 from .._lazy import lazy_exports
 
@@ -8,4 +9,8 @@ __all__ = lazy_exports(__name__, {
     ".registry": ["FindingsError", "describe_finding", "get_finding", "load_findings", "published_findings"],
     ".replication": ["ReplicationResult", "replicate", "replicate_study"],
     ".pooling": ["PoolResult", "pool_effects"],
+    ".power": ["PowerResult", "power_correlation", "power_correlation_difference", "power_regression",
+               "sample_size_table"],
+    ".power_montecarlo": ["MonteCarloPowerResult", "power_mediation", "power_moderation"],
+    ".simulation": ["SimulationResult", "simulate", "target_from_findings"],
 })
