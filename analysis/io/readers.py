@@ -34,8 +34,10 @@ How values are read (the same rule for every text file, and for Qualtrics export
   format (an Excel or SPSS number ``7`` becomes the text ``"7"``), so duplicate-id checks compare
   what the file says;
 * Excel and SPSS cells keep the type the file gives them (a number cell is a number, a text cell
-  is text, a TRUE/FALSE cell is a boolean that item preparation refuses to score). A formula cell
-  without a cached value is an error naming the cells.
+  is text even when it looks like a number, a TRUE/FALSE cell is a boolean that item preparation
+  refuses to score, an error cell such as ``#N/A`` is its text). A column becomes numeric when
+  all its cells are number cells. A formula cell without a cached value is an error naming the
+  cells.
 
 A text file's rows must all have as many fields as the header: a row with fewer or more fields
 (an unquoted delimiter inside an answer, a row written with another delimiter) is an error naming
@@ -49,6 +51,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -104,7 +107,7 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     2
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "ids.csv"
-    >>> _ = f.write_text("id,country,q1\n007,NA,3\n7,DE,NA\n")
+    >>> _ = f.write_text("id,country,q1\\n007,NA,3\\n7,DE,NA\\n")
     >>> df = read_responses(f)
     >>> df["id"].tolist(), df["country"].tolist(), df["q1"].tolist()
     (['007', '7'], ['NA', 'DE'], ['3', 'NA'])
@@ -147,7 +150,24 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
         types = qualtrics_response_type(df)
         if types is not None:
             df.attrs["qualtrics_status"] = {str(k): int(v) for k, v in types.value_counts(sort=False).items()}
+            _note_not_respondents(df, types, p)
     return df
+
+
+def _note_not_respondents(df: pd.DataFrame, types: pd.Series, p: Path) -> None:
+    """Say which rows Qualtrics marks as previews, tests or spam (they are still returned)."""
+    odd = types.isin(QUALTRICS_NOT_RESPONDENTS).to_numpy()
+    if not odd.any():
+        return
+    first = int(df.attrs["first_row"])
+    parts = []
+    for kind in sorted(set(types[odd])):
+        rows = [str(i + first) for i in np.flatnonzero((types == kind).to_numpy())]
+        parts.append(f"{kind}: row{'s' if len(rows) > 1 else ''} {', '.join(rows[:8])}{' …' if len(rows) > 8 else ''}")
+    warnings.warn(
+        f"file '{p}': {int(odd.sum())} row(s) are not answers of real respondents by Qualtrics' Status column "
+        f"({'; '.join(parts)}). They are read like every other row; remove them from the export, or let the "
+        f"study's screening exclude them.", stacklevel=3)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,18 +477,41 @@ def _read_excel(p: Path, sheet) -> pd.DataFrame:
         sheet = names[sheet]
     if sheet not in names:
         raise DataError(f"file '{p}' has no sheet '{sheet}'; its sheets are: {', '.join(names)}")
-    # keep_default_na=False: a text cell "NA" stays text (item preparation decides); empty cells are missing
-    df = pd.read_excel(book, sheet_name=sheet, keep_default_na=False, na_values=[""])
+    # dtype=object and keep_default_na=False: pandas would otherwise turn a text cell '007' into 7,
+    # TRUE into 1 and a text cell "NA" into missing; every cell keeps the type the workbook gives it
+    df = pd.read_excel(book, sheet_name=sheet, dtype=object, keep_default_na=False, na_values=[""])
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        _check_formulas(p, sheet)
+        for (r, j), text in _check_cells(p, sheet).items():
+            if 0 <= r - 2 < len(df) and j < df.shape[1]:
+                df.iat[r - 2, j] = text
+    df = _excel_types(df)
     df.attrs.update(source=f"{p}" + (f" [{sheet}]" if len(names) > 1 else ""), first_row=2, format="excel",
                     sheet=sheet, value_labels={}, column_labels={}, declared_missing={})
     return df
 
 
-def _check_formulas(p: Path, sheet: str) -> None:
-    """Stop when a formula cell has no cached value (the workbook was written by a program, never
-    opened and saved in Excel): pandas reads such a cell as empty, which would silently be missing."""
+def _excel_types(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns whose every cell is a number cell become numeric; any other column stays as read."""
+    out = df.copy()
+    for col in df.columns:
+        s = df[col]
+        vals = s[s.notna()].to_numpy(dtype=object)
+        if len(vals) and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                             for v in vals):
+            out[col] = pd.to_numeric(s)
+        elif not len(vals):
+            out[col] = pd.to_numeric(s)                 # an empty column: all missing
+    return out
+
+
+def _check_cells(p: Path, sheet: str) -> dict:
+    """Look at the cells pandas cannot be trusted with.
+
+    A formula cell without a cached value (the workbook was written by a program and never opened
+    and saved in Excel) would be read as empty: stop, naming the cells. An error cell (``#N/A``,
+    ``#DIV/0!``) would be read as empty without a word: return ``{(row, column): text}`` so the
+    caller puts the error text back and item preparation treats it like any other text.
+    """
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -476,13 +519,19 @@ def _check_formulas(p: Path, sheet: str) -> None:
         formulas = openpyxl.load_workbook(p, read_only=True, data_only=False)
         values = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception:  # already opened once by pandas; leave odd workbooks to it
-        return
+        return {}
     try:
-        bad = []
-        for frow, vrow in zip(formulas[sheet].iter_rows(), values[sheet].iter_rows(values_only=True)):
+        bad, errors = [], {}
+        for frow, vrow in zip(formulas[sheet].iter_rows(), values[sheet].iter_rows()):
             for j, cell in enumerate(frow):
-                if getattr(cell, "data_type", None) == "f" and (j >= len(vrow) or vrow[j] is None):
+                if not hasattr(cell, "data_type"):      # EmptyCell of a read-only sheet
+                    continue
+                v = vrow[j] if j < len(vrow) else None
+                value = getattr(v, "value", None)
+                if cell.data_type == "f" and value is None:
                     bad.append(f"{get_column_letter(j + 1)}{cell.row}")
+                elif getattr(v, "data_type", None) == "e" and value is not None and cell.row > 1:
+                    errors[(cell.row, j)] = str(value)
     finally:
         formulas.close()
         values.close()
@@ -492,6 +541,7 @@ def _check_formulas(p: Path, sheet: str) -> None:
             f"({', '.join(bad[:8])}{' …' if len(bad) > 8 else ''}); they would be read as empty. Open the "
             f"workbook in Excel or LibreOffice and save it (that stores the values), or export it as CSV."
         )
+    return errors
 
 
 def _read_spss(p: Path) -> pd.DataFrame:

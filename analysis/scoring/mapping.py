@@ -478,8 +478,9 @@ def _user_missing_rows(data, ids, cells, col, item) -> pd.DataFrame:
     keep = pos >= 0                                   # rows the caller dropped are not in this audit
     pos = pos[keep].astype(int)
     codes = [c[1] for c, k in zip(cells, keep) if k]
-    part = _audit_rows(data, ids, pos, col, item, pd.Series(codes, dtype=object), "")
-    part["value"] = [_show(c) for c in codes]
+    held = np.full(len(data), None, dtype=object)
+    held[pos] = codes
+    part = _audit_rows(data, ids, pos, col, item, pd.Series(held, dtype=object), "")
     part["reason"] = [f"SPSS user-missing code {_show(c)}" for c in codes]
     return part
 
