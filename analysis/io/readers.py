@@ -68,6 +68,9 @@ _QUALTRICS_IMPORT = re.compile(r'^\s*\{\s*"ImportId"')
 # a number that reads back unchanged (see the module docstring); digits counted separately (<= 15)
 _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _MAX_DIGITS = 15
+_NOT_QUALTRICS = ("file '{p}' was read as a Qualtrics export, but its third row is not the "
+                  "{{\"ImportId\": ...}} row Qualtrics writes. Export with 'Use numeric values' or "
+                  "'Use choice text' from Qualtrics' Data & Analysis tab, or drop --qualtrics.")
 
 
 def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics=None, id_column=None,
@@ -120,6 +123,7 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     if p.is_dir():
         raise DataError(f"'{p}' is a folder, not a data file")
     suffix = p.suffix.lower()
+    text = [c for c in ([id_column] if id_column is not None else []) + list(text_columns or [])]
     if suffix in EXCEL_SUFFIXES:
         df = _read_excel(p, sheet)
     elif suffix in SPSS_SUFFIXES:
@@ -127,23 +131,22 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     elif suffix == ".parquet":
         df = _read_parquet(p)
     else:
-        df = _read_text(p, encoding, delimiter)
-    if df.attrs["format"] in ("csv", "excel"):
+        df = _read_text(p, encoding, delimiter, qualtrics, set(text))   # types settled while reading
+    if df.attrs["format"] == "excel":
         df = _maybe_qualtrics(df, p, qualtrics)
-    else:
+    elif df.attrs["format"] != "csv":
         df.attrs["qualtrics"] = False
     if df.shape[1] == 0 or df.shape[0] == 0:
         raise DataError(f"file '{p}' has no data rows" + (" (only a header)" if df.shape[1] else ""))
     _check_header(df, p)
-    text = [c for c in ([id_column] if id_column is not None else []) + list(text_columns or [])]
     absent = [c for c in text if c not in df.columns]
     if absent:
         what = "id column" if absent[0] == id_column else "text column"
         raise DataError(f"file '{p}': {what} '{absent[0]}' is not in the file (columns: "
                         f"{', '.join(map(str, list(df.columns)[:12]))}{'…' if df.shape[1] > 12 else ''})")
-    if df.attrs["format"] == "csv" or df.attrs.get("qualtrics"):
+    if df.attrs["format"] == "excel" and df.attrs.get("qualtrics"):
         df = _settle_types(df, set(text))
-    else:
+    elif df.attrs["format"] != "csv":
         for c in text:
             df[c] = _as_text(df[c])
     if df.attrs.get("qualtrics"):
@@ -320,17 +323,18 @@ def _sniff(text: str, p: Path) -> str:
         return "\t" if p.suffix.lower() in (".tsv", ".tab") else ","
 
 
-def _read_text(p: Path, encoding: str | None, delimiter: str | None) -> pd.DataFrame:
+def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=None,
+               text: set | None = None) -> pd.DataFrame:
     raw = p.read_bytes()
     if not raw.strip():
         raise DataError(f"file '{p}' is empty")
-    text, enc = _decode(raw, p, encoding)
+    decoded, enc = _decode(raw, p, encoding)
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
-    sep = delimiter or _sniff(text, p)
+    sep = delimiter or _sniff(decoded, p)
     if len(sep) != 1:
         raise DataError(f"--delimiter must be one character (or tab, comma, semicolon, pipe), not {shown(sep)}")
-    header, records, lines, skipped = _split_records(text, sep, p)
+    header, records, lines, skipped = _split_records(decoded, sep, p)
     if header is None:
         raise DataError(f"file '{p}' is empty")
     if len(header) == 1 and records and all(len(r) == 1 for r in records[:50]):
@@ -347,20 +351,51 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None) -> pd.DataF
     while width > 1 and header[width - 1] == "":
         width -= 1
     header = [h if h != "" else f"Unnamed: {i}" for i, h in enumerate(header[:width])]
-    trailing = _check_widths(records, width, lines, text, sep, p, skipped)
-    columns = list(zip(*[r[:width] for r in records])) if records else [()] * width
-    data = {}
-    for j, cells in enumerate(columns):
-        col = np.array(cells, dtype=object)
-        col[col == ""] = np.nan                         # an empty cell is the only text read as missing
-        data[j] = col
-    df = pd.DataFrame(data)
-    df.columns = _dedupe(header)
-    df.attrs.update(source=str(p), first_row=2 + skipped, format="csv", encoding=enc, delimiter=sep,
-                    value_labels={}, column_labels={}, declared_missing={})
+    trailing = _check_widths(records, width, lines, decoded, sep, p, skipped)
+    names = _dedupe(header)
+    first_row = 2 + skipped
+    # a Qualtrics export: the question-text row and the {"ImportId": ...} row sit under the header
+    looks = len(records) >= 2 and any(_QUALTRICS_IMPORT.match(f) for f in records[1])
+    if qualtrics is None:
+        qualtrics = looks
+    questions = {}
+    if qualtrics:
+        if not looks:
+            raise DataError(_NOT_QUALTRICS.format(p=p))
+        questions = {c: q for c, q in zip(names, records[0]) if q and q != c}
+        records = records[2:]
+        first_row += 2
+    text = text or set()
+    columns = list(zip(*records)) if records else [()] * width
+    df = pd.DataFrame({j: _text_column(cells, names[j] in text) for j, cells in enumerate(columns)})
+    df.columns = names
+    df.attrs.update(source=str(p), first_row=first_row, format="csv", encoding=enc, delimiter=sep,
+                    value_labels={}, column_labels=questions, declared_missing={}, qualtrics=bool(qualtrics))
     if trailing:
         df.attrs["trailing_delimiters"] = trailing
     return df
+
+
+def _text_column(cells: tuple, as_text: bool) -> np.ndarray:
+    """One column of a text file: numbers when every value is a plain number, else the text as written.
+
+    Hand-written (not pandas.to_numeric on objects, which is 50× slower here): the rule is checked
+    once per distinct value, and numpy parses the digits.
+    """
+    distinct = set(cells)
+    empty = "" in distinct
+    distinct.discard("")
+    if not as_text and distinct and all(is_plain_number(v) for v in distinct):
+        if empty or any("." in v for v in distinct):
+            table = {v: float(v) for v in distinct}
+            table[""] = np.nan
+            return np.fromiter(map(table.__getitem__, cells), dtype=np.float64, count=len(cells))
+        table = {v: int(v) for v in distinct}
+        return np.fromiter(map(table.__getitem__, cells), dtype=np.int64, count=len(cells))
+    col = np.array(cells, dtype=object)
+    if empty:
+        col[col == ""] = np.nan                         # an empty cell is the only text read as missing
+    return col
 
 
 def _dedupe(header: list[str]) -> list[str]:
@@ -424,6 +459,7 @@ def _check_widths(records, width, lines, text, sep, p, skipped) -> int:
             rec.extend([""] * width)
             continue
         if n > width and all(f == "" for f in rec[width:]):
+            del rec[width:]
             trailing += 1
             continue
         bad.append(k)
@@ -599,11 +635,7 @@ def _maybe_qualtrics(df: pd.DataFrame, p: Path, qualtrics) -> pd.DataFrame:
         df.attrs["qualtrics"] = False
         return df
     if not looks:
-        raise DataError(
-            f"file '{p}' was read as a Qualtrics export, but its third row is not the "
-            f"{{\"ImportId\": ...}} row Qualtrics writes. Export with 'Use numeric values' or "
-            f"'Use choice text' from Qualtrics' Data & Analysis tab, or drop --qualtrics."
-        )
+        raise DataError(_NOT_QUALTRICS.format(p=p))
     attrs = dict(df.attrs)
     questions = {c: str(q) for c, q in df.iloc[0].items() if isinstance(q, str) and q != c}
     # the question rows forced every column to text; read_responses gives plain-number columns

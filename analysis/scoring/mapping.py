@@ -360,8 +360,9 @@ def prepare_items(
                                            f"text token {token!r} read as missing"))
         if rec is not None:
             x[:] = _apply_recode(x, rec)
-        seen = (np.fmin.reduce(x), np.fmax.reduce(x)) if x.size else (np.nan, np.nan)
+        seen = (np.nan, np.nan)
         if not _all_valid(x, lo, hi, step):
+            seen = (np.fmin.reduce(x), np.fmax.reduce(x))     # for the shifted-range hint
             for mask, reason in _invalid_masks(x, lo, hi, step):
                 if mask.any():
                     bad_pos.append(np.flatnonzero(mask))
