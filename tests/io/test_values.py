@@ -226,3 +226,14 @@ def test_long_values_are_cut_in_messages():
     assert cut == "'" + "x" * 76 + "…' (1000000 characters)"
     assert where("a.csv", 3, "q1", "y" * 500) == "file 'a.csv', row 3, column 'q1', value '" + "y" * 76 + \
         "…' (500 characters)"
+
+
+def test_qualtrics_excel_export_follows_the_same_rules():
+    with pytest.warns(UserWarning, match=r"3 row\(s\) are not answers .* Survey Preview: row 5"):
+        df = read_responses(VALUES / "qualtrics_status.xlsx")
+    assert df.attrs["qualtrics"] is True and df.attrs["first_row"] == 4
+    assert df.attrs["column_labels"]["zip"] == "ZIP code"
+    assert df["zip"].tolist() == ["00123", "01123", "02123", "03123", "04123"]   # text, leading zeros kept
+    assert df["Q1_1"].dtype == np.int64 and df["Q1_1"].tolist() == [0, 3, 1, 2, 0]
+    assert df["Q1_9"].tolist() == [0, 3, "NA", 2, 0]
+    assert qualtrics_response_type(df).tolist()[1] == "Survey Preview"
