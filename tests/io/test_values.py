@@ -237,3 +237,43 @@ def test_qualtrics_excel_export_follows_the_same_rules():
     assert df["Q1_1"].dtype == np.int64 and df["Q1_1"].tolist() == [0, 3, 1, 2, 0]
     assert df["Q1_9"].tolist() == [0, 3, "NA", 2, 0]
     assert qualtrics_response_type(df).tolist()[1] == "Survey Preview"
+
+
+# --- the quick path for clean files gives exactly what the careful path gives --------------------
+CLEAN = [
+    "id,q1,q2,note\nS1,1,2.5,fine\nS2,,3,\nS3,0,-0.5,x y\n",
+    "a;b\n1;2\n3;4\r\n",
+    "id\tq\nA\t1\nB\t2\n",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_quick_path_equals_careful_path(tmp_path, monkeypatch, text):
+    from analysis.io import readers
+
+    p = _csv(tmp_path, text)
+    assert readers._fast_read(text, readers._sniff(text, p), set()) is not None   # the quick path is taken
+    quick = read_responses(p, id_column="id" if text.startswith("id") else None)
+    monkeypatch.setattr(readers, "_fast_read", lambda *a: None)
+    careful = read_responses(p, id_column="id" if text.startswith("id") else None)
+    pd.testing.assert_frame_equal(quick, careful)
+    assert quick.attrs == careful.attrs
+
+
+def test_quick_path_equals_careful_path_on_the_demo(monkeypatch):
+    from analysis.io import readers
+    from conftest import DEMO
+
+    quick = read_responses(DEMO / "responses.csv", id_column="respondent_id")
+    monkeypatch.setattr(readers, "_fast_read", lambda *a: None)
+    careful = read_responses(DEMO / "responses.csv", id_column="respondent_id")
+    pd.testing.assert_frame_equal(quick, careful)
+
+
+@pytest.mark.parametrize("text", ["a,b\n007,1\n", "a,b\n1,3E4\n", "a,b\nx,1.\n", "a,b\nx,.5\n", "a,b\nx,True\n",
+                                  "a,b\nx,-inf\n", "a,b\n1234567890123456,1\n", "a,b\n1, 2\n", "a,b\n+1,2\n",
+                                  'a,b\n"1",2\n', "a,b\n1,2,\n", "a,b\n1\n", "a,b\n\n1,2\n"])
+def test_files_the_quick_path_leaves_to_the_careful_one(text):
+    from analysis.io import readers
+
+    assert readers._fast_read(text, ",", set()) is None
