@@ -733,7 +733,7 @@ def _check_header(df: pd.DataFrame, p: Path) -> None:
     dupes = sorted({c.rsplit(".", 1)[0] for c in cols if re.search(r"\.\d+$", c) and c.rsplit(".", 1)[0] in cols})
     if dupes:
         raise DataError(
-            f"file '{p}': the header names column(s) {', '.join(repr(d) for d in dupes)} more than once. "
+            f"file '{p}': the header names column(s) {', '.join(shown(d) for d in dupes[:8])} more than once. "
             f"Give every column a unique name."
         )
     if unnamed and len(unnamed) == len(cols):

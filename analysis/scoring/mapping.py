@@ -390,6 +390,57 @@ def prepare_items(
 
 
 # ---------------------------------------------------------------------------------------------
+def numeric_values(data: pd.DataFrame, column: str, *, missing=None, source: str | None = None):
+    """A non-item column (a duration, an exam mark) as numbers, by the same rules as item answers.
+
+    Numbers stay numbers; numbers written as text are read; declared ``missing`` codes and the
+    text tokens ``NA``, ``N/A``, ``NaN``, ``None``, ``NULL``, ``#N/A`` become missing and are listed;
+    any other text, and TRUE/FALSE cells, stop with a message naming file, row, column and value.
+    Use it instead of ``pd.to_numeric(errors="coerce")``, which drops such values without a word.
+
+    Returns
+    -------
+    (Series, DataFrame)
+        The numbers (float, same index) and the audit ``row, id, column, item, value, reason`` of
+        the values set to missing (``id`` and ``item`` empty).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"duration_s": ["612", "NA", "98"]})
+    >>> values, audit = numeric_values(df, "duration_s")
+    >>> values.tolist(), audit["reason"].tolist()
+    ([612.0, nan, 98.0], ["text token 'NA' read as missing"])
+
+    R: ``as.numeric(x)`` warns "NAs introduced by coercion" without saying where.
+    """
+    if column not in data.columns:
+        raise DataError(f"column '{column}' is not in the data")
+    source = source or data.attrs.get("source")
+    s = data[column]
+    x = np.empty(len(s), dtype=np.float64)
+    miss_num, miss_txt = _split_codes(missing)
+    bad_pos, bad_reason, coded, tokens = _to_codes(s, x, None, None, None, miss_num, miss_txt, labels_ok=False)
+    if bad_pos:
+        pos, reason = bad_pos[0], bad_reason[0]
+        value = s.to_numpy()[pos[0]]
+        value = value if isinstance(value, str) else _show(value)
+        loc = ", ".join(x for x in (f"file '{source}'" if source else None, row_label(data, data.index[pos[0]]),
+                                    f"column '{column}'", f"value {shown(value)}") if x)
+        n = sum(len(q) for q in bad_pos)
+        raise DataError(f"{loc}: {reason}.{f' {n - 1} more value(s) like it.' if n > 1 else ''} Fix the data, or "
+                        f"declare the code as missing.")
+    parts = []
+    if coded is not None and coded.any():
+        parts.append(_audit_rows(data, None, np.flatnonzero(coded), column, "", s, "missing code"))
+    for token, pos in tokens.items():
+        parts.append(_audit_rows(data, None, np.array(pos, dtype=int), column, "", s,
+                                 f"text token {token!r} read as missing"))
+    audit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=AUDIT_COLUMNS)
+    audit["item"] = pd.NA if len(audit) else audit["item"]
+    return pd.Series(x, index=data.index, name=column), audit
+
+
 def _split_codes(missing):
     if missing is None:
         return np.array([], dtype=float), set()
@@ -486,7 +537,7 @@ def _user_missing_rows(data, ids, cells, col, item) -> pd.DataFrame:
     return part
 
 
-def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, miss_txt):
+def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, miss_txt, labels_ok=True):
     """Fill ``x`` with the numbers of one column.
 
     Returns (bad_positions, bad_reasons, coded_missing, tokens): ``tokens`` maps an NA token as
@@ -531,6 +582,9 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
             tokens.setdefault(text, []).append(i)
             continue
         if not _NUMBER_TEXT.fullmatch(text):
+            if not labels_ok:
+                unknown.append(i)
+                continue
             if table is None:
                 table = _label_table(inst, labels, file_labels)
             code = table.get(_norm_label(text))
@@ -547,7 +601,10 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
     if booleans:
         bad_pos.append(np.array(booleans, dtype=int))
         bad_reason.append(_BOOL_REASON)
-    if unknown:
+    if unknown and not labels_ok:
+        bad_pos.append(np.array(unknown, dtype=int))
+        bad_reason.append("text that is not a number")
+    elif unknown:
         texts = _label_texts(inst, labels, file_labels)
         reason = ("text that is not an anchor label of the key" + (
             " (known labels: " + "; ".join(f"{c:g} = {t}" for c, t in sorted(texts.items())) + ")" if texts else

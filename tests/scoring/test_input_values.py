@@ -180,3 +180,24 @@ def test_itemset_values_of_tokens_are_nan():
     items = prepare_items(phq([["NA", "1", "#N/A", "2", "NULL", "0", "0", "0", "nan"]]), "phq-9", columns="q{n}")
     assert np.isnan(items.values[0, [0, 2, 4, 8]]).all() and items.values[0, 1] == 1.0
     assert items.audit["value"].tolist() == ["NA", "#N/A", "NULL", "nan"]
+
+
+# --- non-item columns ----------------------------------------------------------------------------
+def test_numeric_values_of_a_non_item_column():
+    from analysis.scoring.mapping import numeric_values
+
+    df = pd.DataFrame({"duration_s": ["612", "NA", "98", "-99", " 45 "]})
+    df.attrs.update(source="x.csv", first_row=2)
+    values, audit = numeric_values(df, "duration_s", missing=[-99])
+    np.testing.assert_array_equal(values.to_numpy(), [612.0, np.nan, 98.0, np.nan, 45.0])
+    assert audit[["row", "column", "value", "reason"]].values.tolist() == [
+        [5, "duration_s", "-99", "missing code"], [3, "duration_s", "NA", "text token 'NA' read as missing"]]
+    df.loc[2, "duration_s"] = "ninety"
+    with pytest.raises(DataError, match=r"^file 'x.csv', row 4, column 'duration_s', value 'ninety': text that is "
+                                        r"not a number\. Fix the data"):
+        numeric_values(df, "duration_s")
+    b = pd.DataFrame({"done": [True, False]})
+    with pytest.raises(DataError, match=r"row with index 0, column 'done', value 'True': a TRUE/FALSE"):
+        numeric_values(b, "done")
+    plain, none = numeric_values(pd.DataFrame({"a": [1, 2]}), "a")
+    assert plain.tolist() == [1.0, 2.0] and len(none) == 0
