@@ -244,6 +244,9 @@ CLEAN = [
     "id,q1,q2,note\nS1,1,2.5,fine\nS2,,3,\nS3,0,-0.5,x y\n",
     "a;b\n1;2\n3;4\r\n",
     "id\tq\nA\t1\nB\t2\n",
+    "id,q1,q2,q3\nS1,NA,N/A,#N/A\nS2,3,NULL,None\nNA,1,2,3\n",
+    "id,a,,b\nx,1,2,3\n",
+    "id,big\nS1,123456789012345\nS2,-0\n",
 ]
 
 
