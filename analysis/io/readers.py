@@ -42,7 +42,12 @@ How values are read (the same rule for every text file, and for Qualtrics export
 A text file's rows must all have as many fields as the header: a row with fewer or more fields
 (an unquoted delimiter inside an answer, a row written with another delimiter) is an error naming
 the row and both counts. Empty fields after the last column (a trailing delimiter on every data
-row) are dropped and never shift the columns.
+row) are dropped and never shift the columns. A blank line between rows is kept as an empty row,
+so that every later row keeps the number a spreadsheet shows; blank lines at the end are ignored.
+
+A Qualtrics export keeps every row, previews and spam included: :func:`qualtrics_response_type`
+names each row's type, ``attrs["qualtrics_status"]`` counts them, and a warning names the rows
+that are not real respondents (the study pipeline flags them and shows them in the flow).
 """
 
 from __future__ import annotations
