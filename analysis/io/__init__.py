@@ -1,8 +1,7 @@
 """Readers (format detection, labels) and writers (atomic, manifest)."""
 
-from .readers import (QUALTRICS_NOT_RESPONDENTS, is_plain_number, qualtrics_response_type, read_responses,
-                      row_label)
+from .readers import read_responses, row_label
 from .writers import atomic_write_bytes, atomic_write_text, guard_output, sha256, write_json, write_table
 
-__all__ = ["read_responses", "row_label", "qualtrics_response_type", "QUALTRICS_NOT_RESPONDENTS", "is_plain_number", "write_table", "write_json", "atomic_write_text",
+__all__ = ["read_responses", "row_label", "write_table", "write_json", "atomic_write_text",
            "atomic_write_bytes", "guard_output", "sha256"]

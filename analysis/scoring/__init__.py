@@ -1,6 +1,6 @@
 """Map study columns to instrument items, clean them, and score subscales."""
 
-from .mapping import ItemSet, check_ids, numeric_values, prepare_items, resolve_columns
+from .mapping import ItemSet, check_ids, prepare_items, resolve_columns
 from .score import audit_frame, score, score_items
 
-__all__ = ["ItemSet", "prepare_items", "resolve_columns", "check_ids", "numeric_values", "score", "score_items", "audit_frame"]
+__all__ = ["ItemSet", "prepare_items", "resolve_columns", "check_ids", "score", "score_items", "audit_frame"]

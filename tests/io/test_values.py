@@ -11,7 +11,7 @@ import pytest
 
 from analysis import DataError, read_responses
 from analysis.errors import shown, where
-from analysis.io import QUALTRICS_NOT_RESPONDENTS, is_plain_number, qualtrics_response_type
+from analysis.io.readers import QUALTRICS_NOT_RESPONDENTS, is_plain_number, qualtrics_response_type
 from conftest import FIXTURES
 
 VALUES = FIXTURES / "io" / "values"

@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-from tests.conftest import ROOT
+from conftest import ROOT
 
 MODULES = ["analysis.io.readers", "analysis.scoring.mapping", "analysis.errors"]
 
