@@ -306,7 +306,9 @@ def item_options_from_args(args) -> dict:
     if args.anchors_reversed:
         opts["anchors_reversed"] = True
     if args.labels:
-        opts["labels"] = read_mapping_file(args.labels, "labels")
+        from .scoring.mapping import LabelMap
+
+        opts["labels"] = LabelMap(read_mapping_file(args.labels, "labels"), source=args.labels)
     if args.id:
         opts["id_column"] = args.id
     return opts
@@ -317,7 +319,7 @@ def read_input(args):
     from .io import read_responses
 
     return read_responses(args.file, sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter,
-                          qualtrics=args.qualtrics)
+                          qualtrics=args.qualtrics, id_column=getattr(args, "id", None))
 
 
 def audit_path(out: Path) -> Path:

@@ -26,11 +26,40 @@ class StudyError(GoalscopeError):
     """A study file is missing, unreadable or does not follow the schema."""
 
 
+#: longest offending value echoed in a message (a 1 MB cell must not give a 1 MB message)
+MAX_SHOWN = 80
+
+
+def shown(value, limit: int = MAX_SHOWN) -> str:
+    """``repr`` of an offending value for a message, cut to about ``limit`` characters.
+
+    A longer value is cut with an ellipsis and its length is stated, so the user can still find
+    it in the file.
+
+    Examples
+    --------
+    >>> shown("3.5")
+    "'3.5'"
+    >>> shown("x" * 1000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (1000 characters)"
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        return f"'{text[: limit - 4]}…' ({len(text)} characters)"
+    return repr(value) if isinstance(value, str) else text
+
+
 def where(source: str | None = None, row=None, column=None, value=None) -> str:
     """Format the location of a problem: ``file 'x.csv', row 17, column 'AGQ_3', value '9'``.
 
     ``row`` is the row as the user sees it in the file (1-based line for text files, the
-    spreadsheet row for Excel), not a pandas position.
+    spreadsheet row for Excel), not a pandas position. A value longer than :data:`MAX_SHOWN`
+    characters is cut (see :func:`shown`).
+
+    Examples
+    --------
+    >>> where("x.csv", 17, "AGQ_3", "9")
+    "file 'x.csv', row 17, column 'AGQ_3', value '9'"
     """
     parts = []
     if source:
@@ -40,5 +69,5 @@ def where(source: str | None = None, row=None, column=None, value=None) -> str:
     if column is not None:
         parts.append(f"column '{column}'")
     if value is not None:
-        parts.append(f"value {value!r}")
+        parts.append(f"value {shown(value)}")
     return ", ".join(parts)

@@ -15,6 +15,39 @@ The returned DataFrame keeps a RangeIndex and carries metadata in ``df.attrs``:
 ``column_labels``   ``{column: question text}`` (SPSS variable labels, Qualtrics question row)
 ``declared_missing`` ``{column: [codes]}`` (SPSS user-missing values, already set to NaN)
 ``encoding``, ``delimiter``  what was detected for text files
+``user_missing_cells`` ``{column: [[index, code], ...]}`` the cells that held an SPSS user-missing
+                    code (set to NaN here; :func:`analysis.prepare_items` lists them in the audit)
+``qualtrics_status`` ``{response type: count}`` of a Qualtrics export's ``Status`` column (see
+                    :func:`qualtrics_response_type`)
+
+How values are read (the same rule for every text file, and for Qualtrics exports in any format):
+
+* every cell is first read as the text written in the file; no text is turned into "missing" by
+  the reader except an empty cell. ``NA``, ``N/A``, ``NaN``, ``None``, ``NULL``, ``#N/A`` stay
+  text: in item columns :func:`analysis.prepare_items` sets them to missing and lists them in the
+  audit; in id and other columns they stay as written ("NA" may be Namibia);
+* a column becomes numbers only when every non-empty cell is a plain decimal number that reads
+  back unchanged: an optional ``-``, digits without a leading zero (``0`` and ``0.5`` are fine,
+  ``007`` is not), an optional ``.`` and digits, at most 15 digits in all; no exponent (``3E4``),
+  no ``+``, no spaces, no thousands separators. Any other column stays text exactly as written;
+* the id column (``id_column=``) and the columns in ``text_columns=`` are always text, in every
+  format (an Excel or SPSS number ``7`` becomes the text ``"7"``), so duplicate-id checks compare
+  what the file says;
+* Excel and SPSS cells keep the type the file gives them (a number cell is a number, a text cell
+  is text even when it looks like a number, a TRUE/FALSE cell is a boolean that item preparation
+  refuses to score, an error cell such as ``#N/A`` is its text). A column becomes numeric when
+  all its cells are number cells. A formula cell without a cached value is an error naming the
+  cells.
+
+A text file's rows must all have as many fields as the header: a row with fewer or more fields
+(an unquoted delimiter inside an answer, a row written with another delimiter) is an error naming
+the row and both counts. Empty fields after the last column (a trailing delimiter on every data
+row) are dropped and never shift the columns. A blank line between rows is kept as an empty row,
+so that every later row keeps the number a spreadsheet shows; blank lines at the end are ignored.
+
+A Qualtrics export keeps every row, previews and spam included: :func:`qualtrics_response_type`
+names each row's type, ``attrs["qualtrics_status"]`` counts them, and a warning names the rows
+that are not real respondents (the study pipeline flags them and shows them in the flow).
 """
 
 from __future__ import annotations
@@ -23,12 +56,13 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, shown
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -36,9 +70,16 @@ SPSS_SUFFIXES = {".sav", ".zsav"}
 _DELIMITERS = [",", ";", "\t", "|"]
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _QUALTRICS_IMPORT = re.compile(r'^\s*\{\s*"ImportId"')
+# a number that reads back unchanged (see the module docstring); digits counted separately (<= 15)
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_MAX_DIGITS = 15
+_NOT_QUALTRICS = ("file '{p}' was read as a Qualtrics export, but its third row is not the "
+                  "{{\"ImportId\": ...}} row Qualtrics writes. Export with 'Use numeric values' or "
+                  "'Use choice text' from Qualtrics' Data & Analysis tab, or drop --qualtrics.")
 
 
-def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics=None) -> pd.DataFrame:
+def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics=None, id_column=None,
+                   text_columns=None) -> pd.DataFrame:
     """Read a survey export (CSV/TSV, Excel, SPSS .sav, parquet or a Qualtrics export).
 
     Parameters
@@ -55,6 +96,11 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     qualtrics : bool, optional
         Force (True) or forbid (False) treating the file as a Qualtrics export. Default: detected
         from the ``{"ImportId": ...}`` row Qualtrics writes under the header.
+    id_column : str, optional
+        Respondent id column: always read as text, exactly as written (``0001``, ``007``, ``3E4``).
+    text_columns : list of str, optional
+        Further columns to keep as text exactly as written (e.g. a study's ``keep:`` columns).
+        Other columns become numbers only when every value is a plain number (module docstring).
 
     Returns
     -------
@@ -67,6 +113,12 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     >>> df = read_responses("data/raw/demo/responses.csv")
     >>> df.attrs["first_row"]
     2
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "ids.csv"
+    >>> _ = f.write_text("id,country,q1\\n007,NA,3\\n7,DE,NA\\n")
+    >>> df = read_responses(f)
+    >>> df["id"].tolist(), df["country"].tolist(), df["q1"].tolist()
+    (['007', '7'], ['NA', 'DE'], ['3', 'NA'])
 
     The R equivalent is ``read.csv()`` / ``haven::read_sav()`` followed by hand-written clean-up.
     """
@@ -76,6 +128,7 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     if p.is_dir():
         raise DataError(f"'{p}' is a folder, not a data file")
     suffix = p.suffix.lower()
+    text = [c for c in ([id_column] if id_column is not None else []) + list(text_columns or [])]
     if suffix in EXCEL_SUFFIXES:
         df = _read_excel(p, sheet)
     elif suffix in SPSS_SUFFIXES:
@@ -83,15 +136,144 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     elif suffix == ".parquet":
         df = _read_parquet(p)
     else:
-        df = _read_text(p, encoding, delimiter)
-    if df.attrs["format"] in ("csv", "excel"):
+        df = _read_text(p, encoding, delimiter, qualtrics, set(text))   # types settled while reading
+    if df.attrs["format"] == "excel":
         df = _maybe_qualtrics(df, p, qualtrics)
-    else:
+    elif df.attrs["format"] != "csv":
         df.attrs["qualtrics"] = False
     if df.shape[1] == 0 or df.shape[0] == 0:
         raise DataError(f"file '{p}' has no data rows" + (" (only a header)" if df.shape[1] else ""))
     _check_header(df, p)
+    absent = [c for c in text if c not in df.columns]
+    if absent:
+        what = "id column" if absent[0] == id_column else "text column"
+        raise DataError(f"file '{p}': {what} '{absent[0]}' is not in the file (columns: "
+                        f"{', '.join(map(str, list(df.columns)[:12]))}{'…' if df.shape[1] > 12 else ''})")
+    if df.attrs["format"] == "excel" and df.attrs.get("qualtrics"):
+        df = _settle_types(df, set(text))
+    elif df.attrs["format"] != "csv":
+        for c in text:
+            df[c] = _as_text(df[c])
+    if df.attrs.get("qualtrics"):
+        types = qualtrics_response_type(df)
+        if types is not None:
+            df.attrs["qualtrics_status"] = {str(k): int(v) for k, v in types.value_counts(sort=False).items()}
+            _note_not_respondents(df, types, p)
     return df
+
+
+def _note_not_respondents(df: pd.DataFrame, types: pd.Series, p: Path) -> None:
+    """Say which rows Qualtrics marks as previews, tests or spam (they are still returned)."""
+    odd = types.isin(QUALTRICS_NOT_RESPONDENTS).to_numpy()
+    if not odd.any():
+        return
+    first = int(df.attrs["first_row"])
+    parts = []
+    for kind in sorted(set(types[odd])):
+        rows = [str(i + first) for i in np.flatnonzero((types == kind).to_numpy())]
+        parts.append(f"{kind}: row{'s' if len(rows) > 1 else ''} {', '.join(rows[:8])}{' …' if len(rows) > 8 else ''}")
+    warnings.warn(
+        f"file '{p}': {int(odd.sum())} row(s) are not answers of real respondents by Qualtrics' Status column "
+        f"({'; '.join(parts)}). They are read like every other row; remove them from the export, or let the "
+        f"study's screening exclude them.", stacklevel=3)
+
+
+# ---------------------------------------------------------------------------------------------
+def is_plain_number(text: str) -> bool:
+    """True when ``text`` is a number that reads back unchanged (the reader's rule, module docstring).
+
+    Examples
+    --------
+    >>> [is_plain_number(t) for t in ["3", "-0.5", "007", "3E4", "+1", " 2", "1.0"]]
+    [True, True, False, False, False, False, True]
+    """
+    return (_PLAIN_NUMBER.fullmatch(text) is not None
+            and len(text) - text.startswith("-") - ("." in text) <= _MAX_DIGITS)
+
+
+def _settle_types(df: pd.DataFrame, text: set) -> pd.DataFrame:
+    """Turn a column into numbers when every value is unambiguous (module docstring); else keep it."""
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if col in text:
+            out[col] = _as_text(s)
+            continue
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+            out[col] = s
+            continue
+        values = pd.unique(s[s.notna()].to_numpy())     # answers repeat: check each distinct value once
+        ok = True
+        for v in values:
+            if isinstance(v, str):
+                if not is_plain_number(v):
+                    ok = False
+                    break
+            elif isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+                ok = False
+                break
+        out[col] = pd.to_numeric(s) if ok and len(values) else s
+    res = pd.DataFrame(out, index=df.index)
+    res.columns = df.columns
+    res.attrs = dict(df.attrs)
+    return res
+
+
+def _as_text(s: pd.Series) -> np.ndarray:
+    """A column as text: strings unchanged, a number as it reads (7.0 → "7"), missing stays missing.
+
+    An object array, so that pandas gives the column the same text dtype as any other text column.
+    """
+    def one(v):
+        if isinstance(v, str) or v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            return v
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v)
+    return np.array([one(v) for v in s.to_numpy(dtype=object)], dtype=object)
+
+
+#: Qualtrics' numeric codes of the ``Status`` column (its SPSS export's value labels)
+QUALTRICS_STATUS = {0: "IP Address", 1: "Survey Preview", 2: "Survey Test", 4: "Imported", 8: "Spam",
+                    9: "Survey Preview Spam", 12: "Imported Spam", 16: "Offline", 17: "Offline Survey Preview"}
+#: response types that are not answers of a real respondent
+QUALTRICS_NOT_RESPONDENTS = {"Survey Preview", "Survey Test", "Spam", "Survey Preview Spam", "Imported Spam",
+                             "Offline Survey Preview"}
+
+
+def qualtrics_response_type(df: pd.DataFrame, column: str = "Status") -> pd.Series | None:
+    """The Qualtrics response type of every row ("IP Address", "Survey Preview", "Spam", …), or None.
+
+    Qualtrics writes the type in the ``Status`` column, as text ("Survey Preview") or, in an export
+    with numeric values, as a code (1). Rows whose type is in :data:`QUALTRICS_NOT_RESPONDENTS`
+    (previews, tests, spam) are not answers of real respondents: the study pipeline flags them
+    and shows them in the flow. An unknown code is returned as written.
+
+    Returns None when the data have no such column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"Status": [0, 1, 8], "Q1": [3, 4, 5]})
+    >>> qualtrics_response_type(df).tolist()
+    ['IP Address', 'Survey Preview', 'Spam']
+    >>> qualtrics_response_type(df).isin(QUALTRICS_NOT_RESPONDENTS).tolist()
+    [False, True, True]
+    """
+    if column not in df.columns:
+        return None
+
+    def one(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, str):
+            text = v.strip()
+            return QUALTRICS_STATUS.get(int(text), text) if text.isdigit() else text
+        if isinstance(v, (int, float, np.integer, np.floating)) and float(v).is_integer():
+            return QUALTRICS_STATUS.get(int(v), str(int(v)))
+        return str(v)
+    return pd.Series([one(v) for v in df[column].to_numpy(dtype=object)], index=df.index, dtype=object,
+                     name="response_type")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,41 +331,255 @@ def _sniff(text: str, p: Path) -> str:
         return "\t" if p.suffix.lower() in (".tsv", ".tab") else ","
 
 
-def _read_text(p: Path, encoding: str | None, delimiter: str | None) -> pd.DataFrame:
+def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=None,
+               text: set | None = None) -> pd.DataFrame:
     raw = p.read_bytes()
     if not raw.strip():
         raise DataError(f"file '{p}' is empty")
-    text, enc = _decode(raw, p, encoding)
+    decoded, enc = _decode(raw, p, encoding)
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
-    sep = delimiter or _sniff(text, p)
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=None, skipinitialspace=False,
-                         keep_default_na=True, na_values=[""], low_memory=False)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"file '{p}' is empty") from None
-    except pd.errors.ParserError as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if m:
-            raise DataError(
-                f"file '{p}', row {m.group(2)}: {m.group(3)} fields where the header has {m.group(1)} "
-                f"({_DELIM_NAMES.get(sep, repr(sep))}-separated). Check for an unquoted "
-                f"{_DELIM_NAMES.get(sep, sep)} inside an answer, or pass the right --delimiter."
-            ) from None
-        raise DataError(f"file '{p}' could not be parsed as {_DELIM_NAMES.get(sep, repr(sep))}-separated text: {exc}") from None
-    if df.shape[1] == 1:
-        header = str(df.columns[0])
-        others = [d for d in _DELIMITERS if d != sep and header.count(d) >= 1]
+    sep = delimiter or _sniff(decoded, p)
+    if len(sep) != 1:
+        raise DataError(f"--delimiter must be one character (or tab, comma, semicolon, pipe), not {shown(sep)}")
+    if not qualtrics:
+        fast = _fast_read(decoded, sep, text or set())
+        if fast is not None:
+            fast.attrs.update(source=str(p), first_row=2, format="csv", encoding=enc, delimiter=sep,
+                              value_labels={}, column_labels={}, declared_missing={}, qualtrics=False)
+            return fast
+    header, records, lines, skipped = _split_records(decoded, sep, p)
+    if header is None:
+        raise DataError(f"file '{p}' is empty")
+    if len(header) == 1 and records and all(len(r) == 1 for r in records[:50]):
+        others = [d for d in _DELIMITERS if d != sep and header[0].count(d) >= 1]
         if others:
             d = others[0]
             raise DataError(
                 f"file '{p}': read as {_DELIM_NAMES.get(sep, repr(sep))}-separated it has a single column "
-                f"'{header[:60]}', whose name contains the {_DELIM_NAMES[d]} character. The file is "
+                f"'{header[0][:60]}', whose name contains the {_DELIM_NAMES[d]} character. The file is "
                 f"probably {_DELIM_NAMES[d]}-separated: pass --delimiter '{d if d != chr(9) else 'tab'}'."
             )
-    df.attrs.update(source=str(p), first_row=2, format="csv", encoding=enc, delimiter=sep,
-                    value_labels={}, column_labels={}, declared_missing={})
+    # empty names after the last named column come from a trailing delimiter on the header line
+    width = len(header)
+    while width > 1 and header[width - 1] == "":
+        width -= 1
+    header = [h if h != "" else f"Unnamed: {i}" for i, h in enumerate(header[:width])]
+    trailing = _check_widths(records, width, lines, decoded, sep, p, skipped)
+    names = _dedupe(header)
+    first_row = 2 + skipped
+    # a Qualtrics export: the question-text row and the {"ImportId": ...} row sit under the header
+    looks = len(records) >= 2 and any(_QUALTRICS_IMPORT.match(f) for f in records[1])
+    if qualtrics is None:
+        qualtrics = looks
+    questions = {}
+    if qualtrics:
+        if not looks:
+            raise DataError(_NOT_QUALTRICS.format(p=p))
+        questions = {c: q for c, q in zip(names, records[0]) if q and q != c}
+        records = records[2:]
+        first_row += 2
+    text = text or set()
+    columns = list(zip(*records)) if records else [()] * width
+    df = pd.DataFrame({j: _text_column(cells, names[j] in text) for j, cells in enumerate(columns)})
+    df.columns = names
+    df.attrs.update(source=str(p), first_row=first_row, format="csv", encoding=enc, delimiter=sep,
+                    value_labels={}, column_labels=questions, declared_missing={}, qualtrics=bool(qualtrics))
+    if trailing:
+        df.attrs["trailing_delimiters"] = trailing
     return df
+
+
+def _maybe_ambiguous(text: str, sep: str) -> bool:
+    """True when the file may hold a field that pandas' parser would turn into a number or a
+    boolean but the reader's rule keeps as text (leading zero, exponent, '+', spaces around a
+    value, '.5', '5.', inf/nan, 16+ digits, TRUE/FALSE). Conservative: a match anywhere, even
+    inside a free-text answer, only sends the file down the careful path."""
+    if "+" in text:
+        return True
+    for blank in (" ", "\t"):
+        if blank == sep:
+            continue
+        if (blank + sep in text or sep + blank in text or blank + "\n" in text or "\n" + blank in text
+                or blank + "\r" in text or text.startswith(blank)):
+            return True
+    # substring tests only: Python's regex engine is ~10x slower on a class-led pattern
+    starts = (sep, "\n")
+    if any(text.startswith(x) for x in (".", "-.", "0", "-0")):
+        return True
+    if any(s + x in text for s in starts for x in (".", "-.")) or any(x in text for x in ("." + sep, ".\n", ".\r")) \
+            or text.rstrip().endswith("."):
+        return True
+    d = re.escape(sep)
+    if re.search(rf"{d}-?0\d", text) or re.search(r"\n-?0\d", text) or re.match(r"-?0\d", text):
+        return True
+    nines = text.translate(_DIGITS_TO_9)              # every digit and '.' becomes '9'
+    if "9" * 16 in nines or any(x in nines for x in ("9e9", "9e-9", "9E9", "9E-9")):
+        return True
+    low = text.lower()
+    return any(low.startswith(w) or any(s + w in low for s in (sep, "\n", sep + "-", "\n-"))
+               for w in ("inf", "nan", "true", "false", "-inf", "-nan"))
+
+
+_DIGITS_TO_9 = str.maketrans({c: "9" for c in "0123456789."})
+
+
+def _fast_read(text: str, sep: str, as_text: set) -> pd.DataFrame | None:
+    """pandas' C parser for the common clean file, when it provably gives what the rule says; else None.
+
+    Taken only when no field is quoted, every line has exactly the header's field count, there is
+    no blank line between rows and no field is one that pandas would read differently from the
+    module's rule (see :func:`_maybe_ambiguous`); every other file goes through the careful
+    record-by-record path, which names the offending row.
+    """
+    if '"' in text or "\r" in text.replace("\r\n", ""):
+        return None
+    lines = text.split("\n")
+    while lines and lines[-1].strip() == "":
+        lines.pop()
+    if len(lines) < 2 or lines[0].strip() == "":
+        return None
+    width = lines[0].count(sep)
+    if width == 0:
+        return None                                     # one column: the careful path checks the delimiter
+    if lines[0].rstrip("\r").endswith(sep) or any(line.count(sep) != width or line in ("", "\r") for line in lines):
+        return None
+    if _maybe_ambiguous(text, sep):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        df = pd.read_csv(io.StringIO(text), sep=sep, header=0, index_col=False, keep_default_na=False,
+                         na_values=[""], quoting=csv.QUOTE_NONE, skip_blank_lines=False, low_memory=False,
+                         dtype={c: object for c in as_text} or None)
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_bool_dtype(s) or (s.dtype == object and c not in as_text and
+                                               any(isinstance(v, (bool, np.bool_)) for v in s.dropna().unique())):
+            return None
+        if c in as_text:
+            df[c] = _as_text(s)
+    return df
+
+
+def _text_column(cells: tuple, as_text: bool) -> np.ndarray:
+    """One column of a text file: numbers when every value is a plain number, else the text as written.
+
+    Hand-written (not pandas.to_numeric on objects, which is 50× slower here): the rule is checked
+    once per distinct value, and numpy parses the digits.
+    """
+    distinct = set(cells)
+    empty = "" in distinct
+    distinct.discard("")
+    if not as_text and distinct and all(is_plain_number(v) for v in distinct):
+        if empty or any("." in v for v in distinct):
+            table = {v: float(v) for v in distinct}
+            table[""] = np.nan
+            return np.fromiter(map(table.__getitem__, cells), dtype=np.float64, count=len(cells))
+        table = {v: int(v) for v in distinct}
+        return np.fromiter(map(table.__getitem__, cells), dtype=np.int64, count=len(cells))
+    col = np.array(cells, dtype=object)
+    if empty:
+        col[col == ""] = np.nan                         # an empty cell is the only text read as missing
+    return col
+
+
+def _dedupe(header: list[str]) -> list[str]:
+    """Duplicate names as pandas writes them ('q1', 'q1.1'), so that _check_header names them."""
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        if h in seen:
+            seen[h] += 1
+            out.append(f"{h}.{seen[h]}")
+        else:
+            seen[h] = 0
+            out.append(h)
+    return out
+
+
+def _split_records(text: str, sep: str, p: Path):
+    """The header and data records of a text file, with the file line each record starts on.
+
+    Hand-written on the csv module rather than pandas.read_csv: pandas fills a short row with
+    missing values without a word and shifts columns when data rows have a trailing delimiter
+    (it takes the first column as the index); here every record's field count is checked.
+    """
+    csv.field_size_limit(2**31 - 1)                  # a long free-text answer is still one field
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', doublequote=True)
+    header, records, lines = None, [], []
+    skipped = 0                                      # blank lines before the header
+    last = 0
+    try:
+        for rec in reader:
+            start = last + 1
+            last = reader.line_num
+            if header is None:
+                if not rec or all(f.strip() == "" for f in rec):
+                    skipped += 1
+                    continue
+                header = rec
+                continue
+            records.append(rec)
+            lines.append(start)
+    except csv.Error as exc:
+        raise DataError(f"file '{p}', line {last + 1}: cannot be read as "
+                        f"{_DELIM_NAMES.get(sep, repr(sep))}-separated text ({exc})") from None
+    # blank lines at the end are not rows; a blank line between rows stays an (empty) row, so that
+    # every later row keeps its number
+    while records and not records[-1]:
+        records.pop()
+        lines.pop()
+    return header, records, lines, skipped
+
+
+def _check_widths(records, width, lines, text, sep, p, skipped) -> int:
+    """Stop at the first record with another field count than the header; returns trailing-delimiter rows."""
+    trailing = 0
+    bad = []
+    for k, rec in enumerate(records):
+        n = len(rec)
+        if n == width:
+            continue
+        if n == 0:                                    # a blank line: an empty row
+            rec.extend([""] * width)
+            continue
+        if n > width and all(f == "" for f in rec[width:]):
+            del rec[width:]
+            trailing += 1
+            continue
+        bad.append(k)
+        if len(bad) > 5:
+            break
+    if not bad:
+        return trailing
+    k = bad[0]
+    rec, line = records[k], lines[k]
+    row = k + 2 + skipped
+    at = f"row {row}" + (f" (line {line} of the file)" if line != row else "")
+    name = _DELIM_NAMES.get(sep, repr(sep))
+    n = len(rec)
+    hint = ""
+    raw_line = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
+    for d in _DELIMITERS:
+        if d != sep and len(next(csv.reader([raw_line], delimiter=d), [])) == width:
+            hint = (f" The row looks {_DELIM_NAMES[d]}-separated ({width} fields when split on "
+                    f"{_DELIM_NAMES[d]}s) while the rest of the file is {name}-separated: re-export it.")
+            break
+    if not hint:
+        if n > width:
+            extra = [f for f in rec[width:] if f != ""]
+            hint = (f" The value(s) after the last column start with {shown(extra[0])}: check for an "
+                    f"unquoted {name} inside an answer.")
+        else:
+            hint = f" Check for a missing {name} or a line break inside an answer."
+    others = [f"row {i + 2 + skipped}" for i in bad[1:5]]
+    more = (f" Other rows with the wrong number of fields: {', '.join(others)}"
+            f"{' and more' if len(bad) > 5 else ''}." if others else "")
+    raise DataError(
+        f"file '{p}', {at}: {n} field{'s' if n != 1 else ''} where the header has {width} "
+        f"({name}-separated).{hint}{more} "
+        f"Fix the file, or pass the right --delimiter."
+    )
 
 
 def _read_excel(p: Path, sheet) -> pd.DataFrame:
@@ -202,10 +598,71 @@ def _read_excel(p: Path, sheet) -> pd.DataFrame:
         sheet = names[sheet]
     if sheet not in names:
         raise DataError(f"file '{p}' has no sheet '{sheet}'; its sheets are: {', '.join(names)}")
-    df = pd.read_excel(book, sheet_name=sheet)
+    # dtype=object and keep_default_na=False: pandas would otherwise turn a text cell '007' into 7,
+    # TRUE into 1 and a text cell "NA" into missing; every cell keeps the type the workbook gives it
+    df = pd.read_excel(book, sheet_name=sheet, dtype=object, keep_default_na=False, na_values=[""])
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        for (r, j), text in _check_cells(p, sheet).items():
+            if 0 <= r - 2 < len(df) and j < df.shape[1]:
+                df.iat[r - 2, j] = text
+    df = _excel_types(df)
     df.attrs.update(source=f"{p}" + (f" [{sheet}]" if len(names) > 1 else ""), first_row=2, format="excel",
                     sheet=sheet, value_labels={}, column_labels={}, declared_missing={})
     return df
+
+
+def _excel_types(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns whose every cell is a number cell become numeric; any other column stays as read."""
+    out = df.copy()
+    for col in df.columns:
+        s = df[col]
+        vals = s[s.notna()].to_numpy(dtype=object)
+        if len(vals) and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                             for v in vals):
+            out[col] = pd.to_numeric(s)
+        elif not len(vals):
+            out[col] = pd.to_numeric(s)                 # an empty column: all missing
+    return out
+
+
+def _check_cells(p: Path, sheet: str) -> dict:
+    """Look at the cells pandas cannot be trusted with.
+
+    A formula cell without a cached value (the workbook was written by a program and never opened
+    and saved in Excel) would be read as empty: stop, naming the cells. An error cell (``#N/A``,
+    ``#DIV/0!``) would be read as empty without a word: return ``{(row, column): text}`` so the
+    caller puts the error text back and item preparation treats it like any other text.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:
+        formulas = openpyxl.load_workbook(p, read_only=True, data_only=False)
+        values = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception:  # already opened once by pandas; leave odd workbooks to it
+        return {}
+    try:
+        bad, errors = [], {}
+        for frow, vrow in zip(formulas[sheet].iter_rows(), values[sheet].iter_rows()):
+            for j, cell in enumerate(frow):
+                if not hasattr(cell, "data_type"):      # EmptyCell of a read-only sheet
+                    continue
+                v = vrow[j] if j < len(vrow) else None
+                value = getattr(v, "value", None)
+                if cell.data_type == "f" and value is None:
+                    bad.append(f"{get_column_letter(j + 1)}{cell.row}")
+                elif getattr(v, "data_type", None) == "e" and value is not None and cell.row > 1:
+                    errors[(cell.row, j)] = str(value)
+    finally:
+        formulas.close()
+        values.close()
+    if bad:
+        raise DataError(
+            f"file '{p}' [{sheet}]: {len(bad)} formula cell(s) have no computed value "
+            f"({', '.join(bad[:8])}{' …' if len(bad) > 8 else ''}); they would be read as empty. Open the "
+            f"workbook in Excel or LibreOffice and save it (that stores the values), or export it as CSV."
+        )
+    return errors
 
 
 def _read_spss(p: Path) -> pd.DataFrame:
@@ -217,6 +674,7 @@ def _read_spss(p: Path) -> pd.DataFrame:
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise DataError(f"file '{p}' cannot be read as an SPSS .sav file: {exc}") from None
     declared: dict[str, list] = {}
+    cells: dict[str, list] = {}
     for col, ranges in (meta.missing_ranges or {}).items():
         if col not in df.columns:
             continue
@@ -230,12 +688,15 @@ def _read_spss(p: Path) -> pd.DataFrame:
                 mask |= (s == lo).to_numpy()
         if mask.any():
             declared[col] = sorted(pd.unique(s[mask]).tolist())
+            # which cells held which code, so that item preparation lists them in the audit
+            cells[col] = [[int(i), v.item() if hasattr(v, "item") else v]
+                          for i, v in zip(np.flatnonzero(mask), s[mask].to_numpy())]
             df.loc[mask, col] = np.nan
     df.attrs.update(
         source=str(p), first_row=1, format="spss",
         value_labels={k: dict(v) for k, v in (meta.variable_value_labels or {}).items()},
         column_labels={k: v for k, v in (meta.column_names_to_labels or {}).items() if v},
-        declared_missing=declared,
+        declared_missing=declared, user_missing_cells=cells,
     )
     return df
 
@@ -259,21 +720,12 @@ def _maybe_qualtrics(df: pd.DataFrame, p: Path, qualtrics) -> pd.DataFrame:
         df.attrs["qualtrics"] = False
         return df
     if not looks:
-        raise DataError(
-            f"file '{p}' was read as a Qualtrics export, but its third row is not the "
-            f"{{\"ImportId\": ...}} row Qualtrics writes. Export with 'Use numeric values' or "
-            f"'Use choice text' from Qualtrics' Data & Analysis tab, or drop --qualtrics."
-        )
+        raise DataError(_NOT_QUALTRICS.format(p=p))
     attrs = dict(df.attrs)
     questions = {c: str(q) for c, q in df.iloc[0].items() if isinstance(q, str) and q != c}
+    # the question rows forced every column to text; read_responses gives plain-number columns
+    # their numbers back by the same rule as any text file (_settle_types)
     out = df.iloc[2:].reset_index(drop=True)
-    # the question rows forced every column to text: give numeric columns their numbers back
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            num = pd.to_numeric(s, errors="coerce")
-            if num.notna().sum() == s.notna().sum():
-                out[col] = num
     attrs.update(first_row=attrs["first_row"] + 2, qualtrics=True, column_labels=questions)
     out.attrs = attrs
     return out
@@ -286,7 +738,7 @@ def _check_header(df: pd.DataFrame, p: Path) -> None:
     dupes = sorted({c.rsplit(".", 1)[0] for c in cols if re.search(r"\.\d+$", c) and c.rsplit(".", 1)[0] in cols})
     if dupes:
         raise DataError(
-            f"file '{p}': the header names column(s) {', '.join(repr(d) for d in dupes)} more than once. "
+            f"file '{p}': the header names column(s) {', '.join(shown(d) for d in dupes[:8])} more than once. "
             f"Give every column a unique name."
         )
     if unnamed and len(unnamed) == len(cols):

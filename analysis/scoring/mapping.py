@@ -7,7 +7,11 @@ once, the same way, before every statistic.
 
 Order of operations for each item column (all vectorised):
 
-1. declared missing codes (``missing=[0, -99]``) become missing;
+1. declared missing codes (``missing=[0, -99]``) become missing; so do the text tokens ``NA``,
+   ``N/A``, ``NaN``, ``None``, ``NULL``, ``#N/A`` (any letter case) and SPSS user-missing codes
+   (the reader already set those cells to NaN and recorded them); all are listed in the audit
+   with the reason (``missing code``, ``text token 'NA' read as missing``, ``SPSS user-missing
+   code -99``);
 2. text answers are mapped to codes through the anchor labels (the instrument's, the file's SPSS
    value labels, or ``labels=`` given by the user); an unknown label is invalid;
 3. ``recode`` maps export codes to instrument codes (a 1-4 export of a 0-3 scale);
@@ -18,19 +22,22 @@ Order of operations for each item column (all vectorised):
    the export and are not flipped again.
 
 Invalid values stop with a message naming file, row, column and value (``on_invalid="error"``), or
-are set to missing and listed in :attr:`ItemSet.audit` (``on_invalid="missing"``).
+are set to missing and listed in :attr:`ItemSet.audit` (``on_invalid="missing"``). Invalid are:
+values outside the range or off the response grid (3.5 on a 1–5 integer scale), text that is
+neither a number nor an anchor label, and TRUE/FALSE (boolean) cells, which are never read as 1/0.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InstrumentError
+from ..errors import DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
 from ..io.readers import row_label
 from ._parallel import in_parallel
@@ -38,10 +45,31 @@ from ._parallel import in_parallel
 AUDIT_COLUMNS = ["row", "id", "column", "item", "value", "reason"]
 _BLOCK = 1 << 17  # rows per block of the validity check (its scratch stays in the CPU cache)
 _PUNCT = str.maketrans("", "", string.punctuation)
+#: text that spreadsheet and statistics programs write for "no value" (compared case-insensitively);
+#: in an item column it is missing and listed in the audit, never silently dropped
+NA_TOKENS = ("NA", "N/A", "NaN", "None", "NULL", "#N/A", "<NA>", "#NA")
+_NA_FOLDED = {tok.casefold() for tok in NA_TOKENS}
+# a number written as text in an item column; stricter than float() ("nan", "inf", "1_0" are not numbers)
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_BOOL_REASON = "a TRUE/FALSE (boolean) cell, not a response code (booleans are never read as 1/0)"
 
 
 def _norm_label(text) -> str:
     return " ".join(str(text).translate(_PUNCT).lower().split())
+
+
+class LabelMap(dict):
+    """A label map ``{label text: code}`` that remembers the file it was read from (for messages).
+
+    Examples
+    --------
+    >>> LabelMap({"Never": 1}, source="labels.yaml").source
+    'labels.yaml'
+    """
+
+    def __init__(self, *args, source: str | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.source = source
 
 
 @dataclass
@@ -206,7 +234,7 @@ def check_ids(data: pd.DataFrame, id_column: str, source=None) -> None:
         rows = [row_label(data, i) for i in ids.index[ids == first]]
         n = ids[dup].nunique()
         raise DataError(
-            f"{where}column '{id_column}': id '{first}' appears in {' and '.join(rows)}"
+            f"{where}column '{id_column}': id {shown(first)} appears in {' and '.join(rows)}"
             + (f" ({n - 1} other id(s) are duplicated too)" if n > 1 else "")
             + ". Ids must be unique: remove the duplicate submission or choose another --id column."
         )
@@ -227,6 +255,7 @@ def prepare_items(
     on_invalid: str = "error",
     id_column: str | None = None,
     source: str | None = None,
+    labels_file: str | None = None,
 ) -> ItemSet:
     """Map, clean and check the item answers of one instrument.
 
@@ -261,10 +290,23 @@ def prepare_items(
         Respondent id column: checked for duplicates and quoted in the audit.
     source : str, optional
         File name for messages; default ``data.attrs["source"]``.
+    labels_file : str, optional
+        The file ``labels`` were read from, named in messages about a bad entry.
 
     Returns
     -------
     ItemSet
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({f"q{n}": ["1", "NA"] for n in range(1, 10)})
+    >>> items = prepare_items(df, "phq-9", columns="q{n}")
+    >>> items.audit[["row", "column", "value", "reason"]].head(2).to_dict("records")
+    [{'row': 1, 'column': 'q1', 'value': 'NA', 'reason': "text token 'NA' read as missing"}, {'row': 1, 'column': 'q2', 'value': 'NA', 'reason': "text token 'NA' read as missing"}]
+
+    R has no single equivalent; by hand: ``x[x %in% c(-99)] <- NA`` per column, then
+    ``psych::scoreItems(keys, x, min = lo, max = hi)``.
     """
     if on_invalid not in ("error", "missing"):
         raise DataError(f"on_invalid must be 'error' or 'missing', not {on_invalid!r}")
@@ -294,6 +336,8 @@ def prepare_items(
     value_labels = data.attrs.get("value_labels", {}) or {}
     miss_num, miss_txt = _split_codes(missing)
     rec = _recode_table(recode)
+    _check_labels(labels, labels_file)
+    user_missing = data.attrs.get("user_missing_cells") or {}
 
     n = len(data)
     out = np.empty((n, len(mapping)), dtype=np.float64, order="F")
@@ -303,36 +347,100 @@ def prepare_items(
         audit_parts, problems = [], []
         s = data[col]
         x = out[:, j]                                   # contiguous column, filled in place
-        bad_pos, bad_reason, coded = _to_codes(s, x, inst, labels, value_labels.get(col), miss_num, miss_txt)
+        bad_pos, bad_reason, coded, tokens = _to_codes(s, x, inst, labels, value_labels.get(col), miss_num,
+                                                       miss_txt)
+        if col in user_missing:
+            audit_parts.append(_user_missing_rows(data, ids, user_missing[col], col, item))
         if coded is not None:
             pos = np.flatnonzero(coded)
             if pos.size:
                 audit_parts.append(_audit_rows(data, ids, pos, col, item, s, "missing code"))
+        for token, pos in tokens.items():
+            audit_parts.append(_audit_rows(data, ids, np.array(pos, dtype=int), col, item, s,
+                                           f"text token {token!r} read as missing"))
         if rec is not None:
             x[:] = _apply_recode(x, rec)
+        seen = (np.nan, np.nan)
         if not _all_valid(x, lo, hi, step):
+            seen = (np.fmin.reduce(x), np.fmax.reduce(x))     # for the shifted-range hint
             for mask, reason in _invalid_masks(x, lo, hi, step):
-                bad_pos.append(np.flatnonzero(mask))
-                bad_reason.append(reason)
+                if mask.any():
+                    bad_pos.append(np.flatnonzero(mask))
+                    bad_reason.append(reason)
         for pos, reason in zip(bad_pos, bad_reason):
             x[pos] = np.nan
             problems.append((pos, col, item, s, reason))
             audit_parts.append(_audit_rows(data, ids, pos, col, item, s, reason))
         if anchors_reversed:
             np.subtract(lo + hi, x, out=x)
-        return audit_parts, problems
+        return audit_parts, problems, seen
 
     results = in_parallel(clean, [(j, item, col) for j, (item, col) in enumerate(mapping.items())], n)
-    audit_parts = [part for parts, _ in results for part in parts]
-    problems = [p for _, found in results for p in found]
+    audit_parts = [part for parts, _, _ in results for part in parts]
+    problems = [p for _, found, _ in results for p in found]
     if problems and on_invalid == "error":
-        raise DataError(_invalid_message(data, problems, inst, source, rec is not None))
+        with np.errstate(invalid="ignore"):
+            lows = [r[2][0] for r in results if not np.isnan(r[2][0])]
+            highs = [r[2][1] for r in results if not np.isnan(r[2][1])]
+        seen = (min(lows), max(highs)) if lows else None
+        raise DataError(_invalid_message(data, problems, inst, source, rec is not None, seen))
     audit = pd.concat(audit_parts, ignore_index=True) if audit_parts else pd.DataFrame(columns=AUDIT_COLUMNS)
     return ItemSet(instrument=inst, columns=mapping, values=out, index=data.index, audit=audit, flip=flip,
                    source=source)
 
 
 # ---------------------------------------------------------------------------------------------
+def numeric_values(data: pd.DataFrame, column: str, *, missing=None, source: str | None = None):
+    """A non-item column (a duration, an exam mark) as numbers, by the same rules as item answers.
+
+    Numbers stay numbers; numbers written as text are read; declared ``missing`` codes and the
+    text tokens ``NA``, ``N/A``, ``NaN``, ``None``, ``NULL``, ``#N/A`` become missing and are listed;
+    any other text, and TRUE/FALSE cells, stop with a message naming file, row, column and value.
+    Use it instead of ``pd.to_numeric(errors="coerce")``, which drops such values without a word.
+
+    Returns
+    -------
+    (Series, DataFrame)
+        The numbers (float, same index) and the audit ``row, id, column, item, value, reason`` of
+        the values set to missing (``id`` and ``item`` empty).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"duration_s": ["612", "NA", "98"]})
+    >>> values, audit = numeric_values(df, "duration_s")
+    >>> values.tolist(), audit["reason"].tolist()
+    ([612.0, nan, 98.0], ["text token 'NA' read as missing"])
+
+    R: ``as.numeric(x)`` warns "NAs introduced by coercion" without saying where.
+    """
+    if column not in data.columns:
+        raise DataError(f"column '{column}' is not in the data")
+    source = source or data.attrs.get("source")
+    s = data[column]
+    x = np.empty(len(s), dtype=np.float64)
+    miss_num, miss_txt = _split_codes(missing)
+    bad_pos, bad_reason, coded, tokens = _to_codes(s, x, None, None, None, miss_num, miss_txt, labels_ok=False)
+    if bad_pos:
+        pos, reason = bad_pos[0], bad_reason[0]
+        value = s.to_numpy()[pos[0]]
+        value = value if isinstance(value, str) else _show(value)
+        loc = ", ".join(x for x in (f"file '{source}'" if source else None, row_label(data, data.index[pos[0]]),
+                                    f"column '{column}'", f"value {shown(value)}") if x)
+        n = sum(len(q) for q in bad_pos)
+        raise DataError(f"{loc}: {reason}.{f' {n - 1} more value(s) like it.' if n > 1 else ''} Fix the data, or "
+                        f"declare the code as missing.")
+    parts = []
+    if coded is not None and coded.any():
+        parts.append(_audit_rows(data, None, np.flatnonzero(coded), column, "", s, "missing code"))
+    for token, pos in tokens.items():
+        parts.append(_audit_rows(data, None, np.array(pos, dtype=int), column, "", s,
+                                 f"text token {token!r} read as missing"))
+    audit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=AUDIT_COLUMNS)
+    audit["item"] = pd.NA if len(audit) else audit["item"]
+    return pd.Series(x, index=data.index, name=column), audit
+
+
 def _split_codes(missing):
     if missing is None:
         return np.array([], dtype=float), set()
@@ -395,26 +503,74 @@ def _is_number(text) -> bool:
         return False
 
 
-def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, miss_txt):
-    """Fill ``x`` with the numbers of one column; returns (bad_positions, bad_reasons, coded_missing)."""
+def _check_labels(labels, labels_file) -> None:
+    """Every entry of a label map pairs a label text with a number (either way round)."""
+    if not labels:
+        return
+    labels_file = labels_file or getattr(labels, "source", None)
+    where = f"labels file '{labels_file}'" if labels_file else "labels"
+    if not isinstance(labels, dict):
+        raise DataError(f"{where}: must map label text to code, e.g. {{'Not at all': 0}}; got {shown(labels)}")
+    for k, v in labels.items():
+        if isinstance(k, str) and not _is_number(k):
+            code = v
+        else:
+            code = k
+        if isinstance(code, bool) or not _is_number(code):
+            raise DataError(
+                f"{where}, entry {shown(k)}: {shown(v)} is not a number. Each entry maps an answer text to "
+                f"its code, e.g. 'Not at all: 0' (YAML) or {{\"Not at all\": 0}} (JSON)."
+            )
+
+
+def _user_missing_rows(data, ids, cells, col, item) -> pd.DataFrame:
+    """Audit rows of the cells the SPSS reader set to missing (declared user-missing codes)."""
+    labels = [c[0] for c in cells]
+    pos = data.index.get_indexer(labels) if not isinstance(data.index, pd.MultiIndex) else np.full(len(labels), -1)
+    keep = pos >= 0                                   # rows the caller dropped are not in this audit
+    pos = pos[keep].astype(int)
+    codes = [c[1] for c, k in zip(cells, keep) if k]
+    held = np.full(len(data), None, dtype=object)
+    held[pos] = codes
+    part = _audit_rows(data, ids, pos, col, item, pd.Series(held, dtype=object), "")
+    part["reason"] = [f"SPSS user-missing code {_show(c)}" for c in codes]
+    return part
+
+
+def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, miss_txt, labels_ok=True):
+    """Fill ``x`` with the numbers of one column.
+
+    Returns (bad_positions, bad_reasons, coded_missing, tokens): ``tokens`` maps an NA token as
+    written ("NA", "NULL", …) to the positions where it stood.
+    """
     bad_pos, bad_reason = [], []
+    tokens: dict[str, list] = {}
     if pd.api.types.is_bool_dtype(s):
-        s = s.astype(float)
+        # never 1/0: a TRUE/FALSE cell is not an answer code
+        x[:] = np.nan
+        known = s.notna().to_numpy()
+        if known.any():
+            bad_pos.append(np.flatnonzero(known))
+            bad_reason.append(_BOOL_REASON)
+        return bad_pos, bad_reason, None, tokens
     if pd.api.types.is_numeric_dtype(s):
         x[:] = s.to_numpy(dtype=np.float64, na_value=np.nan)
         coded = None
         if miss_num.size:
             coded = np.isin(x, miss_num)
             x[coded] = np.nan
-        return bad_pos, bad_reason, coded
-    # text column: numbers written as text, anchor labels, missing codes
+        return bad_pos, bad_reason, coded, tokens
+    # text column: numbers written as text, anchor labels, missing codes, NA tokens
     obj = s.astype(object).to_numpy()
     x[:] = np.nan
     coded = np.zeros(len(obj), dtype=bool)
     table = None
-    unknown = []
+    unknown, booleans = [], []
     for i, v in enumerate(obj):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+            continue
+        if isinstance(v, (bool, np.bool_)):
+            booleans.append(i)
             continue
         text = str(v).strip()
         if text == "":
@@ -422,9 +578,13 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
         if text in miss_txt:
             coded[i] = True
             continue
-        try:
-            num = float(text)
-        except ValueError:
+        if text.casefold() in _NA_FOLDED:
+            tokens.setdefault(text, []).append(i)
+            continue
+        if not _NUMBER_TEXT.fullmatch(text):
+            if not labels_ok:
+                unknown.append(i)
+                continue
             if table is None:
                 table = _label_table(inst, labels, file_labels)
             code = table.get(_norm_label(text))
@@ -433,18 +593,25 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
             else:
                 x[i] = code
             continue
+        num = float(text)
         if num in miss_num:
             coded[i] = True
         else:
             x[i] = num
-    if unknown:
+    if booleans:
+        bad_pos.append(np.array(booleans, dtype=int))
+        bad_reason.append(_BOOL_REASON)
+    if unknown and not labels_ok:
+        bad_pos.append(np.array(unknown, dtype=int))
+        bad_reason.append("text that is not a number")
+    elif unknown:
         texts = _label_texts(inst, labels, file_labels)
         reason = ("text that is not an anchor label of the key" + (
             " (known labels: " + "; ".join(f"{c:g} = {t}" for c, t in sorted(texts.items())) + ")" if texts else
             " (the key has no anchor labels: pass labels= / --labels, or export numeric codes)"))
         bad_pos.append(np.array(unknown, dtype=int))
         bad_reason.append(reason)
-    return bad_pos, bad_reason, coded
+    return bad_pos, bad_reason, coded, tokens
 
 
 def _all_valid(x: np.ndarray, lo, hi, step) -> bool:
@@ -527,13 +694,45 @@ def _show(v):
     return str(v)
 
 
-def _invalid_message(data, problems, inst, source, recoded) -> str:
+def _shift_hint(problems, inst, seen) -> str:
+    """When every answer fits the key's range moved by a constant (a 1–4 export of a 0–3 scale),
+    say how to recode first; a wider administration range would break the published cut-offs."""
+    lo, hi, step = inst.response.min, inst.response.max, inst.response.step
+    if seen is None or step is None or not all(p[4].startswith("outside the response range") for p in problems):
+        return ""
+    low, high = seen
+    if high > hi:
+        shift = high - hi
+    elif low < lo:
+        shift = low - lo
+    else:
+        return ""
+    k = shift / step
+    if abs(k - round(k)) > 1e-9 or not (lo + shift <= low and high <= hi + shift):
+        return ""
+    n = int(round((hi - lo) / step))
+    if n > 20:
+        return ""
+    codes = [lo + i * step for i in range(n + 1)]
+    cli = ",".join(f"{c + shift:g}:{c:g}" for c in codes)
+    lib = ", ".join(f"{c + shift:g}: {c:g}" for c in codes)
+    return (
+        f" Every answer lies in {lo + shift:g}–{hi + shift:g}, the key's range {lo:g}–{hi:g} shifted by "
+        f"{shift:+g}: the export probably codes the same answers differently. Recode them first: "
+        f"--recode {cli} (library: recode={{{lib}}}; study file: recode:). Only if the scale really was "
+        f"administered as {lo + shift:g}–{hi + shift:g}, set --response-min {lo + shift:g} --response-max "
+        f"{hi + shift:g} instead; note that this changes the scores' range, so the key's published "
+        f"cut-offs and severity bands no longer apply."
+    )
+
+
+def _invalid_message(data, problems, inst, source, recoded, seen=None) -> str:
     total = sum(len(p[0]) for p in problems)
     pos, col, item, s, reason = problems[0]
     value = s.to_numpy()[pos[0]]
     value = _show(value) if not isinstance(value, str) else value
     loc = ", ".join(x for x in (f"file '{source}'" if source else None, row_label(data, data.index[pos[0]]),
-                                f"column '{col}' (item {item} of '{inst.id}')", f"value {value!r}") if x)
+                                f"column '{col}' (item {item} of '{inst.id}')", f"value {shown(value)}") if x)
     others = []
     for p in problems:
         for q in p[0][:3]:
@@ -541,6 +740,10 @@ def _invalid_message(data, problems, inst, source, recoded) -> str:
                 others.append(f"{row_label(data, data.index[q])} '{p[1]}'")
     more = f" {total - 1} more value(s) have problems ({'; '.join(others)}{'…' if total - 1 > len(others) else ''})." if total > 1 else ""
     after = " after recoding" if recoded else ""
+    hint = "" if recoded else _shift_hint(problems, inst, seen)
+    if hint:
+        return (f"{loc}: {reason}.{more}{hint} Otherwise fix the data, or pass --on-invalid missing "
+                f"(on_invalid='missing') to set such values to missing and list them in an audit file.")
     return (
         f"{loc}: {reason}{after}.{more} Fix the data, declare codes that mean 'no answer' as missing "
         f"(--missing / missing:), set the administration range (--response-min/--response-max / response:), "
