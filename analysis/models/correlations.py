@@ -25,7 +25,8 @@ from scipy import stats
 from ..errors import DataError
 from ..io.writers import atomic_write_text
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, md_table
+from ._common import (Reported, as_list, check_columns, check_frame,
+                      md_table, record_sample, sample_attrs, screened_sample)
 
 __all__ = ["correlations", "partial_correlation", "CorrelationTable"]
 
@@ -80,8 +81,15 @@ def _numeric(data, cols):
 
 
 def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str = "pearson",
-                        level: float = 0.95) -> pd.DataFrame:
+                        level: float = 0.95, include_excluded: bool = False) -> pd.DataFrame:
     """Partial correlation of ``x`` and ``y`` given ``covar`` (listwise on all columns).
+
+    Parameters
+    ----------
+    include_excluded : bool
+        Also analyse the respondents that screening excluded (``excluded`` is True, as
+        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
+        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Returns
     -------
@@ -99,6 +107,8 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     0  687  684  0.595
     >>> # R: psych::partial.r(d, c("ACT", "SATQ"), "age"); t = r * sqrt(df / (1 - r^2))
     """
+    sample = screened_sample(data, include_excluded, "partial_correlation")
+    data = sample.data
     _check_method(method)
     check_frame(data)
     covar = as_list(covar)
@@ -111,8 +121,9 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     d = data[cols].dropna()
     arr = _numeric(d, cols)
     row = _corr_pair(arr[:, 0], arr[:, 1], arr[:, 2:], method, level, names=(x, y))
-    return pd.DataFrame([{"x": x, "y": y, "method": method, "covar": "+".join(covar), **row}])[
+    out = pd.DataFrame([{"x": x, "y": y, "method": method, "covar": "+".join(covar), **row}])[
         ["x", "y", "method", "covar", "n", "k", "df", "r", "ci_low", "ci_high", "t", "p_val"]]
+    return sample_attrs(out, sample)
 
 
 def _check_method(method):
@@ -192,6 +203,8 @@ class CorrelationTable(Reported):
             parts[0] += f", partialling out {', '.join(self.covar)} (df = n − 2 − {len(self.covar)})"
         n = self.long["n"]
         parts.append(f"n = {n.min()}" if n.min() == n.max() else f"n = {n.min()}–{n.max()} (pairwise)")
+        if self.sample_note:
+            parts.append(f"respondents: {self.sample_note}")
         if self.descriptives["alpha"].notna().any():
             parts.append("Cronbach's α in parentheses on the diagonal")
         stars = "* p < .05. ** p < .01. *** p < .001"
@@ -215,7 +228,7 @@ class CorrelationTable(Reported):
 
 def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=None, alpha=None,
                  padjust: str | None = None, missing: str = "pairwise", level: float = 0.95,
-                 labels: dict | None = None) -> CorrelationTable:
+                 labels: dict | None = None, include_excluded: bool = False) -> CorrelationTable:
     """APA correlation table: M, SD, α on the diagonal, r with CI and p for every pair.
 
     Parameters
@@ -237,6 +250,10 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
         Confidence level of the Fisher-z CIs.
     labels : dict, optional
         Display names ``{column: label}`` for the table.
+    include_excluded : bool
+        Also analyse the respondents that screening excluded (``excluded`` is True, as
+        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
+        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Returns
     -------
@@ -256,6 +273,8 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     2  ACT  SATQ  687  0.587
     >>> # R: psych::corr.test(d[, c("age", "ACT", "SATQ")], adjust = "holm")
     """
+    sample = screened_sample(data, include_excluded, "correlations")
+    data = sample.data
     _check_method(method)
     check_frame(data)
     columns = as_list(columns)
@@ -296,7 +315,8 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     desc = pd.DataFrame({"variable": columns, "n": v.notna().sum().to_numpy(),
                          "mean": v.mean().to_numpy(), "sd": v.std(ddof=1).to_numpy(),
                          "alpha": [float(alpha[c]) if c in alpha else np.nan for c in columns]})
-    return CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}))
+    res = CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}))
+    return record_sample(res, sample)
 
 
 @apa.register

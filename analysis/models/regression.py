@@ -24,7 +24,8 @@ from scipy import stats
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases, formula_columns, wald_table
+from ._common import (Reported, as_list, check_columns, check_frame,
+                      complete_cases, formula_columns, record_sample, screened_sample, wald_table)
 
 __all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
            "HierarchicalResult", "LogisticResult"]
@@ -132,7 +133,7 @@ class RegressionResult(Reported):
 
 
 def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
-               hc3: bool = False, level: float = 0.95) -> RegressionResult:
+               hc3: bool = False, level: float = 0.95, include_excluded: bool = False) -> RegressionResult:
     """OLS regression with standardised β, optional HC3 SEs and VIFs.
 
     Parameters
@@ -146,6 +147,10 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
         HC3 standard errors (t tests and CIs on the residual df).
     level : float
         Confidence level.
+    include_excluded : bool
+        Also analyse the respondents that screening excluded (``excluded`` is True, as
+        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
+        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Returns
     -------
@@ -164,9 +169,12 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
     2        age    -1.231 -0.101
     >>> # R: lm(SATQ ~ ACT + age, d); lm(scale(SATQ) ~ scale(ACT) + scale(age), d)
     """
+    sample = screened_sample(data, include_excluded, "regression")
+    data = sample.data
     y, cols = _design(data, y, x, formula, "regression")
     cc = complete_cases(data, cols, what="regression")
-    return _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
+    res = _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
+    return record_sample(res, sample)
 
 
 def _ols_result(d, y, x, formula, hc3, level, excluded) -> RegressionResult:
@@ -212,13 +220,17 @@ class HierarchicalResult(Reported):
 
 
 def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = False,
-                            level: float = 0.95) -> HierarchicalResult:
+                            level: float = 0.95, include_excluded: bool = False) -> HierarchicalResult:
     """Hierarchical OLS: predictors entered in blocks; ΔR² and the F change of every step.
 
     Parameters
     ----------
     blocks : list of lists of column names
         Block 1 first; each step adds its block to the previous predictors.
+    include_excluded : bool
+        Also analyse the respondents that screening excluded (``excluded`` is True, as
+        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
+        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Examples
     --------
@@ -232,6 +244,8 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
     1     2     0.346    1  683
     >>> # R: anova(lm(SATQ ~ age + gender, d), lm(SATQ ~ age + gender + ACT, d))
     """
+    sample = screened_sample(data, include_excluded, "hierarchical_regression")
+    data = sample.data
     blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
     if len(blocks) < 1 or any(len(b) == 0 for b in blocks):
         raise DataError("hierarchical_regression: give blocks as a list of non-empty lists of columns")
@@ -254,7 +268,7 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
                      "delta_r2": m.r2 - r2_prev, "f_change": fch, "df1": df1, "df2": df2,
                      "p_val": float(stats.f.sf(fch, df1, df2))})
         prev = m
-    return HierarchicalResult(pd.DataFrame(rows), models, cc.excluded)
+    return record_sample(HierarchicalResult(pd.DataFrame(rows), models, cc.excluded), sample)
 
 
 @dataclass
@@ -318,7 +332,8 @@ class LogisticResult(Reported):
 
 
 def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
-                        threshold: float | None = None, level: float = 0.95) -> LogisticResult:
+                        threshold: float | None = None, level: float = 0.95,
+                        include_excluded: bool = False) -> LogisticResult:
     """Logistic regression of a binary outcome (0/1), or of ``y >= threshold``.
 
     Parameters
@@ -327,6 +342,10 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
         Binary outcome column (0/1 or two values ordered low → high), or a score dichotomised
         with ``threshold`` (e.g. PHQ-9 total with ``threshold=10``: 1 = at or above).
     x, formula : predictors as in :func:`regression`.
+    include_excluded : bool
+        Also analyse the respondents that screening excluded (``excluded`` is True, as
+        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
+        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Examples
     --------
@@ -338,6 +357,8 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
     687
     >>> # R: glm(I(ACT >= 30) ~ SATV + SATQ, binomial, d)
     """
+    sample = screened_sample(data, include_excluded, "logistic_regression")
+    data = sample.data
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
 
@@ -374,7 +395,7 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
     tab["odds_ratio"] = np.exp(tab.estimate)
     tab["or_ci_low"] = np.exp(tab.ci_low)
     tab["or_ci_high"] = np.exp(tab.ci_high)
-    return LogisticResult(tab, fit, y, level, cc.excluded)
+    return record_sample(LogisticResult(tab, fit, y, level, cc.excluded), sample)
 
 
 # --- APA --------------------------------------------------------------------------------------
