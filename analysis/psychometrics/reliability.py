@@ -17,6 +17,8 @@ Missing answers (``nan_policy``):
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -25,6 +27,7 @@ from ..errors import DataError
 from ..report.apa import Apa, apa_ci, apa_num
 from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
+from .keying import KeyingWarning, keying_check
 from .syntax import facet_scales
 
 NAN_POLICIES = ("pairwise", "listwise")
@@ -231,7 +234,12 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     DataFrame
         One row per scale: ``scale, n_items, n, n_excluded, nan_policy, alpha, alpha_std,
         alpha_ci_low, alpha_ci_high, ci_method, alpha_se, g6, average_r, median_r, signal_noise,
-        mean, sd, omega_total, omega_h, apa`` (+ ``alpha_boot_ci_low, alpha_boot_ci_high``).
+        mean, sd, omega_total, omega_h, apa, negative_items, keying_warning`` (+
+        ``alpha_boot_ci_low, alpha_boot_ci_high``). ``negative_items`` names the items that
+        correlate negatively with the rest of their scale after keying (psych::alpha's check, see
+        :func:`analysis.psychometrics.keying.keying_check`) and ``keying_warning`` says why and what
+        to declare; both are empty when the keying fits (and for ``all_items``, whose scales may
+        rightly correlate negatively). Each warning is also issued as a ``KeyingWarning``.
 
     Examples
     --------
@@ -292,7 +300,15 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     out = out[[c for c in order if c in out]]
     out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, ci, r.omega_total) if r.n_items > 1
                   else "α not defined for a single item" for r in out.itertuples()]
-    out.attrs = {"instrument": inst.id, "nan_policy": nan_policy, "audit": items.audit}
+    # psych::alpha's check, on the keyed items: the warning travels with the table (and is also
+    # issued as a KeyingWarning), so a report built from this result shows it
+    keying = keying_check(items, nan_policy=nan_policy, scales=names, warn=False)
+    found = keying.summary().set_index("scale")
+    out["negative_items"] = [found["negative_items"].get(s, "") for s in out["scale"]]
+    out["keying_warning"] = [found["message"].get(s, "") for s in out["scale"]]
+    for message in keying.warnings:
+        warnings.warn(message, KeyingWarning, stacklevel=2)
+    out.attrs = {"instrument": inst.id, "nan_policy": nan_policy, "audit": items.audit, "keying": keying}
     return out
 
 
@@ -310,7 +326,9 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
     DataFrame
         One row per item: ``scale, item, item_id, reversed, n, n_missing, mean, sd, r_total,
         r_total_std, r_cor, r_drop, alpha_if_deleted, alpha_std_if_deleted, average_r_if_deleted,
-        nan_policy``. Means are of the keyed (reversed where the key says so) answers, as psych.
+        nan_policy, keying_flagged``. Means are of the keyed (reversed where the key says so)
+        answers, as psych. ``keying_flagged`` marks the items the keying check names (see
+        :func:`reliability`).
 
     Examples
     --------
@@ -341,6 +359,9 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
         df["nan_policy"] = nan_policy
         parts.append(df)
     out = pd.concat(parts, ignore_index=True)
+    keying = keying_check(items, nan_policy=nan_policy, scales=[s for s in names if len(inst.scales[s].items) >= 2],
+                          warn=False).table()
+    out["keying_flagged"] = keying["flagged"].to_numpy(bool)
     out.attrs = {"instrument": inst.id, "nan_policy": nan_policy}
     return out
 
