@@ -41,7 +41,7 @@ def _item_rest_r(x: np.ndarray, nan_policy: str = "pairwise"):
     principal component of the correlations (psych ``principal``, signed so the loadings sum to a
     positive number), the number of respondents used and raw α. Covariances pairwise (psych's
     default) or from complete respondents only."""
-    from .factoring import cov2cor, pairwise_cov
+    from .factoring import correlation, pairwise_cov
 
     x = x[~np.isnan(x).any(axis=1)] if nan_policy == "listwise" else x[~np.isnan(x).all(axis=1)]
     k = x.shape[1]
@@ -56,7 +56,8 @@ def _item_rest_r(x: np.ndarray, nan_policy: str = "pairwise"):
         keep = np.arange(k) != i
         r_drop[i] = (c[:, i].sum() - c[i, i]) / np.sqrt(c[i, i] * c[np.ix_(keep, keep)].sum())
     alpha = (1 - np.trace(c) / c.sum()) * (k / (k - 1))
-    vals, vecs = np.linalg.eigh(cov2cor(c))  # ascending: the last is the first component
+    # principal() correlates pairwise (each pair with its own means and SDs), unlike α's cov2cor
+    vals, vecs = np.linalg.eigh(correlation(x))  # ascending: the last is the first component
     pc1 = vecs[:, -1] * np.sqrt(max(vals[-1], 0.0))
     if pc1.sum() < 0:
         pc1 = -pc1
