@@ -14,7 +14,6 @@ import pytest
 from numpy.testing import assert_allclose
 from pandas.testing import assert_frame_equal
 
-import analysis.models._common as common
 from analysis.cli import main
 from analysis.errors import DataError
 from analysis.models import (correlations, fit_mediation, goal_profiles, hierarchical_regression,
@@ -179,8 +178,16 @@ def test_everyone_excluded_and_bad_flag_are_errors():
         regression(d, "y", ["x"], include_excluded="yes")
 
 
-def test_docstring_examples():
-    res = doctest.testmod(common, optionflags=doctest.NORMALIZE_WHITESPACE)
+@pytest.mark.parametrize("name", ["_common", "correlations", "regression", "mediation", "moderation", "mixed",
+                                  "profiles", "longitudinal"])
+def test_docstring_examples(name, monkeypatch):
+    import importlib
+
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)  # examples read the committed reference files
+    mod = importlib.import_module(f"analysis.models.{name}")
+    res = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert res.failed == 0 and res.attempted > 0
 
 

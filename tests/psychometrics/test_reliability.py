@@ -279,3 +279,18 @@ def test_run_and_report_carry_the_warning(tmp_path, declared):
     assert f"  warning: {msg}" in res.summary()
     assert "<strong>Warning.</strong> keying check, instrument &#39;procr&#39; (ips)" in html
     assert "<td>procr</td><td>total</td><td>ips_6</td><td>-0.63</td>" in html
+
+
+@pytest.mark.parametrize("name", ["keying", "reliability"])
+def test_docstring_examples(name, monkeypatch):
+    import doctest
+    import importlib
+
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    mod = importlib.import_module(f"analysis.psychometrics.{name}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", KeyingWarning)
+        res = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert res.failed == 0 and res.attempted > 0
