@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -52,18 +52,16 @@ class Sample:
     """The rows an analysis uses after screening, and what was left out.
 
     ``screened`` is False when the data carry no ``excluded`` column (nothing to leave out).
+    ``data`` (the kept rows) is dropped when the sample is recorded on a result.
     """
 
-    data: pd.DataFrame
+    data: pd.DataFrame | None = field(repr=False, compare=False)
     n_received: int
+    n_analysed: int
     n_flagged: int  # rows the data mark excluded=True
     include_excluded: bool
     screened: bool
     what: str = "analysis"
-
-    @property
-    def n_analysed(self) -> int:
-        return int(self.data.shape[0])
 
     @property
     def n_excluded_by_screening(self) -> int:
@@ -129,7 +127,7 @@ def screened_sample(data: pd.DataFrame, include_excluded: bool = False, what: st
     if not isinstance(include_excluded, (bool, np.bool_)):
         raise DataError(f"{what}: include_excluded must be True or False, not {include_excluded!r}")
     if SCREENING_COLUMN not in data.columns:
-        return Sample(data, len(data), 0, bool(include_excluded), False, what)
+        return Sample(data, len(data), len(data), 0, bool(include_excluded), False, what)
     flags = _excluded_flags(data, what)
     n_flagged = int(flags.sum())
     if include_excluded or not n_flagged:
@@ -141,12 +139,12 @@ def screened_sample(data: pd.DataFrame, include_excluded: bool = False, what: st
         raise DataError(f"{what}: every one of the {len(data)} respondents is excluded by screening "
                         f"(column '{SCREENING_COLUMN}'); nothing is left to analyse. Check the screening "
                         f"rules, or pass include_excluded=True (--include-excluded) to analyse everyone.")
-    return Sample(kept, len(data), n_flagged, bool(include_excluded), True, what)
+    return Sample(kept, len(data), len(kept), n_flagged, bool(include_excluded), True, what)
 
 
 def record_sample(result, sample: Sample):
     """Put the screening facts on a result (``sample``, ``n_excluded_by_screening``, ``sample_note``)."""
-    object.__setattr__(result, "sample", sample)
+    object.__setattr__(result, "sample", replace(sample, data=None))
     return result
 
 
