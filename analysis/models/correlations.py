@@ -107,10 +107,10 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     0  687  684  0.595
     >>> # R: psych::partial.r(d, c("ACT", "SATQ"), "age"); t = r * sqrt(df / (1 - r^2))
     """
-    sample = screened_sample(data, include_excluded, "partial_correlation")
-    data = sample.data
     _check_method(method)
     check_frame(data)
+    sample = screened_sample(data, include_excluded, "partial_correlation")
+    data = sample.data
     covar = as_list(covar)
     if not covar:
         raise DataError("partial_correlation: give at least one covariate (covar=...)")
@@ -273,10 +273,10 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     2  ACT  SATQ  687  0.587
     >>> # R: psych::corr.test(d[, c("age", "ACT", "SATQ")], adjust = "holm")
     """
-    sample = screened_sample(data, include_excluded, "correlations")
-    data = sample.data
     _check_method(method)
     check_frame(data)
+    sample = screened_sample(data, include_excluded, "correlations")
+    data = sample.data
     columns = as_list(columns)
     covar = as_list(covar)
     if len(columns) < 2:

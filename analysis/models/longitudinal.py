@@ -194,9 +194,9 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
     ['drop:mastery_approach', 'recovery:mastery_approach']
     >>> # R: lmer(score ~ (drop + recovery) * mastery_approach + (1 | id), long)
     """
+    check_frame(data)
     sample = screened_sample(data, include_excluded, "setback_recovery")
     data = sample.data
-    check_frame(data)
     exams = as_list(exams)
     predictors = as_list(predictors)
     covar = as_list(covar)

@@ -146,11 +146,11 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     1       Days     10.47  1.55
     >>> # R: lme4::lmer(Reaction ~ Days + (Days | Subject), sleepstudy)
     """
-    sample = screened_sample(data, include_excluded, "mixed_model")
-    data = sample.data
     import statsmodels.formula.api as smf
 
     check_frame(data)
+    sample = screened_sample(data, include_excluded, "mixed_model")
+    data = sample.data
     if not isinstance(formula, str) or "~" not in formula:
         raise DataError(f"mixed_model: formula must be a string like 'y ~ x', got {formula!r}")
     if not isinstance(groups, str):

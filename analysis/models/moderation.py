@@ -166,9 +166,9 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: 
     ['−1 SD', 'mean', '+1 SD']
     >>> # R: lm(N ~ Ec * Cc, transform(d, Ec = E - mean(E), Cc = C - mean(C)))
     """
+    covar = as_list(covar)
     sample = screened_sample(data, include_excluded, "moderation")
     data = sample.data
-    covar = as_list(covar)
     cols = [x, w, y] + covar
     d, excluded, info = _prepare(data, cols, x, w, scaling, "moderation")
     xw = f"{x}:{w}"
@@ -292,13 +292,13 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
     ['index', 'conditional', 'conditional', 'conditional']
     >>> # R: lavaan: A ~ a1*C + a2*E + a3*CE; N ~ cp*C + b*A; imm := a3*b
     """
-    sample = screened_sample(data, include_excluded, "moderated_mediation")
-    data = sample.data
     if stage not in ("first", "second"):
         raise DataError(f"moderated_mediation: stage={stage!r}; use 'first' or 'second'")
     if ci not in CI_TYPES:
         raise DataError(f"moderated_mediation: ci={ci!r}; use 'percentile' or 'bca'")
     covar = as_list(covar)
+    sample = screened_sample(data, include_excluded, "moderated_mediation")
+    data = sample.data
     cols = [x, m, y, w] + covar
     focal = x if stage == "first" else m
     d, excluded, info = _prepare(data, cols, focal, w, scaling, "moderated_mediation")

@@ -169,9 +169,9 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
     2        age    -1.231 -0.101
     >>> # R: lm(SATQ ~ ACT + age, d); lm(scale(SATQ) ~ scale(ACT) + scale(age), d)
     """
+    y, cols = _design(data, y, x, formula, "regression")
     sample = screened_sample(data, include_excluded, "regression")
     data = sample.data
-    y, cols = _design(data, y, x, formula, "regression")
     cc = complete_cases(data, cols, what="regression")
     res = _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
     return record_sample(res, sample)
@@ -244,9 +244,9 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
     1     2     0.346    1  683
     >>> # R: anova(lm(SATQ ~ age + gender, d), lm(SATQ ~ age + gender + ACT, d))
     """
+    blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
     sample = screened_sample(data, include_excluded, "hierarchical_regression")
     data = sample.data
-    blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
     if len(blocks) < 1 or any(len(b) == 0 for b in blocks):
         raise DataError("hierarchical_regression: give blocks as a list of non-empty lists of columns")
     allx = [c for b in blocks for c in b]
@@ -357,12 +357,12 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
     687
     >>> # R: glm(I(ACT >= 30) ~ SATV + SATQ, binomial, d)
     """
-    sample = screened_sample(data, include_excluded, "logistic_regression")
-    data = sample.data
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
 
     y, cols = _design(data, y, x, formula, "logistic_regression")
+    sample = screened_sample(data, include_excluded, "logistic_regression")
+    data = sample.data
     cc = complete_cases(data, cols, what="logistic_regression")
     d = cc.data.copy()
     yv = pd.to_numeric(d[y])

@@ -13,6 +13,14 @@ Missing answers (``nan_policy``):
   Respondents who answered none of the scale's items are excluded (counted in ``n_excluded``);
   psych keeps them in ``n`` for the Feldt CI — with no such rows (bfi) the two agree.
 * ``"listwise"``: only respondents who answered every item of the scale (psych on ``na.omit(x)``).
+
+The keying check (psych::alpha's "Some items were negatively correlated with the total scale"):
+:func:`reliability` adds the columns ``negative_items`` (the items that correlate negatively with
+the rest of their scale after keying) and ``keying_warning`` (which items, their item-rest r and
+the declaration that would fix it), empty when the keying fits and for ``all_items`` (whose scales
+may rightly correlate negatively); each warning is also issued as a ``KeyingWarning``.
+:func:`item_statistics` marks the same items in ``keying_flagged``. See
+:mod:`analysis.psychometrics.keying`.
 """
 
 from __future__ import annotations
@@ -234,12 +242,7 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     DataFrame
         One row per scale: ``scale, n_items, n, n_excluded, nan_policy, alpha, alpha_std,
         alpha_ci_low, alpha_ci_high, ci_method, alpha_se, g6, average_r, median_r, signal_noise,
-        mean, sd, omega_total, omega_h, apa, negative_items, keying_warning`` (+
-        ``alpha_boot_ci_low, alpha_boot_ci_high``). ``negative_items`` names the items that
-        correlate negatively with the rest of their scale after keying (psych::alpha's check, see
-        :func:`analysis.psychometrics.keying.keying_check`) and ``keying_warning`` says why and what
-        to declare; both are empty when the keying fits (and for ``all_items``, whose scales may
-        rightly correlate negatively). Each warning is also issued as a ``KeyingWarning``.
+        mean, sd, omega_total, omega_h, apa`` (+ ``alpha_boot_ci_low, alpha_boot_ci_high``).
 
     Examples
     --------
@@ -298,17 +301,18 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
              "alpha_ci_high", "ci_method", "alpha_boot_ci_low", "alpha_boot_ci_high", "alpha_se", "g6",
              "average_r", "median_r", "signal_noise", "mean", "sd", "omega_total", "omega_h"]
     out = out[[c for c in order if c in out]]
-    out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, ci, r.omega_total) if r.n_items > 1
-                  else "α not defined for a single item" for r in out.itertuples()]
-    # psych::alpha's check, on the keyed items: the warning travels with the table (and is also
-    # issued as a KeyingWarning), so a report built from this result shows it
+    # psych::alpha's check, on the keyed items: the warning travels with the table (columns
+    # negative_items, keying_warning) and is also issued as a KeyingWarning
     keying = keying_check(items, nan_policy=nan_policy, scales=names, warn=False)
     found = keying.summary().set_index("scale")
     out["negative_items"] = [found["negative_items"].get(s, "") for s in out["scale"]]
     out["keying_warning"] = [found["message"].get(s, "") for s in out["scale"]]
     for message in keying.warnings:
         warnings.warn(message, KeyingWarning, stacklevel=2)
-    out.attrs = {"instrument": inst.id, "nan_policy": nan_policy, "audit": items.audit, "keying": keying}
+
+    out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, ci, r.omega_total) if r.n_items > 1
+                  else "α not defined for a single item" for r in out.itertuples()]
+    out.attrs = {"instrument": inst.id, "nan_policy": nan_policy, "audit": items.audit}
     return out
 
 
