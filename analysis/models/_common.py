@@ -3,6 +3,9 @@ that is logged, formula variables and the tidy coefficient table."""
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import inspect
 import logging
 import re
 from dataclasses import dataclass, field, replace
@@ -143,8 +146,19 @@ def screened_sample(data: pd.DataFrame, include_excluded: bool = False, what: st
 
 
 def record_sample(result, sample: Sample):
-    """Put the screening facts on a result (``sample``, ``n_excluded_by_screening``, ``sample_note``)."""
-    object.__setattr__(result, "sample", replace(sample, data=None))
+    """Put the screening facts on a result: ``result.sample`` (and, on :class:`Reported` results,
+    ``n_excluded_by_screening``, ``include_excluded``, ``sample_note``); on a DataFrame, in ``attrs``."""
+    sample = replace(sample, data=None)
+    if isinstance(result, pd.DataFrame):
+        return sample_attrs(result, sample)
+    object.__setattr__(result, "sample", sample)
+    if not isinstance(result, Reported):  # a result class of another module: plain attributes
+        for name, value in (("n_excluded_by_screening", sample.n_excluded_by_screening),
+                            ("include_excluded", sample.include_excluded), ("sample_note", sample.note)):
+            try:
+                object.__setattr__(result, name, value)
+            except AttributeError:  # a read-only property of that class: leave it
+                pass
     return result
 
 
@@ -154,6 +168,59 @@ def sample_attrs(frame: pd.DataFrame, sample: Sample) -> pd.DataFrame:
     frame.attrs["include_excluded"] = sample.include_excluded
     frame.attrs["sample_note"] = sample.note
     return frame
+
+
+_INSIDE = contextvars.ContextVar("goalscope_screened_sample", default=False)
+_PARAM_DOC = """    include_excluded : bool
+        Also analyse the respondents that screening excluded (``excluded`` is True, as
+        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
+        says how many (``n_excluded_by_screening``, ``sample_note``)."""
+
+
+def _with_param_doc(doc: str | None) -> str | None:
+    """The docstring with ``include_excluded`` added at the end of its Parameters section."""
+    if not doc:
+        return doc
+    head = re.search(r"\n    Parameters\n    -+\n", doc)
+    if head is None:
+        return doc
+    nxt = re.search(r"\n\n    [A-Z][A-Za-z ]+\n    -+\n", doc[head.end():])
+    pos = head.end() + nxt.start() if nxt else len(doc.rstrip())
+    return doc[:pos].rstrip("\n") + "\n" + _PARAM_DOC + doc[pos:]
+
+
+def screens_sample(what: str):
+    """Decorator of every model entry point that reads scores: its first argument ``data`` is passed
+    through :func:`screened_sample` (keyword ``include_excluded``, default False) and the result
+    records what was left out (:func:`record_sample`).
+
+    One helper for every entry point: the function itself never sees the excluded rows, and an
+    entry point called by another (``mediation`` → ``fit_mediation``, ``setback_recovery`` →
+    ``mixed_model``) screens once, at the outer call.
+    """
+    def decorate(fn):
+        sig = inspect.signature(fn)
+        params = list(sig.parameters.values())
+        new = inspect.Parameter("include_excluded", inspect.Parameter.KEYWORD_ONLY, default=False,
+                                annotation="bool")
+        at = next((i for i, p in enumerate(params) if p.kind is inspect.Parameter.VAR_KEYWORD), len(params))
+
+        @functools.wraps(fn)
+        def entry(data, *args, include_excluded: bool = False, **kwargs):
+            if _INSIDE.get():  # called by another entry point: the data are screened already
+                return fn(data, *args, **kwargs)
+            sample = screened_sample(data, include_excluded, what)
+            token = _INSIDE.set(True)
+            try:
+                result = fn(sample.data, *args, **kwargs)
+            finally:
+                _INSIDE.reset(token)
+            return record_sample(result, sample)
+
+        entry.__signature__ = sig.replace(parameters=params[:at] + [new] + params[at:])
+        entry.__doc__ = _with_param_doc(fn.__doc__)
+        return entry
+    return decorate
 
 
 def check_columns(data: pd.DataFrame, columns, numeric: bool = True, what: str = "data") -> None:

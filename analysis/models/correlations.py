@@ -25,8 +25,7 @@ from scipy import stats
 from ..errors import DataError
 from ..io.writers import atomic_write_text
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Reported, as_list, check_columns, check_frame,
-                      md_table, record_sample, sample_attrs, screened_sample)
+from ._common import Reported, as_list, check_columns, check_frame, md_table, screens_sample
 
 __all__ = ["correlations", "partial_correlation", "CorrelationTable"]
 
@@ -80,16 +79,10 @@ def _numeric(data, cols):
     return data[cols].apply(pd.to_numeric).to_numpy(float)
 
 
+@screens_sample("partial_correlation")
 def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str = "pearson",
-                        level: float = 0.95, include_excluded: bool = False) -> pd.DataFrame:
+                        level: float = 0.95) -> pd.DataFrame:
     """Partial correlation of ``x`` and ``y`` given ``covar`` (listwise on all columns).
-
-    Parameters
-    ----------
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Returns
     -------
@@ -109,8 +102,6 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     """
     _check_method(method)
     check_frame(data)
-    sample = screened_sample(data, include_excluded, "partial_correlation")
-    data = sample.data
     covar = as_list(covar)
     if not covar:
         raise DataError("partial_correlation: give at least one covariate (covar=...)")
@@ -121,9 +112,8 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     d = data[cols].dropna()
     arr = _numeric(d, cols)
     row = _corr_pair(arr[:, 0], arr[:, 1], arr[:, 2:], method, level, names=(x, y))
-    out = pd.DataFrame([{"x": x, "y": y, "method": method, "covar": "+".join(covar), **row}])[
+    return pd.DataFrame([{"x": x, "y": y, "method": method, "covar": "+".join(covar), **row}])[
         ["x", "y", "method", "covar", "n", "k", "df", "r", "ci_low", "ci_high", "t", "p_val"]]
-    return sample_attrs(out, sample)
 
 
 def _check_method(method):
@@ -226,9 +216,10 @@ class CorrelationTable(Reported):
         return text
 
 
+@screens_sample("correlations")
 def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=None, alpha=None,
                  padjust: str | None = None, missing: str = "pairwise", level: float = 0.95,
-                 labels: dict | None = None, include_excluded: bool = False) -> CorrelationTable:
+                 labels: dict | None = None) -> CorrelationTable:
     """APA correlation table: M, SD, α on the diagonal, r with CI and p for every pair.
 
     Parameters
@@ -250,10 +241,6 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
         Confidence level of the Fisher-z CIs.
     labels : dict, optional
         Display names ``{column: label}`` for the table.
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Returns
     -------
@@ -275,8 +262,6 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     """
     _check_method(method)
     check_frame(data)
-    sample = screened_sample(data, include_excluded, "correlations")
-    data = sample.data
     columns = as_list(columns)
     covar = as_list(covar)
     if len(columns) < 2:
@@ -315,8 +300,7 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     desc = pd.DataFrame({"variable": columns, "n": v.notna().sum().to_numpy(),
                          "mean": v.mean().to_numpy(), "sd": v.std(ddof=1).to_numpy(),
                          "alpha": [float(alpha[c]) if c in alpha else np.nan for c in columns]})
-    res = CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}))
-    return record_sample(res, sample)
+    return CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}))
 
 
 @apa.register

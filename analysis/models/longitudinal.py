@@ -25,15 +25,15 @@ import pandas as pd
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Reported, as_list, check_columns,
-                      check_frame, record_sample, sample_attrs, screened_sample)
+from ._common import Reported, as_list, check_columns, check_frame, screens_sample
 from .mixed import MixedResult, mixed_model
 
 __all__ = ["wide_to_long", "setback_recovery", "RecoveryResult"]
 
 
+@screens_sample("wide_to_long")
 def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None, keep=None,
-                 time: str = "time", value: str = "score", include_excluded: bool = False) -> pd.DataFrame:
+                 time: str = "time", value: str = "score") -> pd.DataFrame:
     """Wide repeated measures (one column per occasion) → long format (one row per person × occasion).
 
     Parameters
@@ -46,9 +46,6 @@ def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None,
         Time value of each occasion (default 0, 1, …).
     keep : list of str, optional
         Person-level columns to carry into every row (goals, covariates).
-    include_excluded : bool
-        Also reshape the persons that screening excluded (``excluded`` is True); by default they
-        are left out and ``out.attrs["sample_note"]`` says how many.
 
     Returns
     -------
@@ -69,8 +66,7 @@ def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None,
     3  b         2   1.0    NaN   2.5
     >>> # R: reshape(w, direction = "long", varying = c("exam1", "exam2"), v.names = "score")
     """
-    sample = screened_sample(data, include_excluded, "wide_to_long")
-    data = sample.data
+    check_frame(data)
     columns = as_list(columns)
     keep = as_list(keep)
     if len(columns) < 2:
@@ -100,7 +96,7 @@ def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None,
                         time: np.tile(np.asarray(times, float), n), value: scores.reshape(-1)})
     for c in keep:
         out[c] = np.repeat(data[c].to_numpy(), k)
-    return sample_attrs(out, sample)
+    return out
 
 
 @dataclass
@@ -151,10 +147,10 @@ def _safe_names(names):
     return mapping
 
 
+@screens_sample("setback_recovery")
 def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = None, covar=None,
                      coding: str = "piecewise", setback: int = 2, times=None, random_slopes=False,
-                     center: bool = True, reml: bool = True, level: float = 0.95,
-                     include_excluded: bool = False) -> RecoveryResult:
+                     center: bool = True, reml: bool = True, level: float = 0.95) -> RecoveryResult:
     """Performance around a setback: mixed model of repeated exams with goal × time interactions.
 
     Parameters
@@ -179,10 +175,6 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
         ``re_formula`` itself (e.g. ``"~drop + recovery"`` with enough occasions).
     center : bool
         Grand-mean centre the predictors and covariates over persons.
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Examples
     --------
@@ -195,8 +187,6 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
     >>> # R: lmer(score ~ (drop + recovery) * mastery_approach + (1 | id), long)
     """
     check_frame(data)
-    sample = screened_sample(data, include_excluded, "setback_recovery")
-    data = sample.data
     exams = as_list(exams)
     predictors = as_list(predictors)
     covar = as_list(covar)
@@ -211,8 +201,7 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
     if coding == "piecewise" and not (2 <= setback <= k):
         raise DataError(f"setback_recovery: setback={setback} must name an occasion from 2 to {k}")
     person = predictors + covar
-    # data are screened already (or include_excluded was asked for): keep every row here
-    long = wide_to_long(data, exams, id=id, times=times, keep=person, include_excluded=True)
+    long = wide_to_long(data, exams, id=id, times=times, keep=person)
     idc = id or "row"
     for c in person:
         long[c] = pd.to_numeric(long[c]).astype(float)
@@ -240,9 +229,8 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
     back = {v: k_ for k_, v in safe.items()}
     fe = mixed.fixed_effects.copy()
     fe["term"] = [":".join(back.get(p, p) for p in t.split(":")) for t in fe.term]
-    res = RecoveryResult(mixed=mixed, fixed_effects=fe, long=long, coding=coding, predictors=predictors,
-                         time_terms=time_terms, excluded=mixed.excluded)
-    return record_sample(res, sample)
+    return RecoveryResult(mixed=mixed, fixed_effects=fe, long=long, coding=coding, predictors=predictors,
+                          time_terms=time_terms, excluded=mixed.excluded)
 
 
 @apa.register

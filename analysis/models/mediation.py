@@ -41,8 +41,7 @@ from scipy import stats
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Reported, as_list, check_columns, check_frame,
-                      complete_cases, record_sample, sample_attrs, screened_sample)
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
 
 __all__ = ["mediation", "fit_mediation", "MediationResult", "PathModel"]
 
@@ -262,13 +261,11 @@ def _chain_name(chain) -> str:
     return "indirect " + " → ".join(chain)
 
 
+@screens_sample("mediation")
 def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: bool = False,
                   n_boot: int = 5000, seed=None, ci: str = "percentile", level: float = 0.95,
-                  contrasts: bool = True, progress: bool | None = None,
-                  include_excluded: bool = False) -> MediationResult:
+                  contrasts: bool = True, progress: bool | None = None) -> MediationResult:
     """Fit a mediation model and bootstrap its indirect effects (see :func:`mediation`)."""
-    sample = screened_sample(data, include_excluded, "mediation")
-    data = sample.data
     check_frame(data)
     m = as_list(m)
     covar = as_list(covar)
@@ -370,10 +367,9 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
 
     normal = _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level)
     bca = pd.DataFrame({"path": names, "z0": z0, "acceleration": acc}) if ci == "bca" else pd.DataFrame()
-    res = MediationResult(paths=paths, normal_theory=normal, boot=pd.DataFrame(boot, columns=names),
-                          x=x, m=m, y=y, covar=covar, serial=serial, n=n, n_boot=n_boot, ci=ci,
-                          level=level, seed=seed, bca=bca, excluded=cc.excluded)
-    return record_sample(res, sample)
+    return MediationResult(paths=paths, normal_theory=normal, boot=pd.DataFrame(boot, columns=names),
+                           x=x, m=m, y=y, covar=covar, serial=serial, n=n, n_boot=n_boot, ci=ci,
+                           level=level, seed=seed, bca=bca, excluded=cc.excluded)
 
 
 def _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level) -> pd.DataFrame:
@@ -445,10 +441,10 @@ def _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level) -> 
     return pd.DataFrame(rows)
 
 
+@screens_sample("mediation")
 def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5000, seed=None,
               ci: str = "percentile", serial: bool = False, level: float = 0.95,
-              contrasts: bool = True, progress: bool | None = None,
-              include_excluded: bool = False) -> pd.DataFrame:
+              contrasts: bool = True, progress: bool | None = None) -> pd.DataFrame:
     """Mediation analysis with bootstrapped indirect effects.
 
     Parameters
@@ -476,10 +472,6 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
         Add pairwise differences between indirect effects (with more than one).
     progress : bool, optional
         Show a tqdm progress bar (default: only when the bootstrap is slow).
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Returns
     -------
@@ -500,9 +492,8 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
     >>> # R: lavaan::sem('A ~ a1*C + gender; E ~ a2*C + gender; N ~ cp*C + b1*A + b2*E + gender
     >>> #                 ind1 := a1*b1; ind2 := a2*b2', d, se = "bootstrap")
     """
-    res = fit_mediation(data, x, m, y, covar=covar, serial=serial, n_boot=n_boot, seed=seed, ci=ci,
-                        level=level, contrasts=contrasts, progress=progress, include_excluded=include_excluded)
-    return sample_attrs(res.paths, res.sample)
+    return fit_mediation(data, x, m, y, covar=covar, serial=serial, n_boot=n_boot, seed=seed, ci=ci,
+                         level=level, contrasts=contrasts, progress=progress).paths
 
 
 @apa.register

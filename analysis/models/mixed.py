@@ -28,7 +28,7 @@ import pandas as pd
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Reported, check_columns, check_frame, complete_cases,
-                      formula_columns, record_sample, screened_sample, wald_table)
+                      formula_columns, screens_sample, wald_table)
 
 __all__ = ["mixed_model", "MixedResult"]
 
@@ -100,9 +100,10 @@ class MixedResult(Reported):
         return tau / (tau + sigma2)
 
 
+@screens_sample("mixed_model")
 def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str | None = None,
                 reml: bool = True, vc_formula: dict | None = None, level: float = 0.95,
-                maxiter: int = 20000, gtol: float = 1e-10, include_excluded: bool = False) -> MixedResult:
+                maxiter: int = 20000, gtol: float = 1e-10) -> MixedResult:
     """Fit a linear mixed model with random effects per group.
 
     Parameters
@@ -123,10 +124,6 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     level : float
         Confidence level of the Wald CIs.
     maxiter, gtol : optimiser limits (BFGS).
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Returns
     -------
@@ -149,8 +146,6 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     import statsmodels.formula.api as smf
 
     check_frame(data)
-    sample = screened_sample(data, include_excluded, "mixed_model")
-    data = sample.data
     if not isinstance(formula, str) or "~" not in formula:
         raise DataError(f"mixed_model: formula must be a string like 'y ~ x', got {formula!r}")
     if not isinstance(groups, str):
@@ -173,11 +168,10 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     fit, converged = _fit(model, reml, maxiter, gtol)
     fe = wald_table(fit.fe_params.to_numpy(), np.sqrt(np.diag(_fe_cov(fit))), df=None, level=level,
                     names=list(fit.fe_params.index), stat="z")
-    res = MixedResult(fixed_effects=fe, random_effects=_varcorr(fit, groups), fit=fit,
-                      formula=formula, groups=groups, re_formula=re_formula, reml=reml,
-                      n_obs=int(d.shape[0]), n_groups=int(d[groups].nunique()), level=level,
-                      converged=converged, excluded=cc.excluded)
-    return record_sample(res, sample)
+    return MixedResult(fixed_effects=fe, random_effects=_varcorr(fit, groups), fit=fit,
+                       formula=formula, groups=groups, re_formula=re_formula, reml=reml,
+                       n_obs=int(d.shape[0]), n_groups=int(d[groups].nunique()), level=level,
+                       converged=converged, excluded=cc.excluded)
 
 
 def _fit(model, reml, maxiter, gtol):

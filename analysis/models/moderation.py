@@ -24,8 +24,7 @@ from scipy import stats
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..report.figures import save_figure
-from ._common import (Reported, as_list, check_columns,
-                      check_frame, complete_cases, record_sample, screened_sample)
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
 from .mediation import CI_TYPES, PathModel, boot_ci, ols_path_row
 from .regression import RegressionResult, _ols_result
 
@@ -138,8 +137,9 @@ class ModerationResult(Reported):
         return xs
 
 
+@screens_sample("moderation")
 def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: str = "center",
-               hc3: bool = False, level: float = 0.95, include_excluded: bool = False) -> ModerationResult:
+               hc3: bool = False, level: float = 0.95) -> ModerationResult:
     """Moderated regression of ``y`` on ``x`` × ``w`` with simple slopes and Johnson–Neyman.
 
     Parameters
@@ -151,10 +151,6 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: 
         Mean-centre (default) or z-standardise x and w before forming the product.
     hc3 : bool
         HC3 standard errors for the coefficients, simple slopes and the J–N region.
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Examples
     --------
@@ -167,8 +163,6 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: 
     >>> # R: lm(N ~ Ec * Cc, transform(d, Ec = E - mean(E), Cc = C - mean(C)))
     """
     covar = as_list(covar)
-    sample = screened_sample(data, include_excluded, "moderation")
-    data = sample.data
     cols = [x, w, y] + covar
     d, excluded, info = _prepare(data, cols, x, w, scaling, "moderation")
     xw = f"{x}:{w}"
@@ -194,7 +188,7 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: 
     res.simple_slopes = pd.DataFrame(rows)
     res.johnson_neyman, res.jn_text = _johnson_neyman(b[x], b[xw], V.loc[x, x], V.loc[x, xw], V.loc[xw, xw],
                                                       tcrit, d[w], scaling, w_mu, w_sd, w, x, level)
-    return record_sample(res, sample)
+    return res
 
 
 def _w_orig(w0, scaling, mu, sd):
@@ -263,11 +257,11 @@ class ModeratedMediationResult(Reported):
 
 
 
+@screens_sample("moderated_mediation")
 def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stage: str = "first",
                         covar=None, scaling: str = "center", n_boot: int = 5000, seed=None,
                         ci: str = "percentile", level: float = 0.95,
-                        progress: bool | None = None,
-                        include_excluded: bool = False) -> ModeratedMediationResult:
+                        progress: bool | None = None) -> ModeratedMediationResult:
     """Index of moderated mediation (Hayes) with conditional indirect effects at ±1 SD of ``w``.
 
     Parameters
@@ -277,10 +271,6 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
         ``"second"``: w moderates m → y (model 14; index = a·b₃).
     scaling : {"center", "standardize", "none"}
         Applied to x and w (first stage) or m and w (second stage) before forming the product.
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Examples
     --------
@@ -297,8 +287,6 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
     if ci not in CI_TYPES:
         raise DataError(f"moderated_mediation: ci={ci!r}; use 'percentile' or 'bca'")
     covar = as_list(covar)
-    sample = screened_sample(data, include_excluded, "moderated_mediation")
-    data = sample.data
     cols = [x, m, y, w] + covar
     focal = x if stage == "first" else m
     d, excluded, info = _prepare(data, cols, focal, w, scaling, "moderated_mediation")
@@ -344,9 +332,8 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
     for k, nm in enumerate(names):
         rows.append({"path": nm, "estimate": est[k], "se": sd_boot[k], "ci_low": low[k], "ci_high": high[k],
                      "p_val": p[k], "kind": "index" if k == 0 else "conditional"})
-    res = ModeratedMediationResult(pd.DataFrame(rows), pd.DataFrame(boot, columns=names), x, m, w, y, stage,
-                                   int(d.shape[0]), n_boot, ci, level, excluded)
-    return record_sample(res, sample)
+    return ModeratedMediationResult(pd.DataFrame(rows), pd.DataFrame(boot, columns=names), x, m, w, y, stage,
+                                    int(d.shape[0]), n_boot, ci, level, excluded)
 
 
 # --- APA --------------------------------------------------------------------------------------

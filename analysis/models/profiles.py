@@ -25,8 +25,7 @@ from scipy import stats
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num
 from ..report.figures import save_figure
-from ._common import (Reported, as_list, check_columns,
-                      check_frame, complete_cases, record_sample, screened_sample)
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
 
 __all__ = ["goal_profiles", "ProfileResult"]
 
@@ -139,10 +138,10 @@ class ProfileResult(Reported):
         return fig
 
 
+@screens_sample("goal_profiles")
 def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = None, seed=2026,
                   covariance: str = "full", n_init: int = 10, standardize: bool = False,
-                  reg_covar: float = 1e-6, tol: float = 1e-6, max_iter: int = 1000,
-                  include_excluded: bool = False) -> ProfileResult:
+                  reg_covar: float = 1e-6, tol: float = 1e-6, max_iter: int = 1000) -> ProfileResult:
     """Latent profiles of the goal subscales by Gaussian mixtures with 1 … ``k_max`` classes.
 
     Parameters
@@ -165,10 +164,6 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
         Ridge added to the covariance diagonals (scikit-learn's default; keeps profiles of
         discrete scores from collapsing). 0 gives the plain ML solution (as mclust).
     tol, max_iter : EM convergence (change in the mean log-likelihood per row) and iteration cap.
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Examples
     --------
@@ -181,8 +176,6 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
     [1, 2, 3]
     >>> # R: mclust::Mclust(d[, goals], G = 1:3, modelNames = "VVV")
     """
-    sample = screened_sample(data, include_excluded, "goal_profiles")
-    data = sample.data
     from sklearn.mixture import GaussianMixture
     from threadpoolctl import threadpool_limits
 
@@ -245,8 +238,7 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
     means = pd.DataFrame(gm.means_[order], columns=columns, index=pd.Index(range(1, chosen + 1), name="profile"))
     cs = pd.DataFrame({"profile": range(1, chosen + 1), "n": sizes[order].astype(int),
                        "proportion": sizes[order] / n})
-    res = ProfileResult(fit, chosen, classes, posterior, means, cs, models, columns, cc.data, cc.excluded)
-    return record_sample(res, sample)
+    return ProfileResult(fit, chosen, classes, posterior, means, cs, models, columns, cc.data, cc.excluded)
 
 
 @apa.register

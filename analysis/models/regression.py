@@ -25,7 +25,7 @@ from scipy import stats
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Reported, as_list, check_columns, check_frame,
-                      complete_cases, formula_columns, record_sample, screened_sample, wald_table)
+                      complete_cases, formula_columns, screens_sample, wald_table)
 
 __all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
            "HierarchicalResult", "LogisticResult"]
@@ -132,8 +132,9 @@ class RegressionResult(Reported):
 
 
 
+@screens_sample("regression")
 def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
-               hc3: bool = False, level: float = 0.95, include_excluded: bool = False) -> RegressionResult:
+               hc3: bool = False, level: float = 0.95) -> RegressionResult:
     """OLS regression with standardised β, optional HC3 SEs and VIFs.
 
     Parameters
@@ -147,10 +148,6 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
         HC3 standard errors (t tests and CIs on the residual df).
     level : float
         Confidence level.
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Returns
     -------
@@ -170,11 +167,8 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
     >>> # R: lm(SATQ ~ ACT + age, d); lm(scale(SATQ) ~ scale(ACT) + scale(age), d)
     """
     y, cols = _design(data, y, x, formula, "regression")
-    sample = screened_sample(data, include_excluded, "regression")
-    data = sample.data
     cc = complete_cases(data, cols, what="regression")
-    res = _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
-    return record_sample(res, sample)
+    return _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
 
 
 def _ols_result(d, y, x, formula, hc3, level, excluded) -> RegressionResult:
@@ -219,18 +213,15 @@ class HierarchicalResult(Reported):
 
 
 
+@screens_sample("hierarchical_regression")
 def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = False,
-                            level: float = 0.95, include_excluded: bool = False) -> HierarchicalResult:
+                            level: float = 0.95) -> HierarchicalResult:
     """Hierarchical OLS: predictors entered in blocks; ΔR² and the F change of every step.
 
     Parameters
     ----------
     blocks : list of lists of column names
         Block 1 first; each step adds its block to the previous predictors.
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Examples
     --------
@@ -245,8 +236,6 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
     >>> # R: anova(lm(SATQ ~ age + gender, d), lm(SATQ ~ age + gender + ACT, d))
     """
     blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
-    sample = screened_sample(data, include_excluded, "hierarchical_regression")
-    data = sample.data
     if len(blocks) < 1 or any(len(b) == 0 for b in blocks):
         raise DataError("hierarchical_regression: give blocks as a list of non-empty lists of columns")
     allx = [c for b in blocks for c in b]
@@ -268,7 +257,7 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
                      "delta_r2": m.r2 - r2_prev, "f_change": fch, "df1": df1, "df2": df2,
                      "p_val": float(stats.f.sf(fch, df1, df2))})
         prev = m
-    return record_sample(HierarchicalResult(pd.DataFrame(rows), models, cc.excluded), sample)
+    return HierarchicalResult(pd.DataFrame(rows), models, cc.excluded)
 
 
 @dataclass
@@ -331,9 +320,9 @@ class LogisticResult(Reported):
 
 
 
+@screens_sample("logistic_regression")
 def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
-                        threshold: float | None = None, level: float = 0.95,
-                        include_excluded: bool = False) -> LogisticResult:
+                        threshold: float | None = None, level: float = 0.95) -> LogisticResult:
     """Logistic regression of a binary outcome (0/1), or of ``y >= threshold``.
 
     Parameters
@@ -342,10 +331,6 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
         Binary outcome column (0/1 or two values ordered low → high), or a score dichotomised
         with ``threshold`` (e.g. PHQ-9 total with ``threshold=10``: 1 = at or above).
     x, formula : predictors as in :func:`regression`.
-    include_excluded : bool
-        Also analyse the respondents that screening excluded (``excluded`` is True, as
-        ``goalscope run`` writes ``scores.csv``). By default they are left out and the result
-        says how many (``n_excluded_by_screening``, ``sample_note``).
 
     Examples
     --------
@@ -361,8 +346,6 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
     import statsmodels.formula.api as smf
 
     y, cols = _design(data, y, x, formula, "logistic_regression")
-    sample = screened_sample(data, include_excluded, "logistic_regression")
-    data = sample.data
     cc = complete_cases(data, cols, what="logistic_regression")
     d = cc.data.copy()
     yv = pd.to_numeric(d[y])
@@ -395,7 +378,7 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
     tab["odds_ratio"] = np.exp(tab.estimate)
     tab["or_ci_low"] = np.exp(tab.ci_low)
     tab["or_ci_high"] = np.exp(tab.ci_high)
-    return record_sample(LogisticResult(tab, fit, y, level, cc.excluded), sample)
+    return LogisticResult(tab, fit, y, level, cc.excluded)
 
 
 # --- APA --------------------------------------------------------------------------------------

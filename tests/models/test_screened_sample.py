@@ -246,3 +246,29 @@ def test_demo_scores_analyse_the_378_kept(demo_scores, capsys):
     assert "respondents: 378 analysed (22 excluded by screening)" in capsys.readouterr().out
     assert main(["correlations", str(path), "--columns", ",".join(cols), "--include-excluded"]) == 0
     assert "400 analysed (including the 22 excluded by screening" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fn", [correlations, partial_correlation, regression, hierarchical_regression,
+                                logistic_regression, fit_mediation, mediation, moderation, moderated_mediation,
+                                goal_profiles, mixed_model, setback_recovery, wide_to_long])
+def test_every_entry_point_documents_and_accepts_include_excluded(fn):
+    import inspect
+
+    p = inspect.signature(fn).parameters["include_excluded"]
+    assert p.default is False and p.kind is inspect.Parameter.KEYWORD_ONLY
+    if "Parameters\n    ----------" in (fn.__doc__ or ""):
+        assert "    include_excluded : bool\n        Also analyse the respondents that screening excluded" in fn.__doc__
+
+
+def test_nested_entry_points_screen_once():
+    # setback_recovery calls wide_to_long and mixed_model: with include_excluded=True every person stays
+    exams = ["exam1", "exam2", "exam3"]
+
+    def persons(d):  # persons with at least one exam and a goal score
+        return int((d[exams].notna().any(axis=1) & d["mastery_approach"].notna()).sum())
+
+    res = setback_recovery(DEMO_S, exams, "mastery_approach", id="id", include_excluded=True)
+    assert res.mixed.n_groups == persons(DEMO_S) and res.mixed.sample is None  # the inner call did not screen
+    res = setback_recovery(DEMO_S, exams, "mastery_approach", id="id")
+    assert res.mixed.n_groups == persons(DEMO) and res.n_excluded_by_screening == int(DEMO_S.excluded.sum())
+    assert persons(DEMO_S) > persons(DEMO)
