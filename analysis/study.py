@@ -167,6 +167,14 @@ class StudyResult:
     missing: pd.DataFrame
     screening: Any = None
     outputs: dict[str, Path] = field(default_factory=dict)
+    keying: pd.DataFrame | None = None  # item-rest r of every item (analysis.psychometrics.keying)
+
+    @property
+    def keying_warnings(self) -> list[str]:
+        """One sentence per scale whose items correlate negatively with the rest after keying."""
+        if self.keying is None or not len(self.keying):
+            return []
+        return list(dict.fromkeys(m for m in self.keying["message"] if isinstance(m, str) and m))
 
     @property
     def analysed(self) -> pd.DataFrame:
@@ -181,6 +189,7 @@ class StudyResult:
         if self.screening is not None:
             lines.append(f"  screening: {self.screening.n_analysed} of {self.screening.n_received} analysed "
                          f"({self.screening.n_received - self.screening.n_analysed} excluded; every row kept with its flags)")
+        lines += [f"  warning: {m}" for m in self.keying_warnings]
         lines += [f"  {k}: {v}" for k, v in self.outputs.items()]
         return "\n".join(lines)
 
@@ -275,8 +284,10 @@ def screen_study(study: Study, data: pd.DataFrame):
                   missing=list(study.missing_codes) or None, on_invalid=study.on_invalid)
 
 
-def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Score every instrument of a study: (scores, audit, missing summary), one row per input row."""
+def score_study(study: Study, data: pd.DataFrame, items_out: dict | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Score every instrument of a study: (scores, audit, missing summary), one row per input row.
+    ``items_out``, if given, receives ``{alias: ItemSet}`` (for the keying check)."""
     blocks, audits, missing_rows = [], [], []
     for alias, use in study.instruments.items():
         codes = list(study.missing_codes) + list(use.missing or [])
@@ -292,6 +303,8 @@ def score_study(study: Study, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
             raise
         except GoalscopeError as exc:
             raise type(exc)(f"study '{study.name}', instrument '{alias}': {exc}") from None
+        if items_out is not None:
+            items_out[alias] = items
         scored = score_items(items)
         scored.columns = [f"{alias}_{c}" for c in scored.columns]
         blocks.append(scored)
@@ -379,8 +392,13 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
             raise StudyError(f"study file '{study.path}': column '{col}' is not in '{src}'")
     if study.id:
         check_ids(data, study.id, src)
-    scores, audit, missing = score_study(study, data)
+    prepared = {}
+    scores, audit, missing = score_study(study, data, items_out=prepared)
     screening = screen_study(study, data)
+    from .psychometrics.keying import check_item_keying
+
+    keying = check_item_keying(prepared, rows=None if screening is None else
+                               ~screening.flags["excluded"].to_numpy(bool))
 
     key = pseudonym_key(data_file, study)
     if study.id:
@@ -435,7 +453,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
             outputs["screening_flags"] = write_table(flags, tmp_p / "screening_flags.csv")
             outputs["screening_flow"] = write_table(screening.flow, tmp_p / "screening_flow.csv")
         result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
-                             outputs=outputs)
+                             outputs=outputs, keying=keying)
         report_outputs = write_full_report(study, instruments, result, measurements, analyses, tmp_r,
                                            replication=replication,
                                            manifest=_manifest(study, data_file, outputs))

@@ -28,6 +28,19 @@ def _alpha_map(text: str | None) -> dict:
     return out
 
 
+def add_sample_option(p) -> None:
+    """``--include-excluded``: every model command analyses the kept respondents by default."""
+    p.add_argument("--include-excluded", action="store_true",
+                   help="also analyse the respondents screening excluded (column 'excluded' of "
+                        "goalscope run's scores.csv); by default they are left out")
+
+
+def print_sample(res) -> None:
+    """The line "N analysed (k excluded by screening)" when the data carry screening flags."""
+    if res.sample_note:
+        print(f"respondents: {res.sample_note}")
+
+
 def register(sub) -> None:
     p = sub.add_parser(
         "correlations", help="APA correlation table (M, SD, α, r with CI and p)", formatter_class=_formatter,
@@ -47,6 +60,7 @@ def register(sub) -> None:
     p.add_argument("--alpha", metavar="COL=VALUE,...", help="Cronbach's alpha per column for the diagonal")
     p.add_argument("--missing", choices=["pairwise", "listwise"], default="pairwise")
     p.add_argument("--ci", action="store_true", help="show the CI under each r in .md/.html tables")
+    add_sample_option(p)
     p.add_argument("-o", "--output", metavar="OUT", help=".csv/.xlsx/.parquet (long) or .md/.html (table)")
     p.set_defaults(func=cmd_correlations)
 
@@ -67,6 +81,7 @@ def register(sub) -> None:
     p.add_argument("--n-boot", type=n_boot_arg, default=5000, metavar="N", help="bootstrap resamples (default 5000)")
     p.add_argument("--seed", type=seed_arg, default=None, help="seed of the bootstrap (default: a fresh draw)")
     p.add_argument("--ci", choices=["percentile", "bca"], default="percentile")
+    add_sample_option(p)
     p.add_argument("-o", "--output", metavar="OUT", help="output .csv/.xlsx/.parquet")
     p.set_defaults(func=cmd_mediation)
 
@@ -77,7 +92,9 @@ def cmd_correlations(args) -> int:
 
     data = read_input(args)
     res = correlations(data, _cols(args.columns), method=args.method, covar=_cols(args.covar) or None,
-                       alpha=_alpha_map(args.alpha), padjust=args.padjust, missing=args.missing)
+                       alpha=_alpha_map(args.alpha), padjust=args.padjust, missing=args.missing,
+                       include_excluded=args.include_excluded)
+    print_sample(res)
     out = args.output
     if out is None:
         print(res.to_markdown(ci=args.ci))
@@ -99,7 +116,8 @@ def cmd_mediation(args) -> int:
 
     data = read_input(args)
     res = fit_mediation(data, args.x, _cols(args.m), args.y, covar=_cols(args.covar) or None, serial=args.serial,
-                        n_boot=args.n_boot, seed=args.seed, ci=args.ci)
+                        n_boot=args.n_boot, seed=args.seed, ci=args.ci, include_excluded=args.include_excluded)
+    print_sample(res)
     with pd.option_context("display.width", 140, "display.max_columns", 10):
         print(res.paths.to_string(index=False))
     print()

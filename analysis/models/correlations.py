@@ -26,7 +26,7 @@ from ..checks import check_level
 from ..errors import DataError
 from ..io.writers import atomic_write_text
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, md_table
+from ._common import Reported, as_list, check_columns, check_frame, md_table, screens_sample
 
 __all__ = ["correlations", "partial_correlation", "CorrelationTable"]
 
@@ -80,6 +80,7 @@ def _numeric(data, cols):
     return data[cols].apply(pd.to_numeric).to_numpy(float)
 
 
+@screens_sample("partial_correlation")
 def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str = "pearson",
                         level: float = 0.95) -> pd.DataFrame:
     """Partial correlation of ``x`` and ``y`` given ``covar`` (listwise on all columns).
@@ -194,6 +195,8 @@ class CorrelationTable(Reported):
             parts[0] += f", partialling out {', '.join(self.covar)} (df = n − 2 − {len(self.covar)})"
         n = self.long["n"]
         parts.append(f"n = {n.min()}" if n.min() == n.max() else f"n = {n.min()}–{n.max()} (pairwise)")
+        if self.sample_note:
+            parts.append(f"respondents: {self.sample_note}")
         if self.descriptives["alpha"].notna().any():
             parts.append("Cronbach's α in parentheses on the diagonal")
         stars = "* p < .05. ** p < .01. *** p < .001"
@@ -215,6 +218,7 @@ class CorrelationTable(Reported):
         return text
 
 
+@screens_sample("correlations")
 def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=None, alpha=None,
                  padjust: str | None = None, missing: str = "pairwise", level: float = 0.95,
                  labels: dict | None = None) -> CorrelationTable:

@@ -43,7 +43,7 @@ from scipy import special, stats
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
 
 __all__ = ["count_regression", "CountResult", "count_mediation", "CountMediationResult", "FAMILIES"]
 
@@ -368,6 +368,7 @@ class CountResult(Reported):
         return fig
 
 
+@screens_sample("count_regression")
 def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str = "poisson", covar=None,
                      offset: str | None = None, level: float = 0.95) -> CountResult:
     """Poisson or negative-binomial regression of a count, with rate ratios.
@@ -516,6 +517,7 @@ class CountMediationResult(Reported):
                 f"boot::boot(d, function(d, i) a(d[i, ]) * b(d[i, ]), R = {self.n_boot})")
 
 
+@screens_sample("count_mediation")
 def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "poisson", covar=None,
                     n_boot: int = 5000, seed=None, level: float = 0.95) -> CountMediationResult:
     """Simple mediation with a count outcome: a (OLS), b and direct (Poisson/NB), bootstrap a·b.

@@ -26,12 +26,13 @@ import pandas as pd
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame
+from ._common import Reported, as_list, check_columns, check_frame, screens_sample
 from .mixed import MixedResult, mixed_model
 
 __all__ = ["wide_to_long", "setback_recovery", "RecoveryResult"]
 
 
+@screens_sample("wide_to_long")
 def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None, keep=None,
                  time: str = "time", value: str = "score") -> pd.DataFrame:
     """Wide repeated measures (one column per occasion) → long format (one row per person × occasion).
@@ -147,6 +148,7 @@ def _safe_names(names):
     return mapping
 
 
+@screens_sample("setback_recovery")
 def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = None, covar=None,
                      coding: str = "piecewise", setback: int = 2, times=None, random_slopes=False,
                      center: bool = True, reml: bool = True, level: float = 0.95) -> RecoveryResult:

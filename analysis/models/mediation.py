@@ -42,7 +42,7 @@ from scipy import stats
 from ..checks import check_level, check_n_boot, check_seed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
 
 __all__ = ["mediation", "fit_mediation", "MediationResult", "PathModel"]
 
@@ -262,6 +262,7 @@ def _chain_name(chain) -> str:
     return "indirect " + " → ".join(chain)
 
 
+@screens_sample("mediation")
 def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: bool = False,
                   n_boot: int = 5000, seed=None, ci: str = "percentile", level: float = 0.95,
                   contrasts: bool = True, progress: bool | None = None, family: str = "gaussian"):
@@ -459,6 +460,7 @@ def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci, level, family
     return count_mediation(data, x, m[0], y, family=family, covar=covar, n_boot=n_boot, seed=seed, level=level)
 
 
+@screens_sample("mediation")
 def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5000, seed=None,
               ci: str = "percentile", serial: bool = False, level: float = 0.95,
               contrasts: bool = True, progress: bool | None = None, family: str = "gaussian") -> pd.DataFrame:

@@ -29,7 +29,8 @@ import pandas as pd
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, check_columns, check_frame, complete_cases, formula_columns, wald_table
+from ._common import (Reported, check_columns, check_frame, complete_cases,
+                      formula_columns, screens_sample, wald_table)
 
 __all__ = ["mixed_model", "MixedResult"]
 
@@ -105,6 +106,7 @@ class MixedResult(Reported):
         return tau / (tau + sigma2)
 
 
+@screens_sample("mixed_model")
 def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str | None = None,
                 reml: bool = True, vc_formula: dict | None = None, level: float = 0.95,
                 maxiter: int = 20000, gtol: float = 1e-10, ddf: str | None = "satterthwaite") -> MixedResult:

@@ -25,7 +25,7 @@ from ..checks import check_level, check_n_boot, check_seed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..report.figures import save_figure
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
 from .mediation import CI_TYPES, PathModel, boot_ci, ols_path_row
 from .regression import RegressionResult, _ols_result
 
@@ -138,6 +138,7 @@ class ModerationResult(Reported):
         return xs
 
 
+@screens_sample("moderation")
 def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: str = "center",
                hc3: bool = False, level: float = 0.95) -> ModerationResult:
     """Moderated regression of ``y`` on ``x`` × ``w`` with simple slopes and Johnson–Neyman.
@@ -258,6 +259,7 @@ class ModeratedMediationResult(Reported):
 
 
 
+@screens_sample("moderated_mediation")
 def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stage: str = "first",
                         covar=None, scaling: str = "center", n_boot: int = 5000, seed=None,
                         ci: str = "percentile", level: float = 0.95,

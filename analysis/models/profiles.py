@@ -25,7 +25,7 @@ from scipy import stats
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num
 from ..report.figures import save_figure
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
 
 __all__ = ["goal_profiles", "ProfileResult"]
 
@@ -138,6 +138,7 @@ class ProfileResult(Reported):
         return fig
 
 
+@screens_sample("goal_profiles")
 def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = None, seed=2026,
                   covariance: str = "full", n_init: int = 10, standardize: bool = False,
                   reg_covar: float = 1e-6, tol: float = 1e-6, max_iter: int = 1000) -> ProfileResult:

@@ -25,7 +25,8 @@ from scipy import stats
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases, formula_columns, wald_table
+from ._common import (Reported, as_list, check_columns, check_frame,
+                      complete_cases, formula_columns, screens_sample, wald_table)
 
 __all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
            "HierarchicalResult", "LogisticResult"]
@@ -132,6 +133,7 @@ class RegressionResult(Reported):
 
 
 
+@screens_sample("regression")
 def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
                hc3: bool = False, level: float = 0.95, family: str = "gaussian"):
     """OLS regression with standardised β, optional HC3 SEs and VIFs.
@@ -233,6 +235,7 @@ class HierarchicalResult(Reported):
 
 
 
+@screens_sample("hierarchical_regression")
 def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = False,
                             level: float = 0.95) -> HierarchicalResult:
     """Hierarchical OLS: predictors entered in blocks; ΔR² and the F change of every step.
@@ -340,6 +343,7 @@ class LogisticResult(Reported):
 
 
 
+@screens_sample("logistic_regression")
 def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
                         threshold: float | None = None, level: float = 0.95) -> LogisticResult:
     """Logistic regression of a binary outcome (0/1), or of ``y >= threshold``.

@@ -2,7 +2,7 @@
 
 For each instrument the study scores, on the analysed respondents: Cronbach's α with its Feldt CI
 and McDonald's ω total (:func:`analysis.reliability`), item statistics with the keying check
-(:func:`analysis.item_statistics`), and a confirmatory factor analysis of the key's structure — for
+(:func:`analysis.item_statistics`; the keying check is :func:`analysis.psychometrics.keying.keying_check`), and a confirmatory factor analysis of the key's structure — for
 2×2 goal keys, the competing 2×2, trichotomous and mastery/performance models
 (:func:`analysis.compare_models`). A scale too short for a statistic gets a note, not an error.
 """
@@ -17,10 +17,6 @@ import pandas as pd
 
 from ..errors import GoalscopeError
 from ..scoring import prepare_items
-
-#: item-rest correlations below this are reported as a keying problem (as psych::alpha's check)
-KEYING_THRESHOLD = 0.0
-
 
 @dataclass
 class Measurement:
@@ -43,27 +39,6 @@ def _item_options(spec: dict, missing) -> dict:
     if codes:
         opts["missing"] = codes
     return opts
-
-
-def keying_problems(items: pd.DataFrame, threshold: float = KEYING_THRESHOLD) -> list[str]:
-    """Sentences naming items whose corrected item-rest correlation is negative, with the fixes.
-
-    >>> t = pd.DataFrame({"scale": ["total"] * 3, "item": [1, 2, 3], "r_drop": [.5, -.3, .4]})
-    >>> keying_problems(t)[0].split(":")[0]
-    "scale 'total'"
-    """
-    out = []
-    col = "r_drop" if "r_drop" in items else None
-    if col is None:
-        return out
-    for scale, rows in items.groupby("scale", sort=False):
-        bad = rows[rows[col] < threshold]
-        if len(bad):
-            listed = ", ".join(f"item {r.item} (r = {r.r_drop:.2f})" for r in bad.itertuples())
-            out.append(f"scale '{scale}': {listed} correlate(s) negatively with the rest of the scale after "
-                       f"keying. Were these items already reversed in the export (reversed_in_file), was the "
-                       f"response scale printed the other way round (anchors_reversed), or is the key wrong?")
-    return out
 
 
 def _factors(inst) -> list[str]:
@@ -98,8 +73,9 @@ def measure_instrument(data: pd.DataFrame, alias: str, spec: dict, missing=None)
         rel = reliability(items, scales=scales) if scales else pd.DataFrame()
         stats = item_statistics(items, scales=scales) if scales else pd.DataFrame()
     notes += sorted({str(w.message) for w in caught if "negatively" not in str(w.message)})
+    keying = [w for w in rel["keying_warning"] if isinstance(w, str) and w] if "keying_warning" in rel else []
     m = Measurement(alias=alias, instrument=inst, n=len(data), reliability=rel, items=stats, notes=notes,
-                    keying=keying_problems(stats) if len(stats) else [])
+                    keying=keying)
     factors = _factors(inst)
     try:
         if {"mastery_approach", "performance_approach", "mastery_avoidance", "performance_avoidance"} <= set(inst.scales):

@@ -7,6 +7,7 @@ from .._lazy import lazy_exports
 __all__ = lazy_exports(__name__, {
     ".cfa": ["CFAResult", "cfa", "compare_models", "competing_models"],
     ".efa": ["EFAResult", "bartlett", "efa", "kmo", "parallel_analysis", "polychoric"],
+    ".keying": ["KeyingCheck", "KeyingWarning", "keying_check"],
     ".invariance": ["InvarianceResult", "invariance"],
     ".reliability": ["ReliabilityResult", "feldt_ci", "item_statistics", "reliability"],
 })

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -76,17 +77,23 @@ def _write_audit(audit, out) -> None:
 def cmd_reliability(args) -> int:
     from ..io import write_table
     from ..scoring import prepare_items
+    from .keying import KeyingWarning
     from .reliability import item_statistics, reliability
 
     data = read_input(args)
     items = prepare_items(data, args.instrument, source=data.attrs.get("source"), **item_options_from_args(args))
-    rel = reliability(items, nan_policy=args.nan_policy, ci=args.ci, n_boot=args.n_boot, seed=args.seed)
+    with warnings.catch_warnings():  # the keying warnings are printed below, once, on stdout
+        warnings.simplefilter("ignore", KeyingWarning)
+        rel = reliability(items, nan_policy=args.nan_policy, ci=args.ci, n_boot=args.n_boot, seed=args.seed)
     stats = item_statistics(items, nan_policy=args.nan_policy)
     out = write_table(rel.table(), args.output)
     items_out = write_table(stats, _beside(args.output, "items"))
     print(f"reliability of {items.instrument.id} ({args.nan_policy} missing-data policy) -> {out}; items -> {items_out}")
     for r in rel.itertuples():
         print(f"  {r.scale}: {r.apa} (n = {r.n})")
+    for message in rel["keying_warning"]:
+        if message:
+            print(f"warning: {message}")
     _write_audit(items.audit, args.output)
     return 0
 

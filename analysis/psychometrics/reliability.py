@@ -13,9 +13,19 @@ Missing answers (``nan_policy``):
   Respondents who answered none of the scale's items are excluded (counted in ``n_excluded``);
   psych keeps them in ``n`` for the Feldt CI — with no such rows (bfi) the two agree.
 * ``"listwise"``: only respondents who answered every item of the scale (psych on ``na.omit(x)``).
+
+The keying check (psych::alpha's "Some items were negatively correlated with the total scale"):
+:func:`reliability` adds the columns ``negative_items`` (the items that correlate negatively with
+the rest of their scale after keying) and ``keying_warning`` (which items, their item-rest r and
+the declaration that would fix it), empty when the keying fits and for ``all_items`` (whose scales
+may rightly correlate negatively); each warning is also issued as a ``KeyingWarning``.
+:func:`item_statistics` marks the same items in ``keying_flagged``. See
+:mod:`analysis.psychometrics.keying`.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -26,6 +36,7 @@ from ..report.apa import Apa, apa, apa_ci, apa_num
 from ..results import TableResult
 from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
+from .keying import KeyingWarning, keying_check
 from .syntax import facet_scales
 from ..checks import check_level, check_n_boot, check_seed
 
@@ -298,6 +309,15 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
              "alpha_ci_high", "ci_method", "alpha_boot_ci_low", "alpha_boot_ci_high", "alpha_se", "g6",
              "average_r", "median_r", "signal_noise", "mean", "sd", "omega_total", "omega_h"]
     out = out[[c for c in order if c in out]]
+    # psych::alpha's check, on the keyed items: the warning travels with the table (columns
+    # negative_items, keying_warning) and is also issued as a KeyingWarning
+    keying = keying_check(items, nan_policy=nan_policy, scales=names, warn=False)
+    found = keying.summary().set_index("scale")
+    out["negative_items"] = [found["negative_items"].get(s, "") for s in out["scale"]]
+    out["keying_warning"] = [found["message"].get(s, "") for s in out["scale"]]
+    for message in keying.warnings:
+        warnings.warn(message, KeyingWarning, stacklevel=2)
+
     out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, ci, r.omega_total) if r.n_items > 1
                   else "α not defined for a single item" for r in out.itertuples()]
     out.attrs = {"instrument": inst.id, "nan_policy": nan_policy}
@@ -352,7 +372,9 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
     DataFrame
         One row per item: ``scale, item, item_id, reversed, n, n_missing, mean, sd, r_total,
         r_total_std, r_cor, r_drop, alpha_if_deleted, alpha_std_if_deleted, average_r_if_deleted,
-        nan_policy``. Means are of the keyed (reversed where the key says so) answers, as psych.
+        nan_policy, keying_flagged``. Means are of the keyed (reversed where the key says so)
+        answers, as psych. ``keying_flagged`` marks the items the keying check names (see
+        :func:`reliability`).
 
     Examples
     --------
@@ -383,6 +405,9 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
         df["nan_policy"] = nan_policy
         parts.append(df)
     out = pd.concat(parts, ignore_index=True)
+    keying = keying_check(items, nan_policy=nan_policy, scales=[s for s in names if len(inst.scales[s].items) >= 2],
+                          warn=False).table()
+    out["keying_flagged"] = keying["flagged"].to_numpy(bool)
     out.attrs = {"instrument": inst.id, "nan_policy": nan_policy}
     return out
 

@@ -80,6 +80,13 @@ def write_basic_report(result, folder) -> dict[str, Path]:
 
         plt.close(fig)
         flow_text = apa(result.screening).full_result
+    keying = getattr(result, "keying", None)
+    keying_warnings = list(getattr(result, "keying_warnings", []))
+    flagged = pd.DataFrame(columns=["name", "scale", "item", "r_drop"])
+    if keying is not None:
+        outputs["table_keying"] = write_table(keying.drop(columns=["message"]).round(6),
+                                              folder / "tables" / "keying.csv")
+        flagged = keying[keying["flagged"].astype(bool)]
     reasons = (result.audit.groupby(["instrument", "reason"]).size().reset_index(name="n")
                if len(result.audit) else pd.DataFrame(columns=["instrument", "reason", "n"]))
     html = _ENV.get_template("basic.html.j2").render(
@@ -88,6 +95,7 @@ def write_basic_report(result, folder) -> dict[str, Path]:
                                             for m in result.missing.itertuples()]),
         reasons=reasons, n_audit=len(result.audit), n_analysed=len(result.analysed),
         flow=None if result.screening is None else result.screening.flow, flow_text=flow_text,
+        keying_checked=keying is not None, keying_warnings=keying_warnings, flagged=flagged,
     )
     outputs["report"] = atomic_write_text(folder / "index.html", html)
     return outputs
