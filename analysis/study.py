@@ -275,11 +275,17 @@ def instrument_specs(study: Study) -> dict:
 
 def screen_study(study: Study, data: pd.DataFrame):
     """Careless-responding indices and the study's exclusion rules (``screening:``), or None."""
-    if not study.screening:
-        return None
+    from .io.readers import QUALTRICS_NOT_RESPONDENTS, qualtrics_response_type
     from .screening import parse_rules, screen
 
-    rules = parse_rules(study.screening, source=f"study file '{study.path}', screening")
+    kinds = qualtrics_response_type(data) if data.attrs.get("qualtrics") else None
+    not_respondents = kinds is not None and bool(kinds.isin(QUALTRICS_NOT_RESPONDENTS).any())
+    if not study.screening and not not_respondents:
+        return None
+    rules = parse_rules(study.screening or {}, source=f"study file '{study.path}', screening")
+    if not_respondents and not any(r.rule == "response_type" for r in rules):
+        # previews, tests and spam are not respondents: flagged first and shown in the flow, never scored silently
+        rules = parse_rules({"response_type": {}}) + rules
     return screen(data, instrument_specs(study), rules, id_column=study.id,
                   missing=list(study.missing_codes) or None, on_invalid=study.on_invalid)
 

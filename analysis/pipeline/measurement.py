@@ -68,10 +68,15 @@ def measure_instrument(data: pd.DataFrame, alias: str, spec: dict, missing=None)
     items = prepare_items(data, inst, spec.get("columns"), **opts)
     notes: list[str] = []
     scales = [s for s, sc in inst.scales.items() if len(sc.items) >= 2]
+    rel, stats = pd.DataFrame(), pd.DataFrame()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rel = reliability(items, scales=scales) if scales else pd.DataFrame()
-        stats = item_statistics(items, scales=scales) if scales else pd.DataFrame()
+        try:
+            if scales:
+                rel = reliability(items, scales=scales)
+                stats = item_statistics(items, scales=scales)
+        except GoalscopeError as exc:        # e.g. too few respondents: the report says so and goes on
+            notes.append(f"No reliability estimates: {exc}")
     notes += sorted({str(w.message) for w in caught if "negatively" not in str(w.message)})
     keying = [w for w in rel["keying_warning"] if isinstance(w, str) and w] if "keying_warning" in rel else []
     m = Measurement(alias=alias, instrument=inst, n=len(data), reliability=rel, items=stats, notes=notes,

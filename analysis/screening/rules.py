@@ -210,10 +210,28 @@ class DuplicatePatternRule(_Rule):
         return "duplicate answer pattern" + ("" if self.keep == "none" else f" (the {self.keep} kept)")
 
 
-Rule = Annotated[Union[AttentionRule, SpeedRule, LongstringRule, IrvRule, MahadRule, EvenoddRule, PsychsynRule,
-                       PsychantRule, MissingRule, DuplicateIdRule, DuplicatePatternRule], Field(discriminator="rule")]
-RULE_NAMES = ["attention", "speed", "longstring", "irv", "mahad", "evenodd", "psychsyn", "psychant", "missing",
-              "duplicate_id", "duplicate_pattern"]
+class ResponseTypeRule(_Rule):
+    """Rows that are not answers of real respondents by the export's own account: Qualtrics's
+    ``Status`` column (Survey Preview, Survey Test, Spam, …; see
+    :func:`analysis.io.readers.qualtrics_response_type`)."""
+
+    rule: Literal["response_type"] = "response_type"
+    column: str = "Status"
+    exclude_types: list[str] | None = None       # default: QUALTRICS_NOT_RESPONDENTS
+
+    def types(self) -> list[str]:
+        from ..io.readers import QUALTRICS_NOT_RESPONDENTS
+        return list(self.exclude_types) if self.exclude_types is not None else sorted(QUALTRICS_NOT_RESPONDENTS)
+
+    def describe(self) -> str:
+        return f"not a respondent ({self.column}: {', '.join(self.types())})"
+
+
+Rule = Annotated[Union[ResponseTypeRule, AttentionRule, SpeedRule, LongstringRule, IrvRule, MahadRule, EvenoddRule,
+                       PsychsynRule, PsychantRule, MissingRule, DuplicateIdRule, DuplicatePatternRule],
+                 Field(discriminator="rule")]
+RULE_NAMES = ["response_type", "attention", "speed", "longstring", "irv", "mahad", "evenodd", "psychsyn", "psychant",
+              "missing", "duplicate_id", "duplicate_pattern"]
 _ADAPTER = TypeAdapter(Rule)
 
 
@@ -351,6 +369,13 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
     n = len(indices)
     none = np.zeros(n, dtype=bool)
     extra = {}
+    if isinstance(rule, ResponseTypeRule):
+        from ..io.readers import qualtrics_response_type
+        kind = None if data is None else qualtrics_response_type(data, rule.column)
+        if kind is None:
+            raise DataError(f"rule 'response_type': column '{rule.column}' is not in the data")
+        extra = {"response_type": kind.to_numpy()}
+        return kind.isin(rule.types()).to_numpy(), none, extra
     if isinstance(rule, AttentionRule):
         if data is None:
             raise DataError("rule 'attention' needs the data (the attention item columns)")
