@@ -49,6 +49,15 @@ _PUNCT = str.maketrans("", "", string.punctuation)
 #: in an item column it is missing and listed in the audit, never silently dropped
 NA_TOKENS = ("NA", "N/A", "NaN", "None", "NULL", "#N/A", "<NA>", "#NA")
 _NA_FOLDED = {tok.casefold() for tok in NA_TOKENS}
+
+
+def is_na_token(value) -> bool:
+    """True for the text tokens that exports write for "no answer" (``NA``, ``N/A``, ``NULL``, …).
+
+    >>> [is_na_token(v) for v in ["NA", " null ", "Namibia", 3]]
+    [True, True, False, False]
+    """
+    return isinstance(value, str) and value.strip().casefold() in _NA_FOLDED
 # a number written as text in an item column; stricter than float() ("nan", "inf", "1_0" are not numbers)
 _NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _BOOL_REASON = "a TRUE/FALSE (boolean) cell, not a response code (booleans are never read as 1/0)"

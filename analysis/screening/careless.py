@@ -261,6 +261,8 @@ def duplicate_ids(ids: pd.Series, keep="all") -> pd.Series:
 def seconds_per_item(duration: pd.Series, n_items: int, unit: str = "seconds") -> pd.Series:
     """Completion time per item in seconds (NaN where the time is missing)."""
     scale = {"seconds": 1.0, "minutes": 60.0, "milliseconds": 0.001}[unit]
+    from ..scoring.mapping import is_na_token
+    duration = duration.mask(duration.map(is_na_token))   # NA, N/A, NULL, … : no time recorded
     values = pd.to_numeric(duration, errors="coerce")
     bad = duration.notna() & values.isna()
     if bad.any():

@@ -215,6 +215,8 @@ def _numeric_matrix(data, items, src) -> np.ndarray:
     for j, c in enumerate(items):
         s = data[c]
         if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+            from ..scoring.mapping import is_na_token
+            s = s.mask(s.map(is_na_token))          # the text tokens NA, N/A, NULL, … are no answer
             conv = pd.to_numeric(s, errors="coerce")
             bad = conv.isna() & s.notna()
             if bad.any():
