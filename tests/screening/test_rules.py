@@ -165,5 +165,23 @@ def test_screen_one_call_and_apa(hand):
     assert text.startswith("Of 200 respondents, 23 were excluded: 5 by attention")
     assert text.endswith("177 respondents were analysed.")
     assert "received 200" in res.summary() and "analysed 177" in res.summary()
-    assert set(RULE_NAMES) == {"attention", "speed", "longstring", "irv", "mahad", "evenodd", "psychsyn",
+    assert set(RULE_NAMES) == {"response_type", "attention", "speed", "longstring", "irv", "mahad", "evenodd", "psychsyn",
                                "psychant", "missing", "duplicate_id", "duplicate_pattern"}
+
+
+def test_response_type_rule_flags_qualtrics_previews_and_spam():
+    """Qualtrics's Status column: previews, tests and spam are flagged and excluded, nobody dropped."""
+    df = hb.make().head(6).copy()
+    df["Status"] = ["IP Address", "Survey Preview", "IP Address", "Spam", "Survey Test", "IP Address"]
+    idx = careless(df, hb.INSTRUMENTS)
+    res = apply_rules(idx, {"response_type": {}}, data=df)
+    assert res.flags.index.equals(df.index)
+    assert _rows(res.flags, "flag_response_type") == [1, 3, 4]
+    assert res.flags["response_type"].tolist() == df["Status"].tolist()
+    assert res.flow[["rule", "n_before", "n_excluded", "n_after"]].values.tolist() == [["response_type", 6, 3, 3]]
+    # numeric Status codes (1 = Survey Preview, 8 = Spam) and a rule that keeps tests
+    df["Status"] = [0, 1, 0, 8, 4, 0]
+    res = apply_rules(idx, {"response_type": {"exclude_types": ["Survey Preview", "Spam"]}}, data=df)
+    assert _rows(res.flags, "flag_response_type") == [1, 3]
+    with pytest.raises(DataError, match="column 'Status' is not in the data"):
+        apply_rules(idx, {"response_type": {}}, data=df.drop(columns="Status"))
