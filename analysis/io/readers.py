@@ -28,7 +28,8 @@ How values are read (the same rule for every text file, and for Qualtrics export
   audit; in id and other columns they stay as written ("NA" may be Namibia);
 * a column becomes numbers only when every non-empty cell is a plain decimal number that reads
   back unchanged: an optional ``-``, digits without a leading zero (``0`` and ``0.5`` are fine,
-  ``007`` is not), an optional ``.`` and digits, at most 15 digits in all; no exponent (``3E4``),
+  ``007`` is not), an optional ``.`` and digits, at most 15 digits in all (or, for a decimal, the
+  shortest text of a float, as Python and pandas write ``2.5999999999999996``); no exponent (``3E4``),
   no ``+``, no spaces, no thousands separators. Any other column stays text exactly as written;
 * the id column (``id_column=``) and the columns in ``text_columns=`` are always text, in every
   format (an Excel or SPSS number ``7`` becomes the text ``"7"``), so duplicate-id checks compare
@@ -186,9 +187,16 @@ def is_plain_number(text: str) -> bool:
     --------
     >>> [is_plain_number(t) for t in ["3", "-0.5", "007", "3E4", "+1", " 2", "1.0"]]
     [True, True, False, False, False, False, True]
+    >>> [is_plain_number(t) for t in ["4.333333333333333", "12345678901234567890", "0.12345678901234567890"]]
+    [True, False, False]
     """
-    return (_PLAIN_NUMBER.fullmatch(text) is not None
-            and len(text) - text.startswith("-") - ("." in text) <= _MAX_DIGITS)
+    if _PLAIN_NUMBER.fullmatch(text) is None:
+        return False
+    if len(text) - text.startswith("-") - ("." in text) <= _MAX_DIGITS:
+        return True
+    # longer decimals are numbers when they are the shortest text of a float (what Python, pandas and
+    # goalscope write for 2.5999999999999996); long integers stay text (ids, account numbers)
+    return "." in text and repr(float(text)) == text
 
 
 def _settle_types(df: pd.DataFrame, text: set) -> pd.DataFrame:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
 from ..cli import _formatter, add_input_options, add_item_options, item_options_from_args, read_input
 from ..errors import DataError
-from ..study import PSEUDONYM_ENV as KEY_ENV
+from ..io.pseudonyms import PSEUDONYM_ENV as KEY_ENV
+from ..io.pseudonyms import pseudonym_key, pseudonymise
 
 
 def register(sub) -> None:
@@ -50,33 +50,17 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_teams)
 
 
-def pseudonym_key(key_file=None) -> bytes:
-    """The key for pseudonyms: ``--key-file`` or ``$GOALSCOPE_PSEUDONYM_KEY``; never derived, never written."""
-    if key_file:
-        kp = Path(key_file)
-        if not kp.exists():
-            raise DataError(f"key file '{kp}' does not exist")
-        key = kp.read_bytes().strip()
-    else:
-        key = os.environ.get(KEY_ENV, "").encode("utf-8")
-    if len(key) < 16:
-        raise DataError(f"pseudonymising ids needs a secret key of at least 16 characters: put it in a file "
-                        f"(--key-file) or in ${KEY_ENV}. Keep it out of the report folder.")
-    return key
-
-
 def cmd_teams(args) -> int:
     import pandas as pd
 
     from ..io import write_table
-    from ..study import pseudonymise
     from .report import build_staff_report, write_staff_report
 
     if Path(args.output).suffix.lower() not in (".xlsx", ".html", ".csv"):
         raise DataError(f"output '{args.output}': use a .xlsx, .html or .csv file name for the staff report")
     if args.person_scores and not args.id:
         raise DataError("--person-scores needs --id COLUMN (the ids are pseudonymised before writing)")
-    key = pseudonym_key(args.key_file) if args.person_scores else None
+    key = pseudonym_key(key_file=args.key_file, derive=False) if args.person_scores else None
     data = read_input(args)
     opts = item_options_from_args(args)
     also = [c.strip() for c in (args.also or "").split(",") if c.strip()]

@@ -44,7 +44,7 @@ def test_only_an_empty_cell_is_missing(tmp_path):
     ("007", False), ("0001", False), ("-07", False), ("3E4", False), ("1e3", False), ("+1", False),
     (" 2", False), ("2 ", False), ("1,000", False), ("1_0", False), (".5", False), ("5.", False),
     ("nan", False), ("inf", False), ("123456789012345", True), ("1234567890123456", False),
-    ("12345678.1234567", True), ("12345678.12345678", False), ("", False),
+    ("12345678.1234567", True), ("12345678.12345678", True), ("12345678.123456789", False), ("", False),
 ])
 def test_plain_number_rule(text, plain):
     assert is_plain_number(text) is plain

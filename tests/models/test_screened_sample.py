@@ -235,7 +235,8 @@ def test_demo_scores_analyse_the_378_kept(demo_scores, capsys):
 
     res, path = demo_scores
     scores = read_responses(path)
-    assert len(scores) == 400 and int(scores["excluded"].sum()) == 22 and len(res.analysed) == 378
+    # the reader keeps the True/False text as written; the kept-respondent rule reads it
+    assert len(scores) == 400 and int((scores["excluded"] == "True").sum()) == 22 and len(res.analysed) == 378
     cols = ["goals_mastery_approach", "procr_total"]
     ct = correlations(scores, cols)
     assert ct.sample_note == "378 analysed (22 excluded by screening)"

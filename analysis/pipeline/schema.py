@@ -1,0 +1,107 @@
+"""The study file: its schema and :func:`load_study` (errors name the file and the field).
+
+A study is one folder: the export, ``study.yaml`` and any key files beside it. The schema says how
+each instrument appears in the export (columns, quirks, scoring-rule overrides), which columns are
+kept, the screening rules, what each column measures (``constructs:``, the findings registry's
+vocabulary), the declared ``analyses:`` and whether registered findings are replicated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import StudyError
+from ..instruments import load_instrument
+from ..io.yamlfile import load_yaml, validation_message
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+Method = Literal["mean", "sum", "prorated_sum", "scaled_sum"]
+#: methods on the same metric (a severity band keeps its meaning when one is swapped for another)
+_SAME_METRIC = {"sum": "sum", "prorated_sum": "sum", "mean": "mean", "scaled_sum": "scaled_sum"}
+
+
+class InstrumentUse(_Strict):
+    """How one instrument appears in this study's export."""
+
+    instrument: str
+    columns: str | dict[int | str, str] | list[str] | None = None
+    response: dict[str, Any] | None = None
+    recode: dict[float, float] | None = None
+    missing: list[Any] | None = None
+    labels: dict[Any, Any] | None = None
+    reversed_in_file: list[int | str] | None = None
+    anchors_reversed: bool = False
+    min_valid: int | dict[str, int] | None = None
+    method: Method | dict[str, Method] | None = None
+    on_invalid: Literal["error", "missing"] | None = None
+
+
+class Study(_Strict):
+    """The study file (``study.yaml``)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str | None = None
+    data: str
+    allow_outside_data: bool = False
+    sheet: str | int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    qualtrics: bool | None = None
+    id: str | None = None
+    identifiers: list[str] = Field(default_factory=list)
+    missing_codes: list[Any] = Field(default_factory=list)
+    on_invalid: Literal["error", "missing"] = "error"
+    keep: list[str] = Field(default_factory=list)
+    group: str | None = None
+    instruments: dict[str, InstrumentUse] = Field(min_length=1)
+    screening: dict[str, Any] | None = None
+    constructs: dict[str, str] = Field(default_factory=dict)
+    analyses: list[Any] | None = None
+    replicate: bool = False
+    teams: dict[str, Any] | None = None
+    report: dict[str, Any] | None = None
+    seed: int = Field(2026, ge=0)
+    path: str | None = Field(None, exclude=True)
+
+    def resolve(self, relative: str) -> Path:
+        """A path in the study file, relative to the study file's folder."""
+        p = Path(relative)
+        return p if p.is_absolute() else Path(self.path).parent / p
+
+
+def load_study(path) -> Study:
+    """Read and validate a study file; errors name the file and the field."""
+    p = Path(path)
+    spec = load_yaml(p, "study file", StudyError)
+    if not isinstance(spec, dict):
+        raise StudyError(f"study file '{p}' must be a mapping with name, data and instruments")
+    try:
+        study = Study(**spec)
+    except ValidationError as exc:
+        raise StudyError(f"study file '{p}': {validation_message(exc, limit=4)}") from None
+    study.path = str(p)
+    from ..findings.schema import CONSTRUCTS
+    from .analyses import parse_analyses
+
+    unknown = [c for c in study.constructs if c not in CONSTRUCTS]
+    if unknown:
+        raise StudyError(f"study file '{p}': field 'constructs': unknown construct(s) {', '.join(map(repr, unknown))}. "
+                         f"Constructs are the findings registry's vocabulary: {', '.join(sorted(CONSTRUCTS))}")
+    parse_analyses(study.analyses, source=f"study file '{p}'")
+    if study.replicate and len(study.constructs) < 2:
+        raise StudyError(f"study file '{p}': 'replicate: true' needs 'constructs:' naming at least two of the "
+                         f"study's columns (construct: column), so registered findings can be matched")
+    return study
+
+
+def study_key(study: Study, use: InstrumentUse):
+    """The key of one study instrument (key files are relative to the study file)."""
+    if use.instrument.endswith((".yaml", ".yml")):
+        return load_instrument(study.resolve(use.instrument))
+    return load_instrument(use.instrument)

@@ -1,0 +1,364 @@
+"""The walk of a study through the data flow: read, score, screen, measure, model, replicate, report.
+
+``run_study("data/raw/demo/study.yaml")`` reads the export, drops direct identifiers, pseudonymises
+the respondent id with a keyed hash, scores every instrument with the dataset quirks the study
+declares, and writes:
+
+``data/processed/<study>/scores.csv``      pseudonymised id, kept columns, every scale score
+``data/processed/<study>/audit.csv``       every value set to missing (and why)
+``data/processed/<study>/missing.csv``     missing-data summary per scale
+``data/processed/<study>/screening_*.csv`` careless indices + rule flags per respondent, exclusion flow
+                                           (when the study declares ``screening:`` rules)
+``data/processed/<study>/manifest.json``   input and key hashes, package versions, output hashes
+``reports/<study>/``                       the report (index.html + tables/)
+
+The same inputs give byte-identical outputs (no timestamps; sorted JSON; fixed CSV formatting).
+
+Both folders are built under temporary names beside their targets and put in place only when the
+whole run succeeds: a run that fails (or is stopped) leaves the previous outputs as they were and no
+half-written folder. Output folders may not hold an input (the study file, the export, a key file).
+
+The export named by ``data:`` must lie inside the study file's folder (a study is one folder that can
+be archived and shared whole). To read an export elsewhere, say so: ``allow_outside_data: true`` in
+the study file, or ``goalscope run STUDY --allow-outside-data`` (``run_study(...,
+allow_outside_data=True)``).
+
+Scoring rules per instrument: a study may override the key's ``method`` and ``min_valid``, for
+every scale (``method: prorated_sum``, ``min_valid: 7``) or per scale (``min_valid: {total: 7}``).
+Severity bands always apply to the score actually computed; a method may only be swapped for one on
+the same metric when the scale has bands (``sum`` <-> ``prorated_sum``). The report states the rule
+used for every scale and whether it came from the key or the study file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import GoalscopeError, StudyError
+from ..io import read_responses, write_json, write_table
+from ..io.pseudonyms import pseudonym_key, pseudonymise
+from ..io.writers import atomic_folder, check_output_folder
+from ..scoring import check_ids, prepare_items, score_items
+from .manifest import manifest
+from .schema import _SAME_METRIC, InstrumentUse, Study, load_study, study_key
+
+#: columns Qualtrics writes that identify a person; dropped from every study read as Qualtrics
+QUALTRICS_IDENTIFIERS = ["IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
+                         "ExternalReference", "LocationLatitude", "LocationLongitude"]
+
+
+@dataclass
+class StudyResult:
+    """What :func:`run_study` produced."""
+
+    study: Study
+    scores: pd.DataFrame
+    audit: pd.DataFrame
+    missing: pd.DataFrame
+    screening: Any = None
+    outputs: dict[str, Path] = field(default_factory=dict)
+    keying: pd.DataFrame | None = None  # item-rest r of every item (analysis.psychometrics.keying)
+
+    @property
+    def keying_warnings(self) -> list[str]:
+        """One sentence per scale whose items correlate negatively with the rest after keying."""
+        if self.keying is None or not len(self.keying):
+            return []
+        return list(dict.fromkeys(m for m in self.keying["message"] if isinstance(m, str) and m))
+
+    @property
+    def analysed(self) -> pd.DataFrame:
+        """The scores of respondents not excluded by a screening rule (all of them without rules)."""
+        if "excluded" not in self.scores:
+            return self.scores
+        return self.scores[~self.scores["excluded"].astype(bool)]
+
+    def summary(self) -> str:
+        lines = [f"study '{self.study.name}': {len(self.scores)} respondents, "
+                 f"{len(self.study.instruments)} instrument(s), {len(self.audit)} value(s) set to missing"]
+        if self.screening is not None:
+            lines.append(f"  screening: {self.screening.n_analysed} of {self.screening.n_received} analysed "
+                         f"({self.screening.n_received - self.screening.n_analysed} excluded; every row kept with its flags)")
+        lines += [f"  warning: {m}" for m in self.keying_warnings]
+        lines += [f"  {k}: {v}" for k, v in self.outputs.items()]
+        return "\n".join(lines)
+
+
+def _per_scale(value, inst, what: str, alias: str, study: Study) -> dict:
+    """``value`` for every scale (a single value) or as given (``{scale: value}``), checked against the key."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return {name: value for name in inst.scales}
+    unknown = [str(s) for s in value if s not in inst.scales]
+    if unknown:
+        raise StudyError(f"study file '{study.path}', instrument '{alias}': {what} names scale(s) "
+                         f"{', '.join(unknown)}, which key '{inst.id}' does not have (scales: {', '.join(inst.scales)})")
+    return dict(value)
+
+
+def scoring_key(study: Study, alias: str, use: InstrumentUse | None = None):
+    """The key of one study instrument with the study's ``method`` and ``min_valid`` applied."""
+    use = use or study.instruments[alias]
+    inst = study_key(study, use)
+    methods = _per_scale(use.method, inst, "method", alias, study)
+    counts = _per_scale(use.min_valid, inst, "min_valid", alias, study)
+    if not methods and not counts:
+        return inst
+    scales = dict(inst.scales)
+    for name, method in methods.items():
+        s = scales[name]
+        if method == s.method:
+            continue
+        if s.bands and _SAME_METRIC[method] != _SAME_METRIC[s.method]:
+            raise StudyError(
+                f"study file '{study.path}', instrument '{alias}', scale '{name}': method {method} would put the "
+                f"score on another metric than the key's severity bands (set for {s.method}); use "
+                + ("sum or prorated_sum" if _SAME_METRIC[s.method] == "sum" else s.method)
+                + " for this scale")
+        if method == "scaled_sum":
+            raise StudyError(f"study file '{study.path}', instrument '{alias}', scale '{name}': method scaled_sum "
+                             f"needs the key's multiplier; set it in the key file instead")
+        scales[name] = s.model_copy(update={"method": method, "multiplier": 1.0})
+    inst = inst.model_copy(update={"scales": scales})
+    if counts:
+        try:
+            inst = inst.with_min_valid(counts)
+        except GoalscopeError as exc:
+            raise StudyError(f"study file '{study.path}', instrument '{alias}': {exc}") from None
+    return inst
+
+
+def scoring_rules(study: Study, alias: str) -> pd.DataFrame:
+    """One row per scale: the ``method`` and ``min_valid`` used and where each came from (key or study file)."""
+    use = study.instruments[alias]
+    key, used = study_key(study, use), scoring_key(study, alias)
+    rows = []
+    for name, s in used.scales.items():
+        k = key.scales[name]
+        from_study = s.method != k.method or s.n_required != k.n_required
+        rows.append({"instrument": alias, "scale": name, "method": s.method, "min_valid": s.n_required,
+                     "n_items": len(s.items), "rule_from": "study file" if from_study else "key"})
+    return pd.DataFrame(rows)
+
+
+def instrument_specs(study: Study) -> dict:
+    """``{alias: {instrument, columns, quirks…}}`` of a study, as :func:`analysis.careless` takes them."""
+    specs = {}
+    for alias, use in study.instruments.items():
+        spec = use.model_dump(exclude_none=True)
+        spec.pop("method", None)      # applied to the key below, with min_valid
+        spec.pop("min_valid", None)
+        spec["instrument"] = scoring_key(study, alias, use)
+        if not spec.get("anchors_reversed"):
+            spec.pop("anchors_reversed", None)
+        specs[alias] = spec
+    return specs
+
+
+def screen_study(study: Study, data: pd.DataFrame):
+    """Careless-responding indices and the study's exclusion rules (``screening:``), or None."""
+    from ..io.readers import QUALTRICS_NOT_RESPONDENTS, qualtrics_response_type
+    from ..screening import parse_rules, screen
+
+    kinds = qualtrics_response_type(data) if data.attrs.get("qualtrics") else None
+    not_respondents = kinds is not None and bool(kinds.isin(QUALTRICS_NOT_RESPONDENTS).any())
+    if not study.screening and not not_respondents:
+        return None
+    rules = parse_rules(study.screening or {}, source=f"study file '{study.path}', screening")
+    if not_respondents and not any(r.rule == "response_type" for r in rules):
+        # previews, tests and spam are not respondents: flagged first and shown in the flow, never scored silently
+        rules = parse_rules({"response_type": {}}) + rules
+    return screen(data, instrument_specs(study), rules, id_column=study.id,
+                  missing=list(study.missing_codes) or None, on_invalid=study.on_invalid)
+
+
+def score_study(study: Study, data: pd.DataFrame, items_out: dict | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Score every instrument of a study: (scores, audit, missing summary), one row per input row.
+    ``items_out``, if given, receives ``{alias: ItemSet}`` (for the keying check)."""
+    blocks, audits, missing_rows = [], [], []
+    for alias, use in study.instruments.items():
+        codes = list(study.missing_codes) + list(use.missing or [])
+        try:
+            instrument = scoring_key(study, alias, use)
+            items = prepare_items(
+                data, instrument, use.columns, missing=codes or None, labels=use.labels, recode=use.recode,
+                response=use.response, reversed_in_file=use.reversed_in_file,
+                anchors_reversed=use.anchors_reversed,
+                on_invalid=use.on_invalid or study.on_invalid, id_column=study.id,
+            )
+        except StudyError:
+            raise
+        except GoalscopeError as exc:
+            raise type(exc)(f"study '{study.name}', instrument '{alias}': {exc}") from None
+        if items_out is not None:
+            items_out[alias] = items
+        scored = score_items(items)
+        scored.columns = [f"{alias}_{c}" for c in scored.columns]
+        blocks.append(scored)
+        if len(items.audit):
+            a = items.audit.copy()
+            a.insert(2, "instrument", alias)
+            audits.append(a)
+        rules = scoring_rules(study, alias).set_index("scale")
+        for name in items.instrument.scales:
+            col = scored[f"{alias}_{name}"]
+            nv = scored[f"{alias}_{name}_n_valid"]
+            k = len(items.instrument.scales[name].items)
+            missing_rows.append({
+                "instrument": alias, "scale": name, "n_items": k, "n": int(col.notna().sum()),
+                "n_missing_score": int(col.isna().sum()),
+                "n_complete": int((nv == k).sum()),
+                "pct_items_missing": round(100 * float(1 - nv.sum() / (k * len(nv))), 2) if len(nv) else np.nan,
+                "method": rules.at[name, "method"], "min_valid": int(rules.at[name, "min_valid"]),
+                "rule_from": rules.at[name, "rule_from"],
+            })
+    scores = pd.concat(blocks, axis=1)
+    audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(
+        columns=["row", "id", "instrument", "column", "item", "value", "reason"])
+    return scores, audit, pd.DataFrame(missing_rows)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def study_inputs(study: Study, data_file: Path) -> dict:
+    """The files a run reads: ``{description: path}`` (the study file, the export, key files)."""
+    inputs = {"the study file": Path(study.path), "the data export": data_file}
+    for alias, use in study.instruments.items():
+        if use.instrument.endswith((".yaml", ".yml")):
+            inputs[f"the key file of instrument '{alias}'"] = study.resolve(use.instrument)
+    return inputs
+
+
+def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data: bool = False) -> StudyResult:
+    """Run a study file end to end (see the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The study file.
+    processed_dir, reports_dir : str or Path, optional
+        Output folders (default ``data/processed/<study>`` and ``reports/<study>``). Each is replaced
+        as a whole, only when the run succeeds; neither may hold an input.
+    allow_outside_data : bool
+        Read a ``data:`` export outside the study file's folder (also settable in the study file).
+
+    Examples
+    --------
+    >>> from analysis.study import run_study
+    >>> res = run_study("data/raw/demo/study.yaml", processed_dir="/tmp/gs_demo/p",
+    ...                 reports_dir="/tmp/gs_demo/r")  # doctest: +SKIP
+
+    R has no equivalent (this is the project's pipeline); every statistic it reports is checked
+    against R in the tests of the function that computes it.
+    """
+    study = load_study(path)
+    data_file = study.resolve(study.data)
+    home = Path(study.path).parent
+    if not (allow_outside_data or study.allow_outside_data) and not _inside(data_file, home):
+        raise StudyError(
+            f"study file '{study.path}': data '{study.data}' lies outside the study's folder ('{home}'). Keep the "
+            f"export beside the study file (a study is one folder), or say it is meant: add "
+            f"'allow_outside_data: true' to the study file or run with --allow-outside-data")
+    processed = Path(processed_dir) if processed_dir else Path("data/processed") / study.name
+    reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
+    inputs = study_inputs(study, data_file)
+    check_output_folder(processed, inputs, "processed-data folder (--processed)")
+    check_output_folder(reports, inputs, "report folder (--reports)")
+    if processed.resolve() != reports.resolve() and (_inside(processed, reports) or _inside(reports, processed)):
+        raise StudyError(f"the processed-data folder '{processed}' and the report folder '{reports}' lie one inside "
+                         f"the other; each is replaced as a whole, so give two separate folders (or the same one)")
+
+    data = read_responses(data_file, sheet=study.sheet, encoding=study.encoding, delimiter=study.delimiter,
+                          qualtrics=study.qualtrics)
+    src = data.attrs.get("source")
+    for col in study.identifiers + study.keep + ([study.group] if study.group else []):
+        if col not in data.columns:
+            raise StudyError(f"study file '{study.path}': column '{col}' is not in '{src}'")
+    if study.id:
+        check_ids(data, study.id, src)
+    prepared = {}
+    scores, audit, missing = score_study(study, data, items_out=prepared)
+    screening = screen_study(study, data)
+    from ..psychometrics.keying import check_item_keying
+
+    keying = check_item_keying(prepared, rows=None if screening is None else
+                               ~screening.flags["excluded"].to_numpy(bool))
+
+    key = pseudonym_key(data_file, study.name)
+    if study.id:
+        respondent = pseudonymise(data[study.id], key)
+        audit["id"] = pseudonymise(audit["id"], key) if len(audit) else audit["id"]
+    else:
+        respondent = pd.Series([f"r{int(i) + int(data.attrs.get('first_row', 1))}" for i in data.index], index=data.index)
+    drop = set(study.identifiers)
+    if data.attrs.get("qualtrics"):
+        drop |= {c for c in QUALTRICS_IDENTIFIERS if c in data.columns}
+    kept = [c for c in study.keep if c not in drop and c != study.id]
+    if study.group and study.group not in kept:
+        kept.insert(0, study.group)
+    out = pd.concat([pd.DataFrame({"respondent": respondent}), data[kept], scores], axis=1)
+    if screening is not None:
+        out["excluded"] = screening.flags["excluded"].to_numpy()
+        out["excluded_by"] = screening.flags["excluded_by"].to_numpy()
+
+    from .analyses import parse_analyses, run_analyses
+    from .measurement import measure_instrument
+    from .report import write_full_report
+
+    analysed = out if screening is None else out[~out["excluded"]]
+    kept_rows = data.loc[analysed.index]
+    specs = instrument_specs(study)
+    source = f"study file '{study.path}'"
+    for construct, col in study.constructs.items():
+        if col not in out.columns:
+            raise StudyError(f"{source}: field 'constructs.{construct}': column '{col}' is not among the scored or "
+                             f"kept columns (e.g. {', '.join(list(scores.columns)[:4])})")
+    measurements = [measure_instrument(kept_rows, alias, spec, list(study.missing_codes) or None)
+                    for alias, spec in specs.items()]
+    analyses = run_analyses(parse_analyses(study.analyses, source), analysed, seed=study.seed, source=source)
+    replication = None
+    if study.replicate:
+        from ..findings import replicate_study
+        replication = replicate_study(analysed, constructs=dict(study.constructs))
+    instruments = {alias: spec["instrument"] for alias, spec in specs.items()}
+
+    same = processed.resolve() == reports.resolve()
+    with contextlib.ExitStack() as stack:
+        # both folders are written under temporary names and renamed into place only if all succeeds
+        tmp_p = stack.enter_context(atomic_folder(processed, inputs, "processed-data folder (--processed)"))
+        tmp_r = tmp_p if same else stack.enter_context(atomic_folder(reports, inputs, "report folder (--reports)"))
+        outputs = {
+            "scores": write_table(out, tmp_p / "scores.csv"),
+            "audit": write_table(audit, tmp_p / "audit.csv"),
+            "missing": write_table(missing, tmp_p / "missing.csv"),
+        }
+        if screening is not None:
+            flags = pd.concat([pd.DataFrame({"respondent": respondent}), screening.flags], axis=1)
+            outputs["screening_flags"] = write_table(flags, tmp_p / "screening_flags.csv")
+            outputs["screening_flow"] = write_table(screening.flow, tmp_p / "screening_flow.csv")
+        result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
+                             outputs=outputs, keying=keying)
+        report_outputs = write_full_report(study, instruments, result, measurements, analyses, tmp_r,
+                                           replication=replication,
+                                           manifest=manifest(study, data_file, outputs))
+        outputs.update(report_outputs)
+        outputs["manifest"] = write_json(manifest(study, data_file, outputs), tmp_p / "manifest.json")
+        moved = {tmp_p.resolve(): processed.resolve(), tmp_r.resolve(): reports.resolve()}
+    # the folders are in place now: point the outputs at their final paths
+    for name, p in outputs.items():
+        for tmp, final in moved.items():
+            if tmp in p.resolve().parents:
+                outputs[name] = final / p.resolve().relative_to(tmp)
+                break
+    return result
