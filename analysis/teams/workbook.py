@@ -78,7 +78,7 @@ def write_table(ws, top: int, columns, frame: pd.DataFrame, st, *, filter_: bool
         c = ws.cell(row=top, column=j, value=head)
         c.font, c.fill, c.alignment = st["bold"], st["head"], st["headalign"]
         letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
+        ws.column_dimensions[letter].width = width
     r = top
     for rec in frame.to_dict("records"):
         r += 1
@@ -107,7 +107,7 @@ def write_table(ws, top: int, columns, frame: pd.DataFrame, st, *, filter_: bool
 def _chart(ws, report, block: pd.DataFrame, first_row: int, title: str, anchor: str):
     """Bar chart of the unit means with 95% CI error bars, and the organisation mean as a line."""
     from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.chart.data_source import NumData, NumDataSource, NumVal
+    from openpyxl.chart.data_source import AxDataSource, NumData, NumDataSource, NumVal, StrRef
     from openpyxl.chart.error_bar import ErrorBars
 
     last_row = first_row + len(block) - 1
@@ -117,8 +117,9 @@ def _chart(ws, report, block: pd.DataFrame, first_row: int, title: str, anchor: 
     bar.title = title
     bar.height, bar.width = 7.5, 16
     bar.add_data(Reference(ws, min_col=col["mean"], min_row=first_row, max_row=last_row), titles_from_data=False)
-    bar.set_categories(Reference(ws, min_col=col["unit"], min_row=first_row, max_row=last_row))
     s = bar.series[0]
+    units = Reference(ws, min_col=col["unit"], min_row=first_row, max_row=last_row)
+    s.cat = AxDataSource(strRef=StrRef(f=str(units)))   # unit names are text: a string reference
     from openpyxl.chart.series import SeriesLabel
 
     s.tx = SeriesLabel(v="Unit mean (95% CI)")
@@ -235,7 +236,9 @@ def xlsx_bytes(report, extra_sheets=()) -> bytes:
         if font:
             c.font = st[font]
         if link:
-            c.hyperlink = f"#'{link}'!A1"
+            from openpyxl.worksheet.hyperlink import Hyperlink
+
+            c.hyperlink = Hyperlink(ref=c.coordinate, location=f"'{link}'!A1")   # a link inside the workbook
             c.style = "Hyperlink"
             c.alignment = st["wrap"]
 
