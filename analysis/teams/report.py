@@ -101,6 +101,8 @@ class StaffReport:
     #: values set to missing while preparing the items (``row, id, column, item, value, reason``);
     #: for the analyst, never part of the report managers see
     audit: pd.DataFrame | None = field(default=None, repr=False)
+    #: shares of goal types per unit (``goal_text=``), masked by the same plan; None without it
+    goals: pd.DataFrame | None = None
 
     def unit_rows(self, level: str, unit: str) -> pd.DataFrame:
         t = self.table
@@ -124,7 +126,8 @@ def _score_bounds(inst, scale) -> tuple[float, float]:
 
 
 def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: str | None = None, also=(),
-                       min_group: int = MIN_GROUP_DEFAULT, columns=None, null="uniform", **item_options) -> StaffReport:
+                       min_group: int = MIN_GROUP_DEFAULT, columns=None, null="uniform", goal_text: str | None = None,
+                       **item_options) -> StaffReport:
     """Score, aggregate, check agreement and apply the anonymity rules for a staff report.
 
     Parameters
@@ -144,6 +147,12 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
         Minimum reporting group size (default 5; never below 3).
     columns, **item_options
         Where the items are and the dataset quirks, as for :func:`analysis.prepare_items`.
+    goal_text : str, optional
+        Column of employees' goal statements. They are coded by :func:`analysis.goals.code_goals`
+        (first-pass rules) and the report gains the share of mastery / performance / outcome /
+        unclear goals per unit (``.goals``). The shares are protected by the *same* suppression
+        plan as the scores (one plan over both), so the two tables cannot be combined against a
+        hidden unit. The statements themselves never enter the report.
 
     Examples
     --------
@@ -167,8 +176,19 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     for s in scales:
         frame[s] = scores[s].to_numpy()
     bounds = {s: _score_bounds(inst, s) for s in scales}
-    plan = plan_suppression(frame, groupings, parents={group: parent} if parent else None, values=scales, k=k,
-                            bounds=bounds)
+    protect = []
+    if goal_text is not None:
+        from ..goals.coder import code_goals
+        from ..goals.lexicon import GOAL_TYPES
+
+        coded = code_goals(data, text=goal_text).table()["goal_type"]
+        for t in GOAL_TYPES:
+            frame[f"share_{t}"] = (coded == t).astype(float).to_numpy()
+        # a goal type nobody (or everybody) has is known for every unit from the organisation row
+        protect = [f"share_{t}" for t in GOAL_TYPES if 0 < frame[f"share_{t}"].sum() < len(frame)]
+        bounds.update({v: (0.0, 1.0) for v in protect})
+    plan = plan_suppression(frame, groupings, parents={group: parent} if parent else None, values=scales + protect,
+                            k=k, bounds=bounds)
 
     agg = [aggregate(frame, scales, group, parent=parent)]
     agg += [aggregate(frame, scales, a, organisation=False) for a in also]
@@ -210,9 +230,23 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
             iccs.append(t.rename(columns={"variable": "scale"}))
     icc_table = pd.concat(iccs, ignore_index=True) if iccs else pd.DataFrame(columns=["level", "scale", "icc1", "icc2"])
     labels = {s: inst.scales[s].label or s for s in scales}
-    return StaffReport(instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
+    goals = _goal_table(frame, group, parent, also, plan) if goal_text is not None else None
+    return StaffReport(goals=goals, instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
                        table=table, icc=icc_table, plan=plan, n_people=len(data), null_variance=null_var,
                        audit=items.audit.reset_index(drop=True))
+
+
+def _goal_table(frame, group, parent, also, plan) -> pd.DataFrame:
+    """Shares of each goal type per unit (means of 0/1 indicators), masked by the report's plan."""
+    share = [c for c in frame.columns if c.startswith("share_")]
+    agg = [aggregate(frame, share, group, parent=parent)] + [aggregate(frame, share, a, organisation=False) for a in also]
+    long = pd.concat(agg, ignore_index=True)
+    wide = long.pivot_table(index=["level", "unit"], columns="variable", values="mean", sort=False)
+    n = long.drop_duplicates(["level", "unit"]).set_index(["level", "unit"])[["parent", "n"]]
+    out = n.join(wide[share]).reset_index()
+    out = plan.mask(out, keep=("level", "unit", "parent"))
+    out.loc[out["level"] == ORGANISATION, "suppressed"] = False
+    return out[["level", "unit", "parent", "n"] + share + ["suppressed"]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,6 +283,10 @@ def write_staff_report(report: StaffReport, path, *, extra_sheets=(), extra_html
     suffix = p.suffix.lower()
     if suffix == ".csv":
         return write_table(report.table, p)
+    if report.goals is not None:
+        from .goal_section import goal_html, goal_sheet
+
+        extra_sheets, extra_html = [goal_sheet(report), *extra_sheets], [goal_html(report), *extra_html]
     if suffix == ".html":
         return atomic_write_text(p, render_html(report, extra_html=extra_html))
     if suffix == ".xlsx":

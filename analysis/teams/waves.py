@@ -183,8 +183,9 @@ def build_wave_report(data, instrument, group: str, *, wave: str | None = None, 
     reports = {}
     for w, d in frames.items():
         try:
+            opts = {"source": d.attrs.get("source"), **item_options}
             reports[w] = build_staff_report(d, instrument, group, parent=parent, also=also, min_group=min_group,
-                                            columns=columns, null=null, **item_options)
+                                            columns=columns, null=null, **opts)
         except DataError as exc:
             raise DataError(f"wave {w}: {exc}") from None
     names = list(reports)
