@@ -31,6 +31,7 @@ def test_demo_file_is_reproducible(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_staff_demo.py"), "--out", str(tmp_path)],
                    check=True, capture_output=True)
     assert (tmp_path / "responses.csv").read_bytes() == DEMO.read_bytes()
+    assert (tmp_path / "responses_wave2.csv").read_bytes() == DEMO.with_name("responses_wave2.csv").read_bytes()
 
 
 def test_demo_has_what_the_report_must_handle(demo):
