@@ -92,6 +92,19 @@ class WaveReport:
     def summary(self) -> pd.DataFrame:
         return self.change[self.change["level"] == ORGANISATION].reset_index(drop=True)
 
+    def figure(self, path=None, level: str | None = None):
+        """The change chart (last two waves; each unit of ``level``, default the parent or unit
+        grouping, with its 95% CI) as PNG bytes, or written to ``path`` (.png) and its path returned."""
+        from ..io import atomic_write_bytes
+        from .wave_output import change_chart_png
+
+        png = change_chart_png(self, level or self.latest.parent or self.latest.group)
+        if path is None:
+            return png
+        if Path(path).suffix.lower() != ".png":
+            raise DataError(f"figure '{path}': the change chart is written as .png")
+        return atomic_write_bytes(Path(path), png)
+
     def apa(self) -> str:
         parts = []
         for r in self.summary().itertuples():

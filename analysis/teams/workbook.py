@@ -185,8 +185,6 @@ def xlsx_bytes(report, extra_sheets=()) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Read me"
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 100
     table = ordered(report, display_rows(report, report.table))
     top = report.parent or report.group
     if report.parent:

@@ -266,6 +266,19 @@ def test_wave_outputs(rep, tmp_path):
         assert again[e].read_bytes() == paths[e].read_bytes()
 
 
+def test_wave_figure_and_chromium(rep, tmp_path):
+    png = rep.figure()
+    assert png == rep.figure() and Image.open(io.BytesIO(png)).width > 300
+    assert rep.figure(tmp_path / "c.png").read_bytes() == png
+    with pytest.raises(DataError, match=r"\.png"):
+        rep.figure(tmp_path / "c.jpg")
+    from tests.teams.test_workbook import CHROMIUM, screenshot_ok
+
+    if CHROMIUM is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
+    screenshot_ok(write_wave_report(rep, tmp_path / "w.html"), tmp_path)
+
+
 def test_cli_waves(tmp_path, capsys):
     out = tmp_path / "change.xlsx"
     rc = main(["teams", str(W1), str(W2), "--wave-names", "2025,2026", "--group", "team", "--parent", "department",

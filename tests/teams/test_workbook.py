@@ -243,12 +243,30 @@ def page(files):
 def test_html_contents_and_images_decode(page, report):
     assert page.links and set(page.links) <= page.ids                    # every contents entry has a target
     assert len(page.imgs) == 1 + 6 + 1                                   # overview, 6 departments, site
+    images_ok(page)
+
+
+def images_ok(page):
     for img in page.imgs:
         assert img["alt"] and img["src"].startswith("data:image/png;base64,")
         im = Image.open(io.BytesIO(base64.b64decode(img["src"].split(",", 1)[1])))
         im.load()
         assert im.width > 300 and im.height > 100
         assert len(im.convert("L").getcolors(1 << 16)) > 8              # not a blank canvas
+
+
+def test_the_image_checks_catch_a_missing_image(files, tmp_path):
+    text = files["html"].read_text()
+    broken = text.replace('src="data:image/png;base64,iVBOR', 'src="data:image/png;base64,AAAA', 1)
+    p = _Page()
+    p.feed(broken)
+    with pytest.raises(Exception):
+        images_ok(p)
+    if CHROMIUM is not None:
+        no_charts = tmp_path / "no_charts.html"
+        no_charts.write_text(text.replace('src="data:image/png;base64,', 'src="missing.png#'))
+        with pytest.raises(AssertionError):
+            screenshot_ok(no_charts, tmp_path)
 
 
 def test_html_numbers_are_the_workbook_formats(page, report):
@@ -276,11 +294,16 @@ def test_show_mirrors_excel_formats():
 
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)")
 def test_html_renders_in_headless_chromium(files, tmp_path):
+    screenshot_ok(files["html"], tmp_path)
+
+
+def screenshot_ok(page, tmp_path):
+    """Screenshot ``page`` in headless Chromium; fail unless it rendered text and a chart."""
     shot = tmp_path / "page.png"
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,3000",
-           files["html"].resolve().as_uri()]
+           page.resolve().as_uri()]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
     im = Image.open(shot).convert("RGB")
