@@ -300,7 +300,8 @@ _ENV.filters["num"] = _fmt
 _ENV.filters["show"] = show
 
 #: (header, field, kind) of the HTML score tables: the workbook's headers and formats
-HTML_COLUMNS = [(h, f, k) for h, f, k, _w in SCORE_COLUMNS if f not in ("level", "parent", "shown", "ad_md")]
+HTML_COLUMNS = [(h, f, k) for h, f, k, _w in SCORE_COLUMNS if f not in ("level", "parent", "shown", "ad_md", "ci_high")]
+HTML_COLUMNS = [("95% CI", "ci", "mean") if f == "ci_low" else (h, f, k) for h, f, k in HTML_COLUMNS]
 
 
 def _html_rows(rows: pd.DataFrame) -> list[dict]:
@@ -311,7 +312,10 @@ def _html_rows(rows: pd.DataFrame) -> list[dict]:
             if rec["suppressed"] and f not in ("unit", "label", "org_mean"):
                 cells.append({"text": "", "cls": ""})
                 continue
-            text = show(rec[f], k) if k else str(rec[f] or "")
+            if f == "ci":   # one column, "[low, high]", each bound formatted as a mean
+                text = f"[{show(rec['ci_low'], k)}, {show(rec['ci_high'], k)}]" if pd.notna(rec["ci_low"]) else ""
+            else:
+                text = show(rec[f], k) if k else str(rec[f] or "")
             cls = "low" if (f == "agreement" and text) or (f == "rwg_j" and text and rec[f] < RWG_LOW) else (
                 "mark" if f == "vs_org" and text else "")
             cells.append({"text": text, "cls": cls})

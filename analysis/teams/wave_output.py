@@ -94,6 +94,7 @@ def change_chart_png(rep, level: str) -> bytes:
         ax.tick_params(labelsize=8)
         ax.grid(axis="x", color="#eee")
     axes[0].set_yticks(list(y.values()), units)
+    axes[0].set_ylim(-0.7, len(units) - 0.3)
     fig.suptitle(f"Change {rep.waves[-2]} to {rep.waves[-1]} by {level} (mean difference, 95% CI)", fontsize=10)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "change.png"
@@ -120,9 +121,9 @@ def change_html(rep):
         imgs = "\n".join(f'<img class="chart" src="{data_uri(change_chart_png(rep, lv))}" alt="Change by {html.escape(lv)}">'
                          for lv in dict.fromkeys([level, report.group]))
         out = (f"<h2>Change between waves ({html.escape(' to '.join(rep.waves))})</h2>\n"
-               f'<p class="note">{html.escape(_legend_text(rep))}</p>\n{imgs}\n<table>\n<thead><tr><th>Level</th>'
+               f'<p class="note">{html.escape(_legend_text(rep))}</p>\n{imgs}\n<div class="wide"><table>\n<thead><tr><th>Level</th>'
                + "".join(f"<th>{html.escape(h)}</th>" for h in heads) + "</tr></thead>\n<tbody>\n"
-               + "\n".join(body) + "\n</tbody>\n</table>")
+               + "\n".join(body) + "\n</tbody>\n</table></div>")
         return {"id": "change", "title": "Change between waves", "html": out}
 
     return section

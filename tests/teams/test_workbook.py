@@ -274,10 +274,12 @@ def test_html_numbers_are_the_workbook_formats(page, report):
     rows = [c for c in page.cells if c[:2] == ["Finance", LABELS["learning"]]]
     assert rows
     r = report.table.set_index(["level", "unit", "scale"]).loc[("department", "Finance", "learning")]
-    assert rows[0][2:8] == [show(r.n, "count"), show(r["mean"], "mean"), show(r.sd, "mean"), show(r.ci_low, "mean"),
-                            show(r.ci_high, "mean"), show(r.org_mean, "mean")]
-    assert rows[0][9] == "below organisation"
-    assert rows[0][10] == show(r.rwg_j, "index") and rows[0][10].startswith(".")
+    assert rows[0][2:7] == [show(r.n, "count"), show(r["mean"], "mean"), show(r.sd, "mean"),
+                            f"[{show(r.ci_low, 'mean')}, {show(r.ci_high, 'mean')}]", show(r.org_mean, "mean")]
+    assert rows[0][2:7] == ["34", "2.76", "1.21", "[2.34, 3.19]", "3.55"]
+    assert rows[0][8] == "below organisation"
+    assert rows[0][9] == show(r.rwg_j, "index") == ".51"
+    assert rows[0][-1] == "low agreement"
     icc = [c for c in page.cells if c[:2] == ["department", LABELS["prove"]]][0]
     assert icc[5] == "-1.03" and icc[7] == ".782"                      # negative ICC(2), APA p
     team = [c for c in page.cells if c[:2] == ["team", LABELS["learning"]]][0]
