@@ -163,6 +163,14 @@ def _cmd_waves(args, opts, also, null) -> int:
     rep = build_wave_report(data, args.instrument, args.group, wave=wave, waves=order, parent=args.parent, also=also,
                             min_group=args.min_group, null=null, **opts)
     out = write_wave_report(rep, args.output)
+    from ..io import write_table
+
+    for w, r in rep.reports.items():
+        if r.audit is not None and len(r.audit):
+            # the analyst's audit of each wave, beside the report; ids left out (no key in wave mode)
+            audit = r.audit.assign(id=None)
+            ap = write_table(audit, Path(args.output).with_name(f"{Path(args.output).stem}.{w}.audit.csv"))
+            print(f"wave {w}: {len(audit)} value(s) set to missing; listed in {ap} (for the analyst, not for managers)")
     shown = rep.change.drop_duplicates(["level", "unit", "wave_1"])
     print(f"{len(rep.waves)} waves ({', '.join(rep.waves)}), {rep.n} responses; {int((~shown['suppressed']).sum())} "
           f"unit changes shown, {int(shown['suppressed'].sum())} not shown (hidden or absent in a wave) -> {out}")

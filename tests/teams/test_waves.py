@@ -286,6 +286,17 @@ def test_cli_waves(tmp_path, capsys):
     assert rc == 0
     assert "2 waves (2025, 2026)" in capsys.readouterr().out
     assert "Change" in openpyxl.load_workbook(out).sheetnames
+    # a value set to missing in one wave is listed in that wave's audit, not dropped silently
+    bad = tmp_path / "w2.csv"
+    d2 = pd.read_csv(W2)
+    d2["wdgo_3"] = d2["wdgo_3"].astype(object)
+    d2.loc[4, "wdgo_3"] = 9
+    d2.to_csv(bad, index=False)
+    rc = main(["teams", str(W1), str(bad), "--wave-names", "2025,2026", "--group", "team", "--instrument", "vandewalle",
+               "--columns", "wdgo_{n}", "--on-invalid", "missing", "-o", str(tmp_path / "c.csv")])
+    assert rc == 0 and "wave 2026: 1 value(s) set to missing" in capsys.readouterr().out
+    audit = pd.read_csv(tmp_path / "c.2026.audit.csv")
+    assert len(audit) == 1 and audit["column"].iloc[0] == "wdgo_3" and not (tmp_path / "c.2025.audit.csv").exists()
     base = ["teams", "--group", "team", "--instrument", "vandewalle", "--columns", "wdgo_{n}", "-o", str(out)]
     for files, extra, needle in [([str(W1), str(W2)], ["--wave-names", "a"], "2 files"),
                                  ([str(W1), str(W2)], ["--wave", "x"], "not both"),
