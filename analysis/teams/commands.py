@@ -92,6 +92,7 @@ def cmd_teams(args) -> int:
     from ..study import pseudonymise
     from .report import build_staff_report, write_staff_report
 
+    _check_outputs(args)
     if Path(args.output).suffix.lower() not in (".xlsx", ".html", ".csv"):
         raise DataError(f"output '{args.output}': use a .xlsx, .html or .csv file name for the staff report")
     if args.person_scores and not args.id:
@@ -136,6 +137,26 @@ def cmd_teams(args) -> int:
         ps = write_table(person, args.person_scores)
         print(f"person-level scores with pseudonymised ids -> {ps} (not for managers: contains small groups)")
     return 0
+
+
+def _check_outputs(args) -> None:
+    """Refuse an output that is one of the input files: the shared check, once per FILE (a wave
+    each), and the files the wave report writes beside OUT."""
+    import argparse
+
+    from ..cli import check_outputs
+    from ..io.writers import check_not_input
+
+    files = args.file if isinstance(args.file, list) else [args.file]
+    for f in files:
+        check_outputs(argparse.Namespace(**{**vars(args), "file": f}))
+    out = Path(args.output)
+    names = [n.strip() for n in (args.wave_names or "").split(",") if n.strip()] or [Path(f).stem for f in files]
+    sides = [out.with_name(f"{out.stem}.change.csv")] + [out.with_name(f"{out.stem}.{w}.audit.csv") for w in names]
+    for f in files:
+        for side in sides:
+            check_not_input(side, {f"the input file (FILE) '{f}'": f},
+                            f"output '{args.output}' writes '{side.name}' beside it; that file")
 
 
 def _cmd_waves(args, opts, also, null) -> int:

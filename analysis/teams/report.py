@@ -6,9 +6,11 @@ items) and ICC(1)/ICC(2) per grouping, and applies the anonymity rules of
 :mod:`analysis.teams.privacy`. The report is built from the grouping columns and the scale scores
 only: identifiers, free-text answers and every other column of the export never enter it.
 
-:func:`write_staff_report` writes ``.xlsx`` (one sheet per unit, plus a reading for managers, an
-overview and the ICCs), ``.html`` (jinja2; one section per unit) or ``.csv`` (the long table).
-Outputs are deterministic: the same input gives the same bytes.
+:func:`write_staff_report` writes ``.xlsx`` (:mod:`.workbook`: Read me, Overview with filters and
+charts, one sheet per parent unit, Between units, Legend), ``.html`` (jinja2; the same labels,
+digits and marks, a contents list and embedded PNG charts from :mod:`.charts`) or ``.csv`` (the
+long table). Number formats and marks are in :mod:`.formats`. Outputs are deterministic: the same
+input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .charts import data_uri, unit_chart_png
 from .formats import LEGEND, RWG_LOW, show
 from .privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
 from .workbook import SCORE_COLUMNS, display_rows, ordered, xlsx_bytes
+from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
 
 REPORT_COLUMNS = ["level", "unit", "parent", "scale", "n", "mean", "sd", "ci_low", "ci_high", "org_mean",
                   "difference", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg", "suppressed"]
@@ -346,9 +349,6 @@ def render_html(report: StaffReport, extra_html=()) -> str:
                          | ((table["level"] == report.group) & (table["parent"] == u))].reset_index(drop=True)
             sections.append(_section(report, rows, report.group, f"{report.parent}: {u}", f"unit-{i + 1}",
                                      f"The {report.parent} (first rows), its {report.group}s and the organisation."))
-    else:
-        rows = table[table["level"].isin([ORGANISATION, report.group])].reset_index(drop=True)
-        sections[0]["title"] = f"Each {report.group} against the organisation"
     for j, a in enumerate(report.also):
         rows = table[table["level"].isin([ORGANISATION, a])].reset_index(drop=True)
         sections.append(_section(report, rows, a, f"By {a}", f"also-{j + 1}"))

@@ -358,3 +358,20 @@ def test_random_two_wave_organisations_resist_the_attack(df):
     rep = SimpleNamespace(reports=reports, change=_change(reports["w1"], reports["w2"], "w1", "w2", 0.95))
     known, hidden = published(rep)
     assert lp_attack(known, hidden, change_equations(rep.change), df) == {}
+
+
+def test_cli_waves_never_overwrite_an_input(tmp_path, capsys):
+    w2 = tmp_path / "wave2.csv"
+    w2.write_bytes(W2.read_bytes())
+    for out in (w2, tmp_path / "wave2.csv", tmp_path / "x.csv"):
+        if out.name == "x.csv":   # OUT's side file x.change.csv would be an input
+            side = tmp_path / "x.change.csv"
+            side.write_bytes(W2.read_bytes())
+            files = [str(W1), str(side)]
+        else:
+            files = [str(W1), str(w2)]
+        with pytest.raises(SystemExit) as e:
+            main(["teams"] + files + ["--group", "team", "--instrument", "vandewalle", "--columns", "wdgo_{n}",
+                                      "-o", str(out)])
+        assert e.value.code == 2 and "would overwrite an input" in capsys.readouterr().err
+    assert w2.read_bytes() == W2.read_bytes()

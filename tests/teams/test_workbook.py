@@ -316,3 +316,16 @@ def screenshot_ok(page, tmp_path):
     px = np.asarray(im)
     blue = (np.abs(px.astype(int) - [0x1f, 0x4e, 0x79]).sum(axis=2) < 60)
     assert blue.sum() > 50
+
+
+def test_without_a_parent_one_sheet_holds_every_unit(tmp_path):
+    rep = build_staff_report(pd.read_csv(DEMO), "vandewalle", "team", columns="wdgo_{n}")
+    wb = openpyxl.load_workbook(write_staff_report(rep, tmp_path / "t.xlsx"))
+    assert wb.sheetnames == ["Read me", "Overview", "By team", "Between units", "Legend"]
+    ws = wb["By team"]
+    top, rows = _records(ws, SCORE_COLUMNS)
+    assert len(rows) == len(rep.table) and len(ws._charts) == 3
+    p = _Page()
+    p.feed(write_staff_report(rep, tmp_path / "t.html").read_text())
+    assert len(p.imgs) == 1
+    images_ok(p)
