@@ -159,8 +159,14 @@ def _check_outputs(args) -> None:
                             f"output '{args.output}' writes '{side.name}' beside it; that file")
 
 
+def _read_one(args, path):
+    """One wave's file, read exactly as the one-file command reads FILE (same reader options)."""
+    import argparse
+
+    return read_input(argparse.Namespace(**{**vars(args), "file": path}))
+
+
 def _cmd_waves(args, opts, also, null) -> int:
-    from ..io import read_responses
     from .waves import build_wave_report, write_wave_report
 
     if args.person_scores or args.goal_text:
@@ -174,12 +180,10 @@ def _cmd_waves(args, opts, also, null) -> int:
         names = names or [Path(f).stem for f in args.file]
         if len(set(names)) != len(names):
             raise DataError(f"wave names {names} repeat; name each file's wave with --wave-names")
-        data = {n: read_responses(f, sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter,
-                                  qualtrics=args.qualtrics) for n, f in zip(names, args.file)}
+        data = {n: _read_one(args, f) for n, f in zip(names, args.file)}
         wave, order = None, None
     else:
-        data = read_responses(args.file[0], sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter,
-                              qualtrics=args.qualtrics)
+        data = _read_one(args, args.file[0])
         wave, order = args.wave, (names or None)
     rep = build_wave_report(data, args.instrument, args.group, wave=wave, waves=order, parent=args.parent, also=also,
                             min_group=args.min_group, null=null, **opts)
