@@ -11,4 +11,5 @@ __all__ = lazy_exports(__name__, {
     ".multilevel": ["TeamModelResult", "centre_within_teams", "team_climate_model"],
     ".privacy": ["SuppressionPlan", "audit_disclosure", "plan_suppression"],
     ".report": ["StaffReport", "build_staff_report", "write_staff_report"],
+    ".waves": ["WaveReport", "build_wave_report", "welch", "write_wave_report"],
 })

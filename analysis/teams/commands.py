@@ -28,10 +28,22 @@ def register(sub) -> None:
               GOALSCOPE_PSEUDONYM_KEY=... goalscope teams survey.csv --group team --instrument vandewalle \\
                   --columns "wdgo_{n}" --id email --person-scores scores.csv -o teams.csv
 
+              goalscope teams data/raw/staff_demo/responses.csv data/raw/staff_demo/responses_wave2.csv \
+                  --wave-names 2025,2026 --group team --parent department --instrument vandewalle \
+                  --columns "wdgo_{n}" -o change.xlsx
+              goalscope teams all_waves.csv --wave year --group team --instrument vandewalle --columns "wdgo_{n}" -o change.html
+              goalscope teams survey.csv --group team --goal-text goal --instrument vandewalle --columns "wdgo_{n}" -o teams.xlsx
+
             Report every grouping of the same people in ONE run (--parent, --also): suppression is
-            coordinated only across the groupings of one run.
+            coordinated only across the groupings of one run. Survey waves (several FILEs, or --wave):
+            each wave is reported with the same rules, and a unit's change is shown only when the unit
+            is shown in both waves.
             """))
     add_input_options(p)
+    for action in p._actions:   # FILE may be given once per survey wave
+        if action.dest == "file":
+            action.nargs = "+"
+            action.help = "survey export(s): one file, or one file per wave in order (.csv/.tsv, .xlsx, .sav, ...)"
     add_item_options(p)
     g = p.add_argument_group("report")
     g.add_argument("--group", required=True, metavar="COLUMN", help="reporting unit column, e.g. team")
@@ -46,6 +58,14 @@ def register(sub) -> None:
                    help="also write person-level scores with pseudonymised ids (needs --id and a key)")
     g.add_argument("--key-file", metavar="FILE",
                    help=f"file holding the pseudonymisation key (default: ${KEY_ENV}); never written anywhere")
+    w = p.add_argument_group("survey waves")
+    w.add_argument("--wave", metavar="COLUMN", help="column naming the survey wave of each row (one FILE)")
+    w.add_argument("--wave-names", metavar="NAMES",
+                   help="comma-separated wave names: with several FILEs their names (default: the file names), "
+                        "with --wave the order of the waves (default: sorted)")
+    g.add_argument("--goal-text", metavar="COLUMN",
+                   help="column of goal statements: adds the share of mastery / performance / outcome goals per "
+                        "unit (first-pass rule coding, same anonymity rules); the text itself never reaches the report")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="report: .xlsx, .html or .csv")
     p.set_defaults(func=cmd_teams)
 
@@ -56,12 +76,12 @@ def cmd_teams(args) -> int:
     from ..io import write_table
     from .report import build_staff_report, write_staff_report
 
+    _check_outputs(args)
     if Path(args.output).suffix.lower() not in (".xlsx", ".html", ".csv"):
         raise DataError(f"output '{args.output}': use a .xlsx, .html or .csv file name for the staff report")
     if args.person_scores and not args.id:
         raise DataError("--person-scores needs --id COLUMN (the ids are pseudonymised before writing)")
     key = pseudonym_key(key_file=args.key_file, derive=False) if args.person_scores else None
-    data = read_input(args)
     opts = item_options_from_args(args)
     also = [c.strip() for c in (args.also or "").split(",") if c.strip()]
     null = args.null
@@ -69,8 +89,13 @@ def cmd_teams(args) -> int:
         null = float(null)
     except ValueError:
         pass
+    if len(args.file) > 1 or args.wave:
+        return _cmd_waves(args, opts, also, null)
+    args.file = args.file[0]
+    data = read_input(args)
     rep = build_staff_report(data, args.instrument, args.group, parent=args.parent, also=also,
-                             min_group=args.min_group, null=null, source=data.attrs.get("source"), **opts)
+                             min_group=args.min_group, null=null, goal_text=args.goal_text,
+                             source=data.attrs.get("source"), **opts)
     out = write_staff_report(rep, args.output)
     cells = rep.plan.cells
     hidden = int((cells["status"] != "published").sum())
@@ -95,4 +120,67 @@ def cmd_teams(args) -> int:
             person[s] = scores[s].to_numpy()
         ps = write_table(person, args.person_scores)
         print(f"person-level scores with pseudonymised ids -> {ps} (not for managers: contains small groups)")
+    return 0
+
+
+def _check_outputs(args) -> None:
+    """Refuse an output that is one of the input files: the shared check, once per FILE (a wave
+    each), and the files the wave report writes beside OUT."""
+    import argparse
+
+    from ..cli import check_outputs
+    from ..io.writers import check_not_input
+
+    files = args.file if isinstance(args.file, list) else [args.file]
+    for f in files:
+        check_outputs(argparse.Namespace(**{**vars(args), "file": f}))
+    out = Path(args.output)
+    names = [n.strip() for n in (args.wave_names or "").split(",") if n.strip()] or [Path(f).stem for f in files]
+    sides = [out.with_name(f"{out.stem}.change.csv")] + [out.with_name(f"{out.stem}.{w}.audit.csv") for w in names]
+    for f in files:
+        for side in sides:
+            check_not_input(side, {f"the input file (FILE) '{f}'": f},
+                            f"output '{args.output}' writes '{side.name}' beside it; that file")
+
+
+def _read_one(args, path):
+    """One wave's file, read exactly as the one-file command reads FILE (same reader options)."""
+    import argparse
+
+    return read_input(argparse.Namespace(**{**vars(args), "file": path}))
+
+
+def _cmd_waves(args, opts, also, null) -> int:
+    from .waves import build_wave_report, write_wave_report
+
+    if args.person_scores or args.goal_text:
+        raise DataError("--person-scores and --goal-text work on one survey wave; run them on each wave's file")
+    names = [n.strip() for n in (args.wave_names or "").split(",") if n.strip()]
+    if len(args.file) > 1:
+        if args.wave:
+            raise DataError("give either several FILEs (one per wave) or one FILE with --wave COLUMN, not both")
+        if names and len(names) != len(args.file):
+            raise DataError(f"--wave-names gives {len(names)} names for {len(args.file)} files; give one per file")
+        names = names or [Path(f).stem for f in args.file]
+        if len(set(names)) != len(names):
+            raise DataError(f"wave names {names} repeat; name each file's wave with --wave-names")
+        data = {n: _read_one(args, f) for n, f in zip(names, args.file)}
+        wave, order = None, None
+    else:
+        data = _read_one(args, args.file[0])
+        wave, order = args.wave, (names or None)
+    rep = build_wave_report(data, args.instrument, args.group, wave=wave, waves=order, parent=args.parent, also=also,
+                            min_group=args.min_group, null=null, **opts)
+    out = write_wave_report(rep, args.output)
+    from ..io import write_table
+
+    for w, r in rep.reports.items():
+        if r.audit is not None and len(r.audit):
+            # the analyst's audit of each wave, beside the report; ids left out (no key in wave mode)
+            audit = r.audit.assign(id=None)
+            ap = write_table(audit, Path(args.output).with_name(f"{Path(args.output).stem}.{w}.audit.csv"))
+            print(f"wave {w}: {len(audit)} value(s) set to missing; listed in {ap} (for the analyst, not for managers)")
+    shown = rep.change.drop_duplicates(["level", "unit", "wave_1"])
+    print(f"{len(rep.waves)} waves ({', '.join(rep.waves)}), {rep.n} responses; {int((~shown['suppressed']).sum())} "
+          f"unit changes shown, {int(shown['suppressed'].sum())} not shown (hidden or absent in a wave) -> {out}")
     return 0

@@ -6,15 +6,15 @@ items) and ICC(1)/ICC(2) per grouping, and applies the anonymity rules of
 :mod:`analysis.teams.privacy`. The report is built from the grouping columns and the scale scores
 only: identifiers, free-text answers and every other column of the export never enter it.
 
-:func:`write_staff_report` writes ``.xlsx`` (one sheet per unit, plus a reading for managers, an
-overview and the ICCs), ``.html`` (jinja2; one section per unit) or ``.csv`` (the long table).
-Outputs are deterministic: the same input gives the same bytes.
+:func:`write_staff_report` writes ``.xlsx`` (:mod:`.workbook`: Read me, Overview with filters and
+charts, one sheet per parent unit, Between units, Legend), ``.html`` (jinja2; the same labels,
+digits and marks, a contents list and embedded PNG charts from :mod:`.charts`) or ``.csv`` (the
+long table). Number formats and marks are in :mod:`.formats`. Outputs are deterministic: the same
+input gives the same bytes.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +24,15 @@ import pandas as pd
 
 from ..errors import DataError
 from ..io import atomic_write_bytes, atomic_write_text, write_table
-from ..io.writers import deterministic_xlsx
 from ..scoring import prepare_items, score_items
 from .agreement import agreement
 from .aggregate import ORGANISATION, aggregate, unit_labels
 from .icc import icc
+from .charts import data_uri, unit_chart_png
+from .formats import LEGEND, RWG_LOW, show
 from .privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
+from .workbook import SCORE_COLUMNS, display_rows, ordered, xlsx_bytes
+from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
 
 REPORT_COLUMNS = ["level", "unit", "parent", "scale", "n", "mean", "sd", "ci_low", "ci_high", "org_mean",
                   "difference", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg", "suppressed"]
@@ -101,6 +104,8 @@ class StaffReport:
     #: values set to missing while preparing the items (``row, id, column, item, value, reason``);
     #: for the analyst, never part of the report managers see
     audit: pd.DataFrame | None = field(default=None, repr=False)
+    #: shares of goal types per unit (``goal_text=``), masked by the same plan; None without it
+    goals: pd.DataFrame | None = None
 
     def unit_rows(self, level: str, unit: str) -> pd.DataFrame:
         t = self.table
@@ -124,7 +129,8 @@ def _score_bounds(inst, scale) -> tuple[float, float]:
 
 
 def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: str | None = None, also=(),
-                       min_group: int = MIN_GROUP_DEFAULT, columns=None, null="uniform", **item_options) -> StaffReport:
+                       min_group: int = MIN_GROUP_DEFAULT, columns=None, null="uniform", goal_text: str | None = None,
+                       **item_options) -> StaffReport:
     """Score, aggregate, check agreement and apply the anonymity rules for a staff report.
 
     Parameters
@@ -144,6 +150,12 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
         Minimum reporting group size (default 5; never below 3).
     columns, **item_options
         Where the items are and the dataset quirks, as for :func:`analysis.prepare_items`.
+    goal_text : str, optional
+        Column of employees' goal statements. They are coded by :func:`analysis.goals.code_goals`
+        (first-pass rules) and the report gains the share of mastery / performance / outcome /
+        unclear goals per unit (``.goals``). The shares are protected by the *same* suppression
+        plan as the scores (one plan over both), so the two tables cannot be combined against a
+        hidden unit. The statements themselves never enter the report.
 
     Examples
     --------
@@ -167,8 +179,19 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     for s in scales:
         frame[s] = scores[s].to_numpy()
     bounds = {s: _score_bounds(inst, s) for s in scales}
-    plan = plan_suppression(frame, groupings, parents={group: parent} if parent else None, values=scales, k=k,
-                            bounds=bounds)
+    protect = []
+    if goal_text is not None:
+        from ..goals.coder import code_goals
+        from ..goals.lexicon import GOAL_TYPES
+
+        coded = code_goals(data, text=goal_text).table()["goal_type"]
+        for t in GOAL_TYPES:
+            frame[f"share_{t}"] = (coded == t).astype(float).to_numpy()
+        # a goal type nobody (or everybody) has is known for every unit from the organisation row
+        protect = [f"share_{t}" for t in GOAL_TYPES if 0 < frame[f"share_{t}"].sum() < len(frame)]
+        bounds.update({v: (0.0, 1.0) for v in protect})
+    plan = plan_suppression(frame, groupings, parents={group: parent} if parent else None, values=scales + protect,
+                            k=k, bounds=bounds)
 
     agg = [aggregate(frame, scales, group, parent=parent)]
     agg += [aggregate(frame, scales, a, organisation=False) for a in also]
@@ -210,9 +233,23 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
             iccs.append(t.rename(columns={"variable": "scale"}))
     icc_table = pd.concat(iccs, ignore_index=True) if iccs else pd.DataFrame(columns=["level", "scale", "icc1", "icc2"])
     labels = {s: inst.scales[s].label or s for s in scales}
-    return StaffReport(instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
+    goals = _goal_table(frame, group, parent, also, plan) if goal_text is not None else None
+    return StaffReport(goals=goals, instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
                        table=table, icc=icc_table, plan=plan, n_people=len(data), null_variance=null_var,
                        audit=items.audit.reset_index(drop=True))
+
+
+def _goal_table(frame, group, parent, also, plan) -> pd.DataFrame:
+    """Shares of each goal type per unit (means of 0/1 indicators), masked by the report's plan."""
+    share = [c for c in frame.columns if c.startswith("share_")]
+    agg = [aggregate(frame, share, group, parent=parent)] + [aggregate(frame, share, a, organisation=False) for a in also]
+    long = pd.concat(agg, ignore_index=True)
+    wide = long.pivot_table(index=["level", "unit"], columns="variable", values="mean", sort=False)
+    n = long.drop_duplicates(["level", "unit"]).set_index(["level", "unit"])[["parent", "n"]]
+    out = n.join(wide[share]).reset_index()
+    out = plan.mask(out, keep=("level", "unit", "parent"))
+    out.loc[out["level"] == ORGANISATION, "suppressed"] = False
+    return out[["level", "unit", "parent", "n"] + share + ["suppressed"]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,127 +265,99 @@ def reading(report: StaffReport) -> list[tuple[str, str]]:
     for s in report.scales:
         key = next((k for k in ORIENTATIONS if k in s.lower() or (k == "learning" and "mastery" in s.lower())), None)
         if key:
-            out.append(ORIENTATIONS[key])
+            # the heading is the key's scale label, as in every table of the report
+            out.append((report.labels.get(s, ORIENTATIONS[key][0]), ORIENTATIONS[key][1]))
     return out
 
 
-def write_staff_report(report: StaffReport, path) -> Path:
+def response_text(report) -> str:
+    """The answer range in words, e.g. "Answers were given from 1 to 6; scale scores are item means (1 to 6)"."""
+    r = report.instrument.response
+    anchors = "; ".join(f"{c:g} = {t}" for c, t in sorted(r.labels.items()))
+    methods = {sc.method for sc in report.instrument.scales.values()}
+    how = "item means, so they lie on the same range" if methods == {"mean"} else "item sums"
+    return (f"Answers were given on a scale from {r.min:g} to {r.max:g}" + (f" ({anchors})" if anchors else "")
+            + f"; scale scores are {how}. Higher = stronger orientation.")
+
+
+def write_staff_report(report: StaffReport, path, *, extra_sheets=(), extra_html=()) -> Path:
     """Write the report as .xlsx, .html or .csv (by the file ending), atomically and deterministically."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
         return write_table(report.table, p)
+    if report.goals is not None:
+        from .goal_section import goal_html, goal_sheet
+
+        extra_sheets, extra_html = [goal_sheet(report), *extra_sheets], [goal_html(report), *extra_html]
     if suffix == ".html":
-        return atomic_write_text(p, render_html(report))
+        return atomic_write_text(p, render_html(report, extra_html=extra_html))
     if suffix == ".xlsx":
-        return atomic_write_bytes(p, xlsx_bytes(report))
+        return atomic_write_bytes(p, xlsx_bytes(report, extra_sheets=extra_sheets))
     raise DataError(f"output '{path}': use a .xlsx, .html or .csv file name for the staff report")
 
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                           autoescape=jinja2.select_autoescape(["html", "j2"]), keep_trailing_newline=True)
 _ENV.filters["num"] = _fmt
+_ENV.filters["show"] = show
+
+#: (header, field, kind) of the HTML score tables: the workbook's headers and formats
+HTML_COLUMNS = [(h, f, k) for h, f, k, _w in SCORE_COLUMNS if f not in ("level", "parent", "shown", "ad_md", "ci_high")]
+HTML_COLUMNS = [("95% CI", "ci", "mean") if f == "ci_low" else (h, f, k) for h, f, k in HTML_COLUMNS]
 
 
-def render_html(report: StaffReport) -> str:
-    units = []
-    for lv, u in report.units():
-        rows = report.unit_rows(lv, u)
-        units.append({"level": lv, "unit": u, "parent": rows["parent"].iloc[0], "rows": rows,
-                      "suppressed": bool(rows["suppressed"].iloc[0])})
-    return _ENV.get_template("staff_report.html.j2").render(
-        r=report, org=report.unit_rows(ORGANISATION, ORGANISATION), units=units, reading=reading(report),
-        actions=MANAGER_ACTIONS, caveats=CAVEATS, source=PAYNE_2007)
-
-
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_name(name: str, used: set) -> str:
-    base = _SHEET_BAD.sub("-", name)[:31] or "unit"
-    out, i = base, 2
-    while out.lower() in used:
-        tail = f" ({i})"
-        out, i = base[:31 - len(tail)] + tail, i + 1
-    used.add(out.lower())
+def _html_rows(rows: pd.DataFrame) -> list[dict]:
+    out = []
+    for rec in rows.to_dict("records"):
+        cells = []
+        for _h, f, k in HTML_COLUMNS:
+            if rec["suppressed"] and f not in ("unit", "label", "org_mean"):
+                cells.append({"text": "", "cls": ""})
+                continue
+            if f == "ci":   # one column, "[low, high]", each bound formatted as a mean
+                text = f"[{show(rec['ci_low'], k)}, {show(rec['ci_high'], k)}]" if pd.notna(rec["ci_low"]) else ""
+            else:
+                text = show(rec[f], k) if k else str(rec[f] or "")
+            cls = "low" if (f == "agreement" and text) or (f == "rwg_j" and text and rec[f] < RWG_LOW) else (
+                "mark" if f == "vs_org" and text else "")
+            cells.append({"text": text, "cls": cls})
+        if rec["suppressed"]:
+            cells[2] = {"text": "suppressed", "cls": "suppressed"}
+        out.append({"cells": cells, "suppressed": rec["suppressed"], "org": rec["level"] == ORGANISATION})
     return out
 
 
-def xlsx_bytes(report: StaffReport) -> bytes:
-    """The workbook as bytes, with fixed timestamps (identical input → identical bytes)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Read me"
-    used = {"read me"}
-    ws.column_dimensions["A"].width = 110
-    lines = [(f"Staff survey: {report.instrument.name}", bold),
-             (f"Reported by {report.group}" + (f" within {report.parent}" if report.parent else "")
-              + (f"; also by {', '.join(report.also)}" if report.also else "") + f". {report.n_people} respondents.", None),
-             (f"Units with fewer than {report.k} respondents are not shown, and some further units are hidden so "
-              f"that no hidden unit can be worked out from the others; every hidden unit is marked 'suppressed' "
-              f"in the same way.", None), ("", None), ("What the scores mean", bold)]
-    for head, text in reading(report):
-        lines += [(head, bold), (text, None)]
-    lines += [("", None), ("What a manager can do", bold)] + [("• " + a, None) for a in MANAGER_ACTIONS]
-    lines += [("", None), ("Reading with care", bold)] + [("• " + c, None) for c in CAVEATS]
-    lines += [("", None), ("Source: " + PAYNE_2007, None)]
-    for text, font in lines:
-        ws.append([text])
-        cell = ws.cell(row=ws.max_row, column=1)
-        cell.alignment = wrap
-        if font:
-            cell.font = font
-
-    head = ["Scale", "n", "Mean", "SD", "95% CI low", "95% CI high", "Organisation mean", "Difference",
-            "rwg(j)", "r*wg(j)", "AD_M", "AD_Md", "awg"]
-    ov = wb.create_sheet("Overview")
-    used.add("overview")
-    ov.append(["Level", "Unit", "Parent"] + head + ["Status"])
-    for c in ov[1]:
-        c.font = bold
-    for row in report.table.itertuples(index=False):
-        ov.append([row.level, row.unit, row.parent] + _values(row) + ["suppressed" if row.suppressed else ""])
-    ic = wb.create_sheet("ICC")
-    used.add("icc")
-    ic.append(["Grouping", "Scale", "n", "Groups", "Mean group size", "ICC(1)", "ICC(2)", "F", "p"])
-    for c in ic[1]:
-        c.font = bold
-    for row in report.icc.itertuples(index=False):
-        ic.append([row.level, row.scale, int(row.n), int(row.n_groups), round(float(row.k), 2),
-                   round(float(row.icc1), 4), round(float(row.icc2), 4), round(float(row.f), 4), float(row.p_val)])
-    ic.append([])
-    ic.append(["ICC(1) and ICC(2) use the published units only (one-way ANOVA; R multilevel's ICC1/ICC2)."])
-
-    for lv, unit in report.units():
-        rows = report.unit_rows(lv, unit)
-        sh = wb.create_sheet(_sheet_name(f"{lv} {unit}", used))
-        sh.append([f"{lv}: {unit}"])
-        sh["A1"].font = bold
-        if rows["parent"].iloc[0]:
-            sh.append([f"part of {report.parent}: {rows['parent'].iloc[0]}"])
-        if rows["suppressed"].iloc[0]:
-            sh.append([f"suppressed: not shown to protect anonymity (fewer than {report.k} respondents, "
-                       f"or hidden so that a smaller unit cannot be worked out)."])
-            continue
-        sh.append([])
-        sh.append(head)
-        for c in sh[sh.max_row]:
-            c.font = bold
-        for row in rows.itertuples(index=False):
-            sh.append(_values(row))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return deterministic_xlsx(buf.getvalue())
+def _section(report, rows: pd.DataFrame, chart_level: str, title: str, anchor: str, note: str = "") -> dict:
+    org = report.table[report.table["level"] == ORGANISATION].set_index("scale")["mean"].to_dict()
+    block = rows[rows["level"] == chart_level]
+    lo, hi = report.instrument.response.min, report.instrument.response.max
+    png = unit_chart_png(block, report.scales, report.labels, org, (lo, hi), title)
+    return {"title": title, "id": anchor, "note": note, "rows": _html_rows(rows), "img": data_uri(png),
+            "alt": f"{title}: each {chart_level}'s mean with its 95% CI against the organisation mean"}
 
 
-def _values(row) -> list:
-    def r(x, d=4):
-        return None if pd.isna(x) else round(float(x), d)
-    n = None if pd.isna(row.n) else int(row.n)
-    return [row.scale, n, r(row.mean), r(row.sd), r(row.ci_low), r(row.ci_high), r(row.org_mean), r(row.difference),
-            r(row.rwg_j), r(row.rwg_j_lindell), r(row.ad_m), r(row.ad_md), r(row.awg)]
+def render_html(report: StaffReport, extra_html=()) -> str:
+    """The report as one self-contained HTML page (charts embedded as PNG data URIs)."""
+    table = ordered(report, display_rows(report, report.table))
+    top = report.parent or report.group
+    sections = [_section(report, table[table["level"].isin([ORGANISATION, top])].reset_index(drop=True), top,
+                         f"Each {top} against the organisation", "overview")]
+    if report.parent:
+        for i, u in enumerate(table.loc[table["level"] == report.parent, "unit"].unique()):
+            rows = table[(table["level"] == ORGANISATION) | ((table["level"] == report.parent) & (table["unit"] == u))
+                         | ((table["level"] == report.group) & (table["parent"] == u))].reset_index(drop=True)
+            sections.append(_section(report, rows, report.group, f"{report.parent}: {u}", f"unit-{i + 1}",
+                                     f"The {report.parent} (first rows), its {report.group}s and the organisation."))
+    for j, a in enumerate(report.also):
+        rows = table[table["level"].isin([ORGANISATION, a])].reset_index(drop=True)
+        sections.append(_section(report, rows, a, f"By {a}", f"also-{j + 1}"))
+    icc = [{"level": x.level, "label": report.labels[x.scale], "n": show(x.n, "count"),
+            "units": show(x.n_groups, "count"), "icc1": show(x.icc1, "index"), "icc2": show(x.icc2, "index"),
+            "negative": x.icc2 < 0, "f": show(x.f, "stat"), "p": show(x.p_val, "p")}
+           for x in report.icc.itertuples()]
+    extras = [e(report) for e in extra_html]
+    return _ENV.get_template("staff_report.html.j2").render(
+        r=report, sections=sections, heads=[h for h, _f, _k in HTML_COLUMNS], reading=reading(report),
+        actions=MANAGER_ACTIONS, caveats=CAVEATS, source=PAYNE_2007, response=response_text(report), icc=icc,
+        legend=LEGEND, rwg_low=f"{RWG_LOW:.2f}", extras=extras)

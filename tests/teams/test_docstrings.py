@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-MODULES = ["agreement", "icc", "aggregate", "privacy", "multilevel", "report"]
+MODULES = ["agreement", "icc", "aggregate", "privacy", "multilevel", "report", "formats", "waves"]
 
 
 @pytest.mark.parametrize("name", MODULES)

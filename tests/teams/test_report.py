@@ -31,6 +31,7 @@ def test_demo_file_is_reproducible(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_staff_demo.py"), "--out", str(tmp_path)],
                    check=True, capture_output=True)
     assert (tmp_path / "responses.csv").read_bytes() == DEMO.read_bytes()
+    assert (tmp_path / "responses_wave2.csv").read_bytes() == DEMO.with_name("responses_wave2.csv").read_bytes()
 
 
 def test_demo_has_what_the_report_must_handle(demo):
@@ -66,17 +67,18 @@ def test_outputs_open_and_leak_nothing(report, tmp_path, demo):
     paths = {ext: write_staff_report(report, tmp_path / f"r.{ext}") for ext in ("xlsx", "html", "csv")}
     wb = openpyxl.load_workbook(paths["xlsx"])
     units = report.units()
-    assert wb.sheetnames[:3] == ["Read me", "Overview", "ICC"]
-    assert len(wb.sheetnames) == 3 + len(units)
+    assert wb.sheetnames[:2] == ["Read me", "Overview"] and wb.sheetnames[-2:] == ["Between units", "Legend"]
+    depts = [u for lv, u in units if lv == "department"]
+    assert wb.sheetnames[2:-2] == depts
     readme = "\n".join(str(c.value) for c in wb["Read me"]["A"] if c.value)
     assert "Payne" in readme and "Journal of Applied Psychology" in readme and "control" in readme
-    fin01 = wb[[s for s in wb.sheetnames if s.endswith("FIN-01")][0]]
-    assert any("suppressed" in str(c.value) for row in fin01.iter_rows() for c in row)
+    fin01 = [row for row in wb["Finance"].iter_rows(values_only=True) if row[1] == "FIN-01"]
+    assert len(fin01) == 3 and all(r[-1] == "suppressed" and r[4] is None for r in fin01)
     # the HTML parses and has one section per unit
     p = html.parser.HTMLParser()
     text = paths["html"].read_text()
     p.feed(text)
-    assert text.count('<section class="unit"') == len(units) and "Payne" in text
+    assert text.count('<section class="unit"') == 1 + len(depts) and "Payne" in text
     # nothing personal: no e-mail, no comment text, no employee id
     blobs = [paths["csv"].read_bytes(), paths["html"].read_bytes()]
     blobs += [str(c.value).encode() for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]

@@ -1,0 +1,63 @@
+"""The optional *Goals* part of the staff report: the share of mastery, performance, outcome and
+unclear goals per unit (``build_staff_report(..., goal_text=COLUMN)``).
+
+Only shares and the number of people reach the report, never a statement. The shares are
+protected by the report's own suppression plan (one plan over scores and goal types together).
+"""
+
+from __future__ import annotations
+
+import html
+
+from .formats import show
+
+GOAL_COLUMNS = [("Level", "level", None, 13), ("Unit", "unit", None, 16), ("Part of", "parent", None, 13),
+                ("n", "n", "count", 6), ("Mastery goals", "share_mastery", "percent", 10),
+                ("Performance goals", "share_performance", "percent", 12), ("Outcome goals", "share_outcome", "percent", 10),
+                ("Unclear", "share_unclear", "percent", 9), ("Shown", "shown", None, 12)]
+
+NOTE = ("Each person's goal statement was coded by goalscope's first-pass rules (a transparent word list, for human "
+        "review): mastery = controllable and specific, about learning or doing; performance = a clear target that "
+        "depends on others or circumstances; outcome = a result without means or context; unclear = not codable. "
+        "Shares are of the unit's people. Managers: help people turn outcome and performance goals into mastery goals. "
+        "The statements themselves are not part of this report.")
+
+
+def _rows(report):
+    t = report.goals.copy()
+    t["parent"] = t["parent"].fillna("")
+    t["shown"] = ["suppressed" if s else "" for s in t["suppressed"]]
+    return t
+
+
+def goal_sheet(report):
+    """A callable adding the *Goals* sheet."""
+
+    def add(wb, st):
+        from .workbook import write_table
+
+        ws = wb.create_sheet("Goals")
+        ws.cell(row=1, column=1, value="Goals people set themselves: share of each kind").font = st["title"]
+        ws.cell(row=2, column=1, value=NOTE).font = st["grey"]
+        write_table(ws, 4, GOAL_COLUMNS, _rows(report), st, filter_=True)
+        ws.freeze_panes = "C5"
+
+    add.sheet_title = "Goals"
+    add.sheet_description = "share of mastery, performance and outcome goals per unit (first-pass coding)"
+    return add
+
+
+def goal_html(report):
+    """A callable giving the HTML section of goal shares."""
+
+    def section(_report) -> dict:
+        heads = "".join(f"<th>{html.escape(h)}</th>" for h, f, _k, _w in GOAL_COLUMNS if f != "parent")
+        body = []
+        for rec in _rows(report).to_dict("records"):
+            cells = [show(rec[f], k) if k else str(rec[f] or "") for _h, f, k, _w in GOAL_COLUMNS if f != "parent"]
+            body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+        out = (f"<h2>Goals people set themselves</h2>\n<p class=\"note\">{html.escape(NOTE)}</p>\n<table>\n<thead><tr>"
+               f"{heads}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>")
+        return {"id": "goals", "title": "Goals people set themselves", "html": out}
+
+    return section
