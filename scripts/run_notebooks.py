@@ -45,10 +45,17 @@ def inject_parameters(nb, parameters: dict):
     return nb
 
 
-def execute(path, parameters: dict | None = None, timeout: int = 300):
-    """Run one notebook from the repository root; returns the executed notebook."""
+def execute(path, parameters: dict | None = None, timeout: int = 300, append=()):
+    """Run one notebook from the repository root; returns the executed notebook.
+
+    ``append``: code cells (source strings) run after the notebook's own, e.g. by a test that reads a result.
+    """
     nb = nbformat.read(path, as_version=4)
     inject_parameters(nb, parameters or {})
+    for i, source in enumerate(append):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.id = f"appended-{i}"
+        nb.cells.append(cell)
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT)}}).execute()
     return nb

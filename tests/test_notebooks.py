@@ -11,7 +11,7 @@ import re
 import nbformat
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, REFERENCE, ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED = ["01_tour", "02_measurement", "03_procrastination", "04_persistence_and_setbacks", "05_dysphoria",
@@ -119,14 +119,51 @@ def test_notebook_executes(path):
 
 @pytest.mark.slow
 def test_persistence_notebook_on_a_study_with_a_count():
+    """Notebook 04 on a study with a count column; its count models equal R glm / MASS::glm.nb to 1e-6."""
+    import json
+
+    import pandas as pd
+
     study = FIXTURES / "notebooks" / "persistence" / "study.yaml"
+    read_back = ("import json; print('RESULT ' + json.dumps({'table': count_table.to_dict('records'), "
+                 "'theta': theta, 'aic_poisson': poisson.aic, 'aic_nb': ml.aic}))")
     nb = run_notebooks.execute(ROOT / "notebooks" / "04_persistence_and_setbacks.ipynb",
-                               {"study": str(study.relative_to(ROOT)), "persistence": "extra_tasks"})
+                               {"study": str(study.relative_to(ROOT)), "persistence": "extra_tasks"},
+                               append=[read_back])
     assert not _errors(nb)
     out = _stdout(nb)
-    assert "N analysed = 385" in out
-    assert "N = 385 (rows with both extra_tasks and goals_mastery_approach)" in out
-    assert "negative binomial: theta = 3.742" in out
+    assert "N analysed = 378" in out
+    assert "N = 378 (rows with both extra_tasks and goals_mastery_approach)" in out
+    got = json.loads(out.split("RESULT ", 1)[1])
+    table = pd.DataFrame(got["table"])
+    ref = pd.read_csv(REFERENCE / "notebooks" / "counts_coefficients.csv")
+    assert table[["model", "term"]].values.tolist() == ref[["model", "term"]].values.tolist()
+    for col in ["estimate", "se", "statistic", "p_val", "rate_ratio"]:
+        assert table[col].to_numpy() == pytest.approx(ref[col].to_numpy(), abs=1e-6, rel=0), col
+    assert (table["n"] == ref["n"]).all()
+    fit = pd.read_csv(REFERENCE / "notebooks" / "counts_fit.csv").set_index("model")
+    assert got["theta"] == pytest.approx(fit.loc["negative_binomial", "theta"], abs=1e-6, rel=0)
+    assert got["aic_poisson"] == pytest.approx(fit.loc["poisson", "aic"], abs=1e-6, rel=0)
+    assert got["aic_nb"] == pytest.approx(fit.loc["negative_binomial", "aic"], abs=1e-6, rel=0)
+
+
+def test_persistence_reference_input_is_the_fixture():
+    """The R reference's input is the fixture study's analysed rows (rebuilt here without R)."""
+    import tempfile
+
+    import pandas as pd
+
+    from analysis.study import run_study
+
+    with tempfile.TemporaryDirectory() as out:
+        res = run_study(FIXTURES / "notebooks" / "persistence" / "study.yaml", processed_dir=f"{out}/p",
+                        reports_dir=f"{out}/r")
+        kept = res.analysed[["extra_tasks", "goals_mastery_approach"]].dropna().reset_index(drop=True)
+    ref = pd.read_csv(REFERENCE / "notebooks" / "persistence_counts.csv")
+    assert len(kept) == len(ref) == 378
+    assert kept["extra_tasks"].astype(float).tolist() == ref["extra_tasks"].astype(float).tolist()
+    assert kept["goals_mastery_approach"].to_numpy() == pytest.approx(ref["goals_mastery_approach"].to_numpy(),
+                                                                      abs=1e-12)
 
 
 @pytest.mark.slow
