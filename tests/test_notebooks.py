@@ -47,6 +47,13 @@ def _stdout(nb) -> str:
                    if o.output_type == "stream" and o.name == "stdout")
 
 
+def _images(nb) -> int:
+    return sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+FIGURES = {"03_procrastination": 1, "04_persistence_and_setbacks": 1, "05_dysphoria": 2}
+
+
 def test_the_set_of_notebooks():
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
@@ -105,6 +112,7 @@ def test_inject_parameters_follows_the_tagged_cell():
 def test_notebook_executes(path):
     nb = run_notebooks.execute(path)
     assert not _errors(nb)
+    assert _images(nb) == FIGURES.get(path.stem, 0), "every figure is shown once"
     out = _stdout(nb)
     if path.stem in ("02_measurement", "03_procrastination", "04_persistence_and_setbacks", "05_dysphoria"):
         assert "N analysed = 378" in out           # the demo's kept respondents (22 excluded by screening)
