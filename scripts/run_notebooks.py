@@ -11,7 +11,9 @@ same. We inject with nbclient ourselves instead of depending on papermill: the f
 all of papermill the project needs, and nbclient and nbconvert are already pinned.
 
 Notebooks run with the repository root as working directory (their paths are relative to it).
-The HTML files are written atomically; a notebook that raises is reported and the run exits with status 1.
+The HTML files are written atomically. Bad input (a parameter the notebook does not declare, a study
+file that does not exist, any goalscope error) stops with the message and exit status 2; a notebook
+that fails otherwise is reported with its traceback and the run exits with status 1.
 """
 
 from __future__ import annotations
@@ -31,13 +33,36 @@ if str(ROOT) not in sys.path:          # so `analysis` is this checkout's packag
     sys.path.insert(0, str(ROOT))
 
 
-def inject_parameters(nb, parameters: dict):
+#: errors a notebook raises for bad input (a study file that does not exist, a column it lacks)
+USER_ERRORS = {"GoalscopeError", "DataError", "StudyError", "InstrumentError"}
+
+
+class UsageError(Exception):
+    """A parameter the notebook does not declare, or a notebook that is not there."""
+
+
+def declared_parameters(nb) -> list[str]:
+    """Names assigned in the cell tagged ``parameters``."""
+    import ast
+
+    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        return []
+    return [t.id for node in ast.parse(tagged[0].source).body if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name)]
+
+
+def inject_parameters(nb, parameters: dict, source: str = "the notebook"):
     """Insert a cell assigning ``parameters`` after the ``parameters``-tagged cell (papermill's rule)."""
     if not parameters:
         return nb
     tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not tagged:
-        raise SystemExit("the notebook has no cell tagged 'parameters'; cannot inject parameters")
+        raise UsageError(f"{source} has no cell tagged 'parameters'; cannot inject parameters")
+    known = declared_parameters(nb)
+    unknown = [k for k in parameters if k not in known]
+    if unknown:
+        raise UsageError(f"{source} has no parameter {', '.join(unknown)} (its parameters: {', '.join(known)})")
     source = "# Injected parameters\n" + "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
     cell.id = "injected-parameters"
@@ -50,8 +75,10 @@ def execute(path, parameters: dict | None = None, timeout: int = 300, append=())
 
     ``append``: code cells (source strings) run after the notebook's own, e.g. by a test that reads a result.
     """
+    if not Path(path).is_file():
+        raise UsageError(f"notebook '{path}' does not exist")
     nb = nbformat.read(path, as_version=4)
-    inject_parameters(nb, parameters or {})
+    inject_parameters(nb, parameters or {}, f"notebook '{Path(path).name}'")
     for i, source in enumerate(append):
         cell = nbformat.v4.new_code_cell(source)
         cell.id = f"appended-{i}"
@@ -83,7 +110,13 @@ def main(argv=None) -> int:
         start = time.perf_counter()
         try:
             nb = execute(path, parameters)
+        except UsageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         except CellExecutionError as exc:
+            if exc.ename in USER_ERRORS:       # bad input: the message says what to fix; no traceback
+                print(f"error: {path.name}: {exc.evalue}", file=sys.stderr)
+                return 2
             print(f"{path.name}: failed\n{exc}", file=sys.stderr)
             failed.append(path.name)
             continue

@@ -182,3 +182,27 @@ def test_staff_notebook_goal_statement_branch():
     html = [o["data"]["text/plain"] for c in nb.cells if c.cell_type == "code" and "goal_shares" in c.source
             for o in c.outputs if "data" in o]
     assert html and "share_mastery" in html[0]
+
+
+def test_runner_refuses_an_undeclared_parameter(capsys):
+    code = run_notebooks.main([str(ROOT / "notebooks" / "02_measurement.ipynb"), "-p", "studdy", "x.yaml"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err == ("error: notebook '02_measurement.ipynb' has no parameter studdy "
+                   "(its parameters: study, goals, group, min_group_n, n_boot)\n")
+
+
+def test_runner_refuses_a_missing_notebook(capsys, tmp_path):
+    assert run_notebooks.main([str(tmp_path / "nope.ipynb")]) == 2
+    assert capsys.readouterr().err == f"error: notebook '{tmp_path / 'nope.ipynb'}' does not exist\n"
+
+
+@pytest.mark.slow
+def test_runner_reports_a_user_error_without_traceback(capsys, tmp_path):
+    code = run_notebooks.main([str(ROOT / "notebooks" / "05_dysphoria.ipynb"), "-p", "study", "nope/study.yaml",
+                               "-o", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.endswith("error: 05_dysphoria.ipynb: study file 'nope/study.yaml' does not exist\n")
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []          # nothing written for a notebook that did not run
