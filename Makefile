@@ -24,8 +24,9 @@ report: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q
 
+## execute every notebook into reports/notebooks/*.html (prints the time per notebook)
 notebooks: $(STAMP)
-	$(PY) -m pytest -q tests/test_notebooks.py
+	$(PY) scripts/run_notebooks.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/score.py
