@@ -8,12 +8,9 @@ writes it with deterministic bytes.
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
 
 def coefficient_plot(long: pd.DataFrame, labels: dict | None = None, title: str = "",
