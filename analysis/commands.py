@@ -46,6 +46,7 @@ def register(sub) -> None:
                        epilog=textwrap.dedent("""\
                            example:
                              goalscope run data/raw/demo/study.yaml
+                             goalscope run data/raw/demo/study.yaml --check    would a run change the outputs?
 
                            Both output folders are written under temporary names and replace the old ones
                            only when the whole run succeeds. The export (data:) must lie in the study
@@ -58,6 +59,9 @@ def register(sub) -> None:
     p.add_argument("--allow-outside-data", action="store_true",
                    help="read a data: export outside the study file's folder (default: refused; the study file "
                         "can also say allow_outside_data: true)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing: exit 1 when a run would change the outputs in place (a changed raw file, "
+                        "key or package version), 0 when they are what a run gives now")
     p.set_defaults(func=cmd_run)
 
 
@@ -97,6 +101,13 @@ def cmd_score(args) -> int:
 def cmd_run(args) -> int:
     from .study import run_study
 
+    if args.check:
+        from .pipeline.check import check_study
+
+        res = check_study(args.study, processed_dir=args.processed, reports_dir=args.reports,
+                          allow_outside_data=args.allow_outside_data)
+        print(res.summary())
+        return 0 if res.ok else 1
     result = run_study(args.study, processed_dir=args.processed, reports_dir=args.reports,
                        allow_outside_data=args.allow_outside_data)
     print(result.summary())
