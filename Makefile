@@ -16,9 +16,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-## the main job on the bundled default study: writes data/processed/demo/ and reports/demo/
+## the main job: every study under data/raw/ (data/processed/<study>/, reports/<study>/), then every
+## notebook executed into reports/notebooks/*.html
 report: $(STAMP)
-	$(PY) -m analysis run data/raw/demo/study.yaml
+	@set -e; for s in data/raw/*/study.yaml; do echo "== $$s"; $(PY) -m analysis run "$$s"; done
+	$(PY) scripts/run_notebooks.py
 
 ## the whole suite (what CI runs)
 test: $(STAMP)
@@ -30,6 +32,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/score.py
+	$(PY) benchmarks/report.py
 
 demo-data: $(STAMP)
 	$(PY) scripts/make_demo.py

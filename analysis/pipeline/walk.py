@@ -33,6 +33,7 @@ used for every scale and whether it came from the key or the study file.
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ class StudyResult:
     missing: pd.DataFrame
     screening: Any = None
     outputs: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per stage (benchmarks/report.py)
     keying: pd.DataFrame | None = None  # item-rest r of every item (analysis.psychometrics.keying)
 
     @property
@@ -279,8 +281,17 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         raise StudyError(f"the processed-data folder '{processed}' and the report folder '{reports}' lie one inside "
                          f"the other; each is replaced as a whole, so give two separate folders (or the same one)")
 
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+
     data = read_responses(data_file, sheet=study.sheet, encoding=study.encoding, delimiter=study.delimiter,
-                          qualtrics=study.qualtrics)
+                          qualtrics=study.qualtrics, id_column=study.id)
+    lap("read")
     src = data.attrs.get("source")
     for col in study.identifiers + study.keep + ([study.group] if study.group else []):
         if col not in data.columns:
@@ -289,7 +300,9 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         check_ids(data, study.id, src)
     prepared = {}
     scores, audit, missing = score_study(study, data, items_out=prepared)
+    lap("score")
     screening = screen_study(study, data)
+    lap("screen")
     from ..psychometrics.keying import check_item_keying
 
     keying = check_item_keying(prepared, rows=None if screening is None else
@@ -324,13 +337,19 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         if col not in out.columns:
             raise StudyError(f"{source}: field 'constructs.{construct}': column '{col}' is not among the scored or "
                              f"kept columns (e.g. {', '.join(list(scores.columns)[:4])})")
+    lap("keying and pseudonyms")
     measurements = [measure_instrument(kept_rows, alias, spec, list(study.missing_codes) or None)
                     for alias, spec in specs.items()]
-    analyses = run_analyses(parse_analyses(study.analyses, source), analysed, seed=study.seed, source=source)
+    lap("measurement")
+    analyses = []
+    for spec in parse_analyses(study.analyses, source):
+        analyses += run_analyses([spec], analysed, seed=study.seed, source=source)
+        lap(f"analysis {spec.id}")
     replication = None
     if study.replicate:
         from ..findings import replicate_study
         replication = replicate_study(analysed, constructs=dict(study.constructs))
+        lap("replication")
     instruments = {alias: spec["instrument"] for alias, spec in specs.items()}
 
     same = processed.resolve() == reports.resolve()
@@ -348,12 +367,13 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
             outputs["screening_flags"] = write_table(flags, tmp_p / "screening_flags.csv")
             outputs["screening_flow"] = write_table(screening.flow, tmp_p / "screening_flow.csv")
         result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
-                             outputs=outputs, keying=keying)
+                             outputs=outputs, keying=keying, timings=timings)
         report_outputs = write_full_report(study, instruments, result, measurements, analyses, tmp_r,
                                            replication=replication,
                                            manifest=manifest(study, data_file, outputs))
         outputs.update(report_outputs)
         outputs["manifest"] = write_json(manifest(study, data_file, outputs), tmp_p / "manifest.json")
+        lap("report and writing")
         moved = {tmp_p.resolve(): processed.resolve(), tmp_r.resolve(): reports.resolve()}
     # the folders are in place now: point the outputs at their final paths
     for name, p in outputs.items():
