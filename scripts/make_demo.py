@@ -87,7 +87,7 @@ ILLUSTRATIVE = {
     ("strategies", "mood"): 0.20,
     ("grit", "mood"): -0.25,
 }
-LOADINGS = {"goals": 0.80, "procr": 0.70, "strategies": 0.75, "grit": 0.65, "mood": 0.70}
+LOADINGS = {"goals": 0.75, "procr": 0.70, "strategies": 0.75, "grit": 0.65, "mood": 0.70}
 # exams around a setback (simulate's setback, SD units; written as 70 + 10 x performance):
 # exam 2 is the failure, recovery on exam 3 rises with mastery-approach goals (our choice)
 SETBACK = {"waves": 3, "failure": 2, "drop": 1.2, "rate": 0.5, "goal": "goals_mastery_approach",
@@ -147,15 +147,21 @@ def make(seed: int = SEED, n: int = N) -> pd.DataFrame:
     mood = np.array([c.startswith("mood_") for c in items])
     values[:, mood] = values[:, mood] + 1
 
-    # careless: the simulation's straight-liners and random responders, plus speeders (~2 %)
+    # careless: the simulation's straight-liners and random responders (5 %), plus 2 % speeders
     kind = sim.truth["careless"].to_numpy(dtype=object)
-    speeder = (kind == "") & (rng.random(n) < 0.02)
+    speeder = np.zeros(n, dtype=bool)
+    speeder[rng.choice(np.flatnonzero(kind == ""), size=round(0.02 * n), replace=False)] = True
     kind[speeder] = "speeder"
     att = np.full(n, 4.0)                           # attention item: the instructed answer is 4
     duration = np.round(rng.lognormal(np.log(540), 0.35, n))
+    # a straight-liner clicks one column of the grid: the same export code in every item and in
+    # att_1 (1-3, so the attention item fails). The simulation straight-lines on the keyed scale,
+    # which in printed-order Grit-S and the shifted PHQ-9 would not be one column; its rows keep
+    # their blanks.
     for r in np.flatnonzero(kind == "straight"):
-        first = values[r, ~np.isnan(values[r])]
-        att[r] = first[0] if first.size else 1
+        code = rng.integers(1, 4)
+        values[r, ~np.isnan(values[r])] = code
+        att[r] = code
     for r in np.flatnonzero(kind == "random"):
         att[r] = rng.integers(1, 6)
     for r in np.flatnonzero(speeder):
