@@ -87,7 +87,10 @@ ILLUSTRATIVE = {
     ("strategies", "mood"): 0.20,
     ("grit", "mood"): -0.25,
 }
-LOADINGS = {"goals": 0.75, "procr": 0.70, "strategies": 0.75, "grit": 0.65, "mood": 0.70}
+# mastery-approach goals are endorsed near the ceiling, as students tend to (thresholds 1 SD lower:
+# answers pile up at the top); every other scale keeps simulate's default skew. Our choice.
+SKEW = {"goals_mastery_approach": -1.0}
+LOADINGS = {"goals": 0.70, "procr": 0.70, "strategies": 0.75, "grit": 0.65, "mood": 0.70}
 # exams around a setback (simulate's setback, SD units; written as 70 + 10 x performance):
 # exam 2 is the failure, recovery on exam 3 rises with mastery-approach goals (our choice)
 SETBACK = {"waves": 3, "failure": 2, "drop": 1.2, "rate": 0.5, "goal": "goals_mastery_approach",
@@ -130,7 +133,7 @@ def target() -> pd.DataFrame:
 def make(seed: int = SEED, n: int = N) -> pd.DataFrame:
     sim = simulate({"goals": "agq-r", "procr": "pps", "strategies": str(DEMO / "keys" / "disorganization.yaml"),
                     "grit": "grit-s", "mood": "phq-9"},
-                   target(), n=n, seed=seed, factor=_FACTOR, loadings=LOADINGS,
+                   target(), n=n, seed=seed, factor=_FACTOR, loadings=LOADINGS, skew=SKEW,
                    response={"goals": {"min": 1, "max": 7}},          # AGQ-R administered on 1-7
                    missing_share=0.025, careless=0.05, setback=SETBACK)
     # a second stream for what the export adds beyond the simulation (the simulation keeps its own)
