@@ -198,6 +198,12 @@ def make(seed: int = SEED, n: int = N) -> pd.DataFrame:
         "duration_s": duration.astype(int),
         "att_1": att,
     })
+    # break-offs: 1 % of the attentive respondents stopped during the PHQ-9 (its last items blank),
+    # so the key's scoring rule leaves their depression score missing
+    quit_ = rng.choice(np.flatnonzero(kind == ""), size=round(0.01 * n), replace=False)
+    first_blank = rng.integers(3, 7, size=quit_.size)              # phq_3 ... phq_6 onwards
+    for r, k in zip(quit_, first_blank):
+        values[r, [names.index(f"phq_{i}") for i in range(k, 10)]] = np.nan
     out = pd.concat([front, pd.DataFrame(values, columns=names),
                      pd.DataFrame(exams, columns=["exam1", "exam2", "exam3"]),
                      pd.DataFrame({"extra_tasks": extra})], axis=1)
