@@ -34,6 +34,7 @@ write under data/raw/, and only the demo folder.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -180,7 +181,8 @@ def make(seed: int = SEED, n: int = N) -> pd.DataFrame:
     exams = np.clip(np.round(data[["exam_1", "exam_2", "exam_3"]].to_numpy(dtype=float)), 0, 100)
     exams[rng.random(exams.shape) < 0.02] = np.nan
     # extra tasks attempted after a failure: NB2 via its Poisson-gamma mixture
-    mu = TASKS_MEAN * np.exp(TASKS_SLOPE * sim.latent["goals_mastery_approach"].to_numpy())
+    # (math.exp, one value at a time: numpy's vectorised exp may take a CPU-specific SIMD path)
+    mu = TASKS_MEAN * np.array([math.exp(TASKS_SLOPE * v) for v in sim.latent["goals_mastery_approach"]])
     extra = rng.poisson(rng.gamma(TASKS_THETA, mu / TASKS_THETA))
 
     names = ([f"agq_{i}" for i in range(1, 13)] + [f"pps_{i}" for i in range(1, 13)]
