@@ -44,21 +44,21 @@ def test_prorated_sum_min_valid_7_matches_r_on_every_demo_row(prorated):
     np.testing.assert_allclose(scores["mood_total"], ref["total"], rtol=0, atol=1e-12)   # NaN where R has NA
     assert scores["mood_total_n_valid"].tolist() == ref["n_valid"].tolist()
     assert scores["mood_total_band"].fillna("").tolist() == ref["band"].fillna("").tolist()
-    # 399 scored instead of 307 under the key's all-nine rule
-    assert int(scores["mood_total"].notna().sum()) == 399
-    assert int((ref["n_valid"] == 9).sum()) == 307
+    # 396 scored instead of 310 under the key's all-nine rule
+    assert int(scores["mood_total"].notna().sum()) == 396
+    assert int((ref["n_valid"] == 9).sum()) == 310
 
 
 def test_bands_follow_the_prorated_score(prorated):
     _, res = prorated
     s = res.scores
     # row 2 of the file: 8 answers summing to 11 -> 11 / 8 * 9 = 12.375, banded moderate (a plain sum 11 is too)
-    # row 4: 8 answers summing to 8 -> 9.0 prorated is "mild"; the plain sum 8 would also be mild; row 21:
-    # 15 / 8 * 9 = 16.875 is "moderately severe" where the plain sum 15 would be the same band's lower edge
+    # row 155: 14 / 8 * 9 = 15.75 is "moderately severe" where the plain sum 14 would be "moderate";
+    # row 33: 3 / 8 * 9 = 3.375 stays "none-minimal"
     assert s.loc[0, ["mood_total", "mood_total_n_valid"]].tolist() == [12.375, 8]
     assert s.loc[0, "mood_total_band"] == "moderate"
-    assert s.loc[20, ["mood_total", "mood_total_band"]].tolist() == [16.875, "moderately severe"]
-    assert s.loc[45, ["mood_total", "mood_total_band"]].tolist() == [3.375, "none-minimal"]
+    assert s.loc[153, ["mood_total", "mood_total_band"]].tolist() == [15.75, "moderately severe"]
+    assert s.loc[31, ["mood_total", "mood_total_band"]].tolist() == [3.375, "none-minimal"]
 
 
 def test_missing_summary_and_report_name_the_rule(prorated):
@@ -66,7 +66,7 @@ def test_missing_summary_and_report_name_the_rule(prorated):
     missing = pd.read_csv(base / "p" / "missing.csv")
     mood = missing[missing["instrument"] == "mood"].iloc[0]
     assert mood[["n", "n_missing_score", "n_complete", "method", "min_valid", "rule_from"]].tolist() == \
-        [399, 1, 307, "prorated_sum", 7, "study file"]
+        [396, 4, 310, "prorated_sum", 7, "study file"]
     goals = missing[missing["instrument"] == "goals"].iloc[0]
     assert goals[["method", "min_valid", "rule_from"]].tolist() == ["mean", 2, "key"]
     scales = pd.read_csv(base / "r" / "tables" / "scales.csv")

@@ -11,7 +11,9 @@ and repeated performance measures around a setback.
 
 What is drawn (``seed`` fixes all of it)
 ----------------------------------------
-* factors: η = Z·Lᵀ with L the Cholesky factor of the target (numpy); with teams,
+* factors: η = Z·Lᵀ with L the Cholesky factor of the target (numpy), or the fixed factor given
+  as ``factor`` (then the product is summed column by column, so no LAPACK or BLAS call decides
+  the bits and the export is byte-identical on any machine); with teams,
   η = √icc·u_team + √(1 − icc)·e, both with correlation matrix = target, so the total latent
   correlations stay the target and each factor's ICC(1) is ``icc``.
 * thresholds: K − 1 cut points evenly spaced on ±1.5 SD, shifted by ``skew`` (positive: answers
@@ -28,7 +30,8 @@ What is drawn (``seed`` fixes all of it)
   person baseline N(0, 1), occasion noise N(0, noise²); written as 70 + 10·performance.
 
 Generating correlated normals uses floating-point linear algebra, so the exact rows may differ in
-the last bits across CPUs; tests assert statistics with tolerances from theory, not rows.
+the last bits across CPUs; tests assert statistics with tolerances from theory, not rows. A script
+that must regenerate a file byte for byte (scripts/make_demo.py) passes ``factor=`` literals.
 """
 
 from __future__ import annotations
@@ -368,6 +371,28 @@ def _factors(instruments, corr, constructs, loadings, skew) -> tuple[list[_Facto
     return factors, corr
 
 
+def _fixed_factor(factor, corr: pd.DataFrame):
+    """The caller's fixed factor of the target, checked (None: compute the Cholesky factor)."""
+    if factor is None:
+        return None
+    if isinstance(factor, pd.DataFrame):
+        if list(factor.index) != list(corr.index) or list(factor.columns) != list(corr.columns):
+            raise SimulationError(f"simulate: factor must carry the correlation matrix's names in its order "
+                                  f"({', '.join(map(str, corr.columns))}) as rows and columns")
+        factor = factor.to_numpy(dtype=float)
+    f = np.asarray(factor, dtype=float)
+    k = corr.shape[0]
+    if f.shape != (k, k) or not np.all(np.isfinite(f)):
+        raise SimulationError(f"simulate: factor must be a finite {k} x {k} matrix (one row and column per factor)")
+    if np.any(np.triu(f, 1) != 0):
+        raise SimulationError("simulate: factor must be lower-triangular (a Cholesky factor of the target)")
+    worst = float(np.max(np.abs(f @ f.T - corr.to_numpy(dtype=float))))
+    if worst > 1e-12:
+        raise SimulationError(f"simulate: factor times its transpose differs from the correlation matrix by up to "
+                              f"{worst:.3g}; give the target's Cholesky factor (numpy.linalg.cholesky)")
+    return f
+
+
 def _pick(value, name, prefix, default, what):
     if value is None:
         return default
@@ -413,7 +438,7 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
              constructs: dict | None = None, loadings=None, skew=None, response: dict | None = None,
              missing_share: float = 0.0, missing=None, careless: float = 0.0,
              careless_kinds=CARELESS_KINDS, teams: int | None = None, icc: float = 0.0, group: str = "team",
-             setback=None, id_column: str = "respondent_id") -> SimulationResult:
+             setback=None, id_column: str = "respondent_id", factor=None) -> SimulationResult:
     """Simulate an item-level survey export whose latent correlations equal ``correlations``.
 
     Parameters
@@ -458,6 +483,12 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
         "goal": <factor>, "goal_effect": 0.25, "noise": 0.5, "prefix": "performance"}`` (SD units).
     id_column : str
         Name of the respondent id column (values 1 … n).
+    factor : DataFrame or array, optional
+        A fixed lower-triangular factor L of ``correlations`` (L·Lᵀ equal to it within 1e-12), on
+        the factor names in the matrix's order. Default: numpy's Cholesky factor, computed at run
+        time. With a fixed factor the latent scores are summed column by column (elementwise
+        products only), so the same seed gives the same bytes on every CPU and BLAS build; compute
+        it once (``numpy.linalg.cholesky``) and write it into the script as literals.
 
     Returns
     -------
@@ -502,15 +533,25 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
     codes = None if missing is None else list(np.atleast_1d(missing))
     spec = _setback(setback, names)
 
+    fixed = _fixed_factor(factor, corr)
     rng = np.random.default_rng(seed)
-    chol = np.linalg.cholesky(corr.to_numpy())
-    eta = rng.standard_normal((n, len(names))) @ chol.T
+    chol = np.linalg.cholesky(corr.to_numpy()) if fixed is None else fixed
+
+    def correlate(z):
+        if fixed is None:
+            return z @ chol.T
+        out = np.zeros_like(z)                      # elementwise, in a fixed order: same bits everywhere
+        for k in range(z.shape[1]):
+            out += z[:, [k]] * chol[:, k][None, :]
+        return out
+
+    eta = correlate(rng.standard_normal((n, len(names))))
     team = None
     if teams:
         sizes = np.full(teams, n // teams)
         sizes[: n % teams] += 1
         team = rng.permutation(np.repeat(np.arange(teams), sizes))
-        u = rng.standard_normal((teams, len(names))) @ chol.T
+        u = correlate(rng.standard_normal((teams, len(names))))
         eta = math.sqrt(icc) * u[team] + math.sqrt(1 - icc) * eta
 
     columns, blocks, info = [], [], []
@@ -587,7 +628,7 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
     options = {"instruments": {p: i.id for p, i in insts.items()}, "n": n, "seed": seed, "constructs": constructs,
                "loadings": loadings, "skew": skew, "response": response, "missing_share": missing_share,
                "missing": missing, "careless": careless, "careless_kinds": kinds, "teams": teams, "icc": icc,
-               "group": group, "setback": spec, "id_column": id_column}
+               "group": group, "setback": spec, "id_column": id_column, "factor": None if fixed is None else "fixed"}
     return SimulationResult(data=out, latent=latent, truth=truth, correlations=corr, factors=pd.DataFrame(info),
                             options=options, instruments=insts)
 

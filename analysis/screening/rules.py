@@ -523,7 +523,7 @@ def screen(data: pd.DataFrame, instrument, rules=None, columns=None, *, id_colum
     >>> res = screen(df, {"goals": {"instrument": "agq-r", "columns": "agq_{n}", "response": {"min": 1, "max": 7}}},
     ...              {"attention": {"column": "att_1", "expect": 4}}, missing=[-99])
     >>> res.n_received, res.n_analysed
-    (400, 385)
+    (400, 390)
     """
     from .careless import careless
 

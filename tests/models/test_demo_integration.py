@@ -1,6 +1,7 @@
 """The issue's analyses as one call each on the demo study (scored: demo_exams.csv), checked against
 psych corr.test, lm, glm and lavaan (tests/reference/models/demo.R)."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
@@ -61,3 +62,26 @@ def test_mediation_through_disorganisation():
     # the bootstrap SD of the indirect effect is close to the delta-method SE (large-sample agreement)
     assert p.loc["indirect disorganization", "se"] == pytest.approx(lav.loc["ind", "se"], rel=0.15)
     assert "indirect disorganization" in apa(res).full_result
+
+
+def test_persistence_count_negative_binomial():
+    """The demo's persistence count on the goals (the study's persistence_count analysis) equals
+    MASS::glm.nb run to convergence (demo.R)."""
+    res = analysis.count_regression(D, "extra_tasks", GOALS, family="negative_binomial")
+    ref = REF["persistence_nb"]
+    rc = pd.DataFrame(ref["coefficients"])
+    t = res.table()
+    assert ["(Intercept)"] + list(t.term[1:]) == list(rc.term)
+    for ours, theirs in [("estimate", "estimate"), ("se", "se"), ("statistic", "z"), ("p_val", "p_val"),
+                         ("ci_low", "ci_low"), ("ci_high", "ci_high")]:
+        assert_allclose(t[ours], rc[theirs], atol=1e-8, rtol=0, err_msg=ours)
+    assert_allclose(t.rate_ratio, np.exp(rc.estimate), rtol=1e-8)
+    assert res.n == ref["nobs"] == 396                                   # 4 rows lack a goal score
+    assert res.theta == pytest.approx(ref["theta"], abs=1e-8)
+    assert res.theta_se == pytest.approx(ref["theta_se"], abs=1e-6)   # MASS: SE at its last-but-one θ step
+    assert res.deviance == pytest.approx(ref["deviance"], abs=1e-8)
+    assert res.null_deviance == pytest.approx(ref["null_deviance"], abs=1e-8)
+    assert res.loglik == pytest.approx(ref["loglik"], abs=1e-9)
+    assert res.aic == pytest.approx(ref["aic"], abs=1e-9)
+    # exp(0.135249706713114) from the R fit: 14 % more extra tasks per scale point of mastery-approach
+    assert t.loc[t.term == "mastery_approach", "rate_ratio"].item() == pytest.approx(1.1448226185556476, abs=1e-8)

@@ -86,16 +86,16 @@ def test_demo_indices_equal_the_array_functions_on_hand_cleaned_items(demo):
 
 
 def test_demo_careless_respondents_are_found(demo):
-    """The demo has ~3 % straight-liners, 2 % random clickers, 2 % speeders (scripts/make_demo.py)."""
+    """The demo has 6 straight-liners, 7 random clickers, 8 speeders (scripts/make_demo.py, seed 2026)."""
     df, idx = demo
     straight = idx["irv"] == 0                      # the same position throughout (missing answers aside)
-    assert int(straight.sum()) == 9
+    assert int(straight.sum()) == 6
     assert (idx.loc[straight, "longstring"] >= 17).all()
-    assert int((idx["longstring"] > 10).sum()) == 10    # one attentive respondent with a run of 11
+    assert int((idx["longstring"] > 10).sum()) == 9    # three attentive respondents with a run of 11
     assert (idx.loc[straight, "attention_failed"] == 1).all()   # the generator's straight-liners miss att_1
-    assert int(idx["attention_failed"].sum()) == 15
-    assert int((idx["seconds_per_item"] < 2).sum()) == 7
-    assert int(idx["mahad_flag"].sum()) == 13
+    assert int(idx["attention_failed"].sum()) == 10
+    assert int((idx["seconds_per_item"] < 2).sum()) == 5
+    assert int(idx["mahad_flag"].sum()) == 15
     assert not idx["duplicate_id"].any()
     # no item pair of the demo passes careless's default .60: undefined for everyone, and said why
     assert idx["psychsyn"].isna().all() and "psychsyn" in idx.attrs["notes"]

@@ -36,16 +36,16 @@ def test_screen_demo_with_study_file_and_inline_rules(tmp_path, capsys):
     # the study file's rules (attention, speed, longstring > 15, mahad .999) with the inline flags
     # replacing those of the same kind in place; --duplicates adds its two rules after them
     assert flow[["rule", "n_before", "n_excluded", "n_after"]].values.tolist() == [
-        ["attention", 400, 15, 385], ["speed", 385, 7, 378], ["longstring", 378, 1, 377],
-        ["mahad", 377, 0, 377], ["duplicate_id", 377, 0, 377], ["duplicate_pattern", 377, 0, 377]]
+        ["attention", 400, 10, 390], ["speed", 390, 5, 385], ["longstring", 385, 3, 382],
+        ["mahad", 382, 0, 382], ["duplicate_id", 382, 0, 382], ["duplicate_pattern", 382, 0, 382]]
     assert "longest run > 10" in flow.loc[flow.rule == "longstring", "description"].item()
-    assert flow.loc[flow.rule == "mahad", "n_flagged"].item() == 13
-    assert int((~flags["excluded"]).sum()) == 377
+    assert flow.loc[flow.rule == "mahad", "n_flagged"].item() == 15
+    assert int((~flags["excluded"]).sum()) == 382
     assert (tmp_path / "screen.flow.png").stat().st_size > 10_000
     assert (tmp_path / "screen.flow.svg").exists()
     assert len(pd.read_csv(tmp_path / "screen.audit.csv")) > 0            # the -99 codes
     text = capsys.readouterr().out
-    assert "analysed 377" in text and "psychsyn: no psychometric synonyms" in text
+    assert "analysed 382" in text and "psychsyn: no psychometric synonyms" in text
 
 
 def test_screen_rules_file_and_row_column(tmp_path, handbuilt_csv):

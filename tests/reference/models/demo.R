@@ -1,8 +1,8 @@
 # Integration references on the bundled (synthetic) demo study: the Howell & Watson (2007) and
 # depression analyses as one call each. Input: demo_exams.csv (make_demo_fixture.py).
 # Run: cd tests/reference/models && Rscript demo.R
-# R 4.2.2, psych 2.2.9, lavaan 0.6-14.
-suppressPackageStartupMessages({library(psych); library(lavaan); library(jsonlite)})
+# R 4.2.2, psych 2.2.9, lavaan 0.6-14, MASS.
+suppressPackageStartupMessages({library(psych); library(lavaan); library(MASS); library(jsonlite)})
 d <- read.csv("demo_exams.csv")
 goals <- c("mastery_approach", "performance_approach", "mastery_avoidance", "performance_avoidance")
 vars <- c(goals, "disorganization", "procrastination", "phq9")
@@ -33,7 +33,18 @@ f <- sem('disorganization ~ a*mastery_avoidance + mastery_approach
 pe <- parameterEstimates(f)
 pe <- pe[pe$label != "", c("label", "est", "se", "z", "pvalue")]
 names(pe) <- c("label", "estimate", "se", "z", "p_val")
+# persistence: extra tasks after a failure, negative binomial on the goals (MASS::glm.nb, run to convergence)
+dn <- d[complete.cases(d[, c("extra_tasks", goals)]), ]
+nb <- glm.nb(reformulate(goals, "extra_tasks"), dn, control = glm.control(epsilon = 1e-14, maxit = 200))
+nbs <- summary(nb)$coefficients
+nbci <- confint.default(nb)
+count_nb <- list(coefficients = data.frame(term = rownames(nbs), estimate = nbs[, 1], se = nbs[, 2], z = nbs[, 3],
+                                           p_val = nbs[, 4], ci_low = nbci[, 1], ci_high = nbci[, 2], row.names = NULL),
+                 theta = nb$theta, theta_se = nb$SE.theta, deviance = deviance(nb), null_deviance = nb$null.deviance,
+                 loglik = as.numeric(logLik(nb)), aic = AIC(nb), nobs = nobs(nb))
 writeLines(toJSON(list(correlations = cors, regression = reg, logistic = logit, mediation = pe, n_med = nrow(dm),
+                       persistence_nb = count_nb,
                        versions = list(R = R.version.string, psych = as.character(packageVersion("psych")),
-                                       lavaan = as.character(packageVersion("lavaan")))),
+                                       lavaan = as.character(packageVersion("lavaan")),
+                                       MASS = as.character(packageVersion("MASS")))),
                   digits = NA, auto_unbox = TRUE, pretty = TRUE), "demo_models.json")

@@ -1,4 +1,5 @@
-"""Write demo_exams.csv: the demo study's goal scores, PHQ-9 total, procrastination, disorganisation and exams (input of longitudinal.R
+"""Write demo_exams.csv: the demo study's goal scores, PHQ-9 total, procrastination, disorganisation, exams and
+extra_tasks (input of demo.R, longitudinal.R
 and profiles tests). Run from the repository root: .venv/bin/python tests/reference/models/make_demo_fixture.py
 """
 
@@ -21,7 +22,7 @@ procr = score(raw, "pps", columns="pps_{n}", missing=[-99]).scores
 out["procrastination"] = procr["total"].round(10).to_numpy()
 disorg = score(raw, ROOT / "data/raw/demo/keys/disorganization.yaml", columns="disorg_{n}", missing=[-99]).scores
 out["disorganization"] = disorg["disorganization"].round(10).to_numpy()
-for c in ["exam1", "exam2", "exam3"]:
+for c in ["exam1", "exam2", "exam3", "extra_tasks"]:
     out[c] = raw[c].to_numpy()
 out.to_csv(Path(__file__).with_name("demo_exams.csv"), index=False)
 print(out.shape, phq)
