@@ -115,12 +115,12 @@ def test_notebook_executes(path):
     assert _images(nb) == FIGURES.get(path.stem, 0), "every figure is shown once"
     out = _stdout(nb)
     if path.stem in ("02_measurement", "03_procrastination", "04_persistence_and_setbacks", "05_dysphoria"):
-        assert "N analysed = 378" in out           # the demo's kept respondents (22 excluded by screening)
+        assert "N analysed = 385" in out           # the demo's kept respondents (15 excluded by screening)
     if path.stem == "02_measurement":
         assert "Lowest BIC: the 2x2 model (N = 282)" in out
-        assert "non-binary (n = 12)" in out        # the group left out of the invariance test is named
+        assert "non-binary (n = 18)" in out        # the group left out of the invariance test is named
     if path.stem == "04_persistence_and_setbacks":
-        assert "count models skipped" in out       # the demo has no persistence count
+        assert "count models skipped" in out       # persistence=None by default (the fixture test sets it)
     if path.stem == "06_staff_survey":
         assert "18 row(s) of suppressed units left out" in out
 

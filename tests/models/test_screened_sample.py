@@ -219,7 +219,7 @@ def test_mediation_command_says_how_many(tmp_path, capsys):
     assert "(N = 2814;" in capsys.readouterr().out
 
 
-# the case: the demo's processed scores (22 of 400 excluded by screening)
+# the case: the demo's processed scores (15 of 400 excluded by screening)
 @pytest.fixture(scope="module")
 def demo_scores(tmp_path_factory):
     from analysis.study import run_study
@@ -230,23 +230,23 @@ def demo_scores(tmp_path_factory):
     return res, base / "p" / "scores.csv"
 
 
-def test_demo_scores_analyse_the_378_kept(demo_scores, capsys):
+def test_demo_scores_analyse_the_385_kept(demo_scores, capsys):
     from analysis.io import read_responses
 
     res, path = demo_scores
     scores = read_responses(path)
     # the reader keeps the True/False text as written; the kept-respondent rule reads it
-    assert len(scores) == 400 and int((scores["excluded"] == "True").sum()) == 22 and len(res.analysed) == 378
+    assert len(scores) == 400 and int((scores["excluded"] == "True").sum()) == 15 and len(res.analysed) == 385
     cols = ["goals_mastery_approach", "procr_total"]
     ct = correlations(scores, cols)
-    assert ct.sample_note == "378 analysed (22 excluded by screening)"
+    assert ct.sample_note == "385 analysed (15 excluded by screening)"
     assert_frame_equal(ct.long, correlations(res.analysed.drop(columns="excluded"), cols).long,
                        check_exact=False, rtol=0, atol=1e-12)
     assert ct.long.n.item() == res.analysed[cols].dropna().shape[0]
     assert main(["correlations", str(path), "--columns", ",".join(cols)]) == 0
-    assert "respondents: 378 analysed (22 excluded by screening)" in capsys.readouterr().out
+    assert "respondents: 385 analysed (15 excluded by screening)" in capsys.readouterr().out
     assert main(["correlations", str(path), "--columns", ",".join(cols), "--include-excluded"]) == 0
-    assert "400 analysed (including the 22 excluded by screening" in capsys.readouterr().out
+    assert "400 analysed (including the 15 excluded by screening" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("fn", [correlations, partial_correlation, regression, hierarchical_regression,
