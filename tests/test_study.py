@@ -65,8 +65,10 @@ def test_audit_counts_every_minus_99(demo_run):
 def test_same_inputs_give_byte_identical_outputs(demo_run, tmp_path):
     base, _ = demo_run
     run_study(DEMO / "study.yaml", processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
-    for f in ("p/scores.csv", "p/audit.csv", "p/missing.csv", "p/manifest.json", "p/screening_flags.csv",
-              "r/index.html", "r/figures/flow.png", "r/figures/flow.svg"):
+    first = sorted(str(p.relative_to(base)) for p in base.rglob("*") if p.is_file())
+    second = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert first == second and len(first) > 40          # every table and figure of every analysis
+    for f in first:
         assert (base / f).read_bytes() == (tmp_path / f).read_bytes(), f
 
 

@@ -80,6 +80,7 @@ class MediationSpec(_Spec):
     stage: Literal["first", "second"] = "first"
     n_boot: int = Field(5000, ge=100)
     ci_method: Literal["percentile", "bca"] = "percentile"
+    family: Literal["gaussian", "poisson", "negative_binomial"] = "gaussian"   # a count outcome y
 
 
 class ModerationSpec(_Spec):
@@ -113,9 +114,21 @@ class ProfilesSpec(_Spec):
     k: int | None = None
 
 
+class PowerSpec(_Spec):
+    """Power of a correlation test: the N needed for each ``power`` and the power at this study's N,
+    for a declared ``r`` or a registered ``finding`` (its published r)."""
+
+    type: Literal["power"]
+    r: float | None = Field(None, gt=-1, lt=1)
+    finding: str | None = None
+    power: list[float] = Field(default_factory=lambda: [0.8, 0.9, 0.95])
+    alpha: float = Field(0.05, gt=0, lt=1)
+
+
 AnalysisSpec = Annotated[Union[CorrelationsSpec, RegressionSpec, MediationSpec, ModerationSpec, RecoverySpec,
-                               MixedSpec, ProfilesSpec], Field(discriminator="type")]
-ANALYSIS_TYPES = ["correlations", "regression", "mediation", "moderation", "setback_recovery", "mixed", "profiles"]
+                               MixedSpec, ProfilesSpec, PowerSpec], Field(discriminator="type")]
+ANALYSIS_TYPES = ["correlations", "regression", "mediation", "moderation", "setback_recovery", "mixed", "profiles",
+                  "power"]
 _ADAPTER = TypeAdapter(list[AnalysisSpec])
 
 
@@ -206,6 +219,8 @@ class AnalysisOutput:
             return getattr(out, "figure", out)
         if self.type == "correlations":
             return correlation_plot(self.long, labels, self.heading(labels))
+        if self.type == "power":
+            return self.result.figure() if hasattr(self.result, "figure") else None
         if {"term", "estimate", "ci_low", "ci_high"} <= set(self.long.columns) and self.type != "profiles":
             return coefficient_plot(self.long, labels, self.heading(labels))
         return None
@@ -228,7 +243,8 @@ def _title(spec, labels: dict | None = None) -> str:
         return f"{lab(spec.x)} → {via} → {lab(spec.y)}"
     if t == "moderation":
         return f"{lab(spec.x)} × {lab(spec.w)} on {lab(spec.y)}"
-    return {"setback_recovery": "Recovery after a setback", "mixed": "Mixed model", "profiles": "Goal profiles"}[t]
+    return {"setback_recovery": "Recovery after a setback", "mixed": "Mixed model", "profiles": "Goal profiles",
+            "power": "Power and sample size"}[t]
 
 
 def _model_long(table: pd.DataFrame, stat: str, df=None, extras=()) -> pd.DataFrame:
@@ -296,8 +312,10 @@ def _run_mediation(spec, data, cols, seed):
                                   covar=cols(spec.covar) or None, n_boot=spec.n_boot, seed=seed,
                                   ci=spec.ci_method, level=spec.level, progress=False)
     else:
+        extra = {} if spec.family == "gaussian" else {"family": spec.family}
         res = fit_mediation(data, spec.x, spec.m, spec.y, covar=cols(spec.covar) or None, serial=spec.serial,
-                            n_boot=spec.n_boot, seed=seed, ci=spec.ci_method, level=spec.level, progress=False)
+                            n_boot=spec.n_boot, seed=seed, ci=spec.ci_method, level=spec.level, progress=False,
+                            **extra)
     t = res.summary()
     long = pd.DataFrame({"term": t[t.columns[0]].astype(str), "estimate": t["estimate"], "se": t["se"],
                          "statistic": np.nan, "df": np.nan, "p_val": t["p_val"], "ci_low": t["ci_low"],
@@ -345,9 +363,32 @@ def _run_profiles(spec, data, cols, seed):
     return res, long.reset_index(drop=True), int(len(res.classes)), []
 
 
+def _run_power(spec, data, cols, seed):
+    from ..findings import get_finding, power_correlation, sample_size_table
+    r = spec.r
+    what = f"r = {r:g}" if r is not None else None
+    if spec.finding is not None:
+        f = get_finding(spec.finding)
+        value = getattr(f.effect, "value", None) if hasattr(f, "effect") else None
+        if value is None:
+            raise StudyError(f"analysis '{spec.id}': finding '{spec.finding}' has no published r (direction only), "
+                             f"so there is no effect to plan for; give r: instead")
+        r, what = float(value), f"{spec.finding} (published r = {float(value):g})"
+    if r is None:
+        raise StudyError(f"analysis '{spec.id}': give r: or finding:")
+    need = sample_size_table(r, powers=tuple(spec.power), alpha=spec.alpha)
+    here = power_correlation(r=r, n=len(data), alpha=spec.alpha)
+    long = pd.DataFrame({"term": [f"N for {round(p * 100)}% power" for p in need["power"]] + [f"power at N = {len(data)}"],
+                         "estimate": list(need["n_required"].astype(float)) + [float(here.table()["power"].iloc[0])],
+                         "se": np.nan, "statistic": np.nan, "df": np.nan, "p_val": np.nan, "ci_low": np.nan,
+                         "ci_high": np.nan})
+    note = f"Effect planned for: {what}; two-sided α = {spec.alpha:g} (pwr::pwr.r.test)."
+    return here, long, len(data), [note]
+
+
 _RUNNERS = {"correlations": _run_correlations, "regression": _run_regression, "mediation": _run_mediation,
             "moderation": _run_moderation, "setback_recovery": _run_recovery, "mixed": _run_mixed,
-            "profiles": _run_profiles}
+            "profiles": _run_profiles, "power": _run_power}
 
 
 def run_analysis(spec, data: pd.DataFrame, seed=None, source: str = "study file") -> AnalysisOutput:

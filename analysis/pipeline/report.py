@@ -124,7 +124,8 @@ def _items(inst):
 
 
 def write_full_report(study, instruments: dict, result, measurements: list, analyses: list, folder,
-                      replication=None, manifest: dict | None = None, labels: dict | None = None) -> dict:
+                      replication=None, manifest: dict | None = None, labels: dict | None = None,
+                      replication_power: pd.DataFrame | None = None) -> dict:
     """Write tables, figures and ``index.html`` of the full report into ``folder``; returns the paths."""
     folder = Path(folder)
     outputs: dict[str, Path] = {}
@@ -233,7 +234,7 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
             desc.notes.append(f"No correlation table: {exc}")
         else:
             outputs["table_correlations"] = write_table(ct.long, folder / "tables" / "correlations.csv")
-            desc.tables.append(ct.to_html())
+            desc.tables.append(ct.to_html(ci=True))
     sections.append(desc)
 
     # declared analyses
@@ -266,11 +267,13 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
         if png is not None:
             rep.figures.append((embed_png(png), "Forest plot: published effects (open squares) and this study's "
                                                 "estimates (filled circles) with 95% CIs"))
-        power = getattr(replication, "power", None)
-        if callable(power):
-            pt = power()
-            if pt is not None and len(pt):
-                rep.tables.append(html_table(pt, caption=f"Power at this study's N"))
+        if replication_power is not None and len(replication_power):
+            outputs["table_replication_power"] = write_table(replication_power,
+                                                             folder / "tables" / "replication_power.csv")
+            rep.tables.append(html_table(replication_power.rename(columns={"n_for_80": "N for 80%",
+                                                                           "n_for_95": "N for 95%"}),
+                                         caption="Power of this study's N to detect each published r "
+                                                 "(two-sided α = .05; pwr::pwr.r.test)"))
         sections.append(rep)
 
     # methods and manifest

@@ -242,6 +242,23 @@ def study_inputs(study: Study, data_file: Path) -> dict:
     return inputs
 
 
+def power_at_study_n(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """For every replicated finding with a published r: the power this study's N had to detect it,
+    and the N needed for 80 % and 95 % power (``pwr::pwr.r.test``)."""
+    from ..findings import power_correlation, sample_size_table
+
+    rows = []
+    for r in table.itertuples():
+        pub = getattr(r, "published", None)
+        if pub is None or pd.isna(pub) or pd.isna(r.n) or r.n < 4:
+            continue
+        need = sample_size_table(float(pub), powers=(0.8, 0.95), alpha=alpha)["n_required"].tolist()
+        rows.append({"finding_id": r.finding_id, "published": float(pub), "n": int(r.n),
+                     "power": float(power_correlation(r=float(pub), n=int(r.n), alpha=alpha).table()["power"].iloc[0]),
+                     "n_for_80": int(need[0]), "n_for_95": int(need[1])})
+    return pd.DataFrame(rows, columns=["finding_id", "published", "n", "power", "n_for_80", "n_for_95"])
+
+
 def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data: bool = False) -> StudyResult:
     """Run a study file end to end (see the module docstring).
 
@@ -345,10 +362,11 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     for spec in parse_analyses(study.analyses, source):
         analyses += run_analyses([spec], analysed, seed=study.seed, source=source)
         lap(f"analysis {spec.id}")
-    replication = None
+    replication = replication_power = None
     if study.replicate:
         from ..findings import replicate_study
         replication = replicate_study(analysed, constructs=dict(study.constructs))
+        replication_power = power_at_study_n(replication.table())
         lap("replication")
     instruments = {alias: spec["instrument"] for alias, spec in specs.items()}
 
@@ -369,7 +387,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
                              outputs=outputs, keying=keying, timings=timings)
         report_outputs = write_full_report(study, instruments, result, measurements, analyses, tmp_r,
-                                           replication=replication,
+                                           replication=replication, replication_power=replication_power,
                                            manifest=manifest(study, data_file, outputs))
         outputs.update(report_outputs)
         outputs["manifest"] = write_json(manifest(study, data_file, outputs), tmp_p / "manifest.json")

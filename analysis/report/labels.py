@@ -59,3 +59,19 @@ def column_labels(instruments: dict, columns, overrides: dict | None = None) -> 
         out[col] = label or words(col)
     out.update(overrides or {})
     return out
+
+
+def label_term(term, labels: dict) -> str:
+    """A model term in words: ``drop:goals_mastery_approach`` → ``Drop × Mastery-approach goals``.
+
+    >>> label_term("drop:goals_map", {"goals_map": "Mastery-approach goals"})
+    'Drop × Mastery-approach goals'
+    >>> label_term("Intercept", {})
+    'Intercept'
+    """
+    text = str(term)
+    if text in labels:
+        return labels[text]
+    if ":" in text:
+        return " × ".join(labels.get(part, words(part)) for part in text.split(":"))
+    return text

@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .labels import label_term
+
 
 def coefficient_plot(long: pd.DataFrame, labels: dict | None = None, title: str = "",
                      xlabel: str = "Estimate with its confidence interval"):
@@ -27,7 +29,7 @@ def coefficient_plot(long: pd.DataFrame, labels: dict | None = None, title: str 
     t = t.dropna(subset=["estimate"])
     fig, ax = plt.subplots(figsize=(7, 0.45 * max(len(t), 2) + 1.2))
     y = np.arange(len(t))[::-1]
-    names = [labels.get(str(v), str(v)) for v in t["term"]]
+    names = [label_term(v, labels) for v in t["term"]]
     low, high = t["ci_low"].to_numpy(float), t["ci_high"].to_numpy(float)
     est = t["estimate"].to_numpy(float)
     ax.hlines(y, low, high, color="black", linewidth=1.4)

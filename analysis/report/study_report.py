@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..io import atomic_write_text
 from .apa import apa_num, apa_p
+from .labels import label_term
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -33,9 +34,9 @@ _ENV = jinja2.Environment(
 #: columns bounded by 1 in absolute value: no leading zero (APA)
 _BOUNDED = {"r", "beta", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h", "cfi", "tli", "rmsea",
             "rmsea_ci_low", "rmsea_ci_high", "srmr", "r_drop", "r_total", "entropy", "smallest_prop", "r2", "adj_r2",
-            "delta_r2", "published", "published_ci_low", "published_ci_high", "average_r", "alpha_std"}
+            "delta_r2", "published", "power", "published_ci_low", "published_ci_high", "average_r", "alpha_std"}
 _P = {"p_val", "p_adj", "pvalue", "p_diff", "f_p_val", "tost_p", "telescope_p"}
-_INT = {"n", "df", "k", "n_params", "npar", "smallest_n", "step", "df1", "df2", "n_before", "n_flagged",
+_INT = {"n", "df", "k", "n_for_80", "n_for_95", "N for 80%", "N for 95%", "n_params", "npar", "smallest_n", "step", "df1", "df2", "n_before", "n_flagged",
         "n_excluded", "n_after", "n_missing"}
 _HEADERS = {"estimate": "Estimate", "se": "SE", "statistic": "Statistic", "df": "df", "p_val": "p",
             "p_adj": "p (adj.)", "ci_low": "CI low", "ci_high": "CI high", "beta": "β", "odds_ratio": "OR",
@@ -79,7 +80,7 @@ def html_table(df: pd.DataFrame, labels: dict | None = None, caption: str | None
     for rec in df.itertuples(index=False):
         cells = []
         for c, v in zip(df.columns, rec):
-            text = labels.get(v, v) if c in label_columns and isinstance(v, str) else v
+            text = label_term(v, labels) if c in label_columns and isinstance(v, str) else v
             cells.append(f"<td>{html.escape(fmt_cell(c, text))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""

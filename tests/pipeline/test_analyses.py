@@ -1,0 +1,122 @@
+"""The study file's analyses block: schema errors, column patterns, and each type's tidy table equal to
+the station's own result (whose R references live in tests/models and tests/findings)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import correlations, fit_mediation, moderation, regression
+from analysis.errors import StudyError
+from analysis.findings import power_correlation
+from analysis.models import count_regression
+from analysis.pipeline.analyses import (CORRELATION_COLUMNS, MODEL_COLUMNS, expand_columns, parse_analyses,
+                                        run_analyses)
+from analysis.study import run_study
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pipeline")
+    res = run_study(ROOT / "data" / "raw" / "demo" / "study.yaml", processed_dir=base / "p", reports_dir=base / "r")
+    return base, res
+
+
+def test_patterns_match_scale_scores_only():
+    cols = ["goals_mastery_approach", "goals_mastery_approach_n_valid", "mood_total", "mood_total_band", "exam1"]
+    assert expand_columns(["goals_*", "mood_*", "exam1"], cols) == ["goals_mastery_approach", "mood_total", "exam1"]
+    with pytest.raises(StudyError, match="the pattern 'grit_\\*' matches no scored column"):
+        expand_columns(["grit_*"], cols)
+    with pytest.raises(StudyError, match="column 'goals_mastery' is not in the scores"):
+        expand_columns(["goals_mastery"], cols)
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"id": "x", "type": "anova"}, "unknown type 'anova'"),
+    ({"id": "x"}, "needs a 'type'"),
+    ({"id": "x y", "type": "correlations", "columns": ["a"]}, "an analysis id names its output files"),
+    ({"id": "x", "type": "regression", "outcome": "y", "family": "gamma"}, "field 'family'"),
+    ({"id": "x", "type": "mediation", "x": "a", "y": "b", "m": []}, "field 'm'"),
+    ({"id": "x", "type": "correlations", "columns": ["a"], "colums": 1}, "field 'colums'"),
+    ({"id": "x", "type": "correlations", "columns": ["a"], "level": 1.5}, "field 'level'"),
+])
+def test_schema_errors_name_the_entry_and_field(entry, message):
+    with pytest.raises(StudyError, match=message) as err:
+        parse_analyses([entry], source="study file 's.yaml'")
+    assert "study file 's.yaml'" in str(err.value) and "entry 1" in str(err.value)
+
+
+def test_duplicate_ids_are_refused():
+    with pytest.raises(StudyError, match="two analyses have the id 'a'"):
+        parse_analyses([{"id": "a", "type": "correlations", "columns": ["x"]},
+                        {"id": "a", "type": "profiles", "columns": ["x"]}])
+
+
+def test_each_table_is_the_station_result(demo):
+    base, res = demo
+    s = res.analysed
+    goals = ["goals_mastery_approach", "goals_performance_approach", "goals_mastery_avoidance",
+             "goals_performance_avoidance"]
+    t = pd.read_csv(base / "r" / "tables" / "goal_links.csv")
+    assert list(t.columns) == CORRELATION_COLUMNS + ["p_adj"]
+    ct = correlations(s, goals + ["strategies_disorganization", "procr_total", "grit_grit", "mood_total"],
+                      padjust="holm")
+    np.testing.assert_allclose(t["r"], ct.long["r"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(t["p_adj"], ct.long["p_adj"], rtol=0, atol=1e-12)
+
+    t = pd.read_csv(base / "r" / "tables" / "goals_procrastination.csv")
+    assert list(t.columns) == MODEL_COLUMNS + ["beta"]
+    reg = regression(s, "procr_total", goals).coefficients
+    np.testing.assert_allclose(t[["estimate", "se", "statistic", "p_val", "ci_low", "ci_high"]],
+                               reg[["estimate", "se", "t", "p_val", "ci_low", "ci_high"]], rtol=0, atol=1e-12)
+    assert (t["df"] == regression(s, "procr_total", goals).df_resid).all()
+
+    t = pd.read_csv(base / "r" / "tables" / "persistence_count.csv")
+    assert list(t.columns) == MODEL_COLUMNS + ["rate_ratio"]
+    nb = count_regression(s, "extra_tasks", goals, family="negative_binomial").table()
+    np.testing.assert_allclose(t["estimate"], nb["estimate"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(t["rate_ratio"], nb["rate_ratio"], rtol=0, atol=1e-12)
+
+    t = pd.read_csv(base / "r" / "tables" / "disorganization_path.csv")
+    med = fit_mediation(s, "goals_mastery_avoidance", ["strategies_disorganization"], "procr_total",
+                        covar=["goals_mastery_approach"], n_boot=5000, seed=2026, progress=False).summary()
+    np.testing.assert_allclose(t["estimate"], med["estimate"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(t[["ci_low", "ci_high"]], med[["ci_low", "ci_high"]], rtol=0, atol=1e-12)
+
+    t = pd.read_csv(base / "r" / "tables" / "grit_buffer.csv")
+    mod = moderation(s, "goals_performance_avoidance", "grit_grit", "mood_total")
+    np.testing.assert_allclose(t["estimate"].iloc[:4], mod.coefficients["estimate"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(t["estimate"].iloc[4:], mod.simple_slopes["estimate"], rtol=0, atol=1e-12)
+
+    t = pd.read_csv(base / "r" / "tables" / "depression_power.csv")
+    assert t["term"].tolist() == ["N for 80% power", "N for 90% power", "N for 95% power",
+                                  f"power at N = {len(s)}"]
+    assert t["estimate"].iloc[:3].tolist() == [240, 320, 395]            # pwr.r.test(r = .18): 239.1, 319.4, 394.5
+    assert t["estimate"].iloc[3] == pytest.approx(power_correlation(r=-0.18, n=len(s)).table()["power"].iloc[0],
+                                                  abs=1e-12)
+
+
+def test_power_for_a_direction_only_finding_is_refused(demo):
+    _, res = demo
+    with pytest.raises(StudyError, match="has no published r"):
+        run_analyses(parse_analyses([{"id": "p", "type": "power", "finding": "howell-watson-2007-map-procrastination"}]),
+                     res.analysed)
+
+
+def test_the_report_has_every_section_and_replication_power(demo):
+    base, res = demo
+    html = (base / "r" / "index.html").read_text(encoding="utf-8")
+    for sid in ("summary", "sample", "measurement", "scores", "descriptives", "goal_links", "goals_procrastination",
+                "disorganization_path", "grit_buffer", "persistence_count", "depression_cases", "recovery",
+                "profiles", "depression_power", "replication", "methods", "manifest"):
+        assert f'<section id="{sid}">' in html, sid
+    assert "Mastery-approach goals" in html and "goals_mastery_approach</td>" not in html
+    power = pd.read_csv(base / "r" / "tables" / "replication_power.csv")
+    rep = pd.read_csv(base / "r" / "tables" / "replication.csv")
+    assert set(power["finding_id"]) == set(rep.loc[rep["published"].notna(), "finding_id"])
+    for row in power.itertuples():
+        assert row.power == pytest.approx(power_correlation(r=row.published, n=row.n).table()["power"].iloc[0],
+                                          abs=1e-12)
