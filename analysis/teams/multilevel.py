@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..checks import check_level
 from ..errors import DataError
+from ..models._common import screens_sample
 from ..models.mixed import MixedResult, mixed_model
 from ..report.apa import Apa, apa
 
@@ -82,6 +83,7 @@ class TeamModelResult:
         return self.model.fixed_effects
 
 
+@screens_sample("team_climate_model")
 def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str, *, cross_level=(),
                        covariates=(), random_slopes: bool = False, reml: bool = True,
                        level: float = 0.95) -> TeamModelResult:

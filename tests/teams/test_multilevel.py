@@ -43,3 +43,23 @@ def test_random_slopes_match_lme4():
     d = pd.read_csv(REF / "lq2002_scales.csv")
     res = team_climate_model(d, "LEAD", ["TSIG"], "COMPID", random_slopes=True)
     _compare(res, "mlm_slopes_fixed.csv", 3, 1e-5)
+
+
+def test_team_climate_model_centres_on_the_kept_respondents_only():
+    """Respondents excluded by screening never enter the team means used for centring."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis import team_climate_model
+
+    rng = np.random.default_rng(5)
+    n = 120
+    d = pd.DataFrame({"team": np.repeat(np.arange(12), 10), "x": rng.integers(1, 7, n).astype(float)})
+    d["y"] = 0.5 * d["x"] + rng.integers(0, 3, n)
+    d["excluded"] = False
+    d.loc[d.index % 10 == 0, "excluded"] = True
+    d.loc[d["excluded"], "x"] = 100.0                     # wild values that would shift every team mean
+    kept = d[~d["excluded"]].drop(columns="excluded")
+    a = team_climate_model(d, "y", ["x"], "team").fixed_effects
+    b = team_climate_model(kept, "y", ["x"], "team").fixed_effects
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
