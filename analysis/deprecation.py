@@ -1,0 +1,56 @@
+"""Renamed keywords keep working for one release, with a FutureWarning that names the new one.
+
+The vocabulary (``../shared/STYLE.md``, ``docs/architecture.md``) gives every keyword one meaning:
+``missing`` = answer codes, ``nan_policy`` = handling of missing data, ``level`` = confidence level,
+``ci_method``, ``reliabilities``, ``id_column``, ``group``, ``covar``, ``seed``. A function whose old
+keyword was renamed declares it once::
+
+    @renamed(ci="ci_method", id="id_column")
+    def mediation(data, x, m, y, *, ci_method="percentile", ...): ...
+
+and a call with the old name gets the new one plus a warning. :data:`RETIRED` lists every retired
+name with its replacement, so a test can walk the public signatures and fail on a retired name
+that has no alias.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+#: every retired keyword → its replacement, across the library
+RETIRED: dict[str, str] = {}
+
+
+def renamed(**old_to_new):
+    """Decorator: accept each old keyword, pass it on under the new name, warn once per call.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> @renamed(ci="ci_method")
+    ... def f(*, ci_method="percentile"):
+    ...     return ci_method
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     f(ci="bca"), str(w[0].message)
+    ('bca', "f(): 'ci' is renamed 'ci_method'; the old name stops working in the next release")
+    """
+    RETIRED.update(old_to_new)
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{fn.__name__}(): give '{new}' only ('{old}' is its old name)")
+                    warnings.warn(f"{fn.__name__}(): '{old}' is renamed '{new}'; the old name stops working in "
+                                  f"the next release", FutureWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+
+        wrapper.__renamed__ = dict(getattr(fn, "__renamed__", {}), **old_to_new)
+        return wrapper
+
+    return decorate
