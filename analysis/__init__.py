@@ -17,6 +17,7 @@ __all__ = lazy_exports(__name__, {
     ".errors": ["DataError", "GoalscopeError", "InstrumentError", "StudyError"],
     ".instruments": ["Instrument", "instrument_from_dict", "list_instruments", "load_instrument"],
     ".io": ["read_responses", "write_table"],
+    ".datasets": ["list_datasets", "read_dataset"],
     ".scoring": ["ItemSet", "ScoreResult", "audit_frame", "prepare_items", "score", "score_items"],
     ".screening": ["apply_rules", "careless", "screen"],
     ".psychometrics": ["bartlett", "cfa", "compare_models", "competing_models", "efa", "invariance",

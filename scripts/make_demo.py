@@ -225,7 +225,11 @@ def main(argv=None) -> None:
         return
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    make().to_csv(out / "responses.csv", index=False, lineterminator="\n")
+    frame = make()
+    frame.to_csv(out / "responses.csv", index=False, lineterminator="\n")
+    if out.resolve() == Path(DEMO).resolve():      # the copy analysis.datasets ships
+        frame.to_csv(ROOT / "analysis" / "datasets" / "data" / "demo" / "responses.csv", index=False,
+                     lineterminator="\n")
     print(f"wrote {out / 'responses.csv'}")
 
 

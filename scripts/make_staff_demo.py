@@ -134,6 +134,8 @@ def main(argv=None) -> None:
     for name, frame in (("responses.csv", first), ("responses_wave2.csv", make_wave2(first))):
         frame.to_csv(out / name, index=False, lineterminator="\n")
         print(f"wrote {out / name}")
+        if out.resolve() == (ROOT / "data" / "raw" / "staff_demo").resolve():   # the copy analysis.datasets ships
+            frame.to_csv(ROOT / "analysis" / "datasets" / "data" / "staff_demo" / name, index=False, lineterminator="\n")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,58 @@
+"""Datasets that ship with goalscope, so every example runs on data a user has too.
+
+``read_dataset("demo")`` is the synthetic student survey of ``data/raw/demo/`` (a calibrated
+simulation of the findings registry, ``scripts/make_demo.py``); ``read_dataset("staff_demo")`` the
+synthetic staff survey (``scripts/make_staff_demo.py``; ``"staff_demo_wave2"`` its second wave).
+``dataset_path(name)`` gives the file, ``study_path("demo")`` the demo's study file, and
+:func:`list_datasets` says what ships. No real person is in any of them. The copies here are
+byte-identical to the files under ``data/raw/`` (a test checks).
+
+Examples
+--------
+>>> from analysis.datasets import list_datasets, read_dataset
+>>> list_datasets()["name"].tolist()
+['demo', 'staff_demo', 'staff_demo_wave2']
+>>> read_dataset("demo").shape[0]
+400
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+_HERE = Path(__file__).resolve().parent / "data"
+_FILES = {
+    "demo": ("demo/responses.csv", "synthetic student survey: AGQ-R (1-7), PPS, disorganisation, Grit-S, PHQ-9, "
+                                   "exams around a setback, a persistence count; careless respondents included"),
+    "staff_demo": ("staff_demo/responses.csv", "synthetic staff survey: work-domain goal orientation (VandeWalle) by "
+                                               "team, department and site"),
+    "staff_demo_wave2": ("staff_demo/responses_wave2.csv", "the staff survey's second wave (turnover, moves, a new team)"),
+}
+
+
+def list_datasets() -> pd.DataFrame:
+    """What ships: name, file and a one-line description."""
+    return pd.DataFrame([{"name": k, "file": v[0], "description": v[1]} for k, v in _FILES.items()])
+
+
+def dataset_path(name: str) -> Path:
+    """The file of a shipped dataset."""
+    from ..errors import DataError
+
+    if name not in _FILES:
+        raise DataError(f"unknown dataset '{name}'; shipped: {', '.join(_FILES)}")
+    return _HERE / _FILES[name][0]
+
+
+def study_path(name: str = "demo") -> Path:
+    """The study file that goes with a shipped dataset (``demo``)."""
+    return dataset_path(name).parent / "study.yaml"
+
+
+def read_dataset(name: str) -> pd.DataFrame:
+    """A shipped dataset, read as an export is (:func:`analysis.read_responses`)."""
+    from ..io import read_responses
+
+    return read_responses(dataset_path(name))
