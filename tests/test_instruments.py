@@ -74,3 +74,17 @@ def test_cli_instruments_list_and_show(capsys):
     assert main(["instruments", "ips"]) == 0
     out = capsys.readouterr().out
     assert "reversed 2, 6, 9" in out and "I procrastinate." in out
+
+
+def test_a_key_file_edited_on_disk_is_read_again(tmp_path):
+    import os
+
+    from analysis import load_instrument
+
+    key = tmp_path / "k.yaml"
+    key.write_text("id: k\nresponse: {min: 1, max: 5}\nscales:\n  a: {items: [q1, q2]}\n")
+    assert load_instrument(key).response.max == 5
+    key.write_text("id: k\nresponse: {min: 1, max: 7}\nscales:\n  a: {items: [q1, q2]}\n")
+    st = key.stat()
+    os.utime(key, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))   # a later modification time, whatever the clock
+    assert load_instrument(key).response.max == 7

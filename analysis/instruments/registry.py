@@ -284,8 +284,18 @@ def _shipped() -> dict[str, Path]:
 
 
 @functools.lru_cache(maxsize=None)
-def _load_path(path: str) -> Instrument:
+def _load_version(path: str, mtime_ns: int, size: int) -> Instrument:
     return instrument_from_dict(_read_yaml(Path(path)), source=path)
+
+
+def _load_path(path: str) -> Instrument:
+    """A key file, parsed once per version on disk: an edited key is read again (the cache is keyed
+    by the file's modification time and size, not only its name)."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return instrument_from_dict(_read_yaml(Path(path)), source=path)   # the reader names the problem
+    return _load_version(path, st.st_mtime_ns, st.st_size)
 
 
 def load_instrument(id_or_path) -> Instrument:
