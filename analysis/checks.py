@@ -87,3 +87,21 @@ def check_seed(seed, what: str):
         raise DataError(f"{what}: seed={show(seed)} is not a seed; give a whole number of 0 or more "
                         f"(or none for a fresh draw)")
     return int(seed)
+
+
+def draw_seed() -> int:
+    """A fresh seed for a call given ``seed=None``, so the result can state the seed it used.
+
+    The draw comes from the operating system (numpy's ``SeedSequence``); passing the stated seed
+    back reproduces the result. Runs given ``seed=None`` are not reproducible otherwise.
+
+    Examples
+    --------
+    >>> from analysis.checks import draw_seed
+    >>> s = draw_seed()
+    >>> isinstance(s, int) and 0 <= s < 2 ** 63
+    True
+    """
+    import numpy as np
+
+    return int(np.random.SeedSequence().entropy % (2 ** 63))

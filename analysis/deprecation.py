@@ -54,3 +54,36 @@ def renamed(**old_to_new):
         return wrapper
 
     return decorate
+
+
+def renamed_flag(parser, old: str, new: str, **kwargs) -> None:
+    """Keep the command-line flag ``old`` as a hidden alias of ``new`` for one release.
+
+    ``kwargs`` are those of ``new`` (``type``, ``metavar``, …) without ``default`` and ``help``;
+    the alias writes to the same destination and prints a note naming the new flag.
+
+    Examples
+    --------
+    >>> import argparse, contextlib, io
+    >>> p = argparse.ArgumentParser()
+    >>> _ = p.add_argument("--level", type=float, default=0.95)
+    >>> renamed_flag(p, "--ci", "--level", type=float)
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     p.parse_args(["--ci", "0.9"]).level
+    0.9
+    >>> err.getvalue().strip()
+    'goalscope: note: --ci is renamed --level; the old flag stops working in the next release'
+    """
+    import argparse
+    import sys
+
+    class _Alias(argparse.Action):
+        def __call__(self, parser, namespace, values, option_string=None):
+            # a note on stderr, as the CLI shows warnings (parsing runs before its warning hook)
+            print(f"goalscope: note: {old} is renamed {new}; the old flag stops working in the next release",
+                  file=sys.stderr)
+            setattr(namespace, self.dest, values)
+
+    parser.add_argument(old, dest=new.lstrip("-").replace("-", "_"), action=_Alias, default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS, **kwargs)

@@ -28,8 +28,8 @@ LEVEL_CALLS = {
     "moderation": lambda lv: gs.moderation(D, "x", "w", "y", level=lv),
     "moderated_mediation": lambda lv: gs.moderated_mediation(D, "x", "m", "y", "w", level=lv, n_boot=1000),
     "mediation": lambda lv: gs.mediation(D, "x", "m", "y", level=lv, n_boot=1000),
-    "reliability": lambda lv: gs.reliability(D, "agq-r", columns="q{n}", ci=lv),
-    "aggregate": lambda lv: gs.aggregate(D, "y", "g", ci=lv),
+    "reliability": lambda lv: gs.reliability(D, "agq-r", columns="q{n}", level=lv),
+    "aggregate": lambda lv: gs.aggregate(D, "y", "g", level=lv),
 }
 
 
@@ -68,10 +68,10 @@ def test_good_values_pass_through():
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["reliability", "--ci", "1.5"], "argument --ci: '1.5' is not a confidence level; give a number strictly "
-                                     "between 0 and 1"),
-    (["reliability", "--ci", "0"], "argument --ci: '0' is not a confidence level"),
-    (["reliability", "--ci", "95"], "argument --ci: '95' is not a confidence level"),
+    (["reliability", "--level", "1.5"], "argument --level: '1.5' is not a confidence level; give a number strictly "
+                                        "between 0 and 1"),
+    (["reliability", "--level", "0"], "argument --level: '0' is not a confidence level"),
+    (["reliability", "--level", "95"], "argument --level: '95' is not a confidence level"),
     (["reliability", "--ci", "nan"], "argument --ci: 'nan' is not a confidence level"),
     (["reliability", "--n-boot", "-5"], "argument --n-boot: '-5' is not a usable number of bootstrap resamples; "
                                         "give a whole number of at least 100"),
@@ -120,6 +120,6 @@ def test_a_huge_value_is_echoed_short(capsys, tmp_path):
         check_level("9" * 1_000_000, "reliability")
     assert len(str(exc.value)) < 250 and "..." in str(exc.value)
     with pytest.raises(SystemExit):
-        main(["reliability", str(tmp_path / "d.csv"), "--instrument", "agq-r", "--ci", "7" * 1_000_000,
+        main(["reliability", str(tmp_path / "d.csv"), "--instrument", "agq-r", "--level", "7" * 1_000_000,
               "-o", str(tmp_path / "o.csv")])
     assert len(capsys.readouterr().err) < 3000

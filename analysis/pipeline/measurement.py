@@ -97,7 +97,7 @@ def measure_instrument(data: pd.DataFrame, alias: str, spec: dict, missing=None)
             res = cfa(data, syntax, instrument=inst, columns=spec.get("columns"), **opts)
             fit = res.fit_indices
             m.cfa_fit = pd.DataFrame([{"model": f"{len(factors)}-factor" if len(factors) > 1 else "one-factor",
-                                       **{k: fit[k] for k in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea",
+                                       **{k: fit[k] for k in ("chisq", "df", "p_val", "cfi", "tli", "rmsea",
                                                               "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic")
                                           if k in fit}}])
             m.cfa_text = res.apa_text

@@ -180,9 +180,9 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
         for k in m.keying:
             sub.notes.append("Keying check — " + k)
         if m.cfa_fit is not None:
-            fit = m.cfa_fit[[c for c in ("model", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
+            fit = m.cfa_fit[[c for c in ("model", "chisq", "df", "p_val", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
                              if c in m.cfa_fit]]
-            sub.tables.append(html_table(fit.rename(columns={"pvalue": "p_val"}), caption="Confirmatory factor analysis"))
+            sub.tables.append(html_table(fit, caption="Confirmatory factor analysis"))
             if m.cfa_text:
                 sub.paragraphs.append(m.cfa_text)
         sub.notes += m.notes

@@ -29,7 +29,7 @@ from .fiml import FIMLData, FIMLFit
 from .ml import GroupData, MLFit
 from .syntax import build_spec, model_from_instrument
 
-FIT_COLUMNS = ["npar", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df", "cfi", "tli", "rmsea",
+FIT_COLUMNS = ["npar", "chisq", "df", "p_val", "baseline_chisq", "baseline_df", "cfi", "tli", "rmsea",
                "rmsea_ci_low", "rmsea_ci_high", "srmr", "loglik", "loglik_unrestricted", "aic", "bic", "n"]
 
 
@@ -86,7 +86,7 @@ class CFAResult:
 
 def fit_apa_text(f) -> str:
     """``χ²(24) = 85.31, p < .001, CFI = .93, TLI = .90, RMSEA = .09 [.07, .11], SRMR = .07``."""
-    return (f"χ²({int(f['df'])}) = {apa_num(f['chisq'])}, {apa_p(f['pvalue'])}, "
+    return (f"χ²({int(f['df'])}) = {apa_num(f['chisq'])}, {apa_p(f['p_val'])}, "
             f"CFI = {apa_num(f['cfi'], gt1=False)}, TLI = {apa_num(f['tli'], gt1=False)}, "
             f"RMSEA = {apa_num(f['rmsea'], gt1=False)} [{apa_num(f['rmsea_ci_low'], gt1=False)}, "
             f"{apa_num(f['rmsea_ci_high'], gt1=False)}], SRMR = {apa_num(f['srmr'], gt1=False)}")
@@ -208,7 +208,7 @@ def indices(spec, fitter: MLFit) -> pd.Series:
     aic, bic = fx.information_criteria(ll, npar, n)
     implied = [(mats[5], mats[6]) for mats in fitter.group_mats]
     return pd.Series({
-        "npar": npar, "chisq": chisq, "df": df, "pvalue": fx.chisq_pvalue(chisq, df),
+        "npar": npar, "chisq": chisq, "df": df, "p_val": fx.chisq_pvalue(chisq, df),
         "baseline_chisq": base, "baseline_df": base_df,
         "cfi": fx.cfi(chisq, df, base, base_df), "tli": fx.tli(chisq, df, base, base_df),
         "rmsea": fx.rmsea(chisq, df, n, g), "rmsea_ci_low": lo, "rmsea_ci_high": hi,
@@ -295,7 +295,7 @@ def cfa(data: pd.DataFrame, model=None, *, instrument=None, columns=None, group:
     -------
     CFAResult
         ``.estimates`` (``lhs, op, rhs, est, se, z, p_val, ci_low, ci_high, std_all``),
-        ``.fit_indices`` (``chisq, df, pvalue, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high, srmr,
+        ``.fit_indices`` (``chisq, df, p_val, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high, srmr,
         aic, bic``, …), ``.n``, ``.n_excluded`` and ``.nan_policy`` (``"listwise"``).
 
     Examples
@@ -386,7 +386,7 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
     rows = []
     for name, text in texts.items():
         res = cfa(frame[ok], text)
-        rows.append({"model": name, **res.fit_indices[["npar", "df", "chisq", "pvalue", "cfi", "tli", "rmsea",
+        rows.append({"model": name, **res.fit_indices[["npar", "df", "chisq", "p_val", "cfi", "tli", "rmsea",
                                                         "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic"]],
                      "apa": res.apa_text})
     out = pd.DataFrame(rows).sort_values("df", kind="stable").reset_index(drop=True)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..cli import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, level_arg,
                    n_boot_arg, read_input, seed_arg)
+from ..deprecation import renamed_flag
 from ..errors import DataError
 
 
@@ -31,8 +32,9 @@ def register(sub) -> None:
     g.add_argument("--nan-policy", choices=["pairwise", "listwise"], default="pairwise",
                    help="missing answers: pairwise covariances (psych's default) or complete respondents only")
     g.add_argument("--n-boot", type=n_boot_arg, metavar="N", help="bootstrap resamples for a percentile CI of α")
-    g.add_argument("--seed", type=seed_arg, help="seed of the bootstrap")
-    g.add_argument("--ci", type=level_arg, default=0.95, help="confidence level (default 0.95)")
+    g.add_argument("--seed", type=seed_arg, help="seed of the bootstrap (default: a fresh one, stated on the output)")
+    g.add_argument("--level", type=level_arg, default=0.95, help="confidence level of the CIs of α (default 0.95)")
+    renamed_flag(g, "--ci", "--level", type=level_arg)
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
     p.set_defaults(func=cmd_reliability)
 
@@ -84,11 +86,13 @@ def cmd_reliability(args) -> int:
     items = prepare_items(data, args.instrument, source=data.attrs.get("source"), **item_options_from_args(args))
     with warnings.catch_warnings():  # the keying warnings are printed below, once, on stdout
         warnings.simplefilter("ignore", KeyingWarning)
-        rel = reliability(items, nan_policy=args.nan_policy, ci=args.ci, n_boot=args.n_boot, seed=args.seed)
+        rel = reliability(items, nan_policy=args.nan_policy, level=args.level, n_boot=args.n_boot, seed=args.seed)
     stats = item_statistics(items, nan_policy=args.nan_policy)
     out = write_table(rel.table(), args.output)
     items_out = write_table(stats, _beside(args.output, "items"))
     print(f"reliability of {items.instrument.id} ({args.nan_policy} missing-data policy) -> {out}; items -> {items_out}")
+    if args.n_boot:
+        print(f"  bootstrap: {args.n_boot} resamples, seed {rel.options['seed']} (give --seed to repeat it)")
     for r in rel.itertuples():
         print(f"  {r.scale}: {r.apa} (n = {r.n})")
     for message in rel["keying_warning"]:

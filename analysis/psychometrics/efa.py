@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from ..checks import check_seed, draw_seed
+from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
 from .factoring import correlation, gpf_oblique, minres, varimax
@@ -26,15 +28,18 @@ ROTATIONS = ("oblimin", "quartimin", "geomin", "promax", "varimax", "none")
 
 
 # ---------------------------------------------------------------------------------------------
-def _matrix(data, columns=None, instrument=None, item_columns=None, **options):
+def _matrix(data, columns=None, instrument=None, **options):
     """(n × p float array, column names, audit) from a DataFrame, optionally an instrument's keyed items.
 
+    ``columns`` means what it means everywhere: with an instrument, how its items map to the
+    export's columns (pattern, map or list, as :func:`analysis.prepare_items`); without one, the
+    item columns themselves (default all).
     The audit lists the values set to missing while preparing an instrument's items (None for plain columns).
     """
     if instrument is not None:
         from ..scoring.mapping import prepare_items
 
-        items = prepare_items(data, instrument, item_columns, **options)
+        items = prepare_items(data, instrument, columns, **options)
         blocks, names = [], []
         for scale in items.instrument.scales:
             for col, x in zip(items.scale_columns(scale), items.keyed_array(scale).T):
@@ -268,7 +273,8 @@ def _(res: EFAResult) -> Apa:
     return Apa(statistic=res.apa_text, full_result=res.apa_text, table=res.table())
 
 
-def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None, item_columns=None,
+@renamed(item_columns="columns")
+def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None,
         rotation: str = "oblimin", cor: str = "pearson", nan_policy: str = "pairwise", **options) -> EFAResult:
     """Exploratory factor analysis by minimum residual (psych ``fa`` defaults: minres, oblimin).
 
@@ -276,9 +282,11 @@ def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None, it
     ----------
     data : DataFrame
     n_factors : int
-    columns : list, optional
-        Item columns (default all columns); or give ``instrument`` (+ ``item_columns`` and dataset
-        quirks) to analyse an instrument's reverse-keyed items.
+    columns : str, dict or list, optional
+        The item columns (default all columns). With ``instrument`` (and dataset quirks in
+        ``**options``), how the instrument's items map to the columns, as in
+        :func:`analysis.prepare_items`, to analyse its reverse-keyed items. ``item_columns=`` is
+        the old name of this keyword (it still works for one release, with a FutureWarning).
     rotation : {"oblimin", "quartimin", "geomin", "promax", "varimax", "none"}
     cor : {"pearson", "polychoric"}
     nan_policy : {"pairwise", "listwise"}
@@ -303,7 +311,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None, it
     """
     if nan_policy not in ("pairwise", "listwise"):
         raise DataError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
-    x, names, audit = _matrix(data, columns, instrument, item_columns, **options)
+    x, names, audit = _matrix(data, columns, instrument, **options)
     if nan_policy == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
     p = x.shape[1]
@@ -350,7 +358,8 @@ def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, see
     Observed eigenvalues: of R (components) and of R with one-factor minres communalities on the
     diagonal (factors), as psych. Random eigenvalues: from ``n_iter`` normal data sets of the same
     size (mean, or the ``quantile``); suggested numbers are the leading run of observed values above
-    them. Same ``seed`` → same result.
+    them. Same ``seed`` → same result; with ``seed=None`` (the default) a fresh seed is drawn and
+    stated in ``attrs["seed"]``, so a run is reproducible only with a seed (given, or that one).
 
     Returns
     -------
@@ -367,6 +376,9 @@ def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, see
     r = correlation(x)
     pc_obs = np.sort(np.linalg.eigvalsh(r))[::-1]
     fa_obs = _fa_values(r)
+    seed = check_seed(seed, "parallel_analysis")
+    if seed is None:
+        seed = draw_seed()
     rng = np.random.default_rng(seed)
     sims_pc, sims_fa = [], []
     for _ in range(int(n_iter)):

@@ -110,7 +110,7 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
     Returns
     -------
     InvarianceResult
-        ``.table``: ``step, npar, df, chisq, pvalue, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high,
+        ``.table``: ``step, npar, df, chisq, p_val, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high,
         srmr, aic, bic, delta_chisq, delta_df, p_delta, delta_cfi, delta_rmsea, decision``;
         ``.level`` the highest step that held.
 
@@ -153,7 +153,7 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
         fits[step] = CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fi, n=fitter.N,
                                n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
                                iterations=fitter.iterations, fitter=fitter, audit=audit)
-        row = {"step": step, **fi[["npar", "df", "chisq", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low",
+        row = {"step": step, **fi[["npar", "df", "chisq", "p_val", "cfi", "tli", "rmsea", "rmsea_ci_low",
                                    "rmsea_ci_high", "srmr", "aic", "bic"]]}
         if prev is None:
             row.update(delta_chisq=np.nan, delta_df=np.nan, p_delta=np.nan, delta_cfi=np.nan,

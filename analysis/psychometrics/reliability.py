@@ -38,7 +38,8 @@ from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
 from .keying import KeyingWarning, keying_check
 from .syntax import facet_scales
-from ..checks import check_level, check_n_boot, check_seed
+from ..checks import check_level, check_n_boot, check_seed, draw_seed
+from ..deprecation import renamed
 
 NAN_POLICIES = ("pairwise", "listwise")
 
@@ -62,7 +63,8 @@ def _alpha_core(c: np.ndarray, r: np.ndarray) -> dict:
     return out
 
 
-def feldt_ci(alpha: float, n: int, k: int, ci: float = 0.95) -> tuple[float, float]:
+@renamed(ci="level")
+def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
     """Feldt (1965) CI of α from the F distribution, as ``psych::alpha.ci``.
 
     Examples
@@ -71,7 +73,7 @@ def feldt_ci(alpha: float, n: int, k: int, ci: float = 0.95) -> tuple[float, flo
     >>> round(lo, 4), round(hi, 4)
     (0.6853, 0.7201)
     """
-    a = 1 - ci
+    a = 1 - level
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1 - (1 - alpha) * stats.f.ppf(1 - a / 2, df1, df2)
     high = 1 - (1 - alpha) * stats.f.ppf(a / 2, df1, df2)
@@ -115,7 +117,7 @@ def _rows(x: np.ndarray, nan_policy: str) -> tuple[np.ndarray, int]:
     return x[keep], int((~keep).sum())
 
 
-def _scale_stats(x: np.ndarray, nan_policy: str, ci: float, want_omega: bool):
+def _scale_stats(x: np.ndarray, nan_policy: str, level: float, want_omega: bool):
     """Scale-level and item-level statistics of one keyed n × k block (psych ``alpha`` semantics)."""
     n_missing = np.isnan(x).sum(axis=0)
     x, n_excluded = _rows(x, nan_policy)
@@ -145,7 +147,7 @@ def _scale_stats(x: np.ndarray, nan_policy: str, ci: float, want_omega: bool):
         drop.append(_alpha_core(c[np.ix_(keep, keep)], r[np.ix_(keep, keep)]) if k > 2 else None)
         v_drop = c[np.ix_(keep, keep)].sum()
         r_drop[i] = (c[:, i].sum() - c[i, i]) / np.sqrt(c[i, i] * v_drop)
-    lo, hi = feldt_ci(core["alpha"], n, k, ci)
+    lo, hi = feldt_ci(core["alpha"], n, k, level)
     scale = {
         "n": n, "n_excluded": n_excluded, "n_items": k,
         "alpha": core["alpha"], "alpha_std": core["alpha_std"], "alpha_ci_low": lo, "alpha_ci_high": hi,
@@ -173,7 +175,8 @@ def _scale_stats(x: np.ndarray, nan_policy: str, ci: float, want_omega: bool):
     return scale, item, x
 
 
-def bootstrap_alpha(x: np.ndarray, n_boot: int, seed=None, ci: float = 0.95) -> tuple[float, float]:
+@renamed(ci="level")
+def bootstrap_alpha(x: np.ndarray, n_boot: int, seed=None, level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap CI of raw α (rows resampled; pairwise covariances, as psych ``n.iter``).
 
     Quantiles as R's type 7 (numpy's default). Same ``seed`` → same interval.
@@ -184,7 +187,7 @@ def bootstrap_alpha(x: np.ndarray, n_boot: int, seed=None, ci: float = 0.95) -> 
     for b in range(n_boot):
         c = pairwise_cov(x[rng.integers(0, n, n)])[0]
         boots[b] = (1 - np.trace(c) / c.sum()) * (k / (k - 1))
-    a = (1 - ci) / 2
+    a = (1 - level) / 2
     lo, hi = np.quantile(boots, [a, 1 - a])
     return float(lo), float(hi)
 
@@ -210,7 +213,8 @@ def _alpha_apa(a, lo, hi, level, omega=None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", ci: float = 0.95,
+@renamed(ci="level")
+def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", level: float = 0.95,
                 n_boot: int | None = None, seed=None, omega: bool = True, scales=None,
                 **options) -> "ReliabilityResult":
     """Cronbach's α with CIs and McDonald's ω for every scale of an instrument.
@@ -225,12 +229,14 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
         Where the items are, as in :func:`analysis.score`.
     nan_policy : {"pairwise", "listwise"}
         Missing-answer policy (stated in the output column ``nan_policy``).
-    ci : float
-        Confidence level of the Feldt (and bootstrap) interval.
+    level : float
+        Confidence level of the Feldt (and bootstrap) interval (``ci=`` is its old name, which
+        still works for one release with a FutureWarning).
     n_boot : int, optional
         Number of bootstrap resamples for a percentile CI of α (``alpha_boot_ci_low/high``).
     seed : int, optional
-        Seed of the bootstrap.
+        Seed of the bootstrap (default None: a fresh seed is drawn, and the seed used is stated in
+        ``.options["seed"]``; the interval is reproducible when you pass a seed, or that one).
     omega : bool
         Compute ω total per scale and, for instruments with three or more scales, a row
         ``all_items`` with ω total and ω hierarchical (one group factor per scale).
@@ -265,10 +271,12 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
         # R: psych::alpha(items, keys = c("A1")); psych::omega(keyed_items, nfactors = 1)$omega.tot
     """
     _check_policy(nan_policy)
-    check_level(ci, "reliability", "ci")
+    check_level(level, "reliability", "level")
     if n_boot is not None:
         n_boot = check_n_boot(n_boot, "reliability")
     seed = check_seed(seed, "reliability")
+    if n_boot and seed is None:
+        seed = draw_seed()
     items = _items_of(data, instrument, columns, options)
     inst = items.instrument
     names = list(inst.scales) if scales is None else list(scales)
@@ -280,10 +288,10 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
         if len(inst.scales[name].items) < 2:  # α and ω are undefined for a single item: say so, go on
             rows.append({"scale": name, "n_items": 1, "nan_policy": nan_policy, "ci_method": "none"})
             continue
-        scale, _item, x = _scale_stats(items.keyed_array(name), nan_policy, ci, omega)
+        scale, _item, x = _scale_stats(items.keyed_array(name), nan_policy, level, omega)
         row = {"scale": name, **scale, "nan_policy": nan_policy, "ci_method": "feldt"}
         if n_boot:
-            row["alpha_boot_ci_low"], row["alpha_boot_ci_high"] = bootstrap_alpha(x, int(n_boot), seed, ci)
+            row["alpha_boot_ci_low"], row["alpha_boot_ci_high"] = bootstrap_alpha(x, int(n_boot), seed, level)
         rows.append(row)
     multi = [s for s in facet_scales(inst, names) if len(inst.scales[s].items) >= 2]
     if omega and len(multi) >= 3:
@@ -294,12 +302,12 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
                     cols.append(col)
                     blocks.append(x)
         xall = np.column_stack(blocks)
-        scale, _item, x = _scale_stats(xall, nan_policy, ci, False)
+        scale, _item, x = _scale_stats(xall, nan_policy, level, False)
         om = omega_coefficients(correlation(x), len(multi))
         row = {"scale": "all_items", **scale, "nan_policy": nan_policy, "ci_method": "feldt",
                "omega_total": om["omega_total"], "omega_h": om["omega_h"]}
         if n_boot:
-            row["alpha_boot_ci_low"], row["alpha_boot_ci_high"] = bootstrap_alpha(x, int(n_boot), seed, ci)
+            row["alpha_boot_ci_low"], row["alpha_boot_ci_high"] = bootstrap_alpha(x, int(n_boot), seed, level)
         rows.append(row)
     out = pd.DataFrame(rows)
     for col in ("omega_total", "omega_h"):
@@ -318,11 +326,11 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     for message in keying.warnings:
         warnings.warn(message, KeyingWarning, stacklevel=2)
 
-    out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, ci, r.omega_total) if r.n_items > 1
+    out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, level, r.omega_total) if r.n_items > 1
                   else "α not defined for a single item" for r in out.itertuples()]
     out.attrs = {"instrument": inst.id, "nan_policy": nan_policy}
     return ReliabilityResult(out, items.audit.reset_index(drop=True), n=items.n_rows(),
-                             options={"nan_policy": nan_policy, "ci": ci, "n_boot": n_boot, "seed": seed,
+                             options={"nan_policy": nan_policy, "level": level, "n_boot": n_boot, "seed": seed,
                                       "omega": omega, "scales": scales, "columns": columns, **options})
 
 

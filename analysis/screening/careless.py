@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..checks import check_seed, draw_seed
 from ..errors import DataError
 from ..scoring.mapping import AUDIT_COLUMNS, ItemSet, _is_number, prepare_items
 from ..results import TableResult, audit_of
@@ -302,7 +303,7 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
 # ---------------------------------------------------------------------------------------------
 def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0.60,
              antonym_critval: float | None = None, confidence: float = 0.99, na_rm: bool = True,
-             irv_split: int | None = None, resample_na: bool = True, seed: int = 0, duration: str | None = None,
+             irv_split: int | None = None, resample_na: bool = True, seed: int | None = None, duration: str | None = None,
              attention: dict | None = None, id_column: str | None = None, **options) -> "CarelessResult":
     """Careless-responding indices per respondent (careless 1.2.2 definitions; higher = more careless).
 
@@ -330,7 +331,9 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
     resample_na : bool
         careless's random swap of pair members when a synonym/antonym correlation is undefined
         (seeded with ``seed``).
-    seed : int
+    seed : int, optional
+        Seed of that swap. Default None: a fresh seed is drawn and stated in ``.options["seed"]``;
+        the values of the few resampled respondents repeat only with a seed (given, or that one).
     duration : str, optional
         Column with the completion time in seconds: adds ``seconds_per_item``.
     attention : dict, optional
@@ -417,6 +420,9 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
         out["evenodd"] = np.nan
         out["evenodd_n_pairs"] = np.int64(0)
     anto = abs(critval if antonym_critval is None else antonym_critval)
+    seed = check_seed(seed, "careless")
+    if seed is None:  # drawn once, stated on the result, so the run can be repeated
+        seed = draw_seed()
     pairs = {}
     for name, crit, is_anto in (("psychsyn", critval, False), ("psychant", anto, True)):
         try:

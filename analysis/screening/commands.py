@@ -63,7 +63,8 @@ def register(sub) -> None:
     g.add_argument("--duplicates", action="store_true", help="exclude repeated ids (with --id) and repeated answer "
                                                              "patterns, keeping the first")
     g.add_argument("--flag-only", metavar="RULES", help="comma-separated rules that flag but do not exclude, e.g. mahad")
-    p.add_argument("--seed", type=seed_arg, default=0, help="seed of careless's NA resampling in psychsyn (default 0)")
+    p.add_argument("--seed", type=seed_arg, help="seed of careless's NA resampling in psychsyn (default: a fresh "
+                                                 "one, printed; give it again to repeat a run)")
     p.add_argument("--no-figure", action="store_true", help="do not draw OUT.flow.png / .svg")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
     p.set_defaults(func=cmd_screen)
@@ -187,7 +188,7 @@ def cmd_screen(args) -> int:
     base = Path(args.output)
     flow_path = write_table(result.flow, base.with_name(base.stem + ".flow.csv"))
     print(f"screened {len(flags)} rows of {args.file} over {int(indices['n_items'].iloc[0]) if len(indices) else 0} "
-          f"items -> {out}")
+          f"items -> {out} (seed {indices.options['seed']})")
     for w in caught:
         print(f"note: {w.message}")
     print(result.summary())

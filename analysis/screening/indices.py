@@ -440,7 +440,7 @@ def psychsyn_critval(x, anto: bool = False) -> pd.DataFrame:
 
 
 def psychsyn(x, critval: float = 0.60, anto: bool = False, diag: bool = False, resample_na: bool = True,
-             seed: int | None = 0):
+             seed: int | None = None):
     """Psychometric synonyms (or antonyms): a person's correlation across highly correlated pairs.
 
     Parameters
@@ -457,6 +457,8 @@ def psychsyn(x, critval: float = 0.60, anto: bool = False, diag: bool = False, r
         careless's rescue for an undefined correlation (one side constant): swap the two items of
         each pair at random and try again, up to 10 times. Seeded here (``seed``).
     seed : int or None
+        Seed of that swap. Default None: fresh draws, so the few resampled values repeat only when
+        a seed is given (:func:`analysis.careless` draws one and states it).
 
     Returns
     -------
@@ -518,7 +520,7 @@ def psychsyn(x, critval: float = 0.60, anto: bool = False, diag: bool = False, r
     return pd.DataFrame({"n_pairs": n_pairs.astype(np.int64), "r": r}, index=index)
 
 
-def psychant(x, critval: float = -0.60, diag: bool = False, resample_na: bool = True, seed: int | None = 0):
+def psychant(x, critval: float = -0.60, diag: bool = False, resample_na: bool = True, seed: int | None = None):
     """Psychometric antonyms: :func:`psychsyn` with ``anto=True``.
 
     For attentive respondents the value is strongly negative; higher = more careless, as careless

@@ -8,7 +8,7 @@ __all__ = lazy_exports(__name__, {
     ".agreement": ["RgrAgreeResult", "ad_m", "agreement", "awg", "null_variance", "rgr_agree", "rwg",
                    "rwg_j", "rwg_j_lindell"],
     ".icc": ["icc"],
-    ".multilevel": ["TeamModelResult", "centre_within_teams", "team_climate_model"],
+    ".multilevel": ["TeamModelResult", "center_within_teams", "centre_within_teams", "team_climate_model"],
     ".privacy": ["SuppressionPlan", "audit_disclosure", "plan_suppression"],
     ".report": ["StaffReport", "build_staff_report", "write_staff_report"],
     ".waves": ["WaveReport", "build_wave_report", "welch", "write_wave_report"],

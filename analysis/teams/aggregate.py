@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_level
+from ..deprecation import renamed
 from ..errors import DataError
 
 AGGREGATE_COLUMNS = ["level", "unit", "parent", "variable", "n", "mean", "sd", "se", "ci_low", "ci_high"]
@@ -50,7 +51,7 @@ def parent_map(data: pd.DataFrame, group: str, parent: str) -> dict:
     return dict(zip(pairs["u"], pairs["p"]))
 
 
-def _stats(y: np.ndarray, codes: np.ndarray, g: int, ci: float) -> dict:
+def _stats(y: np.ndarray, codes: np.ndarray, g: int, level: float) -> dict:
     ok = ~np.isnan(y)
     y, c = y[ok], codes[ok]
     n = np.bincount(c, minlength=g)
@@ -61,11 +62,12 @@ def _stats(y: np.ndarray, codes: np.ndarray, g: int, ci: float) -> dict:
         ss = np.bincount(c, weights=d * d, minlength=g)
         sd = np.where(n > 1, np.sqrt(ss / (n - 1)), np.nan)
         se = sd / np.sqrt(n)
-        t = np.where(n > 1, stats.t.ppf(0.5 + ci / 2, np.maximum(n - 1, 1)), np.nan)
+        t = np.where(n > 1, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), np.nan)
     return {"n": n, "mean": mean, "sd": sd, "se": se, "ci_low": mean - t * se, "ci_high": mean + t * se}
 
 
-def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = None, ci: float = 0.95,
+@renamed(ci="level")
+def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = None, level: float = 0.95,
               organisation: bool = True) -> pd.DataFrame:
     """N, mean, SD, SE and CI of one or more variables per unit, with the organisation.
 
@@ -79,8 +81,9 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
         Grouping column (``team``).
     parent : str, optional
         A coarser grouping that contains each unit (``department``); its units are reported too.
-    ci : float
-        Confidence level of the t-based interval.
+    level : float
+        Confidence level of the t-based interval (``ci=`` is its old name: it still works for one
+        release, with a FutureWarning).
     organisation : bool
         Add the organisation (everyone) as the first rows.
 
@@ -104,7 +107,7 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame with one row per person")
-    check_level(ci, "aggregate", "ci")
+    check_level(level, "aggregate", "level")
     values = [value] if isinstance(value, str) else list(value)
     for v in values:
         if v not in data.columns:
@@ -121,13 +124,13 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
     else:
         levels.append((group, unit_labels(data, group), None))
     blocks = []
-    for level, labels, pmap in levels:
+    for tier, labels, pmap in levels:
         codes, uniq = pd.factorize(labels, sort=True)
         for v in values:
             y = data[v].to_numpy(dtype=np.float64, na_value=np.nan)
-            st = _stats(y, codes, len(uniq), ci)
+            st = _stats(y, codes, len(uniq), level)
             blocks.append(pd.DataFrame({
-                "level": level, "unit": np.asarray(uniq, dtype=object),
+                "level": tier, "unit": np.asarray(uniq, dtype=object),
                 "parent": [pmap[u] for u in uniq] if pmap else None, "variable": v, **st}))
     out = pd.concat(blocks, ignore_index=True)[AGGREGATE_COLUMNS]
     out["n"] = out["n"].astype(np.int64)

@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_seed, draw_seed
+from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
 
@@ -256,7 +258,7 @@ def _ad(gi: GroupedItems, center: str) -> np.ndarray:
     elif center == "median":
         dev = np.abs(gi.x - gi.median()[gi.codes])
     else:
-        raise DataError(f"type must be 'mean' or 'median', not {center!r}")
+        raise DataError(f"method must be 'mean' or 'median', not {center!r}")
     ad = gi.group_sum(dev) / gi.n[:, None]
     return np.where(gi.n > 1, ad.mean(axis=1), np.nan)
 
@@ -287,8 +289,12 @@ class _quiet:
 
 def _response(n_options, response):
     if response is not None:
-        lo, hi = (response["min"], response["max"]) if isinstance(response, dict) else response
-        lo, hi = float(lo), float(hi)
+        try:
+            lo, hi = (response["min"], response["max"]) if isinstance(response, dict) else response
+            lo, hi = float(lo), float(hi)
+        except (KeyError, TypeError, ValueError):
+            raise DataError(f"response must be (lowest, highest) answer code or {{'min': …, 'max': …}}, "
+                            f"got {response!r}") from None
         if not lo < hi:
             raise DataError(f"response range must have min < max, got {response!r}")
         if n_options is None:
@@ -344,8 +350,13 @@ def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> pd.D
     return _frame(gi, {"rwg_j_lindell": 1.0 - gi.var.mean(axis=1) / ranvar})
 
 
-def ad_m(data, items, group, type: str = "mean") -> pd.DataFrame:  # noqa: A002 - multilevel's name
-    """Average deviation AD_M (``type="mean"``) or AD_Md (``"median"``): ``group, n, n_excluded, ad_m``.
+@renamed(type="method")
+def ad_m(data, items, group, method: str = "mean") -> pd.DataFrame:
+    """Average deviation AD_M (``method="mean"``) or AD_Md (``"median"``): ``group, n, n_excluded, ad_m``.
+
+    ``method`` says what the deviations are taken from: each group's mean or its median
+    (multilevel's ``type``; ``type=`` is the old name here, shadowing a built-in, and still works
+    for one release with a FutureWarning).
 
     Examples
     --------
@@ -357,13 +368,16 @@ def ad_m(data, items, group, type: str = "mean") -> pd.DataFrame:  # noqa: A002 
     # R: multilevel::ad.m(df$q, df$team, type = "mean")
     """
     gi = group_items(data, items, group)
-    return _frame(gi, {"ad_m": _ad(gi, type)})
+    return _frame(gi, {"ad_m": _ad(gi, method)})
 
 
-def awg(data, items, group, range=(1, 5)) -> pd.DataFrame:  # noqa: A002 - multilevel's name
+@renamed(range="response")
+def awg(data, items, group, response=(1, 5)) -> pd.DataFrame:
     """a_wg (Brown & Hauenstein 2005), averaged over items: ``group, n, n_excluded, awg``.
 
-    ``range`` is the (lowest, highest) response code.
+    ``response`` is the (lowest, highest) response code, a tuple or ``{"min": …, "max": …}`` as in
+    :func:`agreement` and :func:`analysis.prepare_items` (multilevel's ``range``; ``range=`` is the
+    old name here, shadowing a built-in, and still works for one release with a FutureWarning).
 
     Examples
     --------
@@ -374,9 +388,7 @@ def awg(data, items, group, range=(1, 5)) -> pd.DataFrame:  # noqa: A002 - multi
 
     # R: multilevel::awg(df$q, df$team, range = c(1, 5))
     """
-    lo, hi = float(range[0]), float(range[1])
-    if not lo < hi:
-        raise DataError(f"range must be (low, high) with low < high, got {range!r}")
+    _, lo, hi = _response(None, response)
     gi = group_items(data, items, group)
     return _frame(gi, {"awg": _awg(gi, lo, hi)})
 
@@ -482,6 +494,7 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
         people, each cut into pseudo-groups with the real group sizes (in sorted group order).
     seed : int, optional
         Seed of numpy's generator (results are reproducible for a seed, not equal to R's draws).
+        Default None: a fresh seed is drawn and stated as ``.seed`` on the result.
     permutations : array, optional
         ``reps × N`` row positions (0-based) defining the random groups explicitly; the first
         ``size_1`` positions form pseudo-group 1, and so on. Used to replay R's draws in tests.
@@ -512,6 +525,9 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
     pseudo = np.repeat(np.arange(g), gi.n)
     if permutations is None:
         reps = int(round(n_random_groups / g))
+        seed = check_seed(seed, "rgr_agree")
+        if seed is None:  # state the seed drawn, so the user can repeat the run
+            seed = draw_seed()
         rng = np.random.default_rng(seed)
         permutations = np.stack([rng.permutation(n) for _ in range(reps)]) if reps else np.empty((0, n), dtype=int)
     perms = np.asarray(permutations, dtype=np.int64)

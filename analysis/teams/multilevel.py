@@ -17,24 +17,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from ..checks import check_level
+from ..deprecation import renamed
 from ..errors import DataError
 from ..models._common import screens_sample
 from ..models.mixed import MixedResult, mixed_model
 from ..report.apa import Apa, apa
 
 
-def centre_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
-    """Add ``<x>_cwc`` (group-mean centred) and ``<x>_team`` (team mean − grand mean) columns.
+def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
+    """Add ``<x>_cwc`` (group-mean centered) and ``<x>_team`` (team mean − grand mean) columns.
+
+    Spelled ``center`` as the library's ``center`` options; ``centre_within_teams`` is its old name
+    (it still works for one release, with a FutureWarning).
 
     Examples
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"team": [1, 1, 2, 2], "x": [1.0, 3.0, 4.0, 6.0]})
-    >>> centre_within_teams(d, ["x"], "team")[["x_cwc", "x_team"]].to_numpy().tolist()
+    >>> center_within_teams(d, ["x"], "team")[["x_cwc", "x_team"]].to_numpy().tolist()
     [[-1.0, -1.5], [1.0, -1.5], [-1.0, 1.5], [1.0, 1.5]]
 
     # R: d$x_team <- ave(d$x, d$team) - mean(d$x); d$x_cwc <- d$x - ave(d$x, d$team)
@@ -58,6 +64,13 @@ def centre_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFr
         out[f"{x}_cwc"] = np.where(ok, y - team_mean, np.nan)
         out[f"{x}_team"] = team_mean - grand
     return out
+
+
+def centre_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
+    """Deprecated name of :func:`center_within_teams` (works for one release, with a FutureWarning)."""
+    warnings.warn("centre_within_teams() is renamed center_within_teams(); the old name stops working in the next "
+                  "release", FutureWarning, stacklevel=2)
+    return center_within_teams(data, predictors, group)
 
 
 @dataclass
@@ -84,8 +97,9 @@ class TeamModelResult:
 
 
 @screens_sample("team_climate_model")
+@renamed(covariates="covar")
 def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str, *, cross_level=(),
-                       covariates=(), random_slopes: bool = False, reml: bool = True,
+                       covar=(), random_slopes: bool = False, reml: bool = True,
                        level: float = 0.95) -> TeamModelResult:
     """Fit ``outcome ~ Σ x_cwc + Σ x_team [+ cross-level terms] + covariates + (1 | group)``.
 
@@ -103,8 +117,9 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
     cross_level : list of (x, z)
         Cross-level interactions ``x_cwc : z_team`` (does the within-team effect of x depend on the
         team's climate of z?).
-    covariates : list of str
-        Other person-level columns, entered as they are.
+    covar : list of str
+        Other person-level columns (covariates), entered as they are (``covariates=`` is the old
+        name: it still works for one release, with a FutureWarning).
     random_slopes : bool
         Random slopes of the within-team parts (correlated with the intercept).
     reml : bool
@@ -135,12 +150,12 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
             raise DataError(f"cross-level term ({x}, {z}): both must be among the predictors {predictors}")
     if outcome not in data.columns:
         raise DataError(f"outcome '{outcome}' is not in the data")
-    d = centre_within_teams(data, predictors, group)
+    d = center_within_teams(data, predictors, group)
     terms = [f"{x}_cwc" for x in predictors] + [f"{x}_team" for x in predictors]
-    terms += [f"{x}_cwc:{z}_team" for x, z in cross] + list(covariates)
+    terms += [f"{x}_cwc:{z}_team" for x, z in cross] + list(covar)
     formula = f"{outcome} ~ " + " + ".join(terms)
     re = ("~" + " + ".join(f"{x}_cwc" for x in predictors)) if random_slopes else None
-    res = mixed_model(d, formula, groups=group, re_formula=re, reml=reml, level=level)
+    res = mixed_model(d, formula, group, re_formula=re, reml=reml, level=level)
     return TeamModelResult(model=res, data=d, outcome=outcome, predictors=predictors, cross_level=cross)
 
 

@@ -14,7 +14,7 @@ from analysis.report.apa import apa
 
 from .conftest import REF
 
-LAVAAN_FIT = {"npar": "npar", "chisq": "chisq", "df": "df", "pvalue": "pvalue", "baseline.chisq": "baseline_chisq",
+LAVAAN_FIT = {"npar": "npar", "chisq": "chisq", "df": "df", "pvalue": "p_val", "baseline.chisq": "baseline_chisq",
               "baseline.df": "baseline_df", "cfi": "cfi", "tli": "tli", "rmsea": "rmsea",
               "rmsea.ci.lower": "rmsea_ci_low", "rmsea.ci.upper": "rmsea_ci_high", "srmr": "srmr",
               "logl": "loglik", "unrestricted.logl": "loglik_unrestricted", "aic": "aic", "bic": "bic",

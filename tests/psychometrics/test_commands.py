@@ -37,7 +37,7 @@ def test_cfa_command_declared_structure(tmp_path):
     est = pd.read_csv(out)
     assert {"lhs", "op", "rhs", "est", "se", "z", "p_val", "std_all"} <= set(est.columns)
     fit = pd.read_csv(tmp_path / "cfa.fit.csv")
-    assert {"chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic",
+    assert {"chisq", "df", "p_val", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic",
             "bic"} <= set(fit.columns)
     assert int(fit["df"].iloc[0]) == 34
 

@@ -241,6 +241,6 @@ def test_staff_report_keeps_the_audit_for_the_analyst():
 def test_efa_of_an_instrument_keeps_its_audit(demo):
     from analysis import efa
 
-    res = efa(demo, 2, instrument="agq-r", item_columns="agq_{n}", response={"min": 1, "max": 7}, missing=[-99])
+    res = efa(demo, 2, instrument="agq-r", columns="agq_{n}", response={"min": 1, "max": 7}, missing=[-99])
     assert len(audit_frame(res)) == int((demo.filter(regex=r"^agq_\d+$") == -99).sum().sum())
     assert efa(demo, 1, columns=["exam1", "exam2", "exam3"]).audit is None

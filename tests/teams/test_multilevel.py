@@ -5,7 +5,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.report.apa import apa
-from analysis.teams.multilevel import centre_within_teams, team_climate_model
+from analysis.teams.multilevel import center_within_teams, team_climate_model
 from tests.conftest import REFERENCE
 
 REF = REFERENCE / "teams"
@@ -24,7 +24,7 @@ def _compare(res, fixture, n_terms, atol):
 
 def test_centring_matches_r():
     d = pd.read_csv(REF / "lq2002_scales.csv")
-    ours = centre_within_teams(d, ["LEAD", "TSIG"], "COMPID").iloc[:200]
+    ours = center_within_teams(d, ["LEAD", "TSIG"], "COMPID").iloc[:200]
     ref = pd.read_csv(REF / "mlm_centred_head.csv")
     for col in ["LEAD_cwc", "LEAD_team", "TSIG_cwc", "TSIG_team"]:
         np.testing.assert_allclose(ours[col], ref[col], rtol=0, atol=1e-12)
