@@ -127,13 +127,13 @@ def cmd_correlations(args) -> int:
     print_sample(res)
     out = args.output
     if out is None:
-        print(res.to_markdown(ci=args.show_ci))
+        print(res.to_markdown(show_ci=args.show_ci))
         return 0
     suffix = Path(out).suffix.lower()
     if suffix == ".md":
-        atomic_write_text(out, res.to_markdown(ci=args.show_ci))
+        atomic_write_text(out, res.to_markdown(show_ci=args.show_ci))
     elif suffix in (".html", ".htm"):
-        res.to_html(out, ci=args.show_ci)
+        res.to_html(out, show_ci=args.show_ci)
     else:
         write_table(res.long, out)
     print(f"wrote {out}")

@@ -163,9 +163,11 @@ class CorrelationTable(Reported):
     def _p(self):
         return self.long["p_adj"] if "p_adj" in self.long else self.long["p_val"]
 
-    def table(self, ci: bool = False, digits: int = 2, stars: bool = True) -> pd.DataFrame:
+    @renamed(ci="show_ci")
+    def table(self, show_ci: bool = False, digits: int = 2, stars: bool = True) -> pd.DataFrame:
         """Publication table (strings): Variable, M, SD, then r in the lower triangle and α (in
-        parentheses) on the diagonal; ``ci=True`` adds the CI under each r."""
+        parentheses) on the diagonal; ``show_ci=True`` adds the CI under each r (``ci=`` is its old
+        name: works for one release, with a FutureWarning)."""
         cols = self.columns
         lab = [self.labels.get(c, c) for c in cols]
         desc = self.descriptives.set_index("variable")
@@ -176,7 +178,7 @@ class CorrelationTable(Reported):
             s = apa_num(row.r, digits, gt1=False)
             if stars:
                 s += "***" if p < .001 else "**" if p < .01 else "*" if p < .05 else ""
-            if ci:
+            if show_ci:
                 s += f" [{apa_num(row.ci_low, digits, gt1=False)}, {apa_num(row.ci_high, digits, gt1=False)}]"
             cells[i][j] = s
         for i, c in enumerate(cols):
@@ -205,12 +207,14 @@ class CorrelationTable(Reported):
             stars += f" ({self.padjust}-adjusted)"
         return "; ".join(parts) + ". " + stars + "."
 
-    def to_markdown(self, ci: bool = False, digits: int = 2) -> str:
-        return md_table(self.table(ci=ci, digits=digits)) + "\n" + self.note + "\n"
+    @renamed(ci="show_ci")
+    def to_markdown(self, show_ci: bool = False, digits: int = 2) -> str:
+        return md_table(self.table(show_ci=show_ci, digits=digits)) + "\n" + self.note + "\n"
 
-    def to_html(self, path=None, ci: bool = False, digits: int = 2) -> str:
+    @renamed(ci="show_ci")
+    def to_html(self, path=None, show_ci: bool = False, digits: int = 2) -> str:
         """An HTML table (with the note as caption); written atomically when ``path`` is given."""
-        body = self.table(ci=ci, digits=digits).to_html(index=False, escape=True, border=0,
+        body = self.table(show_ci=show_ci, digits=digits).to_html(index=False, escape=True, border=0,
                                                         classes="apa-table")
         text = (f'<figure class="apa">\n{body}\n<figcaption>{html.escape(self.note)}</figcaption>\n'
                 f"</figure>\n")

@@ -234,7 +234,7 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
             desc.notes.append(f"No correlation table: {exc}")
         else:
             outputs["table_correlations"] = write_table(ct.long, folder / "tables" / "correlations.csv")
-            desc.tables.append(ct.to_html(ci=True))
+            desc.tables.append(ct.to_html(show_ci=True))
     sections.append(desc)
 
     # declared analyses

@@ -70,7 +70,7 @@ def test_descriptives_and_apa_table():
     r_ac = ct.long.query("x == 'A' and y == 'C'").r.iloc[0]
     assert t.loc[1, "1"] == f"{r_ac:.2f}".replace("0.", ".") + "***"
     assert t.loc[0, "2"] == ""
-    md = ct.to_markdown(ci=True)
+    md = ct.to_markdown(show_ci=True)
     assert md.startswith("| Variable | M | SD | 1 |") and "Cronbach's α" in md
     assert "<table" in ct.to_html()
     a = apa(ct)
