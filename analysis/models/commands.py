@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import _formatter, add_input_options, n_boot_arg, read_input, seed_arg
+from ..cli import _formatter, add_input_options, level_arg, n_boot_arg, read_input, seed_arg
 from ..errors import DataError
 
 
@@ -82,6 +82,8 @@ def register(sub) -> None:
                    help="pairwise: each pair uses its complete rows; listwise: rows complete on every column "
                         "(default: pairwise)")
     p.add_argument("--show-ci", action="store_true", help="show the CI under each r in .md/.html tables")
+    p.add_argument("--level", type=level_arg, default=0.95, metavar="L",
+                   help="confidence level of the Fisher-z CIs (default 0.95)")
     add_retired_flag(p, "--alpha", "--reliabilities")
     add_retired_flag(p, "--missing", "--nan-policy", choices=["pairwise", "listwise"])
     add_retired_flag(p, "--ci", "--show-ci", action="store_const", const=True)
@@ -107,6 +109,8 @@ def register(sub) -> None:
     p.add_argument("--seed", type=seed_arg, default=None, help="seed of the bootstrap (default: a fresh draw, printed so that the run can be repeated)")
     p.add_argument("--ci-method", choices=["percentile", "bca"], default="percentile",
                    help="bootstrap CI of the indirect effects (default: percentile)")
+    p.add_argument("--level", type=level_arg, default=0.95, metavar="L",
+                   help="confidence level of every CI (default 0.95)")
     add_retired_flag(p, "--ci", "--ci-method", choices=["percentile", "bca"])
     add_sample_option(p)
     p.add_argument("-o", "--output", metavar="OUT", help="output .csv/.xlsx/.parquet")
@@ -123,7 +127,7 @@ def cmd_correlations(args) -> int:
     data = read_input(args)
     res = correlations(data, _cols(args.columns), method=args.method, covar=_cols(args.covar) or None,
                        reliabilities=_reliability_map(args.reliabilities, flag), padjust=args.padjust,
-                       nan_policy=args.nan_policy, include_excluded=args.include_excluded)
+                       nan_policy=args.nan_policy, level=args.level, include_excluded=args.include_excluded)
     print_sample(res)
     out = args.output
     if out is None:
@@ -147,7 +151,7 @@ def cmd_mediation(args) -> int:
     take_retired(args, "--ci", "--ci-method")
     data = read_input(args)
     res = fit_mediation(data, args.x, _cols(args.m), args.y, covar=_cols(args.covar) or None, serial=args.serial,
-                        n_boot=args.n_boot, seed=args.seed, ci_method=args.ci_method,
+                        n_boot=args.n_boot, seed=args.seed, ci_method=args.ci_method, level=args.level,
                         include_excluded=args.include_excluded)
     print_sample(res)
     print(f"seed: {res.seed}" + ("" if args.seed is not None else " (drawn; pass --seed to repeat this run)"))

@@ -212,3 +212,24 @@ def test_cli_bad_reliability_names_the_flag_given(capsys):
         code_err.append((e.value.code, capsys.readouterr().err))
     assert code_err[0][0] == 2 and "--reliabilities 'mastery_approach': write column=value pairs" in code_err[0][1]
     assert code_err[1][0] == 2 and "--alpha 'mastery_approach': write column=value pairs" in code_err[1][1]
+
+
+def test_cli_level_is_the_confidence_level(tmp_path, capsys):
+    """``--level`` (the vocabulary's confidence level) reaches the library unchanged."""
+    out = tmp_path / "corr.csv"
+    code, _, _ = _run(["correlations", DEMO_CSV, "--columns", "mastery_approach,phq9", "--level", "0.9",
+                       "-o", str(out)], capsys)
+    assert code == 0
+    ref = correlations(DEMO, ["mastery_approach", "phq9"], level=0.9).long
+    got = pd.read_csv(out)
+    assert got[["ci_low", "ci_high"]].to_numpy() == pytest.approx(ref[["ci_low", "ci_high"]].to_numpy(), abs=1e-12)
+    med = tmp_path / "med.csv"
+    code, _, _ = _run(["mediation", DEMO_CSV, "--x", "mastery_approach", "--m", "exam2", "--y", "exam3",
+                       "--n-boot", "200", "--seed", "2", "--level", "0.9", "-o", str(med)], capsys)
+    assert code == 0
+    ref = fit_mediation(DEMO, "mastery_approach", ["exam2"], "exam3", n_boot=200, seed=2, level=0.9).paths
+    assert pd.read_csv(med)[["ci_low", "ci_high"]].to_numpy() == pytest.approx(
+        ref[["ci_low", "ci_high"]].to_numpy(), abs=1e-12)
+    with pytest.raises(SystemExit) as e:
+        main(["mediation", DEMO_CSV, "--x", "a", "--m", "b", "--y", "c", "--level", "95"])
+    assert e.value.code == 2 and "'95' is not a confidence level" in capsys.readouterr().err
