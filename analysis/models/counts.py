@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from ..checks import check_seed
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
@@ -587,7 +588,7 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
     off = np.zeros(n)
     start = ot.estimate.to_numpy()
     theta0 = None if family == "poisson" else outcome.theta
-    seed = used_seed(seed)  # None: a fresh seed, stated on the result
+    seed = used_seed(check_seed(seed, "count_mediation"))  # None: a fresh seed, stated on the result
     rng = np.random.default_rng(seed)
     boot = np.full(n_boot, np.nan)
     with warnings.catch_warnings():

@@ -233,3 +233,15 @@ def test_cli_level_is_the_confidence_level(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         main(["mediation", DEMO_CSV, "--x", "a", "--m", "b", "--y", "c", "--level", "95"])
     assert e.value.code == 2 and "'95' is not a confidence level" in capsys.readouterr().err
+
+
+def test_count_mediation_seed_none_is_stated_and_repeatable():
+    from analysis.errors import DataError
+    from analysis.models import count_mediation
+    quakes = pd.read_csv(REF / "counts_quakes.csv")
+    fresh = count_mediation(quakes, "depth", "mag", "stations", family="poisson", n_boot=100)
+    assert isinstance(fresh.seed, int)
+    again = count_mediation(quakes, "depth", "mag", "stations", family="poisson", n_boot=100, seed=fresh.seed)
+    assert_frame_equal(fresh.paths, again.paths)
+    with pytest.raises(DataError, match="count_mediation: seed=1.5 is not a seed"):
+        count_mediation(quakes, "depth", "mag", "stations", family="poisson", n_boot=100, seed=1.5)
