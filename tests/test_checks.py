@@ -22,7 +22,7 @@ LEVEL_CALLS = {
     "regression": lambda lv: gs.regression(D, "y", ["x"], level=lv),
     "hierarchical_regression": lambda lv: gs.hierarchical_regression(D, "y", [["x"], ["m"]], level=lv),
     "logistic_regression": lambda lv: gs.logistic_regression(D, "b", ["x"], level=lv),
-    "mixed_model": lambda lv: gs.mixed_model(D, "y ~ x", groups="g", level=lv),
+    "mixed_model": lambda lv: gs.mixed_model(D, "y ~ x", group="g", level=lv),
     "setback_recovery": lambda lv: gs.setback_recovery(D, ["x", "m", "y"], ["w"], level=lv),
     "team_climate_model": lambda lv: gs.team_climate_model(D, "y", ["x"], "g", level=lv),
     "moderation": lambda lv: gs.moderation(D, "x", "w", "y", level=lv),

@@ -306,6 +306,32 @@ def md_table(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def used_seed(seed):
+    """The seed a random draw runs with: the one given, or — for ``seed=None`` — a fresh one from the
+    operating system's entropy (``numpy.random.SeedSequence``), a whole number below 2³² so that it
+    also fits scikit-learn's ``random_state``. Results state it, so a run with ``seed=None`` can be
+    repeated by passing the stated seed; it is not repeatable otherwise.
+
+    Examples
+    --------
+    >>> used_seed(7)
+    7
+    >>> 0 <= used_seed(None) < 2 ** 32
+    True
+    """
+    if seed is not None:
+        return seed
+    return int(np.random.SeedSequence().generate_state(1)[0])
+
+
+def retired_attribute(obj, old: str, new: str) -> None:
+    """Warn that result attribute ``old`` is now ``new`` (the old name works for one release)."""
+    import warnings
+    name = type(obj).__name__
+    warnings.warn(f"{name}.{old} is renamed {name}.{new}; the old name stops working in the next release",
+                  FutureWarning, stacklevel=3)
+
+
 class Reported:
     """Mixin of every model result: ``summary()`` (the main tidy table, named by ``_summary``),
     ``table()`` (the APA table) and ``apa()`` (:func:`analysis.report.apa.apa`), and the screened

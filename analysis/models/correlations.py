@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_level
+from ..deprecation import renamed
 from ..errors import DataError
 from ..io.writers import atomic_write_text
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
@@ -162,9 +163,11 @@ class CorrelationTable(Reported):
     def _p(self):
         return self.long["p_adj"] if "p_adj" in self.long else self.long["p_val"]
 
-    def table(self, ci: bool = False, digits: int = 2, stars: bool = True) -> pd.DataFrame:
+    @renamed(ci="show_ci")
+    def table(self, show_ci: bool = False, digits: int = 2, stars: bool = True) -> pd.DataFrame:
         """Publication table (strings): Variable, M, SD, then r in the lower triangle and α (in
-        parentheses) on the diagonal; ``ci=True`` adds the CI under each r."""
+        parentheses) on the diagonal; ``show_ci=True`` adds the CI under each r (``ci=`` is its old
+        name: works for one release, with a FutureWarning)."""
         cols = self.columns
         lab = [self.labels.get(c, c) for c in cols]
         desc = self.descriptives.set_index("variable")
@@ -175,7 +178,7 @@ class CorrelationTable(Reported):
             s = apa_num(row.r, digits, gt1=False)
             if stars:
                 s += "***" if p < .001 else "**" if p < .01 else "*" if p < .05 else ""
-            if ci:
+            if show_ci:
                 s += f" [{apa_num(row.ci_low, digits, gt1=False)}, {apa_num(row.ci_high, digits, gt1=False)}]"
             cells[i][j] = s
         for i, c in enumerate(cols):
@@ -204,12 +207,14 @@ class CorrelationTable(Reported):
             stars += f" ({self.padjust}-adjusted)"
         return "; ".join(parts) + ". " + stars + "."
 
-    def to_markdown(self, ci: bool = False, digits: int = 2) -> str:
-        return md_table(self.table(ci=ci, digits=digits)) + "\n" + self.note + "\n"
+    @renamed(ci="show_ci")
+    def to_markdown(self, show_ci: bool = False, digits: int = 2) -> str:
+        return md_table(self.table(show_ci=show_ci, digits=digits)) + "\n" + self.note + "\n"
 
-    def to_html(self, path=None, ci: bool = False, digits: int = 2) -> str:
+    @renamed(ci="show_ci")
+    def to_html(self, path=None, show_ci: bool = False, digits: int = 2) -> str:
         """An HTML table (with the note as caption); written atomically when ``path`` is given."""
-        body = self.table(ci=ci, digits=digits).to_html(index=False, escape=True, border=0,
+        body = self.table(show_ci=show_ci, digits=digits).to_html(index=False, escape=True, border=0,
                                                         classes="apa-table")
         text = (f'<figure class="apa">\n{body}\n<figcaption>{html.escape(self.note)}</figcaption>\n'
                 f"</figure>\n")
@@ -218,9 +223,10 @@ class CorrelationTable(Reported):
         return text
 
 
+@renamed(missing="nan_policy", alpha="reliabilities")
 @screens_sample("correlations")
-def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=None, alpha=None,
-                 padjust: str | None = None, missing: str = "pairwise", level: float = 0.95,
+def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=None, reliabilities=None,
+                 padjust: str | None = None, nan_policy: str = "pairwise", level: float = 0.95,
                  labels: dict | None = None) -> CorrelationTable:
     """APA correlation table: M, SD, α on the diagonal, r with CI and p for every pair.
 
@@ -232,13 +238,15 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     method : {"pearson", "spearman"}
     covar : str or list, optional
         Covariates: every r becomes a partial correlation (df = n − 2 − k).
-    alpha : dict, optional
-        ``{column: Cronbach's α}`` for the diagonal (e.g. from the reliability station).
+    reliabilities : dict, optional
+        ``{column: Cronbach's α}`` for the diagonal (e.g. from the reliability station); ``alpha=``
+        is its old name (works for one release, with a FutureWarning).
     padjust : {"holm", "bonferroni", "fdr_bh"}, optional
         Adjust the p values over the pairs of the table (column ``p_adj``; stars use it).
-    missing : {"pairwise", "listwise"}
+    nan_policy : {"pairwise", "listwise"}
         Pairwise: each pair (with the covariates) uses its complete rows (psych ``corr.test``).
-        Listwise: one sample of rows complete on every column.
+        Listwise: one sample of rows complete on every column. ``missing=`` is its old name (works
+        for one release, with a FutureWarning).
     level : float
         Confidence level of the Fisher-z CIs.
     labels : dict, optional
@@ -276,18 +284,18 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     if clash:
         raise DataError(f"correlations: '{clash[0]}' is both a variable and a covariate")
     check_columns(data, columns + covar, what="correlations")
-    if missing not in ("pairwise", "listwise"):
-        raise DataError(f"correlations: missing={missing!r}; use 'pairwise' or 'listwise'")
+    if nan_policy not in ("pairwise", "listwise"):
+        raise DataError(f"correlations: nan_policy={nan_policy!r}; use 'pairwise' or 'listwise'")
     if padjust is not None and padjust != "none" and padjust not in PADJUST:
         raise DataError(f"correlations: padjust={padjust!r}; use holm, bonferroni or fdr_bh")
     padjust = None if padjust in (None, "none") else PADJUST[padjust]
-    alpha = dict(alpha or {})
-    unknown = [a for a in alpha if a not in columns]
+    reliabilities = dict(reliabilities or {})
+    unknown = [a for a in reliabilities if a not in columns]
     if unknown:
-        raise DataError(f"correlations: alpha given for '{unknown[0]}', which is not among the columns")
+        raise DataError(f"correlations: a reliability is given for '{unknown[0]}', which is not among the columns")
 
     num = data[columns + covar].apply(pd.to_numeric)
-    if missing == "listwise":
+    if nan_policy == "listwise":
         num = num.dropna()
     rows = []
     for a, b in itertools.combinations(columns, 2):
@@ -302,7 +310,7 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     v = num[columns]
     desc = pd.DataFrame({"variable": columns, "n": v.notna().sum().to_numpy(),
                          "mean": v.mean().to_numpy(), "sd": v.std(ddof=1).to_numpy(),
-                         "alpha": [float(alpha[c]) if c in alpha else np.nan for c in columns]})
+                         "alpha": [float(reliabilities[c]) if c in reliabilities else np.nan for c in columns]})
     return CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}))
 
 

@@ -40,10 +40,11 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from ..checks import check_seed
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample, used_seed
 
 __all__ = ["count_regression", "CountResult", "count_mediation", "CountMediationResult", "FAMILIES"]
 
@@ -539,6 +540,8 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
         Bootstrap resamples (≥ 1000 recommended; at least 100).
     seed : int, optional
         Seed of the bootstrap; the same inputs and seed give the same output.
+        Default None: a fresh seed is drawn and stated on the result (``result.seed``); only a
+        run given that seed repeats it.
     level : float
 
     Examples
@@ -585,6 +588,7 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
     off = np.zeros(n)
     start = ot.estimate.to_numpy()
     theta0 = None if family == "poisson" else outcome.theta
+    seed = used_seed(check_seed(seed, "count_mediation"))  # None: a fresh seed, stated on the result
     rng = np.random.default_rng(seed)
     boot = np.full(n_boot, np.nan)
     with warnings.catch_warnings():

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks import check_level
+from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_frame, screens_sample
@@ -32,8 +33,9 @@ from .mixed import MixedResult, mixed_model
 __all__ = ["wide_to_long", "setback_recovery", "RecoveryResult"]
 
 
+@renamed(id="id_column")
 @screens_sample("wide_to_long")
-def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None, keep=None,
+def wide_to_long(data: pd.DataFrame, columns, id_column: str | None = None, times=None, keep=None,
                  time: str = "time", value: str = "score") -> pd.DataFrame:
     """Wide repeated measures (one column per occasion) → long format (one row per person × occasion).
 
@@ -41,8 +43,9 @@ def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None,
     ----------
     columns : list of str
         The occasion columns in time order, e.g. ``["exam1", "exam2", "exam3"]``.
-    id : str, optional
-        Person identifier column (default: the row index, as column ``"row"``).
+    id_column : str, optional
+        Person identifier column (default: the row index, as column ``"row"``); ``id=`` is its
+        old name (works for one release, with a FutureWarning).
     times : list of float, optional
         Time value of each occasion (default 0, 1, …).
     keep : list of str, optional
@@ -51,7 +54,7 @@ def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None,
     Returns
     -------
     DataFrame
-        ``id, occasion (1…k), <time>, <value>`` plus ``keep``; n × k rows, sorted by person then
+        ``<id_column>, occasion (1…k), <time>, <value>`` plus ``keep``; n × k rows, sorted by person then
         occasion. Missing scores stay as NaN rows (the model lists them as excluded).
 
     Examples
@@ -59,7 +62,7 @@ def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None,
     >>> import pandas as pd
     >>> from analysis.models import wide_to_long
     >>> w = pd.DataFrame({"id": ["a", "b"], "exam1": [70, 60], "exam2": [55, None], "goal": [4.0, 2.5]})
-    >>> wide_to_long(w, ["exam1", "exam2"], id="id", keep=["goal"])
+    >>> wide_to_long(w, ["exam1", "exam2"], id_column="id", keep=["goal"])
       id  occasion  time  score  goal
     0  a         1   0.0   70.0   4.0
     1  a         2   1.0   55.0   4.0
@@ -79,21 +82,21 @@ def wide_to_long(data: pd.DataFrame, columns, id: str | None = None, times=None,
     times = [float(t) for t in as_list(times)]
     if len(times) != len(columns):
         raise DataError(f"wide_to_long: {len(times)} times for {len(columns)} occasion columns")
-    if id is None:
+    if id_column is None:
         ids = pd.Series(data.index, index=data.index, name="row")
-        id = "row"
+        id_column = "row"
     else:
-        check_columns(data, [id], numeric=False, what="wide_to_long")
-        ids = data[id]
+        check_columns(data, [id_column], numeric=False, what="wide_to_long")
+        ids = data[id_column]
         dup = ids[ids.duplicated()]
         if len(dup):
-            raise DataError(f"wide_to_long: id column '{id}' repeats value {dup.iloc[0]!r}; one row per person is needed")
+            raise DataError(f"wide_to_long: id column '{id_column}' repeats value {dup.iloc[0]!r}; one row per person is needed")
     for name in (time, value, "occasion"):
-        if name in keep or name == id:
+        if name in keep or name == id_column:
             raise DataError(f"wide_to_long: '{name}' is used for the output; rename that column")
     n, k = data.shape[0], len(columns)
     scores = data[columns].apply(pd.to_numeric).astype(float).to_numpy()
-    out = pd.DataFrame({id: np.repeat(ids.to_numpy(), k), "occasion": np.tile(np.arange(1, k + 1), n),
+    out = pd.DataFrame({id_column: np.repeat(ids.to_numpy(), k), "occasion": np.tile(np.arange(1, k + 1), n),
                         time: np.tile(np.asarray(times, float), n), value: scores.reshape(-1)})
     for c in keep:
         out[c] = np.repeat(data[c].to_numpy(), k)
@@ -148,8 +151,9 @@ def _safe_names(names):
     return mapping
 
 
+@renamed(id="id_column")
 @screens_sample("setback_recovery")
-def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = None, covar=None,
+def setback_recovery(data: pd.DataFrame, exams, predictors, id_column: str | None = None, covar=None,
                      coding: str = "piecewise", setback: int = 2, times=None, random_slopes=False,
                      center: bool = True, reml: bool = True, level: float = 0.95) -> RecoveryResult:
     """Performance around a setback: mixed model of repeated exams with goal × time interactions.
@@ -162,8 +166,9 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
         Exam columns in time order (``["exam1", "exam2", "exam3"]``).
     predictors : str or list
         Person-level predictors (goal scores) that interact with time.
-    id : str, optional
-        Person id column (default: row index).
+    id_column : str, optional
+        Person id column (default: row index); ``id=`` is its old name (works for one release,
+        with a FutureWarning).
     covar : str or list, optional
         Person-level covariates (main effects only).
     coding : {"piecewise", "linear"}
@@ -182,7 +187,7 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
     >>> import pandas as pd
     >>> from analysis.models import setback_recovery
     >>> d = pd.read_csv("tests/reference/models/demo_exams.csv")
-    >>> res = setback_recovery(d, ["exam1", "exam2", "exam3"], ["mastery_approach"], id="id")
+    >>> res = setback_recovery(d, ["exam1", "exam2", "exam3"], ["mastery_approach"], id_column="id")
     >>> res.interactions.term.tolist()
     ['drop:mastery_approach', 'recovery:mastery_approach']
     >>> # R: lmer(score ~ (drop + recovery) * mastery_approach + (1 | id), long)
@@ -203,8 +208,8 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
     if coding == "piecewise" and not (2 <= setback <= k):
         raise DataError(f"setback_recovery: setback={setback} must name an occasion from 2 to {k}")
     person = predictors + covar
-    long = wide_to_long(data, exams, id=id, times=times, keep=person)
-    idc = id or "row"
+    long = wide_to_long(data, exams, id_column=id_column, times=times, keep=person)
+    idc = id_column or "row"
     for c in person:
         long[c] = pd.to_numeric(long[c]).astype(float)
         if center:
@@ -227,7 +232,7 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id: str | None = Non
         re_formula = random_slopes
     else:
         re_formula = None
-    mixed = mixed_model(ren, formula, groups=idc, re_formula=re_formula, reml=reml, level=level)
+    mixed = mixed_model(ren, formula, group=idc, re_formula=re_formula, reml=reml, level=level)
     back = {v: k_ for k_, v in safe.items()}
     fe = mixed.fixed_effects.copy()
     fe["term"] = [":".join(back.get(p, p) for p in t.split(":")) for t in fe.term]
@@ -246,7 +251,7 @@ def _(res: RecoveryResult) -> Apa:
              for r in inter.itertuples(index=False)]
     m = res.mixed
     full = (f"Mixed model of {len(res.long['occasion'].unique())} occasions ({res.coding} time coding; "
-            f"{m.n_obs} observations of {m.n_groups} persons): goal × time effects — " + "; ".join(parts) + ".")
+            f"{m.n} observations of {m.n_groups} persons): goal × time effects — " + "; ".join(parts) + ".")
     first = inter.iloc[0] if len(inter) else fe.iloc[0]
     return Apa(estimate=f"b = {apa_num(first.estimate)}, {apa_ci(first.ci_low, first.ci_high)}",
                statistic=f"z = {apa_num(first.z)}, {apa_p(first.p_val)}", full_result=full,

@@ -19,7 +19,7 @@ What is reported (:func:`mediation`, one row per path)
 * indirect effects (products of paths), the total indirect effect and contrasts (differences of
   indirect effects): ``se`` = bootstrap SD; ``ci_low``/``ci_high`` = percentile or BCa bootstrap
   CI; ``p_val`` = the bootstrap test that matches the CI: twice the smaller tail of the bootstrap
-  distribution at 0, after the BCa correction when ``ci="bca"`` — i.e. the smallest α at which the
+  distribution at 0, after the BCa correction when ``ci_method="bca"`` — i.e. the smallest α at which the
   (1 − α) CI of the same type excludes 0. With B resamples the smallest p reported is 2/B.
 
 ``MediationResult.normal_theory`` gives the lavaan-equivalent normal-theory table (ML standard
@@ -40,9 +40,11 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_level, check_n_boot, check_seed
+from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
+from ._common import (Reported, as_list, check_columns, check_frame, complete_cases, retired_attribute,
+                      screens_sample, used_seed)
 
 __all__ = ["mediation", "fit_mediation", "MediationResult", "PathModel"]
 
@@ -171,7 +173,7 @@ def _show_progress(progress, n_boot, n, q) -> bool:
     return n_boot * n * q * (q + 1) / 2 > 5e9          # roughly > 2 s on one core
 
 
-def boot_ci(boot: np.ndarray, est: np.ndarray, jack: np.ndarray | None, ci: str, level: float):
+def boot_ci(boot: np.ndarray, est: np.ndarray, jack: np.ndarray | None, ci_method: str, level: float):
     """Percentile / BCa CIs and matching two-sided bootstrap p values, column-wise.
 
     ``boot``: B × k draws; ``est``: k full-sample estimates; ``jack``: n × k leave-one-out
@@ -184,7 +186,7 @@ def boot_ci(boot: np.ndarray, est: np.ndarray, jack: np.ndarray | None, ci: str,
     for j in range(k):
         t = boot[:, j]
         prop0 = np.mean(t < 0) + 0.5 * np.mean(t == 0)
-        if ci == "bca":
+        if ci_method == "bca":
             z0 = stats.norm.ppf(np.mean(t < est[j]))
             d = jack[:, j].mean() - jack[:, j]
             den = np.sum(d ** 2)
@@ -227,6 +229,11 @@ class MediationResult(Reported):
         The bootstrap draws of the indirect effects and contrasts (n_boot × k).
     bca : DataFrame
         ``path, z0, acceleration`` (BCa only).
+    ci_method : str
+        ``"percentile"`` or ``"bca"`` (``ci`` is its old name: works for one release, with a FutureWarning).
+    seed : int
+        The seed the bootstrap used: the one given, or a fresh one drawn when ``seed=None`` (pass it
+        back as ``seed=`` to repeat the run).
     """
 
     _summary = "paths"
@@ -241,11 +248,17 @@ class MediationResult(Reported):
     serial: bool
     n: int
     n_boot: int
-    ci: str
+    ci_method: str
     level: float
     seed: object
     bca: pd.DataFrame = field(default_factory=pd.DataFrame)
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def ci(self) -> str:
+        """Old name of :attr:`ci_method` (works for one release, with a FutureWarning)."""
+        retired_attribute(self, "ci", "ci_method")
+        return self.ci_method
 
 
 
@@ -262,9 +275,10 @@ def _chain_name(chain) -> str:
     return "indirect " + " → ".join(chain)
 
 
+@renamed(ci="ci_method")
 @screens_sample("mediation")
 def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: bool = False,
-                  n_boot: int = 5000, seed=None, ci: str = "percentile", level: float = 0.95,
+                  n_boot: int = 5000, seed=None, ci_method: str = "percentile", level: float = 0.95,
                   contrasts: bool = True, progress: bool | None = None, family: str = "gaussian"):
     """Fit a mediation model and bootstrap its indirect effects (see :func:`mediation`).
 
@@ -272,7 +286,7 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
     :func:`analysis.models.count_mediation` (one mediator, percentile CI; returns a
     CountMediationResult)."""
     if family != "gaussian":
-        return _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci, level, family)
+        return _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci_method, level, family)
     check_frame(data)
     m = as_list(m)
     covar = as_list(covar)
@@ -285,11 +299,11 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
     if dup:
         raise DataError(f"mediation: column '{dup[0]}' has more than one role (x, m, y, covar)")
     check_columns(data, cols, what="mediation")
-    if ci not in CI_TYPES:
-        raise DataError(f"mediation: ci={ci!r}; use 'percentile' or 'bca'")
+    if ci_method not in CI_TYPES:
+        raise DataError(f"mediation: ci_method={ci_method!r}; use 'percentile' or 'bca'")
     check_level(level, "mediation")
     n_boot = check_n_boot(n_boot, "mediation")
-    seed = check_seed(seed, "mediation")
+    seed = used_seed(check_seed(seed, "mediation"))
     cc = complete_cases(data, cols, what="mediation")
     d = cc.data[cols].apply(pd.to_numeric).astype(float)
     n = d.shape[0]
@@ -342,8 +356,8 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
     est = indirect({k: v[None, :] for k, v in full.items()})[0]
     rng = np.random.default_rng(seed)
     boot = pm.bootstrap(n_boot, rng, indirect, progress=progress)
-    jack = indirect(pm.jackknife()) if ci == "bca" else None
-    low, high, p, (z0, acc) = boot_ci(boot, est, jack, ci, level)
+    jack = indirect(pm.jackknife()) if ci_method == "bca" else None
+    low, high, p, (z0, acc) = boot_ci(boot, est, jack, ci_method, level)
     se_boot = boot.std(axis=0, ddof=1)
 
     ols = pm.ols_tables()
@@ -371,9 +385,9 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
     paths = pd.DataFrame(rows)
 
     normal = _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level)
-    bca = pd.DataFrame({"path": names, "z0": z0, "acceleration": acc}) if ci == "bca" else pd.DataFrame()
+    bca = pd.DataFrame({"path": names, "z0": z0, "acceleration": acc}) if ci_method == "bca" else pd.DataFrame()
     return MediationResult(paths=paths, normal_theory=normal, boot=pd.DataFrame(boot, columns=names),
-                           x=x, m=m, y=y, covar=covar, serial=serial, n=n, n_boot=n_boot, ci=ci,
+                           x=x, m=m, y=y, covar=covar, serial=serial, n=n, n_boot=n_boot, ci_method=ci_method,
                            level=level, seed=seed, bca=bca, excluded=cc.excluded)
 
 
@@ -446,7 +460,7 @@ def _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level) -> 
     return pd.DataFrame(rows)
 
 
-def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci, level, family):
+def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci_method, level, family):
     """The family= hook of :func:`fit_mediation`: a count outcome (counts.py)."""
     from .counts import FAMILIES, count_mediation
 
@@ -455,14 +469,15 @@ def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci, level, family
     m = as_list(m)
     if len(m) != 1 or serial:
         raise DataError(f"mediation: with a count outcome (family={family!r}) give exactly one mediator")
-    if ci != "percentile":
-        raise DataError(f"mediation: with a count outcome the bootstrap CI is percentile; got ci={ci!r}")
+    if ci_method != "percentile":
+        raise DataError(f"mediation: with a count outcome the bootstrap CI is percentile; got ci_method={ci_method!r}")
     return count_mediation(data, x, m[0], y, family=family, covar=covar, n_boot=n_boot, seed=seed, level=level)
 
 
+@renamed(ci="ci_method")
 @screens_sample("mediation")
 def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5000, seed=None,
-              ci: str = "percentile", serial: bool = False, level: float = 0.95,
+              ci_method: str = "percentile", serial: bool = False, level: float = 0.95,
               contrasts: bool = True, progress: bool | None = None, family: str = "gaussian") -> pd.DataFrame:
     """Mediation analysis with bootstrapped indirect effects.
 
@@ -482,9 +497,11 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
         Bootstrap resamples (default 5000).
     seed : int, optional
         Seed of the bootstrap (``numpy.random.default_rng``): same inputs + seed → same output.
-    ci : {"percentile", "bca"}
+        Default None: a fresh seed is drawn and stated on the result (``fit_mediation(...).seed``);
+        only a run given that seed repeats it.
+    ci_method : {"percentile", "bca"}
         Bootstrap CI of the indirect effects and contrasts (BCa: bias-corrected and accelerated,
-        jackknife acceleration).
+        jackknife acceleration). ``ci=`` is its old name (works for one release, with a FutureWarning).
     level : float
         Confidence level.
     contrasts : bool
@@ -515,14 +532,14 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
     >>> # R: lavaan::sem('A ~ a1*C + gender; E ~ a2*C + gender; N ~ cp*C + b1*A + b2*E + gender
     >>> #                 ind1 := a1*b1; ind2 := a2*b2', d, se = "bootstrap")
     """
-    return fit_mediation(data, x, m, y, covar=covar, serial=serial, n_boot=n_boot, seed=seed, ci=ci,
+    return fit_mediation(data, x, m, y, covar=covar, serial=serial, n_boot=n_boot, seed=seed, ci_method=ci_method,
                          level=level, contrasts=contrasts, progress=progress, family=family).paths
 
 
 @apa.register
 def _(res: MediationResult) -> Apa:
     lvl = f"{round(res.level * 100)}%"
-    ci_name = "percentile" if res.ci == "percentile" else "BCa"
+    ci_name = "percentile" if res.ci_method == "percentile" else "BCa"
     rows, parts = [], []
     for r in res.paths.itertuples(index=False):
         boot = r.kind in ("indirect", "contrast")

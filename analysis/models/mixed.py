@@ -1,6 +1,6 @@
 """Linear mixed models (statsmodels MixedLM, checked against lme4 ``lmer``).
 
-:func:`mixed_model` fits ``formula`` with random effects per ``groups`` (random intercepts by
+:func:`mixed_model` fits ``formula`` with random effects per ``group`` (random intercepts by
 default, random slopes through ``re_formula``) by REML (default) or ML, and returns a
 :class:`MixedResult` with tidy fixed effects, lme4-style variance components and the statsmodels
 fit.
@@ -27,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from ..checks import check_level
+from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Reported, check_columns, check_frame, complete_cases,
-                      formula_columns, screens_sample, wald_table)
+                      formula_columns, retired_attribute, screens_sample, wald_table)
 
 __all__ = ["mixed_model", "MixedResult"]
 
@@ -48,7 +49,9 @@ class MixedResult(Reported):
         vcov, sdcor`` — one row per variance (``var2`` empty; ``sdcor`` the SD), one per covariance
         (``sdcor`` the correlation) and the residual (``group == "Residual"``).
     fit : statsmodels MixedLMResults
-    n_obs, n_groups : int
+    n, n_groups : int
+        Observations analysed and clusters (``n_obs`` and ``groups`` are the old names of ``n`` and
+        ``group``: they still work for one release, with a FutureWarning).
     reml : bool
     excluded : DataFrame
         Rows left out for missing values (``row, reason``).
@@ -65,15 +68,27 @@ class MixedResult(Reported):
     random_effects: pd.DataFrame
     fit: object
     formula: str
-    groups: str
+    group: str
     re_formula: str | None
     reml: bool
-    n_obs: int
+    n: int
     n_groups: int
     level: float
     converged: bool
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
     satterthwaite: pd.DataFrame | None = None
+
+    @property
+    def n_obs(self) -> int:
+        """Old name of :attr:`n` (works for one release, with a FutureWarning)."""
+        retired_attribute(self, "n_obs", "n")
+        return self.n
+
+    @property
+    def groups(self) -> str:
+        """Old name of :attr:`group` (works for one release, with a FutureWarning)."""
+        retired_attribute(self, "groups", "group")
+        return self.group
 
     @property
     def loglik(self) -> float:
@@ -87,7 +102,7 @@ class MixedResult(Reported):
 
     @property
     def bic(self) -> float:
-        return -2 * self.loglik + np.log(self.n_obs) * self._n_params
+        return -2 * self.loglik + np.log(self.n) * self._n_params
 
     @property
     def _n_params(self) -> int:
@@ -106,8 +121,9 @@ class MixedResult(Reported):
         return tau / (tau + sigma2)
 
 
+@renamed(groups="group")
 @screens_sample("mixed_model")
-def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str | None = None,
+def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | None = None,
                 reml: bool = True, vc_formula: dict | None = None, level: float = 0.95,
                 maxiter: int = 20000, gtol: float = 1e-10, ddf: str | None = "satterthwaite") -> MixedResult:
     """Fit a linear mixed model with random effects per group.
@@ -118,8 +134,9 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
         Long format, one row per observation.
     formula : str
         Fixed part, e.g. ``"score ~ time * mastery_approach"``.
-    groups : str
-        Column naming the cluster (person, team).
+    group : str
+        Column naming the cluster (person, team); ``groups=`` is its old name (works for one
+        release, with a FutureWarning).
     re_formula : str, optional
         Random part, e.g. ``"~time"`` for random intercepts and slopes of time (correlated, as
         lme4's ``(time | id)``). Default: random intercepts only.
@@ -145,7 +162,7 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     >>> import pandas as pd
     >>> from analysis.models import mixed_model
     >>> d = pd.read_csv("tests/reference/models/sleepstudy.csv")
-    >>> res = mixed_model(d, "Reaction ~ Days", groups="Subject", re_formula="~Days")
+    >>> res = mixed_model(d, "Reaction ~ Days", group="Subject", re_formula="~Days")
     >>> res.fixed_effects.round(2)[["term", "estimate", "se"]]
             term  estimate    se
     0  Intercept    251.41  6.82
@@ -165,9 +182,9 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
         raise DataError(f"mixed_model: ddf must be 'satterthwaite' or None, got {ddf!r}")
     if not isinstance(formula, str) or "~" not in formula:
         raise DataError(f"mixed_model: formula must be a string like 'y ~ x', got {formula!r}")
-    if not isinstance(groups, str):
-        raise DataError("mixed_model: groups must be the name of a column in data")
-    check_columns(data, [groups], numeric=False, what="mixed_model")
+    if not isinstance(group, str):
+        raise DataError("mixed_model: group must be the name of a column in data")
+    check_columns(data, [group], numeric=False, what="mixed_model")
     cols = formula_columns(formula, data)
     lhs = formula.split("~", 1)[0].strip()
     if lhs and lhs not in data.columns and not formula_columns(lhs, data):
@@ -176,12 +193,12 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
         cols += formula_columns(re_formula, data)
     for f in (vc_formula or {}).values():
         cols += formula_columns(f, data)
-    cc = complete_cases(data, cols + [groups], what="mixed_model")
+    cc = complete_cases(data, cols + [group], what="mixed_model")
     d = cc.data
-    if d[groups].nunique() < 2:
-        raise DataError(f"mixed_model: column '{groups}' has fewer than 2 groups among complete rows")
+    if d[group].nunique() < 2:
+        raise DataError(f"mixed_model: column '{group}' has fewer than 2 groups among complete rows")
 
-    model = smf.mixedlm(formula, d, groups=d[groups], re_formula=re_formula, vc_formula=vc_formula)
+    model = smf.mixedlm(formula, d, groups=d[group], re_formula=re_formula, vc_formula=vc_formula)
     fit, converged = _fit(model, reml, maxiter, gtol)
     fe = wald_table(fit.fe_params.to_numpy(), np.sqrt(np.diag(_fe_cov(fit))), df=None, level=level,
                     names=list(fit.fe_params.index), stat="z")
@@ -189,9 +206,9 @@ def mixed_model(data: pd.DataFrame, formula: str, groups: str, re_formula: str |
     if ddf == "satterthwaite" and not model.k_vc:
         from .satterthwaite import satterthwaite_table
         sat = satterthwaite_table(fit, reml, level)
-    return MixedResult(fixed_effects=fe, random_effects=_varcorr(fit, groups), fit=fit,
-                       formula=formula, groups=groups, re_formula=re_formula, reml=reml,
-                       n_obs=int(d.shape[0]), n_groups=int(d[groups].nunique()), level=level,
+    return MixedResult(fixed_effects=fe, random_effects=_varcorr(fit, group), fit=fit,
+                       formula=formula, group=group, re_formula=re_formula, reml=reml,
+                       n=int(d.shape[0]), n_groups=int(d[group].nunique()), level=level,
                        converged=converged, excluded=cc.excluded, satterthwaite=sat)
 
 
@@ -249,7 +266,7 @@ def _fe_cov(fit) -> np.ndarray:
     return np.linalg.inv(xtvx)
 
 
-def _varcorr(fit, groups: str) -> pd.DataFrame:
+def _varcorr(fit, group: str) -> pd.DataFrame:
     """lme4's ``as.data.frame(VarCorr(m))`` from a statsmodels fit."""
     cov = fit.cov_re
     names = ["Intercept" if n == "Group" else str(n) for n in cov.index]
@@ -257,11 +274,11 @@ def _varcorr(fit, groups: str) -> pd.DataFrame:
     c = cov.to_numpy()
     sd = np.sqrt(np.clip(np.diag(c), 0, None))
     for i, n in enumerate(names):
-        rows.append((groups, n, "", c[i, i], sd[i]))
+        rows.append((group, n, "", c[i, i], sd[i]))
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
             corr = c[i, j] / (sd[i] * sd[j]) if sd[i] > 0 and sd[j] > 0 else np.nan
-            rows.append((groups, names[i], names[j], c[i, j], corr))
+            rows.append((group, names[i], names[j], c[i, j], corr))
     for name, v in zip(fit.model.exog_vc.names if fit.model.k_vc else [], np.atleast_1d(fit.vcomp)):
         rows.append((name, "Intercept", "", float(v), float(np.sqrt(max(v, 0)))))
     rows.append(("Residual", "", "", float(fit.scale), float(np.sqrt(fit.scale))))
@@ -283,8 +300,8 @@ def _(res: MixedResult) -> Apa:
     var_txt = "; ".join(f"{'σ²' if g.group == 'Residual' else 'τ(' + g.var1 + ')'} = {apa_num(g.vcov)}"
                         for g in re.itertuples(index=False) if g.var2 == "")
     method = "REML" if res.reml else "ML"
-    full = (f"Linear mixed model ({method}; {res.n_obs} observations in {res.n_groups} groups of "
-            f"'{res.groups}'): " + "; ".join(parts) + f". Variance components: {var_txt}.")
+    full = (f"Linear mixed model ({method}; {res.n} observations in {res.n_groups} groups of "
+            f"'{res.group}'): " + "; ".join(parts) + f". Variance components: {var_txt}.")
     first = fe.iloc[1] if len(fe) > 1 else fe.iloc[0]
     return Apa(estimate=f"b = {apa_num(first.estimate)}, {apa_ci(first.ci_low, first.ci_high, level=res.level)}",
                statistic=f"z = {apa_num(first.z)}, {apa_p(first.p_val)}", full_result=full,

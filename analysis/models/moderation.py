@@ -22,10 +22,12 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_level, check_n_boot, check_seed
+from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..report.figures import save_figure
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
+from ._common import (Reported, as_list, check_columns, check_frame, complete_cases, retired_attribute,
+                      screens_sample, used_seed)
 from .mediation import CI_TYPES, PathModel, boot_ci, ols_path_row
 from .regression import RegressionResult, _ols_result
 
@@ -235,6 +237,11 @@ class ModeratedMediationResult(Reported):
         ``path, estimate, se, ci_low, ci_high, p_val, kind``: the OLS paths (as :func:`mediation`),
         the index of moderated mediation and the conditional indirect effects at w = −1 SD, mean,
         +1 SD (bootstrap SD, CI and p).
+    ci_method : str
+        ``"percentile"`` or ``"bca"`` (``ci`` is its old name: works for one release, with a FutureWarning).
+    seed : int
+        The seed the bootstrap used: the one given, or a fresh one drawn when ``seed=None`` (pass it
+        back as ``seed=`` to repeat the run).
     """
 
     _summary = "paths"
@@ -248,9 +255,16 @@ class ModeratedMediationResult(Reported):
     stage: str
     n: int
     n_boot: int
-    ci: str
+    ci_method: str
     level: float
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    seed: object = None
+
+    @property
+    def ci(self) -> str:
+        """Old name of :attr:`ci_method` (works for one release, with a FutureWarning)."""
+        retired_attribute(self, "ci", "ci_method")
+        return self.ci_method
 
     @property
     def index(self) -> pd.Series:
@@ -259,10 +273,11 @@ class ModeratedMediationResult(Reported):
 
 
 
+@renamed(ci="ci_method")
 @screens_sample("moderated_mediation")
 def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stage: str = "first",
                         covar=None, scaling: str = "center", n_boot: int = 5000, seed=None,
-                        ci: str = "percentile", level: float = 0.95,
+                        ci_method: str = "percentile", level: float = 0.95,
                         progress: bool | None = None) -> ModeratedMediationResult:
     """Index of moderated mediation (Hayes) with conditional indirect effects at ±1 SD of ``w``.
 
@@ -273,6 +288,11 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
         ``"second"``: w moderates m → y (model 14; index = a·b₃).
     scaling : {"center", "standardize", "none"}
         Applied to x and w (first stage) or m and w (second stage) before forming the product.
+    n_boot, seed, level, progress
+        As :func:`analysis.models.mediation` (``seed=None`` draws a fresh seed, stated on the result).
+    ci_method : {"percentile", "bca"}
+        Bootstrap CI of the index and the conditional indirect effects; ``ci=`` is its old name
+        (works for one release, with a FutureWarning).
 
     Examples
     --------
@@ -287,8 +307,8 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
     check_level(level, "moderated_mediation")
     if stage not in ("first", "second"):
         raise DataError(f"moderated_mediation: stage={stage!r}; use 'first' or 'second'")
-    if ci not in CI_TYPES:
-        raise DataError(f"moderated_mediation: ci={ci!r}; use 'percentile' or 'bca'")
+    if ci_method not in CI_TYPES:
+        raise DataError(f"moderated_mediation: ci_method={ci_method!r}; use 'percentile' or 'bca'")
     covar = as_list(covar)
     cols = [x, m, y, w] + covar
     focal = x if stage == "first" else m
@@ -318,12 +338,12 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
         return np.column_stack(cols_)
 
     n_boot = check_n_boot(n_boot, "moderated_mediation")
-    seed = check_seed(seed, "moderated_mediation")
+    seed = used_seed(check_seed(seed, "moderated_mediation"))
     full = pm.full()
     est = derived({k: v[None, :] for k, v in full.items()})[0]
     boot = pm.bootstrap(n_boot, np.random.default_rng(seed), derived, progress=progress)
-    jack = derived(pm.jackknife()) if ci == "bca" else None
-    low, high, p, _ = boot_ci(boot, est, jack, ci, level)
+    jack = derived(pm.jackknife()) if ci_method == "bca" else None
+    low, high, p, _ = boot_ci(boot, est, jack, ci_method, level)
     names = ["index of moderated mediation"] + [f"conditional indirect at {w} {lab}"
                                                 for lab in ("−1 SD", "mean", "+1 SD")]
     ols = pm.ols_tables()
@@ -335,7 +355,7 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
         rows.append({"path": nm, "estimate": est[k], "se": sd_boot[k], "ci_low": low[k], "ci_high": high[k],
                      "p_val": p[k], "kind": "index" if k == 0 else "conditional"})
     return ModeratedMediationResult(pd.DataFrame(rows), pd.DataFrame(boot, columns=names), x, m, w, y, stage,
-                                    int(d.shape[0]), n_boot, ci, level, excluded)
+                                    int(d.shape[0]), n_boot, ci_method, level, excluded, seed)
 
 
 # --- APA --------------------------------------------------------------------------------------
@@ -365,7 +385,7 @@ def _(res: ModerationResult) -> Apa:
 @apa.register
 def _(res: ModeratedMediationResult) -> Apa:
     lvl = f"{round(res.level * 100)}%"
-    ci = "percentile" if res.ci == "percentile" else "BCa"
+    ci_name = "percentile" if res.ci_method == "percentile" else "BCa"
     rows = [{"Effect": r.path, "Estimate": apa_num(r.estimate, 3), "SE": apa_num(r.se, 3),
              f"{lvl} CI": f"[{apa_num(r.ci_low, 3)}, {apa_num(r.ci_high, 3)}]", "p": _pcell(r.p_val)}
             for r in res.paths.itertuples(index=False)]
@@ -373,7 +393,7 @@ def _(res: ModeratedMediationResult) -> Apa:
     cond = res.paths[res.paths.kind == "conditional"]
     parts = [f"{r.path.split(' at ', 1)[1]}: {apa_num(r.estimate, 3)}, [{apa_num(r.ci_low, 3)}, {apa_num(r.ci_high, 3)}]"
              for r in cond.itertuples(index=False)]
-    est = f"index = {apa_num(i.estimate, 3)}, {lvl} {ci} CI [{apa_num(i.ci_low, 3)}, {apa_num(i.ci_high, 3)}]"
+    est = f"index = {apa_num(i.estimate, 3)}, {lvl} {ci_name} CI [{apa_num(i.ci_low, 3)}, {apa_num(i.ci_high, 3)}]"
     full = (f"Moderated mediation ({res.stage} stage; {res.x} → {res.m} → {res.y}, moderator {res.w}; N = {res.n}, "
             f"{res.n_boot} bootstrap resamples): {est}. Conditional indirect effects: " + "; ".join(parts) + ".")
     return Apa(estimate=est, statistic=f"bootstrap {apa_p(i.p_val)}", full_result=full, table=pd.DataFrame(rows))

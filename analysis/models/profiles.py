@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_seed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num
 from ..report.figures import save_figure
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample
+from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample, used_seed
 
 __all__ = ["goal_profiles", "ProfileResult"]
 
@@ -66,6 +67,8 @@ class ProfileResult(Reported):
         ``profile, n, proportion``.
     models : dict
         The fitted GaussianMixture per k.
+    seed : int
+        The seed the starts used: the one given, or a fresh one drawn when ``seed=None``.
     """
 
     _summary = "fit_indices"
@@ -80,6 +83,7 @@ class ProfileResult(Reported):
     columns: list
     data: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    seed: object = None
 
 
     def outcome_differences(self, data: pd.DataFrame, outcomes) -> pd.DataFrame:
@@ -139,7 +143,7 @@ class ProfileResult(Reported):
 
 
 @screens_sample("goal_profiles")
-def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = None, seed=2026,
+def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = None, seed=None,
                   covariance: str = "full", n_init: int = 10, standardize: bool = False,
                   reg_covar: float = 1e-6, tol: float = 1e-6, max_iter: int = 1000) -> ProfileResult:
     """Latent profiles of the goal subscales by Gaussian mixtures with 1 … ``k_max`` classes.
@@ -152,8 +156,11 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
         Largest number of profiles tried.
     k : int, optional
         The solution to describe (default: the lowest BIC).
-    seed : int
-        Seed of the k-means starts (``random_state``): same inputs + seed → same profiles.
+    seed : int, optional
+        Seed of the k-means starts (``random_state``): same inputs + seed → same profiles. Default
+        None: a fresh seed is drawn and stated on the result (``result.seed``); only a run given
+        that seed repeats it (the default was 2026 before; the study pipeline still uses 2026 when
+        the study gives no seed).
     covariance : {"full", "diag", "tied", "spherical"}
         Within-profile covariance (mclust VVV, VVI, EEE, VII).
     n_init : int
@@ -191,6 +198,7 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
     k_max = int(k_max)
     if k is not None and not (1 <= int(k) <= k_max):
         raise DataError(f"goal_profiles: k={k} must be between 1 and k_max={k_max}")
+    seed = used_seed(check_seed(seed, "goal_profiles"))
     cc = complete_cases(data, columns, what="goal_profiles")
     X = cc.data[columns].apply(pd.to_numeric).to_numpy(float)
     if standardize:
@@ -238,7 +246,7 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
     means = pd.DataFrame(gm.means_[order], columns=columns, index=pd.Index(range(1, chosen + 1), name="profile"))
     cs = pd.DataFrame({"profile": range(1, chosen + 1), "n": sizes[order].astype(int),
                        "proportion": sizes[order] / n})
-    return ProfileResult(fit, chosen, classes, posterior, means, cs, models, columns, cc.data, cc.excluded)
+    return ProfileResult(fit, chosen, classes, posterior, means, cs, models, columns, cc.data, cc.excluded, seed)
 
 
 @apa.register

@@ -100,7 +100,7 @@ def satterthwaite_table(fit, reml: bool, level: float = 0.95) -> pd.DataFrame:
     >>> from analysis.models import mixed_model
     >>> from analysis.models.satterthwaite import satterthwaite_table
     >>> d = pd.read_csv("tests/reference/models/satterthwaite_orthodont.csv")
-    >>> res = mixed_model(d, "distance ~ age + female", groups="Subject", ddf=None)
+    >>> res = mixed_model(d, "distance ~ age + female", group="Subject", ddf=None)
     >>> satterthwaite_table(res.fit, reml=True)[["term", "df"]].round(3)
             term      df
     0  Intercept  99.352

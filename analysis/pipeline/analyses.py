@@ -268,7 +268,7 @@ def _run_correlations(spec, data, cols, seed):
     from ..models import correlations
     res = correlations(data, cols(spec.columns), method=spec.method, covar=cols(spec.covar) or None,
                        padjust=None if spec.padjust in (None, "none") else spec.padjust, level=spec.level,
-                       missing=spec.nan_policy)
+                       nan_policy=spec.nan_policy)
     long = res.long.copy()
     keep = CORRELATION_COLUMNS + (["p_adj"] if "p_adj" in long and long["p_adj"].notna().any() else [])
     return res, long[keep].reset_index(drop=True), int(long["n"].min())
@@ -310,11 +310,11 @@ def _run_mediation(spec, data, cols, seed):
             raise StudyError(f"analysis '{spec.id}': moderated mediation takes one mediator")
         res = moderated_mediation(data, spec.x, spec.m[0], spec.y, spec.w, stage=spec.stage,
                                   covar=cols(spec.covar) or None, n_boot=spec.n_boot, seed=seed,
-                                  ci=spec.ci_method, level=spec.level, progress=False)
+                                  ci_method=spec.ci_method, level=spec.level, progress=False)
     else:
         extra = {} if spec.family == "gaussian" else {"family": spec.family}
         res = fit_mediation(data, spec.x, spec.m, spec.y, covar=cols(spec.covar) or None, serial=spec.serial,
-                            n_boot=spec.n_boot, seed=seed, ci=spec.ci_method, level=spec.level, progress=False,
+                            n_boot=spec.n_boot, seed=seed, ci_method=spec.ci_method, level=spec.level, progress=False,
                             **extra)
     t = res.summary()
     long = pd.DataFrame({"term": t[t.columns[0]].astype(str), "estimate": t["estimate"], "se": t["se"],
@@ -342,7 +342,7 @@ def _run_recovery(spec, data, cols, seed):
     from ..models import setback_recovery
     d = data.copy()
     d["_respondent"] = np.arange(len(d))
-    res = setback_recovery(d, cols(spec.scores), cols(spec.predictors), id="_respondent",
+    res = setback_recovery(d, cols(spec.scores), cols(spec.predictors), id_column="_respondent",
                            covar=cols(spec.covar) or None, setback=spec.setback, level=spec.level)
     t = res.fixed_effects
     return res, _model_long(t, "z"), int(res.long["_respondent"].nunique()), []
@@ -350,7 +350,7 @@ def _run_recovery(spec, data, cols, seed):
 
 def _run_mixed(spec, data, cols, seed):
     from ..models import mixed_model
-    res = mixed_model(data, spec.formula, groups=spec.group, re_formula=spec.re_formula, level=spec.level)
+    res = mixed_model(data, spec.formula, group=spec.group, re_formula=spec.re_formula, level=spec.level)
     t = res.fixed_effects
     return res, _model_long(t, "z"), int(res.n), []
 

@@ -229,12 +229,12 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
                 if f"{m.alias}_{r.scale}" in cols:
                     alphas[f"{m.alias}_{r.scale}"] = r.alpha
         try:
-            ct = correlations(analysed, cols, alpha=alphas, labels=labels)
+            ct = correlations(analysed, cols, reliabilities=alphas, labels=labels)
         except GoalscopeError as exc:          # too few respondents for a correlation: say so, report the rest
             desc.notes.append(f"No correlation table: {exc}")
         else:
             outputs["table_correlations"] = write_table(ct.long, folder / "tables" / "correlations.csv")
-            desc.tables.append(ct.to_html(ci=True))
+            desc.tables.append(ct.to_html(show_ci=True))
     sections.append(desc)
 
     # declared analyses

@@ -155,7 +155,7 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
     terms += [f"{x}_cwc:{z}_team" for x, z in cross] + list(covar)
     formula = f"{outcome} ~ " + " + ".join(terms)
     re = ("~" + " + ".join(f"{x}_cwc" for x in predictors)) if random_slopes else None
-    res = mixed_model(d, formula, group, re_formula=re, reml=reml, level=level)
+    res = mixed_model(d, formula, group=group, re_formula=re, reml=reml, level=level)
     return TeamModelResult(model=res, data=d, outcome=outcome, predictors=predictors, cross_level=cross)
 
 

@@ -124,7 +124,7 @@ def test_setback_recovery_depends_on_the_goal():
     d = sim.data.assign(grit_latent=sim.latent["grit"])
     cols = ["performance_1", "performance_2", "performance_3"]
     assert set(cols) <= set(d.columns)
-    fit = setback_recovery(d, cols, ["grit_latent"], id="respondent_id").fixed_effects.set_index("term")
+    fit = setback_recovery(d, cols, ["grit_latent"], id_column="respondent_id").fixed_effects.set_index("term")
     # performance is written as 70 + 10 × (SD units): drop −8, recovery × goal +3
     for term, truth in (("drop", -8.0), ("recovery:grit_latent", 3.0)):
         assert abs(fit.loc[term, "estimate"] - truth) <= 3 * fit.loc[term, "se"], (term, fit.loc[term])

@@ -13,7 +13,7 @@ DEMO = str(REF / "demo_exams.csv")
 
 def test_correlations_markdown_and_csv(tmp_path, capsys):
     md = tmp_path / "corr.md"
-    assert main(["correlations", DEMO, "--columns", "mastery_approach,phq9,exam1", "--alpha",
+    assert main(["correlations", DEMO, "--columns", "mastery_approach,phq9,exam1", "--reliabilities",
                  "mastery_approach=.8", "-o", str(md)]) == 0
     text = md.read_text()
     assert text.startswith("| Variable | M | SD | 1 | 2 | 3 |") and "(.80)" in text

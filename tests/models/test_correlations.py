@@ -59,7 +59,7 @@ def test_partial_table_uses_df_with_covariates():
 
 def test_descriptives_and_apa_table():
     alphas = dict(zip(DESC.variable, DESC.alpha))
-    ct = correlations(BFI, ["A", "C", "E", "N", "O"], alpha=alphas)
+    ct = correlations(BFI, ["A", "C", "E", "N", "O"], reliabilities=alphas)
     d = ct.descriptives
     assert_allclose(d["mean"], DESC["mean"], atol=1e-9)
     assert_allclose(d["sd"], DESC["sd"], atol=1e-9)
@@ -70,7 +70,7 @@ def test_descriptives_and_apa_table():
     r_ac = ct.long.query("x == 'A' and y == 'C'").r.iloc[0]
     assert t.loc[1, "1"] == f"{r_ac:.2f}".replace("0.", ".") + "***"
     assert t.loc[0, "2"] == ""
-    md = ct.to_markdown(ci=True)
+    md = ct.to_markdown(show_ci=True)
     assert md.startswith("| Variable | M | SD | 1 |") and "Cronbach's α" in md
     assert "<table" in ct.to_html()
     a = apa(ct)
@@ -85,7 +85,7 @@ def test_html_written_atomically(tmp_path):
 
 
 def test_listwise_uses_one_sample():
-    ct = correlations(SAT, ["age", "ACT", "SATQ"], missing="listwise")
+    ct = correlations(SAT, ["age", "ACT", "SATQ"], nan_policy="listwise")
     assert set(ct.long.n) == {687}
 
 
@@ -95,7 +95,7 @@ def test_listwise_uses_one_sample():
     (dict(columns=["ACT", "SATQ"], method="kendall"), "not supported"),
     (dict(columns=["ACT", "SATQ"], padjust="sidak"), "padjust"),
     (dict(columns=["ACT", "SATQ"], covar="ACT"), "both a variable and a covariate"),
-    (dict(columns=["ACT", "SATQ"], alpha={"SATV": .8}), "alpha given for 'SATV'"),
+    (dict(columns=["ACT", "SATQ"], reliabilities={"SATV": .8}), "reliability is given for 'SATV'"),
 ])
 def test_bad_input(kwargs, msg):
     with pytest.raises(DataError, match=msg):

@@ -191,7 +191,7 @@ def test_mediation_family_hook_dispatches_to_count_mediation():
     with pytest.raises(DataError, match="give exactly one mediator"):
         fit_mediation(QK, x="depth", m=["mag", "mag2"], y="stations", family="poisson")
     with pytest.raises(DataError, match="bootstrap CI is percentile"):
-        fit_mediation(QK, x="depth", m="mag", y="stations", family="poisson", ci="bca")
+        fit_mediation(QK, x="depth", m="mag", y="stations", family="poisson", ci_method="bca")
 
 
 def test_figure_is_written(tmp_path):

@@ -32,13 +32,13 @@ def _cmp(res, ref, rename, atol_se=1e-6):
     assert_allclose(fe.ci_low, r.estimate - q * r.se, atol=1e-6)
     assert_allclose(fe.ci_high, r.estimate + q * r.se, atol=1e-6)
     assert_allclose(fe.p_val, 2 * stats.norm.sf(np.abs(r.t)), rtol=1e-4, atol=1e-12)
-    assert res.mixed.n_obs == ref["nobs"]
+    assert res.mixed.n == ref["nobs"]
 
 
 @pytest.mark.parametrize("key, slopes", [("ortho_int", False), ("ortho_slope", True)])
 def test_orthodont_linear_growth_matches_lmer(key, slopes):
     res = setback_recovery(ORTHO, ["distance8", "distance10", "distance12", "distance14"], "female",
-                           id="Subject", coding="linear", times=[8, 10, 12, 14], random_slopes=slopes,
+                           id_column="Subject", coding="linear", times=[8, 10, 12, 14], random_slopes=slopes,
                            center=False)
     _cmp(res, REF[key], {"(Intercept)": "Intercept", "age": "time", "age:female": "time:female"})
     # variance components: lme4's optimum is not tighter than ~1e-5 relative
@@ -47,14 +47,14 @@ def test_orthodont_linear_growth_matches_lmer(key, slopes):
 
 
 def test_demo_piecewise_setback_matches_lmer():
-    res = setback_recovery(DEMO, EXAMS, ["mastery_approach", "performance_avoidance"], id="id")
+    res = setback_recovery(DEMO, EXAMS, ["mastery_approach", "performance_avoidance"], id_column="id")
     _cmp(res, REF["demo"], {"(Intercept)": "Intercept"})
     assert_allclose(res.mixed.random_effects.vcov, REF["demo"]["vcov"], rtol=1e-5)
     assert list(res.interactions.term) == ["drop:mastery_approach", "drop:performance_avoidance",
                                            "recovery:mastery_approach", "recovery:performance_avoidance"]
     n_missing = int(DEMO[EXAMS].isna().sum().sum()) + 3 * int(DEMO[["mastery_approach", "performance_avoidance"]]
                                                                .isna().any(axis=1).sum())
-    assert res.mixed.n_obs + len(res.excluded) == 3 * len(DEMO)
+    assert res.mixed.n + len(res.excluded) == 3 * len(DEMO)
     assert len(res.excluded) <= n_missing
     a = apa(res)
     assert a.full_result.startswith("Mixed model of 3 occasions (piecewise time coding; ")
@@ -62,13 +62,13 @@ def test_demo_piecewise_setback_matches_lmer():
 
 
 def test_demo_linear_matches_lmer():
-    res = setback_recovery(DEMO, EXAMS, "mastery_approach", id="id", coding="linear")
+    res = setback_recovery(DEMO, EXAMS, "mastery_approach", id_column="id", coding="linear")
     _cmp(res, REF["demo_linear"], {"(Intercept)": "Intercept", "I(occasion - 1)": "time",
                                    "I(occasion - 1):mastery_approach": "time:mastery_approach"})
 
 
 def test_wide_to_long_rows_and_order():
-    long = wide_to_long(DEMO, EXAMS, id="id", keep=["mastery_approach"])
+    long = wide_to_long(DEMO, EXAMS, id_column="id", keep=["mastery_approach"])
     assert len(long) == 3 * len(DEMO)
     first = long[long.id == "P0001"]
     assert first.score.tolist() == [58.0, 44.0, 42.0] and first.time.tolist() == [0.0, 1.0, 2.0]
@@ -78,7 +78,7 @@ def test_wide_to_long_rows_and_order():
 
 def test_non_identifier_names_survive():
     d = DEMO.rename(columns={"mastery_approach": "goals.mastery approach"})
-    res = setback_recovery(d, EXAMS, "goals.mastery approach", id="id")
+    res = setback_recovery(d, EXAMS, "goals.mastery approach", id_column="id")
     assert "drop:goals.mastery approach" in res.fixed_effects.term.tolist()
 
 
@@ -91,10 +91,10 @@ def test_non_identifier_names_survive():
 ])
 def test_bad_input(kwargs, msg):
     with pytest.raises(DataError, match=msg):
-        setback_recovery(DEMO, id="id", **kwargs)
+        setback_recovery(DEMO, id_column="id", **kwargs)
 
 
 def test_duplicate_ids():
     d = pd.concat([DEMO.head(3), DEMO.head(1)])
     with pytest.raises(DataError, match="repeats value 'P0001'"):
-        wide_to_long(d, EXAMS, id="id")
+        wide_to_long(d, EXAMS, id_column="id")

@@ -66,7 +66,7 @@ def test_paths_match_lm_and_point_estimates_match_lavaan(which, names, request):
 
 
 def test_bca_acceleration_matches_jackknife():
-    res = fit_mediation(BFI, **ARGS, n_boot=1000, seed=3, ci="bca")
+    res = fit_mediation(BFI, **ARGS, n_boot=1000, seed=3, ci_method="bca")
     acc = res.bca.set_index("path").acceleration
     ref = REF["jackknife_acceleration"]
     for ours, lab in PAR.items():
@@ -79,7 +79,7 @@ def test_bca_acceleration_matches_jackknife():
 def test_bootstrap_cis_agree_with_boot_within_mc_error(ci, cols):
     """boot (R = 20000) vs ours (B = 20000): the 2.5/97.5% quantiles of two independent runs differ
     by ≈ 0.038·SD each → ≈ 0.054·SD for the difference; we allow 0.2·SD (3.7 Monte-Carlo SEs)."""
-    res = fit_mediation(BFI, **ARGS, n_boot=20000, seed=2026, ci=ci)
+    res = fit_mediation(BFI, **ARGS, n_boot=20000, seed=2026, ci_method=ci)
     p = res.paths.set_index("path")
     ref = pd.DataFrame(REF["boot"]).set_index("label")
     for ours, lab in PAR.items():
@@ -159,7 +159,7 @@ def test_missing_rows_listed():
     (dict(x="C", m=[], y="N"), "at least one mediator"),
     (dict(x="C", m=["C"], y="N"), "more than one role"),
     (dict(x="C", m=["zz"], y="N"), "'zz' not found"),
-    (dict(x="C", m=["A"], y="N", ci="basic"), "ci="),
+    (dict(x="C", m=["A"], y="N", ci_method="basic"), "ci_method="),
     (dict(x="C", m=["A"], y="N", n_boot=10), "too few resamples"),
 ])
 def test_bad_input(kwargs, msg):

@@ -19,7 +19,7 @@ CASES = [("slopes_reml", "~Days", True), ("intercept_reml", None, True), ("slope
 @pytest.fixture(scope="module", params=CASES, ids=[c[0] for c in CASES])
 def case(request):
     key, re, reml = request.param
-    return mixed_model(SLEEP, "Reaction ~ Days", groups="Subject", re_formula=re, reml=reml), REF[key]
+    return mixed_model(SLEEP, "Reaction ~ Days", group="Subject", re_formula=re, reml=reml), REF[key]
 
 
 def test_fixed_effects_match_lme4(case):
@@ -50,13 +50,13 @@ def test_variance_components_match_lme4(case):
     assert_allclose(ours.vcov, r.vcov, atol=1e-4, rtol=0)
     assert_allclose(ours.sdcor, r.sdcor, atol=2e-6, rtol=0)
     assert res.loglik == pytest.approx(ref["loglik"], abs=1e-9)
-    assert res.n_obs == ref["nobs"] and res.n_groups == 18 and res.converged
+    assert res.n == ref["nobs"] and res.n_groups == 18 and res.converged
 
 
 def test_random_intercept_reml_equals_closed_form():
     """Balanced one-way design: REML = ANOVA estimators (exact), which we reach to 1e-6."""
     import statsmodels.formula.api as smf
-    res = mixed_model(SLEEP, "Reaction ~ Days", groups="Subject")
+    res = mixed_model(SLEEP, "Reaction ~ Days", group="Subject")
     f = smf.ols("Reaction ~ C(Subject) + Days", SLEEP).fit()
     sigma2 = f.ssr / f.df_resid
     tau = (10 * SLEEP.groupby("Subject").Reaction.mean().var(ddof=1) - sigma2) / 10
@@ -67,7 +67,7 @@ def test_random_intercept_reml_equals_closed_form():
 
 
 def test_apa_and_table():
-    res = mixed_model(SLEEP, "Reaction ~ Days", groups="Subject", re_formula="~Days")
+    res = mixed_model(SLEEP, "Reaction ~ Days", group="Subject", re_formula="~Days")
     a = apa(res)
     assert isinstance(a, Apa) and isinstance(res, MixedResult)
     assert a.estimate == "b = 10.47, 95% CI [7.44, 13.50]"
@@ -80,16 +80,16 @@ def test_apa_and_table():
 def test_missing_rows_are_listed_not_silent():
     d = SLEEP.copy()
     d.loc[[3, 50], "Reaction"] = np.nan
-    res = mixed_model(d, "Reaction ~ Days", groups="Subject")
-    assert res.n_obs == 178
+    res = mixed_model(d, "Reaction ~ Days", group="Subject")
+    assert res.n == 178
     assert list(res.excluded.row) == [3, 50]
     assert res.excluded.reason.iloc[0] == "missing Reaction"
 
 
 @pytest.mark.parametrize("kw, msg", [
-    (dict(formula="Reaction ~ Days", groups="Person"), "'Person' not found"),
-    (dict(formula="Reaction Days", groups="Subject"), "formula must be"),
-    (dict(formula="Reaction ~ Days", groups=["Subject"]), "groups must be"),
+    (dict(formula="Reaction ~ Days", group="Person"), "'Person' not found"),
+    (dict(formula="Reaction Days", group="Subject"), "formula must be"),
+    (dict(formula="Reaction ~ Days", group=["Subject"]), "group must be"),
 ])
 def test_bad_input(kw, msg):
     with pytest.raises(DataError, match=msg):

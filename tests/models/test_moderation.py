@@ -77,7 +77,7 @@ def test_moderated_mediation_matches_lavaan(stage, labels):
 
 
 def test_moderated_mediation_bootstrap_consistency():
-    res = moderated_mediation(BFI, x="C", m="A", y="N", w="E", stage="second", n_boot=1000, seed=4, ci="bca")
+    res = moderated_mediation(BFI, x="C", m="A", y="N", w="E", stage="second", n_boot=1000, seed=4, ci_method="bca")
     draws = res.boot["index of moderated mediation"]
     assert res.index.se == pytest.approx(draws.std(ddof=1))
     # the index equals the difference of conditional indirect effects per SD of w, in every draw

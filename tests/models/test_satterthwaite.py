@@ -37,7 +37,7 @@ def case(request):
     d, f, g, re, reml = CASES[request.param]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")       # the boundary fit warns that the optimiser stopped at 0
-        return mixed_model(d, f, groups=g, re_formula=re, reml=reml), R[request.param]
+        return mixed_model(d, f, group=g, re_formula=re, reml=reml), R[request.param]
 
 
 def test_satterthwaite_matches_lmertest(case):
@@ -62,16 +62,16 @@ def test_satterthwaite_matches_lmertest(case):
 
 def test_balanced_designs_give_exact_integer_df():
     # random slopes in sleepstudy: df = number of subjects - 1 for both effects (lmerTest: 16.999998)
-    res = mixed_model(SLEEP, "Reaction ~ Days", groups="Subject", re_formula="~Days")
+    res = mixed_model(SLEEP, "Reaction ~ Days", group="Subject", re_formula="~Days")
     # (the exact df hold at the exact optimum; our optimum gives them to 2e-8)
     assert_allclose(res.satterthwaite.df, [17, 17], atol=1e-7)
     # random intercepts: the within-subject slope has the residual df of the ANOVA, 180 - 18 - 1
-    ri = mixed_model(SLEEP, "Reaction ~ Days", groups="Subject")
+    ri = mixed_model(SLEEP, "Reaction ~ Days", group="Subject")
     assert ri.satterthwaite.df.iloc[1] == pytest.approx(161, abs=1e-7)
 
 
 def test_ddf_none_and_bad_value():
-    res = mixed_model(SLEEP, "Reaction ~ Days", groups="Subject", ddf=None)
+    res = mixed_model(SLEEP, "Reaction ~ Days", group="Subject", ddf=None)
     assert res.satterthwaite is None
     with pytest.raises(DataError, match="ddf must be 'satterthwaite' or None"):
-        mixed_model(SLEEP, "Reaction ~ Days", groups="Subject", ddf="kenward-roger")
+        mixed_model(SLEEP, "Reaction ~ Days", group="Subject", ddf="kenward-roger")

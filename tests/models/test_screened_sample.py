@@ -100,9 +100,9 @@ CALLS = {
     "moderated_mediation": (SCREENED, lambda d, **k: moderated_mediation(d, x="C", m="A", y="N", w="E",
                                                                          n_boot=300, seed=1, **k)),
     "goal_profiles": (DEMO_S, lambda d, **k: goal_profiles(d, GOALS, k_max=2, k=2, n_init=2, seed=1, **k)),
-    "mixed_model": (SLEEP_S, lambda d, **k: mixed_model(d, "Reaction ~ Days", groups="Subject", **k)),
+    "mixed_model": (SLEEP_S, lambda d, **k: mixed_model(d, "Reaction ~ Days", group="Subject", **k)),
     "setback_recovery": (DEMO_S, lambda d, **k: setback_recovery(d, ["exam1", "exam2", "exam3"],
-                                                                 "mastery_approach", id="id", **k)),
+                                                                 "mastery_approach", id_column="id", **k)),
 }
 
 
@@ -140,9 +140,9 @@ def test_dataframe_entry_points_record_on_attrs():
     m = mediation(SCREENED, "C", "A", "N", n_boot=200, seed=1)
     assert m.attrs["sample_note"] == "2800 analysed (14 excluded by screening)"
     assert_frame_equal(m, mediation(KEPT.drop(columns="excluded"), "C", "A", "N", n_boot=200, seed=1))
-    long = wide_to_long(DEMO_S, ["exam1", "exam2"], id="id", keep=["mastery_approach"])
+    long = wide_to_long(DEMO_S, ["exam1", "exam2"], id_column="id", keep=["mastery_approach"])
     assert len(long) == 2 * len(DEMO) and long.attrs["n_excluded_by_screening"] == int(DEMO_S.excluded.sum())
-    assert len(wide_to_long(DEMO_S, ["exam1", "exam2"], id="id", include_excluded=True)) == 2 * len(DEMO_S)
+    assert len(wide_to_long(DEMO_S, ["exam1", "exam2"], id_column="id", include_excluded=True)) == 2 * len(DEMO_S)
 
 
 @pytest.mark.parametrize("values, expect", [
@@ -268,8 +268,8 @@ def test_nested_entry_points_screen_once():
     def persons(d):  # persons with at least one exam and a goal score
         return int((d[exams].notna().any(axis=1) & d["mastery_approach"].notna()).sum())
 
-    res = setback_recovery(DEMO_S, exams, "mastery_approach", id="id", include_excluded=True)
+    res = setback_recovery(DEMO_S, exams, "mastery_approach", id_column="id", include_excluded=True)
     assert res.mixed.n_groups == persons(DEMO_S) and res.mixed.sample is None  # the inner call did not screen
-    res = setback_recovery(DEMO_S, exams, "mastery_approach", id="id")
+    res = setback_recovery(DEMO_S, exams, "mastery_approach", id_column="id")
     assert res.mixed.n_groups == persons(DEMO) and res.n_excluded_by_screening == int(DEMO_S.excluded.sum())
     assert persons(DEMO_S) > persons(DEMO)
