@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cli import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args,
+from .command_options import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args,
                   read_input)
 
 

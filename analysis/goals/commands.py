@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ..cli import _formatter, add_input_options, read_input
+from ..command_options import _formatter, add_input_options, read_input
 from ..errors import DataError
 
 

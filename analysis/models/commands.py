@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import _formatter, add_input_options, level_arg, n_boot_arg, read_input, seed_arg
+from ..command_options import _formatter, add_input_options, level_arg, n_boot_arg, read_input, seed_arg
 from ..errors import DataError
 
 

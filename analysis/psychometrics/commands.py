@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, level_arg,
+from ..command_options import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, level_arg,
                    n_boot_arg, read_input, seed_arg)
 from ..deprecation import renamed_flag
 from ..errors import DataError

@@ -6,7 +6,7 @@ import textwrap
 import warnings
 from pathlib import Path
 
-from ..cli import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, read_input,
+from ..command_options import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, read_input,
                    seed_arg)
 from ..errors import DataError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ..cli import _formatter, add_input_options, add_item_options, item_options_from_args, read_input
+from ..command_options import _formatter, add_input_options, add_item_options, item_options_from_args, read_input
 from ..errors import DataError
 from ..io.pseudonyms import PSEUDONYM_ENV as KEY_ENV
 from ..io.pseudonyms import pseudonym_key, pseudonymise
@@ -102,7 +102,7 @@ def cmd_teams(args) -> int:
     print(f"{rep.n_people} respondents, {len(cells)} units: {len(cells) - hidden} published, {hidden} suppressed "
           f"(minimum {rep.k}) -> {out}")
     if rep.audit is not None and len(rep.audit):
-        from ..cli import audit_path
+        from ..command_options import audit_path
 
         # the analyst's audit, beside the report: file rows only, ids pseudonymised (or left out without a key)
         audit = rep.audit.copy()
@@ -128,7 +128,7 @@ def _check_outputs(args) -> None:
     each), and the files the wave report writes beside OUT."""
     import argparse
 
-    from ..cli import check_outputs
+    from ..command_options import check_outputs
     from ..io.writers import check_not_input
 
     files = args.file if isinstance(args.file, list) else [args.file]
