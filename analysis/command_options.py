@@ -246,3 +246,23 @@ def audit_path(out: Path) -> Path:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+def study_file_items(path) -> tuple[dict, dict] | None:
+    """Instruments and shared options of a study file given where a command takes a rules file (None for a
+    plain rules file). The command line reads study files for the stations' commands, which never import
+    the pipeline themselves."""
+    from .io.yamlfile import load_yaml
+    from .pipeline.schema import load_study
+    from .pipeline.walk import instrument_specs
+
+    raw = load_yaml(path, "rules file", DataError)
+    if not isinstance(raw, dict) or "instruments" not in raw:
+        return None
+    study = load_study(path)
+    shared = {"on_invalid": study.on_invalid}
+    if study.missing_codes:
+        shared["missing"] = list(study.missing_codes)
+    if study.id:
+        shared["id_column"] = study.id
+    return instrument_specs(study), shared

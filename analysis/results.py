@@ -1,8 +1,23 @@
 """The result protocol, and results whose main output is a table that must keep its audit.
 
-Every analysis returns a result with ``.table()`` (tidy DataFrame), ``.summary()`` (DataFrame),
-``.apa()`` (text), ``.figure(path=None)`` where a figure makes sense, ``.n``, ``.n_excluded``, the
-options it ran with (``.options``) and the equivalent R call (``.r_call``).
+Every analysis returns a :class:`Result`:
+
+``.table()``
+    the tidy numeric DataFrame of what was estimated: one row per term, path, scale, pair or team;
+    snake_case columns; numbers as numbers (``estimate, se, ci_low, ci_high, statistic, df, p_val,
+    n`` where they apply), labels as text. Never formatted text: that is ``.apa().table``.
+``.summary()``
+    a DataFrame overview: one row per model (or per scale/rule) with its fit and sample facts;
+    where no overview is more than the table, the table itself.
+``.apa()``
+    the APA text (:class:`analysis.report.apa.Apa`, a ``str`` that also carries ``estimate``,
+    ``statistic``, ``full_result`` and the formatted ``table``).
+``.figure(path=None)``
+    where a figure makes sense: the matplotlib Figure, also written to ``path`` when given.
+``.n``, ``.n_excluded``
+    respondents (or rows) analysed, and those received but not analysed (screening, missing data).
+``.options``, ``.r_call``
+    the options it ran with (a dict), and the equivalent R call.
 
 :class:`TableResult` is the base of results whose main output is one row per input row or per
 scale (scores, careless indices, reliability tables). The audit of values set to missing lives on
@@ -23,7 +38,32 @@ import pandas as pd
 from .errors import DataError
 
 
-class TableResult:
+class Result:
+    """Base of every analysis result (the protocol above).
+
+    A subclass defines ``table()`` and ``n``; it overrides ``summary()`` when an overview says more
+    than the table, registers its APA text with :func:`analysis.report.apa.apa` (``apa()`` calls it)
+    and adds ``figure(path=None)`` where a figure makes sense.
+    """
+
+    n_excluded = 0
+    options: dict = {}
+    r_call = ""
+
+    def table(self) -> pd.DataFrame:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def summary(self) -> pd.DataFrame:
+        """The overview; by default the table itself."""
+        return self.table()
+
+    def apa(self):
+        """The APA text (a ``str`` carrying its parts; see :class:`analysis.report.apa.Apa`)."""
+        from .report.apa import apa
+        return apa(self)
+
+
+class TableResult(Result):
     """Base of results built around one table; subclasses set ``_table_name`` and ``audit``.
 
     Subclasses also define ``summary()``, ``apa()``, ``n``, ``options`` and ``r_call`` (the
@@ -31,7 +71,6 @@ class TableResult:
     """
 
     _table_name = "table"   # attribute that holds the DataFrame (``scores``, ``indices`` …)
-    n_excluded = 0
 
     def table(self) -> pd.DataFrame:
         """The main table (the same DataFrame object the result holds; copy it before changing it)."""

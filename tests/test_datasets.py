@@ -27,6 +27,3 @@ def test_read_and_list():
     with pytest.raises(DataError, match="unknown dataset 'nope'"):
         dataset_path("nope")
 
-
-def test_examples():
-    assert doctest.testmod(ds).failed == 0

@@ -19,7 +19,7 @@ How it is vectorised
   replications (common random numbers; see :func:`power_mediation`, Notes).
 * Percentile bootstrap (``ci_method="percentile"``): each replication is resampled ``n_draws``
   times; a resample is a vector of row counts and its sums of squares are one matrix product, as
-  in :mod:`analysis.models.mediation`. Much slower (n_rep × n_draws × n work): use fewer draws.
+  in :mod:`analysis.models.indirect_effects`. Much slower (n_rep × n_draws × n work): use fewer draws.
 
 Replications run in chunks of a fixed size, so one seed gives the same numbers on every run; a
 tqdm progress bar shows the chunks when the output is a terminal (``progress=False`` hides it).

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..io.readers import row_label
-from ..teams.aggregate import ORGANISATION, unit_labels
+from ..teams.aggregation import ORGANISATION, unit_labels
 from ..teams.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
 from .lexicon import GOAL_TYPES
 

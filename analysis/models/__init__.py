@@ -5,12 +5,12 @@ from .._lazy import lazy_exports
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
     ".counts": ["CountMediationResult", "CountResult", "count_mediation", "count_regression"],
-    ".correlations": ["CorrelationTable", "correlations", "partial_correlation"],
+    ".correlation_table": ["CorrelationTable", "correlations", "partial_correlation"],
     ".longitudinal": ["RecoveryResult", "setback_recovery", "wide_to_long"],
-    ".mediation": ["MediationResult", "PathModel", "fit_mediation", "mediation"],
-    ".moderation": ["ModeratedMediationResult", "ModerationResult", "moderated_mediation", "moderation"],
+    ".indirect_effects": ["MediationResult", "PathModel", "fit_mediation", "mediation"],
+    ".interactions": ["ModeratedMediationResult", "ModerationResult", "moderated_mediation", "moderation"],
     ".mixed": ["MixedResult", "mixed_model"],
     ".profiles": ["ProfileResult", "goal_profiles"],
-    ".regression": ["HierarchicalResult", "LogisticResult", "RegressionResult", "hierarchical_regression",
+    ".linear_models": ["HierarchicalResult", "LogisticResult", "RegressionResult", "hierarchical_regression",
                     "logistic_regression", "regression"],
 })

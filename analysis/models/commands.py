@@ -119,7 +119,7 @@ def register(sub) -> None:
 
 def cmd_correlations(args) -> int:
     from ..io.writers import atomic_write_text, write_table
-    from .correlations import correlations
+    from .correlation_table import correlations
 
     flag = "--alpha" if args._retired_alpha is not None else "--reliabilities"
     for old, new in (("--alpha", "--reliabilities"), ("--missing", "--nan-policy"), ("--ci", "--show-ci")):
@@ -146,7 +146,7 @@ def cmd_correlations(args) -> int:
 
 def cmd_mediation(args) -> int:
     from ..io.writers import write_table
-    from .mediation import fit_mediation
+    from .indirect_effects import fit_mediation
 
     take_retired(args, "--ci", "--ci-method")
     data = read_input(args)

@@ -5,9 +5,9 @@ from .._lazy import lazy_exports
 
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
-    ".cfa": ["CFAResult", "cfa", "compare_models", "competing_models"],
-    ".efa": ["EFAResult", "bartlett", "efa", "kmo", "parallel_analysis", "polychoric"],
+    ".confirmatory": ["CFAResult", "cfa", "compare_models", "competing_models"],
+    ".exploratory": ["EFAResult", "bartlett", "efa", "kmo", "parallel_analysis", "polychoric"],
     ".keying": ["KeyingCheck", "KeyingWarning", "keying_check"],
-    ".invariance": ["InvarianceResult", "invariance"],
-    ".reliability": ["ReliabilityResult", "feldt_ci", "item_statistics", "reliability"],
+    ".measurement_invariance": ["InvarianceResult", "invariance"],
+    ".internal_consistency": ["ReliabilityResult", "feldt_ci", "item_statistics", "reliability"],
 })

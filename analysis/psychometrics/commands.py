@@ -80,7 +80,7 @@ def cmd_reliability(args) -> int:
     from ..io import write_table
     from ..scoring import prepare_items
     from .keying import KeyingWarning
-    from .reliability import item_statistics, reliability
+    from .internal_consistency import item_statistics, reliability
 
     data = read_input(args)
     items = prepare_items(data, args.instrument, source=data.attrs.get("source"), **item_options_from_args(args))
@@ -104,8 +104,8 @@ def cmd_reliability(args) -> int:
 
 def cmd_cfa(args) -> int:
     from ..io import write_table
-    from .cfa import cfa
-    from .invariance import invariance
+    from .confirmatory import cfa
+    from .measurement_invariance import invariance
 
     if not args.instrument and not args.model:
         raise DataError("give --instrument (its scales are the factors) or --model FILE (lavaan syntax)")

@@ -14,22 +14,44 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 
-@dataclass(frozen=True)
-class Apa:
-    """The parts of an APA report of one result."""
+class Apa(str):
+    """APA text of one result: a ``str`` (the full sentence) that also carries its parts.
 
-    estimate: str = ""
-    statistic: str = ""
-    full_result: str = ""
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ``res.apa()`` is text, so ``print(res.apa())`` and ``f"{res.apa()}"`` give the sentence; the
+    parts stay readable as attributes (after papaja's ``apa_print``): ``estimate`` ("r = .30, 95% CI
+    [.21, .38]"), ``statistic`` ("t(398) = 6.31, p < .001"), ``full_result`` (the sentence) and
+    ``table`` (the APA table, formatted text cells).
 
-    def __str__(self) -> str:
-        return self.full_result or ", ".join(x for x in (self.estimate, self.statistic) if x)
+    Examples
+    --------
+    >>> a = Apa(estimate="r = .30", statistic="p < .001")
+    >>> print(a)
+    r = .30, p < .001
+    >>> a.estimate, isinstance(a, str)
+    ('r = .30', True)
+    """
+
+    estimate: str
+    statistic: str
+    full_result: str
+    table: pd.DataFrame
+
+    def __new__(cls, estimate: str = "", statistic: str = "", full_result: str = "", table=None):
+        text = full_result or ", ".join(x for x in (estimate, statistic) if x)
+        self = super().__new__(cls, text)
+        self.estimate, self.statistic, self.full_result = estimate, statistic, full_result or text
+        self.table = pd.DataFrame() if table is None else table
+        return self
+
+    def __reduce__(self):
+        return (Apa, (self.estimate, self.statistic, self.full_result, self.table))
+
+    def __repr__(self) -> str:
+        return f"Apa({str(self)!r})"
 
 
 def apa_num(x, digits: int = 2, gt1: bool = True, zero: bool | None = None) -> str:

@@ -6,7 +6,7 @@ import textwrap
 import warnings
 from pathlib import Path
 
-from ..command_options import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, read_input,
+from ..command_options import (_formatter, study_file_items, add_input_options, add_item_options, audit_path, item_options_from_args, read_input,
                    seed_arg)
 from ..errors import DataError
 
@@ -118,27 +118,10 @@ def _num(text):
             return text
 
 
-def _study_spec(path) -> tuple[dict, dict] | None:
-    """Instruments and shared options of a study file given as --rules (None for a plain rules file)."""
-    from ..io.yamlfile import load_yaml
-    from ..study import instrument_specs, load_study
-
-    raw = load_yaml(path, "rules file", DataError)
-    if not isinstance(raw, dict) or "instruments" not in raw:
-        return None
-    study = load_study(path)
-    shared = {"on_invalid": study.on_invalid}
-    if study.missing_codes:
-        shared["missing"] = list(study.missing_codes)
-    if study.id:
-        shared["id_column"] = study.id
-    return instrument_specs(study), shared
-
-
 def cmd_screen(args) -> int:
     from ..io import write_table
     from ..report.flow import flow_figure
-    from .careless import careless, screening_audit
+    from .careless_responding import careless, screening_audit
     from .rules import apply_rules, index_options, load_rules, parse_rules
 
     data = read_input(args)
@@ -146,7 +129,7 @@ def cmd_screen(args) -> int:
     id_column = opts.pop("id_column", None)
     columns = opts.pop("columns", None)
     rules = load_rules(args.rules) if args.rules else []
-    study = _study_spec(args.rules) if args.rules else None
+    study = study_file_items(args.rules) if args.rules else None
     if args.instrument:
         instrument = args.instrument
     elif study is not None:

@@ -58,7 +58,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ..errors import DataError
 from ..io.yamlfile import load_yaml, validation_message
 from ..report.apa import Apa, apa
-from .careless import (SCREEN_AUDIT_COLUMNS, CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
+from .careless_responding import (SCREEN_AUDIT_COLUMNS, CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
                        seconds_per_item)
 
 Number = Union[int, float]
@@ -525,7 +525,7 @@ def screen(data: pd.DataFrame, instrument, rules=None, columns=None, *, id_colum
     >>> res.n_received, res.n_analysed
     (400, 390)
     """
-    from .careless import careless
+    from .careless_responding import careless
 
     if isinstance(rules, (str, Path)):
         rules = load_rules(rules)

@@ -35,7 +35,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from ..errors import DataError
-from .aggregate import ORGANISATION, parent_map, unit_labels
+from .aggregation import ORGANISATION, parent_map, unit_labels
 
 MIN_GROUP_DEFAULT = 5
 MIN_GROUP_FLOOR = 3

@@ -25,9 +25,9 @@ import pandas as pd
 from ..errors import DataError
 from ..io import atomic_write_bytes, atomic_write_text, write_table
 from ..scoring import prepare_items, score_items
-from .agreement import agreement
-from .aggregate import ORGANISATION, aggregate, unit_labels
-from .icc import icc
+from .rater_agreement import agreement
+from .aggregation import ORGANISATION, aggregate, unit_labels
+from .intraclass import icc
 from .charts import data_uri, unit_chart_png
 from .formats import LEGEND, RWG_LOW, show
 from .privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression

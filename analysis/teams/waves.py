@@ -31,7 +31,7 @@ from scipy import stats
 
 from ..checks import check_level
 from ..errors import DataError
-from .aggregate import ORGANISATION
+from .aggregation import ORGANISATION
 from .privacy import MIN_GROUP_DEFAULT
 
 CHANGE_COLUMNS = ["level", "unit", "parent", "scale", "wave_1", "wave_2", "n_1", "mean_1", "sd_1", "n_2", "mean_2",

@@ -17,7 +17,7 @@ import io
 import pandas as pd
 
 from ..io.writers import deterministic_xlsx
-from .aggregate import ORGANISATION
+from .aggregation import ORGANISATION
 from .formats import FORMATS, LEGEND, RWG_LOW, agreement_mark, difference_mark
 
 #: (header, field, kind, width) of the score tables; kind None = text

@@ -39,10 +39,3 @@ def test_pooled_forest(tmp_path):
     res.figure(tmp_path / "p.png")
     assert (tmp_path / "p.png").read_bytes() == first
 
-
-@pytest.mark.parametrize("name", ["schema", "registry", "replication", "pooling"])
-def test_examples(name, monkeypatch):
-    monkeypatch.chdir(ROOT)
-    mod = importlib.import_module(f"analysis.findings.{name}")
-    res = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert res.failed == 0 and (res.attempted > 0 or name == "schema")

@@ -178,19 +178,6 @@ def test_everyone_excluded_and_bad_flag_are_errors():
         regression(d, "y", ["x"], include_excluded="yes")
 
 
-@pytest.mark.parametrize("name", ["_common", "correlations", "regression", "mediation", "moderation", "mixed",
-                                  "profiles", "longitudinal"])
-def test_docstring_examples(name, monkeypatch):
-    import importlib
-
-    from tests.conftest import ROOT
-
-    monkeypatch.chdir(ROOT)  # examples read the committed reference files
-    mod = importlib.import_module(f"analysis.models.{name}")
-    res = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert res.failed == 0 and res.attempted > 0
-
-
 # the commands: a line on stdout, --include-excluded
 SCORES = str(REF / "screened_bfi.csv")
 

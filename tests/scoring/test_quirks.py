@@ -170,7 +170,7 @@ def test_threaded_path_gives_identical_scores_and_audit(monkeypatch):
 
     from analysis.scoring import _parallel
 
-    score_module = importlib.import_module("analysis.scoring.score")
+    score_module = importlib.import_module("analysis.scoring.scorer")
 
     rng = np.random.default_rng(7)
     x = rng.integers(1, 6, size=(3000, 9)).astype(float)

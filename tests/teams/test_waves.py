@@ -16,7 +16,7 @@ from scipy.optimize import linprog
 from analysis import score
 from analysis.cli import main
 from analysis.errors import DataError
-from analysis.teams.aggregate import aggregate
+from analysis.teams.aggregation import aggregate
 from analysis.teams.waves import CHANGE_COLUMNS, build_wave_report, welch, write_wave_report
 from tests.conftest import ROOT
 

@@ -1,4 +1,4 @@
-# Reference values for analysis/models/correlations.py.
+# Reference values for analysis/models/correlation_table.py.
 # Run: cd tests/reference/models && Rscript correlations.R
 # R 4.2.2, psych 2.2.9, psychTools (bfi, sat.act). ppcor is not installed: partial-correlation
 # p values come from the t statistic with df = n - 2 - k, cross-checked against lm() t values.

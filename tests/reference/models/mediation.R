@@ -1,4 +1,4 @@
-# Reference values for analysis/models/mediation.py.
+# Reference values for analysis/models/indirect_effects.py.
 # Run: cd tests/reference/models && Rscript mediation.R   (needs bfi_scales.csv from correlations.R)
 # R 4.2.2, lavaan 0.6-14, boot (Debian r-cran-boot).
 # 1. lavaan sem() with := (parallel mediators with correlated residuals, A ~~ E, so that the model

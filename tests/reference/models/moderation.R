@@ -1,4 +1,4 @@
-# Reference values for analysis/models/moderation.py.
+# Reference values for analysis/models/interactions.py.
 # Run: cd tests/reference/models && Rscript moderation.R   (needs bfi_scales.csv from correlations.R)
 # R 4.2.2, lavaan 0.6-14, sandwich. Simple slopes and the Johnson-Neyman bounds are computed from
 # lm()'s coefficients and vcov() (the interactions package is not installed).

@@ -1,4 +1,4 @@
-# Reference values for analysis/models/regression.py (lm, glm, anova, sandwich HC3, car::vif).
+# Reference values for analysis/models/linear_models.py (lm, glm, anova, sandwich HC3, car::vif).
 # Run: cd tests/reference/models && Rscript regression.R   (needs bfi_scales.csv from correlations.R)
 # R 4.2.2, sandwich, lmtest, car (Debian r-cran-*)
 suppressPackageStartupMessages({library(sandwich); library(lmtest); library(car); library(jsonlite)})

@@ -1,4 +1,4 @@
-# Reference values for analysis.psychometrics.cfa / invariance: lavaan 0.6-14, R 4.2.2, ML, defaults
+# Reference values for analysis.psychometrics.confirmatory / invariance: lavaan 0.6-14, R 4.2.2, ML, defaults
 # (marker-variable identification, listwise deletion, expected information, N in the covariance).
 # Run from this folder:  Rscript cfa.R
 suppressMessages({library(lavaan); library(psychTools); library(jsonlite)})

@@ -1,4 +1,4 @@
-# Reference values for analysis.psychometrics.efa: psych 2.2.9 fa / fa.parallel / KMO /
+# Reference values for analysis.psychometrics.exploratory: psych 2.2.9 fa / fa.parallel / KMO /
 # cortest.bartlett / polychoric, GPArotation 2022.10.2, R 4.2.2.  Run from this folder: Rscript efa.R
 suppressMessages({library(psych); library(GPArotation); library(jsonlite)})
 bfi <- read.csv("bfi.csv")

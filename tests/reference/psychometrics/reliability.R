@@ -1,4 +1,4 @@
-# Reference values for analysis.psychometrics.reliability (alpha, item statistics, omega).
+# Reference values for analysis.psychometrics.internal_consistency (alpha, item statistics, omega).
 # R 4.2.2, psych 2.2.9, psychTools, GPArotation 2022.10.2 (see versions.json written below).
 # Run from this folder:  Rscript reliability.R
 suppressMessages({library(psych); library(psychTools); library(jsonlite)})

@@ -1,4 +1,4 @@
-# Reference for ScoreResult (analysis/scoring/score.py): its R call, run in R, gives its scores,
+# Reference for ScoreResult (analysis/scoring/scorer.py): its R call, run in R, gives its scores,
 # and psych::describe of those scores gives its summary() (n, mean, sd).
 # Run from the repository root:  Rscript tests/reference/scoring/result_reference.R
 # Each block between "# <<< r_call NAME" and "# >>>" is, character for character, the text of

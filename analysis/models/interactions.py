@@ -28,8 +28,8 @@ from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..report.figures import save_figure
 from ._common import (Reported, as_list, check_columns, check_frame, complete_cases, retired_attribute,
                       screens_sample, used_seed)
-from .mediation import CI_TYPES, PathModel, boot_ci, ols_path_row
-from .regression import RegressionResult, _ols_result
+from .indirect_effects import CI_TYPES, PathModel, boot_ci, ols_path_row
+from .linear_models import RegressionResult, _ols_result
 
 __all__ = ["moderation", "moderated_mediation", "ModerationResult", "ModeratedMediationResult"]
 
@@ -289,7 +289,7 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
     scaling : {"center", "standardize", "none"}
         Applied to x and w (first stage) or m and w (second stage) before forming the product.
     n_boot, seed, level, progress
-        As :func:`analysis.models.mediation` (``seed=None`` draws a fresh seed, stated on the result).
+        As :func:`analysis.models.indirect_effects` (``seed=None`` draws a fresh seed, stated on the result).
     ci_method : {"percentile", "bca"}
         Bootstrap CI of the index and the conditional indirect effects; ``ci=`` is its old name
         (works for one release, with a FutureWarning).

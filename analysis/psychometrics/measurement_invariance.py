@@ -28,7 +28,7 @@ from scipy import stats
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num
-from .cfa import CFAResult, _groups, estimates_table, fit_apa_text, fit_model, resolve_model
+from .confirmatory import CFAResult, _groups, estimates_table, fit_apa_text, fit_model, resolve_model
 from .syntax import build_spec
 
 STEPS = {
