@@ -87,3 +87,27 @@ def renamed_flag(parser, old: str, new: str, **kwargs) -> None:
 
     parser.add_argument(old, dest=new.lstrip("-").replace("-", "_"), action=_Alias, default=argparse.SUPPRESS,
                         help=argparse.SUPPRESS, **kwargs)
+
+
+def retired_attribute(obj, old: str, new: str) -> None:
+    """Warn that result attribute ``old`` is now ``new`` (the old name works for one release).
+
+    The same helper as :func:`analysis.models._common.retired_attribute`, here so that every
+    station may use it (a station may not import ``analysis.models``; tests/test_imports.py).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> class R:
+    ...     @property
+    ...     def apa_text(self):
+    ...         retired_attribute(self, "apa_text", "apa()")
+    ...         return "text"
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     R().apa_text, str(w[0].message)
+    ('text', 'R.apa_text is renamed R.apa(); the old name stops working in the next release')
+    """
+    name = type(obj).__name__
+    warnings.warn(f"{name}.{old} is renamed {name}.{new}; the old name stops working in the next release",
+                  FutureWarning, stacklevel=3)

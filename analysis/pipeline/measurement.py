@@ -74,7 +74,7 @@ def measure_instrument(data: pd.DataFrame, alias: str, spec: dict, missing=None)
         try:
             if scales:
                 rel = reliability(items, scales=scales)
-                stats = item_statistics(items, scales=scales)
+                stats = item_statistics(items, scales=scales).table()
         except GoalscopeError as exc:        # e.g. too few respondents: the report says so and goes on
             notes.append(f"No reliability estimates: {exc}")
     notes += sorted({str(w.message) for w in caught if "negatively" not in str(w.message)})
@@ -87,7 +87,7 @@ def measure_instrument(data: pd.DataFrame, alias: str, spec: dict, missing=None)
             mapping = dict(items.columns)
             fits = compare_models(data, competing_models(inst, mapping), instrument=inst,
                                   columns=spec.get("columns"), **opts)
-            m.cfa_fit = fits
+            m.cfa_fit = fits = fits.table()
             best = fits.sort_values("bic").iloc[0]
             m.cfa_text = (f"Of the competing structures, the {best['model']} model had the lowest BIC "
                           f"(N = {int(best['n']) if 'n' in fits else len(data)}).")
@@ -100,7 +100,7 @@ def measure_instrument(data: pd.DataFrame, alias: str, spec: dict, missing=None)
                                        **{k: fit[k] for k in ("chisq", "df", "p_val", "cfi", "tli", "rmsea",
                                                               "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic")
                                           if k in fit}}])
-            m.cfa_text = res.apa_text
+            m.cfa_text = str(res.apa())
     except GoalscopeError as exc:
         m.notes.append(f"CFA not fitted: {exc}")
     except (np.linalg.LinAlgError, FloatingPointError) as exc:

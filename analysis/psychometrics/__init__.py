@@ -5,9 +5,13 @@ from .._lazy import lazy_exports
 
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
-    ".confirmatory": ["CFAResult", "cfa", "compare_models", "competing_models"],
-    ".exploratory": ["EFAResult", "bartlett", "efa", "kmo", "parallel_analysis", "polychoric"],
+    ".confirmatory": ["CFAResult", "ModelComparison", "cfa", "compare_models", "competing_models"],
+    ".exploratory": ["EFAResult", "efa"],
+    ".adequacy": ["BartlettResult", "KMOResult", "bartlett", "kmo"],
+    ".dimensionality": ["ParallelAnalysisResult", "parallel_analysis"],
+    ".ordinal": ["PolychoricResult", "polychoric"],
     ".keying": ["KeyingCheck", "KeyingWarning", "keying_check"],
     ".measurement_invariance": ["InvarianceResult", "invariance"],
-    ".internal_consistency": ["ReliabilityResult", "feldt_ci", "item_statistics", "reliability"],
+    ".internal_consistency": ["ItemStatistics", "ReliabilityResult", "feldt_ci", "item_statistics", "reliability",
+                              "reliability_apa"],
 })

@@ -89,7 +89,7 @@ def cmd_reliability(args) -> int:
         rel = reliability(items, nan_policy=args.nan_policy, level=args.level, n_boot=args.n_boot, seed=args.seed)
     stats = item_statistics(items, nan_policy=args.nan_policy)
     out = write_table(rel.table(), args.output)
-    items_out = write_table(stats, _beside(args.output, "items"))
+    items_out = write_table(stats.table(), _beside(args.output, "items"))
     print(f"reliability of {items.instrument.id} ({args.nan_policy} missing-data policy) -> {out}; items -> {items_out}")
     if args.n_boot:
         print(f"  bootstrap: {args.n_boot} resamples, seed {rel.options['seed']} (give --seed to repeat it)")
@@ -120,14 +120,14 @@ def cmd_cfa(args) -> int:
     if args.group:
         res = invariance(data, model, args.group, instrument=args.instrument or None,
                          nan_policy="fiml" if args.fiml else "listwise", **opts)
-        out = write_table(res.table, args.output)
+        out = write_table(res.table(), args.output)
         est = pd.concat([f.estimates.assign(step=s) for s, f in res.fits.items()], ignore_index=True)
         est_out = write_table(est, _beside(args.output, "estimates"))
         print(f"invariance across {args.group} ({res.nan_policy}: {res.n} used, {res.n_excluded} excluded) -> {out}; "
               f"estimates -> {est_out}")
-        for r in res.table.itertuples():
+        for r in res.table().itertuples():
             print(f"  {r.step}: {r.apa} [{r.decision}]")
-        print(f"  {res.apa_text}")
+        print(f"  {res.apa()}")
         _write_audit(res.audit, args.output)
         return 0
     res = cfa(data, model, instrument=args.instrument or None, std_lv=args.std_lv,
@@ -135,6 +135,6 @@ def cmd_cfa(args) -> int:
     out = write_table(res.estimates, args.output)
     fit_out = write_table(res.summary(), _beside(args.output, "fit"))
     print(f"CFA (ML, {res.nan_policy}: {res.n} used, {res.n_excluded} excluded) -> {out}; fit -> {fit_out}")
-    print(f"  {res.apa_text}")
+    print(f"  {res.apa()}")
     _write_audit(res.audit, args.output)
     return 0

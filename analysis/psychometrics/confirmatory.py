@@ -20,9 +20,11 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from ..deprecation import retired_attribute
 from ..errors import DataError
 from ..instruments.registry import Instrument, load_instrument
 from ..report.apa import Apa, apa, apa_num, apa_p
+from ..results import Result, TableResult
 from ..scoring.mapping import prepare_items
 from . import fit_indices as fx
 from .fiml import FIMLData, FIMLFit
@@ -33,10 +35,21 @@ FIT_COLUMNS = ["npar", "chisq", "df", "p_val", "baseline_chisq", "baseline_df", 
                "rmsea_ci_low", "rmsea_ci_high", "srmr", "loglik", "loglik_unrestricted", "aic", "bic", "n"]
 
 
+#: the columns of CFAResult.table(): lavaan's parameterEstimates in the vocabulary's names
+_TABLE_NAMES = {"est": "estimate", "z": "statistic"}
+
+
 @dataclass
-class CFAResult:
-    """A fitted CFA: ``estimates`` (lavaan ``parameterEstimates`` with ``std_all``), ``fit_indices``
-    (a Series: χ², df, p, CFI, TLI, RMSEA and its 90% CI, SRMR, AIC, BIC, …) and the fit itself."""
+class CFAResult(Result):
+    """A fitted CFA (:func:`cfa`).
+
+    ``estimates``: lavaan's ``parameterEstimates(fit, standardized = TRUE)`` with its names (``lhs,
+    op, rhs, [group,] label, free, est, se, z, p_val, ci_low, ci_high, std_all``); ``.table()``: the
+    same rows in the vocabulary's names (``estimate``, ``statistic`` for lavaan's ``est``, ``z``);
+    ``fit_indices`` (a Series: χ², df, p, CFI, TLI, RMSEA and its 90% CI, SRMR, AIC, BIC, …), also
+    ``.summary()`` as one row; ``.apa()``; ``.loadings()`` and ``.factor_correlations()``.
+    ``.apa_text`` (earlier releases) still works for one release, with a FutureWarning naming ``.apa()``.
+    """
 
     model: str
     estimates: pd.DataFrame
@@ -52,10 +65,35 @@ class CFAResult:
     #: values set to missing while preparing an instrument's items (``row, id, column, item, value,
     #: reason``); None when the model was fitted on the columns as given
     audit: pd.DataFrame | None = field(default=None, repr=False)
+    #: the options it ran with (``group_equal``, ``std_lv``, ``meanstructure``, ``nan_policy``, …)
+    options: dict = field(default_factory=dict)
+
+    @property
+    def r_call(self) -> str:
+        o = self.options
+        args = ["model", "data", 'estimator = "ML"']
+        if self.group:
+            args.append(f'group = "{self.group}"')
+        ge = list(o.get("group_equal") or ())
+        if ge:
+            args.append("group.equal = " + (f'"{ge[0]}"' if len(ge) == 1 else "c(" + ", ".join(f'"{g}"' for g in ge) + ")"))
+        if o.get("std_lv"):
+            args.append("std.lv = TRUE")
+        if o.get("meanstructure"):
+            args.append("meanstructure = TRUE")
+        if self.nan_policy == "fiml":
+            args.append('missing = "ml"')
+        return (f"fit <- lavaan::cfa({', '.join(args)}); parameterEstimates(fit, standardized = TRUE); "
+                f"fitMeasures(fit)")
+
+    def table(self) -> pd.DataFrame:
+        """One row per parameter: ``lhs, op, rhs, [group,] label, free, estimate, se, statistic, p_val,
+        ci_low, ci_high, std_all`` (``.estimates`` with lavaan's names ``est``, ``z``)."""
+        return self.estimates.rename(columns=_TABLE_NAMES)
 
     def summary(self) -> pd.DataFrame:
-        """The fit indices as a one-row table followed by nothing else (see ``estimates``)."""
-        return self.fit_indices.to_frame().T
+        """The fit indices as a one-row table (``npar, chisq, df, p_val, …, n``)."""
+        return self.fit_indices.to_frame().T.reset_index(drop=True)
 
     def loadings(self) -> pd.DataFrame:
         """Standardised loadings (``std_all``) as an items × factors table (first group)."""
@@ -78,10 +116,11 @@ class CFAResult:
 
     @property
     def apa_text(self) -> str:
+        retired_attribute(self, "apa_text", "apa()")
         return fit_apa_text(self.fit_indices)
 
     def __repr__(self) -> str:
-        return f"CFAResult(n={self.n}, {self.apa_text})"
+        return f"CFAResult(n={self.n}, {fit_apa_text(self.fit_indices)})"
 
 
 def fit_apa_text(f) -> str:
@@ -92,11 +131,22 @@ def fit_apa_text(f) -> str:
             f"{apa_num(f['rmsea_ci_high'], gt1=False)}], SRMR = {apa_num(f['srmr'], gt1=False)}")
 
 
+def _estimates_apa_table(e: pd.DataFrame) -> pd.DataFrame:
+    """The loadings, (co)variances and intercepts as APA text cells (Parameter, B, SE, p, β)."""
+    rows = []
+    for r in e.itertuples():
+        rows.append({**({"Group": str(r.group)} if "group" in e else {}),
+                     "Parameter": f"{r.lhs} {r.op} {r.rhs}".strip(), "B": apa_num(r.est),
+                     "SE": apa_num(r.se) if r.free else "—",
+                     "p": apa_p(r.p_val).removeprefix("p ").removeprefix("= ") if r.free else "—",
+                     "β": apa_num(r.std_all)})
+    return pd.DataFrame(rows)
+
+
 @apa.register
 def _(res: CFAResult) -> Apa:
-    return Apa(statistic=res.apa_text, full_result=res.apa_text,
-               table=res.estimates[[c for c in ("lhs", "op", "rhs", "group", "est", "se", "p_val", "std_all")
-                                    if c in res.estimates]])
+    text = fit_apa_text(res.fit_indices)
+    return Apa(statistic=text, full_result=text, table=_estimates_apa_table(res.estimates))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,7 +376,10 @@ def cfa(data: pd.DataFrame, model=None, *, instrument=None, columns=None, group:
                         "items); check the model")
     return CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fit, n=fitter.N,
                      n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
-                     converged=fitter.converged, iterations=fitter.iterations, fitter=fitter, audit=audit)
+                     converged=fitter.converged, iterations=fitter.iterations, fitter=fitter, audit=audit,
+                     options={"group": group, "group_equal": list(group_equal), "std_lv": std_lv,
+                              "meanstructure": meanstructure, "nan_policy": nan_policy, "columns": columns,
+                              "instrument": getattr(instrument, "id", instrument), **options})
 
 
 def competing_models(instrument, columns: dict | None = None) -> dict:
@@ -336,6 +389,17 @@ def competing_models(instrument, columns: dict | None = None) -> dict:
     factors; mastery (approach + avoidance), performance-approach and performance-avoidance; and
     mastery vs performance. The instrument needs the scales ``mastery_approach``,
     ``performance_approach``, ``mastery_avoidance`` and ``performance_avoidance``.
+
+    Examples
+    --------
+    >>> from analysis import competing_models
+    >>> models = competing_models("agq-r", {i: f"agq_{i}" for i in range(1, 13)})
+    >>> list(models), models["2x2"].splitlines()[0]
+    (['2x2', 'trichotomous', 'mastery_performance'], 'mastery_approach =~ agq_1 + agq_3 + agq_7')
+
+    ::
+
+        # R: the same three model strings, each fitted with lavaan::cfa(model, data)
     """
     inst = load_instrument(instrument)
     need = ["mastery_approach", "performance_approach", "mastery_avoidance", "performance_avoidance"]
@@ -356,7 +420,58 @@ def competing_models(instrument, columns: dict | None = None) -> dict:
     }
 
 
-def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns=None, **options) -> pd.DataFrame:
+class ModelComparison(TableResult):
+    """Competing CFA models fitted on the same respondents (:func:`compare_models`).
+
+    ``.fits`` (also ``.table()``): one row per model, least restricted first — ``model, npar, df,
+    chisq, p_val, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high, srmr, aic, bic, apa, chisq_diff,
+    df_diff, p_diff, aic_diff, bic_diff, n``; ``.results`` (model → :class:`CFAResult`);
+    ``.best`` (the model with the lowest BIC). ``result["bic"]``, ``.sort_values(...)`` … act on
+    the table, as the DataFrame of earlier releases did.
+    """
+
+    _table_name = "fits"
+
+    def __init__(self, fits: pd.DataFrame, results: dict, n: int, n_excluded: int, options: dict):
+        self.fits, self.results = fits, results
+        self.n, self.n_excluded, self.options = int(n), int(n_excluded), dict(options)
+
+    @property
+    def best(self) -> str:
+        """The model with the lowest BIC."""
+        return str(self.fits.loc[self.fits["bic"].idxmin(), "model"])
+
+    @property
+    def r_call(self) -> str:
+        fits = ", ".join(f"fit_{m}" for m in self.fits["model"])
+        return (f'fit_<model> <- lavaan::cfa(<model>, data, estimator = "ML") for each model; '
+                f"anova({fits}); sapply(list({fits}), fitMeasures, c(\"aic\", \"bic\"))")
+
+    @property
+    def attrs(self) -> dict:
+        retired_attribute(self, "attrs", "n_excluded and .options")
+        return {"n_excluded": self.n_excluded, "nan_policy": "listwise"}
+
+    def summary(self) -> pd.DataFrame:
+        """The comparison itself: one row per model."""
+        return self.fits
+
+
+@apa.register
+def _apa_comparison(res: ModelComparison) -> Apa:
+    t = res.fits
+    best = t.loc[t["bic"].idxmin()]
+    text = (f"Of {len(t)} competing models (N = {res.n}), the {best['model']} model had the lowest BIC "
+            f"({best['apa']})")
+    table = pd.DataFrame({
+        "Model": t["model"], "χ²": [apa_num(v) for v in t["chisq"]], "df": [str(int(v)) for v in t["df"]],
+        "CFI": [apa_num(v, gt1=False) for v in t["cfi"]], "TLI": [apa_num(v, gt1=False) for v in t["tli"]],
+        "RMSEA": [apa_num(v, gt1=False) for v in t["rmsea"]], "SRMR": [apa_num(v, gt1=False) for v in t["srmr"]],
+        "ΔBIC": [apa_num(v, 1) for v in t["bic_diff"]]})
+    return Apa(estimate=text, full_result=text, table=table)
+
+
+def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns=None, **options) -> ModelComparison:
     """Fit competing models on the same respondents and compare them (lavaan ``anova`` + AIC/BIC).
 
     Models are sorted by df (least restricted first, as lavaan's ``anova``); each row's Δχ², Δdf and
@@ -364,11 +479,33 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
     to the lowest value. Rows with a missing answer on any item of any model are excluded from all
     models, so all are fitted to the same respondents.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    models : dict
+        Model name → lavaan-style syntax (e.g. :func:`competing_models`).
+    instrument, columns, **options
+        As :func:`cfa` (items cleaned and reverse-keyed once by :func:`analysis.prepare_items`).
+
+    Returns
+    -------
+    ModelComparison
+        ``.table()`` one row per model (fit indices, Δχ², ΔAIC, ΔBIC), ``.results`` the fits,
+        ``.best``, ``.n``, ``.n_excluded``, ``.apa()``.
+
     Examples
     --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import compare_models, competing_models
+    >>> models = competing_models("agq-r", {i: f"agq_{i}" for i in range(1, 13)})
+    >>> res = compare_models(read_dataset("demo"), models, instrument="agq-r", columns="agq_{n}",
+    ...                      response={"min": 1, "max": 7}, missing=[-99])
+    >>> res.table()["model"].tolist(), res.n + res.n_excluded
+    (['2x2', 'trichotomous', 'mastery_performance'], 400)
+
     ::
 
-        compare_models(df, competing_models("agq", cols), instrument="agq", columns="AGQ_{n}")
         # R: anova(fit_2x2, fit_trichotomous, fit_mastery_performance)
     """
     if not isinstance(models, dict) or len(models) < 2:
@@ -383,12 +520,13 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
     if missing_cols:
         raise DataError(f"the models name variable(s) {', '.join(missing_cols)} that the data do not have")
     ok = frame[observed].apply(pd.to_numeric, errors="coerce").notna().all(axis=1)
-    rows = []
+    rows, results = [], {}
     for name, text in texts.items():
         res = cfa(frame[ok], text)
+        results[name] = res
         rows.append({"model": name, **res.fit_indices[["npar", "df", "chisq", "p_val", "cfi", "tli", "rmsea",
                                                         "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic"]],
-                     "apa": res.apa_text})
+                     "apa": fit_apa_text(res.fit_indices)})
     out = pd.DataFrame(rows).sort_values("df", kind="stable").reset_index(drop=True)
     out["chisq_diff"] = out["chisq"].diff()
     out["df_diff"] = out["df"].diff()
@@ -397,5 +535,6 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
     out["aic_diff"] = out["aic"] - out["aic"].min()
     out["bic_diff"] = out["bic"] - out["bic"].min()
     out["n"] = int(ok.sum())
-    out.attrs = {"n_excluded": int((~ok).sum()), "nan_policy": "listwise"}
-    return out
+    return ModelComparison(out, results, n=int(ok.sum()), n_excluded=int((~ok).sum()),
+                           options={"models": dict(texts), "instrument": getattr(instrument, "id", instrument),
+                                    "columns": columns, "nan_policy": "listwise", **options})

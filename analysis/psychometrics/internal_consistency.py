@@ -340,7 +340,24 @@ class ReliabilityResult(TableResult):
     The audit of values set to missing while preparing the items (``row, id, column, item, value,
     reason``) lives on the result, not in ``attrs``. The result shows its table in a notebook and
     passes ``result[...]``, ``.set_index(...)``, ``.iloc``, ``.itertuples()`` … on to
-    ``.estimates`` (documented delegation); ``.table()`` returns it too.
+    ``.estimates`` (documented delegation); ``.table()`` returns it too. ``.summary()``: one row per
+    scale (α with its CI, ω); ``.apa()``: one sentence per scale (what ``reliability_apa`` gave in
+    earlier releases), with the APA table in ``.apa().table``.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import reliability
+    >>> rel = reliability(read_dataset("demo"), "agq-r", columns="agq_{n}", response={"min": 1, "max": 7},
+    ...                   missing=[-99])
+    >>> str(rel.apa()).split(";")[0]
+    'mastery_approach: α = .79, 95% CI [.75, .82], ω = .79'
+    >>> rel.r_call
+    'psych::alpha(items, keys = reversed); psych::omega(keyed_items, nfactors = 1)$omega.tot'
+
+    ::
+
+        # R: psych::alpha(items, keys = reversed); psych::omega(keyed_items, nfactors = 1)$omega.tot
     """
 
     _table_name = "estimates"
@@ -362,12 +379,12 @@ class ReliabilityResult(TableResult):
         cols = ["scale", "n_items", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h"]
         return self.estimates[[c for c in cols if c in self.estimates]].copy()
 
-    def apa(self) -> str:
-        return reliability_apa(self.estimates).full_result
+    def __repr__(self) -> str:
+        return TableResult.__repr__(self)
 
 
 def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", scales=None,
-                    **options) -> pd.DataFrame:
+                    **options) -> "ItemStatistics":
     """Item statistics per scale: mean, SD, missing count, item–total and item–rest r, α if deleted.
 
     Parameters
@@ -377,8 +394,8 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
 
     Returns
     -------
-    DataFrame
-        One row per item: ``scale, item, item_id, reversed, n, n_missing, mean, sd, r_total,
+    ItemStatistics
+        ``.items`` (also ``.table()``; ``result["r_drop"]``, ``.loc`` … act on it), one row per item: ``scale, item, item_id, reversed, n, n_missing, mean, sd, r_total,
         r_total_std, r_cor, r_drop, alpha_if_deleted, alpha_std_if_deleted, average_r_if_deleted,
         nan_policy, keying_flagged``. Means are of the keyed (reversed where the key says so)
         answers, as psych. ``keying_flagged`` marks the items the keying check names (see
@@ -390,8 +407,9 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
     >>> from analysis import item_statistics
     >>> rng = np.random.default_rng(1)
     >>> df = pd.DataFrame(rng.integers(1, 6, size=(50, 12)), columns=[f"AGQ_{i}" for i in range(1, 13)])
-    >>> item_statistics(df, "agq-r", columns="AGQ_{n}").shape[0]
-    12
+    >>> res = item_statistics(df, "agq-r", columns="AGQ_{n}")
+    >>> res.shape[0], res.summary()["n_items"].tolist()
+    (12, [3, 3, 3, 3])
 
     ::
 
@@ -417,18 +435,104 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
                           warn=False).table()
     out["keying_flagged"] = keying["flagged"].to_numpy(bool)
     out.attrs = {"instrument": inst.id, "nan_policy": nan_policy}
-    return out
+    return ItemStatistics(out, items.audit.reset_index(drop=True), n=items.n_rows(),
+                          options={"instrument": inst.id, "nan_policy": nan_policy, "scales": scales, "columns": columns,
+                                   **options})
+
+
+class ItemStatistics(TableResult):
+    """The :func:`item_statistics` table (``.items``, one row per item) and the audit (``.audit``).
+
+    ``.summary()``: one row per scale (``scale, n_items, n, n_flagged, r_drop_min, r_drop_max,
+    mean_r_drop``);
+    ``.apa()``: the item-rest correlations in words. As a :class:`~analysis.results.TableResult` it
+    shows its table and passes ``result["r_drop"]``, ``.loc``, ``.round(...)`` … on to ``.items``.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import item_statistics
+    >>> res = item_statistics(read_dataset("demo"), "agq-r", columns="agq_{n}", response={"min": 1, "max": 7},
+    ...                       missing=[-99])
+    >>> res.table()[["scale", "item"]].iloc[0].tolist(), res.n
+    (['mastery_approach', 'agq_1'], 400)
+
+    ::
+
+        # R: psych::alpha(items, keys = reversed)$item.stats; psych::alpha(...)$alpha.drop
+    """
+
+    _table_name = "items"
+    r_call = "psych::alpha(items, keys = reversed)$item.stats; psych::alpha(items, keys = reversed)$alpha.drop"
+
+    def __init__(self, items: pd.DataFrame, audit: pd.DataFrame, n: int, options: dict | None = None):
+        self.items, self.audit, self.n = items, audit, int(n)
+        self.options = dict(options or {})
+
+    def summary(self) -> pd.DataFrame:
+        t = self.items
+        g = t.groupby("scale", sort=False)
+        return pd.DataFrame({"scale": list(g.groups), "n_items": g.size().to_numpy(), "n": g["n"].max().to_numpy(),
+                             "n_flagged": g["keying_flagged"].sum().to_numpy(int),
+                             "r_drop_min": g["r_drop"].min().to_numpy(), "r_drop_max": g["r_drop"].max().to_numpy(),
+                             "mean_r_drop": g["r_drop"].mean().to_numpy()})
+
+
+@apa.register
+def _apa_items(res: ItemStatistics) -> Apa:
+    parts = [f"{r.scale}: item-rest r from {apa_num(r.r_drop_min, 2, gt1=False)} to "
+             f"{apa_num(r.r_drop_max, 2, gt1=False)} (mean "
+             f"{apa_num(r.mean_r_drop, 2, gt1=False)}, {r.n_items} items)" for r in res.summary().itertuples()]
+    text = "; ".join(parts)
+    t = res.items
+    table = pd.DataFrame({"Scale": t["scale"], "Item": t["item"], "M": [apa_num(v) for v in t["mean"]],
+                          "SD": [apa_num(v) for v in t["sd"]],
+                          "Item-rest r": [apa_num(v, gt1=False) for v in t["r_drop"]],
+                          "α if deleted": [apa_num(v, gt1=False) for v in t["alpha_if_deleted"]]})
+    return Apa(estimate=text, full_result=text, table=table)
+
+
+
+
+def _reliability_apa(table: pd.DataFrame) -> Apa:
+    text = "; ".join(f"{r.scale}: {r.apa}" for r in table.itertuples())
+    cols = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h") if c in table]
+    t = table[cols]
+    fmt = pd.DataFrame({"Scale": t["scale"], "N": ["—" if pd.isna(v) else str(int(v)) for v in t.get("n", [])]})
+    for c, name in [("alpha", "α"), ("alpha_ci_low", "α CI low"), ("alpha_ci_high", "α CI high"),
+                    ("omega_total", "ω total"), ("omega_h", "ω h")]:
+        if c in t:
+            fmt[name] = ["—" if pd.isna(v) else apa_num(v, 2, gt1=False) for v in t[c]]
+    return Apa(estimate=text, full_result=text, table=fmt)
 
 
 def reliability_apa(table) -> Apa:
-    """APA text and table of a :func:`reliability` result (one sentence per scale)."""
+    """Deprecated: use ``reliability(...).apa()`` (works for one release, with a FutureWarning).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import reliability
+    >>> rel = reliability(read_dataset("demo"), "agq-r", columns="agq_{n}", response={"min": 1, "max": 7},
+    ...                   missing=[-99])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", FutureWarning)
+    ...     old = reliability_apa(rel)
+    >>> old == rel.apa()
+    True
+
+    ::
+
+        # R: psych::alpha(items, keys = reversed)   (and papaja-style text from its numbers)
+    """
+    warnings.warn("reliability_apa(...) is replaced by reliability(...).apa(); the old function stops working in "
+                  "the next release", FutureWarning, stacklevel=2)
     if isinstance(table, ReliabilityResult):
         table = table.estimates
-    text = "; ".join(f"{r.scale}: {r.apa}" for r in table.itertuples())
-    cols = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h") if c in table]
-    return Apa(estimate=text, full_result=text, table=table[cols])
+    return _reliability_apa(table)
 
 
 @apa.register
 def _apa_reliability(result: ReliabilityResult) -> Apa:
-    return reliability_apa(result.estimates)
+    return _reliability_apa(result.estimates)

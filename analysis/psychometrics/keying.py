@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..report.apa import apa_num
+from ..report.apa import Apa, apa, apa_num
+from ..results import Result
 from ..scoring.mapping import ItemSet, prepare_items
 
 __all__ = ["KeyingCheck", "KeyingWarning", "keying_check", "check_item_keying"]
@@ -121,8 +122,9 @@ def _fixes(inst, scale: str, negative: list, declared: set, columns: dict) -> st
 
 
 @dataclass
-class KeyingCheck:
-    """Result of :func:`keying_check`.
+class KeyingCheck(Result):
+    """Result of :func:`keying_check` (the result protocol: ``.table()`` the items, ``.summary()``
+    the scales, ``.apa()`` the warnings or that the keying fits, ``.n``, ``.options``, ``.r_call``).
 
     Attributes
     ----------
@@ -142,6 +144,7 @@ class KeyingCheck:
     scales: pd.DataFrame
     label: str = ""
     r_call: str = field(default="psych::alpha(keyed_items)  # no keys: psych's own check")
+    options: dict = field(default_factory=dict)
 
     @property
     def warnings(self) -> list[str]:
@@ -161,7 +164,22 @@ class KeyingCheck:
         return self.items
 
     def summary(self) -> pd.DataFrame:
+        """One row per scale (``instrument, scale, n_items, n, alpha, n_negative, negative_items, message``)."""
         return self.scales
+
+
+@apa.register
+def _apa_keying(res: KeyingCheck) -> Apa:
+    if res.ok:
+        text = (f"keying check, {res.label or res.instrument}: every item correlates positively with the rest of "
+                f"its scale after keying ({len(res.scales)} scale(s))")
+    else:
+        text = " ".join(res.warnings)
+    t = res.items
+    table = pd.DataFrame({"Scale": t["scale"], "Item": t["item"], "Reversed": ["yes" if v else "" for v in t["reversed"]],
+                          "Item-rest r": [apa_num(v, 2, gt1=False) for v in t["r_drop"]],
+                          "Flagged": ["yes" if v else "" for v in t["flagged"]]})
+    return Apa(estimate=text, full_result=text, table=table)
 
 
 def keying_check(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", scales=None, rows=None,
@@ -197,15 +215,20 @@ def keying_check(data, instrument=None, columns=None, *, nan_policy: str = "pair
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.psychometrics.keying import keying_check
-    >>> d = pd.read_csv("tests/reference/psychometrics/ips_reversed_in_file.csv")
-    >>> chk = keying_check(d, "ips", columns="ips_{n}", warn=False)
-    >>> chk.scales[["scale", "n_negative", "negative_items"]]
-       scale  n_negative     negative_items
-    0  total           3  ips_2, ips_6, ips_9
-    >>> keying_check(d, "ips", columns="ips_{n}", reversed_in_file=[2, 6, 9]).ok
+    >>> demo = read_dataset("demo")
+    >>> keying_check(demo, "grit-s", columns="grit_{n}", missing=[-99]).ok
     True
+
+    Declaring (wrongly) that the export already reverse-scored items 1 and 3 makes them negative:
+
+    >>> chk = keying_check(demo, "grit-s", columns="grit_{n}", missing=[-99], reversed_in_file=[1, 3], warn=False)
+    >>> chk.summary()[["scale", "n_negative", "negative_items"]]
+                         scale  n_negative  negative_items
+    0                     grit           2  grit_1, grit_3
+    1  consistency_of_interest           2  grit_1, grit_3
+    2   perseverance_of_effort           0
 
     In R, psych's own check (no ``keys``; keyed items)::
 
@@ -261,7 +284,9 @@ def keying_check(data, instrument=None, columns=None, *, nan_policy: str = "pair
                  "pc1_loading", "flagged"]
     scale_cols = ["instrument", "scale", "n_items", "n", "alpha", "n_negative", "negative_items", "message"]
     res = KeyingCheck(inst.id, nan_policy, pd.DataFrame(item_rows, columns=item_cols),
-                      pd.DataFrame(scale_rows, columns=scale_cols), label=who)
+                      pd.DataFrame(scale_rows, columns=scale_cols), label=who,
+                      options={"instrument": inst.id, "nan_policy": nan_policy, "scales": scales, "columns": columns,
+                               "rows": None if rows is None else int(np.asarray(rows, bool).sum()), **options})
     if warn:
         for m in res.warnings:
             warnings.warn(m, KeyingWarning, stacklevel=2)

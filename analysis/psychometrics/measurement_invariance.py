@@ -26,8 +26,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..deprecation import retired_attribute
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num
+from ..report.apa import Apa, apa, apa_num, apa_p
+from ..results import Result
 from .confirmatory import CFAResult, _groups, estimates_table, fit_apa_text, fit_model, resolve_model
 from .syntax import build_spec
 
@@ -40,12 +42,55 @@ STEPS = {
 CRITERIA = ("fit_indices", "chisq", "all")
 
 
-@dataclass
-class InvarianceResult:
-    """The ladder: ``table`` (one row per fitted step with fit and Δ fit), ``fits`` (step → CFAResult),
-    ``level`` (the highest step that held) and the grouping."""
+class _LadderView:
+    """``InvarianceResult.table`` of earlier releases was the ladder DataFrame; now ``table()`` is the
+    protocol's method. For one release ``res.table["decision"]``, ``res.table.itertuples()`` … still
+    act on the ladder, with a FutureWarning naming ``table()``; calling it gives the DataFrame."""
 
-    table: pd.DataFrame
+    def __init__(self, owner):
+        self._owner = owner
+
+    def __call__(self) -> pd.DataFrame:
+        return self._owner.ladder
+
+    def _old(self) -> pd.DataFrame:
+        retired_attribute(self._owner, "table (the DataFrame)", "table() (or .ladder)")
+        return self._owner.ladder
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        retired_attribute(self._owner, "table (the DataFrame)", "table() (or .ladder)")
+        return getattr(self._owner.ladder, name)
+
+    def __getitem__(self, key):
+        retired_attribute(self._owner, "table (the DataFrame)", "table() (or .ladder)")
+        return self._owner.ladder[key]
+
+    def __contains__(self, key) -> bool:
+        retired_attribute(self._owner, "table (the DataFrame)", "table() (or .ladder)")
+        return key in self._owner.ladder
+
+    def __len__(self) -> int:
+        retired_attribute(self._owner, "table (the DataFrame)", "table() (or .ladder)")
+        return len(self._owner.ladder)
+
+    def __repr__(self) -> str:
+        return repr(self._owner.ladder)
+
+
+@dataclass
+class InvarianceResult(Result):
+    """The invariance ladder (:func:`invariance`).
+
+    ``.ladder`` (also ``.table()``): one row per fitted step with its fit, the Δ fit and the
+    decision; ``.fits`` (step → :class:`CFAResult`); ``.level`` (the highest step that held); the
+    grouping. ``.summary()``: one row (group, sample, level, criterion). ``.apa()``. Earlier
+    releases' ``.table`` (the DataFrame) and ``.apa_text`` still work for one release, with a
+    FutureWarning naming ``table()`` and ``apa()``.
+    """
+
+    ladder: pd.DataFrame
     fits: dict
     level: str | None
     group: str
@@ -56,10 +101,32 @@ class InvarianceResult:
     cutoffs: dict = field(default_factory=dict)
     #: values set to missing while preparing an instrument's items; None for a model on plain columns
     audit: pd.DataFrame | None = field(default=None, repr=False)
+    options: dict = field(default_factory=dict)
 
     @property
-    def apa_text(self) -> str:
-        t = self.table
+    def table(self):
+        """The ladder: call it (``res.table()``); see :class:`_LadderView` for the old attribute use."""
+        return _LadderView(self)
+
+    @property
+    def r_call(self) -> str:
+        miss = ', missing = "ml"' if self.nan_policy == "fiml" else ""
+        return (f'for (ge in list("", "loadings", c("loadings", "intercepts"), c("loadings", "intercepts", '
+                f'"residuals"))) fitMeasures(lavaan::cfa(model, data, group = "{self.group}", group.equal = ge'
+                f'{miss}))')
+
+    def summary(self) -> pd.DataFrame:
+        """One row: ``group, n_groups, n, n_excluded, nan_policy, steps_fitted, level, criterion,
+        cfi_cut, rmsea_cut, alpha``."""
+        c = self.cutoffs
+        return pd.DataFrame([{
+            "group": self.group, "n_groups": len(self.group_labels), "n": self.n, "n_excluded": self.n_excluded,
+            "nan_policy": self.nan_policy, "steps_fitted": len(self.ladder), "level": self.level,
+            "criterion": c.get("criterion"), "cfi_cut": c.get("cfi"), "rmsea_cut": c.get("rmsea"),
+            "alpha": c.get("alpha")}])
+
+    def _text(self) -> str:
+        t = self.ladder
         if self.level is None:
             return "Configural model could not be fitted."
         parts = [f"Invariance across {self.group} held up to the {self.level} level"]
@@ -71,15 +138,32 @@ class InvarianceResult:
                          f"Δχ²({int(r.delta_df)}) = {apa_num(r.delta_chisq)})")
         return "".join(parts) + "."
 
+    @property
+    def apa_text(self) -> str:
+        retired_attribute(self, "apa_text", "apa()")
+        return self._text()
+
     def __repr__(self) -> str:
         return f"InvarianceResult(level={self.level!r}, n={self.n})"
 
 
 @apa.register
 def _(res: InvarianceResult) -> Apa:
-    cols = ["step", "chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "p_delta",
-            "delta_cfi", "delta_rmsea", "decision"]
-    return Apa(statistic=res.apa_text, full_result=res.apa_text, table=res.table[cols])
+    t = res.ladder
+
+    def fmt(v, digits=2, gt1=True):
+        return "—" if pd.isna(v) else apa_num(v, digits, gt1=gt1)
+
+    table = pd.DataFrame({
+        "Step": t["step"], "χ²": [fmt(v) for v in t["chisq"]], "df": [str(int(v)) for v in t["df"]],
+        "CFI": [fmt(v, gt1=False) for v in t["cfi"]], "RMSEA": [fmt(v, gt1=False) for v in t["rmsea"]],
+        "SRMR": [fmt(v, gt1=False) for v in t["srmr"]], "Δχ²": [fmt(v) for v in t["delta_chisq"]],
+        "Δdf": ["—" if pd.isna(v) else str(int(v)) for v in t["delta_df"]],
+        "p": ["—" if pd.isna(v) else apa_p(v).removeprefix("p ").removeprefix("= ") for v in t["p_delta"]],
+        "ΔCFI": [fmt(v, 3, gt1=False) for v in t["delta_cfi"]],
+        "ΔRMSEA": [fmt(v, 3, gt1=False) for v in t["delta_rmsea"]], "Decision": t["decision"]})
+    text = res._text()
+    return Apa(statistic=text, full_result=text, table=table)
 
 
 def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, instrument=None, columns=None,
@@ -110,7 +194,7 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
     Returns
     -------
     InvarianceResult
-        ``.table``: ``step, npar, df, chisq, p_val, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high,
+        ``.table()`` (also ``.ladder``): ``step, npar, df, chisq, p_val, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high,
         srmr, aic, bic, delta_chisq, delta_df, p_delta, delta_cfi, delta_rmsea, decision``;
         ``.level`` the highest step that held.
 
@@ -122,8 +206,9 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
     >>> f = rng.normal(size=(600, 1))
     >>> x = f * [0.8, 0.7, 0.6, 0.7] + rng.normal(scale=0.6, size=(600, 4))
     >>> df = pd.DataFrame(x, columns=["y1", "y2", "y3", "y4"]).assign(g=np.repeat(["a", "b"], 300))
-    >>> invariance(df, "f =~ y1 + y2 + y3 + y4", "g").level
-    'strict'
+    >>> res = invariance(df, "f =~ y1 + y2 + y3 + y4", "g")
+    >>> res.level, res.table()["decision"].tolist()
+    ('strict', ['baseline', 'pass', 'pass', 'pass'])
 
     ::
 
@@ -152,7 +237,8 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
             raise DataError(f"the {step} model did not converge; check the model and the group sizes")
         fits[step] = CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fi, n=fitter.N,
                                n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
-                               iterations=fitter.iterations, fitter=fitter, audit=audit)
+                               iterations=fitter.iterations, fitter=fitter, audit=audit,
+                               options={"group": group, "group_equal": list(STEPS[step]), "nan_policy": nan_policy})
         row = {"step": step, **fi[["npar", "df", "chisq", "p_val", "cfi", "tli", "rmsea", "rmsea_ci_low",
                                    "rmsea_ci_high", "srmr", "aic", "bic"]]}
         if prev is None:
@@ -179,7 +265,11 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
         prev = fi
     table = pd.DataFrame(rows)
     table.attrs = {"group": group, "nan_policy": nan_policy, "level": level}
-    return InvarianceResult(table=table, fits=fits, level=level, group=group, group_labels=labels,
+    return InvarianceResult(ladder=table, fits=fits, level=level, group=group, group_labels=labels,
                             n=int(sum(a.shape[0] for a in arrays)), n_excluded=n_excluded, nan_policy=nan_policy,
                             cutoffs={"cfi": cfi_cut, "rmsea": rmsea_cut, "alpha": alpha, "criterion": criterion},
-                            audit=audit)
+                            audit=audit,
+                            options={"group": group, "steps": list(steps), "criterion": criterion, "cfi_cut": cfi_cut,
+                                     "rmsea_cut": rmsea_cut, "alpha": alpha, "stop": stop, "nan_policy": nan_policy,
+                                     "instrument": getattr(instrument, "id", instrument), "columns": columns,
+                                     **options})

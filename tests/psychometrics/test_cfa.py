@@ -90,8 +90,10 @@ def test_model_comparison_equals_lavaan_anova(hs, ref):
 
 def test_apa_text(hs, ref):
     res = cfa(hs, ref["hs3"]["model"])
-    assert res.apa_text == "χ²(24) = 85.31, p < .001, CFI = .93, TLI = .90, RMSEA = .09 [.07, .11], SRMR = .07"
-    assert apa(res).statistic == res.apa_text
+    text = "χ²(24) = 85.31, p < .001, CFI = .93, TLI = .90, RMSEA = .09 [.07, .11], SRMR = .07"
+    assert res.apa() == text and apa(res).statistic == text
+    with pytest.warns(FutureWarning, match=r"CFAResult.apa_text is renamed CFAResult.apa\(\)"):
+        assert res.apa_text == text
     assert list(res.factor_correlations().columns) == ["visual", "textual", "speed"]
 
 

@@ -44,18 +44,20 @@ def test_fa_equals_psych(items, ref, rotation, psych_name):
 
 def test_kmo_and_bartlett_equal_psych(items, ref):
     k = kmo(items)
-    assert_allclose(k["overall"], ref["kmo"]["msa"], atol=1e-12)
-    assert_allclose(k.iloc[:-1].to_numpy(), ref["kmo"]["msai"], atol=1e-12)
-    b = bartlett(items).iloc[0]
-    assert_allclose(b["chisq"], ref["bartlett"]["chisq"], rtol=1e-12)
+    assert_allclose(k.overall, ref["kmo"]["msa"], atol=1e-12)
+    assert_allclose(k.summary()["msa"].iloc[0], ref["kmo"]["msa"], atol=1e-12)
+    assert_allclose(k.table()["msa"].to_numpy(), ref["kmo"]["msai"], atol=1e-12)
+    assert k.table()["item"].tolist() == list(items.columns)
+    b = bartlett(items).table().iloc[0]
+    assert_allclose(b["statistic"], ref["bartlett"]["chisq"], rtol=1e-12)
     assert b["df"] == ref["bartlett"]["df"] and b["n"] == ref["bartlett"]["n"]
     assert b["p_val"] == ref["bartlett"]["p"] == 0.0
     # p from the survival function, not the density (factor_analyzer PR #66): a small case
     small = items.iloc[:40, :4]
-    bb = bartlett(small).iloc[0]
+    bb = bartlett(small).table().iloc[0]
     from scipy import stats
-    assert bb["p_val"] == pytest.approx(stats.chi2.sf(bb["chisq"], 6), rel=1e-12)
-    assert bb["p_val"] != pytest.approx(stats.chi2.pdf(bb["chisq"], 6), rel=1e-3)
+    assert bb["p_val"] == pytest.approx(stats.chi2.sf(bb["statistic"], 6), rel=1e-12)
+    assert bb["p_val"] != pytest.approx(stats.chi2.pdf(bb["statistic"], 6), rel=1e-3)
 
 
 def test_parallel_analysis(items, ref):
@@ -63,17 +65,26 @@ def test_parallel_analysis(items, ref):
     # deterministic parts equal psych; the random part uses numpy's stream, not R's
     assert_allclose(pa["pc_observed"], ref["parallel"]["pc_values"], atol=1e-10)
     assert_allclose(pa["fa_observed"], ref["parallel"]["fa_values"], atol=FA_TOL)
-    assert pa.attrs["n_factors"] == ref["parallel"]["nfact"] == 6
-    assert pa.attrs["n_components"] == ref["parallel"]["ncomp"] == 6
+    assert pa.n_factors == ref["parallel"]["nfact"] == 6
+    assert pa.n_components == ref["parallel"]["ncomp"] == 6
+    assert pa.table()["position"].tolist() == list(range(1, 26))
     small = items.iloc[:300, :8]
-    assert parallel_analysis(small, n_iter=3, seed=1).equals(parallel_analysis(small, n_iter=3, seed=1))
+    assert parallel_analysis(small, n_iter=3, seed=1).table().equals(parallel_analysis(small, n_iter=3, seed=1).table())
 
 
 def test_polychoric_equals_psych(items, ref):
-    rho, tau = polychoric(items.iloc[:, :10])
-    assert_allclose(tau.to_numpy(), np.array(ref["polychoric"]["tau"]), atol=1e-12)
+    res = polychoric(items.iloc[:, :10])
+    assert_allclose(res.tau.to_numpy(), np.array(ref["polychoric"]["tau"]), atol=1e-12)
     # psych's optimize() stops at tol ≈ 1.2e-4 in ρ; measured max |Δ| 2e-5
-    assert_allclose(rho.to_numpy(), np.array(ref["polychoric"]["rho"]), atol=5e-5)
+    rho_r = np.array(ref["polychoric"]["rho"])
+    assert_allclose(res.rho.to_numpy(), rho_r, atol=5e-5)
+    # the tidy table: one row per pair, in the order of the lower triangle by column, equal to the matrix
+    t = res.table()
+    assert len(t) == 45 and list(t.iloc[0][["item_1", "item_2"]]) == ["A1", "A2"]
+    i, j = np.tril_indices(10, -1)
+    order = np.lexsort((i, j))
+    assert_allclose(t["estimate"].to_numpy(), rho_r[i[order], j[order]], atol=5e-5)
+    assert (t["n"] <= len(items)).all() and t["n"].iloc[0] == int(items[["A1", "A2"]].notna().all(axis=1).sum())
 
 
 def test_efa_apa_and_errors(items):
@@ -86,3 +97,30 @@ def test_efa_apa_and_errors(items):
         efa(items, 2, rotation="equimax-ish")
     with pytest.raises(DataError, match="integer"):
         polychoric(pd.DataFrame({"a": [1.5, 2, 3], "b": [1, 2, 3]}))
+
+
+def test_old_shapes_still_work_for_one_release(items):
+    """kmo's Series keys, bartlett's chisq, parallel_analysis's attrs and polychoric's tuple warn and work."""
+    small = items.iloc[:300, :6]
+    k = kmo(small)
+    with pytest.warns(FutureWarning, match=r'KMOResult.\["overall"\] is renamed KMOResult.overall'):
+        assert k["overall"] == k.overall
+    with pytest.warns(FutureWarning, match=r'msa\["A2"\]'):
+        assert k["A2"] == k.msa["A2"]
+    b = bartlett(small)
+    with pytest.warns(FutureWarning, match="BartlettResult.chisq is renamed BartlettResult.statistic"):
+        assert float(b.chisq.iloc[0]) == b.statistic
+    with pytest.warns(FutureWarning, match="statistic"):
+        assert float(b["chisq"].iloc[0]) == b.statistic
+    pa = parallel_analysis(small, n_iter=2, seed=3)
+    with pytest.warns(FutureWarning, match="ParallelAnalysisResult.attrs is renamed"):
+        assert pa.attrs["n_factors"] == pa.n_factors and pa.attrs["seed"] == 3
+    res = polychoric(small.iloc[:, :3])
+    with pytest.warns(FutureWarning, match="PolychoricResult.*rho and .tau"):
+        rho, tau = res
+    assert rho is res.rho and tau is res.tau
+    with pytest.warns(FutureWarning, match="PolychoricResult"):
+        assert res[0] is res.rho
+    e = efa(small, 2)
+    with pytest.warns(FutureWarning, match=r"EFAResult.apa_text is renamed EFAResult.apa\(\)"):
+        assert e.apa_text == str(e.apa())

@@ -55,8 +55,15 @@ def test_cfa_and_invariance_fit_tables_say_p_val(bfi_keyed):
     res = cfa(bfi_keyed, model)
     assert "p_val" in res.fit_indices and "pvalue" not in res.fit_indices
     inv = invariance(bfi_keyed, model, "gender", steps=("configural", "metric"))
-    assert "p_val" in inv.table and "pvalue" not in inv.table
-    assert inv.table["p_val"].iloc[0] == inv.fits["configural"].fit_indices["p_val"]
+    assert "p_val" in inv.table() and "pvalue" not in inv.table()
+    assert inv.table()["p_val"].iloc[0] == inv.fits["configural"].fit_indices["p_val"]
+    # the ladder DataFrame of earlier releases, as an attribute: still works for one release, warning
+    with pytest.warns(FutureWarning, match=r"InvarianceResult.table \(the DataFrame\) is renamed InvarianceResult.table\(\)"):
+        assert list(inv.table["step"]) == ["configural", "metric"]
+    with pytest.warns(FutureWarning, match="InvarianceResult.table"):
+        assert [r.step for r in inv.table.itertuples()] == ["configural", "metric"]
+    with pytest.warns(FutureWarning, match=r"InvarianceResult.apa_text is renamed InvarianceResult.apa\(\)"):
+        assert inv.apa_text == str(inv.apa())
 
 
 def test_efa_item_columns_is_columns():
@@ -76,8 +83,9 @@ def test_parallel_analysis_states_the_seed_it_drew():
     rng = np.random.default_rng(5)
     df = pd.DataFrame(rng.integers(1, 6, size=(120, 5)), columns=list("abcde"))
     a = parallel_analysis(df, n_iter=5)
-    b = parallel_analysis(df, n_iter=5, seed=a.attrs["seed"])
-    pd.testing.assert_frame_equal(a, b)
+    assert isinstance(a.seed, int) and a.options["seed"] == a.seed == a.summary()["seed"].iloc[0]
+    b = parallel_analysis(df, n_iter=5, seed=a.seed)
+    pd.testing.assert_frame_equal(a.table(), b.table())
 
 
 def test_cli_level_and_the_hidden_ci_alias(tmp_path):
@@ -92,3 +100,17 @@ def test_cli_level_and_the_hidden_ci_alias(tmp_path):
     assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes()
     helptext = subprocess.run(base[:4] + ["--help"], capture_output=True, text=True).stdout
     assert "--level" in helptext and "--ci" not in helptext
+
+
+def test_reliability_apa_is_folded_into_the_result(bfi):
+    from tests.psychometrics.conftest import BFI_KEY
+    from analysis.instruments.registry import instrument_from_dict
+    from analysis.psychometrics import reliability_apa
+    from analysis.report.apa import Apa
+
+    rel = reliability(bfi, instrument_from_dict(BFI_KEY), scales=["agree"], omega=False)
+    text = rel.apa()
+    assert isinstance(text, Apa) and str(text) == "agree: " + rel.table()["apa"].iloc[0]
+    with pytest.warns(FutureWarning, match=r"reliability_apa\(...\) is replaced by reliability\(...\).apa\(\)"):
+        old = reliability_apa(rel)
+    assert old == text and old.table.equals(text.table)

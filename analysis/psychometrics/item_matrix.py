@@ -1,0 +1,51 @@
+"""The item matrix every exploratory statistic starts from (EFA, KMO, Bartlett, parallel analysis,
+polychoric correlations): a float array of the item columns, or of an instrument's keyed items."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+
+def item_matrix(data, columns=None, instrument=None, **options):
+    """(n × p float array, column names, audit) from a DataFrame, optionally an instrument's keyed items.
+
+    ``columns`` means what it means everywhere: with an instrument, how its items map to the
+    export's columns (pattern, map or list, as :func:`analysis.prepare_items`); without one, the
+    item columns themselves (default all).
+    The audit lists the values set to missing while preparing an instrument's items (None for plain columns).
+    """
+    if instrument is not None:
+        from ..scoring.mapping import prepare_items
+
+        items = prepare_items(data, instrument, columns, **options)
+        blocks, names = [], []
+        for scale in items.instrument.scales:
+            for col, x in zip(items.scale_columns(scale), items.keyed_array(scale).T):
+                if col not in names:
+                    names.append(col)
+                    blocks.append(x)
+        return np.column_stack(blocks), names, items.audit.reset_index(drop=True)
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("data must be a pandas DataFrame (one row per respondent)")
+    cols = list(data.columns) if columns is None else list(columns)
+    lack = [c for c in cols if c not in data.columns]
+    if lack:
+        raise DataError(f"column(s) {', '.join(map(str, lack))} are not in the data")
+    x = data[cols].apply(pd.to_numeric, errors="coerce")
+    text = data[cols].notna() & x.isna()
+    if text.any().any():
+        col = text.any().idxmax()
+        row = text[col].idxmax()
+        raise DataError(f"column '{col}', row {row}: value {data.loc[row, col]!r} is not a number")
+    return x.to_numpy(float), [str(c) for c in cols], None
+
+
+def r_columns(names) -> str:
+    """``x`` or ``x[, c("a", "b")]``: how the R call of a result names its items."""
+    names = list(names)
+    if len(names) > 6:
+        return "x"
+    return "x[, c(" + ", ".join(f'"{n}"' for n in names) + ")]"
