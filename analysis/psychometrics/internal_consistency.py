@@ -425,7 +425,7 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
         rev = inst.reversed_in(name)
         df = pd.DataFrame(item)
         df.insert(0, "reversed", [i in rev for i in inst.scales[name].items])
-        df.insert(0, "item_id", [str(i) for i in inst.scales[name].items])
+        df.insert(0, "item_id", list(inst.scales[name].items))   # the key's ids as they are (numbers stay numbers)
         df.insert(0, "item", items.scale_columns(name))
         df.insert(0, "scale", name)
         df["nan_policy"] = nan_policy

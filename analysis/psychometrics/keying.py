@@ -260,7 +260,7 @@ def keying_check(data, instrument=None, columns=None, *, nan_policy: str = "pair
         # several items are miskeyed they drag the item-rest r of correct items below 0 too
         neg = [i for i, v in zip(ids, pc1) if v < 0] or neg_r
         for i, col, v, load in zip(ids, cols, r, pc1):
-            item_rows.append({"instrument": inst.id, "scale": name, "item": col, "item_id": str(i),
+            item_rows.append({"instrument": inst.id, "scale": name, "item": col, "item_id": i,
                               "reversed": i in rev, "reversed_in_file": i in declared, "n": n, "r_drop": v,
                               "pc1_loading": load, "flagged": i in neg})
         message = ""
