@@ -351,7 +351,7 @@ class ReliabilityResult(TableResult):
     >>> rel = reliability(read_dataset("demo"), "agq-r", columns="agq_{n}", response={"min": 1, "max": 7},
     ...                   missing=[-99])
     >>> str(rel.apa()).split(";")[0]
-    'mastery_approach: α = .79, 95% CI [.75, .82], ω = .79'
+    'mastery_approach: α = .73, 95% CI [.69, .78], ω = .74'
     >>> rel.r_call
     'psych::alpha(items, keys = reversed); psych::omega(keyed_items, nfactors = 1)$omega.tot'
 

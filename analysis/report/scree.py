@@ -33,8 +33,8 @@ def scree_figure(observed, random=None, path=None, title: str = "Scree plot", yl
     --------
     >>> from analysis.report.scree import scree_figure
     >>> fig = scree_figure({"Factors": [2.5, 0.9, 0.3]}, {"Factors": [0.4, 0.2, 0.1]}, retained=1)
-    >>> len(fig.axes[0].lines)
-    3
+    >>> [line.get_label() for line in fig.axes[0].lines][:2]
+    ['Factors (observed)', 'Factors (random data)']
     """
     fig = Figure(figsize=(6, 4))
     ax = fig.add_subplot(1, 1, 1)
