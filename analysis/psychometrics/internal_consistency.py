@@ -379,8 +379,6 @@ class ReliabilityResult(TableResult):
         cols = ["scale", "n_items", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h"]
         return self.estimates[[c for c in cols if c in self.estimates]].copy()
 
-    def __repr__(self) -> str:
-        return TableResult.__repr__(self)
 
 
 def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", scales=None,
