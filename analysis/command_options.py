@@ -429,3 +429,26 @@ def save_figure_of(res, path) -> None:
 
     plt.close("all")
     print(f"wrote {path}")
+
+
+def check_formula(text: str | None, flag: str, columns, one_sided: bool = False) -> None:
+    """A model formula the user typed: readable by patsy, and every plain name in it a column of the file
+    (a misspelt name would otherwise surface as a Python NameError)."""
+    if text is None:
+        return
+    from patsy import ModelDesc, PatsyError
+
+    if one_sided and "~" not in text or not one_sided and text.count("~") != 1:
+        shape = "'~ x'" if one_sided else "'y ~ x1 + x2'"
+        raise DataError(f"{flag} '{text}': write the formula as {shape}")
+    try:
+        desc = ModelDesc.from_formula(text)
+    except PatsyError as exc:
+        raise DataError(f"{flag} '{text}' cannot be read: {str(exc).splitlines()[0]}") from None
+    names = {str(c) for c in columns}
+    for term in desc.lhs_termlist + desc.rhs_termlist:
+        for factor in term.factors:
+            code = factor.code
+            if code.isidentifier() and code not in names:
+                raise DataError(f"{flag} '{text}' names '{code}', which is not a column of the file; available "
+                                f"columns: {', '.join(map(str, list(columns)[:30]))}")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..command_options import (_formatter, about_file, add_input_options, add_sample_option, column_list, level_arg,
+from ..command_options import (_formatter, about_file, add_input_options, add_sample_option, check_formula, column_list,
+                               level_arg,
                                n_boot_arg, print_sample, read_input, save_figure_of, seed_arg, show_frame, tidy_table,
                                write_output)
 from ..errors import DataError
@@ -425,6 +426,8 @@ def cmd_regression(args) -> int:
     formula = args.formula or None
     inc = args.include_excluded
     with about_file(args.file):
+        check_formula(formula, "--formula", cols)
+    with about_file(args.file):
         if blocks:
             steps = ([covar] if covar else []) + blocks
             res = hierarchical_regression(data, args.y, steps, hc3=args.hc3, level=args.level, include_excluded=inc)
@@ -464,6 +467,9 @@ def cmd_mixed(args) -> int:
     note = None
     group = args.group
     with about_file(args.file):
+        produced = ["time", "score", "occasion"] if args.wide else []
+        check_formula(args.formula, "--formula", list(data.columns) + produced)
+        check_formula(args.re_formula, "--re-formula", list(data.columns) + produced, one_sided=True)
         if args.wide:
             occasions = column_list(args.wide, "--wide", data.columns)
             times = None
