@@ -335,7 +335,8 @@ def kept_rows(data, include_excluded: bool, what: str):
 def print_sample(res, note: str | None = None) -> None:
     """"respondents: N analysed (k excluded by screening)" when the data carry screening flags, and the
     rows listwise deletion left out (``res.excluded``), so that no row disappears unannounced."""
-    note = getattr(res, "sample_note", "") if note is None else note
+    note = (getattr(res, "sample_note", "") if note is None else note).replace("include_excluded=True",
+                                                                              "--include-excluded")
     excluded = getattr(res, "excluded", None)
     k = len(excluded) if excluded is not None and hasattr(excluded, "__len__") else 0
     parts = [note] if note else []
@@ -344,6 +345,12 @@ def print_sample(res, note: str | None = None) -> None:
                      f"(listwise)")
     if parts:
         print("respondents: " + "; ".join(parts))
+
+
+#: keyword spellings in the library's messages -> the flag a command-line user gives instead
+KEYWORD_FLAGS = {"include_excluded=True (--include-excluded)": "--include-excluded",
+                 "pass include_excluded=True": "pass --include-excluded", "use threshold=": "use --threshold",
+                 "raise n_init": "raise --n-init", "n_factors must": "--n-factors must"}
 
 
 class about_file:
@@ -366,9 +373,11 @@ class about_file:
                 return False
             text = f"cannot read the formula: {text.splitlines()[0]}"
             exc = DataError(text)
-        if self.path in text:
-            raise exc
-        raise type(exc)(f"file '{self.path}': {text}") from None
+        for keyword, flag in KEYWORD_FLAGS.items():   # the library's advice, in the command line's words
+            text = text.replace(keyword, flag)
+        if self.path not in text:
+            text = f"file '{self.path}': {text}"
+        raise type(exc)(text) from None
 
 
 def _looks_formatted(table) -> bool:

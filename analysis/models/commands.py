@@ -330,7 +330,7 @@ def _register_models(sub) -> None:
                     "(or --k) gives the profile sizes and means. OUT holds the fit indices.",
         epilog=_examples(
             f"goalscope profiles {DEMO} --columns 'goals_*' --k-max 4 --seed 2026 -o profiles.csv",
-            f"goalscope profiles {DEMO} --columns 'goals_*' --k 3 --seed 1 --outcomes procr_total,mood_total "
+            f"goalscope profiles {DEMO} --columns 'goals_*' --k-max 3 --k 3 --seed 1 --outcomes procr_total,mood_total "
             f"--classes classes.csv --figure profiles.png"))
     add_input_options(p)
     g = p.add_argument_group("model")
