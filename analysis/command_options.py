@@ -332,7 +332,7 @@ def kept_rows(data, include_excluded: bool, what: str):
     return sample.data, sample.note
 
 
-def print_sample(res, note: str | None = None) -> None:
+def print_sample(res, note: str | None = None, rows: str | None = None) -> None:
     """"respondents: N analysed (k excluded by screening)" when the data carry screening flags, and the
     rows listwise deletion left out (``res.excluded``), so that no row disappears unannounced."""
     note = (getattr(res, "sample_note", "") if note is None else note).replace("include_excluded=True",
@@ -340,9 +340,9 @@ def print_sample(res, note: str | None = None) -> None:
     excluded = getattr(res, "excluded", None)
     k = len(excluded) if excluded is not None and hasattr(excluded, "__len__") else 0
     parts = [note] if note else []
-    if k:
-        parts.append(f"{k} {'of them ' if note else ''}left out for missing values on the model's columns "
-                     f"(listwise)")
+    if k:   # rows: what a left-out row is when it is not a respondent ("observations" of long data)
+        who = f"{rows} " if rows else ("of them " if note else "")
+        parts.append(f"{k} {who}left out for missing values on the model's columns (listwise)")
     if parts:
         print("respondents: " + "; ".join(parts))
 

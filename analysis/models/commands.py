@@ -294,9 +294,9 @@ def _register_models(sub) -> None:
         epilog=_examples(
             f"goalscope mixed {DEMO} --wide exam1,exam2,exam3 --id-column respondent "
             f"--formula 'score ~ time * goals_mastery_approach' -o mixed.csv",
-            f"goalscope mixed {DEMO} --wide exam1,exam2,exam3 --id-column respondent --formula 'score ~ time' "
-            f"--re-formula '~time' --ml",
-            "goalscope mixed long.csv --formula 'score ~ time * mastery' --group person -o mixed.csv"))
+            f"goalscope mixed {DEMO} --wide exam1,exam2,exam3 --times 1,2,3 --id-column respondent "
+            f"--formula 'score ~ time + goals_mastery_approach + goals_performance_avoidance' --ml",
+            "goalscope mixed long.csv --formula 'score ~ time * mastery' --group person --re-formula '~time' -o mixed.csv"))
     add_input_options(p)
     g = p.add_argument_group("model")
     g.add_argument("--formula", required=True, metavar="'Y ~ X'",
@@ -497,7 +497,7 @@ def cmd_mixed(args) -> int:
                           level=args.level, include_excluded=inc)
     if note is not None:
         res.sample = None   # the sample line is the wide file's (persons), printed below
-    print_sample(res, note)
+    print_sample(res, note, rows="observations (person × occasion rows)" if args.wide else "observations")
     if res.satterthwaite is not None:
         print("fixed effects (t tests with Satterthwaite df, as lmerTest):")
         print(show_frame(res.satterthwaite))
