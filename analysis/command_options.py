@@ -461,3 +461,10 @@ def check_formula(text: str | None, flag: str, columns, one_sided: bool = False)
             if code.isidentifier() and code not in names:
                 raise DataError(f"{flag} '{text}' names '{code}', which is not a column of the file; available "
                                 f"columns: {', '.join(map(str, list(columns)[:30]))}")
+
+
+def print_r_call(res) -> None:
+    """The equivalent R call, when the result states one (``res.r_call``)."""
+    call = getattr(res, "r_call", "")
+    if isinstance(call, str) and call.strip():
+        print(f"R: {call.strip()}")

@@ -16,9 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..command_options import (_formatter, about_file, add_input_options, add_sample_option, check_formula, column_list,
-                               level_arg,
-                               n_boot_arg, print_sample, read_input, save_figure_of, seed_arg, show_frame, tidy_table,
-                               write_output)
+                               level_arg, n_boot_arg, print_r_call, print_sample, read_input, save_figure_of, seed_arg,
+                               show_frame, tidy_table, write_output)
 from ..errors import DataError
 
 __all__ = ["register", "add_sample_option", "print_sample"]
@@ -86,6 +85,7 @@ def _report(res, overview, args, note: str | None = None) -> int:
         print(show_frame(frame))
     print()
     print(res.apa().full_result)
+    print_r_call(res)
     if getattr(args, "output", None):
         write_output(tidy_table(res), args.output)
     if getattr(args, "figure", None):
@@ -201,6 +201,7 @@ def cmd_mediation(args) -> int:
         print(res.paths.to_string(index=False))
     print()
     print(res.apa().full_result)
+    print_r_call(res)
     if args.output:
         write_table(res.paths, args.output)
         print(f"wrote {args.output}")
@@ -505,6 +506,7 @@ def cmd_mixed(args) -> int:
     print(show_frame(res.random_effects))
     print()
     print(res.apa().full_result)
+    print_r_call(res)
     if args.output:
         write_output(tidy_table(res), args.output)
     return 0
@@ -534,6 +536,7 @@ def cmd_profiles(args) -> int:
         print(show_frame(anova))
     print()
     print(res.apa().full_result)
+    print_r_call(res)
     if args.output:
         write_output(tidy_table(res), args.output)
     if args.classes:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..command_options import (_formatter, about_file, add_input_options, add_item_options, add_sample_option, audit_path,
-                               column_list, item_options_from_args, kept_rows, level_arg, n_boot_arg, print_sample,
+                               column_list, item_options_from_args, kept_rows, level_arg, n_boot_arg, print_r_call, print_sample,
                                read_input, seed_arg, show_frame, tidy_table, write_output)
 from ..deprecation import renamed_flag
 from ..errors import DataError
@@ -255,6 +255,7 @@ def cmd_efa(args) -> int:
     if res.phi is not None:
         print("\nfactor correlations:")
         print(show_frame(res.phi, digits=2))
+    print_r_call(res)
     if args.output:
         write_output(tidy_table(res, index_name="item"), args.output)
         _write_audit(res.audit, args.output)

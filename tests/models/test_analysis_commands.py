@@ -264,6 +264,23 @@ def test_efa_leaves_out_screened_rows(tmp_path, capsys):
     assert code == 0 and "2830 analysed (including the 30 excluded by screening" in text
 
 
+# --- outputs ----------------------------------------------------------------------------------------
+def test_outputs_are_byte_identical_on_a_rerun(tmp_path, capsys):
+    demo = REF / "demo_exams.csv"
+    for argv in (["regression", demo, "--y", "procrastination", "--x", "mastery_approach,mastery_avoidance"],
+                 ["profiles", demo, "--columns", "mastery_*", "--k-max", "2", "--n-init", "2", "--seed", "5"]):
+        blobs = []
+        for suffix in (".csv", ".xlsx"):
+            for i in range(2):
+                out = tmp_path / f"{argv[0]}{i}{suffix}"
+                assert run([*argv, "-o", out], capsys)[0] == 0
+                blobs.append(out.read_bytes())
+        assert blobs[0] == blobs[1] and blobs[2] == blobs[3]
+    xlsx = pd.read_excel(tmp_path / "regression0.xlsx")
+    csv = pd.read_csv(tmp_path / "regression0.csv")
+    assert_allclose(xlsx.estimate, csv.estimate, rtol=1e-15)
+
+
 # --- help -------------------------------------------------------------------------------------------
 COMMANDS = ["regression", "moderation", "mixed", "profiles", "efa", "correlations", "mediation", "reliability", "cfa"]
 
@@ -329,7 +346,7 @@ def small(tmp_path_factory):
     (["profiles", "{f}", "--columns", "q*"], ["pattern 'q*' matches no column"]),
     (["efa", "{f}", "--columns", "x,w,y,label", "--n-factors", "1"], ["file '{f}'", "row 2", "column 'label'", "'low'"]),
     (["efa", "{f}", "--columns", "x,w,y", "--n-factors", "zero"], ["'zero' is not a number of factors"]),
-    (["efa", "{f}", "--columns", "x,w,y", "--n-factors", "3"], ["file '{f}'", "n_factors must be between 1 and 2"]),
+    (["efa", "{f}", "--columns", "x,w,y", "--n-factors", "3"], ["file '{f}'", "--n-factors must be between 1 and 2"]),
     (["efa", "{f}", "--columns", "x,w,y", "--n-factors", "1", "--recode", "1:0"], ["--instrument"]),
 ])
 def test_user_errors_are_one_message_and_exit_2(small, capsys, argv, fragments):
