@@ -468,3 +468,20 @@ def print_r_call(res) -> None:
     call = getattr(res, "r_call", "")
     if isinstance(call, str) and call.strip():
         print(f"R: {call.strip()}")
+
+
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def check_output_names(args, table_flags=("output", "classes"), figure_flags=("figure",)) -> None:
+    """Refuse an output name with an ending the command cannot write *before* the analysis runs (not
+    after printing its results)."""
+    from .io.writers import TABLE_SUFFIXES
+
+    for dest, allowed, kind in [(d, TABLE_SUFFIXES, "table") for d in table_flags] + \
+                               [(d, FIGURE_SUFFIXES, "figure") for d in figure_flags]:
+        value = getattr(args, dest, None)
+        if value and Path(value).suffix.lower() not in allowed:
+            flag = OUTPUT_OPTIONS.get(dest, "--" + dest.replace("_", "-"))
+            raise DataError(f"{flag} '{value}': a {kind} is written as {', '.join(allowed)}; give a file name "
+                            f"with one of these endings")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..command_options import (_formatter, about_file, add_input_options, add_sample_option, check_formula, column_list,
-                               level_arg, n_boot_arg, print_r_call, print_sample, read_input, save_figure_of, seed_arg,
-                               show_frame, tidy_table, write_output)
+from ..command_options import (about_file, add_input_options, add_sample_option, check_formula, check_output_names,
+                               column_list, _formatter, level_arg, n_boot_arg, print_r_call, print_sample,
+                               read_input, save_figure_of, seed_arg, show_frame, tidy_table, write_output)
 from ..errors import DataError
 
 __all__ = ["register", "add_sample_option", "print_sample"]
@@ -191,6 +191,7 @@ def cmd_mediation(args) -> int:
     from .indirect_effects import fit_mediation
 
     take_retired(args, "--ci", "--ci-method")
+    check_output_names(args)
     data = read_input(args)
     res = fit_mediation(data, args.x, _cols(args.m), args.y, covar=_cols(args.covar) or None, serial=args.serial,
                         n_boot=args.n_boot, seed=args.seed, ci_method=args.ci_method, level=args.level,
@@ -401,6 +402,7 @@ def cmd_regression(args) -> int:
     from .counts import count_regression
     from .linear_models import hierarchical_regression, logistic_regression, regression
 
+    check_output_names(args)
     data = read_input(args)
     cols = data.columns
     x = column_list(args.x, "--x", cols)
@@ -451,6 +453,7 @@ def cmd_regression(args) -> int:
 def cmd_moderation(args) -> int:
     from .interactions import moderation
 
+    check_output_names(args)
     data = read_input(args)
     with about_file(args.file):
         res = moderation(data, args.x, args.w, args.y, covar=column_list(args.covar, "--covar", data.columns) or None,
@@ -464,6 +467,7 @@ def cmd_mixed(args) -> int:
     from .longitudinal import wide_to_long
     from .mixed import mixed_model
 
+    check_output_names(args)
     data = read_input(args)
     note = None
     group = args.group
@@ -516,6 +520,7 @@ def cmd_profiles(args) -> int:
     from ..io.writers import write_table
     from .profiles import goal_profiles
 
+    check_output_names(args)
     data = read_input(args)
     columns = column_list(args.columns, "--columns", data.columns)
     outcomes = column_list(args.outcomes, "--outcomes", data.columns)

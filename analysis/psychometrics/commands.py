@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..command_options import (_formatter, about_file, add_input_options, add_item_options, add_sample_option, audit_path,
-                               column_list, item_options_from_args, kept_rows, level_arg, n_boot_arg, print_r_call, print_sample,
-                               read_input, seed_arg, show_frame, tidy_table, write_output)
+from ..command_options import (about_file, add_input_options, add_item_options, add_sample_option, audit_path,
+                               check_output_names, column_list, _formatter, item_options_from_args, kept_rows,
+                               level_arg, n_boot_arg, print_r_call, print_sample, read_input, seed_arg, show_frame,
+                               tidy_table, write_output)
 from ..deprecation import renamed_flag
 from ..errors import DataError
 
@@ -211,6 +212,7 @@ def _register_efa(sub) -> None:
 def cmd_efa(args) -> int:
     from .exploratory import efa
 
+    check_output_names(args)
     data = read_input(args)
     with about_file(args.file):
         data, note = kept_rows(data, args.include_excluded, "efa")
