@@ -485,3 +485,10 @@ def check_output_names(args, table_flags=("output", "classes"), figure_flags=("f
             flag = OUTPUT_OPTIONS.get(dest, "--" + dest.replace("_", "-"))
             raise DataError(f"{flag} '{value}': a {kind} is written as {', '.join(allowed)}; give a file name "
                             f"with one of these endings")
+
+
+def describe(text: str) -> str:
+    """A command's description wrapped for ``--help`` (the help layout keeps line breaks as written)."""
+    import textwrap
+
+    return textwrap.fill(" ".join(text.split()), width=98, break_on_hyphens=False)

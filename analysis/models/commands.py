@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..command_options import (about_file, add_input_options, add_sample_option, check_formula, check_output_names,
+from ..command_options import (about_file, describe, add_input_options, add_sample_option, check_formula, check_output_names,
                                column_list, _formatter, level_arg, n_boot_arg, print_r_call, print_sample,
                                read_input, save_figure_of, seed_arg, show_frame, tidy_table, write_output)
 from ..errors import DataError
@@ -96,8 +96,8 @@ def _report(res, overview, args, note: str | None = None) -> int:
 def register(sub) -> None:
     p = sub.add_parser(
         "correlations", help="APA correlation table (M, SD, α, r with CI and p)", formatter_class=_formatter,
-        description="Correlation table of scored variables: tidy long table (.csv/.xlsx/.parquet) or a "
-                    "publication table (.md/.html).",
+        description=describe("Correlation table of scored variables: tidy long table (.csv/.xlsx/.parquet) or a "
+                    "publication table (.md/.html)."),
         epilog=_examples(
             f"goalscope correlations {DEMO} --columns goals_mastery_approach,procr_total,mood_total -o corr.md",
             f"goalscope correlations {DEMO} --columns 'goals_*,procr_total' --method spearman --padjust holm -o corr.csv",
@@ -131,7 +131,7 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "mediation", help="mediation with a vectorised bootstrap", formatter_class=_formatter,
-        description="Indirect, direct and total effects with bootstrap CIs (parallel or serial mediators).",
+        description=describe("Indirect, direct and total effects with bootstrap CIs (parallel or serial mediators)."),
         epilog=_examples(
             f"goalscope mediation {DEMO} --x goals_mastery_avoidance --m strategies_disorganization --y procr_total "
             f"--seed 1 -o med.csv",
@@ -218,12 +218,12 @@ def _register_models(sub) -> None:
     p = sub.add_parser(
         "regression", help="OLS (with hierarchical steps), logistic, Poisson or negative-binomial regression",
         formatter_class=_formatter,
-        description="Regression of one outcome on predictors given as columns (--y, --x) or as a formula. OLS "
+        description=describe("Regression of one outcome on predictors given as columns (--y, --x) or as a formula. OLS "
                     "reports b, SE, t, p, the CI and standardised β (R: lm); --block enters predictors in "
                     "steps with ΔR² and the F change (R: anova(m1, m2)); --family logistic gives odds ratios "
                     "(R: glm(binomial)); poisson / negative_binomial give rate ratios of a count (R: glm, "
                     "MASS::glm.nb). Rows with a missing value on a model column are left out (listwise) and "
-                    "counted.",
+                    "counted."),
         epilog=_examples(
             f"goalscope regression {DEMO} --y procr_total --x 'goals_*' -o regression.csv",
             f"goalscope regression {DEMO} --y procr_total --covar age --block goals_mastery_approach "
@@ -261,9 +261,9 @@ def _register_models(sub) -> None:
     p = sub.add_parser(
         "moderation", help="moderated regression: x × w, simple slopes at ±1 SD, Johnson–Neyman",
         formatter_class=_formatter,
-        description="OLS of y on x, w and x·w (plus covariates) with x and w mean-centred (default) or "
+        description=describe("OLS of y on x, w and x·w (plus covariates) with x and w mean-centred (default) or "
                     "standardised before the product is formed; simple slopes of x at w = −1 SD, mean, +1 SD and "
-                    "the Johnson–Neyman region. R: lm(y ~ xc * wc + covariates). OUT holds the simple slopes.",
+                    "the Johnson–Neyman region. R: lm(y ~ xc * wc + covariates). OUT holds the simple slopes."),
         epilog=_examples(
             f"goalscope moderation {DEMO} --x goals_performance_avoidance --w grit_grit --y mood_total -o slopes.csv",
             f"goalscope moderation {DEMO} --x goals_mastery_approach --w grit_grit --y procr_total --covar age "
@@ -288,11 +288,11 @@ def _register_models(sub) -> None:
     p = sub.add_parser(
         "mixed", help="linear mixed model (REML, lme4's optimum; Satterthwaite df as lmerTest)",
         formatter_class=_formatter,
-        description="Linear mixed model with random effects per --group: random intercepts, or random slopes "
+        description=describe("Linear mixed model with random effects per --group: random intercepts, or random slopes "
                     "with --re-formula. REML by default (R: lme4::lmer); fixed effects with Wald z tests and "
                     "with Satterthwaite-df t tests (R: lmerTest). For a scores file with one column per "
                     "occasion give --wide: the columns become rows (variables 'time' = 0, 1, ... or --times, "
-                    "and 'score'), one group per --id-column.",
+                    "and 'score'), one group per --id-column."),
         epilog=_examples(
             f"goalscope mixed {DEMO} --wide exam1,exam2,exam3 --id-column respondent "
             f"--formula 'score ~ time * goals_mastery_approach' -o mixed.csv",
@@ -326,10 +326,10 @@ def _register_models(sub) -> None:
     p = sub.add_parser(
         "profiles", help="latent profiles (Gaussian mixtures with 1 … k classes): AIC, BIC, entropy",
         formatter_class=_formatter,
-        description="Person-centred profiles of the goal scores: Gaussian mixtures with 1 … --k-max classes "
+        description=describe("Person-centred profiles of the goal scores: Gaussian mixtures with 1 … --k-max classes "
                     "(several seeded k-means starts), each with log L, AIC, BIC, SABIC, entropy and its smallest "
                     "class (R: mclust::Mclust(x, G = 1:k, modelNames = 'VVV')). The solution with the lowest BIC "
-                    "(or --k) gives the profile sizes and means. OUT holds the fit indices.",
+                    "(or --k) gives the profile sizes and means. OUT holds the fit indices."),
         epilog=_examples(
             f"goalscope profiles {DEMO} --columns 'goals_*' --k-max 4 --seed 2026 -o profiles.csv",
             f"goalscope profiles {DEMO} --columns 'goals_*' --k-max 3 --k 3 --seed 1 --outcomes procr_total,mood_total "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..command_options import (about_file, add_input_options, add_item_options, add_sample_option, audit_path,
+from ..command_options import (about_file, describe, add_input_options, add_item_options, add_sample_option, audit_path,
                                check_output_names, column_list, _formatter, item_options_from_args, kept_rows,
                                level_arg, n_boot_arg, print_r_call, print_sample, read_input, seed_arg, show_frame,
                                tidy_table, write_output)
@@ -27,9 +27,9 @@ def _examples(*lines: str) -> str:
 def register(sub) -> None:
     p = sub.add_parser(
         "reliability", help="α (Feldt/bootstrap CI), ω and item statistics per scale", formatter_class=_formatter,
-        description="Reliability of every scale of an instrument: α raw and standardised with its CI, ω total "
+        description=describe("Reliability of every scale of an instrument: α raw and standardised with its CI, ω total "
                     "(and ω hierarchical for instruments with three or more scales), average r. Item statistics "
-                    "(mean, SD, missing, item-rest r, α if deleted) go to OUT.items.csv.",
+                    "(mean, SD, missing, item-rest r, α if deleted) go to OUT.items.csv."),
         epilog=_examples(
             f"goalscope reliability {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} -o reliability.csv",
             f"goalscope reliability {DEMO_RAW} --instrument pps --columns 'pps_{{n}}' --missing -99 --nan-policy listwise "
@@ -55,10 +55,10 @@ def register(sub) -> None:
     p = sub.add_parser(
         "cfa", help="CFA of an instrument's structure (or a model); invariance across a group",
         formatter_class=_formatter,
-        description="Confirmatory factor analysis by ML (lavaan's defaults; listwise deletion). Without --group, "
+        description=describe("Confirmatory factor analysis by ML (lavaan's defaults; listwise deletion). Without --group, "
                     "OUT holds the parameter estimates and OUT.fit.csv the fit indices. With --group, OUT holds "
                     "the invariance ladder (configural, metric, scalar, strict) and OUT.estimates.csv the "
-                    "estimates of every fitted step.",
+                    "estimates of every fitted step."),
         epilog=_examples(
             f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} -o cfa.csv",
             f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --std-lv --fiml -o cfa.csv",
@@ -179,11 +179,11 @@ def _register_efa(sub) -> None:
     p = sub.add_parser(
         "efa", help="exploratory factor analysis (minres, oblimin) with KMO and Bartlett's test",
         formatter_class=_formatter,
-        description="Exploratory factor analysis by minimum residual with psych's defaults (R: psych::fa(x, "
+        description=describe("Exploratory factor analysis by minimum residual with psych's defaults (R: psych::fa(x, "
                     "nfactors, rotate = 'oblimin', fm = 'minres')): pattern loadings, communalities (h2), "
                     "uniquenesses (u2), variance explained, factor correlations, KMO and Bartlett's test. The "
                     "items are the keyed items of --instrument (reverse-keyed items reversed) or plain columns "
-                    "(--columns A1,A2,... without --instrument). OUT holds the loadings.",
+                    "(--columns A1,A2,... without --instrument). OUT holds the loadings."),
         epilog=_examples(
             f"goalscope efa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --n-factors 4 -o efa.csv",
             f"goalscope efa {DEMO_RAW} --columns 'agq_*' --missing -99 --n-factors 4 --rotation promax",
