@@ -409,6 +409,9 @@ def cmd_regression(args) -> int:
     covar = column_list(args.covar, "--covar", cols)
     blocks = [column_list(b, "--block", cols) for b in (args.block or [])]
     family = args.family
+    both = [c for c in covar if c in x or any(c in b for b in blocks)]
+    if both:
+        raise DataError(f"regression: column '{both[0]}' is given both as a predictor and in --covar; give it once")
     if args.formula and (args.y or x or blocks or covar):
         raise DataError("regression: give either --formula or --y with --x/--block/--covar, not both "
                         "(write covariates into the formula)")

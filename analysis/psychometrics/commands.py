@@ -219,7 +219,6 @@ def cmd_efa(args) -> int:
         if args.instrument:
             opts = item_options_from_args(args)
             columns = opts.pop("columns", None)
-            opts.pop("id_column", None)
             res = efa(data, args.n_factors, columns=columns, instrument=args.instrument, rotation=args.rotation,
                       cor=args.cor, nan_policy=args.nan_policy, source=data.attrs.get("source"), **opts)
         else:
@@ -232,7 +231,7 @@ def cmd_efa(args) -> int:
                                 f"it out to factor plain columns")
             columns = column_list(args.columns, "--columns", data.columns) or None
             if columns is None:
-                columns = [c for c in data.columns if c not in ("excluded", "excluded_by")]
+                columns = [c for c in data.columns if c not in ("excluded", "excluded_by", args.id)]
             lack = [c for c in columns if c not in data.columns]
             if lack:
                 raise DataError(f"efa: column(s) {', '.join(repr(c) for c in lack)} not found; available columns: "

@@ -333,6 +333,7 @@ def small(tmp_path_factory):
     (["regression", "{f}", "--y", "y"], ["--x"]),
     (["regression", "{f}", "--x", "x", "--formula", "y ~ x"], ["either --formula"]),
     (["regression", "{f}", "--y", "y", "--x", "x", "--family", "poisson", "--hc3"], ["OLS only"]),
+    (["regression", "{f}", "--y", "y", "--x", "x,w", "--covar", "w"], ["'w' is given both as a predictor and in --covar"]),
     (["moderation", "{f}", "--x", "x", "--w", "label", "--y", "y"], ["file '{f}'", "column 'label'", "'low'"]),
     (["moderation", "{f}", "--x", "x", "--w", "w", "--y", "y", "--covar", "id,group"], ["file '{f}'", "group"]),
     (["mixed", "{f}", "--formula", "y ~ x"], ["--group"]),
