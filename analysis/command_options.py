@@ -27,7 +27,8 @@ INPUT_OPTIONS = {"file": "the input file (FILE)", "map": "the column map (--map)
                  "instrument": "the key file (--instrument)", "rules": "the rules file (--rules)",
                  "model": "the model file (--model)", "key_file": "the key file (--key-file)"}
 #: output options; beside OUT commands also write OUT.<tag>.<ext> files
-OUTPUT_OPTIONS = {"output": "-o/--output", "person_scores": "--person-scores"}
+OUTPUT_OPTIONS = {"output": "-o/--output", "person_scores": "--person-scores", "figure": "--figure",
+                  "classes": "--classes"}
 SIDE_FILES = ("audit.csv", "items{suffix}", "fit{suffix}", "estimates{suffix}", "flow.csv", "flow.png", "flow.svg")
 
 
@@ -61,28 +62,42 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--encoding", help="text encoding (default: detected; e.g. cp1252, utf-16)")
     g.add_argument("--delimiter", help="field separator: , ; tab | (default: sniffed)")
     g.add_argument("--qualtrics", action=argparse.BooleanOptionalAction, default=None,
-                   help="treat as a Qualtrics export (default: detected)")
+                   help="treat as a Qualtrics export, or not (default: detected)")
 
 
-def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = True) -> None:
-    """The instrument and the dataset quirks (the same flags for every command)."""
+def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = True,
+                     columns_help: str | None = None, instrument_help: str | None = None) -> None:
+    """The instrument and the dataset quirks (the same flags for every command); ``columns_help`` and
+    ``instrument_help`` replace the help of ``--columns`` / ``--instrument`` where a command reads them
+    differently (``efa`` also takes plain item columns)."""
     g = p.add_argument_group("instrument and dataset quirks")
     g.add_argument("--instrument", required=instrument_required, metavar="ID|PATH",
-                   help="shipped key id (goalscope instruments) or a key file")
+                   help=instrument_help or ("shipped key id (goalscope instruments) or a key file"
+                                            + (" (required)" if instrument_required else " (default: none)")))
     where = g.add_mutually_exclusive_group()
-    where.add_argument("--columns", metavar="PATTERN", help="item columns by pattern, e.g. 'AGQ_{n}'")
-    where.add_argument("--map", metavar="FILE", help="YAML/JSON/CSV file mapping item -> column")
-    g.add_argument("--missing", metavar="CODES", help="comma-separated codes meaning 'no answer', e.g. '0,-99'")
+    where.add_argument("--columns", metavar="PATTERN",
+                       help=columns_help or "item columns by pattern, e.g. 'AGQ_{n}' (default: the key's item ids "
+                                            "as column names)")
+    where.add_argument("--map", metavar="FILE", help="YAML/JSON/CSV file mapping item -> column (default: none)")
+    g.add_argument("--missing", metavar="CODES",
+                   help="comma-separated codes meaning 'no answer', e.g. '0,-99' (default: none; empty cells "
+                        "and NA tokens are always missing)")
     g.add_argument("--response-min", type=float, help="administration range minimum (default: the key's)")
     g.add_argument("--response-max", type=float, help="administration range maximum (default: the key's)")
-    g.add_argument("--recode", metavar="MAP", help="export code -> instrument code, e.g. '1:0,2:1,3:2,4:3'")
-    g.add_argument("--reversed-in-file", metavar="ITEMS", help="items the export already reverse-scored, e.g. '1,3'")
+    g.add_argument("--recode", metavar="MAP",
+                   help="export code -> instrument code, e.g. '1:0,2:1,3:2,4:3' (default: no recoding)")
+    g.add_argument("--reversed-in-file", metavar="ITEMS",
+                   help="items the export already reverse-scored, e.g. '1,3' (default: none)")
     g.add_argument("--anchors-reversed", action="store_true",
-                   help="the response scale was printed/coded in the opposite direction from the key's")
-    g.add_argument("--labels", metavar="FILE", help="YAML/JSON file {label text: code} for text answers")
+                   help="the response scale was printed/coded in the opposite direction from the key's "
+                        "(default: off)")
+    g.add_argument("--labels", metavar="FILE",
+                   help="YAML/JSON file {label text: code} for text answers (default: the key's anchor labels)")
     g.add_argument("--on-invalid", choices=["error", "missing"], default="error",
-                   help="stop at invalid values (default) or set them to missing and list them in an audit file")
-    g.add_argument("--id", metavar="COLUMN", help="respondent id column (checked for duplicates; written to the output)")
+                   help="stop at invalid values (default: error) or set them to missing and list them in an "
+                        "audit file")
+    g.add_argument("--id", metavar="COLUMN",
+                   help="respondent id column (checked for duplicates; written to the output) (default: none)")
 
 
 def level_arg(text: str) -> float:
@@ -266,3 +281,214 @@ def study_file_items(path) -> tuple[dict, dict] | None:
     if study.id:
         shared["id_column"] = study.id
     return instrument_specs(study), shared
+
+
+# ---------------------------------------------------------------------------------------------
+# shared pieces of the analysis commands (correlations, mediation, regression, moderation, mixed,
+# profiles, efa): the kept-respondent rule, the sample line, the tidy table, the file in messages
+#: helper columns a pattern never matches (the study file's rule, pipeline.analyses.HELPER_SUFFIXES; not
+#: imported from there so that a command does not load the pipeline)
+HELPER_SUFFIXES = ("_n_valid", "_band")
+
+
+def column_list(text: str | None, flag: str, columns=None) -> list[str]:
+    """``"a, b,c"`` → ``["a", "b", "c"]``; with ``columns`` (the file's columns), a part holding
+    ``*``, ``?`` or ``[`` is a shell-style pattern expanded in file order (``"A?,C?"``). As in a study
+    file, a pattern matches scale scores only, never the helper columns ``<scale>_n_valid`` and
+    ``<scale>_band`` that ``goalscope run`` writes beside them."""
+    import fnmatch
+
+    out: list[str] = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if columns is not None and any(ch in part for ch in "*?["):
+            hits = [str(c) for c in columns if fnmatch.fnmatchcase(str(c), part)
+                    and not str(c).endswith(HELPER_SUFFIXES)]
+            if not hits:
+                raise DataError(f"{flag} '{text}': pattern '{part}' matches no column of the file")
+            out += [h for h in hits if h not in out]
+        elif part not in out:
+            out.append(part)
+    return out
+
+
+def add_sample_option(p) -> None:
+    """``--include-excluded``: every analysis command analyses the kept respondents by default."""
+    p.add_argument("--include-excluded", action="store_true",
+                   help="also analyse the respondents screening excluded (column 'excluded' of goalscope run's "
+                        "scores.csv) (default: they are left out)")
+
+
+def kept_rows(data, include_excluded: bool, what: str):
+    """The kept-respondent rule for a command whose library function does not screen itself (``efa``):
+    rows with ``excluded`` True are left out unless ``include_excluded``. Returns (rows, note)."""
+    # the rule lives with the model entry points (models._common.screened_sample); imported here, lazily,
+    # so that a psychometrics command uses the same rule without the station importing models
+    from .models._common import screened_sample
+
+    sample = screened_sample(data, include_excluded, what)
+    return sample.data, sample.note
+
+
+def print_sample(res, note: str | None = None, rows: str | None = None) -> None:
+    """"respondents: N analysed (k excluded by screening)" when the data carry screening flags, and the
+    rows listwise deletion left out (``res.excluded``), so that no row disappears unannounced."""
+    note = (getattr(res, "sample_note", "") if note is None else note).replace("include_excluded=True",
+                                                                              "--include-excluded")
+    excluded = getattr(res, "excluded", None)
+    k = len(excluded) if excluded is not None and hasattr(excluded, "__len__") else 0
+    parts = [note] if note else []
+    if k:   # rows: what a left-out row is when it is not a respondent ("observations" of long data)
+        who = f"{rows} " if rows else ("of them " if note else "")
+        parts.append(f"{k} {who}left out for missing values on the model's columns (listwise)")
+    if parts:
+        print("respondents: " + "; ".join(parts))
+
+
+#: keyword spellings in the library's messages -> the flag a command-line user gives instead
+KEYWORD_FLAGS = {"include_excluded=True (--include-excluded)": "--include-excluded",
+                 "pass include_excluded=True": "pass --include-excluded", "use threshold=": "use --threshold",
+                 "raise n_init": "raise --n-init", "n_factors must": "--n-factors must"}
+
+
+class about_file:
+    """Context manager: a :class:`GoalscopeError` raised while analysing FILE names the file (the
+    library's messages name the function and the column, not always the file). A formula that
+    patsy cannot read becomes such an error too."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None:
+            return False
+        text = str(exc)
+        if not isinstance(exc, GoalscopeError):
+            if type(exc).__name__ != "PatsyError":
+                return False
+            text = f"cannot read the formula: {text.splitlines()[0]}"
+            exc = DataError(text)
+        for keyword, flag in KEYWORD_FLAGS.items():   # the library's advice, in the command line's words
+            text = text.replace(keyword, flag)
+        if self.path not in text:
+            text = f"file '{self.path}': {text}"
+        raise type(exc)(text) from None
+
+
+def _looks_formatted(table) -> bool:
+    import re
+
+    import pandas as pd
+
+    number = re.compile(r"^\s*(p\s*[<=>]\s*)?[−+-]?(\d+)?\.?\d+\s*%?\s*$|^\s*\[.*,.*\]\s*$")
+    for c in table.columns:
+        s = table[c]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            if any(isinstance(v, str) and number.match(v) for v in s):
+                return True
+    return False
+
+
+def tidy_table(res, index_name: str = "term"):
+    """The tidy numeric table a command writes to ``-o``: ``res.table()``; a result whose ``table()``
+    is still the formatted APA table gives its tidy ``summary()``. A labelled index becomes a column."""
+    import pandas as pd
+
+    table = res.table()
+    if _looks_formatted(table):
+        table = res.summary()  # P1/P2: table() — until every result's table() is the tidy table
+    if not isinstance(table.index, pd.RangeIndex):
+        table = table.rename_axis(table.index.name or index_name).reset_index()
+    return table
+
+
+def show_frame(frame, digits: int = 3) -> str:
+    """A DataFrame as aligned text for the terminal (numbers rounded for reading; the file keeps them)."""
+    import pandas as pd
+
+    shown = frame.round(digits)
+    for c in frame.columns:   # a p value rounded to 0.000 reads as "impossible": show small ones as 1.2e-10
+        if str(c).startswith("p_") and pd.api.types.is_float_dtype(frame[c]):
+            shown[c] = [("" if v != v else f"{v:.1e}" if v < 0.001 else f"{v:.3f}") for v in frame[c]]
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 40):
+        return shown.to_string(index=not isinstance(frame.index, pd.RangeIndex))
+
+
+def write_output(table, out) -> None:
+    """``-o OUT``: the tidy table as .csv/.xlsx/.parquet, atomically (inputs are refused before the run)."""
+    from .io.writers import write_table
+
+    write_table(table, out)
+    print(f"wrote {out}")
+
+
+def save_figure_of(res, path) -> None:
+    """``--figure PATH``: the result's figure (``figure(path)``, or ``plot(path=...)`` before P1)."""
+    fn = getattr(res, "figure", None)
+    if callable(fn):
+        fn(path=path)
+    else:
+        res.plot(path=path)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    print(f"wrote {path}")
+
+
+def check_formula(text: str | None, flag: str, columns, one_sided: bool = False) -> None:
+    """A model formula the user typed: readable by patsy, and every plain name in it a column of the file
+    (a misspelt name would otherwise surface as a Python NameError)."""
+    if text is None:
+        return
+    from patsy import ModelDesc, PatsyError
+
+    if one_sided and "~" not in text or not one_sided and text.count("~") != 1:
+        shape = "'~ x'" if one_sided else "'y ~ x1 + x2'"
+        raise DataError(f"{flag} '{text}': write the formula as {shape}")
+    try:
+        desc = ModelDesc.from_formula(text)
+    except PatsyError as exc:
+        raise DataError(f"{flag} '{text}' cannot be read: {str(exc).splitlines()[0]}") from None
+    names = {str(c) for c in columns}
+    for term in desc.lhs_termlist + desc.rhs_termlist:
+        for factor in term.factors:
+            code = factor.code
+            if code.isidentifier() and code not in names:
+                raise DataError(f"{flag} '{text}' names '{code}', which is not a column of the file; available "
+                                f"columns: {', '.join(map(str, list(columns)[:30]))}")
+
+
+def print_r_call(res) -> None:
+    """The equivalent R call, when the result states one (``res.r_call``)."""
+    call = getattr(res, "r_call", "")
+    if isinstance(call, str) and call.strip():
+        print(f"R: {call.strip()}")
+
+
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def check_output_names(args, table_flags=("output", "classes"), figure_flags=("figure",)) -> None:
+    """Refuse an output name with an ending the command cannot write *before* the analysis runs (not
+    after printing its results)."""
+    from .io.writers import TABLE_SUFFIXES
+
+    for dest, allowed, kind in [(d, TABLE_SUFFIXES, "table") for d in table_flags] + \
+                               [(d, FIGURE_SUFFIXES, "figure") for d in figure_flags]:
+        value = getattr(args, dest, None)
+        if value and Path(value).suffix.lower() not in allowed:
+            flag = OUTPUT_OPTIONS.get(dest, "--" + dest.replace("_", "-"))
+            raise DataError(f"{flag} '{value}': a {kind} is written as {', '.join(allowed)}; give a file name "
+                            f"with one of these endings")
+
+
+def describe(text: str) -> str:
+    """A command's description wrapped for ``--help`` (the help layout keeps line breaks as written)."""
+    import textwrap
+
+    return textwrap.fill(" ".join(text.split()), width=98, break_on_hyphens=False)

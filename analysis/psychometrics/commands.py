@@ -1,66 +1,84 @@
-"""Psychometrics commands: ``goalscope reliability`` and ``goalscope cfa``."""
+"""Psychometrics commands: ``goalscope reliability``, ``goalscope cfa`` and ``goalscope efa``."""
 
 from __future__ import annotations
 
-import textwrap
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from ..command_options import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args, level_arg,
-                   n_boot_arg, read_input, seed_arg)
+from ..command_options import (about_file, describe, add_input_options, add_item_options, add_sample_option, audit_path,
+                               check_output_names, column_list, _formatter, item_options_from_args, kept_rows,
+                               level_arg, n_boot_arg, print_r_call, print_sample, read_input, seed_arg, show_frame,
+                               tidy_table, write_output)
 from ..deprecation import renamed_flag
 from ..errors import DataError
+
+
+#: the demo export (the examples run on it) and its quirks for the AGQ-R (administered 1-7, -99 = no answer)
+DEMO_RAW = "data/raw/demo/responses.csv"
+DEMO_QUIRKS = "--response-min 1 --response-max 7 --missing -99"
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "".join(f"  {line}\n" for line in lines)
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "reliability", help="α (Feldt/bootstrap CI), ω and item statistics per scale", formatter_class=_formatter,
-        description="Reliability of every scale of an instrument: α raw and standardised with its CI, ω total "
+        description=describe("Reliability of every scale of an instrument: α raw and standardised with its CI, ω total "
                     "(and ω hierarchical for instruments with three or more scales), average r. Item statistics "
-                    "(mean, SD, missing, item-rest r, α if deleted) go to OUT.items.csv.",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope reliability survey.csv --instrument agq-r --columns "AGQ_{n}" -o reliability.csv
-              goalscope reliability bfi.csv --instrument my_keys/bfi.yaml --nan-policy listwise -o rel.csv
-              goalscope reliability survey.csv --instrument agq --columns "Q{n}" --n-boot 2000 --seed 1 -o rel.xlsx
-            """))
+                    "(mean, SD, missing, item-rest r, α if deleted) go to OUT.items.csv."),
+        epilog=_examples(
+            f"goalscope reliability {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} -o reliability.csv",
+            f"goalscope reliability {DEMO_RAW} --instrument pps --columns 'pps_{{n}}' --missing -99 --nan-policy listwise "
+            f"-o rel.csv",
+            f"goalscope reliability {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --n-boot 2000 "
+            f"--seed 1 -o rel.xlsx"))
     add_input_options(p)
     add_item_options(p)
     g = p.add_argument_group("reliability")
     g.add_argument("--nan-policy", choices=["pairwise", "listwise"], default="pairwise",
-                   help="missing answers: pairwise covariances (psych's default) or complete respondents only")
-    g.add_argument("--n-boot", type=n_boot_arg, metavar="N", help="bootstrap resamples for a percentile CI of α")
+                   help="missing answers: pairwise covariances (psych's default) or complete respondents only "
+                        "(default: pairwise)")
+    g.add_argument("--n-boot", type=n_boot_arg, metavar="N",
+                   help="bootstrap resamples (at least 100) for a percentile CI of α (default: none, the Feldt CI)")
     g.add_argument("--seed", type=seed_arg, help="seed of the bootstrap (default: a fresh one, stated on the output)")
-    g.add_argument("--level", type=level_arg, default=0.95, help="confidence level of the CIs of α (default 0.95)")
+    g.add_argument("--level", type=level_arg, default=0.95, metavar="L",
+                   help="confidence level of the CIs of α, strictly between 0 and 1 (default: 0.95)")
     renamed_flag(g, "--ci", "--level", type=level_arg)
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output .csv, .xlsx or .parquet; item statistics go to OUT.items.<ext> beside it (required)")
     p.set_defaults(func=cmd_reliability)
 
     p = sub.add_parser(
         "cfa", help="CFA of an instrument's structure (or a model); invariance across a group",
         formatter_class=_formatter,
-        description="Confirmatory factor analysis by ML (lavaan's defaults; listwise deletion). Without --group, "
+        description=describe("Confirmatory factor analysis by ML (lavaan's defaults; listwise deletion). Without --group, "
                     "OUT holds the parameter estimates and OUT.fit.csv the fit indices. With --group, OUT holds "
                     "the invariance ladder (configural, metric, scalar, strict) and OUT.estimates.csv the "
-                    "estimates of every fitted step.",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope cfa survey.csv --instrument agq --columns "AGQ_{n}" -o cfa.csv
-              goalscope cfa survey.csv --instrument agq --columns "AGQ_{n}" --model trichotomous.lav -o cfa3.csv
-              goalscope cfa survey.csv --instrument agq-r --columns "AGQ_{n}" --group gender -o invariance.csv
-            """))
+                    "estimates of every fitted step."),
+        epilog=_examples(
+            f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} -o cfa.csv",
+            f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --std-lv --fiml -o cfa.csv",
+            f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --group gender "
+            f"-o invariance.csv",
+            "goalscope cfa survey.csv --instrument agq --columns 'AGQ_{n}' --model trichotomous.lav -o cfa3.csv"))
     add_input_options(p)
     add_item_options(p, instrument_required=False)
     g = p.add_argument_group("model")
     g.add_argument("--model", metavar="FILE", help="lavaan-style model file (default: one factor per scale of the key)")
-    g.add_argument("--group", metavar="COLUMN", help="grouping column: test measurement invariance across it")
+    g.add_argument("--group", metavar="COLUMN",
+                   help="grouping column: test measurement invariance across it (default: none, one group)")
     g.add_argument("--std-lv", action="store_true", help="identify factors by unit variance (default: first loading 1)")
     g.add_argument("--fiml", action="store_true",
-                   help="use every answer (full-information ML, lavaan missing='ml'); default: listwise deletion")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
+                   help="use every answer (full-information ML, lavaan missing='ml') (default: listwise deletion)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output .csv, .xlsx or .parquet; fit indices (or, with --group, the estimates) go to "
+                        "OUT.fit.<ext> (OUT.estimates.<ext>) beside it (required)")
     p.set_defaults(func=cmd_cfa)
+    _register_efa(sub)
 
 
 def _beside(out: str, tag: str) -> Path:
@@ -138,3 +156,125 @@ def cmd_cfa(args) -> int:
     print(f"  {res.apa()}")
     _write_audit(res.audit, args.output)
     return 0
+
+
+ROTATIONS = ("oblimin", "quartimin", "geomin", "promax", "varimax", "none")
+
+
+def _n_factors(text: str) -> int:
+    import argparse
+
+    from ..checks import show
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a number of factors; give a whole number of 1 or more")
+    return n
+
+
+def _register_efa(sub) -> None:
+    p = sub.add_parser(
+        "efa", help="exploratory factor analysis (minres, oblimin) with KMO and Bartlett's test",
+        formatter_class=_formatter,
+        description=describe("Exploratory factor analysis by minimum residual with psych's defaults (R: psych::fa(x, "
+                    "nfactors, rotate = 'oblimin', fm = 'minres')): pattern loadings, communalities (h2), "
+                    "uniquenesses (u2), variance explained, factor correlations, KMO and Bartlett's test. The "
+                    "items are the keyed items of --instrument (reverse-keyed items reversed) or plain columns "
+                    "(--columns A1,A2,... without --instrument). OUT holds the loadings."),
+        epilog=_examples(
+            f"goalscope efa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --n-factors 4 -o efa.csv",
+            f"goalscope efa {DEMO_RAW} --columns 'agq_*' --missing -99 --n-factors 4 --rotation promax",
+            f"goalscope efa {DEMO_RAW} --columns 'pps_*' --missing -99 --n-factors 1 --cor polychoric "
+            f"--nan-policy listwise -o pps_efa.xlsx"))
+    add_input_options(p)
+    add_item_options(p, instrument_required=False,
+                     columns_help="with --instrument: the item columns by pattern, e.g. 'AGQ_{n}' (default: the "
+                                  "key's item ids); without: the item columns, comma-separated, 'A*' takes every "
+                                  "matching column (default: every column)")
+    g = p.add_argument_group("factor analysis")
+    g.add_argument("--n-factors", required=True, type=_n_factors, metavar="K", help="number of factors (required)")
+    g.add_argument("--rotation", choices=ROTATIONS, default="oblimin",
+                   help="rotation; oblimin, quartimin, geomin and promax are oblique (default: oblimin)")
+    g.add_argument("--cor", choices=["pearson", "polychoric"], default="pearson",
+                   help="correlations factored: Pearson, or polychoric for ordinal answers (default: pearson)")
+    g.add_argument("--nan-policy", choices=["pairwise", "listwise"], default="pairwise",
+                   help="missing answers: pairwise correlations (psych's default) or complete respondents only "
+                        "(default: pairwise)")
+    add_sample_option(p)
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="write the loadings (item, factors, h2, u2) to OUT: .csv, .xlsx or .parquet (default: print only)")
+    p.set_defaults(func=cmd_efa)
+
+
+def cmd_efa(args) -> int:
+    from .exploratory import efa
+
+    check_output_names(args)
+    data = read_input(args)
+    with about_file(args.file):
+        data, note = kept_rows(data, args.include_excluded, "efa")
+        if args.instrument:
+            opts = item_options_from_args(args)
+            columns = opts.pop("columns", None)
+            res = efa(data, args.n_factors, columns=columns, instrument=args.instrument, rotation=args.rotation,
+                      cor=args.cor, nan_policy=args.nan_policy, source=data.attrs.get("source"), **opts)
+        else:
+            quirks = [f for f, v in (("--map", args.map), ("--recode", args.recode), ("--labels", args.labels),
+                                     ("--reversed-in-file", args.reversed_in_file),
+                                     ("--response-min", args.response_min), ("--response-max", args.response_max),
+                                     ("--anchors-reversed", args.anchors_reversed)) if v]
+            if quirks:
+                raise DataError(f"efa: {quirks[0]} describes an instrument's items; give --instrument, or leave "
+                                f"it out to factor plain columns")
+            columns = column_list(args.columns, "--columns", data.columns) or None
+            if columns is None:
+                columns = [c for c in data.columns if c not in ("excluded", "excluded_by", args.id)]
+            lack = [c for c in columns if c not in data.columns]
+            if lack:
+                raise DataError(f"efa: column(s) {', '.join(repr(c) for c in lack)} not found; available columns: "
+                                f"{', '.join(map(str, list(data.columns)[:30]))}")
+            items = data[columns]
+            _check_numeric(items, args.missing)
+            if args.missing:
+                from ..command_options import _parse_codes
+
+                codes = _parse_codes(args.missing)
+                coded = items.isin(codes) | items.astype(str).isin([str(c) for c in codes])
+                items = items.mask(coded)
+                items.attrs = dict(data.attrs)
+                print(f"{int(coded.to_numpy().sum())} answer(s) coded {args.missing} treated as missing (--missing)")
+            res = efa(items, args.n_factors, columns=columns, rotation=args.rotation, cor=args.cor,
+                      nan_policy=args.nan_policy)
+    print_sample(res, note)
+    print(f"{res.n} respondents ({args.nan_policy} correlations); {res.apa_text}")
+    print(show_frame(res.variance.rename_axis("factor")))
+    print()
+    print(show_frame(res.table(), digits=2))
+    if res.phi is not None:
+        print("\nfactor correlations:")
+        print(show_frame(res.phi, digits=2))
+    print_r_call(res)
+    if args.output:
+        write_output(tidy_table(res, index_name="item"), args.output)
+        _write_audit(res.audit, args.output)
+    return 0
+
+
+def _check_numeric(items: pd.DataFrame, missing) -> None:
+    """A text answer in a plain item column stops the EFA naming the row as the file shows it."""
+    from ..command_options import _parse_codes
+    from ..io.readers import row_label
+
+    codes = {str(c) for c in (_parse_codes(missing) or [])}
+    for c in items.columns:
+        s = items[c]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            continue
+        bad = s[pd.to_numeric(s, errors="coerce").isna() & s.notna() & ~s.astype(str).isin(codes)]
+        if len(bad):
+            raise DataError(f"efa: {row_label(items, bad.index[0])}, column '{c}' holds value {str(bad.iloc[0])[:80]!r}, "
+                            f"which is not a number; factor only numeric item columns (score or recode text answers "
+                            f"first, e.g. with --instrument and --labels)")
