@@ -86,6 +86,12 @@ def main(argv=None) -> int:
         _fail(f"no permission to read or write '{exc.filename}'", args)
     except KeyboardInterrupt:
         _fail("interrupted", args)
+    except BrokenPipeError:
+        # the reader of our output went away (`goalscope ... | head`): not an error of ours; point
+        # stdout at devnull so Python's exit flush does not fail again
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # anything we did not foresee: one paragraph, and how to see more
         _fail(f"unexpected error ({type(exc).__name__}: {exc}). This is a bug in goalscope or an input it "
               f"does not understand; run again with --debug for details and report it.", args)
