@@ -7,7 +7,7 @@ suppressPackageStartupMessages({library(mclust); library(jsonlite)})
 d0 <- read.csv("bfi_scales.csv")
 X <- d0[complete.cases(d0[, c("A", "C", "E", "O")]), c("A", "C", "E", "O", "N")]
 # Mclust starts EM from a hierarchical clustering of a random subset of mclust.options("subset")
-# = 2000 rows when there are more (here 2,709): without a seed the fit changes from run to run
+# = 2000 rows when there are more (here 2,800): without a seed the fit changes from run to run
 set.seed(2026)
 fits <- lapply(1:3, function(g) Mclust(X[, 1:4], G = g, modelNames = "VVV",
                                         control = emControl(tol = c(1e-10, sqrt(.Machine$double.eps))),
