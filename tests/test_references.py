@@ -167,6 +167,9 @@ def header_problems(ref: Path) -> list[str]:
                 out.append(f"{where}: still says to run it from another folder")
             if script.suffix != ".R":
                 continue
+            guard = f'stop("run from the repository root:  Rscript tests/reference/{area.name}/{script.name}"'
+            if guard not in text:
+                out.append(f"{where}: no clear stop when run from elsewhere ({guard} ...)")
             src = text.find('source("tests/reference/reference.R")')
             lib = re.search(r"library\(", text)
             if src < 0:
@@ -190,7 +193,8 @@ def runner_problems(ref: Path, steps: dict[str, list[str]]) -> list[str]:
     found = {(a.name, s.name) for a in _areas(ref) for s in _scripts(a)}
     listed = [(a, s) for a, ss in steps.items() for s in ss]
     out = [f"{a}/{s}: not run by scripts/run_references.py (add it to STEPS)" for a, s in sorted(found - set(listed))]
-    out += [f"{a}/{s}: in scripts/run_references.py but not in tests/reference/" for a, s in sorted(set(listed) - found)]
+    out += [f"{a}/{s}: in scripts/run_references.py but not in tests/reference/"
+            for a, s in sorted(set(listed) - found)]
     out += [f"{a}/{s}: listed twice in scripts/run_references.py" for a, s in sorted(set(listed))
             if listed.count((a, s)) > 1]
     return out
@@ -287,6 +291,9 @@ def test_a_script_without_its_header_is_found(copy):
     assert "study/phq9_prorated.R: still says to run it from another folder" in found
     s.write_text(text.replace("record_versions(", "print("), encoding="utf-8")
     assert header_problems(copy) == ["study/phq9_prorated.R: never calls record_versions()"]
+    s.write_text(text.replace('stop("run from the repository root', 'stop("run from the top', 1), encoding="utf-8")
+    found = [p.split(" (")[0] for p in header_problems(copy)]
+    assert found == ["study/phq9_prorated.R: no clear stop when run from elsewhere"]
 
 
 def test_a_script_the_runner_misses_is_found(copy):

@@ -2,6 +2,7 @@
 #
 # Every script starts with
 #     # Run from the repository root:  Rscript tests/reference/<area>/<script>.R
+#     if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript ...")
 #     source("tests/reference/reference.R")
 # and ends with record_versions(packages = ..., writes = ...).
 #

@@ -17,7 +17,8 @@
 #   psychsyn_critval  lower-triangle pairs ordered by r
 # Run from the repository root:  Rscript tests/reference/careless/careless_reference.R
 # (needs hand_matrices.csv from hand_cases.py)
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/careless/careless_reference.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(psych); library(psychTools)})
 out <- "."
 data(bfi, package = "psychTools")

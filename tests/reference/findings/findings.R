@@ -4,7 +4,8 @@
 #         pooling.json (metafor::rma on ZCOR, REML / DL / FE), replication.json (Fisher-z tests,
 #         TOST, small telescopes), study_scores.csv and study.json (a seeded synthetic study),
 #         findings.versions.
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/findings/findings.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(metafor); library(psych); library(pwr); library(jsonlite)})
 
 # --- data: metafor's correlation datasets ---------------------------------------------------

@@ -3,7 +3,8 @@
 # Run from the repository root:  Rscript tests/reference/findings/power_montecarlo.R
 # Writes power_montecarlo.csv and power_montecarlo.versions.
 # The Python runs use other random numbers, so the tests compare the powers within Monte Carlo error.
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/findings/power_montecarlo.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(MASS))
 set.seed(20261201)
 med <- function(a, b, cp, n, n_rep, n_draws = 10000, level = .95) {

@@ -5,7 +5,8 @@
 # so its reported solutions are only good to about 1e-4 in the solved unit. Next to each pwr answer
 # we therefore store `converged`: the root of pwr's own power function found with tol = 1e-12, which
 # is what goalscope's solver returns. Power values (nothing solved) are pwr's own, exact.
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/findings/power_pwr.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(pwr))
 rows <- list()
 add <- function(fun, case, solve, value, converged, args) {

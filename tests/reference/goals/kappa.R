@@ -6,7 +6,8 @@
 #   se0, z, p  irr::kappa2's formulas written out (irr is not installed here): the null-hypothesis
 #              variance of Fleiss, Cohen & Everitt (1969), z = kappa / se0, p = 2 * (1 - pnorm(|z|))
 #   agreement  irr::agree's definition: 100 * share of identical codes
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/goals/kappa.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(psy); library(psych)})
 here <- "."
 d <- read.csv(file.path(here, "pairs.csv"), stringsAsFactors = FALSE, na.strings = "")

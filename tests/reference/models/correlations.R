@@ -2,7 +2,8 @@
 # Run from the repository root:  Rscript tests/reference/models/correlations.R
 # psych, psychTools (bfi, sat.act). ppcor is not installed: partial-correlation
 # p values come from the t statistic with df = n - 2 - k, cross-checked against lm() t values.
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/correlations.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(psych); library(psychTools); library(jsonlite)})
 
 # --- data ---------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 # (needs counts_quakes_boot_rows.csv from make_counts_boot.py)
 # Data: R's datasets::warpbreaks, datasets::InsectSprays, MASS::quine and MASS::Insurance, written
 # to CSV first and read back, so factor levels are the alphabetical ones goalscope uses.
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/counts.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(MASS); library(jsonlite)})
 
 ins <- MASS::Insurance

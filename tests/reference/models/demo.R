@@ -2,7 +2,8 @@
 # depression analyses as one call each. Input: demo_exams.csv (make_demo_fixture.py).
 # Run from the repository root:  Rscript tests/reference/models/demo.R
 # psych, lavaan, MASS.
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/demo.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(psych); library(lavaan); library(MASS); library(jsonlite)})
 d <- read.csv("demo_exams.csv")
 goals <- c("mastery_approach", "performance_approach", "mastery_avoidance", "performance_avoidance")

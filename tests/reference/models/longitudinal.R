@@ -2,7 +2,8 @@
 # Run from the repository root:  Rscript tests/reference/models/longitudinal.R
 #   (demo_exams.csv comes from make_demo_fixture.py: the demo study's scored goals and exams)
 # lme4, nlme (Orthodont data).
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/longitudinal.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lme4); library(nlme, include.only = NULL); library(jsonlite)})
 data(Orthodont, package = "nlme")
 o <- as.data.frame(Orthodont)

@@ -7,7 +7,8 @@
 # 2. lm(): OLS SEs / t / p / CIs of the a, b, d, direct and total paths.
 # 3. jackknife acceleration of the indirect effects (leave-one-out lm fits; deterministic).
 # 4. boot::boot / boot.ci percentile and BCa CIs with R = 20000 resamples (Monte-Carlo reference).
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/mediation.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lavaan); library(boot); library(jsonlite)})
 d0 <- read.csv("bfi_scales.csv")
 d <- d0[complete.cases(d0[, c("C", "A", "E", "N", "gender")]), c("C", "A", "E", "N", "gender")]

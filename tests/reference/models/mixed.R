@@ -1,7 +1,8 @@
 # Reference values for analysis/models/mixed.py (lme4 REML / ML fits).
 # Run from the repository root:  Rscript tests/reference/models/mixed.R
 # lme4 (Debian r-cran-lme4).
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/mixed.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lme4); library(jsonlite)})
 data(sleepstudy, package = "lme4")
 write.csv(sleepstudy, "sleepstudy.csv", row.names = FALSE)

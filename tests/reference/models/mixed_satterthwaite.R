@@ -4,7 +4,8 @@
 # (needs sleepstudy.csv from mixed.R)
 # Data: lme4::sleepstudy (sleepstudy.csv, written by mixed.R), nlme::Orthodont and nlme::MathAchieve
 # (0/1 codes for the factors so that no factor coding is involved).
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/mixed_satterthwaite.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lmerTest); library(jsonlite)})
 sleep <- read.csv("sleepstudy.csv")
 o <- nlme::Orthodont

@@ -2,7 +2,8 @@
 # Run from the repository root:  Rscript tests/reference/models/moderation.R
 # (needs bfi_scales.csv from correlations.R). lavaan, sandwich. Simple slopes and the Johnson-Neyman bounds are computed from
 # lm()'s coefficients and vcov() (the interactions package is not installed).
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/moderation.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lavaan); library(sandwich); library(jsonlite)})
 d0 <- read.csv("bfi_scales.csv")
 d <- d0[complete.cases(d0[, c("E", "C", "N", "gender", "A")]), ]

@@ -2,7 +2,8 @@
 # covariances; one-way ANOVA of outcomes across the profiles).
 # Run from the repository root:  Rscript tests/reference/models/profiles.R
 # (needs bfi_scales.csv from correlations.R). mclust (Debian r-cran-mclust).
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/profiles.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(mclust); library(jsonlite)})
 d0 <- read.csv("bfi_scales.csv")
 X <- d0[complete.cases(d0[, c("A", "C", "E", "O")]), c("A", "C", "E", "O", "N")]

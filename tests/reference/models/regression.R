@@ -1,7 +1,8 @@
 # Reference values for analysis/models/linear_models.py (lm, glm, anova, sandwich HC3, car::vif).
 # Run from the repository root:  Rscript tests/reference/models/regression.R
 # (needs bfi_scales.csv from correlations.R). sandwich, lmtest, car (Debian r-cran-*).
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/regression.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(sandwich); library(lmtest); library(car); library(jsonlite)})
 d <- read.csv("bfi_scales.csv")
 d <- d[complete.cases(d[, c("N", "A", "C", "E", "O", "age", "gender", "education")]), ]

@@ -2,7 +2,8 @@
 # respondents screening excluded. Input: screened_bfi.csv (make_screened_fixture.py).
 # Run from the repository root:  Rscript tests/reference/models/screened.R
 # (needs screened_bfi.csv from make_screened_fixture.py). Base stats + jsonlite.
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/screened.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(jsonlite))
 d <- read.csv("screened_bfi.csv")
 # goalscope writes True/False (Python), which read.csv keeps as text

@@ -1,7 +1,8 @@
 # Reference for the count models of notebooks/04_persistence_and_setbacks.ipynb on the persistence
 # fixture study (input written by write_counts_input.py). MASS.
 # Run from the repository root:  Rscript tests/reference/notebooks/counts.R
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/notebooks/counts.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 library(MASS)
 here <- "."
 d <- read.csv(file.path(here, "persistence_counts.csv"))

@@ -7,7 +7,8 @@
 # Writes, beside this script:
 #   bfi_key.yaml          all five scales, named as in reliability.R (agree, consc, extra, neuro, open)
 #   bfi_agree_consc.yaml  agreeableness and conscientiousness (the invariance case of cfa.R)
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/bfi_keys.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(psychTools))
 keys <- psychTools::bfi.keys
 items <- sub("^-", "", unlist(keys, use.names = FALSE))

@@ -2,7 +2,8 @@
 # (marker-variable identification, listwise deletion, expected information, N in the covariance).
 # Run from the repository root:  Rscript tests/reference/psychometrics/cfa.R
 # (needs bfi.csv from reliability.R)
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/cfa.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(lavaan); library(psychTools); library(jsonlite)})
 hs <- HolzingerSwineford1939
 write.csv(hs[, c("id", "sex", "school", "grade", paste0("x", 1:9))], "hs1939.csv", row.names = FALSE, na = "")

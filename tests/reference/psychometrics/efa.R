@@ -2,7 +2,8 @@
 # cortest.bartlett / polychoric, GPArotation.
 # Run from the repository root:  Rscript tests/reference/psychometrics/efa.R
 # (needs bfi.csv from reliability.R)
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/efa.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(psych); library(GPArotation); library(jsonlite)})
 bfi <- read.csv("bfi.csv")
 x <- bfi[, 1:25]

@@ -1,7 +1,8 @@
 # Reference values for cfa(..., missing="fiml"): lavaan missing = "ml" on psychTools bfi (keyed).
 # Run from the repository root:  Rscript tests/reference/psychometrics/fiml.R
 # (needs bfi.csv from reliability.R)
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/fiml.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(lavaan); library(jsonlite)})
 bfi <- read.csv("bfi.csv")
 for (v in c("A1", "C4", "C5", "E1", "E2", "O2", "O5")) bfi[[v]] <- 7 - bfi[[v]]

@@ -5,7 +5,8 @@
 # the loadings and the item-rest r (r.drop) that our check reports.
 # Run from the repository root:  Rscript tests/reference/psychometrics/keying.R
 # (needs bfi.csv from reliability.R and ips_reversed_in_file.csv from make_keying_fixture.py)
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/keying.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(psych); library(jsonlite)})
 
 check <- function(keyed) {

@@ -1,7 +1,8 @@
 # Reference values for analysis.psychometrics.internal_consistency (alpha, item statistics, omega).
 # psych, psychTools, GPArotation (versions: reliability.versions).
 # Run from the repository root:  Rscript tests/reference/psychometrics/reliability.R
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/reliability.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(psych); library(psychTools); library(jsonlite)})
 data(bfi)
 write.csv(bfi[, 1:28], "bfi.csv", row.names = FALSE, na = "")

@@ -6,7 +6,8 @@
 # (?bfi: "a 6 point response scale: 1 Very Inaccurate ... 6 Very Accurate").
 # Run from the repository root:  Rscript tests/reference/scoring/bfi_keys.R
 # Writes bfi.yaml beside this script.
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/scoring/bfi_keys.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(psychTools))
 keys <- psychTools::bfi.keys
 items <- sub("^-", "", unlist(keys, use.names = FALSE))

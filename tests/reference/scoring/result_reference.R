@@ -10,7 +10,8 @@
 #   result_scores.csv   case, row, scale, score (the R call's scores; 17 significant digits)
 #   result_summary.csv  case, scale, n, mean, sd (psych::describe of the scores)
 #   result_reference.versions  R and package versions
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/scoring/result_reference.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages(library(psych))
 out <- "."
 fmt <- function(df) format(df, digits = 17)

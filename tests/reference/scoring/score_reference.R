@@ -8,7 +8,8 @@
 #   instruments_data.csv + instruments_scores.csv: random answers (seeded, with missing) to every
 #                       shipped key, scored by scoreItems with the same keys, for mean-scored scales
 #   score_reference.versions  R and package versions
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/scoring/score_reference.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(psych); library(psychTools)})
 out <- "."
 fmt <- function(df) format(df, digits = 17)   # full precision

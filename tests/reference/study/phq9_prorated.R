@@ -2,7 +2,8 @@
 # Reference for tests/test_study_rules.py (goalscope: method prorated_sum, min_valid 7 in the study file).
 # Base R only.
 # Run from the repository root:  Rscript tests/reference/study/phq9_prorated.R
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/study/phq9_prorated.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 d <- read.csv(repo_path("data/raw/demo/responses.csv"))
 items <- as.matrix(d[, paste0("phq_", 1:9)])
 items[items == -99] <- NA          # the study's missing code

@@ -6,7 +6,8 @@
 # cohesion (11 soldiers, 5 items, one NA) and lq2002 (49 companies; TSIG 1-5, HOSTIL 0-4), plus a
 # small hand-made "edge" set (size-1 groups, constant groups, answers at the scale bounds, NAs).
 # Every result is written with 17 significant digits (input data as R stores them).
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/teams/teams.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(multilevel))
 data(bhr2000); data(cohesion); data(lq2002)
 

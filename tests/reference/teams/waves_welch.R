@@ -3,7 +3,8 @@
 # min_valid items answered: learning 1-5 >= 3, avoid 6-9 >= 2, prove 10-13 >= 2), and tests every
 # unit (organisation, department, team, site) that has at least 2 scores in both waves.
 # Run from the repository root:  Rscript tests/reference/teams/waves_welch.R
-source("tests/reference/reference.R")  # checks the folder, moves beside this script
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/teams/waves_welch.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 w1 <- read.csv(repo_path("data/raw/staff_demo/responses.csv"), stringsAsFactors = FALSE)
 w2 <- read.csv(repo_path("data/raw/staff_demo/responses_wave2.csv"), stringsAsFactors = FALSE)
 scales <- list(learning = list(items = 1:5, min_valid = 3), avoid = list(items = 6:9, min_valid = 2),
