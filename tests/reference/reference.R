@@ -52,8 +52,8 @@ repo_path <- function(...) file.path(.reference$root, ...)
 record_versions <- function(packages = character(0), writes) {
   si <- sessionInfo()
   base_pkgs <- rownames(installed.packages(priority = "base"))
-  used <- sort(unique(c(packages, names(si$otherPkgs))))
-  loaded <- sort(setdiff(loadedNamespaces(), c(used, base_pkgs)))
+  used <- sort(unique(c(packages, names(si$otherPkgs))), method = "radix")   # C order, any locale
+  loaded <- sort(setdiff(loadedNamespaces(), c(used, base_pkgs)), method = "radix")
   missing <- writes[!file.exists(writes)]
   if (length(missing)) stop("record_versions: not written: ", paste(missing, collapse = ", "), call. = FALSE)
   q <- function(x) paste0('"', gsub('"', '\\"', gsub("\\", "\\\\", x, fixed = TRUE), fixed = TRUE), '"')
