@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test venv notebooks bench demo-data clean
+.PHONY: report test venv notebooks bench demo-data references clean
 
 # create .venv and install the pinned dependencies (once; again when the lock changes)
 $(STAMP): requirements.lock pyproject.toml
@@ -36,6 +36,11 @@ bench: $(STAMP)
 
 demo-data: $(STAMP)
 	$(PY) scripts/make_demo.py
+
+## regenerate every R reference fixture under tests/reference/ (needs Rscript and the R packages the
+## runner names when they are missing); prints each script it ran, then git status of tests/reference/
+references: $(STAMP)
+	$(PY) scripts/run_references.py
 
 clean:
 	rm -rf $(VENV) data/processed/* reports/*

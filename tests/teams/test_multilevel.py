@@ -16,8 +16,12 @@ def _compare(res, fixture, n_terms, atol):
     ref["term"] = ref["term"].str.replace("(Intercept)", "Intercept", regex=False)
     m = ref.merge(res.fixed_effects, on="term", suffixes=("_r", ""))
     assert len(m) == n_terms
-    for col in ["estimate", "se", "z", "ci_low", "ci_high"]:
+    for col in ["estimate", "se", "ci_low", "ci_high"]:
         np.testing.assert_allclose(m[col], m[f"{col}_r"], rtol=0, atol=atol, err_msg=col)
+    # z = estimate / se reaches 34 and 74 here: the REML criterion is flat to 1e-12 over theta +- 3e-8
+    # (measured with lme4's devFunOnly), so lme4 itself stops at se values 1e-7 apart (relative) from
+    # one machine to the next, and z then moves by up to 3.5e-6 (teams.R on two machines)
+    np.testing.assert_allclose(m["z"], m["z_r"], rtol=0, atol=max(atol, 1e-5), err_msg="z")
     # Wald p from lme4's z (lme4 prints none)
     np.testing.assert_allclose(m["p_val"], 2 * stats.norm.sf(np.abs(m["z_r"])), rtol=1e-4, atol=1e-12)
 

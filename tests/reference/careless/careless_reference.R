@@ -16,8 +16,11 @@
 #               answered; resample_na = FALSE (careless's NA resampling is random)
 #   psychsyn_critval  lower-triangle pairs ordered by r
 # Run from the repository root:  Rscript tests/reference/careless/careless_reference.R
+# (needs hand_matrices.csv from hand_cases.py)
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/careless/careless_reference.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(psych); library(psychTools)})
-out <- "tests/reference/careless"
+out <- "."
 data(bfi, package = "psychTools")
 x <- as.matrix(bfi[, 1:25])
 # the items are tests/reference/psychometrics/bfi.csv, columns 1-25 (written by reliability.R)
@@ -122,5 +125,4 @@ hand[[14]] <- long("psychsyn", "psychant_n_pairs", a6[, 1])
 hand <- do.call(rbind, hand)
 hand$value <- format(hand$value, digits = 15)
 write.csv(hand, file.path(out, "hand_matrices_r.csv"), row.names = FALSE, quote = FALSE)
-cat(sprintf("R %s, psych %s\n", getRversion(), packageVersion("psych")),
-    file = file.path(out, "versions.txt"))
+record_versions(c("psych", "psychTools"), c("bfi_indices.csv", "bfi_critval.csv", "hand_matrices_r.csv"))

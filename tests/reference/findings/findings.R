@@ -1,12 +1,12 @@
 # Reference values for analysis/findings (pooling.py and replication.py).
-# Run: cd tests/reference/findings && Rscript findings.R
+# Run from the repository root:  Rscript tests/reference/findings/findings.R
 # Writes: molloy2014.csv, mcdaniel1994.csv (metafor's own correlation datasets, r and n only),
 #         pooling.json (metafor::rma on ZCOR, REML / DL / FE), replication.json (Fisher-z tests,
-#         TOST, small telescopes), versions.json.
+#         TOST, small telescopes), study_scores.csv and study.json (a seeded synthetic study),
+#         findings.versions.
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/findings/findings.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(metafor); library(psych); library(pwr); library(jsonlite)})
-versions <- list(R = R.version.string, metafor = as.character(packageVersion("metafor")),
-                 psych = as.character(packageVersion("psych")), pwr = as.character(packageVersion("pwr")))
-write_json(versions, "versions.json", auto_unbox = TRUE, pretty = TRUE)
 
 # --- data: metafor's correlation datasets ---------------------------------------------------
 molloy <- data.frame(study = dat.molloy2014$authors, year = dat.molloy2014$year,
@@ -144,3 +144,6 @@ pairwise <- lapply(reg, one, d = study)
 listwise <- lapply(reg, one, d = study[complete.cases(study), ])
 write_json(list(pairwise = pairwise, listwise = listwise), "study.json", digits = NA, auto_unbox = TRUE,
            pretty = TRUE, na = "null")
+record_versions(c("metafor", "psych", "pwr", "jsonlite"),
+                c("molloy2014.csv", "mcdaniel1994.csv", "pooling.json", "replication.json", "study_scores.csv",
+                  "study.json"))

@@ -1,7 +1,10 @@
 # Monte Carlo power references for analysis/findings/power_montecarlo.py
 # (tests/findings/test_power_montecarlo.py). Plain per-replication loops, as a researcher writes them.
-# Run from this folder:  Rscript power_montecarlo.R   -> power_montecarlo.csv
+# Run from the repository root:  Rscript tests/reference/findings/power_montecarlo.R
+# Writes power_montecarlo.csv and power_montecarlo.versions.
 # The Python runs use other random numbers, so the tests compare the powers within Monte Carlo error.
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/findings/power_montecarlo.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(MASS))
 set.seed(20261201)
 med <- function(a, b, cp, n, n_rep, n_draws = 10000, level = .95) {
@@ -42,3 +45,4 @@ out <- do.call(rbind, rows)
 out$se <- sqrt(out$power * (1 - out$power) / out$n_rep)
 write.csv(out, "power_montecarlo.csv", row.names = FALSE)
 print(out)
+record_versions("MASS", "power_montecarlo.csv")

@@ -1,9 +1,12 @@
 # Reference values for analysis/findings/power.py (tests/findings/test_power_reference.py).
-# Run from this folder:  Rscript power_pwr.R   -> power_pwr.csv, power_versions.json
+# Run from the repository root:  Rscript tests/reference/findings/power_pwr.R
+# Writes power_pwr.csv and power_pwr.versions.
 # pwr 1.3 solves for n / r / f2 with uniroot at its default tolerance (.Machine$double.eps^0.25),
 # so its reported solutions are only good to about 1e-4 in the solved unit. Next to each pwr answer
 # we therefore store `converged`: the root of pwr's own power function found with tol = 1e-12, which
 # is what goalscope's solver returns. Power values (nothing solved) are pwr's own, exact.
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/findings/power_pwr.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(pwr))
 rows <- list()
 add <- function(fun, case, solve, value, converged, args) {
@@ -90,5 +93,4 @@ for (alt in c("two.sided", "greater", "less")) {
 }
 out <- do.call(rbind, rows)
 write.csv(out, "power_pwr.csv", row.names = FALSE)
-writeLines(sprintf('{"R": "%s", "pwr": "%s"}', paste(R.version$major, R.version$minor, sep = "."),
-                   as.character(packageVersion("pwr"))), "power_versions.json")
+record_versions("pwr", "power_pwr.csv")

@@ -1,13 +1,15 @@
 # Reference values for analysis/goals/agreement.py (Cohen's kappa, its SE, CI and z test).
-# Reads pairs.csv (made by make_pairs.py), writes kappa.csv and versions.txt.
+# Reads pairs.csv (made by make_pairs.py), writes kappa.csv and kappa.versions.
 # Run from the repository root:  Rscript tests/reference/goals/kappa.R
 #   kappa      psy::ckappa
 #   se, CI     psych::cohen.kappa: sqrt(var.kappa) (Fleiss, Cohen & Everitt 1969, non-null) and confid
 #   se0, z, p  irr::kappa2's formulas written out (irr is not installed here): the null-hypothesis
 #              variance of Fleiss, Cohen & Everitt (1969), z = kappa / se0, p = 2 * (1 - pnorm(|z|))
 #   agreement  irr::agree's definition: 100 * share of identical codes
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/goals/kappa.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(psy); library(psych)})
-here <- "tests/reference/goals"
+here <- "."
 d <- read.csv(file.path(here, "pairs.csv"), stringsAsFactors = FALSE, na.strings = "")
 out <- list()
 for (name in unique(d$dataset)) {
@@ -30,5 +32,4 @@ for (name in unique(d$dataset)) {
 }
 res <- do.call(rbind, out)
 write.csv(format(res, digits = 17), file.path(here, "kappa.csv"), row.names = FALSE, quote = FALSE)
-writeLines(c(R.version.string, paste("psy", packageVersion("psy")), paste("psych", packageVersion("psych"))),
-           file.path(here, "versions.txt"))
+record_versions(c("psy", "psych"), "kappa.csv")

@@ -2,7 +2,7 @@
 
 Integer draws from a seeded generator only (no floating-point linear algebra), so the file is the
 same on every machine; kappa.R reads it and writes kappa.csv.
-Run: python tests/reference/goals/make_pairs.py
+Run from the repository root:  python tests/reference/goals/make_pairs.py
 """
 
 from pathlib import Path

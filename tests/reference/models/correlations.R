@@ -1,9 +1,10 @@
 # Reference values for analysis/models/correlation_table.py.
-# Run: cd tests/reference/models && Rscript correlations.R
-# R 4.2.2, psych 2.2.9, psychTools (bfi, sat.act). ppcor is not installed: partial-correlation
+# Run from the repository root:  Rscript tests/reference/models/correlations.R
+# psych, psychTools (bfi, sat.act). ppcor is not installed: partial-correlation
 # p values come from the t statistic with df = n - 2 - k, cross-checked against lm() t values.
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/correlations.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(psych); library(psychTools); library(jsonlite)})
-versions <- list(R = R.version.string, psych = as.character(packageVersion("psych")))
 
 # --- data ---------------------------------------------------------------------------------
 data(sat.act, package = "psych")
@@ -87,4 +88,6 @@ desc <- data.frame(variable = names(scales)[1:5], n = colSums(!is.na(scales[, 1:
                    mean = colMeans(scales[, 1:5], na.rm = TRUE), sd = apply(scales[, 1:5], 2, sd, na.rm = TRUE),
                    alpha = unlist(alphas))
 write.csv(desc, "correlations_descriptives.csv", row.names = FALSE)
-writeLines(toJSON(versions, auto_unbox = TRUE), "correlations_versions.json")
+record_versions(c("psych", "psychTools", "jsonlite"),
+                c("sat_act.csv", "bfi_scales.csv", "correlations_zero_order.csv", "correlations_partial.csv",
+                  "correlations_descriptives.csv"))

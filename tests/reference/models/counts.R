@@ -1,7 +1,10 @@
 # Reference values for analysis/models/counts.py (Poisson glm and MASS::glm.nb).
-# Run: cd tests/reference/models && Rscript counts.R
+# Run from the repository root:  Rscript tests/reference/models/counts.R
+# (needs counts_quakes_boot_rows.csv from make_counts_boot.py)
 # Data: R's datasets::warpbreaks, datasets::InsectSprays, MASS::quine and MASS::Insurance, written
 # to CSV first and read back, so factor levels are the alphabetical ones goalscope uses.
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/counts.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(MASS); library(jsonlite)})
 
 ins <- MASS::Insurance
@@ -63,5 +66,6 @@ if (file.exists("counts_quakes_boot_rows.csv")) {   # written by make_counts_boo
   fits$quakes_boot_ab <- lapply(c(poisson = FALSE, nb = TRUE), function(nb)
     sapply(split(br$row, br$resample), function(i) suppressWarnings(med(qk[i, ], nb)$ab)))
 }
-fits$versions <- list(R = R.version.string, MASS = as.character(packageVersion("MASS")))
 writeLines(toJSON(fits, digits = NA, auto_unbox = TRUE, pretty = TRUE), "counts_glm.json")
+record_versions(c("MASS", "jsonlite"), c("counts_warpbreaks.csv", "counts_insectsprays.csv", "counts_quine.csv",
+                "counts_insurance.csv", "counts_quakes.csv", "counts_glm.json"))

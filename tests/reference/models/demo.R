@@ -1,7 +1,9 @@
 # Integration references on the bundled (synthetic) demo study: the Howell & Watson (2007) and
 # depression analyses as one call each. Input: demo_exams.csv (make_demo_fixture.py).
-# Run: cd tests/reference/models && Rscript demo.R
-# R 4.2.2, psych 2.2.9, lavaan 0.6-14, MASS.
+# Run from the repository root:  Rscript tests/reference/models/demo.R
+# psych, lavaan, MASS.
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/demo.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(psych); library(lavaan); library(MASS); library(jsonlite)})
 d <- read.csv("demo_exams.csv")
 goals <- c("mastery_approach", "performance_approach", "mastery_avoidance", "performance_avoidance")
@@ -43,8 +45,6 @@ count_nb <- list(coefficients = data.frame(term = rownames(nbs), estimate = nbs[
                  theta = nb$theta, theta_se = nb$SE.theta, deviance = deviance(nb), null_deviance = nb$null.deviance,
                  loglik = as.numeric(logLik(nb)), aic = AIC(nb), nobs = nobs(nb))
 writeLines(toJSON(list(correlations = cors, regression = reg, logistic = logit, mediation = pe, n_med = nrow(dm),
-                       persistence_nb = count_nb,
-                       versions = list(R = R.version.string, psych = as.character(packageVersion("psych")),
-                                       lavaan = as.character(packageVersion("lavaan")),
-                                       MASS = as.character(packageVersion("MASS")))),
+                       persistence_nb = count_nb),
                   digits = NA, auto_unbox = TRUE, pretty = TRUE), "demo_models.json")
+record_versions(c("psych", "lavaan", "MASS", "jsonlite"), "demo_models.json")

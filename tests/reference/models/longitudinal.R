@@ -1,7 +1,9 @@
 # Reference values for analysis/models/longitudinal.py (lme4 lmer, REML).
-# Run: cd tests/reference/models && Rscript longitudinal.R
+# Run from the repository root:  Rscript tests/reference/models/longitudinal.R
 #   (demo_exams.csv comes from make_demo_fixture.py: the demo study's scored goals and exams)
-# R 4.2.2, lme4 1.1-31, nlme (Orthodont data).
+# lme4, nlme (Orthodont data).
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/longitudinal.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lme4); library(nlme, include.only = NULL); library(jsonlite)})
 data(Orthodont, package = "nlme")
 o <- as.data.frame(Orthodont)
@@ -34,6 +36,6 @@ demo <- lmer(score ~ (drop + recovery) * (mastery_approach + performance_avoidan
              control = ctrl)
 demo_lin <- lmer(score ~ I(occasion - 1) * mastery_approach + (1 | id), long, control = ctrl)
 out <- list(ortho_int = tidy(ortho_int), ortho_slope = tidy(ortho_slope), demo = tidy(demo),
-            demo_linear = tidy(demo_lin),
-            versions = list(R = R.version.string, lme4 = as.character(packageVersion("lme4"))))
+            demo_linear = tidy(demo_lin))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "longitudinal.json")
+record_versions(c("lme4", "nlme", "jsonlite"), c("orthodont_wide.csv", "longitudinal.json"))

@@ -1,15 +1,19 @@
 """Write demo_exams.csv: the demo study's goal scores, PHQ-9 total, procrastination, disorganisation, exams and
 extra_tasks (input of demo.R, longitudinal.R
-and profiles tests). Run from the repository root: .venv/bin/python tests/reference/models/make_demo_fixture.py
+and profiles tests).
+Run from the repository root:  python tests/reference/models/make_demo_fixture.py
 """
 
+import sys
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import read_responses, score
-
 ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from analysis import read_responses, score  # noqa: E402
+
 raw = read_responses(ROOT / "data/raw/demo/responses.csv")
 goals = score(raw, "agq-r", columns="agq_{n}", response={"min": 1, "max": 7}, missing=[-99]).scores
 mood = score(raw, "phq-9", columns="phq_{n}", recode={1: 0, 2: 1, 3: 2, 4: 3}, missing=[-99]).scores

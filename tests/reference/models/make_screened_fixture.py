@@ -2,7 +2,7 @@
 `excluded` — the 2800 respondents (excluded False) plus 14 copies of respondents 1, 201, 401, …
 with A and N reversed (7 − x) that screening excluded (excluded True), each right after the row it
 copies. No random draws: every value is exact. Input of screened.R and tests/models/test_screened_sample.py.
-Run from the repository root: .venv/bin/python tests/reference/models/make_screened_fixture.py
+Run from the repository root:  python tests/reference/models/make_screened_fixture.py  (after correlations.R)
 """
 
 from pathlib import Path

@@ -1,17 +1,17 @@
 # Reference values for analysis/models/indirect_effects.py.
-# Run: cd tests/reference/models && Rscript mediation.R   (needs bfi_scales.csv from correlations.R)
-# R 4.2.2, lavaan 0.6-14, boot (Debian r-cran-boot).
+# Run from the repository root:  Rscript tests/reference/models/mediation.R
+# (needs bfi_scales.csv from correlations.R). lavaan, boot.
 # 1. lavaan sem() with := (parallel mediators with correlated residuals, A ~~ E, so that the model
 #    is saturated as equation-by-equation OLS / PROCESS model 4): point estimates and normal-theory (delta-method) SEs of a, b, d, c',
 #    indirect, total indirect, total and contrasts (parallel and serial models).
 # 2. lm(): OLS SEs / t / p / CIs of the a, b, d, direct and total paths.
 # 3. jackknife acceleration of the indirect effects (leave-one-out lm fits; deterministic).
 # 4. boot::boot / boot.ci percentile and BCa CIs with R = 20000 resamples (Monte-Carlo reference).
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/mediation.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lavaan); library(boot); library(jsonlite)})
 d0 <- read.csv("bfi_scales.csv")
 d <- d0[complete.cases(d0[, c("C", "A", "E", "N", "gender")]), c("C", "A", "E", "N", "gender")]
-versions <- list(R = R.version.string, lavaan = as.character(packageVersion("lavaan")),
-                 boot = as.character(packageVersion("boot")))
 
 par_model <- '
   A ~ a1*C + gender
@@ -88,5 +88,6 @@ cis <- do.call(rbind, lapply(seq_along(bt$t0), function(j) {
 }))
 out <- list(n = n, parallel = list(lavaan = lav(par_model), lm = lm_paths(FALSE)),
             serial = list(lavaan = lav(ser_model), lm = lm_paths(TRUE)),
-            jackknife_acceleration = as.list(acc), boot = cis, boot_R = B, versions = versions)
+            jackknife_acceleration = as.list(acc), boot = cis, boot_R = B)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "mediation_bfi.json")
+record_versions(c("lavaan", "boot", "jsonlite"), "mediation_bfi.json")

@@ -1,8 +1,11 @@
 # Reference values for analysis/models/satterthwaite.py: lmerTest's Satterthwaite df, t and p of
 # the fixed effects (summary(lmerTest::lmer(...))).
-# Run: cd tests/reference/models && Rscript mixed_satterthwaite.R
+# Run from the repository root:  Rscript tests/reference/models/mixed_satterthwaite.R
+# (needs sleepstudy.csv from mixed.R)
 # Data: lme4::sleepstudy (sleepstudy.csv, written by mixed.R), nlme::Orthodont and nlme::MathAchieve
 # (0/1 codes for the factors so that no factor coding is involved).
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/mixed_satterthwaite.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lmerTest); library(jsonlite)})
 sleep <- read.csv("sleepstudy.csv")
 o <- nlme::Orthodont
@@ -41,6 +44,6 @@ fits <- list(
   orthodont_slopes_ml = lmer(distance ~ age * female + (age | Subject), orth, REML = FALSE, control = ctrl)
 )
 out <- lapply(fits, tidy)
-out$versions <- list(R = R.version.string, lme4 = as.character(packageVersion("lme4")),
-                     lmerTest = as.character(packageVersion("lmerTest")))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "mixed_satterthwaite.json")
+record_versions(c("lmerTest", "lme4", "nlme", "jsonlite"), c("satterthwaite_orthodont.csv", "satterthwaite_mathachieve.csv",
+                "satterthwaite_boundary.csv", "mixed_satterthwaite.json"))

@@ -1,11 +1,12 @@
 # Reference values for analysis/models/interactions.py.
-# Run: cd tests/reference/models && Rscript moderation.R   (needs bfi_scales.csv from correlations.R)
-# R 4.2.2, lavaan 0.6-14, sandwich. Simple slopes and the Johnson-Neyman bounds are computed from
+# Run from the repository root:  Rscript tests/reference/models/moderation.R
+# (needs bfi_scales.csv from correlations.R). lavaan, sandwich. Simple slopes and the Johnson-Neyman bounds are computed from
 # lm()'s coefficients and vcov() (the interactions package is not installed).
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/moderation.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(lavaan); library(sandwich); library(jsonlite)})
 d0 <- read.csv("bfi_scales.csv")
 d <- d0[complete.cases(d0[, c("E", "C", "N", "gender", "A")]), ]
-versions <- list(R = R.version.string, lavaan = as.character(packageVersion("lavaan")))
 
 slopes_jn <- function(d, scaling, hc3) {
   mx <- mean(d$E); sx <- sd(d$E); mw <- mean(d$C); sw <- sd(d$C)
@@ -49,5 +50,6 @@ second <- sem(sprintf('Ac ~ a*C
   hi := a*(b1 + b3*%.17g)', sE, sE), data = d)
 pe <- function(f) { p <- parameterEstimates(f); p <- p[p$label != "", c("label", "est")]; setNames(as.list(p$est), p$label) }
 out <- list(n = nrow(d), center = slopes_jn(d, "center", FALSE), standardize = slopes_jn(d, "standardize", FALSE),
-            center_hc3 = slopes_jn(d, "center", TRUE), first = pe(first), second = pe(second), versions = versions)
+            center_hc3 = slopes_jn(d, "center", TRUE), first = pe(first), second = pe(second))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "moderation_bfi.json")
+record_versions(c("lavaan", "sandwich", "jsonlite"), "moderation_bfi.json")

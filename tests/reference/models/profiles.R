@@ -1,10 +1,15 @@
 # Reference values for analysis/models/profiles.py (mclust Gaussian mixtures, model VVV = full
 # covariances; one-way ANOVA of outcomes across the profiles).
-# Run: cd tests/reference/models && Rscript profiles.R   (needs bfi_scales.csv from correlations.R)
-# R 4.2.2, mclust (Debian r-cran-mclust).
+# Run from the repository root:  Rscript tests/reference/models/profiles.R
+# (needs bfi_scales.csv from correlations.R). mclust (Debian r-cran-mclust).
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/profiles.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(mclust); library(jsonlite)})
 d0 <- read.csv("bfi_scales.csv")
 X <- d0[complete.cases(d0[, c("A", "C", "E", "O")]), c("A", "C", "E", "O", "N")]
+# Mclust starts EM from a hierarchical clustering of a random subset of mclust.options("subset")
+# = 2000 rows when there are more (here 2,800): without a seed the fit changes from run to run
+set.seed(2026)
 fits <- lapply(1:3, function(g) Mclust(X[, 1:4], G = g, modelNames = "VVV",
                                         control = emControl(tol = c(1e-10, sqrt(.Machine$double.eps))),
                                         verbose = FALSE))
@@ -19,6 +24,6 @@ aovs <- lapply(2:3, function(g) {
        eta2 = s$`Sum Sq`[1] / sum(s$`Sum Sq`), sizes = sort(as.vector(table(cl)), decreasing = TRUE),
        means = t(fits[[g]]$parameters$mean), classification = as.vector(fits[[g]]$classification))
 })
-writeLines(toJSON(list(n = nrow(X), fit = fit, anova = aovs,
-                       versions = list(R = R.version.string, mclust = as.character(packageVersion("mclust")))),
+writeLines(toJSON(list(n = nrow(X), fit = fit, anova = aovs),
                   digits = NA, auto_unbox = TRUE, pretty = TRUE), "profiles_bfi.json")
+record_versions(c("mclust", "jsonlite"), "profiles_bfi.json")

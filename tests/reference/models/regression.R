@@ -1,11 +1,11 @@
 # Reference values for analysis/models/linear_models.py (lm, glm, anova, sandwich HC3, car::vif).
-# Run: cd tests/reference/models && Rscript regression.R   (needs bfi_scales.csv from correlations.R)
-# R 4.2.2, sandwich, lmtest, car (Debian r-cran-*)
+# Run from the repository root:  Rscript tests/reference/models/regression.R
+# (needs bfi_scales.csv from correlations.R). sandwich, lmtest, car (Debian r-cran-*).
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/regression.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages({library(sandwich); library(lmtest); library(car); library(jsonlite)})
 d <- read.csv("bfi_scales.csv")
 d <- d[complete.cases(d[, c("N", "A", "C", "E", "O", "age", "gender", "education")]), ]
-versions <- list(R = R.version.string, sandwich = as.character(packageVersion("sandwich")),
-                 car = as.character(packageVersion("car")))
 
 coefs <- function(m, vc = vcov(m)) {
   ct <- coeftest(m, vcov. = vc)
@@ -51,5 +51,6 @@ logit <- list(
   nagelkerke = (1 - exp(2 * (as.numeric(logLik(g0)) - as.numeric(logLik(g))) / nobs(g))) /
                (1 - exp(2 * as.numeric(logLik(g0)) / nobs(g))),
   n = nobs(g))
-writeLines(toJSON(list(ols = ols, interaction = inter, logistic = logit, versions = versions),
+writeLines(toJSON(list(ols = ols, interaction = inter, logistic = logit),
                   digits = NA, auto_unbox = TRUE, pretty = TRUE), "regression_bfi.json")
+record_versions(c("sandwich", "lmtest", "car", "jsonlite"), "regression_bfi.json")

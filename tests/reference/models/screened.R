@@ -1,6 +1,9 @@
 # Reference for the screened sample (issue 9 item 5): analyses of scores.csv leave out the
 # respondents screening excluded. Input: screened_bfi.csv (make_screened_fixture.py).
-# Run: cd tests/reference/models && Rscript screened.R        (R 4.2.2, base stats + jsonlite)
+# Run from the repository root:  Rscript tests/reference/models/screened.R
+# (needs screened_bfi.csv from make_screened_fixture.py). Base stats + jsonlite.
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/models/screened.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(jsonlite))
 d <- read.csv("screened_bfi.csv")
 # goalscope writes True/False (Python), which read.csv keeps as text
@@ -19,6 +22,6 @@ coefs <- function(fit) {
 out <- list(
   n_rows = nrow(d), n_excluded = sum(d$excluded),
   kept = list(cor_A_N = ct(kept), lm = coefs(lm(N ~ A + C + E + O, kept))),
-  all = list(cor_A_N = ct(d), lm = coefs(lm(N ~ A + C + E + O, d))),
-  R = R.version.string)
+  all = list(cor_A_N = ct(d), lm = coefs(lm(N ~ A + C + E + O, d))))
 write_json(out, "screened.json", digits = NA, auto_unbox = TRUE, pretty = TRUE)
+record_versions("jsonlite", "screened.json")

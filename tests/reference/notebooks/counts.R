@@ -1,7 +1,10 @@
 # Reference for the count models of notebooks/04_persistence_and_setbacks.ipynb on the persistence
-# fixture study (input written by write_counts_input.py). R 4.2, MASS.
+# fixture study (input written by write_counts_input.py). MASS.
+# Run from the repository root:  Rscript tests/reference/notebooks/counts.R
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/notebooks/counts.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 library(MASS)
-here <- "tests/reference/notebooks"
+here <- "."
 d <- read.csv(file.path(here, "persistence_counts.csv"))
 ctrl <- glm.control(epsilon = 1e-12, maxit = 100)
 pois <- glm(extra_tasks ~ goals_mastery_approach, family = poisson, data = d, control = ctrl)
@@ -20,3 +23,4 @@ fit <- data.frame(model = c("poisson", "negative_binomial"), aic = c(AIC(pois), 
                   theta = c(NA, nb$theta), se_theta = c(NA, nb$SE.theta), loglik = c(logLik(pois), logLik(nb)))
 write.csv(fit, file.path(here, "counts_fit.csv"), row.names = FALSE)
 print(out, digits = 10); print(fit, digits = 10)
+record_versions("MASS", c("counts_coefficients.csv", "counts_fit.csv"))

@@ -1,6 +1,6 @@
 """Write persistence_counts.csv: the analysed rows of the persistence fixture study (input of counts.R).
 
-    python tests/reference/notebooks/write_counts_input.py && Rscript tests/reference/notebooks/counts.R
+Run from the repository root:  python tests/reference/notebooks/write_counts_input.py  (then counts.R)
 """
 
 import sys

@@ -1,6 +1,9 @@
-# Reference values for analysis.psychometrics.confirmatory / invariance: lavaan 0.6-14, R 4.2.2, ML, defaults
+# Reference values for analysis.psychometrics.confirmatory / invariance: lavaan, ML, defaults
 # (marker-variable identification, listwise deletion, expected information, N in the covariance).
-# Run from this folder:  Rscript cfa.R
+# Run from the repository root:  Rscript tests/reference/psychometrics/cfa.R
+# (needs bfi.csv from reliability.R)
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/cfa.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(lavaan); library(psychTools); library(jsonlite)})
 hs <- HolzingerSwineford1939
 write.csv(hs[, c("id", "sex", "school", "grade", paste0("x", 1:9))], "hs1939.csv", row.names = FALSE, na = "")
@@ -55,3 +58,4 @@ for (nm in names(cases)) {
   inv[[nm]] <- res
 }
 write_json(inv, "invariance_lavaan.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)
+record_versions(c("lavaan", "psychTools", "jsonlite"), c("hs1939.csv", "cfa_lavaan.json", "invariance_lavaan.json"))

@@ -1,5 +1,9 @@
-# Reference values for analysis.psychometrics.exploratory: psych 2.2.9 fa / fa.parallel / KMO /
-# cortest.bartlett / polychoric, GPArotation 2022.10.2, R 4.2.2.  Run from this folder: Rscript efa.R
+# Reference values for analysis.psychometrics.exploratory: psych fa / fa.parallel / KMO /
+# cortest.bartlett / polychoric, GPArotation.
+# Run from the repository root:  Rscript tests/reference/psychometrics/efa.R
+# (needs bfi.csv from reliability.R)
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/efa.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(psych); library(GPArotation); library(jsonlite)})
 bfi <- read.csv("bfi.csv")
 x <- bfi[, 1:25]
@@ -20,3 +24,4 @@ write_json(list(fa = out, kmo = list(msa = k$MSA, msai = unname(k$MSAi)),
                                 ncomp = pa$ncomp),
                 polychoric = list(rho = unclass(pc$rho), tau = unclass(pc$tau))),
            "efa_psych.json", digits = NA, auto_unbox = TRUE, matrix = "rowmajor")
+record_versions(c("psych", "GPArotation", "jsonlite"), "efa_psych.json")

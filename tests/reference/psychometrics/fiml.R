@@ -1,5 +1,8 @@
-# Reference values for cfa(..., missing="fiml"): lavaan 0.6-14 missing = "ml" on psychTools bfi (keyed),
-# R 4.2.2. Run from this folder:  Rscript fiml.R
+# Reference values for cfa(..., missing="fiml"): lavaan missing = "ml" on psychTools bfi (keyed).
+# Run from the repository root:  Rscript tests/reference/psychometrics/fiml.R
+# (needs bfi.csv from reliability.R)
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/fiml.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(lavaan); library(jsonlite)})
 bfi <- read.csv("bfi.csv")
 for (v in c("A1", "C4", "C5", "E1", "E2", "O2", "O5")) bfi[[v]] <- 7 - bfi[[v]]
@@ -17,3 +20,4 @@ for (nm in names(models)) {
                     information = lavInspect(fit, "options")$information)
 }
 write_json(out, "fiml_lavaan.json", digits = NA, auto_unbox = TRUE)
+record_versions(c("lavaan", "jsonlite"), "fiml_lavaan.json")

@@ -3,7 +3,10 @@
 # scale" (its rule: a negative loading on the first principal component). We give it the items as
 # goalscope keys them, so its check sees what ours sees, and record its message, its flagged items,
 # the loadings and the item-rest r (r.drop) that our check reports.
-# Run from this folder:  Rscript keying.R      (R 4.2.2, psych 2.2.9; bfi.csv from reliability.R)
+# Run from the repository root:  Rscript tests/reference/psychometrics/keying.R
+# (needs bfi.csv from reliability.R and ips_reversed_in_file.csv from make_keying_fixture.py)
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/keying.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(psych); library(jsonlite)})
 
 check <- function(keyed) {
@@ -39,6 +42,6 @@ for (v in c("ips_2", "ips_6", "ips_9")) undeclared[[v]] <- 6 - undeclared[[v]]  
 declared <- ips[, items]                                                           # reversed_in_file: [2, 6, 9]
 
 write_json(list(bfi_reversed_in_file = bfi_out, ips_undeclared = check(undeclared),
-                ips_declared = check(declared),
-                versions = list(R = R.version.string, psych = as.character(packageVersion("psych")))),
+                ips_declared = check(declared)),
            "keying_psych.json", digits = NA, auto_unbox = TRUE, pretty = TRUE)
+record_versions(c("psych", "jsonlite"), "keying_psych.json")

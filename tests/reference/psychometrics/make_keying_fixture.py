@@ -3,8 +3,8 @@
 reverse-scored in the file, as some survey tools do — so every column runs in the procrastination
 direction, and scoring it without reversed_in_file reverses them a second time.
 Input of keying.R and of the keying tests and corpus cases. The draws are made once, here, and the
-file is committed. Run from the repository root:
-    .venv/bin/python tests/reference/psychometrics/make_keying_fixture.py
+file is committed.
+Run from the repository root:  python tests/reference/psychometrics/make_keying_fixture.py
 """
 
 from pathlib import Path

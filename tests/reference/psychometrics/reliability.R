@@ -1,6 +1,8 @@
 # Reference values for analysis.psychometrics.internal_consistency (alpha, item statistics, omega).
-# R 4.2.2, psych 2.2.9, psychTools, GPArotation 2022.10.2 (see versions.json written below).
-# Run from this folder:  Rscript reliability.R
+# psych, psychTools, GPArotation (versions: reliability.versions).
+# Run from the repository root:  Rscript tests/reference/psychometrics/reliability.R
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/psychometrics/reliability.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(psych); library(psychTools); library(jsonlite)})
 data(bfi)
 write.csv(bfi[, 1:28], "bfi.csv", row.names = FALSE, na = "")
@@ -45,14 +47,15 @@ write_json(list(
   three = list(omega_h = om3$omega_h, omega_total = om3$omega.tot, alpha = om3$alpha,
                key = unname(om3$key))), "omega_h.json", digits = NA, auto_unbox = TRUE, pretty = TRUE)
 
-write_json(list(R = R.version.string, psych = as.character(packageVersion("psych")),
-                lavaan = as.character(packageVersion("lavaan")),
-                GPArotation = as.character(packageVersion("GPArotation"))),
-           "versions.json", auto_unbox = TRUE, pretty = TRUE)
 
 # bootstrap CI of alpha (percentile, 2000 resamples): a Monte Carlo reference (different RNG from
-# numpy), compared within Monte Carlo error
+# numpy), compared within Monte Carlo error. psych's alpha() draws its resamples with
+# parallel::mclapply, whose workers do not continue set.seed()'s stream: one core keeps the draws
+# in this process, so the seed fixes them.
+options(mc.cores = 1)
 set.seed(2026)
 ab <- alpha(bfi[, scales$agree], keys = "A1", n.iter = 2000, warnings = FALSE)
 write_json(list(scale = "agree", n_iter = 2000, boot_ci_low = unname(ab$boot.ci[1]),
                 boot_ci_high = unname(ab$boot.ci[3])), "alpha_boot.json", digits = NA, auto_unbox = TRUE)
+record_versions(c("psych", "psychTools", "GPArotation", "jsonlite"),
+                c("bfi.csv", "alpha_scales.csv", "alpha_items.csv", "omega_h.json", "alpha_boot.json"))

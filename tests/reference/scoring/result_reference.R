@@ -9,11 +9,13 @@
 #   result_data.csv     seeded random answers (0-3, 8 % missing) for CES-D (c1-c20) and DASS-21 (d1-d21)
 #   result_scores.csv   case, row, scale, score (the R call's scores; 17 significant digits)
 #   result_summary.csv  case, scale, n, mean, sd (psych::describe of the scores)
-#   result_versions.txt R and package versions
+#   result_reference.versions  R and package versions
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/scoring/result_reference.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages(library(psych))
-out <- "tests/reference/scoring"
+out <- "."
 fmt <- function(df) format(df, digits = 17)
-demo <- read.csv("data/raw/demo/responses.csv")
+demo <- read.csv(repo_path("data/raw/demo/responses.csv"))
 clean <- function(x) { x[x == -99] <- NA; x }
 
 set.seed(20261201)
@@ -113,4 +115,4 @@ summ <- do.call(rbind, lapply(names(results), function(nm) {
   data.frame(case = nm, scale = rownames(d), n = d$n, mean = d$mean, sd = d$sd)
 }))
 write.csv(fmt(summ), file.path(out, "result_summary.csv"), row.names = FALSE, quote = FALSE)
-writeLines(c(R.version.string, paste("psych", packageVersion("psych"))), file.path(out, "result_versions.txt"))
+record_versions("psych", c("result_data.csv", "result_scores.csv", "result_summary.csv"))

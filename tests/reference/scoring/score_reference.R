@@ -7,9 +7,11 @@
 #   agq_r_scores.csv    scores of the demo AGQ-R items (administered 1-7; -99 = missing)
 #   instruments_data.csv + instruments_scores.csv: random answers (seeded, with missing) to every
 #                       shipped key, scored by scoreItems with the same keys, for mean-scored scales
-#   versions.txt        R and package versions
+#   score_reference.versions  R and package versions
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/scoring/score_reference.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressMessages({library(psych); library(psychTools)})
-out <- "tests/reference/scoring"
+out <- "."
 fmt <- function(df) format(df, digits = 17)   # full precision
 
 # --- psychTools bfi with its published keys (reverse items marked "-") -----------------------
@@ -24,7 +26,7 @@ res <- data.frame(id = rownames(items), sc$scores)
 write.csv(fmt(res), file.path(out, "bfi_scores.csv"), row.names = FALSE, quote = FALSE)
 
 # --- the demo AGQ-R items (1-7 administration, -99 = missing) ---------------------------------
-demo <- read.csv("data/raw/demo/responses.csv")
+demo <- read.csv(repo_path("data/raw/demo/responses.csv"))
 agq <- demo[, paste0("agq_", 1:12)]
 agq[agq == -99] <- NA
 agq_keys <- list(mastery_approach = paste0("agq_", c(1, 3, 7)),
@@ -61,5 +63,5 @@ wide <- do.call(rbind, lapply(all_data, function(d) { m <- matrix(NA, nrow(d), 2
 write.csv(wide, file.path(out, "instruments_data.csv"), row.names = FALSE, na = "")
 write.csv(fmt(do.call(rbind, all_scores)), file.path(out, "instruments_scores.csv"), row.names = FALSE, quote = FALSE)
 
-writeLines(c(R.version.string, paste("psych", packageVersion("psych")),
-             paste("psychTools", packageVersion("psychTools"))), file.path(out, "versions.txt"))
+record_versions(c("psych", "psychTools"), c("bfi_scores.csv", "agq_r_scores.csv", "instruments_data.csv",
+                "instruments_scores.csv"))

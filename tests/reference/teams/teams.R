@@ -1,12 +1,13 @@
 # Reference values for analysis/teams (agreement, ICC, aggregation, random-group resampling).
 #
-#   cd tests/reference/teams && Rscript teams.R
+# Run from the repository root:  Rscript tests/reference/teams/teams.R
 #
-# Produced with R 4.2.2 and multilevel 2.7 (Debian r-cran-multilevel); versions are written to
-# versions.json. Data: multilevel's item-level bhr2000 (99 army companies, 11 items on 1-5, HRS),
+# multilevel (Debian r-cran-multilevel) and lme4; versions in teams.versions. Data: multilevel's item-level bhr2000 (99 army companies, 11 items on 1-5, HRS),
 # cohesion (11 soldiers, 5 items, one NA) and lq2002 (49 companies; TSIG 1-5, HOSTIL 0-4), plus a
 # small hand-made "edge" set (size-1 groups, constant groups, answers at the scale bounds, NAs).
 # Every result is written with 17 significant digits (input data as R stores them).
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/teams/teams.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
 suppressPackageStartupMessages(library(multilevel))
 data(bhr2000); data(cohesion); data(lq2002)
 
@@ -133,11 +134,6 @@ q <- c(sm[[2]], sm[[3]])
 summ <- cbind(summ, as.data.frame(t(setNames(as.numeric(q), paste0("q", c("005", "01", "025", "05", "10", "90", "95", "975", "99", "995"))))))
 out(summ, "rgr_summary.csv")
 
-jsonlite_ok <- requireNamespace("jsonlite", quietly = TRUE)
-ver <- sprintf('{"R": "%s", "multilevel": "%s", "seed": %d}\n', paste(R.version$major, R.version$minor, sep = "."),
-               as.character(packageVersion("multilevel")), seed)
-cat(ver, file = "versions.json")
-
 # ---- two-level model: person outcome on group-mean-centred predictors and team means ----------
 suppressPackageStartupMessages(library(lme4))
 lqs <- lq2002[, c("COMPID", "LEAD", "TSIG", "HOSTILE")]
@@ -156,9 +152,6 @@ out(data.frame(term = rownames(cf), estimate = cf[, 1], se = cf[, 2], z = cf[, 3
 out(lqs[, c("COMPID", "LEAD_cwc", "LEAD_team", "TSIG_cwc", "TSIG_team")][1:200, ], "mlm_centred_head.csv")
 vc <- as.data.frame(VarCorr(m))
 out(data.frame(grp = vc$grp, vcov = vc$vcov), "mlm_varcomp.csv")
-cat(sprintf('{"R": "%s", "multilevel": "%s", "lme4": "%s", "seed": %d}\n',
-            paste(R.version$major, R.version$minor, sep = "."), as.character(packageVersion("multilevel")),
-            as.character(packageVersion("lme4")), seed), file = "versions.json")
 
 # random slope of the within-team part (correlated with the intercept)
 m2 <- lmer(LEAD ~ TSIG_cwc + TSIG_team + (TSIG_cwc | COMPID), lqs, REML = TRUE, control = ctrl)  # not singular
@@ -166,3 +159,6 @@ cf <- summary(m2)$coefficients
 ci <- confint(m2, method = "Wald", parm = "beta_")
 out(data.frame(term = rownames(cf), estimate = cf[, 1], se = cf[, 2], z = cf[, 3],
                ci_low = ci[, 1], ci_high = ci[, 2], row.names = NULL), "mlm_slopes_fixed.csv")
+record_versions(c("multilevel", "lme4"), c("bhr2000.csv", "cohesion.csv", "lq2002.csv", "edge.csv", "agreement.csv",
+                "icc.csv", "aggregate_hrs.csv", "rgr_permutations.csv", "rgr_vars.csv", "rgr_summary.csv",
+                "lq2002_scales.csv", "mlm_fixed.csv", "mlm_centred_head.csv", "mlm_varcomp.csv", "mlm_slopes_fixed.csv"))

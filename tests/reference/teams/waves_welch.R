@@ -2,9 +2,11 @@
 # Reads the two demo waves, scores VandeWalle's scales as the key says (mean of the items; at least
 # min_valid items answered: learning 1-5 >= 3, avoid 6-9 >= 2, prove 10-13 >= 2), and tests every
 # unit (organisation, department, team, site) that has at least 2 scores in both waves.
-#   cd <repo> && Rscript tests/reference/teams/waves_welch.R
-w1 <- read.csv("data/raw/staff_demo/responses.csv", stringsAsFactors = FALSE)
-w2 <- read.csv("data/raw/staff_demo/responses_wave2.csv", stringsAsFactors = FALSE)
+# Run from the repository root:  Rscript tests/reference/teams/waves_welch.R
+if (!file.exists("tests/reference/reference.R")) stop("run from the repository root:  Rscript tests/reference/teams/waves_welch.R", call. = FALSE)
+source("tests/reference/reference.R")  # moves beside this script; record_versions()
+w1 <- read.csv(repo_path("data/raw/staff_demo/responses.csv"), stringsAsFactors = FALSE)
+w2 <- read.csv(repo_path("data/raw/staff_demo/responses_wave2.csv"), stringsAsFactors = FALSE)
 scales <- list(learning = list(items = 1:5, min_valid = 3), avoid = list(items = 6:9, min_valid = 2),
                prove = list(items = 10:13, min_valid = 2))
 score <- function(d) {
@@ -33,5 +35,6 @@ for (lv in c("organisation", "department", "team", "site")) {
   }
 }
 res <- do.call(rbind, out)
-write.csv(res, "tests/reference/teams/waves_welch.csv", row.names = FALSE)
+write.csv(res, "waves_welch.csv", row.names = FALSE)
 cat(sprintf("%d unit-scale tests; R %s\n", nrow(res), R.version.string))
+record_versions(writes = "waves_welch.csv")
