@@ -28,6 +28,7 @@ import pandas as pd
 from ..checks import check_seed, draw_seed
 from ..errors import DataError
 from ..scoring.mapping import AUDIT_COLUMNS, ItemSet, _is_number, prepare_items
+from ..report.apa import Apa, apa
 from ..results import TableResult, audit_of
 from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
 
@@ -110,6 +111,19 @@ class CarelessResult(TableResult):
     where no join or concat can drop it. Like :class:`analysis.ScoreResult` the result shows its
     table in a notebook and passes ``result[...]``, ``.loc``, ``.columns``, ``.attrs`` … on to
     ``.indices``; use ``result.indices`` with ``pd.concat`` / ``DataFrame.join``.
+
+    ``table()`` is ``.indices``, ``summary()`` one row per index (n, mean, SD, range), ``apa()``
+    the sentence, ``n`` the respondents, ``options`` the options it ran with (``seed`` included).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import careless
+    >>> res = careless(read_dataset("demo"), "pps", "pps_{n}", missing=[-99], seed=1)
+    >>> res.n, res.summary()["index"].tolist()[:3]
+    (400, ['longstring', 'longstring_avg', 'irv'])
+
+    # R: careless::longstring(x, avg = TRUE); careless::irv(x); careless::mahad(x, flag = TRUE)
     """
 
     _table_name = "indices"
@@ -138,13 +152,6 @@ class CarelessResult(TableResult):
                 rows.append({"index": col, "n": int(x.notna().sum()), "mean": x.mean(), "sd": x.std(ddof=1),
                              "min": x.min(), "max": x.max()})
         return pd.DataFrame(rows, columns=["index", "n", "mean", "sd", "min", "max"])
-
-    def apa(self) -> str:
-        n_items = int(self.indices["n_items"].iloc[0]) if len(self.indices) else 0
-        k = len(self.audit)
-        return (f"Careless-responding indices of {self.n} respondents over {n_items} items"
-                f" ({', '.join(self.indices.attrs.get('instruments', []))}); "
-                f"{k} value{'s were' if k != 1 else ' was'} set to missing before screening.")
 
     r_call = ("careless::longstring(x, avg = TRUE); careless::irv(x); careless::mahad(x, flag = TRUE); "
               "careless::evenodd(keyed, factors); careless::psychsyn(x, critval); careless::psychant(x, -critval)")
@@ -362,11 +369,12 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
 
     Examples
     --------
-    >>> from analysis import read_responses, careless
-    >>> df = read_responses("data/raw/demo/responses.csv")
+    >>> from analysis import careless
+    >>> from analysis.datasets import read_dataset
+    >>> df = read_dataset("demo")
     >>> idx = careless(df, {"goals": {"instrument": "agq-r", "columns": "agq_{n}",
     ...                               "response": {"min": 1, "max": 7}},
-    ...                     "procr": {"instrument": "pps", "columns": "pps_{n}"}}, missing=[-99])
+    ...                     "procr": {"instrument": "pps", "columns": "pps_{n}"}}, missing=[-99], seed=1)
     >>> int(idx.loc[0, "n_items"]), float(idx.loc[0, "longstring"])
     (24, 2.0)
 
@@ -468,3 +476,16 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
             "na_rm": na_rm, "irv_split": irv_split, "resample_na": resample_na, "seed": seed, "duration": duration,
             "attention": attention, "id_column": id_column, **options}
     return CarelessResult(out, items.audit.reset_index(drop=True), options=opts)
+
+
+@apa.register
+def _apa_careless(result: CarelessResult) -> Apa:
+    """APA sentence of the careless indices: who, over how many items, and what was set to missing."""
+    ind = result.indices
+    n_items = int(ind["n_items"].iloc[0]) if len(ind) else 0
+    k = len(result.audit)
+    text = (f"Careless-responding indices of {result.n} respondents over {n_items} items"
+            f" ({', '.join(ind.attrs.get('instruments', []))}); "
+            f"{k} value{'s were' if k != 1 else ' was'} set to missing before screening.")
+    return Apa(estimate=f"N = {result.n}", statistic="", full_result=text, table=result.summary())
+
