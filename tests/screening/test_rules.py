@@ -164,7 +164,8 @@ def test_screen_one_call_and_apa(hand):
     text = apa(res).full_result
     assert text.startswith("Of 200 respondents, 23 were excluded: 5 by attention")
     assert text.endswith("177 respondents were analysed.")
-    assert "received 200" in res.summary() and "analysed 177" in res.summary()
+    assert "received 200" in res.flow_text() and "analysed 177" in res.flow_text()
+    assert res.summary()[["rule", "n_flagged", "n_excluded"]].values.tolist()[:2] == [["attention", 5, 5], ["speed", 5, 5]]
     assert set(RULE_NAMES) == {"response_type", "attention", "speed", "longstring", "irv", "mahad", "evenodd", "psychsyn",
                                "psychant", "missing", "duplicate_id", "duplicate_pattern"}
 
