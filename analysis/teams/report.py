@@ -205,9 +205,9 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
             keyed = items.keyed(s)
             cols = list(keyed.columns)
             keyed[lv] = frame[lv].to_numpy()
-            a = agreement(keyed, cols, lv, n_options, null=null, response=(lo, hi))
-            null_var = a.attrs["null_variance"]
-            a = a.rename(columns={"group": "unit"})[["unit", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg"]]
+            res = agreement(keyed, cols, lv, n_options, null=null, response=(lo, hi))
+            null_var = res.null_variance
+            a = res.table().rename(columns={"group": "unit"})[["unit", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg"]]
             a.insert(0, "level", lv)
             a.insert(2, "scale", s)
             agree.append(a)
@@ -228,7 +228,7 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
         shown = set(table.loc[(table["level"] == lv) & ~table["suppressed"], "unit"])
         sub = frame[frame[lv].isin(shown)]
         if sub[lv].nunique() >= 2:
-            t = icc(sub, scales, lv)
+            t = icc(sub, scales, lv).table().copy()
             t.insert(0, "level", lv)
             iccs.append(t.rename(columns={"variable": "scale"}))
     icc_table = pd.concat(iccs, ignore_index=True) if iccs else pd.DataFrame(columns=["level", "scale", "icc1", "icc2"])
