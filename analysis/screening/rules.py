@@ -294,13 +294,13 @@ def index_options(rules) -> dict:
 
 # ---------------------------------------------------------------------------------------------
 def _r_num(x) -> str:
-    return f"{x:g}" if isinstance(x, (int, float)) else repr(x)
+    return f"{x:g}" if isinstance(x, (int, float)) else '"' + str(x) + '"'
 
 
 def _r_rule(rule, id_column) -> str:
     """The R expression of one rule's flag (``x``: the item matrix, ``d``: the data frame)."""
     if isinstance(rule, ResponseTypeRule):
-        return f"d${rule.column} %in% c({', '.join(repr(t) for t in rule.types())})"
+        return f"d${rule.column} %in% c({', '.join(_r_num(t) for t in rule.types())})"
     if isinstance(rule, AttentionRule):
         fails = " + ".join(f"!(d${c} %in% c({', '.join(_r_num(v) for v in (w if isinstance(w, list) else [w]))}))"
                            for c, w in rule.expected().items())
@@ -443,7 +443,8 @@ class ScreeningResult(Result):
 
     @property
     def r_call(self) -> str:
-        """The equivalent R code: one flag per rule (careless 1.2.2 for the indices)."""
+        """The equivalent R code: one flag per rule (careless 1.2.2 for the indices); ``x`` is the
+        item matrix as answered, ``d`` the data frame, ``keyed``/``factors`` the keyed scales."""
         id_column = self.options.get("id_column")
         used, parts = {}, []
         for rule in self.rules:
@@ -452,7 +453,7 @@ class ScreeningResult(Result):
             parts.append(f"{name} = {_r_rule(rule, id_column)}")
         excl = [p.split(" = ")[0] for p, r in zip(parts, self.rules) if r.exclude]
         return (f"flags <- data.frame({', '.join(parts)}); "
-                f"analysed <- !Reduce(`|`, flags[c({', '.join(repr(e) for e in excl)})])"
+                f"analysed <- !Reduce(`|`, flags[c({', '.join(_r_num(e) for e in excl)})])"
                 if parts else "analysed <- rep(TRUE, nrow(d))  # no rules")
 
     def figure(self, path=None, **kwargs):

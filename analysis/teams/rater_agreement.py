@@ -324,7 +324,10 @@ def _apa_agreement(res: AgreementResult) -> Apa:
 
 
 def _r_items(items) -> str:
-    return f"data${items[0]}" if len(items) == 1 else f"data[, c({', '.join(repr(c) for c in items)})]"
+    if len(items) == 1:
+        return f"data${items[0]}"
+    quoted = ", ".join('"' + c + '"' for c in items)
+    return f"data[, c({quoted})]"
 
 
 def _r_call(fn: str, items, group, ranvar=None, method=None, response=None) -> str:
@@ -333,7 +336,7 @@ def _r_call(fn: str, items, group, ranvar=None, method=None, response=None) -> s
     if ranvar is not None:
         args.append(f"ranvar = {ranvar:.10g}")
     if method is not None:
-        args.append(f"type = {method!r}")
+        args.append(f'type = "{method}"')
     if response is not None:
         args.append(f"range = c({response[0]:g}, {response[1]:g})")
     return f"multilevel::{fn}({', '.join(args)})"
