@@ -672,6 +672,30 @@ def _looks_like_columns(value) -> bool:
     return False
 
 
+_OLD_ORDER = ("screen(data, instrument, rules, columns) is the old order; call screen(data, instrument, columns, "
+              "rules) (as score() and careless()) or name them (columns=..., rules=...); the old order stops working "
+              "in the next release")
+
+
+def _old_order(fn):
+    """Let ``screen(data, instrument, rules, columns=...)`` (the old order, rules third and columns by
+    name) through for one release: Python would refuse it (two values for ``columns``)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(data, instrument, *args, **kwargs):
+        if len(args) == 1 and "columns" in kwargs and "rules" not in kwargs:
+            import warnings
+
+            warnings.warn(_OLD_ORDER, FutureWarning, stacklevel=2)
+            kwargs["rules"] = args[0]
+            args = ()
+        return fn(data, instrument, *args, **kwargs)
+
+    return wrapper
+
+
+@_old_order
 def screen(data: pd.DataFrame, instrument, columns=None, rules=None, *, id_column: str | None = None,
            **options) -> ScreeningResult:
     """Compute the careless indices of ``instrument`` and apply ``rules`` in one call.
@@ -720,16 +744,11 @@ def screen(data: pd.DataFrame, instrument, columns=None, rules=None, *, id_colum
     old = (_looks_like_rules(columns) and (rules is None or _looks_like_columns(rules))) or \
           (columns is None and _looks_like_columns(rules) and not _looks_like_rules(rules))
     if old:
-        if _looks_like_rules(rules):
-            raise DataError("screen(): both the third and the fourth argument look like rules; call "
-                            "screen(data, instrument, columns, rules)")
-        warnings.warn("screen(data, instrument, rules, columns) is the old order; call screen(data, instrument, "
-                      "columns, rules) (as score() and careless()) or name them (columns=..., rules=...); the old "
-                      "order stops working in the next release", FutureWarning, stacklevel=2)
+        warnings.warn(_OLD_ORDER, FutureWarning, stacklevel=3)   # 3: the caller of the wrapper
         columns, rules = rules, columns
     elif columns is not None and _looks_like_rules(columns):  # columns=<rules> and rules=<rules>
-        raise DataError("screen(): both columns and rules look like rules; call screen(data, instrument, columns, "
-                        "rules) with the item columns third (or columns=None)")
+        raise DataError("screen(): both the third and the fourth argument (columns, rules) look like rules; call "
+                        "screen(data, instrument, columns, rules) with the item columns third (or columns=None)")
     rules = _as_rules(rules)
     opts = {**index_options(rules), **options}
     indices = careless(data, instrument, columns, id_column=id_column, **opts)
