@@ -159,8 +159,8 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> d = pd.read_csv("data/raw/staff_demo/responses.csv")
+    >>> from analysis.datasets import read_dataset
+    >>> d = read_dataset("staff_demo")
     >>> rep = build_staff_report(d, "vandewalle", "team", parent="department", columns="wdgo_{n}")
     >>> sorted(rep.plan.cells.status.unique())
     ['complementary', 'primary', 'published']
