@@ -98,6 +98,16 @@ def screening_audit(result) -> pd.DataFrame:
 
     A plain DataFrame (``result.indices``, or a table joined from it) carries no audit: that is an
     error, not an empty audit.
+
+    Examples
+    --------
+    >>> from analysis import careless
+    >>> from analysis.datasets import read_dataset
+    >>> res = careless(read_dataset("demo"), "pps", "pps_{n}", missing=[-99], seed=1)
+    >>> screening_audit(res).columns.tolist()
+    ['row', 'id', 'instrument', 'column', 'item', 'value', 'reason']
+
+    # R: no equivalent (the values R would read as NA: which(x == -99, arr.ind = TRUE))
     """
     return audit_of(result).copy()
 
@@ -184,7 +194,20 @@ def _as_answered(data: pd.DataFrame, items: ItemSet) -> pd.DataFrame:
 
 
 def collect_items(data: pd.DataFrame, instrument, columns=None, **options) -> Items:
-    """Prepare the items of one or several instruments for screening (see :func:`careless`)."""
+    """Prepare the items of one or several instruments for screening (see :func:`careless`).
+
+    Returns the items as answered (``.raw``, columns in the data's order), the keyed scales for
+    evenodd (``.keyed``, ``.factors``), the audit and the instruments used.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> items = collect_items(read_dataset("demo"), "pps", "pps_{n}", missing=[-99])
+    >>> items.raw.shape, items.factors
+    ((400, 12), [('pps.decisional', 3), ('pps.implemental', 5), ('pps.timeliness', 4)])
+
+    # R: x <- d[, grep("^pps_", names(d))]; x[x == -99] <- NA
+    """
     if not isinstance(data, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame (one row per respondent)")
     blocks, keyed, factors, audits, used = [], [], [], [], []

@@ -237,7 +237,15 @@ _ADAPTER = TypeAdapter(Rule)
 
 def parse_rules(spec, source: str = "rules") -> list:
     """Validate rules given as a mapping ``{rule: fields}``, a list of one-rule mappings, or a
-    mapping with a ``screening:`` block (a study file). Errors name the rule and the field."""
+    mapping with a ``screening:`` block (a study file). Errors name the rule and the field.
+
+    Examples
+    --------
+    >>> [r.describe() for r in parse_rules({"longstring": {"max": 10}, "missing": {"max_proportion": .5}})]
+    ['straight-lining (longest run > 10)', 'more than 50% of items unanswered']
+
+    # R: no equivalent (the rules become flags, see ScreeningResult.r_call)
+    """
     if spec is None:
         return []
     if isinstance(spec, dict) and ("screening" in spec or "instruments" in spec):  # a study file
@@ -272,7 +280,16 @@ def parse_rules(spec, source: str = "rules") -> list:
 
 
 def load_rules(path) -> list:
-    """Read a rules file (YAML; a study file's ``screening:`` block works too)."""
+    """Read a rules file (YAML; a study file's ``screening:`` block works too).
+
+    Examples
+    --------
+    >>> from analysis.datasets import study_path
+    >>> [r.rule for r in load_rules(study_path("demo"))]
+    ['attention', 'speed', 'longstring', 'mahad']
+
+    # R: rules <- yaml::read_yaml("study.yaml")$screening
+    """
     p = Path(path)
     spec = load_yaml(p, "rules file", DataError)
     return parse_rules(spec, source=f"rules file '{p}'")

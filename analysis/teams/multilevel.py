@@ -68,7 +68,19 @@ def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFr
 
 
 def centre_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
-    """Deprecated name of :func:`center_within_teams` (works for one release, with a FutureWarning)."""
+    """Deprecated name of :func:`center_within_teams` (works for one release, with a FutureWarning).
+
+    Examples
+    --------
+    >>> import warnings, pandas as pd
+    >>> d = pd.DataFrame({"team": [1, 1, 2, 2], "x": [1.0, 3.0, 4.0, 6.0]})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     centre_within_teams(d, ["x"], "team")["x_cwc"].tolist(), w[0].category.__name__
+    ([-1.0, 1.0, -1.0, 1.0], 'FutureWarning')
+
+    # R: d$x_cwc <- d$x - ave(d$x, d$team)
+    """
     warnings.warn("centre_within_teams() is renamed center_within_teams(); the old name stops working in the next "
                   "release", FutureWarning, stacklevel=2)
     return center_within_teams(data, predictors, group)

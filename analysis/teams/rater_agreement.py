@@ -73,6 +73,8 @@ def null_variance(n_options: int | None = None, null="uniform") -> float:
     2.0
     >>> round(null_variance(5, "slight_skew"), 10)
     1.34
+
+    # R: (5^2 - 1) / 12   (multilevel's ranvar argument)
     """
     if isinstance(null, (int, float, np.floating)) and not isinstance(null, bool):
         if not null > 0:

@@ -54,6 +54,8 @@ def welch(n1, m1, s1, n2, m2, s2, level: float = 0.95) -> dict:
     >>> r = welch(10, 3.0, 1.0, 12, 3.5, 1.2)
     >>> round(r["estimate"], 3), round(r["statistic"], 4), round(r["df"], 3), round(r["p_val"], 4)
     (0.5, 1.066, 19.998, 0.2991)
+
+    # R: t.test(x2, x1, var.equal = FALSE)   (on the raw answers of the two samples)
     """
     n1, m1, s1, n2, m2, s2 = (np.asarray(x, dtype=float) for x in (n1, m1, s1, n2, m2, s2))
     v1, v2 = s1 ** 2 / n1, s2 ** 2 / n2
@@ -267,7 +269,19 @@ def _change(r1, r2, w1: str, w2: str, level: float) -> pd.DataFrame:
 
 def write_wave_report(rep: WaveReport, path) -> Path:
     """Write the wave report: .xlsx / .html (latest wave's report plus the change), or .csv
-    (every wave's long table with a ``wave`` column; the change beside it as ``<name>.change.csv``)."""
+    (every wave's long table with a ``wave`` column; the change beside it as ``<name>.change.csv``).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from analysis.datasets import read_dataset
+    >>> rep = build_wave_report({"w1": read_dataset("staff_demo"), "w2": read_dataset("staff_demo_wave2")},
+    ...                         "vandewalle", "team", columns="wdgo_{n}")
+    >>> write_wave_report(rep, os.path.join(tempfile.mkdtemp(), "waves.csv")).name
+    'waves.csv'
+
+    # R: write.csv(change, "waves.change.csv")
+    """
     from ..io import write_table
     from .report import write_staff_report
     from .wave_output import change_html, change_sheet
