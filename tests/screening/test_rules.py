@@ -159,7 +159,7 @@ def test_attention_speed_variants(hand):
 
 def test_screen_one_call_and_apa(hand):
     df, idx = hand
-    res = screen(df, hb.INSTRUMENTS, RULES, id_column="pid")
+    res = screen(df, hb.INSTRUMENTS, rules=RULES, id_column="pid")
     pd.testing.assert_frame_equal(res.flags, apply_rules(idx, RULES, data=df, id_column="pid").flags)
     text = apa(res).full_result
     assert text.startswith("Of 200 respondents, 23 were excluded: 5 by attention")
