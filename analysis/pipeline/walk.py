@@ -178,7 +178,7 @@ def screen_study(study: Study, data: pd.DataFrame):
         # previews, tests and spam are not respondents: flagged first and shown in the flow, never scored silently
         rules = parse_rules({"response_type": {}}) + rules
     # seed 0: careless's NA resampling as before its default became None (numbers unchanged, runs repeat)
-    return screen(data, instrument_specs(study), rules, id_column=study.id, seed=0,
+    return screen(data, instrument_specs(study), rules=rules, id_column=study.id, seed=0,
                   missing=list(study.missing_codes) or None, on_invalid=study.on_invalid)
 
 

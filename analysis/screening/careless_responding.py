@@ -28,6 +28,7 @@ import pandas as pd
 from ..checks import check_seed, draw_seed
 from ..errors import DataError
 from ..scoring.mapping import AUDIT_COLUMNS, ItemSet, _is_number, prepare_items
+from ..report.apa import Apa, apa
 from ..results import TableResult, audit_of
 from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
 
@@ -97,6 +98,16 @@ def screening_audit(result) -> pd.DataFrame:
 
     A plain DataFrame (``result.indices``, or a table joined from it) carries no audit: that is an
     error, not an empty audit.
+
+    Examples
+    --------
+    >>> from analysis import careless
+    >>> from analysis.datasets import read_dataset
+    >>> res = careless(read_dataset("demo"), "pps", "pps_{n}", missing=[-99], seed=1)
+    >>> screening_audit(res).columns.tolist()
+    ['row', 'id', 'instrument', 'column', 'item', 'value', 'reason']
+
+    # R: no equivalent (the values R would read as NA: which(x == -99, arr.ind = TRUE))
     """
     return audit_of(result).copy()
 
@@ -110,6 +121,19 @@ class CarelessResult(TableResult):
     where no join or concat can drop it. Like :class:`analysis.ScoreResult` the result shows its
     table in a notebook and passes ``result[...]``, ``.loc``, ``.columns``, ``.attrs`` … on to
     ``.indices``; use ``result.indices`` with ``pd.concat`` / ``DataFrame.join``.
+
+    ``table()`` is ``.indices``, ``summary()`` one row per index (n, mean, SD, range), ``apa()``
+    the sentence, ``n`` the respondents, ``options`` the options it ran with (``seed`` included).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import careless
+    >>> res = careless(read_dataset("demo"), "pps", "pps_{n}", missing=[-99], seed=1)
+    >>> res.n, res.summary()["index"].tolist()[:3]
+    (400, ['longstring', 'longstring_avg', 'irv'])
+
+    # R: careless::longstring(x, avg = TRUE); careless::irv(x); careless::mahad(x, flag = TRUE)
     """
 
     _table_name = "indices"
@@ -138,13 +162,6 @@ class CarelessResult(TableResult):
                 rows.append({"index": col, "n": int(x.notna().sum()), "mean": x.mean(), "sd": x.std(ddof=1),
                              "min": x.min(), "max": x.max()})
         return pd.DataFrame(rows, columns=["index", "n", "mean", "sd", "min", "max"])
-
-    def apa(self) -> str:
-        n_items = int(self.indices["n_items"].iloc[0]) if len(self.indices) else 0
-        k = len(self.audit)
-        return (f"Careless-responding indices of {self.n} respondents over {n_items} items"
-                f" ({', '.join(self.indices.attrs.get('instruments', []))}); "
-                f"{k} value{'s were' if k != 1 else ' was'} set to missing before screening.")
 
     r_call = ("careless::longstring(x, avg = TRUE); careless::irv(x); careless::mahad(x, flag = TRUE); "
               "careless::evenodd(keyed, factors); careless::psychsyn(x, critval); careless::psychant(x, -critval)")
@@ -177,7 +194,20 @@ def _as_answered(data: pd.DataFrame, items: ItemSet) -> pd.DataFrame:
 
 
 def collect_items(data: pd.DataFrame, instrument, columns=None, **options) -> Items:
-    """Prepare the items of one or several instruments for screening (see :func:`careless`)."""
+    """Prepare the items of one or several instruments for screening (see :func:`careless`).
+
+    Returns the items as answered (``.raw``, columns in the data's order), the keyed scales for
+    evenodd (``.keyed``, ``.factors``), the audit and the instruments used.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> items = collect_items(read_dataset("demo"), "pps", "pps_{n}", missing=[-99])
+    >>> items.raw.shape, items.factors
+    ((400, 12), [('pps.decisional', 3), ('pps.implemental', 5), ('pps.timeliness', 4)])
+
+    # R: x <- d[, grep("^pps_", names(d))]; x[x == -99] <- NA
+    """
     if not isinstance(data, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame (one row per respondent)")
     blocks, keyed, factors, audits, used = [], [], [], [], []
@@ -362,11 +392,12 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
 
     Examples
     --------
-    >>> from analysis import read_responses, careless
-    >>> df = read_responses("data/raw/demo/responses.csv")
+    >>> from analysis import careless
+    >>> from analysis.datasets import read_dataset
+    >>> df = read_dataset("demo")
     >>> idx = careless(df, {"goals": {"instrument": "agq-r", "columns": "agq_{n}",
     ...                               "response": {"min": 1, "max": 7}},
-    ...                     "procr": {"instrument": "pps", "columns": "pps_{n}"}}, missing=[-99])
+    ...                     "procr": {"instrument": "pps", "columns": "pps_{n}"}}, missing=[-99], seed=1)
     >>> int(idx.loc[0, "n_items"]), float(idx.loc[0, "longstring"])
     (24, 2.0)
 
@@ -468,3 +499,16 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
             "na_rm": na_rm, "irv_split": irv_split, "resample_na": resample_na, "seed": seed, "duration": duration,
             "attention": attention, "id_column": id_column, **options}
     return CarelessResult(out, items.audit.reset_index(drop=True), options=opts)
+
+
+@apa.register
+def _apa_careless(result: CarelessResult) -> Apa:
+    """APA sentence of the careless indices: who, over how many items, and what was set to missing."""
+    ind = result.indices
+    n_items = int(ind["n_items"].iloc[0]) if len(ind) else 0
+    k = len(result.audit)
+    text = (f"Careless-responding indices of {result.n} respondents over {n_items} items"
+            f" ({', '.join(ind.attrs.get('instruments', []))}); "
+            f"{k} value{'s were' if k != 1 else ' was'} set to missing before screening.")
+    return Apa(estimate=f"N = {result.n}", statistic="", full_result=text, table=result.summary())
+

@@ -174,7 +174,7 @@ def cmd_screen(args) -> int:
           f"items -> {out} (seed {indices.options['seed']})")
     for w in caught:
         print(f"note: {w.message}")
-    print(result.summary())
+    print(result.flow_text())
     print(f"flow table -> {flow_path}")
     if not args.no_figure and len(rules):
         fig_path = base.with_name(base.stem + ".flow.png")

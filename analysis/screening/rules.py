@@ -47,7 +47,6 @@ with one boolean column per rule, ``excluded`` and ``excluded_by`` (the first ex
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal, Union
 
@@ -58,6 +57,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ..errors import DataError
 from ..io.yamlfile import load_yaml, validation_message
 from ..report.apa import Apa, apa
+from ..results import Result
 from .careless_responding import (SCREEN_AUDIT_COLUMNS, CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
                        seconds_per_item)
 
@@ -237,7 +237,15 @@ _ADAPTER = TypeAdapter(Rule)
 
 def parse_rules(spec, source: str = "rules") -> list:
     """Validate rules given as a mapping ``{rule: fields}``, a list of one-rule mappings, or a
-    mapping with a ``screening:`` block (a study file). Errors name the rule and the field."""
+    mapping with a ``screening:`` block (a study file). Errors name the rule and the field.
+
+    Examples
+    --------
+    >>> [r.describe() for r in parse_rules({"longstring": {"max": 10}, "missing": {"max_proportion": .5}})]
+    ['straight-lining (longest run > 10)', 'more than 50% of items unanswered']
+
+    # R: no equivalent (the rules become flags, see ScreeningResult.r_call)
+    """
     if spec is None:
         return []
     if isinstance(spec, dict) and ("screening" in spec or "instruments" in spec):  # a study file
@@ -272,7 +280,16 @@ def parse_rules(spec, source: str = "rules") -> list:
 
 
 def load_rules(path) -> list:
-    """Read a rules file (YAML; a study file's ``screening:`` block works too)."""
+    """Read a rules file (YAML; a study file's ``screening:`` block works too).
+
+    Examples
+    --------
+    >>> from analysis.datasets import study_path
+    >>> [r.rule for r in load_rules(study_path("demo"))]
+    ['attention', 'speed', 'longstring', 'mahad']
+
+    # R: rules <- yaml::read_yaml("study.yaml")$screening
+    """
     p = Path(path)
     spec = load_yaml(p, "rules file", DataError)
     return parse_rules(spec, source=f"rules file '{p}'")
@@ -293,9 +310,66 @@ def index_options(rules) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-@dataclass
-class ScreeningResult:
-    """Flags for every rule × respondent, and the exclusion flow.
+def _r_num(x) -> str:
+    return f"{x:g}" if isinstance(x, (int, float)) else '"' + str(x) + '"'
+
+
+def _r_rule(rule, id_column) -> str:
+    """The R expression of one rule's flag (``x``: the item matrix, ``d``: the data frame)."""
+    if isinstance(rule, ResponseTypeRule):
+        return f"d${rule.column} %in% c({', '.join(_r_num(t) for t in rule.types())})"
+    if isinstance(rule, AttentionRule):
+        fails = " + ".join(f"!(d${c} %in% c({', '.join(_r_num(v) for v in (w if isinstance(w, list) else [w]))}))"
+                           for c, w in rule.expected().items())
+        return f"({fails}) > {rule.max_failed}"
+    if isinstance(rule, SpeedRule):
+        parts = []
+        if rule.min_seconds_per_item is not None:
+            parts.append(f"d${rule.column} / ncol(x) < {_r_num(rule.min_seconds_per_item)}")
+        if rule.min_seconds is not None:
+            parts.append(f"d${rule.column} < {_r_num(rule.min_seconds)}")
+        return " | ".join(parts)
+    if isinstance(rule, LongstringRule):
+        parts = []
+        if rule.max is not None:
+            parts.append(f"careless::longstring(x) > {rule.max}")
+        if rule.max_avg is not None:
+            parts.append(f"careless::longstring(x, avg = TRUE)$avgstr > {_r_num(rule.max_avg)}")
+        return " | ".join(parts)
+    if isinstance(rule, IrvRule):
+        parts = ([f"careless::irv(x) < {_r_num(rule.min)}"] if rule.min is not None else []) + \
+                ([f"careless::irv(x) > {_r_num(rule.max)}"] if rule.max is not None else [])
+        return " | ".join(parts)
+    if isinstance(rule, MahadRule):
+        cut = _r_num(rule.max) if rule.max is not None else f"qchisq({_r_num(rule.confidence or .99)}, ncol(x))"
+        return f"careless::mahad(x, plot = FALSE) > {cut}"
+    if isinstance(rule, EvenoddRule):
+        return f"careless::evenodd(keyed, factors) > {_r_num(rule.max)}"
+    if isinstance(rule, PsychsynRule):
+        return f"careless::psychsyn(x, critval = {_r_num(rule.critval)}) < {_r_num(rule.min_r)}"
+    if isinstance(rule, PsychantRule):
+        return f"careless::psychant(x, critval = {_r_num(-rule.critval)}) > {_r_num(rule.max_r)}"
+    if isinstance(rule, MissingRule):
+        return f"rowMeans(is.na(x)) > {_r_num(rule.max_proportion)}"
+    if isinstance(rule, DuplicateIdRule):
+        col = rule.column or id_column or "id"
+        last = ", fromLast = TRUE" if rule.keep == "last" else ""
+        return (f"duplicated(d${col}) | duplicated(d${col}, fromLast = TRUE)" if rule.keep == "none"
+                else f"duplicated(d${col}{last})")
+    if isinstance(rule, DuplicatePatternRule):
+        last = ", fromLast = TRUE" if rule.keep == "last" else ""
+        return ("duplicated(x) | duplicated(x, fromLast = TRUE)" if rule.keep == "none"
+                else f"duplicated(x{last})")
+    return ""  # pragma: no cover
+
+
+class ScreeningResult(Result):
+    """Flags for every rule × respondent, and the exclusion flow (the result protocol of
+    :mod:`analysis.results`).
+
+    ``table()`` is ``flags`` (one row per input row), ``summary()`` the flow (one row per rule),
+    ``apa()`` the sentence, ``figure(path)`` the CONSORT-style diagram; ``n`` respondents analysed,
+    ``n_excluded`` those excluded by a rule.
 
     Attributes
     ----------
@@ -303,18 +377,41 @@ class ScreeningResult:
         One row per input row (same index): the index values, one boolean ``flag_<rule>``
         column per rule, ``excluded`` and ``excluded_by``.
     flow : DataFrame
-        ``step, rule, description, n_before, n_flagged, n_undefined, n_excluded, n_after``.
+        ``step, rule, description, exclude, n_before, n_flagged, n_undefined, n_excluded, n_after``.
     rules : list
     audit : DataFrame
         Values set to missing while preparing the screened items (``row, id, instrument, column,
         item, value, reason``), from the :func:`analysis.careless` result; empty when
         :func:`apply_rules` was given a plain indices table.
+    options : dict
+        The rules (as written, one mapping per rule), ``id_column`` and the options of the
+        careless indices (``seed`` …).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.screening import screen
+    >>> demo = read_dataset("demo")
+    >>> res = screen(demo, "agq-r", "agq_{n}", {"longstring": {"max": 10}}, response={"min": 1, "max": 7},
+    ...              missing=[-99], seed=1)
+    >>> res.summary()[["rule", "n_flagged", "n_excluded", "n_after"]].values.tolist()
+    [['longstring', 5, 5, 395]]
+    >>> res.n, res.n_excluded
+    (395, 5)
+
+    # R: flags <- data.frame(longstring = careless::longstring(x) > 10); analysed <- !Reduce(`|`, flags)
     """
 
-    flags: pd.DataFrame
-    flow: pd.DataFrame
-    rules: list = field(default_factory=list)
-    audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS))
+    def __init__(self, flags: pd.DataFrame, flow: pd.DataFrame, rules: list | None = None,
+                 audit: pd.DataFrame | None = None, options: dict | None = None):
+        self.flags = flags
+        self.flow = flow
+        self.rules = list(rules or [])
+        self.audit = pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS) if audit is None else audit
+        self.options = dict(options or {})
+
+    def __repr__(self) -> str:
+        return f"ScreeningResult({self.n_analysed} of {self.n_received} analysed, {len(self.rules)} rule(s))"
 
     @property
     def n_received(self) -> int:
@@ -325,11 +422,34 @@ class ScreeningResult:
         return int((~self.flags["excluded"]).sum())
 
     @property
+    def n(self) -> int:
+        """Respondents analysed (not excluded by any rule)."""
+        return self.n_analysed
+
+    @property
+    def n_excluded(self) -> int:
+        """Respondents excluded by a rule (flagged-only rules exclude nobody)."""
+        return self.n_received - self.n_analysed
+
+    @property
     def analysed(self) -> pd.Series:
         """Boolean mask of the respondents kept for analysis."""
         return ~self.flags["excluded"]
 
-    def summary(self) -> str:
+    def table(self) -> pd.DataFrame:
+        """The flags: one row per input row (the same DataFrame as ``.flags``)."""
+        return self.flags
+
+    def summary(self) -> pd.DataFrame:
+        """The exclusion flow, one row per rule: ``step, rule, description, exclude, n_before,
+        n_flagged, n_undefined, n_excluded, n_after`` (a copy of ``.flow``)."""
+        return self.flow.copy()
+
+    def flow_text(self) -> str:
+        """The flow as lines of text (``received 400`` … ``analysed 390``), as the command prints it.
+
+        Until version 0.x this was ``summary()``; ``summary()`` is now the flow table.
+        """
         lines = [f"received {self.n_received}"]
         for row in self.flow.itertuples():
             verb = "excluded" if row.exclude else "flagged only"
@@ -337,6 +457,21 @@ class ScreeningResult:
             lines.append(f"  {row.step}. {row.rule}: {verb} {n} ({row.description})")
         lines.append(f"analysed {self.n_analysed}")
         return "\n".join(lines)
+
+    @property
+    def r_call(self) -> str:
+        """The equivalent R code: one flag per rule (careless 1.2.2 for the indices); ``x`` is the
+        item matrix as answered, ``d`` the data frame, ``keyed``/``factors`` the keyed scales."""
+        id_column = self.options.get("id_column")
+        used, parts = {}, []
+        for rule in self.rules:
+            used[rule.rule] = used.get(rule.rule, 0) + 1
+            name = rule.rule if used[rule.rule] == 1 else f"{rule.rule}_{used[rule.rule]}"
+            parts.append(f"{name} = {_r_rule(rule, id_column)}")
+        excl = [p.split(" = ")[0] for p, r in zip(parts, self.rules) if r.exclude]
+        return (f"flags <- data.frame({', '.join(parts)}); "
+                f"analysed <- !Reduce(`|`, flags[c({', '.join(_r_num(e) for e in excl)})])"
+                if parts else "analysed <- rep(TRUE, nrow(d))  # no rules")
 
     def figure(self, path=None, **kwargs):
         """The CONSORT-style flow diagram (see :func:`analysis.report.flow.flow_figure`)."""
@@ -437,6 +572,20 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
     raise DataError(f"unknown rule {rule!r}")  # pragma: no cover
 
 
+def _as_rules(rules) -> list:
+    if isinstance(rules, (str, Path)):
+        return load_rules(rules)
+    if isinstance(rules, list) and all(isinstance(r, _Rule) for r in rules):
+        return rules
+    return parse_rules(rules)
+
+
+def _rule_spec(rule) -> dict:
+    """One rule as written (``{name: fields}``, defaults left out), for ``options``."""
+    fields = rule.model_dump(exclude_defaults=True, exclude={"rule"})
+    return {rule.rule: fields}
+
+
 def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
                 id_column: str | None = None) -> ScreeningResult:
     """Apply exclusion rules in order: flags for every rule × respondent and the exclusion flow.
@@ -456,8 +605,8 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
     Returns
     -------
     ScreeningResult
-        ``.flags`` (every input row, nothing dropped), ``.flow`` (``step, rule, n_before,
-        n_excluded, n_after`` …), ``.summary()``, ``.figure(path)``.
+        ``.flags`` (= ``.table()``, every input row, nothing dropped), ``.flow`` (= ``.summary()``,
+        ``step, rule, n_before, n_excluded, n_after`` …), ``.apa()``, ``.figure(path)``.
 
     Examples
     --------
@@ -465,16 +614,17 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
     >>> from analysis import careless, apply_rules
     >>> df = pd.DataFrame({f"AGQ_{n}": [5, 4, 3, 3, 2, 4] for n in range(1, 13)})
     >>> df.loc[1] = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2]
-    >>> res = apply_rules(careless(df, "agq-r", columns="AGQ_{n}"), {"longstring": {"max": 10}})
+    >>> res = apply_rules(careless(df, "agq-r", columns="AGQ_{n}", seed=1), {"longstring": {"max": 10}})
     >>> res.flow[["rule", "n_before", "n_excluded", "n_after"]].values.tolist()
     [['longstring', 6, 5, 1]]
+
+    # R: flags <- data.frame(longstring = careless::longstring(x) > 10)
     """
-    if isinstance(rules, (str, Path)):
-        rules = load_rules(rules)
-    elif not (isinstance(rules, list) and all(isinstance(r, _Rule) for r in rules)):
-        rules = parse_rules(rules)
+    rules = _as_rules(rules)
     audit = getattr(indices, "audit", None)
+    careless_options = {}
     if isinstance(indices, CarelessResult):
+        careless_options = dict(indices.options)
         indices = indices.indices
     if data is not None and len(data) != len(indices):
         raise DataError(f"the data have {len(data)} rows but the screening table {len(indices)}")
@@ -505,32 +655,118 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
     flow.attrs = {"n_received": len(indices), "n_analysed": int((~excluded).sum())}
     if not isinstance(audit, pd.DataFrame):
         audit = pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS)
-    return ScreeningResult(flags=flags, flow=flow, rules=list(rules), audit=audit)
+    options = {"rules": [_rule_spec(r) for r in rules], "id_column": id_column,
+               **{k: v for k, v in careless_options.items() if k != "id_column"}}
+    return ScreeningResult(flags=flags, flow=flow, rules=list(rules), audit=audit, options=options)
 
 
-def screen(data: pd.DataFrame, instrument, rules=None, columns=None, *, id_column: str | None = None,
+def _looks_like_rules(value) -> bool:
+    """Rules, unmistakably: a .yaml/.yml path, a mapping of rule names (or a study file's
+    ``screening:`` block), or a list of one-rule mappings / parsed rules."""
+    if isinstance(value, Path):
+        return True
+    if isinstance(value, str):
+        return value.lower().endswith((".yaml", ".yml"))
+    if isinstance(value, dict):
+        if "screening" in value or "instruments" in value:   # a study file
+            return True
+        return bool(value) and all(k in RULE_NAMES and (v is None or isinstance(v, dict)) for k, v in value.items())
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(r, _Rule) or (isinstance(r, dict) and len(r) == 1
+                                                              and next(iter(r)) in RULE_NAMES) for r in value)
+    return False
+
+
+def _looks_like_columns(value) -> bool:
+    """Item columns, unmistakably: a ``{n}`` pattern, a list of column names, or a mapping of
+    item → column name."""
+    if isinstance(value, str):
+        return "{" in value and not value.lower().endswith((".yaml", ".yml"))
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(isinstance(c, str) for c in value)
+    if isinstance(value, dict):
+        return bool(value) and all(isinstance(c, str) for c in value.values())
+    return False
+
+
+_OLD_ORDER = ("screen(data, instrument, rules, columns) is the old order; call screen(data, instrument, columns, "
+              "rules) (as score() and careless()) or name them (columns=..., rules=...); the old order stops working "
+              "in the next release")
+
+
+def _old_order(fn):
+    """Let ``screen(data, instrument, rules, columns=...)`` (the old order, rules third and columns by
+    name) through for one release: Python would refuse it (two values for ``columns``)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(data, instrument, *args, **kwargs):
+        if len(args) == 1 and "columns" in kwargs and "rules" not in kwargs:
+            import warnings
+
+            warnings.warn(_OLD_ORDER, FutureWarning, stacklevel=2)
+            kwargs["rules"] = args[0]
+            args = ()
+        return fn(data, instrument, *args, **kwargs)
+
+    return wrapper
+
+
+@_old_order
+def screen(data: pd.DataFrame, instrument, columns=None, rules=None, *, id_column: str | None = None,
            **options) -> ScreeningResult:
     """Compute the careless indices of ``instrument`` and apply ``rules`` in one call.
 
-    ``rules`` as for :func:`apply_rules`; the critical values of psychsyn/psychant rules are
-    passed to :func:`analysis.careless`. Other keyword arguments go to :func:`analysis.careless`.
+    The arguments come in the order of :func:`analysis.score` and :func:`analysis.careless`:
+    ``data, instrument, columns``, then ``rules``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    instrument : str, Path, Instrument, list or dict
+        As for :func:`analysis.careless` (one instrument, a list, or ``alias → spec``).
+    columns : str, dict, list or None
+        Item columns of a single instrument (``"agq_{n}"``), as for :func:`analysis.careless`.
+    rules : list, dict, str or Path
+        As for :func:`apply_rules` (a rules mapping, a list of rules or a rules file).
+        ``screen(data, instrument, rules, columns)`` (rules third) is the old order: it still
+        works for one release, with a FutureWarning.
+    id_column : str, optional
+        Respondent id (for ``duplicate_id``).
+    **options
+        Go to :func:`analysis.careless` (``missing``, ``response``, ``seed`` …); the critical
+        values of psychsyn/psychant rules and the confidence of a mahad rule are passed on too.
+
+    Returns
+    -------
+    ScreeningResult
 
     Examples
     --------
-    >>> from analysis import read_responses
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.screening import screen
-    >>> df = read_responses("data/raw/demo/responses.csv")
-    >>> res = screen(df, {"goals": {"instrument": "agq-r", "columns": "agq_{n}", "response": {"min": 1, "max": 7}}},
-    ...              {"attention": {"column": "att_1", "expect": 4}}, missing=[-99])
+    >>> demo = read_dataset("demo")
+    >>> res = screen(demo, {"goals": {"instrument": "agq-r", "columns": "agq_{n}", "response": {"min": 1, "max": 7}}},
+    ...              rules={"attention": {"column": "att_1", "expect": 4}}, missing=[-99], seed=1)
     >>> res.n_received, res.n_analysed
     (400, 390)
+
+    # R: analysed <- demo$att_1 %in% 4   (careless::longstring(x) … for the index rules)
     """
+    import warnings
+
     from .careless_responding import careless
 
-    if isinstance(rules, (str, Path)):
-        rules = load_rules(rules)
-    elif not (isinstance(rules, list) and all(isinstance(r, _Rule) for r in rules)):
-        rules = parse_rules(rules)
+    old = (_looks_like_rules(columns) and (rules is None or _looks_like_columns(rules))) or \
+          (columns is None and _looks_like_columns(rules) and not _looks_like_rules(rules))
+    if old:
+        warnings.warn(_OLD_ORDER, FutureWarning, stacklevel=3)   # 3: the caller of the wrapper
+        columns, rules = rules, columns
+    elif columns is not None and _looks_like_rules(columns):  # columns=<rules> and rules=<rules>
+        raise DataError("screen(): both the third and the fourth argument (columns, rules) look like rules; call "
+                        "screen(data, instrument, columns, rules) with the item columns third (or columns=None)")
+    rules = _as_rules(rules)
     opts = {**index_options(rules), **options}
     indices = careless(data, instrument, columns, id_column=id_column, **opts)
     return apply_rules(indices, rules, data=data, id_column=id_column)

@@ -5,9 +5,9 @@ from .._lazy import lazy_exports
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
     ".aggregation": ["aggregate"],
-    ".rater_agreement": ["RgrAgreeResult", "ad_m", "agreement", "awg", "null_variance", "rgr_agree", "rwg",
+    ".rater_agreement": ["AgreementResult", "RgrAgreeResult", "ad_m", "agreement", "awg", "null_variance", "rgr_agree", "rwg",
                    "rwg_j", "rwg_j_lindell"],
-    ".intraclass": ["icc"],
+    ".intraclass": ["IccResult", "icc"],
     ".multilevel": ["TeamModelResult", "center_within_teams", "centre_within_teams", "team_climate_model"],
     ".privacy": ["SuppressionPlan", "audit_disclosure", "plan_suppression"],
     ".report": ["StaffReport", "build_staff_report", "write_staff_report"],

@@ -19,6 +19,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
+from ..report.apa import Apa, apa, apa_num, apa_p
+from ..results import TableResult
 
 ICC_COLUMNS = ["variable", "n", "n_excluded", "n_groups", "k", "df_between", "df_within", "msb", "msw",
                "f", "p_val", "icc1", "icc2"]
@@ -59,7 +61,58 @@ def oneway(y: np.ndarray, codes: np.ndarray) -> dict:
             "msb": msb, "msw": msw, "f": f, "p_val": float(stats.f.sf(f, df_b, df_w)), "icc1": icc1, "icc2": icc2}
 
 
-def icc(data: pd.DataFrame, value, group: str) -> pd.DataFrame:
+class IccResult(TableResult):
+    """ICC(1) and ICC(2), one row per variable (the result protocol of :mod:`analysis.results`).
+
+    ``table()`` (= ``.variables``): ``variable, n, n_excluded, n_groups, k, df_between, df_within,
+    msb, msw, f, p_val, icc1, icc2``; ``summary()`` the same table; ``apa()`` "ICC(1) = .12,
+    ICC(2) = .61, F(9, 190) = 3.20, p < .001"; ``n`` people with a group and a value of at least
+    one variable, ``n_excluded`` the other rows; ``options`` and ``r_call``. Like a DataFrame it
+    passes ``res["icc1"]``, ``.loc``, ``.to_csv`` … on to its table.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import icc
+    >>> res = icc(read_dataset("staff_demo"), "performance", "team")
+    >>> res.n, res.options["group"], res.variables["n_groups"].item()
+    (334, 'team', 34)
+
+    # R: multilevel::ICC1(aov(performance ~ as.factor(team), staff))
+    """
+
+    _table_name = "variables"
+
+    def __init__(self, variables: pd.DataFrame, n: int, n_excluded: int, options: dict, r_call: str):
+        self.variables = variables
+        self.n = int(n)
+        self.n_excluded = int(n_excluded)
+        self.options = dict(options)
+        self.r_call = r_call
+
+
+@apa.register
+def _apa_icc(res: IccResult) -> Apa:
+    """"ICC(1) = .12, ICC(2) = .61, F(9, 190) = 3.20, p < .001" per variable."""
+    t = res.variables
+    parts, stats_ = [], []
+    for r in t.itertuples():
+        est = f"ICC(1) = {apa_num(r.icc1, gt1=False)}, ICC(2) = {apa_num(r.icc2, gt1=False)}"
+        stat = f"F({int(r.df_between)}, {int(r.df_within)}) = {apa_num(r.f)}, {apa_p(r.p_val)}"
+        label = f"{r.variable}: " if len(t) > 1 else ""
+        parts.append(f"{label}{est}, {stat}")
+        stats_.append(f"{label}{stat}")
+    table = pd.DataFrame({"variable": t["variable"], "n": t["n"], "n_groups": t["n_groups"],
+                          "icc1": t["icc1"].map(lambda v: apa_num(v, gt1=False)),
+                          "icc2": t["icc2"].map(lambda v: apa_num(v, gt1=False)),
+                          "f": [f"F({int(a)}, {int(b)}) = {apa_num(f)}" for a, b, f in
+                                zip(t["df_between"], t["df_within"], t["f"])],
+                          "p": t["p_val"].map(lambda p: apa_p(p))})
+    estimate = "; ".join(p.split(", F(")[0] for p in parts)
+    return Apa(estimate=estimate, statistic="; ".join(stats_), full_result="; ".join(parts), table=table)
+
+
+def icc(data: pd.DataFrame, value, group: str) -> IccResult:
     """ICC(1) and ICC(2) of one or more variables nested in groups.
 
     Parameters
@@ -73,9 +126,10 @@ def icc(data: pd.DataFrame, value, group: str) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame
-        One row per variable: ``variable, n, n_excluded, n_groups, k`` (mean group size),
-        ``df_between, df_within, msb, msw, f, p_val, icc1, icc2``.
+    IccResult
+        ``.table()``, one row per variable: ``variable, n, n_excluded, n_groups, k`` (mean group
+        size), ``df_between, df_within, msb, msw, f, p_val, icc1, icc2``; ``res["icc1"]``, ``.loc``
+        … read the table as before.
 
     Examples
     --------
@@ -92,6 +146,7 @@ def icc(data: pd.DataFrame, value, group: str) -> pd.DataFrame:
     values = [value] if isinstance(value, str) else list(value)
     codes = _codes(data, group)
     rows = []
+    seen = np.zeros(len(data), dtype=bool)   # people with a group and a value of at least one variable
     for v in values:
         if v not in data.columns:
             raise DataError(f"column '{v}' is not in the data")
@@ -100,4 +155,9 @@ def icc(data: pd.DataFrame, value, group: str) -> pd.DataFrame:
             raise DataError(f"column '{v}' must be numeric for an ICC (found {s.dtype})")
         y = s.to_numpy(dtype=np.float64, na_value=np.nan)
         rows.append({"variable": v, **oneway(y, codes)})
-    return pd.DataFrame(rows, columns=ICC_COLUMNS)
+        seen |= (codes >= 0) & ~np.isnan(y)
+    n = int(seen.sum())
+    r_call = "; ".join(f"m <- aov({v} ~ as.factor({group}), data); multilevel::ICC1(m); multilevel::ICC2(m)"
+                       for v in values)
+    return IccResult(pd.DataFrame(rows, columns=ICC_COLUMNS), n=n, n_excluded=len(data) - n,
+                     options={"value": values, "group": group, "nan_policy": "omit"}, r_call=r_call)

@@ -15,7 +15,7 @@ with a score on ``x``, including people whose outcome is missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import warnings
 
@@ -28,6 +28,7 @@ from ..errors import DataError
 from ..models._common import screens_sample
 from ..models.mixed import MixedResult, mixed_model
 from ..report.apa import Apa, apa
+from ..results import Result
 
 
 def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
@@ -67,21 +68,52 @@ def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFr
 
 
 def centre_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
-    """Deprecated name of :func:`center_within_teams` (works for one release, with a FutureWarning)."""
+    """Deprecated name of :func:`center_within_teams` (works for one release, with a FutureWarning).
+
+    Examples
+    --------
+    >>> import warnings, pandas as pd
+    >>> d = pd.DataFrame({"team": [1, 1, 2, 2], "x": [1.0, 3.0, 4.0, 6.0]})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     centre_within_teams(d, ["x"], "team")["x_cwc"].tolist(), w[0].category.__name__
+    ([-1.0, 1.0, -1.0, 1.0], 'FutureWarning')
+
+    # R: d$x_cwc <- d$x - ave(d$x, d$team)
+    """
     warnings.warn("centre_within_teams() is renamed center_within_teams(); the old name stops working in the next "
                   "release", FutureWarning, stacklevel=2)
     return center_within_teams(data, predictors, group)
 
 
 @dataclass
-class TeamModelResult:
-    """A two-level model of a person outcome on individual orientation and team climate."""
+class TeamModelResult(Result):
+    """A two-level model of a person outcome on individual orientation and team climate.
+
+    ``table()`` the fixed effects (``term, estimate, se, statistic`` (Wald z) ``, p_val, ci_low,
+    ci_high``); ``summary()`` one row for the model (outcome, n, n_groups, REML, converged,
+    log-likelihood, AIC, BIC); ``apa()`` the text of the mixed model; ``n`` people analysed,
+    ``n_excluded`` those left out (a missing value, or excluded by screening); ``options``;
+    ``r_call`` the lme4 call with the centring.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import team_climate_model
+    >>> staff = read_dataset("staff_demo")
+    >>> res = team_climate_model(staff, "performance", ["wdgo_1"], "team")
+    >>> res.table()["term"].tolist(), res.n
+    (['Intercept', 'wdgo_1_cwc', 'wdgo_1_team'], 334)
+
+    # R: lme4::lmer(performance ~ wdgo_1_cwc + wdgo_1_team + (1 | team), staff)
+    """
 
     model: MixedResult
     data: pd.DataFrame
     outcome: str
     predictors: list
     cross_level: list
+    options: dict = field(default_factory=dict)
 
     @property
     def fixed_effects(self) -> pd.DataFrame:
@@ -92,8 +124,39 @@ class TeamModelResult:
     def random_effects(self) -> pd.DataFrame:
         return self.model.random_effects
 
+    @property
+    def n(self) -> int:
+        """People analysed."""
+        return int(self.model.n)
+
+    @property
+    def n_excluded(self) -> int:
+        """People left out: a missing value in the model's columns, or excluded by screening."""
+        return int(len(self.model.excluded)) + int(getattr(self, "n_excluded_by_screening", 0) or 0)
+
+    def table(self) -> pd.DataFrame:
+        """The fixed effects, tidy: ``term, estimate, se, statistic`` (Wald z) ``, p_val, ci_low, ci_high``."""
+        return self.model.fixed_effects.rename(columns={"z": "statistic"}).reset_index(drop=True)
+
     def summary(self) -> pd.DataFrame:
-        return self.model.fixed_effects
+        """One row for the model: ``outcome, formula, n, n_groups, reml, converged, loglik, aic, bic``.
+
+        Until version 0.x this was the fixed-effects table: that is ``table()`` (``.fixed_effects``).
+        """
+        m = self.model
+        return pd.DataFrame([{"outcome": self.outcome, "formula": m.formula, "n": self.n, "n_groups": int(m.n_groups),
+                              "reml": bool(m.reml), "converged": bool(m.converged), "loglik": m.loglik,
+                              "aic": m.aic, "bic": m.bic}])
+
+    @property
+    def r_call(self) -> str:
+        g = self.model.group
+        centre = "; ".join(f"d${x}_team <- ave(d${x}, d${g}, FUN = function(v) mean(v, na.rm = TRUE)) - "
+                           f"mean(d${x}, na.rm = TRUE); d${x}_cwc <- d${x} - ave(d${x}, d${g}, FUN = function(v) "
+                           f"mean(v, na.rm = TRUE))" for x in self.predictors)
+        re = self.model.re_formula
+        bar = f"(1 + {re.lstrip('~').strip()} | {g})" if re else f"(1 | {g})"
+        return f"{centre}; lmerTest::lmer({self.model.formula} + {bar}, data = d, REML = {'TRUE' if self.model.reml else 'FALSE'})"
 
 
 @screens_sample("team_climate_model")
@@ -128,17 +191,20 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
     Returns
     -------
     TeamModelResult
-        ``fixed_effects``: ``term, estimate, se, z, p_val, ci_low, ci_high`` (Wald).
+        ``fixed_effects``: ``term, estimate, se, z, p_val, ci_low, ci_high`` (Wald); ``table()``
+        the same with ``statistic`` for ``z``; ``summary()`` one row for the model.
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> d = pd.read_csv("tests/reference/teams/lq2002_scales.csv")
-    >>> res = team_climate_model(d, "HOSTILE", ["LEAD"], "COMPID")
+    >>> from analysis.datasets import read_dataset
+    >>> staff = read_dataset("staff_demo")
+    >>> res = team_climate_model(staff, "performance", ["wdgo_1", "wdgo_2"], "team",
+    ...                          cross_level=[("wdgo_1", "wdgo_2")])
     >>> res.fixed_effects["term"].tolist()
-    ['Intercept', 'LEAD_cwc', 'LEAD_team']
+    ['Intercept', 'wdgo_1_cwc', 'wdgo_2_cwc', 'wdgo_1_team', 'wdgo_2_team', 'wdgo_1_cwc:wdgo_2_team']
 
-    # R: lme4::lmer(HOSTILE ~ LEAD_cwc + LEAD_team + (1 | COMPID), d)
+    # R: lme4::lmer(performance ~ wdgo_1_cwc + wdgo_2_cwc + wdgo_1_team + wdgo_2_team + wdgo_1_cwc:wdgo_2_team
+    #               + (1 | team), staff)
     """
     check_level(level, "team_climate_model")
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
@@ -156,7 +222,11 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
     formula = f"{outcome} ~ " + " + ".join(terms)
     re = ("~" + " + ".join(f"{x}_cwc" for x in predictors)) if random_slopes else None
     res = mixed_model(d, formula, group=group, re_formula=re, reml=reml, level=level)
-    return TeamModelResult(model=res, data=d, outcome=outcome, predictors=predictors, cross_level=cross)
+    options = {"outcome": outcome, "predictors": predictors, "group": group, "cross_level": cross,
+               "covar": list(covar), "random_slopes": random_slopes, "reml": reml, "level": level,
+               "nan_policy": "omit"}
+    return TeamModelResult(model=res, data=d, outcome=outcome, predictors=predictors, cross_level=cross,
+                           options=options)
 
 
 @apa.register

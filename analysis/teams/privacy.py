@@ -101,6 +101,18 @@ class SuppressionPlan:
     ``published``, ``primary`` (below the minimum size) or ``complementary`` (suppressed to protect
     another unit). ``audit`` lists, for every suppressed unit, the range of each hidden quantity
     an attacker can derive from the published numbers (it must not collapse to one value).
+
+    A plan, not an analysis: it keeps its own shape (no ``table()``/``apa()``).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.teams import plan_suppression
+    >>> plan = plan_suppression(read_dataset("staff_demo"), ["team", "department"], parents={"team": "department"})
+    >>> plan.published("department", "Finance"), plan.k
+    (True, 5)
+
+    # R: no equivalent (sdcTable::protectTable solves the same cell-suppression problem)
     """
 
     k: int
@@ -173,6 +185,8 @@ def plan_suppression(data: pd.DataFrame, groupings, *, parents: dict | None = No
     0    a  5  complementary
     1    b  6      published
     2    c  1        primary
+
+    # R: no equivalent (sdcTable::protectTable solves the same cell-suppression problem)
     """
     k = check_min_group(k)
     groupings = list(dict.fromkeys(groupings))
@@ -291,6 +305,18 @@ def audit_disclosure(cells: Cells, status: dict) -> pd.DataFrame:
     First every finest cell that published totals pin down is solved for (a published total with
     one unknown cell left: plain differencing, repeated until nothing changes); the linear
     programmes then run over the remaining unknown cells only, which keeps them small.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.teams.privacy import finest_cells
+    >>> df = pd.DataFrame({"team": list("aaaaabbbbbbc")})
+    >>> cells = finest_cells(df, ["team"])      # publishing a and b and the total gives c's headcount away
+    >>> a = audit_disclosure(cells, {("team", "a"): "published", ("team", "b"): "published", ("team", "c"): "primary"})
+    >>> a[["unit", "quantity", "low", "high", "protected"]].values.tolist()
+    [['c', 'count', 1.0, 1.0, False]]
+
+    # R: no equivalent (lpSolve::lp gives the same bounds, one linear programme per quantity)
     """
     hidden = sorted(c for c, s in status.items() if s != "published")
     cols = ["level", "unit", "quantity", "low", "high", "protected"]

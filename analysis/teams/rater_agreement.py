@@ -33,7 +33,7 @@ Everything is vectorised over groups (``np.bincount`` per item; one sort per ite
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,7 @@ from ..checks import check_seed, draw_seed
 from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
+from ..results import Result, TableResult
 
 #: expected proportions of options 1..5 under the alternative nulls of James et al. (1984)
 NULL_PROPORTIONS_5 = {
@@ -72,6 +73,8 @@ def null_variance(n_options: int | None = None, null="uniform") -> float:
     2.0
     >>> round(null_variance(5, "slight_skew"), 10)
     1.34
+
+    # R: (5^2 - 1) / 12   (multilevel's ranvar argument)
     """
     if isinstance(null, (int, float, np.floating)) and not isinstance(null, bool):
         if not null > 0:
@@ -245,6 +248,114 @@ def _frame(gi: GroupedItems, cols: dict) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
+#: how the APA text and the R call name each index
+INDEX_LABELS = {"rwg": "r_wg", "rwg_j": "r_wg(j)", "rwg_j_lindell": "r*_wg(j)", "ad_m": "AD_M", "ad_md": "AD_Md",
+                "awg": "a_wg"}
+_BOUNDED = {"rwg", "rwg_j", "rwg_j_lindell", "awg"}   # at most 1: no leading zero (APA)
+
+
+class AgreementResult(TableResult):
+    """Within-group agreement, one row per group (the result protocol of :mod:`analysis.results`).
+
+    ``table()`` (= ``.groups``) is the per-group table (``group, n, n_excluded`` and the indices);
+    ``summary()`` one row per index (groups with a value, mean, SD, median, min, max); ``apa()``
+    the text; ``n`` the respondents analysed (complete rows with a group), ``n_excluded`` the rows
+    left out (a missing item or group); ``options`` (``items, group, n_options, null,
+    null_variance, response, method, nan_policy``) and ``r_call`` (the multilevel call). Like a
+    DataFrame it passes ``res["rwg_j"]``, ``.loc``, ``.to_csv`` … on to its table.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import agreement
+    >>> staff = read_dataset("staff_demo")
+    >>> res = agreement(staff, ["wdgo_1", "wdgo_2", "wdgo_3"], "department", n_options=6)
+    >>> res.n, res.n_excluded, res.options["null_variance"]
+    (325, 9, 2.9166666666666665)
+    >>> res.summary()["index"].tolist()
+    ['rwg_j', 'rwg_j_lindell', 'ad_m', 'ad_md', 'awg']
+
+    # R: multilevel::rwg.j(staff[, c("wdgo_1", "wdgo_2", "wdgo_3")], staff$department, ranvar = 2.916667)
+    """
+
+    _table_name = "groups"
+
+    def __init__(self, groups: pd.DataFrame, indices: list, n: int, n_excluded: int, options: dict, r_call: str):
+        self.groups = groups
+        self.indices = list(indices)
+        self.n = int(n)
+        self.n_excluded = int(n_excluded)
+        self.options = dict(options)
+        self.r_call = r_call
+
+    @property
+    def null_variance(self) -> float | None:
+        """σ²_EU used (None for AD_M and a_wg, which need none)."""
+        return self.options.get("null_variance")
+
+    def summary(self) -> pd.DataFrame:
+        """One row per index: ``index, n_groups`` (groups with a value), ``mean, sd, median, min, max``."""
+        rows = []
+        for col in self.indices:
+            x = self.groups[col].dropna()
+            rows.append({"index": col, "n_groups": int(len(x)), "mean": x.mean(), "sd": x.std(ddof=1),
+                         "median": x.median(), "min": x.min(), "max": x.max()})
+        return pd.DataFrame(rows, columns=["index", "n_groups", "mean", "sd", "median", "min", "max"])
+
+
+@apa.register
+def _apa_agreement(res: AgreementResult) -> Apa:
+    """"r_wg(j): Mdn = .78 (range .40–.95); … (10 groups, N = 200)"."""
+    s = res.summary()
+    parts = []
+    for r in s.itertuples():
+        gt1 = r.index not in _BOUNDED
+        if r.n_groups:
+            parts.append(f"{INDEX_LABELS[r.index]}: Mdn = {apa_num(r.median, gt1=gt1)}, M = {apa_num(r.mean, gt1=gt1)} "
+                         f"(range {apa_num(r.min, gt1=gt1)} to {apa_num(r.max, gt1=gt1)})")
+        else:
+            parts.append(f"{INDEX_LABELS[r.index]}: undefined in every group")
+    groups = f"{int((res.groups['n'] > 0).sum())} groups of {res.options['group']}, N = {res.n}"
+    null = res.options.get("null")
+    if res.null_variance is not None:
+        groups += f"; null: {null if isinstance(null, str) else 'given'}, σ²_EU = {apa_num(res.null_variance)}"
+    text = "; ".join(parts) + f" ({groups})."
+    table = s.assign(**{c: s[c].map(lambda v, c=c: "" if pd.isna(v) else apa_num(v)) for c in
+                        ("mean", "sd", "median", "min", "max")})
+    return Apa(estimate="; ".join(parts), statistic="", full_result=text, table=table)
+
+
+def _r_items(items) -> str:
+    if len(items) == 1:
+        return f"data${items[0]}"
+    quoted = ", ".join('"' + c + '"' for c in items)
+    return f"data[, c({quoted})]"
+
+
+def _r_call(fn: str, items, group, ranvar=None, method=None, response=None) -> str:
+    """The multilevel call of one index (``data`` is the user's data frame)."""
+    args = [_r_items(items), f"data${group}"]
+    if ranvar is not None:
+        args.append(f"ranvar = {ranvar:.10g}")
+    if method is not None:
+        args.append(f'type = "{method}"')
+    if response is not None:
+        args.append(f"range = c({response[0]:g}, {response[1]:g})")
+    return f"multilevel::{fn}({', '.join(args)})"
+
+
+def _agreement_result(gi: GroupedItems, data: pd.DataFrame, cols: dict, options: dict, r_call: str,
+                      attrs: dict | None = None) -> AgreementResult:
+    frame = _frame(gi, cols)
+    if attrs:
+        frame.attrs.update(attrs)
+    n = int(gi.n.sum())
+    options = {"items": list(gi.columns), **options, "nan_policy": "listwise"}
+    return AgreementResult(frame, [c for c in cols if c in INDEX_LABELS], n=n, n_excluded=len(data) - n,
+                           options=options, r_call=r_call)
+
+
+# ---------------------------------------------------------------------------------------------
 def _rwg_j(mean_var: np.ndarray, j: int, ranvar: float) -> np.ndarray:
     s = np.minimum(mean_var, ranvar)            # multilevel truncates S̄² at σ²_EU
     a = j * (1.0 - s / ranvar)
@@ -304,8 +415,11 @@ def _response(n_options, response):
     return a, 1.0, float(a)
 
 
-def rwg(data, item, group, n_options=None, *, null="uniform") -> pd.DataFrame:
+def rwg(data, item, group, n_options=None, *, null="uniform") -> AgreementResult:
     """r_wg for one item: ``group, n, n_excluded, rwg`` (James, Demaree & Wolf 1984).
+
+    Returns an :class:`AgreementResult` (its ``.table()`` one row per group; ``res["rwg"]``
+    reads the column as before).
 
     Examples
     --------
@@ -320,11 +434,15 @@ def rwg(data, item, group, n_options=None, *, null="uniform") -> pd.DataFrame:
         raise DataError("rwg takes one item column; use rwg_j for several items")
     ranvar = null_variance(n_options, null)
     gi = group_items(data, [item], group)
-    return _frame(gi, {"rwg": _rwg_j(gi.var[:, 0], 1, ranvar)})
+    return _agreement_result(gi, data, {"rwg": _rwg_j(gi.var[:, 0], 1, ranvar)},
+                             {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
+                             _r_call("rwg", [item], group, ranvar))
 
 
-def rwg_j(data, items, group, n_options=None, *, null="uniform") -> pd.DataFrame:
+def rwg_j(data, items, group, n_options=None, *, null="uniform") -> AgreementResult:
     """r_wg(j) for J parallel items: ``group, n, n_excluded, rwg_j`` (James et al. 1984).
+
+    Returns an :class:`AgreementResult` (one row per group in ``.table()``).
 
     Examples
     --------
@@ -337,21 +455,34 @@ def rwg_j(data, items, group, n_options=None, *, null="uniform") -> pd.DataFrame
     """
     ranvar = null_variance(n_options, null)
     gi = group_items(data, items, group)
-    return _frame(gi, {"rwg_j": _rwg_j(gi.var.mean(axis=1), len(gi.columns), ranvar)})
+    return _agreement_result(gi, data, {"rwg_j": _rwg_j(gi.var.mean(axis=1), len(gi.columns), ranvar)},
+                             {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
+                             _r_call("rwg.j", gi.columns, group, ranvar))
 
 
-def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> pd.DataFrame:
+def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> AgreementResult:
     """Lindell's r*_wg(j) = 1 − S̄²/σ²_EU (not truncated): ``group, n, n_excluded, rwg_j_lindell``.
 
-    # R: multilevel::rwg.j.lindell(x, grpid, ranvar = 2)
+    Returns an :class:`AgreementResult` (one row per group in ``.table()``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"team": [1, 1, 1], "a": [4, 4, 5], "b": [4, 5, 5]})
+    >>> round(float(rwg_j_lindell(df, ["a", "b"], "team", 5)["rwg_j_lindell"][0]), 6)
+    0.833333
+
+    # R: multilevel::rwg.j.lindell(df[, c("a", "b")], df$team, ranvar = 2)
     """
     ranvar = null_variance(n_options, null)
     gi = group_items(data, items, group)
-    return _frame(gi, {"rwg_j_lindell": 1.0 - gi.var.mean(axis=1) / ranvar})
+    return _agreement_result(gi, data, {"rwg_j_lindell": 1.0 - gi.var.mean(axis=1) / ranvar},
+                             {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
+                             _r_call("rwg.j.lindell", gi.columns, group, ranvar))
 
 
 @renamed(type="method")
-def ad_m(data, items, group, method: str = "mean") -> pd.DataFrame:
+def ad_m(data, items, group, method: str = "mean") -> AgreementResult:
     """Average deviation AD_M (``method="mean"``) or AD_Md (``"median"``): ``group, n, n_excluded, ad_m``.
 
     ``method`` says what the deviations are taken from: each group's mean or its median
@@ -368,11 +499,12 @@ def ad_m(data, items, group, method: str = "mean") -> pd.DataFrame:
     # R: multilevel::ad.m(df$q, df$team, type = "mean")
     """
     gi = group_items(data, items, group)
-    return _frame(gi, {"ad_m": _ad(gi, method)})
+    return _agreement_result(gi, data, {"ad_m": _ad(gi, method)}, {"group": group, "method": method},
+                             _r_call("ad.m", gi.columns, group, method=method))
 
 
 @renamed(range="response")
-def awg(data, items, group, response=(1, 5)) -> pd.DataFrame:
+def awg(data, items, group, response=(1, 5)) -> AgreementResult:
     """a_wg (Brown & Hauenstein 2005), averaged over items: ``group, n, n_excluded, awg``.
 
     ``response`` is the (lowest, highest) response code, a tuple or ``{"min": …, "max": …}`` as in
@@ -390,10 +522,11 @@ def awg(data, items, group, response=(1, 5)) -> pd.DataFrame:
     """
     _, lo, hi = _response(None, response)
     gi = group_items(data, items, group)
-    return _frame(gi, {"awg": _awg(gi, lo, hi)})
+    return _agreement_result(gi, data, {"awg": _awg(gi, lo, hi)}, {"group": group, "response": (lo, hi)},
+                             _r_call("awg", gi.columns, group, response=(lo, hi)))
 
 
-def agreement(data, items, group, n_options=None, *, null="uniform", response=None) -> pd.DataFrame:
+def agreement(data, items, group, n_options=None, *, null="uniform", response=None) -> AgreementResult:
     """All agreement indices for a set of items, one row per group.
 
     Parameters
@@ -413,10 +546,10 @@ def agreement(data, items, group, n_options=None, *, null="uniform", response=No
 
     Returns
     -------
-    DataFrame
-        ``group, n, n_excluded, n_items, rwg_j, rwg_j_lindell, ad_m, ad_md, awg`` (and ``rwg``
-        when one item is given). ``n`` counts complete rows; ``n_excluded`` rows dropped because an
-        item was missing.
+    AgreementResult
+        ``.table()``: ``group, n, n_excluded, n_items, rwg_j, rwg_j_lindell, ad_m, ad_md, awg``
+        (and ``rwg`` when one item is given). ``n`` counts complete rows; ``n_excluded`` rows
+        dropped because an item was missing. ``res["rwg_j"]``, ``.loc`` … read the table.
 
     Examples
     --------
@@ -444,16 +577,36 @@ def agreement(data, items, group, n_options=None, *, null="uniform", response=No
         "ad_md": _ad(gi, "median"),
         "awg": _awg(gi, lo, hi),
     })
-    out = _frame(gi, cols)
-    out["n_items"] = j
-    out.attrs["null_variance"] = ranvar
-    return out
+    calls = [_r_call("rwg" if j == 1 else "rwg.j", gi.columns, group, ranvar),
+             _r_call("rwg.j.lindell", gi.columns, group, ranvar), _r_call("ad.m", gi.columns, group, method="mean"),
+             _r_call("ad.m", gi.columns, group, method="median"), _r_call("awg", gi.columns, group, response=(lo, hi))]
+    res = _agreement_result(gi, data, cols, {"group": group, "n_options": n_options, "null": null,
+                                             "null_variance": ranvar, "response": (lo, hi)},
+                            "; ".join(calls), attrs={"null_variance": ranvar})
+    res.groups["n_items"] = j
+    return res
 
 
 # ---------------------------------------------------------------------------------------------
 @dataclass
-class RgrAgreeResult:
-    """Random-group resampling of within-group variances (Bliese & Halverson; multilevel::rgr.agree)."""
+class RgrAgreeResult(Result):
+    """Random-group resampling of within-group variances (Bliese & Halverson; multilevel::rgr.agree).
+
+    ``table()`` one row: ``variable, n, n_groups, n_random_groups, mean_group_var,
+    mean_random_var, sd_random_var, statistic`` (z), ``p_val`` (one-tailed: real groups agree more
+    than random ones); ``summary()`` the same facts in multilevel's layout (``z``); ``quantiles()``
+    the random-group variances' quantiles; ``apa()`` the text; ``options`` and ``r_call``.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis import rgr_agree
+    >>> res = rgr_agree(read_dataset("staff_demo"), "wdgo_1", "department", 100, seed=1)
+    >>> res.n, res.n_groups, res.table().columns[-2:].tolist()
+    (334, 6, ['statistic', 'p_val'])
+
+    # R: set.seed(1); summary(multilevel::rgr.agree(staff$wdgo_1, staff$department, 100))
+    """
 
     variable: str
     n: int
@@ -465,14 +618,30 @@ class RgrAgreeResult:
     z: float
     random_vars: np.ndarray
     seed: int | None = None
+    n_excluded: int = 0
+    options: dict = field(default_factory=dict)
+    r_call: str = ""
+
+    @property
+    def p_val(self) -> float:
+        """One-tailed p of z (real groups agree more than random ones)."""
+        return float(stats.norm.cdf(self.z))
 
     def quantiles(self) -> pd.DataFrame:
         """One-tailed lower and upper quantiles of the random-group variances (R's type-7)."""
         probs = [0.005, 0.01, 0.025, 0.05, 0.10, 0.90, 0.95, 0.975, 0.99, 0.995]
         return pd.DataFrame({"prob": probs, "random_var": np.quantile(self.random_vars, probs)})
 
+    def table(self) -> pd.DataFrame:
+        """One row: ``variable, n, n_groups, n_random_groups, mean_group_var, mean_random_var,
+        sd_random_var, statistic`` (z) ``, p_val`` (one-tailed)."""
+        return pd.DataFrame([{"variable": self.variable, "n": self.n, "n_groups": self.n_groups,
+                              "n_random_groups": self.n_random_groups, "mean_group_var": self.mean_group_var,
+                              "mean_random_var": self.mean_random_var, "sd_random_var": self.sd_random_var,
+                              "statistic": self.z, "p_val": self.p_val}])
+
     def summary(self) -> pd.DataFrame:
-        """One row: ``variable, n_random_groups, mean_random_var, sd_random_var, mean_group_var, z``."""
+        """One row: ``variable, n, n_groups, n_random_groups, mean_random_var, sd_random_var, mean_group_var, z``."""
         return pd.DataFrame([{"variable": self.variable, "n": self.n, "n_groups": self.n_groups,
                               "n_random_groups": self.n_random_groups, "mean_random_var": self.mean_random_var,
                               "sd_random_var": self.sd_random_var, "mean_group_var": self.mean_group_var,
@@ -523,6 +692,7 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
                         f"group(s) {small} have fewer")
     n, g = len(gi.x), len(gi.n)
     pseudo = np.repeat(np.arange(g), gi.n)
+    given = permutations is not None      # R's draws replayed (tests): no seed of ours
     if permutations is None:
         reps = int(round(n_random_groups / g))
         seed = check_seed(seed, "rgr_agree")
@@ -545,8 +715,14 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
     mean_r = float(out.mean()) if out.size else np.nan
     sd_r = float(out.std(ddof=1)) if out.size > 1 else np.nan
     z = (mean_group_var - mean_r) / (sd_r / np.sqrt(g))
+    r_call = (f"summary(multilevel::rgr.agree(data${value}, data${group}, {n_random_groups}))" if given else
+              f"set.seed({seed}); summary(multilevel::rgr.agree(data${value}, data${group}, {n_random_groups}))"
+              f"  # R's draws differ from numpy's")
+    options = {"value": value, "group": group, "n_random_groups": n_random_groups, "seed": seed,
+               "permutations": "given" if given else None, "nan_policy": "omit"}
     return RgrAgreeResult(variable=value, n=n, n_groups=g, n_random_groups=out.size, mean_random_var=mean_r,
-                          sd_random_var=sd_r, mean_group_var=mean_group_var, z=float(z), random_vars=out, seed=seed)
+                          sd_random_var=sd_r, mean_group_var=mean_group_var, z=float(z), random_vars=out, seed=seed,
+                          n_excluded=len(data) - n, options=options, r_call=r_call)
 
 
 def _data_order(data, value, group) -> np.ndarray:
@@ -560,6 +736,6 @@ def _data_order(data, value, group) -> np.ndarray:
 def _(res: RgrAgreeResult) -> Apa:
     est = (f"mean within-group variance = {apa_num(res.mean_group_var)}, random groups: M = "
            f"{apa_num(res.mean_random_var)}, SD = {apa_num(res.sd_random_var)}")
-    p = float(stats.norm.cdf(res.z))  # one-tailed: real groups agree more than random ones
+    p = res.p_val  # one-tailed: real groups agree more than random ones
     stat = f"z = {apa_num(res.z)}, {apa_p(p)} (one-tailed, {res.n_random_groups} random groups)"
     return Apa(estimate=est, statistic=stat, full_result=f"{est}; {stat}", table=res.summary())

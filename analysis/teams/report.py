@@ -87,7 +87,22 @@ CAVEATS = [
 
 @dataclass
 class StaffReport:
-    """Everything the staff report shows (already masked by the anonymity rules)."""
+    """Everything the staff report shows (already masked by the anonymity rules).
+
+    A document for managers, not an analysis result: ``table`` is its (masked) long table and
+    keeps that name; the analyses inside it are :func:`analysis.agreement`, :func:`analysis.icc`
+    and :func:`analysis.aggregate`.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.teams import build_staff_report
+    >>> rep = build_staff_report(read_dataset("staff_demo"), "vandewalle", "team", columns="wdgo_{n}")
+    >>> rep.n_people, rep.scales
+    (334, ['learning', 'avoid', 'prove'])
+
+    # R: no single equivalent (multilevel::rwg.j, ICC1/ICC2 and t.test per unit, then masking)
+    """
 
     instrument: object
     scales: list
@@ -159,11 +174,13 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> d = pd.read_csv("data/raw/staff_demo/responses.csv")
+    >>> from analysis.datasets import read_dataset
+    >>> d = read_dataset("staff_demo")
     >>> rep = build_staff_report(d, "vandewalle", "team", parent="department", columns="wdgo_{n}")
     >>> sorted(rep.plan.cells.status.unique())
     ['complementary', 'primary', 'published']
+
+    # R: no single equivalent (multilevel::rwg.j, ICC1/ICC2 and t.test per unit, then masking)
     """
     k = check_min_group(min_group)
     also = [a for a in dict.fromkeys(also) if a not in (group, parent)]
@@ -205,9 +222,9 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
             keyed = items.keyed(s)
             cols = list(keyed.columns)
             keyed[lv] = frame[lv].to_numpy()
-            a = agreement(keyed, cols, lv, n_options, null=null, response=(lo, hi))
-            null_var = a.attrs["null_variance"]
-            a = a.rename(columns={"group": "unit"})[["unit", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg"]]
+            res = agreement(keyed, cols, lv, n_options, null=null, response=(lo, hi))
+            null_var = res.null_variance
+            a = res.table().rename(columns={"group": "unit"})[["unit", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg"]]
             a.insert(0, "level", lv)
             a.insert(2, "scale", s)
             agree.append(a)
@@ -228,7 +245,7 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
         shown = set(table.loc[(table["level"] == lv) & ~table["suppressed"], "unit"])
         sub = frame[frame[lv].isin(shown)]
         if sub[lv].nunique() >= 2:
-            t = icc(sub, scales, lv)
+            t = icc(sub, scales, lv).table().copy()
             t.insert(0, "level", lv)
             iccs.append(t.rename(columns={"variable": "scale"}))
     icc_table = pd.concat(iccs, ignore_index=True) if iccs else pd.DataFrame(columns=["level", "scale", "icc1", "icc2"])
@@ -281,7 +298,18 @@ def response_text(report) -> str:
 
 
 def write_staff_report(report: StaffReport, path, *, extra_sheets=(), extra_html=()) -> Path:
-    """Write the report as .xlsx, .html or .csv (by the file ending), atomically and deterministically."""
+    """Write the report as .xlsx, .html or .csv (by the file ending), atomically and deterministically.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from analysis.datasets import read_dataset
+    >>> rep = build_staff_report(read_dataset("staff_demo"), "vandewalle", "team", columns="wdgo_{n}")
+    >>> write_staff_report(rep, os.path.join(tempfile.mkdtemp(), "staff.csv")).name
+    'staff.csv'
+
+    # R: write.csv(report_table, "staff.csv")   (no equivalent for the workbook)
+    """
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":

@@ -63,13 +63,23 @@ def change_sheet(rep):
 
 
 def change_chart_png(rep, level: str) -> bytes:
-    """Change of each scale for the units of ``level`` (and the organisation), with 95% CIs."""
+    """PNG bytes of :func:`change_chart` (the same on every run)."""
     import tempfile
     from pathlib import Path
 
-    from matplotlib.figure import Figure
-
     from ..report.figures import save_figure
+
+    fig = change_chart(rep, level)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "change.png"
+        save_figure(fig, path)
+        return path.read_bytes()
+
+
+def change_chart(rep, level: str):
+    """The matplotlib Figure: change of each scale for the units of ``level`` (and the
+    organisation), with 95% CIs."""
+    from matplotlib.figure import Figure
 
     t = change_rows(rep)
     last = t[(t["wave_1"] == rep.waves[-2]) & (t["level"].isin([ORGANISATION, level]))]
@@ -96,10 +106,7 @@ def change_chart_png(rep, level: str) -> bytes:
     axes[0].set_yticks(list(y.values()), units)
     axes[0].set_ylim(-0.7, len(units) - 0.3)
     fig.suptitle(f"Change {rep.waves[-2]} to {rep.waves[-1]} by {level} (mean difference, 95% CI)", fontsize=10)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "change.png"
-        save_figure(fig, path)
-        return path.read_bytes()
+    return fig
 
 
 def change_html(rep):

@@ -31,6 +31,8 @@ from scipy import stats
 
 from ..checks import check_level
 from ..errors import DataError
+from ..report.apa import Apa, apa
+from ..results import Result
 from .aggregation import ORGANISATION
 from .privacy import MIN_GROUP_DEFAULT
 
@@ -52,6 +54,8 @@ def welch(n1, m1, s1, n2, m2, s2, level: float = 0.95) -> dict:
     >>> r = welch(10, 3.0, 1.0, 12, 3.5, 1.2)
     >>> round(r["estimate"], 3), round(r["statistic"], 4), round(r["df"], 3), round(r["p_val"], 4)
     (0.5, 1.066, 19.998, 0.2991)
+
+    # R: t.test(x2, x1, var.equal = FALSE)   (on the raw answers of the two samples)
     """
     n1, m1, s1, n2, m2, s2 = (np.asarray(x, dtype=float) for x in (n1, m1, s1, n2, m2, s2))
     v1, v2 = s1 ** 2 / n1, s2 ** 2 / n2
@@ -68,8 +72,25 @@ def welch(n1, m1, s1, n2, m2, s2, level: float = 0.95) -> dict:
 
 
 @dataclass
-class WaveReport:
-    """Staff reports for several waves and the change between consecutive waves."""
+class WaveReport(Result):
+    """Staff reports for several waves and the change between consecutive waves.
+
+    ``table()`` the change of every unit and scale (``.change``: ``estimate, se, ci_low,
+    ci_high, statistic, df, p_val`` of the Welch t test …); ``summary()`` the organisation's rows;
+    ``apa()`` the text; ``figure(path)`` the change chart; ``n`` the responses of all waves;
+    ``options`` and ``r_call``.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.teams import build_wave_report
+    >>> rep = build_wave_report({"2025": read_dataset("staff_demo"), "2026": read_dataset("staff_demo_wave2")},
+    ...                         "vandewalle", "team", columns="wdgo_{n}")
+    >>> rep.n, rep.summary()["scale"].tolist()
+    (674, ['learning', 'avoid', 'prove'])
+
+    # R: t.test(later, earlier, var.equal = FALSE)  # per unit and scale
+    """
 
     waves: list
     reports: dict
@@ -94,28 +115,32 @@ class WaveReport:
 
     def figure(self, path=None, level: str | None = None):
         """The change chart (last two waves; each unit of ``level``, default the parent or unit
-        grouping, with its 95% CI) as PNG bytes, or written to ``path`` (.png) and its path returned."""
-        from ..io import atomic_write_bytes
-        from .wave_output import change_chart_png
+        grouping, with its 95% CI): a matplotlib Figure, also written to ``path`` (.png, .svg or
+        .pdf, the same bytes on every run) when given. (Until version 0.x it returned PNG bytes:
+        :func:`analysis.teams.wave_output.change_chart_png` gives them.)"""
+        from ..report.figures import save_figure
+        from .wave_output import change_chart
 
-        png = change_chart_png(self, level or self.latest.parent or self.latest.group)
-        if path is None:
-            return png
-        if Path(path).suffix.lower() != ".png":
-            raise DataError(f"figure '{path}': the change chart is written as .png")
-        return atomic_write_bytes(Path(path), png)
+        fig = change_chart(self, level or self.latest.parent or self.latest.group)
+        if path is not None:
+            save_figure(fig, path)
+        return fig
 
-    def apa(self) -> str:
-        parts = []
-        for r in self.summary().itertuples():
-            label = self.latest.labels.get(r.scale, r.scale)
-            parts.append(f"{label}: M = {r.mean_1:.2f} in {r.wave_1} and {r.mean_2:.2f} in {r.wave_2}, change "
-                         f"{r.estimate:.2f}, {self.level:.0%} CI [{r.ci_low:.2f}, {r.ci_high:.2f}], "
-                         f"Welch t({r.df:.1f}) = {r.statistic:.2f}, p {_p(r.p_val)}")
-        shown = self.change[self.change["level"] != ORGANISATION]
-        hidden = shown.drop_duplicates(["level", "unit", "wave_1"])["suppressed"].sum()
-        return ("; ".join(parts) + f". {int(hidden)} unit changes are not shown (a unit hidden, or absent, "
-                f"in either wave).")
+
+@apa.register
+def _apa_waves(rep: WaveReport) -> Apa:
+    """Each scale's change in the organisation (Welch t), and how many unit changes are not shown."""
+    parts = []
+    for r in rep.summary().itertuples():
+        label = rep.latest.labels.get(r.scale, r.scale)
+        parts.append(f"{label}: M = {r.mean_1:.2f} in {r.wave_1} and {r.mean_2:.2f} in {r.wave_2}, change "
+                     f"{r.estimate:.2f}, {rep.level:.0%} CI [{r.ci_low:.2f}, {r.ci_high:.2f}], "
+                     f"Welch t({r.df:.1f}) = {r.statistic:.2f}, p {_p(r.p_val)}")
+    shown = rep.change[rep.change["level"] != ORGANISATION]
+    hidden = shown.drop_duplicates(["level", "unit", "wave_1"])["suppressed"].sum()
+    text = "; ".join(parts) + f". {int(hidden)} unit changes are not shown (a unit hidden, or absent, in either wave)."
+    return Apa(estimate="; ".join(p.split(", Welch")[0] for p in parts), statistic="", full_result=text,
+               table=rep.summary())
 
 
 def _p(p) -> str:
@@ -171,9 +196,8 @@ def build_wave_report(data, instrument, group: str, *, wave: str | None = None, 
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> w1 = pd.read_csv("data/raw/staff_demo/responses.csv")
-    >>> w2 = pd.read_csv("data/raw/staff_demo/responses_wave2.csv")
+    >>> from analysis.datasets import read_dataset
+    >>> w1, w2 = read_dataset("staff_demo"), read_dataset("staff_demo_wave2")
     >>> rep = build_wave_report({"2025": w1, "2026": w2}, "vandewalle", "team", parent="department",
     ...                         columns="wdgo_{n}")
     >>> org = rep.summary().set_index("scale")
@@ -245,7 +269,19 @@ def _change(r1, r2, w1: str, w2: str, level: float) -> pd.DataFrame:
 
 def write_wave_report(rep: WaveReport, path) -> Path:
     """Write the wave report: .xlsx / .html (latest wave's report plus the change), or .csv
-    (every wave's long table with a ``wave`` column; the change beside it as ``<name>.change.csv``)."""
+    (every wave's long table with a ``wave`` column; the change beside it as ``<name>.change.csv``).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from analysis.datasets import read_dataset
+    >>> rep = build_wave_report({"w1": read_dataset("staff_demo"), "w2": read_dataset("staff_demo_wave2")},
+    ...                         "vandewalle", "team", columns="wdgo_{n}")
+    >>> write_wave_report(rep, os.path.join(tempfile.mkdtemp(), "waves.csv")).name
+    'waves.csv'
+
+    # R: write.csv(change, "waves.change.csv")
+    """
     from ..io import write_table
     from .report import write_staff_report
     from .wave_output import change_html, change_sheet

@@ -202,7 +202,7 @@ def test_careless_and_screen_keep_their_audit(demo):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         idx = careless(demo, spec, missing=[-99])
-        res = screen(demo, spec, {"attention": {"column": "att_1", "expect": 4}}, missing=[-99])
+        res = screen(demo, spec, rules={"attention": {"column": "att_1", "expect": 4}}, missing=[-99])
     want = int((demo.filter(regex=r"^agq_\d+$") == -99).sum().sum())
     assert len(screening_audit(idx)) == want == len(audit_frame(res)) == len(res.audit)
     assert set(audit_frame(idx)["instrument"]) == {"goals"}

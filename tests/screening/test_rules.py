@@ -159,12 +159,13 @@ def test_attention_speed_variants(hand):
 
 def test_screen_one_call_and_apa(hand):
     df, idx = hand
-    res = screen(df, hb.INSTRUMENTS, RULES, id_column="pid")
+    res = screen(df, hb.INSTRUMENTS, rules=RULES, id_column="pid")
     pd.testing.assert_frame_equal(res.flags, apply_rules(idx, RULES, data=df, id_column="pid").flags)
     text = apa(res).full_result
     assert text.startswith("Of 200 respondents, 23 were excluded: 5 by attention")
     assert text.endswith("177 respondents were analysed.")
-    assert "received 200" in res.summary() and "analysed 177" in res.summary()
+    assert "received 200" in res.flow_text() and "analysed 177" in res.flow_text()
+    assert res.summary()[["rule", "n_flagged", "n_excluded"]].values.tolist()[:2] == [["attention", 5, 5], ["speed", 5, 5]]
     assert set(RULE_NAMES) == {"response_type", "attention", "speed", "longstring", "irv", "mahad", "evenodd", "psychsyn",
                                "psychant", "missing", "duplicate_id", "duplicate_pattern"}
 

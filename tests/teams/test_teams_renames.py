@@ -31,13 +31,14 @@ def test_ad_m_type_is_method_and_awg_range_is_response():
         new = ad_m(D, ["q1", "q2"], "team", method=method)
         with _warns("type", "method"):
             old = ad_m(D, ["q1", "q2"], "team", type=method)
-        pd.testing.assert_frame_equal(old, new)
-        pd.testing.assert_frame_equal(ad_m(D, ["q1", "q2"], "team", method), new)  # positional, as before
+        pd.testing.assert_frame_equal(old.table(), new.table())
+        assert old.options["method"] == new.options["method"] == method
+        pd.testing.assert_frame_equal(ad_m(D, ["q1", "q2"], "team", method).table(), new.table())  # positional
     new = awg(D, ["q1", "q2"], "team", response=(1, 5))
     with _warns("range", "response"):
         old = awg(D, ["q1", "q2"], "team", range=(1, 5))
-    pd.testing.assert_frame_equal(old, new)
-    pd.testing.assert_frame_equal(awg(D, ["q1", "q2"], "team", {"min": 1, "max": 5}), new)
+    pd.testing.assert_frame_equal(old.table(), new.table())
+    pd.testing.assert_frame_equal(awg(D, ["q1", "q2"], "team", {"min": 1, "max": 5}).table(), new.table())
     with pytest.raises(analysis.errors.DataError, match="response must be"):
         awg(D, "q1", "team", response="1-5")
     with pytest.raises(analysis.errors.DataError, match="method must be 'mean' or 'median', not 'mode'"):

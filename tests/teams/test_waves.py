@@ -267,9 +267,15 @@ def test_wave_outputs(rep, tmp_path):
 
 
 def test_wave_figure_and_chromium(rep, tmp_path):
-    png = rep.figure()
-    assert png == rep.figure() and Image.open(io.BytesIO(png)).width > 300
-    assert rep.figure(tmp_path / "c.png").read_bytes() == png
+    from matplotlib.figure import Figure
+
+    from analysis.teams.wave_output import change_chart_png
+
+    assert isinstance(rep.figure(), Figure)
+    level = rep.latest.parent or rep.latest.group
+    png = change_chart_png(rep, level)
+    assert png == change_chart_png(rep, level) and Image.open(io.BytesIO(png)).width > 300
+    assert isinstance(rep.figure(tmp_path / "c.png"), Figure) and (tmp_path / "c.png").read_bytes() == png
     with pytest.raises(DataError, match=r"\.png"):
         rep.figure(tmp_path / "c.jpg")
     from tests.teams.test_workbook import CHROMIUM, screenshot_ok
