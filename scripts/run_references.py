@@ -40,7 +40,7 @@ STEPS: dict[str, list[str]] = {
                       "keying.R"],
     "scoring": ["bfi_keys.R", "score_reference.R", "result_reference.R"],
     "study": ["phq9_prorated.R"],
-    "teams": ["teams.R", "waves_welch.R"],
+    "teams": ["teams.R", "waves_welch.R", "staff_demo_protocol.R"],
 }
 
 # R packages the scripts load -> the Debian package that installs it (R 4.2: Debian 12 bookworm)
