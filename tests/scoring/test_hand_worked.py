@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hand_worked import check, one
+from .hand_worked import check, one
 
 NA = np.nan
 
