@@ -20,6 +20,7 @@ from scipy import stats
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..results import Result
 
 _METHODS = ("REML", "DL", "FE")
 
@@ -63,7 +64,7 @@ def _reml_tau2(y, v, tol=1e-13, max_iter=10_000):
     return tau2
 
 
-class PoolResult:
+class PoolResult(Result):
     """The pooled correlation (see :func:`pool_effects`). ``.table()`` one row; ``.summary()`` the
     studies with their z, variance and weight; ``.apa()``; ``.figure(path=None)`` a forest plot."""
 
@@ -93,9 +94,6 @@ class PoolResult:
     def summary(self) -> pd.DataFrame:
         """The studies pooled: ``label, r, n, yi, vi, weight`` (weight in percent, as metafor's weights())."""
         return self.studies.copy()
-
-    def apa(self) -> Apa:
-        return apa(self)
 
     def figure(self, path=None):
         """Forest plot of the studies (squares sized by weight) and the pooled r (a diamond)."""

@@ -37,6 +37,7 @@ from scipy import stats
 
 from ..errors import GoalscopeError
 from ..report.apa import Apa, apa, apa_num
+from ..results import Result
 
 __all__ = ["MonteCarloPowerResult", "power_mediation", "power_moderation"]
 
@@ -50,7 +51,7 @@ class MonteCarloError(GoalscopeError):
 
 
 @dataclass(frozen=True)
-class MonteCarloPowerResult:
+class MonteCarloPowerResult(Result):
     """Monte Carlo power (the protocol of every goalscope result).
 
     Attributes
@@ -77,8 +78,8 @@ class MonteCarloPowerResult:
     n_rep: int
     level: float
     replications: pd.DataFrame
-    options: dict
-    r_call: str
+    options: dict = field(default_factory=dict)   # a field default: Result.options is a class attribute
+    r_call: str = ""
     notes: list = field(default_factory=list)
 
     @property
@@ -107,9 +108,6 @@ class MonteCarloPowerResult:
 
     def summary(self) -> pd.DataFrame:
         return self.table()
-
-    def apa(self) -> Apa:
-        return apa(self)
 
     def __repr__(self) -> str:
         return f"<MonteCarloPowerResult {self.test}: {self.apa().full_result}>"

@@ -46,6 +46,7 @@ import pandas as pd
 from ..errors import GoalscopeError
 from ..instruments import Instrument, load_instrument
 from ..report.apa import Apa, apa
+from ..results import Result
 
 __all__ = ["SimulationResult", "simulate", "SimulationError", "target_from_findings", "target_from_pairs",
            "column_prefix"]
@@ -73,7 +74,7 @@ class _Factor:
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(Result):
     """A simulated survey (the protocol of every goalscope result).
 
     Attributes
@@ -98,7 +99,7 @@ class SimulationResult:
     truth: pd.DataFrame
     correlations: pd.DataFrame
     factors: pd.DataFrame
-    options: dict
+    options: dict = field(default_factory=dict)   # a field default: Result.options is a class attribute
     instruments: dict = field(default_factory=dict)
 
     @property
@@ -125,9 +126,6 @@ class SimulationResult:
                  "latent_r": float(drawn[i, j]), "n": self.n}
                 for i, a in enumerate(names) for j, b in enumerate(names) if i < j]
         return pd.DataFrame(rows, columns=["factor_x", "factor_y", "target", "latent_r", "n"])
-
-    def apa(self) -> Apa:
-        return apa(self)
 
     @property
     def r_call(self) -> str:
