@@ -148,7 +148,7 @@ class AgreementResult(Result):
     >>> codes = pd.DataFrame({"coder_1": list("aabbbcccca"), "coder_2": ["a", "a", "b", "b", "c", None, "c", "c", "c", "b"]})
     >>> res = agreement_between(codes)
     >>> res.n, res.n_excluded, res.summary()[["comparison", "n", "agreement"]].to_dict("records")
-    (10, 1, [{'comparison': 'coder_1 vs coder_2', 'n': 9, 'agreement': 88.88888888888889}])
+    (10, 1, [{'comparison': 'coder_1 vs coder_2', 'n': 9, 'agreement': 77.77777777777777}])
 
     R: ``irr::agree(cbind(coder_1, coder_2))``, ``psych::cohen.kappa(cbind(coder_1, coder_2))``.
     """

@@ -137,7 +137,7 @@ class GoalCoding(Result):
     >>> res.table()[["row", "goal_type", "rule", "has_target_number"]]
        row    goal_type  rule  has_target_number
     0    1  performance     3               True
-    1    2      unclear     1              False
+    1    2      unclear     2              False
     >>> res.data.loc[0, "has_target_number_words"]
     '20'
 
