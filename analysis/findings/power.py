@@ -70,6 +70,17 @@ class PowerResult(Result):
         The equivalent R call.
     extra : dict
         Further quantities (u and v for regression; n1, n2, r1, r2 for a difference).
+
+    Examples
+    --------
+    >>> from analysis import power_correlation
+    >>> res = power_correlation(r=0.18, power=0.8)
+    >>> res.n, round(res.n_exact, 4), res.solved_for
+    (240, 239.1141, 'n')
+    >>> print(res.apa())
+    To detect r = .18 with power .80 in a two-tailed test at α = .05, N = 240 respondents are needed.
+
+    R: ``pwr::pwr.r.test(r = 0.18, sig.level = 0.05, power = 0.8)`` (``res.r_call``).
     """
 
     test: str

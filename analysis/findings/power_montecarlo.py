@@ -69,6 +69,15 @@ class MonteCarloPowerResult(Result):
         Every argument, including ``seed`` (``None`` means a fresh, unrepeatable run).
     r_call : str
         The equivalent R computation.
+
+    Examples
+    --------
+    >>> from analysis import power_moderation
+    >>> res = power_moderation(b_xw=0.15, n=300, n_rep=100, seed=3)
+    >>> res.table()[["test", "estimate", "n", "n_rep"]].to_dict("records")
+    [{'test': 'moderation', 'estimate': 0.65, 'n': 300, 'n_rep': 100}]
+
+    R: ``res.r_call`` (``replicate(n_rep, …)`` of the same simulated studies).
     """
 
     test: str
@@ -443,6 +452,8 @@ def power_moderation(b_xw: float, n: int, b_x: float = 0.0, b_w: float = 0.0, r_
     >>> res = power_moderation(b_xw=0.15, n=300, b_x=0.3, b_w=0.2, n_rep=200, seed=3)
     >>> res.power, res.n_rep
     (0.76, 200)
+
+    R: ``res.r_call`` gives the simulation (``lm(y ~ x * w)`` on ``n_rep`` samples; the share with p < alpha).
     """
     _check_common(n, n_rep, level, seed, 4)
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:

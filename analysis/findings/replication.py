@@ -210,6 +210,17 @@ class ReplicationResult(Result):
     ``.table()`` the tidy table; ``.summary()`` finding, published, observed r with CI, n, verdict;
     ``.apa()`` one sentence per finding; ``.figure(path=None)`` a forest plot of published against
     observed; ``.notes`` what was not compared and why; ``.r_call`` the same computation in R.
+
+    Examples
+    --------
+    >>> from analysis import replicate
+    >>> res = replicate(-0.05, "diaconu-gherasim-2024-map-depression", n=383)
+    >>> res.summary()[["published", "estimate", "n"]].to_dict("records")
+    [{'published': -0.18, 'estimate': -0.05, 'n': 383}]
+    >>> res.apa().table["observed"].item()
+    'r = −.05 [−.15, .05]'
+
+    R: ``res.r_call`` (Fisher z tests, ``psych::r.test``; the small telescope with ``pwr::pwr.r.test``).
     """
 
     def __init__(self, rows: list[dict], n: int, options: dict, notes: list[str] | None = None,

@@ -92,6 +92,17 @@ class SimulationResult(Result):
         One row per factor: prefix, instrument, scale, items, reversed, loading, skew, thresholds.
     options : dict
         Every argument, including ``seed``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import simulate
+    >>> target = pd.DataFrame([[1, -.5], [-.5, 1]], index=["grit", "procr"], columns=["grit", "procr"])
+    >>> sim = simulate({"grit": "grit-s", "procr": "pps"}, target, n=100, seed=1)
+    >>> sim.n, sim.table()["factor"].tolist(), sim.summary()["target"].tolist()
+    (100, ['grit', 'procr'], [-0.5])
+
+    R: ``lavaan::simulateData(model, sample.nobs = 100)`` then cut at the thresholds (``sim.r_call``).
     """
 
     data: pd.DataFrame

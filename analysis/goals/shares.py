@@ -119,6 +119,8 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
 
     Team c (one person) is below the minimum; team a is hidden too, or c would be the organisation
     minus a and b.
+
+    R has no single equivalent: the shares are ``aggregate(goal_type == "mastery" ~ team, data, mean)``; the suppression is goalscope's (analysis.teams.privacy).
     """
     data = coded.data if isinstance(coded, GoalCoding) else coded
     if not isinstance(data, pd.DataFrame):

@@ -350,6 +350,8 @@ def audit_frame(result) -> pd.DataFrame:
     Traceback (most recent call last):
     ...
     analysis.errors.DataError: this DataFrame carries no audit: ...
+
+    R has no equivalent (psych sets such values to ``NA`` without listing them).
     """
     return audit_of(result).copy()
 
