@@ -181,7 +181,7 @@ def _apa_coding(res: GoalCoding) -> Apa:
     est = f"{int(s.loc['mastery', 'n'])} of {res.n} mastery goals"
     text = (f"Of {res.n} goal statements, the first-pass rules (lexicon '{res.lexicon}', version "
             f"{res.lexicon_version}) coded {parts}. {res.note}")
-    table = res.summary().assign(share=lambda d: [f"{v:.0%}" for v in d["share"]])
+    table = res.summary().assign(n=lambda d: [str(v) for v in d["n"]], share=lambda d: [f"{v:.0%}" for v in d["share"]])
     return Apa(estimate=est, full_result=text, table=table)
 
 
