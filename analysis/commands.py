@@ -106,10 +106,10 @@ def cmd_run(args) -> int:
 
         res = check_study(args.study, processed_dir=args.processed, reports_dir=args.reports,
                           allow_outside_data=args.allow_outside_data)
-        print(res.summary())
+        print(res)
         return 0 if res.ok else 1
     result = run_study(args.study, processed_dir=args.processed, reports_dir=args.reports,
                        allow_outside_data=args.allow_outside_data)
-    print(result.summary())
+    print(result)
     return 0
 

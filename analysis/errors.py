@@ -11,19 +11,73 @@ from __future__ import annotations
 
 
 class GoalscopeError(ValueError):
-    """Base class for every error goalscope raises about user input."""
+    """Base class for every error goalscope raises about user input.
+
+    Catch it to handle any of goalscope's messages at once (it is a ``ValueError`` too).
+
+    Examples
+    --------
+    >>> from analysis import GoalscopeError, load_instrument
+    >>> try:
+    ...     load_instrument("agq-x")
+    ... except GoalscopeError as e:
+    ...     print(type(e).__name__, "|", str(e)[:56])
+    InstrumentError | unknown instrument 'agq-x': not a shipped id and no such
+
+    R: ``tryCatch(expr, error = function(e) conditionMessage(e))``.
+    """
 
 
 class InstrumentError(GoalscopeError):
-    """A scoring key (instrument file) is missing, unreadable or does not follow the schema."""
+    """A scoring key (instrument file) is missing, unreadable or does not follow the schema.
+
+    Examples
+    --------
+    >>> from analysis import InstrumentError, instrument_from_dict
+    >>> try:
+    ...     instrument_from_dict({"id": "mine", "response": {"min": 5, "max": 1}, "scales": {"x": {"items": [1]}}})
+    ... except InstrumentError as e:
+    ...     print(e)  # doctest: +ELLIPSIS
+    instrument file '<dict>': ...min (5) must be smaller than max (1)...
+
+    R: ``tryCatch(expr, error = function(e) conditionMessage(e))``.
+    """
 
 
 class DataError(GoalscopeError):
-    """A data export cannot be read, or a value in it cannot be scored."""
+    """A data export cannot be read, or a value in it cannot be scored.
+
+    The message names the file, the row as the file shows it, the column and the value, and says
+    what to do. The demo's AGQ-R was administered on 1-7, so scoring it on the key's 1-5 stops:
+
+    Examples
+    --------
+    >>> from analysis import DataError, read_dataset, score
+    >>> try:
+    ...     score(read_dataset("demo"), "agq-r", columns="agq_{n}", missing=[-99])
+    ... except DataError as e:
+    ...     print(str(e).split("responses.csv', ")[1][:74])
+    row 4, column 'agq_1' (item 1 of 'agq-r'), value '7': outside the response
+
+    R: ``tryCatch(expr, error = function(e) conditionMessage(e))``.
+    """
 
 
 class StudyError(GoalscopeError):
-    """A study file is missing, unreadable or does not follow the schema."""
+    """A study file is missing, unreadable or does not follow the schema.
+
+    Examples
+    --------
+    >>> from analysis import StudyError
+    >>> from analysis.study import load_study
+    >>> try:
+    ...     load_study("no/such/study.yaml")
+    ... except StudyError as e:
+    ...     print(e)
+    study file 'no/such/study.yaml' does not exist
+
+    R: ``tryCatch(expr, error = function(e) conditionMessage(e))``.
+    """
 
 
 #: longest offending value echoed in a message (a 1 MB cell must not give a 1 MB message)

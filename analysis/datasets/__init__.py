@@ -33,12 +33,33 @@ _FILES = {
 
 
 def list_datasets() -> pd.DataFrame:
-    """What ships: name, file and a one-line description."""
+    """What ships: name, file and a one-line description.
+
+    Examples
+    --------
+    >>> from analysis import list_datasets
+    >>> list_datasets()[["name", "file"]]
+                   name                            file
+    0              demo                demo/responses.csv
+    1        staff_demo          staff_demo/responses.csv
+    2  staff_demo_wave2    staff_demo/responses_wave2.csv
+
+    R has no equivalent (the files are plain CSV: ``read.csv(file)``).
+    """
     return pd.DataFrame([{"name": k, "file": v[0], "description": v[1]} for k, v in _FILES.items()])
 
 
 def dataset_path(name: str) -> Path:
-    """The file of a shipped dataset."""
+    """The file of a shipped dataset.
+
+    Examples
+    --------
+    >>> from analysis.datasets import dataset_path
+    >>> dataset_path("staff_demo").name
+    'responses.csv'
+
+    R: ``read.csv(path)`` reads it.
+    """
     from ..errors import DataError
 
     if name not in _FILES:
@@ -47,12 +68,32 @@ def dataset_path(name: str) -> Path:
 
 
 def study_path(name: str = "demo") -> Path:
-    """The study file that goes with a shipped dataset (``demo``)."""
+    """The study file that goes with a shipped dataset (``demo``).
+
+    Examples
+    --------
+    >>> from analysis.datasets import study_path
+    >>> from analysis.study import load_study
+    >>> load_study(study_path("demo")).name
+    'demo'
+
+    R has no equivalent (a study file is goalscope's own).
+    """
     return dataset_path(name).parent / "study.yaml"
 
 
 def read_dataset(name: str) -> pd.DataFrame:
-    """A shipped dataset, read as an export is (:func:`analysis.read_responses`)."""
+    """A shipped dataset, read as an export is (:func:`analysis.read_responses`).
+
+    Examples
+    --------
+    >>> from analysis import read_dataset
+    >>> staff = read_dataset("staff_demo")
+    >>> staff.shape, staff["team"].nunique()
+    ((334, 21), 34)
+
+    R: ``read.csv(system.file(...))``-style: ``read.csv(path, colClasses = c(employee_id = "character"))``.
+    """
     from ..io import read_responses
 
     return read_responses(dataset_path(name))

@@ -99,7 +99,7 @@ def cmd_replicate(args) -> int:
     res = replicate_study(scores, constructs=_pairs(args.constructs), findings=args.finding, sesoi=args.sesoi,
                           level=args.level, nan_policy=args.nan_policy, registry=args.registry)
     with pd.option_context("display.width", 250, "display.max_colwidth", 140, "display.max_rows", None):
-        print(res.summary().to_string(index=False) if len(res) else "no finding tested")
+        print(res.apa().table.to_string(index=False) if len(res) else "no finding tested")
     for note in res.notes:
         print(f"note: {note}")
     if args.output:

@@ -20,6 +20,7 @@ from scipy import stats
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..results import Result
 
 _METHODS = ("REML", "DL", "FE")
 
@@ -63,9 +64,20 @@ def _reml_tau2(y, v, tol=1e-13, max_iter=10_000):
     return tau2
 
 
-class PoolResult:
+class PoolResult(Result):
     """The pooled correlation (see :func:`pool_effects`). ``.table()`` one row; ``.summary()`` the
-    studies with their z, variance and weight; ``.apa()``; ``.figure(path=None)`` a forest plot."""
+    studies with their z, variance and weight; ``.apa()``; ``.figure(path=None)`` a forest plot.
+
+    Examples
+    --------
+    >>> from analysis import pool_effects
+    >>> res = pool_effects([0.21, 0.30, 0.12, 0.25], [120, 340, 95, 210])
+    >>> res.k, res.n, round(float(res.table().loc[0, "estimate_r"]), 4)
+    (4, 765, 0.2511)
+
+    R: ``metafor::rma(yi, vi, data = metafor::escalc(measure = "ZCOR", ri = r, ni = n), method = "REML")``
+    (``res.r_call`` gives the full call).
+    """
 
     def __init__(self, pooled: dict, studies: pd.DataFrame, method: str, level: float):
         self.pooled = pooled
@@ -93,9 +105,6 @@ class PoolResult:
     def summary(self) -> pd.DataFrame:
         """The studies pooled: ``label, r, n, yi, vi, weight`` (weight in percent, as metafor's weights())."""
         return self.studies.copy()
-
-    def apa(self) -> Apa:
-        return apa(self)
 
     def figure(self, path=None):
         """Forest plot of the studies (squares sized by weight) and the pooled r (a diamond)."""

@@ -28,6 +28,7 @@ from scipy import optimize, stats
 
 from ..errors import GoalscopeError
 from ..report.apa import Apa, apa, apa_num
+from ..results import Result
 
 __all__ = ["PowerResult", "power_correlation", "power_regression", "power_correlation_difference",
            "sample_size_table"]
@@ -43,7 +44,7 @@ class PowerError(GoalscopeError):
 
 # ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class PowerResult:
+class PowerResult(Result):
     """An analytic power calculation (the protocol of every goalscope result).
 
     Attributes
@@ -54,8 +55,11 @@ class PowerResult:
         Name of the effect size (``"r"``, ``"f2"``, ``"q"``).
     estimate : float
         The effect size (given or solved).
-    n : float
-        Total sample size (given or solved; not rounded — :attr:`n_required` rounds up).
+    n_exact : float
+        Total sample size (given or solved; not rounded, as pwr reports it; per group for a
+        difference solved for n). ``.table()["n"]`` holds it too.
+    n : int
+        :attr:`n_exact` rounded up to a whole respondent (the same as :attr:`n_required`).
     power, alpha : float
     alternative : str
     solved_for : str
@@ -66,29 +70,45 @@ class PowerResult:
         The equivalent R call.
     extra : dict
         Further quantities (u and v for regression; n1, n2, r1, r2 for a difference).
+
+    Examples
+    --------
+    >>> from analysis import power_correlation
+    >>> res = power_correlation(r=0.18, power=0.8)
+    >>> res.n, round(res.n_exact, 4), res.solved_for
+    (240, 239.1141, 'n')
+    >>> print(res.apa())
+    To detect r = .18 with power .80 in a two-tailed test at α = .05, N = 240 respondents are needed.
+
+    R: ``pwr::pwr.r.test(r = 0.18, sig.level = 0.05, power = 0.8)`` (``res.r_call``).
     """
 
     test: str
     effect: str
     estimate: float
-    n: float
+    n_exact: float
     power: float
     alpha: float
     alternative: str
     solved_for: str
-    options: dict
-    r_call: str
+    options: dict = field(default_factory=dict)   # a field default: Result.options is a class attribute
+    r_call: str = ""
     extra: dict = field(default_factory=dict)
     seed: None = None           # analytic: no random numbers
 
     @property
     def n_required(self) -> int:
         """The sample size rounded up to a whole respondent (per group for a difference)."""
-        return int(math.ceil(self.n - 1e-9))
+        return int(math.ceil(self.n_exact - 1e-9))
+
+    @property
+    def n(self) -> int:
+        """Respondents needed (or given), a whole number: :attr:`n_exact` rounded up."""
+        return self.n_required
 
     def table(self) -> pd.DataFrame:
         """One tidy row: test, effect, estimate, n, alpha, power, alternative, solved_for (+ extra)."""
-        row = {"test": self.test, "effect": self.effect, "estimate": self.estimate, "n": self.n,
+        row = {"test": self.test, "effect": self.effect, "estimate": self.estimate, "n": self.n_exact,
                "alpha": self.alpha, "power": self.power, "alternative": self.alternative,
                "solved_for": self.solved_for}
         row.update(self.extra)
@@ -96,9 +116,6 @@ class PowerResult:
 
     def summary(self) -> pd.DataFrame:
         return self.table()
-
-    def apa(self) -> Apa:
-        return apa(self)
 
     @property
     def n_excluded(self) -> int:
@@ -125,7 +142,7 @@ class PowerResult:
         """
         from matplotlib.figure import Figure
 
-        x_now = self.extra["n1"] if self.test == "correlation difference" else self.n
+        x_now = self.extra["n1"] if self.test == "correlation difference" else self.n_exact
         low = {"correlation": 4.5, "regression": self.extra.get("u", 1) + 2.5}.get(self.test, 4.5)
         if self.test == "correlation difference":
             low = 3.5 * max(1.0, self.extra["n1"] / self.extra["n2"])
@@ -252,7 +269,7 @@ def power_correlation(r: float | None = None, n: float | None = None, power: flo
     Returns
     -------
     PowerResult
-        ``.n`` (unrounded, as pwr; ``.n_required`` rounds up), ``.power``, ``.estimate`` (r).
+        ``.n_exact`` (unrounded, as pwr; ``.n`` and ``.n_required`` round up), ``.power``, ``.estimate`` (r).
 
     Notes
     -----
@@ -265,7 +282,7 @@ def power_correlation(r: float | None = None, n: float | None = None, power: flo
 
     >>> from analysis import power_correlation
     >>> res = power_correlation(r=-0.18, power=0.80)
-    >>> round(res.n, 4), res.n_required
+    >>> round(res.n_exact, 4), res.n_required
     (239.1141, 240)
     >>> round(power_correlation(r=0.3, n=50).power, 6)
     0.571556
@@ -290,7 +307,7 @@ def power_correlation(r: float | None = None, n: float | None = None, power: flo
     parts = ["" if solve == "n" else f"n = {n:g}", "" if solve == "r" else f"r = {r:g}", f"sig.level = {alpha:g}",
              "" if solve == "power" else f"power = {power:g}", f'alternative = "{_R_ALT[alternative]}"']
     call = "pwr::pwr.r.test(" + ", ".join(x for x in parts if x) + ")"
-    return PowerResult(test="correlation", effect="r", estimate=float(r), n=float(n), power=float(power),
+    return PowerResult(test="correlation", effect="r", estimate=float(r), n_exact=float(n), power=float(power),
                        alpha=alpha, alternative=alternative, solved_for=solve,
                        options={"r": r if solve != "r" else None, "n": n if solve != "n" else None,
                                 "power": power if solve != "power" else None, "alpha": alpha,
@@ -359,7 +376,7 @@ def power_regression(f2: float | None = None, u: int = 1, n: float | None = None
     parts = [f"u = {u}", "" if solve == "n" else f"v = {v:g}", "" if solve == "f2" else f"f2 = {f2:g}",
              f"sig.level = {alpha:g}", "" if solve == "power" else f"power = {power:g}"]
     call = "pwr::pwr.f2.test(" + ", ".join(p for p in parts if p) + ")  # n = v + u + 1"
-    return PowerResult(test="regression", effect="f2", estimate=float(f2), n=float(n), power=float(power),
+    return PowerResult(test="regression", effect="f2", estimate=float(f2), n_exact=float(n), power=float(power),
                        alpha=alpha, alternative="greater", solved_for=solve,
                        options={"f2": f2 if solve != "f2" else None, "u": u, "n": n if solve != "n" else None,
                                 "power": power if solve != "power" else None, "alpha": alpha},
@@ -437,7 +454,7 @@ def power_correlation_difference(r1: float, r2: float, n1: float | None = None, 
         solve = "n"
         call = (f"pwr::pwr.norm.test(d = {q:.6g} / sqrt(2), power = {power:g}, sig.level = {alpha:g}, "
                 f"alternative = \"{_R_ALT[alternative]}\")$n + 3  # per group")
-    return PowerResult(test="correlation difference", effect="q", estimate=q, n=float(n_out), power=float(power),
+    return PowerResult(test="correlation difference", effect="q", estimate=q, n_exact=float(n_out), power=float(power),
                        alpha=alpha, alternative=alternative, solved_for=solve,
                        options={"r1": r1, "r2": r2, "n1": None if solve == "n" else n1,
                                 "n2": None if solve == "n" else n2, "power": None if solve == "power" else power,
@@ -465,5 +482,5 @@ def sample_size_table(r: float, powers=(0.80, 0.90, 0.95), alpha: float = 0.05,
     for p in powers:
         res = power_correlation(r=r, power=p, alpha=alpha, alternative=alternative)
         rows.append({"label": label or f"r = {r:g}", "r": r, "alpha": alpha, "alternative": alternative,
-                     "power": p, "n": res.n, "n_required": res.n_required})
+                     "power": p, "n": res.n_exact, "n_required": res.n_required})
     return pd.DataFrame(rows)

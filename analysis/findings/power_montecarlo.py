@@ -37,6 +37,7 @@ from scipy import stats
 
 from ..errors import GoalscopeError
 from ..report.apa import Apa, apa, apa_num
+from ..results import Result
 
 __all__ = ["MonteCarloPowerResult", "power_mediation", "power_moderation"]
 
@@ -50,7 +51,7 @@ class MonteCarloError(GoalscopeError):
 
 
 @dataclass(frozen=True)
-class MonteCarloPowerResult:
+class MonteCarloPowerResult(Result):
     """Monte Carlo power (the protocol of every goalscope result).
 
     Attributes
@@ -68,6 +69,15 @@ class MonteCarloPowerResult:
         Every argument, including ``seed`` (``None`` means a fresh, unrepeatable run).
     r_call : str
         The equivalent R computation.
+
+    Examples
+    --------
+    >>> from analysis import power_moderation
+    >>> res = power_moderation(b_xw=0.15, n=300, n_rep=100, seed=3)
+    >>> res.table()[["test", "estimate", "n", "n_rep"]].to_dict("records")
+    [{'test': 'moderation', 'estimate': 0.65, 'n': 300, 'n_rep': 100}]
+
+    R: ``res.r_call`` (``replicate(n_rep, …)`` of the same simulated studies).
     """
 
     test: str
@@ -77,8 +87,8 @@ class MonteCarloPowerResult:
     n_rep: int
     level: float
     replications: pd.DataFrame
-    options: dict
-    r_call: str
+    options: dict = field(default_factory=dict)   # a field default: Result.options is a class attribute
+    r_call: str = ""
     notes: list = field(default_factory=list)
 
     @property
@@ -107,9 +117,6 @@ class MonteCarloPowerResult:
 
     def summary(self) -> pd.DataFrame:
         return self.table()
-
-    def apa(self) -> Apa:
-        return apa(self)
 
     def __repr__(self) -> str:
         return f"<MonteCarloPowerResult {self.test}: {self.apa().full_result}>"
@@ -445,6 +452,8 @@ def power_moderation(b_xw: float, n: int, b_x: float = 0.0, b_w: float = 0.0, r_
     >>> res = power_moderation(b_xw=0.15, n=300, b_x=0.3, b_w=0.2, n_rep=200, seed=3)
     >>> res.power, res.n_rep
     (0.76, 200)
+
+    R: ``res.r_call`` gives the simulation (``lm(y ~ x * w)`` on ``n_rep`` samples; the share with p < alpha).
     """
     _check_common(n, n_rep, level, seed, 4)
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:

@@ -130,6 +130,8 @@ def published_findings(construct: str | None = None, registry=None) -> pd.DataFr
     >>> t = published_findings("depression")
     >>> t.loc[t["id"] == "diaconu-gherasim-2024-pav-depression", "value"].item()
     0.16
+
+    R has no equivalent (the registry is goalscope's ``published.yaml``; read it with ``yaml::read_yaml``).
     """
     if construct is not None and construct not in CONSTRUCTS:
         raise FindingsError(f"unknown construct '{construct}'; the vocabulary is: {', '.join(CONSTRUCTS)}")

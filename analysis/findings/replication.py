@@ -26,6 +26,7 @@ from scipy import optimize, stats
 
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..results import Result
 from .registry import FindingsError, get_finding, load_findings
 from .schema import CONSTRUCTS, Finding
 
@@ -203,12 +204,23 @@ def _row(finding: Finding, estimate: float, n: int, sesoi: float, level: float, 
 
 
 # ------------------------------------------------------------------------------------------------
-class ReplicationResult:
+class ReplicationResult(Result):
     """Replication verdicts, one row per finding (see :func:`replicate` and :func:`replicate_study`).
 
-    ``.table()`` the tidy table; ``.summary()`` finding, published, observed, n, verdict;
+    ``.table()`` the tidy table; ``.summary()`` finding, published, observed r with CI, n, verdict;
     ``.apa()`` one sentence per finding; ``.figure(path=None)`` a forest plot of published against
     observed; ``.notes`` what was not compared and why; ``.r_call`` the same computation in R.
+
+    Examples
+    --------
+    >>> from analysis import replicate
+    >>> res = replicate(-0.05, "diaconu-gherasim-2024-map-depression", n=383)
+    >>> res.summary()[["published", "estimate", "n"]].to_dict("records")
+    [{'published': -0.18, 'estimate': -0.05, 'n': 383}]
+    >>> res.apa().table["observed"].item()
+    'r = −.05 [−.15, .05]'
+
+    R: ``res.r_call`` (Fisher z tests, ``psych::r.test``; the small telescope with ``pwr::pwr.r.test``).
     """
 
     def __init__(self, rows: list[dict], n: int, options: dict, notes: list[str] | None = None,
@@ -238,16 +250,19 @@ class ReplicationResult:
         return self.rows.copy()
 
     def summary(self) -> pd.DataFrame:
-        """One short row per finding: id, what was published, what was observed, n, verdict."""
+        """One short row per finding: ``finding_id, published, published_direction, estimate, ci_low,
+        ci_high, n, verdict`` (numbers as numbers; the formatted version is ``.apa().table``)."""
+        cols = ["finding_id", "published", "published_direction", "estimate", "ci_low", "ci_high", "n", "verdict"]
+        return self.rows[cols].reset_index(drop=True)
+
+    def formatted(self) -> pd.DataFrame:
+        """The summary as text cells (``r = −.05 [−.15, .05]``), as ``.apa().table``."""
         t = self.rows
         pub = [f"r = {_fmt_r(v)}" if v == v else f"{d} (direction only)"
                for v, d in zip(t["published"], t["published_direction"])]
         obs = [f"r = {_fmt_r(e)} [{_fmt_r(lo)}, {_fmt_r(hi)}]" for e, lo, hi in zip(t["estimate"], t["ci_low"], t["ci_high"])]
         return pd.DataFrame({"finding_id": t["finding_id"], "published": pub, "observed": obs, "n": t["n"],
                              "verdict": t["verdict"]})
-
-    def apa(self) -> Apa:
-        return apa(self)
 
     def figure(self, path=None):
         """Forest plot: observed r with its CI (filled circles) beside the published r (open
@@ -262,7 +277,7 @@ def _(res: ReplicationResult) -> Apa:
     sentences = [f"{fid}: {v}." for fid, v in zip(res.rows["finding_id"], res.rows["verdict"])]
     if not sentences:
         sentences = ["No registered finding links two constructs this study measures."]
-    return Apa(estimate="", statistic="", full_result=" ".join(sentences), table=res.summary())
+    return Apa(estimate="", statistic="", full_result=" ".join(sentences), table=res.formatted())
 
 
 # ------------------------------------------------------------------------------------------------

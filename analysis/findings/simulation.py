@@ -46,6 +46,7 @@ import pandas as pd
 from ..errors import GoalscopeError
 from ..instruments import Instrument, load_instrument
 from ..report.apa import Apa, apa
+from ..results import Result
 
 __all__ = ["SimulationResult", "simulate", "SimulationError", "target_from_findings", "target_from_pairs",
            "column_prefix"]
@@ -73,7 +74,7 @@ class _Factor:
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(Result):
     """A simulated survey (the protocol of every goalscope result).
 
     Attributes
@@ -91,6 +92,17 @@ class SimulationResult:
         One row per factor: prefix, instrument, scale, items, reversed, loading, skew, thresholds.
     options : dict
         Every argument, including ``seed``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import simulate
+    >>> target = pd.DataFrame([[1, -.5], [-.5, 1]], index=["grit", "procr"], columns=["grit", "procr"])
+    >>> sim = simulate({"grit": "grit-s", "procr": "pps"}, target, n=100, seed=1)
+    >>> sim.n, sim.table()["factor"].tolist(), sim.summary()["target"].tolist()
+    (100, ['grit', 'procr'], [-0.5])
+
+    R: ``lavaan::simulateData(model, sample.nobs = 100)`` then cut at the thresholds (``sim.r_call``).
     """
 
     data: pd.DataFrame
@@ -98,7 +110,7 @@ class SimulationResult:
     truth: pd.DataFrame
     correlations: pd.DataFrame
     factors: pd.DataFrame
-    options: dict
+    options: dict = field(default_factory=dict)   # a field default: Result.options is a class attribute
     instruments: dict = field(default_factory=dict)
 
     @property
@@ -125,9 +137,6 @@ class SimulationResult:
                  "latent_r": float(drawn[i, j]), "n": self.n}
                 for i, a in enumerate(names) for j, b in enumerate(names) if i < j]
         return pd.DataFrame(rows, columns=["factor_x", "factor_y", "target", "latent_r", "n"])
-
-    def apa(self) -> Apa:
-        return apa(self)
 
     @property
     def r_call(self) -> str:

@@ -23,6 +23,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from ..errors import DataError
+from ..report.apa import Apa, apa
+from ..results import Result
 
 TABLE_COLUMNS = ["comparison", "measure", "estimate", "se", "ci_low", "ci_high", "statistic", "p_val", "n"]
 
@@ -130,15 +132,33 @@ def krippendorff_alpha(*codings) -> float:
 
 
 @dataclass
-class AgreementResult:
-    """Agreement of every pair of codings (human coders and the rules)."""
+class AgreementResult(Result):
+    """Agreement of every pair of codings (human coders and the rules); see :func:`goal_agreement`.
+
+    ``.table()`` tidy, one row per comparison and measure; ``.summary()`` one row per comparison
+    (``agreement`` in percent, ``kappa`` with its SE, CI and z test, Krippendorff's ``alpha``,
+    ``n`` statements both coded, ``n_excluded`` left out because one of the two left them blank);
+    ``.confusion(a, b)`` a cross-table; ``.n`` statements, ``.n_excluded`` statements left out of
+    at least one comparison (``.excluded`` per comparison).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.goals import agreement_between
+    >>> codes = pd.DataFrame({"coder_1": list("aabbbcccca"), "coder_2": ["a", "a", "b", "b", "c", None, "c", "c", "c", "b"]})
+    >>> res = agreement_between(codes)
+    >>> res.n, res.n_excluded, res.summary()[["comparison", "n", "agreement"]].to_dict("records")
+    (10, 1, [{'comparison': 'coder_1 vs coder_2', 'n': 9, 'agreement': 77.77777777777777}])
+
+    R: ``irr::agree(cbind(coder_1, coder_2))``, ``psych::cohen.kappa(cbind(coder_1, coder_2))``.
+    """
 
     pairs: pd.DataFrame            # one row per comparison, wide
     codes: pd.DataFrame            # the codings compared (no statement text)
     level: float
     raters: list
     source: str | None = None
-    n_excluded: dict = field(default_factory=dict)
+    excluded: dict = field(default_factory=dict)   # statements left out, per comparison
     r_call: str = ("psy::ckappa(cbind(coder_1, coder_2)); psych::cohen.kappa(cbind(coder_1, coder_2)); "
                    "irr::agree(cbind(coder_1, coder_2)); irr::kappa2(cbind(coder_1, coder_2)); "
                    "krippendorff.alpha(rbind(coder_1, coder_2), level_of_measurement='nominal') in Python")
@@ -146,6 +166,15 @@ class AgreementResult:
     @property
     def n(self) -> int:
         return len(self.codes)
+
+    @property
+    def n_excluded(self) -> int:
+        """Statements left out of at least one comparison (a coding left them blank)."""
+        return int(self.codes.isna().any(axis=1).sum())
+
+    @property
+    def options(self) -> dict:
+        return {"raters": list(self.raters), "level": self.level, "source": self.source}
 
     def table(self) -> pd.DataFrame:
         """Tidy: one row per comparison and measure (``percent_agreement``, ``cohen_kappa``, ``krippendorff_alpha``)."""
@@ -157,7 +186,10 @@ class AgreementResult:
         return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
     def summary(self) -> pd.DataFrame:
-        return self.pairs.copy()
+        """One row per comparison (wide): agreement, kappa with SE, CI, z and p, alpha, n, n_excluded."""
+        out = self.pairs.copy()
+        out["n_excluded"] = [int(self.excluded.get(c, 0)) for c in out["comparison"]]
+        return out
 
     def confusion(self, a: str, b: str) -> pd.DataFrame:
         """The cross-table of two of the codings, e.g. ``confusion("coder_1", "rules")``."""
@@ -166,18 +198,26 @@ class AgreementResult:
                 raise DataError(f"no coding named '{r}'; the codings are {', '.join(self.codes.columns)}")
         return confusion(self.codes[a], self.codes[b])
 
-    def apa(self) -> str:
-        pct = int(round(self.level * 100))
-        out = []
-        for r in self.pairs.itertuples(index=False):
-            if np.isnan(r.kappa):
-                out.append(f"{r.comparison}: {r.agreement:.0f}% agreement, kappa undefined (one class only), n = {r.n}.")
-                continue
-            p = "p < .001" if r.p_val < 0.001 else f"p = {r.p_val:.3f}".replace("0.", ".", 1)
-            out.append(f"{r.comparison}: {r.agreement:.0f}% agreement, Cohen's \u03ba = {_num(r.kappa)}, {pct}% CI "
-                       f"[{_num(r.ci_low)}, {_num(r.ci_high)}], z = {r.statistic:.2f}, {p}; Krippendorff's "
-                       f"\u03b1 = {_num(r.alpha)}; n = {r.n}.")
-        return " ".join(out)
+
+@apa.register
+def _apa_agreement(res: AgreementResult) -> Apa:
+    pct = int(round(res.level * 100))
+    out, cells = [], []
+    for r in res.pairs.itertuples(index=False):
+        if np.isnan(r.kappa):
+            out.append(f"{r.comparison}: {r.agreement:.0f}% agreement, kappa undefined (one class only), n = {r.n}.")
+            cells.append({"comparison": r.comparison, "n": str(r.n), "agreement": f"{r.agreement:.0f}%",
+                          "kappa": "—", "ci": "—", "alpha": "—"})
+            continue
+        p = "p < .001" if r.p_val < 0.001 else f"p = {r.p_val:.3f}".replace("0.", ".", 1)
+        out.append(f"{r.comparison}: {r.agreement:.0f}% agreement, Cohen's \u03ba = {_num(r.kappa)}, {pct}% CI "
+                   f"[{_num(r.ci_low)}, {_num(r.ci_high)}], z = {r.statistic:.2f}, {p}; Krippendorff's "
+                   f"\u03b1 = {_num(r.alpha)}; n = {r.n}.")
+        cells.append({"comparison": r.comparison, "n": str(r.n), "agreement": f"{r.agreement:.0f}%",
+                      "kappa": _num(r.kappa), "ci": f"[{_num(r.ci_low)}, {_num(r.ci_high)}]", "alpha": _num(r.alpha)})
+    first = res.pairs.iloc[0] if len(res.pairs) else None
+    est = "" if first is None or np.isnan(first.kappa) else f"\u03ba = {_num(first.kappa)}"
+    return Apa(estimate=est, full_result=" ".join(out), table=pd.DataFrame(cells))
 
 
 def _num(x) -> str:
@@ -221,7 +261,7 @@ def agreement_between(codes: pd.DataFrame, raters=None, *, level: float = 0.95, 
                          "kappa": k["kappa"], "se": k["se"], "ci_low": k["ci_low"], "ci_high": k["ci_high"],
                          "statistic": k["statistic"], "p_val": k["p_val"], "se0": k["se0"], "alpha": alpha})
     return AgreementResult(pairs=pd.DataFrame(rows), codes=codes[raters].copy(), level=level, raters=raters,
-                           source=source, n_excluded=excluded)
+                           source=source, excluded=excluded)
 
 
 def goal_agreement(sheet, *, coders=None, lexicon="en", level: float = 0.95, rules: bool = True) -> AgreementResult:

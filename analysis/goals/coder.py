@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import DataError
+from ..report.apa import Apa, apa
+from ..results import Result
 from .lexicon import FEATURES, GOAL_TYPES, CompiledLexicon, load_lexicon
 
 CODED_BY = "rules (first pass, for human review)"
@@ -117,8 +119,30 @@ def code_statement(text, lexicon="en") -> dict:
 
 
 @dataclass
-class GoalCoding:
-    """The coded statements: the input rows with the coding columns appended (same index)."""
+class GoalCoding(Result):
+    """The coded statements (see :func:`code_goals`).
+
+    ``.data`` is the input with the coding columns appended (same index, every row kept: join it
+    to other columns or write it out). ``.table()`` is the tidy coding: one row per statement in
+    input order (``row`` 1 = the first), the decision (``goal_type``, ``rule``, ``reason``), the
+    five features as True/False and ``coded_by``; the words behind each feature
+    (``<feature>_words``), ``negated_words`` and ``rewrite`` are free text and stay in ``.data``.
+    ``.summary()`` counts each goal type; ``.apa()`` says it in a sentence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.goals import code_goals
+    >>> res = code_goals(pd.DataFrame({"goal": ["Close 20 sales a month", "n/a"]}), text="goal")
+    >>> res.table()[["row", "goal_type", "rule", "has_target_number"]]
+       row    goal_type  rule  has_target_number
+    0    1  performance     3               True
+    1    2      unclear     2              False
+    >>> res.data.loc[0, "has_target_number_words"]
+    '20'
+
+    R has no equivalent: the rules are goalscope's own lexicon (``analysis/goals/lexicons/en.yaml``).
+    """
 
     data: pd.DataFrame
     text: str
@@ -137,7 +161,11 @@ class GoalCoding:
         return 0  # every row is kept; empty statements are coded 'unclear'
 
     def table(self) -> pd.DataFrame:
-        return self.data
+        """The tidy coding, one row per statement in input order (no free text; that is in ``.data``)."""
+        cols = ["goal_type", "rule", "reason"] + list(FEATURES) + ["coded_by"]
+        out = self.data[cols].reset_index(drop=True)
+        out.insert(0, "row", range(1, len(out) + 1))
+        return out
 
     def summary(self) -> pd.DataFrame:
         """Counts and shares of each goal type (share of all statements)."""
@@ -145,11 +173,16 @@ class GoalCoding:
         return pd.DataFrame({"goal_type": list(GOAL_TYPES), "n": counts.to_numpy(),
                              "share": counts.to_numpy() / max(self.n, 1)})
 
-    def apa(self) -> str:
-        s = self.summary().set_index("goal_type")
-        parts = ", ".join(f"{int(s.loc[g, 'n'])} {g} ({s.loc[g, 'share']:.0%})" for g in GOAL_TYPES)
-        return (f"Of {self.n} goal statements, the first-pass rules (lexicon '{self.lexicon}', version "
-                f"{self.lexicon_version}) coded {parts}. {self.note}")
+
+@apa.register
+def _apa_coding(res: GoalCoding) -> Apa:
+    s = res.summary().set_index("goal_type")
+    parts = ", ".join(f"{int(s.loc[g, 'n'])} {g} ({s.loc[g, 'share']:.0%})" for g in GOAL_TYPES)
+    est = f"{int(s.loc['mastery', 'n'])} of {res.n} mastery goals"
+    text = (f"Of {res.n} goal statements, the first-pass rules (lexicon '{res.lexicon}', version "
+            f"{res.lexicon_version}) coded {parts}. {res.note}")
+    table = res.summary().assign(n=lambda d: [str(v) for v in d["n"]], share=lambda d: [f"{v:.0%}" for v in d["share"]])
+    return Apa(estimate=est, full_result=text, table=table)
 
 
 def code_goals(data: pd.DataFrame, text: str, *, lexicon="en", id_column: str | None = None) -> GoalCoding:
@@ -177,7 +210,8 @@ def code_goals(data: pd.DataFrame, text: str, *, lexicon="en", id_column: str | 
     Returns
     -------
     GoalCoding
-        ``.table()`` is ``data`` with the coding columns appended.
+        ``.data`` is ``data`` with the coding columns appended (same index); ``.table()`` the
+        tidy coding (one row per statement, no free text).
 
     Examples
     --------
@@ -185,7 +219,7 @@ def code_goals(data: pd.DataFrame, text: str, *, lexicon="en", id_column: str | 
     >>> df = pd.DataFrame({"goal": ["Close 20 sales a month",
     ...                             "Read one book on negotiation every month and try one idea from it each week",
     ...                             "be better at influencing senior people", None]})
-    >>> code_goals(df, text="goal").table()[["goal_type", "rule"]]
+    >>> code_goals(df, text="goal").data[["goal_type", "rule"]]
          goal_type  rule
     0  performance     3
     1      mastery     4

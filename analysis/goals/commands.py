@@ -74,7 +74,7 @@ def cmd_goals(args) -> int:
         print(f"coding sheet for two coders, {len(data)} statements -> {out}")
     if args.output:
         coding = code_goals(data, text=args.text, lexicon=args.lexicon, id_column=args.id)
-        table = coding.table()
+        table = coding.data
         first = int(data.attrs.get("first_row", 1))
         lead = [args.id] if args.id else []
         out_df = table[lead + [args.text] + CODING_COLUMNS].copy()

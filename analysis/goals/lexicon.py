@@ -186,6 +186,8 @@ def load_lexicon(lexicon="en") -> CompiledLexicon:
     >>> lex = load_lexicon("en")
     >>> lex.id, [r.goal_type for r in lex.spec.rules]
     ('en', ['unclear', 'unclear', 'performance', 'mastery', 'outcome', 'unclear'])
+
+    R has no equivalent: the lexicon is goalscope's own rule file (``yaml::read_yaml`` reads it).
     """
     if isinstance(lexicon, CompiledLexicon):
         return lexicon

@@ -21,7 +21,7 @@ def coded_workbook_bytes(coding: GoalCoding, table: pd.DataFrame | None = None) 
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    table = coding.table() if table is None else table
+    table = coding.data if table is None else table
     lex = load_lexicon(coding.options.get("lexicon", coding.lexicon))
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
@@ -31,7 +31,7 @@ def coded_workbook_bytes(coding: GoalCoding, table: pd.DataFrame | None = None) 
     lines = [("Goal statements: first-pass coding by rules, for human review", bold),
              (coding.note, None),
              (f"Lexicon '{coding.lexicon}' ({lex.spec.language}), version {coding.lexicon_version}: {lex.source}", None),
-             (coding.apa(), None), ("", None),
+             (str(coding.apa()), None), ("", None),
              ("goal_type is the first rule (sheet Rules) whose conditions hold. Each feature column is TRUE when at "
               "least one of its trigger words (the _words column next to it) occurs and is not switched off by a "
               "negation; negated_words lists the words a negation switched off.", None), ("", None),

@@ -15,23 +15,44 @@ import pandas as pd
 
 from ..errors import DataError
 from ..io.readers import row_label
+from ..report.apa import Apa, apa
+from ..results import Result
 from ..teams.aggregation import ORGANISATION, unit_labels
 from ..teams.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
+from .coder import GoalCoding
 from .lexicon import GOAL_TYPES
 
 SHARE_COLUMNS = [f"share_{t}" for t in GOAL_TYPES]
 
 
 @dataclass
-class GoalShares:
-    """Per-unit goal-type shares with the suppression plan that protects them."""
+class GoalShares(Result):
+    """Per-unit goal-type shares with the suppression plan that protects them (see :func:`goal_shares`).
+
+    ``.table()`` one row per unit (the organisation first); ``.summary()`` the organisation row;
+    ``.apa()`` a sentence; ``.plan`` the suppression plan; ``.n`` people, ``.k`` minimum group size.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.goals import goal_shares
+    >>> df = pd.DataFrame({"team": list("aaaaabbbbb"), "goal_type": ["mastery"] * 6 + ["outcome"] * 4})
+    >>> res = goal_shares(df, "team")
+    >>> res.n, res.summary()[["unit", "share_mastery"]].to_dict("records")
+    (10, [{'unit': 'organisation', 'share_mastery': 0.6}])
+
+    R has no single equivalent: shares are means of 0/1 indicators, e.g.
+    ``aggregate(goal_type == "mastery" ~ team, data, mean)``.
+    """
 
     shares: pd.DataFrame
     plan: SuppressionPlan
     k: int
     n: int
     options: dict = field(default_factory=dict)
-    r_call: str = "no R equivalent (shares are means of 0/1 indicators; suppression as goalscope teams)"
+    r_call: str = ('aggregate(cbind(mastery = goal_type == "mastery", performance = goal_type == "performance", '
+                   'outcome = goal_type == "outcome", unclear = goal_type == "unclear") ~ team, data, mean)  '
+                   '# suppression: goalscope teams (no R equivalent)')
 
     def table(self) -> pd.DataFrame:
         return self.shares
@@ -39,13 +60,21 @@ class GoalShares:
     def summary(self) -> pd.DataFrame:
         return self.shares[self.shares["level"] == ORGANISATION].reset_index(drop=True)
 
-    def apa(self) -> str:
-        org = self.summary().iloc[0]
-        hidden = int(self.shares["suppressed"].sum())
-        return (f"Of {self.n} people's goals, {org.share_mastery:.0%} were coded mastery, "
-                f"{org.share_performance:.0%} performance, {org.share_outcome:.0%} outcome and "
-                f"{org.share_unclear:.0%} unclear (first-pass rule coding). {hidden} of "
-                f"{len(self.shares) - 1} units are suppressed (minimum {self.k} people).")
+
+@apa.register
+def _apa_shares(res: GoalShares) -> Apa:
+    org = res.summary().iloc[0]
+    hidden = int(res.shares["suppressed"].sum())
+    est = f"{org.share_mastery:.0%} mastery"
+    text = (f"Of {res.n} people's goals, {org.share_mastery:.0%} were coded mastery, "
+            f"{org.share_performance:.0%} performance, {org.share_outcome:.0%} outcome and "
+            f"{org.share_unclear:.0%} unclear (first-pass rule coding). {hidden} of "
+            f"{len(res.shares) - 1} units are suppressed (minimum {res.k} people).")
+    cells = res.shares[["level", "unit"]].astype(object).copy()
+    cells["n"] = ["" if v != v else f"{v:.0f}" for v in res.shares["n"]]
+    for c in SHARE_COLUMNS:
+        cells[c] = ["" if v != v else f"{v:.0%}" for v in res.shares[c]]
+    return Apa(estimate=est, full_result=text, table=cells)
 
 
 def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_column: str | None = None,
@@ -90,8 +119,10 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
 
     Team c (one person) is below the minimum; team a is hidden too, or c would be the organisation
     minus a and b.
+
+    R has no single equivalent: the shares are ``aggregate(goal_type == "mastery" ~ team, data, mean)``; the suppression is goalscope's (analysis.teams.privacy).
     """
-    data = coded.table() if hasattr(coded, "table") else coded
+    data = coded.data if isinstance(coded, GoalCoding) else coded
     if not isinstance(data, pd.DataFrame):
         raise DataError("goal_shares needs the coded statements (the result of code_goals or a DataFrame)")
     groupings = [group] + ([parent] if parent else []) + [a for a in also if a not in (group, parent)]

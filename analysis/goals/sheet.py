@@ -162,6 +162,8 @@ def write_coding_sheet(data: pd.DataFrame, text: str, path, *, id_column: str | 
        statement_id               statement coder_1 coder_2
     0             1  Close 20 sales a month    None    None
     1             2               Learn SQL    None    None
+
+    R has no equivalent (``openxlsx::write.xlsx(data.frame(statement_id, statement, coder_1 = NA, coder_2 = NA), file)`` writes a bare sheet).
     """
     p = Path(path)
     if p.suffix.lower() != ".xlsx":

@@ -116,7 +116,19 @@ class Scale(_Strict):
 
 
 class Instrument(_Strict):
-    """A scoring key. Load with :func:`load_instrument`; see the module docstring for the format."""
+    """A scoring key. Load with :func:`load_instrument`; see the module docstring for the format.
+
+    Examples
+    --------
+    >>> from analysis import load_instrument
+    >>> grit = load_instrument("grit-s")
+    >>> grit.id, grit.response.min, grit.response.max, list(grit.scales)
+    ('grit-s', 1.0, 5.0, ['grit', 'consistency_of_interest', 'perseverance_of_effort'])
+    >>> sorted(grit.reversed_in("grit"))
+    [1, 3, 5, 6]
+
+    R: the same key as ``psych::make.keys(items, list(grit = c("-grit_1", "grit_2", …)))``.
+    """
 
     id: str
     name: str | None = None
@@ -257,7 +269,32 @@ def _first(exc: ValidationError) -> str:
 
 
 def instrument_from_dict(spec: dict, source: str = "<dict>") -> Instrument:
-    """Validate a key given as a dict (e.g. parsed from YAML or written inline in a study file)."""
+    """Validate a key given as a dict (e.g. parsed from YAML or written inline in a study file).
+
+    Parameters
+    ----------
+    spec : dict
+        The key: ``id``, ``response`` and ``scales`` (module docstring).
+    source : str
+        What to call it in messages (a file name, ``<dict>``).
+
+    Returns
+    -------
+    Instrument
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import instrument_from_dict, score
+    >>> key = instrument_from_dict({"id": "two-items", "response": {"min": 1, "max": 5},
+    ...                             "scales": {"pair": {"items": ["a", "b"], "reverse": ["b"]}}})
+    >>> sorted(key.reversed_in("pair"))
+    ['b']
+    >>> score(pd.DataFrame({"a": [5, 4], "b": [1, 4]}), key)["pair"].tolist()
+    [5.0, 3.0]
+
+    R: ``psych::scoreItems(psych::make.keys(2, list(pair = c("a", "-b"))), items, min = 1, max = 5)``.
+    """
     if not isinstance(spec, dict):
         raise InstrumentError(f"instrument file '{source}': expected a mapping with id, response and scales")
     try:
@@ -316,6 +353,8 @@ def load_instrument(id_or_path) -> Instrument:
     >>> agq = load_instrument("agq-r")
     >>> agq.scales["mastery_approach"].items
     [1, 3, 7]
+
+    R: the key as ``psych::make.keys(items, list(mastery_approach = c("agq_1", "agq_3", "agq_7"), …))``.
     """
     if isinstance(id_or_path, Instrument):
         return id_or_path
@@ -348,6 +387,8 @@ def list_instruments() -> pd.DataFrame:
     >>> from analysis import list_instruments
     >>> "agq-r" in set(list_instruments()["id"])
     True
+
+    R has no equivalent (the keys are goalscope's YAML files; ``psych::make.keys`` builds one in R).
     """
     rows = []
     for key in sorted(_shipped()):

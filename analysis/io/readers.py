@@ -111,9 +111,10 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     Examples
     --------
     >>> from analysis import read_responses
-    >>> df = read_responses("data/raw/demo/responses.csv")
-    >>> df.attrs["first_row"]
-    2
+    >>> from analysis.datasets import dataset_path
+    >>> df = read_responses(dataset_path("demo"))
+    >>> df.attrs["first_row"], df.shape
+    (2, (400, 56))
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "ids.csv"
     >>> _ = f.write_text("id,country,q1\\n007,NA,3\\n7,DE,NA\\n")

@@ -291,6 +291,8 @@ def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str 
     >>> out = write_table(pd.DataFrame({"a": [1]}), os.path.join(tempfile.mkdtemp(), "t.csv"))
     >>> out.read_text()
     'a\\n1\\n'
+
+    R: ``write.csv(df, file, row.names = FALSE)`` (not atomic; goalscope writes a temporary file and renames it).
     """
     p = guard_output(path)
     suffix = p.suffix.lower()

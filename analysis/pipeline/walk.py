@@ -45,6 +45,8 @@ from ..errors import GoalscopeError, StudyError
 from ..io import read_responses, write_json, write_table
 from ..io.pseudonyms import pseudonym_key, pseudonymise
 from ..io.writers import atomic_folder, check_output_folder
+from ..report.apa import Apa, apa
+from ..results import Result
 from ..scoring import check_ids, prepare_items, score_items
 from .manifest import manifest
 from .schema import _SAME_METRIC, InstrumentUse, Study, load_study, study_key
@@ -54,9 +56,36 @@ QUALTRICS_IDENTIFIERS = ["IPAddress", "RecipientLastName", "RecipientFirstName",
                          "ExternalReference", "LocationLatitude", "LocationLongitude"]
 
 
+#: a study has no one R call: each statistic's R call is with the function that computes it
+STUDY_R_CALL = ("no single R equivalent: the study walks scoring (psych::scoreItems), screening, reliability "
+                "(psych::alpha, psych::omega), the declared analyses and the replications; each table's R call "
+                "is given by the function that computes it (see the report's methods paragraph)")
+
+
 @dataclass
-class StudyResult:
-    """What :func:`run_study` produced."""
+class StudyResult(Result):
+    """What :func:`run_study` produced (the result protocol).
+
+    ``.table()`` one row per scored scale (``instrument, scale, column``, the rule used and the
+    missing-data counts over the rows received); ``.summary()`` one row for the study
+    (respondents received, analysed and excluded, instruments, values set to missing, analyses,
+    output files); ``.apa()`` and ``str(result)`` the run's account in words (what ``goalscope run``
+    prints). ``.scores`` every respondent's scores (the ``excluded`` flag kept), ``.analysed``
+    those not excluded, ``.audit`` every value set to missing, ``.outputs`` the files written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from analysis.datasets import study_path
+    >>> from analysis.study import run_study
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> res = run_study(study_path("demo"), processed_dir=out / "p", reports_dir=out / "r")  # doctest: +SKIP
+    >>> res.n, res.n_excluded, res.summary().loc[0, "n_received"]  # doctest: +SKIP
+    (385, 15, 400)
+
+    R has no single equivalent (``res.r_call`` says so); every statistic the run reports is checked
+    against R in the tests of the function that computes it.
+    """
 
     study: Study
     scores: pd.DataFrame
@@ -66,6 +95,8 @@ class StudyResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)   # seconds per stage (benchmarks/report.py)
     keying: pd.DataFrame | None = None  # item-rest r of every item (analysis.psychometrics.keying)
+    options: dict = field(default_factory=dict)   # a field default: Result.options is a class attribute
+    r_call: str = STUDY_R_CALL
 
     @property
     def keying_warnings(self) -> list[str]:
@@ -81,7 +112,32 @@ class StudyResult:
             return self.scores
         return self.scores[~self.scores["excluded"].astype(bool)]
 
-    def summary(self) -> str:
+    @property
+    def n(self) -> int:
+        """Respondents analysed (received minus those a screening rule excluded)."""
+        return int(len(self.analysed))
+
+    @property
+    def n_excluded(self) -> int:
+        """Respondents received but excluded by a screening rule (their rows stay in ``.scores``)."""
+        return int(len(self.scores) - len(self.analysed))
+
+    def table(self) -> pd.DataFrame:
+        """One row per scored scale: ``instrument, scale, column`` and the missing-data summary."""
+        t = self.missing.reset_index(drop=True).copy()
+        t.insert(2, "column", [f"{a}_{b}" for a, b in zip(t["instrument"], t["scale"])])
+        return t
+
+    def summary(self) -> pd.DataFrame:
+        """One row: ``study, n_received, n_analysed, n_excluded, n_instruments, n_scales,
+        n_set_to_missing, n_keying_warnings, n_outputs``."""
+        return pd.DataFrame([{"study": self.study.name, "n_received": int(len(self.scores)), "n_analysed": self.n,
+                              "n_excluded": self.n_excluded, "n_instruments": len(self.study.instruments),
+                              "n_scales": int(len(self.missing)), "n_set_to_missing": int(len(self.audit)),
+                              "n_keying_warnings": len(self.keying_warnings), "n_outputs": len(self.outputs)}])
+
+    def text(self) -> str:
+        """The run's account in words (what ``goalscope run`` prints; also ``str(result)``)."""
         lines = [f"study '{self.study.name}': {len(self.scores)} respondents, "
                  f"{len(self.study.instruments)} instrument(s), {len(self.audit)} value(s) set to missing"]
         if self.screening is not None:
@@ -90,6 +146,17 @@ class StudyResult:
         lines += [f"  warning: {m}" for m in self.keying_warnings]
         lines += [f"  {k}: {v}" for k, v in self.outputs.items()]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@apa.register
+def _apa_study(res: StudyResult) -> Apa:
+    s = res.summary().iloc[0]
+    cells = pd.DataFrame({"what": ["received", "analysed", "excluded", "values set to missing"],
+                          "n": [str(s.n_received), str(s.n_analysed), str(s.n_excluded), str(s.n_set_to_missing)]})
+    return Apa(estimate=f"N = {res.n}", full_result=res.text(), table=cells)
 
 
 def _per_scale(value, inst, what: str, alias: str, study: Study) -> dict:
@@ -275,9 +342,13 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
 
     Examples
     --------
+    >>> import tempfile, pathlib
+    >>> from analysis.datasets import study_path
     >>> from analysis.study import run_study
-    >>> res = run_study("data/raw/demo/study.yaml", processed_dir="/tmp/gs_demo/p",
-    ...                 reports_dir="/tmp/gs_demo/r")  # doctest: +SKIP
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> res = run_study(study_path("demo"), processed_dir=out / "p", reports_dir=out / "r")  # doctest: +SKIP
+    >>> print(str(res).splitlines()[0])  # doctest: +SKIP
+    study 'demo': 400 respondents, 5 instrument(s), 185 value(s) set to missing
 
     R has no equivalent (this is the project's pipeline); every statistic it reports is checked
     against R in the tests of the function that computes it.
@@ -386,7 +457,9 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
             outputs["screening_flags"] = write_table(flags, tmp_p / "screening_flags.csv")
             outputs["screening_flow"] = write_table(screening.flow, tmp_p / "screening_flow.csv")
         result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
-                             outputs=outputs, keying=keying, timings=timings)
+                             outputs=outputs, keying=keying, timings=timings,
+                             options={"study": str(path), "processed_dir": str(processed), "reports_dir": str(reports),
+                                      "allow_outside_data": bool(allow_outside_data or study.allow_outside_data)})
         report_outputs = write_full_report(study, instruments, result, measurements, analyses, tmp_r,
                                            replication=replication, replication_power=replication_power,
                                            manifest=manifest(study, data_file, outputs))

@@ -100,6 +100,20 @@ class ItemSet:
         Every value set to missing: ``row, id, column, item, value, reason``.
     flip : dict
         ``item id → bool``: whether the export already reverse-scored the item.
+
+    Examples
+    --------
+    >>> from analysis import prepare_items
+    >>> from analysis.datasets import read_dataset
+    >>> items = prepare_items(read_dataset("demo"), "agq-r", columns="agq_{n}", missing=[-99],
+    ...                       response={"min": 1, "max": 7})
+    >>> items.values.shape, items.scale_columns("mastery_approach")
+    ((400, 12), ['agq_1', 'agq_3', 'agq_7'])
+    >>> items.audit["reason"].value_counts().to_dict()
+    {'missing code': 51}
+
+    R: the cleaned ``items`` data frame that ``psych::scoreItems(keys, items)`` and
+    ``psych::alpha(items)`` take (missing codes as ``NA``).
     """
 
     instrument: Instrument

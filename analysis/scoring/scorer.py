@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..report.apa import Apa, apa, apa_num
 from ..results import TableResult, audit_of
 from ._parallel import in_parallel
 from .mapping import ItemSet, prepare_items
@@ -30,7 +31,20 @@ def score_items(items: ItemSet) -> pd.DataFrame:
     """Score an :class:`ItemSet`: one column per scale, ``<scale>_n_valid`` and ``<scale>_band``.
 
     The scale columns come first (in key order), then the n-valid counts, then the severity bands
-    of scales that have them (an ordered categorical).
+    of scales that have them (an ordered categorical). :func:`score` is this on
+    :func:`prepare_items`, with the audit kept on the result; use ``score_items`` when the same
+    cleaned items also feed reliability or factor analysis.
+
+    Examples
+    --------
+    >>> from analysis import prepare_items, score_items
+    >>> from analysis.datasets import read_dataset
+    >>> items = prepare_items(read_dataset("demo"), "grit-s", columns="grit_{n}", missing=[-99])
+    >>> scores = score_items(items)
+    >>> scores.columns.tolist()[:3], len(scores)
+    (['grit', 'consistency_of_interest', 'perseverance_of_effort'], 400)
+
+    R: ``psych::scoreItems(keys, items, totals = FALSE, impute = "none", min = 1, max = 5)$scores``.
     """
     inst = items.instrument
     names = list(inst.scales)
@@ -200,7 +214,22 @@ class ScoreResult(TableResult):
     ``result[...]``, ``len(result)``, ``"x" in result`` and any DataFrame attribute the result
     does not define (``.loc``, ``.iloc``, ``.columns``, ``.index``, ``.to_csv(...)``, ``.describe()``
     …) act on ``scores`` and return plain pandas objects without the audit.
-    ``pd.concat``/``DataFrame.join`` need ``result.scores``.
+    ``pd.concat``/``DataFrame.join`` need ``result.scores``. ``.apa()`` is the APA paragraph
+    (what was scored, how, M and SD per scale, what was set to missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import score
+    >>> df = pd.DataFrame({f"q{n}": [1, 2, -99] for n in range(1, 10)})
+    >>> res = score(df, "phq-9", columns="q{n}", missing=[-99])
+    >>> res.n, res.scales, res.table()["total"].tolist()
+    (3, ['total'], [9.0, 18.0, nan])
+    >>> print(res.apa())
+    Patient Health Questionnaire-9 (phq-9), 3 respondents. total (sum of the 9 items, all 9 answered): M = 13.50, SD = 6.36, n = 2. 9 values were set to missing (missing code: 9).
+
+    R: ``psych::scoreItems(keys, items, totals = FALSE, impute = "none", min = 0, max = 3)``
+    (``res.r_call`` gives the whole script, scale rules included).
     """
 
     _table_name = "scores"
@@ -247,36 +276,6 @@ class ScoreResult(TableResult):
                          "sd": float(x.std(ddof=1)) if x.notna().sum() > 1 else np.nan})
         return pd.DataFrame(rows, columns=["scale", "n_items", "method", "min_valid", "rule", "n", "n_scored",
                                            "n_missing", "mean", "sd"])
-
-    def apa(self) -> str:
-        """A short sentence: what was scored, how, M and SD per scale, and what was set to missing.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from analysis import score
-        >>> df = pd.DataFrame({f"q{n}": [1, 2, -99] for n in range(1, 10)})
-        >>> print(score(df, "phq-9", columns="q{n}", missing=[-99]).apa())
-        Patient Health Questionnaire-9 (phq-9), 3 respondents. total (sum of the 9 items, all 9 answered): M = 13.50, SD = 6.36, n = 2. 9 values were set to missing (missing code: 9).
-        """
-        from ..report.apa import apa_num
-
-        inst = self.instrument
-        name = f"{inst.name} ({inst.id})" if inst.name else inst.id
-        parts = []
-        for r in self.summary().itertuples():
-            stats = (f"M = {apa_num(r.mean)}, SD = {apa_num(r.sd)}, n = {r.n_scored}" if r.n_scored
-                     else "no scores")
-            parts.append(f"{r.scale} ({r.rule}): {stats}")
-        text = f"{name}, {self.n} respondent{'s' if self.n != 1 else ''}. " + "; ".join(parts) + "."
-        k = len(self.audit)
-        if k:
-            reasons = self.audit["reason"].astype(str).value_counts(sort=False)
-            why = ", ".join(f"{r}: {c}" for r, c in reasons.items())
-            text += f" {k} value{'s were' if k != 1 else ' was'} set to missing ({why})."
-        else:
-            text += " No value was set to missing."
-        return text
 
     @property
     def r_call(self) -> str:
@@ -351,22 +350,33 @@ def audit_frame(result) -> pd.DataFrame:
     Traceback (most recent call last):
     ...
     analysis.errors.DataError: this DataFrame carries no audit: ...
+
+    R has no equivalent (psych sets such values to ``NA`` without listing them).
     """
     return audit_of(result).copy()
 
 
-def _apa_score(result: ScoreResult):
-    from ..report.apa import Apa
-
+@apa.register
+def _apa_score(result: ScoreResult) -> Apa:
+    """What was scored, how, M and SD per scale, and what was set to missing (one paragraph)."""
+    inst = result.instrument
+    name = f"{inst.name} ({inst.id})" if inst.name else inst.id
     s = result.summary()
-    est = "; ".join(f"{r.scale}: M = {r.mean:.2f}, SD = {r.sd:.2f}" for r in s.itertuples() if r.n_scored)
-    return Apa(estimate=est, full_result=result.apa(), table=s)
-
-
-def _register_apa() -> None:
-    from ..report.apa import apa
-
-    apa.register(ScoreResult, _apa_score)
-
-
-_register_apa()
+    parts = []
+    for r in s.itertuples():
+        stats = (f"M = {apa_num(r.mean)}, SD = {apa_num(r.sd)}, n = {r.n_scored}" if r.n_scored
+                 else "no scores")
+        parts.append(f"{r.scale} ({r.rule}): {stats}")
+    text = f"{name}, {result.n} respondent{'s' if result.n != 1 else ''}. " + "; ".join(parts) + "."
+    k = len(result.audit)
+    if k:
+        reasons = result.audit["reason"].astype(str).value_counts(sort=False)
+        why = ", ".join(f"{r}: {c}" for r, c in reasons.items())
+        text += f" {k} value{'s were' if k != 1 else ' was'} set to missing ({why})."
+    else:
+        text += " No value was set to missing."
+    est = "; ".join(f"{r.scale}: M = {apa_num(r.mean)}, SD = {apa_num(r.sd)}" for r in s.itertuples() if r.n_scored)
+    cells = pd.DataFrame({"scale": s["scale"], "rule": s["rule"], "n": [str(v) for v in s["n_scored"]],
+                          "M": ["" if v != v else apa_num(v) for v in s["mean"]],
+                          "SD": ["" if v != v else apa_num(v) for v in s["sd"]]})
+    return Apa(estimate=est, full_result=text, table=cells)

@@ -54,7 +54,7 @@ def test_correlation_equals_pwr_r_test(row):
         got = res.power
     elif row.solve == "n":
         res = power_correlation(r=a["r"], power=a["power"], **kw)
-        got = res.n
+        got = res.n_exact
     else:
         res = power_correlation(n=a["n"], power=a["power"], **kw)
         got = res.estimate
@@ -70,7 +70,7 @@ def test_regression_equals_pwr_f2_test(row):
         got = power_regression(f2=a["f2"], u=u, n=a["v"] + u + 1, alpha=a["alpha"]).power
     elif row.solve == "v":
         res = power_regression(f2=a["f2"], u=u, power=a["power"], alpha=a["alpha"])
-        assert res.n == pytest.approx(res.extra["v"] + u + 1, abs=1e-12)
+        assert res.n_exact == pytest.approx(res.extra["v"] + u + 1, abs=1e-12)
         got = res.extra["v"]
     else:
         got = power_regression(u=u, n=a["v"] + u + 1, power=a["power"], alpha=a["alpha"]).estimate
@@ -84,7 +84,7 @@ def test_difference_power_equals_hand_formula_and_pwr_norm_test(row):
                                        alternative=a["alternative"])
     assert res.power == pytest.approx(row.value, abs=1e-10)       # hand formula in R
     assert res.power == pytest.approx(row.converged, abs=1e-10)   # pwr.norm.test
-    assert res.n == a["n1"] + a["n2"]
+    assert res.n_exact == a["n1"] + a["n2"]
 
 
 @pytest.mark.parametrize("row", _cases("q.norm"))
@@ -92,5 +92,5 @@ def test_difference_n_per_group_equals_pwr_norm_test(row):
     a = _args(row.args)
     res = power_correlation_difference(a["r1"], a["r2"], power=a["power"], alpha=a["alpha"],
                                        alternative=a["alternative"])
-    _check(res.n, row)
-    assert res.extra["n1"] == res.extra["n2"] == res.n
+    _check(res.n_exact, row)
+    assert res.extra["n1"] == res.extra["n2"] == res.n_exact

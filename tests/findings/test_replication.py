@@ -171,8 +171,11 @@ def test_replicate_study_errors():
 
 def test_result_protocol(tmp_path):
     res = replicate_study(load_csv("study_scores.csv"), COLS)
-    assert list(res.summary().columns) == ["finding_id", "published", "observed", "n", "verdict"]
-    assert res.summary()["published"].iloc[0] == "negative (direction only)"
+    assert list(res.summary().columns) == ["finding_id", "published", "published_direction", "estimate", "ci_low",
+                                           "ci_high", "n", "verdict"]
+    assert res.summary()["published"].isna().iloc[0] and res.summary()["published_direction"].iloc[0] == "negative"
+    assert list(res.apa().table.columns) == ["finding_id", "published", "observed", "n", "verdict"]
+    assert res.apa().table["published"].iloc[0] == "negative (direction only)"
     text = res.apa().full_result
     assert text.startswith("howell-watson-2007-map-procrastination: consistent: same direction as published")
     assert "psych::r.test" in res.r_call and "pwr::pwr.r.test" in res.r_call

@@ -57,7 +57,7 @@ def test_pairwise_table_drops_only_uncoded_rows(name):
     assert t.loc["cohen_kappa", "ci_low"] == pytest.approx(ref["ci_low"], abs=TOL)
     assert t.loc["percent_agreement", "estimate"] == pytest.approx(ref["agreement"], abs=TOL)
     assert t.loc["cohen_kappa", "n"] == ref["n"]
-    assert res.n_excluded["coder_1 vs coder_2"] == len(a) - ref["n"]
+    assert res.excluded["coder_1 vs coder_2"] == len(a) - ref["n"]
 
 
 def test_kappa_perfect_and_undefined():

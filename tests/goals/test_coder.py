@@ -17,7 +17,7 @@ def test_same_index_nothing_dropped_empty_is_unclear_with_reason():
     df = pd.DataFrame({"goal": ["Close 20 sales a month", None, "   ", np.nan, "n/a"], "team": list("abcde")},
                       index=[10, 7, 3, 99, 5])
     res = code_goals(df, text="goal")
-    out = res.table()
+    out = res.data
     assert list(out.index) == [10, 7, 3, 99, 5]
     assert list(out["team"]) == list("abcde")  # the input columns are kept
     assert list(out["goal_type"]) == ["performance", "unclear", "unclear", "unclear", "unclear"]
@@ -63,7 +63,7 @@ def test_rewrite_templates_only_for_outcome_and_performance():
 
 
 def test_non_text_values_are_coded_as_text():
-    out = code_goals(pd.DataFrame({"goal": [5, 3.5, True]}), text="goal").table()
+    out = code_goals(pd.DataFrame({"goal": [5, 3.5, True]}), text="goal").data
     assert list(out["goal_type"]) == ["unclear", "unclear", "unclear"]
     assert list(out["reason"]) == ["not recognised as a goal (no goal wording)"] * 3
 
@@ -111,7 +111,7 @@ def test_another_language_is_a_file(tmp_path):
     lex = load_lexicon(_write(tmp_path, spec))
     df = pd.DataFrame({"ziel": ["Ich lese jeden Monat ein Fachbuch", "20 % mehr Umsatz jede Woche",
                                 "Jede Woche üben, nicht nur für die Beförderung"]})
-    out = code_goals(df, text="ziel", lexicon=lex).table()
+    out = code_goals(df, text="ziel", lexicon=lex).data
     assert list(out["goal_type"]) == ["mastery", "performance", "mastery"]
     assert out.loc[2, "negated_words"] == "beförderung"
 
@@ -148,9 +148,21 @@ def test_rules_are_listed_in_order():
 @given(st.lists(st.one_of(st.none(), st.text(max_size=80), st.floats(allow_nan=True), st.integers()), max_size=12))
 def test_any_input_gives_one_valid_row_each(values):
     df = pd.DataFrame({"goal": pd.Series(values, dtype=object)}, index=range(100, 100 + len(values)))
-    out = code_goals(df, text="goal").table()
+    out = code_goals(df, text="goal").data
     assert list(out.index) == list(df.index)
     assert out["goal_type"].isin(["mastery", "performance", "outcome", "unclear"]).all()
     assert out["reason"].map(bool).all()
     for f in FEATURES:  # a feature is on exactly when it lists a word
         assert (out[f] == out[f"{f}_words"].map(bool)).all()
+
+
+def test_table_is_the_tidy_coding_and_data_keeps_the_input():
+    df = pd.DataFrame({"Goal text": ["Close 20 sales a month", "n/a"], "team": ["a", "b"]}, index=[7, 3])
+    res = code_goals(df, text="Goal text")
+    t = res.table()
+    assert list(t.columns) == ["row", "goal_type", "rule", "reason", "controllable", "specific", "learning_focus",
+                               "depends_on_others", "has_target_number", "coded_by"]
+    assert list(t["row"]) == [1, 2] and list(t["goal_type"]) == ["performance", "unclear"]
+    assert list(t["has_target_number"]) == [True, False]
+    assert list(res.data.index) == [7, 3] and res.data.loc[7, "has_target_number_words"] == "20"
+    assert res.data.loc[3, "team"] == "b"

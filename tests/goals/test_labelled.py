@@ -35,7 +35,7 @@ OVERALL = {"labelled": (91.0, (0.91 - 0.2636) / (1 - 0.2636)), "heldout": (80.0,
 
 def _coded(name):
     d = pd.read_csv(HERE / f"{name}.csv", keep_default_na=False, na_values=[""])
-    return d, code_goals(d, text="statement").table()
+    return d, code_goals(d, text="statement").data
 
 
 def test_lexicon_version_measured():

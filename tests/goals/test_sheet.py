@@ -77,7 +77,8 @@ def test_goal_agreement_on_a_filled_sheet(sheet):
     assert list(res.pairs["comparison"]) == ["coder_1 vs coder_2", "coder_1 vs rules", "coder_2 vs rules"]
     assert list(res.pairs["n"]) == [99, 100, 99]
     assert res.pairs.loc[0, "agreement"] == pytest.approx(100 * 95 / 99, abs=1e-12)
-    assert res.n_excluded == {"coder_1 vs coder_2": 1, "coder_1 vs rules": 0, "coder_2 vs rules": 1}
+    assert res.excluded == {"coder_1 vs coder_2": 1, "coder_1 vs rules": 0, "coder_2 vs rules": 1}
+    assert res.n_excluded == 1 and list(res.summary()["n_excluded"]) == [1, 0, 1]
     assert "statement" not in res.codes.columns  # the result holds codes, not the text
     assert res.confusion("coder_1", "coder_2").loc["performance", "outcome"] == 4
 

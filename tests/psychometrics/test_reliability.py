@@ -270,13 +270,13 @@ def test_run_and_report_carry_the_warning(tmp_path, declared):
     assert_allclose(table["pc1_loading"], ref["pc_loading"], atol=1e-9, rtol=0)
     html = (tmp_path / "r" / "index.html").read_text()
     if declared:
-        assert res.keying_warnings == [] and "warning" not in res.summary()
+        assert res.keying_warnings == [] and "warning" not in str(res)
         return
     assert len(res.keying_warnings) == 1
     msg = res.keying_warnings[0]
     assert msg.startswith("keying check, instrument 'procr' (ips), scale 'total' (n = 60): ips_2 (item 2, "
                           "item-rest r = −.70)")
-    assert f"  warning: {msg}" in res.summary()
+    assert f"  warning: {msg}" in str(res)
     assert "ips_2" in html and "reversed_in_file" in html   # the report names the items and the fix
     basic = tmp_path / "r" / "tables" / "keying.csv"
     if basic.exists():  # the basic report: the warning itself and every item's r

@@ -8,7 +8,7 @@ import pytest
 
 from analysis import load_instrument, score
 
-from hand_worked import check, one
+from .hand_worked import check, one
 from analysis.errors import DataError
 
 NA = np.nan

@@ -34,7 +34,7 @@ def report(data):
 
 
 def test_shares_equal_the_coding_for_published_units(report, data):
-    coded = code_goals(data, text="goal").table()
+    coded = code_goals(data, text="goal").data
     g = report.goals
     org = g[g.level == "organisation"].iloc[0]
     assert org["n"] == len(data)
@@ -63,7 +63,7 @@ def test_one_plan_hides_the_same_units_in_scores_and_goals(report):
 def test_goal_counts_of_hidden_units_resist_the_lp_attack(report, data):
     """Headcounts and goal-type counts published for all shown units; every hidden unit's count
     of each goal type keeps a range (0 <= count <= headcount in each finest cell)."""
-    coded = code_goals(data, text="goal").table()
+    coded = code_goals(data, text="goal").data
     cells = data[["team", "department", "site"]].drop_duplicates().reset_index(drop=True)
     f = len(cells)
     z = np.zeros(f)
