@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from ..checks import check_seed, draw_seed
+from ..checks import check_choice, check_columns, check_data, check_numeric, check_seed, draw_seed
 from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
@@ -28,7 +28,7 @@ ROTATIONS = ("oblimin", "quartimin", "geomin", "promax", "varimax", "none")
 
 
 # ---------------------------------------------------------------------------------------------
-def _matrix(data, columns=None, instrument=None, **options):
+def _matrix(data, columns=None, instrument=None, what="efa", **options):
     """(n × p float array, column names, audit) from a DataFrame, optionally an instrument's keyed items.
 
     ``columns`` means what it means everywhere: with an instrument, how its items map to the
@@ -36,6 +36,7 @@ def _matrix(data, columns=None, instrument=None, **options):
     item columns themselves (default all).
     The audit lists the values set to missing while preparing an instrument's items (None for plain columns).
     """
+    data = check_data(data, what)
     if instrument is not None:
         from ..scoring.mapping import prepare_items
 
@@ -47,18 +48,8 @@ def _matrix(data, columns=None, instrument=None, **options):
                     names.append(col)
                     blocks.append(x)
         return np.column_stack(blocks), names, items.audit.reset_index(drop=True)
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame (one row per respondent)")
-    cols = list(data.columns) if columns is None else list(columns)
-    lack = [c for c in cols if c not in data.columns]
-    if lack:
-        raise DataError(f"column(s) {', '.join(map(str, lack))} are not in the data")
-    x = data[cols].apply(pd.to_numeric, errors="coerce")
-    text = data[cols].notna() & x.isna()
-    if text.any().any():
-        col = text.any().idxmax()
-        row = text[col].idxmax()
-        raise DataError(f"column '{col}', row {row}: value {data.loc[row, col]!r} is not a number")
+    cols = check_columns(data, list(data.columns) if columns is None else columns, what)
+    x = check_numeric(data, cols, what)
     return x.to_numpy(float), [str(c) for c in cols], None
 
 
@@ -80,7 +71,7 @@ def kmo(data: pd.DataFrame, columns=None) -> pd.Series:
 
         # R: psych::KMO(x)
     """
-    x, names, _ = _matrix(data, columns)
+    x, names, _ = _matrix(data, columns, what="kmo")
     r = correlation(x)
     q = np.linalg.inv(r)
     d = 1 / np.sqrt(np.diag(q))
@@ -103,7 +94,7 @@ def bartlett(data: pd.DataFrame, columns=None, n: int | None = None) -> pd.DataF
 
         # R: psych::cortest.bartlett(x)
     """
-    x, _, _ = _matrix(data, columns)
+    x, _, _ = _matrix(data, columns, what="bartlett")
     r = correlation(x)
     p = r.shape[0]
     n = x.shape[0] if n is None else int(n)
@@ -159,7 +150,7 @@ def polychoric(data: pd.DataFrame, columns=None) -> tuple[pd.DataFrame, pd.DataF
 
         # R: psych::polychoric(x)
     """
-    x, names, _ = _matrix(data, columns)
+    x, names, _ = _matrix(data, columns, what="polychoric")
     lo = np.nanmin(x)
     if np.any((x[~np.isnan(x)] % 1) != 0):
         raise DataError("polychoric correlations need integer response codes")
@@ -309,8 +300,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None,
 
         # R: psych::fa(x, nfactors = 2, rotate = "oblimin", fm = "minres")
     """
-    if nan_policy not in ("pairwise", "listwise"):
-        raise DataError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
+    check_choice(nan_policy, ("pairwise", "listwise"), "efa", "nan_policy")
     x, names, audit = _matrix(data, columns, instrument, **options)
     if nan_policy == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
@@ -371,7 +361,7 @@ def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, see
 
         # R: set.seed(42); psych::fa.parallel(x, n.iter = 20)
     """
-    x, names, _ = _matrix(data, columns)
+    x, names, _ = _matrix(data, columns, what="parallel_analysis")
     n, p = x.shape
     r = correlation(x)
     pc_obs = np.sort(np.linalg.eigvalsh(r))[::-1]

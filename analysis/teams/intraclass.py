@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_data, check_numeric
 from ..errors import DataError
 
 ICC_COLUMNS = ["variable", "n", "n_excluded", "n_groups", "k", "df_between", "df_within", "msb", "msw",
@@ -87,17 +88,13 @@ def icc(data: pd.DataFrame, value, group: str) -> pd.DataFrame:
 
     # R: m <- aov(y ~ as.factor(team), df); multilevel::ICC1(m); multilevel::ICC2(m)
     """
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame with one row per person")
+    data = check_data(data, "icc")
     values = [value] if isinstance(value, str) else list(value)
     codes = _codes(data, group)
+    numeric = check_numeric(data, values, "icc", hint="an ICC needs numeric scores; score the items first (score) "
+                            "or recode the value")
     rows = []
     for v in values:
-        if v not in data.columns:
-            raise DataError(f"column '{v}' is not in the data")
-        s = data[v]
-        if not pd.api.types.is_numeric_dtype(s):
-            raise DataError(f"column '{v}' must be numeric for an ICC (found {s.dtype})")
-        y = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        y = numeric[v].to_numpy(dtype=np.float64, na_value=np.nan)
         rows.append({"variable": v, **oneway(y, codes)})
     return pd.DataFrame(rows, columns=ICC_COLUMNS)
