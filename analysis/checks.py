@@ -56,6 +56,21 @@ def audit_table(parts, instrument: bool = False) -> pd.DataFrame:
     return pd.DataFrame(columns=AUDIT_COLUMNS if instrument else ITEM_AUDIT_COLUMNS)
 
 
+def with_instrument(audit: pd.DataFrame, instrument: str) -> pd.DataFrame:
+    """One instrument's audit with the ``instrument`` column put in its place (a copy).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.checks import audit_table, with_instrument
+    >>> list(with_instrument(audit_table([]), "agq").columns)
+    ['row', 'id', 'instrument', 'column', 'item', 'value', 'reason']
+    """
+    out = audit.copy()
+    out.insert(AUDIT_COLUMNS.index("instrument"), "instrument", instrument)
+    return out
+
+
 def check_data(data, what: str = "data", *, rows: bool = True) -> pd.DataFrame:
     """The data as a DataFrame, or a :class:`DataError` naming ``what``.
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..checks import check_data
 from ..errors import DataError
 from ..io.readers import row_label
 from ..teams.aggregation import ORGANISATION, unit_labels
@@ -91,9 +92,7 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     Team c (one person) is below the minimum; team a is hidden too, or c would be the organisation
     minus a and b.
     """
-    data = coded.table() if hasattr(coded, "table") else coded
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("goal_shares needs the coded statements (the result of code_goals or a DataFrame)")
+    data = check_data(coded.table() if hasattr(coded, "table") else coded, "goal_shares", rows=False)
     groupings = [group] + ([parent] if parent else []) + [a for a in also if a not in (group, parent)]
     for c in groupings + [goal_type] + ([id_column] if id_column else []):
         if c not in data.columns:

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import audit_table, with_instrument
 from ..errors import GoalscopeError, StudyError
 from ..io import read_responses, write_json, write_table
 from ..io.pseudonyms import pseudonym_key, pseudonymise
@@ -207,9 +208,7 @@ def score_study(study: Study, data: pd.DataFrame, items_out: dict | None = None
         scored.columns = [f"{alias}_{c}" for c in scored.columns]
         blocks.append(scored)
         if len(items.audit):
-            a = items.audit.copy()
-            a.insert(2, "instrument", alias)
-            audits.append(a)
+            audits.append(with_instrument(items.audit, alias))
         rules = scoring_rules(study, alias).set_index("scale")
         for name in items.instrument.scales:
             col = scored[f"{alias}_{name}"]
@@ -224,8 +223,7 @@ def score_study(study: Study, data: pd.DataFrame, items_out: dict | None = None
                 "rule_from": rules.at[name, "rule_from"],
             })
     scores = pd.concat(blocks, axis=1)
-    audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(
-        columns=["row", "id", "instrument", "column", "item", "value", "reason"])
+    audit = audit_table(audits, instrument=True)
     return scores, audit, pd.DataFrame(missing_rows)
 
 

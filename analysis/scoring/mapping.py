@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import audit_table, check_choice, check_data
 from ..errors import DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
 from ..io.readers import row_label
 from ._parallel import in_parallel
 
-AUDIT_COLUMNS = ["row", "id", "column", "item", "value", "reason"]
 _BLOCK = 1 << 17  # rows per block of the validity check (its scratch stays in the CPU cache)
 _PUNCT = str.maketrans("", "", string.punctuation)
 #: text that spreadsheet and statistics programs write for "no value" (compared case-insensitively);
@@ -317,10 +317,8 @@ def prepare_items(
     R has no single equivalent; by hand: ``x[x %in% c(-99)] <- NA`` per column, then
     ``psych::scoreItems(keys, x, min = lo, max = hi)``.
     """
-    if on_invalid not in ("error", "missing"):
-        raise DataError(f"on_invalid must be 'error' or 'missing', not {on_invalid!r}")
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame (one row per respondent)")
+    check_choice(on_invalid, ("error", "missing"), "prepare_items", "on_invalid")
+    data = check_data(data, "prepare_items", rows=False)
     source = source or data.attrs.get("source")
     inst = load_instrument(instrument)
     if response:
@@ -393,7 +391,7 @@ def prepare_items(
             highs = [r[2][1] for r in results if not np.isnan(r[2][1])]
         seen = (min(lows), max(highs)) if lows else None
         raise DataError(_invalid_message(data, problems, inst, source, rec is not None, seen))
-    audit = pd.concat(audit_parts, ignore_index=True) if audit_parts else pd.DataFrame(columns=AUDIT_COLUMNS)
+    audit = audit_table(audit_parts)
     return ItemSet(instrument=inst, columns=mapping, values=out, index=data.index, audit=audit, flip=flip,
                    source=source)
 
@@ -445,7 +443,7 @@ def numeric_values(data: pd.DataFrame, column: str, *, missing=None, source: str
     for token, pos in tokens.items():
         parts.append(_audit_rows(data, None, np.array(pos, dtype=int), column, "", s,
                                  f"text token {token!r} read as missing"))
-    audit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=AUDIT_COLUMNS)
+    audit = audit_table(parts)
     audit["item"] = pd.NA if len(audit) else audit["item"]
     return pd.Series(x, index=data.index, name=column), audit
 

@@ -55,10 +55,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from ..checks import audit_table
 from ..errors import DataError
 from ..io.yamlfile import load_yaml, validation_message
 from ..report.apa import Apa, apa
-from .careless_responding import (SCREEN_AUDIT_COLUMNS, CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
+from .careless_responding import (CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
                        seconds_per_item)
 
 Number = Union[int, float]
@@ -314,7 +315,7 @@ class ScreeningResult:
     flags: pd.DataFrame
     flow: pd.DataFrame
     rules: list = field(default_factory=list)
-    audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS))
+    audit: pd.DataFrame = field(default_factory=lambda: audit_table([], instrument=True))
 
     @property
     def n_received(self) -> int:
@@ -504,7 +505,7 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
                                        "n_undefined", "n_excluded", "n_after"])
     flow.attrs = {"n_received": len(indices), "n_analysed": int((~excluded).sum())}
     if not isinstance(audit, pd.DataFrame):
-        audit = pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS)
+        audit = audit_table([], instrument=True)
     return ScreeningResult(flags=flags, flow=flow, rules=list(rules), audit=audit)
 
 
