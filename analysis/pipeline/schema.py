@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import StudyError
 from ..instruments import load_instrument
-from ..io.yamlfile import load_yaml, validation_message
+from ..io.yamlfile import load_yaml, validate
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -81,10 +81,7 @@ def load_study(path) -> Study:
     spec = load_yaml(p, "study file", StudyError)
     if not isinstance(spec, dict):
         raise StudyError(f"study file '{p}' must be a mapping with name, data and instruments")
-    try:
-        study = Study(**spec)
-    except ValidationError as exc:
-        raise StudyError(f"study file '{p}': {validation_message(exc, limit=4)}") from None
+    study = validate(Study, spec, f"study file '{p}'", StudyError, limit=4)
     study.path = str(p)
     from ..findings.schema import CONSTRUCTS
     from .analyses import parse_analyses

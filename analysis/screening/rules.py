@@ -53,11 +53,11 @@ from typing import Annotated, ClassVar, Literal, Union
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from ..checks import audit_table
 from ..errors import DataError
-from ..io.yamlfile import load_yaml, validation_message
+from ..io.yamlfile import load_yaml, validate
 from ..report.apa import Apa, apa
 from .careless_responding import (CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
                        seconds_per_item)
@@ -265,10 +265,8 @@ def parse_rules(spec, source: str = "rules") -> list:
             fields = {}
         if not isinstance(fields, dict):
             raise DataError(f"{source}: rule '{name}' needs fields, e.g. {name}: {{...}}; got {fields!r}")
-        try:
-            rules.append(_ADAPTER.validate_python({**fields, "rule": name}))
-        except ValidationError as exc:
-            raise DataError(f"{source}: rule '{name}': {validation_message(exc, limit=3, skip=1)}") from None
+        rules.append(validate(_ADAPTER, {**fields, "rule": name}, f"{source}: rule '{name}'", DataError,
+                              limit=3, skip=1))
     return rules
 
 
