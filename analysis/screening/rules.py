@@ -422,7 +422,7 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
     if isinstance(rule, DuplicateIdRule):
         col = rule.column or id_column
         if col is None:
-            raise DataError("rule 'duplicate_id' needs the id column: give column: in the rule or --id")
+            raise DataError("rule 'duplicate_id' needs the id column: give column: in the rule or id_column=")
         if data is None or col not in data.columns:
             raise DataError(f"rule 'duplicate_id': id column '{col}' is not in the data")
         dup = duplicate_ids(data[col], keep=rule.keep)

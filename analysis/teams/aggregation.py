@@ -47,7 +47,7 @@ def parent_map(data: pd.DataFrame, group: str, parent: str) -> dict:
         first = dup["u"].iloc[0]
         ps = sorted(dup.loc[dup["u"] == first, "p"])
         raise DataError(f"{group} '{first}' appears under more than one {parent} ({', '.join(ps)}); "
-                        f"the --parent grouping must contain each {group} in exactly one {parent}")
+                        f"the parent= grouping must contain each {group} in exactly one {parent}")
     return dict(zip(pairs["u"], pairs["p"]))
 
 
