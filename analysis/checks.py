@@ -196,9 +196,11 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
         bad = s.notna() & conv.isna()
         if bad.any():
             pos = int(bad.to_numpy().argmax())
+            label = data.index[pos]
+            label = label.item() if hasattr(label, "item") else label   # 11, not np.int64(11)
             source = data.attrs.get("source")
             more = int(bad.sum()) - 1
-            place = ", ".join(x for x in (f"file '{source}'" if source else "", row_label(data, data.index[pos]),
+            place = ", ".join(x for x in (f"file '{source}'" if source else "", row_label(data, label),
                                           f"column '{c}'", f"value {shown(s.iloc[pos])}") if x)
             raise DataError(f"{what}: {place} is not a number"
                             + (f" ({more} more cell(s) in the column are not numbers either)" if more else "")
