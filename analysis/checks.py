@@ -1,8 +1,13 @@
-"""Checks of the numeric options every analysis shares: a confidence level and a bootstrap count.
+"""The input checks every station shares: the data, a choice of option, numeric columns, a
+confidence level, a bootstrap count and a seed.
 
 One place, so that ``reliability``, ``mediation``, ``moderation``, ``aggregate``, the regression and
 mixed-model functions and the command line refuse the same values with the same sentence
-(a "150% CI" or ``-5`` resamples never reach a computation).
+(a "150% CI" or ``-5`` resamples never reach a computation), and a text cell in a numeric column is
+named the same way everywhere: file, the row as the user sees it in the file, column and value.
+
+:data:`AUDIT_COLUMNS` is the one list of the columns of an audit table (one row per value set to
+missing); :func:`audit_table` builds one from its parts.
 """
 
 from __future__ import annotations
@@ -10,16 +15,198 @@ from __future__ import annotations
 import math
 import numbers
 
-from .errors import DataError
+import pandas as pd
+
+from .errors import DataError, shown
 
 #: fewest bootstrap resamples accepted for a percentile or BCa interval
 MIN_BOOT = 100
+
+#: the columns of an audit table, one row per value set to missing: the row as the user sees it in
+#: the file, the respondent's id, the instrument (alias) where several are read at once, the data
+#: column, the key's item, the value and why it was set to missing
+AUDIT_COLUMNS = ["row", "id", "instrument", "column", "item", "value", "reason"]
+#: the same for one instrument (``prepare_items``, ``score``): no ``instrument`` column
+ITEM_AUDIT_COLUMNS = [c for c in AUDIT_COLUMNS if c != "instrument"]
 
 
 def show(value, limit: int = 80) -> str:
     """``repr(value)`` cut to about ``limit`` characters (a pasted 1 MB value must not become a 1 MB message)."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def audit_table(parts, instrument: bool = False) -> pd.DataFrame:
+    """The audit parts joined in one table, or an empty audit with the right columns.
+
+    ``instrument`` says whether the table has the ``instrument`` column (several instruments read
+    at once: screening, ``goalscope run``).
+
+    Examples
+    --------
+    >>> from analysis.checks import audit_table
+    >>> list(audit_table([]).columns)
+    ['row', 'id', 'column', 'item', 'value', 'reason']
+    >>> list(audit_table([], instrument=True).columns)
+    ['row', 'id', 'instrument', 'column', 'item', 'value', 'reason']
+    """
+    parts = [p for p in parts if p is not None]
+    if parts:
+        return pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns=AUDIT_COLUMNS if instrument else ITEM_AUDIT_COLUMNS)
+
+
+def with_instrument(audit: pd.DataFrame, instrument: str) -> pd.DataFrame:
+    """One instrument's audit with the ``instrument`` column put in its place (a copy).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.checks import audit_table, with_instrument
+    >>> list(with_instrument(audit_table([]), "agq").columns)
+    ['row', 'id', 'instrument', 'column', 'item', 'value', 'reason']
+    """
+    out = audit.copy()
+    out.insert(AUDIT_COLUMNS.index("instrument"), "instrument", instrument)
+    return out
+
+
+def check_data(data, what: str = "data", *, rows: bool = True) -> pd.DataFrame:
+    """The data as a DataFrame, or a :class:`DataError` naming ``what``.
+
+    A goalscope table result (``score(...)``, ``careless(...)``: :class:`analysis.results.TableResult`)
+    is taken as its table. ``rows`` refuses a table without rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.checks import check_data
+    >>> check_data(pd.DataFrame({"x": [1, 2]}), "regression").shape
+    (2, 1)
+    >>> check_data([[1, 2]], "regression")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: regression: data must be a pandas DataFrame with one row per respondent, not a list
+    >>> check_data(pd.DataFrame({"x": []}), "regression")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: regression: the data have no rows
+    """
+    from .results import TableResult
+
+    if isinstance(data, TableResult):
+        data = data.table()
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"{what}: data must be a pandas DataFrame with one row per respondent, "
+                        f"not a {type(data).__name__}")
+    if rows and data.shape[0] == 0:
+        raise DataError(f"{what}: the data have no rows")
+    return data
+
+
+def check_choice(value, allowed, what: str, name: str):
+    """``value`` if it is one of ``allowed``, else a :class:`DataError` naming ``what`` and the keyword.
+
+    Examples
+    --------
+    >>> from analysis.checks import check_choice
+    >>> check_choice("listwise", ("pairwise", "listwise"), "reliability", "nan_policy")
+    'listwise'
+    >>> check_choice("median", ("pairwise", "listwise"), "reliability", "nan_policy")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: reliability: nan_policy='median' is not a choice; give 'pairwise' or 'listwise'
+    """
+    allowed = tuple(allowed)
+    try:
+        ok = value in allowed
+    except TypeError:  # an unhashable or odd value: not a choice
+        ok = False
+    if not ok or isinstance(value, bool) != any(isinstance(a, bool) for a in allowed if a == value):
+        names = [repr(a) for a in allowed]
+        said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        raise DataError(f"{what}: {name}={show(value)} is not a choice; give {said}")
+    return value
+
+
+def check_columns(data: pd.DataFrame, columns, what: str) -> list:
+    """``columns`` as a list, or a :class:`DataError` naming every one the data do not have.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.checks import check_columns
+    >>> check_columns(pd.DataFrame({"x": [1]}), ["x"], "efa")
+    ['x']
+    >>> check_columns(pd.DataFrame({"x": [1]}), ["x", "y"], "efa")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: efa: column(s) 'y' are not in the data; available columns: x
+    """
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    lack = [c for c in columns if c not in data.columns]
+    if lack:
+        source = data.attrs.get("source")
+        raise DataError(f"{what}: {'file ' + repr(source) + ': ' if source else ''}column(s) "
+                        f"{', '.join(map(repr, lack))} are not in the data; available columns: "
+                        f"{', '.join(map(str, list(data.columns)[:30]))}"
+                        f"{' …' if data.shape[1] > 30 else ''}")
+    return columns
+
+
+def check_numeric(data: pd.DataFrame, columns, what: str,
+                  hint: str = "recode it or set it to missing, or score the items first (prepare_items)",
+                  na_tokens: bool = True) -> pd.DataFrame:
+    """The ``columns`` of ``data`` as floats, or a :class:`DataError` naming the first text cell.
+
+    The message names the file (``data.attrs["source"]``), the row as the user sees it in the file
+    (:func:`analysis.io.readers.row_label`), the column and the value, then says what to do
+    (``hint``). The text tokens exports write for "no answer" (``NA``, ``N/A``, ``NULL``, …) are
+    missing, as in scoring (:func:`analysis.scoring.mapping.is_na_token`), unless ``na_tokens`` is
+    False (a caller that goes on with the original column, which would still hold the text, refuses
+    them too); a TRUE/FALSE column counts as 1/0. Missing columns are named first (:func:`check_columns`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.checks import check_numeric
+    >>> df = pd.DataFrame({"x": [1, 2, 3], "y": ["4", "NA", "6"]})
+    >>> check_numeric(df, ["x", "y"], "correlations")["y"].tolist()
+    [4.0, nan, 6.0]
+    >>> df.attrs.update(source="survey.csv", first_row=2)
+    >>> df.loc[2, "y"] = "six"
+    >>> check_numeric(df, ["x", "y"], "correlations")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: correlations: file 'survey.csv', row 4, column 'y', value 'six' is not a number; recode it or set it to missing, or score the items first (prepare_items)
+    """
+    from .io.readers import row_label
+    from .scoring.mapping import is_na_token
+
+    columns = check_columns(data, columns, what)
+    out = {}
+    for c in columns:
+        s = data[c]
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            out[c] = s.astype(float)
+            continue
+        if na_tokens:
+            s = s.mask(s.map(is_na_token))
+        conv = pd.to_numeric(s, errors="coerce")
+        bad = s.notna() & conv.isna()
+        if bad.any():
+            pos = int(bad.to_numpy().argmax())
+            label = data.index[pos]
+            label = label.item() if hasattr(label, "item") else label   # 11, not np.int64(11)
+            source = data.attrs.get("source")
+            more = int(bad.sum()) - 1
+            place = ", ".join(x for x in (f"file '{source}'" if source else "", row_label(data, label),
+                                          f"column '{c}'", f"value {shown(s.iloc[pos])}") if x)
+            raise DataError(f"{what}: {place} is not a number"
+                            + (f" ({more} more cell(s) in the column are not numbers either)" if more else "")
+                            + f"; {hint}")
+        out[c] = conv.astype(float)
+    return pd.DataFrame(out, index=data.index, columns=columns)
 
 
 def check_level(level, what: str, name: str = "level") -> float:

@@ -6,7 +6,8 @@ that reads items (:func:`analysis.command_options.add_item_options`, ``item_opti
 ``reliability``, ``cfa``, ``screen`` and ``teams`` accept the same flags.
 
 Every user error is printed as one paragraph on stderr with exit code 2; no traceback (``--debug``
-shows one).
+shows one). Library errors name keywords (``include_excluded=True``); the message is printed with
+the flags instead (:func:`analysis.command_options.cli_message`, one table keyword → flag).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import warnings
 from .command_options import (INPUT_OPTIONS, OUTPUT_OPTIONS, SIDE_FILES, _formatter, add_input_options,  # noqa: F401
                               add_item_options, audit_path, check_outputs, item_options_from_args, level_arg,
                               n_boot_arg, read_input, read_mapping_file, seed_arg)
+from .command_options import cli_message
 from .errors import GoalscopeError
 
 #: modules with a ``register(subparsers)`` function, in the order their commands are listed
@@ -63,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _note(message, category, filename, lineno, file=None, line=None):
     """Warnings reach the user as one-line notes, not as Python source locations."""
-    print(f"goalscope: note: {message}", file=sys.stderr)
+    print(f"goalscope: note: {cli_message(str(message))}", file=sys.stderr)
 
 
 def main(argv=None) -> int:
@@ -79,7 +81,7 @@ def main(argv=None) -> int:
         result = args.func(args)
         return int(result or 0)
     except GoalscopeError as exc:
-        _fail(str(exc), args)
+        _fail(cli_message(str(exc)), args)
     except FileNotFoundError as exc:
         _fail(f"file '{exc.filename}' does not exist", args)
     except PermissionError as exc:

@@ -1,6 +1,7 @@
 """Options and helpers the ``goalscope`` sub-commands share: the help layout, the reader and item
 options every command that reads an export takes, argument types (level, bootstrap count, seed),
-mapping files, the refusal of an output that is an input, and the audit file name.
+mapping files, the refusal of an output that is an input, the audit file name, and the translation
+of the library's keyword hints into flags (:func:`cli_message`).
 
 The stations' ``commands.py`` (the command-line layer of each station) import these from here, never
 from :mod:`analysis.cli`, which only assembles the parser and runs a command.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from .errors import DataError, GoalscopeError
@@ -347,8 +349,9 @@ def print_sample(res, note: str | None = None, rows: str | None = None) -> None:
         print("respondents: " + "; ".join(parts))
 
 
-#: keyword spellings in the library's messages -> the flag a command-line user gives instead
-KEYWORD_FLAGS = {"include_excluded=True (--include-excluded)": "--include-excluded",
+#: advice in the analysis functions' messages -> the flag a command-line user gives instead (the
+#: keyword=value spellings are translated by cli_message below)
+COMMAND_ADVICE = {"include_excluded=True (--include-excluded)": "--include-excluded",
                  "pass include_excluded=True": "pass --include-excluded", "use threshold=": "use --threshold",
                  "raise n_init": "raise --n-init", "n_factors must": "--n-factors must"}
 
@@ -373,7 +376,7 @@ class about_file:
                 return False
             text = f"cannot read the formula: {text.splitlines()[0]}"
             exc = DataError(text)
-        for keyword, flag in KEYWORD_FLAGS.items():   # the library's advice, in the command line's words
+        for keyword, flag in COMMAND_ADVICE.items():   # the library's advice, in the command line's words
             text = text.replace(keyword, flag)
         if self.path not in text:
             text = f"file '{self.path}': {text}"
@@ -492,3 +495,73 @@ def describe(text: str) -> str:
     import textwrap
 
     return textwrap.fill(" ".join(text.split()), width=98, break_on_hyphens=False)
+
+
+# Library errors name keywords (``include_excluded=True``, ``on_invalid='missing'``), never flags; a
+# command-line user is shown the flag instead. One table: keyword -> flag.
+KEYWORD_FLAGS = {
+    "include_excluded": "--include-excluded",
+    "on_invalid": "--on-invalid",
+    "columns": "--columns",
+    "recode": "--recode",
+    "labels": "--labels",
+    "missing": "--missing",
+    "response": "--response-min/--response-max",
+    "id_column": "--id",
+    "reversed_in_file": "--reversed-in-file",
+    "encoding": "--encoding",
+    "delimiter": "--delimiter",
+    "qualtrics": "--qualtrics",
+    "allow_outside_data": "--allow-outside-data",
+    "processed_dir": "--processed",
+    "reports_dir": "--reports",
+    "key_file": "--key-file",
+    "parent": "--parent",
+    "text": "--text",
+}
+#: whole phrases of library messages that have a command of their own
+PHRASE_FLAGS = {
+    "write_coding_sheet()": "goalscope goals FILE --text COLUMN --coding-sheet",
+}
+_KEYWORD = re.compile(r"(?<![\w.'\"-])(" + "|".join(KEYWORD_FLAGS) + r")="
+                      r"(True\b|False\b|'[^']*'|\"[^\"]*\"|\{[^{}]*\}|\[[^\]]*\]|-?\w+(?:[.+-]\w+)*)?")
+_PAIR = re.compile(r"['\"]?([^\s{},:'\"]+)['\"]?\s*:\s*['\"]?([^\s{},'\"]+)['\"]?")
+_PLAIN = re.compile(r"[\w.+-]+")
+
+
+def _flag(match) -> str:
+    name, value = match.group(1), match.group(2)
+    flag = KEYWORD_FLAGS[name]
+    if value is None or value == "True":
+        return flag
+    if value == "False":
+        return f"without {flag}"
+    if value.startswith("{"):
+        pairs = _PAIR.findall(value)
+        if name == "response":   # {'min': 1, 'max': 4} -> --response-min 1 --response-max 4
+            return " ".join(f"--response-{k} {v}" for k, v in pairs)
+        return f"{flag} " + ",".join(f"{k}:{v}" for k, v in pairs)
+    if value.startswith("["):
+        return f"{flag} " + ",".join(v.strip().strip("'\"") for v in value[1:-1].split(",") if v.strip())
+    if value[0] in "'\"":
+        inner = value[1:-1]
+        return f"{flag} {inner}" if _PLAIN.fullmatch(inner) else f"{flag} '{inner}'"
+    return f"{flag} {value}"
+
+
+def cli_message(text: str) -> str:
+    """A library message as a command-line user needs it: keyword hints become flags.
+
+    Examples
+    --------
+    >>> from analysis.command_options import cli_message
+    >>> cli_message("pass include_excluded=True to analyse everyone")
+    'pass --include-excluded to analyse everyone'
+    >>> cli_message("Recode them first: recode={1: 0, 2: 1} (study file: recode:), or on_invalid='missing'")
+    'Recode them first: --recode 1:0,2:1 (study file: recode:), or --on-invalid missing'
+    >>> cli_message("set response={'min': 1, 'max': 4} instead; e.g. columns='ITEM_{n}'")
+    "set --response-min 1 --response-max 4 instead; e.g. --columns 'ITEM_{n}'"
+    """
+    for phrase, command in PHRASE_FLAGS.items():
+        text = text.replace(phrase, command)
+    return _KEYWORD.sub(_flag, text)

@@ -123,3 +123,245 @@ def test_a_huge_value_is_echoed_short(capsys, tmp_path):
         main(["reliability", str(tmp_path / "d.csv"), "--instrument", "agq-r", "--level", "7" * 1_000_000,
               "-o", str(tmp_path / "o.csv")])
     assert len(capsys.readouterr().err) < 3000
+
+
+# --- one way in (issue 10, items 3 and 7): the data, a choice, numeric cells, the audit, the schemas -------
+import ast  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+
+from analysis.checks import AUDIT_COLUMNS, ITEM_AUDIT_COLUMNS, check_choice, check_data, check_numeric  # noqa: E402
+from analysis.errors import InstrumentError, StudyError  # noqa: E402
+from analysis.psychometrics import keying_check  # noqa: E402
+from analysis.teams import center_within_teams  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+Q = {f"q{i}": [1, 2, 3, 4, 5, 3] * 5 for i in range(1, 13)}
+DATA_CALLS = {
+    "regression": lambda d: gs.regression(d, "y", ["x"]),
+    "correlations": lambda d: gs.correlations(d, ["x", "y"]),
+    "efa": lambda d: gs.efa(d, 1),
+    "kmo": lambda d: gs.kmo(d),
+    "cfa": lambda d: gs.cfa(d, "f =~ x + y + m"),
+    "invariance": lambda d: gs.invariance(d, "f =~ x + y + m", group="g"),
+    "icc": lambda d: gs.icc(d, "y", "g"),
+    "aggregate": lambda d: gs.aggregate(d, "y", "g"),
+    "agreement": lambda d: gs.agreement(d, ["x"], "g", 5),
+    "code_goals": lambda d: gs.code_goals(d, "text"),
+    "goal_shares": lambda d: gs.goal_shares(d, "g"),
+    "careless": lambda d: gs.careless(d, "agq-r", columns="q{n}"),
+    "prepare_items": lambda d: gs.prepare_items(d, "agq-r", columns="q{n}"),
+    "replicate_study": lambda d: gs.replicate_study(d, {"mastery_approach": "x", "procrastination": "y"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DATA_CALLS))
+def test_every_station_refuses_what_is_not_a_dataframe_with_one_sentence(name):
+    with pytest.raises(DataError, match=rf"^{name}: data must be a pandas DataFrame with one row per respondent, "
+                                        r"not a list$"):
+        DATA_CALLS[name]([[1, 2]])
+
+
+def test_check_data_takes_a_table_result_as_its_table():
+    res = gs.score(pd.DataFrame(Q), "agq-r", columns="q{n}")
+    assert check_data(res, "x") is res.table()
+    # a model given the scores result analyses its table
+    fit = gs.regression(res, "performance_approach", ["mastery_approach"])
+    assert fit.n == 30
+    with pytest.raises(DataError, match=r"^x: the data have no rows$"):
+        check_data(pd.DataFrame({"a": []}), "x")
+
+
+@pytest.mark.parametrize("name, call, allowed", [
+    ("efa", lambda v: gs.efa(D[["x", "m", "y"]], 1, nan_policy=v), "'pairwise' or 'listwise'"),
+    ("cfa", lambda v: gs.cfa(D, "f =~ x + y + m", nan_policy=v), "'listwise' or 'fiml'"),
+    ("invariance", lambda v: gs.invariance(D, "f =~ x + y + m", group="g", nan_policy=v), "'listwise' or 'fiml'"),
+    ("reliability", lambda v: gs.reliability(D, "agq-r", columns="q{n}", nan_policy=v), "'pairwise' or 'listwise'"),
+    ("keying_check", lambda v: keying_check(D, "agq-r", columns="q{n}", nan_policy=v), "'pairwise' or 'listwise'"),
+    ("correlations", lambda v: gs.correlations(D, ["x", "y"], nan_policy=v), "'pairwise' or 'listwise'"),
+    ("replicate_study", lambda v: gs.replicate_study(D, {"mastery_approach": "x", "procrastination": "y"},
+                                                     nan_policy=v), "'pairwise' or 'listwise'"),
+    ("prepare_items", lambda v: gs.prepare_items(D, "agq-r", columns="q{n}", on_invalid=v), "'error' or 'missing'"),
+])
+def test_every_choice_is_refused_with_one_sentence(name, call, allowed):
+    key = "on_invalid" if name == "prepare_items" else "nan_policy"
+    with pytest.raises(DataError, match=rf"^{name}: {key}='median' is not a choice; give {allowed}$"):
+        call("median")
+
+
+def test_check_choice_refuses_a_bool_for_a_number_and_unhashable_values():
+    with pytest.raises(DataError, match=r"^f: k=True is not a choice; give 1 or 2$"):
+        check_choice(True, (1, 2), "f", "k")
+    with pytest.raises(DataError, match=r"^f: k=\[1\] is not a choice"):
+        check_choice([1], (1, 2), "f", "k")
+    assert check_choice(2, (1, 2), "f", "k") == 2
+
+
+def _text_cell():
+    """D with one text cell in 'x' at index 7, as read_table would mark it (header on row 1)."""
+    d = D.astype({"x": object, "y": object}).copy()
+    d.loc[7, "x"] = "4,5"
+    d.loc[7, "y"] = "4,5"
+    d.attrs.update(source="survey.csv", first_row=2)
+    return d
+
+
+NUMERIC_CALLS = {
+    "regression": lambda d: gs.regression(d, "y", ["x"]),
+    "correlations": lambda d: gs.correlations(d, ["x", "y"]),
+    "efa": lambda d: gs.efa(d[["x", "m", "y"]], 1),
+    "cfa": lambda d: gs.cfa(d, "f =~ x + y + m"),
+    "icc": lambda d: gs.icc(d, "x", "g"),
+    "aggregate": lambda d: gs.aggregate(d, "x", "g"),
+    "agreement": lambda d: gs.agreement(d, ["x"], "g", 6),
+    "center_within_teams": lambda d: center_within_teams(d, ["x"], "g"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMERIC_CALLS))
+def test_a_text_cell_is_named_by_file_row_column_and_value_everywhere(name):
+    # index 7 is file row 9 (the header is row 1, the first data row 2), never "row 7"
+    with pytest.raises(DataError, match=rf"^{name}: file 'survey.csv', row 9, column '(x|y)', value '4,5' is not a "
+                                        r"number; "):
+        NUMERIC_CALLS[name](_text_cell())
+
+
+def test_check_numeric_without_a_file_says_the_index_and_counts_the_others():
+    d = pd.DataFrame({"a": ["1", "x", "y", "NA"]}, index=[10, 11, 12, 13])
+    with pytest.raises(DataError, match=r"^f: row with index 11, column 'a', value 'x' is not a number \(1 more "
+                                        r"cell\(s\) in the column are not numbers either\); do this$"):
+        check_numeric(d, ["a"], "f", hint="do this")
+    ok = check_numeric(d.loc[[10, 13]], ["a"], "f")
+    assert ok["a"].tolist()[0] == 1.0 and math.isnan(ok["a"].tolist()[1])   # NA: no answer
+    with pytest.raises(DataError, match=r"value 'NA' is not a number"):
+        check_numeric(d.loc[[10, 13]], ["a"], "f", na_tokens=False)
+    with pytest.raises(DataError, match=r"^f: column\(s\) 'b' are not in the data; available columns: a$"):
+        check_numeric(d, ["a", "b"], "f")
+
+
+def test_compare_models_refuses_a_text_cell_instead_of_dropping_its_row():
+    with pytest.raises(DataError, match=r"^compare_models: file 'survey.csv', row 9, column 'x', value '4,5'"):
+        gs.compare_models(_text_cell(), {"one": "f =~ x + y + m", "two": "f =~ x + y + m\nx ~~ y"})
+
+
+def test_every_audit_has_the_one_column_list():
+    d = pd.DataFrame(Q).astype(object)
+    d.loc[0, "q1"] = 9
+    items = gs.prepare_items(d, "agq-r", columns="q{n}", on_invalid="missing")
+    assert list(items.audit.columns) == ITEM_AUDIT_COLUMNS
+    assert list(gs.score(d, "agq-r", columns="q{n}", on_invalid="missing").audit.columns) == ITEM_AUDIT_COLUMNS
+    assert list(gs.careless(d, "agq-r", columns="q{n}", on_invalid="missing").audit.columns) == AUDIT_COLUMNS
+    assert list(gs.careless(pd.DataFrame(Q), "agq-r", columns="q{n}").audit.columns) == AUDIT_COLUMNS
+    assert AUDIT_COLUMNS == ["row", "id", "instrument", "column", "item", "value", "reason"]
+
+
+# --- one pydantic-validation helper: file, entry and field ---------------------------------------------------
+def test_the_three_schemas_name_file_entry_and_field(tmp_path):
+    key = tmp_path / "k.yaml"
+    key.write_text("id: k\nresponse: {min: 1, max: 5}\nscales:\n  a: {items: [q1, q2], method: average}\n")
+    with pytest.raises(InstrumentError, match=rf"^instrument file '{re.escape(str(key))}': field 'scales.a.method': "):
+        gs.load_instrument(key)
+    from analysis.findings.registry import FindingsError, findings_from_list
+    with pytest.raises(FindingsError, match=r"^findings file 'f.yaml', entry 'x-1': field '[a-z_.]+': "):
+        findings_from_list([{"id": "x-1", "effect": "big"}], source="f.yaml")
+    spec = yaml.safe_load((ROOT / "data/raw/demo/study.yaml").read_text())
+    spec["seed"] = -3
+    study = tmp_path / "study.yaml"
+    study.write_text(yaml.safe_dump(spec))
+    from analysis.pipeline.schema import load_study
+    with pytest.raises(StudyError, match=rf"^study file '{re.escape(str(study))}': field 'seed': "):
+        load_study(study)
+
+
+def test_no_schema_module_catches_a_validation_error_itself():
+    users = [p for p in (ROOT / "analysis").rglob("*.py")
+             if "ValidationError" in p.read_text() and p.name != "yamlfile.py"]
+    assert users == []
+
+
+# --- library errors name keywords; the command line shows flags -----------------------------------------------
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+COMMAND_LAYER = {"cli.py", "command_options.py", "commands.py", "power_commands.py", "deprecation.py"}
+
+
+def test_no_library_error_quotes_a_command_line_flag():
+    found = []
+    for p in sorted((ROOT / "analysis").rglob("*.py")):
+        if p.name in COMMAND_LAYER:
+            continue
+        for node in ast.walk(ast.parse(p.read_text())):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                found += [f"{p.relative_to(ROOT)}:{s.lineno}" for s in ast.walk(node.exc)
+                          if isinstance(s, ast.Constant) and isinstance(s.value, str) and FLAG.search(s.value)]
+    assert found == []
+
+
+def test_the_library_says_the_keyword_and_the_command_line_the_flag(tmp_path, capsys):
+    scores = D.assign(excluded=True)
+    with pytest.raises(DataError) as err:
+        gs.correlations(scores, ["x", "y"])
+    assert "include_excluded=True" in str(err.value) and "--" not in str(err.value)
+    path = tmp_path / "scores.csv"
+    scores.to_csv(path, index=False)
+    with pytest.raises(SystemExit) as exc:
+        main(["correlations", str(path), "--columns", "x,y"])
+    said = " ".join(capsys.readouterr().err.split())
+    assert exc.value.code == 2 and "or pass --include-excluded to analyse everyone" in said
+    assert "include_excluded" not in said
+
+
+# --- Study fields, cli docstring, key files changed on disk ------------------------------------------------
+def test_a_retired_study_key_still_loads_with_a_deprecation_warning(tmp_path):
+    from analysis.pipeline.schema import RETIRED_KEYS, Study, load_study
+    assert not set(RETIRED_KEYS) & set(Study.model_fields)        # nothing reads them any more
+    spec = yaml.safe_load((ROOT / "data/raw/demo/study.yaml").read_text())
+    (tmp_path / "keys").symlink_to(ROOT / "data/raw/demo/keys")
+    study = tmp_path / "study.yaml"
+    study.write_text(yaml.safe_dump({**spec, "teams": {"group": "team"}, "report": {"title": "x"}}))
+    with pytest.warns(FutureWarning) as got:
+        s = load_study(study)
+    assert s.name == spec["name"]
+    assert sorted(str(w.message) for w in got) == [
+        f"study file '{study}': key 'report' is not read (the study report has no options; 'goalscope run' "
+        f"writes it whole); remove it, it is refused from the next release",
+        f"study file '{study}': key 'teams' is not read (the staff report is made by 'goalscope teams' with its "
+        f"own options); remove it, it is refused from the next release"]
+    study.write_text(yaml.safe_dump({**spec, "teems": {}}))       # an unknown key is still refused
+    with pytest.raises(StudyError, match=r"field 'teems': Extra inputs are not permitted"):
+        load_study(study)
+
+
+def test_the_cli_docstring_names_only_what_exists():
+    import importlib
+
+    import analysis.cli as cli
+    import analysis.command_options as options
+    doc = cli.__doc__
+    for dotted in re.findall(r":(?:func|data|mod):`~?([\w.]+)`", doc):
+        mod, _, attr = dotted.rpartition(".")
+        owner = importlib.import_module(mod) if mod.startswith("analysis") else cli
+        assert hasattr(owner, attr), dotted
+    names = [n.split("(")[0] for n in re.findall(r"``([\w()]+(?:\(\w+\))?)``", doc)]
+    commands = set(cli.build_parser()._subparsers._group_actions[0].choices)
+    for n in names:
+        assert n in commands or n == "goalscope" or hasattr(cli, n) or hasattr(options, n) or \
+            any(hasattr(importlib.import_module(m), n) for m in cli.COMMAND_MODULES), n
+
+
+def test_a_key_file_rewritten_between_two_calls_is_read_again(tmp_path):
+    import os
+
+    key = tmp_path / "k.yaml"
+    key.write_text("id: k\nresponse: {min: 1, max: 5}\nscales:\n  a: {items: [q1, q2]}\n")
+    first = gs.load_instrument(key)
+    st = key.stat()
+    key.write_text("id: k\nname: Rewritten key\nresponse: {min: 0, max: 6}\nscales:\n  a: {items: [q1, q2, q3]}\n")
+    os.utime(key, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    assert key.stat().st_size != st.st_size and key.stat().st_mtime_ns != st.st_mtime_ns
+    second = gs.load_instrument(key)
+    assert (first.response.min, first.response.max, first.scales["a"].items) == (1, 5, ["q1", "q2"])
+    assert (second.response.min, second.response.max, second.scales["a"].items) == (0, 6, ["q1", "q2", "q3"])
+    assert second.name == "Rewritten key"
+    assert gs.load_instrument(key) is second            # unchanged on disk: the parsed key is reused

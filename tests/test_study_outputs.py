@@ -196,12 +196,13 @@ def test_data_outside_the_study_folder_needs_an_explicit_option(tmp_path, capsys
     spec["data"] = "../responses.csv"
     study.write_text(yaml.safe_dump(spec))
     with pytest.raises(StudyError, match=r"data '\.\./responses\.csv' lies outside the study's folder .*"
-                                         r"add 'allow_outside_data: true' to the study file or run with "
-                                         r"--allow-outside-data"):
+                                         r"add 'allow_outside_data: true' to the study file or pass "
+                                         r"allow_outside_data=True$"):
         run_study(study, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
     with pytest.raises(SystemExit) as exc:
         main(["run", str(study), "--processed", str(tmp_path / "p"), "--reports", str(tmp_path / "r")])
-    assert exc.value.code == 2 and "lies outside the study's folder" in " ".join(capsys.readouterr().err.split())
+    err = " ".join(capsys.readouterr().err.split())
+    assert exc.value.code == 2 and "lies outside the study's folder" in err and "or pass --allow-outside-data" in err
     assert not (tmp_path / "p").exists()
     # the option, and the study field, each allow it
     assert main(["run", str(study), "--processed", str(tmp_path / "p"), "--reports", str(tmp_path / "r"),

@@ -12,10 +12,9 @@ import functools
 from pathlib import Path
 
 import pandas as pd
-from pydantic import ValidationError
 
 from ..errors import GoalscopeError
-from ..io.yamlfile import load_yaml, validation_message
+from ..io.yamlfile import load_yaml, validate
 from .schema import CONSTRUCTS, Finding
 
 SHIPPED = Path(__file__).resolve().parent / "published.yaml"
@@ -34,10 +33,7 @@ def findings_from_list(entries, source: str = "<list>") -> tuple[Finding, ...]:
         if not isinstance(spec, dict):
             raise FindingsError(f"findings file '{source}', entry {pos}: expected a mapping (id: ..., effect: ...)")
         label = f"entry '{spec['id']}'" if isinstance(spec.get("id"), str) else f"entry {pos} (no id)"
-        try:
-            finding = Finding(**spec)
-        except ValidationError as exc:
-            raise FindingsError(f"findings file '{source}', {label}: {validation_message(exc)}") from None
+        finding = validate(Finding, spec, f"findings file '{source}', {label}", FindingsError)
         if finding.id in seen:
             raise FindingsError(f"findings file '{source}', {label}: the id is used twice (entries {seen[finding.id]} "
                                 f"and {pos}); give every finding its own id")

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ..checks import check_choice, check_data, check_numeric
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import Result
@@ -328,18 +329,9 @@ def replicate(estimate: float, finding, n: int, sesoi: float = 0.10, level: floa
 
 
 def _numeric_column(scores: pd.DataFrame, column: str, construct: str) -> pd.Series:
-    s = scores[column]
-    if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
-        conv = pd.to_numeric(s, errors="coerce")
-        bad = s[conv.isna() & s.notna()]
-        if len(bad):
-            pos = scores.index.get_loc(bad.index[0])
-            first = scores.attrs.get("first_row")
-            where = f"row {pos + int(first)}" if first is not None else f"row {pos + 1} of the table"
-            raise DataError(f"column '{column}' (construct {construct}) holds a value that is not a number: "
-                            f"{bad.iloc[0]!r} at {where}; give scored (numeric) columns to replicate_study")
-        s = conv
-    return s.astype(float)
+    # a text "no answer" token in a scores file is a hand edit: refused like any other text
+    return check_numeric(scores, [column], f"replicate_study (construct {construct})", na_tokens=False,
+                         hint="give scored (numeric) columns to replicate_study")[column]
 
 
 def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi: float = 0.10,
@@ -384,10 +376,8 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
     The same in R: see ``res.r_call``.
     """
     _check_options(sesoi, level, alpha)
-    if nan_policy not in ("pairwise", "listwise"):
-        raise DataError(f"nan_policy '{nan_policy}' is not 'pairwise' or 'listwise'")
-    if not isinstance(scores, pd.DataFrame):
-        raise DataError("replicate_study: scores must be a DataFrame with one row per respondent")
+    check_choice(nan_policy, ("pairwise", "listwise"), "replicate_study", "nan_policy")
+    scores = check_data(scores, "replicate_study")
     if not isinstance(constructs, dict) or not constructs:
         raise DataError("replicate_study: constructs must map construct names to columns, e.g. "
                         "{'mastery_approach': 'goals_mastery_approach', 'procrastination': 'procr_total'}")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..checks import check_data
 from ..errors import DataError
 from ..report.apa import Apa, apa
 from ..results import Result
@@ -228,8 +229,7 @@ def code_goals(data: pd.DataFrame, text: str, *, lexicon="en", id_column: str | 
 
     R has no equivalent; the rules are the lexicon file ``analysis/goals/lexicons/en.yaml``.
     """
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("code_goals needs a DataFrame with one goal statement per row")
+    data = check_data(data, "code_goals", rows=False)
     if text not in data.columns:
         raise DataError(f"goal statement column '{text}' is not in the data (columns: {', '.join(map(str, data.columns[:12]))}); "
                         f"name the column holding the goal statements with text=")

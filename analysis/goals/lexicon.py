@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import GoalscopeError
-from ..io.yamlfile import load_yaml, validation_message
+from ..io.yamlfile import load_yaml, validate
 
 #: the features every lexicon defines, in the order they are reported
 FEATURES = ("controllable", "specific", "learning_focus", "depends_on_others", "has_target_number")
@@ -212,10 +212,7 @@ def _load(path: str, stamp) -> CompiledLexicon:
     raw = load_yaml(p, "goal lexicon file", LexiconError)
     if not isinstance(raw, dict):
         raise LexiconError(f"goal lexicon file '{p}' must be a mapping of fields (id, features, rules, …)")
-    try:
-        spec = Lexicon.model_validate(raw)
-    except ValidationError as exc:
-        raise LexiconError(f"goal lexicon file '{p}': {validation_message(exc)}") from None
+    spec = validate(Lexicon, raw, f"goal lexicon file '{p}'", LexiconError)
     ng = spec.non_goal
     return CompiledLexicon(
         spec=spec, source=str(p),

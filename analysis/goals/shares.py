@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..checks import check_data
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa
@@ -122,9 +123,7 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
 
     R has no single equivalent: the shares are ``aggregate(goal_type == "mastery" ~ team, data, mean)``; the suppression is goalscope's (analysis.teams.privacy).
     """
-    data = coded.data if isinstance(coded, GoalCoding) else coded
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("goal_shares needs the coded statements (the result of code_goals or a DataFrame)")
+    data = check_data(coded.data if isinstance(coded, GoalCoding) else coded, "goal_shares", rows=False)
     groupings = [group] + ([parent] if parent else []) + [a for a in also if a not in (group, parent)]
     for c in groupings + [goal_type] + ([id_column] if id_column else []):
         if c not in data.columns:

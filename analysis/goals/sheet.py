@@ -65,7 +65,7 @@ def _statement_ids(data: pd.DataFrame, id_column: str | None) -> pd.Series:
             value = None if pd.isna(value) else (value.item() if hasattr(value, "item") else value)
             raise DataError(f"{where(data.attrs.get('source'), column=id_column, value=value)}, {row_label(data, at)}: "
                             f"the id is missing or repeated; every statement needs a unique id (or leave out "
-                            f"--id to number statements by their file row)")
+                            f"id_column= to number statements by their file row)")
         return ids
     first = int(data.attrs.get("first_row", 1)) if isinstance(data.index, pd.RangeIndex) else None
     if first is None:
@@ -82,7 +82,7 @@ def coding_sheet_bytes(data: pd.DataFrame, text: str, *, id_column: str | None =
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if text not in data.columns:
-        raise DataError(f"goal statement column '{text}' is not in the data; name it with --text COLUMN")
+        raise DataError(f"goal statement column '{text}' is not in the data; name it with text=")
     coders = list(coders)
     if len(coders) < 2 or len(set(coders)) != len(coders):
         raise DataError("a coding sheet needs at least two differently named coder columns")
@@ -185,7 +185,7 @@ def read_coding_sheet(path, *, coders=None) -> pd.DataFrame:
         df = pd.read_excel(p, sheet_name=CODING_SHEET, dtype=object, engine="openpyxl")
     except ValueError as exc:
         raise DataError(f"coding sheet '{p}' has no sheet named '{CODING_SHEET}' ({exc}); write one with "
-                        f"goalscope goals FILE --text COLUMN --coding-sheet") from None
+                        f"write_coding_sheet()") from None
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
         raise DataError(f"coding sheet '{p}' cannot be opened as an Excel workbook: {exc}") from None
     return check_codes(df, source=f"{p} [{CODING_SHEET}]", first_row=2, coders=coders)

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Literal, Union
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InstrumentError
-from ..io.yamlfile import load_yaml, validation_message
+from ..io.yamlfile import load_yaml, validate
 
 ItemId = Union[int, str]
 SHIPPED_DIR = Path(__file__).resolve().parent
@@ -209,10 +209,7 @@ class Instrument(_Strict):
             resp["labels"] = {c: t for c, t in resp["labels"].items() if resp["min"] <= c <= resp["max"]}
             if (resp["min"], resp["max"]) != (self.response.min, self.response.max):
                 resp["labels"] = {}
-        try:
-            new = Response(**resp)
-        except ValidationError as exc:
-            raise InstrumentError(f"instrument '{self.id}': response override is invalid: {_first(exc)}") from None
+        new = validate(Response, resp, f"instrument '{self.id}': response override is invalid", InstrumentError, limit=1)
         return self.model_copy(update={"response": new})
 
     def with_min_valid(self, overrides: dict[str, int]) -> "Instrument":
@@ -264,10 +261,6 @@ class Instrument(_Strict):
 
 
 # ------------------------------------------------------------------------------------------------
-def _first(exc: ValidationError) -> str:
-    return validation_message(exc, limit=1)
-
-
 def instrument_from_dict(spec: dict, source: str = "<dict>") -> Instrument:
     """Validate a key given as a dict (e.g. parsed from YAML or written inline in a study file).
 
@@ -297,10 +290,7 @@ def instrument_from_dict(spec: dict, source: str = "<dict>") -> Instrument:
     """
     if not isinstance(spec, dict):
         raise InstrumentError(f"instrument file '{source}': expected a mapping with id, response and scales")
-    try:
-        inst = Instrument(**spec)
-    except ValidationError as exc:
-        raise InstrumentError(f"instrument file '{source}': {validation_message(exc)}") from None
+    inst = validate(Instrument, spec, f"instrument file '{source}'", InstrumentError)
     return inst.model_copy(update={"path": source})
 
 

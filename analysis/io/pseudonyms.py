@@ -52,7 +52,7 @@ def pseudonym_key(data_file: Path | None = None, name: str = "", key_file=None, 
         return key
     if not derive:
         raise DataError(f"pseudonymising ids needs a secret key of at least 16 characters: put it in a file "
-                        f"(--key-file) or in ${PSEUDONYM_ENV}. Keep it out of the report folder.")
+                        f"(key_file=) or in ${PSEUDONYM_ENV}. Keep it out of the report folder.")
     if data_file is None:
         raise DataError("a derived pseudonym key needs the raw export it is derived from")
     return hashlib.sha256(b"goalscope-pseudonym\0" + name.encode() + b"\0" + Path(data_file).read_bytes()).digest()

@@ -76,7 +76,7 @@ _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _MAX_DIGITS = 15
 _NOT_QUALTRICS = ("file '{p}' was read as a Qualtrics export, but its third row is not the "
                   "{{\"ImportId\": ...}} row Qualtrics writes. Export with 'Use numeric values' or "
-                  "'Use choice text' from Qualtrics' Data & Analysis tab, or drop --qualtrics.")
+                  "'Use choice text' from Qualtrics' Data & Analysis tab, or read it with qualtrics=False.")
 
 
 def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics=None, id_column=None,
@@ -297,7 +297,7 @@ def _decode(raw: bytes, p: Path, encoding: str | None) -> tuple[str, str]:
             raise DataError(
                 f"file '{p}' cannot be read as {encoding}: byte {raw[exc.start:exc.start + 1]!r} on line "
                 f"{line} is not valid {encoding}. Save the file as UTF-8, or name its encoding "
-                f"(e.g. --encoding cp1252 for Excel CSV from Windows, --encoding utf-16)."
+                f"(e.g. encoding='cp1252' for Excel CSV from Windows, encoding='utf-16')."
             ) from None
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
@@ -309,7 +309,7 @@ def _decode(raw: bytes, p: Path, encoding: str | None) -> tuple[str, str]:
     if b"\x00" in raw[:4096]:
         raise DataError(
             f"file '{p}' contains NUL bytes and no byte-order mark: it looks like UTF-16 or a binary "
-            f"file. Re-save it as UTF-8 CSV, or pass --encoding utf-16-le / utf-16-be."
+            f"file. Re-save it as UTF-8 CSV, or pass encoding='utf-16-le' or encoding='utf-16-be'."
         )
     try:
         return raw.decode("utf-8"), "utf-8"
@@ -322,7 +322,7 @@ def _decode(raw: bytes, p: Path, encoding: str | None) -> tuple[str, str]:
         line = raw[: utf8_error.start].count(b"\n") + 1
         raise DataError(
             f"file '{p}': encoding not recognised (neither UTF-8 nor Windows-1252; first bad byte "
-            f"{raw[utf8_error.start:utf8_error.start + 1]!r} on line {line}). Pass --encoding with the "
+            f"{raw[utf8_error.start:utf8_error.start + 1]!r} on line {line}). Pass encoding= with the "
             f"file's encoding."
         ) from None
 
@@ -350,7 +350,7 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
         delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
     sep = delimiter or _sniff(decoded, p)
     if len(sep) != 1:
-        raise DataError(f"--delimiter must be one character (or tab, comma, semicolon, pipe), not {shown(sep)}")
+        raise DataError(f"delimiter= must be one character (or tab, comma, semicolon, pipe), not {shown(sep)}")
     if not qualtrics:
         fast = _fast_read(decoded, sep, text or set())
         if fast is not None:
@@ -367,7 +367,7 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
             raise DataError(
                 f"file '{p}': read as {_DELIM_NAMES.get(sep, repr(sep))}-separated it has a single column "
                 f"'{header[0][:60]}', whose name contains the {_DELIM_NAMES[d]} character. The file is "
-                f"probably {_DELIM_NAMES[d]}-separated: pass --delimiter '{d if d != chr(9) else 'tab'}'."
+                f"probably {_DELIM_NAMES[d]}-separated: pass delimiter='{d if d != chr(9) else 'tab'}'."
             )
     # empty names after the last named column come from a trailing delimiter on the header line
     width = len(header)
@@ -587,7 +587,7 @@ def _check_widths(records, width, lines, text, sep, p, skipped) -> int:
     raise DataError(
         f"file '{p}', {at}: {n} field{'s' if n != 1 else ''} where the header has {width} "
         f"({name}-separated).{hint}{more} "
-        f"Fix the file, or pass the right --delimiter."
+        f"Fix the file, or pass the right delimiter=."
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..errors import GoalscopeError
 
@@ -86,6 +86,37 @@ def load_yaml(path, what: str, error: type[GoalscopeError] = GoalscopeError):
     except UnicodeDecodeError as exc:
         raise error(f"{what} '{p}' is not UTF-8 text (byte {exc.start})") from None
     return parse_yaml(text, f"{what} '{p}'", error)
+
+
+def validate(schema, spec, where, error: type[GoalscopeError] = GoalscopeError, limit: int = 5, skip: int = 0):
+    """``spec`` validated by ``schema`` (a pydantic model class or a ``TypeAdapter``), or ``error``
+    naming the file and entry (``where``) and the field (:func:`validation_message`).
+
+    The one way every schema (scoring keys, the findings registry, study files, screening rules,
+    lexicons) turns a ``pydantic.ValidationError`` into a message. ``where`` is the file and entry
+    ("findings file 'x.yaml', entry 'smith-2020'"), or a function of the error that says it (when
+    the entry is known only from the error's location).
+
+    Examples
+    --------
+    >>> from pydantic import BaseModel
+    >>> from analysis.io.yamlfile import validate
+    >>> class Scale(BaseModel):
+    ...     items: list[int]
+    >>> validate(Scale, {"items": [1, 2]}, "key file 'k.yaml', scale 'a'").items
+    [1, 2]
+    >>> validate(Scale, {"items": ["x"]}, "key file 'k.yaml', scale 'a'")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.GoalscopeError: key file 'k.yaml', scale 'a': field 'items.0': Input should be a valid integer, unable to parse string as an integer (got 'x')
+    """
+    try:
+        if isinstance(schema, TypeAdapter):
+            return schema.validate_python(spec)
+        return schema.model_validate(spec)
+    except ValidationError as exc:
+        place = where(exc) if callable(where) else where
+        raise error(f"{place}: {validation_message(exc, limit=limit, skip=skip)}") from None
 
 
 def validation_message(exc: ValidationError, limit: int = 5, skip: int = 0) -> str:

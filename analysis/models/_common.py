@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_columns as _check_present, check_data, check_numeric
 from ..errors import DataError
 from ..io.readers import row_label
 
@@ -32,12 +33,8 @@ def as_list(x) -> list:
     return list(x)
 
 
-def check_frame(data, what: str = "data") -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise DataError(f"{what}: expected a pandas DataFrame, got {type(data).__name__}")
-    if data.shape[0] == 0:
-        raise DataError(f"{what}: the DataFrame has no rows")
-    return data
+#: the shared input check (analysis.checks); the model modules import it under this name
+check_frame = check_data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,7 +123,7 @@ def screened_sample(data: pd.DataFrame, include_excluded: bool = False, what: st
     >>> screened_sample(d, include_excluded=True).note
     '4 analysed (including the 1 excluded by screening: include_excluded=True)'
     """
-    check_frame(data, what)
+    data = check_data(data, what)
     if not isinstance(include_excluded, (bool, np.bool_)):
         raise DataError(f"{what}: include_excluded must be True or False, not {include_excluded!r}")
     if SCREENING_COLUMN not in data.columns:
@@ -141,7 +138,7 @@ def screened_sample(data: pd.DataFrame, include_excluded: bool = False, what: st
     if kept.shape[0] == 0:
         raise DataError(f"{what}: every one of the {len(data)} respondents is excluded by screening "
                         f"(column '{SCREENING_COLUMN}'); nothing is left to analyse. Check the screening "
-                        f"rules, or pass include_excluded=True (--include-excluded) to analyse everyone.")
+                        f"rules, or pass include_excluded=True to analyse everyone.")
     return Sample(kept, len(data), len(kept), n_flagged, bool(include_excluded), True, what)
 
 
@@ -224,22 +221,12 @@ def screens_sample(what: str):
 
 
 def check_columns(data: pd.DataFrame, columns, numeric: bool = True, what: str = "data") -> None:
-    """Raise a :class:`DataError` naming every missing or non-numeric column."""
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        shown = ", ".join(repr(c) for c in missing)
-        raise DataError(f"{what}: column(s) {shown} not found; available columns: "
-                        f"{', '.join(map(str, list(data.columns)[:30]))}")
+    """Raise a :class:`DataError` naming every missing column, or the first text cell of a numeric
+    one (file, row as in the file, column, value; :func:`analysis.checks.check_numeric`)."""
     if numeric:
-        for c in columns:
-            s = data[c]
-            if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
-                bad = s[pd.to_numeric(s, errors="coerce").isna() & s.notna()]
-                first = bad.index[0] if len(bad) else None
-                where = f"file '{data.attrs['source']}', " if data.attrs.get("source") else ""
-                raise DataError(f"{what}: {where}column '{c}' must be numeric; {row_label(data, first)} holds "
-                                f"value {bad.iloc[0]!r} — recode or score it first" if first is not None else
-                                f"{what}: column '{c}' must be numeric (dtype {s.dtype})")
+        check_numeric(data, columns, what, hint="recode or score it first", na_tokens=False)
+    else:
+        _check_present(data, columns, what)
 
 
 def formula_columns(formula: str, data: pd.DataFrame) -> list[str]:

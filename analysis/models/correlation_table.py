@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_level
+from ..checks import check_choice, check_level
 from ..deprecation import renamed
 from ..errors import DataError
 from ..io.writers import atomic_write_text
@@ -284,8 +284,7 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     if clash:
         raise DataError(f"correlations: '{clash[0]}' is both a variable and a covariate")
     check_columns(data, columns + covar, what="correlations")
-    if nan_policy not in ("pairwise", "listwise"):
-        raise DataError(f"correlations: nan_policy={nan_policy!r}; use 'pairwise' or 'listwise'")
+    check_choice(nan_policy, ("pairwise", "listwise"), "correlations", "nan_policy")
     if padjust is not None and padjust != "none" and padjust not in PADJUST:
         raise DataError(f"correlations: padjust={padjust!r}; use holm, bonferroni or fdr_bh")
     padjust = None if padjust in (None, "none") else PADJUST[padjust]

@@ -23,10 +23,10 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from ..errors import StudyError
-from ..io.yamlfile import validation_message
+from ..io.yamlfile import validate
 
 #: suffixes of per-scale helper columns that a pattern such as ``goals_*`` never matches
 HELPER_SUFFIXES = ("_n_valid", "_band")
@@ -148,14 +148,12 @@ def parse_analyses(entries, source: str = "study file") -> list:
         if e["type"] not in ANALYSIS_TYPES:
             raise StudyError(f"{source}: analyses entry {i + 1} ('{e.get('id', '?')}'): unknown type "
                              f"'{e['type']}' (types: {', '.join(ANALYSIS_TYPES)})")
-    try:
-        specs = _ADAPTER.validate_python(entries)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        i = err["loc"][0]
+    def where(exc):   # the entry is known only from the error's location
+        i = exc.errors()[0]["loc"][0]
         name = entries[i].get("id", "?") if isinstance(i, int) else "?"
-        raise StudyError(f"{source}: analyses entry {i + 1 if isinstance(i, int) else '?'} ('{name}'): "
-                         f"{validation_message(exc, skip=2)}") from None
+        return f"{source}: analyses entry {i + 1 if isinstance(i, int) else '?'} ('{name}')"
+
+    specs = validate(_ADAPTER, entries, where, StudyError, skip=2)
     seen = set()
     for s in specs:
         if s.id in seen:

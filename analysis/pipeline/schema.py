@@ -8,14 +8,15 @@ vocabulary), the declared ``analyses:`` and whether registered findings are repl
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import StudyError
 from ..instruments import load_instrument
-from ..io.yamlfile import load_yaml, validation_message
+from ..io.yamlfile import load_yaml, validate
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -42,6 +43,14 @@ class InstrumentUse(_Strict):
     on_invalid: Literal["error", "missing"] | None = None
 
 
+#: study-file keys that nothing reads any more: accepted for one release with a FutureWarning (old study
+#: files keep working), refused after that like any unknown key
+RETIRED_KEYS = {
+    "teams": "the staff report is made by 'goalscope teams' with its own options",
+    "report": "the study report has no options; 'goalscope run' writes it whole",
+}
+
+
 class Study(_Strict):
     """The study file (``study.yaml``)."""
 
@@ -64,8 +73,6 @@ class Study(_Strict):
     constructs: dict[str, str] = Field(default_factory=dict)
     analyses: list[Any] | None = None
     replicate: bool = False
-    teams: dict[str, Any] | None = None
-    report: dict[str, Any] | None = None
     seed: int = Field(2026, ge=0)
     path: str | None = Field(None, exclude=True)
 
@@ -81,10 +88,11 @@ def load_study(path) -> Study:
     spec = load_yaml(p, "study file", StudyError)
     if not isinstance(spec, dict):
         raise StudyError(f"study file '{p}' must be a mapping with name, data and instruments")
-    try:
-        study = Study(**spec)
-    except ValidationError as exc:
-        raise StudyError(f"study file '{p}': {validation_message(exc, limit=4)}") from None
+    for key in [k for k in RETIRED_KEYS if k in spec]:
+        warnings.warn(f"study file '{p}': key '{key}' is not read ({RETIRED_KEYS[key]}); remove it, it is "
+                      f"refused from the next release", FutureWarning, stacklevel=2)
+        spec = {k: v for k, v in spec.items() if k != key}
+    study = validate(Study, spec, f"study file '{p}'", StudyError, limit=4)
     study.path = str(p)
     from ..findings.schema import CONSTRUCTS
     from .analyses import parse_analyses

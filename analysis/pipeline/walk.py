@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..checks import audit_table, with_instrument
 from ..errors import GoalscopeError, StudyError
 from ..io import read_responses, write_json, write_table
 from ..io.pseudonyms import pseudonym_key, pseudonymise
@@ -274,9 +275,7 @@ def score_study(study: Study, data: pd.DataFrame, items_out: dict | None = None
         scored.columns = [f"{alias}_{c}" for c in scored.columns]
         blocks.append(scored)
         if len(items.audit):
-            a = items.audit.copy()
-            a.insert(2, "instrument", alias)
-            audits.append(a)
+            audits.append(with_instrument(items.audit, alias))
         rules = scoring_rules(study, alias).set_index("scale")
         for name in items.instrument.scales:
             col = scored[f"{alias}_{name}"]
@@ -291,8 +290,7 @@ def score_study(study: Study, data: pd.DataFrame, items_out: dict | None = None
                 "rule_from": rules.at[name, "rule_from"],
             })
     scores = pd.concat(blocks, axis=1)
-    audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(
-        columns=["row", "id", "instrument", "column", "item", "value", "reason"])
+    audit = audit_table(audits, instrument=True)
     return scores, audit, pd.DataFrame(missing_rows)
 
 
@@ -360,12 +358,12 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         raise StudyError(
             f"study file '{study.path}': data '{study.data}' lies outside the study's folder ('{home}'). Keep the "
             f"export beside the study file (a study is one folder), or say it is meant: add "
-            f"'allow_outside_data: true' to the study file or run with --allow-outside-data")
+            f"'allow_outside_data: true' to the study file or pass allow_outside_data=True")
     processed = Path(processed_dir) if processed_dir else Path("data/processed") / study.name
     reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
     inputs = study_inputs(study, data_file)
-    check_output_folder(processed, inputs, "processed-data folder (--processed)")
-    check_output_folder(reports, inputs, "report folder (--reports)")
+    check_output_folder(processed, inputs, "processed-data folder (processed_dir=)")
+    check_output_folder(reports, inputs, "report folder (reports_dir=)")
     if processed.resolve() != reports.resolve() and (_inside(processed, reports) or _inside(reports, processed)):
         raise StudyError(f"the processed-data folder '{processed}' and the report folder '{reports}' lie one inside "
                          f"the other; each is replaced as a whole, so give two separate folders (or the same one)")
@@ -445,8 +443,8 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     same = processed.resolve() == reports.resolve()
     with contextlib.ExitStack() as stack:
         # both folders are written under temporary names and renamed into place only if all succeeds
-        tmp_p = stack.enter_context(atomic_folder(processed, inputs, "processed-data folder (--processed)"))
-        tmp_r = tmp_p if same else stack.enter_context(atomic_folder(reports, inputs, "report folder (--reports)"))
+        tmp_p = stack.enter_context(atomic_folder(processed, inputs, "processed-data folder (processed_dir=)"))
+        tmp_r = tmp_p if same else stack.enter_context(atomic_folder(reports, inputs, "report folder (reports_dir=)"))
         outputs = {
             "scores": write_table(out, tmp_p / "scores.csv"),
             "audit": write_table(audit, tmp_p / "audit.csv"),

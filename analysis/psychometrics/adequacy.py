@@ -101,7 +101,7 @@ def kmo(data: pd.DataFrame, columns=None, *, instrument=None, **options) -> KMOR
 
         # R: psych::KMO(x)
     """
-    x, names, _ = item_matrix(data, columns, instrument, **options)
+    x, names, _ = item_matrix(data, columns, instrument, what="kmo", **options)
     r = correlation(x)
     q = np.linalg.inv(r)
     d = 1 / np.sqrt(np.diag(q))
@@ -197,7 +197,7 @@ def bartlett(data: pd.DataFrame, columns=None, n: int | None = None, *, instrume
 
         # R: psych::cortest.bartlett(x)
     """
-    x, names, _ = item_matrix(data, columns, instrument, **options)
+    x, names, _ = item_matrix(data, columns, instrument, what="bartlett", **options)
     r = correlation(x)
     p = r.shape[0]
     n_used = x.shape[0] if n is None else int(n)

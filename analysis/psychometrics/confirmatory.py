@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import special, stats
 
 from ..deprecation import retired_attribute
+from ..checks import check_choice, check_data, check_numeric
 from ..errors import DataError
 from ..instruments.registry import Instrument, load_instrument
 from ..report.apa import Apa, apa, apa_num, apa_p
@@ -154,14 +155,13 @@ def _is_syntax(text) -> bool:
     return isinstance(text, str) and ("=~" in text or "~~" in text)
 
 
-def resolve_model(data: pd.DataFrame, model=None, instrument=None, columns=None, **options):
+def resolve_model(data: pd.DataFrame, model=None, instrument=None, columns=None, what="cfa", **options):
     """(model text, analysis DataFrame, audit) from a model string/file or an instrument.
 
     With an instrument, its items are cleaned and reverse-keyed once by :func:`prepare_items` and the
     model's variables are the data column names of the keyed items.
     """
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame (one row per respondent)")
+    data = check_data(data, what)
     if model is not None and not _is_syntax(model):
         if isinstance(model, Instrument):
             instrument, model = model, None
@@ -197,7 +197,7 @@ def resolve_model(data: pd.DataFrame, model=None, instrument=None, columns=None,
     return model, data, audit
 
 
-def _groups(frame: pd.DataFrame, observed: list, group: str | None, missing: str = "listwise"):
+def _groups(frame: pd.DataFrame, observed: list, group: str | None, missing: str = "listwise", what="cfa"):
     missing_cols = [c for c in observed if c not in frame.columns]
     if missing_cols:
         raise DataError(f"the model names variable(s) {', '.join(missing_cols)} that the data do not have")
@@ -205,14 +205,7 @@ def _groups(frame: pd.DataFrame, observed: list, group: str | None, missing: str
     if group and group not in frame.columns:
         raise DataError(f"group column '{group}' is not in the data")
     sub = frame[cols]
-    numeric = all(pd.api.types.is_numeric_dtype(t) for t in sub[observed].dtypes)
-    x = sub[observed] if numeric else sub[observed].apply(pd.to_numeric, errors="coerce")
-    text = None if numeric else sub[observed].notna() & x.isna()
-    if text is not None and text.any().any():
-        col = text.any().idxmax()
-        row = text[col].idxmax()
-        raise DataError(f"column '{col}', row {row}: value {sub.loc[row, col]!r} is not a number; "
-                        f"recode it or set it to missing")
+    x = check_numeric(frame, observed, what, hint="recode it or set it to missing")
     ok = x.notna().all(axis=1) if missing == "listwise" else x.notna().any(axis=1)
     if group:
         ok &= sub[group].notna()
@@ -366,8 +359,7 @@ def cfa(data: pd.DataFrame, model=None, *, instrument=None, columns=None, group:
     """
     text, frame, audit = resolve_model(data, model, instrument, columns, **options)
     spec0 = build_spec(text, 1)
-    if nan_policy not in ("listwise", "fiml"):
-        raise DataError(f"nan_policy must be 'listwise' or 'fiml', not {nan_policy!r}")
+    check_choice(nan_policy, ("listwise", "fiml"), "cfa", "nan_policy")
     arrays, labels, n_excluded = _groups(frame, spec0.observed, group, nan_policy)
     spec, fitter, fit = fit_model(text, arrays, group_equal=group_equal, std_lv=std_lv, meanstructure=meanstructure,
                                   missing=nan_policy)
@@ -512,14 +504,14 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
         raise DataError("give at least two models as {name: lavaan syntax}")
     texts, frame = {}, None
     for name, m in models.items():
-        text, frame_m, _ = resolve_model(data, m, instrument, columns, **options)
+        text, frame_m, _ = resolve_model(data, m, instrument, columns, what="compare_models", **options)
         texts[name] = text
         frame = frame_m if frame is None else frame
     observed = list(dict.fromkeys(v for t in texts.values() for v in build_spec(t, 1).observed))
     missing_cols = [c for c in observed if c not in frame.columns]
     if missing_cols:
         raise DataError(f"the models name variable(s) {', '.join(missing_cols)} that the data do not have")
-    ok = frame[observed].apply(pd.to_numeric, errors="coerce").notna().all(axis=1)
+    ok = check_numeric(frame, observed, "compare_models", hint="recode it or set it to missing").notna().all(axis=1)
     rows, results = [], {}
     for name, text in texts.items():
         res = cfa(frame[ok], text)

@@ -124,7 +124,7 @@ def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, see
 
         # R: set.seed(42); psych::fa.parallel(x, n.iter = 20)
     """
-    x, names, _ = item_matrix(data, columns, instrument, **options)
+    x, names, _ = item_matrix(data, columns, instrument, what="parallel_analysis", **options)
     n, p = x.shape
     r = correlation(x)
     pc_obs = np.sort(np.linalg.eigvalsh(r))[::-1]

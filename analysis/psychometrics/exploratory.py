@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import check_choice
 from ..deprecation import renamed, retired_attribute
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
@@ -197,9 +198,8 @@ def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None,
 
         # R: psych::fa(x, nfactors = 2, rotate = "oblimin", fm = "minres")
     """
-    if nan_policy not in ("pairwise", "listwise"):
-        raise DataError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
-    x, names, audit = item_matrix(data, columns, instrument, **options)
+    check_choice(nan_policy, ("pairwise", "listwise"), "efa", "nan_policy")
+    x, names, audit = item_matrix(data, columns, instrument, what="efa", **options)
     n_excluded = 0
     if nan_policy == "listwise":
         complete = ~np.isnan(x).any(axis=1)

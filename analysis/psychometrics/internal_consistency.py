@@ -38,7 +38,7 @@ from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation, cov2cor, gpf_oblique, minres, pairwise_cov, smc, varimax
 from .keying import KeyingWarning, keying_check
 from .syntax import facet_scales
-from ..checks import check_level, check_n_boot, check_seed, draw_seed
+from ..checks import check_choice, check_level, check_n_boot, check_seed, draw_seed
 from ..deprecation import renamed
 
 NAN_POLICIES = ("pairwise", "listwise")
@@ -200,9 +200,8 @@ def _items_of(data, instrument, columns, options) -> ItemSet:
     return prepare_items(data, instrument, columns, **options)
 
 
-def _check_policy(nan_policy):
-    if nan_policy not in NAN_POLICIES:
-        raise DataError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
+def _check_policy(nan_policy, what="reliability"):
+    check_choice(nan_policy, NAN_POLICIES, what, "nan_policy")
 
 
 def _alpha_apa(a, lo, hi, level, omega=None) -> str:
@@ -413,7 +412,7 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
 
         # R: psych::alpha(items, keys = c("A1"))$item.stats; $alpha.drop
     """
-    _check_policy(nan_policy)
+    _check_policy(nan_policy, "item_statistics")
     items = _items_of(data, instrument, columns, options)
     inst = items.instrument
     names = list(inst.scales) if scales is None else list(scales)

@@ -4,12 +4,11 @@ polychoric correlations): a float array of the item columns, or of an instrument
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from ..errors import DataError
+from ..checks import check_columns, check_data, check_numeric
 
 
-def item_matrix(data, columns=None, instrument=None, **options):
+def item_matrix(data, columns=None, instrument=None, what: str = "efa", **options):
     """(n × p float array, column names, audit) from a DataFrame, optionally an instrument's keyed items.
 
     ``columns`` means what it means everywhere: with an instrument, how its items map to the
@@ -17,6 +16,7 @@ def item_matrix(data, columns=None, instrument=None, **options):
     item columns themselves (default all).
     The audit lists the values set to missing while preparing an instrument's items (None for plain columns).
     """
+    data = check_data(data, what)
     if instrument is not None:
         from ..scoring.mapping import prepare_items
 
@@ -28,18 +28,8 @@ def item_matrix(data, columns=None, instrument=None, **options):
                     names.append(col)
                     blocks.append(x)
         return np.column_stack(blocks), names, items.audit.reset_index(drop=True)
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame (one row per respondent)")
-    cols = list(data.columns) if columns is None else list(columns)
-    lack = [c for c in cols if c not in data.columns]
-    if lack:
-        raise DataError(f"column(s) {', '.join(map(str, lack))} are not in the data")
-    x = data[cols].apply(pd.to_numeric, errors="coerce")
-    text = data[cols].notna() & x.isna()
-    if text.any().any():
-        col = text.any().idxmax()
-        row = text[col].idxmax()
-        raise DataError(f"column '{col}', row {row}: value {data.loc[row, col]!r} is not a number")
+    cols = check_columns(data, list(data.columns) if columns is None else columns, what)
+    x = check_numeric(data, cols, what)
     return x.to_numpy(float), [str(c) for c in cols], None
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..checks import check_choice
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num
 from ..results import Result
@@ -234,8 +235,7 @@ def keying_check(data, instrument=None, columns=None, *, nan_policy: str = "pair
 
         # R: psych::alpha(keyed_items)   # "Some items ( ... ) were negatively correlated with the total scale"
     """
-    if nan_policy not in ("pairwise", "listwise"):
-        raise DataError(f"keying_check: nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}")
+    check_choice(nan_policy, ("pairwise", "listwise"), "keying_check", "nan_policy")
     items = data if isinstance(data, ItemSet) else None
     if items is None:
         if instrument is None:

@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from ..deprecation import retired_attribute
+from ..checks import check_choice
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
 from ..results import Result
@@ -222,11 +223,10 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         raise DataError(f"unknown invariance step(s) {', '.join(unknown)} (use {', '.join(STEPS)})")
-    text, frame, audit = resolve_model(data, model, instrument, columns, **options)
+    text, frame, audit = resolve_model(data, model, instrument, columns, what="invariance", **options)
     observed = build_spec(text, 1).observed
-    if nan_policy not in ("listwise", "fiml"):
-        raise DataError(f"nan_policy must be 'listwise' or 'fiml', not {nan_policy!r}")
-    arrays, labels, n_excluded = _groups(frame, observed, group, nan_policy)
+    check_choice(nan_policy, ("listwise", "fiml"), "invariance", "nan_policy")
+    arrays, labels, n_excluded = _groups(frame, observed, group, nan_policy, what="invariance")
     if len(arrays) < 2:
         raise DataError(f"group column '{group}' has only one group among the complete answers")
     rows, fits = [], {}

@@ -135,7 +135,7 @@ def polychoric(data: pd.DataFrame, columns=None, *, instrument=None, **options) 
 
         # R: psych::polychoric(x)
     """
-    x, names, _ = item_matrix(data, columns, instrument, **options)
+    x, names, _ = item_matrix(data, columns, instrument, what="polychoric", **options)
     lo = np.nanmin(x)
     if np.any((x[~np.isnan(x)] % 1) != 0):
         raise DataError("polychoric correlations need integer response codes")

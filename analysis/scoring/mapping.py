@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import audit_table, check_choice, check_data
 from ..errors import DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
 from ..io.readers import row_label
 from ._parallel import in_parallel
 
-AUDIT_COLUMNS = ["row", "id", "column", "item", "value", "reason"]
 _BLOCK = 1 << 17  # rows per block of the validity check (its scratch stays in the CPU cache)
 _PUNCT = str.maketrans("", "", string.punctuation)
 #: text that spreadsheet and statistics programs write for "no value" (compared case-insensitively);
@@ -177,7 +177,7 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
         if instrument.numbered:
             raise DataError(
                 f"{where}instrument '{instrument.id}' numbers its items ({_span(items)}); say which columns "
-                f"hold them, e.g. columns='ITEM_{{n}}' (--columns 'ITEM_{{n}}') or a map {{1: col, 2: col}}"
+                f"hold them, e.g. columns='ITEM_{{n}}' or a map {{1: col, 2: col}}"
             )
         mapping = {i: str(i) for i in items}
     elif isinstance(columns, str):
@@ -211,7 +211,7 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
         raise DataError(
             f"{where}instrument '{instrument.id}' needs column(s) {shown}, which the data do not have."
             + (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
-            + " Check --columns / the column map."
+            + " Check columns= (the column pattern or map)."
         )
     dup = pd.Series(list(mapping.values()))
     dup = dup[dup.duplicated()].unique().tolist()
@@ -259,7 +259,7 @@ def check_ids(data: pd.DataFrame, id_column: str, source=None) -> None:
         raise DataError(
             f"{where}column '{id_column}': id {shown(first)} appears in {' and '.join(rows)}"
             + (f" ({n - 1} other id(s) are duplicated too)" if n > 1 else "")
-            + ". Ids must be unique: remove the duplicate submission or choose another --id column."
+            + ". Ids must be unique: remove the duplicate submission or choose another id column (id_column=)."
         )
 
 
@@ -331,10 +331,8 @@ def prepare_items(
     R has no single equivalent; by hand: ``x[x %in% c(-99)] <- NA`` per column, then
     ``psych::scoreItems(keys, x, min = lo, max = hi)``.
     """
-    if on_invalid not in ("error", "missing"):
-        raise DataError(f"on_invalid must be 'error' or 'missing', not {on_invalid!r}")
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame (one row per respondent)")
+    check_choice(on_invalid, ("error", "missing"), "prepare_items", "on_invalid")
+    data = check_data(data, "prepare_items", rows=False)
     source = source or data.attrs.get("source")
     inst = load_instrument(instrument)
     if response:
@@ -407,7 +405,7 @@ def prepare_items(
             highs = [r[2][1] for r in results if not np.isnan(r[2][1])]
         seen = (min(lows), max(highs)) if lows else None
         raise DataError(_invalid_message(data, problems, inst, source, rec is not None, seen))
-    audit = pd.concat(audit_parts, ignore_index=True) if audit_parts else pd.DataFrame(columns=AUDIT_COLUMNS)
+    audit = audit_table(audit_parts)
     return ItemSet(instrument=inst, columns=mapping, values=out, index=data.index, audit=audit, flip=flip,
                    source=source)
 
@@ -459,7 +457,7 @@ def numeric_values(data: pd.DataFrame, column: str, *, missing=None, source: str
     for token, pos in tokens.items():
         parts.append(_audit_rows(data, None, np.array(pos, dtype=int), column, "", s,
                                  f"text token {token!r} read as missing"))
-    audit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=AUDIT_COLUMNS)
+    audit = audit_table(parts)
     audit["item"] = pd.NA if len(audit) else audit["item"]
     return pd.Series(x, index=data.index, name=column), audit
 
@@ -631,7 +629,7 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
         texts = _label_texts(inst, labels, file_labels)
         reason = ("text that is not an anchor label of the key" + (
             " (known labels: " + "; ".join(f"{c:g} = {t}" for c, t in sorted(texts.items())) + ")" if texts else
-            " (the key has no anchor labels: pass labels= / --labels, or export numeric codes)"))
+            " (the key has no anchor labels: pass labels=, or export numeric codes)"))
         bad_pos.append(np.array(unknown, dtype=int))
         bad_reason.append(reason)
     return bad_pos, bad_reason, coded, tokens
@@ -737,14 +735,12 @@ def _shift_hint(problems, inst, seen) -> str:
     if n > 20:
         return ""
     codes = [lo + i * step for i in range(n + 1)]
-    cli = ",".join(f"{c + shift:g}:{c:g}" for c in codes)
     lib = ", ".join(f"{c + shift:g}: {c:g}" for c in codes)
     return (
         f" Every answer lies in {lo + shift:g}–{hi + shift:g}, the key's range {lo:g}–{hi:g} shifted by "
         f"{shift:+g}: the export probably codes the same answers differently. Recode them first: "
-        f"--recode {cli} (library: recode={{{lib}}}; study file: recode:). Only if the scale really was "
-        f"administered as {lo + shift:g}–{hi + shift:g}, set --response-min {lo + shift:g} --response-max "
-        f"{hi + shift:g} instead; note that this changes the scores' range, so the key's published "
+        f"recode={{{lib}}} (study file: recode:). Only if the scale really was administered as "
+        f"{lo + shift:g}–{hi + shift:g}, set response={{'min': {lo + shift:g}, 'max': {hi + shift:g}}} instead; note that this changes the scores' range, so the key's published "
         f"cut-offs and severity bands no longer apply."
     )
 
@@ -765,11 +761,11 @@ def _invalid_message(data, problems, inst, source, recoded, seen=None) -> str:
     after = " after recoding" if recoded else ""
     hint = "" if recoded else _shift_hint(problems, inst, seen)
     if hint:
-        return (f"{loc}: {reason}.{more}{hint} Otherwise fix the data, or pass --on-invalid missing "
-                f"(on_invalid='missing') to set such values to missing and list them in an audit file.")
+        return (f"{loc}: {reason}.{more}{hint} Otherwise fix the data, or pass on_invalid='missing' "
+                f"to set such values to missing and list them in an audit file.")
     return (
         f"{loc}: {reason}{after}.{more} Fix the data, declare codes that mean 'no answer' as missing "
-        f"(--missing / missing:), set the administration range (--response-min/--response-max / response:), "
-        f"or pass --on-invalid missing (on_invalid='missing') to set such values to missing and list "
+        f"(missing= / missing:), set the administration range (response= / response:), "
+        f"or pass on_invalid='missing' to set such values to missing and list "
         f"them in an audit file."
     )

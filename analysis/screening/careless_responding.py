@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..checks import check_seed, draw_seed
+from ..checks import audit_table, check_data, check_numeric, check_seed, draw_seed, with_instrument
 from ..errors import DataError
-from ..scoring.mapping import AUDIT_COLUMNS, ItemSet, _is_number, prepare_items
+from ..scoring.mapping import ItemSet, _is_number, prepare_items
 from ..report.apa import Apa, apa
 from ..results import TableResult, audit_of
 from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
@@ -37,8 +37,6 @@ INDEX_COLUMNS = ["n_items", "n_answered", "prop_missing", "longstring", "longstr
                  "mahad_flag", "evenodd", "evenodd_n_pairs", "psychsyn", "psychsyn_r", "psychsyn_n_pairs",
                  "psychant", "psychant_n_pairs", "duplicate_pattern", "pattern_group"]
 
-#: columns of the audit of values set to missing (``screening_audit``)
-SCREEN_AUDIT_COLUMNS = AUDIT_COLUMNS[:2] + ["instrument"] + AUDIT_COLUMNS[2:]
 
 _QUIRKS = {"columns", "missing", "labels", "recode", "response", "reversed_in_file", "anchors_reversed",
            "min_valid", "on_invalid", "source"}
@@ -208,8 +206,7 @@ def collect_items(data: pd.DataFrame, instrument, columns=None, **options) -> It
 
     # R: x <- d[, grep("^pps_", names(d))]; x[x == -99] <- NA
     """
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame (one row per respondent)")
+    data = check_data(data, "careless", rows=False)
     blocks, keyed, factors, audits, used = [], [], [], [], []
     seen = {}
     for alias, inst, quirks in _specs(instrument, columns, options):
@@ -226,14 +223,12 @@ def collect_items(data: pd.DataFrame, instrument, columns=None, **options) -> It
             keyed.append(items.keyed_array(scale))
             factors.append((f"{label}.{scale}", len(items.instrument.scales[scale].items)))
         if len(items.audit):
-            a = items.audit.copy()
-            a.insert(2, "instrument", label)
-            audits.append(a)
+            audits.append(with_instrument(items.audit, label))
         used.append(items.instrument.id)
     raw = pd.concat(blocks, axis=1)
     position = {c: k for k, c in enumerate(data.columns)}
     raw = raw[sorted(raw.columns, key=lambda c: position[c])]
-    audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS)
+    audit = audit_table(audits, instrument=True)
     return Items(raw=raw, keyed=np.column_stack(keyed), factors=factors, audit=audit, instruments=used)
 
 
@@ -292,14 +287,9 @@ def duplicate_ids(ids: pd.Series, keep="all") -> pd.Series:
 def seconds_per_item(duration: pd.Series, n_items: int, unit: str = "seconds") -> pd.Series:
     """Completion time per item in seconds (NaN where the time is missing)."""
     scale = {"seconds": 1.0, "minutes": 60.0, "milliseconds": 0.001}[unit]
-    from ..scoring.mapping import is_na_token
-    duration = duration.mask(duration.map(is_na_token))   # NA, N/A, NULL, … : no time recorded
-    values = pd.to_numeric(duration, errors="coerce")
-    bad = duration.notna() & values.isna()
-    if bad.any():
-        first = duration[bad].iloc[0]
-        raise DataError(f"column '{duration.name}': completion time {first!r} is not a number "
-                        f"({int(bad.sum())} value(s) like it)")
+    # NA, N/A, NULL, … : no time recorded; the frame of a column keeps the file's attrs (source, first row)
+    values = check_numeric(duration.to_frame(), [duration.name], "completion time",
+                           hint=f"give the completion time in {unit} as a number")[duration.name]
     return (values.astype(float) * scale / n_items).rename("seconds_per_item")
 
 

@@ -46,6 +46,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..checks import check_numeric
 from ..errors import DataError
 
 __all__ = ["longstring", "irv", "mahad", "evenodd", "psychsyn", "psychant", "psychsyn_critval"]
@@ -57,10 +58,9 @@ def _matrix(x, what: str) -> tuple[np.ndarray, pd.Index, list]:
     if isinstance(x, pd.DataFrame):
         try:
             values = x.to_numpy(dtype=np.float64, na_value=np.nan)
-        except (TypeError, ValueError):
-            bad = [c for c in x.columns if not pd.api.types.is_numeric_dtype(x[c])]
-            raise DataError(f"{what}: column(s) {', '.join(map(str, bad[:5]))} are not numeric; "
-                            f"prepare the items first (analysis.prepare_items)") from None
+        except (TypeError, ValueError):   # text cells: named with file, row, column and value
+            values = check_numeric(x, list(x.columns), what,
+                                   hint="prepare the items first (analysis.prepare_items)").to_numpy()
         return values, x.index, [str(c) for c in x.columns]
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim != 2:

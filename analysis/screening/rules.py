@@ -52,13 +52,14 @@ from typing import Annotated, ClassVar, Literal, Union
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from ..checks import audit_table
 from ..errors import DataError
-from ..io.yamlfile import load_yaml, validation_message
+from ..io.yamlfile import load_yaml, validate
 from ..report.apa import Apa, apa
 from ..results import Result
-from .careless_responding import (SCREEN_AUDIT_COLUMNS, CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
+from .careless_responding import (CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
                        seconds_per_item)
 
 Number = Union[int, float]
@@ -272,10 +273,8 @@ def parse_rules(spec, source: str = "rules") -> list:
             fields = {}
         if not isinstance(fields, dict):
             raise DataError(f"{source}: rule '{name}' needs fields, e.g. {name}: {{...}}; got {fields!r}")
-        try:
-            rules.append(_ADAPTER.validate_python({**fields, "rule": name}))
-        except ValidationError as exc:
-            raise DataError(f"{source}: rule '{name}': {validation_message(exc, limit=3, skip=1)}") from None
+        rules.append(validate(_ADAPTER, {**fields, "rule": name}, f"{source}: rule '{name}'", DataError,
+                              limit=3, skip=1))
     return rules
 
 
@@ -407,7 +406,7 @@ class ScreeningResult(Result):
         self.flags = flags
         self.flow = flow
         self.rules = list(rules or [])
-        self.audit = pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS) if audit is None else audit
+        self.audit = audit_table([], instrument=True) if audit is None else audit
         self.options = dict(options or {})
 
     def __repr__(self) -> str:
@@ -558,7 +557,7 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
     if isinstance(rule, DuplicateIdRule):
         col = rule.column or id_column
         if col is None:
-            raise DataError("rule 'duplicate_id' needs the id column: give column: in the rule or --id")
+            raise DataError("rule 'duplicate_id' needs the id column: give column: in the rule or id_column=")
         if data is None or col not in data.columns:
             raise DataError(f"rule 'duplicate_id': id column '{col}' is not in the data")
         dup = duplicate_ids(data[col], keep=rule.keep)
@@ -654,7 +653,7 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
                                        "n_undefined", "n_excluded", "n_after"])
     flow.attrs = {"n_received": len(indices), "n_analysed": int((~excluded).sum())}
     if not isinstance(audit, pd.DataFrame):
-        audit = pd.DataFrame(columns=SCREEN_AUDIT_COLUMNS)
+        audit = audit_table([], instrument=True)
     options = {"rules": [_rule_spec(r) for r in rules], "id_column": id_column,
                **{k: v for k, v in careless_options.items() if k != "id_column"}}
     return ScreeningResult(flags=flags, flow=flow, rules=list(rules), audit=audit, options=options)

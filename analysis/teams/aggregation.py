@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_level
+from ..checks import check_data, check_level, check_numeric
 from ..deprecation import renamed
 from ..errors import DataError
 
@@ -47,7 +47,7 @@ def parent_map(data: pd.DataFrame, group: str, parent: str) -> dict:
         first = dup["u"].iloc[0]
         ps = sorted(dup.loc[dup["u"] == first, "p"])
         raise DataError(f"{group} '{first}' appears under more than one {parent} ({', '.join(ps)}); "
-                        f"the --parent grouping must contain each {group} in exactly one {parent}")
+                        f"the parent= grouping must contain each {group} in exactly one {parent}")
     return dict(zip(pairs["u"], pairs["p"]))
 
 
@@ -105,15 +105,11 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
 
     # R: t.test(df$y[df$team == "a"])$conf.int
     """
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame with one row per person")
+    data = check_data(data, "aggregate")
     check_level(level, "aggregate", "level")
     values = [value] if isinstance(value, str) else list(value)
-    for v in values:
-        if v not in data.columns:
-            raise DataError(f"column '{v}' is not in the data")
-        if not pd.api.types.is_numeric_dtype(data[v]):
-            raise DataError(f"column '{v}' must be numeric to aggregate (found {data[v].dtype})")
+    data = data.assign(**check_numeric(data, values, "aggregate", hint="aggregate needs numeric scores; score the "
+                                       "items first (score) or recode the value"))
     levels = []
     if organisation:
         levels.append((ORGANISATION, pd.Series(ORGANISATION, index=data.index), None))

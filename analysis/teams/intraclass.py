@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import check_data, check_numeric
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
 from ..results import TableResult
@@ -141,19 +142,15 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
 
     # R: m <- aov(y ~ as.factor(team), df); multilevel::ICC1(m); multilevel::ICC2(m)
     """
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame with one row per person")
+    data = check_data(data, "icc")
     values = [value] if isinstance(value, str) else list(value)
     codes = _codes(data, group)
+    numeric = check_numeric(data, values, "icc", hint="an ICC needs numeric scores; score the items first (score) "
+                            "or recode the value")
     rows = []
     seen = np.zeros(len(data), dtype=bool)   # people with a group and a value of at least one variable
     for v in values:
-        if v not in data.columns:
-            raise DataError(f"column '{v}' is not in the data")
-        s = data[v]
-        if not pd.api.types.is_numeric_dtype(s):
-            raise DataError(f"column '{v}' must be numeric for an ICC (found {s.dtype})")
-        y = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        y = numeric[v].to_numpy(dtype=np.float64, na_value=np.nan)
         rows.append({"variable": v, **oneway(y, codes)})
         seen |= (codes >= 0) & ~np.isnan(y)
     n = int(seen.sum())

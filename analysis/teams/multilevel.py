@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..checks import check_level
+from ..checks import check_level, check_numeric
 from ..deprecation import renamed
 from ..errors import DataError
 from ..models._common import screens_sample
@@ -48,12 +48,11 @@ def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFr
     """
     if group not in data.columns:
         raise DataError(f"group column '{group}' is not in the data")
+    numeric = check_numeric(data, predictors, "center_within_teams", hint="centre numeric scores only")
     out = data.copy()
     codes = pd.factorize(out[group], use_na_sentinel=True)[0]
     for x in predictors:
-        if x not in out.columns:
-            raise DataError(f"predictor '{x}' is not in the data")
-        y = pd.to_numeric(out[x], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        y = numeric[x].to_numpy(dtype=np.float64, na_value=np.nan)
         ok = ~np.isnan(y) & (codes >= 0)
         g = codes.max() + 1
         n = np.bincount(codes[ok], minlength=g)

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_seed, draw_seed
+from ..checks import check_columns, check_data, check_numeric, check_seed, draw_seed
 from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
@@ -173,23 +173,20 @@ class GroupedItems:
         return out
 
 
-def group_items(data: pd.DataFrame, items, group) -> GroupedItems:
+def group_items(data: pd.DataFrame, items, group, what: str = "agreement") -> GroupedItems:
     """Check columns, drop incomplete rows (listwise, counted per group) and sort by group."""
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("data must be a pandas DataFrame with one row per respondent")
+    data = check_data(data, what)
     items = [items] if isinstance(items, str) else list(items)
     if not items:
-        raise DataError("give at least one item column")
-    missing = [c for c in items + [group] if c not in data.columns]
-    if missing:
-        raise DataError(f"column(s) {', '.join(map(repr, missing))} are not in the data")
-    src = data.attrs.get("source")
+        raise DataError(f"{what}: give at least one item column")
+    check_columns(data, items + [group], what)
     block = data[items]
     if all(pd.api.types.is_float_dtype(t) or pd.api.types.is_integer_dtype(t) for t in block.dtypes) and \
             not any(isinstance(t, pd.api.extensions.ExtensionDtype) for t in block.dtypes):
         x = block.to_numpy(dtype=np.float64)      # one copy for plain numpy columns
     else:
-        x = _numeric_matrix(data, items, src)
+        x = check_numeric(data, items, what, hint="agreement needs numeric answers; score or recode the items "
+                          "first (prepare_items, recode=, labels=)").to_numpy(dtype=np.float64)
     codes, labels = pd.factorize(data[group], sort=True, use_na_sentinel=True)
     g = len(labels)
     if g == 0:
@@ -212,26 +209,6 @@ def group_items(data: pd.DataFrame, items, group) -> GroupedItems:
                         x=x,
                         codes=remap[codes_c] if not keep.all() else codes_c, columns=items,
                         all_labels=np.asarray(labels), keep=keep, all_n_excluded=n_all - n_full)
-
-
-def _numeric_matrix(data, items, src) -> np.ndarray:
-    """Item columns as floats; text that is not a number stops with file, row, column and value."""
-    x = np.empty((len(data), len(items)), dtype=np.float64)
-    for j, c in enumerate(items):
-        s = data[c]
-        if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
-            from ..scoring.mapping import is_na_token
-            s = s.mask(s.map(is_na_token))          # the text tokens NA, N/A, NULL, … are no answer
-            conv = pd.to_numeric(s, errors="coerce")
-            bad = conv.isna() & s.notna()
-            if bad.any():
-                i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise DataError(f"{'file ' + repr(src) + ', ' if src else ''}row {i + 1}, column '{c}', value "
-                                f"{s.iloc[i]!r}: agreement needs numeric answers; score or recode the items first "
-                                f"(prepare_items / --recode / --labels)")
-            s = conv
-        x[:, j] = s.to_numpy(dtype=np.float64, na_value=np.nan)
-    return x
 
 
 def _frame(gi: GroupedItems, cols: dict) -> pd.DataFrame:

@@ -157,15 +157,16 @@ def test_replicate_study_errors():
         replicate_study(scores, {"mastery_approach": "map", "depression": "nope"})
     bad = scores.copy().astype({"dep": object})
     bad.loc[6, "dep"] = "n/a"
-    with pytest.raises(DataError, match=r"column 'dep' \(construct depression\) holds a value that is not a number: 'n/a' at row 7 of the table"):
+    with pytest.raises(DataError, match=r"^replicate_study \(construct depression\): row with index 6, column 'dep', "
+                                        r"value 'n/a' is not a number; give scored \(numeric\) columns"):
         replicate_study(bad, {"mastery_approach": "map", "depression": "dep"})
     bad.attrs["first_row"] = 2   # as read from a CSV: data start on line 2
-    with pytest.raises(DataError, match=r"'n/a' at row 8"):
+    with pytest.raises(DataError, match=r"row 8, column 'dep', value 'n/a'"):
         replicate_study(bad, {"mastery_approach": "map", "depression": "dep"})
     const = scores.assign(dep=1.0)
     with pytest.raises(DataError, match=r"column 'dep' \(construct depression\) has the same value in every"):
         replicate_study(const, {"mastery_approach": "map", "depression": "dep"})
-    with pytest.raises(DataError, match="nan_policy 'fiml'"):
+    with pytest.raises(DataError, match=r"^replicate_study: nan_policy='fiml' is not a choice; give 'pairwise' or 'listwise'$"):
         replicate_study(scores, COLS, nan_policy="fiml")
 
 

@@ -65,7 +65,7 @@ def test_excel_sheet_errors():
 
 
 def test_wrong_delimiter_is_named(tmp_path):
-    with pytest.raises(DataError, match=r"probably semicolon-separated: pass --delimiter ';'"):
+    with pytest.raises(DataError, match=r"probably semicolon-separated: pass delimiter=';'"):
         read_responses(IO / "phq_semicolon_cp1252.csv", delimiter=",")
 
 

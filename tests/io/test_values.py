@@ -92,7 +92,7 @@ def test_short_row_names_row_and_counts(tmp_path):
         read_responses(p)
     assert str(err.value) == (
         f"file '{p}', row 3: 2 fields where the header has 3 (comma-separated). Check for a missing comma "
-        f"or a line break inside an answer. Fix the file, or pass the right --delimiter.")
+        f"or a line break inside an answer. Fix the file, or pass the right delimiter=.")
 
 
 def test_long_row_quotes_the_extra_value(tmp_path):
@@ -102,7 +102,7 @@ def test_long_row_quotes_the_extra_value(tmp_path):
     assert str(err.value) == (
         f"file '{p}', row 3: 5 fields where the header has 3 (comma-separated). The value(s) after the last "
         f"column start with 'fine': check for an unquoted comma inside an answer. Other rows with the wrong "
-        f"number of fields: row 4. Fix the file, or pass the right --delimiter.")
+        f"number of fields: row 4. Fix the file, or pass the right delimiter=.")
 
 
 def test_row_with_another_delimiter(tmp_path):
@@ -146,7 +146,7 @@ def test_blank_lines_before_the_header(tmp_path):
 
 
 def test_one_character_delimiter(tmp_path):
-    with pytest.raises(DataError, match="--delimiter must be one character"):
+    with pytest.raises(DataError, match="delimiter= must be one character"):
         read_responses(_csv(tmp_path, "a,b\n1,2\n"), delimiter=",,")
 
 

@@ -37,4 +37,4 @@ def test_bad_column_is_one_line_error(capsys):
     with pytest.raises(SystemExit) as e:
         main(["correlations", DEMO, "--columns", "nope,phq9"])
     assert e.value.code == 2
-    assert "column(s) 'nope' not found" in capsys.readouterr().err
+    assert "column(s) 'nope' are not in the data" in " ".join(capsys.readouterr().err.split())

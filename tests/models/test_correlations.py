@@ -91,7 +91,7 @@ def test_listwise_uses_one_sample():
 
 @pytest.mark.parametrize("kwargs, msg", [
     (dict(columns=["ACT"]), "at least two"),
-    (dict(columns=["ACT", "nope"]), "'nope' not found"),
+    (dict(columns=["ACT", "nope"]), "'nope' are not in the data"),
     (dict(columns=["ACT", "SATQ"], method="kendall"), "not supported"),
     (dict(columns=["ACT", "SATQ"], padjust="sidak"), "padjust"),
     (dict(columns=["ACT", "SATQ"], covar="ACT"), "both a variable and a covariate"),

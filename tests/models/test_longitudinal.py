@@ -87,7 +87,7 @@ def test_non_identifier_names_survive():
     (dict(exams=EXAMS, predictors=[]), "at least one predictor"),
     (dict(exams=EXAMS, predictors="mastery_approach", setback=4), "setback=4"),
     (dict(exams=EXAMS, predictors="mastery_approach", coding="quadratic"), "coding="),
-    (dict(exams=EXAMS, predictors="nope"), "'nope' not found"),
+    (dict(exams=EXAMS, predictors="nope"), "'nope' are not in the data"),
 ])
 def test_bad_input(kwargs, msg):
     with pytest.raises(DataError, match=msg):

@@ -158,7 +158,7 @@ def test_missing_rows_listed():
 @pytest.mark.parametrize("kwargs, msg", [
     (dict(x="C", m=[], y="N"), "at least one mediator"),
     (dict(x="C", m=["C"], y="N"), "more than one role"),
-    (dict(x="C", m=["zz"], y="N"), "'zz' not found"),
+    (dict(x="C", m=["zz"], y="N"), "'zz' are not in the data"),
     (dict(x="C", m=["A"], y="N", ci_method="basic"), "ci_method="),
     (dict(x="C", m=["A"], y="N", n_boot=10), "too few resamples"),
 ])

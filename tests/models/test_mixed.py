@@ -87,7 +87,7 @@ def test_missing_rows_are_listed_not_silent():
 
 
 @pytest.mark.parametrize("kw, msg", [
-    (dict(formula="Reaction ~ Days", group="Person"), "'Person' not found"),
+    (dict(formula="Reaction ~ Days", group="Person"), "'Person' are not in the data"),
     (dict(formula="Reaction Days", group="Subject"), "formula must be"),
     (dict(formula="Reaction ~ Days", group=["Subject"]), "group must be"),
 ])

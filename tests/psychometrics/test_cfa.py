@@ -120,9 +120,14 @@ def test_bad_models_and_data(hs):
     with pytest.raises(DataError, match="does not have|do not have"):
         cfa(hs, "f =~ x1 + x2 + nope")
     bad = hs.copy().astype({"x1": object})
-    bad.loc[3, "x1"] = "n/a"
-    with pytest.raises(DataError, match="row 3"):
+    bad.loc[3, "x1"] = "4,5"
+    with pytest.raises(DataError, match=r"^cfa: row with index 3, column 'x1', value '4,5' is not a number"):
         cfa(bad, "f =~ x1 + x2 + x3")
+    bad.attrs.update(source="hs.csv", first_row=2)   # as read_table sets them: the file row, not the index
+    with pytest.raises(DataError, match=r"^cfa: file 'hs.csv', row 5, column 'x1', value '4,5' is not a number"):
+        cfa(bad, "f =~ x1 + x2 + x3")
+    bad.loc[3, "x1"] = "n/a"   # a "no answer" token is missing, as in scoring: listwise, one respondent fewer
+    assert cfa(bad, "f =~ x1 + x2 + x3").n == len(hs) - 1
 
 
 def test_parser_modifiers():

@@ -113,27 +113,32 @@ def test_shifted_export_suggests_recode_first():
         "file 'x.csv', row 3, column 'q1' (item 1 of 'phq-9'), value '4': outside the response range 0–3. "
         "3 more value(s) have problems (row 3 'q2'; row 3 'q4'; row 3 'q6'). Every answer lies in 1–4, the "
         "key's range 0–3 shifted by +1: the export probably codes the same answers differently. Recode them "
-        "first: --recode 1:0,2:1,3:2,4:3 (library: recode={1: 0, 2: 1, 3: 2, 4: 3}; study file: recode:). "
-        "Only if the scale really was administered as 1–4, set --response-min 1 --response-max 4 instead; "
+        "first: recode={1: 0, 2: 1, 3: 2, 4: 3} (study file: recode:). "
+        "Only if the scale really was administered as 1–4, set response={'min': 1, 'max': 4} instead; "
         "note that this changes the scores' range, so the key's published cut-offs and severity bands no "
-        "longer apply. Otherwise fix the data, or pass --on-invalid missing (on_invalid='missing') to set "
+        "longer apply. Otherwise fix the data, or pass on_invalid='missing' to set "
         "such values to missing and list them in an audit file.")
+    # the command line shows the same sentence with its flags (analysis.command_options.cli_message)
+    from analysis.command_options import cli_message
+    cli = cli_message(str(err.value))
+    assert ("first: --recode 1:0,2:1,3:2,4:3 (study file: recode:). Only if the scale really was administered "
+            "as 1–4, set --response-min 1 --response-max 4 instead;" in cli)
+    assert "or pass --on-invalid missing to set such values to missing" in cli
     fixed = score(df, "phq-9", columns="q{n}", recode={1: 0, 2: 1, 3: 2, 4: 3})
     assert fixed["total"].tolist() == [5.0, 20.0]
 
 
 def test_shift_downwards_and_no_hint_when_no_shift_fits():
     down = phq([[-1] * 9, [0, 1, 2, 2, 2, 2, 2, 2, 2]])
-    with pytest.raises(DataError, match=r"shifted by -1: .* --recode -1:0,0:1,1:2,2:3 \(library: recode=\{-1: 0, "
-                                        r"0: 1, 1: 2, 2: 3\}"):
+    with pytest.raises(DataError, match=r"shifted by -1: .* recode=\{-1: 0, 0: 1, 1: 2, 2: 3\} \(study file"):
         score(down, "phq-9", columns="q{n}")
     wide = phq([[0] * 9, [4] * 9])                         # 0..4 spans five codes: no shift of 0..3 fits
     with pytest.raises(DataError) as err:
         score(wide, "phq-9", columns="q{n}")
-    assert "--recode" not in str(err.value) and "outside the response range 0–3" in str(err.value)
+    assert "recode=" not in str(err.value) and "outside the response range 0–3" in str(err.value)
     with pytest.raises(DataError) as err:                  # after a recode: the user already chose codes
         score(phq([[5] * 9]), "phq-9", columns="q{n}", recode={1: 0})
-    assert "--recode" not in str(err.value) and "after recoding" in str(err.value)
+    assert "recode=" not in str(err.value) and "after recoding" in str(err.value)
 
 
 # --- label maps ----------------------------------------------------------------------------------

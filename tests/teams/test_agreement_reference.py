@@ -204,7 +204,10 @@ def test_bad_input_messages():
     from analysis.errors import DataError
 
     df = pd.DataFrame({"team": [1, 1, 2, 2], "q": ["4", "x", "3", "2"]})
-    with pytest.raises(DataError, match=r"row 2, column 'q', value 'x'"):
+    with pytest.raises(DataError, match=r"row with index 1, column 'q', value 'x' is not a number"):
+        agreement(df, ["q"], "team", 5)
+    df.attrs.update(source="t.csv", first_row=2)   # as read_table sets them: the header is row 1
+    with pytest.raises(DataError, match=r"^agreement: file 't.csv', row 3, column 'q', value 'x' is not a number"):
         agreement(df, ["q"], "team", 5)
     with pytest.raises(DataError, match="not in the data"):
         agreement(df, ["nope"], "team", 5)
