@@ -321,7 +321,7 @@ def small(tmp_path_factory):
 
 
 @pytest.mark.parametrize("argv,fragments", [
-    (["regression", "{f}", "--y", "y", "--x", "x,nope"], ["file '{f}'", "'nope' not found"]),
+    (["regression", "{f}", "--y", "y", "--x", "x,nope"], ["file '{f}'", "'nope' are not in the data"]),
     (["regression", "{f}", "--y", "y", "--x", "x,label"], ["file '{f}'", "row 2", "column 'label'", "'low'"]),
     (["regression", "{f}", "--y", "y", "--x", "x,z"], ["file '{f}'", "perfectly collinear"]),
     (["regression", "{two}", "--y", "y", "--x", "x,w"], ["file '{two}'", "2 complete rows are too few"]),
@@ -337,7 +337,7 @@ def small(tmp_path_factory):
     (["moderation", "{f}", "--x", "x", "--w", "label", "--y", "y"], ["file '{f}'", "column 'label'", "'low'"]),
     (["moderation", "{f}", "--x", "x", "--w", "w", "--y", "y", "--covar", "id,group"], ["file '{f}'", "group"]),
     (["mixed", "{f}", "--formula", "y ~ x"], ["--group"]),
-    (["mixed", "{f}", "--formula", "y ~ x", "--group", "nope"], ["file '{f}'", "'nope' not found"]),
+    (["mixed", "{f}", "--formula", "y ~ x", "--group", "nope"], ["file '{f}'", "'nope' are not in the data"]),
     (["mixed", "{f}", "--formula", "y ~ x +", "--group", "group"], ["file '{f}'", "--formula 'y ~ x +' cannot be read"]),
     (["mixed", "{f}", "--formula", "y ~ x", "--group", "group", "--re-formula", "~ slope"], ["names 'slope'"]),
     (["mixed", "{f}", "--formula", "y ~ x", "--wide", "x,nope", "--id-column", "id"], ["file '{f}'", "'nope'"]),
