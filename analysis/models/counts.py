@@ -44,7 +44,8 @@ from ..checks import check_seed
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample, used_seed
+from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases,
+                      screens_sample, used_seed)
 
 __all__ = ["count_regression", "CountResult", "count_mediation", "CountMediationResult", "FAMILIES"]
 
@@ -325,16 +326,20 @@ class CountResult(Reported):
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self) -> pd.DataFrame:
-        return self.coefficients
+        """Tidy coefficients: ``term, estimate, se, statistic (z), df (NaN), p_val, ci_low, ci_high``
+        and the rate ratios with their CIs."""
+        return self.coefficients.reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
-        return pd.DataFrame([{"family": self.family, "n": self.n, "theta": self.theta, "theta_se": self.theta_se,
+        """One row: ``family, outcome, n, n_excluded, theta, theta_se, deviance, df_resid,
+        null_deviance, df_null, loglik, aic, converged``."""
+        return pd.DataFrame([{"family": self.family, "outcome": self.outcome, **self._sample_facts(),
+                              "theta": self.theta, "theta_se": self.theta_se,
                               "deviance": self.deviance, "df_resid": self.df_resid,
                               "null_deviance": self.null_deviance, "df_null": self.df_null,
                               "loglik": self.loglik, "aic": self.aic, "converged": self.converged}])
 
-    @property
-    def options(self) -> dict:
+    def _options(self) -> dict:
         return {"family": self.family, "covar": self.covar, "offset": self.offset, "level": self.level,
                 "ci_method": "wald", "nan_policy": "listwise"}
 
@@ -500,15 +505,27 @@ class CountMediationResult(Reported):
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self) -> pd.DataFrame:
-        return self.paths
+        """One row per path: ``path, term, estimate, se, statistic, df, p_val, ci_low, ci_high, rate_ratio``."""
+        return self.paths.reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
-        return self.paths
+        """One row: the model, ``n, n_excluded``, the bootstrap (``n_boot, n_failed, seed``) and the
+        indirect effect a·b (log-rate scale) with its percentile CI, p and rate ratio."""
+        ind = self.paths.set_index("path").loc["indirect"]
+        return pd.DataFrame([{"x": self.x, "m": self.m, "y": self.y, "family": self.family,
+                              "covar": ", ".join(self.covar), **self._sample_facts(), "n_boot": self.n_boot,
+                              "n_failed": self.n_failed, "level": self.level, "seed": self.seed,
+                              "indirect": ind.estimate, "indirect_ci_low": ind.ci_low,
+                              "indirect_ci_high": ind.ci_high, "indirect_p_val": ind.p_val,
+                              "indirect_rate_ratio": ind.rate_ratio}])
 
-    @property
-    def options(self) -> dict:
+    def _options(self) -> dict:
         return {"family": self.family, "covar": self.covar, "n_boot": self.n_boot, "seed": self.seed,
                 "level": self.level, "ci_method": "percentile bootstrap", "nan_policy": "listwise"}
+
+    def figure(self, path=None):
+        """The a, b, direct and indirect paths with their CIs; written to ``path`` when given."""
+        return coefficient_figure(self.table(), f"{self.x} → {self.m} → {self.y} ({self.family})", path)
 
     @property
     def r_call(self) -> str:

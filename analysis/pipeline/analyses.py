@@ -213,9 +213,9 @@ class AnalysisOutput:
         """The figure of this analysis: the model's own plot where it has one (moderation: simple
         slopes; profiles: class means), a correlation grid, or estimates with their CIs."""
         from ..report.model_figures import coefficient_plot, correlation_plot
-        plot = getattr(self.result, "plot", None)
-        if plot is not None:
-            out = plot()
+        # the result's own plot method (not a table's .plot, which a table-like result would hand on)
+        if callable(getattr(type(self.result), "plot", None)):
+            out = self.result.plot()
             return getattr(out, "figure", out)
         if self.type == "correlations":
             return correlation_plot(self.long, labels, self.heading(labels))
