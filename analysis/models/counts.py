@@ -44,6 +44,7 @@ from ..checks import check_seed
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..results import TableResult
 from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases,
                       screens_sample, used_seed)
 
@@ -331,13 +332,13 @@ class CountResult(Reported):
         return self.coefficients.reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
-        """One row: ``family, outcome, n, n_excluded, theta, theta_se, deviance, df_resid,
-        null_deviance, df_null, loglik, aic, converged``."""
-        return pd.DataFrame([{"family": self.family, "outcome": self.outcome, **self._sample_facts(),
-                              "theta": self.theta, "theta_se": self.theta_se,
+        """One row: ``family, n, theta, theta_se, deviance, df_resid, null_deviance, df_null, loglik,
+        aic, converged, outcome, n_excluded``."""
+        return pd.DataFrame([{"family": self.family, "n": self.n, "theta": self.theta, "theta_se": self.theta_se,
                               "deviance": self.deviance, "df_resid": self.df_resid,
                               "null_deviance": self.null_deviance, "df_null": self.df_null,
-                              "loglik": self.loglik, "aic": self.aic, "converged": self.converged}])
+                              "loglik": self.loglik, "aic": self.aic, "converged": self.converged,
+                              "outcome": self.outcome, "n_excluded": self.n_excluded}])
 
     def _options(self) -> dict:
         return {"family": self.family, "covar": self.covar, "offset": self.offset, "level": self.level,
@@ -472,8 +473,8 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
 
 
 # --- mediation with a count outcome ---------------------------------------------------------------
-@dataclass
-class CountMediationResult(Reported):
+@dataclass(repr=False)
+class CountMediationResult(Reported, TableResult):
     """Mediation x → m → y with a count outcome y (Poisson or NB) and a continuous mediator m.
 
     Attributes
@@ -487,7 +488,13 @@ class CountMediationResult(Reported):
         The bootstrap draws of a·b.
     outcome_model : CountResult
     n, n_boot, seed, level, family
+
+    ``table()`` is ``paths``, ``summary()`` one row of sample, bootstrap and indirect effect,
+    ``figure(path=None)`` the paths with their CIs. Like the table ``mediation(..., family=...)``
+    returned before, it answers DataFrame look-ups on that table (``res["estimate"]``, ``res.path``).
     """
+
+    _table_name = "paths"
 
     paths: pd.DataFrame
     boot: np.ndarray

@@ -517,7 +517,7 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
 def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: bool = False,
                   n_boot: int = 5000, seed=None, ci_method: str = "percentile", level: float = 0.95,
                   contrasts: bool = True, progress: bool | None = None, family: str = "gaussian",
-                  include_excluded: bool = False):
+                  *, include_excluded: bool = False):
     """Old name of :func:`mediation` (works for one release, with a FutureWarning).
 
     Examples
