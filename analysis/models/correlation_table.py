@@ -405,20 +405,25 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     Returns
     -------
     CorrelationTable
-        ``.long`` (tidy), ``.descriptives``, ``.table()``, ``.to_markdown()``, ``.to_html()``.
+        ``.table()`` (tidy, one row per pair: ``estimate`` the r, ``statistic`` its t), ``.long``
+        (the same with the columns ``r`` and ``t``), ``.descriptives`` (``.summary()``),
+        ``.apa()`` (its ``.table`` the publication matrix, :meth:`CorrelationTable.apa_table`),
+        ``.to_markdown()``, ``.to_html()``.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import correlations
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> ct = correlations(d, ["age", "ACT", "SATQ"], padjust="holm")
-    >>> ct.long[["x", "y", "n", "r"]].round(3)
-         x     y    n      r
-    0  age   ACT  700  0.111
-    1  age  SATQ  687 -0.034
-    2  ACT  SATQ  687  0.587
-    >>> # R: psych::corr.test(d[, c("age", "ACT", "SATQ")], adjust = "holm")
+    >>> ct = correlations(d, ["mastery_approach", "exam1", "exam3"], padjust="holm")
+    >>> ct.table()[["x", "y", "n", "estimate", "p_adj"]].round(3)
+                      x      y    n  estimate  p_adj
+    0  mastery_approach  exam1  393    -0.090  0.076
+    1  mastery_approach  exam3  392     0.127  0.024
+    2             exam1  exam3  387     0.813  0.000
+    >>> # R: psych::corr.test(d[, c("mastery_approach", "exam1", "exam3")], adjust = "holm")
     """
     check_level(level, "correlations")
     _check_method(method)

@@ -406,17 +406,20 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import count_regression
-    >>> d = pd.read_csv("tests/reference/models/counts_quine.csv")
-    >>> res = count_regression(d, "Days", ["Eth", "Sex", "Age", "Lrn"], family="negative_binomial")
-    >>> round(res.theta, 4), res.n
-    (1.2749, 146)
-    >>> res.table()[["term", "estimate", "rate_ratio"]].round(3).head(2)
+    >>> d = read_dataset("demo")
+    >>> res = count_regression(d, "extra_tasks", ["exam1", "age"], family="negative_binomial")
+    >>> round(res.theta, 4), res.n, res.n_excluded
+    (1.7492, 394, 6)
+    >>> res.table()[["term", "estimate", "rate_ratio"]].round(3)
             term  estimate  rate_ratio
-    0  Intercept     2.895      18.076
-    1       EthN    -0.569       0.566
-    >>> # R: MASS::glm.nb(Days ~ Eth + Sex + Age + Lrn, data = MASS::quine)
+    0  Intercept     1.462       4.315
+    1      exam1    -0.007       0.993
+    2        age     0.005       1.005
+    >>> res.r_call
+    'MASS::glm.nb(extra_tasks ~ exam1 + age, data = d); confint.default(m)'
+    >>> # R: MASS::glm.nb(extra_tasks ~ exam1 + age, data = d)
     """
     what = f"count_regression ({family})"
     check_frame(data)
@@ -570,18 +573,16 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import count_mediation
-    >>> d = pd.read_csv("tests/reference/models/counts_quakes.csv")
-    >>> res = count_mediation(d, x="depth", m="mag", y="stations", family="negative_binomial",
-    ...                       n_boot=200, seed=1)
-    >>> res.paths[["path", "estimate"]].round(5)
+    >>> res = count_mediation(read_dataset("demo"), x="age", m="exam1", y="extra_tasks", n_boot=200, seed=1)
+    >>> res.table()[["path", "estimate"]].round(5)
            path  estimate
-    0         a  -0.00043
-    1         b   1.23413
-    2    direct   0.00029
-    3  indirect  -0.00053
-    >>> # R: lm(mag ~ depth, d); MASS::glm.nb(stations ~ depth + mag, d)
+    0         a  -0.03523
+    1         b  -0.00715
+    2    direct   0.00529
+    3  indirect   0.00025
+    >>> # R: lm(exam1 ~ age, d); glm(extra_tasks ~ age + exam1, family = poisson, d)
     """
     what = "count_mediation"
     check_frame(data)

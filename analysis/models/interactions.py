@@ -227,13 +227,16 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: 
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import moderation
-    >>> d = pd.read_csv("tests/reference/models/bfi_scales.csv")
-    >>> res = moderation(d, x="E", w="C", y="N")
+    >>> res = moderation(d, x="performance_avoidance", w="mastery_approach", y="exam3")
     >>> res.simple_slopes.level.tolist()
     ['−1 SD', 'mean', '+1 SD']
-    >>> # R: lm(N ~ Ec * Cc, transform(d, Ec = E - mean(E), Cc = C - mean(C)))
+    >>> # R: lm(exam3 ~ pav * map, transform(d, pav = performance_avoidance - mean(performance_avoidance),
+    >>> #                                     map = mastery_approach - mean(mastery_approach)))
     """
     check_level(level, "moderation")
     covar = as_list(covar)
@@ -421,13 +424,13 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import moderated_mediation
-    >>> d = pd.read_csv("tests/reference/models/bfi_scales.csv")
-    >>> res = moderated_mediation(d, x="C", m="A", y="N", w="E", n_boot=1000, seed=1)
-    >>> res.paths.kind.tolist()[-4:]
+    >>> res = moderated_mediation(read_dataset("demo"), x="exam1", m="exam2", y="exam3", w="age",
+    ...                           n_boot=1000, seed=1)
+    >>> res.table().kind.tolist()[-4:]
     ['index', 'conditional', 'conditional', 'conditional']
-    >>> # R: lavaan: A ~ a1*C + a2*E + a3*CE; N ~ cp*C + b*A; imm := a3*b
+    >>> # R: lavaan: exam2 ~ a1*exam1 + a2*age + a3*exam1_x_age; exam3 ~ cp*exam1 + b*exam2; imm := a3*b
     """
     check_level(level, "moderated_mediation")
     if stage not in ("first", "second"):

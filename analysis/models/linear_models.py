@@ -99,11 +99,14 @@ class RegressionResult(Reported):
 
     Examples
     --------
+    >>> from analysis import score
     >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import regression
-    >>> res = regression(read_dataset("demo"), "procrastination", ["mastery_approach"])
+    >>> res = regression(d, "exam3", ["mastery_approach"])
     >>> res.r_call
-    'lm(procrastination ~ mastery_approach, data)'
+    'lm(exam3 ~ mastery_approach, data)'
     >>> list(res.summary().columns[:4])
     ['outcome', 'n', 'n_excluded', 'r2']
     """
@@ -201,16 +204,17 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import regression
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> res = regression(d, "SATQ", ["ACT", "age"])
-    >>> res.coefficients[["term", "estimate", "beta"]].round(3)
-            term  estimate   beta
-    0  Intercept   232.807    NaN
-    1        ACT    14.325  0.598
-    2        age    -1.231 -0.101
-    >>> # R: lm(SATQ ~ ACT + age, d); lm(scale(SATQ) ~ scale(ACT) + scale(age), d)
+    >>> res = regression(read_dataset("demo"), "exam3", ["exam1", "age"])
+    >>> res.table()[["term", "estimate", "statistic", "beta"]].round(3)
+            term  estimate  statistic   beta
+    0  Intercept     4.433      1.430    NaN
+    1      exam1     0.866     27.438  0.813
+    2        age    -0.095     -1.059 -0.031
+    >>> res.r_call
+    'lm(exam3 ~ exam1 + age, data)'
+    >>> # R: lm(exam3 ~ exam1 + age, d); lm(scale(exam3) ~ scale(exam1) + scale(age), d)
     """
     check_level(level, "regression")
     if family != "gaussian":
@@ -275,16 +279,16 @@ class HierarchicalResult(Reported):
 
     Examples
     --------
+    >>> from analysis import score
     >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import hierarchical_regression
-    >>> h = hierarchical_regression(read_dataset("demo"), "procrastination",
-    ...                             [["mastery_approach"], ["mastery_avoidance"]])
-    >>> h.table()[["step", "estimate", "df1", "df2"]].round(3)
-       step  estimate  df1  df2
-    0     1     0.006    1  393
-    1     2     0.021    1  392
-    >>> h.r_call
-    'anova(lm(procrastination ~ mastery_approach, data), lm(procrastination ~ mastery_approach + mastery_avoidance, data))'
+    >>> h = hierarchical_regression(d, "exam3", [["exam1"], ["mastery_approach"]])
+    >>> h.summary()[["step", "n", "r2"]].round(3)
+       step    n     r2
+    0     1  386  0.661
+    1     2  386  0.683
     """
 
     steps: pd.DataFrame
@@ -342,15 +346,16 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import hierarchical_regression
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> h = hierarchical_regression(d, "SATQ", [["age", "gender"], ["ACT"]])
-    >>> h.steps[["step", "delta_r2", "df1", "df2"]].round(3)
-       step  delta_r2  df1  df2
-    0     1     0.029    2  684
-    1     2     0.346    1  683
-    >>> # R: anova(lm(SATQ ~ age + gender, d), lm(SATQ ~ age + gender + ACT, d))
+    >>> h = hierarchical_regression(read_dataset("demo"), "exam3", [["age"], ["exam1", "exam2"]])
+    >>> h.table()[["step", "estimate", "statistic", "df1", "df2"]].round(3)
+       step  estimate  statistic  df1  df2
+    0     1     0.001      0.515    1  379
+    1     2     0.732    517.655    2  377
+    >>> h.r_call
+    'anova(lm(exam3 ~ age, data), lm(exam3 ~ age + exam1 + exam2, data))'
+    
     """
     check_level(level, "hierarchical_regression")
     blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
@@ -398,9 +403,9 @@ class LogisticResult(Reported):
     --------
     >>> from analysis.datasets import read_dataset
     >>> from analysis.models import logistic_regression
-    >>> res = logistic_regression(read_dataset("demo"), "phq9", ["mastery_avoidance"], threshold=10)
+    >>> res = logistic_regression(read_dataset("demo"), "exam3", ["exam1"], threshold=60)
     >>> res.r_call
-    'glm(I(phq9 >= 10) ~ mastery_avoidance, family = binomial, data); confint.default(m)'
+    'glm(I(exam3 >= 60) ~ exam1, family = binomial, data); confint.default(m)'
     """
 
     coefficients: pd.DataFrame
@@ -494,13 +499,17 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import logistic_regression
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> res = logistic_regression(d, "ACT", ["SATV", "SATQ"], threshold=30)
+    >>> res = logistic_regression(read_dataset("demo"), "exam3", ["exam1", "age"], threshold=60)
     >>> res.n
-    687
-    >>> # R: glm(I(ACT >= 30) ~ SATV + SATQ, binomial, d)
+    387
+    >>> res.table()[["term", "estimate", "odds_ratio"]].round(3)
+            term  estimate  odds_ratio
+    0  Intercept   -17.742       0.000
+    1      exam1     0.267       1.306
+    2        age    -0.002       0.998
+    >>> # R: glm(I(exam3 >= 60) ~ exam1 + age, binomial, d)
     """
     check_level(level, "logistic_regression")
     import statsmodels.api as sm

@@ -240,13 +240,15 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id_column: str | Non
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import setback_recovery
-    >>> d = pd.read_csv("tests/reference/models/demo_exams.csv")
-    >>> res = setback_recovery(d, ["exam1", "exam2", "exam3"], ["mastery_approach"], id_column="id")
+    >>> res = setback_recovery(d, ["exam1", "exam2", "exam3"], ["mastery_approach"], id_column="respondent_id")
     >>> res.interactions.term.tolist()
     ['drop:mastery_approach', 'recovery:mastery_approach']
-    >>> # R: lmer(score ~ (drop + recovery) * mastery_approach + (1 | id), long)
+    >>> # R: lmer(score ~ (drop + recovery) * mastery_approach + (1 | respondent_id), long)
     """
     check_level(level, "setback_recovery")
     check_frame(data)

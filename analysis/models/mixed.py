@@ -198,20 +198,20 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from analysis.models import mixed_model
-    >>> d = pd.read_csv("tests/reference/models/sleepstudy.csv")
-    >>> res = mixed_model(d, "Reaction ~ Days", group="Subject", re_formula="~Days")
-    >>> res.fixed_effects.round(2)[["term", "estimate", "se"]]
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import mixed_model, wide_to_long
+    >>> long = wide_to_long(read_dataset("demo"), ["exam1", "exam2", "exam3"], id_column="respondent_id")
+    >>> res = mixed_model(long, "score ~ time", group="respondent_id", re_formula="~time")
+    >>> res.table().round(2)[["term", "estimate", "se"]]
             term  estimate    se
-    0  Intercept    251.41  6.82
-    1       Days     10.47  1.55
+    0  Intercept     66.83  0.57
+    1       time     -3.61  0.25
     >>> res.satterthwaite.round(3)[["term", "statistic", "df"]]
-            term  statistic    df
-    0  Intercept     36.838  17.0
-    1       Days      6.771  17.0
-    >>> # R: lme4::lmer(Reaction ~ Days + (Days | Subject), sleepstudy)
-    >>> # R: summary(lmerTest::lmer(Reaction ~ Days + (Days | Subject), sleepstudy))  # df, t, p
+            term  statistic       df
+    0  Intercept    117.438  412.684
+    1       time    -14.683  773.368
+    >>> # R: lme4::lmer(score ~ time + (time | respondent_id), long)
+    >>> # R: summary(lmerTest::lmer(score ~ time + (time | respondent_id), long))  # df, t, p
     """
     check_level(level, "mixed_model")
     import statsmodels.formula.api as smf

@@ -220,13 +220,15 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import goal_profiles
-    >>> d = pd.read_csv("tests/reference/models/demo_exams.csv")
     >>> res = goal_profiles(d, ["mastery_approach", "performance_approach", "mastery_avoidance",
     ...                         "performance_avoidance"], k_max=3, seed=1)
-    >>> res.fit_indices.k.tolist()
-    [1, 2, 3]
+    >>> res.table().k.tolist(), res.k
+    ([1, 2, 3], 2)
     >>> # R: mclust::Mclust(d[, goals], G = 1:3, modelNames = "VVV")
     """
     from sklearn.mixture import GaussianMixture
