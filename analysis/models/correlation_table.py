@@ -111,7 +111,7 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     >>> res = partial_correlation(read_dataset("demo"), "exam1", "exam3", covar="exam2")
     >>> res.table()[["n", "df", "estimate"]].round(4)
          n   df  estimate
-    0  381  378    0.3304
+    0  381  378    0.3149
     >>> res.r_call
     'ppcor::pcor.test(data$exam1, data$exam3, data[, c("exam2")], method = "pearson")'
     """
@@ -218,9 +218,9 @@ class CorrelationTable(Reported):
     >>> ct = correlations(read_dataset("demo"), ["exam1", "exam2", "exam3"])
     >>> ct.table()[["x", "y", "n", "estimate"]].round(3)
            x      y    n  estimate
-    0  exam1  exam2  387     0.866
-    1  exam1  exam3  388     0.795
-    2  exam2  exam3  386     0.814
+    0  exam1  exam2  388     0.864
+    1  exam1  exam3  387     0.813
+    2  exam2  exam3  386     0.841
     >>> list(ct.apa().table.columns)
     ['Variable', 'M', 'SD', '1', '2', '3']
     >>> ct.r_call
@@ -315,8 +315,8 @@ class CorrelationTable(Reported):
         >>> ct = correlations(read_dataset("demo"), ["exam1", "exam2"])
         >>> ct.apa_table(show_ci=True)
           Variable      M     SD  1                   2
-        0  1. exam1  69.81  10.78  —
-        1  2. exam2  57.21  11.12  .87*** [.84, .89]  —
+        0  1. exam1  69.81  10.78                  —
+        1  2. exam2  57.21  11.12  .86*** [.84, .89]  —
         """
         cols = self.columns
         lab = [self.labels.get(c, c) for c in cols]

@@ -304,7 +304,19 @@ class CountResult(Reported):
     excluded : DataFrame of rows left out for missing values (``row, reason``).
 
     ``table()`` is the tidy coefficient table, ``summary()`` one row of model statistics,
-    ``apa()`` the APA text and table, ``r_call`` the equivalent R call.
+    ``apa()`` the APA text and table, ``r_call`` the equivalent R call, ``figure(path=None)`` a
+    forest plot of the rate ratios.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import count_regression
+    >>> res = count_regression(read_dataset("demo"), "extra_tasks", ["exam1"])
+    >>> res.summary()[["family", "n", "df_resid", "n_excluded"]]
+        family    n  df_resid  n_excluded
+    0  poisson  394       392           6
+    >>> res.r_call
+    'glm(extra_tasks ~ exam1, family = poisson, data = d); confint.default(m)'
     """
 
     coefficients: pd.DataFrame
@@ -495,6 +507,16 @@ class CountMediationResult(Reported, TableResult):
     ``table()`` is ``paths``, ``summary()`` one row of sample, bootstrap and indirect effect,
     ``figure(path=None)`` the paths with their CIs. Like the table ``mediation(..., family=...)``
     returned before, it answers DataFrame look-ups on that table (``res["estimate"]``, ``res.path``).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import count_mediation
+    >>> res = count_mediation(read_dataset("demo"), x="age", m="exam1", y="extra_tasks", n_boot=200, seed=1)
+    >>> res.summary()[["n", "n_excluded", "n_boot", "n_failed", "seed"]]
+         n  n_excluded  n_boot  n_failed  seed
+    0  394           6     200         0     1
+    >>> # R: see r_call: lm() for a, glm(family = poisson) for b, boot::boot() for a·b
     """
 
     _table_name = "paths"

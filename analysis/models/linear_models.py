@@ -287,8 +287,8 @@ class HierarchicalResult(Reported):
     >>> h = hierarchical_regression(d, "exam3", [["exam1"], ["mastery_approach"]])
     >>> h.summary()[["step", "n", "r2"]].round(3)
        step    n     r2
-    0     1  386  0.661
-    1     2  386  0.683
+    0     1  386  0.662
+    1     2  386  0.713
     """
 
     steps: pd.DataFrame
