@@ -5,7 +5,7 @@ from .._lazy import lazy_exports
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
     ".counts": ["CountMediationResult", "CountResult", "count_mediation", "count_regression"],
-    ".correlation_table": ["CorrelationTable", "correlations", "partial_correlation"],
+    ".correlation_table": ["CorrelationTable", "PartialCorrelationResult", "correlations", "partial_correlation"],
     ".longitudinal": ["RecoveryResult", "setback_recovery", "wide_to_long"],
     ".indirect_effects": ["MediationResult", "PathModel", "fit_mediation", "mediation"],
     ".interactions": ["ModeratedMediationResult", "ModerationResult", "moderated_mediation", "moderation"],

@@ -16,6 +16,7 @@ from scipy import stats
 
 from ..checks import check_columns as _check_present, check_data, check_numeric
 from ..errors import DataError
+from ..results import Result
 from ..io.readers import row_label
 
 log = logging.getLogger("analysis.models")
@@ -311,20 +312,31 @@ def used_seed(seed):
     return int(np.random.SeedSequence().generate_state(1)[0])
 
 
-def retired_attribute(obj, old: str, new: str) -> None:
-    """Warn that result attribute ``old`` is now ``new`` (the old name works for one release)."""
+def retired_attribute(obj, old: str, new: str, owner: str | None = None) -> None:
+    """Warn that result attribute ``old`` is now ``new`` (the old name works for one release).
+
+    ``owner`` names what holds the attribute when that is not ``type(obj)`` (a module, for a
+    renamed function: ``retired_attribute(None, "fit_mediation()", "mediation()", owner="analysis")``).
+    """
     import warnings
-    name = type(obj).__name__
+    name = owner or type(obj).__name__
     warnings.warn(f"{name}.{old} is renamed {name}.{new}; the old name stops working in the next release",
                   FutureWarning, stacklevel=3)
 
 
-class Reported:
-    """Mixin of every model result: ``summary()`` (the main tidy table, named by ``_summary``),
-    ``table()`` (the APA table) and ``apa()`` (:func:`analysis.report.apa.apa`), and the screened
-    sample (``sample``, ``n_excluded_by_screening``, ``include_excluded``, ``sample_note``)."""
+class Reported(Result):
+    """Base of every model result: the result protocol (:class:`analysis.results.Result`) and the
+    screened sample.
 
-    _summary = "paths"
+    ``table()`` is the tidy numeric table of what was estimated (each class says which), ``summary()``
+    the one-row overview of the model (n, n_excluded and the fit), ``apa()`` the APA text (its
+    ``.table`` the formatted table), ``options`` the options of the call and ``r_call`` the equivalent
+    R call. ``n_excluded`` counts the rows received but not analysed: those screening excluded
+    (column ``excluded``) plus those left out listwise for missing values (``excluded``, one row each).
+    The screening facts stay readable as ``sample``, ``n_excluded_by_screening``,
+    ``include_excluded`` and ``sample_note``.
+    """
+
     sample = None  # a Sample, set by record_sample
 
     @property
@@ -341,12 +353,62 @@ class Reported:
         """``"378 analysed (22 excluded by screening)"``, or ``""`` when the data had no screening."""
         return "" if self.sample is None else self.sample.note
 
-    def summary(self) -> pd.DataFrame:
-        return getattr(self, self._summary)
+    @property
+    def n_listwise(self) -> int:
+        """Rows left out for a missing value on a model column (listed in ``excluded``)."""
+        excluded = self.__dict__.get("excluded")
+        return 0 if not isinstance(excluded, pd.DataFrame) else int(len(excluded))
 
-    def table(self) -> pd.DataFrame:
-        return self.apa().table
+    @property
+    def n_excluded(self) -> int:
+        """Rows received but not analysed: excluded by screening plus left out listwise."""
+        return int(self.n_excluded_by_screening + self.n_listwise)
 
-    def apa(self):
-        from ..report.apa import apa
-        return apa(self)
+    @property
+    def options(self) -> dict:
+        """The options the call ran with (``_options()`` of the class plus the screening choice)."""
+        return {**self._options(), "include_excluded": self.include_excluded}
+
+    def _options(self) -> dict:  # pragma: no cover - every model result defines it
+        return {}
+
+    def _footer(self) -> str:
+        # the line under a table-like model result's table in a notebook (TableResult's repr)
+        return (f"{type(self).__name__}: n = {self.n} analysed, {self.n_excluded} excluded; "
+                f".table() is this table, .summary() the model, .apa() the text")
+
+    def _sample_facts(self) -> dict:
+        """``n, n_excluded`` (the first columns of every ``summary()``)."""
+        return {"n": int(self.n), "n_excluded": self.n_excluded}
+
+
+def tidy(table: pd.DataFrame, stat: str | None = None, df=np.nan, drop=()) -> pd.DataFrame:
+    """A station's table in the protocol's columns: ``stat`` (``"t"``, ``"z"``) becomes ``statistic``
+    followed by ``df`` (a number or a column), the index a RangeIndex; other columns stay as they are."""
+    out = table.drop(columns=list(drop)).reset_index(drop=True)
+    if stat is not None and stat in out:
+        at = list(out.columns).index(stat)
+        values = out.pop(stat)
+        out.insert(at, "statistic", values.to_numpy(float))
+        out.insert(at + 1, "df", np.broadcast_to(np.asarray(df, float), len(out)).copy())
+    return out
+
+
+def coefficient_figure(table: pd.DataFrame, title: str, path=None, term: str = "term",
+                       xlabel: str = "Estimate with its confidence interval"):
+    """The coefficient plot of :mod:`analysis.report.model_figures` for a tidy table (intercepts left
+    out), written with deterministic bytes to ``path`` when given; returns the Figure."""
+    from ..report.figures import save_figure
+    from ..report.model_figures import coefficient_plot
+
+    t = table.rename(columns={term: "term"}) if term != "term" else table
+    fig = coefficient_plot(t, title=title, xlabel=xlabel)
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
+def r_formula(y: str, terms) -> str:
+    """``y ~ a + b`` for an R call (``1`` without terms)."""
+    terms = list(terms)
+    return f"{y} ~ {' + '.join(map(str, terms)) if terms else '1'}"

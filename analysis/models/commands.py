@@ -188,14 +188,14 @@ def cmd_correlations(args) -> int:
 
 def cmd_mediation(args) -> int:
     from ..io.writers import write_table
-    from .indirect_effects import fit_mediation
+    from .indirect_effects import mediation
 
     take_retired(args, "--ci", "--ci-method")
     check_output_names(args)
     data = read_input(args)
-    res = fit_mediation(data, args.x, _cols(args.m), args.y, covar=_cols(args.covar) or None, serial=args.serial,
-                        n_boot=args.n_boot, seed=args.seed, ci_method=args.ci_method, level=args.level,
-                        include_excluded=args.include_excluded)
+    res = mediation(data, args.x, _cols(args.m), args.y, covar=_cols(args.covar) or None, serial=args.serial,
+                    n_boot=args.n_boot, seed=args.seed, ci_method=args.ci_method, level=args.level,
+                    include_excluded=args.include_excluded)
     print_sample(res)
     print(f"seed: {res.seed}" + ("" if args.seed is not None else " (drawn; pass --seed to repeat this run)"))
     with pd.option_context("display.width", 140, "display.max_columns", 10):

@@ -27,9 +27,19 @@ from ..deprecation import renamed
 from ..errors import DataError
 from ..io.writers import atomic_write_text
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, md_table, screens_sample
+from ..results import TableResult
+from ._common import Reported, as_list, check_columns, check_frame, md_table, retired_attribute, screens_sample
 
-__all__ = ["correlations", "partial_correlation", "CorrelationTable"]
+__all__ = ["correlations", "partial_correlation", "CorrelationTable", "PartialCorrelationResult"]
+
+#: the per-pair columns of :func:`correlations` / :func:`partial_correlation` under their
+#: protocol names in ``.table()`` (``.long`` keeps ``r`` and ``t``)
+_TIDY = {"r": "estimate", "t": "statistic"}
+
+
+def _tidy_pairs(long: pd.DataFrame) -> pd.DataFrame:
+    """``x, y, method, covar, n, k, df, estimate, ci_low, ci_high, statistic, p_val`` (+ ``p_adj``)."""
+    return long.rename(columns=_TIDY).reset_index(drop=True)
 
 METHODS = ("pearson", "spearman")
 PADJUST = {"holm": "holm", "bonferroni": "bonferroni", "fdr_bh": "fdr_bh", "bh": "fdr_bh", "fdr": "fdr_bh"}
@@ -83,24 +93,27 @@ def _numeric(data, cols):
 
 @screens_sample("partial_correlation")
 def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str = "pearson",
-                        level: float = 0.95) -> pd.DataFrame:
+                        level: float = 0.95) -> "PartialCorrelationResult":
     """Partial correlation of ``x`` and ``y`` given ``covar`` (listwise on all columns).
 
     Returns
     -------
-    DataFrame
-        One row: ``x, y, method, covar, n, k, df, r, ci_low, ci_high, t, p_val`` with
-        df = n − 2 − k and a Fisher-z CI with SE 1/√(n − 3 − k).
+    PartialCorrelationResult
+        ``.table()``: one row ``x, y, method, covar, n, k, df, estimate (r), ci_low, ci_high,
+        statistic (t), p_val`` with df = n − 2 − k and a Fisher-z CI with SE 1/√(n − 3 − k).
+        DataFrame look-ups go to that table (``res["estimate"]``; ``res["r"]`` and ``res["t"]``,
+        the old column names, work for one release with a FutureWarning).
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import partial_correlation
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> partial_correlation(d, "ACT", "SATQ", covar="age")[["n", "df", "r"]].round(4)
-         n   df      r
-    0  687  684  0.595
-    >>> # R: psych::partial.r(d, c("ACT", "SATQ"), "age"); t = r * sqrt(df / (1 - r^2))
+    >>> res = partial_correlation(read_dataset("demo"), "exam1", "exam3", covar="exam2")
+    >>> res.table()[["n", "df", "estimate"]].round(4)
+         n   df  estimate
+    0  381  378    0.3149
+    >>> res.r_call
+    'ppcor::pcor.test(data$exam1, data$exam3, data[, c("exam2")], method = "pearson")'
     """
     check_level(level, "partial_correlation")
     _check_method(method)
@@ -115,8 +128,64 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     d = data[cols].dropna()
     arr = _numeric(d, cols)
     row = _corr_pair(arr[:, 0], arr[:, 1], arr[:, 2:], method, level, names=(x, y))
-    return pd.DataFrame([{"x": x, "y": y, "method": method, "covar": "+".join(covar), **row}])[
+    table = pd.DataFrame([{"x": x, "y": y, "method": method, "covar": "+".join(covar), **row}])[
         ["x", "y", "method", "covar", "n", "k", "df", "r", "ci_low", "ci_high", "t", "p_val"]]
+    return PartialCorrelationResult(_tidy_pairs(table), x, y, covar, method, level, int(len(data) - len(d)))
+
+
+class PartialCorrelationResult(Reported, TableResult):
+    """Result of :func:`partial_correlation`: one row, ``x, y, method, covar, n, k, df, estimate,
+    ci_low, ci_high, statistic, p_val``.
+
+    ``table()`` is that row, ``summary()`` the same, ``apa()`` the APA text. DataFrame look-ups go to
+    the table (``res["estimate"]``, ``res.iloc[0]``); the old column names ``r`` and ``t`` still work
+    as keys for one release, with a FutureWarning.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import partial_correlation
+    >>> res = partial_correlation(read_dataset("demo"), "exam1", "exam3", covar=["exam2", "age"])
+    >>> res.n, res.n_excluded, int(res.table()["df"].iloc[0])
+    (381, 19, 377)
+    >>> # R: ppcor::pcor.test(data$exam1, data$exam3, data[, c("exam2", "age")])
+    """
+
+    _table_name = "pairs"
+
+    def __init__(self, pairs, x, y, covar, method, level, n_listwise):
+        self.pairs, self.x, self.y, self.covar = pairs, x, y, list(covar)
+        self.method, self.level, self._n_listwise = method, level, n_listwise
+
+    @property
+    def n(self) -> int:
+        return int(self.pairs["n"].iloc[0])
+
+    @property
+    def n_listwise(self) -> int:
+        return self._n_listwise
+
+    def __getitem__(self, key):
+        # the columns r and t are now estimate and statistic: old keys keep working for one release
+        keys = key if isinstance(key, list) else [key]
+        for k in keys:
+            if isinstance(k, str) and k in _TIDY:
+                retired_attribute(self, k, _TIDY[k])
+        if isinstance(key, list):
+            key = [_TIDY.get(k, k) if isinstance(k, str) else k for k in key]
+        elif isinstance(key, str):
+            key = _TIDY.get(key, key)
+        return self.table()[key]
+
+    def _options(self) -> dict:
+        return {"covar": list(self.covar), "method": self.method, "level": self.level, "ci_method": "fisher_z",
+                "nan_policy": "listwise"}
+
+    @property
+    def r_call(self) -> str:
+        cv = ", ".join(f'"{c}"' for c in self.covar)
+        return f'ppcor::pcor.test(data${self.x}, data${self.y}, data[, c({cv})], method = "{self.method}")'
+
 
 
 def _check_method(method):
@@ -134,11 +203,32 @@ class CorrelationTable(Reported):
         (+ ``p_adj`` with ``padjust``).
     descriptives : DataFrame
         ``variable, n, mean, sd, alpha``.
+
+    ``table()`` is ``long`` in the protocol's columns (``estimate`` the r, ``statistic`` its t);
+    ``summary()`` the descriptives (one row per variable); ``apa()`` the APA text, whose ``.table``
+    is the publication matrix (:meth:`apa_table`: M, SD, r below the diagonal, α on it);
+    ``to_markdown()`` and ``to_html()`` write that matrix with its note; ``figure(path=None)`` the
+    correlation grid. ``n`` counts the respondents that enter at least one pair, ``n_excluded``
+    those received but not analysed (screening, or too few values for any pair).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import correlations
+    >>> ct = correlations(read_dataset("demo"), ["exam1", "exam2", "exam3"])
+    >>> ct.table()[["x", "y", "n", "estimate"]].round(3)
+           x      y    n  estimate
+    0  exam1  exam2  388     0.864
+    1  exam1  exam3  387     0.813
+    2  exam2  exam3  386     0.841
+    >>> list(ct.apa().table.columns)
+    ['Variable', 'M', 'SD', '1', '2', '3']
+    >>> ct.r_call
+    'psych::corr.test(data[, c("exam1", "exam2", "exam3")], method = "pearson", adjust = "none")'
     """
 
-    _summary = "long"
-
-    def __init__(self, long, descriptives, columns, method, covar, padjust, level, labels):
+    def __init__(self, long, descriptives, columns, method, covar, padjust, level, labels,
+                 nan_policy: str = "pairwise", n: int | None = None, n_listwise: int = 0):
         self.long = long
         self.descriptives = descriptives
         self.columns = columns
@@ -147,9 +237,58 @@ class CorrelationTable(Reported):
         self.padjust = padjust
         self.level = level
         self.labels = labels
+        self.nan_policy = nan_policy
+        self.n = int(long["n"].max()) if n is None else int(n)
+        self._n_listwise = int(n_listwise)
+
+    @property
+    def n_listwise(self) -> int:
+        """Respondents that enter no pair (too few values among the columns and covariates)."""
+        return self._n_listwise
 
     def __repr__(self) -> str:
-        return f"CorrelationTable({self.method}, {len(self.columns)} variables)\n{self.table()}"
+        return f"CorrelationTable({self.method}, {len(self.columns)} variables)\n{self.apa_table()}"
+
+    def table(self, *args, **kwargs) -> pd.DataFrame:
+        """One row per pair: ``x, y, method, covar, n, k, df, estimate (r), ci_low, ci_high,
+        statistic (t), p_val`` (+ ``p_adj``).
+
+        Called with formatting arguments (``show_ci``, ``digits``, ``stars``) it returns the APA
+        matrix as before, with a FutureWarning: that is :meth:`apa_table` now.
+        """
+        if args or kwargs:
+            retired_attribute(self, "table(show_ci=..., digits=..., stars=...)",
+                              "apa_table(show_ci=..., digits=..., stars=...)")
+            return self.apa_table(*args, **kwargs)
+        return _tidy_pairs(self.long)
+
+    def summary(self) -> pd.DataFrame:
+        """The descriptives: one row per variable (``variable, n, mean, sd, alpha``)."""
+        return self.descriptives.reset_index(drop=True)
+
+    def _options(self) -> dict:
+        return {"method": self.method, "covar": list(self.covar), "padjust": self.padjust,
+                "nan_policy": self.nan_policy, "level": self.level, "ci_method": "fisher_z"}
+
+    @property
+    def r_call(self) -> str:
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        if self.covar:
+            cv = ", ".join(f'"{c}"' for c in self.covar)
+            return (f'psych::corr.p(psych::partial.r(data, c({cols}), c({cv}), method = "{self.method}"), '
+                    f'n = n - {len(self.covar)}, adjust = "{self.padjust or "none"}")')
+        use = ', use = "complete"' if self.nan_policy == "listwise" else ""
+        return f'psych::corr.test(data[, c({cols})], method = "{self.method}", adjust = "{self.padjust or "none"}"{use})'
+
+    def figure(self, path=None):
+        """The correlation grid (lower triangle, r in each cell); written to ``path`` when given."""
+        from ..report.figures import save_figure
+        from ..report.model_figures import correlation_plot
+
+        fig = correlation_plot(self.long, self.labels, title="Correlations")
+        if path is not None:
+            save_figure(fig, path)
+        return fig
 
     def matrix(self, what: str = "r") -> pd.DataFrame:
         """Square matrix of ``r`` (or ``p_val``, ``p_adj``, ``n``) with 1 / NaN on the diagonal."""
@@ -164,10 +303,21 @@ class CorrelationTable(Reported):
         return self.long["p_adj"] if "p_adj" in self.long else self.long["p_val"]
 
     @renamed(ci="show_ci")
-    def table(self, show_ci: bool = False, digits: int = 2, stars: bool = True) -> pd.DataFrame:
+    def apa_table(self, show_ci: bool = False, digits: int = 2, stars: bool = True) -> pd.DataFrame:
         """Publication table (strings): Variable, M, SD, then r in the lower triangle and α (in
         parentheses) on the diagonal; ``show_ci=True`` adds the CI under each r (``ci=`` is its old
-        name: works for one release, with a FutureWarning)."""
+        name: works for one release, with a FutureWarning). ``.apa().table`` is this table.
+
+        Examples
+        --------
+        >>> from analysis.datasets import read_dataset
+        >>> from analysis.models import correlations
+        >>> ct = correlations(read_dataset("demo"), ["exam1", "exam2"])
+        >>> ct.apa_table(show_ci=True)
+          Variable      M     SD  1                   2
+        0  1. exam1  69.81  10.78                  —
+        1  2. exam2  57.21  11.12  .86*** [.84, .89]  —
+        """
         cols = self.columns
         lab = [self.labels.get(c, c) for c in cols]
         desc = self.descriptives.set_index("variable")
@@ -209,12 +359,12 @@ class CorrelationTable(Reported):
 
     @renamed(ci="show_ci")
     def to_markdown(self, show_ci: bool = False, digits: int = 2) -> str:
-        return md_table(self.table(show_ci=show_ci, digits=digits)) + "\n" + self.note + "\n"
+        return md_table(self.apa_table(show_ci=show_ci, digits=digits)) + "\n" + self.note + "\n"
 
     @renamed(ci="show_ci")
     def to_html(self, path=None, show_ci: bool = False, digits: int = 2) -> str:
         """An HTML table (with the note as caption); written atomically when ``path`` is given."""
-        body = self.table(show_ci=show_ci, digits=digits).to_html(index=False, escape=True, border=0,
+        body = self.apa_table(show_ci=show_ci, digits=digits).to_html(index=False, escape=True, border=0,
                                                         classes="apa-table")
         text = (f'<figure class="apa">\n{body}\n<figcaption>{html.escape(self.note)}</figcaption>\n'
                 f"</figure>\n")
@@ -255,20 +405,25 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     Returns
     -------
     CorrelationTable
-        ``.long`` (tidy), ``.descriptives``, ``.table()``, ``.to_markdown()``, ``.to_html()``.
+        ``.table()`` (tidy, one row per pair: ``estimate`` the r, ``statistic`` its t), ``.long``
+        (the same with the columns ``r`` and ``t``), ``.descriptives`` (``.summary()``),
+        ``.apa()`` (its ``.table`` the publication matrix, :meth:`CorrelationTable.apa_table`),
+        ``.to_markdown()``, ``.to_html()``.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import correlations
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> ct = correlations(d, ["age", "ACT", "SATQ"], padjust="holm")
-    >>> ct.long[["x", "y", "n", "r"]].round(3)
-         x     y    n      r
-    0  age   ACT  700  0.111
-    1  age  SATQ  687 -0.034
-    2  ACT  SATQ  687  0.587
-    >>> # R: psych::corr.test(d[, c("age", "ACT", "SATQ")], adjust = "holm")
+    >>> ct = correlations(d, ["mastery_approach", "exam1", "exam3"], padjust="holm")
+    >>> ct.table()[["x", "y", "n", "estimate", "p_adj"]].round(3)
+                      x      y    n  estimate  p_adj
+    0  mastery_approach  exam1  393    -0.090  0.076
+    1  mastery_approach  exam3  392     0.127  0.024
+    2             exam1  exam3  387     0.813  0.000
+    >>> # R: psych::corr.test(d[, c("mastery_approach", "exam1", "exam3")], adjust = "holm")
     """
     check_level(level, "correlations")
     _check_method(method)
@@ -310,7 +465,27 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     desc = pd.DataFrame({"variable": columns, "n": v.notna().sum().to_numpy(),
                          "mean": v.mean().to_numpy(), "sd": v.std(ddof=1).to_numpy(),
                          "alpha": [float(reliabilities[c]) if c in reliabilities else np.nan for c in columns]})
-    return CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}))
+    # respondents that enter at least one pair: complete covariates and two or more of the columns
+    used = num[covar].notna().all(axis=1) & (num[columns].notna().sum(axis=1) >= 2)
+    n_used = int(used.sum())
+    return CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}),
+                            nan_policy=nan_policy, n=n_used, n_listwise=len(data) - n_used)
+
+
+@apa.register
+def _(res: PartialCorrelationResult) -> Apa:
+    r = res.pairs.iloc[0]
+    sym = "r" if res.method == "pearson" else "r_s"
+    given = ", ".join(res.covar)
+    est = f"{sym} = {apa_num(r.estimate, gt1=False)}, {apa_ci(r.ci_low, r.ci_high, gt1=False, level=res.level)}"
+    stat = f"t({int(r.df)}) = {apa_num(r.statistic)}, {apa_p(r.p_val)}"
+    table = pd.DataFrame([{"Variables": f"{r.x}–{r.y}", "Given": given, "n": str(int(r.n)),
+                           sym: apa_num(r.estimate, gt1=False),
+                           f"{round(res.level * 100)}% CI": f"[{apa_num(r.ci_low, gt1=False)}, {apa_num(r.ci_high, gt1=False)}]",
+                           "t": apa_num(r.statistic), "df": str(int(r.df)),
+                           "p": apa_p(r.p_val).replace("p = ", "").replace("p ", "")}])
+    return Apa(estimate=est, statistic=stat, table=table,
+               full_result=f"The partial correlation of {r.x} and {r.y} given {given} (N = {int(r.n)}): {est}, {stat}.")
 
 
 @apa.register
@@ -324,4 +499,4 @@ def _(res: CorrelationTable) -> Apa:
     return Apa(estimate=f"{sym} = {apa_num(first.r, gt1=False)}, "
                         f"{apa_ci(first.ci_low, first.ci_high, gt1=False, level=res.level)}",
                statistic=f"{sym}({first.df}) = {apa_num(first.r, gt1=False)}, {apa_p(res._p().iloc[0])}",
-               full_result="; ".join(texts), table=res.table())
+               full_result="; ".join(texts), table=res.apa_table())

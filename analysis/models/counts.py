@@ -44,7 +44,9 @@ from ..checks import check_seed
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample, used_seed
+from ..results import TableResult
+from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases,
+                      screens_sample, used_seed)
 
 __all__ = ["count_regression", "CountResult", "count_mediation", "CountMediationResult", "FAMILIES"]
 
@@ -302,7 +304,19 @@ class CountResult(Reported):
     excluded : DataFrame of rows left out for missing values (``row, reason``).
 
     ``table()`` is the tidy coefficient table, ``summary()`` one row of model statistics,
-    ``apa()`` the APA text and table, ``r_call`` the equivalent R call.
+    ``apa()`` the APA text and table, ``r_call`` the equivalent R call, ``figure(path=None)`` a
+    forest plot of the rate ratios.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import count_regression
+    >>> res = count_regression(read_dataset("demo"), "extra_tasks", ["exam1"])
+    >>> res.summary()[["family", "n", "df_resid", "n_excluded"]]
+        family    n  df_resid  n_excluded
+    0  poisson  394       392           6
+    >>> res.r_call
+    'glm(extra_tasks ~ exam1, family = poisson, data = d); confint.default(m)'
     """
 
     coefficients: pd.DataFrame
@@ -325,16 +339,20 @@ class CountResult(Reported):
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self) -> pd.DataFrame:
-        return self.coefficients
+        """Tidy coefficients: ``term, estimate, se, statistic (z), df (NaN), p_val, ci_low, ci_high``
+        and the rate ratios with their CIs."""
+        return self.coefficients.reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
+        """One row: ``family, n, theta, theta_se, deviance, df_resid, null_deviance, df_null, loglik,
+        aic, converged, outcome, n_excluded``."""
         return pd.DataFrame([{"family": self.family, "n": self.n, "theta": self.theta, "theta_se": self.theta_se,
                               "deviance": self.deviance, "df_resid": self.df_resid,
                               "null_deviance": self.null_deviance, "df_null": self.df_null,
-                              "loglik": self.loglik, "aic": self.aic, "converged": self.converged}])
+                              "loglik": self.loglik, "aic": self.aic, "converged": self.converged,
+                              "outcome": self.outcome, "n_excluded": self.n_excluded}])
 
-    @property
-    def options(self) -> dict:
+    def _options(self) -> dict:
         return {"family": self.family, "covar": self.covar, "offset": self.offset, "level": self.level,
                 "ci_method": "wald", "nan_policy": "listwise"}
 
@@ -400,17 +418,20 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import count_regression
-    >>> d = pd.read_csv("tests/reference/models/counts_quine.csv")
-    >>> res = count_regression(d, "Days", ["Eth", "Sex", "Age", "Lrn"], family="negative_binomial")
-    >>> round(res.theta, 4), res.n
-    (1.2749, 146)
-    >>> res.table()[["term", "estimate", "rate_ratio"]].round(3).head(2)
+    >>> d = read_dataset("demo")
+    >>> res = count_regression(d, "extra_tasks", ["exam1", "age"], family="negative_binomial")
+    >>> round(res.theta, 4), res.n, res.n_excluded
+    (1.7492, 394, 6)
+    >>> res.table()[["term", "estimate", "rate_ratio"]].round(3)
             term  estimate  rate_ratio
-    0  Intercept     2.895      18.076
-    1       EthN    -0.569       0.566
-    >>> # R: MASS::glm.nb(Days ~ Eth + Sex + Age + Lrn, data = MASS::quine)
+    0  Intercept     1.462       4.315
+    1      exam1    -0.007       0.993
+    2        age     0.005       1.005
+    >>> res.r_call
+    'MASS::glm.nb(extra_tasks ~ exam1 + age, data = d); confint.default(m)'
+    >>> # R: MASS::glm.nb(extra_tasks ~ exam1 + age, data = d)
     """
     what = f"count_regression ({family})"
     check_frame(data)
@@ -467,8 +488,8 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
 
 
 # --- mediation with a count outcome ---------------------------------------------------------------
-@dataclass
-class CountMediationResult(Reported):
+@dataclass(repr=False)
+class CountMediationResult(Reported, TableResult):
     """Mediation x → m → y with a count outcome y (Poisson or NB) and a continuous mediator m.
 
     Attributes
@@ -482,7 +503,23 @@ class CountMediationResult(Reported):
         The bootstrap draws of a·b.
     outcome_model : CountResult
     n, n_boot, seed, level, family
+
+    ``table()`` is ``paths``, ``summary()`` one row of sample, bootstrap and indirect effect,
+    ``figure(path=None)`` the paths with their CIs. Like the table ``mediation(..., family=...)``
+    returned before, it answers DataFrame look-ups on that table (``res["estimate"]``, ``res.path``).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import count_mediation
+    >>> res = count_mediation(read_dataset("demo"), x="age", m="exam1", y="extra_tasks", n_boot=200, seed=1)
+    >>> res.summary()[["n", "n_excluded", "n_boot", "n_failed", "seed"]]
+         n  n_excluded  n_boot  n_failed  seed
+    0  394           6     200         0     1
+    >>> # R: see r_call: lm() for a, glm(family = poisson) for b, boot::boot() for a·b
     """
+
+    _table_name = "paths"
 
     paths: pd.DataFrame
     boot: np.ndarray
@@ -500,15 +537,27 @@ class CountMediationResult(Reported):
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self) -> pd.DataFrame:
-        return self.paths
+        """One row per path: ``path, term, estimate, se, statistic, df, p_val, ci_low, ci_high, rate_ratio``."""
+        return self.paths.reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
-        return self.paths
+        """One row: the model, ``n, n_excluded``, the bootstrap (``n_boot, n_failed, seed``) and the
+        indirect effect a·b (log-rate scale) with its percentile CI, p and rate ratio."""
+        ind = self.paths.set_index("path").loc["indirect"]
+        return pd.DataFrame([{"x": self.x, "m": self.m, "y": self.y, "family": self.family,
+                              "covar": ", ".join(self.covar), **self._sample_facts(), "n_boot": self.n_boot,
+                              "n_failed": self.n_failed, "level": self.level, "seed": self.seed,
+                              "indirect": ind.estimate, "indirect_ci_low": ind.ci_low,
+                              "indirect_ci_high": ind.ci_high, "indirect_p_val": ind.p_val,
+                              "indirect_rate_ratio": ind.rate_ratio}])
 
-    @property
-    def options(self) -> dict:
+    def _options(self) -> dict:
         return {"family": self.family, "covar": self.covar, "n_boot": self.n_boot, "seed": self.seed,
                 "level": self.level, "ci_method": "percentile bootstrap", "nan_policy": "listwise"}
+
+    def figure(self, path=None):
+        """The a, b, direct and indirect paths with their CIs; written to ``path`` when given."""
+        return coefficient_figure(self.table(), f"{self.x} → {self.m} → {self.y} ({self.family})", path)
 
     @property
     def r_call(self) -> str:
@@ -546,18 +595,16 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import count_mediation
-    >>> d = pd.read_csv("tests/reference/models/counts_quakes.csv")
-    >>> res = count_mediation(d, x="depth", m="mag", y="stations", family="negative_binomial",
-    ...                       n_boot=200, seed=1)
-    >>> res.paths[["path", "estimate"]].round(5)
+    >>> res = count_mediation(read_dataset("demo"), x="age", m="exam1", y="extra_tasks", n_boot=200, seed=1)
+    >>> res.table()[["path", "estimate"]].round(5)
            path  estimate
-    0         a  -0.00043
-    1         b   1.23413
-    2    direct   0.00029
-    3  indirect  -0.00053
-    >>> # R: lm(mag ~ depth, d); MASS::glm.nb(stations ~ depth + mag, d)
+    0         a  -0.03523
+    1         b  -0.00715
+    2    direct   0.00529
+    3  indirect   0.00025
+    >>> # R: lm(exam1 ~ age, d); glm(extra_tasks ~ age + exam1, family = poisson, d)
     """
     what = "count_mediation"
     check_frame(data)

@@ -43,8 +43,9 @@ from ..checks import check_level, check_n_boot, check_seed
 from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Reported, as_list, check_columns, check_frame, complete_cases, retired_attribute,
-                      screens_sample, used_seed)
+from ..results import TableResult
+from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases,
+                      retired_attribute, screens_sample, used_seed)
 
 __all__ = ["mediation", "fit_mediation", "MediationResult", "PathModel"]
 
@@ -62,7 +63,7 @@ class PathModel:
         ``{outcome: [predictors]}`` (the intercept is added to every equation).
 
     Its methods return coefficient arrays (batch × p) per equation for full-sample, bootstrap and
-    jackknife weights; :func:`fit_mediation` and the moderation station build on it.
+    jackknife weights; :func:`mediation` and the moderation station build on it.
     """
 
     def __init__(self, data: pd.DataFrame, equations: dict):
@@ -214,9 +215,15 @@ def boot_ci(boot: np.ndarray, est: np.ndarray, jack: np.ndarray | None, ci_metho
     return np.array(lows), np.array(highs), np.array(ps), (np.array(z0s), np.array(accs))
 
 
-@dataclass
-class MediationResult(Reported):
-    """Result of :func:`fit_mediation`.
+@dataclass(repr=False)
+class MediationResult(Reported, TableResult):
+    """Result of :func:`mediation`.
+
+    ``table()`` is ``paths`` (one row per path: ``path, estimate, se, ci_low, ci_high, p_val,
+    kind``), ``summary()`` one row with the sample, the bootstrap and the indirect, direct and
+    total effects, ``apa()`` the APA text (``.apa().table`` the formatted table), ``figure(path=None)``
+    the paths with their CIs. Like the table :func:`mediation` returned before, it also answers
+    DataFrame look-ups on that table (``res["estimate"]``, ``res.loc``, ``res.to_csv(...)``).
 
     Attributes
     ----------
@@ -234,9 +241,22 @@ class MediationResult(Reported):
     seed : int
         The seed the bootstrap used: the one given, or a fresh one drawn when ``seed=None`` (pass it
         back as ``seed=`` to repeat the run).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import mediation
+    >>> res = mediation(read_dataset("demo"), x="exam1", m="exam2", y="exam3", n_boot=1000, seed=1)
+    >>> res.summary()[["n", "n_excluded", "n_boot", "seed"]]
+         n  n_excluded  n_boot  seed
+    0  381          19    1000     1
+    >>> print(res.r_call)
+    lavaan::sem('exam2 ~ a1*exam1
+                 exam3 ~ cp*exam1 + b1*exam2
+                 ind1 := a1*b1', data, se = "bootstrap", bootstrap = 1000)
     """
 
-    _summary = "paths"
+    _table_name = "paths"
 
     paths: pd.DataFrame
     normal_theory: pd.DataFrame
@@ -253,12 +273,61 @@ class MediationResult(Reported):
     seed: object
     bca: pd.DataFrame = field(default_factory=pd.DataFrame)
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    contrasts: bool = True
 
     @property
     def ci(self) -> str:
         """Old name of :attr:`ci_method` (works for one release, with a FutureWarning)."""
         retired_attribute(self, "ci", "ci_method")
         return self.ci_method
+
+    def table(self) -> pd.DataFrame:
+        """One row per path: ``path, estimate, se, ci_low, ci_high, p_val, kind`` (the module notes say
+        which SE, CI and p each kind carries)."""
+        return self.paths.reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """One row: the model (x, m, y, covariates), ``n, n_excluded``, the bootstrap (``n_boot,
+        ci_method, level, seed``) and the effects: ``indirect`` (the total indirect effect with several
+        mediators) with its bootstrap CI and p, ``direct`` and ``total``."""
+        p = self.paths.set_index("path")
+        ind = p.loc["indirect total"] if "indirect total" in p.index else p[p.kind == "indirect"].iloc[0]
+        return pd.DataFrame([{"x": self.x, "m": ", ".join(self.m), "y": self.y, "covar": ", ".join(self.covar),
+                              "serial": self.serial, **self._sample_facts(), "n_boot": self.n_boot,
+                              "ci_method": self.ci_method, "level": self.level, "seed": self.seed,
+                              "indirect": ind.estimate, "indirect_ci_low": ind.ci_low,
+                              "indirect_ci_high": ind.ci_high, "indirect_p_val": ind.p_val,
+                              "direct": p.loc["direct", "estimate"], "total": p.loc["total", "estimate"]}])
+
+    def _options(self) -> dict:
+        return {"covar": list(self.covar), "serial": self.serial, "n_boot": self.n_boot, "seed": self.seed,
+                "ci_method": self.ci_method, "level": self.level, "contrasts": self.contrasts,
+                "nan_policy": "listwise"}
+
+    @property
+    def r_call(self) -> str:
+        """The lavaan model of the same paths (the a, b, direct and indirect labels as PROCESS names them)."""
+        cv = "".join(f" + {c}" for c in self.covar)
+        lines, a_of = [], {}
+        for j, mj in enumerate(self.m, start=1):
+            earlier = [f"d{i}{j}*{mi}" for i, mi in enumerate(self.m[:j - 1], start=1)] if self.serial else []
+            lines.append(f"{mj} ~ " + " + ".join([f"a{j}*{self.x}"] + earlier) + cv)
+            a_of[mj] = f"a{j}"
+        lines.append(f"{self.y} ~ " + " + ".join([f"cp*{self.x}"] + [f"b{j}*{mj}" for j, mj in
+                                                   enumerate(self.m, start=1)]) + cv)
+        if self.serial and len(self.m) > 1:
+            lines.append("# indirect effects: products of a, d and b along each chain")
+        else:
+            lines += [f"ind{j} := a{j}*b{j}" for j in range(1, len(self.m) + 1)]
+        if len(self.m) > 1 and not self.serial:   # the saturated model: residual covariances of the mediators
+            lines += [f"{a} ~~ {b}" for a, b in itertools.combinations(self.m, 2)]
+        body = "\n             ".join(lines)
+        ci = ', boot.ci.type = "bca.simple"' if self.ci_method == "bca" else ""
+        return f"lavaan::sem('{body}', data, se = \"bootstrap\", bootstrap = {self.n_boot}){'' if not ci else '; parameterEstimates(fit' + ci + ')'}"
+
+    def figure(self, path=None):
+        """The paths and indirect effects with their CIs; written to ``path`` when given."""
+        return coefficient_figure(self.table(), f"{self.x} → {', '.join(self.m)} → {self.y}", path, term="path")
 
 
 
@@ -277,14 +346,67 @@ def _chain_name(chain) -> str:
 
 @renamed(ci="ci_method")
 @screens_sample("mediation")
-def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: bool = False,
-                  n_boot: int = 5000, seed=None, ci_method: str = "percentile", level: float = 0.95,
-                  contrasts: bool = True, progress: bool | None = None, family: str = "gaussian"):
-    """Fit a mediation model and bootstrap its indirect effects (see :func:`mediation`).
+def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5000, seed=None,
+              ci_method: str = "percentile", serial: bool = False, level: float = 0.95,
+              contrasts: bool = True, progress: bool | None = None, family: str = "gaussian"):
+    """Mediation analysis with bootstrapped indirect effects.
 
-    ``family="poisson"`` or ``"negative_binomial"``: a count outcome, fitted by
-    :func:`analysis.models.count_mediation` (one mediator, percentile CI; returns a
-    CountMediationResult)."""
+    Parameters
+    ----------
+    data : DataFrame
+    x : str
+        The predictor (e.g. ``"mastery_avoidance"``).
+    m : str or list of str
+        Mediator(s). Several are parallel by default; ``serial=True`` orders them
+        x → m[0] → m[1] → … → y (every earlier mediator predicts every later one).
+    y : str
+        The outcome.
+    covar : str or list, optional
+        Covariates entered in every equation.
+    n_boot : int
+        Bootstrap resamples (default 5000).
+    seed : int, optional
+        Seed of the bootstrap (``numpy.random.default_rng``): same inputs + seed → same output.
+        Default None: a fresh seed is drawn and stated on the result (``mediation(...).seed``);
+        only a run given that seed repeats it.
+    ci_method : {"percentile", "bca"}
+        Bootstrap CI of the indirect effects and contrasts (BCa: bias-corrected and accelerated,
+        jackknife acceleration). ``ci=`` is its old name (works for one release, with a FutureWarning).
+    level : float
+        Confidence level.
+    contrasts : bool
+        Add pairwise differences between indirect effects (with more than one).
+    progress : bool, optional
+        Show a tqdm progress bar (default: only when the bootstrap is slow).
+    family : {"gaussian", "poisson", "negative_binomial"}
+        Outcome model: OLS (default), or a count model for y (one mediator; see
+        :func:`analysis.models.count_mediation`: a, b, direct and the bootstrap a·b on the
+        log-rate scale).
+
+    Returns
+    -------
+    MediationResult
+        ``.table()``: ``path, estimate, se, ci_low, ci_high, p_val, kind``. For a, d, b, direct and
+        total paths the OLS SE, t test and t CI (equal to ``lm``); for indirect effects and
+        contrasts the bootstrap SD, the bootstrap CI and the bootstrap p value matching that CI
+        (see the module notes). ``.summary()`` one row of sample and effects, ``.apa()`` the APA
+        text, ``.normal_theory`` the lavaan-equivalent delta-method table, ``.boot`` the draws.
+        With a count outcome (``family=``) a :class:`analysis.models.CountMediationResult`.
+        (``fit_mediation`` is the old name of this function: it works for one release, with a
+        FutureWarning.)
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import mediation
+    >>> res = mediation(read_dataset("demo"), x="exam1", m=["exam2", "extra_tasks"], y="exam3", covar="age",
+    ...                 n_boot=2000, seed=1)
+    >>> res.table()["path"].tolist()[:4]
+    ['exam2 ~ exam1', 'extra_tasks ~ exam1', 'exam3 ~ exam2', 'exam3 ~ extra_tasks']
+    >>> # R: lavaan::sem('exam2 ~ a1*exam1 + age; extra_tasks ~ a2*exam1 + age
+    >>> #                 exam3 ~ cp*exam1 + b1*exam2 + b2*extra_tasks + age; exam2 ~~ extra_tasks
+    >>> #                 ind1 := a1*b1; ind2 := a2*b2', data, se = "bootstrap")
+    """
     if family != "gaussian":
         return _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci_method, level, family)
     check_frame(data)
@@ -388,7 +510,32 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
     bca = pd.DataFrame({"path": names, "z0": z0, "acceleration": acc}) if ci_method == "bca" else pd.DataFrame()
     return MediationResult(paths=paths, normal_theory=normal, boot=pd.DataFrame(boot, columns=names),
                            x=x, m=m, y=y, covar=covar, serial=serial, n=n, n_boot=n_boot, ci_method=ci_method,
-                           level=level, seed=seed, bca=bca, excluded=cc.excluded)
+                           level=level, seed=seed, bca=bca, excluded=cc.excluded, contrasts=contrasts)
+
+
+@renamed(ci="ci_method")
+def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: bool = False,
+                  n_boot: int = 5000, seed=None, ci_method: str = "percentile", level: float = 0.95,
+                  contrasts: bool = True, progress: bool | None = None, family: str = "gaussian",
+                  *, include_excluded: bool = False):
+    """Old name of :func:`mediation` (works for one release, with a FutureWarning).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import fit_mediation
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     res = fit_mediation(read_dataset("demo"), "exam1", "exam2", "exam3", n_boot=200, seed=1)
+    >>> type(res).__name__, str(w[0].message)
+    ('MediationResult', 'analysis.models.fit_mediation() is renamed analysis.models.mediation(); the old name stops working in the next release')
+    >>> # R: see mediation()
+    """
+    retired_attribute(None, "fit_mediation()", "mediation()", owner="analysis.models")
+    return mediation(data, x, m, y, covar=covar, serial=serial, n_boot=n_boot, seed=seed, ci_method=ci_method,
+                     level=level, contrasts=contrasts, progress=progress, family=family,
+                     include_excluded=include_excluded)
 
 
 def _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level) -> pd.DataFrame:
@@ -461,7 +608,7 @@ def _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level) -> 
 
 
 def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci_method, level, family):
-    """The family= hook of :func:`fit_mediation`: a count outcome (counts.py)."""
+    """The family= hook of :func:`mediation`: a count outcome (counts.py)."""
     from .counts import FAMILIES, count_mediation
 
     if family not in FAMILIES:
@@ -472,68 +619,6 @@ def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci_method, level,
     if ci_method != "percentile":
         raise DataError(f"mediation: with a count outcome the bootstrap CI is percentile; got ci_method={ci_method!r}")
     return count_mediation(data, x, m[0], y, family=family, covar=covar, n_boot=n_boot, seed=seed, level=level)
-
-
-@renamed(ci="ci_method")
-@screens_sample("mediation")
-def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5000, seed=None,
-              ci_method: str = "percentile", serial: bool = False, level: float = 0.95,
-              contrasts: bool = True, progress: bool | None = None, family: str = "gaussian") -> pd.DataFrame:
-    """Mediation analysis with bootstrapped indirect effects.
-
-    Parameters
-    ----------
-    data : DataFrame
-    x : str
-        The predictor (e.g. ``"mastery_avoidance"``).
-    m : str or list of str
-        Mediator(s). Several are parallel by default; ``serial=True`` orders them
-        x → m[0] → m[1] → … → y (every earlier mediator predicts every later one).
-    y : str
-        The outcome.
-    covar : str or list, optional
-        Covariates entered in every equation.
-    n_boot : int
-        Bootstrap resamples (default 5000).
-    seed : int, optional
-        Seed of the bootstrap (``numpy.random.default_rng``): same inputs + seed → same output.
-        Default None: a fresh seed is drawn and stated on the result (``fit_mediation(...).seed``);
-        only a run given that seed repeats it.
-    ci_method : {"percentile", "bca"}
-        Bootstrap CI of the indirect effects and contrasts (BCa: bias-corrected and accelerated,
-        jackknife acceleration). ``ci=`` is its old name (works for one release, with a FutureWarning).
-    level : float
-        Confidence level.
-    contrasts : bool
-        Add pairwise differences between indirect effects (with more than one).
-    progress : bool, optional
-        Show a tqdm progress bar (default: only when the bootstrap is slow).
-    family : {"gaussian", "poisson", "negative_binomial"}
-        Outcome model: OLS (default), or a count model for y (one mediator; see
-        :func:`analysis.models.count_mediation`: a, b, direct and the bootstrap a·b on the
-        log-rate scale).
-
-    Returns
-    -------
-    DataFrame
-        ``path, estimate, se, ci_low, ci_high, p_val, kind``. For a, d, b, direct and total paths
-        the OLS SE, t test and t CI (equal to ``lm``); for indirect effects and contrasts the
-        bootstrap SD, the bootstrap CI and the bootstrap p value matching that CI (see the module
-        notes). :func:`fit_mediation` returns the full result (with ``apa()``).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from analysis.models import mediation
-    >>> d = pd.read_csv("tests/reference/models/bfi_scales.csv")
-    >>> res = mediation(d, x="C", m=["A", "E"], y="N", covar="gender", n_boot=2000, seed=1)
-    >>> res.path.tolist()[:4]
-    ['A ~ C', 'E ~ C', 'N ~ A', 'N ~ E']
-    >>> # R: lavaan::sem('A ~ a1*C + gender; E ~ a2*C + gender; N ~ cp*C + b1*A + b2*E + gender
-    >>> #                 ind1 := a1*b1; ind2 := a2*b2', d, se = "bootstrap")
-    """
-    return fit_mediation(data, x, m, y, covar=covar, serial=serial, n_boot=n_boot, seed=seed, ci_method=ci_method,
-                         level=level, contrasts=contrasts, progress=progress, family=family).paths
 
 
 @apa.register

@@ -26,8 +26,8 @@ from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..report.figures import save_figure
-from ._common import (Reported, as_list, check_columns, check_frame, complete_cases, retired_attribute,
-                      screens_sample, used_seed)
+from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases,
+                      r_formula, retired_attribute, screens_sample, used_seed)
 from .indirect_effects import CI_TYPES, PathModel, boot_ci, ols_path_row
 from .linear_models import RegressionResult, _ols_result
 
@@ -72,9 +72,25 @@ class ModerationResult(Reported):
         ``bound, w_value, within_range`` — the values of w where the slope of x crosses significance.
     jn_text : str
         Where the slope of x is significant.
-    """
 
-    _summary = "simple_slopes"
+    ``table()`` holds the coefficients (``kind`` "coefficient") and the simple slopes of x (``kind``
+    "simple slope", ``w_value`` the moderator's value) in the protocol's columns; ``summary()`` one row
+    of the model (n, n_excluded, R², F, the interaction and the Johnson–Neyman region);
+    ``figure(path=None)`` the interaction plot.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import moderation
+    >>> res = moderation(read_dataset("demo"), x="exam1", w="age", y="exam3")
+    >>> res.table()[["term", "kind"]].tail(3)
+                             term          kind
+    4  slope of exam1 at −1 SD age  simple slope
+    5   slope of exam1 at mean age  simple slope
+    6  slope of exam1 at +1 SD age  simple slope
+    >>> res.r_call
+    'lm(exam3 ~ exam1 * age, transform(data, exam1 = exam1 - mean(exam1), age = age - mean(age)))'
+    """
 
     regression: RegressionResult
     simple_slopes: pd.DataFrame
@@ -95,6 +111,60 @@ class ModerationResult(Reported):
     def coefficients(self) -> pd.DataFrame:
         return self.regression.coefficients
 
+    @property
+    def n(self) -> int:
+        return self.regression.n
+
+    covar: list = field(default_factory=list)
+    hc3: bool = False
+    level: float = 0.95
+
+    def table(self) -> pd.DataFrame:
+        """Coefficients and simple slopes: ``term, kind, w_value, estimate, se, statistic, df, p_val,
+        ci_low, ci_high``."""
+        co = self.regression.table()
+        df = self.regression.df_resid
+        s = self.simple_slopes
+        slopes = pd.DataFrame({"term": [f"slope of {self.x} at {lv} {self.w}" for lv in s["level"]],
+                               "kind": "simple slope", "w_value": s["w_value"].to_numpy(float),
+                               "estimate": s["estimate"].to_numpy(float), "se": s["se"].to_numpy(float),
+                               "statistic": s["t"].to_numpy(float), "df": float(df),
+                               "p_val": s["p_val"].to_numpy(float), "ci_low": s["ci_low"].to_numpy(float),
+                               "ci_high": s["ci_high"].to_numpy(float)})
+        coefs = co[["term", "estimate", "se", "statistic", "df", "p_val", "ci_low", "ci_high"]].assign(
+            kind="coefficient", w_value=np.nan)
+        return pd.concat([coefs[slopes.columns], slopes], ignore_index=True)
+
+    def summary(self) -> pd.DataFrame:
+        """One row: the model, ``n, n_excluded``, R², F test, the interaction (estimate, p) and the
+        Johnson–Neyman region (text)."""
+        reg = self.regression.summary().iloc[0]
+        inter = self.regression.coefficients.set_index("term").loc[f"{self.x}:{self.w}"]
+        return pd.DataFrame([{"x": self.x, "w": self.w, "y": self.y, "scaling": self.scaling, **self._sample_facts(),
+                              "r2": reg.r2, "statistic": reg.statistic, "df_model": reg.df_model,
+                              "df_resid": reg.df_resid, "p_val": reg.p_val, "interaction": inter.estimate,
+                              "interaction_p_val": inter.p_val, "johnson_neyman": self.jn_text}])
+
+    def _options(self) -> dict:
+        return {"scaling": self.scaling, "covar": list(self.covar), "hc3": self.hc3, "level": self.level,
+                "nan_policy": "listwise"}
+
+    @property
+    def r_call(self) -> str:
+        model = r_formula(self.y, [f"{self.x} * {self.w}"] + list(self.covar))
+        if self.scaling == "none":
+            data = "data"
+        else:
+            f = (lambda c: f"{c} - mean({c})") if self.scaling == "center" else (lambda c: f"as.numeric(scale({c}))")
+            data = f"transform(data, {self.x} = {f(self.x)}, {self.w} = {f(self.w)})"
+        call = f"lm({model}, {data})"
+        if self.hc3:
+            call = f"lmtest::coeftest(m <- {call}, vcov = sandwich::vcovHC(m, type = \"HC3\"))"
+        return call
+
+    def figure(self, path=None):
+        """The interaction plot (see :meth:`plot`); written to ``path`` when given."""
+        return self.plot(path=path)
 
     def plot(self, ax=None, path=None):
         """Interaction plot (seaborn): predicted y over x's observed range, one line per w level
@@ -157,13 +227,16 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: 
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import moderation
-    >>> d = pd.read_csv("tests/reference/models/bfi_scales.csv")
-    >>> res = moderation(d, x="E", w="C", y="N")
+    >>> res = moderation(d, x="performance_avoidance", w="mastery_approach", y="exam3")
     >>> res.simple_slopes.level.tolist()
     ['−1 SD', 'mean', '+1 SD']
-    >>> # R: lm(N ~ Ec * Cc, transform(d, Ec = E - mean(E), Cc = C - mean(C)))
+    >>> # R: lm(exam3 ~ pav * map, transform(d, pav = performance_avoidance - mean(performance_avoidance),
+    >>> #                                     map = mastery_approach - mean(mastery_approach)))
     """
     check_level(level, "moderation")
     covar = as_list(covar)
@@ -180,7 +253,7 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, covar=None, scaling: 
     tcrit = stats.t.ppf(0.5 + level / 2, df)
     w_mu, w_sd = info[w]
     res = ModerationResult(reg, pd.DataFrame(), pd.DataFrame(), "", x, w, y, scaling, w_mu, w_sd,
-                           info[x][0], info[x][1], d, excluded)
+                           info[x][0], info[x][1], d, excluded, covar, hc3, level)
     rows = []
     for lab, w0 in zip(["−1 SD", "mean", "+1 SD"], res._w_levels()):
         est = b[x] + b[xw] * w0
@@ -242,9 +315,20 @@ class ModeratedMediationResult(Reported):
     seed : int
         The seed the bootstrap used: the one given, or a fresh one drawn when ``seed=None`` (pass it
         back as ``seed=`` to repeat the run).
-    """
 
-    _summary = "paths"
+    ``table()`` is ``paths``; ``summary()`` one row of sample, bootstrap and the index with its CI;
+    ``figure(path=None)`` the paths and effects with their CIs.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import moderated_mediation
+    >>> res = moderated_mediation(read_dataset("demo"), x="exam1", m="exam2", y="exam3", w="age",
+    ...                           n_boot=500, seed=1)
+    >>> res.summary()[["stage", "n", "n_excluded", "n_boot", "seed"]]
+       stage    n  n_excluded  n_boot  seed
+    0  first  381          19     500     1
+    """
 
     paths: pd.DataFrame
     boot: pd.DataFrame
@@ -259,6 +343,50 @@ class ModeratedMediationResult(Reported):
     level: float
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
     seed: object = None
+    covar: list = field(default_factory=list)
+    scaling: str = "center"
+
+    def table(self) -> pd.DataFrame:
+        """One row per path and effect: ``path, estimate, se, ci_low, ci_high, p_val, kind``."""
+        return self.paths.reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """One row: the model, ``n, n_excluded``, the bootstrap and the index of moderated mediation."""
+        i = self.index
+        return pd.DataFrame([{"x": self.x, "m": self.m, "w": self.w, "y": self.y, "stage": self.stage,
+                              **self._sample_facts(), "n_boot": self.n_boot, "ci_method": self.ci_method,
+                              "level": self.level, "seed": self.seed, "index": i.estimate,
+                              "index_ci_low": i.ci_low, "index_ci_high": i.ci_high, "index_p_val": i.p_val}])
+
+    def _options(self) -> dict:
+        return {"stage": self.stage, "covar": list(self.covar), "scaling": self.scaling, "n_boot": self.n_boot,
+                "seed": self.seed, "ci_method": self.ci_method, "level": self.level, "nan_policy": "listwise"}
+
+    @property
+    def r_call(self) -> str:
+        cv = "".join(f" + {c}" for c in self.covar)
+        focal = self.x if self.stage == "first" else self.m
+        prod = f"{focal}_x_{self.w}"     # lavaan takes no ':' in a model: the product is a column
+        if self.stage == "first":
+            body = (f"{self.m} ~ a1*{self.x} + a2*{self.w} + a3*{prod}{cv}\n"
+                    f"             {self.y} ~ cp*{self.x} + b*{self.m}{cv}\n             imm := a3*b")
+        else:
+            body = (f"{self.m} ~ a*{self.x}{cv}\n             {self.y} ~ cp*{self.x} + b1*{self.m} + b2*{self.w} + "
+                    f"b3*{prod}{cv}\n             imm := a*b3")
+        if self.scaling == "none":
+            c = (lambda v: v)
+        elif self.scaling == "center":
+            c = (lambda v: f"({v} - mean({v}))")
+        else:
+            c = (lambda v: f"as.numeric(scale({v}))")
+        data = f"transform(data, {prod} = {c(focal)} * {c(self.w)})"
+        return (f"lavaan::sem('{body}', {data}, se = \"bootstrap\", bootstrap = {self.n_boot})  "
+                f"# PROCESS model {7 if self.stage == 'first' else 14}")
+
+    def figure(self, path=None):
+        """The paths, the index and the conditional indirect effects with their CIs."""
+        return coefficient_figure(self.table(), f"{self.x} → {self.m} → {self.y}, moderated by {self.w}", path,
+                                  term="path")
 
     @property
     def ci(self) -> str:
@@ -296,13 +424,13 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import moderated_mediation
-    >>> d = pd.read_csv("tests/reference/models/bfi_scales.csv")
-    >>> res = moderated_mediation(d, x="C", m="A", y="N", w="E", n_boot=1000, seed=1)
-    >>> res.paths.kind.tolist()[-4:]
+    >>> res = moderated_mediation(read_dataset("demo"), x="exam1", m="exam2", y="exam3", w="age",
+    ...                           n_boot=1000, seed=1)
+    >>> res.table().kind.tolist()[-4:]
     ['index', 'conditional', 'conditional', 'conditional']
-    >>> # R: lavaan: A ~ a1*C + a2*E + a3*CE; N ~ cp*C + b*A; imm := a3*b
+    >>> # R: lavaan: exam2 ~ a1*exam1 + a2*age + a3*exam1_x_age; exam3 ~ cp*exam1 + b*exam2; imm := a3*b
     """
     check_level(level, "moderated_mediation")
     if stage not in ("first", "second"):
@@ -355,7 +483,7 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
         rows.append({"path": nm, "estimate": est[k], "se": sd_boot[k], "ci_low": low[k], "ci_high": high[k],
                      "p_val": p[k], "kind": "index" if k == 0 else "conditional"})
     return ModeratedMediationResult(pd.DataFrame(rows), pd.DataFrame(boot, columns=names), x, m, w, y, stage,
-                                    int(d.shape[0]), n_boot, ci_method, level, excluded, seed)
+                                    int(d.shape[0]), n_boot, ci_method, level, excluded, seed, covar, scaling)
 
 
 # --- APA --------------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from scipy import stats
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Reported, as_list, check_columns, check_frame,
-                      complete_cases, formula_columns, screens_sample, wald_table)
+from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure,
+                      complete_cases, formula_columns, r_formula, screens_sample, tidy, wald_table)
 
 __all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
            "HierarchicalResult", "LogisticResult"]
@@ -91,9 +91,25 @@ class RegressionResult(Reported):
     r2, adj_r2, f, df_model, df_resid, f_p_val, n : model summary.
     fit : statsmodels RegressionResults (classical covariance; ``fit_hc3`` with HC3).
     excluded : DataFrame of rows left out (``row, reason``).
-    """
 
-    _summary = "coefficients"
+    ``table()`` is the coefficient table in the protocol's columns (``term, estimate, se,
+    statistic (t), df, p_val, ci_low, ci_high, beta``), ``summary()`` one row of model fit (n,
+    n_excluded, R², adjusted R², F, its df and p), ``apa()`` the APA text (``.apa().table`` the
+    formatted table), ``figure(path=None)`` the coefficients with their CIs.
+
+    Examples
+    --------
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
+    >>> from analysis.models import regression
+    >>> res = regression(d, "exam3", ["mastery_approach"])
+    >>> res.r_call
+    'lm(exam3 ~ mastery_approach, data)'
+    >>> list(res.summary().columns[:4])
+    ['outcome', 'n', 'n_excluded', 'r2']
+    """
 
     coefficients: pd.DataFrame
     vif: pd.DataFrame
@@ -102,6 +118,35 @@ class RegressionResult(Reported):
     hc3: bool
     level: float
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    formula: str | None = None
+
+    def table(self) -> pd.DataFrame:
+        """Tidy coefficients: ``term, estimate, se, statistic, df, p_val, ci_low, ci_high, beta``."""
+        return tidy(self.coefficients, "t", self.df_resid)
+
+    def summary(self) -> pd.DataFrame:
+        """One row: ``outcome, n, n_excluded, r2, adj_r2, statistic (F), df_model, df_resid, p_val, hc3``."""
+        return pd.DataFrame([{"outcome": self.y, **self._sample_facts(), "r2": self.r2, "adj_r2": self.adj_r2,
+                              "statistic": self.f, "df_model": self.df_model, "df_resid": self.df_resid,
+                              "p_val": self.f_p_val, "hc3": self.hc3}])
+
+    def _options(self) -> dict:
+        return {"hc3": self.hc3, "level": self.level, "nan_policy": "listwise", "formula": self.formula}
+
+    @property
+    def predictors(self) -> list:
+        return [t for t in self.coefficients["term"] if t != "Intercept"]
+
+    @property
+    def r_call(self) -> str:
+        model = f"lm({self.formula if self.formula else r_formula(self.y, self.predictors)}, data)"
+        if self.hc3:
+            return f"lmtest::coeftest(m <- {model}, vcov = sandwich::vcovHC(m, type = \"HC3\")); confint(...)"
+        return model
+
+    def figure(self, path=None):
+        """The coefficients with their CIs (intercept left out); written to ``path`` when given."""
+        return coefficient_figure(self.table(), f"Regression of {self.y}", path)
 
     @property
     def n(self) -> int:
@@ -159,16 +204,17 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import regression
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> res = regression(d, "SATQ", ["ACT", "age"])
-    >>> res.coefficients[["term", "estimate", "beta"]].round(3)
-            term  estimate   beta
-    0  Intercept   232.807    NaN
-    1        ACT    14.325  0.598
-    2        age    -1.231 -0.101
-    >>> # R: lm(SATQ ~ ACT + age, d); lm(scale(SATQ) ~ scale(ACT) + scale(age), d)
+    >>> res = regression(read_dataset("demo"), "exam3", ["exam1", "age"])
+    >>> res.table()[["term", "estimate", "statistic", "beta"]].round(3)
+            term  estimate  statistic   beta
+    0  Intercept     4.433      1.430    NaN
+    1      exam1     0.866     27.438  0.813
+    2        age    -0.095     -1.059 -0.031
+    >>> res.r_call
+    'lm(exam3 ~ exam1 + age, data)'
+    >>> # R: lm(exam3 ~ exam1 + age, d); lm(scale(exam3) ~ scale(exam1) + scale(age), d)
     """
     check_level(level, "regression")
     if family != "gaussian":
@@ -213,7 +259,7 @@ def _ols_result(d, y, x, formula, hc3, level, excluded) -> RegressionResult:
     sd_x = np.std(fit.model.exog, axis=0, ddof=1)
     sd_y = np.std(fit.model.endog, ddof=1)
     tab["beta"] = [np.nan if n == "Intercept" else b * s / sd_y for n, b, s in zip(names, tab.estimate, sd_x)]
-    return RegressionResult(tab, _vif(fit.model.exog, names), fit, y, hc3, level, excluded)
+    return RegressionResult(tab, _vif(fit.model.exog, names), fit, y, hc3, level, excluded, formula)
 
 
 @dataclass
@@ -225,13 +271,66 @@ class HierarchicalResult(Reported):
     steps : DataFrame
         ``step, predictors, r2, adj_r2, delta_r2, f_change, df1, df2, p_val`` (p of the F change).
     models : list of RegressionResult
-    """
 
-    _summary = "steps"
+    ``table()`` is one row per step in the protocol's columns (``step, predictors, r2, adj_r2,
+    estimate (ΔR²), statistic (F change), df1, df2, p_val, n``), ``summary()`` one row per step
+    model with its overall fit (R², F on df_model and df_resid, p), ``figure(path=None)`` the
+    coefficients of the last model.
+
+    Examples
+    --------
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
+    >>> from analysis.models import hierarchical_regression
+    >>> h = hierarchical_regression(d, "exam3", [["exam1"], ["mastery_approach"]])
+    >>> h.summary()[["step", "n", "r2"]].round(3)
+       step    n     r2
+    0     1  386  0.662
+    1     2  386  0.713
+    """
 
     steps: pd.DataFrame
     models: list
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def n(self) -> int:
+        return self.models[-1].n
+
+    @property
+    def y(self) -> str:
+        return self.models[-1].y
+
+    def table(self) -> pd.DataFrame:
+        """One row per step: ΔR² (``estimate``) and its F test (``statistic``, ``df1``, ``df2``, ``p_val``)."""
+        t = self.steps.rename(columns={"delta_r2": "estimate", "f_change": "statistic"}).reset_index(drop=True)
+        t["n"] = self.n
+        return t
+
+    def summary(self) -> pd.DataFrame:
+        """One row per step model: ``step, outcome, n, n_excluded, r2, adj_r2, statistic (F), df_model,
+        df_resid, p_val``."""
+        rows = []
+        for step, m in zip(self.steps["step"], self.models):
+            rows.append({"step": int(step), **m.summary().iloc[0].to_dict()})
+        out = pd.DataFrame(rows).drop(columns=["hc3"])
+        out["n_excluded"] = self.n_excluded
+        return out
+
+    def _options(self) -> dict:
+        m = self.models[-1]
+        return {"blocks": [b.split(", ") for b in self.steps["predictors"]], "hc3": m.hc3, "level": m.level,
+                "nan_policy": "listwise"}
+
+    @property
+    def r_call(self) -> str:
+        return "anova(" + ", ".join(f"lm({r_formula(m.y, m.predictors)}, data)" for m in self.models) + ")"
+
+    def figure(self, path=None):
+        """The coefficients of the last step with their CIs; written to ``path`` when given."""
+        return coefficient_figure(self.models[-1].table(), f"Regression of {self.y} (step {len(self.models)})", path)
 
 
 
@@ -247,15 +346,16 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import hierarchical_regression
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> h = hierarchical_regression(d, "SATQ", [["age", "gender"], ["ACT"]])
-    >>> h.steps[["step", "delta_r2", "df1", "df2"]].round(3)
-       step  delta_r2  df1  df2
-    0     1     0.029    2  684
-    1     2     0.346    1  683
-    >>> # R: anova(lm(SATQ ~ age + gender, d), lm(SATQ ~ age + gender + ACT, d))
+    >>> h = hierarchical_regression(read_dataset("demo"), "exam3", [["age"], ["exam1", "exam2"]])
+    >>> h.table()[["step", "estimate", "statistic", "df1", "df2"]].round(3)
+       step  estimate  statistic  df1  df2
+    0     1     0.001      0.515    1  379
+    1     2     0.732    517.655    2  377
+    >>> h.r_call
+    'anova(lm(exam3 ~ age, data), lm(exam3 ~ age + exam1 + exam2, data))'
+    
     """
     check_level(level, "hierarchical_regression")
     blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
@@ -294,15 +394,57 @@ class LogisticResult(Reported):
         (Wald tests and CIs, as ``summary(glm)`` and ``confint.default``).
     lr_chi2, lr_df, lr_p_val : likelihood-ratio test against the intercept-only model.
     mcfadden_r2, nagelkerke_r2, aic, n
-    """
 
-    _summary = "coefficients"
+    ``table()`` is the coefficient table in the protocol's columns (``statistic`` the Wald z, ``df``
+    NaN), ``summary()`` one row of model fit (LR χ² test, pseudo-R², AIC), ``figure(path=None)``
+    the log-odds coefficients with their CIs.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import logistic_regression
+    >>> res = logistic_regression(read_dataset("demo"), "exam3", ["exam1"], threshold=60)
+    >>> res.r_call
+    'glm(I(exam3 >= 60) ~ exam1, family = binomial, data); confint.default(m)'
+    """
 
     coefficients: pd.DataFrame
     fit: object
     y: str
     level: float
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    formula: str | None = None
+    threshold: float | None = None
+
+    def table(self) -> pd.DataFrame:
+        """Tidy coefficients: ``term, estimate, se, statistic (z), df (NaN), p_val, ci_low, ci_high,
+        odds_ratio, or_ci_low, or_ci_high``."""
+        return tidy(self.coefficients, "z")
+
+    def summary(self) -> pd.DataFrame:
+        """One row: ``outcome, n, n_excluded, statistic (LR χ²), df, p_val, mcfadden_r2,
+        nagelkerke_r2, aic``."""
+        return pd.DataFrame([{"outcome": self.y, **self._sample_facts(), "statistic": self.lr_chi2, "df": self.lr_df,
+                              "p_val": self.lr_p_val, "mcfadden_r2": self.mcfadden_r2,
+                              "nagelkerke_r2": self.nagelkerke_r2, "aic": self.aic}])
+
+    def _options(self) -> dict:
+        return {"threshold": self.threshold, "level": self.level, "ci_method": "wald", "nan_policy": "listwise",
+                "formula": self.formula}
+
+    @property
+    def r_call(self) -> str:
+        if self.formula:
+            rhs = self.formula.split("~", 1)[1].strip()
+        else:
+            rhs = " + ".join(t for t in self.coefficients["term"] if t != "Intercept")
+        lhs = self.y if self.threshold is None else f"I({self.y} >= {self.threshold:g})"
+        return f"glm({lhs} ~ {rhs}, family = binomial, data); confint.default(m)"
+
+    def figure(self, path=None):
+        """The coefficients (log odds) with their CIs; written to ``path`` when given."""
+        return coefficient_figure(self.table(), f"Logistic regression of {self.y}", path,
+                                  xlabel="Log odds with its confidence interval")
 
     @property
     def n(self) -> int:
@@ -357,13 +499,17 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis.datasets import read_dataset
     >>> from analysis.models import logistic_regression
-    >>> d = pd.read_csv("tests/reference/models/sat_act.csv")
-    >>> res = logistic_regression(d, "ACT", ["SATV", "SATQ"], threshold=30)
+    >>> res = logistic_regression(read_dataset("demo"), "exam3", ["exam1", "age"], threshold=60)
     >>> res.n
-    687
-    >>> # R: glm(I(ACT >= 30) ~ SATV + SATQ, binomial, d)
+    387
+    >>> res.table()[["term", "estimate", "odds_ratio"]].round(3)
+            term  estimate  odds_ratio
+    0  Intercept   -17.742       0.000
+    1      exam1     0.267       1.306
+    2        age    -0.002       0.998
+    >>> # R: glm(I(exam3 >= 60) ~ exam1 + age, binomial, d)
     """
     check_level(level, "logistic_regression")
     import statsmodels.api as sm
@@ -402,7 +548,7 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
     tab["odds_ratio"] = np.exp(tab.estimate)
     tab["or_ci_low"] = np.exp(tab.ci_low)
     tab["or_ci_high"] = np.exp(tab.ci_high)
-    return LogisticResult(tab, fit, y, level, cc.excluded)
+    return LogisticResult(tab, fit, y, level, cc.excluded, formula, threshold)
 
 
 # --- APA --------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, screens_sample
+from ._common import Reported, as_list, check_columns, check_frame, coefficient_figure, screens_sample, tidy
 from .mixed import MixedResult, mixed_model
 
 __all__ = ["wide_to_long", "setback_recovery", "RecoveryResult"]
@@ -117,9 +117,24 @@ class RecoveryResult(Reported):
         The goal × time rows of ``fixed_effects``.
     long : DataFrame
         The long data the model was fitted on (before exclusions).
-    """
 
-    _summary = "fixed_effects"
+    ``n`` counts the persons analysed (those with at least one complete occasion), ``n_excluded``
+    the persons received but not analysed (screening, or no complete occasion). ``table()`` is the
+    fixed-effects table in the protocol's columns (``statistic`` the Wald z), ``summary()`` one row
+    of the model, ``figure(path=None)`` the fixed effects with their CIs.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import setback_recovery
+    >>> res = setback_recovery(read_dataset("demo"), ["exam1", "exam2", "exam3"], ["age"],
+    ...                        id_column="respondent_id")
+    >>> res.summary()[["coding", "n", "n_excluded", "n_obs"]]
+           coding    n  n_excluded  n_obs
+    0  piecewise  400           0   1180
+    >>> res.r_call
+    'lmerTest::lmer(score ~ (drop + recovery) * (age) + (1 | respondent_id), long, REML = TRUE)'
+    """
 
     mixed: MixedResult
     fixed_effects: pd.DataFrame
@@ -128,6 +143,47 @@ class RecoveryResult(Reported):
     predictors: list
     time_terms: list
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    covar: list = field(default_factory=list)
+    options_used: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Persons analysed (with at least one complete occasion)."""
+        return int(self.mixed.n_groups)
+
+    @property
+    def n_excluded(self) -> int:
+        """Persons received but not analysed: excluded by screening or without a complete occasion."""
+        persons = int(self.long[self.mixed.group].nunique())
+        return int(self.n_excluded_by_screening + persons - self.n)
+
+    def table(self) -> pd.DataFrame:
+        """Tidy fixed effects (original column names): ``term, estimate, se, statistic (z), df, p_val,
+        ci_low, ci_high``."""
+        return tidy(self.fixed_effects, "z")
+
+    def summary(self) -> pd.DataFrame:
+        """One row: ``coding, n (persons), n_excluded, n_obs (occasions analysed), loglik, aic, bic``."""
+        m = self.mixed
+        return pd.DataFrame([{"coding": self.coding, **self._sample_facts(), "n_obs": m.n,
+                              "occasions": int(self.long["occasion"].nunique()), "reml": m.reml,
+                              "loglik": m.loglik, "aic": m.aic, "bic": m.bic, "converged": m.converged}])
+
+    def _options(self) -> dict:
+        return {"coding": self.coding, "predictors": list(self.predictors), "covar": list(self.covar),
+                **self.options_used, "level": self.mixed.level, "nan_policy": "listwise (occasions)"}
+
+    @property
+    def r_call(self) -> str:
+        m = self.mixed
+        tt = " + ".join(self.time_terms)
+        fixed = f"score ~ ({tt}) * ({' + '.join(self.predictors)})" + "".join(f" + {c}" for c in self.covar)
+        slopes = m.re_formula.lstrip("~").strip() if m.re_formula else "1"
+        return f"lmerTest::lmer({fixed} + ({slopes} | {m.group}), long, REML = {'TRUE' if m.reml else 'FALSE'})"
+
+    def figure(self, path=None):
+        """The fixed effects with their CIs (intercept left out); written to ``path`` when given."""
+        return coefficient_figure(self.table(), f"Recovery after a setback ({self.coding} time)", path)
 
     @property
     def interactions(self) -> pd.DataFrame:
@@ -184,13 +240,15 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id_column: str | Non
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import setback_recovery
-    >>> d = pd.read_csv("tests/reference/models/demo_exams.csv")
-    >>> res = setback_recovery(d, ["exam1", "exam2", "exam3"], ["mastery_approach"], id_column="id")
+    >>> res = setback_recovery(d, ["exam1", "exam2", "exam3"], ["mastery_approach"], id_column="respondent_id")
     >>> res.interactions.term.tolist()
     ['drop:mastery_approach', 'recovery:mastery_approach']
-    >>> # R: lmer(score ~ (drop + recovery) * mastery_approach + (1 | id), long)
+    >>> # R: lmer(score ~ (drop + recovery) * mastery_approach + (1 | respondent_id), long)
     """
     check_level(level, "setback_recovery")
     check_frame(data)
@@ -237,7 +295,9 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id_column: str | Non
     fe = mixed.fixed_effects.copy()
     fe["term"] = [":".join(back.get(p, p) for p in t.split(":")) for t in fe.term]
     return RecoveryResult(mixed=mixed, fixed_effects=fe, long=long, coding=coding, predictors=predictors,
-                          time_terms=time_terms, excluded=mixed.excluded)
+                          time_terms=time_terms, excluded=mixed.excluded, covar=covar,
+                          options_used={"setback": setback if coding == "piecewise" else None, "times": times,
+                                        "random_slopes": random_slopes, "center": center, "reml": reml})
 
 
 @apa.register

@@ -30,8 +30,8 @@ from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Reported, check_columns, check_frame, complete_cases,
-                      formula_columns, retired_attribute, screens_sample, wald_table)
+from ._common import (Reported, check_columns, check_frame, coefficient_figure, complete_cases,
+                      formula_columns, retired_attribute, screens_sample, tidy, wald_table)
 
 __all__ = ["mixed_model", "MixedResult"]
 
@@ -59,10 +59,23 @@ class MixedResult(Reported):
         ``term, estimate, se, statistic (t), df, p_val, ci_low, ci_high``: t tests with
         Satterthwaite df, as ``summary(lmerTest::lmer(...))`` (None with ``ddf=None`` or ``vc_formula``).
 
-    ``summary()`` is the fixed-effects table, ``table()`` its APA version, ``apa()`` the APA text.
-    """
+    ``table()`` is the fixed-effects table in the protocol's columns (``statistic`` the Wald z, ``df``
+    NaN; the Satterthwaite t tests stay in ``satterthwaite``), ``summary()`` one row of the model
+    (n, groups, n_excluded, logLik, AIC, BIC, ICC), ``apa()`` the APA text (``.apa().table`` the
+    formatted table), ``figure(path=None)`` the fixed effects with their CIs.
 
-    _summary = "fixed_effects"
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import mixed_model, wide_to_long
+    >>> long = wide_to_long(read_dataset("demo"), ["exam1", "exam2", "exam3"], id_column="respondent_id")
+    >>> res = mixed_model(long, "score ~ time", group="respondent_id")
+    >>> res.summary()[["n", "n_groups", "n_excluded"]]
+          n  n_groups  n_excluded
+    0  1180       400          20
+    >>> res.r_call
+    'lmerTest::lmer(score ~ time + (1 | respondent_id), data, REML = TRUE)'
+    """
 
     fixed_effects: pd.DataFrame
     random_effects: pd.DataFrame
@@ -77,6 +90,32 @@ class MixedResult(Reported):
     converged: bool
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
     satterthwaite: pd.DataFrame | None = None
+    vc_formula: dict | None = None
+
+    def table(self) -> pd.DataFrame:
+        """Tidy fixed effects: ``term, estimate, se, statistic (z), df (NaN), p_val, ci_low, ci_high``."""
+        return tidy(self.fixed_effects, "z")
+
+    def summary(self) -> pd.DataFrame:
+        """One row: ``formula, group, n, n_excluded, n_groups, reml, loglik, aic, bic, icc, converged``."""
+        return pd.DataFrame([{"formula": self.formula, "group": self.group, **self._sample_facts(),
+                              "n_groups": self.n_groups, "reml": self.reml, "loglik": self.loglik, "aic": self.aic,
+                              "bic": self.bic, "icc": self.icc, "converged": self.converged}])
+
+    def _options(self) -> dict:
+        return {"re_formula": self.re_formula, "reml": self.reml, "vc_formula": self.vc_formula,
+                "level": self.level, "ci_method": "wald", "ddf": "satterthwaite" if self.satterthwaite is not None else None,
+                "nan_policy": "listwise"}
+
+    @property
+    def r_call(self) -> str:
+        slopes = self.re_formula.lstrip("~").strip() if self.re_formula else "1"   # lme4 adds the intercept
+        fixed = self.formula.strip()
+        return f"lmerTest::lmer({fixed} + ({slopes} | {self.group}), data, REML = {'TRUE' if self.reml else 'FALSE'})"
+
+    def figure(self, path=None):
+        """The fixed effects with their CIs (intercept left out); written to ``path`` when given."""
+        return coefficient_figure(self.table(), f"Mixed model: {self.formula}", path)
 
     @property
     def n_obs(self) -> int:
@@ -159,20 +198,20 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from analysis.models import mixed_model
-    >>> d = pd.read_csv("tests/reference/models/sleepstudy.csv")
-    >>> res = mixed_model(d, "Reaction ~ Days", group="Subject", re_formula="~Days")
-    >>> res.fixed_effects.round(2)[["term", "estimate", "se"]]
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import mixed_model, wide_to_long
+    >>> long = wide_to_long(read_dataset("demo"), ["exam1", "exam2", "exam3"], id_column="respondent_id")
+    >>> res = mixed_model(long, "score ~ time", group="respondent_id", re_formula="~time")
+    >>> res.table().round(2)[["term", "estimate", "se"]]
             term  estimate    se
-    0  Intercept    251.41  6.82
-    1       Days     10.47  1.55
+    0  Intercept     66.83  0.57
+    1       time     -3.61  0.25
     >>> res.satterthwaite.round(3)[["term", "statistic", "df"]]
-            term  statistic    df
-    0  Intercept     36.838  17.0
-    1       Days      6.771  17.0
-    >>> # R: lme4::lmer(Reaction ~ Days + (Days | Subject), sleepstudy)
-    >>> # R: summary(lmerTest::lmer(Reaction ~ Days + (Days | Subject), sleepstudy))  # df, t, p
+            term  statistic       df
+    0  Intercept    117.438  412.684
+    1       time    -14.683  773.368
+    >>> # R: lme4::lmer(score ~ time + (time | respondent_id), long)
+    >>> # R: summary(lmerTest::lmer(score ~ time + (time | respondent_id), long))  # df, t, p
     """
     check_level(level, "mixed_model")
     import statsmodels.formula.api as smf
@@ -209,7 +248,7 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
     return MixedResult(fixed_effects=fe, random_effects=_varcorr(fit, group), fit=fit,
                        formula=formula, group=group, re_formula=re_formula, reml=reml,
                        n=int(d.shape[0]), n_groups=int(d[group].nunique()), level=level,
-                       converged=converged, excluded=cc.excluded, satterthwaite=sat)
+                       converged=converged, excluded=cc.excluded, satterthwaite=sat, vc_formula=vc_formula)
 
 
 def _fit(model, reml, maxiter, gtol):

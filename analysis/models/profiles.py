@@ -69,9 +69,22 @@ class ProfileResult(Reported):
         The fitted GaussianMixture per k.
     seed : int
         The seed the starts used: the one given, or a fresh one drawn when ``seed=None``.
-    """
 
-    _summary = "fit_indices"
+    ``table()`` is ``fit_indices`` (one row per number of profiles), ``summary()`` one row of the
+    chosen solution (k, n, n_excluded, BIC, entropy, smallest class, seed), ``figure(path=None)``
+    the profile plot.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import goal_profiles
+    >>> res = goal_profiles(read_dataset("demo"), ["exam1", "exam2", "exam3"], k_max=2, seed=1)
+    >>> res.summary()[["k", "n", "n_excluded", "seed"]]
+       k    n  n_excluded  seed
+    0  1  381          19     1
+    >>> res.r_call
+    'mclust::Mclust(data[, c("exam1", "exam2", "exam3")], G = 1:2, modelNames = "VVV")'
+    """
 
     fit_indices: pd.DataFrame
     k: int
@@ -84,6 +97,39 @@ class ProfileResult(Reported):
     data: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
     seed: object = None
+    options_used: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(len(self.classes))
+
+    def table(self) -> pd.DataFrame:
+        """One row per number of profiles: ``k, loglik, n_params, aic, bic, sabic, entropy, smallest_n,
+        smallest_prop, converged``."""
+        return self.fit_indices.reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """One row of the chosen solution: ``k, n, n_excluded, loglik, bic, entropy, smallest_n,
+        smallest_prop, seed``."""
+        c = self.fit_indices.set_index("k").loc[self.k]
+        return pd.DataFrame([{"k": int(self.k), **self._sample_facts(), "loglik": c.loglik, "bic": c.bic,
+                              "entropy": c.entropy, "smallest_n": int(c.smallest_n),
+                              "smallest_prop": c.smallest_prop, "seed": self.seed}])
+
+    def _options(self) -> dict:
+        return {**self.options_used, "seed": self.seed, "nan_policy": "listwise"}
+
+    @property
+    def r_call(self) -> str:
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        model = {"full": "VVV", "diag": "VVI", "tied": "EEE", "spherical": "VII"}.get(
+            self.options_used.get("covariance", "full"), "VVV")
+        k_max = int(self.fit_indices["k"].max())
+        return f'mclust::Mclust(data[, c({cols})], G = 1:{k_max}, modelNames = "{model}")'
+
+    def figure(self, path=None):
+        """The profile plot (see :meth:`plot`); written to ``path`` when given."""
+        return self.plot(path=path)
 
 
     def outcome_differences(self, data: pd.DataFrame, outcomes) -> pd.DataFrame:
@@ -174,13 +220,15 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> from analysis import score
+    >>> from analysis.datasets import read_dataset
+    >>> raw = read_dataset("demo")
+    >>> d = raw.join(score(raw, "agq-r", columns="agq_{n}", missing=[-99], response={"min": 1, "max": 7}).scores)
     >>> from analysis.models import goal_profiles
-    >>> d = pd.read_csv("tests/reference/models/demo_exams.csv")
     >>> res = goal_profiles(d, ["mastery_approach", "performance_approach", "mastery_avoidance",
     ...                         "performance_avoidance"], k_max=3, seed=1)
-    >>> res.fit_indices.k.tolist()
-    [1, 2, 3]
+    >>> res.table().k.tolist(), res.k
+    ([1, 2, 3], 2)
     >>> # R: mclust::Mclust(d[, goals], G = 1:3, modelNames = "VVV")
     """
     from sklearn.mixture import GaussianMixture
@@ -246,7 +294,9 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
     means = pd.DataFrame(gm.means_[order], columns=columns, index=pd.Index(range(1, chosen + 1), name="profile"))
     cs = pd.DataFrame({"profile": range(1, chosen + 1), "n": sizes[order].astype(int),
                        "proportion": sizes[order] / n})
-    return ProfileResult(fit, chosen, classes, posterior, means, cs, models, columns, cc.data, cc.excluded, seed)
+    return ProfileResult(fit, chosen, classes, posterior, means, cs, models, columns, cc.data, cc.excluded, seed,
+                         {"k_max": k_max, "k": k, "covariance": covariance, "n_init": n_init,
+                          "standardize": standardize, "reg_covar": reg_covar, "tol": tol, "max_iter": max_iter})
 
 
 @apa.register

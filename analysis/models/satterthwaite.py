@@ -96,17 +96,18 @@ def satterthwaite_table(fit, reml: bool, level: float = 0.95) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from analysis.models import mixed_model
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models import mixed_model, wide_to_long
     >>> from analysis.models.satterthwaite import satterthwaite_table
-    >>> d = pd.read_csv("tests/reference/models/satterthwaite_orthodont.csv")
-    >>> res = mixed_model(d, "distance ~ age + female", group="Subject", ddf=None)
+    >>> long = wide_to_long(read_dataset("demo"), ["exam1", "exam2", "exam3"], id_column="respondent_id",
+    ...                     keep=["age"])
+    >>> res = mixed_model(long, "score ~ time + age", group="respondent_id", ddf=None)
     >>> satterthwaite_table(res.fit, reml=True)[["term", "df"]].round(3)
-            term      df
-    0  Intercept  99.352
-    1        age  80.000
-    2     female  25.000
-    >>> # R: summary(lmerTest::lmer(distance ~ age + female + (1 | Subject), d))
+            term       df
+    0  Intercept  401.082
+    1       time  780.778
+    2        age  396.552
+    >>> # R: summary(lmerTest::lmer(score ~ time + age + (1 | respondent_id), long))
     """
     m = fit.model
     if m.k_vc:

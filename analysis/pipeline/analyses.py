@@ -211,9 +211,9 @@ class AnalysisOutput:
         """The figure of this analysis: the model's own plot where it has one (moderation: simple
         slopes; profiles: class means), a correlation grid, or estimates with their CIs."""
         from ..report.model_figures import coefficient_plot, correlation_plot
-        plot = getattr(self.result, "plot", None)
-        if plot is not None:
-            out = plot()
+        # the result's own plot method (not a table's .plot, which a table-like result would hand on)
+        if callable(getattr(type(self.result), "plot", None)):
+            out = self.result.plot()
             return getattr(out, "figure", out)
         if self.type == "correlations":
             return correlation_plot(self.long, labels, self.heading(labels))
@@ -291,8 +291,7 @@ def _run_regression(spec, data, cols, seed):
         return res, _model_long(res.coefficients, "t", df=res.df_resid, extras=[("beta", "beta")]), int(res.n), []
     if spec.family == "logistic":
         res = logistic_regression(data, spec.outcome, predictors, threshold=spec.threshold, level=spec.level)
-        t = res.summary()
-        long = _model_long(t, "z", extras=[("odds_ratio", "odds_ratio")])
+        long = _model_long(res.table(), "statistic", extras=[("odds_ratio", "odds_ratio")])
         return res, long, int(getattr(res, "n", len(data))), []
     from ..models import count_regression  # Poisson and negative binomial (equal to glm / MASS::glm.nb)
     res = count_regression(data, spec.outcome, predictors, family=spec.family, level=spec.level)
@@ -302,7 +301,7 @@ def _run_regression(spec, data, cols, seed):
 
 
 def _run_mediation(spec, data, cols, seed):
-    from ..models import fit_mediation, moderated_mediation
+    from ..models import mediation, moderated_mediation
     if spec.w:
         if len(spec.m) != 1:
             raise StudyError(f"analysis '{spec.id}': moderated mediation takes one mediator")
@@ -311,10 +310,10 @@ def _run_mediation(spec, data, cols, seed):
                                   ci_method=spec.ci_method, level=spec.level, progress=False)
     else:
         extra = {} if spec.family == "gaussian" else {"family": spec.family}
-        res = fit_mediation(data, spec.x, spec.m, spec.y, covar=cols(spec.covar) or None, serial=spec.serial,
-                            n_boot=spec.n_boot, seed=seed, ci_method=spec.ci_method, level=spec.level, progress=False,
-                            **extra)
-    t = res.summary()
+        res = mediation(data, spec.x, spec.m, spec.y, covar=cols(spec.covar) or None, serial=spec.serial,
+                        n_boot=spec.n_boot, seed=seed, ci_method=spec.ci_method, level=spec.level, progress=False,
+                        **extra)
+    t = res.table()
     long = pd.DataFrame({"term": t[t.columns[0]].astype(str), "estimate": t["estimate"], "se": t["se"],
                          "statistic": np.nan, "df": np.nan, "p_val": t["p_val"], "ci_low": t["ci_low"],
                          "ci_high": t["ci_high"]})

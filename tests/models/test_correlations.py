@@ -38,12 +38,12 @@ def test_partial_matches_r(i):
     ref = PC.iloc[i]
     data = SAT if ref.set == "sat" else BFI
     covar = ref.covar.split("+")
-    out = partial_correlation(data, ref.x, ref.y, covar=covar, method=ref.method).iloc[0]
+    out = partial_correlation(data, ref.x, ref.y, covar=covar, method=ref.method).table().iloc[0]
     assert out.n == ref.n and out.k == ref.k == len(covar)
     assert out.df == ref.df == ref.n - 2 - len(covar)          # pingouin #171 cannot happen
-    for c in ["r", "ci_low", "ci_high", "t"]:
-        assert out[c] == pytest.approx(ref[c], abs=1e-9), c
-    assert out.t == pytest.approx(ref.t_lm, abs=1e-8)           # = lm t value of x in y ~ x + covar
+    for ours, c in [("estimate", "r"), ("ci_low", "ci_low"), ("ci_high", "ci_high"), ("statistic", "t")]:
+        assert out[ours] == pytest.approx(ref[c], abs=1e-9), c
+    assert out.statistic == pytest.approx(ref.t_lm, abs=1e-8)           # = lm t value of x in y ~ x + covar
     assert out.p_val == pytest.approx(ref.p_val, rel=1e-7)
 
 
@@ -64,8 +64,9 @@ def test_descriptives_and_apa_table():
     assert_allclose(d["mean"], DESC["mean"], atol=1e-9)
     assert_allclose(d["sd"], DESC["sd"], atol=1e-9)
     assert list(d.n) == list(DESC.n)
-    t = ct.table()
+    t = ct.apa_table()
     assert list(t.columns) == ["Variable", "M", "SD", "1", "2", "3", "4", "5"]
+    assert ct.apa().table.equals(t)
     assert t.loc[0, "1"] == "(.70)" and t.loc[4, "5"] == "(.60)"
     r_ac = ct.long.query("x == 'A' and y == 'C'").r.iloc[0]
     assert t.loc[1, "1"] == f"{r_ac:.2f}".replace("0.", ".") + "***"

@@ -183,15 +183,15 @@ def test_regression_family_hook_dispatches_to_count_models():
 
 
 def test_mediation_family_hook_dispatches_to_count_mediation():
-    from analysis.models import fit_mediation, mediation
-    res = fit_mediation(QK, x="depth", m="mag", y="stations", family="poisson", n_boot=100, seed=1)
+    from analysis.models import mediation
+    res = mediation(QK, x="depth", m="mag", y="stations", family="poisson", n_boot=100, seed=1)
     assert_allclose(res.boot[:3], R["quakes_boot_ab"]["poisson"], atol=1e-10, rtol=0)
     assert list(mediation(QK, x="depth", m="mag", y="stations", family="poisson", n_boot=100, seed=1).path) == \
         ["a", "b", "direct", "indirect"]
     with pytest.raises(DataError, match="give exactly one mediator"):
-        fit_mediation(QK, x="depth", m=["mag", "mag2"], y="stations", family="poisson")
+        mediation(QK, x="depth", m=["mag", "mag2"], y="stations", family="poisson")
     with pytest.raises(DataError, match="bootstrap CI is percentile"):
-        fit_mediation(QK, x="depth", m="mag", y="stations", family="poisson", ci_method="bca")
+        mediation(QK, x="depth", m="mag", y="stations", family="poisson", ci_method="bca")
 
 
 def test_figure_is_written(tmp_path):

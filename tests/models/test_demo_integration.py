@@ -47,7 +47,7 @@ def test_logistic_phq9_caseness():
 
 
 def test_mediation_through_disorganisation():
-    res = analysis.fit_mediation(D, x="mastery_avoidance", m="disorganization", y="procrastination",
+    res = analysis.mediation(D, x="mastery_avoidance", m="disorganization", y="procrastination",
                                  covar="mastery_approach", n_boot=2000, seed=2026)
     assert res.n == REF["n_med"]
     lav = pd.DataFrame(REF["mediation"]).set_index("label")

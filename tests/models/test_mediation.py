@@ -1,4 +1,4 @@
-"""mediation / fit_mediation against lm, lavaan ':=' (normal theory), a leave-one-out jackknife and
+"""mediation against lm, lavaan ':=' (normal theory), a leave-one-out jackknife and
 boot::boot.ci (percentile, BCa; R = 20000) — tests/reference/models/mediation.R — on bfi scales."""
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
-from analysis.models import fit_mediation, mediation
+from analysis.models import mediation
 from analysis.report.apa import apa
 
 from .conftest import load_csv, load_json
@@ -26,12 +26,12 @@ SER = {**{k: v for k, v in PAR.items() if k != "contrast (A) − (E)"}, "E ~ A":
 
 @pytest.fixture(scope="module")
 def parallel():
-    return fit_mediation(BFI, **ARGS, n_boot=2000, seed=11)
+    return mediation(BFI, **ARGS, n_boot=2000, seed=11)
 
 
 @pytest.fixture(scope="module")
 def serial():
-    return fit_mediation(BFI, **ARGS, serial=True, n_boot=2000, seed=11)
+    return mediation(BFI, **ARGS, serial=True, n_boot=2000, seed=11)
 
 
 @pytest.mark.parametrize("which, names", [("parallel", PAR), ("serial", SER)])
@@ -66,7 +66,7 @@ def test_paths_match_lm_and_point_estimates_match_lavaan(which, names, request):
 
 
 def test_bca_acceleration_matches_jackknife():
-    res = fit_mediation(BFI, **ARGS, n_boot=1000, seed=3, ci_method="bca")
+    res = mediation(BFI, **ARGS, n_boot=1000, seed=3, ci_method="bca")
     acc = res.bca.set_index("path").acceleration
     ref = REF["jackknife_acceleration"]
     for ours, lab in PAR.items():
@@ -79,7 +79,7 @@ def test_bca_acceleration_matches_jackknife():
 def test_bootstrap_cis_agree_with_boot_within_mc_error(ci, cols):
     """boot (R = 20000) vs ours (B = 20000): the 2.5/97.5% quantiles of two independent runs differ
     by ≈ 0.038·SD each → ≈ 0.054·SD for the difference; we allow 0.2·SD (3.7 Monte-Carlo SEs)."""
-    res = fit_mediation(BFI, **ARGS, n_boot=20000, seed=2026, ci_method=ci)
+    res = mediation(BFI, **ARGS, n_boot=20000, seed=2026, ci_method=ci)
     p = res.paths.set_index("path")
     ref = pd.DataFrame(REF["boot"]).set_index("label")
     for ours, lab in PAR.items():
@@ -95,10 +95,11 @@ def test_bootstrap_cis_agree_with_boot_within_mc_error(ci, cols):
 def test_deterministic_with_seed_and_api_shape():
     a = mediation(BFI, **ARGS, n_boot=500, seed=5)
     b = mediation(BFI, **ARGS, n_boot=500, seed=5)
-    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a.table(), b.table())
     c = mediation(BFI, **ARGS, n_boot=500, seed=6)
-    assert not np.allclose(a.ci_low, c.ci_low)
-    assert list(a.path) == ["A ~ C", "E ~ C", "N ~ A", "N ~ E", "direct", "total", "indirect A",
+    assert not np.allclose(a.table().ci_low, c.table().ci_low)
+    assert list(a.table().columns) == ["path", "estimate", "se", "ci_low", "ci_high", "p_val", "kind"]
+    assert list(a.table().path) == ["A ~ C", "E ~ C", "N ~ A", "N ~ E", "direct", "total", "indirect A",
                             "indirect E", "indirect total", "contrast (A) − (E)"]
 
 
@@ -147,11 +148,11 @@ def test_apa(parallel):
 
 def test_single_mediator_has_no_total_indirect():
     p = mediation(BFI, "C", "A", "N", n_boot=200, seed=1)
-    assert list(p.kind) == ["a", "b", "direct", "total", "indirect"]
+    assert list(p.table().kind) == ["a", "b", "direct", "total", "indirect"]
 
 
 def test_missing_rows_listed():
-    res = fit_mediation(BFI, "C", "A", "N", covar="education", n_boot=200, seed=1)
+    res = mediation(BFI, "C", "A", "N", covar="education", n_boot=200, seed=1)
     assert res.n + len(res.excluded) == len(BFI)
 
 
@@ -170,5 +171,5 @@ def test_bad_input(kwargs, msg):
 def test_progress_bar_can_be_forced(capsys):
     a = mediation(BFI, "C", "A", "N", n_boot=300, seed=2, progress=True)
     b = mediation(BFI, "C", "A", "N", n_boot=300, seed=2, progress=False)
-    pd.testing.assert_frame_equal(a, b)          # the bar does not change the draws
+    pd.testing.assert_frame_equal(a.table(), b.table())          # the bar does not change the draws
     assert "bootstrap" in capsys.readouterr().err

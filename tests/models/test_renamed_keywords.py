@@ -57,13 +57,30 @@ def test_correlations_alpha_is_reliabilities():
 
 def test_correlation_table_ci_is_show_ci():
     ct = correlations(BFI, ["A", "C"])
-    for method in ("table", "to_markdown", "to_html"):
+    for method in ("apa_table", "to_markdown", "to_html"):
         a, b = old_and_new(getattr(ct, method), {"ci": True}, {"show_ci": True})
         assert (a.equals(b) if isinstance(a, pd.DataFrame) else a == b), method
-    assert "[" in ct.table(show_ci=True).iloc[1, 3]
+    assert "[" in ct.apa_table(show_ci=True).iloc[1, 3]
+    # table() is the tidy pairs now; with the old formatting arguments it still gives the matrix
+    with pytest.warns(FutureWarning, match=r"CorrelationTable.table\(show_ci=..., digits=..., stars=...\) is renamed "
+                                           r"CorrelationTable.apa_table"):
+        assert ct.table(show_ci=True).equals(ct.apa_table(show_ci=True))
+    assert list(ct.table().columns[:2]) == ["x", "y"] and "estimate" in ct.table()
 
 
-@pytest.mark.parametrize("fn", [mediation, fit_mediation])
+def test_fit_mediation_is_the_old_name_of_mediation():
+    with pytest.warns(FutureWarning, match=r"analysis.models.fit_mediation\(\) is renamed analysis.models.mediation\(\)"):
+        old = fit_mediation(BFI, x="C", m=["A"], y="N", n_boot=300, seed=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        new = mediation(BFI, x="C", m=["A"], y="N", n_boot=300, seed=5)
+    assert type(old) is type(new)
+    pd.testing.assert_frame_equal(old.table(), new.table())
+    with pytest.warns(FutureWarning):       # its retired keyword still works too
+        assert fit_mediation(BFI, x="C", m=["A"], y="N", n_boot=300, seed=5, ci="bca").ci_method == "bca"
+
+
+@pytest.mark.parametrize("fn", [mediation])
 def test_mediation_ci_is_ci_method(fn):
     a, b = old_and_new(fn, {"ci": "bca"}, {"ci_method": "bca"}, BFI, x="C", m=["A"], y="N",
                        n_boot=500, seed=5)
@@ -72,7 +89,7 @@ def test_mediation_ci_is_ci_method(fn):
 
 
 def test_mediation_result_ci_attribute_is_ci_method():
-    res = fit_mediation(BFI, x="C", m=["A"], y="N", n_boot=200, seed=1, ci_method="bca")
+    res = mediation(BFI, x="C", m=["A"], y="N", n_boot=200, seed=1, ci_method="bca")
     assert res.ci_method == "bca"
     with pytest.warns(FutureWarning, match="MediationResult.ci is renamed MediationResult.ci_method"):
         assert res.ci == "bca"
@@ -145,9 +162,9 @@ def test_goal_profiles_bad_seed_is_a_clear_error():
 
 
 def test_mediation_seed_none_is_stated_and_repeatable():
-    fresh = fit_mediation(BFI, x="C", m=["A"], y="N", n_boot=300)
+    fresh = mediation(BFI, x="C", m=["A"], y="N", n_boot=300)
     assert isinstance(fresh.seed, int)
-    again = fit_mediation(BFI, x="C", m=["A"], y="N", n_boot=300, seed=fresh.seed)
+    again = mediation(BFI, x="C", m=["A"], y="N", n_boot=300, seed=fresh.seed)
     assert_frame_equal(fresh.paths, again.paths)
     assert np.array_equal(fresh.boot.to_numpy(), again.boot.to_numpy())
 
@@ -227,7 +244,7 @@ def test_cli_level_is_the_confidence_level(tmp_path, capsys):
     code, _, _ = _run(["mediation", DEMO_CSV, "--x", "mastery_approach", "--m", "exam2", "--y", "exam3",
                        "--n-boot", "200", "--seed", "2", "--level", "0.9", "-o", str(med)], capsys)
     assert code == 0
-    ref = fit_mediation(DEMO, "mastery_approach", ["exam2"], "exam3", n_boot=200, seed=2, level=0.9).paths
+    ref = mediation(DEMO, "mastery_approach", ["exam2"], "exam3", n_boot=200, seed=2, level=0.9).paths
     assert pd.read_csv(med)[["ci_low", "ci_high"]].to_numpy() == pytest.approx(
         ref[["ci_low", "ci_high"]].to_numpy(), abs=1e-12)
     with pytest.raises(SystemExit) as e:

@@ -16,7 +16,7 @@ from pandas.testing import assert_frame_equal
 
 from analysis.cli import main
 from analysis.errors import DataError
-from analysis.models import (correlations, fit_mediation, goal_profiles, hierarchical_regression,
+from analysis.models import (correlations, goal_profiles, hierarchical_regression,
                              logistic_regression, mediation, mixed_model, moderated_mediation, moderation,
                              partial_correlation, regression, setback_recovery, wide_to_long)
 from analysis.models._common import screened_sample
@@ -95,7 +95,7 @@ CALLS = {
     "hierarchical_regression": (SCREENED, lambda d, **k: hierarchical_regression(
         d, "N", [["age", "gender"], ["A", "C"]], **k)),
     "logistic_regression": (SCREENED, lambda d, **k: logistic_regression(d, "N", ["A", "C"], threshold=4, **k)),
-    "fit_mediation": (SCREENED, lambda d, **k: fit_mediation(d, "C", ["A", "E"], "N", n_boot=300, seed=4, **k)),
+    "mediation": (SCREENED, lambda d, **k: mediation(d, "C", ["A", "E"], "N", n_boot=300, seed=4, **k)),
     "moderation": (SCREENED, lambda d, **k: moderation(d, x="E", w="C", y="N", **k)),
     "moderated_mediation": (SCREENED, lambda d, **k: moderated_mediation(d, x="C", m="A", y="N", w="E",
                                                                          n_boot=300, seed=1, **k)),
@@ -136,10 +136,11 @@ def test_every_entry_point_analyses_the_kept_respondents(name):
 
 def test_dataframe_entry_points_record_on_attrs():
     p = partial_correlation(SCREENED, "A", "N", covar="age")
-    assert p.attrs["n_excluded_by_screening"] == N_OUT and p.n.iloc[0] == KEPT[["A", "N", "age"]].dropna().shape[0]
+    assert p.n_excluded_by_screening == N_OUT and p.n == KEPT[["A", "N", "age"]].dropna().shape[0]
+    assert p.n_excluded == len(SCREENED) - p.n
     m = mediation(SCREENED, "C", "A", "N", n_boot=200, seed=1)
-    assert m.attrs["sample_note"] == "2800 analysed (14 excluded by screening)"
-    assert_frame_equal(m, mediation(KEPT.drop(columns="excluded"), "C", "A", "N", n_boot=200, seed=1))
+    assert m.sample_note == "2800 analysed (14 excluded by screening)"
+    assert_frame_equal(m.table(), mediation(KEPT.drop(columns="excluded"), "C", "A", "N", n_boot=200, seed=1).table())
     long = wide_to_long(DEMO_S, ["exam1", "exam2"], id_column="id", keep=["mastery_approach"])
     assert len(long) == 2 * len(DEMO) and long.attrs["n_excluded_by_screening"] == int(DEMO_S.excluded.sum())
     assert len(wide_to_long(DEMO_S, ["exam1", "exam2"], id_column="id", include_excluded=True)) == 2 * len(DEMO_S)
@@ -237,7 +238,7 @@ def test_demo_scores_analyse_the_385_kept(demo_scores, capsys):
 
 
 @pytest.mark.parametrize("fn", [correlations, partial_correlation, regression, hierarchical_regression,
-                                logistic_regression, fit_mediation, mediation, moderation, moderated_mediation,
+                                logistic_regression, mediation, moderation, moderated_mediation,
                                 goal_profiles, mixed_model, setback_recovery, wide_to_long])
 def test_every_entry_point_documents_and_accepts_include_excluded(fn):
     import inspect

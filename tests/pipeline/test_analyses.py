@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import correlations, fit_mediation, moderation, regression
+from analysis import correlations, mediation, moderation, regression
 from analysis.errors import StudyError
 from analysis.findings import power_correlation
 from analysis.models import count_regression
@@ -81,8 +81,8 @@ def test_each_table_is_the_station_result(demo):
     np.testing.assert_allclose(t["rate_ratio"], nb["rate_ratio"], rtol=0, atol=1e-12)
 
     t = pd.read_csv(base / "r" / "tables" / "disorganization_path.csv")
-    med = fit_mediation(s, "goals_mastery_avoidance", ["strategies_disorganization"], "procr_total",
-                        covar=["goals_mastery_approach"], n_boot=5000, seed=2026, progress=False).summary()
+    med = mediation(s, "goals_mastery_avoidance", ["strategies_disorganization"], "procr_total",
+                    covar=["goals_mastery_approach"], n_boot=5000, seed=2026, progress=False).table()
     np.testing.assert_allclose(t["estimate"], med["estimate"], rtol=0, atol=1e-12)
     np.testing.assert_allclose(t[["ci_low", "ci_high"]], med[["ci_low", "ci_high"]], rtol=0, atol=1e-12)
 
