@@ -17,8 +17,26 @@ from pathlib import Path
 from .errors import DataError, GoalscopeError
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions keep their line breaks; an option whose help does not state its default gets it
+    appended: ``(default: 0.95)``, ``(default: off)`` for a flag. Options without a default (None)
+    are inputs the user gives or leaves out; their help says what leaving them out means."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text or "required" in text.lower() or action.required or not action.option_strings:
+            return text
+        if isinstance(action, argparse._StoreTrueAction):
+            return f"{text} (default: off)"
+        if isinstance(action, argparse._StoreFalseAction):
+            return f"{text} (default: on)"
+        if action.default is None or action.default is argparse.SUPPRESS:
+            return text
+        return f"{text} (default: {action.default})"
+
+
 def _formatter(prog):
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32, width=100)
+    return _HelpFormatter(prog, max_help_position=32, width=100)
 
 
 formatter = _formatter
@@ -383,28 +401,12 @@ class about_file:
         raise type(exc)(text) from None
 
 
-def _looks_formatted(table) -> bool:
-    import re
-
-    import pandas as pd
-
-    number = re.compile(r"^\s*(p\s*[<=>]\s*)?[−+-]?(\d+)?\.?\d+\s*%?\s*$|^\s*\[.*,.*\]\s*$")
-    for c in table.columns:
-        s = table[c]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            if any(isinstance(v, str) and number.match(v) for v in s):
-                return True
-    return False
-
-
 def tidy_table(res, index_name: str = "term"):
-    """The tidy numeric table a command writes to ``-o``: ``res.table()``; a result whose ``table()``
-    is still the formatted APA table gives its tidy ``summary()``. A labelled index becomes a column."""
+    """The tidy numeric table a command writes to ``-o``: ``res.table()`` (the result protocol); a
+    labelled index becomes a column."""
     import pandas as pd
 
     table = res.table()
-    if _looks_formatted(table):
-        table = res.summary()  # P1/P2: table() — until every result's table() is the tidy table
     if not isinstance(table.index, pd.RangeIndex):
         table = table.rename_axis(table.index.name or index_name).reset_index()
     return table
@@ -431,12 +433,8 @@ def write_output(table, out) -> None:
 
 
 def save_figure_of(res, path) -> None:
-    """``--figure PATH``: the result's figure (``figure(path)``, or ``plot(path=...)`` before P1)."""
-    fn = getattr(res, "figure", None)
-    if callable(fn):
-        fn(path=path)
-    else:
-        res.plot(path=path)
+    """``--figure PATH``: the result's figure (``figure(path)``, the result protocol)."""
+    res.figure(path=path)
     import matplotlib.pyplot as plt
 
     plt.close("all")

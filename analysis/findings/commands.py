@@ -3,16 +3,12 @@ file of scores). Thin: parse, call the library, print."""
 
 from __future__ import annotations
 
-import argparse
 import textwrap
 
 import pandas as pd
 
+from ..command_options import _formatter
 from ..errors import DataError
-
-
-def _formatter(prog):
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32, width=100)
 
 
 def _pairs(text: str) -> dict:
@@ -63,7 +59,8 @@ def register(sub) -> None:
     p.add_argument("--finding", action="append", metavar="ID", help="only this finding (repeatable)")
     p.add_argument("--sesoi", type=float, default=0.10, help="equivalence bounds ±sesoi in r (default 0.10)")
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
-    p.add_argument("--nan-policy", choices=["pairwise", "listwise"], default="pairwise")
+    p.add_argument("--nan-policy", choices=["pairwise", "listwise"], default="pairwise",
+                   help="missing scores: each correlation on the respondents with both (pairwise) or on those with all (listwise)")
     p.add_argument("--registry", metavar="FILE", help="a findings file of your own")
     p.add_argument("-o", "--output", metavar="OUT", help="write the verdict table (.csv, .xlsx or .parquet)")
     p.add_argument("--figure", metavar="PNG", help="write the forest plot (.png, .svg or .pdf)")

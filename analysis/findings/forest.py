@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..report.figures import save_figure
+from ..report.figures import finish_figure
 
 
 def _fmt(x) -> str:
@@ -65,12 +65,8 @@ def replication_forest(res, path=None):
                Line2D([], [], color="0.35", marker="s", mfc="white", mec="black", ls="--", lw=1.2,
                       label="published")]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
     fig.subplots_adjust(left=0.33, right=0.66, top=1 - 0.55 / fig.get_figheight(), bottom=0.5 / fig.get_figheight() + 0.05)
-    if path is not None:
-        save_figure(fig, path)
-    return fig
+    return finish_figure(fig, ax, path, layout=False)
 
 
 def pooled_forest(res, path=None):
@@ -100,9 +96,4 @@ def pooled_forest(res, path=None):
     ax.set_xlabel(f"correlation r ({round(res.level * 100)}% CI)")
     ax.set_title(f"r = {_fmt(p['estimate_r'])} [{_fmt(p['ci_low_r'])}, {_fmt(p['ci_high_r'])}], "
                  f"I² = {p['i2']:.1f}%, k = {k}", fontsize=9)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-    if path is not None:
-        save_figure(fig, path)
-    return fig
+    return finish_figure(fig, ax, path)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import textwrap
 
 import pandas as pd
 
+from ..command_options import _formatter
 from ..errors import GoalscopeError
 
 POWERS = (0.80, 0.90, 0.95)
-
-
-def _formatter(prog):
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32, width=100)
 
 
 def register(sub) -> None:
@@ -43,20 +39,23 @@ def register(sub) -> None:
     p.add_argument("--n2", type=float, help="second group's size for a difference (default: --n)")
     p.add_argument("--power", type=float, help="wanted power (e.g. .8)")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level (default .05)")
-    p.add_argument("--alternative", choices=["two-sided", "greater", "less"], default="two-sided")
+    p.add_argument("--alternative", choices=["two-sided", "greater", "less"], default="two-sided",
+                   help="direction of the test, as pwr's alternative=")
     p.add_argument("--finding", metavar="ID|all", help="N for 80/90/95%% power for a registered effect")
     g = p.add_argument_group("Monte Carlo power")
     g.add_argument("--mediation", metavar="A,B", help="standardised paths a (x->m) and b (m->y)")
     g.add_argument("--c-prime", type=float, default=0.0, help="direct path x->y (mediation)")
-    g.add_argument("--ci-method", choices=["monte_carlo", "percentile"], default="monte_carlo")
+    g.add_argument("--ci-method", choices=["monte_carlo", "percentile"], default="monte_carlo",
+                   help="CI of a*b in each simulated study: Monte Carlo draws of the paths, or a percentile bootstrap")
     g.add_argument("--n-draws", type=int, default=10000, help="draws (or resamples) per replication")
     g.add_argument("--level", type=float, default=0.95, help="confidence level of the CI for a*b")
     g.add_argument("--moderation", type=float, metavar="B_XW", help="interaction coefficient (standardised)")
-    g.add_argument("--b-x", type=float, default=0.0)
-    g.add_argument("--b-w", type=float, default=0.0)
-    g.add_argument("--r-xw", type=float, default=0.0)
+    g.add_argument("--b-x", type=float, default=0.0, help="standardised effect of x on y (moderation)")
+    g.add_argument("--b-w", type=float, default=0.0, help="standardised effect of the moderator w on y (moderation)")
+    g.add_argument("--r-xw", type=float, default=0.0, help="correlation of x and w (moderation)")
     g.add_argument("--n-rep", type=int, default=1000, help="simulated studies (default 1000)")
-    g.add_argument("--seed", type=int, default=None)
+    g.add_argument("--seed", type=int, default=None,
+                   help="seed of the simulation (default: a fresh one, printed, so the run can be repeated)")
     g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("-o", "--output", metavar="OUT", help="write the table (.csv/.xlsx/.parquet)")
     p.set_defaults(func=cmd_power)
@@ -94,7 +93,8 @@ def register(sub) -> None:
     s.add_argument("--construct", action="append", default=[], metavar="CONSTRUCT=FACTOR",
                    help="which factor measures a registry construct, e.g. mastery_approach=goals_mastery_approach")
     s.add_argument("-n", "--n", type=int, default=400, help="respondents (default 400)")
-    s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--seed", type=int, default=None,
+                   help="seed of the draws (default: a fresh one, printed, so the data can be made again)")
     s.add_argument("--loading", type=float, default=None, help="standardised item loading (default .7)")
     s.add_argument("--skew", type=float, default=None, help="threshold shift in SDs (default: +1 for 0-based "
                    "symptom scales, -.4 otherwise)")

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import draw_seed
 from ..errors import GoalscopeError
 from ..report.apa import Apa, apa, apa_num
 from ..results import Result
@@ -66,7 +67,7 @@ class MonteCarloPowerResult(Result):
     replications : DataFrame
         One row per replication: the estimates, SEs and CI (or p) and ``reject``.
     options : dict
-        Every argument, including ``seed`` (``None`` means a fresh, unrepeatable run).
+        Every argument, including ``seed`` (``None`` draws a fresh seed, stated in ``.seed``, so the run can be repeated).
     r_call : str
         The equivalent R computation.
 
@@ -147,7 +148,7 @@ def _check_common(n, n_rep, level, seed, k):
     if not isinstance(level, (int, float)) or not 0 < level < 1:
         raise MonteCarloError(f"level = {level!r}: the confidence level must lie between 0 and 1 (e.g. 0.95)")
     if seed is not None and not isinstance(seed, (int, np.integer)):
-        raise MonteCarloError(f"seed = {seed!r}: give a whole number, or None for an unrepeatable run")
+        raise MonteCarloError(f"seed = {seed!r}: give a whole number, or None for a fresh seed (stated in the result)")
 
 
 def _bar(total, desc, progress):
@@ -295,7 +296,8 @@ def power_mediation(a: float, b: float, c_prime: float = 0.0, n: int = 200, n_re
     level : float
         Confidence level of the CI for a·b.
     seed : int, optional
-        Seed of ``numpy.random.default_rng``; ``None`` (default) gives an unrepeatable run.
+        Seed of ``numpy.random.default_rng``; ``None`` (default) draws a fresh seed, stated in ``.seed``
+        (pass it to repeat the run).
     progress : bool, optional
         Show a tqdm progress bar; default: only when stderr is a terminal.
     ci_limits : bool
@@ -332,6 +334,7 @@ def power_mediation(a: float, b: float, c_prime: float = 0.0, n: int = 200, n_re
     ``quantile(d[, 1] * d[, 2], c(.025, .975))`` (benchmarks/power.py runs that loop).
     """
     _check_common(n, n_rep, level, seed, 2)
+    seed = draw_seed() if seed is None else seed   # stated on the result: the run can be repeated
     if ci_method not in CI_METHODS:
         raise MonteCarloError(f"ci_method = {ci_method!r}: use one of {', '.join(CI_METHODS)}")
     if not isinstance(n_draws, (int, np.integer)) or n_draws < 100:
@@ -434,6 +437,7 @@ def power_moderation(b_xw: float, n: int, b_x: float = 0.0, b_w: float = 0.0, r_
     level : float
         Confidence level of the CI reported for the power itself.
     seed : int, optional
+        As in :func:`power_mediation`: ``None`` draws a fresh seed, stated in ``.seed``.
     progress : bool, optional
 
     Returns
@@ -456,6 +460,7 @@ def power_moderation(b_xw: float, n: int, b_x: float = 0.0, b_w: float = 0.0, r_
     R: ``res.r_call`` gives the simulation (``lm(y ~ x * w)`` on ``n_rep`` samples; the share with p < alpha).
     """
     _check_common(n, n_rep, level, seed, 4)
+    seed = draw_seed() if seed is None else seed   # stated on the result: the run can be repeated
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
         raise MonteCarloError(f"alpha = {alpha!r}: the significance level must lie between 0 and 1")
     if not -1 < r_xw < 1:

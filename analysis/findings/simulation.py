@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import draw_seed
 from ..errors import GoalscopeError
 from ..instruments import Instrument, load_instrument
 from ..report.apa import Apa, apa
@@ -464,7 +465,8 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
     n : int
         Respondents.
     seed : int, optional
-        Seed of ``numpy.random.default_rng`` (``None``: an unrepeatable draw; stated in the result).
+        Seed of ``numpy.random.default_rng`` (``None``: a fresh seed is drawn and stated in ``.seed``; pass
+        it to draw the same data again).
     constructs : dict, optional
         ``{matrix name: factor name}``, e.g. ``{"procrastination": "pps"}``.
     loadings : float or dict, optional
@@ -543,6 +545,8 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
     spec = _setback(setback, names)
 
     fixed = _fixed_factor(factor, corr)
+    if seed is None:   # a fresh seed, stated on the result, so the data can be drawn again
+        seed = draw_seed()
     rng = np.random.default_rng(seed)
     chol = np.linalg.cholesky(corr.to_numpy()) if fixed is None else fixed
 

@@ -45,3 +45,24 @@ def save_figure(fig, path, also_svg: bool = False) -> list[Path]:
             fig.savefig(buf, **_FORMATS[s])
             written.append(atomic_write_bytes(p.with_suffix(s), buf.getvalue()))
     return written
+
+
+def finish_figure(fig, ax, path=None, layout: bool = True):
+    """The last steps every goalscope chart shares: no top/right frame, a tight layout (unless the
+    caller placed the axes itself, ``layout=False``), saved by :func:`save_figure` when ``path`` is
+    given; returns the figure.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from analysis.report.figures import finish_figure
+    >>> fig = Figure(); ax = fig.subplots(); _ = ax.plot([1, 2])
+    >>> finish_figure(fig, ax) is fig, ax.spines["top"].get_visible()
+    (True, False)
+    """
+    ax.spines[["top", "right"]].set_visible(False)
+    if layout:
+        fig.tight_layout()
+    if path is not None:
+        save_figure(fig, path)
+    return fig

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .figures import save_figure
+from .figures import finish_figure
 
 
 def scree_figure(observed, random=None, path=None, title: str = "Scree plot", ylabel: str = "Eigenvalue",
@@ -56,9 +56,4 @@ def scree_figure(observed, random=None, path=None, title: str = "Scree plot", yl
     ax.set_xticks(range(1, n + 1))
     ax.set_title(title, loc="left", fontsize=11)
     ax.legend(frameon=False, fontsize=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-    if path is not None:
-        save_figure(fig, path)
-    return fig
+    return finish_figure(fig, ax, path)

@@ -138,7 +138,10 @@ def test_same_seed_same_numbers_and_protocol():
     assert "MASS::mvrnorm(1000" in r1.r_call
     assert f"power to detect the indirect effect" in r1.apa().full_result
     assert len(r1.replications) == 120 and r1.n == 100
-    assert power_mediation(0.25, 0.25, n=50, n_rep=20, n_draws=200, progress=False).seed is None
+    fresh = power_mediation(0.25, 0.25, n=50, n_rep=20, n_draws=200, progress=False)   # seed=None: stated
+    again = power_mediation(0.25, 0.25, n=50, n_rep=20, n_draws=200, progress=False, seed=fresh.seed)
+    assert isinstance(fresh.seed, int) and again.power == fresh.power
+    pd.testing.assert_frame_equal(again.replications, fresh.replications)
 
 
 @pytest.mark.parametrize("kwargs,text", [

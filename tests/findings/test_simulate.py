@@ -136,7 +136,9 @@ def test_same_seed_same_bytes(tmp_path):
     b = simulate(INSTR, GRIT_PROCR, n=150, seed=10, missing_share=0.02, careless=0.05, teams=10, icc=0.1,
                  setback=True).write(tmp_path / "b.csv")
     assert open(a, "rb").read() == open(b, "rb").read()
-    assert simulate(INSTR, GRIT_PROCR, n=10).seed is None
+    fresh = simulate(INSTR, GRIT_PROCR, n=10)          # seed=None: a fresh seed, stated, repeats the draw
+    assert isinstance(fresh.seed, int) and f"seed {fresh.seed})" in fresh.apa()
+    pd.testing.assert_frame_equal(simulate(INSTR, GRIT_PROCR, n=10, seed=fresh.seed).data, fresh.data)
 
 
 def test_the_whole_road_runs_on_the_export(tmp_path):

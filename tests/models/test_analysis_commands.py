@@ -80,9 +80,9 @@ def test_regression_steps_equal_anova(bfi_complete, tmp_path, capsys):
     s, h = pd.read_csv(out), REG["ols"]["hier"]
     assert s.step.tolist() == [1, 2] and s.predictors.tolist() == ["age, gender", "A, C, E, O"]
     assert s.r2.tolist() == pytest.approx([h["r2_1"], h["r2_2"]], abs=1e-12)
-    assert s.delta_r2[1] == pytest.approx(h["delta_r2"], abs=1e-12)
-    assert s.f_change[1] == pytest.approx(h["f_change"], abs=1e-8)
-    assert s.f_change[0] == pytest.approx(h["f_1"], abs=1e-8)
+    assert s.estimate[1] == pytest.approx(h["delta_r2"], abs=1e-12)
+    assert s.statistic[1] == pytest.approx(h["f_change"], abs=1e-8)
+    assert s.statistic[0] == pytest.approx(h["f_1"], abs=1e-8)
     assert [s.df1[1], s.df2[1]] == [h["df1"], h["df2"]]
     assert s.p_val[1] == pytest.approx(h["p_change"], rel=1e-7)
     assert "step 2 (A, C, E, O): ΔR² = " in text
@@ -151,9 +151,11 @@ def test_moderation_simple_slopes_equal_lm(mod_file, tmp_path, capsys, flags, ke
                          "-o", out], capsys)
     assert code == 0
     t, ref = pd.read_csv(out), pd.DataFrame(MOD[key]["slopes"])
-    assert t.level.tolist() == ["−1 SD", "mean", "+1 SD"]
-    for c in ("w_value", "estimate", "se", "t", "ci_low", "ci_high"):
-        assert_allclose(t[c], ref[c], atol=1e-9, err_msg=c)
+    assert t.kind.tolist() == ["coefficient"] * (len(t) - 3) + ["simple slope"] * 3   # the tidy table: both
+    t = t[t.kind == "simple slope"].reset_index(drop=True)
+    assert t.term.tolist() == [f"slope of E at {lv} C" for lv in ("−1 SD", "mean", "+1 SD")]
+    for c in ("w_value", "estimate", "se", "statistic", "ci_low", "ci_high"):
+        assert_allclose(t[c], ref["t" if c == "statistic" else c], atol=1e-9, err_msg=c)
     assert_allclose(t.p_val, ref.p_val, rtol=1e-7, atol=1e-300)
     # the Johnson–Neyman bounds are in the printed text (3 decimals)
     for bound in MOD[key]["jn"]:
@@ -241,7 +243,7 @@ def test_efa_equals_psych_fa(tmp_path, capsys, rotation, psych):
     assert code == 0
     t, r = pd.read_csv(out), EFA["fa"][psych]
     assert t.item.tolist()[:3] == ["A1", "A2", "A3"] and len(t) == 25
-    assert_allclose(t[[f"MR{i}" for i in range(1, 6)]].to_numpy(), np.array(r["loadings"]), atol=FA_TOL)
+    assert_allclose(t[[f"mr{i}" for i in range(1, 6)]].to_numpy(), np.array(r["loadings"]), atol=FA_TOL)
     assert_allclose(t.h2, r["communality"], atol=FA_TOL)
     assert f"KMO = {EFA['kmo']['msa']:.2f}".replace("0.", ".") in text
 
@@ -258,7 +260,7 @@ def test_efa_leaves_out_screened_rows(tmp_path, capsys):
     code, text, _ = run(["efa", f, "--columns", "A?,C?,E?,N?,O?", "--n-factors", "5", "-o", out], capsys)
     assert code == 0 and "respondents: 2800 analysed (30 excluded by screening)" in text
     t = pd.read_csv(out)
-    assert_allclose(t[[f"MR{i}" for i in range(1, 6)]].to_numpy(), np.array(EFA["fa"]["oblimin"]["loadings"]),
+    assert_allclose(t[[f"mr{i}" for i in range(1, 6)]].to_numpy(), np.array(EFA["fa"]["oblimin"]["loadings"]),
                     atol=FA_TOL)
     code, text, _ = run(["efa", f, "--columns", "A?,C?,E?,N?,O?", "--n-factors", "5", "--include-excluded"], capsys)
     assert code == 0 and "2830 analysed (including the 30 excluded by screening" in text
