@@ -13,3 +13,16 @@ DEMO = ROOT / "data" / "raw" / "demo"
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def demo_workspace(base: Path) -> Path:
+    """``base`` laid out like the repository after ``make report``: ``data/raw`` (copied) and the demo
+    study run into ``data/processed/demo`` and ``reports/demo`` (for tests that run documented commands)."""
+    import shutil
+
+    from analysis.study import run_study
+
+    shutil.copytree(ROOT / "data" / "raw", base / "data" / "raw")
+    run_study(base / "data" / "raw" / "demo" / "study.yaml", processed_dir=base / "data" / "processed" / "demo",
+              reports_dir=base / "reports" / "demo")
+    return base

@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import warnings
 
 import pytest
 
 from analysis.cli import main
 
-from conftest import ROOT
+from conftest import ROOT, demo_workspace
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"^```(\w*)\n(.*?)^```", README, flags=re.S | re.M)
@@ -25,13 +24,7 @@ SHELL = [b for lang, b in BLOCKS if lang == ""]
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
     """A folder laid out like the repository after `make report`: data/raw (copied), data/processed/demo."""
-    from analysis.study import run_study
-
-    base = tmp_path_factory.mktemp("readme")
-    shutil.copytree(ROOT / "data" / "raw", base / "data" / "raw")
-    run_study(base / "data" / "raw" / "demo" / "study.yaml", processed_dir=base / "data" / "processed" / "demo",
-              reports_dir=base / "reports" / "demo")
-    return base
+    return demo_workspace(tmp_path_factory.mktemp("readme"))
 
 
 def test_python_blocks_run_in_order(scratch, monkeypatch):

@@ -12,7 +12,7 @@ from ..deprecation import retired_attribute
 from ..report.apa import Apa, apa, apa_num, apa_p
 from ..results import TableResult
 from .factoring import correlation
-from .item_matrix import item_matrix, r_columns
+from .item_matrix import item_params, item_matrix, r_columns
 
 
 def _id(instrument):
@@ -63,6 +63,7 @@ def _apa_kmo(res: KMOResult) -> Apa:
     return Apa(estimate=text, full_result=text, table=table)
 
 
+@item_params
 def kmo(data: pd.DataFrame, columns=None, *, instrument=None, **options) -> KMOResult:
     """Kaiser–Meyer–Olkin measure of sampling adequacy, overall and per item (``psych::KMO``).
 
@@ -74,11 +75,7 @@ def kmo(data: pd.DataFrame, columns=None, *, instrument=None, **options) -> KMOR
         One row per respondent.
     columns : list of str, optional
         The item columns (default all columns).
-    instrument : str, Path or Instrument, optional
-        Analyse this instrument's items, cleaned and reverse-keyed by :func:`analysis.prepare_items`
-        (``columns`` then says where its items are, as in :func:`analysis.score`).
-    **options
-        Dataset quirks for :func:`analysis.prepare_items` (``response``, ``missing``, …).
+    {item_params}
 
     Returns
     -------
@@ -161,6 +158,7 @@ def _apa_bartlett(res: BartlettResult) -> Apa:
     return Apa(statistic=stat, full_result=f"Bartlett's test of sphericity, {stat}", table=table)
 
 
+@item_params
 def bartlett(data: pd.DataFrame, columns=None, n: int | None = None, *, instrument=None,
              **options) -> BartlettResult:
     """Bartlett's test of sphericity (``psych::cortest.bartlett``); p from the χ² survival function.
@@ -174,11 +172,7 @@ def bartlett(data: pd.DataFrame, columns=None, n: int | None = None, *, instrume
     n : int, optional
         Sample size of the test; defaults to the number of rows (psych's choice with raw data,
         missing answers included).
-    instrument : str, Path or Instrument, optional
-        Analyse this instrument's items, cleaned and reverse-keyed by :func:`analysis.prepare_items`
-        (``columns`` then says where its items are, as in :func:`analysis.score`).
-    **options
-        Dataset quirks for :func:`analysis.prepare_items` (``response``, ``missing``, …).
+    {item_params}
 
     Returns
     -------

@@ -11,7 +11,7 @@ from ..deprecation import retired_attribute
 from ..report.apa import Apa, apa
 from ..results import TableResult
 from .factoring import correlation, minres
-from .item_matrix import item_matrix
+from .item_matrix import item_params, item_matrix
 
 
 class ParallelAnalysisResult(TableResult):
@@ -76,6 +76,7 @@ def _apa_parallel(res: ParallelAnalysisResult) -> Apa:
     return Apa(estimate=text, full_result=text, table=table)
 
 
+@item_params
 def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, seed=None,
                       quantile: float | None = None, instrument=None, **options) -> ParallelAnalysisResult:
     """Horn's parallel analysis for components and (minres) factors, as ``psych::fa.parallel``.
@@ -98,11 +99,7 @@ def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, see
         Seed of the random data (default None: drawn, and stated in the result).
     quantile : float, optional
         Compare with this quantile of the random eigenvalues instead of their mean.
-    instrument : str, Path or Instrument, optional
-        Analyse this instrument's items, cleaned and reverse-keyed by :func:`analysis.prepare_items`
-        (``columns`` then says where its items are, as in :func:`analysis.score`).
-    **options
-        Dataset quirks for :func:`analysis.prepare_items` (``response``, ``missing``, …).
+    {item_params}
 
     Returns
     -------

@@ -8,6 +8,21 @@ import numpy as np
 from ..checks import check_columns, check_data, check_numeric
 
 
+#: the parameters every exploratory statistic shares, stated once (``@item_params`` puts them in place
+#: of the line ``{item_params}`` of a docstring, as statsmodels does with its shared parameter docs)
+ITEM_PARAMS = """    instrument : str, Path or Instrument, optional
+        Analyse this instrument's items, cleaned and reverse-keyed by :func:`analysis.prepare_items`
+        (``columns`` then says where its items are, as in :func:`analysis.score`).
+    **options
+        Dataset quirks for :func:`analysis.prepare_items` (``response``, ``missing``, …)."""
+
+
+def item_params(fn):
+    """Put :data:`ITEM_PARAMS` where the docstring of ``fn`` says ``{item_params}``."""
+    fn.__doc__ = fn.__doc__.replace("    {item_params}", ITEM_PARAMS)
+    return fn
+
+
 def item_matrix(data, columns=None, instrument=None, what: str = "efa", **options):
     """(n × p float array, column names, audit) from a DataFrame, optionally an instrument's keyed items.
 

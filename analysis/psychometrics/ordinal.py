@@ -14,7 +14,7 @@ from ..deprecation import retired_attribute
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num
 from ..results import Result
-from .item_matrix import item_matrix, r_columns
+from .item_matrix import item_params, item_matrix, r_columns
 
 
 class PolychoricResult(Result):
@@ -98,6 +98,7 @@ def _cell_probs(rho, tr, tc):
     return f[1:, 1:] - f[:-1, 1:] - f[1:, :-1] + f[:-1, :-1]
 
 
+@item_params
 def polychoric(data: pd.DataFrame, columns=None, *, instrument=None, **options) -> PolychoricResult:
     """Polychoric correlations of ordinal items (``psych::polychoric`` with its defaults).
 
@@ -111,11 +112,7 @@ def polychoric(data: pd.DataFrame, columns=None, *, instrument=None, **options) 
         One row per respondent; integer answer codes (≤ 8 categories).
     columns : list of str, optional
         The item columns (default all columns).
-    instrument : str, Path or Instrument, optional
-        Analyse this instrument's items, cleaned and reverse-keyed by :func:`analysis.prepare_items`
-        (``columns`` then says where its items are, as in :func:`analysis.score`).
-    **options
-        Dataset quirks for :func:`analysis.prepare_items` (``response``, ``missing``, …).
+    {item_params}
 
     Returns
     -------

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import shutil
 
 import pytest
 
 from analysis.cli import build_parser, main
 
 from .conftest import REF
+from tests.conftest import demo_workspace
 
-ROOT = REF.parents[2]
 COMMANDS = ["correlations", "mediation", "regression", "moderation", "mixed", "profiles", "efa", "reliability", "cfa"]
 
 
@@ -37,13 +36,7 @@ EXAMPLES = _examples()
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    from analysis.study import run_study
-
-    base = tmp_path_factory.mktemp("examples")
-    shutil.copytree(ROOT / "data" / "raw", base / "data" / "raw")
-    run_study(base / "data" / "raw" / "demo" / "study.yaml", processed_dir=base / "data" / "processed" / "demo",
-              reports_dir=base / "reports" / "demo")
-    return base
+    return demo_workspace(tmp_path_factory.mktemp("examples"))
 
 
 @pytest.mark.parametrize("name,line", EXAMPLES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EXAMPLES)])
