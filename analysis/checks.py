@@ -286,9 +286,10 @@ def draw_seed() -> int:
     --------
     >>> from analysis.checks import draw_seed
     >>> s = draw_seed()
-    >>> isinstance(s, int) and 0 <= s < 2 ** 63
+    >>> isinstance(s, int) and 0 <= s < 2 ** 32
     True
     """
     import numpy as np
 
-    return int(np.random.SeedSequence().entropy % (2 ** 63))
+    # below 2**32, so that it also fits scikit-learn's random_state (profiles)
+    return int(np.random.SeedSequence().generate_state(1)[0])

@@ -89,11 +89,11 @@ def renamed_flag(parser, old: str, new: str, **kwargs) -> None:
                         help=argparse.SUPPRESS, **kwargs)
 
 
-def retired_attribute(obj, old: str, new: str) -> None:
+def retired_attribute(obj, old: str, new: str, owner: str | None = None, stacklevel: int = 3) -> None:
     """Warn that result attribute ``old`` is now ``new`` (the old name works for one release).
 
-    The same helper as :func:`analysis.models._common.retired_attribute`, here so that every
-    station may use it (a station may not import ``analysis.models``; tests/test_imports.py).
+    The one helper for renamed result attributes in every station (``analysis.models._common``
+    re-exports it for the model modules).
 
     Examples
     --------
@@ -107,7 +107,11 @@ def retired_attribute(obj, old: str, new: str) -> None:
     ...     warnings.simplefilter("always")
     ...     R().apa_text, str(w[0].message)
     ('text', 'R.apa_text is renamed R.apa(); the old name stops working in the next release')
+
+    ``owner`` names what holds the attribute when that is not ``type(obj)`` (a module, for a renamed
+    function); ``stacklevel`` as in :func:`warnings.warn`, counted from the caller of this function's
+    caller (3: the user's line that touched the attribute).
     """
-    name = type(obj).__name__
+    name = owner or type(obj).__name__
     warnings.warn(f"{name}.{old} is renamed {name}.{new}; the old name stops working in the next release",
-                  FutureWarning, stacklevel=3)
+                  FutureWarning, stacklevel=stacklevel)

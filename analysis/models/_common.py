@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_columns as _check_present, check_data, check_numeric
+from ..deprecation import retired_attribute  # noqa: F401  (re-exported: models import it from here)
 from ..errors import DataError
 from ..results import Result
 from ..io.readers import row_label
@@ -307,21 +308,9 @@ def used_seed(seed):
     >>> 0 <= used_seed(None) < 2 ** 32
     True
     """
-    if seed is not None:
-        return seed
-    return int(np.random.SeedSequence().generate_state(1)[0])
+    from ..checks import draw_seed
 
-
-def retired_attribute(obj, old: str, new: str, owner: str | None = None) -> None:
-    """Warn that result attribute ``old`` is now ``new`` (the old name works for one release).
-
-    ``owner`` names what holds the attribute when that is not ``type(obj)`` (a module, for a
-    renamed function: ``retired_attribute(None, "fit_mediation()", "mediation()", owner="analysis")``).
-    """
-    import warnings
-    name = owner or type(obj).__name__
-    warnings.warn(f"{name}.{old} is renamed {name}.{new}; the old name stops working in the next release",
-                  FutureWarning, stacklevel=3)
+    return seed if seed is not None else draw_seed()
 
 
 class Reported(Result):

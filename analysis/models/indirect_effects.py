@@ -532,7 +532,7 @@ def fit_mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, serial: boo
     ('MediationResult', 'analysis.models.fit_mediation() is renamed analysis.models.mediation(); the old name stops working in the next release')
     >>> # R: see mediation()
     """
-    retired_attribute(None, "fit_mediation()", "mediation()", owner="analysis.models")
+    retired_attribute(None, "fit_mediation()", "mediation()", owner="analysis.models", stacklevel=4)  # 4: past @renamed
     return mediation(data, x, m, y, covar=covar, serial=serial, n_boot=n_boot, seed=seed, ci_method=ci_method,
                      level=level, contrasts=contrasts, progress=progress, family=family,
                      include_excluded=include_excluded)
