@@ -263,7 +263,7 @@ def _register_models(sub) -> None:
         formatter_class=_formatter,
         description=describe("OLS of y on x, w and x·w (plus covariates) with x and w mean-centred (default) or "
                     "standardised before the product is formed; simple slopes of x at w = −1 SD, mean, +1 SD and "
-                    "the Johnson–Neyman region. R: lm(y ~ xc * wc + covariates). OUT holds the simple slopes."),
+                    "the Johnson–Neyman region. R: lm(y ~ xc * wc + covariates). OUT holds the tidy table: the coefficients and the simple slopes (column kind)."),
         epilog=_examples(
             f"goalscope moderation {DEMO} --x goals_performance_avoidance --w grit_grit --y mood_total -o slopes.csv",
             f"goalscope moderation {DEMO} --x goals_mastery_approach --w grit_grit --y procr_total --covar age "
