@@ -14,6 +14,7 @@ import json
 import re
 from pathlib import Path
 
+from .deprecation import renamed_flag
 from .errors import DataError, GoalscopeError
 
 
@@ -116,8 +117,9 @@ def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = Tru
     g.add_argument("--on-invalid", choices=["error", "missing"], default="error",
                    help="stop at invalid values (default: error) or set them to missing and list them in an "
                         "audit file")
-    g.add_argument("--id", metavar="COLUMN",
+    g.add_argument("--id-column", dest="id", metavar="COLUMN",
                    help="respondent id column (checked for duplicates; written to the output) (default: none)")
+    renamed_flag(g, "--id", "--id-column", dest="id", metavar="COLUMN")
 
 
 def level_arg(text: str) -> float:
@@ -505,7 +507,7 @@ KEYWORD_FLAGS = {
     "labels": "--labels",
     "missing": "--missing",
     "response": "--response-min/--response-max",
-    "id_column": "--id",
+    "id_column": "--id-column",
     "reversed_in_file": "--reversed-in-file",
     "encoding": "--encoding",
     "delimiter": "--delimiter",

@@ -28,7 +28,7 @@ def register(sub) -> None:
             examples:
               goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" -o scores.csv
               goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" --response-min 1 --response-max 7 \\
-                  --missing -99 --id respondent_id -o scores.xlsx
+                  --missing -99 --id-column respondent_id -o scores.xlsx
               goalscope score export.sav --instrument dass-21 --columns "DASS{n}" --recode 1:0,2:1,3:2,4:3 -o d.parquet
               goalscope score qualtrics.csv --instrument phq-9 --map phq_columns.yaml --on-invalid missing -o phq.csv
               goalscope score survey.csv --instrument my_keys/agree.yaml -o agree.csv

@@ -56,11 +56,12 @@ def renamed(**old_to_new):
     return decorate
 
 
-def renamed_flag(parser, old: str, new: str, **kwargs) -> None:
+def renamed_flag(parser, old: str, new: str, dest: str | None = None, **kwargs) -> None:
     """Keep the command-line flag ``old`` as a hidden alias of ``new`` for one release.
 
     ``kwargs`` are those of ``new`` (``type``, ``metavar``, …) without ``default`` and ``help``;
-    the alias writes to the same destination and prints a note naming the new flag.
+    the alias writes to the same destination (``dest``, default the new flag's) and prints a note
+    naming the new flag.
 
     Examples
     --------
@@ -85,7 +86,7 @@ def renamed_flag(parser, old: str, new: str, **kwargs) -> None:
                   file=sys.stderr)
             setattr(namespace, self.dest, values)
 
-    parser.add_argument(old, dest=new.lstrip("-").replace("-", "_"), action=_Alias, default=argparse.SUPPRESS,
+    parser.add_argument(old, dest=dest or new.lstrip("-").replace("-", "_"), action=_Alias, default=argparse.SUPPRESS,
                         help=argparse.SUPPRESS, **kwargs)
 
 

@@ -19,7 +19,7 @@ def run(*args):
 def test_score_writes_id_and_api_columns(tmp_path):
     out = tmp_path / "phq.csv"
     assert main(["score", str(IO / "phq_comma_utf8.csv"), "--instrument", "phq-9", "--columns", "PHQ9_{n}",
-                 "--missing", "-99", "--id", "pid", "-o", str(out)]) == 0
+                 "--missing", "-99", "--id-column", "pid", "-o", str(out)]) == 0
     df = pd.read_csv(out)
     assert list(df.columns) == ["pid", "total", "total_n_valid", "total_band"]
     assert df["total"].isna().tolist() == [False, False, False, True, True, False]
@@ -37,7 +37,7 @@ def test_score_other_output_formats(tmp_path, suffix):
 def test_on_invalid_missing_writes_audit(tmp_path):
     out = tmp_path / "phq.csv"
     assert main(["score", str(IO / "phq_comma_utf8.csv"), "--instrument", "phq-9", "--columns", "PHQ9_{n}",
-                 "--on-invalid", "missing", "--id", "pid", "-o", str(out)]) == 0
+                 "--on-invalid", "missing", "--id-column", "pid", "-o", str(out)]) == 0
     audit = pd.read_csv(tmp_path / "phq.audit.csv")
     assert audit[["row", "id", "column", "value"]].values.tolist() == [[5, "P4", "PHQ9_2", -99]]
 
@@ -59,7 +59,7 @@ def test_map_file_and_recode(tmp_path):
     (["score", IO / "phq_semicolon_cp1252.csv", "--instrument", "phq-9", "--delimiter", ",", "-o", "{tmp}/o.csv"], "semicolon-separated"),
     (["score", IO / "phq_semicolon_cp1252.csv", "--instrument", "phq-9", "--encoding", "utf-8", "-o", "{tmp}/o.csv"], "cannot be read as utf-8"),
     (["score", IO / "phq_qualtrics.csv", "--instrument", "phq-9", "--columns", "Q1_{n}", "-o", "{tmp}/o.csv"], "'-99'"),
-    (["score", IO / "phq.tsv", "--instrument", "phq-9", "--columns", "PHQ9_{n}", "--missing", "-99", "--id", "PHQ9_1", "-o", "{tmp}/o.csv"], "id '0' appears in row 2 and row 6"),
+    (["score", IO / "phq.tsv", "--instrument", "phq-9", "--columns", "PHQ9_{n}", "--missing", "-99", "--id-column", "PHQ9_1", "-o", "{tmp}/o.csv"], "id '0' appears in row 2 and row 6"),
     (["score", IO / "phq.tsv", "--instrument", "phq-9", "--columns", "PHQ9_{n}", "--missing", "-99", "-o", "{tmp}/o.txt"], "use a .csv, .xlsx or .parquet"),
     (["score", IO / "phq.tsv", "--instrument", "phq-9", "--columns", "PHQ9_{n}", "--missing", "-99", "-o", "data/raw/demo/x.csv"], "nothing is written under data/raw/"),
     (["score", IO / "phq.tsv", "--instrument", "phq-9", "--recode", "1-0", "-o", "{tmp}/o.csv"], "write pairs as from:to"),
@@ -147,7 +147,7 @@ def test_person_scores_may_not_overwrite_the_export(tmp_path, capsys, monkeypatc
     monkeypatch.setenv("GOALSCOPE_PSEUDONYM_KEY", "k" * 32)
     with pytest.raises(SystemExit):
         main(["teams", str(data), "--group", "section", "--instrument", "agq-r", "--columns", "agq_{n}",
-              "--response-max", "7", "--missing", "-99", "--id", "respondent_id", "--person-scores", str(data),
+              "--response-max", "7", "--missing", "-99", "--id-column", "respondent_id", "--person-scores", str(data),
               "-o", str(tmp_path / "t.csv")])
     assert "is the input file (FILE)" in " ".join(capsys.readouterr().err.split())
 

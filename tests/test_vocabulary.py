@@ -68,3 +68,17 @@ def test_an_old_keyword_still_works_and_warns():
     assert any(issubclass(w.category, FutureWarning) and "nan_policy" in str(w.message) for w in caught)
     new = analysis.correlations(df, ["a", "b"], nan_policy="listwise")
     pd.testing.assert_frame_equal(old.long, new.long)
+
+
+def test_the_old_id_flag_still_works_with_a_note(tmp_path, capsys):
+    from analysis.cli import main
+    from analysis.datasets import dataset_path
+
+    out = tmp_path / "s.csv"
+    code = main(["score", str(dataset_path("demo")), "--instrument", "agq-r", "--columns", "agq_{n}",
+                 "--response-min", "1", "--response-max", "7", "--missing", "-99", "--id", "respondent_id",
+                 "-o", str(out)])
+    assert code == 0
+    assert "--id is renamed --id-column" in capsys.readouterr().err
+    import pandas as pd
+    assert pd.read_csv(out, dtype=str).columns[0] == "respondent_id"

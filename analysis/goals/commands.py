@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from ..deprecation import renamed_flag
 from ..command_options import _formatter, add_input_options, read_input
 from ..errors import DataError
 
@@ -21,7 +22,7 @@ def register(sub) -> None:
         epilog=textwrap.dedent("""\
             examples:
               goalscope goals goals.csv --text goal -o coded.xlsx
-              goalscope goals goals.csv --text goal --id respondent --coding-sheet coding.xlsx
+              goalscope goals goals.csv --text goal --id-column respondent --coding-sheet coding.xlsx
               goalscope goals coding.xlsx --agreement -o agreement.csv
               goalscope goals goals.csv --text goal --lexicon my_lexicon.yaml -o coded.csv
 
@@ -31,7 +32,9 @@ def register(sub) -> None:
     add_input_options(p)
     g = p.add_argument_group("goal statements")
     g.add_argument("--text", metavar="COLUMN", help="column holding the goal statements")
-    g.add_argument("--id", metavar="COLUMN", help="statement or respondent id column (default: the file row)")
+    g.add_argument("--id-column", dest="id", metavar="COLUMN",
+                   help="statement or respondent id column (default: the file row)")
+    renamed_flag(g, "--id", "--id-column", dest="id", metavar="COLUMN")
     g.add_argument("--lexicon", default="en", metavar="ID|PATH", help="rule lexicon: shipped id (en) or a YAML file")
     g.add_argument("--coding-sheet", metavar="SHEET.xlsx", help="write a coding sheet for two human coders")
     g.add_argument("--agreement", action="store_true",

@@ -60,7 +60,7 @@ def register(sub) -> None:
     g.add_argument("--psychant-max-r", type=float, metavar="R", help="exclude an antonym correlation above R")
     g.add_argument("--critval", type=float, metavar="R", help="critical item correlation for synonyms/antonyms "
                                                             "(default .60)")
-    g.add_argument("--duplicates", action="store_true", help="exclude repeated ids (with --id) and repeated answer "
+    g.add_argument("--duplicates", action="store_true", help="exclude repeated ids (with --id-column) and repeated answer "
                                                              "patterns, keeping the first")
     g.add_argument("--flag-only", metavar="RULES", help="comma-separated rules that flag but do not exclude, e.g. mahad")
     p.add_argument("--seed", type=seed_arg, help="seed of careless's NA resampling in psychsyn (default: a fresh "

@@ -26,7 +26,7 @@ def register(sub) -> None:
                   --instrument vandewalle --columns "wdgo_{n}" --min-group 5 -o teams.xlsx
               goalscope teams survey.csv --group team --also site --instrument vandewalle --columns "wdgo_{n}" -o teams.html
               GOALSCOPE_PSEUDONYM_KEY=... goalscope teams survey.csv --group team --instrument vandewalle \\
-                  --columns "wdgo_{n}" --id email --person-scores scores.csv -o teams.csv
+                  --columns "wdgo_{n}" --id-column email --person-scores scores.csv -o teams.csv
 
               goalscope teams data/raw/staff_demo/responses.csv data/raw/staff_demo/responses_wave2.csv \
                   --wave-names 2025,2026 --group team --parent department --instrument vandewalle \
@@ -55,7 +55,7 @@ def register(sub) -> None:
                    help="null distribution for rwg: uniform (default), or for 5 options slight_skew, "
                         "moderate_skew, heavy_skew, triangular, normal, or a variance")
     g.add_argument("--person-scores", metavar="FILE",
-                   help="also write person-level scores with pseudonymised ids (needs --id and a key)")
+                   help="also write person-level scores with pseudonymised ids (needs --id-column and a key)")
     g.add_argument("--key-file", metavar="FILE",
                    help=f"file holding the pseudonymisation key (default: ${KEY_ENV}); never written anywhere")
     w = p.add_argument_group("survey waves")
@@ -80,7 +80,7 @@ def cmd_teams(args) -> int:
     if Path(args.output).suffix.lower() not in (".xlsx", ".html", ".csv"):
         raise DataError(f"output '{args.output}': use a .xlsx, .html or .csv file name for the staff report")
     if args.person_scores and not args.id:
-        raise DataError("--person-scores needs --id COLUMN (the ids are pseudonymised before writing)")
+        raise DataError("--person-scores needs --id-column COLUMN (the ids are pseudonymised before writing)")
     key = pseudonym_key(key_file=args.key_file, derive=False) if args.person_scores else None
     opts = item_options_from_args(args)
     also = [c.strip() for c in (args.also or "").split(",") if c.strip()]

@@ -25,7 +25,7 @@ def test_codes_a_file_to_csv_with_file_rows(tmp_path, capsys):
 
 def test_coded_workbook_says_first_pass_and_lists_rules(tmp_path):
     out = tmp_path / "coded.xlsx"
-    assert main(["goals", str(LABELLED), "--text", "statement", "--id", "id", "-o", str(out)]) == 0
+    assert main(["goals", str(LABELLED), "--text", "statement", "--id-column", "id", "-o", str(out)]) == 0
     wb = load_workbook(out)
     assert wb.sheetnames == ["Read me", "Coded", "Rules"]
     assert wb["Read me"]["A1"].value == "Goal statements: first-pass coding by rules, for human review"
@@ -34,13 +34,13 @@ def test_coded_workbook_says_first_pass_and_lists_rules(tmp_path):
     assert [wb["Rules"].cell(row=r, column=2).value for r in range(2, 8)] == \
         ["unclear", "unclear", "performance", "mastery", "outcome", "unclear"]
     again = tmp_path / "again.xlsx"
-    main(["goals", str(LABELLED), "--text", "statement", "--id", "id", "-o", str(again)])
+    main(["goals", str(LABELLED), "--text", "statement", "--id-column", "id", "-o", str(again)])
     assert out.read_bytes() == again.read_bytes()
 
 
 def test_coding_sheet_then_agreement(tmp_path, capsys):
     sheet = tmp_path / "coding.xlsx"
-    assert main(["goals", str(LABELLED), "--text", "statement", "--id", "id", "--coding-sheet", str(sheet)]) == 0
+    assert main(["goals", str(LABELLED), "--text", "statement", "--id-column", "id", "--coding-sheet", str(sheet)]) == 0
     wb = load_workbook(sheet)
     ws = wb["Coding"]
     labels = pd.read_csv(LABELLED)["label"].tolist()

@@ -39,7 +39,7 @@ def test_bfi_minimal_inline_key_form():
 def test_cli_score_agq_r_csv_equals_psych(tmp_path):
     out = tmp_path / "agq.csv"
     rc = main(["score", str(DEMO / "responses.csv"), "--instrument", "agq-r", "--columns", "agq_{n}",
-               "--response-min", "1", "--response-max", "7", "--missing", "-99", "--id", "respondent_id",
+               "--response-min", "1", "--response-max", "7", "--missing", "-99", "--id-column", "respondent_id",
                "-o", str(out)])
     assert rc == 0
     ours = pd.read_csv(out)

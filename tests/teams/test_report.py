@@ -105,7 +105,7 @@ def test_cli_teams_and_pseudonyms(tmp_path, monkeypatch, capsys):
     out = tmp_path / "teams.xlsx"
     persons = tmp_path / "persons.csv"
     rc = main(["teams", str(DEMO), "--group", "team", "--parent", "department", "--also", "site",
-               "--instrument", "vandewalle", "--columns", "wdgo_{n}", "--min-group", "5", "--id", "email",
+               "--instrument", "vandewalle", "--columns", "wdgo_{n}", "--min-group", "5", "--id-column", "email",
                "--key-file", str(keyfile), "--person-scores", str(persons), "-o", str(out)])
     assert rc == 0
     msg = capsys.readouterr().out
@@ -122,7 +122,7 @@ def test_cli_teams_and_pseudonyms(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("GOALSCOPE_PSEUDONYM_KEY", KEY)
     p2 = tmp_path / "p2.csv"
     main(["teams", str(DEMO), "--group", "team", "--instrument", "vandewalle", "--columns", "wdgo_{n}",
-          "--id", "email", "--person-scores", str(p2), "-o", str(tmp_path / "t.csv")])
+          "--id-column", "email", "--person-scores", str(p2), "-o", str(tmp_path / "t.csv")])
     assert pd.read_csv(p2)["respondent"].equals(ps["respondent"])
 
 
@@ -131,7 +131,7 @@ def test_cli_errors_are_one_paragraph(tmp_path, capsys, monkeypatch):
     base = ["teams", str(DEMO), "--instrument", "vandewalle", "--columns", "wdgo_{n}"]
     for extra, needle in [(["--group", "team", "--min-group", "2"], "no lower than 3"),
                           (["--group", "nosuch"], "'nosuch'"),
-                          (["--group", "team", "--id", "email", "--person-scores", str(tmp_path / "p.csv")], "key"),
+                          (["--group", "team", "--id-column", "email", "--person-scores", str(tmp_path / "p.csv")], "key"),
                           (["--group", "department", "--parent", "team"], "more than one")]:
         with pytest.raises(SystemExit) as e:
             main(base + extra + ["-o", str(tmp_path / "x.csv")])
