@@ -27,9 +27,9 @@ from analysis.teams import aggregate, build_staff_report, write_staff_report
 from analysis.teams.aggregation import unit_labels
 from analysis.teams.privacy import check_min_group, plan_suppression
 from tests.conftest import ROOT
+from tests.teams.organisations import SCALES, add_random_scores
 
 DEMO = ROOT / "data" / "raw" / "staff_demo" / "responses.csv"
-SCALES = ["learning", "avoid", "prove"]
 K = 5
 
 
@@ -214,11 +214,7 @@ def organisations(draw):
     df = pd.DataFrame(rows, columns=["team", "department", "site"])
     seed = draw(st.integers(0, 10_000))
     rng = np.random.default_rng(seed)
-    for s in SCALES:
-        v = rng.integers(1, 7, len(df)).astype(float)
-        v[rng.random(len(df)) < 0.05] = np.nan
-        df[s] = v
-    return df
+    return add_random_scores(df, rng)
 
 
 @pytest.mark.slow

@@ -19,11 +19,11 @@ from analysis.errors import DataError
 from analysis.teams.aggregation import aggregate
 from analysis.teams.waves import CHANGE_COLUMNS, build_wave_report, welch, write_wave_report
 from tests.conftest import ROOT
+from tests.teams.organisations import SCALES, add_random_scores
 
 DEMO = ROOT / "data" / "raw" / "staff_demo"
 W1, W2 = DEMO / "responses.csv", DEMO / "responses_wave2.csv"
 REF = ROOT / "tests" / "reference" / "teams" / "waves_welch.csv"
-SCALES = ["learning", "avoid", "prove"]
 LEVELS = ["team", "department", "site"]
 TOL = 1e-10
 
@@ -331,11 +331,7 @@ def two_wave_organisations(draw):
                 for i in range(size):
                     rows.append((w, f"T{d}{t}", f"D{d}", site if rng.random() < 0.8 else "NS"[i % 2]))
     df = pd.DataFrame(rows, columns=["wave", "team", "department", "site"])
-    for s in SCALES:
-        v = rng.integers(1, 7, len(df)).astype(float)
-        v[rng.random(len(df)) < 0.05] = np.nan
-        df[s] = v
-    return df
+    return add_random_scores(df, rng)
 
 
 @pytest.mark.slow
