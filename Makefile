@@ -15,7 +15,7 @@ endif
 BASETEMP ?=
 PYTEST_BASETEMP := $(if $(BASETEMP),--basetemp=$(BASETEMP))
 
-.PHONY: report check test venv notebooks bench demo-data references clean
+.PHONY: report check check-committed test venv notebooks bench demo-data references clean
 
 # create .venv and install the pinned dependencies (once; again when the lock changes)
 $(STAMP): requirements.lock pyproject.toml
@@ -25,7 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-venv: $(STAMP)
+venv: $(DEPS)
 
 ## the main job: every study under data/raw/ (data/processed/<study>/, reports/<study>/), then every
 ## notebook executed into reports/notebooks/*.html
@@ -38,6 +38,13 @@ report: $(DEPS)
 ## export, study file, key or package version); every study is checked before the exit status is set
 check: $(DEPS)
 	@status=0; for s in data/raw/*/study.yaml; do echo "== $$s"; $(PY) -m analysis run "$$s" --check || status=1; done; exit $$status
+
+## CI's first step (.github/workflows/reports.yml, .gitlab-ci.yml), before `make report` overwrites the
+## outputs: `make check` when the repository commits its outputs (data/processed/<study>/manifest.json),
+## so a committed report that no longer matches its export, key or package versions fails the job
+check-committed: $(DEPS)
+	@if [ -n "$$(git ls-files 'data/processed/*/manifest.json')" ]; then $(MAKE) --no-print-directory check; \
+	else echo "no outputs are committed (data/processed/*/manifest.json): nothing to compare before the run"; fi
 
 ## the whole suite (what CI runs)
 test: $(DEPS)
