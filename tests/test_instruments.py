@@ -5,6 +5,7 @@ import pytest
 
 from analysis import InstrumentError, list_instruments, load_instrument
 from analysis.cli import main
+from messages import says
 
 SHIPPED = {"agq", "agq-r", "agq-3x2", "vandewalle", "pps", "ips", "gps", "grit-s", "ces-d", "phq-9", "dass-21",
            "dass-42", "grit-o", "agq-3x2-short"}
@@ -59,7 +60,7 @@ def test_schema_errors_name_file_and_field(tmp_path, text, message):
     p = write(tmp_path, text)
     with pytest.raises(InstrumentError, match=message) as err:
         load_instrument(p)
-    assert f"'{p}'" in str(err.value)
+    assert says(err.value, f"'{p}'")
 
 
 def test_unknown_id_lists_shipped_ids():

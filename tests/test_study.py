@@ -9,6 +9,7 @@ import pytest
 from analysis import DataError, StudyError
 from analysis.study import load_study, run_study
 from conftest import DEMO, ROOT
+from messages import says
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +90,7 @@ def test_cli_run_demo(tmp_path):
     res = subprocess.run([sys.executable, "-m", "analysis", "run", str(DEMO / "study.yaml"), "--processed",
                           str(tmp_path / "p"), "--reports", str(tmp_path / "r")], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
-    assert "400 respondents" in res.stdout
+    assert says(res.stdout, "400 respondents")
 
 
 def test_study_on_invalid_missing_reaches_scoring_and_screening(tmp_path):

@@ -16,6 +16,7 @@ from analysis.cli import main
 from analysis.io.writers import TEMP_PREFIX
 from analysis.study import run_study
 from conftest import DEMO, ROOT
+from messages import says
 
 
 def _small_study(tmp_path, **fields):
@@ -163,7 +164,7 @@ def test_an_output_folder_that_is_a_file_is_one_clear_message(tmp_path, capsys, 
         main(["run", str(study), "--processed", str(args["processed"]), "--reports", str(args["reports"])])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert f"(--{where}) '{tmp_path / 'afile'}' is an existing file, not a folder" in " ".join(err.split())
+    assert says(err, f"(--{where}) '{tmp_path / 'afile'}' is an existing file, not a folder")
     assert "Traceback" not in err and (tmp_path / "afile").read_text() == "keep me"
     assert not (tmp_path / "p").exists() and not (tmp_path / "r").exists()
 
@@ -201,8 +202,8 @@ def test_data_outside_the_study_folder_needs_an_explicit_option(tmp_path, capsys
         run_study(study, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
     with pytest.raises(SystemExit) as exc:
         main(["run", str(study), "--processed", str(tmp_path / "p"), "--reports", str(tmp_path / "r")])
-    err = " ".join(capsys.readouterr().err.split())
-    assert exc.value.code == 2 and "lies outside the study's folder" in err and "or pass --allow-outside-data" in err
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and says(err, "lies outside the study's folder") and says(err, "or pass --allow-outside-data")
     assert not (tmp_path / "p").exists()
     # the option, and the study field, each allow it
     assert main(["run", str(study), "--processed", str(tmp_path / "p"), "--reports", str(tmp_path / "r"),

@@ -11,6 +11,7 @@ import pytest
 
 import analysis
 from analysis.deprecation import RETIRED
+from messages import says
 
 #: names that meant something else (or shadowed a built-in) before the vocabulary issue
 RETIRED_NAMES = {"ci", "id", "groups", "covariates", "item_columns", "type", "range", "n_obs", "pvalue"}
@@ -79,6 +80,6 @@ def test_the_old_id_flag_still_works_with_a_note(tmp_path, capsys):
                  "--response-min", "1", "--response-max", "7", "--missing", "-99", "--id", "respondent_id",
                  "-o", str(out)])
     assert code == 0
-    assert "--id is renamed --id-column" in capsys.readouterr().err
+    assert says(capsys.readouterr().err, "--id is renamed --id-column")
     import pandas as pd
     assert pd.read_csv(out, dtype=str).columns[0] == "respondent_id"

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from analysis.cli import main
+from messages import says
 
 CASES = Path(__file__).resolve().parent / "cases"
 CASE_DIRS = sorted(p.parent for p in CASES.glob("*/case.yaml"))
@@ -65,11 +66,10 @@ def test_case(case_dir: Path, tmp_path, monkeypatch, capsys):
     assert "Traceback" not in text, text
     assert "unexpected error" not in text, text
     assert code == expect.get("exit", 0), text
-    flat = " ".join(text.split())          # messages are wrapped at 100 characters
     for fragment in expect.get("message", []):
-        assert " ".join(fragment.split()) in flat, f"{fragment!r} not in the output:\n{text}"
+        assert says(text, fragment), f"{fragment!r} not in the output:\n{text}"
     for fragment in expect.get("absent", []):
-        assert " ".join(fragment.split()) not in flat, f"{fragment!r} should not be in the output:\n{text}"
+        assert not says(text, fragment), f"{fragment!r} should not be in the output:\n{text}"
     after = _digest(work)
     changed = [f for f, h in inputs.items() if after.get(f) != h]
     assert not changed, f"input files changed: {changed}"

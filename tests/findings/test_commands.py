@@ -5,6 +5,7 @@ import pytest
 
 from analysis.cli import main
 from tests.conftest import REFERENCE
+from tests.messages import says
 
 SCORES = REFERENCE / "findings" / "study_scores.csv"
 
@@ -44,8 +45,8 @@ def test_user_errors_exit_2(argv, message, capsys):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
-    err = " ".join(capsys.readouterr().err.split())
-    assert message in err and "Traceback" not in err
+    err = capsys.readouterr().err
+    assert says(err, message) and "Traceback" not in err
 
 
 def test_replicate_command(tmp_path, capsys):

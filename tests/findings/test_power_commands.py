@@ -6,6 +6,7 @@ import pytest
 from analysis.cli import main
 from analysis.errors import GoalscopeError
 from analysis.findings.power_commands import finding_sample_sizes
+from messages import says
 
 
 def test_power_for_a_correlation(capsys):
@@ -44,7 +45,7 @@ def test_power_user_errors_exit_2(argv, text, capsys):
     with pytest.raises(SystemExit) as e:
         main(argv)
     assert e.value.code == 2
-    assert text in " ".join(capsys.readouterr().err.split())
+    assert says(capsys.readouterr().err, text)
 
 
 REGISTRY = pd.DataFrame({"id": ["a-map-depression", "b-direction", "c-beta", "d-pav-depression"],
@@ -92,7 +93,7 @@ def test_simulate_unknown_factor_is_exit_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         main(["simulate", "--instruments", "goals=agq-r", "--r", "goals_x:goals_y=.3", "-o", str(tmp_path / "x.csv")])
     assert e.value.code == 2
-    assert "'goals_x' in the correlation matrix is neither" in capsys.readouterr().err
+    assert says(capsys.readouterr().err, "'goals_x' in the correlation matrix is neither")
 
 
 def test_simulate_from_the_registry(tmp_path, monkeypatch, capsys):
@@ -112,4 +113,4 @@ def test_simulate_from_the_registry(tmp_path, monkeypatch, capsys):
     assert "goals_mastery_approach" in text and "-0.25" in text
     with pytest.raises(SystemExit):
         main(["simulate", "--instruments", "goals=agq-r", "--finding", "all", "-o", str(out)])
-    assert "--finding needs --construct" in " ".join(capsys.readouterr().err.split())
+    assert says(capsys.readouterr().err, "--finding needs --construct")

@@ -17,6 +17,7 @@ from analysis.errors import GoalscopeError
 from analysis.findings.power import power_regression
 from analysis.findings.power_montecarlo import (_boot_ci, _mediation_ols, _moderation_ols, _type7, power_mediation,
                                                 power_moderation)
+from messages import says
 
 REF = pd.read_csv(Path(__file__).resolve().parents[1] / "reference" / "findings" / "power_montecarlo.csv")
 
@@ -167,7 +168,7 @@ def test_moderation_bad_arguments():
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
     power_mediation(0.2, 0.2, n=50, n_rep=40, n_draws=200, seed=1, progress=True)
-    assert "power_mediation (monte_carlo)" in capsys.readouterr().err
+    assert says(capsys.readouterr().err, "power_mediation (monte_carlo)")
     power_mediation(0.2, 0.2, n=50, n_rep=40, n_draws=200, seed=1)          # stderr is not a terminal here
     power_moderation(0.2, 50, n_rep=40, seed=1, progress=False)
     assert capsys.readouterr().err == ""

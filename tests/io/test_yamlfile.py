@@ -8,6 +8,7 @@ from analysis.instruments import load_instrument
 from analysis.io.yamlfile import parse_yaml
 from analysis.screening.rules import load_rules
 from analysis.study import load_study
+from messages import says
 
 STUDY = """\
 name: dup
@@ -69,8 +70,8 @@ def test_cli_column_map_with_a_repeated_item_exits_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["score", str(tmp_path / "d.csv"), "--instrument", "agq-r", "--map", str(tmp_path / "map.yaml"),
               "-o", str(tmp_path / "o.csv")])
-    err = " ".join(capsys.readouterr().err.split())
-    assert exc.value.code == 2 and "line 3, column 1: key 1 appears twice (first at line 1)" in err
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and says(err, "line 3, column 1: key 1 appears twice (first at line 1)")
     assert not (tmp_path / "o.csv").exists()
 
 

@@ -7,6 +7,7 @@ from analysis.cli import main
 from analysis.models import correlations
 
 from .conftest import REF
+from messages import says
 
 DEMO = str(REF / "demo_exams.csv")
 
@@ -37,4 +38,4 @@ def test_bad_column_is_one_line_error(capsys):
     with pytest.raises(SystemExit) as e:
         main(["correlations", DEMO, "--columns", "nope,phq9"])
     assert e.value.code == 2
-    assert "column(s) 'nope' are not in the data" in " ".join(capsys.readouterr().err.split())
+    assert says(capsys.readouterr().err, "column(s) 'nope' are not in the data")

@@ -20,6 +20,7 @@ from analysis.models import (correlations, fit_mediation, goal_profiles, mediati
                              moderated_mediation, setback_recovery, wide_to_long)
 
 from .conftest import REF
+from messages import says
 
 BFI = pd.read_csv(REF / "bfi_scales.csv")
 SAT = pd.read_csv(REF / "sat_act.csv")
@@ -185,7 +186,7 @@ def test_cli_correlations_old_flags_warn_and_match(tmp_path, capsys):
                         capsys)
     assert code == 0
     for o, n in (("--alpha", "--reliabilities"), ("--missing", "--nan-policy"), ("--ci", "--show-ci")):
-        assert f"{o} is renamed {n}" in err
+        assert says(err, f"{o} is renamed {n}")
     code, _, err = _run(cols + ["--reliabilities", "mastery_approach=.8", "--nan-policy", "listwise", "--show-ci",
                                 "-o", str(new)], capsys)
     assert code == 0 and "renamed" not in err
@@ -198,7 +199,7 @@ def test_cli_mediation_ci_is_ci_method(tmp_path, capsys):
     base = ["mediation", DEMO_CSV, "--x", "mastery_approach", "--m", "exam2", "--y", "exam3", "--n-boot", "300",
             "--seed", "3"]
     code, out, err = _run(base + ["--ci", "bca", "-o", str(old)], capsys)
-    assert code == 0 and "--ci is renamed --ci-method" in err and "seed: 3" in out
+    assert code == 0 and says(err, "--ci is renamed --ci-method") and "seed: 3" in out
     code, _, err = _run(base + ["--ci-method", "bca", "-o", str(new)], capsys)
     assert code == 0 and "renamed" not in err
     assert old.read_bytes() == new.read_bytes()
@@ -249,7 +250,7 @@ def test_cli_level_is_the_confidence_level(tmp_path, capsys):
         ref[["ci_low", "ci_high"]].to_numpy(), abs=1e-12)
     with pytest.raises(SystemExit) as e:
         main(["mediation", DEMO_CSV, "--x", "a", "--m", "b", "--y", "c", "--level", "95"])
-    assert e.value.code == 2 and "'95' is not a confidence level" in capsys.readouterr().err
+    assert e.value.code == 2 and says(capsys.readouterr().err, "'95' is not a confidence level")
 
 
 def test_count_mediation_seed_none_is_stated_and_repeatable():

@@ -16,6 +16,7 @@ from analysis.pipeline.analyses import (CORRELATION_COLUMNS, MODEL_COLUMNS, expa
 from analysis.study import run_study
 
 from conftest import ROOT
+from messages import says
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def test_patterns_match_scale_scores_only():
 def test_schema_errors_name_the_entry_and_field(entry, message):
     with pytest.raises(StudyError, match=message) as err:
         parse_analyses([entry], source="study file 's.yaml'")
-    assert "study file 's.yaml'" in str(err.value) and "entry 1" in str(err.value)
+    assert says(err.value, "study file 's.yaml'") and says(err.value, "entry 1")
 
 
 def test_duplicate_ids_are_refused():

@@ -9,6 +9,7 @@ from numpy.testing import assert_allclose
 from analysis.cli import main
 
 from .conftest import REF
+from messages import says
 
 BFI = str(REF / "bfi.csv")
 
@@ -65,4 +66,4 @@ def test_cfa_command_model_file_and_errors(tmp_path, hs, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["cfa", str(REF / "hs1939.csv"), "-o", str(out)])
     assert exc.value.code == 2
-    assert "--instrument" in capsys.readouterr().err
+    assert says(capsys.readouterr().err, "--instrument")

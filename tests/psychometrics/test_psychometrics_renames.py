@@ -11,6 +11,7 @@ from analysis.psychometrics import cfa, efa, invariance, reliability
 from analysis.psychometrics.exploratory import parallel_analysis
 from analysis.psychometrics.internal_consistency import bootstrap_alpha, feldt_ci
 from tests.conftest import DEMO
+from tests.messages import says
 
 def _warns(old, new):
     return pytest.warns(FutureWarning, match=rf"'{old}' is renamed '{new}'; the old name stops working")
@@ -96,10 +97,10 @@ def test_cli_level_and_the_hidden_ci_alias(tmp_path):
     new = subprocess.run(base + ["--level", "0.9", "-o", str(tmp_path / "new.csv")], capture_output=True, text=True)
     old = subprocess.run(base + ["--ci", "0.9", "-o", str(tmp_path / "old.csv")], capture_output=True, text=True)
     assert new.returncode == 0 and old.returncode == 0, new.stderr + old.stderr
-    assert "--ci is renamed --level" in old.stderr and "--ci" not in new.stderr
+    assert says(old.stderr, "--ci is renamed --level") and "--ci" not in new.stderr
     assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes()
     helptext = subprocess.run(base[:4] + ["--help"], capture_output=True, text=True).stdout
-    assert "--level" in helptext and "--ci" not in helptext
+    assert says(helptext, "--level") and "--ci" not in helptext
 
 
 def test_reliability_apa_is_folded_into_the_result(bfi):

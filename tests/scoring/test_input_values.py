@@ -8,6 +8,7 @@ from analysis import DataError, audit_frame, prepare_items, read_responses, scor
 from analysis.scoring import check_ids
 from analysis.scoring.mapping import LabelMap
 from conftest import FIXTURES
+from messages import says
 
 VALUES = FIXTURES / "io" / "values"
 ITEMS = [f"q{i}" for i in range(1, 10)]
@@ -135,10 +136,10 @@ def test_shift_downwards_and_no_hint_when_no_shift_fits():
     wide = phq([[0] * 9, [4] * 9])                         # 0..4 spans five codes: no shift of 0..3 fits
     with pytest.raises(DataError) as err:
         score(wide, "phq-9", columns="q{n}")
-    assert "recode=" not in str(err.value) and "outside the response range 0–3" in str(err.value)
+    assert "recode=" not in str(err.value) and says(err.value, "outside the response range 0–3")
     with pytest.raises(DataError) as err:                  # after a recode: the user already chose codes
         score(phq([[5] * 9]), "phq-9", columns="q{n}", recode={1: 0})
-    assert "recode=" not in str(err.value) and "after recoding" in str(err.value)
+    assert "recode=" not in str(err.value) and says(err.value, "after recoding")
 
 
 # --- label maps ----------------------------------------------------------------------------------

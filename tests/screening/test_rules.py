@@ -13,6 +13,7 @@ from analysis.report.apa import apa
 from analysis.screening import RULE_NAMES, load_rules, parse_rules, screen
 
 from . import handbuilt as hb
+from messages import says
 
 RULES = {"attention": {"column": "att_1", "expect": 4},
          "speed": {"column": "duration_s", "min_seconds_per_item": 2},
@@ -118,7 +119,7 @@ def test_study_file_block_is_a_rules_file(tmp_path):
 def test_rule_errors_name_rule_and_field(spec, message):
     with pytest.raises(DataError) as err:
         parse_rules(spec)
-    assert message in str(err.value)
+    assert says(err.value, message)
 
 
 def test_rules_file_errors(tmp_path):

@@ -13,6 +13,7 @@ from analysis.cli import main
 from analysis.report.flow import flow_figure
 
 from . import handbuilt as hb
+from messages import says
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "raw" / "demo"
@@ -85,7 +86,7 @@ def test_screen_errors_are_one_paragraph(handbuilt_csv, tmp_path, capsys, extra,
         main(["screen", str(handbuilt_csv), *extra, "-o", str(tmp_path / "x.csv")])
     assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert message in " ".join(err.split())
+    assert says(err, message)
     assert "Traceback" not in err
     assert not (tmp_path / "x.csv").exists()
 
@@ -93,4 +94,4 @@ def test_screen_errors_are_one_paragraph(handbuilt_csv, tmp_path, capsys, extra,
 def test_screen_help_lists_the_command():
     res = subprocess.run([sys.executable, "-m", "analysis", "screen", "--help"], capture_output=True, text=True,
                          cwd=ROOT)
-    assert res.returncode == 0 and "--rules FILE" in res.stdout and "duplicate_pattern" in res.stdout
+    assert res.returncode == 0 and says(res.stdout, "--rules FILE") and says(res.stdout, "duplicate_pattern")

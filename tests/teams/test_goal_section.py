@@ -11,6 +11,7 @@ from analysis.cli import main
 from analysis.goals import code_goals
 from analysis.teams import build_staff_report, write_staff_report
 from tests.conftest import ROOT
+from tests.messages import says
 
 DEMO = ROOT / "data" / "raw" / "staff_demo" / "responses.csv"
 STATEMENTS = ["Close 20 sales a month", "be better at influencing senior people",
@@ -120,4 +121,4 @@ def test_cli_goal_text(tmp_path, data, capsys):
     with pytest.raises(SystemExit) as e:
         main(["teams", str(src), "--group", "team", "--goal-text", "nosuch", "--instrument", "vandewalle",
               "--columns", "wdgo_{n}", "-o", str(out)])
-    assert e.value.code == 2 and "'nosuch'" in capsys.readouterr().err
+    assert e.value.code == 2 and says(capsys.readouterr().err, "'nosuch'")

@@ -12,6 +12,7 @@ import pytest
 from analysis.cli import main
 from analysis.teams import agreement, build_staff_report, icc, write_staff_report
 from tests.conftest import ROOT
+from tests.messages import says
 
 DEMO = ROOT / "data" / "raw" / "staff_demo" / "responses.csv"
 KEY = "not-a-real-key-0123456789abcdef"
@@ -137,7 +138,7 @@ def test_cli_errors_are_one_paragraph(tmp_path, capsys, monkeypatch):
             main(base + extra + ["-o", str(tmp_path / "x.csv")])
         assert e.value.code == 2
         err = capsys.readouterr().err
-        assert needle in err and "Traceback" not in err
+        assert says(err, needle) and "Traceback" not in err
 
 
 def test_icc_on_demo_equals_pingouin_free_formula(demo):

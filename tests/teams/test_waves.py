@@ -19,6 +19,7 @@ from analysis.errors import DataError
 from analysis.teams.aggregation import aggregate
 from analysis.teams.waves import CHANGE_COLUMNS, build_wave_report, welch, write_wave_report
 from tests.conftest import ROOT
+from tests.messages import says
 from tests.teams.organisations import SCALES, add_random_scores
 
 DEMO = ROOT / "data" / "raw" / "staff_demo"
@@ -313,7 +314,7 @@ def test_cli_waves(tmp_path, capsys):
             main(base[:1] + files + base[1:] + extra)
         assert e.value.code == 2
         err = capsys.readouterr().err
-        assert needle in err and "Traceback" not in err
+        assert says(err, needle) and "Traceback" not in err
 
 
 @st.composite
@@ -375,5 +376,5 @@ def test_cli_waves_never_overwrite_an_input(tmp_path, capsys):
         with pytest.raises(SystemExit) as e:
             main(["teams"] + files + ["--group", "team", "--instrument", "vandewalle", "--columns", "wdgo_{n}",
                                       "-o", str(out)])
-        assert e.value.code == 2 and "would overwrite an input" in capsys.readouterr().err
+        assert e.value.code == 2 and says(capsys.readouterr().err, "would overwrite an input")
     assert w2.read_bytes() == W2.read_bytes()
