@@ -37,8 +37,8 @@ not applicable               not tested: the effect is a d or β; the finding ho
 opposite direction           the CI excludes 0 on the side opposite to s (whatever the difference test)
 consistent                   the CI lies inside the band
 no effect (equivalence)      negligible
-smaller                      in the published direction and hi·s below the band (when the original N
-                             is known and the CI lies below r33, the verdict adds the small telescope)
+smaller                      the CI lies between 0 and the band (both ends on the side of s); when the
+                             original N is known and the CI stays short of r33, the verdict says so
 larger                       the CI lies beyond the band, away from 0
 inconclusive                 anything else (the CI holds 0, or straddles an edge of the band)
 *published r = 0*
@@ -49,7 +49,8 @@ inconclusive                 anything else
 opposite direction           the CI excludes 0 on the side opposite to the stated direction
 no effect (equivalence)      negligible
 consistent                   in the stated direction (and, by the row above, not negligible)
-smaller                      the original N is known and the CI (holding 0) lies below r33
+smaller                      the original N is known and the CI (holding 0) stays short of r33 on
+                             the stated side (small telescopes)
 inconclusive                 anything else
 *direction only: none (no relation found)*
 consistent                   negligible
@@ -176,12 +177,13 @@ def _verdict(row: dict, finding: Finding) -> str:
         if negligible:
             return f"{neg_txt}; {word} r = {_fmt_r(p)}"
         if a > 0 and b < t1:
-            text = f"smaller than {word}: {obs} lies below {band}"
+            text = f"smaller than {word}: {obs} lies between 0 and {band}"
             if row["r33"] == row["r33"] and b < row["r33"]:
-                text += f", and below the r33 = {_fmt_r(row['r33'])} the original (N = {row['published_n']}) could detect"
+                text += (f", and short of the r33 = {_fmt_r(s * row['r33'])} the original (N = {row['published_n']}) "
+                         "had 33% power to detect")
             return text
         if a > t2:
-            return f"larger than {word}: {obs} lies beyond {band}"
+            return f"larger than {word}: {obs} lies beyond {band}, away from 0"
         if holds0 and b < t1:
             return f"inconclusive: {obs} excludes {band} but holds 0, so no direction is established (n = {n})"
         if holds0:
@@ -201,7 +203,7 @@ def _verdict(row: dict, finding: Finding) -> str:
         if a > 0:
             return f"consistent: same direction as {word} ({direction}), {obs}"
         if row["r33"] == row["r33"] and b < row["r33"]:
-            return (f"smaller than {word}: {obs} lies below the r33 = {_fmt_r(row['r33'])} the original "
+            return (f"smaller than {word}: {obs} stays short of the r33 = {_fmt_r(s * row['r33'])} the original "
                     f"(N = {row['published_n']}) had 33% power to detect; {word} {direction}")
         return f"inconclusive: {obs} holds 0 and values beyond ±{_fmt_r(sesoi)} (n = {n}); {word} {direction}"
     if direction == "none":
