@@ -31,8 +31,9 @@ verdict                      rule
 ===========================  ===========================================================================
 *every finding*
 not applicable               not tested: the effect is a d or β; the finding holds for one kind of
-                             measure and the study's measure differs or is not stated
-                             ("not applicable: measure differs (…)"); fewer than 4 complete pairs
+                             measure and the study's measure differs ("not applicable: measure
+                             differs (…)") or is not stated ("… measure not stated (…)"); fewer
+                             than 4 complete pairs
 *published r, s ≠ 0*
 opposite direction           the CI excludes 0 on the side opposite to s (whatever the difference test)
 consistent                   the CI lies inside the band
@@ -445,11 +446,11 @@ def _measure_differs(finding: Finding, measures: dict) -> str | None:
         have = measures.get(construct)
         if have == kind:
             continue
-        holds = f"the finding holds for {construct} measured by {MEASURES[kind]}"
+        holds = f"the finding holds for {kind} {construct} measures"
         if have is None:
-            return (f"measure differs ({holds}; the study does not say which kind of {construct} measure it has: "
-                    f"measures: {{{construct}: {kind}}} if it is that)")
-        return f"measure differs ({holds}; the study's {construct} is {have}: {MEASURES[have]})"
+            return (f"measure not stated ({holds}; the study does not say which kind its {construct} measure is: "
+                    f"measures: {{{construct}: {kind}}} in the study file if it is that)")
+        return f"measure differs ({holds}; this study's {construct} measure is {have})"
     return None
 
 
