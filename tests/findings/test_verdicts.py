@@ -3,8 +3,8 @@ constructed case, asserted as the exact sentence."""
 
 import re
 
-import pandas as pd
 import pytest
+import yaml
 
 from analysis import replicate, replicate_study
 from analysis.errors import DataError
@@ -162,3 +162,68 @@ def test_secondary_source_says_so():
     assert not replicate(-0.25, "howell-watson-2007-map-procrastination", n=300).table()["verdict"].item().endswith(
         "original")
 
+
+
+# ---- replicate_study: every measurable finding has a row; measures; constructs ----------------
+COLS = {"mastery_approach": "map", "depression": "dep"}
+
+
+def _hulleman_scores():
+    scores = load_csv("study_scores.csv")
+    return scores.rename(columns={"anx": "perf"})   # any numeric column serves as "performance" here
+
+
+def test_measure_differs_or_not_stated_is_not_applicable():
+    scores = _hulleman_scores()
+    cols = {"performance_approach": "pap", "performance": "perf"}
+    ids = ["hulleman-2010-pap-normative-performance", "hulleman-2010-pap-appearance-performance",
+           "van-yperen-2014-pap-performance"]
+    t = replicate_study(scores, cols).table().set_index("finding_id")
+    assert list(t.index) == ids
+    assert t.loc[ids[0], "verdict"] == (
+        "not applicable: measure not stated (the finding holds for normative performance_approach measures; the study "
+        "does not say which kind its performance_approach measure is: measures: {performance_approach: normative} in "
+        "the study file if it is that)")
+    assert t.loc[ids[:2], "estimate"].isna().all() and t.loc[ids[:2], "n"].isna().all()
+    assert t.loc[ids[2], "estimate"] == t.loc[ids[2], "estimate"]            # the unrestricted finding is tested
+    res = replicate_study(scores, cols, measures={"performance_approach": "normative"})
+    t = res.table().set_index("finding_id")
+    assert t.loc[ids[1], "verdict"] == (
+        "not applicable: measure differs (the finding holds for appearance performance_approach measures; this "
+        "study's performance_approach measure is normative)")
+    assert t.loc[ids[0], "estimate"] == t.loc[ids[2], "estimate"] and res.n_tested == 2   # same r, now tested
+    assert res.formatted().set_index("finding_id").loc[ids[1], "observed"] == "not tested"
+
+
+def test_d_and_too_few_pairs_are_rows_with_their_reason(tmp_path):
+    scores = load_csv("study_scores.csv")
+    d = F(0.2, 100) | {"id": "test-2020-d", "constructs": ["mastery_approach", "depression"],
+                       "effect": {"kind": "d", "value": 0.4}}
+    reg = tmp_path / "reg.yaml"
+    few = F(-0.2) | {"id": "test-2020-few", "constructs": ["mastery_approach", "anxiety"]}
+    reg.write_text(yaml.safe_dump({"findings": [d, few]}))
+    sparse = scores.assign(anx=[1.0, 2.0, 3.0] + [float("nan")] * (len(scores) - 3))
+    res = replicate_study(sparse, {"mastery_approach": "map", "depression": "dep", "anxiety": "anx"}, registry=reg)
+    assert res.table()["verdict"].tolist() == [
+        "not applicable: it reports a d (verdicts are computed for r and direction-only findings; compare it by hand)",
+        "not applicable: only 3 respondents answered both mastery_approach and anxiety (a Fisher-z CI needs 4)"]
+    assert res.n_tested == 0 and res.formatted()["published"].tolist() == ["d = 0.40", "r = −.20"]
+
+
+def test_unknown_construct_or_measure_names_near_matches():
+    scores = load_csv("study_scores.csv")
+    with pytest.raises(DataError) as exc:
+        replicate_study(scores, {"task_aproach": "map", "depression": "dep"})
+    assert " ".join(str(exc.value).split()).startswith(
+        "replicate_study: constructs: unknown construct 'task_aproach' (did you mean 'task_approach' or "
+        "'self_approach' or 'mastery_approach'?). Valid constructs: ability_goal, active_procrastination,")
+    with pytest.raises(DataError, match=r"^replicate_study: measures: unknown measure 'apperance' \(did you mean "
+                                        r"'appearance'\?\)"):
+        replicate_study(scores, COLS, measures={"mastery_approach": "apperance"})
+
+
+def test_a_mapped_construct_no_finding_links_is_named():
+    scores = load_csv("study_scores.csv")
+    res = replicate_study(scores, COLS | {"task_approach": "pap"})
+    assert res.notes == ["task_approach: no registered finding links it with another construct this study measures"]
+    assert list(res.table()["finding_id"]) == ["diaconu-gherasim-2024-map-depression"]
