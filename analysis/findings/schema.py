@@ -91,8 +91,8 @@ def unknown_names(names, vocabulary, what: str = "construct") -> str | None:
     Examples
     --------
     >>> from analysis.findings.schema import CONSTRUCTS, unknown_names
-    >>> print(unknown_names(["task_aproach"], CONSTRUCTS)[:67])
-    unknown construct 'task_aproach' (did you mean 'task_approach'?).
+    >>> print(unknown_names(["task_aproach"], CONSTRUCTS).split(". ")[0])
+    unknown construct 'task_aproach' (did you mean 'task_approach' or 'self_approach' or 'mastery_approach'?)
     """
     unknown = [str(n) for n in names if n not in vocabulary]
     if not unknown:
