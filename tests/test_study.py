@@ -116,3 +116,68 @@ def test_wrong_screening_rule_names_the_study_file(tmp_path):
     with pytest.raises(DataError, match=r"study file '.*study.yaml', screening: unknown rule 'longstrng' "
                                         r"\(did you mean 'longstring'\?\)"):
         run_study(p, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
+
+
+def _demo_study(tmp_path, **top):
+    """The demo study folder copied into tmp_path, its study file with top-level fields replaced."""
+    import shutil
+
+    import yaml
+
+    home = tmp_path / "demo"
+    if not home.exists():
+        shutil.copytree(DEMO, home)
+    spec = yaml.safe_load((DEMO / "study.yaml").read_text())
+    spec.update(top)
+    p = home / "study.yaml"
+    p.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
+    return p
+
+
+def _flat(text):
+    return " ".join(str(text).split())
+
+
+def test_unknown_construct_stops_with_near_matches(tmp_path):
+    p = _demo_study(tmp_path, constructs={"task_aproach": "goals_mastery_approach", "depression": "mood_total"})
+    with pytest.raises(StudyError) as exc:
+        load_study(p)
+    msg = _flat(exc.value)
+    assert msg.startswith(f"study file '{p}': field 'constructs': unknown construct 'task_aproach' (did you mean "
+                          "'task_approach' or 'self_approach' or 'mastery_approach'?). Valid constructs: ability_goal,")
+    assert msg.endswith("work_avoidance (the findings registry's vocabulary; `goalscope findings` lists what each links)")
+
+
+def test_measures_field_is_checked(tmp_path):
+    p = _demo_study(tmp_path, measures={"performance_approach": "normativ"})
+    with pytest.raises(StudyError, match=r"field 'measures': unknown measure 'normativ' \(did you mean 'normative'\?\)"):
+        load_study(p)
+    p = _demo_study(tmp_path, measures={"performance": "normative"})
+    with pytest.raises(StudyError, match=r"field 'measures': unknown construct in 'measures' \(map it under "
+                                         r"'constructs:' first\) 'performance'"):
+        load_study(p)
+    assert load_study(_demo_study(tmp_path, measures={"performance_approach": "normative"})).measures == {
+        "performance_approach": "normative"}
+
+
+def test_construct_measures_from_study_file_and_key_default(tmp_path):
+    from analysis.pipeline.walk import construct_measures, instrument_specs
+
+    key = yaml_key = (ROOT / "analysis" / "instruments" / "agq_r.yaml").read_text()
+    key = key.replace("id: agq-r", "id: agq-r-normative").replace(
+        "performance_approach:  {items: [2, 4, 8],  method: mean, min_valid: 2, label: Performance-approach}",
+        "performance_approach:  {items: [2, 4, 8],  method: mean, min_valid: 2, label: Performance-approach, "
+        "measure: normative}")
+    assert key != yaml_key
+    study_file = _demo_study(tmp_path)
+    (study_file.parent / "agq_norm.yaml").write_text(key)
+    import yaml
+
+    spec = yaml.safe_load((DEMO / "study.yaml").read_text())
+    instruments = spec["instruments"] | {"goals": spec["instruments"]["goals"] | {"instrument": "agq_norm.yaml"}}
+    study = load_study(_demo_study(tmp_path, instruments=instruments))
+    assert construct_measures(study, instrument_specs(study)) == {"performance_approach": "normative"}
+    study = load_study(_demo_study(tmp_path, instruments=instruments, measures={"performance_approach": "appearance"}))
+    assert construct_measures(study, instrument_specs(study)) == {"performance_approach": "appearance"}
+    study = load_study(_demo_study(tmp_path))
+    assert construct_measures(study, instrument_specs(study)) == {}     # no shipped key states a kind

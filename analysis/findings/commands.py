@@ -73,7 +73,16 @@ def cmd_findings(args) -> int:
     if args.id:
         print(describe_finding(get_finding(args.id, args.registry)))
         return 0
+    from .registry import FindingsError, constructs_without_findings
+    from .schema import CONSTRUCTS, unknown_names
+
+    problem = unknown_names([args.construct] if args.construct is not None else [], CONSTRUCTS)
+    if problem:
+        raise FindingsError(f"--construct {args.construct}: {problem}")
     table = published_findings(args.construct, registry=args.registry)
+    if args.construct is not None and table.empty:
+
+        raise FindingsError(f"--construct {args.construct}: {constructs_without_findings(args.construct, args.registry)}")
     if args.output:
         from ..io import write_table
 
@@ -91,9 +100,14 @@ def cmd_findings(args) -> int:
 def cmd_replicate(args) -> int:
     from ..io import read_responses, write_table
     from .replication import replicate_study
+    from .schema import CONSTRUCTS, unknown_names
 
     scores = read_responses(args.file)
-    res = replicate_study(scores, constructs=_pairs(args.constructs), findings=args.finding, sesoi=args.sesoi,
+    pairs = _pairs(args.constructs)
+    problem = unknown_names(pairs, CONSTRUCTS)
+    if problem:
+        raise DataError(f"--constructs: {problem}")
+    res = replicate_study(scores, constructs=pairs, findings=args.finding, sesoi=args.sesoi,
                           level=args.level, nan_policy=args.nan_policy, registry=args.registry)
     with pd.option_context("display.width", 250, "display.max_colwidth", 140, "display.max_rows", None):
         print(res.apa().table.to_string(index=False) if len(res) else "no finding tested")

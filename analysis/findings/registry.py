@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import GoalscopeError
 from ..io.yamlfile import load_yaml, validate
-from .schema import CONSTRUCTS, Finding
+from .schema import CONSTRUCTS, Finding, unknown_names
 
 SHIPPED = Path(__file__).resolve().parent / "published.yaml"
 
@@ -129,8 +129,9 @@ def published_findings(construct: str | None = None, registry=None) -> pd.DataFr
 
     R has no equivalent (the registry is goalscope's ``published.yaml``; read it with ``yaml::read_yaml``).
     """
-    if construct is not None and construct not in CONSTRUCTS:
-        raise FindingsError(f"unknown construct '{construct}'; the vocabulary is: {', '.join(CONSTRUCTS)}")
+    problem = unknown_names([construct] if construct is not None else [], CONSTRUCTS)
+    if problem:
+        raise FindingsError(problem)
     rows = []
     for f in load_findings(registry):
         if construct is not None and construct not in f.constructs:
@@ -153,6 +154,26 @@ def published_findings(construct: str | None = None, registry=None) -> pd.DataFr
     for col in ("n", "k", "n_total"):
         table[col] = table[col].astype("Int64")
     return table
+
+
+def constructs_without_findings(construct: str, registry=None) -> str:
+    """The sentence for a known construct that no registered finding involves: what has findings, near
+    matches first (``goalscope findings --construct`` stops with it rather than print "0 findings").
+
+    Examples
+    --------
+    >>> from analysis.findings.registry import constructs_without_findings
+    >>> print(constructs_without_findings("task_approach")[:96])
+    no registered finding involves construct 'task_approach' (task-approach goals (3x2 model)); near
+    """
+    import difflib
+
+    linked = sorted({c for f in load_findings(registry) for c in f.constructs})
+    near = difflib.get_close_matches(construct, linked, n=3, cutoff=0.6)
+    text = f"no registered finding involves construct '{construct}' ({CONSTRUCTS[construct]})"
+    if near:
+        text += f"; near matches with findings: {', '.join(near)}"
+    return text + f". Constructs with findings: {', '.join(linked)}"
 
 
 def describe_finding(finding) -> str:

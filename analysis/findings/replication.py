@@ -1,19 +1,70 @@
 """Replication verdicts: hold an observed correlation against a registered finding.
 
-Four questions per finding, each a test on Fisher's z (z = atanh r, SE = 1/√(n − 3)):
+Per finding the observed r gets its CI at ``level`` (Fisher z: z = atanh r, SE = 1/√(n − 3)) and
+three tests, reported as columns beside the verdict:
 
 * **difference** — is the observed r different from the published r? With the published N (a
   primary study) the two-sample test z = (z_obs − z_pub)/√(1/(n − 3) + 1/(n_pub − 3))
   (``psych::r.test``); without one (a pooled meta-analytic value) the test against a fixed value
-  z = (z_obs − z_pub)·√(n − 3). For a direction-only finding: is r different from 0 (the sign test
-  of the stated direction)? Column ``test`` says which was run.
-* **equivalence** — TOST against ±``sesoi`` (default ±.10 in r): is the effect negligibly small?
-  ``tost_p`` is the larger of the two one-sided p values.
+  z = (z_obs − z_pub)·√(n − 3). For a direction-only finding: is r different from 0? Column
+  ``test`` says which was run.
+* **equivalence** — TOST against ±``sesoi`` (default ±.10 in r); ``tost_p`` is the larger of the
+  two one-sided p values.
 * **small telescopes** (Simonsohn, 2015) — r33 is the effect the original study (N = n_pub) had
-  33 % power to detect (two-sided α = .05, the power function of ``pwr::pwr.r.test``); the
-  one-sided test that the observed r (in the published direction) is smaller than r33 gives
-  ``telescope_p``. It needs the original N, so it is missing for pooled values.
-* a one-line **verdict** in plain words, built from those tests (see :func:`_verdict`).
+  33 % power to detect (two-sided .05, the power function of ``pwr::pwr.r.test``); the one-sided
+  test that the observed r (in the published direction) is smaller than r33 gives ``telescope_p``.
+  It needs the original N, so it is missing for pooled values.
+
+The verdict is read from the CI alone (at ``level``; ``alpha`` is 1 − ``level`` and a different
+``alpha`` is refused), so the words and the printed interval never disagree.
+
+Decision table
+--------------
+Notation: CI = [lo, hi] the observed CI at ``level``; p the published (or predicted) r, s its sign;
+band = p ± sesoi, or, where the registry holds the between-study SD τ of a pooled r, the
+prediction interval tanh(atanh p ± z·√(τ² + se_p²)) (se_p from the published CI, else 0);
+"negligible" = −sesoi ≤ lo and hi ≤ sesoi; "in the published direction" = the CI excludes 0 on the
+side of s. Rows are tried top to bottom within a block; the first that holds gives the verdict.
+
+===========================  ===========================================================================
+verdict                      rule
+===========================  ===========================================================================
+*every finding*
+not applicable               not tested: the effect is a d or β; the finding holds for one kind of
+                             measure and the study's measure differs ("not applicable: measure
+                             differs (…)") or is not stated ("… measure not stated (…)"); fewer
+                             than 4 complete pairs
+*published r, s ≠ 0*
+opposite direction           the CI excludes 0 on the side opposite to s (whatever the difference test)
+consistent                   the CI lies inside the band
+no effect (equivalence)      negligible
+smaller                      the CI lies between 0 and the band (both ends on the side of s); when the
+                             original N is known and the CI stays short of r33, the verdict says so
+larger                       the CI lies beyond the band, away from 0
+inconclusive                 anything else (the CI holds 0, or straddles an edge of the band)
+*published r = 0*
+consistent                   the CI lies inside the band (±sesoi)
+larger                       the CI lies wholly outside the band
+inconclusive                 anything else
+*direction only: positive or negative*
+opposite direction           the CI excludes 0 on the side opposite to the stated direction
+no effect (equivalence)      negligible
+consistent                   in the stated direction (and, by the row above, not negligible)
+smaller                      the original N is known and the CI (holding 0) stays short of r33 on
+                             the stated side (small telescopes)
+inconclusive                 anything else
+*direction only: none (no relation found)*
+consistent                   negligible
+larger                       the CI excludes 0
+inconclusive                 anything else
+*direction only: nonzero (the source states a relation, not its sign)*
+no effect (equivalence)      negligible: the size floor, so a tiny r at a large n does not count
+related                      the CI excludes 0: "related, sign not stated by the source: observed r = …"
+inconclusive                 anything else
+===========================  ===========================================================================
+
+A finding the registry read in a secondary source only (status S) says so at the end of its
+verdict. The same table, with examples, is ``docs/verdicts.md``.
 """
 
 from __future__ import annotations
@@ -29,7 +80,7 @@ from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import Result
 from .registry import FindingsError, get_finding, load_findings
-from .schema import CONSTRUCTS, Finding
+from .schema import CONSTRUCTS, MEASURES, Finding, unknown_names
 
 R_CALL = """\
 # per finding, with x and y the two construct scores
@@ -84,75 +135,129 @@ def _fmt_r(x) -> str:
     return apa_num(x, 2, gt1=False)
 
 
-def _verdict(row: dict, finding: Finding, alpha: float) -> str:
-    """One line in plain words from the tests of ``row`` (see the module docstring)."""
-    est, lo, hi, n = row["estimate"], row["ci_low"], row["ci_high"], row["n"]
-    sesoi = row["sesoi"]
-    level_txt = apa_ci(lo, hi, gt1=False, level=row["level"])
-    excl0 = lo > 0 or hi < 0
+def _band(row: dict, finding: Finding) -> tuple[float, float, str]:
+    """The interval a consistent CI must lie in: published r ± sesoi, or the prediction interval
+    where the registry holds τ; with the words that name it."""
+    e, p, sesoi = finding.effect, row["published"], row["sesoi"]
     word = "predicted" if finding.claim == "prediction" else "published"
-    negligible = row["tost_p"] < alpha
-    tele = row["telescope_p"]
-    small_tele = tele == tele and tele < alpha
-    obs = f"r = {_fmt_r(est)}, {level_txt}"
+    if e.tau is None:
+        return p - sesoi, p + sesoi, f"the {word} r = {_fmt_r(p)} ± {_fmt_r(sesoi)}"
+    se_p = 0.0
+    if e.ci is not None:
+        se_p = (math.atanh(e.ci[1]) - math.atanh(e.ci[0])) / (2 * stats.norm.ppf(1 - (1 - e.level) / 2))
+    half = stats.norm.ppf(1 - (1 - row["level"]) / 2) * math.sqrt(e.tau ** 2 + se_p ** 2)
+    lo, hi = math.tanh(math.atanh(p) - half), math.tanh(math.atanh(p) + half)
+    return lo, hi, (f"the {round(row['level'] * 100):d}% prediction interval [{_fmt_r(lo)}, {_fmt_r(hi)}] of the "
+                    f"{word} r = {_fmt_r(p)} (τ = {e.tau:.2f})")
+
+
+def _verdict(row: dict, finding: Finding) -> str:
+    """One line in plain words, by the decision table of the module docstring."""
+    est, lo, hi, n, sesoi = row["estimate"], row["ci_low"], row["ci_high"], row["n"], row["sesoi"]
+    obs = f"r = {_fmt_r(est)}, {apa_ci(lo, hi, gt1=False, level=row['level'])}"
+    word = "predicted" if finding.claim == "prediction" else "published"
+    negligible = -sesoi <= lo and hi <= sesoi
+    neg_txt = f"no effect (equivalence): {obs} lies within ±{_fmt_r(sesoi)}"
+    holds0 = lo <= 0 <= hi
     if finding.has_value:
-        pub = row["published"]
-        p_txt = apa_p(row["p_val"])
-        if row["p_val"] >= alpha:
-            if not excl0 and abs(pub) >= sesoi:
-                return (f"inconclusive: too few respondents to tell (n = {n}; {level_txt} holds both 0 and the "
-                        f"{word} r = {_fmt_r(pub)})")
-            same = excl0 and np.sign(est) == np.sign(pub)
-            return (f"consistent: {'same direction, ' if same else ''}not different from the {word} "
-                    f"r = {_fmt_r(pub)} ({p_txt})")
-        if excl0 and np.sign(est) != np.sign(pub) and pub != 0:
-            return f"opposite direction: {obs} against the {word} r = {_fmt_r(pub)} ({p_txt})"
-        if abs(est) < abs(pub) or np.sign(est) != np.sign(pub):
-            text = f"smaller than {word}: {obs} against r = {_fmt_r(pub)} ({p_txt})"
-            if negligible:
-                text += f"; negligible (within ±{_fmt_r(sesoi)}, TOST {apa_p(row['tost_p'])})"
-            elif small_tele:
-                text += f"; smaller than the r33 = {_fmt_r(row['r33'])} the original could detect"
+        p = row["published"]
+        s = int(np.sign(p))
+        t_lo, t_hi, band = _band(row, finding)
+        if s == 0:
+            if t_lo <= lo and hi <= t_hi:
+                return f"consistent: {obs} lies within {band}"
+            if lo > t_hi or hi < t_lo:
+                return f"larger than {word}: {obs} lies outside {band}"
+            return f"inconclusive: {obs} overlaps {band} without lying inside it (n = {n})"
+        a, b = sorted((s * lo, s * hi))
+        t1, t2 = sorted((s * t_lo, s * t_hi))
+        if b < 0:
+            return f"opposite direction: {obs} against the {word} r = {_fmt_r(p)}"
+        if t_lo <= lo and hi <= t_hi:
+            return f"consistent: {obs} lies within {band}"
+        if negligible:
+            return f"{neg_txt}; {word} r = {_fmt_r(p)}"
+        if a > 0 and b < t1:
+            text = f"smaller than {word}: {obs} lies between 0 and {band}"
+            if row["r33"] == row["r33"] and b < row["r33"]:
+                text += (f", and short of the r33 = {_fmt_r(s * row['r33'])} the original (N = {row['published_n']}) "
+                         "had 33% power to detect")
             return text
-        return f"larger than {word}: {obs} against r = {_fmt_r(pub)} ({p_txt})"
+        if a > t2:
+            return f"larger than {word}: {obs} lies beyond {band}, away from 0"
+        if holds0 and b < t1:
+            return f"inconclusive: {obs} excludes {band} but holds 0, so no direction is established (n = {n})"
+        if holds0:
+            return f"inconclusive: {obs} holds both 0 and values within {band} (n = {n})"
+        if a > 0:
+            return f"inconclusive: {obs} is in the {word} direction but reaches beyond {band} (n = {n})"
+        return f"inconclusive: {obs} overlaps {band} without lying inside it (n = {n})"
 
     direction = finding.effect.direction
     if direction in ("positive", "negative"):
-        if excl0 and np.sign(est) == _sign(direction):
-            return f"consistent: same direction as {word} ({direction}), {obs}"
-        if excl0:
+        s = _sign(direction)
+        a, b = sorted((s * lo, s * hi))
+        if b < 0:
             return f"opposite direction: {obs}; {word} {direction}"
         if negligible:
-            return (f"not replicated: negligible, {obs} within ±{_fmt_r(sesoi)} (TOST {apa_p(row['tost_p'])}); "
-                    f"{word} {direction}")
-        if small_tele:
-            return (f"not replicated: smaller than the r33 = {_fmt_r(row['r33'])} the original (N = "
-                    f"{row['published_n']}) had 33% power to detect ({apa_p(tele)}); {obs}")
-        return f"inconclusive: too few respondents to tell (n = {n}; {level_txt} holds 0)"
+            return f"{neg_txt}; {word} {direction}"
+        if a > 0:
+            return f"consistent: same direction as {word} ({direction}), {obs}"
+        if row["r33"] == row["r33"] and b < row["r33"]:
+            return (f"smaller than {word}: {obs} stays short of the r33 = {_fmt_r(s * row['r33'])} the original "
+                    f"(N = {row['published_n']}) had 33% power to detect; {word} {direction}")
+        return f"inconclusive: {obs} holds 0 and values beyond ±{_fmt_r(sesoi)} (n = {n}); {word} {direction}"
     if direction == "none":
         if negligible:
-            return f"consistent: negligible, as {word} (no relation): {obs} within ±{_fmt_r(sesoi)}"
-        if excl0:
-            return f"differs: {obs}, where the {word} finding is no relation"
-        return f"inconclusive: too few respondents to tell (n = {n}; {level_txt} is wider than ±{_fmt_r(sesoi)})"
+            return f"consistent: {obs} lies within ±{_fmt_r(sesoi)}, as {word} (no relation)"
+        if not holds0:
+            return f"larger than {word}: {obs} excludes 0, where the {word} finding is no relation"
+        return f"inconclusive: {obs} holds 0 and values beyond ±{_fmt_r(sesoi)} (n = {n}); {word} no relation"
     # nonzero: a relation whose sign the source read does not state
-    if excl0:
-        return f"consistent: a relation, as {word} (the source gives no sign), {obs}"
     if negligible:
-        return f"not replicated: negligible, {obs} within ±{_fmt_r(sesoi)} (TOST {apa_p(row['tost_p'])})"
-    return f"inconclusive: too few respondents to tell (n = {n}; {level_txt} holds 0)"
+        return f"{neg_txt}; {word}: a relation, sign not stated"
+    if not holds0:
+        return f"related, sign not stated by the source: observed {obs}"
+    return f"inconclusive: {obs} holds 0 and values beyond ±{_fmt_r(sesoi)} (n = {n}); {word}: a relation, sign not stated"
 
 
-def _check_options(sesoi, level, alpha):
+def _with_status(text: str, finding: Finding) -> str:
+    if finding.status == "S":
+        return text + "; read in a secondary source only, not in the original"
+    return text
+
+
+def _check_options(sesoi, level, alpha) -> float:
+    """Check the options; return alpha, which is 1 − level (a different alpha is refused)."""
     if not 0 < sesoi < 1:
         raise DataError(f"sesoi must lie between 0 and 1 in r (got {sesoi!r}); e.g. 0.10")
     if not 0 < level < 1:
         raise DataError(f"level must lie between 0 and 1 (got {level!r}); e.g. 0.95")
+    if alpha is None:
+        return round(1 - level, 12)
     if not 0 < alpha < 1:
         raise DataError(f"alpha (a significance level) must lie between 0 and 1 (got {alpha!r}); e.g. 0.05")
+    if abs(alpha - (1 - level)) > 1e-9:
+        raise DataError(f"alpha = {alpha:g} and level = {level:g} disagree: the verdicts read the {level:g} CI, "
+                        f"which matches alpha = {1 - level:g}. Give level only (alpha follows as 1 − level)")
+    return alpha
 
 
-def _row(finding: Finding, estimate: float, n: int, sesoi: float, level: float, alpha: float) -> dict:
+def _not_applicable(finding: Finding, reason: str, columns=(None, None)) -> dict:
+    """A row for a finding the study measures but that is not tested: numbers missing, the reason given."""
+    e = finding.effect
+    nan = float("nan")
+    return {"finding_id": finding.id, "construct_x": finding.constructs[0], "construct_y": finding.constructs[1],
+            "subgroup": finding.subgroup, "column_x": columns[0], "column_y": columns[1], "kind": e.kind,
+            "published": e.value if finding.has_value else nan, "published_direction": e.sign,
+            "published_ci_low": e.ci[0] if e.ci else nan, "published_ci_high": e.ci[1] if e.ci else nan,
+            "published_n": finding.sample.n, "estimate": nan, "ci_low": nan, "ci_high": nan, "n": pd.NA,
+            "test": None, "statistic": nan, "p_val": nan, "sesoi": nan, "tost_p": nan, "r33": nan,
+            "telescope_p": nan, "verdict": _with_status(f"not applicable: {reason}", finding),
+            "status": finding.status, "source": f"{finding.source.location}: {finding.source.urls[0]}"}
+
+
+def _row(finding: Finding, estimate: float, n: int, sesoi: float, level: float) -> dict:
     if finding.effect.kind in ("beta", "d"):
         raise FindingsError(
             f"finding '{finding.id}' reports a {finding.effect.kind}; replication verdicts are computed for "
@@ -198,7 +303,7 @@ def _row(finding: Finding, estimate: float, n: int, sesoi: float, level: float, 
         row["telescope_p"] = float(stats.norm.cdf((math.atanh(s * estimate) - math.atanh(row["r33"])) * math.sqrt(n - 3)))
     else:
         row["r33"] = row["telescope_p"] = float("nan")
-    row["verdict"] = _verdict(row, finding, alpha)
+    row["verdict"] = _with_status(_verdict(row, finding), finding)
     row["status"] = finding.status
     row["source"] = f"{finding.source.location}: {finding.source.urls[0]}"
     return row
@@ -227,7 +332,7 @@ class ReplicationResult(Result):
     def __init__(self, rows: list[dict], n: int, options: dict, notes: list[str] | None = None,
                  n_excluded: int = 0):
         self.rows = pd.DataFrame(rows, columns=COLUMNS + ["level"]).drop(columns="level")
-        for col in ("published_n",):
+        for col in ("published_n", "n"):
             self.rows[col] = self.rows[col].astype("Int64")
         self.n = n
         self.n_excluded = n_excluded   # respondents in no comparison (listwise: rows dropped)
@@ -244,6 +349,11 @@ class ReplicationResult(Result):
     def __len__(self) -> int:
         return len(self.rows)
 
+    @property
+    def n_tested(self) -> int:
+        """Findings tested (rows with an observed r); the others are "not applicable" with the reason."""
+        return int(self.rows["estimate"].notna().sum())
+
     def table(self) -> pd.DataFrame:
         """Tidy: ``finding_id, construct_x, construct_y, subgroup, column_x, column_y, kind, published,
         published_direction, published_ci_low, published_ci_high, published_n, estimate, ci_low,
@@ -259,9 +369,10 @@ class ReplicationResult(Result):
     def formatted(self) -> pd.DataFrame:
         """The summary as text cells (``r = −.05 [−.15, .05]``), as ``.apa().table``."""
         t = self.rows
-        pub = [f"r = {_fmt_r(v)}" if v == v else f"{d} (direction only)"
-               for v, d in zip(t["published"], t["published_direction"])]
-        obs = [f"r = {_fmt_r(e)} [{_fmt_r(lo)}, {_fmt_r(hi)}]" for e, lo, hi in zip(t["estimate"], t["ci_low"], t["ci_high"])]
+        pub = [f"{k} = {_fmt_r(v) if k == 'r' else apa_num(v, 2)}" if v == v else f"{d} (direction only)"
+               for k, v, d in zip(t["kind"], t["published"], t["published_direction"])]
+        obs = [f"r = {_fmt_r(e)} [{_fmt_r(lo)}, {_fmt_r(hi)}]" if e == e else "not tested"
+               for e, lo, hi in zip(t["estimate"], t["ci_low"], t["ci_high"])]
         return pd.DataFrame({"finding_id": t["finding_id"], "published": pub, "observed": obs, "n": t["n"],
                              "verdict": t["verdict"]})
 
@@ -282,7 +393,7 @@ def _(res: ReplicationResult) -> Apa:
 
 
 # ------------------------------------------------------------------------------------------------
-def replicate(estimate: float, finding, n: int, sesoi: float = 0.10, level: float = 0.95, alpha: float = 0.05,
+def replicate(estimate: float, finding, n: int, sesoi: float = 0.10, level: float = 0.95, alpha: float | None = None,
               registry=None) -> ReplicationResult:
     """Hold one observed correlation against a registered finding.
 
@@ -298,15 +409,16 @@ def replicate(estimate: float, finding, n: int, sesoi: float = 0.10, level: floa
         Smallest effect size of interest in r: the TOST bounds are ±sesoi (default .10).
     level : float
         Confidence level of the observed CI.
-    alpha : float
-        Significance level of the tests behind the verdict.
+    alpha : float, optional
+        Significance level; it is 1 − ``level`` (the verdict reads the CI), and a different value is
+        refused rather than silently used.
     registry : path, optional
         A registry file of your own (default: the shipped one).
 
     Returns
     -------
     ReplicationResult
-        One row; see the module docstring for the tests.
+        One row; see the module docstring for the tests and the decision table of the verdicts.
 
     Examples
     --------
@@ -315,17 +427,31 @@ def replicate(estimate: float, finding, n: int, sesoi: float = 0.10, level: floa
     >>> res.table()[["test", "statistic", "p_val"]].round(4).to_dict("records")
     [{'test': 'fisher_z_fixed', 'statistic': 2.572, 'p_val': 0.0101}]
     >>> res.table()["verdict"].item()
-    'smaller than published: r = −.05, 95% CI [−.15, .05] against r = −.18 (p = .010)'
+    'inconclusive: r = −.05, 95% CI [−.15, .05] holds both 0 and values within the published r = −.18 ± .10 (n = 383)'
 
     The same in R::
 
         z <- (atanh(-0.05) - atanh(-0.18)) * sqrt(383 - 3); 2 * pnorm(-abs(z))
     """
-    _check_options(sesoi, level, alpha)
+    alpha = _check_options(sesoi, level, alpha)
     f = get_finding(finding, registry)
-    row = _row(f, float(estimate), n, sesoi, level, alpha)
+    row = _row(f, float(estimate), n, sesoi, level)
     row.update(column_x=None, column_y=None)
     return ReplicationResult([row], n=int(n), options={"sesoi": sesoi, "level": level, "alpha": alpha})
+
+
+def _measure_differs(finding: Finding, measures: dict) -> str | None:
+    """Why a finding that holds for one kind of measure does not apply here (None: it applies)."""
+    for construct, kind in finding.measures.items():
+        have = measures.get(construct)
+        if have == kind:
+            continue
+        holds = f"the finding holds for {kind} {construct} measures"
+        if have is None:
+            return (f"measure not stated ({holds}; the study does not say which kind its {construct} measure is: "
+                    f"measures: {{{construct}: {kind}}} in the study file if it is that)")
+        return f"measure differs ({holds}; this study's {construct} measure is {have})"
+    return None
 
 
 def _numeric_column(scores: pd.DataFrame, column: str, construct: str) -> pd.Series:
@@ -335,8 +461,8 @@ def _numeric_column(scores: pd.DataFrame, column: str, construct: str) -> pd.Ser
 
 
 def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi: float = 0.10,
-                    level: float = 0.95, alpha: float = 0.05, nan_policy: str = "pairwise", registry=None
-                    ) -> ReplicationResult:
+                    level: float = 0.95, alpha: float | None = None, nan_policy: str = "pairwise", registry=None,
+                    measures: dict | None = None) -> ReplicationResult:
     """Test every registered finding whose two constructs a study measures.
 
     Parameters
@@ -355,11 +481,17 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
         complete on every mapped column.
     registry : path, optional
         A registry file of your own (default: the shipped one).
+    measures : dict, optional
+        ``{construct: kind}`` with kinds from ``analysis.findings.MEASURES`` (e.g.
+        ``{"performance_approach": "normative"}``): a finding that holds for one kind of measure only
+        is tested where the study's kind is the same, else listed as "not applicable: measure differs".
 
     Returns
     -------
     ReplicationResult
-        One row per finding; ``.notes`` lists findings skipped (e.g. an effect of kind d).
+        One row per registered finding whose two constructs the study measures: tested, or "not
+        applicable: …" with the reason (an effect of kind d or β, a measure that differs, fewer than
+        4 complete pairs). ``.notes`` names mapped constructs no finding links.
 
     Examples
     --------
@@ -371,20 +503,23 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
     >>> res.table()[["finding_id", "estimate", "n"]].round(3).values.tolist()
     [['diaconu-gherasim-2024-map-depression', -0.248, 50]]
     >>> print(res.table()["verdict"].item())
-    inconclusive: too few respondents to tell (n = 50; 95% CI [−.49, .03] holds both 0 and the published r = −.18)
+    inconclusive: r = −.25, 95% CI [−.49, .03] holds both 0 and values within the published r = −.18 ± .10 (n = 50)
 
     The same in R: see ``res.r_call``.
     """
-    _check_options(sesoi, level, alpha)
+    alpha = _check_options(sesoi, level, alpha)
     check_choice(nan_policy, ("pairwise", "listwise"), "replicate_study", "nan_policy")
     scores = check_data(scores, "replicate_study")
     if not isinstance(constructs, dict) or not constructs:
         raise DataError("replicate_study: constructs must map construct names to columns, e.g. "
                         "{'mastery_approach': 'goals_mastery_approach', 'procrastination': 'procr_total'}")
-    unknown = [c for c in constructs if c not in CONSTRUCTS]
-    if unknown:
-        raise DataError(f"replicate_study: unknown construct {', '.join(map(repr, unknown))}; the vocabulary is: "
-                        + ", ".join(CONSTRUCTS))
+    problem = unknown_names(constructs, CONSTRUCTS)
+    if problem:
+        raise DataError(f"replicate_study: constructs: {problem}")
+    measures = dict(measures or {})
+    problem = unknown_names(measures, CONSTRUCTS) or unknown_names(measures.values(), MEASURES, "measure")
+    if problem:
+        raise DataError(f"replicate_study: measures: {problem}")
     missing_cols = [f"'{col}' (for {c})" for c, col in constructs.items() if col not in scores.columns]
     if missing_cols:
         raise DataError(f"replicate_study: column {', '.join(missing_cols)} is not in the scores; columns are: "
@@ -406,27 +541,33 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
                 absent = [c for c in f.constructs if c not in frame]
                 notes.append(f"{f.id}: not tested, the study does not measure {' or '.join(absent)}")
             continue
-        if f.effect.kind in ("beta", "d"):
-            notes.append(f"{f.id}: not tested, it reports a {f.effect.kind} (verdicts are computed for r and "
-                         "direction-only findings)")
-            continue
+        columns = (constructs[a], constructs[b])
+        reason = _measure_differs(f, measures)
+        if reason is None and f.effect.kind in ("beta", "d"):
+            reason = (f"it reports a {f.effect.kind} (verdicts are computed for r and direction-only findings; "
+                      "compare it by hand)")
         pair = frame[[a, b]].dropna()
+        if reason is None and len(pair) < 4:
+            reason = f"only {len(pair)} respondents answered both {a} and {b} (a Fisher-z CI needs 4)"
+        if reason is not None:
+            rows.append(_not_applicable(f, reason, columns))
+            continue
         for c in (a, b):
             if pair[c].nunique() < 2:
                 raise DataError(f"column '{constructs[c]}' (construct {c}) has the same value in every complete "
                                 "row, so its correlation is undefined; check the scoring")
-        if len(pair) < 4:
-            notes.append(f"{f.id}: not tested, only {len(pair)} respondents answered both {a} and {b}")
-            continue
         used.loc[pair.index] = True
         r = float(np.corrcoef(pair[a].to_numpy(), pair[b].to_numpy())[0, 1])
-        row = _row(f, r, len(pair), sesoi, level, alpha)
-        row.update(column_x=constructs[a], column_y=constructs[b])
+        row = _row(f, r, len(pair), sesoi, level)
+        row.update(column_x=columns[0], column_y=columns[1])
         rows.append(row)
-    if not rows and not notes:
-        notes.append("no registered finding links two of the constructs mapped: "
-                     + ", ".join(constructs))
+    linked = {c for f in entries for c in f.constructs if set(f.constructs) <= set(frame)}
+    if not rows:
+        notes.append("no registered finding links two of the constructs mapped: " + ", ".join(constructs))
+    elif findings is None:
+        notes += [f"{c}: no registered finding links it with another construct this study measures"
+                  for c in constructs if c not in linked]
     options = {"sesoi": sesoi, "level": level, "alpha": alpha, "nan_policy": nan_policy,
-               "constructs": dict(constructs), "findings": findings}
-    n_excluded = len(scores) - int(used.sum()) if rows else 0
+               "constructs": dict(constructs), "measures": measures, "findings": findings}
+    n_excluded = len(scores) - int(used.sum()) if len(used) and used.any() else 0
     return ReplicationResult(rows, n=len(scores), options=options, notes=notes, n_excluded=n_excluded)

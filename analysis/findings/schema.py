@@ -5,7 +5,9 @@ A finding either carries the number its source published (``kind: r``, ``beta`` 
 (``kind: direction``). A direction-only finding carries **no** number: the schema refuses a value, a
 CI or an SE on it, so that nothing unpublished can slip into the registry. Every finding names its
 source (a DOI or URL, and where in it the number or statement stands) and a verification status:
-``V`` read in the source named, ``S`` secondary source only.
+``V`` read in the source named, ``S`` secondary source only. A finding that holds for one kind of
+measure only names it (``measures: {performance_approach: normative}``, vocabulary
+:data:`MEASURES`); a pooled r may carry the between-study SD ``tau`` (Fisher z) its source publishes.
 
 Entry (YAML)::
 
@@ -22,6 +24,7 @@ Entry (YAML)::
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Literal
 
@@ -72,6 +75,35 @@ CONSTRUCTS: dict[str, str] = {
     "job_performance": "job performance and other work outcomes",
 }
 
+#: Kinds of measure a finding may hold for only (``measures:`` of a finding, of a study, of an
+#: instrument scale). A finding naming one is applied only where the study's measure is the same.
+MEASURES: dict[str, str] = {
+    "normative": "performance-approach items about doing better than others (normative)",
+    "appearance": "performance-approach items about appearing able / being evaluated (appearance)",
+    "goal_language": "mastery-approach items phrased as goals (goal-relevant language)",
+}
+
+
+
+def unknown_names(names, vocabulary, what: str = "construct") -> str | None:
+    """The sentence for names outside ``vocabulary`` (with near matches), or None when all are known.
+
+    Examples
+    --------
+    >>> from analysis.findings.schema import CONSTRUCTS, unknown_names
+    >>> print(unknown_names(["task_aproach"], CONSTRUCTS).split(". ")[0])
+    unknown construct 'task_aproach' (did you mean 'task_approach' or 'self_approach' or 'mastery_approach'?)
+    """
+    unknown = [str(n) for n in names if n not in vocabulary]
+    if not unknown:
+        return None
+    parts = []
+    for name in unknown:
+        near = difflib.get_close_matches(name, list(vocabulary), n=3, cutoff=0.6)
+        parts.append(f"'{name}'" + (f" (did you mean {' or '.join(map(repr, near))}?)" if near else ""))
+    return (f"unknown {what} {', '.join(parts)}. Valid {what}s: {', '.join(sorted(vocabulary))}")
+
+
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -117,12 +149,14 @@ class Effect(_Strict):
         None, description="for kind direction: the sign the source states; 'none' = no relation found, "
                           "'nonzero' = a relation whose sign the source read does not state")
     significant: bool | None = Field(None, description="as the source reports it")
+    tau: float | None = Field(None, ge=0, description="between-study SD of a pooled r on Fisher's z scale, "
+                                                      "as the source publishes it (heterogeneity)")
     note: str | None = None
 
     @model_validator(mode="after")
     def _check(self):
         if self.kind == "direction":
-            numbers = [name for name in ("value", "ci", "se") if getattr(self, name) is not None]
+            numbers = [name for name in ("value", "ci", "se", "tau") if getattr(self, name) is not None]
             if numbers:
                 raise ValueError(
                     f"a direction-only effect carries no number, but {', '.join(numbers)} is given: "
@@ -161,6 +195,8 @@ class Finding(_Strict):
     constructs: tuple[str, str]
     subgroup: str | None = Field(None, description="the part of the data the effect holds for")
     instruments: dict[str, str] = Field(default_factory=dict, description="construct -> instrument, where known")
+    measures: dict[str, str] = Field(
+        default_factory=dict, description="construct -> the kind of measure the effect holds for (MEASURES)")
     claim: Literal["finding", "prediction"] = Field(
         "finding", description="'prediction': the source read states the hypothesis, not its test")
     effect: Effect
@@ -185,10 +221,9 @@ class Finding(_Strict):
     @field_validator("constructs")
     @classmethod
     def _constructs(cls, v):
-        unknown = [c for c in v if c not in CONSTRUCTS]
-        if unknown:
-            raise ValueError(f"unknown construct {', '.join(repr(c) for c in unknown)}; the vocabulary is: "
-                             + ", ".join(CONSTRUCTS))
+        problem = unknown_names(v, CONSTRUCTS)
+        if problem:
+            raise ValueError(problem)
         if v[0] == v[1]:
             raise ValueError("a finding links two different constructs")
         return v
@@ -198,6 +233,15 @@ class Finding(_Strict):
         stray = [c for c in self.instruments if c not in self.constructs]
         if stray:
             raise ValueError(f"instruments named for constructs the finding does not link: {', '.join(stray)}")
+        stray = [c for c in self.measures if c not in self.constructs]
+        if stray:
+            raise ValueError(f"measures named for constructs the finding does not link: {', '.join(stray)}")
+        problem = unknown_names(self.measures.values(), MEASURES, "measure")
+        if problem:
+            raise ValueError(problem)
+        if self.effect.tau is not None and (self.effect.kind != "r" or self.design != "meta-analysis"):
+            raise ValueError("tau (between-study SD) belongs to a pooled r: give it only with kind r and design "
+                             "meta-analysis")
         if self.design == "meta-analysis" and self.sample.n is not None:
             raise ValueError("a meta-analysis has no single N: give sample.k and sample.n_total instead of sample.n")
         return self

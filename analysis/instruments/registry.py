@@ -12,7 +12,10 @@ Minimal form (items named by column)::
       agree: {items: [A1, A2, A3, A4, A5], reverse: [A1], method: mean}
 
 Items may also be numbered (``items: [1, 3, 7]``) and mapped to columns with a pattern such as
-``AGQ_{n}`` or an explicit map when scoring.
+``AGQ_{n}`` or an explicit map when scoring. A scale may name the kind of measure it is
+(``measure: normative``, vocabulary ``analysis.findings.MEASURES``) where a registered finding
+holds for one kind only; a study uses it as the default for the construct the scale is mapped to.
+No shipped key sets one: no source read says which kind their items are.
 """
 
 from __future__ import annotations
@@ -91,9 +94,17 @@ class Scale(_Strict):
     )
     bands: list[Band] = Field(default_factory=list)
     label: str | None = None
+    measure: str | None = Field(None, description="the kind of measure the scale is, where a registered finding "
+                                                   "holds for one kind only (analysis.findings.MEASURES)")
 
     @model_validator(mode="after")
     def _check(self):
+        if self.measure is not None:
+            from ..findings.schema import MEASURES, unknown_names
+
+            problem = unknown_names([self.measure], MEASURES, "measure")
+            if problem:
+                raise ValueError(problem)
         dup = sorted({str(i) for i in self.items if self.items.count(i) > 1})
         if dup:
             raise ValueError(f"items listed twice: {', '.join(dup)}")

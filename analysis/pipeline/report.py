@@ -139,7 +139,7 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
     summary = Section("summary", "Summary")
     summary.paragraphs.append(
         f"{n_recv} respondents; {n_an} analysed. {len(instruments)} instrument(s) scored, "
-        f"{len(analyses)} declared analysis(es)" + (f", {len(replication.table())} registered finding(s) "
+        f"{len(analyses)} declared analysis(es)" + (f", {replication.n_tested} registered finding(s) "
                                                     f"tested" if replication is not None else "") + ".")
     if replication is not None:
         counts = replication.table()["verdict"].str.split(":").str[0].value_counts()
@@ -259,6 +259,7 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
         outputs["table_replication"] = write_table(t, folder / "tables" / "replication.csv")
         for row in t.itertuples():
             rep.paragraphs.append(f"{row.finding_id}: {row.verdict}")
+        rep.paragraphs += [f"Note: {note}" for note in replication.notes]
         show = [c for c in ("finding_id", "published", "estimate", "ci_low", "ci_high", "n", "p_val", "verdict")
                 if c in t.columns]
         rep.tables.append(html_table(t[show], caption="Registered findings against this study"))

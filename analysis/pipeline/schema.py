@@ -3,7 +3,9 @@
 A study is one folder: the export, ``study.yaml`` and any key files beside it. The schema says how
 each instrument appears in the export (columns, quirks, scoring-rule overrides), which columns are
 kept, the screening rules, what each column measures (``constructs:``, the findings registry's
-vocabulary), the declared ``analyses:`` and whether registered findings are replicated.
+vocabulary, and ``measures:``, the kind of measure where a finding holds for one kind only: e.g.
+``{performance_approach: normative}``), the declared ``analyses:`` and whether registered findings
+are replicated.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class Study(_Strict):
     instruments: dict[str, InstrumentUse] = Field(min_length=1)
     screening: dict[str, Any] | None = None
     constructs: dict[str, str] = Field(default_factory=dict)
+    measures: dict[str, str] = Field(default_factory=dict)
     analyses: list[Any] | None = None
     replicate: bool = False
     seed: int = Field(2026, ge=0)
@@ -94,13 +97,17 @@ def load_study(path) -> Study:
         spec = {k: v for k, v in spec.items() if k != key}
     study = validate(Study, spec, f"study file '{p}'", StudyError, limit=4)
     study.path = str(p)
-    from ..findings.schema import CONSTRUCTS
+    from ..findings.schema import CONSTRUCTS, MEASURES, unknown_names
     from .analyses import parse_analyses
 
-    unknown = [c for c in study.constructs if c not in CONSTRUCTS]
-    if unknown:
-        raise StudyError(f"study file '{p}': field 'constructs': unknown construct(s) {', '.join(map(repr, unknown))}. "
-                         f"Constructs are the findings registry's vocabulary: {', '.join(sorted(CONSTRUCTS))}")
+    problem = unknown_names(study.constructs, CONSTRUCTS)
+    if problem:
+        raise StudyError(f"study file '{p}': field 'constructs': {problem} (the findings registry's vocabulary; "
+                         "`goalscope findings` lists what each links)")
+    problem = unknown_names(study.measures, study.constructs, "construct in 'measures' (map it under "
+                            "'constructs:' first)") or unknown_names(study.measures.values(), MEASURES, "measure")
+    if problem:
+        raise StudyError(f"study file '{p}': field 'measures': {problem}")
     parse_analyses(study.analyses, source=f"study file '{p}'")
     if study.replicate and len(study.constructs) < 2:
         raise StudyError(f"study file '{p}': 'replicate: true' needs 'constructs:' naming at least two of the "

@@ -232,6 +232,15 @@ def instrument_specs(study: Study) -> dict:
     return specs
 
 
+def construct_measures(study: Study, specs: dict) -> dict:
+    """``{construct: kind of measure}``: the study file's ``measures:``, else the default its instrument key
+    gives the scale mapped to the construct (``measure:`` of a scale); constructs with neither are left out."""
+    defaults = {f"{alias}_{name}": scale.measure for alias, spec in specs.items()
+                for name, scale in spec["instrument"].scales.items() if scale.measure}
+    out = {c: defaults[col] for c, col in study.constructs.items() if col in defaults}
+    return out | dict(study.measures)
+
+
 def screen_study(study: Study, data: pd.DataFrame):
     """Careless-responding indices and the study's exclusion rules (``screening:``), or None."""
     from ..io.readers import QUALTRICS_NOT_RESPONDENTS, qualtrics_response_type
@@ -435,7 +444,8 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     replication = replication_power = None
     if study.replicate:
         from ..findings import replicate_study
-        replication = replicate_study(analysed, constructs=dict(study.constructs))
+        replication = replicate_study(analysed, constructs=dict(study.constructs),
+                                      measures=construct_measures(study, specs))
         replication_power = power_at_study_n(replication.table())
         lap("replication")
     instruments = {alias: spec["instrument"] for alias, spec in specs.items()}

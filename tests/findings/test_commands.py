@@ -37,7 +37,15 @@ def test_findings_writes_table(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv,message", [
     (["findings", "nope-1999"], "unknown finding 'nope-1999'"),
-    (["findings", "--construct", "grt"], "unknown construct 'grt'"),
+    (["findings", "--construct", "grt"], "--construct grt: unknown construct 'grt' (did you mean 'grit'?). Valid "
+                                         "constructs: ability_goal, active_procrastination,"),
+    (["findings", "--construct", "task_approach"],
+     "--construct task_approach: no registered finding involves construct 'task_approach' (task-approach goals "
+     "(3x2 model)); near matches with findings: mastery_approach, performance_approach. Constructs with findings: "
+     "ability_goal,"),
+    (["replicate", str(SCORES), "--constructs", "task_aproach=map,depression=dep"],
+     "--constructs: unknown construct 'task_aproach' (did you mean 'task_approach' or 'self_approach' or "
+     "'mastery_approach'?). Valid constructs:"),
     (["replicate", str(SCORES), "--constructs", "mastery_approach"], "write construct=column pairs"),
     (["replicate", str(SCORES), "--constructs", "mastery_approach=zzz"], "column 'zzz' (for mastery_approach) is not in"),
 ])
