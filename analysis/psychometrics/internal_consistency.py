@@ -420,7 +420,8 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     return ReliabilityResult(out, items.audit.reset_index(drop=True), n=items.n_rows(),
                              options={"nan_policy": nan_policy, "level": level, "n_boot": n_boot, "seed": seed,
                                       "omega": omega, "ci_method": "feldt",
-                                      "spearman_brown_ci_method": SPEARMAN_BROWN_CI_METHOD, "scales": scales, "columns": columns, **options})
+                                      "spearman_brown_ci_method": SPEARMAN_BROWN_CI_METHOD, "scales": scales,
+                                      "columns": columns, **options})
 
 
 class ReliabilityResult(TableResult):
