@@ -11,7 +11,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.instruments.registry import instrument_from_dict
-from analysis.psychometrics import keying_check, reliability
+from analysis.psychometrics import KeyingWarning, keying_check, reliability
 from analysis.report.apa import apa
 
 ROWS = [[3, 4, 4, 2, 2], [2, 2, 1, 4, 4], [4, 3, 4, 1, 2], [1, 2, 1, 4, 3], [1, 2, 1, 4, 3], [1, 1, 1, 4, 2],
@@ -47,6 +47,8 @@ def test_warning_names_only_negative_item_rest_r():
         "way round, list those in reversed_in_file too (anchors_reversed flips every item alike, so it cannot "
         "cause or cure a negative item-rest r); otherwise check the key's reverse list (key 'constructed')."]
     assert "k_5" not in str(apa(chk))
-    rel = reliability(DATA, KEY, columns="k_{n}")
+    with pytest.warns(KeyingWarning) as caught:
+        rel = reliability(DATA, KEY, columns="k_{n}")
+    assert [str(w.message) for w in caught] == chk.warnings
     assert rel["negative_items"].tolist() == ["k_4"]
 
