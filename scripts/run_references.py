@@ -38,7 +38,7 @@ STEPS: dict[str, list[str]] = {
                "docstring_examples.R"],
     "notebooks": ["write_counts_input.py", "counts.R"],
     "psychometrics": ["bfi_keys.R", "reliability.R", "cfa.R", "efa.R", "fiml.R", "make_keying_fixture.py",
-                      "keying.R"],
+                      "keying.R", "make_agq_3x2_short_fixture.py", "spearman_brown.R", "cfa_short_form.R"],
     "scoring": ["bfi_keys.R", "score_reference.R", "result_reference.R"],
     "study": ["phq9_prorated.R"],
     "teams": ["teams.R", "waves_welch.R", "staff_demo_protocol.R"],

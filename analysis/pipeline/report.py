@@ -21,6 +21,7 @@ from ..report.apa import apa_num
 from ..report.figures import save_figure
 from ..report.labels import column_labels, words
 from ..report.study_report import Section, embed_png, html_table, write_study_report
+from .measurement import reliability_methods
 
 #: packages whose versions the methods paragraph and the manifest name
 SOFTWARE = ("goalscope", "numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "matplotlib")
@@ -99,8 +100,7 @@ def methods_text(study, instruments: dict, result, measurements, analyses, n_boo
                      f"stay in the processed scores with their flags.")
     else:
         paras.append(f"All {n_recv} respondents were analysed (no screening rules were declared).")
-    paras.append("Reliability is Cronbach's α with its Feldt confidence interval and McDonald's ω total "
-                 "(psych::alpha and psych::omega definitions); factor structures were fitted by maximum "
+    paras.append(reliability_methods(measurements) + "; factor structures were fitted by maximum "
                  "likelihood with listwise deletion (lavaan's defaults).")
     kinds = sorted({a.type for a in analyses})
     if kinds:
@@ -171,12 +171,10 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
     for m in measurements:
         sub = Section(f"measurement-{m.alias}", f"{m.instrument.name or m.instrument.id} ({m.alias})")
         if len(m.reliability):
-            r = m.reliability
-            keep = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total") if c in r]
-            t = r[keep].copy()
+            t, caption = m.reliability_table()
             t["scale"] = [labels.get(f"{m.alias}_{s}", words(s)) if s != "all_items" else "All items" for s in t["scale"]]
-            sub.tables.append(html_table(t, caption="Reliability (Feldt 95% CI for α)"))
-            rel_rows.append(r.assign(instrument=m.alias))
+            sub.tables.append(html_table(t, caption=caption))
+            rel_rows.append(m.reliability.assign(instrument=m.alias))
         for k in m.keying:
             sub.notes.append("Keying check — " + k)
         if m.cfa_fit is not None:
@@ -187,9 +185,7 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
                 sub.paragraphs.append(m.cfa_text)
         sub.notes += m.notes
         if len(m.items):
-            it = m.items[[c for c in ("scale", "item", "mean", "sd", "n_missing", "r_drop", "alpha_if_deleted")
-                          if c in m.items]]
-            sub.details.append(("Item statistics", html_table(it)))
+            sub.details.append(("Item statistics", html_table(m.item_table())))
         meas.subsections.append(sub)
     if rel_rows:
         outputs["table_reliability"] = write_table(pd.concat(rel_rows, ignore_index=True),
@@ -225,9 +221,9 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
         from ..models import correlations
         alphas = {}
         for m in measurements:
-            for r in m.reliability.itertuples():
-                if f"{m.alias}_{r.scale}" in cols:
-                    alphas[f"{m.alias}_{r.scale}"] = r.alpha
+            for scale, a in m.reliabilities().items():
+                if f"{m.alias}_{scale}" in cols:
+                    alphas[f"{m.alias}_{scale}"] = a
         try:
             ct = correlations(analysed, cols, reliabilities=alphas, labels=labels)
         except GoalscopeError as exc:          # too few respondents for a correlation: say so, report the rest

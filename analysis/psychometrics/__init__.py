@@ -13,5 +13,6 @@ __all__ = lazy_exports(__name__, {
     ".keying": ["KeyingCheck", "KeyingWarning", "keying_check"],
     ".measurement_invariance": ["InvarianceResult", "invariance"],
     ".internal_consistency": ["ItemStatistics", "ReliabilityResult", "feldt_ci", "item_statistics", "reliability",
+                              "spearman_brown",
                               "reliability_apa"],
 })

@@ -6,6 +6,13 @@ reference tests hold them to 1e-6 on psychTools ``bfi``. Reverse keys come from 
 :func:`analysis.prepare_items` (``ItemSet.keyed_array``) — applied once, before every statistic,
 with the declared response range (psych infers it from the data; on ``bfi`` both are 1–6).
 
+Two-item scales: α and ω do not fit a scale of two items (ω's one-factor model with two
+indicators is not identified), so a two-item scale gets the Spearman–Brown coefficient
+ρ_SB = 2r / (1 + r) of its inter-item Pearson r, with a CI from the Fisher-z CI of r carried through
+the same formula (Eisinga, te Grotenhuis & Pelzer, 2013, Int J Public Health 58, 637–642;
+:func:`spearman_brown`), and ``omega_total`` stays empty. For two items ``psych::splitHalf``'s
+split-half values equal ρ_SB (tests/reference/psychometrics/spearman_brown.R).
+
 Missing answers (``nan_policy``):
 
 * ``"pairwise"`` (psych's default ``use = "pairwise"``): covariances from pairwise-complete rows;
@@ -78,6 +85,73 @@ def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
     low = 1 - (1 - alpha) * stats.f.ppf(1 - a / 2, df1, df2)
     high = 1 - (1 - alpha) * stats.f.ppf(a / 2, df1, df2)
     return float(low), float(high)
+
+
+#: how :func:`spearman_brown` makes its interval (stated in ``reliability(...).options``)
+SPEARMAN_BROWN_CI_METHOD = "fisher_z"
+
+
+def spearman_brown(r: float, n: int, level: float = 0.95) -> dict:
+    """The Spearman–Brown reliability of a two-item scale, with its CI.
+
+    ρ_SB = 2r / (1 + r), with r the Pearson correlation of the two (keyed) items — the
+    coefficient Eisinga, te Grotenhuis & Pelzer (2013) recommend for two-item scales over α and
+    the inter-item r. The CI (``ci_method = "fisher_z"``): the Fisher-z CI of r,
+    tanh(atanh(r) ± z₁₋α/₂ / √(n − 3)), with each bound carried through 2r / (1 + r) (increasing
+    in r, so the bounds stay in order).
+
+    Parameters
+    ----------
+    r : float
+        The inter-item Pearson correlation (−1 < r < 1).
+    n : int
+        The respondents who answered both items (at least 4).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        ``estimate, ci_low, ci_high, r, n, level, ci_method``.
+
+    Examples
+    --------
+    >>> sb = spearman_brown(0.5, 103)
+    >>> round(sb["estimate"], 4), round(sb["ci_low"], 4), round(sb["ci_high"], 4), sb["ci_method"]
+    (0.6667, 0.5067, 0.7748, 'fisher_z')
+
+    The same in R (psych's Fisher-z interval of r, then the Spearman–Brown formula)::
+
+        # R: r <- cor(x1, x2); ci <- psych::r.con(r, n); 2 * c(r, ci) / (1 + c(r, ci))
+        # R: psych::splitHalf(cbind(x1, x2))$maxrb   # equals 2r / (1 + r) for two items
+    """
+    check_level(level, "spearman_brown", "level")
+    r = float(r)
+    if not -1 < r < 1:
+        raise DataError(f"spearman_brown: the inter-item r must lie strictly between -1 and 1 (got {r!r})")
+    if int(n) < 4:
+        raise DataError(f"spearman_brown: the CI needs at least 4 respondents who answered both items (got {n})")
+    half = stats.norm.ppf(1 - (1 - level) / 2) / np.sqrt(int(n) - 3)
+    z = np.arctanh(r)
+    lo, hi = np.tanh(z - half), np.tanh(z + half)
+
+    def sb(v):
+        return float(2 * v / (1 + v))
+
+    return {"estimate": sb(r), "ci_low": sb(lo), "ci_high": sb(hi), "r": r, "n": int(n), "level": level,
+            "ci_method": SPEARMAN_BROWN_CI_METHOD}
+
+
+def _two_item_sb(x: np.ndarray, level: float) -> dict:
+    """The Spearman–Brown columns of a keyed n × 2 block: r and n from the respondents who answered both."""
+    both = x[~np.isnan(x).any(axis=1)]
+    n = both.shape[0]
+    if n < 4:
+        raise DataError(f"only {n} respondent(s) answered both items; the Spearman–Brown CI needs at least 4")
+    r = float(np.corrcoef(both[:, 0], both[:, 1])[0, 1])
+    sb = spearman_brown(r, n, level)
+    return {"inter_item_r": r, "n_pairs": n, "spearman_brown": sb["estimate"],
+            "spearman_brown_ci_low": sb["ci_low"], "spearman_brown_ci_high": sb["ci_high"]}
 
 
 def omega_coefficients(r: np.ndarray, nfactors: int = 1) -> dict:
@@ -211,12 +285,18 @@ def _alpha_apa(a, lo, hi, level, omega=None) -> str:
     return text
 
 
+def _sb_apa(row, level) -> str:
+    return (f"Spearman–Brown ρ = {apa_num(row.spearman_brown, 2, gt1=False)}, "
+            f"{apa_ci(row.spearman_brown_ci_low, row.spearman_brown_ci_high, 2, gt1=False, level=level)} "
+            f"(two items, r = {apa_num(row.inter_item_r, 2, gt1=False)}, n = {int(row.n_pairs)})")
+
+
 # ---------------------------------------------------------------------------------------------
 @renamed(ci="level")
 def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairwise", level: float = 0.95,
                 n_boot: int | None = None, seed=None, omega: bool = True, scales=None,
                 **options) -> "ReliabilityResult":
-    """Cronbach's α with CIs and McDonald's ω for every scale of an instrument.
+    """Cronbach's α with CIs and McDonald's ω for every scale of an instrument (Spearman–Brown for two items).
 
     Parameters
     ----------
@@ -250,7 +330,11 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
         ``.estimates`` (also ``.table()``), one row per scale: ``scale, n_items, n, n_excluded,
         nan_policy, alpha, alpha_std, alpha_ci_low, alpha_ci_high, ci_method, alpha_se, g6,
         average_r, median_r, signal_noise, mean, sd, omega_total, omega_h, apa`` (+
-        ``alpha_boot_ci_low, alpha_boot_ci_high``); ``.audit``: the values set to missing.
+        ``alpha_boot_ci_low, alpha_boot_ci_high``); with a two-item scale also ``inter_item_r,
+        n_pairs, spearman_brown, spearman_brown_ci_low, spearman_brown_ci_high`` (Fisher-z CI, see
+        :func:`spearman_brown`; ``omega_total`` is empty for two items and ``apa`` gives ρ_SB).
+        ``.options`` states both interval methods (``ci_method``: Feldt for α;
+        ``spearman_brown_ci_method``: ``"fisher_z"``). ``.audit``: the values set to missing.
         ``result["alpha"]``, ``.set_index(...)`` … act on ``.estimates``.
 
     Examples
@@ -287,8 +371,11 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
         if len(inst.scales[name].items) < 2:  # α and ω are undefined for a single item: say so, go on
             rows.append({"scale": name, "n_items": 1, "nan_policy": nan_policy, "ci_method": "none"})
             continue
-        scale, _item, x = _scale_stats(items.keyed_array(name), nan_policy, level, omega)
+        two = len(inst.scales[name].items) == 2
+        scale, _item, x = _scale_stats(items.keyed_array(name), nan_policy, level, omega and not two)
         row = {"scale": name, **scale, "nan_policy": nan_policy, "ci_method": "feldt"}
+        if two:
+            row.update(_two_item_sb(x, level))
         if n_boot:
             row["alpha_boot_ci_low"], row["alpha_boot_ci_high"] = bootstrap_alpha(x, int(n_boot), seed, level)
         rows.append(row)
@@ -314,7 +401,8 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
             out[col] = np.nan
     order = ["scale", "n_items", "n", "n_excluded", "nan_policy", "alpha", "alpha_std", "alpha_ci_low",
              "alpha_ci_high", "ci_method", "alpha_boot_ci_low", "alpha_boot_ci_high", "alpha_se", "g6",
-             "average_r", "median_r", "signal_noise", "mean", "sd", "omega_total", "omega_h"]
+             "average_r", "median_r", "signal_noise", "mean", "sd", "omega_total", "omega_h",
+             "inter_item_r", "n_pairs", "spearman_brown", "spearman_brown_ci_low", "spearman_brown_ci_high"]
     out = out[[c for c in order if c in out]]
     # psych::alpha's check, on the keyed items: the warning travels with the table (columns
     # negative_items, keying_warning) and is also issued as a KeyingWarning
@@ -325,12 +413,15 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     for message in keying.warnings:
         warnings.warn(message, KeyingWarning, stacklevel=2)
 
-    out["apa"] = [_alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, level, r.omega_total) if r.n_items > 1
+    out["apa"] = [_sb_apa(r, level) if r.n_items == 2 else
+                  _alpha_apa(r.alpha, r.alpha_ci_low, r.alpha_ci_high, level, r.omega_total) if r.n_items > 2
                   else "α not defined for a single item" for r in out.itertuples()]
     out.attrs = {"instrument": inst.id, "nan_policy": nan_policy}
     return ReliabilityResult(out, items.audit.reset_index(drop=True), n=items.n_rows(),
                              options={"nan_policy": nan_policy, "level": level, "n_boot": n_boot, "seed": seed,
-                                      "omega": omega, "scales": scales, "columns": columns, **options})
+                                      "omega": omega, "ci_method": "feldt",
+                                      "spearman_brown_ci_method": SPEARMAN_BROWN_CI_METHOD, "scales": scales,
+                                      "columns": columns, **options})
 
 
 class ReliabilityResult(TableResult):
@@ -375,7 +466,8 @@ class ReliabilityResult(TableResult):
         return int(col.max()) if col is not None and col.notna().any() else 0
 
     def summary(self) -> pd.DataFrame:
-        cols = ["scale", "n_items", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h"]
+        cols = ["scale", "n_items", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h",
+                "spearman_brown", "spearman_brown_ci_low", "spearman_brown_ci_high"]
         return self.estimates[[c for c in cols if c in self.estimates]].copy()
 
 
@@ -493,11 +585,13 @@ def _apa_items(res: ItemStatistics) -> Apa:
 
 def _reliability_apa(table: pd.DataFrame) -> Apa:
     text = "; ".join(f"{r.scale}: {r.apa}" for r in table.itertuples())
-    cols = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h") if c in table]
+    cols = [c for c in ("scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total", "omega_h",
+                        "spearman_brown", "spearman_brown_ci_low", "spearman_brown_ci_high") if c in table]
     t = table[cols]
     fmt = pd.DataFrame({"Scale": t["scale"], "N": ["—" if pd.isna(v) else str(int(v)) for v in t.get("n", [])]})
     for c, name in [("alpha", "α"), ("alpha_ci_low", "α CI low"), ("alpha_ci_high", "α CI high"),
-                    ("omega_total", "ω total"), ("omega_h", "ω h")]:
+                    ("omega_total", "ω total"), ("omega_h", "ω h"), ("spearman_brown", "ρ SB"),
+                    ("spearman_brown_ci_low", "ρ SB CI low"), ("spearman_brown_ci_high", "ρ SB CI high")]:
         if c in t:
             fmt[name] = ["—" if pd.isna(v) else apa_num(v, 2, gt1=False) for v in t[c]]
     return Apa(estimate=text, full_result=text, table=fmt)

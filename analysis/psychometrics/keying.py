@@ -8,12 +8,15 @@ the other items of its scale (item-rest r, psych's ``r.drop``). α then collapse
 
 ``psych::alpha`` checks the same thing when it is called without ``keys`` (it warns "Some items
 ( … ) were negatively correlated with the total scale and probably should be reversed"); its rule
-is a negative loading on the first principal component. We warn when either an item-rest r or a
-first-component loading is negative, and name the items psych would name (the negative loadings;
-when several items are miskeyed they pull the item-rest r of correct items below 0 as well, which
-the message says). tests/reference/psychometrics/keying.R records psych's message, loadings and
-r.drop. We check the keyed items, so a warning means the declared keying does not fit the data,
-and the message says which declaration would.
+is a negative loading on the first principal component. We warn when an item-rest r is negative,
+and the warning names only items whose item-rest r is negative: first those that also load
+negatively on the first component (the items psych names, the likely miskeyed ones), then, as
+"pulled below 0 by them", the other negative ones (several miskeyed items drag the item-rest r of
+correct items below 0 too). An item with a negative loading but a positive item-rest r is not named
+(it does not correlate negatively with the rest of its scale; its loading stays in the item table).
+tests/reference/psychometrics/keying.R records psych's message, loadings and r.drop. We check the
+keyed items, so a warning means the declared keying does not fit the data, and the message says
+which declaration would.
 """
 
 from __future__ import annotations
@@ -133,7 +136,8 @@ class KeyingCheck(Result):
         One row per item of every checked scale: ``instrument, scale, item, item_id, reversed,
         reversed_in_file, n, r_drop, pc1_loading, flagged`` (``r_drop``: the item-rest r after
         keying; ``pc1_loading``: the loading on the first principal component, as psych's check;
-        ``flagged``: named in the message — a negative loading, or without one a negative r_drop).
+        ``flagged``: named first in the message — a negative r_drop with a negative loading, or
+        without such an item every negative r_drop).
     scales : DataFrame
         One row per scale: ``instrument, scale, n_items, n, alpha, n_negative, negative_items,
         message`` (``message`` is empty when every item-rest r is ≥ 0).
@@ -256,15 +260,16 @@ def keying_check(data, instrument=None, columns=None, *, nan_policy: str = "pair
         cols = items.scale_columns(name)
         rev = inst.reversed_in(name)
         neg_r = [i for i, v in zip(ids, r) if v < 0]
-        # the items named: those on the minority side of the first component (psych's rule); when
-        # several items are miskeyed they drag the item-rest r of correct items below 0 too
-        neg = [i for i, v in zip(ids, pc1) if v < 0] or neg_r
+        # only items with a negative item-rest r are named: first those also on the minority side of
+        # the first component (psych's rule, the likely miskeyed items); when several items are
+        # miskeyed they drag the item-rest r of correct items below 0 too ("pulled below 0")
+        neg = [i for i in neg_r if pc1[ids.index(i)] < 0] or neg_r
         for i, col, v, load in zip(ids, cols, r, pc1):
             item_rows.append({"instrument": inst.id, "scale": name, "item": col, "item_id": i,
                               "reversed": i in rev, "reversed_in_file": i in declared, "n": n, "r_drop": v,
                               "pc1_loading": load, "flagged": i in neg})
         message = ""
-        if neg or neg_r:
+        if neg_r:
             def rr(i):
                 return apa_num(r[ids.index(i)], 2, gt1=False)
 

@@ -145,3 +145,15 @@ def test_total_scales_are_not_factors():
     facets = facet_scales(grit)
     assert len(facets) == len(grit.scales) - 1 and "grit" not in facets
     assert model_from_instrument(grit, {i: f"grit_{i}" for i in grit.all_items}).count("=~") == 2
+
+
+def test_two_indicators_per_factor_equal_lavaan():
+    # the 3×2 short form (six correlated goals, two items each) on agq_3x2_short.csv: identified because
+    # the factors correlate (tests/reference/psychometrics/cfa_short_form.R)
+    ref = json.loads((REF / "cfa_short_form_lavaan.json").read_text())["six_factor"]
+    short = pd.read_csv(REF / "agq_3x2_short.csv")
+    res = cfa(short, ref["model"])
+    assert_matches_lavaan(res, ref)
+    assert (res.n, res.n_excluded) == (237, 3)
+    for key in ("chisq", "cfi", "tli", "rmsea", "srmr", "bic"):
+        assert_allclose(res.fit_indices[LAVAAN_FIT.get(key, key)], ref["fit"][key], rtol=0, atol=1e-6)
