@@ -203,6 +203,13 @@ class AnalysisOutput:
     n: int
     notes: list[str] = field(default_factory=list)
 
+    def n_text(self) -> str:
+        """The N of this analysis as the report prints it: ``N = 381``, or for pairwise correlations
+        the range of the pairs' n (``n = 298–385, pairwise``)."""
+        if self.type == "correlations" and "n" in self.long and self.long["n"].nunique() > 1:
+            return f"n = {int(self.long['n'].min())}–{int(self.long['n'].max())} (pairwise)"
+        return f"N = {self.n}"
+
     def heading(self, labels: dict | None = None) -> str:
         """The section heading, with the study's column labels."""
         return _title(self.spec, labels)
@@ -342,7 +349,7 @@ def _run_recovery(spec, data, cols, seed):
     res = setback_recovery(d, cols(spec.scores), cols(spec.predictors), id_column="_respondent",
                            covar=cols(spec.covar) or None, setback=spec.setback, level=spec.level)
     t = res.fixed_effects
-    return res, _model_long(t, "z"), int(res.long["_respondent"].nunique()), []
+    return res, _model_long(t, "z"), int(res.n), []      # persons with at least one complete occasion
 
 
 def _run_mixed(spec, data, cols, seed):
@@ -360,12 +367,18 @@ def _run_profiles(spec, data, cols, seed):
     return res, long.reset_index(drop=True), int(len(res.classes)), []
 
 
-def _run_power(spec, data, cols, seed):
+def _run_power(spec, data, cols, seed, constructs=None):
     from ..findings import get_finding, power_correlation, sample_size_table
     r = spec.r
     what = f"r = {r:g}" if r is not None else None
+    n, whose = len(data), ""
     if spec.finding is not None:
         f = get_finding(spec.finding)
+        pair = [(constructs or {}).get(c) for c in f.constructs[:2]]
+        if all(c is not None and c in data.columns for c in pair):
+            # the finding is tested on the respondents with both columns: that is the N whose power matters
+            n = int(data[pair].notna().all(axis=1).sum())
+            whose = f" (respondents with both {pair[0]} and {pair[1]})"
         value = getattr(f.effect, "value", None) if hasattr(f, "effect") else None
         if value is None:
             raise StudyError(f"analysis '{spec.id}': finding '{spec.finding}' has no published r (direction only), "
@@ -374,13 +387,13 @@ def _run_power(spec, data, cols, seed):
     if r is None:
         raise StudyError(f"analysis '{spec.id}': give r: or finding:")
     need = sample_size_table(r, powers=tuple(spec.power), alpha=spec.alpha)
-    here = power_correlation(r=r, n=len(data), alpha=spec.alpha)
-    long = pd.DataFrame({"term": [f"N for {round(p * 100)}% power" for p in need["power"]] + [f"power at N = {len(data)}"],
+    here = power_correlation(r=r, n=n, alpha=spec.alpha)
+    long = pd.DataFrame({"term": [f"N for {round(p * 100)}% power" for p in need["power"]] + [f"power at N = {n}"],
                          "estimate": list(need["n_required"].astype(float)) + [float(here.table()["power"].iloc[0])],
                          "se": np.nan, "statistic": np.nan, "df": np.nan, "p_val": np.nan, "ci_low": np.nan,
                          "ci_high": np.nan})
-    note = f"Effect planned for: {what}; two-sided α = {spec.alpha:g} (pwr::pwr.r.test)."
-    return here, long, len(data), [note]
+    note = f"Effect planned for: {what}; two-sided α = {spec.alpha:g}; power at N = {n}{whose} (pwr::pwr.r.test)."
+    return here, long, n, [note]
 
 
 _RUNNERS = {"correlations": _run_correlations, "regression": _run_regression, "mediation": _run_mediation,
@@ -388,18 +401,22 @@ _RUNNERS = {"correlations": _run_correlations, "regression": _run_regression, "m
             "profiles": _run_profiles, "power": _run_power}
 
 
-def run_analysis(spec, data: pd.DataFrame, seed=None, source: str = "study file") -> AnalysisOutput:
-    """Run one declared analysis on ``data`` (the analysed respondents)."""
+def run_analysis(spec, data: pd.DataFrame, seed=None, source: str = "study file",
+                 constructs: dict | None = None) -> AnalysisOutput:
+    """Run one declared analysis on ``data`` (the analysed respondents); ``constructs`` (the study's
+    ``{construct: column}``) gives a power analysis of a registered finding the N of its two columns."""
     def cols(names):
         return expand_columns(names, data.columns, source, f"analysis '{spec.id}'") if names else []
 
-    outcome = _RUNNERS[spec.type](spec, data, cols, seed)
+    extra = {"constructs": constructs} if spec.type == "power" else {}
+    outcome = _RUNNERS[spec.type](spec, data, cols, seed, **extra)
     res, long, n = outcome[:3]
     notes = list(outcome[3]) if len(outcome) > 3 else []
     return AnalysisOutput(id=spec.id, type=spec.type, title=_title(spec), spec=spec, result=res, long=long,
                           apa=_apa_text(res), n=n, notes=notes)
 
 
-def run_analyses(specs, data: pd.DataFrame, seed=None, source: str = "study file") -> list[AnalysisOutput]:
+def run_analyses(specs, data: pd.DataFrame, seed=None, source: str = "study file",
+                 constructs: dict | None = None) -> list[AnalysisOutput]:
     """Run every declared analysis, in order, on the analysed respondents."""
-    return [run_analysis(s, data, seed=seed, source=source) for s in specs]
+    return [run_analysis(s, data, seed=seed, source=source, constructs=constructs) for s in specs]

@@ -78,16 +78,6 @@ class Measurement:
                                       if k > 2 and s != "all_items"}
 
 
-def reliability_methods(measurements) -> str:
-    """The methods sentence on reliability, naming Spearman–Brown only when a two-item scale was measured."""
-    text = ("Reliability is Cronbach's α with its Feldt confidence interval and McDonald's ω total "
-            "(psych::alpha and psych::omega definitions)")
-    if any(m.two_item_scales for m in measurements):
-        text += ("; for two-item scales, the Spearman–Brown coefficient of the inter-item correlation with a "
-                 "confidence interval from the Fisher-z interval of r (Eisinga, te Grotenhuis & Pelzer, 2013)")
-    return text
-
-
 #: the confidence level of the reliability CIs in the study report (reliability()'s default)
 RELIABILITY_LEVEL = 0.95
 

@@ -8,7 +8,7 @@ the declared analyses and the replication of registered findings, writes ``table
 
 from __future__ import annotations
 
-import importlib.metadata as md
+import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -21,21 +21,7 @@ from ..report.apa import apa_num
 from ..report.figures import save_figure
 from ..report.labels import column_labels, words
 from ..report.study_report import Section, embed_png, html_table, write_study_report
-from .measurement import reliability_methods
-
-#: packages whose versions the methods paragraph and the manifest name
-SOFTWARE = ("goalscope", "numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "matplotlib")
-
-
-def _versions() -> dict[str, str]:
-    out = {}
-    for pkg in SOFTWARE:
-        try:
-            out[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            pass
-    return out
-
+from .methods import methods_text  # noqa: F401 - also importable from here, as before
 
 def _save(fig, folder: Path, name: str, outputs: dict) -> Path | None:
     if fig is None:
@@ -45,6 +31,17 @@ def _save(fig, folder: Path, name: str, outputs: dict) -> Path | None:
     for p in paths:
         outputs[f"figure_{name}{p.suffix}"] = p
     return paths[0]
+
+
+def processed_path(result, name: str) -> str:
+    """Where the run wrote ``name`` of the processed data, as the report names it: the folder as the
+    run was given it when relative (to the working folder of the run, e.g. ``data/processed/demo``),
+    else relative to the report's own folder, so that the report reads the same wherever it is."""
+    folder = Path(result.options.get("processed_dir") or Path("data/processed") / result.study.name)
+    if not folder.is_absolute():
+        return (folder / name).as_posix()
+    reports = Path(result.options.get("reports_dir") or folder)
+    return f"{Path(os.path.relpath(folder / name, reports)).as_posix()} (relative to this report's folder)"
 
 
 def scale_columns(scores: pd.DataFrame, instruments: dict) -> list[str]:
@@ -72,55 +69,6 @@ def sample_table(analysed: pd.DataFrame, keep) -> pd.DataFrame:
                 rows.append({"variable": words(col), "level": str(level), "n": int(n),
                              "percent": 100 * n / len(v)})
     return pd.DataFrame(rows)
-
-
-def methods_text(study, instruments: dict, result, measurements, analyses, n_boot_note: str = "") -> list[str]:
-    """The methods paragraphs, generated from what ran."""
-    paras = []
-    inst_bits = []
-    for alias, inst in instruments.items():
-        use = study.instruments[alias]
-        resp = inst.response
-        how = {"mean": "item means", "sum": "item sums", "prorated_sum": "prorated item sums",
-               "scaled_sum": "scaled item sums"}
-        methods = sorted({how[sc.method] for sc in inst.scales.values()})
-        bits = f"{inst.name or inst.id} ({inst.id}; {sum(1 for _ in _items(inst))} items, {resp.min:g}–{resp.max:g}"
-        bits += f"; scored as {' and '.join(methods)})"
-        if use.recode:
-            bits += " after recoding the export's codes"
-        if use.anchors_reversed:
-            bits += " with the export's anchors reversed"
-        inst_bits.append(bits)
-    paras.append(f"Respondents answered {len(instruments)} instrument(s): " + "; ".join(inst_bits) + ".")
-    n_recv = len(result.scores)
-    n_an = len(result.analysed)
-    if result.screening is not None:
-        paras.append(f"Of {n_recv} respondents, {n_an} were analysed after the screening rules "
-                     f"({', '.join(result.screening.flow['rule'])}) were applied in order; excluded respondents "
-                     f"stay in the processed scores with their flags.")
-    else:
-        paras.append(f"All {n_recv} respondents were analysed (no screening rules were declared).")
-    paras.append(reliability_methods(measurements) + "; factor structures were fitted by maximum "
-                 "likelihood with listwise deletion (lavaan's defaults).")
-    kinds = sorted({a.type for a in analyses})
-    if kinds:
-        paras.append("Declared analyses: " + ", ".join(k.replace("_", " ") for k in kinds)
-                     + ". Regression coefficients are OLS (or maximum-likelihood GLM) estimates with Wald "
-                       "confidence intervals; indirect effects use bootstrap confidence intervals with the "
-                       "study seed" + (f" ({study.seed})" if study.seed is not None else "") + "; mixed models "
-                       "are fitted by REML." + (f" {n_boot_note}" if n_boot_note else ""))
-    v = _versions()
-    paras.append("Software: " + ", ".join(f"{k} {x}" for k, x in v.items()) + ".")
-    return paras
-
-
-def _items(inst):
-    seen = []
-    for sc in inst.scales.values():
-        for i in sc.items:
-            if i not in seen:
-                seen.append(i)
-    return seen
 
 
 def write_full_report(study, instruments: dict, result, measurements: list, analyses: list, folder,
@@ -211,7 +159,7 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
     if n_audit:
         reasons = result.audit.groupby(["instrument", "reason"]).size().reset_index(name="n")
         scores_sec.paragraphs.append(f"{n_audit} answer(s) were set to missing; every one is listed in "
-                                     f"data/processed/{study.name}/audit.csv.")
+                                     f"{processed_path(result, 'audit.csv')}.")
         scores_sec.tables.append(html_table(reasons, caption="Values set to missing, by reason"))
     sections.append(scores_sec)
 
@@ -233,16 +181,21 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
             desc.tables.append(ct.to_html(show_ci=True))
     sections.append(desc)
 
-    # declared analyses
-    for a in analyses:
-        sec = Section(a.id, a.heading(labels))
-        sec.paragraphs.append(f"N = {a.n}. {a.apa}")
+    # declared analyses: a heading shared with another section gets the analysis id
+    taken = ({sec.title for sec in sections} | {sub.title for sec in sections for sub in sec.subsections}
+             | {"Replication of published findings", "Methods", "Manifest"})
+    headings = [a.heading(labels) for a in analyses]
+    for a, heading in zip(analyses, headings):
+        if headings.count(heading) > 1 or heading in taken:
+            heading = f"{heading} ({a.id})"
+        sec = Section(a.id, heading)
+        sec.paragraphs.append(f"{a.n_text()}. {a.apa}")
         outputs[f"table_{a.id}"] = write_table(a.long, folder / "tables" / f"{a.id}.csv")
         sec.tables.append(html_table(a.long, labels))
         sec.notes += a.notes
         png = _save(a.figure(labels), folder, a.id, outputs)
         if png is not None:
-            alt = a.heading(labels)
+            alt = heading
             if a.type not in ("correlations", "profiles", "moderation"):
                 alt += f": estimates with {round(a.spec.level * 100)}% CIs"
             sec.figures.append((embed_png(png), alt))
@@ -275,7 +228,7 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
 
     # methods and manifest
     methods = Section("methods", "Methods")
-    methods.paragraphs += methods_text(study, instruments, result, measurements, analyses)
+    methods.paragraphs += methods_text(study, instruments, result, measurements, analyses, replication=replication)
     sections.append(methods)
     if manifest:
         man = Section("manifest", "Manifest")

@@ -439,7 +439,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     lap("measurement")
     analyses = []
     for spec in parse_analyses(study.analyses, source):
-        analyses += run_analyses([spec], analysed, seed=study.seed, source=source)
+        analyses += run_analyses([spec], analysed, seed=study.seed, source=source, constructs=dict(study.constructs))
         lap(f"analysis {spec.id}")
     replication = replication_power = None
     if study.replicate:

@@ -75,20 +75,24 @@ def apa_num(x, digits: int = 2, gt1: bool = True, zero: bool | None = None) -> s
     '−.123'
     >>> apa_num(12.345)
     '12.35'
-    >>> apa_num(0.0004, digits=3), apa_num(-0.0049, gt1=False)
-    ('0.00040', '−.0049')
+    >>> apa_num(0.0004, digits=3), apa_num(-0.0049, gt1=False), apa_num(-0.00021, gt1=False)
+    ('0.00040', '−.00', '−.00')
+
+    A quantity bounded by 1 (``gt1=False``: r, α, β, CFI, a CI of r) always has ``digits`` decimals,
+    with the sign of the value (a CI ``[−.00, .20]`` shows that its lower end is below zero); an
+    unbounded one that would print as zero gets two significant digits instead (0.0004 → 0.00040).
     """
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "NA"
     keep_zero = gt1 if zero is None else zero
     value = abs(float(x))
-    if value > 0 and math.isfinite(value) and float(f"{value:.{digits}f}") == 0:
+    if gt1 and value > 0 and math.isfinite(value) and float(f"{value:.{digits}f}") == 0:
         # a non-zero value that would print as 0.00: two significant digits instead (0.0005 → 0.00050)
         digits = -math.floor(math.log10(value)) + 1
     text = f"{value:.{digits}f}"
     if not keep_zero and text.startswith("0."):
         text = text[1:]
-    negative = float(x) < 0 and float(text) != 0
+    negative = float(x) < 0 and (float(text) != 0 or not gt1)
     return ("−" if negative else "") + text
 
 

@@ -47,11 +47,31 @@ _HEADERS = {"estimate": "Estimate", "se": "SE", "statistic": "Statistic", "df": 
             "r_drop": "r (item–rest)", "n_missing": "Missing", "kind": "Path"}
 
 
-def fmt_cell(column: str, value) -> str:
-    """One table cell in APA form by the kind of its column.
+def column_digits(values) -> int:
+    """Decimals of an unbounded numeric column, chosen once for the whole column (one style per
+    table column): 2 when its largest value is 1 or more, 3 when below 1, and enough for two
+    significant digits of the largest value when that is below .01.
+
+    >>> column_digits([1.22, 0.961]), column_digits([0.043, 0.0004]), column_digits([0.00021, -0.0004])
+    (2, 3, 5)
+    """
+    v = np.abs(pd.to_numeric(pd.Series(list(values)), errors="coerce").to_numpy(dtype=float))
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v) or v.max() >= 1:
+        return 2
+    top = float(v.max())
+    return 3 if top >= 0.01 else -math.floor(math.log10(top)) + 1
+
+
+def fmt_cell(column: str, value, digits: int | None = None, bounded: bool | None = None) -> str:
+    """One table cell in APA form by the kind of its column; ``digits`` fixes the decimals of an
+    unbounded column (see :func:`column_digits`), else they follow the value; ``bounded`` says that
+    the column holds a quantity bounded by 1 (default: by its name).
 
     >>> fmt_cell("r", -0.1234), fmt_cell("p_val", 0.00001), fmt_cell("estimate", 0.0004), fmt_cell("n", 377.0)
     ('−.12', '< .001', '0.00040', '377')
+    >>> fmt_cell("ci_low", -0.00021, digits=3), fmt_cell("r", -0.00021)
+    ('−0.000', '−.00')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -63,10 +83,13 @@ def fmt_cell(column: str, value) -> str:
             return apa_p(v).removeprefix("p = ").removeprefix("p ")
         if column in _INT and v.is_integer():
             return f"{int(v)}"
-        if column in _BOUNDED:
+        if bounded or (bounded is None and column in _BOUNDED):
             return apa_num(v, 2 if column not in ("rmsea", "srmr") else 3, gt1=False)
         if column in ("chisq", "aic", "bic", "sabic", "loglik"):
             return apa_num(v, 2)
+        if digits is not None:
+            text = f"{abs(v):.{digits}f}"
+            return ("−" if v < 0 else "") + text
         return apa_num(v, 2 if abs(v) >= 1 or v == 0 else 3)
     return str(value)
 
@@ -77,11 +100,16 @@ def html_table(df: pd.DataFrame, labels: dict | None = None, caption: str | None
     labels = labels or {}
     head = "".join(f"<th>{html.escape(_HEADERS.get(c, str(c).replace('_', ' ')))}</th>" for c in df.columns)
     rows = []
+    # a table of correlations (r, or published r beside this study's estimate): its CIs are CIs of r
+    bounded = _BOUNDED | ({"estimate", "ci_low", "ci_high"} if {"r", "published"} & set(df.columns) else set())
+    digits = {c: column_digits(df[c]) for c in df.columns
+              if c not in _P | _INT | bounded and pd.api.types.is_numeric_dtype(df[c])
+              and not pd.api.types.is_bool_dtype(df[c])}
     for rec in df.itertuples(index=False):
         cells = []
         for c, v in zip(df.columns, rec):
             text = label_term(v, labels) if c in label_columns and isinstance(v, str) else v
-            cells.append(f"<td>{html.escape(fmt_cell(c, text))}</td>")
+            cells.append(f"<td>{html.escape(fmt_cell(c, text, digits.get(c), c in bounded))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (f'<table class="apa">{cap}<thead><tr>{head}</tr></thead><tbody>' + "".join(rows)

@@ -324,7 +324,8 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
 def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0.60,
              antonym_critval: float | None = None, confidence: float = 0.99, na_rm: bool = True,
              irv_split: int | None = None, resample_na: bool = True, seed: int | None = None, duration: str | None = None,
-             attention: dict | None = None, id_column: str | None = None, **options) -> "CarelessResult":
+             attention: dict | None = None, id_column: str | None = None, warn_about=None,
+             **options) -> "CarelessResult":
     """Careless-responding indices per respondent (careless 1.2.2 definitions; higher = more careless).
 
     Parameters
@@ -361,6 +362,10 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
         ``attention_<column>`` per item.
     id_column : str, optional
         Respondent id: adds ``duplicate_id`` (duplicates are reported, not refused).
+    warn_about : collection of str, optional
+        The indices whose "undefined for everyone" note is also issued as a warning (default: all);
+        :func:`analysis.screening.screen` passes the indices its rules use. The notes are on the
+        result either way.
     **options
         Dataset quirks for :func:`analysis.prepare_items` (``missing``, ``recode``, ``response``,
         ``anchors_reversed``, ``on_invalid``, …), shared by all instruments.
@@ -480,14 +485,16 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
         for col in att.columns:
             out[col] = att[col].to_numpy()
     for key, msg in notes.items():
-        warnings.warn(msg, RuntimeWarning, stacklevel=2)
+        if warn_about is None or key in warn_about:
+            warnings.warn(msg, RuntimeWarning, stacklevel=2)
     out.attrs = {"notes": notes, "items": list(raw.columns), "factors": items.factors,
                  "instruments": items.instruments, "synonym_pairs": pairs["psychsyn"],
                  "antonym_pairs": pairs["psychant"], "critval": abs(critval), "antonym_critval": anto,
                  "confidence": confidence, "mahad_cut": mahad_cut}
     opts = {"columns": columns, "critval": critval, "antonym_critval": antonym_critval, "confidence": confidence,
             "na_rm": na_rm, "irv_split": irv_split, "resample_na": resample_na, "seed": seed, "duration": duration,
-            "attention": attention, "id_column": id_column, **options}
+            "attention": attention, "id_column": id_column,
+            "warn_about": None if warn_about is None else sorted(warn_about), **options}
     return CarelessResult(out, items.audit.reset_index(drop=True), options=opts)
 
 

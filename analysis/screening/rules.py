@@ -766,7 +766,9 @@ def screen(data: pd.DataFrame, instrument, columns=None, rules=None, *, id_colum
         raise DataError("screen(): both the third and the fourth argument (columns, rules) look like rules; call "
                         "screen(data, instrument, columns, rules) with the item columns third (or columns=None)")
     rules = _as_rules(rules)
-    opts = {**index_options(rules), **options}
+    # a note on an index no rule uses (e.g. no antonym pairs when no psychant rule is declared) stays on
+    # the result, unspoken: the run warns only about what the study asked for
+    opts = {"warn_about": {r.rule for r in rules}, **index_options(rules), **options}
     indices = careless(data, instrument, columns, id_column=id_column, **opts)
     return apply_rules(indices, rules, data=data, id_column=id_column)
 

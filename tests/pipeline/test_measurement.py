@@ -11,7 +11,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.instruments.registry import SHIPPED_DIR, instrument_from_dict, load_instrument
-from analysis.pipeline.measurement import cfa_plan, measure_instrument, reliability_methods
+from analysis.pipeline.measurement import cfa_plan, measure_instrument
+from analysis.pipeline.methods import measurement_sentence
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "psychometrics"
 SHORT = pd.read_csv(REF / "agq_3x2_short.csv")
@@ -108,9 +109,11 @@ def test_short_form_reliability_table(short_form):
     assert np.isfinite(everything["alpha"]) and np.isnan(everything["spearman_brown"])
     assert short_form.item_table()["alpha_if_deleted"].isna().all()
     assert short_form.reliabilities() == {}                 # no α of a two-item scale on the diagonal
-    assert reliability_methods([short_form]).endswith(
-        "; for two-item scales, the Spearman–Brown coefficient of the inter-item correlation with a confidence "
-        "interval from the Fisher-z interval of r (Eisinga, te Grotenhuis & Pelzer, 2013)")
+    assert measurement_sentence([short_form]).startswith(
+        "Reliability is Cronbach's α with its Feldt confidence interval (psych::alpha) and McDonald's ω total "
+        "(psych::omega); for two-item scales, the Spearman–Brown coefficient of the inter-item correlation with a "
+        "confidence interval from the Fisher-z interval of r (Eisinga, te Grotenhuis & Pelzer, 2013), with pairwise "
+        "deletion.")
 
 
 def test_three_item_scales_keep_alpha_and_omega():
@@ -125,5 +128,6 @@ def test_three_item_scales_keep_alpha_and_omega():
     assert table[["alpha", "omega_total"]].notna().all().all()
     assert set(m.reliabilities()) == {"mastery_approach", "performance_approach", "mastery_avoidance",
                                       "performance_avoidance"}
-    assert reliability_methods([m]) == ("Reliability is Cronbach's α with its Feldt confidence interval and "
-                                        "McDonald's ω total (psych::alpha and psych::omega definitions)")
+    assert measurement_sentence([m]).startswith(
+        "Reliability is Cronbach's α with its Feldt confidence interval (psych::alpha) and McDonald's ω total "
+        "(psych::omega), with pairwise deletion.")
