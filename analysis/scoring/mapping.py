@@ -344,10 +344,14 @@ def _near_headers(data, literal: str, n: int = 3) -> list[str]:
     """Headers whose start is closest to ``literal`` (difflib), for a pattern that matched nothing."""
     if not literal.strip():
         return []
-    heads: dict = {}
-    for col in map(str, data.columns):          # a long header (an item's text) is compared by its start
-        heads.setdefault(col[: len(literal) + 2].lower(), col)
-    return [heads[h] for h in difflib.get_close_matches(literal.lower(), list(heads), n=n, cutoff=0.6)]
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(literal.lower())
+    scored = []
+    for order, col in enumerate(map(str, data.columns)):
+        matcher.set_seq1(col[: len(literal) + 2].lower())     # a long header (an item's text) by its start
+        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
+            scored.append((-matcher.ratio(), order, col))
+    return [col for _, _, col in sorted(scored)[:n]]            # ties in the file's order
 
 
 def _item_key(k, items):
