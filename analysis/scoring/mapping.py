@@ -32,6 +32,7 @@ from __future__ import annotations
 import difflib
 import re
 import string
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,6 +62,25 @@ def is_na_token(value) -> bool:
 # a number written as text in an item column; stricter than float() ("nan", "inf", "1_0" are not numbers)
 _NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _BOOL_REASON = "a TRUE/FALSE (boolean) cell, not a response code (booleans are never read as 1/0)"
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_COMMA_REASON = ("a number written with a decimal comma (or a thousands separator), which is never guessed "
+                 "(export with decimal points, or write 4,0 as 4)")
+_NEGATIVE_ZERO_REASON = "a negative zero, which no answer is written as (write 0, or the answer meant)"
+
+
+def number_text(text: str) -> str | None:
+    """``text`` as an ASCII number when it is one, else None: digits of other scripts are read as
+    the digits they are (Arabic-Indic ``'٣'`` and full-width ``'３'`` are 3, as Python's ``int()``
+    reads them); anything else (a decimal comma, an exponent without digits, a word) is None.
+
+    Examples
+    --------
+    >>> [number_text(t) for t in ["3", "٣", "３", "-1.5", "4,0", "four"]]
+    ['3', '3', '3', '-1.5', None, None]
+    """
+    if not text.isascii():
+        text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    return text if _NUMBER_TEXT.fullmatch(text) else None
 
 
 def _norm_label(text) -> str:
@@ -378,10 +398,14 @@ def check_ids(data: pd.DataFrame, id_column: str, source=None) -> None:
     """Stop on missing or duplicate respondent ids, naming the rows."""
     ids = _id_values(data, id_column)
     where = f"file '{source}', " if source else ""
-    empty = ids.isna()
+    empty = ids.isna() | (ids.astype("string").str.strip() == "").fillna(False)
     if empty.any():
         rows = [row_label(data, i) for i in ids.index[empty][:5]]
-        raise DataError(f"{where}column '{id_column}': {int(empty.sum())} respondent(s) without an id ({', '.join(rows)})")
+        n = int(empty.sum())
+        raise DataError(
+            f"{where}{rows[0]}, column '{id_column}', value '' (empty): a respondent without an id"
+            + (f" ({n} in all: {', '.join(rows)}{'…' if n > 5 else ''})" if n > 1 else "")
+            + ". Give every respondent an id, remove the row, or choose another id column (id_column=).")
     dup = ids.duplicated(keep=False)
     if dup.any():
         first = ids[dup].iloc[0]
@@ -718,6 +742,7 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
     coded = np.zeros(len(obj), dtype=bool)
     table = None
     unknown, booleans = [], []
+    special: dict[str, list] = {}                     # refused with their own reason (decimal comma, -0)
     for i, v in enumerate(obj):
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
             continue
@@ -734,18 +759,28 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
             tokens.setdefault(text, []).append(i)
             continue
         if not _NUMBER_TEXT.fullmatch(text):
-            if not labels_ok:
+            folded = number_text(text)
+            if folded is not None:                   # digits of another script: the number they spell
+                text = folded
+            elif _DECIMAL_COMMA.fullmatch(text):
+                special.setdefault(_COMMA_REASON, []).append(i)
+                continue
+            elif not labels_ok:
                 unknown.append(i)
                 continue
-            if table is None:
-                table = _label_table(inst, labels, file_labels)
-            code = table.get(_norm_label(text))
-            if code is None:
-                unknown.append(i)
             else:
-                x[i] = code
-            continue
+                if table is None:
+                    table = _label_table(inst, labels, file_labels)
+                code = table.get(_norm_label(text))
+                if code is None:
+                    unknown.append(i)
+                else:
+                    x[i] = code
+                continue
         num = float(text)
+        if num == 0 and text.startswith("-"):
+            special.setdefault(_NEGATIVE_ZERO_REASON, []).append(i)
+            continue
         if num in miss_num:
             coded[i] = True
         else:
@@ -753,6 +788,9 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
     if booleans:
         bad_pos.append(np.array(booleans, dtype=int))
         bad_reason.append(_BOOL_REASON)
+    for reason, pos in special.items():
+        bad_pos.append(np.array(pos, dtype=int))
+        bad_reason.append(reason)
     if unknown and not labels_ok:
         bad_pos.append(np.array(unknown, dtype=int))
         bad_reason.append("text that is not a number")
