@@ -81,7 +81,7 @@ def main(argv=None) -> int:
         result = args.func(args)
         return int(result or 0)
     except GoalscopeError as exc:
-        _fail(cli_message(str(exc)), args)
+        _fail(str(exc) if exc.names_fields else cli_message(str(exc)), args)
     except FileNotFoundError as exc:
         _fail(f"file '{exc.filename}' does not exist", args)
     except PermissionError as exc:

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from .deprecation import renamed_flag
-from .errors import DataError, GoalscopeError
+from .errors import DataError, GoalscopeError, keyword_hints
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -99,6 +99,12 @@ def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = Tru
     where.add_argument("--columns", metavar="PATTERN",
                        help=columns_help or "item columns by pattern, e.g. 'AGQ_{n}' (default: the key's item ids "
                                             "as column names)")
+    where.add_argument("--columns-regex", metavar="REGEX",
+                       help="item columns by a regular expression searched in each header, its first group the "
+                            "item number, e.g. '^\\(GP ?(\\d+)\\)' for headers '(GP 1)I often...' (default: none)")
+    where.add_argument("--columns-prefix", metavar="TEXT",
+                       help="item columns by the text their headers start with, followed by the item number, "
+                            "e.g. '(GP' for '(GP 1)I often...', '(GP2) I...' (default: none)")
     where.add_argument("--map", metavar="FILE", help="YAML/JSON/CSV file mapping item -> column (default: none)")
     g.add_argument("--missing", metavar="CODES",
                    help="comma-separated codes meaning 'no answer', e.g. '0,-99' (default: none; empty cells "
@@ -248,6 +254,10 @@ def item_options_from_args(args) -> dict:
         opts["columns"] = read_mapping_file(args.map, "column map")
     elif args.columns:
         opts["columns"] = args.columns
+    elif getattr(args, "columns_regex", None):
+        opts["columns"] = {"regex": args.columns_regex}
+    elif getattr(args, "columns_prefix", None):
+        opts["columns"] = {"prefix": args.columns_prefix}
     if args.missing:
         opts["missing"] = _parse_codes(args.missing)
     resp = {k: v for k, v in (("min", args.response_min), ("max", args.response_max)) if v is not None}
@@ -522,9 +532,11 @@ KEYWORD_FLAGS = {
 #: whole phrases of library messages that have a command of their own
 PHRASE_FLAGS = {
     "write_coding_sheet()": "goalscope goals FILE --text COLUMN --coding-sheet",
+    "Check columns= (the column pattern, map, prefix or regex).":
+        "Check --columns, --map, --columns-prefix or --columns-regex.",
+    "(columns= with a map {1: col, 2: col})": "(--map FILE)",
 }
-_KEYWORD = re.compile(r"(?<![\w.'\"-])(" + "|".join(KEYWORD_FLAGS) + r")="
-                      r"(True\b|False\b|'[^']*'|\"[^\"]*\"|\{[^{}]*\}|\[[^\]]*\]|-?\w+(?:[.+-]\w+)*)?")
+_KEYWORD = keyword_hints(KEYWORD_FLAGS)
 _PAIR = re.compile(r"['\"]?([^\s{},:'\"]+)['\"]?\s*:\s*['\"]?([^\s{},'\"]+)['\"]?")
 _PLAIN = re.compile(r"[\w.+-]+")
 

@@ -27,6 +27,26 @@ class GoalscopeError(ValueError):
     R: ``tryCatch(expr, error = function(e) conditionMessage(e))``.
     """
 
+    #: True when the message already names study-file fields (``'columns:' of instrument 'gps'``): the
+    #: command line prints it as written instead of turning keyword hints into flags
+    names_fields: bool = False
+
+
+def keyword_hints(names) -> "re.Pattern":
+    """The pattern of a library message's keyword hints (``on_invalid='missing'``, ``recode={1: 0}``,
+    ``columns=``): group 1 the keyword, group 2 its value (None when the message gives none). The
+    command line turns them into flags, a study's messages into study-file fields.
+
+    Examples
+    --------
+    >>> keyword_hints(["on_invalid"]).search("pass on_invalid='missing' to go on").groups()
+    ('on_invalid', "'missing'")
+    """
+    import re
+
+    return re.compile(r"(?<![\w.'\"-])(" + "|".join(map(re.escape, names)) + r")="
+                      r"(True\b|False\b|'[^']*'|\"[^\"]*\"|\{[^{}]*\}|\[[^\]]*\]|-?\w+(?:[.+-]\w+)*)?")
+
 
 class InstrumentError(GoalscopeError):
     """A scoring key (instrument file) is missing, unreadable or does not follow the schema.

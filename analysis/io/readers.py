@@ -28,7 +28,7 @@ How values are read (the same rule for every text file, and for Qualtrics export
   audit; in id and other columns they stay as written ("NA" may be Namibia);
 * a column becomes numbers only when every non-empty cell is a plain decimal number that reads
   back unchanged: an optional ``-``, digits without a leading zero (``0`` and ``0.5`` are fine,
-  ``007`` is not), an optional ``.`` and digits, at most 15 digits in all (or, for a decimal, the
+  ``007`` and the negative zero ``-0`` are not), an optional ``.`` and digits, at most 15 digits in all (or, for a decimal, the
   shortest text of a float, as Python and pandas write ``2.5999999999999996``); no exponent (``3E4``),
   no ``+``, no spaces, no thousands separators. Any other column stays text exactly as written;
 * the id column (``id_column=``) and the columns in ``text_columns=`` are always text, in every
@@ -186,13 +186,15 @@ def is_plain_number(text: str) -> bool:
 
     Examples
     --------
-    >>> [is_plain_number(t) for t in ["3", "-0.5", "007", "3E4", "+1", " 2", "1.0"]]
-    [True, True, False, False, False, False, True]
+    >>> [is_plain_number(t) for t in ["3", "-0.5", "007", "3E4", "+1", " 2", "1.0", "-0", "-0.0"]]
+    [True, True, False, False, False, False, True, False, False]
     >>> [is_plain_number(t) for t in ["4.333333333333333", "12345678901234567890", "0.12345678901234567890"]]
     [True, False, False]
     """
     if _PLAIN_NUMBER.fullmatch(text) is None:
         return False
+    if text.startswith("-") and not text.strip("-0."):
+        return False                                  # '-0' reads back as '0': kept as written
     if len(text) - text.startswith("-") - ("." in text) <= _MAX_DIGITS:
         return True
     # longer decimals are numbers when they are the shortest text of a float (what Python, pandas and
@@ -415,6 +417,9 @@ def _maybe_ambiguous(text: str, sep: str) -> bool:
     # substring tests only: Python's regex engine is ~10x slower on a class-led pattern
     starts = (sep, "\n")
     if any(text.startswith(x) for x in (".", "-.", "0", "-0")):
+        return True
+    d0 = re.escape(sep)
+    if re.search(rf"(?:{d0}|\n)-0(?:\.0*)?(?:{d0}|\r|\n|$)", text):   # a negative zero stays text as written
         return True
     if any(s + x in text for s in starts for x in (".", "-.")) or any(x in text for x in ("." + sep, ".\n", ".\r")) \
             or text.rstrip().endswith("."):

@@ -10,13 +10,14 @@ are replicated.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import StudyError
+from ..errors import GoalscopeError, StudyError, keyword_hints
 from ..instruments import load_instrument
 from ..io.yamlfile import load_yaml, validate
 
@@ -43,6 +44,44 @@ class InstrumentUse(_Strict):
     min_valid: int | dict[str, int] | None = None
     method: Method | dict[str, Method] | None = None
     on_invalid: Literal["error", "missing"] | None = None
+
+
+#: library keywords that a study file spells as a field of the instrument entry (``instruments: {gps: …}``)
+#: or of the study itself (``id:`` for ``id_column=``)
+INSTRUMENT_FIELDS = ("columns", "response", "recode", "missing", "labels", "reversed_in_file",
+                     "anchors_reversed", "min_valid", "method", "on_invalid")
+STUDY_FIELDS = {"id_column": "id", "encoding": "encoding", "delimiter": "delimiter", "qualtrics": "qualtrics",
+                "allow_outside_data": "allow_outside_data"}
+_HINT = keyword_hints(INSTRUMENT_FIELDS + tuple(STUDY_FIELDS))
+
+
+def study_error(exc: GoalscopeError, study_name: str, alias: str) -> GoalscopeError:
+    """``exc`` raised while scoring instrument ``alias`` of a study, worded for the study file: its keyword
+    hints (``columns=``, ``on_invalid='missing'``) become the fields a user edits (``'columns:' of
+    instrument 'gps'``, ``'on_invalid: missing' of instrument 'gps'``), and the command line prints it
+    as written (never as flags).
+
+    Examples
+    --------
+    >>> from analysis.errors import DataError
+    >>> str(study_error(DataError("Check columns= (the pattern), or pass on_invalid='missing'."), "s", "gps"))
+    "study 's', instrument 'gps': Check 'columns:' of instrument 'gps' (the pattern), or set 'on_invalid: missing' of instrument 'gps'."
+    """
+    text = re.sub(r"\b(\w+)= / \1:", r"\1=", str(exc))          # "(missing= / missing:)" names both forms
+    text = re.sub(r" \(study file: \w+:\)", "", text)
+
+    def field(m) -> str:
+        name, value = m.group(1), m.group(2)
+        key = STUDY_FIELDS.get(name, name)
+        if value is not None:
+            value = {"True": "true", "False": "false"}.get(value, value.replace("'", "").replace('"', ""))
+        said = f"'{key}: {value}'" if value is not None else f"'{key}:'"
+        return said if name in STUDY_FIELDS else f"{said} of instrument '{alias}'"
+
+    text = re.sub(r"\bpass ('\w+:)", r"set \1", _HINT.sub(field, text))
+    out = type(exc)(f"study '{study_name}', instrument '{alias}': {text}")
+    out.names_fields = True
+    return out
 
 
 #: study-file keys that nothing reads any more: accepted for one release with a FutureWarning (old study

@@ -50,7 +50,7 @@ from ..report.apa import Apa, apa
 from ..results import Result
 from ..scoring import check_ids, prepare_items, score_items
 from .manifest import manifest
-from .schema import _SAME_METRIC, InstrumentUse, Study, load_study, study_key
+from .schema import _SAME_METRIC, InstrumentUse, Study, load_study, study_error, study_key
 
 #: columns Qualtrics writes that identify a person; dropped from every study read as Qualtrics
 QUALTRICS_IDENTIFIERS = ["IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
@@ -277,7 +277,7 @@ def score_study(study: Study, data: pd.DataFrame, items_out: dict | None = None
         except StudyError:
             raise
         except GoalscopeError as exc:
-            raise type(exc)(f"study '{study.name}', instrument '{alias}': {exc}") from None
+            raise study_error(exc, study.name, alias) from None
         if items_out is not None:
             items_out[alias] = items
         scored = score_items(items)

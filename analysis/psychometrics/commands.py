@@ -222,7 +222,8 @@ def cmd_efa(args) -> int:
             res = efa(data, args.n_factors, columns=columns, instrument=args.instrument, rotation=args.rotation,
                       cor=args.cor, nan_policy=args.nan_policy, source=data.attrs.get("source"), **opts)
         else:
-            quirks = [f for f, v in (("--map", args.map), ("--recode", args.recode), ("--labels", args.labels),
+            quirks = [f for f, v in (("--map", args.map), ("--columns-regex", args.columns_regex),
+                                     ("--columns-prefix", args.columns_prefix), ("--recode", args.recode), ("--labels", args.labels),
                                      ("--reversed-in-file", args.reversed_in_file),
                                      ("--response-min", args.response_min), ("--response-max", args.response_max),
                                      ("--anchors-reversed", args.anchors_reversed)) if v]

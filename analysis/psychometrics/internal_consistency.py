@@ -191,21 +191,35 @@ def _rows(x: np.ndarray, nan_policy: str) -> tuple[np.ndarray, int]:
     return x[keep], int((~keep).sum())
 
 
-def _scale_stats(x: np.ndarray, nan_policy: str, level: float, want_omega: bool):
-    """Scale-level and item-level statistics of one keyed n × k block (psych ``alpha`` semantics)."""
+def _block(items, name: str, columns=None) -> str:
+    """Where a block of items is, for a message: file, scale and its columns."""
+    cols = list(columns if columns is not None else items.scale_columns(name))
+    span = f"'{cols[0]}'–'{cols[-1]}'" if len(cols) > 2 else ", ".join(f"'{c}'" for c in cols)
+    return ", ".join(x for x in (f"file '{items.source}'" if items.source else "",
+                                 f"scale '{name}' of '{items.instrument.id}' (columns {span})") if x)
+
+
+def _scale_stats(x: np.ndarray, nan_policy: str, level: float, want_omega: bool, where: str = ""):
+    """Scale-level and item-level statistics of one keyed n × k block (psych ``alpha`` semantics);
+    ``where`` names the block in messages (:func:`_block`)."""
+    where = f"{where}: " if where else ""
     n_missing = np.isnan(x).sum(axis=0)
     x, n_excluded = _rows(x, nan_policy)
     n, k = x.shape
     if k < 2:
-        raise DataError("α needs at least two items in a scale")
+        raise DataError(f"{where}α needs at least two items in a scale")
     if n < 3:
-        raise DataError(f"only {n} respondent(s) with answers under nan_policy='{nan_policy}'; α needs more")
+        blank = " (every answer in these columns is blank or missing)" if n == 0 and n_excluded else ""
+        raise DataError(f"{where}only {n} respondent(s) with answers under nan_policy='{nan_policy}'{blank}; α needs "
+                        f"at least 3. Check that columns= points at the answers and that missing= does not "
+                        f"hold real answer codes, or collect more responses.")
     c, npair = pairwise_cov(x)
     if np.any(npair < 2) or np.any(~np.isfinite(c)):
-        raise DataError("some pairs of items were never answered together; α cannot be computed pairwise")
+        raise DataError(f"{where}some pairs of items were never answered together; α cannot be computed pairwise "
+                        f"(use more respondents, or leave out the items that were shown to different people)")
     sd = np.sqrt(np.diag(c))
     if np.any(sd == 0):
-        raise DataError("an item has no variance (everyone gave the same answer); drop it or check the data")
+        raise DataError(f"{where}an item has no variance (everyone gave the same answer); drop it or check the data")
     r = cov2cor(c)
     core = _alpha_core(c, r)
     total = np.nanmean(x, axis=1)
@@ -372,7 +386,8 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
             rows.append({"scale": name, "n_items": 1, "nan_policy": nan_policy, "ci_method": "none"})
             continue
         two = len(inst.scales[name].items) == 2
-        scale, _item, x = _scale_stats(items.keyed_array(name), nan_policy, level, omega and not two)
+        scale, _item, x = _scale_stats(items.keyed_array(name), nan_policy, level, omega and not two,
+                                       _block(items, name))
         row = {"scale": name, **scale, "nan_policy": nan_policy, "ci_method": "feldt"}
         if two:
             row.update(_two_item_sb(x, level))
@@ -388,7 +403,7 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
                     cols.append(col)
                     blocks.append(x)
         xall = np.column_stack(blocks)
-        scale, _item, x = _scale_stats(xall, nan_policy, level, False)
+        scale, _item, x = _scale_stats(xall, nan_policy, level, False, _block(items, "all_items", cols))
         om = omega_coefficients(correlation(x), len(multi))
         row = {"scale": "all_items", **scale, "nan_policy": nan_policy, "ci_method": "feldt",
                "omega_total": om["omega_total"], "omega_h": om["omega_h"]}
@@ -510,7 +525,7 @@ def item_statistics(data, instrument=None, columns=None, *, nan_policy: str = "p
     names = list(inst.scales) if scales is None else list(scales)
     parts = []
     for name in [s for s in names if len(inst.scales[s].items) >= 2]:
-        _scale, item, _x = _scale_stats(items.keyed_array(name), nan_policy, 0.95, False)
+        _scale, item, _x = _scale_stats(items.keyed_array(name), nan_policy, 0.95, False, _block(items, name))
         rev = inst.reversed_in(name)
         df = pd.DataFrame(item)
         df.insert(0, "reversed", [i in rev for i in inst.scales[name].items])

@@ -32,13 +32,14 @@ from __future__ import annotations
 import difflib
 import re
 import string
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..checks import audit_table, check_choice, check_data
-from ..errors import DataError, InstrumentError, shown
+from ..errors import MAX_SHOWN, DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
 from ..io.readers import row_label
 from ._parallel import in_parallel
@@ -61,6 +62,25 @@ def is_na_token(value) -> bool:
 # a number written as text in an item column; stricter than float() ("nan", "inf", "1_0" are not numbers)
 _NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _BOOL_REASON = "a TRUE/FALSE (boolean) cell, not a response code (booleans are never read as 1/0)"
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_COMMA_REASON = ("a number written with a decimal comma (or a thousands separator), which is never guessed "
+                 "(export with decimal points, or write 4,0 as 4)")
+_NEGATIVE_ZERO_REASON = "a negative zero, which no answer is written as (write 0, or the answer meant)"
+
+
+def number_text(text: str) -> str | None:
+    """``text`` as an ASCII number when it is one, else None: digits of other scripts are read as
+    the digits they are (Arabic-Indic ``'٣'`` and full-width ``'３'`` are 3, as Python's ``int()``
+    reads them); anything else (a decimal comma, an exponent without digits, a word) is None.
+
+    Examples
+    --------
+    >>> [number_text(t) for t in ["3", "٣", "３", "-1.5", "4,0", "four"]]
+    ['3', '3', '3', '-1.5', None, None]
+    """
+    if not text.isascii():
+        text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    return text if _NUMBER_TEXT.fullmatch(text) else None
 
 
 def _norm_label(text) -> str:
@@ -165,15 +185,35 @@ class ItemSet:
 
 # ---------------------------------------------------------------------------------------------
 def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, source=None) -> dict:
-    """Map every item of ``instrument`` to a column of ``data``.
+    r"""Map every item of ``instrument`` to a column of ``data``.
 
     ``columns`` may be a pattern with ``{n}`` (``"AGQ_{n}"``, ``"q{n:02d}"``), a dict
     ``{item: column}`` (items not in it fall back to their own name), a list of columns in key
-    order, or None (items named by column in the key).
+    order, None (items named by column in the key), or a header pattern for exports that use the
+    item texts as headers: ``{"regex": r"^\(GP ?(\d+)\)"}`` (the first group is the item number;
+    searched in each header) or ``{"prefix": "(GP"}`` (the header starts with the prefix, then the
+    item number). Two headers for one item, or an item with no header, stop with both listed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import load_instrument
+    >>> df = pd.DataFrame(columns=["id", "(GP 1)I often put off work", "(GP2) I delay decisions"])
+    >>> inst = load_instrument({"id": "gp2", "response": {"min": 1, "max": 5},
+    ...                         "scales": {"total": {"items": [1, 2]}}})
+    >>> resolve_columns(df, inst, {"regex": r"^\(GP ?(\d+)\)"})
+    {1: '(GP 1)I often put off work', 2: '(GP2) I delay decisions'}
+    >>> resolve_columns(df, inst, {"prefix": "(GP"})
+    {1: '(GP 1)I often put off work', 2: '(GP2) I delay decisions'}
+
+    R: by hand, ``names(x)[grepl("^\\(GP ?1\\)", names(x))]`` for each item.
     """
     items = instrument.all_items
     where = f"file '{source}': " if source else ""
-    if columns is None:
+    header = _header_pattern(columns, items)
+    if header is not None:
+        mapping = _match_headers(data, instrument, *header, where=where)
+    elif columns is None:
         if instrument.numbered:
             raise DataError(
                 f"{where}instrument '{instrument.id}' numbers its items ({_span(items)}); say which columns "
@@ -182,7 +222,8 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
         mapping = {i: str(i) for i in items}
     elif isinstance(columns, str):
         if "{" not in columns:
-            raise DataError(f"column pattern '{columns}' has no '{{n}}' placeholder (e.g. 'AGQ_{{n}}')")
+            raise DataError(f"column pattern '{columns}' has no '{{n}}' placeholder (e.g. 'AGQ_{{n}}'; for "
+                            f"headers that start with the item text's number, a prefix or regex)")
         try:
             mapping = {i: columns.format(i, n=i, item=i) for i in items}
         except (KeyError, ValueError, IndexError) as exc:
@@ -206,12 +247,11 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
         shown = ", ".join(f"'{c}' (item {i})" for i, c in missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
         lower = {c.lower(): c for c in present}
         wanted = missing[0][1]
-        hint = ([lower[wanted.lower()]] if wanted.lower() in lower else
-                [lower[h] for h in difflib.get_close_matches(wanted.lower(), list(lower), n=3)])
+        hint = [lower[wanted.lower()]] if wanted.lower() in lower else _near_headers(data, wanted)
         raise DataError(
             f"{where}instrument '{instrument.id}' needs column(s) {shown}, which the data do not have."
             + (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
-            + " Check columns= (the column pattern or map)."
+            + " Check columns= (the column pattern, map, prefix or regex)."
         )
     dup = pd.Series(list(mapping.values()))
     dup = dup[dup.duplicated()].unique().tolist()
@@ -221,6 +261,117 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
         real = {str(c): c for c in data.columns}
         mapping = {i: real[c] for i, c in mapping.items()}
     return mapping
+
+
+#: the two header-pattern forms of ``columns``: ``{"regex": ...}`` and ``{"prefix": ...}``
+HEADER_FORMS = ("regex", "prefix")
+
+
+def _header_pattern(columns, items):
+    """``(kind, text, compiled regex)`` when ``columns`` is a header pattern, else None."""
+    if not isinstance(columns, dict) or len(columns) != 1:
+        return None
+    (kind, text), = columns.items()
+    if kind not in HEADER_FORMS or kind in items:
+        return None
+    if not isinstance(text, str) or not text:
+        raise DataError(f"the column {kind} must be text, e.g. "
+                        + ("'^\\(GP ?(\\d+)\\)'" if kind == "regex" else "'(GP'") + f"; got {shown(text)}")
+    if kind == "prefix":
+        return kind, text, re.compile(r"^" + re.escape(text) + r"\s*0*(\d+)(?!\d)")
+    try:
+        rx = re.compile(text)
+    except re.error as exc:
+        raise DataError(f"the column regex '{text}' is not a regular expression ({exc}). Write the item "
+                        f"number as a group, e.g. '^\\(GP ?(\\d+)\\)'") from None
+    if rx.groups < 1:
+        raise DataError(f"the column regex '{text}' has no group; put the item number in parentheses, "
+                        f"e.g. '^\\(GP ?(\\d+)\\)' (the first group is the item number)")
+    return kind, text, rx
+
+
+def _match_headers(data, instrument, kind, text, rx, where="") -> dict:
+    """Each item's one header under a prefix or regex; stop listing every item with none or several."""
+    items = instrument.all_items
+    found: dict = {}
+    strays = []
+    for col in map(str, data.columns):
+        m = rx.search(col)
+        if not m or m.group(1) is None:
+            continue
+        item = _item_key(m.group(1).strip(), items)
+        if item in items:
+            found.setdefault(item, []).append(col)
+        else:
+            strays.append(f"{shown(col)} (item {shown(m.group(1))})")
+    what = f"the column {kind} " + (f"'{text}'" if len(text) <= MAX_SHOWN else shown(text))
+    several = {i: cols for i, cols in found.items() if len(cols) > 1}
+    none = [i for i in items if i not in found]
+    if not found:
+        hint = _near_headers(data, text if kind == "prefix" else _regex_literal(text))
+        folded = [c for c in map(str, data.columns) if re.search(rx.pattern, c, re.IGNORECASE)]
+        raise DataError(
+            f"{where}{what} matches no column of the data, so instrument '{instrument.id}' has none of its "
+            f"items ({_span(items)})."
+            + (f" {len(folded)} column(s) match when letter case is ignored (e.g. {shown(folded[0])}): start "
+               f"the regex with (?i) or fix the letter case." if folded and kind == "regex" else "")
+            + (f" Near matches among the headers: {', '.join(shown(h) for h in hint)}." if hint else "")
+            + " Check columns= (the column pattern, map, prefix or regex)."
+        )
+    if several or none:
+        parts = []
+        if several:
+            parts.append("more than one column for " + "; ".join(
+                f"item {i}: {', '.join(shown(c) for c in cols)}" for i, cols in several.items()))
+        if none:
+            parts.append(f"no column for item(s) {', '.join(map(str, none))}")
+        raise DataError(
+            f"{where}{what} does not give each item of instrument '{instrument.id}' exactly one column: "
+            + "; and ".join(parts) + "."
+            + (f" Columns whose number is not an item of the key: {', '.join(strays[:5])}." if strays and none else "")
+            + " Make the pattern stricter (or wider), rename the columns, or map the items one by one "
+              "(columns= with a map {1: col, 2: col})."
+        )
+    return {i: found[i][0] for i in items}
+
+
+def _regex_literal(pattern: str) -> str:
+    """The text a regex spells out, for near matches: ``^\\(GP ?(\\d+)\\)`` -> ``(GP 1)``."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            out.append({"d": "1", "s": " ", "w": "a"}.get(nxt, "" if nxt in "bBAZDSW" else nxt))
+            i += 2
+            continue
+        if ch == "[":
+            end = pattern.find("]", i + 1)
+            out.append("1" if "0-9" in pattern[i:end] or "\\d" in pattern[i:end] else "")
+            i = end + 1 if end > 0 else len(pattern)
+            continue
+        if ch == "{":
+            end = pattern.find("}", i)
+            i = end + 1 if end > 0 else len(pattern)
+            continue
+        if ch not in "^$?*+()|.":
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _near_headers(data, literal: str, n: int = 3) -> list[str]:
+    """Headers whose start is closest to ``literal`` (difflib), for a pattern that matched nothing."""
+    if not literal.strip():
+        return []
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(literal.lower())
+    scored = []
+    for order, col in enumerate(map(str, data.columns)):
+        matcher.set_seq1(col[: len(literal) + 2].lower())     # a long header (an item's text) by its start
+        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
+            scored.append((-matcher.ratio(), order, col))
+    return [col for _, _, col in sorted(scored)[:n]]            # ties in the file's order
 
 
 def _item_key(k, items):
@@ -247,10 +398,14 @@ def check_ids(data: pd.DataFrame, id_column: str, source=None) -> None:
     """Stop on missing or duplicate respondent ids, naming the rows."""
     ids = _id_values(data, id_column)
     where = f"file '{source}', " if source else ""
-    empty = ids.isna()
+    empty = ids.isna() | (ids.astype("string").str.strip() == "").fillna(False)
     if empty.any():
         rows = [row_label(data, i) for i in ids.index[empty][:5]]
-        raise DataError(f"{where}column '{id_column}': {int(empty.sum())} respondent(s) without an id ({', '.join(rows)})")
+        n = int(empty.sum())
+        raise DataError(
+            f"{where}{rows[0]}, column '{id_column}', value '' (empty): a respondent without an id"
+            + (f" ({n} in all: {', '.join(rows)}{'…' if n > 5 else ''})" if n > 1 else "")
+            + ". Give every respondent an id, remove the row, or choose another id column (id_column=).")
     dup = ids.duplicated(keep=False)
     if dup.any():
         first = ids[dup].iloc[0]
@@ -587,6 +742,7 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
     coded = np.zeros(len(obj), dtype=bool)
     table = None
     unknown, booleans = [], []
+    special: dict[str, list] = {}                     # refused with their own reason (decimal comma, -0)
     for i, v in enumerate(obj):
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
             continue
@@ -603,18 +759,28 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
             tokens.setdefault(text, []).append(i)
             continue
         if not _NUMBER_TEXT.fullmatch(text):
-            if not labels_ok:
+            folded = number_text(text)
+            if folded is not None:                   # digits of another script: the number they spell
+                text = folded
+            elif _DECIMAL_COMMA.fullmatch(text):
+                special.setdefault(_COMMA_REASON, []).append(i)
+                continue
+            elif not labels_ok:
                 unknown.append(i)
                 continue
-            if table is None:
-                table = _label_table(inst, labels, file_labels)
-            code = table.get(_norm_label(text))
-            if code is None:
-                unknown.append(i)
             else:
-                x[i] = code
-            continue
+                if table is None:
+                    table = _label_table(inst, labels, file_labels)
+                code = table.get(_norm_label(text))
+                if code is None:
+                    unknown.append(i)
+                else:
+                    x[i] = code
+                continue
         num = float(text)
+        if num == 0 and text.startswith("-"):
+            special.setdefault(_NEGATIVE_ZERO_REASON, []).append(i)
+            continue
         if num in miss_num:
             coded[i] = True
         else:
@@ -622,6 +788,9 @@ def _to_codes(s: pd.Series, x: np.ndarray, inst, labels, file_labels, miss_num, 
     if booleans:
         bad_pos.append(np.array(booleans, dtype=int))
         bad_reason.append(_BOOL_REASON)
+    for reason, pos in special.items():
+        bad_pos.append(np.array(pos, dtype=int))
+        bad_reason.append(reason)
     if unknown and not labels_ok:
         bad_pos.append(np.array(unknown, dtype=int))
         bad_reason.append("text that is not a number")

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..checks import audit_table, check_data, check_numeric, check_seed, draw_seed, with_instrument
-from ..errors import DataError
-from ..scoring.mapping import ItemSet, _is_number, prepare_items
+from ..errors import DataError, shown
+from ..scoring.mapping import ItemSet, _is_number, is_na_token, number_text, prepare_items
 from ..report.apa import Apa, apa
 from ..results import TableResult, audit_of
 from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
@@ -307,10 +307,18 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
                             f"(columns: {', '.join(map(str, list(data.columns)[:12]))}…)")
         accepted = list(want) if isinstance(want, (list, tuple, set)) else [want]
         s = data[col]
-        num = pd.to_numeric(s, errors="coerce")
         acc_num = [float(a) for a in accepted if _is_number(a)]
         acc_txt = {str(a).strip().lower() for a in accepted}
-        ok = num.isin(acc_num) | s.astype("string").str.strip().str.lower().isin(acc_txt).fillna(False)
+        text = s.astype("string").str.strip()
+        folded = text.map(lambda t: number_text(t) if isinstance(t, str) else None, na_action="ignore")
+        num = pd.to_numeric(folded, errors="coerce")
+        if len(acc_num) == len(accepted):
+            # a numeric expected answer: a text cell is refused, never counted as a failure unseen
+            words = (s.notna() & num.isna() & ~text.map(is_na_token, na_action="ignore").fillna(False).astype(bool)
+                     & (text != "").fillna(False))
+            if words.any():
+                _refuse_text_answers(data, col, s, words, accepted)
+        ok = num.isin(acc_num) | text.str.lower().isin(acc_txt).fillna(False)
         failed = ~ok.to_numpy(dtype=bool)
         if not missing_fails:
             failed &= s.notna().to_numpy()
@@ -318,6 +326,26 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
     frame = pd.DataFrame(out, index=data.index)
     frame.insert(0, "attention_failed", frame.sum(axis=1).astype(np.int64))
     return frame
+
+
+def _refuse_text_answers(data, col, s, words, accepted) -> None:
+    """An attention item whose expected answer is a number holds text: name the cells and the choices."""
+    from ..io.readers import row_label
+
+    pos = np.flatnonzero(words.to_numpy(dtype=bool))
+    first = s.iloc[pos[0]]
+    distinct = list(dict.fromkeys(str(v) for v in s.iloc[pos]))
+    source = data.attrs.get("source")
+    place = ", ".join(x for x in (f"file '{source}'" if source else "", row_label(data, data.index[pos[0]]),
+                                  f"column '{col}'", f"value {shown(first)}") if x)
+    want = ", ".join(f"{a:g}" if isinstance(a, float) else str(a) for a in accepted)
+    others = (f" {len(pos) - 1} more cell(s) hold text too ({'; '.join(shown(v) for v in distinct[1:6])}"
+              f"{'…' if len(distinct) > 6 else ''})." if len(pos) > 1 else "")
+    raise DataError(
+        f"attention item: {place}: the expected answer is the number {want}, but this cell is text, so it "
+        f"cannot be compared with it.{others} Recode the column to numbers, or list the texts that count as "
+        f"the expected answer with it (expect: [{want}, {shown(first)}], or {col}={want},{first} on the "
+        f"command line); texts are then compared as text, ignoring letter case.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -246,8 +246,13 @@ CLEAN = [
     "id\tq\nA\t1\nB\t2\n",
     "id,q1,q2,q3\nS1,NA,N/A,#N/A\nS2,3,NULL,None\nNA,1,2,3\n",
     "id,a,,b\nx,1,2,3\n",
-    "id,big\nS1,123456789012345\nS2,-0\n",
+    "id,big\nS1,123456789012345\nS2,-5\n",
 ]
+
+
+def test_negative_zero_stays_text_as_written(tmp_path):
+    df = read_responses(_csv(tmp_path, "id,q1,q2\nS1,1,2\nS2,-0,-0.0\n"), id_column="id")
+    assert df["q1"].tolist() == ["1", "-0"] and df["q2"].tolist() == ["2", "-0.0"]
 
 
 @pytest.mark.parametrize("text", CLEAN)
