@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import io
 
 import pandas as pd
@@ -30,7 +32,8 @@ def coded_workbook_bytes(coding: GoalCoding, table: pd.DataFrame | None = None) 
     ws.column_dimensions["A"].width = 110
     lines = [("Goal statements: first-pass coding by rules, for human review", bold),
              (coding.note, None),
-             (f"Lexicon '{coding.lexicon}' ({lex.spec.language}), version {coding.lexicon_version}: {lex.source}", None),
+             (f"Lexicon '{coding.lexicon}' ({lex.spec.language}), version {coding.lexicon_version} "
+              f"(file {Path(lex.source).name})", None),
              (str(coding.apa()), None), ("", None),
              ("goal_type is the first rule (sheet Rules) whose conditions hold. Each feature column is TRUE when at "
               "least one of its trigger words (the _words column next to it) occurs and is not switched off by a "

@@ -19,11 +19,12 @@ from .formats import ABOVE_MARK, BELOW_MARK
 
 
 def unit_chart_png(block: pd.DataFrame, scales: list, labels: dict, org: dict, response: tuple,
-                   title: str) -> bytes:
+                   title: str, hidden: str = "hidden") -> bytes:
     """PNG bytes: for each scale, the published units' means and CIs, the organisation mean as a line.
 
     ``block`` has ``unit, scale, mean, ci_low, ci_high, suppressed, vs_org`` rows; suppressed
-    units are listed without a point (their numbers are not in ``block`` anyway).
+    units are listed without a point and with the words ``hidden`` beside them (their numbers are not
+    in ``block`` anyway).
     """
     from matplotlib.figure import Figure
 
@@ -38,7 +39,7 @@ def unit_chart_png(block: pd.DataFrame, scales: list, labels: dict, org: dict, r
         ax.axvline(org[s], color="#555", lw=1, ls="--", label="organisation")
         for r in rows.itertuples():
             if r.suppressed or pd.isna(r.mean):
-                ax.text(response[0] + 0.05, pos[r.unit], "suppressed", va="center", fontsize=7, color="#888",
+                ax.text(response[0] + 0.05, pos[r.unit], hidden, va="center", fontsize=7, color="#888",
                         style="italic")
                 continue
             colour = {ABOVE_MARK: "#2e7d32", BELOW_MARK: "#c62828"}.get(r.vs_org, "#1f4e79")

@@ -99,8 +99,10 @@ def cmd_teams(args) -> int:
     out = write_staff_report(rep, args.output)
     cells = rep.plan.cells
     hidden = int((cells["status"] != "published").sum())
-    print(f"{rep.n_people} respondents, {len(cells)} units: {len(cells) - hidden} published, {hidden} suppressed "
+    print(f"{rep.n_people} respondents, {len(cells)} units: {len(cells) - hidden} published, {hidden} hidden "
           f"(minimum {rep.k}) -> {out}")
+    if hidden:
+        print(rep.hidden_text())
     if rep.audit is not None and len(rep.audit):
         from ..command_options import audit_path
 
@@ -180,6 +182,9 @@ def _cmd_waves(args, opts, also, null) -> int:
             audit = r.audit.assign(id=None)
             ap = write_table(audit, Path(args.output).with_name(f"{Path(args.output).stem}.{w}.audit.csv"))
             print(f"wave {w}: {len(audit)} value(s) set to missing; listed in {ap} (for the analyst, not for managers)")
+    for w, r in rep.reports.items():
+        if r.hidden_units():
+            print(f"wave {w}: {r.hidden_text()}")
     shown = rep.change.drop_duplicates(["level", "unit", "wave_1"])
     print(f"{len(rep.waves)} waves ({', '.join(rep.waves)}), {rep.n} responses; {int((~shown['suppressed']).sum())} "
           f"unit changes shown, {int(shown['suppressed'].sum())} not shown (hidden or absent in a wave) -> {out}")

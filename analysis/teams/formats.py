@@ -47,6 +47,38 @@ KINDS = {
 FORMATS["percent"] = "0%"
 
 LOW_MARK = "low agreement"
+
+#: digits each kind shows (a value that rounds to zero at these digits is written as 0, so no "-0.00")
+DIGITS = {"count": 0, "mean": 2, "index": 2, "p": 3, "stat": 2, "percent": 2}
+
+
+def hidden_label(k: int) -> str:
+    """The words every table and chart shows for a hidden unit (never a blank cell).
+
+    Examples
+    --------
+    >>> hidden_label(5)
+    'hidden — fewer than 5 answers'
+    """
+    return f"hidden — fewer than {int(k)} answers"
+
+
+def cell_value(x, kind: str):
+    """The number a workbook cell of ``kind`` holds: the full value, except that a negative value
+    which the format would show as zero is written as 0 (a rounding leftover such as -0.0004 would show
+    "-0.00"); None for a missing value.
+
+    Examples
+    --------
+    >>> cell_value(-0.0004, "mean"), cell_value(-0.0051, "mean"), cell_value(7, "count"), cell_value(float("nan"), "mean")
+    (0.0, -0.0051, 7, None)
+    """
+    if x is None or pd.isna(x):
+        return None
+    if kind == "count":
+        return int(x)
+    v = float(x)
+    return 0.0 if v < 0 and round(v, DIGITS.get(kind, 2)) == 0 else v
 ABOVE_MARK = "above organisation"
 BELOW_MARK = "below organisation"
 
@@ -59,10 +91,12 @@ def show(x, kind: str) -> str:
     >>> [show(3.14159, "mean"), show(0.7249, "index"), show(-0.031, "index"), show(0.0004, "p"),
     ...  show(0.0234, "p"), show(12, "count"), show(float("nan"), "mean")]
     ['3.14', '.72', '-.03', '<.001', '.023', '12', '']
+    >>> [show(-0.0004, "mean"), show(-0.004, "index")]     # a rounding leftover shows no minus sign
+    ['0.00', '.00']
     """
     if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
         return ""
-    x = float(x)
+    x = cell_value(x, kind)
     if kind == "count":
         return f"{x:.0f}"
     if kind == "percent":

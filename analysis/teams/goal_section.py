@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 
-from .formats import show
+from .formats import hidden_label, show
 
 GOAL_COLUMNS = [("Level", "level", None, 13), ("Unit", "unit", None, 16), ("Part of", "parent", None, 13),
                 ("n", "n", "count", 6), ("Mastery goals", "share_mastery", "percent", 10),
                 ("Performance goals", "share_performance", "percent", 12), ("Outcome goals", "share_outcome", "percent", 10),
-                ("Unclear", "share_unclear", "percent", 9), ("Shown", "shown", None, 12)]
+                ("Unclear", "share_unclear", "percent", 9), ("Shown", "shown", None, 26)]
 
 NOTE = ("Each person's goal statement was coded by goalscope's first-pass rules (a transparent word list, for human "
         "review): mastery = controllable and specific, about learning or doing; performance = a clear target that "
@@ -26,7 +26,7 @@ NOTE = ("Each person's goal statement was coded by goalscope's first-pass rules 
 def _rows(report):
     t = report.goals.copy()
     t["parent"] = t["parent"].fillna("")
-    t["shown"] = ["suppressed" if s else "" for s in t["suppressed"]]
+    t["shown"] = [hidden_label(report.k) if s else "" for s in t["suppressed"]]
     return t
 
 
@@ -34,10 +34,10 @@ def goal_sheet(report):
     """A callable adding the *Goals* sheet."""
 
     def add(wb, st):
-        from .workbook import write_table
+        from .workbook import wave_title, write_table
 
         ws = wb.create_sheet("Goals")
-        ws.cell(row=1, column=1, value="Goals people set themselves: share of each kind").font = st["title"]
+        ws.cell(row=1, column=1, value=wave_title(report, "Goals people set themselves: share of each kind")).font = st["title"]
         ws.cell(row=2, column=1, value=NOTE).font = st["grey"]
         write_table(ws, 4, GOAL_COLUMNS, _rows(report), st, filter_=True)
         ws.freeze_panes = "C5"

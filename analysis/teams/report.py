@@ -29,9 +29,9 @@ from .rater_agreement import agreement
 from .aggregation import ORGANISATION, aggregate, unit_labels
 from .intraclass import icc
 from .charts import data_uri, unit_chart_png
-from .formats import LEGEND, RWG_LOW, show
+from .formats import LEGEND, RWG_LOW, hidden_label, show
 from .privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
-from .workbook import SCORE_COLUMNS, display_rows, ordered, xlsx_bytes
+from .workbook import SCORE_COLUMNS, display_rows, hidden_note, ordered, wave_title, xlsx_bytes
 from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
 
 REPORT_COLUMNS = ["level", "unit", "parent", "scale", "n", "mean", "sd", "ci_low", "ci_high", "org_mean",
@@ -121,6 +121,34 @@ class StaffReport:
     audit: pd.DataFrame | None = field(default=None, repr=False)
     #: shares of goal types per unit (``goal_text=``), masked by the same plan; None without it
     goals: pd.DataFrame | None = None
+    #: the survey wave this report shows (named in every sheet's title), and all waves of the run;
+    #: None and [] for a one-wave report
+    wave: str | None = None
+    waves: list = field(default_factory=list)
+
+    def hidden_units(self) -> dict:
+        """The hidden units of each grouping, ``{level: [unit, ...]}`` in report order."""
+        t = self.table.drop_duplicates(["level", "unit"])
+        levels = ([self.parent] if self.parent else []) + [self.group] + list(self.also)
+        return {lv: t.loc[(t["level"] == lv) & t["suppressed"], "unit"].tolist() for lv in levels
+                if ((t["level"] == lv) & t["suppressed"]).any()}
+
+    def hidden_text(self) -> str:
+        """The hidden units in words, for the terminal and the app ("" when none is hidden).
+
+        Examples
+        --------
+        >>> from analysis.datasets import read_dataset
+        >>> rep = build_staff_report(read_dataset("staff_demo"), "vandewalle", "team", columns="wdgo_{n}")
+        >>> rep.hidden_text()[:60]
+        'hidden — fewer than 5 answers, or hidden so that such a unit'
+        """
+        hid = self.hidden_units()
+        if not hid:
+            return ""
+        parts = "; ".join(f"{lv}: {', '.join(map(str, units))}" for lv, units in hid.items())
+        return (f"{hidden_label(self.k)}, or hidden so that such a unit cannot be worked out from the others — "
+                f"{parts}")
 
     def unit_rows(self, level: str, unit: str) -> pd.DataFrame:
         t = self.table
@@ -351,7 +379,7 @@ def _html_rows(rows: pd.DataFrame) -> list[dict]:
                 "mark" if f == "vs_org" and text else "")
             cells.append({"text": text, "cls": cls})
         if rec["suppressed"]:
-            cells[2] = {"text": "suppressed", "cls": "suppressed"}
+            cells[2] = {"text": rec["shown"], "cls": "suppressed"}
         out.append({"cells": cells, "suppressed": rec["suppressed"], "org": rec["level"] == ORGANISATION})
     return out
 
@@ -360,7 +388,7 @@ def _section(report, rows: pd.DataFrame, chart_level: str, title: str, anchor: s
     org = report.table[report.table["level"] == ORGANISATION].set_index("scale")["mean"].to_dict()
     block = rows[rows["level"] == chart_level]
     lo, hi = report.instrument.response.min, report.instrument.response.max
-    png = unit_chart_png(block, report.scales, report.labels, org, (lo, hi), title)
+    png = unit_chart_png(block, report.scales, report.labels, org, (lo, hi), title, hidden=hidden_label(report.k))
     return {"title": title, "id": anchor, "note": note, "rows": _html_rows(rows), "img": data_uri(png),
             "alt": f"{title}: each {chart_level}'s mean with its 95% CI against the organisation mean"}
 
@@ -388,4 +416,5 @@ def render_html(report: StaffReport, extra_html=()) -> str:
     return _ENV.get_template("staff_report.html.j2").render(
         r=report, sections=sections, heads=[h for h, _f, _k in HTML_COLUMNS], reading=reading(report),
         actions=MANAGER_ACTIONS, caveats=CAVEATS, source=PAYNE_2007, response=response_text(report), icc=icc,
-        legend=LEGEND, rwg_low=f"{RWG_LOW:.2f}", extras=extras)
+        legend=LEGEND, rwg_low=f"{RWG_LOW:.2f}", extras=extras, hidden_note=hidden_note(report),
+        title=wave_title(report, f"Staff survey: {report.instrument.name}"))

@@ -19,7 +19,7 @@ CHANGE_SHEET_COLUMNS = [
     ("Mean (to)", "mean_2", "mean", 9), ("Change", "estimate", "mean", 8), ("95% CI low", "ci_low", "mean", 10),
     ("95% CI high", "ci_high", "mean", 10), ("Welch t", "statistic", "stat", 8), ("df", "df", "stat", 7),
     ("p", "p_val", "p", 7), ("rwg(j) (from)", "rwg_j_1", "index", 9), ("rwg(j) (to)", "rwg_j_2", "index", 9),
-    ("Clear change", "mark", None, 13), ("Shown", "note", None, 14),
+    ("Clear change", "mark", None, 13), ("Shown", "note", None, 26),
 ]
 
 INCREASE, DECREASE = "increase", "decrease"
@@ -93,7 +93,7 @@ def change_chart(rep, level: str):
         ax.axvline(0, color="#555", lw=1, ls="--")
         for r in last[last["scale"] == s].itertuples():
             if pd.isna(r.estimate):
-                ax.text(-span * 0.95, y[r.unit], r.note or "suppressed", va="center", fontsize=7, color="#888",
+                ax.text(-span * 0.95, y[r.unit], r.note, va="center", fontsize=7, color="#888",
                         style="italic")
                 continue
             colour = {INCREASE: "#2e7d32", DECREASE: "#c62828"}.get(r.mark, "#1f4e79")

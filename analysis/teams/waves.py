@@ -34,6 +34,7 @@ from ..errors import DataError
 from ..report.apa import Apa, apa
 from ..results import Result
 from .aggregation import ORGANISATION
+from .formats import hidden_label
 from .privacy import MIN_GROUP_DEFAULT
 
 CHANGE_COLUMNS = ["level", "unit", "parent", "scale", "wave_1", "wave_2", "n_1", "mean_1", "sd_1", "n_2", "mean_2",
@@ -226,6 +227,8 @@ def build_wave_report(data, instrument, group: str, *, wave: str | None = None, 
         except DataError as exc:
             raise DataError(f"wave {w}: {exc}") from None
     names = list(reports)
+    for w, r in reports.items():
+        r.wave, r.waves = w, names
     change = pd.concat([_change(reports[a], reports[b], a, b, level) for a, b in zip(names, names[1:])],
                        ignore_index=True)
     opts = {"group": group, "parent": parent, "also": list(also), "min_group": min_group, "level": level,
@@ -258,7 +261,7 @@ def _change(r1, r2, w1: str, w2: str, level: float) -> pd.DataFrame:
     out["rwg_j_1"] = np.where(shown, a["rwg_j"].astype(float).to_numpy(), np.nan)
     out["rwg_j_2"] = np.where(shown, b["rwg_j"].astype(float).to_numpy(), np.nan)
     out["suppressed"] = ~shown
-    note = np.where(shown, "", "suppressed")
+    note = np.where(shown, "", hidden_label(r2.k))
     note = np.where(~in1, f"not in {w1}", note)
     note = np.where(~in2, f"not in {w2}", note)
     out["note"] = note

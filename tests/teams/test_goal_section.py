@@ -96,7 +96,7 @@ def test_goal_counts_of_hidden_units_resist_the_lp_attack(report, data):
 def test_goal_section_in_outputs_without_the_text(report, tmp_path, data):
     paths = {e: write_staff_report(report, tmp_path / f"g.{e}") for e in ("xlsx", "html", "csv")}
     wb = openpyxl.load_workbook(paths["xlsx"])
-    assert wb.sheetnames[-3:] == ["Goals", "Between units", "Legend"]
+    assert wb.sheetnames[-4:] == ["Goals", "Agreement", "Between units", "Legend"]
     ws = wb["Goals"]
     assert ws.freeze_panes == "C5" and ws.auto_filter.ref.startswith("A4:I")
     heads = [c.value for c in ws[4]]

@@ -68,13 +68,15 @@ def test_outputs_open_and_leak_nothing(report, tmp_path, demo):
     paths = {ext: write_staff_report(report, tmp_path / f"r.{ext}") for ext in ("xlsx", "html", "csv")}
     wb = openpyxl.load_workbook(paths["xlsx"])
     units = report.units()
-    assert wb.sheetnames[:2] == ["Read me", "Overview"] and wb.sheetnames[-2:] == ["Between units", "Legend"]
+    assert wb.sheetnames[:2] == ["Read me", "Overview"]
+    assert wb.sheetnames[-3:] == ["Agreement", "Between units", "Legend"]
     depts = [u for lv, u in units if lv == "department"]
-    assert wb.sheetnames[2:-2] == depts
+    assert wb.sheetnames[2:-3] == depts
     readme = "\n".join(str(c.value) for c in wb["Read me"]["A"] if c.value)
     assert "Payne" in readme and "Journal of Applied Psychology" in readme and "control" in readme
     fin01 = [row for row in wb["Finance"].iter_rows(values_only=True) if row[1] == "FIN-01"]
-    assert len(fin01) == 3 and all(r[-1] == "suppressed" and r[4] is None for r in fin01)
+    # one row per unit; each scale's mean cell says why it is empty, the CI, n and mark are blank
+    assert fin01 == [("team", "FIN-01", "Finance") + ("hidden — fewer than 5 answers", None, None, None, None) * 3]
     # the HTML parses and has one section per unit
     p = html.parser.HTMLParser()
     text = paths["html"].read_text()
@@ -110,7 +112,7 @@ def test_cli_teams_and_pseudonyms(tmp_path, monkeypatch, capsys):
                "--key-file", str(keyfile), "--person-scores", str(persons), "-o", str(out)])
     assert rc == 0
     msg = capsys.readouterr().out
-    assert "suppressed" in msg and KEY not in msg
+    assert "6 hidden" in msg and "team: FIN-01, FIN-04, LEG-01, LEG-02, SAL-04, SAL-06" in msg and KEY not in msg
     openpyxl.load_workbook(out)
     ps = pd.read_csv(persons)
     assert list(ps.columns[:4]) == ["respondent", "team", "department", "site"]

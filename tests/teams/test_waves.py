@@ -108,7 +108,7 @@ def test_units_hidden_or_absent_in_a_wave_have_no_change(rep):
     assert hid[numbers].isna().all().all()
     notes = dict(zip(zip(hid["level"], hid["unit"]), hid["note"]))
     assert notes[("team", "OPE-08")] == "not in 2026" and notes[("team", "SAL-07")] == "not in 2025"
-    assert notes[("team", "FIN-01")] == "suppressed"
+    assert notes[("team", "FIN-01")] == "hidden — fewer than 5 answers"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,6 +267,28 @@ def test_wave_outputs(rep, tmp_path):
         assert again[e].read_bytes() == paths[e].read_bytes()
 
 
+def test_every_sheet_names_its_wave_and_the_readme_says_why(rep, tmp_path):
+    wb = openpyxl.load_workbook(write_wave_report(rep, tmp_path / "w.xlsx"))
+    titles = {n: wb[n]["A1"].value for n in wb.sheetnames}
+    assert titles["Change"] == "Change between waves: 2025, 2026"
+    for name, title in titles.items():
+        if name != "Change":
+            assert title.endswith(" — wave 2026"), name
+    assert titles["Overview"] == "Overview: every unit and scale (Work Domain Goal Orientation (learning / prove / avoid)) — wave 2026"
+    assert titles["Finance"] == "department: Finance — wave 2026"
+    readme = " ".join(str(c.value) for c in wb["Read me"]["A"] if c.value)
+    assert ("Survey waves: 2025, 2026. Every sheet except Change shows the latest wave, 2026; the Change sheet shows "
+            "each unit's mean in every pair of consecutive waves") in readme
+    # the latest wave's hidden units are labelled there, and a change hidden in either wave says so
+    fin = {r[1]: r[3] for r in wb["Finance"].iter_rows(min_row=7, values_only=True) if r[0] == "team"}
+    hidden = rep.latest.hidden_units()["team"]
+    assert {u for u, v in fin.items() if v == "hidden — fewer than 5 answers"} == {u for u in fin if u in hidden}
+    ch = [r for r in wb["Change"].iter_rows(min_row=5, values_only=True) if r[1] == "FIN-01"]
+    assert ch and {r[-1] for r in ch} == {"hidden — fewer than 5 answers"}
+    html_text = write_wave_report(rep, tmp_path / "w.html").read_text()
+    assert "<h1>Staff survey: Work Domain Goal Orientation (learning / prove / avoid) — wave 2026</h1>" in html_text
+
+
 def test_wave_figure_and_chromium(rep, tmp_path):
     from matplotlib.figure import Figure
 
@@ -291,7 +313,10 @@ def test_cli_waves(tmp_path, capsys):
     rc = main(["teams", str(W1), str(W2), "--wave-names", "2025,2026", "--group", "team", "--parent", "department",
                "--instrument", "vandewalle", "--columns", "wdgo_{n}", "-o", str(out)])
     assert rc == 0
-    assert "2 waves (2025, 2026)" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "2 waves (2025, 2026)" in said
+    assert ("wave 2025: hidden — fewer than 5 answers, or hidden so that such a unit cannot be worked out from the "
+            "others — team: FIN-01, FIN-04, LEG-01, LEG-02, SAL-04, SAL-06") in said
     assert "Change" in openpyxl.load_workbook(out).sheetnames
     # a value set to missing in one wave is listed in that wave's audit, not dropped silently
     bad = tmp_path / "w2.csv"
@@ -354,7 +379,7 @@ def test_random_two_wave_organisations_resist_the_attack(df):
                            aggregate(d, SCALES, "site", organisation=False)], ignore_index=True)
             t = plan.mask(t.rename(columns={"variable": "scale"}), keep=("level", "unit", "parent", "scale"))
             t["rwg_j"] = np.nan
-            reports[w] = SimpleNamespace(table=t, parent="department", group="team", also=["site"], scales=SCALES)
+            reports[w] = SimpleNamespace(table=t, parent="department", group="team", also=["site"], scales=SCALES, k=5)
     except DataError as exc:
         assert "cannot publish" in str(exc) or "fewer than the minimum" in str(exc) or "only" in str(exc)
         return
