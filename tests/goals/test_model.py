@@ -108,3 +108,21 @@ def test_shipped_coder_on_the_heldout_test_set():
     for cls in ["mastery", "performance", "outcome", "not_a_goal"]:
         is_cls = d["label"] == cls
         assert (pd.Series(pred)[is_cls.to_numpy()] == cls).mean() >= 0.75, cls
+
+
+def test_cli_train_then_code_with_the_coder_round_trips(tmp_path, capsys):
+    from analysis.cli import main
+    from analysis.goals.model import TRAINING_DATA
+
+    model = tmp_path / "coder.skops"
+    assert main(["goals", "train", str(TRAINING_DATA), "-o", str(model)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"training data sha256 {default_goal_coder().meta['data_sha256']}" in printed
+    src = tmp_path / "goals.csv"
+    pd.DataFrame({"goal": ["Close 20 sales a month", "Be a better manager", "Too many meetings",
+                           "Ring each key account once a month to hear their plans"]}).to_csv(src, index=False)
+    out = tmp_path / "coded.csv"
+    assert main(["goals", str(src), "--text", "goal", "--coder", str(model), "-o", str(out)]) == 0
+    coded = pd.read_csv(out)
+    assert coded["goal_type"].tolist() == ["performance", "outcome", "not_a_goal", "mastery"]
+    assert coded["own_action_words"].tolist()[3] == "ring"
