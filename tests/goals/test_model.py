@@ -56,7 +56,9 @@ def test_issue_examples_and_their_trigger_words():
 def test_cross_validation_as_measured():
     m = default_goal_coder().meta
     assert m["n"] == 436 and m["counts"] == {"mastery": 151, "performance": 107, "outcome": 100, "not_a_goal": 78}
-    assert m["data_sha256"] == "a387ef6dd759f5c48bc5b97f6b23a21e8e25a0810e945c" + m["data_sha256"][46:]
+    assert m["data_sha256"] == "a387ef6dd759f5c48bc5b97f6b23a21e8e25a0810e945cb090a5227cf702c8c1"
+    assert m["cv_accuracy"] == pytest.approx(412 / 436, abs=1e-12)  # 5-fold, seed 2026, as measured
+    assert m["cv_kappa"] == pytest.approx(0.9249768779081854, abs=1e-12)
     assert set(m["versions"]) == {"goalscope", "scikit-learn", "numpy", "scipy", "skops", "python"}
 
 
