@@ -9,4 +9,6 @@ __all__ = lazy_exports(__name__, {
     ".agreement": ["AgreementResult", "agreement_between", "cohen_kappa", "goal_agreement", "krippendorff_alpha"],
     ".sheet": ["read_coding_sheet", "write_coding_sheet"],
     ".shares": ["GoalShares", "goal_shares"],
+    ".features": ["statement_features"],
+    ".model": ["CoderFileError", "GoalCoder", "default_goal_coder", "load_goal_coder", "train_goal_coder"],
 })

@@ -25,17 +25,24 @@ def register(sub) -> None:
               goalscope goals goals.csv --text goal --id-column respondent --coding-sheet coding.xlsx
               goalscope goals coding.xlsx --agreement -o agreement.csv
               goalscope goals goals.csv --text goal --lexicon my_lexicon.yaml -o coded.csv
+              goalscope goals train coded_sheet.csv -o coder.skops
+              goalscope goals goals.csv --text goal --coder coder.skops -o coded.csv
 
             The coded file holds the statements: it is for the analyst, not for managers. Team reports
             get shares per unit only (analysis.goals.goal_shares), never the text.
             """))
     add_input_options(p)
+    p.add_argument("train_sheet", nargs="?", metavar="CODING_SHEET",
+                   help="with FILE = train: the coded sheet (statement, label) to train a coder from")
     g = p.add_argument_group("goal statements")
     g.add_argument("--text", metavar="COLUMN", help="column holding the goal statements")
     g.add_argument("--id-column", dest="id", metavar="COLUMN",
                    help="statement or respondent id column (default: the file row)")
     renamed_flag(g, "--id", "--id-column", dest="id", metavar="COLUMN")
     g.add_argument("--lexicon", default="en", metavar="ID|PATH", help="rule lexicon: shipped id (en) or a YAML file")
+    g.add_argument("--coder", metavar="default|CODER.skops",
+                   help="code with a trained coder (the shipped 'default' or a file from goalscope goals train) "
+                        "instead of the rules")
     g.add_argument("--coding-sheet", metavar="SHEET.xlsx", help="write a coding sheet for two human coders")
     g.add_argument("--agreement", action="store_true",
                    help="FILE is a filled coding sheet: report agreement between coders and with the rules")
@@ -52,6 +59,8 @@ def cmd_goals(args) -> int:
     from .coder import CODING_COLUMNS, code_goals
     from .sheet import write_coding_sheet
 
+    if args.file == "train":
+        return _train(args)
     if args.agreement:
         res = goal_agreement(args.file, lexicon=args.lexicon, level=args.level)
         with pd.option_context("display.width", 160, "display.max_columns", 20):
@@ -75,6 +84,8 @@ def cmd_goals(args) -> int:
     if args.coding_sheet:
         out = write_coding_sheet(data, args.text, args.coding_sheet, id_column=args.id)
         print(f"coding sheet for two coders, {len(data)} statements -> {out}")
+    if args.output and args.coder:
+        return _code_with_coder(args, data)
     if args.output:
         coding = code_goals(data, text=args.text, lexicon=args.lexicon, id_column=args.id)
         table = coding.data
@@ -93,4 +104,43 @@ def cmd_goals(args) -> int:
         counts = ", ".join(f"{int(r.n)} {r.goal_type}" for r in coding.summary().itertuples())
         print(f"{coding.n} statements: {counts} -> {out}")
         print(coding.note)
+    return 0
+
+
+def _train(args) -> int:
+    """goalscope goals train SHEET -o coder.skops: fit, print the cross-validation, save."""
+    import pandas as pd
+
+    from .model import train_goal_coder
+
+    if not args.train_sheet or not args.output:
+        raise DataError("usage: goalscope goals train CODING_SHEET -o coder.skops "
+                        "(the sheet holds columns 'statement' and 'label')")
+    coder = train_goal_coder(args.train_sheet, level=args.level)
+    with pd.option_context("display.width", 160):
+        print(coder.table().round(4).to_string(index=False))
+    print(coder.apa())
+    print(f"training data sha256 {coder.meta['data_sha256']}")
+    print(f"coder -> {coder.save(args.output)}")
+    return 0
+
+
+def _code_with_coder(args, data) -> int:
+    """Code the statements with a trained coder: class, probabilities and the features with their words."""
+    import pandas as pd
+
+    from ..io import write_table
+    from .features import statement_features
+    from .model import CLASSES, get_goal_coder
+
+    coder = get_goal_coder(args.coder)
+    texts = data[args.text].tolist()
+    proba = coder.predict_proba(texts).add_prefix("p_")
+    feats = pd.DataFrame([statement_features(t) for t in texts])
+    out = pd.concat([data[[args.text]].reset_index(drop=True),
+                     pd.DataFrame({"goal_type": coder.predict(texts)}), proba, feats], axis=1)
+    out.insert(0, "row", range(int(data.attrs.get("first_row", 1)), int(data.attrs.get("first_row", 1)) + len(out)))
+    counts = out["goal_type"].value_counts()
+    print(f"{len(out)} statements: " + ", ".join(f"{int(counts.get(c, 0))} {c}" for c in CLASSES)
+          + f" -> {write_table(out, args.output)}")
     return 0

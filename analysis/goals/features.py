@@ -1,0 +1,197 @@
+"""Decision features read from a goal statement's grammar, following the three definitions.
+
+Each feature answers one question the definitions ask, and reports the words that answered it:
+
+* ``own_action``: is the person the agent of a concrete action? The verb that heads the goal
+  ("Phone each account…", "I will phone…", "My goal is to phone…") counts, whatever verb it is,
+  unless it names a state or a result rather than a deed (be, become, get, have, achieve, hit,
+  improve, increase…: a short closed list of *non*-actions; every other verb counts);
+* ``means_or_routine``: how or how often (once a month, every Friday, on a monthly basis, after
+  every call, by shadowing, with my mentor, for 20 minutes);
+* ``depends_on_others``: attainment rests on others' decisions or on circumstances (sales,
+  approval, promotion, a grade, a ranking, acceptance, a customer's score);
+* ``learning``: learning or improving a process or skill (learn, practise, get better at, improve
+  how I…);
+* ``measurable_target``: a number, a percentage, a deadline or a position to reach;
+* ``vague_result``: a result named without measure (be better, more, seen as);
+* ``complaint_or_wish``: a complaint about circumstances or a wish about what others should do —
+  not a goal of the person's own.
+
+The tokenizer is a regular expression and the verb frame a handful of patterns on purpose: the
+statements are short imperative or first-person sentences whose verb stands in a fixed place, so
+no part-of-speech model is needed; the one that would be (spaCy's English pipeline) is not
+published on the package registry by its authors and would have to be downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .coder import normalise
+
+#: the features, in the order they are reported
+FEATURE_NAMES = ("own_action", "means_or_routine", "depends_on_others", "learning",
+                 "measurable_target", "vague_result", "complaint_or_wish")
+
+# the frames that put the person in the subject place before the goal's verb
+_FRAME = re.compile(
+    r"(?:^|[.;:!?]\s*|,\s*|\band\s+)(?:so\s+)?(?:(?:in|this|next)\s+\w+\s*,?\s*)?"
+    r"(?:(?:i|we)\s+(?:will|'ll|shall|want\s+to|would\s+like\s+to|'d\s+like\s+to|aim\s+to|plan\s+to|intend\s+to|"
+    r"hope\s+to|need\s+to|mean\s+to|am\s+going\s+to|'m\s+going\s+to|am\s+gonna|'m\s+gonna|am\s+committed\s+to|"
+    r"commit\s+to|should|must|can|try\s+to|will\s+try\s+to|want\s+to\s+try\s+to|have\s+to|promise\s+to)\s+"
+    r"|i'll\s+|i\s+(?=\w+\s)|my\s+(?:goal|aim|plan|target|objective)\s+is\s+to\s+|to\s+|i'd\s+like\s+to\s+)?"
+    r"(?:(?:also|really|actively|personally|consistently|regularly|properly|finally|always|then|try\s+to|"
+    r"start\s+to|start|begin\s+to|continue\s+to|keep\s+on)\s+)*"
+    r"(?P<verb>[a-z][a-z'-]*)")
+# words in the verb slot that name a state or a result, not a deed of the person (closed classes)
+NOT_ACTIONS = frozenset("""
+be am is are was were been being become becomes get gets getting got have has had having achieve achieves
+reach hit win earn gain receive secure land obtain exceed beat surpass pass attain deliver make
+improve increase reduce grow boost raise lower cut double triple halve maximise maximize minimise minimize
+feel seem look appear remain hopefully wish hope think believe guess want need like love hate would could can
+can't don't do did does doesn't won't wouldn't suppose mean try
+""".split())
+# words that cannot head a verb phrase at all (function words, comparatives, nouns of wishing)
+NOT_VERBS = frozenset("""
+a an the my our your their his her its this that these those more less fewer better best worse most
+much many some any all no not never nobody nothing none too very so i we you they he she it me us them
+there here what why how when where who which if because but or and of in on at for with from by about
+as into than then just only also management managers manager company team staff people everyone someone
+less fewer higher lower bigger new good great n/a na tbc tbd idk yes ok okay
+""".split())
+_WORD = re.compile(r"[a-z][a-z'-]*")
+
+_MEANS = [
+    r"\b(?:every|each)\s+(?!other\b|of\b|one\s+of\b|time\s+i\s+(?:feel|get)\b)[\w-]+(?:\s+[\w-]+)?",
+    r"\b(?:once|twice|three\s+times|four\s+times|\d+\s+times|\w+\s+times)\s+(?:a|an|per|each|every)\s+\w+",
+    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|nightly|every\s*day)\b",
+    r"\bon\s+an?\s+(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annual|regular)\s+basis\b",
+    r"\b(?:a|per)\s+(?:day|week|fortnight|month|term|semester|shift|sprint)\b",
+    r"\b(?:after|before|at\s+the\s+(?:start|end)\s+of|during)\s+(?:every|each|my|our|the)\s+[\w-]+",
+    r"\bon\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days\b",
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:mornings?|afternoons?|evenings?)\b",
+    r"\bby\s+(?!the\b|end\b|next\b|then\b)\w+ing\b",
+    r"\b(?:using|through|via)\s+(?:a|an|the|my|our)?\s*[\w-]+",
+    r"\bwith\s+(?:a|my|our|the)\s+(?:mentor|coach|buddy|colleague|peer|supervisor|manager|tutor|study\s+group|checklist|"
+    r"template|timer|planner|team\s+lead|partner|senior)\b",
+    r"\bfor\s+(?:\d+|ten|fifteen|twenty|thirty|forty|an?|one|two|half\s+an)\s+(?:minutes?|hours?|mins?)\b",
+    r"\b\d+\s*(?:minutes?|mins?|hours?)\b",
+    r"\b(?:a\s+)?checklist\b|\bschedule\b|\bcalendar\b|\broutine\b|\bhabit\b",
+]
+_DEPENDS = [
+    r"\bsales?\b", r"\brevenue\b", r"\bturnover\b", r"\bquota\b", r"\btargets?\b", r"\bkpis?\b", r"\bdeals?\b",
+    r"\bcommission\b", r"\bbonus\b", r"\bpromot(?:ed|ion)\b", r"\bapprov(?:al|ed|e)\b", r"\bsigned\s+off\b",
+    r"\bsign-off\b", r"\baccepted\b", r"\bacceptance\b", r"\bpublished\b", r"\bselected\b", r"\bchosen\b",
+    r"\bhired\b", r"\boffer\b", r"\bawards?\b", r"\bprize\b", r"\bgrades?\b", r"\bmarks?\b", r"\bscores?\b",
+    r"\bratings?\b", r"\brated\b", r"\brank(?:ed|ing|ings)?\b", r"\btop\s+(?:\d+|three|five|ten|seller|performer|of)\b",
+    r"\bleague\s+table\b", r"\bwin\b", r"\bwinning\b", r"\bbeat\b", r"\boutperform\w*\b", r"\bexams?\b",
+    r"\b(?:a|an)\s+(?:first|distinction|merit)\b", r"\bpass\b", r"\bcertifi(?:ed|cation)\b", r"\bsatisfaction\b",
+    r"\bnps\b", r"\brecogni[sz](?:ed|e|ition)\b", r"\bpraised?\b", r"\bimpress\w*\b", r"\bappraisal\b",
+    r"\bpay\s+rise\b", r"\braise\b(?=\s+(?:this|next|at|in))", r"\bsalary\b", r"\bon-time\b", r"\bon\s+time\b",
+    r"\bmarket\s+share\b", r"\bconversion\b", r"\bnew\s+(?:clients|customers|business|accounts|members)\b",
+    r"\bclients?\s+(?:sign|renew|buy)\w*\b", r"\bfunding\b", r"\bgrant\b", r"\bscholarship\b", r"\badmitted\b",
+    r"\badmission\b", r"\bplace\s+at\b", r"\bthan\s+(?:my\s+)?(?:colleagues|classmates|peers|others|everyone)\b",
+    r"\bbest\s+in\b", r"\bfirst\s+place\b", r"\bemployee\s+of\s+the\s+\w+\b", r"\bcomplaints\b",
+    r"\battendance\b", r"\bresults\b", r"\bretention\b", r"\bwaiting\s+times?\b", r"\bbudget\b",
+]
+_LEARNING = [
+    r"\blearn\w*\b", r"\bpractis\w*\b", r"\bpractic\w*\b", r"\brehears\w*\b", r"\bstudy\w*\b", r"\bstudie\w*\b",
+    r"\bget\s+better\s+at\b", r"\bbecome\s+better\s+at\b", r"\bimprove\s+(?:my|how|the\s+way)\b", r"\bskills?\b",
+    r"\bunderstand\w*\b", r"\bmaster(?:ing|y)?\b", r"\bdevelop\s+(?:my|a)\b", r"\bfeedback\b", r"\breflect\w*\b",
+    r"\bmentor\w*\b", r"\bcoach\w*\b", r"\bcourse\b", r"\btraining\b", r"\bupskill\w*\b", r"\bfluent\b",
+    r"\bgrasp\b", r"\bexperiment\w*\b", r"\btechniques?\b", r"\bmethod\w*\b",
+]
+_TARGET = [
+    r"(?<![\w.])\d+(?:[.,]\d+)?\s*(?:%|percent|k\b|m\b)?", r"[£$€]\s*\d+",
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)\b",
+    r"\bby\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"q[1-4]|christmas|easter|the\s+end\s+of\s+\w+|year[- ]end|next\s+\w+)\b",
+    r"\b(?:this|next|by\s+the\s+end\s+of\s+the)\s+(?:quarter|year|term|semester|month|spring|summer|autumn|winter)\b",
+    r"\btop\b", r"\bfirst\b", r"\bbest\b", r"\bdouble\b", r"\bhalf\b", r"\bzero\b", r"\bevery\s+single\b",
+]
+_VAGUE = [
+    r"\b(?:be|become|get|feel|seem)\s+(?:a\s+)?(?:more|less|better|much\s+better|a\s+bit\s+more)\b",
+    r"\bmore\b", r"\bbetter\b", r"\bless\b", r"\bfewer\b", r"\bseen\s+as\b", r"\bin\s+general\b",
+    r"\boverall\b", r"\bstuff\b", r"\bthings\b", r"\bsmarter\b", r"\bharder\b",
+]
+_COMPLAINT = [
+    r"\btoo\s+(?:many|much|few|little|long|slow|busy|often)\b", r"\bnot\s+enough\b", r"\bnobody\b", r"\bno\s+one\b",
+    r"\bi\s+wish\b", r"\bi\s+hate\b", r"\bit\s+would\s+be\s+(?:nice|good|great)\s+if\b", r"\bwhy\s+(?:do|does|is|are|can't)\b",
+    r"\b(?:management|they|the\s+company|my\s+manager|the\s+school|hr|it|leadership)\s+(?:should|needs?\s+to|never|always|don't|doesn't)\b",
+    r"\bshould\s+(?:be|give|stop|hire|fix|listen|pay|let)\b", r"\b(?:is|are)\s+(?:a\s+)?(?:nightmare|useless|broken|pointless|unfair)\b",
+    r"\bfed\s+up\b", r"\bsick\s+of\b", r"\btired\s+of\b", r"\bwe\s+need\s+(?:more|better|a)\b", r"\bno\s+time\s+for\b",
+    r"\bwaste\s+of\s+time\b", r"\bunderstaffed\b", r"\bunderpaid\b", r"\bdon't\s+have\s+(?:a|any)\s+goals?\b",
+    r"^(?:n/?a|none|nothing|no|-+|\?+|tbc|tbd|idk|pass|skip|not\s+sure|no\s+idea|don't\s+know|i\s+don't\s+know|"
+    r"no\s+comment|same\s+as\s+last\s+year|see\s+above|nothing\s+to\s+add|not\s+applicable|no\s+goals?)[ .!?]*$",
+]
+_COMPILED = {name: [re.compile(p) for p in pats] for name, pats in [
+    ("means_or_routine", _MEANS), ("depends_on_others", _DEPENDS), ("learning", _LEARNING),
+    ("measurable_target", _TARGET), ("vague_result", _VAGUE), ("complaint_or_wish", _COMPLAINT)]}
+ACTION_TOKEN = "ownaction"
+
+
+def own_actions(t: str) -> list[tuple[int, int, str]]:
+    """Spans and words of the verbs the person is the agent of, in a normalised statement."""
+    out = []
+    for m in _FRAME.finditer(t):
+        verb = m.group("verb")
+        s = m.start("verb")
+        if verb in NOT_ACTIONS or verb in NOT_VERBS or len(verb) < 2 or verb.endswith("'s"):
+            continue
+        if verb.endswith("ly") or verb.endswith("er") and not verb.endswith(("enter", "gather", "deliver", "offer", "answer", "register", "consider", "discover", "master", "order", "foster", "cover", "filter")):
+            continue  # adverbs and comparatives ("quicker") in the slot are not verbs
+        if any(a <= s < b for a, b, _ in out):
+            continue
+        out.append((s, m.end("verb"), verb))
+    return out
+
+
+def _hits(t: str, patterns) -> list[str]:
+    """Words matched by any pattern, in order of appearance; a match inside a longer one is left out."""
+    spans = sorted({(m.start(), m.end()) for rx in patterns for m in rx.finditer(t) if m.group(0).strip()},
+                   key=lambda se: (se[0], -se[1]))
+    words, covered = [], []
+    for s, e in spans:
+        if any(a <= s and e <= b for a, b in covered):
+            continue
+        covered.append((s, e))
+        w = t[s:e].strip()
+        if w not in words:
+            words.append(w)
+    return words
+
+
+def statement_features(text) -> dict:
+    """The seven features of one statement, each with the words that triggered it.
+
+    Returns a dict with ``<feature>`` (True/False) and ``<feature>_words`` ("; "-joined) for
+    every name in :data:`FEATURE_NAMES`.
+
+    Examples
+    --------
+    >>> f = statement_features("Phone each of my key accounts once a month to understand their plans")
+    >>> f["own_action_words"], f["means_or_routine_words"]
+    ('phone', 'once a month')
+    >>> statement_features("Hit 95% on-time delivery this quarter")["own_action"]
+    False
+
+    R has no equivalent: the features are goalscope's reading of its three goal definitions.
+    """
+    t = normalise(text)
+    found = {"own_action": [w for _, _, w in own_actions(t)] if t else []}
+    for name, pats in _COMPILED.items():
+        found[name] = _hits(t, pats) if t else []
+    out = {}
+    for name in FEATURE_NAMES:
+        out[name] = bool(found[name])
+        out[f"{name}_words"] = "; ".join(found[name])
+    return out
+
+
+def masked_text(text) -> str:
+    """The statement with each own-action verb replaced by one token, so that which verb the person
+    uses ("phone", "call", "ring", "email") cannot change what a model learns from the words."""
+    t = normalise(text)
+    for s, e, _ in reversed(own_actions(t)):
+        t = t[:s] + ACTION_TOKEN + t[e:]
+    return t

@@ -1,0 +1,130 @@
+"""The trained goal coder: synonym invariance, save/load round trip, tampered files refused, held-out test."""
+
+import io
+import zipfile
+
+import pandas as pd
+import pytest
+
+from analysis.goals import CoderFileError, default_goal_coder, load_goal_coder, statement_features
+from analysis.goals.agreement import cohen_kappa
+from tests.conftest import ROOT
+
+HELDOUT = ROOT / "tests" / "goals" / "statements" / "heldout_test.csv"
+
+# (template, verbs): every verb in the slot is an own action, so the class must not change
+FRAMES = [
+    "{} each of my key accounts once a month to understand their plans",
+    "{} three lapsed customers every Friday and note why they stopped ordering",
+    "I will {} my mentor every other week to go through my cases",
+    "My goal is to {} two prospects a day",
+    "{} the parents of two pupils every Friday with something their child did well",
+    "I want to {} every discharged patient two days after they go home",
+    "{} each supplier with an overdue invoice on Monday mornings",
+    "{} my supervisor a progress update every Friday",
+]
+VERBS = ["phone", "call", "ring", "email", "message", "contact", "text"]
+PAIRS = [(f.format(a), f.format(b)) for f in FRAMES for a, b in zip(VERBS, VERBS[1:])]
+
+
+def test_at_least_thirty_synonym_pairs():
+    assert len(PAIRS) == 48
+
+
+@pytest.mark.parametrize("a,b", PAIRS)
+def test_a_synonym_for_the_verb_never_changes_the_class(a, b):
+    coder = default_goal_coder()
+    assert coder.predict([a]) == coder.predict([b])
+    fa, fb = statement_features(a), statement_features(b)
+    assert {k: v for k, v in fa.items() if not k.endswith("_words")} == \
+           {k: v for k, v in fb.items() if not k.endswith("_words")}
+
+
+def test_issue_examples_and_their_trigger_words():
+    coder = default_goal_coder()
+    got = coder.predict(["Phone each of my key accounts once a month to understand their plans",
+                         "Call each of my key accounts once a month to understand their plans",
+                         "Get my paper accepted at the main conference", "Hit 95 % on-time delivery this quarter",
+                         "Too many meetings", "Be better at influencing senior people"])
+    assert got == ["mastery", "mastery", "performance", "performance", "not_a_goal", "outcome"]
+    f = statement_features("Phone each of my key accounts once a month to understand their plans")
+    assert (f["own_action_words"], f["means_or_routine_words"], f["learning_words"]) == ("phone", "once a month", "understand")
+    f = statement_features("Hit 95 % on-time delivery this quarter")
+    assert (f["own_action"], f["depends_on_others_words"], f["measurable_target_words"]) == (False, "on-time", "95 %; this quarter")
+
+
+def test_cross_validation_as_measured():
+    m = default_goal_coder().meta
+    assert m["n"] == 436 and m["counts"] == {"mastery": 151, "performance": 107, "outcome": 100, "not_a_goal": 78}
+    assert m["data_sha256"] == "a387ef6dd759f5c48bc5b97f6b23a21e8e25a0810e945cb090a5227cf702c8c1"
+    assert m["cv_accuracy"] == pytest.approx(412 / 436, abs=1e-12)  # 5-fold, seed 2026, as measured
+    assert m["cv_kappa"] == pytest.approx(0.9249768779081854, abs=1e-12)
+    assert set(m["versions"]) == {"goalscope", "scikit-learn", "numpy", "scipy", "skops", "python"}
+
+
+def test_save_load_round_trip(tmp_path):
+    coder = default_goal_coder()
+    path = coder.save(tmp_path / "coder.skops")
+    back = load_goal_coder(path)
+    texts = ["Be the top seller in the region this year", "Read one article each morning", "n/a", "Be more organised"]
+    assert back.predict(texts) == coder.predict(texts)
+    assert back.meta == coder.meta
+
+
+def _rewrite(path, swaps, out):
+    src = zipfile.ZipFile(path)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "schema.json":
+                for old, new in swaps:
+                    data = data.replace(old, new)
+            z.writestr(item, data)
+    out.write_bytes(buf.getvalue())
+    return out
+
+
+def test_tampered_file_is_refused_with_a_clear_message(tmp_path):
+    path = default_goal_coder().save(tmp_path / "coder.skops")
+    # a class the coder never uses put where the pipeline's own transformer was
+    bad = _rewrite(path, [(b'"MaskedText"', b'"system"'), (b'"analysis.goals.model"', b'"os"')], tmp_path / "bad.skops")
+    with pytest.raises(CoderFileError) as e:
+        load_goal_coder(bad)
+    msg = " ".join(str(e.value).split())
+    assert msg.startswith(f"coder file '{bad}' was refused: it asks for types goalscope does not trust")
+    assert "Retrain it from the coding sheet rather than loading it" in msg
+    junk = tmp_path / "junk.skops"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(CoderFileError, match="is not a skops coder file"):
+        load_goal_coder(junk)
+
+
+@pytest.mark.skipif(not HELDOUT.exists(), reason="the held-out test set is merged by the lead")
+def test_shipped_coder_on_the_heldout_test_set():
+    d = pd.read_csv(HELDOUT, keep_default_na=False)
+    pred = default_goal_coder().predict(d["statement"].tolist())
+    k = cohen_kappa(d["label"].tolist(), pred)
+    assert k["agreement"] >= 85.0
+    assert k["kappa"] >= 0.80
+    for cls in ["mastery", "performance", "outcome", "not_a_goal"]:
+        is_cls = d["label"] == cls
+        assert (pd.Series(pred)[is_cls.to_numpy()] == cls).mean() >= 0.75, cls
+
+
+def test_cli_train_then_code_with_the_coder_round_trips(tmp_path, capsys):
+    from analysis.cli import main
+    from analysis.goals.model import TRAINING_DATA
+
+    model = tmp_path / "coder.skops"
+    assert main(["goals", "train", str(TRAINING_DATA), "-o", str(model)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"training data sha256 {default_goal_coder().meta['data_sha256']}" in printed
+    src = tmp_path / "goals.csv"
+    pd.DataFrame({"goal": ["Close 20 sales a month", "Be a better manager", "Too many meetings",
+                           "Ring each key account once a month to hear their plans"]}).to_csv(src, index=False)
+    out = tmp_path / "coded.csv"
+    assert main(["goals", str(src), "--text", "goal", "--coder", str(model), "-o", str(out)]) == 0
+    coded = pd.read_csv(out)
+    assert coded["goal_type"].tolist() == ["performance", "outcome", "not_a_goal", "mastery"]
+    assert coded["own_action_words"].tolist()[3] == "ring"
