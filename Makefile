@@ -48,6 +48,7 @@ check-committed: $(DEPS)
 
 ## the whole suite (what CI runs)
 test: $(DEPS)
+	$(if $(BASETEMP),mkdir -p "$(dir $(BASETEMP))")
 	$(PY) -m pytest -n 2 -q $(PYTEST_BASETEMP)
 
 ## execute every notebook into reports/notebooks/*.html (prints the time per notebook)

@@ -12,6 +12,7 @@ missing); :func:`audit_table` builds one from its parts.
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
 
@@ -293,3 +294,23 @@ def draw_seed() -> int:
 
     # below 2**32, so that it also fits scikit-learn's random_state (profiles)
     return int(np.random.SeedSequence().generate_state(1)[0])
+
+
+def unknown_names(names, vocabulary, what: str = "construct") -> str | None:
+    """The sentence for names outside ``vocabulary`` (with near matches), or None when all are known.
+
+    Examples
+    --------
+    >>> from analysis.checks import unknown_names
+    >>> from analysis.findings.schema import CONSTRUCTS
+    >>> print(unknown_names(["task_aproach"], CONSTRUCTS).split(". ")[0])
+    unknown construct 'task_aproach' (did you mean 'task_approach' or 'self_approach' or 'mastery_approach'?)
+    """
+    unknown = [str(n) for n in names if n not in vocabulary]
+    if not unknown:
+        return None
+    parts = []
+    for name in unknown:
+        near = difflib.get_close_matches(name, list(vocabulary), n=3, cutoff=0.6)
+        parts.append(f"'{name}'" + (f" (did you mean {' or '.join(map(repr, near))}?)" if near else ""))
+    return (f"unknown {what} {', '.join(parts)}. Valid {what}s: {', '.join(sorted(vocabulary))}")

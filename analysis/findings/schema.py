@@ -24,11 +24,13 @@ Entry (YAML)::
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..checks import unknown_names  # noqa: F401 - re-exported: findings name their unknowns with it
+from ..instruments.measures import MEASURES  # noqa: F401 - re-exported: the kinds of measure a finding may need
 
 #: The fixed vocabulary of constructs a finding may link; a study maps its columns onto these names.
 CONSTRUCTS: dict[str, str] = {
@@ -74,35 +76,6 @@ CONSTRUCTS: dict[str, str] = {
     "performance": "performance: grades, test scores or task performance",
     "job_performance": "job performance and other work outcomes",
 }
-
-#: Kinds of measure a finding may hold for only (``measures:`` of a finding, of a study, of an
-#: instrument scale). A finding naming one is applied only where the study's measure is the same.
-MEASURES: dict[str, str] = {
-    "normative": "performance-approach items about doing better than others (normative)",
-    "appearance": "performance-approach items about appearing able / being evaluated (appearance)",
-    "goal_language": "mastery-approach items phrased as goals (goal-relevant language)",
-}
-
-
-
-def unknown_names(names, vocabulary, what: str = "construct") -> str | None:
-    """The sentence for names outside ``vocabulary`` (with near matches), or None when all are known.
-
-    Examples
-    --------
-    >>> from analysis.findings.schema import CONSTRUCTS, unknown_names
-    >>> print(unknown_names(["task_aproach"], CONSTRUCTS).split(". ")[0])
-    unknown construct 'task_aproach' (did you mean 'task_approach' or 'self_approach' or 'mastery_approach'?)
-    """
-    unknown = [str(n) for n in names if n not in vocabulary]
-    if not unknown:
-        return None
-    parts = []
-    for name in unknown:
-        near = difflib.get_close_matches(name, list(vocabulary), n=3, cutoff=0.6)
-        parts.append(f"'{name}'" + (f" (did you mean {' or '.join(map(repr, near))}?)" if near else ""))
-    return (f"unknown {what} {', '.join(parts)}. Valid {what}s: {', '.join(sorted(vocabulary))}")
-
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")

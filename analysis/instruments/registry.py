@@ -95,12 +95,13 @@ class Scale(_Strict):
     bands: list[Band] = Field(default_factory=list)
     label: str | None = None
     measure: str | None = Field(None, description="the kind of measure the scale is, where a registered finding "
-                                                   "holds for one kind only (analysis.findings.MEASURES)")
+                                                   "holds for one kind only (analysis.instruments.measures.MEASURES)")
 
     @model_validator(mode="after")
     def _check(self):
         if self.measure is not None:
-            from ..findings.schema import MEASURES, unknown_names
+            from ..checks import unknown_names
+            from .measures import MEASURES
 
             problem = unknown_names([self.measure], MEASURES, "measure")
             if problem:

@@ -134,7 +134,8 @@ def check_study(path, processed_dir=None, reports_dir=None, *, allow_outside_dat
     reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
     with tempfile.TemporaryDirectory(prefix="goalscope-check-") as tmp:
         fresh_p, fresh_r = Path(tmp) / "processed", Path(tmp) / "reports"
-        run_study(path, processed_dir=fresh_p, reports_dir=fresh_r, allow_outside_data=allow_outside_data)
+        run_study(path, processed_dir=fresh_p, reports_dir=fresh_r, allow_outside_data=allow_outside_data,
+                  named_dirs=(processed, reports))
         changed, status, n_files = [], {}, 0
         for label, old_dir, new_dir in (("processed", processed, fresh_p), ("reports", reports, fresh_r)):
             old, new = _files(old_dir), _files(new_dir)

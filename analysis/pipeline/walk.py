@@ -334,7 +334,8 @@ def power_at_study_n(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["finding_id", "published", "n", "power", "n_for_80", "n_for_95"])
 
 
-def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data: bool = False) -> StudyResult:
+def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data: bool = False,
+              named_dirs: tuple | None = None) -> StudyResult:
     """Run a study file end to end (see the module docstring).
 
     Parameters
@@ -346,6 +347,10 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         as a whole, only when the run succeeds; neither may hold an input.
     allow_outside_data : bool
         Read a ``data:`` export outside the study file's folder (also settable in the study file).
+    named_dirs : (processed_dir, reports_dir), optional
+        The folders the report names (its audit path), when they differ from where this run writes:
+        :func:`~analysis.pipeline.check.check_study` runs into a temporary folder but must write the
+        report the run in place would write.
 
     Examples
     --------
@@ -466,7 +471,9 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
             outputs["screening_flow"] = write_table(screening.flow, tmp_p / "screening_flow.csv")
         result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
                              outputs=outputs, keying=keying, timings=timings,
-                             options={"study": str(path), "processed_dir": str(processed), "reports_dir": str(reports),
+                             options={"study": str(path),
+                                      "processed_dir": str(named_dirs[0] if named_dirs else processed),
+                                      "reports_dir": str(named_dirs[1] if named_dirs else reports),
                                       "allow_outside_data": bool(allow_outside_data or study.allow_outside_data)})
         report_outputs = write_full_report(study, instruments, result, measurements, analyses, tmp_r,
                                            replication=replication, replication_power=replication_power,
