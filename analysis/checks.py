@@ -182,7 +182,7 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
     analysis.errors.DataError: correlations: file 'survey.csv', row 4, column 'y', value 'six' is not a number; recode it or set it to missing, or score the items first (prepare_items)
     """
     from .io.readers import row_label
-    from .scoring.mapping import is_na_token
+    from .scoring.mapping import _NEGATIVE_ZERO_REASON, is_na_token
 
     columns = check_columns(data, columns, what)
     out = {}
@@ -195,14 +195,18 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
             s = s.mask(s.map(is_na_token))
         conv = pd.to_numeric(s, errors="coerce")
         bad = s.notna() & conv.isna()
-        if bad.any():
-            pos = int(bad.to_numpy().argmax())
+        # a negative zero ('-0', '-0.0') is refused as the reader and scoring refuse it, not read as 0
+        negzero = s.notna() & conv.eq(0) & s.astype(str).str.strip().str.startswith("-")
+        if bad.any() or negzero.any():
+            pos = int((bad | negzero).to_numpy().argmax())
             label = data.index[pos]
             label = label.item() if hasattr(label, "item") else label   # 11, not np.int64(11)
             source = data.attrs.get("source")
-            more = int(bad.sum()) - 1
             place = ", ".join(x for x in (f"file '{source}'" if source else "", row_label(data, label),
                                           f"column '{c}'", f"value {shown(s.iloc[pos])}") if x)
+            if negzero.iloc[pos]:
+                raise DataError(f"{what}: {place} is {_NEGATIVE_ZERO_REASON}")
+            more = int(bad.sum()) - 1
             raise DataError(f"{what}: {place} is not a number"
                             + (f" ({more} more cell(s) in the column are not numbers either)" if more else "")
                             + f"; {hint}")

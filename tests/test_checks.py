@@ -10,7 +10,7 @@ import analysis as gs
 from analysis import DataError
 from analysis.checks import check_level, check_n_boot
 from analysis.cli import main
-from messages import says
+from messages import flat, says
 
 # integers only (no floating-point linear algebra): the checks fire before any computation
 D = pd.DataFrame({"x": [1, 2, 3, 4, 5, 6] * 5, "m": [2, 1, 4, 3, 6, 5] * 5, "y": [1, 3, 2, 5, 4, 6] * 5,
@@ -240,6 +240,24 @@ def test_check_numeric_without_a_file_says_the_index_and_counts_the_others():
         check_numeric(d.loc[[10, 13]], ["a"], "f", na_tokens=False)
     with pytest.raises(DataError, match=r"^f: column\(s\) 'b' are not in the data; available columns: a$"):
         check_numeric(d, ["a", "b"], "f")
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.0", " -0"])
+def test_check_numeric_refuses_a_negative_zero_as_the_reader_and_scoring_do(text):
+    # the reader keeps '-0' as text and scoring refuses it; check_numeric used to read it as 0
+    d = pd.DataFrame({"a": ["1", text, "2", "x"]})
+    d.attrs.update(source="survey.csv", first_row=2)
+    with pytest.raises(DataError) as exc:
+        check_numeric(d, ["a"], "f", hint="do this")
+    assert flat(exc.value) == (f"f: file 'survey.csv', row 3, column 'a', value {text!r} is a negative zero, "
+                               "which no answer is written as (write 0, or the answer meant)")
+    # a text cell above the negative zero is named first, with its own reason
+    d.loc[0, "a"] = "one"
+    with pytest.raises(DataError, match=r"^f: file 'survey.csv', row 2, column 'a', value 'one' is not a number "
+                                        r"\(1 more cell\(s\) in the column are not numbers either\); do this$"):
+        check_numeric(d, ["a"], "f", hint="do this")
+    # a zero and negative numbers are numbers
+    assert check_numeric(pd.DataFrame({"a": ["0", "-1", "0.0", "-0.5"]}), ["a"], "f")["a"].tolist() == [0.0, -1.0, 0.0, -0.5]
 
 
 def test_compare_models_refuses_a_text_cell_instead_of_dropping_its_row():

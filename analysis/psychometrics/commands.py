@@ -265,17 +265,15 @@ def cmd_efa(args) -> int:
 
 
 def _check_numeric(items: pd.DataFrame, missing) -> None:
-    """A text answer in a plain item column stops the EFA naming the row as the file shows it."""
+    """A text answer (or a negative zero) in a plain item column stops the EFA naming the file, the
+    row as the file shows it, the column and the value (:func:`analysis.checks.check_numeric`);
+    answers coded ``missing`` are left to the caller."""
+    from ..checks import check_numeric
     from ..command_options import _parse_codes
-    from ..io.readers import row_label
 
     codes = {str(c) for c in (_parse_codes(missing) or [])}
-    for c in items.columns:
-        s = items[c]
-        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            continue
-        bad = s[pd.to_numeric(s, errors="coerce").isna() & s.notna() & ~s.astype(str).isin(codes)]
-        if len(bad):
-            raise DataError(f"efa: {row_label(items, bad.index[0])}, column '{c}' holds value {str(bad.iloc[0])[:80]!r}, "
-                            f"which is not a number; factor only numeric item columns (score or recode text answers "
-                            f"first, e.g. with --instrument and --labels)")
+    plain = items.mask(items.astype(str).isin(codes))
+    plain.attrs = dict(items.attrs)
+    check_numeric(plain, list(items.columns), "efa", na_tokens=False,
+                  hint="factor only numeric item columns (score or recode text answers first, e.g. with "
+                       "--instrument and --labels)")
