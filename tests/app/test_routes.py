@@ -100,8 +100,10 @@ def test_unknown_instrument(client):
 def test_bad_upload(client):
     res = _post(client, name="responses.csv", content=b"\x00\x01 not a table")
     assert res.status_code == 400
-    page = res.get_data(as_text=True)
-    assert 'id="error">' in page and "/work" not in page and "/tmp" not in page
+    page = _norm(res.get_data(as_text=True).replace("&#39;", "'"))
+    assert ('id="error">file \'responses.csv\' contains NUL bytes and no byte-order mark: it looks like UTF-16 '
+            'or a binary file. Re-save it as UTF-8 CSV, or pass --encoding utf-16-le or --encoding utf-16-be.<') in page
+    assert 'id="file" class="bad"' in page
 
 
 def test_bad_output_type(client):

@@ -1,0 +1,126 @@
+"""The whole app flow in headless Chromium (one browser for the module): the staff demo from upload to
+download (bytes equal to the command line's), a bad upload and a too-small minimum group.
+
+Skips when chromium/chromedriver are absent, unless the environment variable CI is set: then it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis.app import create_app, run_teams
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "raw" / "staff_demo" / "responses.csv"
+
+
+def _need_browser():
+    missing = [p for p in (CHROMIUM, DRIVER) if not os.path.exists(p)]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("the selenium package")
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser test needs {', '.join(missing)} (CI is set, so this fails instead of skipping)")
+        pytest.skip(f"browser test needs {', '.join(missing)}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The app on 127.0.0.1 (a free port) and one headless Chromium that downloads into a temp folder."""
+    _need_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from werkzeug.serving import make_server
+
+    work = tmp_path_factory.mktemp("work")
+    downloads = tmp_path_factory.mktemp("downloads")
+    server = make_server("127.0.0.1", 0, create_app(work / "app"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1000,1100"):
+        opts.add_argument(arg)
+    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                           "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    try:
+        yield driver, f"http://127.0.0.1:{server.server_port}", downloads, work
+    finally:
+        driver.quit()
+        server.shutdown()
+
+
+def _submit(driver, base, upload, **fields):
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/")
+    driver.find_element(By.ID, "file").send_keys(str(upload))
+    for name, value in fields.items():
+        box = driver.find_element(By.ID, name)
+        box.clear()
+        box.send_keys(value)
+    driver.find_element(By.ID, "run").click()
+    return driver
+
+
+def test_whole_flow_download_equals_cli(site, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    driver, base, downloads, work = site
+    start = time.perf_counter()
+    _submit(driver, base, DEMO, parent="department")
+    plan = driver.find_element(By.ID, "plan").text
+    driver.find_element(By.ID, "download").click()
+    target = downloads / "teams.xlsx"
+    for _ in range(100):
+        if target.exists() and not list(downloads.glob("*.crdownload")):
+            break
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - start
+    src = tmp_path / "responses.csv"
+    shutil.copy(DEMO, src)
+    code, out, err = run_teams(["teams", str(src), "--instrument", "vandewalle", "--columns", "wdgo_{n}",
+                                "--group", "team", "--min-group", "5", "-o", str(tmp_path / "teams.xlsx"),
+                                "--parent", "department"])
+    assert code == 0, err
+    assert target.read_bytes() == (tmp_path / "teams.xlsx").read_bytes()
+    assert " ".join(plan.split()) == " ".join(out.replace(str(tmp_path / "teams.xlsx"), "teams.xlsx").split())
+    assert plan.splitlines() == [
+        "334 respondents, 40 units: 34 published, 6 hidden (minimum 5) -> teams.xlsx",
+        "hidden — fewer than 5 answers, or hidden so that such a unit cannot be worked out from the others — "
+        "team: FIN-01, FIN-04, LEG-01, LEG-02, SAL-04, SAL-06"]
+    assert not list(work.rglob("responses.csv"))   # the upload is not kept
+    print(f"app flow upload -> download: {elapsed:.2f} s")
+
+
+def test_bad_upload_shown_in_page(site, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    driver, base, _, _ = site
+    bad = tmp_path / "export.csv"
+    bad.write_bytes(b"\x00\x01 not a table")
+    _submit(driver, base, bad)
+    assert driver.find_element(By.ID, "error").text == (
+        "file 'export.csv' contains NUL bytes and no byte-order mark: it looks like UTF-16 or a binary file. "
+        "Re-save it as UTF-8 CSV, or pass --encoding utf-16-le or --encoding utf-16-be.")
+    assert driver.find_element(By.ID, "file").get_attribute("class") == "bad"
+
+
+def test_too_small_group_shown_in_page(site):
+    from selenium.webdriver.common.by import By
+
+    driver, base, _, _ = site
+    _submit(driver, base, DEMO, min_group="2")
+    assert driver.find_element(By.ID, "error").text == (
+        "minimum group size 2 is too small: it can be no lower than 3 (the default is 5); smaller groups "
+        "would expose individual answers")
+    assert driver.find_element(By.ID, "min_group").get_attribute("class") == "bad"
