@@ -61,6 +61,8 @@ def site(tmp_path_factory):
 
 def _submit(driver, base, upload, **fields):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(base + "/")
     driver.find_element(By.ID, "file").send_keys(str(upload))
@@ -68,7 +70,9 @@ def _submit(driver, base, upload, **fields):
         box = driver.find_element(By.ID, name)
         box.clear()
         box.send_keys(value)
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "run").click()
+    WebDriverWait(driver, 20).until(staleness_of(page))   # the answer page has replaced the form
     return driver
 
 
