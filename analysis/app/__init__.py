@@ -7,6 +7,7 @@ Flask is used because it is small, well kept, WSGI, ships a test client and werk
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import shutil
@@ -19,7 +20,7 @@ MAX_UPLOAD = 50 * 1024 * 1024
 _FIELDS = ("file", "instrument", "columns", "group", "parent", "min_group", "output")
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>goalscope: staff survey</title>
 <style>body{font-family:sans-serif;max-width:46em;margin:2em auto}label{display:block;margin:.5em 0}
-.bad{outline:2px solid #c00}.error{color:#c00;white-space:pre-wrap}pre{background:#f4f4f4;padding:.5em}</style>
+.bad{outline:2px solid #c00}.error{color:#c00;white-space:pre-wrap}pre{background:#f4f4f4;padding:.5em;white-space:pre-wrap}</style>
 </head><body><h1>Staff survey report</h1>
 <form method="post" action="/run" enctype="multipart/form-data">
 <label>Survey export (CSV, xlsx, SPSS .sav) <input type="file" name="file" id="file" class="{{ bad('file') }}"></label>
@@ -75,7 +76,10 @@ def create_app(workdir: str | Path | None = None):
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
-    root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="goalscope-app-"))
+    if workdir is None:   # a private folder, removed when Python exits
+        workdir = tempfile.mkdtemp(prefix="goalscope-app-")
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    root = Path(workdir)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     root.chmod(0o700)
     app.config["WORKDIR"] = root

@@ -128,3 +128,50 @@ def test_too_small_group_shown_in_page(site):
         "minimum group size 2 is too small: it can be no lower than 3 (the default is 5); smaller groups "
         "would expose individual answers")
     assert driver.find_element(By.ID, "min_group").get_attribute("class") == "bad"
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+def _shot(driver, name: str) -> None:
+    """Write docs/img/NAME when GOALSCOPE_SCREENSHOTS=1 (``make screenshots``); otherwise compare the new
+    screenshot with the committed one by pixel size (bytes vary with fonts and Chromium versions)."""
+    import io
+
+    from PIL import Image
+
+    png = driver.get_screenshot_as_png()
+    path = SHOTS / name
+    if os.environ.get("GOALSCOPE_SCREENSHOTS") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+    assert path.exists(), f"{path} is missing: run make screenshots"
+    assert Image.open(io.BytesIO(png)).size == Image.open(path).size
+
+
+def test_screenshots(site, tmp_path):
+    """docs/img/app.png (the page after a run on the staff demo) and docs/img/workbook.png (the
+    workbook's Overview sheet, rendered as an HTML table in the same browser; no office suite needed)."""
+    import pandas as pd
+
+    driver, base, _, _ = site
+    _submit(driver, base, DEMO, parent="department")
+    _shot(driver, "app.png")
+    out = tmp_path / "teams.xlsx"
+    code, _, err = run_teams(["teams", str(DEMO), "--instrument", "vandewalle", "--columns", "wdgo_{n}",
+                              "--group", "team", "--parent", "department", "-o", str(out)])
+    assert code == 0, err
+    sheet = pd.read_excel(out, sheet_name="Overview", header=None).fillna("")
+    rows = []
+    for cells in sheet.head(30).itertuples(index=False):
+        text = [f"{v:.2f}" if isinstance(v, float) else str(v) for v in cells]
+        if not any(text[1:]):   # a title or note line: across the whole table, as Excel shows it
+            rows.append(f"<tr><td colspan='{len(text)}'>{text[0]}</td></tr>")
+        else:
+            rows.append("<tr>" + "".join(f"<td>{t}</td>" for t in text) + "</tr>")
+    html = tmp_path / "sheet.html"
+    html.write_text("<!doctype html><meta charset='utf-8'><style>body{font-family:sans-serif;font-size:12px}"
+                    "td{border:1px solid #ccc;padding:2px 4px;white-space:nowrap}</style><table>"
+                    + "".join(rows) + "</table>", encoding="utf-8")
+    driver.get(html.as_uri())
+    _shot(driver, "workbook.png")

@@ -122,3 +122,12 @@ def test_upload_too_large(tmp_path):
 def test_download_unknown(client):
     assert client.get("/download/abc/teams.xlsx").status_code == 404
     assert client.get("/download/ab-c/teams.xlsx").status_code == 404
+
+
+def test_html_report(client):
+    res = _post(client, {"output": "html"})
+    assert res.status_code == 200
+    href = res.get_data(as_text=True).split('id="download" href="')[1].split('"')[0]
+    assert href.endswith("/teams.html")
+    got = client.get(href)
+    assert got.status_code == 200 and got.data.startswith(b"<!")
