@@ -17,7 +17,6 @@ from pathlib import Path
 
 #: largest upload accepted (bytes)
 MAX_UPLOAD = 50 * 1024 * 1024
-_FIELDS = ("file", "instrument", "columns", "group", "parent", "min_group", "output")
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>goalscope: staff survey</title>
 <style>body{font-family:sans-serif;max-width:46em;margin:2em auto}label{display:block;margin:.5em 0}
 .bad{outline:2px solid #c00}.error{color:#c00;white-space:pre-wrap}pre{background:#f4f4f4;padding:.5em;white-space:pre-wrap}</style>
@@ -73,6 +72,7 @@ def create_app(workdir: str | Path | None = None):
     200
     """
     from flask import Flask, abort, render_template_string, request, send_from_directory
+    from werkzeug.utils import secure_filename
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
@@ -104,7 +104,7 @@ def create_app(workdir: str | Path | None = None):
         token = uuid.uuid4().hex
         folder = root / token
         folder.mkdir(mode=0o700)
-        src = folder / Path(up.filename).name
+        src = folder / (secure_filename(up.filename) or "upload")   # never a path outside the folder
         up.save(src)
         name = f"teams.{form['output']}"
         argv = ["teams", str(src), "--instrument", form["instrument"], "--columns", form["columns"],

@@ -131,3 +131,9 @@ def test_html_report(client):
     assert href.endswith("/teams.html")
     got = client.get(href)
     assert got.status_code == 200 and got.data.startswith(b"<!")
+
+
+def test_upload_name_cannot_leave_the_folder(client, tmp_path):
+    res = _post(client, name="../../responses.csv")
+    assert res.status_code == 200
+    assert not (tmp_path / "responses.csv").exists()
