@@ -133,7 +133,12 @@ def create_app(workdir: str | Path | None = None):
 
 def serve(port: int = 8765) -> int:
     """Serve the app on 127.0.0.1 only; the private temp folder is removed at exit."""
+    import signal
+    import sys
+
     app = create_app()
+    # a stop by `kill` (SIGTERM) ends like Ctrl+C, so the private folder is removed either way
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         app.run(host="127.0.0.1", port=port)
     finally:
