@@ -15,7 +15,7 @@ endif
 BASETEMP ?=
 PYTEST_BASETEMP := $(if $(BASETEMP),--basetemp=$(BASETEMP))
 
-.PHONY: report check check-committed test venv notebooks bench demo-data references clean
+.PHONY: report check check-committed test venv notebooks bench demo-data references screenshots clean
 
 # create .venv and install the pinned dependencies (once; again when the lock changes)
 $(STAMP): requirements.lock pyproject.toml
@@ -66,6 +66,11 @@ demo-data: $(DEPS)
 ## runner names when they are missing); prints each script it ran, then git status of tests/reference/
 references: $(DEPS)
 	$(PY) scripts/run_references.py
+
+## regenerate docs/img/app.png and docs/img/workbook.png from the staff demo in headless Chromium
+## (the suite compares their pixel size, not their bytes)
+screenshots: $(DEPS)
+	GOALSCOPE_SCREENSHOTS=1 $(PY) -m pytest -q -p no:cacheprovider tests/app/test_browser.py -k screenshots
 
 clean:
 	rm -rf $(VENV) data/processed/* reports/*

@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "analysis.findings.commands",
     "analysis.goals.commands",
     "analysis.findings.power_commands",
+    "analysis.app.commands",
 ]
 
 

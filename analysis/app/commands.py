@@ -1,0 +1,21 @@
+"""The ``app`` command: start the local web app on 127.0.0.1."""
+
+from __future__ import annotations
+
+from ..command_options import _formatter
+
+
+def register(sub) -> None:
+    p = sub.add_parser("app", help="local web page for the staff-survey report (binds to 127.0.0.1 only)",
+                       formatter_class=_formatter,
+                       description="Start a one-page web app on http://127.0.0.1:PORT that runs the 'teams' "
+                                   "report on an uploaded export. Uploads stay in a private temporary folder "
+                                   "removed at exit.")
+    p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    p.set_defaults(func=cmd_app)
+
+
+def cmd_app(args) -> int:
+    from . import serve
+
+    return serve(args.port)
