@@ -262,7 +262,7 @@ def train_goal_coder(sheet, *, text: str = "statement", label: str = "label", se
     >>> from analysis.goals.model import TRAINING_DATA
     >>> coder = train_goal_coder(TRAINING_DATA)
     >>> coder.n, coder.meta["data_sha256"] == default_goal_coder().meta["data_sha256"]
-    (436, True)
+    (493, True)
 
     R has no equivalent of the pipeline; the kappa is ``psych::cohen.kappa`` on the cross-validated codes.
     """
