@@ -341,7 +341,7 @@ def default_goal_coder() -> GoalCoder:
     Examples
     --------
     >>> default_goal_coder().meta["counts"]
-    {'mastery': 151, 'performance': 107, 'outcome': 100, 'not_a_goal': 78}
+    {'mastery': 151, 'performance': 107, 'outcome': 100, 'not_a_goal': 135}
 
     R has no equivalent.
     """
