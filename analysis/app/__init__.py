@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import io
+import os
 import shutil
 import tempfile
 import uuid
@@ -117,6 +118,7 @@ def create_app(workdir: str | Path | None = None):
             # the terminal's message, with the private folder left out (no local paths in the page)
             message = " ".join(err.split()).removeprefix("goalscope: error: ").removeprefix("goalscope: ")
             message = message.replace(str(src), src.name)
+            message = message.replace(f"{folder}{os.sep}", "")   # e.g. the output path
             shutil.rmtree(folder)
             return page(form, message, _field_of(message, form)), 400
         plan = out.replace(str(folder / name), name)
