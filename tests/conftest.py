@@ -26,3 +26,11 @@ def demo_workspace(base: Path) -> Path:
     run_study(base / "data" / "raw" / "demo" / "study.yaml", processed_dir=base / "data" / "processed" / "demo",
               reports_dir=base / "reports" / "demo")
     return base
+
+
+def pytest_configure(config):
+    """A --basetemp whose parent folder does not exist yet is created (pytest makes only the last
+    level), so ``PYTEST_ADDOPTS=--basetemp=/tmp/a/long/new/folder make test`` works as typed."""
+    base = getattr(config.option, "basetemp", None)
+    if base:
+        Path(base).resolve().parent.mkdir(parents=True, exist_ok=True)
