@@ -410,7 +410,10 @@ class about_file:
             text = text.replace(keyword, flag)
         if self.path not in text:
             text = f"file '{self.path}': {text}"
-        raise type(exc)(text) from None
+        out = exc.reworded(text)     # the same refusal, with its parts, in the command line's words
+        if out.file is None:
+            out.file = self.path
+        raise out from None
 
 
 def tidy_table(res, index_name: str = "term"):

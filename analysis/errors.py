@@ -9,6 +9,18 @@ works for callers that do not know our classes.
 
 from __future__ import annotations
 
+import copy
+
+
+class _Unset:
+    """The default of ``value=``: no value given (``None`` is a value, a blank cell)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()
+
 
 class GoalscopeError(ValueError):
     """Base class for every error goalscope raises about user input.
@@ -30,6 +42,27 @@ class GoalscopeError(ValueError):
     #: True when the message already names study-file fields (``'columns:' of instrument 'gps'``): the
     #: command line prints it as written instead of turning keyword hints into flags
     names_fields: bool = False
+
+    def __init__(self, problem: str = "", *, file=None, row=None, column=None, value=UNSET, argument=None,
+                 hint=None):
+        self.problem, self.file, self.row, self.column = problem, file, row, column
+        self.value, self.argument, self.hint = value, argument, hint
+        super().__init__(message(problem, file=file, row=row, column=column, value=value, argument=argument,
+                                 hint=hint))
+
+    def parts(self) -> dict:
+        """The structured parts this refusal was raised with (``file``, ``row``, ``column``, ``value``,
+        ``argument``, ``hint``); a part the raise site did not give is left out."""
+        given = {"file": self.file, "row": self.row, "column": self.column, "value": self.value,
+                 "argument": self.argument, "hint": self.hint}
+        return {k: v for k, v in given.items() if v is not None and v is not UNSET}
+
+    def reworded(self, text: str) -> "GoalscopeError":
+        """The same refusal (class, parts, ``names_fields``) with the message ``text``: for a caller that
+        puts the message in its own words (a flag for a keyword, the study's name before it)."""
+        out = copy.copy(self)
+        out.args = (text,)
+        return out
 
 
 def keyword_hints(names) -> "re.Pattern":
@@ -123,25 +156,57 @@ def shown(value, limit: int = MAX_SHOWN) -> str:
     return repr(value) if isinstance(value, str) else text
 
 
-def where(source: str | None = None, row=None, column=None, value=None) -> str:
+def where(source: str | None = None, row=None, column=None, value=UNSET) -> str:
     """Format the location of a problem: ``file 'x.csv', row 17, column 'AGQ_3', value '9'``.
 
     ``row`` is the row as the user sees it in the file (1-based line for text files, the
-    spreadsheet row for Excel), not a pandas position. A value longer than :data:`MAX_SHOWN`
-    characters is cut (see :func:`shown`).
+    spreadsheet row for Excel), not a pandas position: a number, or the words of
+    :func:`analysis.io.readers.row_label` (``"row 17"``). A value longer than :data:`MAX_SHOWN`
+    characters is cut (see :func:`shown`); an empty value is said to be empty, and a value of
+    ``None`` (a blank cell) is named as one.
 
     Examples
     --------
     >>> where("x.csv", 17, "AGQ_3", "9")
     "file 'x.csv', row 17, column 'AGQ_3', value '9'"
+    >>> where("x.csv", "row 3", "id", "")
+    "file 'x.csv', row 3, column 'id', value '' (empty)"
     """
     parts = []
     if source:
         parts.append(f"file '{source}'")
     if row is not None:
-        parts.append(f"row {row}")
+        parts.append(row if isinstance(row, str) and row.startswith("row ") else f"row {row}")
     if column is not None:
         parts.append(f"column '{column}'")
-    if value is not None:
-        parts.append(f"value {shown(value)}")
+    if value is not UNSET:
+        parts.append("a blank value" if value is None else "value '' (empty)" if value == ""
+                     else f"value {shown(value)}")
     return ", ".join(parts)
+
+
+def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None) -> str:
+    """The one form of a refusal: where it is, what is wrong, what to do.
+
+    ``file 'x.csv', row 17, column 'AGQ_3', value '9': <problem>. <hint>`` for a problem in a file (the
+    location is :func:`where`'s, with the parts the site has: a cell has all four, a column has no row
+    and value, a whole file has the file only); ``<argument>=<value>: <problem>. <hint>`` for a
+    function's argument or a command's option (the command line turns the keyword into its flag).
+    Every :class:`GoalscopeError` composes its message here from the parts it was raised with.
+
+    Examples
+    --------
+    >>> message("outside the response range 1-7", file="x.csv", row=17, column="AGQ_3", value="9",
+    ...         hint="Fix the value, or declare the range.")
+    "file 'x.csv', row 17, column 'AGQ_3', value '9': outside the response range 1-7. Fix the value, or declare the range."
+    >>> message("is not a number of resamples", argument="n_boot", value=-5, hint="Give 100 or more.")
+    'n_boot=-5: is not a number of resamples. Give 100 or more.'
+    """
+    if argument is not None:
+        place = f"{argument}={'' if value is UNSET else shown(value) if isinstance(value, str) else value!r}"
+    else:
+        place = where(file, row, column, value)
+    text = f"{place}: {problem}" if place and problem else place or problem
+    if hint:
+        text = f"{text.rstrip()}{'' if text.rstrip().endswith(('.', '?', '!')) else '.'} {hint}" if text else hint
+    return text

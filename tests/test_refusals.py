@@ -1,0 +1,218 @@
+"""Every refusal goalscope can raise has one form: where (file, row, column, value), what, what to do.
+
+The static half walks the package's source (an AST walk over ``analysis/**/*.py``) for every
+``raise X(...)`` whose ``X`` is :class:`~analysis.errors.GoalscopeError` or a subclass, and for every
+``ValueError`` / ``TypeError`` / ``KeyError`` raised directly. A refusal site says what it is about by
+the structured parts it passes (see :func:`analysis.errors.message`):
+
+============  ===============================================  ==========================================
+kind          recognised by                                    must also pass
+============  ===============================================  ==========================================
+cell          ``row=``                                         ``file=``, ``column=``, ``value=``, ``hint=``
+column        ``column=`` without ``row=``                     ``file=``, ``hint=``
+argument      ``argument=``                                    ``value=``, ``hint=``
+file          ``file=`` alone                                  ``hint=``
+============  ===============================================  ==========================================
+
+A site that passes none of them is a message not yet converted: :data:`TO_CONVERT` lists how many each
+module still holds, and the count may only fall (convert one, lower its number). A plain
+``ValueError``/``TypeError``/``KeyError`` is not about a user's input; :data:`GUARDS` lists them with
+the reason. The dynamic half runs the refusals of the corpus (``tests/corpus``) through the command
+line and checks that what was printed holds every part the refusal was raised with, a long value cut.
+"""
+
+from __future__ import annotations
+
+import ast
+import shlex
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+import analysis.cli as cli
+from analysis.command_options import cli_message
+from analysis.errors import MAX_SHOWN, GoalscopeError, shown, where
+from messages import flat, says
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "analysis"
+CASES = Path(__file__).resolve().parent / "corpus" / "cases"
+
+#: the parts each kind of refusal must pass (see the module docstring)
+REQUIRED = {
+    "cell": {"file", "row", "column", "value", "hint"},
+    "column": {"file", "column", "hint"},
+    "argument": {"argument", "value", "hint"},
+    "file": {"file", "hint"},
+}
+STRUCTURED = {"file", "row", "column", "value", "argument", "hint"}
+PLAIN = {"ValueError", "TypeError", "KeyError"}
+
+#: refusals still written as one message string, per module: convert them and lower the number here
+TO_CONVERT: dict[str, int] = {
+    "analysis/checks.py": 10,
+    "analysis/command_options.py": 14,
+    "analysis/datasets/__init__.py": 1,
+    "analysis/findings/commands.py": 5,
+    "analysis/findings/pooling.py": 10,
+    "analysis/findings/power.py": 14,
+    "analysis/findings/power_commands.py": 15,
+    "analysis/findings/power_montecarlo.py": 11,
+    "analysis/findings/registry.py": 6,
+    "analysis/findings/replication.py": 12,
+    "analysis/findings/simulation.py": 38,
+    "analysis/goals/agreement.py": 7,
+    "analysis/goals/coder.py": 3,
+    "analysis/goals/commands.py": 5,
+    "analysis/goals/lexicon.py": 2,
+    "analysis/goals/model.py": 10,
+    "analysis/goals/shares.py": 4,
+    "analysis/goals/sheet.py": 12,
+    "analysis/instruments/registry.py": 5,
+    "analysis/io/pseudonyms.py": 3,
+    "analysis/io/readers.py": 25,
+    "analysis/io/writers.py": 8,
+    "analysis/models/_common.py": 4,
+    "analysis/models/commands.py": 13,
+    "analysis/models/correlation_table.py": 11,
+    "analysis/models/counts.py": 15,
+    "analysis/models/indirect_effects.py": 10,
+    "analysis/models/interactions.py": 5,
+    "analysis/models/linear_models.py": 16,
+    "analysis/models/longitudinal.py": 8,
+    "analysis/models/mixed.py": 6,
+    "analysis/models/profiles.py": 6,
+    "analysis/pipeline/analyses.py": 10,
+    "analysis/pipeline/schema.py": 4,
+    "analysis/pipeline/walk.py": 8,
+    "analysis/psychometrics/commands.py": 4,
+    "analysis/psychometrics/confirmatory.py": 10,
+    "analysis/psychometrics/exploratory.py": 3,
+    "analysis/psychometrics/fiml.py": 3,
+    "analysis/psychometrics/internal_consistency.py": 10,
+    "analysis/psychometrics/keying.py": 1,
+    "analysis/psychometrics/measurement_invariance.py": 5,
+    "analysis/psychometrics/ml.py": 2,
+    "analysis/psychometrics/ordinal.py": 2,
+    "analysis/psychometrics/syntax.py": 11,
+    "analysis/report/figures.py": 1,
+    "analysis/results.py": 2,
+    "analysis/scoring/mapping.py": 23,
+    "analysis/screening/careless_responding.py": 8,
+    "analysis/screening/commands.py": 4,
+    "analysis/screening/indices.py": 10,
+    "analysis/screening/rules.py": 15,
+    "analysis/teams/aggregation.py": 2,
+    "analysis/teams/commands.py": 6,
+    "analysis/teams/intraclass.py": 2,
+    "analysis/teams/multilevel.py": 4,
+    "analysis/teams/privacy.py": 8,
+    "analysis/teams/rater_agreement.py": 15,
+    "analysis/teams/report.py": 2,
+    "analysis/teams/waves.py": 6,
+}
+
+#: plain ValueError / TypeError / KeyError raised directly, per module, with why each is not a refusal
+#: of user input (a programming guard, a pydantic validator whose message the schema error wraps, ...)
+GUARDS: dict[str, tuple[int, str]] = {
+    "analysis/deprecation.py": (1, "a Python caller gave both the old and the new keyword: TypeError, as Python does"),
+    "analysis/findings/schema.py": (16, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
+    "analysis/goals/lexicon.py": (6, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
+    "analysis/instruments/registry.py": (15, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
+    "analysis/models/satterthwaite.py": (1, "a programming guard: the mixed-model code never asks for it"),
+    "analysis/pipeline/analyses.py": (1, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
+    "analysis/psychometrics/ordinal.py": (1, "a Python caller indexed a result like a tuple: TypeError, as Python does"),
+    "analysis/report/apa.py": (1, "a programming guard: apa() given an object that is not a result"),
+    "analysis/results.py": (1, "a Python caller used a result as a table: TypeError, as Python does"),
+    "analysis/screening/rules.py": (4, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
+}
+
+
+def _trees() -> dict[str, ast.Module]:
+    return {str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8"))
+            for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _name(node) -> str | None:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+
+
+def error_classes(trees) -> set[str]:
+    """GoalscopeError and every class that derives from it anywhere in the package."""
+    classes, grew = {"GoalscopeError"}, True
+    while grew:
+        grew = False
+        for tree in trees.values():
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.ClassDef) and node.name not in classes
+                        and any(_name(b) in classes for b in node.bases)):
+                    classes.add(node.name)
+                    grew = True
+    return classes
+
+
+def kind(keywords: set[str]) -> str | None:
+    """What a refusal site is about, from the structured parts it passes (None: none given)."""
+    if "row" in keywords:
+        return "cell"
+    if "argument" in keywords:
+        return "argument"
+    if "column" in keywords:
+        return "column"
+    if "file" in keywords:
+        return "file"
+    return None
+
+
+def raise_sites():
+    """``(module, line, class name, keywords)`` of every ``raise Name(...)`` in the package."""
+    trees = _trees()
+    classes = error_classes(trees)
+    for module, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                call = node.exc if isinstance(node.exc, ast.Call) else None
+                name = _name(call.func if call else node.exc)
+                if name in classes or name in PLAIN:
+                    keywords = {k.arg for k in call.keywords} if call else set()
+                    yield module, node.lineno, name, keywords, name in classes
+
+
+SITES = list(raise_sites())
+
+
+def test_the_walk_finds_the_refusals():
+    """The walk sees the package's refusals (a walk that found nothing would pass everything)."""
+    ours = [s for s in SITES if s[4]]
+    assert len(ours) > 400, len(ours)
+    assert {"DataError", "StudyError", "InstrumentError", "SimulationError", "PowerError"} <= {s[2] for s in ours}
+
+
+def test_every_converted_refusal_passes_the_parts_of_its_kind():
+    wrong = []
+    for module, line, name, keywords, ours in SITES:
+        k = kind(keywords & STRUCTURED)
+        if ours and k is not None and not REQUIRED[k] <= keywords:
+            wrong.append(f"{module}:{line} {name} ({k}) lacks {sorted(REQUIRED[k] - keywords)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_unconverted_refusals_only_fall():
+    counts = Counter(module for module, _, _, keywords, ours in SITES if ours and not keywords & STRUCTURED)
+    grown = {m: (n, TO_CONVERT.get(m, 0)) for m, n in counts.items() if n > TO_CONVERT.get(m, 0)}
+    assert not grown, ("refusals written as a bare message (module: (found, allowed)); pass file=, row=, "
+                       f"column=, value=, argument=, hint= instead: {grown}")
+    fallen = {m: (counts.get(m, 0), n) for m, n in TO_CONVERT.items() if counts.get(m, 0) < n}
+    assert not fallen, f"fewer unconverted refusals than TO_CONVERT allows: lower it {fallen}"
+
+
+def test_plain_errors_are_listed_guards():
+    counts = Counter(module for module, _, _, _, ours in SITES if not ours)
+    listed = {m: n for m, (n, _) in GUARDS.items()}
+    assert counts == listed, {m: (counts.get(m, 0), listed.get(m, 0)) for m in set(counts) | set(listed)
+                              if counts.get(m, 0) != listed.get(m, 0)}
+    assert all(reason.strip() for _, reason in GUARDS.values())
