@@ -44,17 +44,17 @@ class GoalscopeError(ValueError):
     names_fields: bool = False
 
     def __init__(self, problem: str = "", *, file=None, row=None, column=None, value=UNSET, argument=None,
-                 hint=None):
+                 hint=None, within=None):
         self.problem, self.file, self.row, self.column = problem, file, row, column
-        self.value, self.argument, self.hint = value, argument, hint
+        self.value, self.argument, self.hint, self.within = value, argument, hint, within
         super().__init__(message(problem, file=file, row=row, column=column, value=value, argument=argument,
-                                 hint=hint))
+                                 hint=hint, within=within))
 
     def parts(self) -> dict:
         """The structured parts this refusal was raised with (``file``, ``row``, ``column``, ``value``,
-        ``argument``, ``hint``); a part the raise site did not give is left out."""
+        ``argument``, ``hint``, ``within``); a part the raise site did not give is left out."""
         given = {"file": self.file, "row": self.row, "column": self.column, "value": self.value,
-                 "argument": self.argument, "hint": self.hint}
+                 "argument": self.argument, "hint": self.hint, "within": self.within}
         return {k: v for k, v in given.items() if v is not None and v is not UNSET}
 
     def reworded(self, text: str) -> "GoalscopeError":
@@ -177,7 +177,9 @@ def where(source: str | None = None, row=None, column=None, value=UNSET) -> str:
         parts.append(f"file '{source}'")
     if row is not None:
         parts.append(row if isinstance(row, str) and row.startswith("row ") else f"row {row}")
-    if column is not None:
+    if isinstance(column, (list, tuple)):      # several columns with one problem
+        parts.append("column(s) " + ", ".join(f"'{c}'" for c in column))
+    elif column is not None:
         parts.append(f"column '{column}'")
     if value is not UNSET:
         parts.append("a blank value" if value is None else "value '' (empty)" if value == ""
@@ -185,28 +187,42 @@ def where(source: str | None = None, row=None, column=None, value=UNSET) -> str:
     return ", ".join(parts)
 
 
-def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None) -> str:
+def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None,
+            within=None) -> str:
     """The one form of a refusal: where it is, what is wrong, what to do.
 
-    ``file 'x.csv', row 17, column 'AGQ_3', value '9': <problem>. <hint>`` for a problem in a file (the
-    location is :func:`where`'s, with the parts the site has: a cell has all four, a column has no row
-    and value, a whole file has the file only); ``<argument>=<value>: <problem>. <hint>`` for a
-    function's argument or a command's option (the command line turns the keyword into its flag).
-    Every :class:`GoalscopeError` composes its message here from the parts it was raised with.
+    ``[within: ]file 'x.csv', row 17, column 'AGQ_3', value '9': <problem>. <Hint>`` for a problem in a
+    file (the location is :func:`where`'s, with the parts the site has: a cell has all four, a column
+    has no row and value, a whole file has the file only); ``[within: ]<argument>=<value>: <problem>``
+    for a function's argument or a command's option (the command line turns the keyword into its flag).
+    ``within`` names the step that refused (``"correlations"``, ``"attention item"``). The problem
+    follows the location after a colon, or directly where it reads as the location's predicate (it
+    starts with ``is``, ``are``, ``has``, ``have``, ``appears``, ``must``); the hint follows after a full stop,
+    or after a semicolon where it goes on the sentence (it starts with a small letter). Every
+    :class:`GoalscopeError` composes its message here from the parts it was raised with.
 
     Examples
     --------
     >>> message("outside the response range 1-7", file="x.csv", row=17, column="AGQ_3", value="9",
     ...         hint="Fix the value, or declare the range.")
     "file 'x.csv', row 17, column 'AGQ_3', value '9': outside the response range 1-7. Fix the value, or declare the range."
-    >>> message("is not a number of resamples", argument="n_boot", value=-5, hint="Give 100 or more.")
-    'n_boot=-5: is not a number of resamples. Give 100 or more.'
+    >>> message("is not a number of resamples", argument="n_boot", value=-5, hint="give 100 or more",
+    ...         within="mediation")
+    'mediation: n_boot=-5 is not a number of resamples; give 100 or more'
     """
     if argument is not None:
-        place = f"{argument}={'' if value is UNSET else shown(value) if isinstance(value, str) else value!r}"
+        said = "" if value is UNSET else shown(value) if isinstance(value, str) else repr(value)
+        if not isinstance(value, str) and len(said) > MAX_SHOWN:   # a long list or table as an argument
+            said = f"{said[: MAX_SHOWN - 4]}… ({len(said)} characters)"
+        place = f"{argument}={said}"
     else:
         place = where(file, row, column, value)
-    text = f"{place}: {problem}" if place and problem else place or problem
+    predicate = problem.startswith(("is ", "are ", "has ", "have ", "appears ", "must "))
+    text = (f"{place}{' ' if predicate else ': '}{problem}" if place and problem else place or problem)
     if hint:
-        text = f"{text.rstrip()}{'' if text.rstrip().endswith(('.', '?', '!')) else '.'} {hint}" if text else hint
-    return text
+        text = text.rstrip()
+        if hint[:1].islower():
+            text = f"{text}; {hint}" if text else hint
+        else:
+            text = f"{text}{'' if text.endswith(('.', '?', '!')) else '.'} {hint}" if text else hint
+    return f"{within}: {text}" if within else text
