@@ -44,17 +44,17 @@ class GoalscopeError(ValueError):
     names_fields: bool = False
 
     def __init__(self, problem: str = "", *, file=None, row=None, column=None, value=UNSET, argument=None,
-                 hint=None, within=None):
-        self.problem, self.file, self.row, self.column = problem, file, row, column
+                 hint=None, within=None, item=None):
+        self.problem, self.file, self.row, self.column, self.item = problem, file, row, column, item
         self.value, self.argument, self.hint, self.within = value, argument, hint, within
         super().__init__(message(problem, file=file, row=row, column=column, value=value, argument=argument,
-                                 hint=hint, within=within))
+                                 hint=hint, within=within, item=item))
 
     def parts(self) -> dict:
         """The structured parts this refusal was raised with (``file``, ``row``, ``column``, ``value``,
-        ``argument``, ``hint``, ``within``); a part the raise site did not give is left out."""
-        given = {"file": self.file, "row": self.row, "column": self.column, "value": self.value,
-                 "argument": self.argument, "hint": self.hint, "within": self.within}
+        ``argument``, ``hint``, ``within``, ``item``); a part the raise site did not give is left out."""
+        given = {"file": self.file, "row": self.row, "column": self.column, "item": self.item,
+                 "value": self.value, "argument": self.argument, "hint": self.hint, "within": self.within}
         return {k: v for k, v in given.items() if v is not None and v is not UNSET}
 
     def reworded(self, text: str) -> "GoalscopeError":
@@ -156,7 +156,7 @@ def shown(value, limit: int = MAX_SHOWN) -> str:
     return repr(value) if isinstance(value, str) else text
 
 
-def where(source: str | None = None, row=None, column=None, value=UNSET) -> str:
+def where(source: str | None = None, row=None, column=None, value=UNSET, item=None) -> str:
     """Format the location of a problem: ``file 'x.csv', row 17, column 'AGQ_3', value '9'``.
 
     ``row`` is the row as the user sees it in the file (1-based line for text files, the
@@ -180,7 +180,7 @@ def where(source: str | None = None, row=None, column=None, value=UNSET) -> str:
     if isinstance(column, (list, tuple)):      # several columns with one problem
         parts.append("column(s) " + ", ".join(f"'{c}'" for c in column))
     elif column is not None:
-        parts.append(f"column '{column}'")
+        parts.append(f"column '{column}'" + (f" ({item})" if item else ""))
     if value is not UNSET:
         parts.append("a blank value" if value is None else "value '' (empty)" if value == ""
                      else f"value {shown(value)}")
@@ -188,14 +188,15 @@ def where(source: str | None = None, row=None, column=None, value=UNSET) -> str:
 
 
 def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None,
-            within=None) -> str:
+            within=None, item=None) -> str:
     """The one form of a refusal: where it is, what is wrong, what to do.
 
     ``[within: ]file 'x.csv', row 17, column 'AGQ_3', value '9': <problem>. <Hint>`` for a problem in a
     file (the location is :func:`where`'s, with the parts the site has: a cell has all four, a column
     has no row and value, a whole file has the file only); ``[within: ]<argument>=<value>: <problem>``
     for a function's argument or a command's option (the command line turns the keyword into its flag).
-    ``within`` names the step that refused (``"correlations"``, ``"attention item"``). The problem
+    ``within`` names the step that refused (``"correlations"``, ``"attention item"``), ``item`` what the
+    column holds (``"item 3 of 'phq-9'"``, said after the column). The problem
     follows the location after a colon, or directly where it reads as the location's predicate (it
     starts with ``is``, ``are``, ``has``, ``have``, ``appears``, ``must``); the hint follows after a full stop,
     or after a semicolon where it goes on the sentence (it starts with a small letter). Every
@@ -216,7 +217,7 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
             said = f"{said[: MAX_SHOWN - 4]}… ({len(said)} characters)"
         place = f"{argument}={said}"
     else:
-        place = where(file, row, column, value)
+        place = where(file, row, column, value, item)
     predicate = problem.startswith(("is ", "are ", "has ", "have ", "appears ", "must "))
     text = (f"{place}{' ' if predicate else ': '}{problem}" if place and problem else place or problem)
     if hint:
