@@ -183,7 +183,7 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
     analysis.errors.DataError: correlations: file 'survey.csv', row 4, column 'y', value 'six' is not a number; recode it or set it to missing, or score the items first (prepare_items)
     """
     from .io.readers import row_label
-    from .scoring.mapping import _NEGATIVE_ZERO_REASON, is_na_token
+    from .scoring.mapping import is_na_token
 
     columns = check_columns(data, columns, what)
     out = {}
@@ -204,10 +204,10 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
             label = label.item() if hasattr(label, "item") else label   # 11, not np.int64(11)
             source = data.attrs.get("source")
             more = int(bad.sum()) - 1
-            problem = (f"is {_NEGATIVE_ZERO_REASON}" if negzero.iloc[pos] else "is not a number"
+            problem = ("is a negative zero, which no answer is written as" if negzero.iloc[pos] else "is not a number"
                        + (f" ({more} more cell(s) in the column are not numbers either)" if more else ""))
             raise DataError(problem, file=source, row=row_label(data, label), column=c, value=s.iloc[pos],
-                            within=what, hint=None if negzero.iloc[pos] else hint)   # the reason says what to do
+                            within=what, hint="write 0, or the answer meant" if negzero.iloc[pos] else hint)
         out[c] = conv.astype(float)
     return pd.DataFrame(out, index=data.index, columns=columns)
 

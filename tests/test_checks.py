@@ -253,7 +253,7 @@ def test_check_numeric_refuses_a_negative_zero_as_the_reader_and_scoring_do(text
     with pytest.raises(DataError) as exc:
         check_numeric(d, ["a"], "f", hint="do this")
     assert flat(exc.value) == (f"f: file 'survey.csv', row 3, column 'a', value {text!r} is a negative zero, "
-                               "which no answer is written as (write 0, or the answer meant)")
+                               "which no answer is written as; write 0, or the answer meant")
     # a text cell above the negative zero is named first, with its own reason
     d.loc[0, "a"] = "one"
     with pytest.raises(DataError, match=r"^f: file 'survey.csv', row 2, column 'a', value 'one' is not a number "

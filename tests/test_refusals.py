@@ -220,3 +220,76 @@ def test_plain_errors_are_listed_guards():
     assert counts == listed, {m: (counts.get(m, 0), listed.get(m, 0)) for m in set(counts) | set(listed)
                               if counts.get(m, 0) != listed.get(m, 0)}
     assert all(reason.strip() for _, reason in GUARDS.values())
+
+
+# --------------------------------------------------------------------------------------------------
+# the dynamic half: the corpus's refusals, as the command line prints them
+
+REFUSED = sorted(p.parent for p in CASES.glob("*/case.yaml")
+                 if yaml.safe_load(p.read_text(encoding="utf-8")).get("expect", {}).get("exit") == 2)
+
+
+def refuse(case_dir: Path, tmp_path, monkeypatch, capsys):
+    """Run a corpus case through the command line: (the error it stopped on or None, what it printed)."""
+    spec = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8"))
+    work = tmp_path / case_dir.name
+    shutil.copytree(case_dir, work)
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("GOALSCOPE_PSEUDONYM_KEY", "corpus-test-key")
+    caught = []
+    fail = cli._fail
+
+    def keep(message, args):   # _fail runs inside the handler: the error being handled is the refusal
+        caught.append(sys.exc_info()[1])
+        fail(message, args)
+
+    monkeypatch.setattr(cli, "_fail", keep)
+    with pytest.raises(SystemExit):
+        cli.main(shlex.split(spec["command"]))
+    out, err = capsys.readouterr()
+    return (caught[0] if caught else None), out + err
+
+
+def said_parts(exc: GoalscopeError) -> dict[str, str]:
+    """Each part of a refusal as the printed message must say it."""
+    parts = exc.parts()
+    said = {}
+    if "file" in parts:
+        said["file"] = f"'{parts['file']}'"
+    if "row" in parts:
+        row = parts["row"]
+        said["row"] = row if isinstance(row, str) and row.startswith("row ") else f"row {row}"
+    if "column" in parts:
+        columns = parts["column"] if isinstance(parts["column"], (list, tuple)) else [parts["column"]]
+        said["column"] = ", ".join(f"'{c}'" for c in columns)
+    if "value" in parts and "argument" not in parts:
+        value = parts["value"]
+        said["value"] = "a blank value" if value is None else "value '' (empty)" if value == "" else \
+            f"value {shown(value)}"
+    if "hint" in parts and not exc.names_fields:   # a study's message names the fields instead of keywords
+        said["hint"] = cli_message(parts["hint"])
+    return said
+
+
+#: corpus refusals that must stop on a cell, with all four parts of its place (the issue's cases first)
+CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "ref_negative_zero_correlations",
+              "ref_negative_zero_efa", "ref_long_value_is_cut", "base_out_of_range", "base_text_in_item"]
+
+
+@pytest.mark.parametrize("case_dir", REFUSED, ids=[p.name for p in REFUSED])
+def test_a_refusal_says_every_part_it_was_raised_with(case_dir, tmp_path, monkeypatch, capsys):
+    exc, text = refuse(case_dir, tmp_path, monkeypatch, capsys)
+    if not isinstance(exc, GoalscopeError):   # argparse's own refusals (a flag's type) end before the run
+        assert exc is None and "argument --" in text, (type(exc), text)
+        return
+    missing = {k: v for k, v in said_parts(exc).items() if not says(text, v)}
+    assert not missing, f"{missing} not in the output:\n{flat(text)}"
+    if case_dir.name in CELL_CASES:
+        assert kind(set(exc.parts())) == "cell" and REQUIRED["cell"] <= set(exc.parts()), exc.parts()
+
+
+def test_a_value_longer_than_the_limit_is_cut(tmp_path, monkeypatch, capsys):
+    exc, text = refuse(CASES / "ref_long_value_is_cut", tmp_path, monkeypatch, capsys)
+    value = exc.parts()["value"]
+    assert len(value) == 300 and MAX_SHOWN == 80
+    assert says(text, f"value '{value[:76]}…' (300 characters)") and value not in text
