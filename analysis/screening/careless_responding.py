@@ -335,17 +335,16 @@ def _refuse_text_answers(data, col, s, words, accepted) -> None:
     pos = np.flatnonzero(words.to_numpy(dtype=bool))
     first = s.iloc[pos[0]]
     distinct = list(dict.fromkeys(str(v) for v in s.iloc[pos]))
-    source = data.attrs.get("source")
-    place = ", ".join(x for x in (f"file '{source}'" if source else "", row_label(data, data.index[pos[0]]),
-                                  f"column '{col}'", f"value {shown(first)}") if x)
     want = ", ".join(f"{a:g}" if isinstance(a, float) else str(a) for a in accepted)
     others = (f" {len(pos) - 1} more cell(s) hold text too ({'; '.join(shown(v) for v in distinct[1:6])}"
               f"{'…' if len(distinct) > 6 else ''})." if len(pos) > 1 else "")
     raise DataError(
-        f"attention item: {place}: the expected answer is the number {want}, but this cell is text, so it "
-        f"cannot be compared with it.{others} Recode the column to numbers, or list the texts that count as "
-        f"the expected answer with it (expect: [{want}, {shown(first)}], or {col}={want},{first} on the "
-        f"command line); texts are then compared as text, ignoring letter case.")
+        f"the expected answer is the number {want}, but this cell is text, so it cannot be compared with it."
+        f"{others}", file=data.attrs.get("source"), row=row_label(data, data.index[pos[0]]), column=col, value=first,
+        within="attention item",
+        hint=f"Recode the column to numbers, or list the texts that count as the expected answer with it (expect: "
+             f"[{want}, {shown(first)}], or {col}={want},{first} on the command line); texts are then compared as "
+             f"text, ignoring letter case.")
 
 
 # ---------------------------------------------------------------------------------------------
