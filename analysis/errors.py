@@ -178,7 +178,9 @@ def where(source: str | None = None, row=None, column=None, value=UNSET, item=No
     if row is not None:
         parts.append(row if isinstance(row, str) and row.startswith("row ") else f"row {row}")
     if isinstance(column, (list, tuple)):      # several columns with one problem
-        parts.append("column(s) " + ", ".join(f"'{c}'" for c in column))
+        cut = len(column) > 10                # the first 8 of a long list, and how many more
+        named = ", ".join(f"'{c}'" for c in (column[:8] if cut else column)) + (f" and {len(column) - 8} more" if cut else "")
+        parts.append(f"column(s) {named}" + (f" ({item})" if item else ""))
     elif column is not None:
         parts.append(f"column '{column}'" + (f" ({item})" if item else ""))
     if value is not UNSET:

@@ -94,7 +94,6 @@ TO_CONVERT: dict[str, int] = {
     "analysis/psychometrics/confirmatory.py": 10,
     "analysis/psychometrics/exploratory.py": 3,
     "analysis/psychometrics/fiml.py": 3,
-    "analysis/psychometrics/internal_consistency.py": 10,
     "analysis/psychometrics/keying.py": 1,
     "analysis/psychometrics/measurement_invariance.py": 5,
     "analysis/psychometrics/ml.py": 2,
