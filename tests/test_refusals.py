@@ -77,6 +77,7 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/io/pseudonyms.py": (3, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/io/readers.py": (25, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/io/writers.py": (8, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
+    "analysis/io/yamlfile.py": (5, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/models/_common.py": (4, 'model options and columns; not yet converted'),
     "analysis/models/commands.py": (13, 'model options and columns; not yet converted'),
     "analysis/models/correlation_table.py": (11, 'model options and columns; not yet converted'),
@@ -175,14 +176,23 @@ def raise_sites():
     trees = _trees()
     classes = error_classes(trees)
     for module, tree in trees.items():
+        # an error class passed in as a value (``error: type[GoalscopeError]``), raised by its parameter's name
+        passed = {id(node) for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  for node in ast.walk(fn)
+                  if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+                  and isinstance(node.exc.func, ast.Name)
+                  and node.exc.func.id in {a.arg for a in fn.args.args + fn.args.kwonlyargs}}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _name(node.func) in classes:
                 yield module, node.lineno, _name(node.func), {k.arg for k in node.keywords}, True
             elif isinstance(node, ast.Raise) and node.exc is not None:
                 call = node.exc if isinstance(node.exc, ast.Call) else None
                 name = _name(call.func if call else node.exc)
+                keywords = {k.arg for k in call.keywords} if call else set()
                 if name in PLAIN:
-                    yield module, node.lineno, name, {k.arg for k in call.keywords} if call else set(), False
+                    yield module, node.lineno, name, keywords, False
+                elif id(node) in passed:
+                    yield module, node.lineno, name, keywords, True
 
 
 SITES = list(raise_sites())
@@ -277,12 +287,46 @@ CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "r
               "ref_negative_zero_efa", "ref_long_value_is_cut", "base_out_of_range", "base_text_in_item"]
 
 
+#: corpus refusals whose error does not yet carry its place as parts (raised by a site in TO_CONVERT):
+#: a new case may not join them; drop a name here when its site is converted
+UNPLACED_CASES = {
+    'base_empty_file', 'base_file_does_not_exist', 'base_header_only', 'base_key_bad_method',
+    'base_key_not_yaml', 'base_key_reverse_not_an_item', 'base_map_file_not_yaml',
+    'base_output_unknown_extension', 'base_recode_malformed', 'base_reliability_unknown_instrument',
+    'base_response_min_above_max', 'base_screen_rules_file_unknown_rule',
+    'base_screen_unknown_attention_column', 'base_study_data_absent', 'base_study_instrument_typo',
+    'base_study_not_yaml', 'base_study_screening_unknown_rule', 'base_study_unknown_field',
+    'base_teams_group_column_absent', 'base_teams_min_group_below_3', 'base_unknown_instrument',
+    'cmd_moderation_figure_unknown_extension', 'cmd_profiles_classes_is_input',
+    'cmd_regression_output_is_input', 'cmd_regression_output_unknown_extension',
+    'in_label_map_value_not_number', 'in_label_map_value_not_number_json', 'in_reliability_row_too_short',
+    'in_row_other_delimiter', 'in_row_too_long', 'in_row_too_long_pipe', 'in_row_too_short',
+    'in_row_too_short_after_multiline', 'in_row_too_short_tsv', 'in_run_row_too_long',
+    'in_teams_row_other_delimiter', 'in_value_in_unnamed_column', 'in_xlsx_formula_without_value',
+    'out_correlations_output_is_input', 'out_dup_key_column_map', 'out_dup_key_instrument_file',
+    'out_dup_key_labels_csv', 'out_dup_key_labels_json', 'out_dup_key_labels_yaml', 'out_dup_key_rules_file',
+    'out_dup_key_study_instrument', 'out_dup_key_study_labels', 'out_dup_key_study_top_level',
+    'out_mediation_output_is_input', 'out_reliability_items_side_file_is_input',
+    'out_reliability_output_is_input', 'out_run_data_absolute_outside', 'out_run_data_outside_study_folder',
+    'out_run_nested_folders', 'out_run_processed_holds_the_study', 'out_run_processed_is_file',
+    'out_run_processed_under_a_file', 'out_run_processed_under_data_raw', 'out_run_reports_holds_a_key',
+    'out_run_reports_is_file', 'out_score_audit_side_file_is_input', 'out_score_output_is_folder',
+    'out_score_output_is_input', 'out_score_output_is_input_other_spelling', 'out_score_output_is_key_file',
+    'out_score_output_is_labels_file', 'out_score_output_is_map_file', 'out_screen_output_is_input',
+    'out_screen_output_is_rules_file', 'out_study_method_off_the_bands_metric', 'out_study_method_unknown',
+    'out_study_method_unknown_scale', 'out_study_min_valid_above_items', 'out_study_seed_negative',
+    'out_teams_output_is_input', 'smp_all_excluded', 'smp_excluded_empty_cell', 'smp_excluded_text_value'
+}
+
+
 @pytest.mark.parametrize("case_dir", REFUSED, ids=[p.name for p in REFUSED])
 def test_a_refusal_says_every_part_it_was_raised_with(case_dir, tmp_path, monkeypatch, capsys):
     exc, text = refuse(case_dir, tmp_path, monkeypatch, capsys)
     if not isinstance(exc, GoalscopeError):   # argparse's own refusals (a flag's type) end before the run
         assert exc is None and "argument --" in text, (type(exc), text)
         return
+    if kind(set(exc.parts())) is None:
+        assert case_dir.name in UNPLACED_CASES, f"refused without its place as parts: {exc.parts()}\n{flat(text)}"
     missing = {k: v for k, v in said_parts(exc).items() if not says(text, v)}
     assert not missing, f"{missing} not in the output:\n{flat(text)}"
     if case_dir.name in CELL_CASES:
