@@ -189,6 +189,11 @@ def where(source: str | None = None, row=None, column=None, value=UNSET, item=No
     return ", ".join(parts)
 
 
+#: the words a problem starts with when it reads as the predicate of its place ("column 'x' is ...")
+PREDICATES = ("is ", "are ", "has ", "have ", "holds ", "names ", "lists ", "gives ", "needs ", "must ",
+              "appears ", "cannot ", "does ", "do ", "and ")
+
+
 def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None,
             within=None, item=None) -> str:
     """The one form of a refusal: where it is, what is wrong, what to do.
@@ -200,7 +205,7 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
     ``within`` names the step that refused (``"correlations"``, ``"attention item"``), ``item`` what the
     column holds (``"item 3 of 'phq-9'"``, said after the column). The problem
     follows the location after a colon, or directly where it reads as the location's predicate (it
-    starts with ``is``, ``are``, ``has``, ``have``, ``appears``, ``must``); the hint follows after a full stop,
+    starts with one of :data:`PREDICATES`); the hint follows after a full stop,
     or after a semicolon where it goes on the sentence (it starts with a small letter). Every
     :class:`GoalscopeError` composes its message here from the parts it was raised with.
 
@@ -220,7 +225,7 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
         place = f"{argument}={said}"
     else:
         place = where(file, row, column, value, item)
-    predicate = problem.startswith(("is ", "are ", "has ", "have ", "appears ", "must "))
+    predicate = problem.startswith(PREDICATES)
     text = (f"{place}{' ' if predicate else ': '}{problem}" if place and problem else place or problem)
     if hint:
         text = text.rstrip()

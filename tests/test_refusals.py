@@ -82,7 +82,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/models/counts.py": (15, 'model options and columns; not yet converted'),
     "analysis/models/indirect_effects.py": (10, 'model options and columns; not yet converted'),
     "analysis/models/interactions.py": (5, 'model options and columns; not yet converted'),
-    "analysis/models/linear_models.py": (16, 'model options and columns; not yet converted'),
     "analysis/models/longitudinal.py": (8, 'model options and columns; not yet converted'),
     "analysis/models/mixed.py": (6, 'model options and columns; not yet converted'),
     "analysis/models/profiles.py": (6, 'model options and columns; not yet converted'),
