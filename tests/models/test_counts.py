@@ -113,7 +113,7 @@ def test_a_non_count_outcome_is_a_clear_error(value):
     d = WB.astype({"breaks": float})
     d.attrs["first_row"] = 2
     d.loc[5, "breaks"] = value
-    with pytest.raises(DataError, match=rf"row 7, column 'breaks' holds {value:g}: a count outcome must be a whole number ≥ 0"):
+    with pytest.raises(DataError, match=rf"row 7, column 'breaks', value '{value:g}' is not a count: a count outcome must be a whole number ≥ 0"):
         count_regression(d, "breaks", ["wool"])
 
 
@@ -204,7 +204,7 @@ def test_an_infinite_offset_is_a_clear_error():
     d = INS.copy()
     d.attrs["first_row"] = 2
     d.loc[4, "log_holders"] = -np.inf
-    with pytest.raises(DataError, match=r"row 6, offset column 'log_holders' holds -inf: .*must be finite"):
+    with pytest.raises(DataError, match=r"row 6, column 'log_holders' \(the offset\), value '-inf' is not finite: .*must be finite"):
         count_regression(d, "Claims", ["District"], offset="log_holders")
 
 
