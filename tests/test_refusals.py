@@ -81,8 +81,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/models/commands.py": (13, 'model options and columns; not yet converted'),
     "analysis/models/counts.py": (4, 'numerical failures of the count fit (collinear, diverged, unbounded θ, failed '
                                      'resamples): the fitting loop sees arrays, not columns'),
-    "analysis/models/indirect_effects.py": (10, 'model options and columns; not yet converted'),
-    "analysis/models/interactions.py": (5, 'model options and columns; not yet converted'),
     "analysis/models/longitudinal.py": (8, 'model options and columns; not yet converted'),
     "analysis/models/mixed.py": (6, 'model options and columns; not yet converted'),
     "analysis/models/profiles.py": (6, 'model options and columns; not yet converted'),

@@ -188,7 +188,7 @@ def test_mediation_family_hook_dispatches_to_count_mediation():
     assert_allclose(res.boot[:3], R["quakes_boot_ab"]["poisson"], atol=1e-10, rtol=0)
     assert list(mediation(QK, x="depth", m="mag", y="stations", family="poisson", n_boot=100, seed=1).path) == \
         ["a", "b", "direct", "indirect"]
-    with pytest.raises(DataError, match="give exactly one mediator"):
+    with pytest.raises(DataError, match="names 2 mediators"):
         mediation(QK, x="depth", m=["mag", "mag2"], y="stations", family="poisson")
     with pytest.raises(DataError, match="bootstrap CI is percentile"):
         mediation(QK, x="depth", m="mag", y="stations", family="poisson", ci_method="bca")
