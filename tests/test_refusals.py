@@ -81,9 +81,7 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/models/commands.py": (13, 'model options and columns; not yet converted'),
     "analysis/models/counts.py": (4, 'numerical failures of the count fit (collinear, diverged, unbounded θ, failed '
                                      'resamples): the fitting loop sees arrays, not columns'),
-    "analysis/models/longitudinal.py": (8, 'model options and columns; not yet converted'),
-    "analysis/models/mixed.py": (6, 'model options and columns; not yet converted'),
-    "analysis/models/profiles.py": (6, 'model options and columns; not yet converted'),
+    "analysis/models/mixed.py": (1, "the fit's numerical failure: the fitting helper sees the model, not the file"),
     "analysis/pipeline/analyses.py": (10, 'study files (the schema error names file and field in its own form); not yet converted'),
     "analysis/pipeline/schema.py": (4, 'study files (the schema error names file and field in its own form); not yet converted'),
     "analysis/pipeline/walk.py": (8, 'study files (the schema error names file and field in its own form); not yet converted'),
