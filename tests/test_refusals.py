@@ -105,8 +105,8 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/teams/commands.py": (6, 'team options, privacy rules and wave files; not yet converted'),
     "analysis/teams/intraclass.py": (2, 'team options, privacy rules and wave files; not yet converted'),
     "analysis/teams/multilevel.py": (4, 'team options, privacy rules and wave files; not yet converted'),
-    "analysis/teams/privacy.py": (8, 'team options, privacy rules and wave files; not yet converted'),
-    "analysis/teams/rater_agreement.py": (15, 'team options, privacy rules and wave files; not yet converted'),
+    "analysis/teams/privacy.py": (4, "the minimum group size and the suppression plan's refusals (a whole report, "
+                                    "asserted word for word by the app's browser test); not yet converted"),
     "analysis/teams/report.py": (2, 'team options, privacy rules and wave files; not yet converted'),
     "analysis/teams/waves.py": (6, 'team options, privacy rules and wave files; not yet converted'),
 }
