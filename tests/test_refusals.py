@@ -97,9 +97,9 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/report/figures.py": (1, 'figure output paths; not yet converted'),
     "analysis/results.py": (2, 'result-protocol guards; not yet converted'),
     "analysis/scoring/mapping.py": (5, "the header-pattern checks quote the pattern as written (an argument form would show the dict's repr, backslashes doubled) and a labels file is named 'labels file', not yet a form of where()"),
-    "analysis/screening/careless_responding.py": (7, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
     "analysis/screening/commands.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
-    "analysis/screening/indices.py": (10, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
+    "analysis/screening/indices.py": (2, "a singular covariance and no psychometric synonyms: the message doubles as "
+                                        "a note on the screening result"),
     "analysis/screening/rules.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
     "analysis/teams/aggregation.py": (2, 'team options, privacy rules and wave files; not yet converted'),
     "analysis/teams/commands.py": (6, 'team options, privacy rules and wave files; not yet converted'),

@@ -63,8 +63,9 @@ def _specs(instrument, columns, options) -> list[tuple[str, object, dict]]:
         entries = [(None, {**instrument, **({"columns": columns} if columns is not None else {})})]
     elif isinstance(instrument, (list, tuple)):
         if columns is not None and (not isinstance(columns, (list, tuple)) or len(columns) != len(instrument)):
-            raise DataError("with several instruments, give columns= as a list with one entry per instrument "
-                            "(or put the columns into each instrument's spec: {'instrument': ..., 'columns': ...})")
+            raise DataError("is not a list with one entry per instrument", argument="columns", value=columns,
+                            hint="with several instruments, give columns= as a list with one entry per instrument (or "
+                                 "put the columns into each instrument's spec: {'instrument': ..., 'columns': ...})")
         entries = []
         for k, spec in enumerate(instrument):
             if columns is not None and not isinstance(spec, dict):
@@ -77,10 +78,11 @@ def _specs(instrument, columns, options) -> list[tuple[str, object, dict]]:
         if isinstance(spec, dict):
             unknown = set(spec) - _QUIRKS - {"instrument"}
             if unknown:
-                raise DataError(f"instrument spec {alias or spec.get('instrument')!r}: unknown field(s) "
-                                f"{', '.join(sorted(unknown))}")
+                raise DataError(f"has unknown field(s) {', '.join(sorted(unknown))}", argument="instrument", value=spec,
+                                hint=f"use instrument, {', '.join(sorted(_QUIRKS))}")
             if "instrument" not in spec:
-                raise DataError(f"instrument spec {alias!r} has no 'instrument' field")
+                raise DataError("has no 'instrument' field", argument="instrument", value=spec,
+                                hint="name the key: {'instrument': 'agq-r', ...}")
             quirks = {**shared, **{k: v for k, v in spec.items() if k != "instrument"}}
             if shared.get("missing") and spec.get("missing"):
                 quirks["missing"] = list(shared["missing"]) + list(spec["missing"])
@@ -215,7 +217,8 @@ def collect_items(data: pd.DataFrame, instrument, columns=None, **options) -> It
         label = alias or items.instrument.id
         for item, col in items.columns.items():
             if col in seen:
-                raise DataError(f"column '{col}' is used by both {seen[col]} and {label}; each item column may be "
+                raise DataError(f"is used by both {seen[col]} and {label}", file=data.attrs.get("source"), column=col,
+                                hint="each item column may be "
                                 f"screened once")
             seen[col] = label
         blocks.append(_as_answered(data, items))
@@ -303,8 +306,9 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
     out = {}
     for col, want in expect.items():
         if col not in data.columns:
-            raise DataError(f"attention item column '{col}' is not in the data "
-                            f"(columns: {', '.join(map(str, list(data.columns)[:12]))}…)")
+            raise DataError(f"is not in the data (columns: {', '.join(map(str, list(data.columns)[:12]))}"
+                            f"{'…' if data.shape[1] > 12 else ''})", file=data.attrs.get("source"), column=col,
+                            item="the attention item", hint="Name the column that holds the attention item.")
         accepted = list(want) if isinstance(want, (list, tuple, set)) else [want]
         s = data[col]
         acc_num = [float(a) for a in accepted if _is_number(a)]
@@ -501,11 +505,13 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
     out["pattern_group"] = groups.to_numpy()
     if id_column is not None:
         if id_column not in data.columns:
-            raise DataError(f"id column '{id_column}' is not in the data")
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=id_column, item="the id column",
+                            hint="Choose the column that holds the respondent ids (id_column=).")
         out["duplicate_id"] = duplicate_ids(data[id_column]).to_numpy()
     if duration is not None:
         if duration not in data.columns:
-            raise DataError(f"completion-time column '{duration}' is not in the data")
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=duration, item="the completion-time column",
+                            hint="Name the column of completion times (duration=).")
         out["seconds_per_item"] = seconds_per_item(data[duration], n_items).to_numpy()
     if attention:
         att = attention_failures(data, attention)
