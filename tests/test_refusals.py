@@ -288,7 +288,7 @@ UNPLACED_CASES = {
     'base_key_not_yaml', 'base_key_reverse_not_an_item', 'base_map_file_not_yaml',
     'base_output_unknown_extension', 'base_recode_malformed', 'base_reliability_unknown_instrument',
     'base_response_min_above_max', 'base_screen_rules_file_unknown_rule',
-    'base_screen_unknown_attention_column', 'base_study_data_absent', 'base_study_instrument_typo',
+    'base_study_data_absent', 'base_study_instrument_typo',
     'base_study_not_yaml', 'base_study_screening_unknown_rule', 'base_study_unknown_field',
     'base_teams_group_column_absent', 'base_teams_min_group_below_3', 'base_unknown_instrument',
     'cmd_moderation_figure_unknown_extension', 'cmd_profiles_classes_is_input',
