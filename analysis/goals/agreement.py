@@ -242,17 +242,19 @@ def agreement_between(codes: pd.DataFrame, raters=None, *, level: float = 0.95, 
     level = _check_level(level)
     raters = list(raters or codes.columns)
     if len(raters) < 2:
-        raise DataError("agreement needs at least two codings to compare")
+        raise DataError("is not two or more codings", argument="raters", value=raters, within="agreement",
+                        hint="agreement needs at least two codings to compare")
     for r in raters:
         if r not in codes.columns:
-            raise DataError(f"coding column '{r}' is not in the data")
+            raise DataError("is not in the data", file=source, column=r, item="a coding column",
+                            hint="Name the coder columns as the data have them.")
     rows, excluded = [], {}
     for i, a in enumerate(raters):
         for b in raters[i + 1:]:
             both = codes[a].notna() & codes[b].notna()
             if not both.any():
-                raise DataError(f"{'file ' + repr(str(source)) + ': ' if source else ''}no statement is coded by both "
-                                f"{a} and {b}; fill in the coder columns of the coding sheet first")
+                raise DataError(f"no statement is coded by both {a} and {b}", file=source, column=[a, b],
+                                hint="fill in the coder columns of the coding sheet first")
             k = cohen_kappa(codes.loc[both, a], codes.loc[both, b], level=level)
             alpha = krippendorff_alpha(codes.loc[both, a], codes.loc[both, b])
             name = f"{a} vs {b}"
