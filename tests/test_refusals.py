@@ -95,14 +95,12 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/screening/indices.py": (2, "a singular covariance and no psychometric synonyms: the message doubles as "
                                         "a note on the screening result"),
     "analysis/screening/rules.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
-    "analysis/teams/aggregation.py": (2, 'team options, privacy rules and wave files; not yet converted'),
     "analysis/teams/commands.py": (6, 'team options, privacy rules and wave files; not yet converted'),
-    "analysis/teams/intraclass.py": (2, 'team options, privacy rules and wave files; not yet converted'),
-    "analysis/teams/multilevel.py": (4, 'team options, privacy rules and wave files; not yet converted'),
+    "analysis/teams/intraclass.py": (1, "too few groups for an ICC: the ANOVA helper sees arrays, not columns"),
     "analysis/teams/privacy.py": (4, "the minimum group size and the suppression plan's refusals (a whole report, "
                                     "asserted word for word by the app's browser test); not yet converted"),
-    "analysis/teams/report.py": (2, 'team options, privacy rules and wave files; not yet converted'),
-    "analysis/teams/waves.py": (6, 'team options, privacy rules and wave files; not yet converted'),
+    "analysis/teams/report.py": (2, "the staff app shows these words as they are (tests/app asserts them); not yet "
+                                   "converted"),
 }
 
 #: plain ValueError / TypeError / KeyError raised directly, per module, with why each is not a refusal
