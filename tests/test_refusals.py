@@ -65,7 +65,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/findings/power_montecarlo.py": (11, 'the findings registry, pooling, power and simulation settings; not yet converted'),
     "analysis/findings/registry.py": (6, 'the findings registry, pooling, power and simulation settings; not yet converted'),
     "analysis/findings/replication.py": (12, 'the findings registry, pooling, power and simulation settings; not yet converted'),
-    "analysis/findings/simulation.py": (38, 'the findings registry, pooling, power and simulation settings; not yet converted'),
     "analysis/goals/agreement.py": (4, 'the goal coder, lexicons and coding sheets; not yet converted'),
     "analysis/goals/commands.py": (5, 'the goal coder, lexicons and coding sheets; not yet converted'),
     "analysis/goals/lexicon.py": (2, 'the goal coder, lexicons and coding sheets; not yet converted'),
