@@ -191,7 +191,8 @@ def where(source: str | None = None, row=None, column=None, value=UNSET, item=No
 
 #: the words a problem starts with when it reads as the predicate of its place ("column 'x' is ...")
 PREDICATES = ("is ", "are ", "has ", "have ", "holds ", "names ", "lists ", "gives ", "needs ", "must ",
-              "appears ", "cannot ", "does ", "do ", "and ", "uses ", "puts ", "leaves ", "lacks ", "times ")
+              "appears ", "cannot ", "does ", "do ", "and ", "uses ", "puts ", "leaves ", "lacks ", "times ",
+              "explain ")
 
 
 def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None,
@@ -206,7 +207,8 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
     column holds (``"item 3 of 'phq-9'"``, said after the column). The problem
     follows the location after a colon, or directly where it reads as the location's predicate (it
     starts with one of :data:`PREDICATES`); the hint follows after a full stop,
-    or after a semicolon where it goes on the sentence (it starts with a small letter). Every
+    or after a semicolon where it goes on the sentence (it starts with a small letter); a hint without
+    a problem (``power=1.5: give a power between 0 and 1``) follows the place after a colon. Every
     :class:`GoalscopeError` composes its message here from the parts it was raised with.
 
     Examples
@@ -227,7 +229,9 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
         place = where(file, row, column, value, item)
     predicate = problem.startswith(PREDICATES)
     text = (f"{place}{' ' if predicate else ': '}{problem}" if place and problem else place or problem)
-    if hint:
+    if hint and place and not problem:      # the hint alone says what is wrong and what to do
+        text = f"{place}: {hint}"
+    elif hint:
         text = text.rstrip()
         if hint[:1].islower():
             text = f"{text}; {hint}" if text else hint
