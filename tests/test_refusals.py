@@ -59,7 +59,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/command_options.py": (14, "command-line option readers (files named by flags); to convert with issue 20's flag hints"),
     "analysis/datasets/__init__.py": (1, 'the bundled-dataset lookup (an unknown dataset name); not yet converted'),
     "analysis/findings/commands.py": (5, 'the findings registry, pooling, power and simulation settings; not yet converted'),
-    "analysis/findings/pooling.py": (10, 'the findings registry, pooling, power and simulation settings; not yet converted'),
     "analysis/findings/power_commands.py": (15, 'the findings registry, pooling, power and simulation settings; not yet converted'),
     "analysis/findings/registry.py": (6, 'the findings registry, pooling, power and simulation settings; not yet converted'),
     "analysis/findings/replication.py": (12, 'the findings registry, pooling, power and simulation settings; not yet converted'),
