@@ -25,7 +25,11 @@ UNSET = _Unset()
 class GoalscopeError(ValueError):
     """Base class for every error goalscope raises about user input.
 
-    Catch it to handle any of goalscope's messages at once (it is a ``ValueError`` too).
+    Catch it to handle any of goalscope's messages at once (it is a ``ValueError`` too). A refusal
+    is raised with its parts (keyword-only): ``file``, ``row`` (as the file counts rows), ``column``,
+    ``value``, ``hint`` (what to do), or ``argument`` and ``value`` for a function's argument, plus
+    ``within`` (the step that refused) and ``item`` (what the column holds); :func:`message` writes
+    the sentence from them and :meth:`parts` gives them back.
 
     Examples
     --------
@@ -35,6 +39,12 @@ class GoalscopeError(ValueError):
     ... except GoalscopeError as e:
     ...     print(type(e).__name__, "|", str(e)[:56])
     InstrumentError | unknown instrument 'agq-x': not a shipped id and no such
+    >>> e = GoalscopeError("outside the response range 1–5", file="x.csv", row=17, column="AGQ_3", value="9",
+    ...                    hint="Fix the value, or declare the range.")
+    >>> print(e)
+    file 'x.csv', row 17, column 'AGQ_3', value '9': outside the response range 1–5. Fix the value, or declare the range.
+    >>> e.parts()["row"], e.parts()["value"]
+    (17, '9')
 
     R: ``tryCatch(expr, error = function(e) conditionMessage(e))``.
     """
@@ -55,7 +65,7 @@ class GoalscopeError(ValueError):
         ``argument``, ``hint``, ``within``, ``item``); a part the raise site did not give is left out."""
         given = {"file": self.file, "row": self.row, "column": self.column, "item": self.item,
                  "value": self.value, "argument": self.argument, "hint": self.hint, "within": self.within}
-        return {k: v for k, v in given.items() if v is not None and v is not UNSET}
+        return {k: v for k, v in given.items() if v is not UNSET and (v is not None or k == "value")}
 
     def reworded(self, text: str) -> "GoalscopeError":
         """The same refusal (class, parts, ``names_fields``) with the message ``text``: for a caller that
@@ -219,6 +229,9 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
     >>> message("is not a number of resamples", argument="n_boot", value=-5, hint="give 100 or more",
     ...         within="mediation")
     'mediation: n_boot=-5 is not a number of resamples; give 100 or more'
+
+    R: ``stop(sprintf("file '%s', row %d, column '%s', value '%s': %s. %s", file, row, column, value,
+    problem, hint), call. = FALSE)``.
     """
     if argument is not None:
         said = "" if value is UNSET else shown(value) if isinstance(value, str) else repr(value)
