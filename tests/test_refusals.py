@@ -57,7 +57,6 @@ PLAIN = {"ValueError", "TypeError", "KeyError"}
 #: refusals still written as one message string, per module, with why: convert them and lower the number
 TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/command_options.py": (14, "command-line option readers (files named by flags); to convert with issue 20's flag hints"),
-    "analysis/datasets/__init__.py": (1, 'the bundled-dataset lookup (an unknown dataset name); not yet converted'),
     "analysis/findings/commands.py": (5, 'the findings registry, pooling, power and simulation settings; not yet converted'),
     "analysis/findings/power_commands.py": (15, 'the findings registry, pooling, power and simulation settings; not yet converted'),
     "analysis/findings/registry.py": (6, 'the findings registry, pooling, power and simulation settings; not yet converted'),
@@ -86,8 +85,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/psychometrics/ml.py": (2, 'CFA / EFA / invariance options and model syntax; not yet converted'),
     "analysis/psychometrics/ordinal.py": (2, 'CFA / EFA / invariance options and model syntax; not yet converted'),
     "analysis/psychometrics/syntax.py": (11, 'CFA / EFA / invariance options and model syntax; not yet converted'),
-    "analysis/report/figures.py": (1, 'figure output paths; not yet converted'),
-    "analysis/results.py": (2, 'result-protocol guards; not yet converted'),
     "analysis/scoring/mapping.py": (5, "the header-pattern checks quote the pattern as written (an argument form would show the dict's repr, backslashes doubled) and a labels file is named 'labels file', not yet a form of where()"),
     "analysis/screening/commands.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
     "analysis/screening/indices.py": (2, "a singular covariance and no psychometric synonyms: the message doubles as "
@@ -108,7 +105,6 @@ GUARDS: dict[str, tuple[int, str]] = {
     "analysis/findings/schema.py": (16, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
     "analysis/goals/lexicon.py": (6, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
     "analysis/instruments/registry.py": (15, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
-    "analysis/models/satterthwaite.py": (1, "a programming guard: the mixed-model code never asks for it"),
     "analysis/pipeline/analyses.py": (1, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
     "analysis/psychometrics/ordinal.py": (1, "a Python caller indexed a result like a tuple: TypeError, as Python does"),
     "analysis/report/apa.py": (1, "a programming guard: apa() given an object that is not a result"),

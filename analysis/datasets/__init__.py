@@ -63,7 +63,8 @@ def dataset_path(name: str) -> Path:
     from ..errors import DataError
 
     if name not in _FILES:
-        raise DataError(f"unknown dataset '{name}'; shipped: {', '.join(_FILES)}")
+        raise DataError("is not a shipped dataset", argument="name", value=name,
+                        hint=f"shipped: {', '.join(_FILES)}")
     return _HERE / _FILES[name][0]
 
 
