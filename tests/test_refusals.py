@@ -15,7 +15,9 @@ argument      ``argument=``                                    ``value=``, ``hin
 file          ``file=`` alone                                  ``hint=``
 ============  ===============================================  ==========================================
 
-A site that passes none of them is a message not yet converted: :data:`TO_CONVERT` lists how many each
+The walk looks at the keywords a site passes, not their values: a helper that sees arrays only passes
+``file=None`` and the command line names the file (``command_options.about_file``). A site that passes
+none of them is a message not yet converted: :data:`TO_CONVERT` lists how many each
 module still holds, and the count may only fall (convert one, lower its number). A plain
 ``ValueError``/``TypeError``/``KeyError`` is not about a user's input; :data:`GUARDS` lists them with
 the reason. The dynamic half runs the refusals of the corpus (``tests/corpus``) through the command
@@ -320,3 +322,62 @@ def test_a_value_longer_than_the_limit_is_cut(tmp_path, monkeypatch, capsys):
     value = exc.parts()["value"]
     assert len(value) == 300 and MAX_SHOWN == 80
     assert says(text, f"value '{value[:76]}…' (300 characters)") and value not in text
+
+
+# --------------------------------------------------------------------------------------------------
+# the one form, row by row: errors.message's decision table
+#
+# place            | problem starts with | hint starts with | joined as
+# -----------------+---------------------+------------------+----------------------------------------------
+# file/row/col/val | anything else       | a capital        | "<place>: <problem>. <Hint>"
+# column(s)        | a PREDICATES word   | a small letter   | "<place> <problem>; <hint>"
+# file             | anything, ends in ? | a capital        | "<place>: <problem>? <Hint>" (no second stop)
+# argument=value   | a PREDICATES word   | a small letter   | "<within>: <arg>=<value> <problem>; <hint>"
+# argument=value   | (no problem)        | any              | "<arg>=<value>: <hint>"
+# none             | anything            | a capital        | "<problem>. <Hint>"
+
+MESSAGE_ROWS = [
+    (dict(problem="outside the response range 1–7", file="x.csv", row=17, column="AGQ_3", value="9",
+          hint="Fix the value."),
+     "file 'x.csv', row 17, column 'AGQ_3', value '9': outside the response range 1–7. Fix the value."),
+    (dict(problem="are not in the data", file="x.csv", column=["a", "b"], hint="available columns: c"),
+     "file 'x.csv', column(s) 'a', 'b' are not in the data; available columns: c"),
+    (dict(problem="not a workbook?", file="s.xlsx", hint="Save it as .xlsx."),
+     "file 's.xlsx': not a workbook? Save it as .xlsx."),
+    (dict(problem="is not a seed", argument="seed", value=-1, within="screen", hint="give 0 or more"),
+     "screen: seed=-1 is not a seed; give 0 or more"),
+    (dict(problem="", argument="power", value=1.5, hint="give a power between 0 and 1"),
+     "power=1.5: give a power between 0 and 1"),
+    (dict(problem="the data have no rows", hint="Check the file."), "the data have no rows. Check the file."),
+    (dict(problem="a respondent without an id", file="x.csv", row="row 3", column="id", value="", hint="Fill it."),
+     "file 'x.csv', row 3, column 'id', value '' (empty): a respondent without an id. Fill it."),
+    (dict(problem="not a count.", file=None, row="row with index 4", column="y", value=None, hint="Fix it."),
+     "row with index 4, column 'y', a blank value: not a count. Fix it."),
+    (dict(problem="is not in the data", file="x.csv", column="dur", item="the completion-time column",
+          hint="Name it."),
+     "file 'x.csv', column 'dur' (the completion-time column) is not in the data. Name it."),
+    (dict(problem="have no complete row", file="x.csv", column=[f"q{i}" for i in range(1, 13)], hint="Check them."),
+     "file 'x.csv', column(s) 'q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7', 'q8' and 4 more have no complete row. "
+     "Check them."),
+    (dict(problem="is not a list", argument="columns", value=list(range(40)), hint="give a list"),
+     "columns=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 2… (150 characters) "
+     "is not a list; give a list"),
+]
+
+
+@pytest.mark.parametrize("parts, said", MESSAGE_ROWS)
+def test_message_writes_each_row_of_its_decision_table(parts, said):
+    from analysis.errors import message
+
+    assert message(**parts) == said
+    problem = parts.pop("problem")
+    assert str(GoalscopeError(problem, **parts)) == said
+
+
+def test_a_reworded_refusal_keeps_its_class_and_parts():
+    from analysis.errors import DataError
+
+    e = DataError("not a number", file="x.csv", row=3, column="q1", value="abc", hint="Fix it.")
+    again = e.reworded("study 's': " + str(e))
+    assert type(again) is DataError and again.parts() == e.parts()
+    assert str(again) == "study 's': file 'x.csv', row 3, column 'q1', value 'abc': not a number. Fix it."
