@@ -33,9 +33,9 @@ def _check_level(level) -> float:
     try:
         lv = float(level)
     except (TypeError, ValueError):
-        raise DataError(f"level must be a number between 0 and 1 (e.g. 0.95), got {level!r}") from None
+        raise DataError("", argument="level", value=level, hint="level must be a number between 0 and 1 (e.g. 0.95)") from None
     if not 0 < lv < 1:
-        raise DataError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise DataError("", argument="level", value=level, hint="level must be between 0 and 1 (e.g. 0.95)")
     return lv
 
 
@@ -46,7 +46,8 @@ def confusion(a, b) -> pd.DataFrame:
     """
     a, b = pd.Series(a, dtype=object).reset_index(drop=True), pd.Series(b, dtype=object).reset_index(drop=True)
     if len(a) != len(b):
-        raise DataError(f"the two codings have different lengths ({len(a)} and {len(b)})")
+        raise DataError("have different lengths", argument="a, b", value=f"{len(a)} and {len(b)} codes",
+                        within="confusion", hint="give two codings of the same statements, in the same order")
     ok = a.notna() & b.notna()
     a, b = a[ok].astype(str), b[ok].astype(str)
     cats = sorted(set(a) | set(b))
@@ -195,7 +196,8 @@ class AgreementResult(Result):
         """The cross-table of two of the codings, e.g. ``confusion("coder_1", "rules")``."""
         for r in (a, b):
             if r not in self.codes.columns:
-                raise DataError(f"no coding named '{r}'; the codings are {', '.join(self.codes.columns)}")
+                raise DataError("is not a coding", argument="coding", value=r, within="confusion",
+                                hint=f"the codings are {', '.join(self.codes.columns)}")
         return confusion(self.codes[a], self.codes[b])
 
 

@@ -145,8 +145,10 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
         for g in groupings:
             moves = labels.groupby(people, sort=False)[g].nunique()
             if (moves > 1).any():
-                raise DataError(f"person {moves[moves > 1].index[0]!r} (column '{id_column}') has statements "
-                                f"in more than one {g}; a person belongs to one unit of each grouping")
+                raise DataError(f"has statements in more than one {g}", file=data.attrs.get("source"),
+                                row=row_label(data, people.index[people == moves[moves > 1].index[0]][0]),
+                                column=id_column, value=moves[moves > 1].index[0],
+                                hint="a person belongs to one unit of each grouping: fix the unit or the id")
         persons = pd.concat([labels, ind], axis=1).groupby(people.to_numpy(), sort=True)
         frame = pd.concat([persons[groupings].first(), persons[SHARE_COLUMNS].mean()], axis=1)
     else:
