@@ -29,6 +29,8 @@ _FILES = {
     "staff_demo": ("staff_demo/responses.csv", "synthetic staff survey: work-domain goal orientation (VandeWalle) by "
                                                "team, department and site"),
     "staff_demo_wave2": ("staff_demo/responses_wave2.csv", "the staff survey's second wave (turnover, moves, a new team)"),
+    "pisa_demo": ("pisa_demo/responses.csv", "synthetic survey in PISA's shape: final and 80 Fay replicate weights, "
+                                             "10 plausible values of a mathematics score, goal indices"),
 }
 
 
