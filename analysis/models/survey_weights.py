@@ -131,7 +131,7 @@ def _check_weights(data: pd.DataFrame, columns, what: str) -> pd.DataFrame:
             source = data.attrs.get("source")
             place = ", ".join(x for x in (f"file '{source}'" if source else "",
                                           row_label(data, data.index[pos]), f"column '{c}'") if x)
-            what_is = "missing" if np.isnan(v[pos]) else f"{show(data[c].iloc[pos])}, not a weight"
+            what_is = "missing" if np.isnan(v[pos]) else f"{v[pos]:g}, not a weight"
             raise DataError(f"{what}: {place}: the weight is {what_is}; every respondent needs a final weight "
                             f"and replicate weights ≥ 0 (set a weight to 0 to leave a respondent out of the "
                             f"population estimates, or drop the row before the analysis)")
@@ -401,16 +401,16 @@ class WeightedResult(Reported):
 
     @property
     def r_call(self) -> str:
-        data = "imputationList(one data frame per plausible value)" if self.plausible_values else "d"
-        des = f"des <- {self.design.r_call(data)}"
-        run = {"descriptives": "svymean(~x, des, na.rm = TRUE); svyvar(~x, des, na.rm = TRUE)",
-               "correlations": "withReplicates(des, function(w, d) cov.wt(d[, c(x, y)], wt = w, cor = TRUE)$cor[1, 2])",
-               "regression": f"svyglm({self.outcome} ~ {' + '.join(self.predictors)}, des)",
-               "logistic": f"svyglm({self.outcome} ~ {' + '.join(self.predictors)}, des, family = quasibinomial())"
-               }[self.analysis]
-        if self.plausible_values:
-            return f"{des}; MIcombine(with(des, {run}))"
-        return f"{des}; {run}"
+        pv = bool(self.plausible_values)
+        data = "imputationList(one data frame per plausible value)" if pv else "d"
+        on = "" if pv else ", des"
+        model = f"{self.outcome} ~ {' + '.join(self.predictors)}"
+        run = {"descriptives": f"svymean(~x{on}, na.rm = TRUE); svyvar(~x{on}, na.rm = TRUE)",
+               "correlations": f"withReplicates({'.design' if pv else 'des'}, function(w, d) "
+                               f"cov.wt(d[, c(x, y)], wt = w / sum(w), cor = TRUE)$cor[1, 2])",
+               "regression": f"svyglm({model}{on})",
+               "logistic": f"svyglm({model}{on}, family = quasibinomial())"}[self.analysis]
+        return f"des <- {self.design.r_call(data)}; " + (f"MIcombine(with(des, {run}))" if pv else run)
 
     def _labels(self) -> list:
         t = self.coefficients
@@ -495,9 +495,9 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
          variable    quantity  estimate     se
     0    MASTGOAL        mean     0.067  0.041
     1    MASTGOAL          sd     1.024  0.032
-    2        MATH        mean   471.145  3.950
-    3        MATH          sd    95.318  2.569
-    4  EXPECT_UNI  proportion     0.407  0.024
+    2        MATH        mean   459.205  4.759
+    3        MATH          sd    87.062  3.253
+    4  EXPECT_UNI  proportion     0.398  0.025
 
     R: ``des <- svrepdesign(data = d, weights = ~W_FSTUWT, repweights = "W_FSTURWT[0-9]+", type = "Fay",
     rho = 0.5, mse = TRUE); svymean(~MASTGOAL, des, na.rm = TRUE)``; plausible values:
@@ -639,9 +639,9 @@ def weighted_regression(data: pd.DataFrame, y: str, x, design, family: str = "ga
     ...     plausible_values={"MATH": "PV{n}MATH"})
     >>> res.table()[["term", "estimate", "se", "df"]].round(2)
               term  estimate    se      df
-    0  (Intercept)    469.01  3.55  201.20
-    1     MASTGOAL     16.09  3.73  464.38
-    2         ESCS     35.48  3.21  176.25
+    0  (Intercept)    468.34  3.55  201.61
+    1     MASTGOAL     15.11  3.16  284.85
+    2         ESCS     35.71  3.29  185.04
 
     R: ``des <- svrepdesign(data = imputationList(...), weights = ~W_FSTUWT, repweights = "W_FSTURWT[0-9]+",
     type = "Fay", rho = 0.5, mse = TRUE); MIcombine(with(des, svyglm(MATH ~ MASTGOAL + ESCS)))``.
