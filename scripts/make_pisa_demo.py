@@ -8,7 +8,10 @@ student weight W_FSTUWT; 80 replicate weights W_FSTURWT1..W_FSTURWT80 made by Fa
 from a Hadamard matrix of order 80 (in replicate r, zone h, one school of the pair gets weight × 1.5
 and the other × 0.5, by the sign of H[r, h]); ten plausible values PV1MATH..PV10MATH of a mathematics
 score; the goal indices MASTGOAL (mastery goals), GFOFAIL (fear of failure, 15 students left it blank)
-and COMPETE (competitiveness); ESCS, female, and a binary EXPECT_UNI (expects a university degree).
+and COMPETE (competitiveness); ESCS, female, and a binary EXPECT_UNI (expects a university degree);
+the twelve AGQ-R items agq_1..agq_12 (1-5; Elliot & Murayama's key, mastery-approach items 1, 3, 7)
+drawn from the goal indices, so the example study has an instrument to score (drawn from a second
+seeded stream after everything else, so the columns above do not depend on them).
 Values are rounded (weights to 4 decimals, indices to 4, scores to 3) so the CSV reads back exactly.
 The same file is copied to analysis/datasets/data/pisa_demo/ (read_dataset("pisa_demo")).
 """
@@ -87,6 +90,13 @@ def main() -> None:
         "W_FSTUWT": w,
         **reps,
     })
+    items = np.random.default_rng(SEED + 1)
+    scale_of = {1: mastery, 3: mastery, 7: mastery, 2: compete, 4: compete, 8: compete,
+                5: 0.5 * mastery + 0.5 * np.nan_to_num(fear.astype(float)), 9: 0.6 * mastery, 11: 0.6 * mastery,
+                6: np.nan_to_num(fear.astype(float)), 10: np.nan_to_num(fear.astype(float)), 12: 0.5 * compete}
+    agq = {f"agq_{i}": np.clip(np.round(3 + 0.9 * scale_of[i] + items.normal(0, 0.7, STUDENTS)), 1, 5).astype(int)
+           for i in range(1, 13)}
+    out = pd.concat([out.iloc[:, :9], pd.DataFrame(agq), out.iloc[:, 9:]], axis=1)
     num = out.select_dtypes("number").columns
     out[num] = out[num].mask(out[num] == 0, 0)   # rounding can give -0.0; write it as 0
     OUT.parent.mkdir(parents=True, exist_ok=True)
