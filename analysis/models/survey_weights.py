@@ -264,13 +264,18 @@ class _Data:
         return np.column_stack(out)
 
 
-def _replicated(stat, d: _Data, keep, draws: int) -> tuple[np.ndarray, np.ndarray]:
-    """θ with the final weight and its replicate variance, for each plausible value draw: (M, p) each."""
+def _replicated(prepare, stat, d: _Data, keep, draws: int) -> tuple[np.ndarray, np.ndarray]:
+    """θ with the final weight and its replicate variance, for each plausible value draw: (M, p) each.
+
+    ``prepare(m)`` gives the data of draw m (once), ``stat(data, w, full)`` the statistic under weights w
+    (``full``: the full-sample estimate, where a replicate fit starts; None for the full sample).
+    """
     ests, variances = [], []
     reps = d.reps[keep]
     for m in range(draws):
-        full = np.atleast_1d(stat(d.w[keep], m))
-        rep = np.array([np.atleast_1d(stat(reps[:, r], m)) for r in range(reps.shape[1])])
+        data = prepare(m)
+        full = np.atleast_1d(stat(data, d.w[keep], None))
+        rep = np.array([np.atleast_1d(stat(data, reps[:, r], full)) for r in range(reps.shape[1])])
         ests.append(full)
         variances.append(d.design.variance(full, rep))
     return np.array(ests), np.array(variances)
@@ -526,7 +531,8 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
         keep = d.complete([c])
         for q in quantities:
             fn = _sd if q == "sd" else _mean
-            est, var = _replicated(lambda w, m, fn=fn: fn(d.matrix([c], keep, m)[:, 0], w), d, keep, d.draws([c]))
+            est, var = _replicated(lambda m: d.matrix([c], keep, m)[:, 0], lambda v, w, _, fn=fn: fn(v, w),
+                                   d, keep, d.draws([c]))
             e, se, df = _rubin(est, var)
             rows.append({"variable": c, "quantity": q, **{k: v[0] for k, v in _inference(e, se, df, level, False).items()
                                                           if k not in ("statistic", "p_val")},
@@ -590,7 +596,7 @@ def weighted_correlations(data: pd.DataFrame, columns, design, plausible_values=
         for y in columns[i + 1:]:
             keep = d.complete([x, y])
             draws = d.draws([x, y])
-            est, var = _replicated(lambda w, m: _r(d.matrix([x, y], keep, m), w), d, keep, draws)
+            est, var = _replicated(lambda m: d.matrix([x, y], keep, m), lambda xy, w, _: _r(xy, w), d, keep, draws)
             e, se, df = _rubin(est, var)
             rows.append({"x": x, "y": y, **{k: v[0] for k, v in _inference(e, se, df, level).items()},
                          "n": int(keep.sum()), "plausible_values": draws if draws > 1 else 0})
@@ -670,19 +676,15 @@ def weighted_regression(data: pd.DataFrame, y: str, x, design, family: str = "ga
                 raise DataError(f"{what}: {row_label(data, label)}, column '{y}', value {show(yy[~np.isin(yy, [0, 1])][0])} "
                                 f"is not 0 or 1; logistic regression needs a 0/1 outcome (recode it first)")
     p = len(x) + 1
-    starts = {}
 
-    def stat(w, m):
-        X = np.column_stack([np.ones(int(keep.sum())), d.matrix(x, keep, m)])
-        yy = d.matrix([y], keep, m)[:, 0]
-        if family == "gaussian":
-            return _wls(X, yy, w)
-        if m not in starts:               # the full-sample fit starts every replicate (as svyglm)
-            starts[m] = _logit(X, yy, w)
-            return starts[m]
-        return _logit(X, yy, w, start=starts[m])
+    def prepare(m):
+        return np.column_stack([np.ones(int(keep.sum())), d.matrix(x, keep, m)]), d.matrix([y], keep, m)[:, 0]
 
-    est, var = _replicated(stat, d, keep, d.draws(cols))
+    def stat(data, w, full):
+        # a replicate's logistic fit starts from the full-sample estimate, as svyglm's
+        return _wls(*data, w) if family == "gaussian" else _logit(*data, w, start=full)
+
+    est, var = _replicated(prepare, stat, d, keep, d.draws(cols))
     e, se, df = _rubin(est, var)
     if est.shape[0] == 1:
         df = np.full(p, design.degf + 1 - p, dtype=float)
