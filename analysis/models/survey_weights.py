@@ -521,7 +521,6 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
         v = d.values[c]
         bad = v.notna() & ~v.isin([0, 1])
         if bad.any():
-            check_numeric(data, [c], what)   # names a text cell first (file, row), if any
             from ..io.readers import row_label
             label = v.index[bad.to_numpy().argmax()]
             raise DataError(f"{what}: {row_label(data, label)}, column '{c}', value {show(data.loc[label, c])} "

@@ -302,7 +302,8 @@ def _refuse_unweighted(spec, options: dict) -> None:
     """With ``weights:``, an option the weighted model does not have is refused (never ignored)."""
     bad = [f"'{k}: {v}'" for k, v in options.items() if v]
     if bad:
-        raise StudyError(f"analysis '{spec.id}': {', '.join(bad)} has no weighted version and the study declares "
+        raise StudyError(f"analysis '{spec.id}': {', '.join(bad)} {'has' if len(bad) == 1 else 'have'} no weighted "
+                         f"version and the study declares "
                          f"'weights:'; remove it (weighted {spec.type} are Pearson, pairwise, without adjustment; "
                          f"regression is gaussian or logistic, one block)")
 

@@ -134,7 +134,7 @@ def test_refused_when_loading(tmp_path, change, phrase):
      "analysis 'path' (type mediation) has no weighted version: its standard errors would ignore the study's "
      "'weights:'; with weights, declare correlations or regression analyses"),
     ({"id": "links", "type": "correlations", "columns": ["MASTGOAL", "MATH"], "method": "spearman", "padjust": "holm"},
-     "analysis 'links': 'method: spearman', 'padjust: holm' has no weighted version and the study declares 'weights:'"),
+     "analysis 'links': 'method: spearman', 'padjust: holm' have no weighted version and the study declares 'weights:'"),
     ({"id": "m", "type": "regression", "outcome": "MATH", "predictors": ["ESCS"], "hc3": True},
      "analysis 'm': 'hc3: True' has no weighted version"),
 ])
