@@ -457,6 +457,25 @@ def _(res: WeightedResult) -> Apa:
     return Apa(estimate=parts[0] if parts else "", statistic="", full_result=full, table=pd.DataFrame(rows))
 
 
+#: the keywords every weighted statistic shares, stated once (``@survey_params`` puts them in place of the
+#: line ``{survey_params}`` of a docstring, as analysis.psychometrics.item_matrix does)
+SURVEY_PARAMS = """    design : ReplicateDesign or dict
+        :func:`replicate_design`, or its keywords (``{"weight": "W_FSTUWT", "replicate_weights":
+        "W_FSTURWT{n}", "method": "fay"}``).
+    plausible_values : dict, optional
+        ``{name: pattern or columns}``, e.g. ``{"MATH": "PV{n}MATH"}`` (PV1MATH … PV10MATH); use the
+        name where a column goes. Each statistic is computed once per plausible value and the results
+        are combined by Rubin's rules.
+    level : float
+        Confidence level."""
+
+
+def survey_params(fn):
+    """Put :data:`SURVEY_PARAMS` where the docstring of ``fn`` says ``{survey_params}``."""
+    fn.__doc__ = fn.__doc__.replace("    {survey_params}", SURVEY_PARAMS)
+    return fn
+
+
 def _start(data, design, plausible_values, level, what):
     data = check_frame(data, what)
     level = check_level(level, what)
@@ -465,6 +484,7 @@ def _start(data, design, plausible_values, level, what):
 
 
 @screens_sample("weighted_descriptives")
+@survey_params
 def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None, plausible_values=None,
                           level: float = 0.95) -> WeightedResult:
     """Weighted means and SDs (and proportions of 0/1 columns) with replicate-weight standard errors.
@@ -474,15 +494,9 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
     data : DataFrame
     columns : list of str
         Numeric columns (or plausible-value names): mean and SD of each.
-    design : ReplicateDesign or dict
-        :func:`replicate_design`, or its keywords (``{"weight": "W_FSTUWT", "replicate_weights":
-        "W_FSTURWT{n}", "method": "fay"}``).
     proportions : list of str, optional
         0/1 columns: the weighted share of 1s (any other value is refused).
-    plausible_values : dict, optional
-        ``{name: pattern or columns}``, e.g. ``{"MATH": "PV{n}MATH"}``; use the name in ``columns``.
-    level : float
-        Confidence level.
+    {survey_params}
 
     Returns
     -------
@@ -542,6 +556,7 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
 
 
 @screens_sample("weighted_correlations")
+@survey_params
 def weighted_correlations(data: pd.DataFrame, columns, design, plausible_values=None,
                           level: float = 0.95) -> WeightedResult:
     """Weighted Pearson correlations of every pair of columns, with replicate-weight standard errors.
@@ -555,12 +570,7 @@ def weighted_correlations(data: pd.DataFrame, columns, design, plausible_values=
     data : DataFrame
     columns : list of str
         Numeric columns or plausible-value names (at least two).
-    design : ReplicateDesign or dict
-        :func:`replicate_design`, or its keywords.
-    plausible_values : dict, optional
-        ``{name: pattern or columns}``, e.g. ``{"MATH": "PV{n}MATH"}``.
-    level : float
-        Confidence level.
+    {survey_params}
 
     Returns
     -------
@@ -605,6 +615,7 @@ def weighted_correlations(data: pd.DataFrame, columns, design, plausible_values=
 
 
 @screens_sample("weighted_regression")
+@survey_params
 def weighted_regression(data: pd.DataFrame, y: str, x, design, family: str = "gaussian",
                         plausible_values=None, level: float = 0.95) -> WeightedResult:
     """Linear or logistic regression with a final weight and replicate-weight standard errors.
@@ -620,15 +631,10 @@ def weighted_regression(data: pd.DataFrame, y: str, x, design, family: str = "ga
         Outcome column or plausible-value name (0/1 for ``family="logistic"``).
     x : list of str
         Predictor columns or plausible-value names.
-    design : ReplicateDesign or dict
-        :func:`replicate_design`, or its keywords.
     family : {"gaussian", "logistic"}
         Weighted least squares, or logistic regression (the point estimates of ``svyglm`` with
         ``family = quasibinomial()``).
-    plausible_values : dict, optional
-        ``{name: pattern or columns}``, e.g. ``{"MATH": "PV{n}MATH"}``.
-    level : float
-        Confidence level.
+    {survey_params}
 
     Returns
     -------
