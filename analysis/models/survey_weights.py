@@ -16,8 +16,15 @@ compute them (PISA: Fay's BRR; TIMSS, PIRLS: jackknife JK2).
   ``survey::svyvar``), proportion (the weighted mean of a 0/1 column), Pearson r (``cov.wt``), linear
   regression (weighted least squares) and logistic regression (a binomial GLM with the weights as
   variance weights: the point estimates of ``svyglm(family = quasibinomial())``), from numpy and
-  statsmodels. What no library we build on does — re-estimating under each replicate weight and the
-  formula above; Rubin's rules below — is written here (the only hand-written statistics).
+  statsmodels. Re-estimating under each replicate weight with the formula above, and Rubin's rules
+  below, are written here (the only hand-written statistics; formulas from R survey's
+  ``svrepdesign`` and mitools' ``MIcombine`` documentation), because the Python survey libraries
+  checked do not give them: samplics 0.6.1's ``ReplicateEstimator`` has means, totals, ratios and
+  proportions only (no SD, correlation or regression; its jackknife is JK1) and its ``SurveyGLM`` is
+  Taylor-linearised; svy 0.35.0 has replicate means and correlations (``variance_center="estimate"``
+  equals the formula above), but its ``glm.fit`` centres the replicates on their mean (R's
+  ``mse = FALSE``: 0.09699 instead of 0.09713 for ESCS in the demo's logistic model) and it has no
+  Rubin's rules, so it would be a second path and a Polars/Rust dependency for part of the job.
 * Plausible values (``plausible_values={"MATH": "PV{n}MATH"}``): every statistic is computed once per
   plausible value (the M analyses of ``mitools::imputationList``) and combined by Rubin's rules as
   ``mitools::MIcombine`` does: estimate = the mean over the M values; total variance = mean sampling
