@@ -145,6 +145,27 @@ def _check_weights(data: pd.DataFrame, columns, what: str) -> pd.DataFrame:
     return values
 
 
+def weight_columns(data: pd.DataFrame, design: dict, plausible_values: dict | None = None) -> list[str]:
+    """The columns a weighted analysis reads besides its variables: the final weight, the replicate
+    weights and every plausible value (patterns resolved as :func:`replicate_design` resolves them).
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.models.survey_weights import weight_columns
+    >>> cols = weight_columns(read_dataset("pisa_demo"), {"weight": "W_FSTUWT", "replicate_weights": "W_FSTURWT{n}"},
+    ...                       {"MATH": "PV{n}MATH"})
+    >>> len(cols), cols[:2], cols[-1]
+    (91, ['W_FSTUWT', 'W_FSTURWT1'], 'PV10MATH')
+
+    R has no equivalent (``svrepdesign`` takes the same pattern: ``repweights = "W_FSTURWT[0-9]+"``).
+    """
+    cols = [design["weight"], *_columns_of(data, design["replicate_weights"], "weights", "replicates")[0]]
+    for name, spec in (plausible_values or {}).items():
+        cols += _columns_of(data, spec, "plausible_values", name)[0]
+    return cols
+
+
 def replicate_design(data: pd.DataFrame, weight: str = "W_FSTUWT", replicate_weights="W_FSTURWT{n}",
                      method: str = "fay", fay_k: float | None = None) -> ReplicateDesign:
     """Name the final weight and the replicate weights of a survey, and how they give variances.

@@ -281,15 +281,12 @@ def survey_options(study) -> dict | None:
 def survey_columns(survey: dict | None, data: pd.DataFrame, source: str = "study file") -> list[str]:
     """The weight and plausible-value columns a weighted study carries into its analysed data."""
     from ..errors import DataError
-    from ..models.survey_weights import _columns_of
+    from ..models.survey_weights import weight_columns
 
     if survey is None:
         return []
-    d = survey["design"]
     try:
-        cols = [d["weight"], *_columns_of(data, d["replicate_weights"], "weights", "replicates")[0]]
-        for name, spec in (survey["plausible_values"] or {}).items():
-            cols += _columns_of(data, spec, "plausible_values", name)[0]
+        cols = weight_columns(data, survey["design"], survey["plausible_values"])
     except DataError as exc:
         raise StudyError(f"{source}: {exc}") from None
     missing = [c for c in cols if c not in data.columns]
@@ -311,8 +308,8 @@ def _refuse_unweighted(spec, options: dict) -> None:
 def _run_weighted_correlations(spec, data, cols, survey):
     from ..models import weighted_correlations
     _refuse_unweighted(spec, {"method": spec.method != "pearson" and spec.method, "covar": spec.covar,
-                                      "padjust": spec.padjust not in (None, "none") and spec.padjust,
-                                      "nan_policy": spec.nan_policy != "pairwise" and spec.nan_policy})
+                              "padjust": spec.padjust not in (None, "none") and spec.padjust,
+                              "nan_policy": spec.nan_policy != "pairwise" and spec.nan_policy})
     res = weighted_correlations(data, cols(spec.columns), level=spec.level, **survey)
     long = res.table().rename(columns={"estimate": "r"})
     return res, long[CORRELATION_COLUMNS + ["se", "df"]].reset_index(drop=True), int(long["n"].min())
@@ -320,9 +317,9 @@ def _run_weighted_correlations(spec, data, cols, survey):
 
 def _run_weighted_regression(spec, data, cols, survey):
     from ..models import weighted_regression
-    _refuse_unweighted(spec, {"steps": spec.steps, "hc3": spec.hc3, "threshold": spec.threshold is not None
-                                      and spec.threshold, "family": spec.family not in ("gaussian", "logistic")
-                                      and spec.family})
+    _refuse_unweighted(spec, {"steps": spec.steps, "hc3": spec.hc3,
+                              "threshold": spec.threshold is not None and spec.threshold,
+                              "family": spec.family not in ("gaussian", "logistic") and spec.family})
     predictors = cols(spec.predictors) + cols(spec.covar)
     if not predictors:
         raise StudyError(f"analysis '{spec.id}': give predictors")

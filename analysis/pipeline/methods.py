@@ -153,9 +153,9 @@ def measurement_sentence(measurements) -> str:
 def _weighted_tests(res, level: float) -> str:
     """How a weighted result tested and set its intervals (the rows of the module's table)."""
     ci = f"{_pct(level)} confidence intervals"
-    with_pv = res.table()["plausible_values"].gt(0) if "plausible_values" in res.table() else None
     rubin = f"t tests and {ci} on Rubin's degrees of freedom"
     if res.analysis == "correlations":
+        with_pv = res.table()["plausible_values"].gt(0)
         if not with_pv.any():
             return f"z tests with normal-based {ci}"
         if with_pv.all():
