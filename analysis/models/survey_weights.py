@@ -11,7 +11,8 @@ compute them (PISA: Fay's BRR; TIMSS, PIRLS: jackknife JK2).
   the sums of squares taken around the full-sample estimate (R survey's ``svrepdesign(...,
   mse = TRUE)``; the scale constants are those its documentation gives for ``type = "Fay"``,
   ``"BRR"`` and ``"JK2"``). The replicate weights already include the final weight (survey's
-  ``combined.weights = TRUE``, how PISA and TIMSS ship them).
+  ``combined.weights = TRUE``, as PISA ships them; for a file that ships only the jackknife zones,
+  make the replicate columns first, as tests/reference/weights/weights.R does for its JK2 check).
 * Point estimates: weighted mean, SD (√ of the weighted variance with the factor n/(n − 1), as
   ``survey::svyvar``), proportion (the weighted mean of a 0/1 column), Pearson r (``cov.wt``), linear
   regression (weighted least squares) and logistic regression (a binomial GLM with the weights as
@@ -178,11 +179,11 @@ def replicate_design(data: pd.DataFrame, weight: str = "W_FSTUWT", replicate_wei
         The final (full-sample) weight, e.g. PISA's ``W_FSTUWT``, TIMSS's ``TOTWGT``.
     replicate_weights : str or list of str
         The replicate weights: a pattern with ``{n}`` (``"W_FSTURWT{n}"``: every column that matches,
-        ordered by n) or a list of columns. They include the final weight, as PISA and TIMSS ship them.
+        ordered by n) or a list of columns. They include the final weight, as PISA ships them.
     method : {"fay", "brr", "jk2"}
         ``"fay"``: Fay's balanced repeated replication (PISA), variance = Σ(θ_r − θ)² / (R (1 − k)²);
-        ``"brr"``: plain BRR (k = 0), Σ(θ_r − θ)² / R; ``"jk2"``: the paired jackknife (TIMSS,
-        PIRLS), Σ(θ_r − θ)².
+        ``"brr"``: plain BRR (k = 0), Σ(θ_r − θ)² / R; ``"jk2"``: the paired jackknife with one
+        replicate per variance zone (TIMSS, PIRLS), Σ(θ_r − θ)², as survey's ``type = "JK2"``.
     fay_k : float, optional
         Fay's factor k, 0 ≤ k < 1 (default 0.5, as PISA); only with ``method="fay"``.
 
@@ -234,6 +235,10 @@ def _design(data, design, what) -> ReplicateDesign:
         _check_weights(data, [design.weight, *design.replicate_weights], what)
         return design
     if isinstance(design, dict):
+        unknown = [k for k in design if k not in ("weight", "replicate_weights", "method", "fay_k")]
+        if unknown:
+            raise DataError(f"{what}: design has {', '.join(map(repr, unknown))}, which replicate_design does not take; "
+                            f"give 'weight', 'replicate_weights', 'method' and 'fay_k'")
         return replicate_design(data, **design)
     raise DataError(f"{what}: design={show(design)} is not a design; give replicate_design(data, ...) or its "
                     f"keywords as a dict, e.g. {{'weight': 'W_FSTUWT', 'replicate_weights': 'W_FSTURWT{{n}}'}}")

@@ -223,5 +223,8 @@ def test_bad_analysis_input_is_refused(pisa):
             "row 2, column 'ESCS', value", "is not 0 or 1; logistic regression needs a 0/1 outcome")
     _raises(lambda: weighted_regression(pisa, "MATH", ["MATH"], design=fay, plausible_values=PV),
             "'MATH' is both the outcome and a predictor")
+    _raises(lambda: weighted_regression(pisa, "MATH", ["ESCS"], design={"final": "W_FSTUWT"}),
+            "design has 'final', which replicate_design does not take; give 'weight', 'replicate_weights', "
+            "'method' and 'fay_k'")
     _raises(lambda: weighted_regression(pisa, "MATH", ["ESCS"], design="fay"),
             "design='fay' is not a design; give replicate_design(data, ...) or its keywords as a dict")
