@@ -182,8 +182,8 @@ def replicate_design(data: pd.DataFrame, weight: str = "W_FSTUWT", replicate_wei
         ordered by n) or a list of columns. They include the final weight, as PISA ships them.
     method : {"fay", "brr", "jk2"}
         ``"fay"``: Fay's balanced repeated replication (PISA), variance = Σ(θ_r − θ)² / (R (1 − k)²);
-        ``"brr"``: plain BRR (k = 0), Σ(θ_r − θ)² / R; ``"jk2"``: the paired jackknife with one
-        replicate per variance zone (TIMSS, PIRLS), Σ(θ_r − θ)², as survey's ``type = "JK2"``.
+        ``"brr"``: plain BRR (k = 0), Σ(θ_r − θ)² / R; ``"jk2"``: the paired jackknife, one
+        replicate per variance zone, Σ(θ_r − θ)², as survey's ``type = "JK2"``.
     fay_k : float, optional
         Fay's factor k, 0 ≤ k < 1 (default 0.5, as PISA); only with ``method="fay"``.
 
