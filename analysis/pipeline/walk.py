@@ -419,6 +419,9 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     if data.attrs.get("qualtrics"):
         drop |= {c for c in QUALTRICS_IDENTIFIERS if c in data.columns}
     kept = [c for c in study.keep if c not in drop and c != study.id]
+    from .analyses import survey_columns, survey_options
+    survey = survey_options(study)          # weights: and plausible_values: travel with the analysed rows
+    kept += [c for c in survey_columns(survey, data, f"study file '{study.path}'") if c not in kept]
     if study.group and study.group not in kept:
         kept.insert(0, study.group)
     out = pd.concat([pd.DataFrame({"respondent": respondent}), data[kept], scores], axis=1)
@@ -444,7 +447,8 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     lap("measurement")
     analyses = []
     for spec in parse_analyses(study.analyses, source):
-        analyses += run_analyses([spec], analysed, seed=study.seed, source=source, constructs=dict(study.constructs))
+        analyses += run_analyses([spec], analysed, seed=study.seed, source=source, constructs=dict(study.constructs),
+                                 survey=survey)
         lap(f"analysis {spec.id}")
     replication = replication_power = None
     if study.replicate:
