@@ -31,6 +31,8 @@ DEFAULTS = {"instrument": "vandewalle", "columns": "wdgo_{n}", "group": "team", 
             "wave_names": "", "wave": "", "goal_text": "", "output": "xlsx"}
 #: a column whose name says it identifies a person
 _ID_NAME = re.compile(r"(^|[^a-z])(id|ids|email|e_?mail|mail|name|phone|address|ip)([^a-z]|$)", re.I)
+#: the plan's last line in the page (the terminal's line names the --plan-only flag)
+APP_PLAN_ONLY = "plan only: no file written yet (press Make the report to make it)"
 #: longest text answer of a previewed column (longer: free text, not shown)
 PREVIEW_MAX_TEXT = 40
 
@@ -265,7 +267,10 @@ def create_app(workdir: str | Path | None = None):
             plans.pop(token, None)
             return page(form, message, _field_of(message, form, names), **common), 400
         plans[token] = form
-        return page(form, plan=clean(out, folder), planned=True, note=note, **common)
+        from ..teams.commands import PLAN_ONLY
+
+        text = clean(out, folder).replace(PLAN_ONLY, APP_PLAN_ONLY)   # the page's button, not the flag
+        return page(form, plan=text, planned=True, note=note, **common)
 
     @app.post("/run")
     def run():
