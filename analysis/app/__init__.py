@@ -137,8 +137,29 @@ def column_preview(data, n: int = 3) -> list[dict]:
 
 
 def near_matches(form: dict, columns) -> list[str]:
-    """For each column field naming a column the file lacks: the sentence with its near matches
-    (:func:`analysis.checks.unknown_names`, the function the command line uses)."""
+    """For each column field naming a column the file lacks: the sentence with its near matches.
+
+    Parameters
+    ----------
+    form : dict
+        The page's choices (``group``, ``parent``, ``wave``, ``goal_text``; others are ignored).
+    columns : list of str
+        The uploaded file's columns.
+
+    Returns
+    -------
+    list of str
+        One sentence per unknown column, from :func:`analysis.checks.unknown_names` (the function the
+        command line uses), without its list of every column (the page's preview shows them).
+
+    Examples
+    --------
+    >>> from analysis.app import near_matches
+    >>> near_matches({"group": "Team", "goal_text": "goal"}, ["team", "site", "goal"])
+    ["unknown unit column 'Team' (did you mean 'team'?)"]
+
+    # R: no equivalent (a page of the app)
+    """
     from ..checks import unknown_names
 
     out = []

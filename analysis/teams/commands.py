@@ -132,7 +132,19 @@ PLAN_ONLY = "plan only: no file written (run again without --plan-only to make t
 
 def plan_text(rep, out=None) -> str:
     """The terminal's words for a staff report's anonymity plan: the counts line (``-> OUT`` once
-    written) and, when units are hidden, which ones and why."""
+    written) and, when units are hidden, which ones and why.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.teams import build_staff_report
+    >>> from analysis.teams.commands import plan_text
+    >>> rep = build_staff_report(read_dataset("staff_demo"), "vandewalle", "department", columns="wdgo_{n}")
+    >>> print(plan_text(rep, "teams.xlsx"))
+    334 respondents, 6 units: 6 published, 0 hidden (minimum 5) -> teams.xlsx
+
+    # R: no equivalent (the command line's words)
+    """
     cells = rep.plan.cells
     hidden = int((cells["status"] != "published").sum())
     lines = [f"{rep.n_people} respondents, {len(cells)} units: {len(cells) - hidden} published, {hidden} hidden "
@@ -143,7 +155,19 @@ def plan_text(rep, out=None) -> str:
 
 
 def wave_plan_text(rep, out=None) -> str:
-    """The same for a wave report: each wave's hidden units, then the change line."""
+    """The same for a wave report: each wave's hidden units, then the change line.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.teams import build_wave_report
+    >>> from analysis.teams.commands import wave_plan_text
+    >>> waves = {"2025": read_dataset("staff_demo"), "2026": read_dataset("staff_demo_wave2")}
+    >>> print(wave_plan_text(build_wave_report(waves, "vandewalle", "department", columns="wdgo_{n}")))
+    2 waves (2025, 2026), 674 responses; 7 unit changes shown, 0 not shown (hidden or absent in a wave)
+
+    # R: no equivalent (the command line's words)
+    """
     lines = [f"wave {w}: {r.hidden_text()}" for w, r in rep.reports.items() if r.hidden_units()]
     shown = rep.change.drop_duplicates(["level", "unit", "wave_1"])
     lines.append(f"{len(rep.waves)} waves ({', '.join(rep.waves)}), {rep.n} responses; "
