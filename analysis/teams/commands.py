@@ -93,6 +93,9 @@ def cmd_teams(args) -> int:
         pass
     if len(args.file) > 1 or args.wave:
         return _cmd_waves(args, opts, also, null)
+    if args.wave_names:
+        raise DataError(f"--wave-names {args.wave_names}: one FILE and no --wave, so there are no waves to name; "
+                        f"give one file per wave, or --wave COLUMN, or leave --wave-names out")
     args.file = args.file[0]
     data = read_input(args)
     rep = build_staff_report(data, args.instrument, args.group, parent=args.parent, also=also,

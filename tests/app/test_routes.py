@@ -323,3 +323,12 @@ def test_cli_plan_only_writes_nothing(tmp_path, files, extra):
     _cli(tmp_path, files, extra, out="r.xlsx", plan_only=True)
     assert [p.name for p in (tmp_path / "cli").iterdir() if p.is_file()] == []
     assert "r.xlsx" in made_files
+
+
+def test_wave_names_without_a_second_wave(client):
+    res = _post(client, {"wave_names": "2025,2026"})
+    assert res.status_code == 400
+    assert _text(res).split('id="error">')[1].split("<")[0] == (
+        "--wave-names 2025,2026: one FILE and no --wave, so there are no waves to name; give one file per wave, "
+        "or --wave COLUMN, or leave --wave-names out")
+    assert 'id="wave_names" value="2025,2026" class="bad"' in res.get_data(as_text=True)
