@@ -142,7 +142,8 @@ def near_matches(form: dict, columns) -> list[str]:
     Parameters
     ----------
     form : dict
-        The page's choices (``group``, ``parent``, ``wave``, ``goal_text``; others are ignored).
+        The page's choices (``group``, ``parent``, ``also`` (comma-separated), ``wave``, ``goal_text``;
+        others are ignored).
     columns : list of str
         The uploaded file's columns.
 
@@ -163,12 +164,12 @@ def near_matches(form: dict, columns) -> list[str]:
     from ..checks import unknown_names
 
     out = []
-    for field, label in (("group", "unit column"), ("parent", "parent column"), ("wave", "wave column"),
-                         ("goal_text", "goal statements column")):
-        value = form.get(field)
-        if value and value not in columns:
-            # the sentence up to its list of every column (the preview shows them)
-            out.append(unknown_names([value], [str(c) for c in columns], label).split(". Valid ")[0])
+    for field, label in (("group", "unit column"), ("parent", "parent column"), ("also", "grouping column"),
+                         ("wave", "wave column"), ("goal_text", "goal statements column")):
+        for value in [v.strip() for v in str(form.get(field) or "").split(",") if v.strip()]:
+            if value not in columns:
+                # the sentence up to its list of every column (the preview shows them)
+                out.append(unknown_names([value], [str(c) for c in columns], label).split(". Valid ")[0])
     return out
 
 

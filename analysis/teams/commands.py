@@ -28,11 +28,13 @@ def register(sub) -> None:
               GOALSCOPE_PSEUDONYM_KEY=... goalscope teams survey.csv --group team --instrument vandewalle \\
                   --columns "wdgo_{n}" --id-column email --person-scores scores.csv -o teams.csv
 
-              goalscope teams data/raw/staff_demo/responses.csv data/raw/staff_demo/responses_wave2.csv \
-                  --wave-names 2025,2026 --group team --parent department --instrument vandewalle \
+              goalscope teams data/raw/staff_demo/responses.csv data/raw/staff_demo/responses_wave2.csv \\
+                  --wave-names 2025,2026 --group team --parent department --instrument vandewalle \\
                   --columns "wdgo_{n}" -o change.xlsx
               goalscope teams all_waves.csv --wave year --group team --instrument vandewalle --columns "wdgo_{n}" -o change.html
               goalscope teams survey.csv --group team --goal-text goal --instrument vandewalle --columns "wdgo_{n}" -o teams.xlsx
+              goalscope teams survey.csv --group team --parent department --instrument vandewalle \\
+                  --columns "wdgo_{n}" --plan-only -o teams.xlsx     # which units would be hidden; nothing written
 
             Report every grouping of the same people in ONE run (--parent, --also): suppression is
             coordinated only across the groupings of one run. Survey waves (several FILEs, or --wave):

@@ -244,6 +244,10 @@ def test_other_column_fields_highlighted(client, field, value, bad):
     assert res.status_code == 400
     page = res.get_data(as_text=True)
     assert re.search(rf'id="{bad}" value="{value}"[^>]* class="bad"', page)
+    near = {"also": "unknown grouping column 'sit' (did you mean 'site'?)",
+            "parent": "unknown parent column 'departmen' (did you mean 'department'?)",
+            "goal_text": "unknown goal statements column 'goals' (did you mean 'goal'?)"}[field]
+    assert f"<li>{near}</li>" in _text(res)
 
 
 def test_min_group_below_three(client):
