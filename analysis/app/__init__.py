@@ -50,7 +50,7 @@ fieldset{margin:.8em 0}.note{color:#555}</style>
 {% if uploaded %}<p class="note" id="uploaded">Uploaded: {{ uploaded }} (choose a file again to replace it)</p>{% endif %}
 </fieldset>
 <fieldset><legend>2. What to report</legend>
-<label>Instrument <input name="instrument" id="instrument" value="{{ f.instrument }}" class="{{ bad('instrument') }}"></label>
+<label>Instrument <input name="instrument" id="instrument" value="{{ f.instrument }}" list="instruments" class="{{ bad('instrument') }}"></label>
 <label>Item columns (pattern) <input name="columns" id="columns" value="{{ f.columns }}" class="{{ bad('columns') }}"></label>
 <label>Unit column <input name="group" id="group" value="{{ f.group }}" list="colnames" class="{{ bad('group') }}"></label>
 <label>Parent unit column (optional) <input name="parent" id="parent" value="{{ f.parent }}" list="colnames" class="{{ bad('parent') }}"></label>
@@ -63,6 +63,7 @@ fieldset{margin:.8em 0}.note{color:#555}</style>
 </fieldset>
 <button type="submit" id="show_plan">Show the anonymity plan</button>
 {% if planned %} <button type="submit" id="run" formaction="/run">Make the report</button>{% endif %}
+<datalist id="instruments">{% for i, name in instruments %}<option value="{{ i }}">{{ name }}</option>{% endfor %}</datalist>
 <datalist id="colnames">{% for c in preview %}<option value="{{ c.column }}">{% endfor %}</datalist>
 </form>
 {% if error %}<p class="error" id="error">{{ error }}</p>{% endif %}
@@ -217,8 +218,14 @@ def create_app(workdir: str | Path | None = None):
     app.config["WORKDIR"] = root
     plans: dict[str, dict] = {}    # token -> the choices its plan was made with
 
+    from ..instruments import list_instruments
+
+    shipped = list_instruments()[["id", "name"]].itertuples(index=False, name=None)
+    instruments = list(shipped)   # the registry's ids, offered as the instrument box's choices
+
     def page(form, error=None, bad=None, **kw):
         kw.setdefault("preview", [])
+        kw.setdefault("instruments", instruments)
         return render_template_string(_PAGE, f=form, error=error, bad=lambda n: "bad" if n == bad else "", **kw)
 
     def uploads(folder: Path) -> list[Path]:

@@ -90,6 +90,7 @@ def test_index_page(client):
     assert 'name="columns" id="columns" value="wdgo_{n}"' in page
     assert "Show the anonymity plan" in page
     assert 'id="run"' not in page          # nothing can be made before a plan was shown
+    assert '<option value="vandewalle">' in page and '<option value="agq-r">' in page   # the shipped keys
 
 
 def test_plan_is_shown_before_anything_is_made(client, tmp_path):
@@ -261,7 +262,7 @@ def test_unknown_instrument(client):
     assert res.status_code == 400
     page = _text(res)
     assert "unknown instrument 'nope': not a shipped id" in page
-    assert 'id="instrument" value="nope" class="bad"' in page
+    assert 'id="instrument" value="nope" list="instruments" class="bad"' in page
 
 
 def test_bad_upload(client):
