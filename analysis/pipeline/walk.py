@@ -391,7 +391,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         clock[0] = now
 
     data = read_responses(data_file, sheet=study.sheet, encoding=study.encoding, delimiter=study.delimiter,
-                          qualtrics=study.qualtrics, id_column=study.id)
+                          qualtrics=study.qualtrics, id_column=study.id, header_row=study.header_row)
     lap("read")
     src = data.attrs.get("source")
     for col in study.identifiers + study.keep + ([study.group] if study.group else []):
