@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .deprecation import renamed_flag
 from .errors import DataError, GoalscopeError, keyword_hints
+from .checks import near_columns
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -355,7 +356,8 @@ def column_list(text: str | None, flag: str, columns=None) -> list[str]:
             hits = [str(c) for c in columns if fnmatch.fnmatchcase(str(c), part)
                     and not str(c).endswith(HELPER_SUFFIXES)]
             if not hits:
-                raise DataError(f"{flag} '{text}': pattern '{part}' matches no column of the file")
+                raise DataError(f"{flag} '{text}': pattern '{part}' matches no column of the file."
+                                + near_columns(part.replace("*", "").replace("?", ""), columns))
             out += [h for h in hits if h not in out]
         elif part not in out:
             out.append(part)
@@ -489,7 +491,7 @@ def check_formula(text: str | None, flag: str, columns, one_sided: bool = False)
             code = factor.code
             if code.isidentifier() and code not in names:
                 raise DataError(f"{flag} '{text}' names '{code}', which is not a column of the file; available "
-                                f"columns: {', '.join(map(str, list(columns)[:30]))}")
+                                f"columns: {', '.join(map(str, list(columns)[:30]))}." + near_columns(code, columns))
 
 
 def print_r_call(res) -> None:

@@ -97,6 +97,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, shown
+from ..checks import near_columns
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -162,7 +163,7 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
 
     An export with a title line above the header (the warning names the skipped row):
 
-    >>> _ = f.write_text("Staff survey 2025 - export of 03.02.2025\nid,team,q1\nr1,A,3\n")
+    >>> _ = f.write_text("Staff survey 2025 - export of 03.02.2025\\nid,team,q1\\nr1,A,3\\n")
     >>> import warnings
     >>> with warnings.catch_warnings(record=True) as said:
     ...     warnings.simplefilter("always")
@@ -205,7 +206,8 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     if absent:
         what = "id column" if absent[0] == id_column else "text column"
         raise DataError(f"file '{p}': {what} '{absent[0]}' is not in the file (columns: "
-                        f"{', '.join(map(str, list(df.columns)[:12]))}{'…' if df.shape[1] > 12 else ''})")
+                        f"{', '.join(map(str, list(df.columns)[:12]))}{'…' if df.shape[1] > 12 else ''})."
+                        + near_columns(absent[0], df))
     if df.attrs["format"] == "excel" and df.attrs.get("qualtrics"):
         df = _settle_types(df, set(text))
     elif df.attrs["format"] != "csv":

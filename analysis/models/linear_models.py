@@ -26,6 +26,7 @@ from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure,
+from ..checks import near_columns
                       complete_cases, formula_columns, r_formula, screens_sample, tidy, wald_table)
 
 __all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
@@ -44,7 +45,7 @@ def _design(data, y, x, formula, what):
         y = y or lhs
         cols = formula_columns(formula, data)
         if lhs not in data.columns:
-            raise DataError(f"{what}: outcome '{lhs}' is not a column of data")
+            raise DataError(f"{what}: outcome '{lhs}' is not a column of data." + near_columns(lhs, data))
     else:
         x = as_list(x)
         if not x:

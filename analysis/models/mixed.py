@@ -31,6 +31,7 @@ from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Reported, check_columns, check_frame, coefficient_figure, complete_cases,
+from ..checks import near_columns
                       formula_columns, retired_attribute, screens_sample, tidy, wald_table)
 
 __all__ = ["mixed_model", "MixedResult"]
@@ -227,7 +228,7 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
     cols = formula_columns(formula, data)
     lhs = formula.split("~", 1)[0].strip()
     if lhs and lhs not in data.columns and not formula_columns(lhs, data):
-        raise DataError(f"mixed_model: outcome '{lhs}' is not a column of data")
+        raise DataError(f"mixed_model: outcome '{lhs}' is not a column of data." + near_columns(lhs, data))
     if re_formula:
         cols += formula_columns(re_formula, data)
     for f in (vc_formula or {}).values():

@@ -51,6 +51,7 @@ from ..results import Result
 from ..scoring import check_ids, prepare_items, score_items
 from .manifest import manifest
 from .schema import _SAME_METRIC, InstrumentUse, Study, load_study, study_error, study_key
+from ..checks import near_columns
 
 #: columns Qualtrics writes that identify a person; dropped from every study read as Qualtrics
 QUALTRICS_IDENTIFIERS = ["IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
@@ -396,7 +397,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     src = data.attrs.get("source")
     for col in study.identifiers + study.keep + ([study.group] if study.group else []):
         if col not in data.columns:
-            raise StudyError(f"study file '{study.path}': column '{col}' is not in '{src}'")
+            raise StudyError(f"study file '{study.path}': column '{col}' is not in '{src}'." + near_columns(col, data))
     if study.id:
         check_ids(data, study.id, src)
     prepared = {}
