@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import near_columns
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure,
-from ..checks import near_columns
                       complete_cases, formula_columns, r_formula, screens_sample, tidy, wald_table)
 
 __all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import near_columns
 from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Reported, check_columns, check_frame, coefficient_figure, complete_cases,
-from ..checks import near_columns
                       formula_columns, retired_attribute, screens_sample, tidy, wald_table)
 
 __all__ = ["mixed_model", "MixedResult"]

@@ -54,13 +54,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from ..checks import near_columns
 from ..checks import audit_table
 from ..errors import DataError
 from ..io.yamlfile import load_yaml, validate
 from ..report.apa import Apa, apa
 from ..results import Result
 from .careless_responding import (CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
-from ..checks import near_columns
                        seconds_per_item)
 
 Number = Union[int, float]
