@@ -149,10 +149,11 @@ def check_columns(data: pd.DataFrame, columns, what: str) -> list:
     lack = [c for c in columns if c not in data.columns]
     if lack:
         source = data.attrs.get("source")
+        near = near_columns(lack, data)
         raise DataError(f"{what}: {'file ' + repr(source) + ': ' if source else ''}column(s) "
                         f"{', '.join(map(repr, lack))} are not in the data; available columns: "
                         f"{', '.join(map(str, list(data.columns)[:30]))}"
-                        f"{' …' if data.shape[1] > 30 else ''}." + near_columns(lack, data))
+                        f"{' …' if data.shape[1] > 30 else ''}" + (f".{near}" if near else ""))
     return columns
 
 
