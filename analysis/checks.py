@@ -327,7 +327,7 @@ def unknown_names(names, vocabulary, what: str = "construct") -> str | None:
 _NUMBERED = re.compile(r"^(.*?)(\d+)(\D*)$")
 _PLACEHOLDER = re.compile(r"\{(?:n|item|)\}")
 #: rows of the data searched for a column name written below the header (banner rows not detected)
-_ROWS_SEARCHED = 20
+_ROWS_SEARCHED = 50
 
 
 def _fold(name) -> str:

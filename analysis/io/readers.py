@@ -750,7 +750,10 @@ def _check_widths(records, width, lines, text, sep, p, skipped) -> int:
     n = len(rec)
     hint = ""
     raw_line = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
-    for d in _DELIMITERS:
+    if n > width and _names_every_column(_cells(rec)):
+        hint = (f" That row names every column: if it is the header (below {row - 1} title or note "
+                f"row(s)), pass header_row={row}.")
+    for d in ([] if hint else _DELIMITERS):
         if d != sep and len(next(csv.reader([raw_line], delimiter=d), [])) == width:
             hint = (f" The row looks {_DELIM_NAMES[d]}-separated ({width} fields when split on "
                     f"{_DELIM_NAMES[d]}s) while the rest of the file is {name}-separated: re-export it.")
@@ -801,6 +804,7 @@ def _read_excel(p: Path, sheet, header_row: int | None = None) -> pd.DataFrame:
                             f"column names")
     h = header_row or detect_header_row(rows)
     df = pd.read_excel(book, sheet_name=sheet, header=h - 1, dtype=object, keep_default_na=False, na_values=[""])
+    book.close()
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         for (r, j), text in _check_cells(p, sheet, h).items():
             if 0 <= r - h - 1 < len(df) and j < df.shape[1]:
