@@ -368,10 +368,14 @@ def _close(name: str, candidates, n: int = 3) -> list[str]:
     return [folded[f] for f in near]
 
 
-def _near_one(name: str, columns) -> list[str]:
+def _near_one(name: str, columns, items=None) -> list[str]:
     """Near matches of one name (or item pattern) among the columns, as they should be written."""
     if _PLACEHOLDER.search(name):
         runs = numbered_runs(columns)
+        if items is not None:      # the runs that hold every item of the instrument, when there are such runs
+            whole = {r: cols for r, cols in runs.items()
+                     if {r.replace("{n}", str(i)) for i in items} <= set(cols)}
+            runs = whole or runs
         if not runs:
             return []
         pattern = _PLACEHOLDER.sub("{n}", name)
@@ -398,14 +402,15 @@ def _written_below(name: str, data) -> int | None:
     return None
 
 
-def near_columns(names, data) -> str:
+def near_columns(names, data, items=None) -> str:
     """The sentence that follows "column X is not in the data": near matches by name and by pattern.
 
     ``names`` is one name or a list of the names the data lack; ``data`` a DataFrame (or its
     columns). By name: a column equal but for letter case, spaces, underscores, hyphens and dots
     (``Team`` → ``'team'``), else difflib's close matches. By pattern: a name holding ``{n}`` is an
     item pattern; the suggestions are the patterns of the file's runs of numbered columns
-    (``item_{n}`` → ``'wdgo_{n}'``), never plain names. When a name is written in one of the first
+    (``item_{n}`` → ``'wdgo_{n}'``), never plain names; given the instrument's ``items``, the runs
+    that hold every item come first. When a name is written in one of the first
     data rows (the header is further down), the sentence says which row and suggests
     ``header_row=``. Returns ``""`` when nothing is near; else the sentence with a leading space,
     so that a refusal appends it.
@@ -426,7 +431,7 @@ def near_columns(names, data) -> str:
     """
     names = [names] if isinstance(names, str) else [str(n) for n in names]
     columns = list(data.columns) if isinstance(data, pd.DataFrame) else list(data)
-    found = [(n, _near_one(n, columns)) for n in names]
+    found = [(n, _near_one(n, columns, items)) for n in names]
     found = [(n, near) for n, near in found if near]
     text = ""
     if len(names) == 1 and found:

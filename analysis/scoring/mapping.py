@@ -249,7 +249,7 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
         lower = {c.lower(): c for c in present}
         wanted = missing[0][1]
         if isinstance(columns, str):     # a pattern: the patterns of the file's numbered columns
-            near = near_columns(columns, data)
+            near = near_columns(columns, data, items=items)
         else:
             hint = [lower[wanted.lower()]] if wanted.lower() in lower else _near_headers(data, wanted)
             near = (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
