@@ -370,6 +370,16 @@ def _close(name: str, candidates, n: int = 3) -> list[str]:
 
 def _near_one(name: str, columns, items=None) -> list[str]:
     """Near matches of one name (or item pattern) among the columns, as they should be written."""
+    if any(ch in name for ch in "*?["):       # a shell-style pattern: the same pattern in another letter case
+        import fnmatch
+
+        hits = [str(c) for c in columns if fnmatch.fnmatchcase(str(c).casefold(), name.casefold())]
+        if not hits:
+            return []
+        for case in (name.lower(), name.upper()):
+            if all(fnmatch.fnmatchcase(h, case) for h in hits):
+                return [f"'{case}' ({', '.join(hits[:5])}{' …' if len(hits) > 5 else ''})"]
+        return [repr(h) for h in hits[:3]]
     if _PLACEHOLDER.search(name):
         runs = numbered_runs(columns)
         if items is not None:      # the runs that hold every item of the instrument, when there are such runs

@@ -357,7 +357,7 @@ def column_list(text: str | None, flag: str, columns=None) -> list[str]:
                     and not str(c).endswith(HELPER_SUFFIXES)]
             if not hits:
                 raise DataError(f"{flag} '{text}': pattern '{part}' matches no column of the file."
-                                + near_columns(part.replace("*", "").replace("?", ""), columns))
+                                + near_columns(part, columns))
             out += [h for h in hits if h not in out]
         elif part not in out:
             out.append(part)
