@@ -132,3 +132,19 @@ def test_the_command_line_and_a_study_file_take_the_header_row(tmp_path, capsys)
     study.write_text(study.read_text().replace("header_row: 4", "header_row: 0"), encoding="utf-8")
     with pytest.raises(Exception, match="header_row"):
         load_study(study)
+
+
+def test_blank_rows_above_the_header_are_skipped_without_a_note(tmp_path):
+    f = tmp_path / "blank.csv"
+    f.write_text("\n\nid,team\nr1,A\n", encoding="utf-8")
+    df, said = _read(f)
+    assert df.attrs["header_row"] == 3 and df.attrs["first_row"] == 4 and df.attrs["skipped_rows"] == []
+    assert said == [] and df["team"].tolist() == ["A"]
+
+
+def test_a_semicolon_export_below_a_title_line_is_split_on_semicolons(tmp_path):
+    f = tmp_path / "semi.csv"
+    f.write_text("Staff survey 2025\nid;team;q1\nr1;A;3\nr2;B;4\n", encoding="utf-8")
+    df, said = _read(f)
+    assert list(df.columns) == ["id", "team", "q1"] and df["q1"].tolist() == [3, 4]
+    assert df.attrs["delimiter"] == ";" and df.attrs["skipped_rows"] == [[1, "Staff survey 2025"]]
