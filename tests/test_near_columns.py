@@ -112,3 +112,16 @@ def test_a_name_written_in_a_data_row_suggests_the_header_row():
     df.attrs.update(first_row=2)
     assert near_columns("team", df) == (" 'team' is written in row 2 of the file: if that row holds the column "
                                         "names, pass header_row=2 (study file: header_row: 2).")
+
+
+def test_a_study_analysis_names_the_near_scored_column():
+    from analysis.errors import StudyError
+    from analysis.pipeline.analyses import expand_columns
+
+    with pytest.raises(StudyError) as err:
+        expand_columns(["Procr_Total"], ["goals_map", "procr_total"], "study file 's.yaml'", "analysis 'links'")
+    assert_says(str(err.value), "column 'Procr_Total' is not in the scores.", "Did you mean 'procr_total'?")
+    with pytest.raises(StudyError) as err:
+        expand_columns(["GOALS_*"], ["goals_map", "goals_pap", "procr_total"], "study file 's.yaml'", "analysis 'x'")
+    assert_says(str(err.value), "the pattern 'GOALS_*' matches no scored column. Did you mean 'goals_*' "
+                                "(goals_map, goals_pap)?")

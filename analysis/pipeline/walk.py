@@ -438,7 +438,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     for construct, col in study.constructs.items():
         if col not in out.columns:
             raise StudyError(f"{source}: field 'constructs.{construct}': column '{col}' is not among the scored or "
-                             f"kept columns (e.g. {', '.join(list(scores.columns)[:4])})")
+                             f"kept columns (e.g. {', '.join(list(scores.columns)[:4])})." + near_columns(col, out))
     lap("keying and pseudonyms")
     measurements = [measure_instrument(kept_rows, alias, spec, list(study.missing_codes) or None)
                     for alias, spec in specs.items()]

@@ -512,7 +512,8 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
     observed = list(dict.fromkeys(v for t in texts.values() for v in build_spec(t, 1).observed))
     missing_cols = [c for c in observed if c not in frame.columns]
     if missing_cols:
-        raise DataError(f"the models name variable(s) {', '.join(missing_cols)} that the data do not have")
+        raise DataError(f"the models name variable(s) {', '.join(missing_cols)} that the data do not have."
+                        + near_columns(missing_cols, frame))
     ok = check_numeric(frame, observed, "compare_models", hint="recode it or set it to missing").notna().all(axis=1)
     rows, results = [], {}
     for name, text in texts.items():
