@@ -325,7 +325,7 @@ def unknown_names(names, vocabulary, what: str = "construct") -> str | None:
 # ---------------------------------------------------------------------------------------------
 # near matches for a column the data do not have (every command, every column option)
 _NUMBERED = re.compile(r"^(.*?)(\d+)(\D*)$")
-_PLACEHOLDER = re.compile(r"\{(?:n|item|)\}")
+_PLACEHOLDER = re.compile(r"\{(?:n|item|0|)(?::[^{}]*)?\}")
 #: rows of the data searched for a column name written below the header (banner rows not detected)
 _ROWS_SEARCHED = 50
 
@@ -346,13 +346,22 @@ def numbered_runs(columns) -> dict[str, list[str]]:
     >>> from analysis.checks import numbered_runs
     >>> numbered_runs(["id", "team", "wdgo_1", "wdgo_2", "wdgo_3", "site2"])
     {'wdgo_{n}': ['wdgo_1', 'wdgo_2', 'wdgo_3']}
+    >>> numbered_runs(["Q01", "Q02", "Q10"])          # zero-padded numbers: the pattern pads them too
+    {'Q{n:02d}': ['Q01', 'Q02', 'Q10']}
     """
-    runs: dict[str, list[str]] = {}
+    groups: dict[tuple, list] = {}
     for col in map(str, columns):
         m = _NUMBERED.match(col)
         if m and "{" not in col and "}" not in col:
-            runs.setdefault(f"{m[1]}{{n}}{m[3]}", []).append(col)
-    return {pattern: cols for pattern, cols in runs.items() if len(cols) >= 2}
+            groups.setdefault((m[1], m[3]), []).append((col, m[2]))
+    runs = {}
+    for (head, tail), found in groups.items():
+        widths = {len(d) for _, d in found}
+        padded = len(widths) == 1 and any(d.startswith("0") and len(d) > 1 for _, d in found)
+        slot = f"{{n:0{widths.pop()}d}}" if padded else "{n}"
+        if len(found) >= 2:
+            runs[f"{head}{slot}{tail}"] = [c for c, _ in found]
+    return runs
 
 
 def _close(name: str, candidates, n: int = 3) -> list[str]:
@@ -384,7 +393,7 @@ def _near_one(name: str, columns, items=None) -> list[str]:
         runs = numbered_runs(columns)
         if items is not None:      # the runs that hold every item of the instrument, when there are such runs
             whole = {r: cols for r, cols in runs.items()
-                     if {r.replace("{n}", str(i)) for i in items} <= set(cols)}
+                     if {r.format(n=i) for i in items if isinstance(i, int)} <= set(cols)}
             runs = whole or runs
         if not runs:
             return []

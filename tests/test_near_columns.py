@@ -96,6 +96,9 @@ def test_a_pattern_never_suggests_plain_names():
     assert near_columns("item_{n}", runs, items=[1, 2, 3]) == " Did you mean the pattern 'agq_{n}' (agq_1 … agq_3)?"
     assert numbered_runs(["exam1", "exam2", "exam3", "q1_a", "q2_a", "att_1"]) == {
         "exam{n}": ["exam1", "exam2", "exam3"], "q{n}_a": ["q1_a", "q2_a"]}
+    padded = ["id"] + [f"AGQ_{i:02d}" for i in range(1, 13)]
+    assert near_columns("agq_{n}", padded, items=range(1, 13)) == (" Did you mean the pattern 'AGQ_{n:02d}' "
+                                                                   "(AGQ_01 … AGQ_12)?")
 
 
 def test_near_by_name_folds_case_spacing_and_underscores_first():
