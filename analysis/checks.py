@@ -348,6 +348,8 @@ def numbered_runs(columns) -> dict[str, list[str]]:
     {'wdgo_{n}': ['wdgo_1', 'wdgo_2', 'wdgo_3']}
     >>> numbered_runs(["Q01", "Q02", "Q10"])          # zero-padded numbers: the pattern pads them too
     {'Q{n:02d}': ['Q01', 'Q02', 'Q10']}
+
+    R: no single equivalent; ``split(names(x), sub("[0-9]+(\\D*)$", "{n}\\1", names(x)))`` groups the names.
     """
     groups: dict[tuple, list] = {}
     for col in map(str, columns):
@@ -447,6 +449,8 @@ def near_columns(names, data, items=None) -> str:
     " Did you mean 'team' for 'Team', 'site' for 'Site'?"
     >>> near_columns("department", df)
     ''
+
+    R: ``agrep("Team", names(x), ignore.case = TRUE, value = TRUE)`` for the near names.
     """
     names = [names] if isinstance(names, str) else [str(n) for n in names]
     columns = list(data.columns) if isinstance(data, pd.DataFrame) else list(data)

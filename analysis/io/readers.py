@@ -287,6 +287,8 @@ def detect_header_row(rows) -> int:
     3
     >>> detect_header_row([["id", "", "q1"], ["a", "b", "c"]])    # row 1 is not banner-like: no guess
     1
+
+    R: no equivalent; once the row N is known, ``read.csv(f, skip = N - 1)``.
     """
     grid = [_cells(r) for r in list(rows)[:HEADER_SCAN_ROWS + _HEADER_LOOKAHEAD + 1]]
     for h, cells in enumerate(grid[:HEADER_SCAN_ROWS]):
