@@ -81,6 +81,7 @@ from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import Result
 from .registry import FindingsError, get_finding, load_findings
 from .schema import CONSTRUCTS, MEASURES, Finding, unknown_names
+from ..checks import near_columns
 
 R_CALL = """\
 # per finding, with x and y the two construct scores
@@ -523,7 +524,8 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
     missing_cols = [f"'{col}' (for {c})" for c, col in constructs.items() if col not in scores.columns]
     if missing_cols:
         raise DataError(f"replicate_study: column {', '.join(missing_cols)} is not in the scores; columns are: "
-                        + ", ".join(map(str, scores.columns)))
+                        + ", ".join(map(str, scores.columns)) + "."
+                        + near_columns([col for col in constructs.values() if col not in scores.columns], scores))
     cols = {c: _numeric_column(scores, col, c) for c, col in constructs.items()}
     frame = pd.DataFrame(cols)
     if nan_policy == "listwise":

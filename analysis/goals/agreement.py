@@ -25,6 +25,7 @@ from scipy.stats import norm
 from ..errors import DataError
 from ..report.apa import Apa, apa
 from ..results import Result
+from ..checks import near_columns
 
 TABLE_COLUMNS = ["comparison", "measure", "estimate", "se", "ci_low", "ci_high", "statistic", "p_val", "n"]
 
@@ -245,7 +246,7 @@ def agreement_between(codes: pd.DataFrame, raters=None, *, level: float = 0.95, 
         raise DataError("agreement needs at least two codings to compare")
     for r in raters:
         if r not in codes.columns:
-            raise DataError(f"coding column '{r}' is not in the data")
+            raise DataError(f"coding column '{r}' is not in the data." + near_columns(r, codes))
     rows, excluded = [], {}
     for i, a in enumerate(raters):
         for b in raters[i + 1:]:

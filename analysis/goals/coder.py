@@ -27,6 +27,7 @@ from ..errors import DataError
 from ..report.apa import Apa, apa
 from ..results import Result
 from .lexicon import FEATURES, GOAL_TYPES, CompiledLexicon, load_lexicon
+from ..checks import near_columns
 
 CODED_BY = "rules (first pass, for human review)"
 CODING_COLUMNS = (["goal_type", "reason", "rule"]
@@ -232,9 +233,9 @@ def code_goals(data: pd.DataFrame, text: str, *, lexicon="en", id_column: str | 
     data = check_data(data, "code_goals", rows=False)
     if text not in data.columns:
         raise DataError(f"goal statement column '{text}' is not in the data (columns: {', '.join(map(str, data.columns[:12]))}); "
-                        f"name the column holding the goal statements with text=")
+                        f"name the column holding the goal statements with text=." + near_columns(text, data))
     if id_column is not None and id_column not in data.columns:
-        raise DataError(f"id column '{id_column}' is not in the data")
+        raise DataError(f"id column '{id_column}' is not in the data." + near_columns(id_column, data))
     clash = [c for c in CODING_COLUMNS if c in data.columns]
     if clash:
         raise DataError(f"the data already have a column '{clash[0]}', which the coding would overwrite; "

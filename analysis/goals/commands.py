@@ -8,6 +8,7 @@ from pathlib import Path
 from ..deprecation import renamed_flag
 from ..command_options import _formatter, add_input_options, read_input
 from ..errors import DataError
+from ..checks import near_columns
 
 
 def register(sub) -> None:
@@ -80,7 +81,7 @@ def cmd_goals(args) -> int:
     data = read_input(args)
     if args.text not in data.columns:
         raise DataError(f"file '{args.file}': no column '{args.text}' (columns: {', '.join(map(str, data.columns[:12]))}); "
-                        f"name the goal-statement column with --text")
+                        f"name the goal-statement column with --text." + near_columns(args.text, data))
     if args.coding_sheet:
         out = write_coding_sheet(data, args.text, args.coding_sheet, id_column=args.id)
         print(f"coding sheet for two coders, {len(data)} statements -> {out}")

@@ -30,6 +30,7 @@ from ..errors import DataError, GoalscopeError
 from ..report.apa import Apa, apa
 from ..results import Result
 from .features import FEATURE_NAMES, masked_text, statement_features
+from ..checks import near_columns
 
 #: the classes a trained coder assigns, in reporting order
 CLASSES = ("mastery", "performance", "outcome", "not_a_goal")
@@ -117,7 +118,8 @@ def _read_sheet(sheet, text: str, label: str) -> tuple[pd.DataFrame, str]:
     for col in (text, label):
         if col not in df.columns:
             raise DataError(f"{source}: no column '{col}' (columns: {', '.join(map(str, df.columns[:12]))}); "
-                            f"a training sheet holds the statements in '{text}' and the human codes in '{label}'")
+                            f"a training sheet holds the statements in '{text}' and the human codes in '{label}'."
+                            + near_columns(col, df))
     out = pd.DataFrame({"statement": df[text].astype("string").str.strip(),
                         "label": df[label].astype("string").str.strip().str.lower()})
     from ..io import row_label

@@ -17,6 +17,7 @@ from ..errors import DataError, where
 from ..io.readers import row_label
 from ..io.writers import atomic_write_bytes, deterministic_xlsx
 from .lexicon import GOAL_TYPES
+from ..checks import near_columns
 
 CODING_SHEET = "Coding"
 DEFINITIONS_SHEET = "Definitions"
@@ -56,7 +57,7 @@ def put_text(cell, value):
 def _statement_ids(data: pd.DataFrame, id_column: str | None) -> pd.Series:
     if id_column is not None:
         if id_column not in data.columns:
-            raise DataError(f"id column '{id_column}' is not in the data")
+            raise DataError(f"id column '{id_column}' is not in the data." + near_columns(id_column, data))
         ids = data[id_column]
         bad = ids.isna() | ids.duplicated(keep="first")
         if bad.any():
@@ -82,7 +83,8 @@ def coding_sheet_bytes(data: pd.DataFrame, text: str, *, id_column: str | None =
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if text not in data.columns:
-        raise DataError(f"goal statement column '{text}' is not in the data; name it with text=")
+        raise DataError(f"goal statement column '{text}' is not in the data; name it with text=."
+                        + near_columns(text, data))
     coders = list(coders)
     if len(coders) < 2 or len(set(coders)) != len(coders):
         raise DataError("a coding sheet needs at least two differently named coder columns")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_choice, check_level
+from ..checks import check_choice, check_level, near_columns
 from ..deprecation import renamed
 from ..errors import DataError
 from ..io.writers import atomic_write_text
@@ -446,7 +446,8 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     reliabilities = dict(reliabilities or {})
     unknown = [a for a in reliabilities if a not in columns]
     if unknown:
-        raise DataError(f"correlations: a reliability is given for '{unknown[0]}', which is not among the columns")
+        raise DataError(f"correlations: a reliability is given for '{unknown[0]}', which is not among the columns."
+                        + near_columns(unknown[0], columns))
 
     num = data[columns + covar].apply(pd.to_numeric)
     if nan_policy == "listwise":

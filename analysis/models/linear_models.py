@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import near_columns
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
@@ -44,7 +45,7 @@ def _design(data, y, x, formula, what):
         y = y or lhs
         cols = formula_columns(formula, data)
         if lhs not in data.columns:
-            raise DataError(f"{what}: outcome '{lhs}' is not a column of data")
+            raise DataError(f"{what}: outcome '{lhs}' is not a column of data." + near_columns(lhs, data))
     else:
         x = as_list(x)
         if not x:

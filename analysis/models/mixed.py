@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import near_columns
 from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
@@ -227,7 +228,7 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
     cols = formula_columns(formula, data)
     lhs = formula.split("~", 1)[0].strip()
     if lhs and lhs not in data.columns and not formula_columns(lhs, data):
-        raise DataError(f"mixed_model: outcome '{lhs}' is not a column of data")
+        raise DataError(f"mixed_model: outcome '{lhs}' is not a column of data." + near_columns(lhs, data))
     if re_formula:
         cols += formula_columns(re_formula, data)
     for f in (vc_formula or {}).values():

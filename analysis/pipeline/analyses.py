@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
+from ..checks import near_columns
 from ..errors import StudyError
 from ..io.yamlfile import validate
 
@@ -177,13 +178,15 @@ def expand_columns(patterns, available, source: str = "study file", what: str = 
         if any(ch in p for ch in "*?["):
             hits = [c for c in available if fnmatch.fnmatchcase(c, p) and not c.endswith(HELPER_SUFFIXES)]
             if not hits:
-                raise StudyError(f"{source}, {what}: the pattern '{p}' matches no scored column")
+                raise StudyError(f"{source}, {what}: the pattern '{p}' matches no scored column."
+                                 + near_columns(p, available))
             out.extend(h for h in hits if h not in out)
         else:
             if p not in available:
                 close = [c for c in available if c.split("_")[0] == p.split("_")[0]][:6]
                 hint = f" Columns of that instrument: {', '.join(close)}." if close else ""
-                raise StudyError(f"{source}, {what}: column '{p}' is not in the scores.{hint}")
+                raise StudyError(f"{source}, {what}: column '{p}' is not in the scores.{hint}"
+                                 + near_columns(p, available))
             if p not in out:
                 out.append(p)
     return out

@@ -61,7 +61,7 @@ class SurveyWeights(_Strict):
 INSTRUMENT_FIELDS = ("columns", "response", "recode", "missing", "labels", "reversed_in_file",
                      "anchors_reversed", "min_valid", "method", "on_invalid")
 STUDY_FIELDS = {"id_column": "id", "encoding": "encoding", "delimiter": "delimiter", "qualtrics": "qualtrics",
-                "allow_outside_data": "allow_outside_data"}
+                "allow_outside_data": "allow_outside_data", "header_row": "header_row"}
 _HINT = keyword_hints(INSTRUMENT_FIELDS + tuple(STUDY_FIELDS))
 
 
@@ -113,6 +113,7 @@ class Study(_Strict):
     encoding: str | None = None
     delimiter: str | None = None
     qualtrics: bool | None = None
+    header_row: int | None = Field(None, ge=1)
     id: str | None = None
     identifiers: list[str] = Field(default_factory=list)
     missing_codes: list[Any] = Field(default_factory=list)

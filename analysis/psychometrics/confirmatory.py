@@ -31,6 +31,7 @@ from . import fit_indices as fx
 from .fiml import FIMLData, FIMLFit
 from .ml import GroupData, MLFit
 from .syntax import build_spec, model_from_instrument
+from ..checks import near_columns
 
 FIT_COLUMNS = ["npar", "chisq", "df", "p_val", "baseline_chisq", "baseline_df", "cfi", "tli", "rmsea",
                "rmsea_ci_low", "rmsea_ci_high", "srmr", "loglik", "loglik_unrestricted", "aic", "bic", "n"]
@@ -200,10 +201,11 @@ def resolve_model(data: pd.DataFrame, model=None, instrument=None, columns=None,
 def _groups(frame: pd.DataFrame, observed: list, group: str | None, missing: str = "listwise", what="cfa"):
     missing_cols = [c for c in observed if c not in frame.columns]
     if missing_cols:
-        raise DataError(f"the model names variable(s) {', '.join(missing_cols)} that the data do not have")
+        raise DataError(f"the model names variable(s) {', '.join(missing_cols)} that the data do not have."
+                        + near_columns(missing_cols, frame))
     cols = observed + ([group] if group else [])
     if group and group not in frame.columns:
-        raise DataError(f"group column '{group}' is not in the data")
+        raise DataError(f"group column '{group}' is not in the data." + near_columns(group, frame))
     sub = frame[cols]
     x = check_numeric(frame, observed, what, hint="recode it or set it to missing")
     ok = x.notna().all(axis=1) if missing == "listwise" else x.notna().any(axis=1)
@@ -510,7 +512,8 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
     observed = list(dict.fromkeys(v for t in texts.values() for v in build_spec(t, 1).observed))
     missing_cols = [c for c in observed if c not in frame.columns]
     if missing_cols:
-        raise DataError(f"the models name variable(s) {', '.join(missing_cols)} that the data do not have")
+        raise DataError(f"the models name variable(s) {', '.join(missing_cols)} that the data do not have."
+                        + near_columns(missing_cols, frame))
     ok = check_numeric(frame, observed, "compare_models", hint="recode it or set it to missing").notna().all(axis=1)
     rows, results = [], {}
     for name, text in texts.items():

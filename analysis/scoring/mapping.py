@@ -43,6 +43,7 @@ from ..errors import MAX_SHOWN, DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
 from ..io.readers import row_label
 from ._parallel import in_parallel
+from ..checks import near_columns
 
 _BLOCK = 1 << 17  # rows per block of the validity check (its scratch stays in the CPU cache)
 _PUNCT = str.maketrans("", "", string.punctuation)
@@ -247,10 +248,14 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
         shown = ", ".join(f"'{c}' (item {i})" for i, c in missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
         lower = {c.lower(): c for c in present}
         wanted = missing[0][1]
-        hint = [lower[wanted.lower()]] if wanted.lower() in lower else _near_headers(data, wanted)
+        if isinstance(columns, str):     # a pattern: the patterns of the file's numbered columns
+            near = near_columns(columns, data, items=items)
+        else:
+            hint = [lower[wanted.lower()]] if wanted.lower() in lower else _near_headers(data, wanted)
+            near = (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
         raise DataError(
             f"{where}instrument '{instrument.id}' needs column(s) {shown}, which the data do not have."
-            + (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
+            + near
             + " Check columns= (the column pattern, map, prefix or regex)."
         )
     dup = pd.Series(list(mapping.values()))
@@ -390,7 +395,8 @@ def _id_values(data, id_column):
     if id_column is None:
         return None
     if id_column not in data.columns:
-        raise DataError(f"id column '{id_column}' is not in the data (columns: {', '.join(map(str, data.columns[:12]))}…)")
+        raise DataError(f"id column '{id_column}' is not in the data (columns: {', '.join(map(str, data.columns[:12]))}…)."
+                        + near_columns(id_column, data))
     return data[id_column]
 
 
@@ -591,7 +597,7 @@ def numeric_values(data: pd.DataFrame, column: str, *, missing=None, source: str
     R: ``as.numeric(x)`` warns "NAs introduced by coercion" without saying where.
     """
     if column not in data.columns:
-        raise DataError(f"column '{column}' is not in the data")
+        raise DataError(f"column '{column}' is not in the data." + near_columns(column, data))
     source = source or data.attrs.get("source")
     s = data[column]
     x = np.empty(len(s), dtype=np.float64)

@@ -31,6 +31,7 @@ from ..scoring.mapping import ItemSet, _is_number, is_na_token, number_text, pre
 from ..report.apa import Apa, apa
 from ..results import TableResult, audit_of
 from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
+from ..checks import near_columns
 
 #: index columns :func:`careless` always returns, in order
 INDEX_COLUMNS = ["n_items", "n_answered", "prop_missing", "longstring", "longstring_avg", "irv", "mahad",
@@ -304,7 +305,7 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
     for col, want in expect.items():
         if col not in data.columns:
             raise DataError(f"attention item column '{col}' is not in the data "
-                            f"(columns: {', '.join(map(str, list(data.columns)[:12]))}…)")
+                            f"(columns: {', '.join(map(str, list(data.columns)[:12]))}…)." + near_columns(col, data))
         accepted = list(want) if isinstance(want, (list, tuple, set)) else [want]
         s = data[col]
         acc_num = [float(a) for a in accepted if _is_number(a)]
@@ -502,11 +503,11 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
     out["pattern_group"] = groups.to_numpy()
     if id_column is not None:
         if id_column not in data.columns:
-            raise DataError(f"id column '{id_column}' is not in the data")
+            raise DataError(f"id column '{id_column}' is not in the data." + near_columns(id_column, data))
         out["duplicate_id"] = duplicate_ids(data[id_column]).to_numpy()
     if duration is not None:
         if duration not in data.columns:
-            raise DataError(f"completion-time column '{duration}' is not in the data")
+            raise DataError(f"completion-time column '{duration}' is not in the data." + near_columns(duration, data))
         out["seconds_per_item"] = seconds_per_item(data[duration], n_items).to_numpy()
     if attention:
         att = attention_failures(data, attention)

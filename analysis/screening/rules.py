@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from ..checks import near_columns
 from ..checks import audit_table
 from ..errors import DataError
 from ..io.yamlfile import load_yaml, validate
@@ -507,7 +508,8 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
         from ..io.readers import qualtrics_response_type
         kind = None if data is None else qualtrics_response_type(data, rule.column)
         if kind is None:
-            raise DataError(f"rule 'response_type': column '{rule.column}' is not in the data")
+            raise DataError(f"rule 'response_type': column '{rule.column}' is not in the data."
+                            + ("" if data is None else near_columns(rule.column, data)))
         extra = {"response_type": kind.to_numpy()}
         return kind.isin(rule.types()).to_numpy(), none, extra
     if isinstance(rule, AttentionRule):
@@ -518,7 +520,8 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
         return att["attention_failed"].to_numpy() > rule.max_failed, none, extra
     if isinstance(rule, SpeedRule):
         if data is None or rule.column not in data.columns:
-            raise DataError(f"rule 'speed': completion-time column '{rule.column}' is not in the data")
+            raise DataError(f"rule 'speed': completion-time column '{rule.column}' is not in the data."
+                            + ("" if data is None else near_columns(rule.column, data)))
         n_items = rule.n_items or (int(indices["n_items"].iloc[0]) if len(indices) else 1)
         spi = seconds_per_item(data[rule.column], n_items, rule.unit).to_numpy()
         extra = {"seconds_per_item": spi}
@@ -559,7 +562,8 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
         if col is None:
             raise DataError("rule 'duplicate_id' needs the id column: give column: in the rule or id_column=")
         if data is None or col not in data.columns:
-            raise DataError(f"rule 'duplicate_id': id column '{col}' is not in the data")
+            raise DataError(f"rule 'duplicate_id': id column '{col}' is not in the data."
+                            + ("" if data is None else near_columns(col, data)))
         dup = duplicate_ids(data[col], keep=rule.keep)
         return dup.fillna(False).to_numpy(dtype=bool), dup.isna().to_numpy(), extra
     if isinstance(rule, DuplicatePatternRule):

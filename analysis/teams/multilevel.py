@@ -29,6 +29,7 @@ from ..models._common import screens_sample
 from ..models.mixed import MixedResult, mixed_model
 from ..report.apa import Apa, apa
 from ..results import Result
+from ..checks import near_columns
 
 
 def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
@@ -47,7 +48,7 @@ def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFr
     # R: d$x_team <- ave(d$x, d$team) - mean(d$x); d$x_cwc <- d$x - ave(d$x, d$team)
     """
     if group not in data.columns:
-        raise DataError(f"group column '{group}' is not in the data")
+        raise DataError(f"group column '{group}' is not in the data." + near_columns(group, data))
     numeric = check_numeric(data, predictors, "center_within_teams", hint="centre numeric scores only")
     out = data.copy()
     codes = pd.factorize(out[group], use_na_sentinel=True)[0]
@@ -214,7 +215,7 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
         if x not in predictors or z not in predictors:
             raise DataError(f"cross-level term ({x}, {z}): both must be among the predictors {predictors}")
     if outcome not in data.columns:
-        raise DataError(f"outcome '{outcome}' is not in the data")
+        raise DataError(f"outcome '{outcome}' is not in the data." + near_columns(outcome, data))
     d = center_within_teams(data, predictors, group)
     terms = [f"{x}_cwc" for x in predictors] + [f"{x}_team" for x in predictors]
     terms += [f"{x}_cwc:{z}_team" for x, z in cross] + list(covar)

@@ -36,6 +36,7 @@ from ..results import Result
 from .aggregation import ORGANISATION
 from .formats import hidden_label
 from .privacy import MIN_GROUP_DEFAULT
+from ..checks import near_columns
 
 CHANGE_COLUMNS = ["level", "unit", "parent", "scale", "wave_1", "wave_2", "n_1", "mean_1", "sd_1", "n_2", "mean_2",
                   "sd_2", "estimate", "se", "ci_low", "ci_high", "statistic", "df", "p_val", "rwg_j_1", "rwg_j_2",
@@ -151,7 +152,8 @@ def _p(p) -> str:
 def split_waves(data: pd.DataFrame, wave: str, order=None) -> dict:
     """``{wave: rows}`` from a wave column (in ``order``, or sorted)."""
     if wave not in data.columns:
-        raise DataError(f"wave column '{wave}' is not in {data.attrs.get('source') or 'the data'}")
+        raise DataError(f"wave column '{wave}' is not in {data.attrs.get('source') or 'the data'}."
+                        + near_columns(wave, data))
     lab = data[wave]
     if lab.isna().any():
         first = lab.index[lab.isna()][0]
