@@ -220,7 +220,7 @@ def test_unknown_group_same_message_as_cli_with_near_matches(client, tmp_path):
                                 "--group", "Team", "-o", str(tmp_path / "t.xlsx")])
     assert code == 2
     message = _norm(err).removeprefix("goalscope: ").replace(str(DEMO), "responses.csv")
-    assert message == "grouping column 'Team' is not in responses.csv"
+    assert message == "grouping column 'Team' is not in responses.csv. Did you mean 'team'?"
     page = _text(res)
     assert f'id="error">{message}<' in page
     assert "<li>unknown unit column 'Team' (did you mean 'team'?)</li>" in page
@@ -233,7 +233,7 @@ def test_item_pattern_matching_nothing_lists_near_matches(client):
     assert _text(res).split('id="error">')[1].split("<")[0] == _norm(
         "file 'responses.csv': instrument 'vandewalle' needs column(s) 'wdg_1' (item 1), 'wdg_2' (item 2), "
         "'wdg_3' (item 3), 'wdg_4' (item 4), 'wdg_5' (item 5), 'wdg_6' (item 6), 'wdg_7' (item 7), 'wdg_8' "
-        "(item 8) and 5 more, which the data do not have. Did you mean 'wdgo_1', 'wdgo_10', 'wdgo_11'? Check "
+        "(item 8) and 5 more, which the data do not have. Did you mean the pattern 'wdgo_{n}' (wdgo_1 … wdgo_13)? Check "
         "--columns, --map, --columns-prefix or --columns-regex.")
     assert 'id="columns" value="wdg_{n}" class="bad"' in res.get_data(as_text=True)
 
