@@ -15,7 +15,14 @@ Each feature answers one question the definitions ask, and reports the words tha
 * ``measurable_target``: a number, a percentage, a deadline or a position to reach;
 * ``vague_result``: a result named without measure (be better, more, seen as);
 * ``complaint_or_wish``: a complaint about circumstances or a wish about what others should do —
-  not a goal of the person's own.
+  not a goal of the person's own;
+* ``states_aim``: the statement is worded as an aim of the person: an aim frame ("I want to…", "I
+  will…", "My goal is…", "To…") or an imperative, i.e. it opens with the verb of what the person
+  will do or become ("Phone…", "Be more…", "Get promoted…"). A goal of any of the three kinds
+  states an aim; a complaint, a fact or a question does not;
+* ``describes``: the statement says how things are or were, or asks: a subject followed by its verb
+  ("I teach year 9", "I sold 40 units", "The printer never works", "Lectures are boring") or a
+  question — a description of the present, not an aim.
 
 The tokenizer is a regular expression and the verb frame a handful of patterns on purpose: the
 statements are short imperative or first-person sentences whose verb stands in a fixed place, so
@@ -31,7 +38,7 @@ from .coder import normalise
 
 #: the features, in the order they are reported
 FEATURE_NAMES = ("own_action", "means_or_routine", "depends_on_others", "learning",
-                 "measurable_target", "vague_result", "complaint_or_wish")
+                 "measurable_target", "vague_result", "complaint_or_wish", "states_aim", "describes")
 
 # the frames that put the person in the subject place before the goal's verb
 _FRAME = re.compile(
@@ -129,6 +136,49 @@ _COMPILED = {name: [re.compile(p) for p in pats] for name, pats in [
     ("measurable_target", _TARGET), ("vague_result", _VAGUE), ("complaint_or_wish", _COMPLAINT)]}
 ACTION_TOKEN = "ownaction"
 
+# an aim frame at the start: the person says what they want, will or mean to do or reach
+_AIM_FRAME = re.compile(
+    r"^(?:(?:in|this|next|by|over|for)\s+(?:the\s+)?(?:next\s+)?[\w-]+(?:\s+[\w-]+)?\s*,\s*)?(?:(?:honestly|personally|"
+    r"basically|ideally|mainly|mostly|overall|really)\s*,?\s*)?"
+    r"(?P<frame>(?:i|we)\s+(?:really\s+|just\s+|also\s+|would\s+)?(?:will|'ll|shall|want\s+to|want|would\s+like|'d\s+like|"
+    r"'d\s+love\s+to|would\s+love\s+to|aim|plan|intend|hope\s+to|need\s+to|mean\s+to|am\s+going\s+to|'m\s+going\s+to|"
+    r"am\s+gonna|'m\s+gonna|am\s+committed|'m\s+committed|commit|must|should|can|try|have\s+to|promise|"
+    r"am\s+determined|'m\s+determined|am\s+aiming|'m\s+aiming|am\s+planning|'m\s+planning|am\s+hoping|'m\s+hoping)\b"
+    r"|i'll\b|i'd\s+like\b|i'd\s+love\s+to\b|i'm\s+(?:going\s+to|gonna|committed|determined|aiming|planning|hoping)\b|"
+    r"(?:my|our)\s+(?:[\w-]+\s+){0,2}?(?:goal|aim|plan|target|objective|focus|"
+    r"priority|ambition|resolution|intention|hope)s?\b(?:\s+(?:for|this|next)\s+[\w\s-]+?)?\s*(?:(?:is|are|will\s+be)\s+"
+    r"(?=to\b|an?\b|the\b|my\b|our\b|\d|[£$€]|that\b|for\b|[a-z]+ing\b)|:|-)"
+    r"|(?:goal|aim|target|objective|plan)\s*:|to\s+[a-z])")
+# verbs that open an imperative without being own actions: the result verbs of NOT_ACTIONS and the aspect verbs
+_IMPERATIVE_HEADS = frozenset("""be become get have achieve reach hit win earn gain receive secure land obtain exceed beat
+surpass pass attain deliver make improve increase reduce grow boost raise lower cut double triple halve maximise maximize
+minimise minimize feel do start begin keep continue stop try stay""".split())
+# an opening time or place phrase before the aim frame: "On each night shift I will …"
+_LATE_FRAME = re.compile(r"^(?:on|in|at|after|before|during|by|from|every|each|once|when|whenever|rather|instead)\b[^,.;]{0,60}?\s"
+                         r"(?P<frame>(?:i|we)\s+(?:will|'ll|shall|want\s+to|would\s+like\s+to|aim\s+to|plan\s+to|intend\s+to|"
+                         r"am\s+going\s+to|'m\s+going\s+to|must|should|can)\b|i'll\b)")
+# a subject followed by its verb at the start: a statement of how things are (closed word classes only)
+_SUBJECT = (r"(?:i|we|they|he|she|it|there|this|that|everyone|everybody|nobody|no\s+one|people|"
+            r"(?:the|my|our|their|his|her|its|these|those|most|all|some|many|too\s+many)\s+[\w'-]+(?:\s+[\w'-]+){0,3}?)")
+_FINITE = (r"(?:am|is|are|was|were|'m|'re|'s|isn't|aren't|wasn't|weren't|has|have|had|'ve|hasn't|haven't|do|does|did|"
+           r"don't|doesn't|didn't|can't|cannot|won't|never|always|often|usually|still|mostly|rarely|only|keeps?|kept|"
+           r"gets?|got|goes|went|seems?|feels?|looks?|takes?|took|makes?|made|wish|hate|love|like|[a-z'-]+ed|[a-z'-]+s)")
+_DESCRIBES = [
+    re.compile(r"^(?:honestly,?\s+|right\s+now,?\s+|currently,?\s+|at\s+the\s+moment,?\s+)?" + _SUBJECT + r"\s+"
+               + _FINITE + r"\b"),
+    re.compile(r"^(?:i|we)\s+(?!(?:really\s+|just\s+|also\s+)?(?:will|'ll|shall|want|would|'d|aim|plan|intend|hope|need|"
+               r"mean|am\s+(?:going|gonna|committed|determined|aiming|planning|hoping)|'m\s+(?:going|gonna|committed|"
+               r"determined|aiming|planning|hoping)|commit|must|should|can|try|have\s+to|promise)\b)[a-z'-]+"),
+    re.compile(r"^(?!(?:" + "|".join(sorted(_IMPERATIVE_HEADS)) + r")\b)[\w'-]+(?:\s+(?!(?:i|we|you)\b)[\w'-]+){0,4}?\s+(?:is|are|was|"
+               r"were|isn't|aren't|wasn't|weren't|should|shouldn't|never|always|keeps|takes|do|does|did|don't|doesn't|didn't|can't|"
+               r"won't|keep|take|get|gets|got|sends|makes|goes|gives)"
+               r"\b(?!\s+to\b)"),
+    re.compile(r"\?\s*$"),
+    re.compile(r"^(?:why|what|when|who|how|where|which|is|are|do|does|did|can|could|will|would|should|shall)\b"
+               r"(?=\s+(?:i|we|you|they|it|this|that|there|goals?)\b)"),
+    re.compile(r"^(?:i'm|i've|we're|we've|it's|there's|that's|they're|i was|we were)\b"),
+]
+
 
 def own_actions(t: str) -> list[tuple[int, int, str]]:
     """Spans and words of the verbs the person is the agent of, in a normalised statement."""
@@ -144,6 +194,31 @@ def own_actions(t: str) -> list[tuple[int, int, str]]:
             continue
         out.append((s, m.end("verb"), verb))
     return out
+
+
+def aim_words(t: str) -> list[str]:
+    """The words that make a normalised statement an aim of the person: its aim frame or its imperative verb."""
+    # the first clause decides; an opening phrase that is neither ("After every lost deal, …") hands on to the next
+    parts = [t] + [t[m.end():] for m in re.finditer(r"[,:;]\s*", t)][:2]
+    for part in parts:
+        m = _AIM_FRAME.match(part)
+        if m:
+            return [m.group("frame").strip()]
+        if describe_words(part):
+            return []
+        first = _WORD.match(part)
+        if len(part.split()) >= 2 and first and (first.group(0) in _IMPERATIVE_HEADS
+                                                 or any(s == 0 for s, _, _ in own_actions(part))):
+            return [first.group(0)]
+    m = _LATE_FRAME.match(t)
+    return [m.group("frame").strip()] if m else []
+
+
+def describe_words(t: str) -> list[str]:
+    """The subject and verb (or question) that make a normalised statement a description, unless it opens with an aim."""
+    if not t or _AIM_FRAME.match(t):
+        return []
+    return _hits(t, _DESCRIBES)
 
 
 def _hits(t: str, patterns) -> list[str]:
@@ -162,7 +237,7 @@ def _hits(t: str, patterns) -> list[str]:
 
 
 def statement_features(text) -> dict:
-    """The seven features of one statement, each with the words that triggered it.
+    """The nine features of one statement, each with the words that triggered it.
 
     Returns a dict with ``<feature>`` (True/False) and ``<feature>_words`` ("; "-joined) for
     every name in :data:`FEATURE_NAMES`.
@@ -181,6 +256,8 @@ def statement_features(text) -> dict:
     found = {"own_action": [w for _, _, w in own_actions(t)] if t else []}
     for name, pats in _COMPILED.items():
         found[name] = _hits(t, pats) if t else []
+    found["describes"] = describe_words(t)
+    found["states_aim"] = aim_words(t)
     out = {}
     for name in FEATURE_NAMES:
         out[name] = bool(found[name])

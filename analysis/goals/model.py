@@ -3,7 +3,7 @@
 The classes are ``mastery``, ``performance``, ``outcome`` and ``not_a_goal`` (complaints, wishes,
 blanks). The text part sees the statement with every own-action verb replaced by one token
 (:func:`analysis.goals.features.masked_text`), so "phone", "call", "ring" or "email" cannot decide
-the class; the feature part is the seven features of :mod:`analysis.goals.features` and the one
+the class; the feature part is the nine features of :mod:`analysis.goals.features` and the one
 pair the mastery definition names (own action with a means or routine). A multinomial logistic
 regression weighs them: a linear model whose weights a reviewer can read, fitted by a
 deterministic solver, so that the same sheet gives the same coder on any machine.
@@ -55,7 +55,7 @@ class MaskedText(BaseEstimator, TransformerMixin):
 
 
 class DefinitionFeatures(BaseEstimator, TransformerMixin):
-    """Statements → 0/1 columns: the seven features and own action with a means or routine."""
+    """Statements → 0/1 columns: the nine features and own action with a means or routine."""
 
     def fit(self, X, y=None):
         return self
