@@ -169,7 +169,7 @@ _DESCRIBES = [
     re.compile(r"^(?:i|we)\s+(?!(?:really\s+|just\s+|also\s+)?(?:will|'ll|shall|want|would|'d|aim|plan|intend|hope|need|"
                r"mean|am\s+(?:going|gonna|committed|determined|aiming|planning|hoping)|'m\s+(?:going|gonna|committed|"
                r"determined|aiming|planning|hoping)|commit|must|should|can|try|have\s+to|promise)\b)[a-z'-]+"),
-    re.compile(r"^(?!(?:" + "|".join(sorted(_IMPERATIVE_HEADS)) + r")\b)[\w'-]+(?:\s+(?!(?:i|we|you)\b)[\w'-]+){0,4}?\s+(?:is|are|was|"
+    re.compile(r"^(?!(?:" + "|".join(sorted(_IMPERATIVE_HEADS)) + r")\b)[\w'-]+(?:\s+(?!(?:i|we|you|and|or|then|to)\b)[\w'-]+){0,4}?\s+(?:is|are|was|"
                r"were|isn't|aren't|wasn't|weren't|should|shouldn't|never|always|keeps|takes|do|does|did|don't|doesn't|didn't|can't|"
                r"won't|keep|take|get|gets|got|sends|makes|goes|gives)"
                r"\b(?!\s+to\b)"),
@@ -188,7 +188,7 @@ def own_actions(t: str) -> list[tuple[int, int, str]]:
         s = m.start("verb")
         if verb in NOT_ACTIONS or verb in NOT_VERBS or len(verb) < 2 or verb.endswith("'s"):
             continue
-        if verb.endswith("ly") or verb.endswith("er") and not verb.endswith(("enter", "gather", "deliver", "offer", "answer", "register", "consider", "discover", "master", "order", "foster", "cover", "filter")):
+        if verb.endswith("ly") or verb.endswith("er") and not verb.endswith(("enter", "gather", "deliver", "offer", "answer", "register", "consider", "discover", "master", "order", "foster", "cover", "filter", "volunteer", "encounter", "partner")):
             continue  # adverbs and comparatives ("quicker") in the slot are not verbs
         if any(a <= s < b for a, b, _ in out):
             continue

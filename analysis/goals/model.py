@@ -262,7 +262,7 @@ def train_goal_coder(sheet, *, text: str = "statement", label: str = "label", se
     >>> from analysis.goals.model import TRAINING_DATA
     >>> coder = train_goal_coder(TRAINING_DATA)
     >>> coder.n, coder.meta["data_sha256"] == default_goal_coder().meta["data_sha256"]
-    (493, True)
+    (568, True)
 
     R has no equivalent of the pipeline; the kappa is ``psych::cohen.kappa`` on the cross-validated codes.
     """
@@ -341,7 +341,7 @@ def default_goal_coder() -> GoalCoder:
     Examples
     --------
     >>> default_goal_coder().meta["counts"]
-    {'mastery': 151, 'performance': 107, 'outcome': 100, 'not_a_goal': 135}
+    {'mastery': 151, 'performance': 122, 'outcome': 130, 'not_a_goal': 165}
 
     R has no equivalent.
     """
