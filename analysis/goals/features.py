@@ -56,7 +56,7 @@ be am is are was were been being become becomes get gets getting got have has ha
 reach hit win earn gain receive secure land obtain exceed beat surpass pass attain deliver make
 improve increase reduce grow boost raise lower cut double triple halve maximise maximize minimise minimize
 feel seem look appear remain hopefully wish hope think believe guess want need like love hate would could can
-can't don't do did does doesn't won't wouldn't suppose mean try
+can't don't did does doesn't won't wouldn't suppose mean try
 """.split())
 # words that cannot head a verb phrase at all (function words, comparatives, nouns of wishing)
 NOT_VERBS = frozenset("""
@@ -67,6 +67,8 @@ as into than then just only also management managers manager company team staff 
 less fewer higher lower bigger new good great n/a na tbc tbd idk yes ok okay
 """.split())
 _WORD = re.compile(r"[a-z][a-z'-]*")
+# "do" names a result, not a deed, in "do better", "do well", "do my best", "do more"
+_DO_RESULT = re.compile(r"\s+(?:(?:a\s+lot\s+|much\s+|even\s+)?better|well|my\s+best|more|great|good)\b")
 
 _MEANS = [
     r"\b(?:every|each)\s+(?!other\b|of\b|one\s+of\b|time\s+i\s+(?:feel|get)\b)[\w-]+(?:\s+[\w-]+)?",
@@ -74,7 +76,8 @@ _MEANS = [
     r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|nightly|every\s*day)\b",
     r"\bon\s+an?\s+(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annual|regular)\s+basis\b",
     r"\b(?:a|per)\s+(?:day|week|fortnight|month|term|semester|shift|sprint)\b",
-    r"\b(?:after|before|at\s+the\s+(?:start|end)\s+of|during)\s+(?:every|each|my|our|the)\s+[\w-]+",
+    r"\b(?:after|before|at\s+the\s+(?:start|end)\s+of|during)\s+(?:every|each|my|our|the)\s+"
+    r"(?!(?:end|summer|winter|spring|autumn|holidays?|new\s+year|deadline\s+day)\b)[\w-]+",
     r"\bon\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days\b",
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:mornings?|afternoons?|evenings?)\b",
     r"\bby\s+(?!the\b|end\b|next\b|then\b)\w+ing\b",
@@ -90,7 +93,7 @@ _DEPENDS = [
     r"\bcommission\b", r"\bbonus\b", r"\bpromot(?:ed|ion)\b", r"\bapprov(?:al|ed|e)\b", r"\bsigned\s+off\b",
     r"\bsign-off\b", r"\baccepted\b", r"\bacceptance\b", r"\bpublished\b", r"\bselected\b", r"\bchosen\b",
     r"\bhired\b", r"\boffer\b", r"\bawards?\b", r"\bprize\b", r"\bgrades?\b", r"\bmarks?\b", r"\bscores?\b",
-    r"\bratings?\b", r"\brated\b", r"\brank(?:ed|ing|ings)?\b", r"\btop\s+(?:\d+|three|five|ten|seller|performer|of)\b",
+    r"\bratings?\b", r"\brated\b", r"\brank(?:ed|ing|ings)?\b", r"(?<!on\s)\btop\s+(?:\d+|three|five|ten|seller|performer|of)\b",
     r"\bleague\s+table\b", r"\bwin\b", r"\bwinning\b", r"\bbeat\b", r"\boutperform\w*\b", r"\bexams?\b",
     r"\b(?:a|an)\s+(?:first|distinction|merit)\b", r"\bpass\b", r"\bcertifi(?:ed|cation)\b", r"\bsatisfaction\b",
     r"\bnps\b", r"\brecogni[sz](?:ed|e|ition)\b", r"\bpraised?\b", r"\bimpress\w*\b", r"\bappraisal\b",
@@ -100,6 +103,11 @@ _DEPENDS = [
     r"\badmission\b", r"\bplace\s+at\b", r"\bthan\s+(?:my\s+)?(?:colleagues|classmates|peers|others|everyone)\b",
     r"\bbest\s+in\b", r"\bfirst\s+place\b", r"\bemployee\s+of\s+the\s+\w+\b", r"\bcomplaints\b",
     r"\battendance\b", r"\bresults\b", r"\bretention\b", r"\bwaiting\s+times?\b", r"\bbudget\b",
+    r"\b(?:be|being|get|getting|been)\s+(?:\w+\s+)?(?:graded|made|chosen|picked|appointed|named|elected|shortlisted|"
+    r"nominated|invited|offered|awarded|trusted\s+with|put\s+forward|taken\s+on|kept\s+on)\b",
+    r"\bby\s+(?:the|my|our|their|senior)\s+(?:\w+\s+)?(?:board|head|manager|director|committee|panel|inspectors?|"
+    r"examiners?|clients?|customers?|leadership|partners?|editors?|reviewers?|judges?)\b",
+    r"\b(?:get|getting|got)\s+(?:onto|into)\b", r"\bplace\s+on\b", r"\bsell(?:s|ing)?\b", r"\bsold\b",
 ]
 _LEARNING = [
     r"\blearn\w*\b", r"\bpractis\w*\b", r"\bpractic\w*\b", r"\brehears\w*\b", r"\bstudy\w*\b", r"\bstudie\w*\b",
@@ -109,12 +117,12 @@ _LEARNING = [
     r"\bgrasp\b", r"\bexperiment\w*\b", r"\btechniques?\b", r"\bmethod\w*\b",
 ]
 _TARGET = [
-    r"(?<![\w.])\d+(?:[.,]\d+)?\s*(?:%|percent|k\b|m\b)?", r"[£$€]\s*\d+",
+    r"(?<![\w.])(?<!year\s)(?<!ward\s)(?<!room\s)(?<!floor\s)(?<!unit\s)(?<!form\s)(?<!class\s)\d+(?:[.,]\d+)?\s*(?:%|percent|k\b|m\b)?", r"[£$€]\s*\d+",
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)\b",
     r"\bby\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|"
     r"q[1-4]|christmas|easter|the\s+end\s+of\s+\w+|year[- ]end|next\s+\w+)\b",
     r"\b(?:this|next|by\s+the\s+end\s+of\s+the)\s+(?:quarter|year|term|semester|month|spring|summer|autumn|winter)\b",
-    r"\btop\b", r"\bfirst\b", r"\bbest\b", r"\bdouble\b", r"\bhalf\b", r"\bzero\b", r"\bevery\s+single\b",
+    r"(?<!on\s)\btop\b", r"\bfirst\b", r"\bbest\b", r"\bdouble\b", r"\bhalf\b", r"\bzero\b", r"\bevery\s+single\b",
 ]
 _VAGUE = [
     r"\b(?:be|become|get|feel|seem)\s+(?:a\s+)?(?:more|less|better|much\s+better|a\s+bit\s+more)\b",
@@ -129,7 +137,8 @@ _COMPLAINT = [
     r"\bfed\s+up\b", r"\bsick\s+of\b", r"\btired\s+of\b", r"\bwe\s+need\s+(?:more|better|a)\b", r"\bno\s+time\s+for\b",
     r"\bwaste\s+of\s+time\b", r"\bunderstaffed\b", r"\bunderpaid\b", r"\bdon't\s+have\s+(?:a|any)\s+goals?\b",
     r"^(?:n/?a|none|nothing|no|-+|\?+|tbc|tbd|idk|pass|skip|not\s+sure|no\s+idea|don't\s+know|i\s+don't\s+know|"
-    r"no\s+comment|same\s+as\s+last\s+year|see\s+above|nothing\s+to\s+add|not\s+applicable|no\s+goals?)[ .!?]*$",
+    r"no\s+comment|same\s+as\s+(?:last\s+year|before|always|usual)|see\s+(?:above|below|my\s+[\w\s]+)|"
+    r"nothing\s+(?:to\s+add|more|else)(?:\s+(?:from\s+me|to\s+say|really))?|not\s+applicable|no\s+goals?)[ .!?]*$",
 ]
 _COMPILED = {name: [re.compile(p) for p in pats] for name, pats in [
     ("means_or_routine", _MEANS), ("depends_on_others", _DEPENDS), ("learning", _LEARNING),
@@ -167,7 +176,7 @@ _DESCRIBES = [
     re.compile(r"^(?:honestly,?\s+|right\s+now,?\s+|currently,?\s+|at\s+the\s+moment,?\s+)?" + _SUBJECT + r"\s+"
                + _FINITE + r"\b"),
     re.compile(r"^(?:i|we)\s+(?!(?:really\s+|just\s+|also\s+)?(?:will|'ll|shall|want|would|'d|aim|plan|intend|hope|need|"
-               r"mean|am\s+(?:going|gonna|committed|determined|aiming|planning|hoping)|'m\s+(?:going|gonna|committed|"
+               r"mean|don't\s+(?:just\s+)?want\s+to|am\s+(?:going|gonna|committed|determined|aiming|planning|hoping)|'m\s+(?:going|gonna|committed|"
                r"determined|aiming|planning|hoping)|commit|must|should|can|try|have\s+to|promise)\b)[a-z'-]+"),
     re.compile(r"^(?!(?:" + "|".join(sorted(_IMPERATIVE_HEADS)) + r")\b)[\w'-]+(?:\s+(?!(?:i|we|you|and|or|then|to)\b)[\w'-]+){0,4}?\s+(?:is|are|was|"
                r"were|isn't|aren't|wasn't|weren't|should|shouldn't|never|always|keeps|takes|do|does|did|don't|doesn't|didn't|can't|"
@@ -188,6 +197,8 @@ def own_actions(t: str) -> list[tuple[int, int, str]]:
         s = m.start("verb")
         if verb in NOT_ACTIONS or verb in NOT_VERBS or len(verb) < 2 or verb.endswith("'s"):
             continue
+        if verb == "do" and _DO_RESULT.match(t, m.end("verb")):
+            continue
         if verb.endswith("ly") or verb.endswith("er") and not verb.endswith(("enter", "gather", "deliver", "offer", "answer", "register", "consider", "discover", "master", "order", "foster", "cover", "filter", "volunteer", "encounter", "partner")):
             continue  # adverbs and comparatives ("quicker") in the slot are not verbs
         if any(a <= s < b for a, b, _ in out):
@@ -199,8 +210,8 @@ def own_actions(t: str) -> list[tuple[int, int, str]]:
 def aim_words(t: str) -> list[str]:
     """The words that make a normalised statement an aim of the person: its aim frame or its imperative verb."""
     # the first clause decides; an opening phrase that is neither ("After every lost deal, …") hands on to the next
-    parts = [t] + [t[m.end():] for m in re.finditer(r"[,:;]\s*", t)][:2]
-    for part in parts:
+    parts = [t] + [t[m.end():] for m in re.finditer(r"[,:;]\s*|\s+-+\s+", t)][:2]
+    for part in (re.sub(r"^(?:just|simply|and|but|then|so)\s+", "", p) for p in parts):
         m = _AIM_FRAME.match(part)
         if m:
             return [m.group("frame").strip()]

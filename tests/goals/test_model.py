@@ -58,12 +58,12 @@ def test_cross_validation_as_measured():
     assert m["n"] == 568 and m["counts"] == {"mastery": 151, "performance": 122, "outcome": 130, "not_a_goal": 165}
     assert m["data_sha256"] == "f135bc37efe539aaa80e9a8d6c53336004dd6ab6755b09b0a65a8e566379a176"
     assert m["cv_accuracy"] == pytest.approx(537 / 568, abs=1e-12)  # 5-fold, seed 2026, as measured
-    assert m["cv_kappa"] == pytest.approx(0.9269526112947989, abs=1e-12)
-    assert m["cv_kappa_ci"] == pytest.approx([0.9019874926629032, 0.9519177299266945], abs=1e-12)
+    assert m["cv_kappa"] == pytest.approx(0.9269910770557601, abs=1e-12)
+    assert m["cv_kappa_ci"] == pytest.approx([0.9020345340245712, 0.951947620086949], abs=1e-12)
     cv = default_goal_coder().table().set_index("goal_type")
     assert cv["n"].to_dict() == m["counts"]
     assert (cv["recall"] * cv["n"]).round().astype(int).to_dict() == {
-        "mastery": 146, "performance": 112, "outcome": 124, "not_a_goal": 155}
+        "mastery": 143, "performance": 113, "outcome": 127, "not_a_goal": 154}
     assert set(m["versions"]) == {"goalscope", "scikit-learn", "numpy", "scipy", "skops", "python"}
 
 
@@ -162,24 +162,27 @@ def _dev_matrix(name):
 
 
 def test_shipped_coder_on_the_development_set_as_measured():
-    """dev.csv (48) as measured: 47/48. Not_a_goal recall was 15/30 with 436 training statements and 21/30
-    with 493; the states_aim and describes features made it 30/30, and 29/30 with the 568-statement set
-    ("Nothing more from me" → outcome)."""
+    """dev.csv (48) as measured: 48/48. Not_a_goal recall was 15/30 with 436 training statements and 21/30
+    with 493; the states_aim and describes features made it 30/30 (and fillers such as "Nothing more from
+    me" count as complaint_or_wish). It was used to judge every change, so it is optimistic."""
     assert _dev_matrix("dev.csv") == {
         "mastery": {"mastery": 7, "not_a_goal": 0, "outcome": 0, "performance": 0},
-        "not_a_goal": {"mastery": 0, "not_a_goal": 29, "outcome": 0, "performance": 0},
-        "outcome": {"mastery": 0, "not_a_goal": 1, "outcome": 6, "performance": 0},
+        "not_a_goal": {"mastery": 0, "not_a_goal": 30, "outcome": 0, "performance": 0},
+        "outcome": {"mastery": 0, "not_a_goal": 0, "outcome": 6, "performance": 0},
         "performance": {"mastery": 0, "not_a_goal": 0, "outcome": 0, "performance": 5}}
 
 
 def test_shipped_coder_on_the_second_development_set_as_measured():
-    """dev2.csv (168, 42 per class, written before this round's changes) as measured: 162/168 (96.4 %).
-    Before the changes (493 statements, seven features) it was 152/168: outcome 36/42, not_a_goal 34/42."""
+    """dev2.csv (168, 42 per class, written before this round's changes) as measured: 168/168.
+    Before the changes (493 statements, seven features) it was 152/168: outcome 36/42, not_a_goal 34/42;
+    with states_aim and describes 163/168. Its remaining errors were then read and the features widened
+    from the definitions (a passive of being judged or chosen, "get onto", selling, "year 8" is no target,
+    "do" is an action unless "do better"), so 168/168 is optimistic: the honest estimate is the test set."""
     assert _dev_matrix("dev2.csv") == {
-        "mastery": {"mastery": 41, "not_a_goal": 0, "outcome": 0, "performance": 0},
-        "not_a_goal": {"mastery": 0, "not_a_goal": 41, "outcome": 0, "performance": 0},
-        "outcome": {"mastery": 0, "not_a_goal": 1, "outcome": 40, "performance": 2},
-        "performance": {"mastery": 1, "not_a_goal": 0, "outcome": 2, "performance": 40}}
+        "mastery": {"mastery": 42, "not_a_goal": 0, "outcome": 0, "performance": 0},
+        "not_a_goal": {"mastery": 0, "not_a_goal": 42, "outcome": 0, "performance": 0},
+        "outcome": {"mastery": 0, "not_a_goal": 0, "outcome": 42, "performance": 0},
+        "performance": {"mastery": 0, "not_a_goal": 0, "outcome": 0, "performance": 42}}
 
 
 @pytest.mark.parametrize("text,aim,describes", [
@@ -203,3 +206,19 @@ def test_states_aim_and_describes_decision_rows(text, aim, describes):
     f = statement_features(text)
     assert (f["states_aim_words"], f["describes_words"]) == (aim, describes)
     assert (f["states_aim"], f["describes"]) == (bool(aim), bool(describes))
+
+
+@pytest.mark.parametrize("text,feature,words", [
+    ("Be graded outstanding in my next lesson observation", "depends_on_others", "be graded"),   # others judge
+    ("Be seen as a future leader by the board", "depends_on_others", "by the board"),          # a judge named
+    ("Get onto the graduate scheme", "depends_on_others", "get onto"),                        # admission
+    ("Sell 300 subscriptions before the summer", "depends_on_others", "sell"),                # buyers decide
+    ("Sell 300 subscriptions before the summer", "means_or_routine", ""),                     # a deadline, no routine
+    ("Improve behaviour in year 8", "measurable_target", ""),                                 # a year group, no target
+    ("Get on top of the filing backlog", "depends_on_others", ""),                            # "on top of" is no rank
+    ("Do 25 past-paper questions every Saturday morning", "own_action", "do"),                # "do" + object: a deed
+    ("Do better in my exams", "own_action", ""),                                              # "do better": a result
+    ("Nothing more from me", "complaint_or_wish", "nothing more from me"),                    # a filler
+])
+def test_features_read_from_the_definitions(text, feature, words):
+    assert statement_features(text)[f"{feature}_words"] == words
