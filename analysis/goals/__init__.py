@@ -10,5 +10,6 @@ __all__ = lazy_exports(__name__, {
     ".sheet": ["SheetPlan", "plan_coding_sheet", "read_coding_sheet", "write_coding_sheet"],
     ".shares": ["GoalShares", "goal_shares"],
     ".features": ["statement_features"],
+    ".rewrite": ["mastery_rewrite"],
     ".model": ["CoderFileError", "GoalCoder", "default_goal_coder", "load_goal_coder", "train_goal_coder"],
 })

@@ -138,13 +138,16 @@ def _code_with_coder(args, data) -> int:
     from ..io import write_table
     from .features import statement_features
     from .model import CLASSES, get_goal_coder
+    from .rewrite import mastery_rewrite
 
     coder = get_goal_coder(args.coder)
     texts = data[args.text].tolist()
     proba = coder.predict_proba(texts).add_prefix("p_")
     feats = pd.DataFrame([statement_features(t) for t in texts])
+    types = coder.predict(texts)
+    rewrites = [mastery_rewrite(t, g) for t, g in zip(texts, types)]
     out = pd.concat([data[[args.text]].reset_index(drop=True),
-                     pd.DataFrame({"goal_type": coder.predict(texts)}), proba, feats], axis=1)
+                     pd.DataFrame({"goal_type": types}), proba, feats, pd.DataFrame({"rewrite": rewrites})], axis=1)
     out.insert(0, "row", range(int(data.attrs.get("first_row", 1)), int(data.attrs.get("first_row", 1)) + len(out)))
     counts = out["goal_type"].value_counts()
     print(f"{len(out)} statements: " + ", ".join(f"{int(counts.get(c, 0))} {c}" for c in CLASSES)
