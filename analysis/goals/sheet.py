@@ -4,8 +4,8 @@ The workbook has a ``Coding`` sheet (statement id, statement, one blank column p
 drop-down list of the four classes), a ``Definitions`` sheet (the definitions and how to code), a
 ``Read me`` sheet (what was left out and why, and the order) and a ``Left out`` sheet (the
 statements not to code: blank answers, and those the trained coder coded ``not_a_goal``). The
-coders' time goes where it is needed: the statements the trained coder is least sure of come
-first (active learning). Neither the coder's nor the rules' codes are in the sheet, so the coders
+coders' time goes where it is needed: with a trained coder (the default) the statements it is
+least sure of come first (active learning); without one, the file order is kept. Neither the coder's nor the rules' codes are in the sheet, so the coders
 code blind; :func:`analysis.goals.goal_agreement` codes the statements again when it compares.
 """
 
