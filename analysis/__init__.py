@@ -25,6 +25,8 @@ __all__ = lazy_exports(__name__, {
     ".models": ["count_mediation", "count_regression", "correlations", "fit_mediation", "goal_profiles", "hierarchical_regression",
                 "logistic_regression", "mediation", "mixed_model", "moderated_mediation", "moderation",
                 "partial_correlation", "regression", "setback_recovery", "wide_to_long"],
+    ".models.survey_weights": ["replicate_design", "weighted_correlations", "weighted_descriptives",
+                               "weighted_regression"],
     ".teams": ["ad_m", "aggregate", "agreement", "awg", "build_staff_report", "icc", "plan_suppression",
                "rgr_agree", "rwg", "rwg_j", "rwg_j_lindell", "team_climate_model", "write_staff_report"],
     ".findings": ["pool_effects", "published_findings", "replicate", "replicate_study"],

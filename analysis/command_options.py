@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .deprecation import renamed_flag
 from .errors import DataError, GoalscopeError, keyword_hints
+from .checks import near_columns
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -84,6 +85,10 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--delimiter", help="field separator: , ; tab | (default: sniffed)")
     g.add_argument("--qualtrics", action=argparse.BooleanOptionalAction, default=None,
                    help="treat as a Qualtrics export, or not (default: detected)")
+    g.add_argument("--header-row", type=header_row_arg, metavar="N",
+                   help="the row holding the column names, counted as the file or spreadsheet shows rows (1 = the "
+                        "first); the rows above are skipped (default: row 1, or the first row naming every column "
+                        "below title or date lines, which are skipped with a note)")
 
 
 def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = True,
@@ -126,6 +131,17 @@ def add_item_options(p: argparse.ArgumentParser, instrument_required: bool = Tru
     g.add_argument("--id-column", dest="id", metavar="COLUMN",
                    help="respondent id column (checked for duplicates; written to the output) (default: none)")
     renamed_flag(g, "--id", "--id-column", dest="id", metavar="COLUMN")
+
+
+def header_row_arg(text: str) -> int:
+    """argparse type of ``--header-row``: a row number of 1 or more."""
+    from .checks import show
+
+    n = int(text) if text.strip().isdigit() else 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a row number; give the row holding the column names "
+                                         f"as the file or spreadsheet shows it, counting from 1")
+    return n
 
 
 def level_arg(text: str) -> float:
@@ -283,7 +299,8 @@ def read_input(args):
     from .io import read_responses
 
     return read_responses(args.file, sheet=args.sheet, encoding=args.encoding, delimiter=args.delimiter,
-                          qualtrics=args.qualtrics, id_column=getattr(args, "id", None))
+                          qualtrics=args.qualtrics, id_column=getattr(args, "id", None),
+                          header_row=getattr(args, "header_row", None))
 
 
 def audit_path(out: Path) -> Path:
@@ -339,7 +356,8 @@ def column_list(text: str | None, flag: str, columns=None) -> list[str]:
             hits = [str(c) for c in columns if fnmatch.fnmatchcase(str(c), part)
                     and not str(c).endswith(HELPER_SUFFIXES)]
             if not hits:
-                raise DataError(f"{flag} '{text}': pattern '{part}' matches no column of the file")
+                raise DataError(f"{flag} '{text}': pattern '{part}' matches no column of the file."
+                                + near_columns(part, columns))
             out += [h for h in hits if h not in out]
         elif part not in out:
             out.append(part)
@@ -477,7 +495,7 @@ def check_formula(text: str | None, flag: str, columns, one_sided: bool = False)
             code = factor.code
             if code.isidentifier() and code not in names:
                 raise DataError(f"{flag} '{text}' names '{code}', which is not a column of the file; available "
-                                f"columns: {', '.join(map(str, list(columns)[:30]))}")
+                                f"columns: {', '.join(map(str, list(columns)[:30]))}." + near_columns(code, columns))
 
 
 def print_r_call(res) -> None:
@@ -526,6 +544,7 @@ KEYWORD_FLAGS = {
     "encoding": "--encoding",
     "delimiter": "--delimiter",
     "qualtrics": "--qualtrics",
+    "header_row": "--header-row",
     "allow_outside_data": "--allow-outside-data",
     "processed_dir": "--processed",
     "reports_dir": "--reports",

@@ -42,6 +42,7 @@ STEPS: dict[str, list[str]] = {
     "scoring": ["bfi_keys.R", "score_reference.R", "result_reference.R"],
     "study": ["phq9_prorated.R"],
     "teams": ["teams.R", "waves_welch.R", "staff_demo_protocol.R"],
+    "weights": ["weights.R", "api_fay.R"],
 }
 
 # R packages the scripts load -> the Debian package that installs it (R 4.2: Debian 12 bookworm)
@@ -49,9 +50,10 @@ R_PACKAGES = {
     "boot": "r-cran-boot", "car": "r-cran-car", "GPArotation": "r-cran-gparotation",
     "jsonlite": "r-cran-jsonlite", "lavaan": "r-cran-lavaan", "lme4": "r-cran-lme4",
     "lmerTest": "r-cran-lmertest", "lmtest": "r-cran-lmtest", "MASS": "r-cran-mass",
-    "mclust": "r-cran-mclust", "metafor": "r-cran-metafor", "multilevel": "r-cran-multilevel",
-    "nlme": "r-cran-nlme", "psy": "r-cran-psy", "psych": "r-cran-psych",
+    "mclust": "r-cran-mclust", "metafor": "r-cran-metafor", "mitools": "r-cran-mitools",
+    "multilevel": "r-cran-multilevel", "nlme": "r-cran-nlme", "psy": "r-cran-psy", "psych": "r-cran-psych",
     "psychTools": "r-cran-psychtools", "pwr": "r-cran-pwr", "sandwich": "r-cran-sandwich",
+    "survey": "r-cran-survey",
 }
 
 

@@ -175,13 +175,16 @@ def test_persistence_reference_input_is_the_fixture():
 
 
 @pytest.mark.slow
-def test_staff_notebook_goal_statement_branch():
-    # the staff demo has comments, not goal statements: this only checks that the branch runs
-    nb = run_notebooks.execute(ROOT / "notebooks" / "06_staff_survey.ipynb", {"goal_text": "comment"})
+def test_staff_notebook_goal_statements():
+    """The staff demo's goal column is coded by default (its shares shown); goal_text=None skips the section."""
+    nb = run_notebooks.execute(ROOT / "notebooks" / "06_staff_survey.ipynb")
     assert not _errors(nb)
     html = [o["data"]["text/plain"] for c in nb.cells if c.cell_type == "code" and "goal_shares" in c.source
             for o in c.outputs if "data" in o]
     assert html and "share_mastery" in html[0]
+    nb = run_notebooks.execute(ROOT / "notebooks" / "06_staff_survey.ipynb", {"goal_text": None})
+    assert not _errors(nb)
+    assert "No goal statements in this survey (set `goal_text` to the column that holds them)." in _stdout(nb)
 
 
 def test_runner_refuses_an_undeclared_parameter(capsys):

@@ -2,7 +2,9 @@
 
 ``read_dataset("demo")`` is the synthetic student survey of ``data/raw/demo/`` (a calibrated
 simulation of the findings registry, ``scripts/make_demo.py``); ``read_dataset("staff_demo")`` the
-synthetic staff survey (``scripts/make_staff_demo.py``; ``"staff_demo_wave2"`` its second wave).
+synthetic staff survey (``scripts/make_staff_demo.py``; ``"staff_demo_wave2"`` its second wave);
+``read_dataset("pisa_demo")`` a synthetic survey in PISA's shape, with a final weight, 80 Fay
+replicate weights and 10 plausible values (``scripts/make_pisa_demo.py``).
 ``dataset_path(name)`` gives the file, ``study_path("demo")`` the demo's study file, and
 :func:`list_datasets` says what ships. No real person is in any of them. The copies here are
 byte-identical to the files under ``data/raw/`` (a test checks).
@@ -11,7 +13,7 @@ Examples
 --------
 >>> from analysis.datasets import list_datasets, read_dataset
 >>> list_datasets()["name"].tolist()
-['demo', 'staff_demo', 'staff_demo_wave2']
+['demo', 'staff_demo', 'staff_demo_wave2', 'pisa_demo']
 >>> read_dataset("demo").shape[0]
 400
 """
@@ -29,6 +31,8 @@ _FILES = {
     "staff_demo": ("staff_demo/responses.csv", "synthetic staff survey: work-domain goal orientation (VandeWalle) by "
                                                "team, department and site"),
     "staff_demo_wave2": ("staff_demo/responses_wave2.csv", "the staff survey's second wave (turnover, moves, a new team)"),
+    "pisa_demo": ("pisa_demo/responses.csv", "synthetic survey in PISA's shape: final and 80 Fay replicate weights, "
+                                             "10 plausible values of a mathematics score, goal indices"),
 }
 
 
@@ -43,6 +47,7 @@ def list_datasets() -> pd.DataFrame:
     0              demo                demo/responses.csv
     1        staff_demo          staff_demo/responses.csv
     2  staff_demo_wave2    staff_demo/responses_wave2.csv
+    3         pisa_demo         pisa_demo/responses.csv
 
     R has no equivalent (the files are plain CSV: ``read.csv(file)``).
     """

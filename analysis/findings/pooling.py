@@ -21,6 +21,7 @@ from scipy import stats
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import Result
+from ..checks import near_columns
 
 _METHODS = ("REML", "DL", "FE")
 
@@ -29,7 +30,7 @@ def _as_array(values, name, data):
     if data is not None and isinstance(values, str):
         if values not in data.columns:
             raise DataError("is not in the data", file=data.attrs.get("source"), column=values, item=name, within="pool_effects",
-                            hint="columns are " + ", ".join(map(str, data.columns)))
+                            hint="columns are " + ", ".join(map(str, data.columns)) + "." + near_columns(values, data))
         values = data[values]
     try:
         arr = np.asarray(values, dtype=float).ravel()

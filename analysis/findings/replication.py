@@ -81,6 +81,7 @@ from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import Result
 from .registry import FindingsError, get_finding, load_findings
 from .schema import CONSTRUCTS, MEASURES, Finding, unknown_names
+from ..checks import near_columns
 
 R_CALL = """\
 # per finding, with x and y the two construct scores
@@ -530,7 +531,8 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
         raise DataError("is not in the scores" if one else "are not in the scores", file=scores.attrs.get("source"),
                         column=missing_cols[0][1] if one else [col for _, col in missing_cols],
                         item=f"for {missing_cols[0][0]}" if one else None, within="replicate_study",
-                        hint="columns are: " + ", ".join(map(str, scores.columns)))
+                        hint="columns are: " + ", ".join(map(str, scores.columns)) + "."
+                        + near_columns([col for _, col in missing_cols], scores))
     cols = {c: _numeric_column(scores, col, c) for c, col in constructs.items()}
     frame = pd.DataFrame(cols)
     if nan_policy == "listwise":

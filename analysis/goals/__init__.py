@@ -7,8 +7,9 @@ __all__ = lazy_exports(__name__, {
     ".lexicon": ["LexiconError", "load_lexicon"],
     ".coder": ["GoalCoding", "code_goals", "code_statement"],
     ".agreement": ["AgreementResult", "agreement_between", "cohen_kappa", "goal_agreement", "krippendorff_alpha"],
-    ".sheet": ["read_coding_sheet", "write_coding_sheet"],
+    ".sheet": ["SheetPlan", "plan_coding_sheet", "read_coding_sheet", "write_coding_sheet"],
     ".shares": ["GoalShares", "goal_shares"],
     ".features": ["statement_features"],
+    ".rewrite": ["mastery_rewrite"],
     ".model": ["CoderFileError", "GoalCoder", "default_goal_coder", "load_goal_coder", "train_goal_coder"],
 })

@@ -25,6 +25,7 @@ from scipy.stats import norm
 from ..errors import DataError
 from ..report.apa import Apa, apa
 from ..results import Result
+from ..checks import near_columns
 
 TABLE_COLUMNS = ["comparison", "measure", "estimate", "se", "ci_low", "ci_high", "statistic", "p_val", "n"]
 
@@ -249,7 +250,7 @@ def agreement_between(codes: pd.DataFrame, raters=None, *, level: float = 0.95, 
     for r in raters:
         if r not in codes.columns:
             raise DataError("is not in the data", file=source, column=r, item="a coding column",
-                            hint="Name the coder columns as the data have them.")
+                            hint="Name the coder columns as the data have them." + near_columns(r, codes))
     rows, excluded = [], {}
     for i, a in enumerate(raters):
         for b in raters[i + 1:]:
@@ -268,8 +269,13 @@ def agreement_between(codes: pd.DataFrame, raters=None, *, level: float = 0.95, 
                            source=source, excluded=excluded)
 
 
-def goal_agreement(sheet, *, coders=None, lexicon="en", level: float = 0.95, rules: bool = True) -> AgreementResult:
-    """Agreement between the human coders of a coding sheet, and between each coder and the rules.
+#: the column name of the trained coder's codes in an agreement table
+TRAINED = "trained_coder"
+
+
+def goal_agreement(sheet, *, coders=None, lexicon="en", level: float = 0.95, rules: bool = True,
+                   coder=None) -> AgreementResult:
+    """Agreement between the human coders of a coding sheet, and between each coder and the rules or a trained coder.
 
     Parameters
     ----------
@@ -284,13 +290,17 @@ def goal_agreement(sheet, *, coders=None, lexicon="en", level: float = 0.95, rul
         Confidence level of the kappa intervals.
     rules : bool
         Also compare every coder with the rules (default True).
+    coder : "default", GoalCoder, path or None
+        Also compare every coder with this trained coder (column ``trained_coder``), coding the
+        statements afresh; its ``not_a_goal`` is the sheet's ``unclear`` (not a goal). ``goalscope
+        goals SHEET --agreement`` uses the shipped coder unless ``--coder`` names another.
 
     Returns
     -------
     AgreementResult
         ``.table()``: per comparison (``coder_1 vs coder_2``, ``coder_1 vs rules``, …) percent
         agreement, Cohen's kappa with SE, CI, z and p, and Krippendorff's alpha (nominal), each with
-        the number of statements both coded.
+        the number of statements both coded; with ``coder=``, also ``coder_1 vs trained_coder``, ….
 
     Examples
     --------
@@ -305,6 +315,11 @@ def goal_agreement(sheet, *, coders=None, lexicon="en", level: float = 0.95, rul
     0  coder_1 vs coder_2  4       75.0
     1    coder_1 vs rules  4      100.0
     2    coder_2 vs rules  4       75.0
+    >>> goal_agreement(sheet, rules=False, coder="default").summary()[["comparison", "n", "agreement"]]
+                     comparison  n  agreement
+    0        coder_1 vs coder_2  4       75.0
+    1  coder_1 vs trained_coder  4      100.0
+    2  coder_2 vs trained_coder  4       75.0
 
     R: ``psy::ckappa(cbind(coder_1, coder_2))``, ``psych::cohen.kappa(cbind(coder_1, coder_2))``.
     """
@@ -321,4 +336,10 @@ def goal_agreement(sheet, *, coders=None, lexicon="en", level: float = 0.95, rul
         coded = code_goals(codes[["statement"]].reset_index(drop=True), text="statement", lexicon=lexicon)
         table["rules"] = coded.table()["goal_type"].to_numpy()
         raters = raters + ["rules"]
+    if coder is not None:
+        from .model import get_goal_coder
+
+        pred = get_goal_coder(coder).predict(codes["statement"].tolist())
+        table[TRAINED] = ["unclear" if c == "not_a_goal" else c for c in pred]
+        raters = raters + [TRAINED]
     return agreement_between(table, raters, level=level, source=source)

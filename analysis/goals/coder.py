@@ -27,6 +27,7 @@ from ..errors import DataError
 from ..report.apa import Apa, apa
 from ..results import Result
 from .lexicon import FEATURES, GOAL_TYPES, CompiledLexicon, load_lexicon
+from ..checks import near_columns
 
 CODED_BY = "rules (first pass, for human review)"
 CODING_COLUMNS = (["goal_type", "reason", "rule"]
@@ -233,10 +234,10 @@ def code_goals(data: pd.DataFrame, text: str, *, lexicon="en", id_column: str | 
     if text not in data.columns:
         raise DataError(f"is not in the data (columns: {', '.join(map(str, data.columns[:12]))})", file=data.attrs.get("source"),
                         column=text, item="the goal statement column",
-                        hint="name the column holding the goal statements with text=")
+                        hint="name the column holding the goal statements with text=." + near_columns(text, data))
     if id_column is not None and id_column not in data.columns:
         raise DataError("is not in the data", file=data.attrs.get("source"), column=id_column, item="the id column",
-                        hint="Name the column that holds the statement ids, or leave out id_column=.")
+                        hint="Name the column that holds the statement ids, or leave out id_column=." + near_columns(id_column, data))
     clash = [c for c in CODING_COLUMNS if c in data.columns]
     if clash:
         raise DataError(f"is already in the data (the data already have a column '{clash[0]}'), and the coding "

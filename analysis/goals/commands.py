@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
 from ..deprecation import renamed_flag
 from ..command_options import _formatter, add_input_options, read_input
 from ..errors import DataError
+from ..checks import near_columns
 
 
 def register(sub) -> None:
@@ -17,8 +19,10 @@ def register(sub) -> None:
         description="First-pass coding of free-text goal statements by transparent rules (a YAML lexicon): "
                     "one row per statement with goal_type, the features that decided it and the words that "
                     "triggered each, and a mastery-goal rewrite template. For human review: --coding-sheet "
-                    "writes a workbook for two coders, --agreement compares their codes with each other and "
-                    "with the rules (percent agreement, Cohen's kappa with CI, Krippendorff's alpha).",
+                    "writes a workbook for two coders (blank answers and those the trained coder codes "
+                    "not_a_goal left out, the least certain first), --agreement compares their codes with each "
+                    "other, with the rules and with the trained coder (percent agreement, Cohen's kappa with CI, "
+                    "Krippendorff's alpha).",
         epilog=textwrap.dedent("""\
             examples:
               goalscope goals goals.csv --text goal -o coded.xlsx
@@ -42,7 +46,8 @@ def register(sub) -> None:
     g.add_argument("--lexicon", default="en", metavar="ID|PATH", help="rule lexicon: shipped id (en) or a YAML file")
     g.add_argument("--coder", metavar="default|CODER.skops",
                    help="code with a trained coder (the shipped 'default' or a file from goalscope goals train) "
-                        "instead of the rules")
+                        "instead of the rules; also the coder that filters and orders --coding-sheet and is "
+                        "compared by --agreement (default there: the shipped coder)")
     g.add_argument("--coding-sheet", metavar="SHEET.xlsx", help="write a coding sheet for two human coders")
     g.add_argument("--agreement", action="store_true",
                    help="FILE is a filled coding sheet: report agreement between coders and with the rules")
@@ -57,12 +62,12 @@ def cmd_goals(args) -> int:
     from ..io import write_table
     from .agreement import goal_agreement
     from .coder import CODING_COLUMNS, code_goals
-    from .sheet import write_coding_sheet
+    from .sheet import plan_coding_sheet, write_coding_sheet
 
     if args.file == "train":
         return _train(args)
     if args.agreement:
-        res = goal_agreement(args.file, lexicon=args.lexicon, level=args.level)
+        res = goal_agreement(args.file, lexicon=args.lexicon, level=args.level, coder=args.coder or "default")
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             print(res.table().round(4).to_string(index=False))
         print(res.apa())
@@ -80,10 +85,12 @@ def cmd_goals(args) -> int:
     data = read_input(args)
     if args.text not in data.columns:
         raise DataError(f"file '{args.file}': no column '{args.text}' (columns: {', '.join(map(str, data.columns[:12]))}); "
-                        f"name the goal-statement column with --text")
+                        f"name the goal-statement column with --text." + near_columns(args.text, data))
     if args.coding_sheet:
-        out = write_coding_sheet(data, args.text, args.coding_sheet, id_column=args.id)
-        print(f"coding sheet for two coders, {len(data)} statements -> {out}")
+        plan = plan_coding_sheet(data, args.text, id_column=args.id, coder=args.coder or "default")
+        out = write_coding_sheet(data, args.text, args.coding_sheet, id_column=args.id, coder=args.coder or "default")
+        print(f"coding sheet: {plan.note()}", file=sys.stderr)
+        print(f"coding sheet for two coders, {len(plan.kept)} statements, least certain first -> {out}")
     if args.output and args.coder:
         return _code_with_coder(args, data)
     if args.output:
@@ -132,13 +139,16 @@ def _code_with_coder(args, data) -> int:
     from ..io import write_table
     from .features import statement_features
     from .model import CLASSES, get_goal_coder
+    from .rewrite import mastery_rewrite
 
     coder = get_goal_coder(args.coder)
     texts = data[args.text].tolist()
     proba = coder.predict_proba(texts).add_prefix("p_")
     feats = pd.DataFrame([statement_features(t) for t in texts])
+    types = coder.predict(texts)
+    rewrites = [mastery_rewrite(t, g) for t, g in zip(texts, types)]
     out = pd.concat([data[[args.text]].reset_index(drop=True),
-                     pd.DataFrame({"goal_type": coder.predict(texts)}), proba, feats], axis=1)
+                     pd.DataFrame({"goal_type": types}), proba, feats, pd.DataFrame({"rewrite": rewrites})], axis=1)
     out.insert(0, "row", range(int(data.attrs.get("first_row", 1)), int(data.attrs.get("first_row", 1)) + len(out)))
     counts = out["goal_type"].value_counts()
     print(f"{len(out)} statements: " + ", ".join(f"{int(counts.get(c, 0))} {c}" for c in CLASSES)

@@ -3,8 +3,9 @@
 The classes are ``mastery``, ``performance``, ``outcome`` and ``not_a_goal`` (complaints, wishes,
 blanks). The text part sees the statement with every own-action verb replaced by one token
 (:func:`analysis.goals.features.masked_text`), so "phone", "call", "ring" or "email" cannot decide
-the class; the feature part is the seven features of :mod:`analysis.goals.features` and the one
-pair the mastery definition names (own action with a means or routine). A multinomial logistic
+the class; the feature part is the nine features of :mod:`analysis.goals.features` and the two
+pairs the definitions name (:data:`PAIRS`: an own action with a means or routine and nothing that
+depends on others, for mastery; a measurable target that depends on others, for performance). A multinomial logistic
 regression weighs them: a linear model whose weights a reviewer can read, fitted by a
 deterministic solver, so that the same sheet gives the same coder on any machine.
 
@@ -30,6 +31,7 @@ from ..errors import DataError, GoalscopeError
 from ..report.apa import Apa, apa
 from ..results import Result
 from .features import FEATURE_NAMES, masked_text, statement_features
+from ..checks import near_columns
 
 #: the classes a trained coder assigns, in reporting order
 CLASSES = ("mastery", "performance", "outcome", "not_a_goal")
@@ -37,6 +39,10 @@ TRAINING_DATA = Path(__file__).with_name("data") / "training.csv"
 SEED = 2026
 FORMAT = "goalscope goal coder 1"
 #: the types a coder file may ask for besides scikit-learn's and numpy's own
+#: the pairs the definitions name, as (feature, feature, feature that must be absent, or None): mastery is an
+#: own action with a means or routine, controllable only if its attainment does not depend on others;
+#: performance is a measurable target whose attainment depends on others
+PAIRS = (("own_action", "means_or_routine", "depends_on_others"), ("depends_on_others", "measurable_target", None))
 TRUSTED_TYPES = ["analysis.goals.model.DefinitionFeatures", "analysis.goals.model.MaskedText"]
 
 
@@ -55,7 +61,7 @@ class MaskedText(BaseEstimator, TransformerMixin):
 
 
 class DefinitionFeatures(BaseEstimator, TransformerMixin):
-    """Statements → 0/1 columns: the seven features and own action with a means or routine."""
+    """Statements → 0/1 columns: the nine features and the two pairs of :data:`PAIRS`."""
 
     def fit(self, X, y=None):
         return self
@@ -65,9 +71,9 @@ class DefinitionFeatures(BaseEstimator, TransformerMixin):
         for x in X:
             f = statement_features(x)
             row = [float(f[n]) for n in FEATURE_NAMES]
-            row.append(float(f["own_action"] and f["means_or_routine"]))
+            row += [float(f[a] and f[b] and (not f[c] if c else True)) for a, b, c in PAIRS]
             rows.append(row)
-        return np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURE_NAMES) + 1)
+        return np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURE_NAMES) + len(PAIRS))
 
 
 def build_pipeline(seed: int = SEED):
@@ -118,7 +124,7 @@ def _read_sheet(sheet, text: str, label: str) -> tuple[pd.DataFrame, str]:
         if col not in df.columns:
             raise DataError(f"is not in the training sheet (columns: {', '.join(map(str, df.columns[:12]))})",
                             file=source, column=col, hint=f"a training sheet holds the statements in '{text}' and the "
-                                                          f"human codes in '{label}'")
+                                                          f"human codes in '{label}'." + near_columns(col, df))
     out = pd.DataFrame({"statement": df[text].astype("string").str.strip(),
                         "label": df[label].astype("string").str.strip().str.lower()})
     from ..io import row_label
@@ -263,7 +269,7 @@ def train_goal_coder(sheet, *, text: str = "statement", label: str = "label", se
     >>> from analysis.goals.model import TRAINING_DATA
     >>> coder = train_goal_coder(TRAINING_DATA)
     >>> coder.n, coder.meta["data_sha256"] == default_goal_coder().meta["data_sha256"]
-    (493, True)
+    (568, True)
 
     R has no equivalent of the pipeline; the kappa is ``psych::cohen.kappa`` on the cross-validated codes.
     """
@@ -343,7 +349,7 @@ def default_goal_coder() -> GoalCoder:
     Examples
     --------
     >>> default_goal_coder().meta["counts"]
-    {'mastery': 151, 'performance': 107, 'outcome': 100, 'not_a_goal': 135}
+    {'mastery': 151, 'performance': 122, 'outcome': 130, 'not_a_goal': 165}
 
     R has no equivalent.
     """

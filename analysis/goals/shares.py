@@ -22,6 +22,7 @@ from ..teams.aggregation import ORGANISATION, unit_labels
 from ..teams.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
 from .coder import GoalCoding
 from .lexicon import GOAL_TYPES
+from ..checks import near_columns
 
 SHARE_COLUMNS = [f"share_{t}" for t in GOAL_TYPES]
 
@@ -128,7 +129,7 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     for c in groupings + [goal_type] + ([id_column] if id_column else []):
         if c not in data.columns:
             raise DataError("is not in the coded data", file=data.attrs.get("source"), column=c,
-                            hint="Code the statements first (code_goals), or check the column's name.")
+                            hint="Code the statements first (code_goals), or check the column's name." + near_columns(c, data))
     codes = data[goal_type].astype(object)
     bad = codes[~codes.isin(GOAL_TYPES)]
     if len(bad):

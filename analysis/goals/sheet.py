@@ -1,25 +1,33 @@
 """The coding sheet for two human coders of goal statements, written and read back.
 
 The workbook has a ``Coding`` sheet (statement id, statement, one blank column per coder with a
-drop-down list of the four classes) and a ``Definitions`` sheet (the definitions the rules apply
-and how to code). The rules' own coding is *not* in the sheet, so the coders code blind;
-:func:`analysis.goals.goal_agreement` codes the statements again with the rules when it compares.
+drop-down list of the four classes), a ``Definitions`` sheet (the definitions and how to code), a
+``Read me`` sheet (what was left out and why, and the order) and a ``Left out`` sheet (the
+statements not to code: blank answers, and those the trained coder coded ``not_a_goal``). The
+coders' time goes where it is needed: with a trained coder (the default) the statements it is
+least sure of come first (active learning); without one, the file order is kept. Neither the coder's nor the rules' codes are in the sheet, so the coders
+code blind; :func:`analysis.goals.goal_agreement` codes the statements again when it compares.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError
 from ..io.readers import row_label
 from ..io.writers import atomic_write_bytes, deterministic_xlsx
 from .lexicon import GOAL_TYPES
+from ..checks import near_columns
 
 CODING_SHEET = "Coding"
 DEFINITIONS_SHEET = "Definitions"
+README_SHEET = "Read me"
+LEFT_OUT_SHEET = "Left out"
 DEFAULT_CODERS = ("coder_1", "coder_2")
 DEFINITIONS = [
     ("mastery", "Controllable and specific: what the person will learn or do, how and how often, focused on "
@@ -57,7 +65,7 @@ def _statement_ids(data: pd.DataFrame, id_column: str | None) -> pd.Series:
     if id_column is not None:
         if id_column not in data.columns:
             raise DataError("is not in the data", file=data.attrs.get("source"), column=id_column, item="the id column",
-                            hint="Name the column that holds the statement ids, or leave out id_column=.")
+                            hint="Name the column that holds the statement ids, or leave out id_column=." + near_columns(id_column, data))
         ids = data[id_column]
         bad = ids.isna() | ids.duplicated(keep="first")
         if bad.any():
@@ -75,22 +83,100 @@ def _statement_ids(data: pd.DataFrame, id_column: str | None) -> pd.Series:
     return pd.Series(data.index + first, index=data.index)  # the row as the user sees it in the file
 
 
+@dataclass
+class SheetPlan:
+    """Which statements a coding sheet holds, in which order, and which it leaves out and why.
+
+    ``kept``: ``statement_id, statement, p_top`` in sheet order (``p_top`` is the trained coder's
+    probability of its most likely class; NaN without a coder); ``left_out``: ``statement_id,
+    statement, reason`` (``blank`` or ``not_a_goal``) in file order; ``coder``: what ordered and
+    filtered the statements, in words.
+    """
+
+    kept: pd.DataFrame
+    left_out: pd.DataFrame
+    coder: str
+
+    @property
+    def n_blank(self) -> int:
+        return int((self.left_out["reason"] == "blank").sum())
+
+    @property
+    def n_not_a_goal(self) -> int:
+        return int((self.left_out["reason"] == "not_a_goal").sum())
+
+    def note(self) -> str:
+        """One sentence: how many statements the sheet holds, and how many were left out and why."""
+        head = f"{len(self.kept)} of {len(self.kept) + len(self.left_out)} statements to code; left out "
+        where_listed = f"(listed on the sheet '{LEFT_OUT_SHEET}')"
+        if self.coder == "no coder":
+            return head + f"{self.n_blank} blank {where_listed}; no coder was used, so no non-goal was left out"
+        return head + f"{self.n_blank} blank and {self.n_not_a_goal} that {self.coder} coded not_a_goal {where_listed}"
+
+
+def plan_coding_sheet(data: pd.DataFrame, text: str, *, id_column: str | None = None, coder="default") -> SheetPlan:
+    """Decide the coding sheet's statements and order (see :func:`write_coding_sheet`).
+
+    Decision per statement, in this order: blank (empty or spaces only) → left out as ``blank``;
+    with a coder, coded ``not_a_goal`` by it → left out as ``not_a_goal``; otherwise kept. Kept
+    statements are ordered by the coder's probability of its most likely class, lowest first
+    (ties and the no-coder case keep the file order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"goal": ["Close 20 sales a month", "", "Too many meetings", "Be a better manager"]})
+    >>> plan = plan_coding_sheet(df, "goal")
+    >>> plan.kept["statement"].tolist(), plan.left_out["reason"].tolist()
+    (['Close 20 sales a month', 'Be a better manager'], ['blank', 'not_a_goal'])
+
+    R has no equivalent.
+    """
+    if text not in data.columns:
+        raise DataError(f"goal statement column '{text}' is not in the data; name it with text=."
+                        + near_columns(text, data))
+    ids = _statement_ids(data, id_column)
+    ids = [sid.item() if hasattr(sid, "item") else sid for sid in ids.tolist()]
+    texts = [None if pd.isna(t) else str(t) for t in data[text].tolist()]
+    blank = [t is None or not t.strip() for t in texts]
+    p_top = np.full(len(texts), np.nan)
+    goal = [not b for b in blank]
+    words = "no coder"
+    if coder is not None:
+        from .model import get_goal_coder
+
+        model = get_goal_coder(coder)
+        words = "the shipped coder" if str(coder) == "default" else "the trained coder"
+        idx = [i for i, b in enumerate(blank) if not b]
+        if idx:
+            proba = model.predict_proba([texts[i] for i in idx])
+            classes = np.asarray(proba.columns)[np.argmax(proba.to_numpy(), axis=1)]
+            for i, c, p in zip(idx, classes, proba.max(axis=1).to_numpy()):
+                p_top[i] = p
+                goal[i] = c != "not_a_goal"
+    reason = ["blank" if b else ("not_a_goal" if not g else None) for b, g in zip(blank, goal)]
+    frame = pd.DataFrame({"statement_id": ids, "statement": texts, "p_top": p_top, "reason": reason}, dtype=object)
+    frame["p_top"] = frame["p_top"].astype(float)
+    kept = frame[frame["reason"].isna()].drop(columns="reason")
+    if coder is not None:
+        kept = kept.sort_values("p_top", kind="mergesort")  # stable: ties keep the file order
+    left = frame[frame["reason"].notna()].drop(columns="p_top")
+    return SheetPlan(kept=kept.reset_index(drop=True), left_out=left.reset_index(drop=True), coder=words)
+
+
 def coding_sheet_bytes(data: pd.DataFrame, text: str, *, id_column: str | None = None,
-                       coders=DEFAULT_CODERS) -> bytes:
+                       coders=DEFAULT_CODERS, coder="default") -> bytes:
     """The coding workbook as bytes (identical input → identical bytes)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    if text not in data.columns:
-        raise DataError("is not in the data", file=data.attrs.get("source"), column=text,
-                        item="the goal statement column", hint="name it with text=")
     coders = list(coders)
     if len(coders) < 2 or len(set(coders)) != len(coders):
         raise DataError("is not two or more differently named coder columns", argument="coders", value=coders,
                         hint="a coding sheet needs at least two, e.g. ['coder_1', 'coder_2']")
-    ids = _statement_ids(data, id_column)
+    plan = plan_coding_sheet(data, text, id_column=id_column, coder=coder)
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
     ws = wb.active
@@ -98,9 +184,9 @@ def coding_sheet_bytes(data: pd.DataFrame, text: str, *, id_column: str | None =
     ws.append(["statement_id", "statement"] + coders)
     for c in ws[1]:
         c.font = bold
-    for sid, t in zip(ids.tolist(), data[text].tolist()):
-        ws.append([sid if not hasattr(sid, "item") else sid.item(), None] + [None] * len(coders))
-        put_text(ws.cell(row=ws.max_row, column=2), None if pd.isna(t) else str(t)).alignment = wrap
+    for sid, t in zip(plan.kept["statement_id"].tolist(), plan.kept["statement"].tolist()):
+        ws.append([sid, None] + [None] * len(coders))
+        put_text(ws.cell(row=ws.max_row, column=2), t).alignment = wrap
     last = ws.max_row
     ws.freeze_panes = "C2"
     ws.column_dimensions["A"].width = 14
@@ -135,13 +221,45 @@ def coding_sheet_bytes(data: pd.DataFrame, text: str, *, id_column: str | None =
     for line in HOW_TO_CODE:
         de.append(["", line])
         de.cell(row=de.max_row, column=2).alignment = wrap
+
+    rm = wb.create_sheet(README_SHEET)
+    rm.column_dimensions["A"].width = 110
+    for line in readme_lines(plan):
+        rm.append([line])
+        rm.cell(row=rm.max_row, column=1).alignment = wrap
+    rm["A1"].font = bold
+    lo = wb.create_sheet(LEFT_OUT_SHEET)
+    lo.append(["statement_id", "statement", "reason"])
+    for c in lo[1]:
+        c.font = bold
+    lo.column_dimensions["B"].width = 80
+    for sid, t, why in plan.left_out.itertuples(index=False):
+        lo.append([sid, None, why])
+        put_text(lo.cell(row=lo.max_row, column=2), t).alignment = wrap
     buf = io.BytesIO()
     wb.save(buf)
     return deterministic_xlsx(buf.getvalue())
 
 
+def readme_lines(plan: SheetPlan) -> list[str]:
+    """The sheet's 'Read me': what it holds, what was left out and why, and the order."""
+    lines = ["What this workbook holds", plan.note() + "."]
+    if plan.n_blank:
+        lines.append(f"Blank: {plan.n_blank} answers were empty; there is nothing to code.")
+    if plan.coder != "no coder":
+        lines.append(f"not_a_goal: {plan.n_not_a_goal} answers were coded not_a_goal by {plan.coder} (a complaint, a "
+                     f"wish about others, a fact, a question or a filler). Code one of them by hand on the "
+                     f"'{CODING_SHEET}' sheet if you think it is a goal.")
+        lines.append("Order: the statements the coder was least sure of come first (lowest probability of its most "
+                     "likely class), so that your time goes where the coder needs human judgement most; equal "
+                     "probabilities keep the order of the data file. The coder's codes are not shown.")
+    else:
+        lines.append("Order: as in the data file. No coder was used, so only blank answers were left out.")
+    return lines
+
+
 def write_coding_sheet(data: pd.DataFrame, text: str, path, *, id_column: str | None = None,
-                       coders=DEFAULT_CODERS) -> Path:
+                       coders=DEFAULT_CODERS, coder="default") -> Path:
     """Write the coding sheet for human coders (.xlsx), atomically.
 
     Parameters
@@ -156,16 +274,22 @@ def write_coding_sheet(data: pd.DataFrame, text: str, path, *, id_column: str | 
         Column of unique statement ids; default the row number in the file the data came from.
     coders : sequence of str
         Names of the coder columns (default ``coder_1``, ``coder_2``).
+    coder : "default", GoalCoder, path or None
+        The trained coder that leaves out the statements it codes ``not_a_goal`` and orders the
+        rest by its uncertainty, least sure first (:func:`plan_coding_sheet`); ``None``: every
+        non-blank statement, in file order. Blank answers are always left out. Left-out
+        statements are listed with their reason on the sheet 'Left out', and counted on 'Read me'.
 
     Examples
     --------
     >>> import os, tempfile, pandas as pd
-    >>> df = pd.DataFrame({"goal": ["Close 20 sales a month", "Learn SQL"]})
-    >>> out = write_coding_sheet(df, "goal", os.path.join(tempfile.mkdtemp(), "coding.xlsx"))
+    >>> df = pd.DataFrame({"goal": ["Close 20 sales a month", "Learn SQL", "", "Too many meetings"]})
+    >>> out = write_coding_sheet(df, "goal", os.path.join(tempfile.mkdtemp(), "coding.xlsx"), coder=None)
     >>> read_coding_sheet(out)
        statement_id               statement coder_1 coder_2
     0             1  Close 20 sales a month    None    None
     1             2               Learn SQL    None    None
+    2             4       Too many meetings    None    None
 
     R has no equivalent (``openxlsx::write.xlsx(data.frame(statement_id, statement, coder_1 = NA, coder_2 = NA), file)`` writes a bare sheet).
     """
@@ -173,7 +297,7 @@ def write_coding_sheet(data: pd.DataFrame, text: str, path, *, id_column: str | 
     if p.suffix.lower() != ".xlsx":
         raise DataError("is not a .xlsx file name", argument="path", value=str(path),
                         hint="use a .xlsx file name (the coders need the drop-down lists)")
-    return atomic_write_bytes(p, coding_sheet_bytes(data, text, id_column=id_column, coders=coders))
+    return atomic_write_bytes(p, coding_sheet_bytes(data, text, id_column=id_column, coders=coders, coder=coder))
 
 
 def read_coding_sheet(path, *, coders=None) -> pd.DataFrame:

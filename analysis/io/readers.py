@@ -17,6 +17,10 @@ The returned DataFrame keeps a RangeIndex and carries metadata in ``df.attrs``:
 ``encoding``, ``delimiter``  what was detected for text files
 ``user_missing_cells`` ``{column: [[index, code], ...]}`` the cells that held an SPSS user-missing
                     code (set to NaN here; :func:`analysis.prepare_items` lists them in the audit)
+``header_row``      the row of the header (1 unless banner rows were skipped or ``header_row=`` was
+                    given; CSV/TSV and Excel only)
+``skipped_rows``    ``[[row, text], ...]`` the non-blank rows above the header that were skipped, with
+                    their first words
 ``qualtrics_status`` ``{response type: count}`` of a Qualtrics export's ``Status`` column (see
                     :func:`qualtrics_response_type`)
 
@@ -46,6 +50,35 @@ the row and both counts. Empty fields after the last column (a trailing delimite
 row) are dropped and never shift the columns. A blank line between rows is kept as an empty row,
 so that every later row keeps the number a spreadsheet shows; blank lines at the end are ignored.
 
+Which row is the header (``header_row=``; rows counted as the file or spreadsheet shows them, from 1,
+blank rows included). Survey tools write title, date or filter lines ("banner rows") above the
+header. The reader looks at the first 20 rows of a CSV/TSV or Excel sheet; a row *names every
+column* when its cells, up to its last non-empty one, are at least two, all non-empty, all
+different and none a plain number, and none of the next five non-blank rows has more cells. A row
+is *banner-like* when it is blank or fewer than half as many of its cells are filled as the header
+candidate has. The decision:
+
+==================================================================  =================================
+case                                                                header row
+==================================================================  =================================
+``header_row=N`` given                                              row N (rows above are skipped and
+                                                                    listed in ``attrs["skipped_rows"]``)
+``header_row=N`` beyond the file's rows, on a blank row, not a      refused: error naming the file and
+whole number of 1 or more, or given for an SPSS / parquet file      the value
+row 1 names every column                                            row 1 (as every export without
+                                                                    banner rows)
+row 1 does not; a later row (within the first 20) names every       that row; the rows above are
+column and every row above it is banner-like                        skipped and a warning names them
+                                                                    and their first words
+row 1 does not; the first later row that names every column has     row 1 (no guess: a header with an
+a row above it that is not banner-like                              empty name, data without header)
+no row within the first 20 names every column                       row 1 (as before)
+==================================================================  =================================
+
+Blank rows above the header are skipped without a warning (they hold nothing). When the header is
+further down, or the guess is wrong, a column that is not in the header but is written in a row
+of the data makes the column check say so and suggest ``header_row=`` (:func:`analysis.checks.near_columns`).
+
 A Qualtrics export keeps every row, previews and spam included: :func:`qualtrics_response_type`
 names each row's type, ``attrs["qualtrics_status"]`` counts them, and a warning names the rows
 that are not real respondents (the study pipeline flags them and shows them in the flow).
@@ -63,6 +96,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..checks import near_columns
 from ..errors import DataError, shown
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
@@ -80,7 +114,7 @@ _NOT_QUALTRICS = ("file '{p}' was read as a Qualtrics export, but its third row 
 
 
 def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics=None, id_column=None,
-                   text_columns=None) -> pd.DataFrame:
+                   text_columns=None, header_row=None) -> pd.DataFrame:
     """Read a survey export (CSV/TSV, Excel, SPSS .sav, parquet or a Qualtrics export).
 
     Parameters
@@ -102,6 +136,11 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     text_columns : list of str, optional
         Further columns to keep as text exactly as written (e.g. a study's ``keep:`` columns).
         Other columns become numbers only when every value is a plain number (module docstring).
+    header_row : int, optional
+        The row holding the column names, counted as the file or spreadsheet shows rows (from 1);
+        the rows above it are skipped. Default: row 1, or the first row that names every column
+        below banner rows (title, date or filter lines survey tools write above the header), with a
+        warning naming the skipped rows; the module docstring gives the decision table.
 
     Returns
     -------
@@ -122,7 +161,22 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     >>> df["id"].tolist(), df["country"].tolist(), df["q1"].tolist()
     (['007', '7'], ['NA', 'DE'], ['3', 'NA'])
 
-    The R equivalent is ``read.csv()`` / ``haven::read_sav()`` followed by hand-written clean-up.
+    An export with a title line above the header (the warning names the skipped row):
+
+    >>> _ = f.write_text("Staff survey 2025 - export of 03.02.2025\\nid,team,q1\\nr1,A,3\\n")
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     df = read_responses(f)
+    >>> list(df.columns), df.attrs["header_row"], df.attrs["first_row"]
+    (['id', 'team', 'q1'], 2, 3)
+    >>> "row 1 ('Staff survey 2025 - export of 03.02.2025')" in str(said[0].message)
+    True
+    >>> list(read_responses(f, header_row=2).columns)
+    ['id', 'team', 'q1']
+
+    The R equivalent is ``read.csv()`` / ``haven::read_sav()`` followed by hand-written clean-up
+    (``read.csv(f, skip = N - 1)`` or ``readxl::read_excel(f, skip = N - 1)`` for a header in row N).
     """
     p = Path(path)
     if not p.exists():
@@ -130,15 +184,17 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     if p.is_dir():
         raise DataError(f"'{p}' is a folder, not a data file")
     suffix = p.suffix.lower()
+    header_row = _check_header_row(header_row, p, suffix)
     text = [c for c in ([id_column] if id_column is not None else []) + list(text_columns or [])]
     if suffix in EXCEL_SUFFIXES:
-        df = _read_excel(p, sheet)
+        df = _read_excel(p, sheet, header_row)
     elif suffix in SPSS_SUFFIXES:
         df = _read_spss(p)
     elif suffix == ".parquet":
         df = _read_parquet(p)
     else:
-        df = _read_text(p, encoding, delimiter, qualtrics, set(text))   # types settled while reading
+        df = _read_text(p, encoding, delimiter, qualtrics, set(text), header_row)   # types settled while reading
+    _note_skipped(df, p, header_row is None)
     if df.attrs["format"] == "excel":
         df = _maybe_qualtrics(df, p, qualtrics)
     elif df.attrs["format"] != "csv":
@@ -150,7 +206,8 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     if absent:
         what = "id column" if absent[0] == id_column else "text column"
         raise DataError(f"file '{p}': {what} '{absent[0]}' is not in the file (columns: "
-                        f"{', '.join(map(str, list(df.columns)[:12]))}{'…' if df.shape[1] > 12 else ''})")
+                        f"{', '.join(map(str, list(df.columns)[:12]))}{'…' if df.shape[1] > 12 else ''})."
+                        + near_columns(absent[0], df))
     if df.attrs["format"] == "excel" and df.attrs.get("qualtrics"):
         df = _settle_types(df, set(text))
     elif df.attrs["format"] != "csv":
@@ -178,6 +235,114 @@ def _note_not_respondents(df: pd.DataFrame, types: pd.Series, p: Path) -> None:
         f"file '{p}': {int(odd.sum())} row(s) are not answers of real respondents by Qualtrics' Status column "
         f"({'; '.join(parts)}). They are read like every other row; remove them from the export, or let the "
         f"study's screening exclude them.", stacklevel=3)
+
+
+# ---------------------------------------------------------------------------------------------
+# the header row (module docstring: the decision table)
+#: rows looked at for a header below banner rows; rows read to check the rows under a candidate
+HEADER_SCAN_ROWS = 20
+_HEADER_LOOKAHEAD = 5
+
+
+def _check_header_row(header_row, p: Path, suffix: str) -> int | None:
+    """``header_row`` as a whole number of 1 or more (or None), for a file that has a header row."""
+    if header_row is None:
+        return None
+    if isinstance(header_row, str) and header_row.strip().isdigit():
+        header_row = int(header_row)
+    if isinstance(header_row, bool) or not isinstance(header_row, (int, np.integer)) or header_row < 1:
+        raise DataError(f"file '{p}': header_row={header_row!r} is not a row number; give the row holding the "
+                        f"column names as the file or spreadsheet shows it, counting from 1")
+    if suffix in SPSS_SUFFIXES or suffix == ".parquet":
+        raise DataError(f"file '{p}': header_row= applies to CSV/TSV and Excel files; a "
+                        f"{'SPSS' if suffix in SPSS_SUFFIXES else 'parquet'} file stores its column names "
+                        f"apart from its rows. Leave header_row= out")
+    return int(header_row)
+
+
+def _cells(row) -> list[str]:
+    """A row's cells as stripped text ('' for empty), without the empty cells after its last filled one."""
+    cells = ["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c).strip() for c in row]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _names_every_column(cells: list[str]) -> bool:
+    return (len(cells) >= 2 and all(cells) and len(set(cells)) == len(cells)
+            and not any(is_plain_number(c) for c in cells))
+
+
+def detect_header_row(rows) -> int:
+    """The header row (1-based) of the first rows of a file, by the decision table of the module docstring.
+
+    ``rows`` are the file's first rows as lists of cells (text, numbers or None), blank rows included.
+
+    Examples
+    --------
+    >>> from analysis.io.readers import detect_header_row
+    >>> detect_header_row([["id", "team", "q1"], ["r1", "A", "3"]])
+    1
+    >>> detect_header_row([["Staff survey 2025"], [], ["id", "team", "q1"], ["r1", "A", "3"]])
+    3
+    >>> detect_header_row([["id", "", "q1"], ["a", "b", "c"]])    # row 1 is not banner-like: no guess
+    1
+
+    R: no equivalent; once the row N is known, ``read.csv(f, skip = N - 1)``.
+    """
+    grid = [_cells(r) for r in list(rows)[:HEADER_SCAN_ROWS + _HEADER_LOOKAHEAD + 1]]
+    for h, cells in enumerate(grid[:HEADER_SCAN_ROWS]):
+        if not _names_every_column(cells):
+            continue
+        below = [g for g in grid[h + 1:] if g][:_HEADER_LOOKAHEAD]
+        if any(len(g) > len(cells) for g in below):
+            continue                                    # a wider row follows: a banner, not the header
+        banner_like = all(2 * sum(1 for c in g if c) < len(cells) for g in grid[:h])
+        return h + 1 if banner_like else 1
+    return 1
+
+
+def _skipped(rows, header: int) -> list[list]:
+    """``[[row, first words], ...]`` of the non-blank rows above the header."""
+    out = []
+    for i, row in enumerate(list(rows)[:header - 1]):
+        cells = [c for c in _cells(row) if c]
+        if cells:
+            text = " ".join(cells)
+            out.append([i + 1, text if len(text) <= 60 else text[:57] + "..."])
+    return out
+
+
+def _note_skipped(df: pd.DataFrame, p: Path, detected: bool) -> None:
+    """Say which rows above the header were skipped (a detected header only: a given one was asked for)."""
+    skipped = df.attrs.get("skipped_rows") or []
+    if not detected or not skipped:
+        return
+    h = df.attrs["header_row"]
+    said = ", ".join(f"row {r} ({shown(t)})" for r, t in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+    warnings.warn(
+        f"file '{df.attrs.get('source', p)}': the header is row {h}, the first row that names every column; "
+        f"{len(skipped)} row(s) above it were skipped: {said}. Pass header_row={h} (study file: header_row: {h}) "
+        f"to say so, or header_row= with another row if the header is elsewhere.", stacklevel=3)
+
+
+def _first_records(text: str, sep: str, n: int) -> list[list[str]]:
+    """The first ``n`` records of a text file (blank lines are empty records); fewer if it cannot be split."""
+    out = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', doublequote=True)
+    try:
+        for rec in reader:
+            out.append(rec)
+            if len(out) >= n:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
+def _header_beyond(where: str, header_row: int, rows: int) -> DataError:
+    return DataError(f"{where}: header_row={header_row} but the file has {rows} row(s); give the row holding "
+                     f"the column names as the file or spreadsheet shows it")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,7 +499,9 @@ def _sniff(text: str, p: Path) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
     except csv.Error:
-        header = text.splitlines()[0] if text else ""
+        lines = text.splitlines()[:HEADER_SCAN_ROWS + 1]
+        # the first line with a separator (a title line above the header has none)
+        header = next((line for line in lines if any(d in line for d in _DELIMITERS)), lines[0] if lines else "")
         counts = {d: header.count(d) for d in _DELIMITERS}
         best = max(counts, key=counts.get)
         if counts[best]:
@@ -343,7 +510,7 @@ def _sniff(text: str, p: Path) -> str:
 
 
 def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=None,
-               text: set | None = None) -> pd.DataFrame:
+               text: set | None = None, header_row: int | None = None) -> pd.DataFrame:
     raw = p.read_bytes()
     if not raw.strip():
         raise DataError(f"file '{p}' is empty")
@@ -353,15 +520,22 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     sep = delimiter or _sniff(decoded, p)
     if len(sep) != 1:
         raise DataError(f"delimiter= must be one character (or tab, comma, semicolon, pipe), not {shown(sep)}")
-    if not qualtrics:
+    head = _first_records(decoded, sep, max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
+    h = header_row or detect_header_row(head)
+    if not qualtrics and h == 1:
         fast = _fast_read(decoded, sep, text or set())
         if fast is not None:
             fast.attrs.update(source=str(p), first_row=2, format="csv", encoding=enc, delimiter=sep,
-                              value_labels={}, column_labels={}, declared_missing={}, qualtrics=False)
+                              value_labels={}, column_labels={}, declared_missing={}, qualtrics=False,
+                              header_row=1, skipped_rows=[])
             return fast
-    header, records, lines, skipped = _split_records(decoded, sep, p)
+    header, records, lines, skipped = _split_records(decoded, sep, p, h)
     if header is None:
+        if header_row is not None:
+            raise _header_beyond(f"file '{p}'", header_row, skipped)
         raise DataError(f"file '{p}' is empty")
+    if header_row is not None and not any(f.strip() for f in header):
+        raise DataError(f"file '{p}': header_row={header_row} is a blank row; give the row holding the column names")
     if len(header) == 1 and records and all(len(r) == 1 for r in records[:50]):
         others = [d for d in _DELIMITERS if d != sep and header[0].count(d) >= 1]
         if others:
@@ -395,7 +569,8 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     df = pd.DataFrame({j: _text_column(cells, names[j] in text) for j, cells in enumerate(columns)})
     df.columns = names
     df.attrs.update(source=str(p), first_row=first_row, format="csv", encoding=enc, delimiter=sep,
-                    value_labels={}, column_labels=questions, declared_missing={}, qualtrics=bool(qualtrics))
+                    value_labels={}, column_labels=questions, declared_missing={}, qualtrics=bool(qualtrics),
+                    header_row=skipped + 1, skipped_rows=_skipped(head, skipped + 1))
     if trailing:
         df.attrs["trailing_delimiters"] = trailing
     return df
@@ -511,8 +686,11 @@ def _dedupe(header: list[str]) -> list[str]:
     return out
 
 
-def _split_records(text: str, sep: str, p: Path):
+def _split_records(text: str, sep: str, p: Path, header_row: int = 1):
     """The header and data records of a text file, with the file line each record starts on.
+
+    The header is record ``header_row`` (or, for 1, the first non-blank record); ``skipped`` counts
+    the records above it (for a header beyond the file: every record).
 
     Hand-written on the csv module rather than pandas.read_csv: pandas fills a short row with
     missing values without a word and shifts columns when data rows have a trailing delimiter
@@ -521,14 +699,14 @@ def _split_records(text: str, sep: str, p: Path):
     csv.field_size_limit(2**31 - 1)                  # a long free-text answer is still one field
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', doublequote=True)
     header, records, lines = None, [], []
-    skipped = 0                                      # blank lines before the header
+    skipped = 0                                      # records above the header (banner and blank rows)
     last = 0
     try:
         for rec in reader:
             start = last + 1
             last = reader.line_num
             if header is None:
-                if not rec or all(f.strip() == "" for f in rec):
+                if skipped + 1 < header_row or (header_row == 1 and (not rec or all(f.strip() == "" for f in rec))):
                     skipped += 1
                     continue
                 header = rec
@@ -574,7 +752,10 @@ def _check_widths(records, width, lines, text, sep, p, skipped) -> int:
     n = len(rec)
     hint = ""
     raw_line = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
-    for d in _DELIMITERS:
+    if n > width and _names_every_column(_cells(rec)):
+        hint = (f" That row names every column: if it is the header (below {row - 1} title or note "
+                f"row(s)), pass header_row={row}.")
+    for d in ([] if hint else _DELIMITERS):
         if d != sep and len(next(csv.reader([raw_line], delimiter=d), [])) == width:
             hint = (f" The row looks {_DELIM_NAMES[d]}-separated ({width} fields when split on "
                     f"{_DELIM_NAMES[d]}s) while the rest of the file is {name}-separated: re-export it.")
@@ -596,7 +777,7 @@ def _check_widths(records, width, lines, text, sep, p, skipped) -> int:
     )
 
 
-def _read_excel(p: Path, sheet) -> pd.DataFrame:
+def _read_excel(p: Path, sheet, header_row: int | None = None) -> pd.DataFrame:
     try:
         book = pd.ExcelFile(p)
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
@@ -614,14 +795,26 @@ def _read_excel(p: Path, sheet) -> pd.DataFrame:
         raise DataError(f"file '{p}' has no sheet '{sheet}'; its sheets are: {', '.join(names)}")
     # dtype=object and keep_default_na=False: pandas would otherwise turn a text cell '007' into 7,
     # TRUE into 1 and a text cell "NA" into missing; every cell keeps the type the workbook gives it
-    df = pd.read_excel(book, sheet_name=sheet, dtype=object, keep_default_na=False, na_values=[""])
+    head = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, keep_default_na=False, na_values=[""],
+                         nrows=max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
+    rows = head.to_numpy(dtype=object).tolist()
+    if header_row is not None:
+        if header_row > len(rows):
+            raise _header_beyond(f"file '{p}' [{sheet}]", header_row, len(rows))
+        if not _cells(rows[header_row - 1]):
+            raise DataError(f"file '{p}' [{sheet}]: header_row={header_row} is a blank row; give the row holding the "
+                            f"column names")
+    h = header_row or detect_header_row(rows)
+    df = pd.read_excel(book, sheet_name=sheet, header=h - 1, dtype=object, keep_default_na=False, na_values=[""])
+    book.close()
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        for (r, j), text in _check_cells(p, sheet).items():
-            if 0 <= r - 2 < len(df) and j < df.shape[1]:
-                df.iat[r - 2, j] = text
+        for (r, j), text in _check_cells(p, sheet, h).items():
+            if 0 <= r - h - 1 < len(df) and j < df.shape[1]:
+                df.iat[r - h - 1, j] = text
     df = _excel_types(df)
-    df.attrs.update(source=f"{p}" + (f" [{sheet}]" if len(names) > 1 else ""), first_row=2, format="excel",
-                    sheet=sheet, value_labels={}, column_labels={}, declared_missing={})
+    df.attrs.update(source=f"{p}" + (f" [{sheet}]" if len(names) > 1 else ""), first_row=h + 1, format="excel",
+                    sheet=sheet, value_labels={}, column_labels={}, declared_missing={}, header_row=h,
+                    skipped_rows=_skipped(rows, h))
     return df
 
 
@@ -639,7 +832,7 @@ def _excel_types(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _check_cells(p: Path, sheet: str) -> dict:
+def _check_cells(p: Path, sheet: str, header_row: int = 1) -> dict:
     """Look at the cells pandas cannot be trusted with.
 
     A formula cell without a cached value (the workbook was written by a program and never opened
@@ -665,7 +858,7 @@ def _check_cells(p: Path, sheet: str) -> dict:
                 value = getattr(v, "value", None)
                 if cell.data_type == "f" and value is None:
                     bad.append(f"{get_column_letter(j + 1)}{cell.row}")
-                elif getattr(v, "data_type", None) == "e" and value is not None and cell.row > 1:
+                elif getattr(v, "data_type", None) == "e" and value is not None and cell.row > header_row:
                     errors[(cell.row, j)] = str(value)
     finally:
         formulas.close()

@@ -11,6 +11,8 @@ __all__ = lazy_exports(__name__, {
     ".interactions": ["ModeratedMediationResult", "ModerationResult", "moderated_mediation", "moderation"],
     ".mixed": ["MixedResult", "mixed_model"],
     ".profiles": ["ProfileResult", "goal_profiles"],
+    ".survey_weights": ["ReplicateDesign", "WeightedResult", "replicate_design", "weighted_correlations",
+                        "weighted_descriptives", "weighted_regression"],
     ".linear_models": ["HierarchicalResult", "LogisticResult", "RegressionResult", "hierarchical_regression",
                     "logistic_regression", "regression"],
 })

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_choice, check_level
+from ..checks import check_choice, check_level, near_columns
 from ..deprecation import renamed
 from ..errors import DataError
 from ..io.writers import atomic_write_text
@@ -457,7 +457,7 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     if unknown:
         raise DataError(f"gives a reliability for '{unknown[0]}', which is not among the columns",
                         argument="reliabilities", value=reliabilities, within="correlations",
-                        hint="give reliabilities only for the columns correlated")
+                        hint="give reliabilities only for the columns correlated." + near_columns(unknown[0], columns))
 
     num = data[columns + covar].apply(pd.to_numeric)
     if nan_policy == "listwise":

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..checks import near_columns
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
@@ -48,7 +49,7 @@ def _design(data, y, x, formula, what):
         cols = formula_columns(formula, data)
         if lhs not in data.columns:
             raise DataError("is not in the data", file=data.attrs.get("source"), column=lhs, item="the outcome",
-                            within=what, hint="Check the formula's left-hand side against the file's header.")
+                            within=what, hint="Check the formula's left-hand side against the file's header." + near_columns(lhs, data))
     else:
         x = as_list(x)
         if not x:

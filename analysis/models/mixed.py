@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..checks import near_columns
 from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
@@ -231,7 +232,7 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
     lhs = formula.split("~", 1)[0].strip()
     if lhs and lhs not in data.columns and not formula_columns(lhs, data):
         raise DataError("is not in the data", file=data.attrs.get("source"), column=lhs, item="the outcome", within="mixed_model",
-                        hint="Check the formula's left-hand side against the file's header.")
+                        hint="Check the formula's left-hand side against the file's header." + near_columns(lhs, data))
     if re_formula:
         cols += formula_columns(re_formula, data)
     for f in (vc_formula or {}).values():

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
+from ..checks import near_columns
 from ..errors import StudyError
 from ..io.yamlfile import validate
 
@@ -177,13 +178,15 @@ def expand_columns(patterns, available, source: str = "study file", what: str = 
         if any(ch in p for ch in "*?["):
             hits = [c for c in available if fnmatch.fnmatchcase(c, p) and not c.endswith(HELPER_SUFFIXES)]
             if not hits:
-                raise StudyError(f"{source}, {what}: the pattern '{p}' matches no scored column")
+                raise StudyError(f"{source}, {what}: the pattern '{p}' matches no scored column."
+                                 + near_columns(p, available))
             out.extend(h for h in hits if h not in out)
         else:
             if p not in available:
                 close = [c for c in available if c.split("_")[0] == p.split("_")[0]][:6]
                 hint = f" Columns of that instrument: {', '.join(close)}." if close else ""
-                raise StudyError(f"{source}, {what}: column '{p}' is not in the scores.{hint}")
+                raise StudyError(f"{source}, {what}: column '{p}' is not in the scores.{hint}"
+                                 + near_columns(p, available))
             if p not in out:
                 out.append(p)
     return out
@@ -269,7 +272,69 @@ def _apa_text(result) -> str:
         return str(result.apa())
 
 
-def _run_correlations(spec, data, cols, seed):
+def survey_options(study) -> dict | None:
+    """The study's ``weights:`` and ``plausible_values:`` as the keywords of the weighted models, or None."""
+    if study.weights is None:
+        return None
+    w = study.weights
+    return {"design": {"weight": w.final, "replicate_weights": w.replicates, "method": w.method, "fay_k": w.fay_k},
+            "plausible_values": dict(study.plausible_values) or None}
+
+
+def survey_columns(survey: dict | None, data: pd.DataFrame, source: str = "study file") -> list[str]:
+    """The weight and plausible-value columns a weighted study carries into its analysed data."""
+    from ..errors import DataError
+    from ..models.survey_weights import weight_columns
+
+    if survey is None:
+        return []
+    try:
+        cols = weight_columns(data, survey["design"], survey["plausible_values"])
+    except DataError as exc:
+        raise StudyError(f"{source}: {exc}") from None
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        raise StudyError(f"{source}: field 'weights': column(s) {', '.join(map(repr, missing))} are not in the data")
+    return cols
+
+
+def _refuse_unweighted(spec, options: dict) -> None:
+    """With ``weights:``, an option the weighted model does not have is refused (never ignored)."""
+    bad = [f"'{k}: {v}'" for k, v in options.items() if v]
+    if bad:
+        raise StudyError(f"analysis '{spec.id}': {', '.join(bad)} {'has' if len(bad) == 1 else 'have'} no weighted "
+                         f"version and the study declares "
+                         f"'weights:'; remove it (weighted {spec.type} are Pearson, pairwise, without adjustment; "
+                         f"regression is gaussian or logistic, one block)")
+
+
+def _run_weighted_correlations(spec, data, cols, survey):
+    from ..models import weighted_correlations
+    _refuse_unweighted(spec, {"method": spec.method != "pearson" and spec.method, "covar": spec.covar,
+                              "padjust": spec.padjust not in (None, "none") and spec.padjust,
+                              "nan_policy": spec.nan_policy != "pairwise" and spec.nan_policy})
+    res = weighted_correlations(data, cols(spec.columns), level=spec.level, **survey)
+    long = res.table().rename(columns={"estimate": "r"})
+    return res, long[CORRELATION_COLUMNS + ["se", "df"]].reset_index(drop=True), int(long["n"].min())
+
+
+def _run_weighted_regression(spec, data, cols, survey):
+    from ..models import weighted_regression
+    _refuse_unweighted(spec, {"steps": spec.steps, "hc3": spec.hc3,
+                              "threshold": spec.threshold is not None and spec.threshold,
+                              "family": spec.family not in ("gaussian", "logistic") and spec.family})
+    predictors = cols(spec.predictors) + cols(spec.covar)
+    if not predictors:
+        raise StudyError(f"analysis '{spec.id}': give predictors")
+    res = weighted_regression(data, spec.outcome, predictors, family=spec.family, level=spec.level, **survey)
+    t = res.table()
+    extras = [("odds_ratio", "odds_ratio")] if spec.family == "logistic" else []
+    return res, _model_long(t, "statistic", df=t["df"].to_numpy(), extras=extras), int(res.n), []
+
+
+def _run_correlations(spec, data, cols, seed, survey=None):
+    if survey is not None:
+        return _run_weighted_correlations(spec, data, cols, survey)
     from ..models import correlations
     res = correlations(data, cols(spec.columns), method=spec.method, covar=cols(spec.covar) or None,
                        padjust=None if spec.padjust in (None, "none") else spec.padjust, level=spec.level,
@@ -279,7 +344,9 @@ def _run_correlations(spec, data, cols, seed):
     return res, long[keep].reset_index(drop=True), int(long["n"].min())
 
 
-def _run_regression(spec, data, cols, seed):
+def _run_regression(spec, data, cols, seed, survey=None):
+    if survey is not None:
+        return _run_weighted_regression(spec, data, cols, survey)
     from ..models import hierarchical_regression, logistic_regression, regression
     predictors = cols(spec.predictors) + cols(spec.covar)
     if spec.steps:
@@ -396,19 +463,30 @@ def _run_power(spec, data, cols, seed, constructs=None):
     return here, long, n, [note]
 
 
+#: the analysis types that run with a study's ``weights:`` (replicate-weight standard errors)
+WEIGHTED_TYPES = ("correlations", "regression")
 _RUNNERS = {"correlations": _run_correlations, "regression": _run_regression, "mediation": _run_mediation,
             "moderation": _run_moderation, "setback_recovery": _run_recovery, "mixed": _run_mixed,
             "profiles": _run_profiles, "power": _run_power}
 
 
 def run_analysis(spec, data: pd.DataFrame, seed=None, source: str = "study file",
-                 constructs: dict | None = None) -> AnalysisOutput:
+                 constructs: dict | None = None, survey: dict | None = None) -> AnalysisOutput:
     """Run one declared analysis on ``data`` (the analysed respondents); ``constructs`` (the study's
-    ``{construct: column}``) gives a power analysis of a registered finding the N of its two columns."""
-    def cols(names):
-        return expand_columns(names, data.columns, source, f"analysis '{spec.id}'") if names else []
+    ``{construct: column}``) gives a power analysis of a registered finding the N of its two columns;
+    ``survey`` (:func:`survey_options`) runs correlations and regressions with the study's weights."""
+    names = list(data.columns) + list((survey or {}).get("plausible_values") or {})
+
+    def cols(which):
+        return expand_columns(which, names, source, f"analysis '{spec.id}'") if which else []
 
     extra = {"constructs": constructs} if spec.type == "power" else {}
+    if survey is not None:
+        if spec.type not in WEIGHTED_TYPES:
+            raise StudyError(f"{source}: analysis '{spec.id}' (type {spec.type}) has no weighted version: its "
+                             f"standard errors would ignore the study's 'weights:'; with weights, declare "
+                             f"{' or '.join(WEIGHTED_TYPES)} analyses")
+        extra = {"survey": survey}
     outcome = _RUNNERS[spec.type](spec, data, cols, seed, **extra)
     res, long, n = outcome[:3]
     notes = list(outcome[3]) if len(outcome) > 3 else []
@@ -417,6 +495,6 @@ def run_analysis(spec, data: pd.DataFrame, seed=None, source: str = "study file"
 
 
 def run_analyses(specs, data: pd.DataFrame, seed=None, source: str = "study file",
-                 constructs: dict | None = None) -> list[AnalysisOutput]:
+                 constructs: dict | None = None, survey: dict | None = None) -> list[AnalysisOutput]:
     """Run every declared analysis, in order, on the analysed respondents."""
-    return [run_analysis(s, data, seed=seed, source=source, constructs=constructs) for s in specs]
+    return [run_analysis(s, data, seed=seed, source=source, constructs=constructs, survey=survey) for s in specs]

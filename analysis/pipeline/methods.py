@@ -40,8 +40,20 @@ mixed                                          linear mixed model of the formula
 profiles                                       Gaussian mixtures with 1…``k_max`` profiles (covariance,
                                                starts, seed), the number chosen by BIC or fixed by ``k``
 power                                          power of a two-sided correlation test (pwr::pwr.r.test)
+``weights:`` declared: correlations            weighted Pearson correlations (the final weight named), the
+                                               standard errors' source ("80 Fay replicate weights (k = 0.5)",
+                                               "… JK2 jackknife …", "… BRR …"), plausible values and Rubin's
+                                               rules where a pair used them; z tests with normal CIs for pairs
+                                               without plausible values, t on Rubin's df for pairs with them
+                                               (both named when both ran); pairwise; p values not adjusted
+``weights:`` declared: regression              weighted least squares / weighted logistic regression, the
+                                               final weight and the SEs' source; t on Rubin's df with
+                                               plausible values, else t on the design's df (degf + 1 − p,
+                                               as survey::svyglm); listwise deletion
 replication ran                                registered findings against this study's correlations,
                                                ``nan_policy`` deletion, ``level`` CIs, SESOI
+``weights:`` declared (and analyses ran)       the final weight; the declared analyses weighted, the sample,
+                                               measurement and scale-correlation sections unweighted
 software                                       goalscope, numpy, pandas, scipy, matplotlib; statsmodels
                                                when a model of it ran; scikit-learn when profiles ran
 =============================================  ==========================================================
@@ -138,8 +150,42 @@ def measurement_sentence(measurements) -> str:
     return text
 
 
+def _weighted_tests(res, level: float) -> str:
+    """How a weighted result tested and set its intervals (the rows of the module's table)."""
+    ci = f"{_pct(level)} confidence intervals"
+    rubin = f"t tests and {ci} on Rubin's degrees of freedom"
+    if res.analysis == "correlations":
+        with_pv = res.table()["plausible_values"].gt(0)
+        if not with_pv.any():
+            return f"z tests with normal-based {ci}"
+        if with_pv.all():
+            return rubin
+        return (f"{rubin} for pairs with {', '.join(res.plausible_values)}, z tests with normal-based intervals "
+                f"for the others")
+    if res.draws:
+        return rubin
+    p = len(res.table())
+    return (f"t tests and {ci} on {res.design.degf + 1 - p} degrees of freedom (the design's {res.design.degf} "
+            f"+ 1 − {p} coefficients, as survey::svyglm)")
+
+
+def _weighted(a, o):
+    """The sentence of a correlation or regression that ran with the study's ``weights:``."""
+    res, s = a.result, a.spec
+    weight = f"final weight {res.design.weight}"
+    tests = _weighted_tests(res, o.get("level", s.level))
+    if a.type == "correlations":
+        return (f"weighted Pearson correlations ({weight}) with {res.standard_errors}; {tests}, pairwise deletion, "
+                "p values not adjusted for multiple tests")
+    kind = "weighted least-squares regression" if s.family == "gaussian" else "weighted logistic regression"
+    return (f"{kind} of {s.outcome} on {_n_predictors(a)} predictor(s) ({weight}) with {res.standard_errors}; "
+            f"{tests}, listwise deletion")
+
+
 def _correlations(a, o):
     s = a.spec
+    if hasattr(a.result, "standard_errors"):
+        return _weighted(a, o)
     kind = {"pearson": "Pearson", "spearman": "Spearman"}[o.get("method", s.method)]
     partial = f"partial {kind} correlations controlling for {', '.join(s.covar)}" if s.covar else f"{kind} correlations"
     adj = s.padjust if s.padjust not in (None, "none") else None
@@ -157,6 +203,8 @@ def _n_predictors(a) -> int:
 
 def _regression(a, o):
     s = a.spec
+    if hasattr(a.result, "standard_errors"):
+        return _weighted(a, o)
     n_pred = _n_predictors(a)
     if s.steps:
         return (f"hierarchical OLS regression of {s.outcome} in {len(s.steps)} blocks (ΔR² with F-change tests), "
@@ -277,6 +325,11 @@ def methods_text(study, instruments: dict, result, measurements, analyses, n_boo
     meas = measurement_sentence(measurements)
     if meas:
         paras.append(meas)
+    weights = getattr(study, "weights", None)
+    if weights is not None and analyses:
+        paras.append(f"The study declares survey weights (final weight {weights.final}); they enter the declared "
+                     "analyses below. The sample description, the measurement models and the table of scale "
+                     "descriptives and correlations describe the analysed respondents unweighted.")
     if analyses:
         paras.append("Declared analyses, as they ran: " + " ".join(analysis_sentence(a) for a in analyses)
                      + (f" {n_boot_note}" if n_boot_note else ""))

@@ -46,12 +46,22 @@ class InstrumentUse(_Strict):
     on_invalid: Literal["error", "missing"] | None = None
 
 
+class SurveyWeights(_Strict):
+    """``weights:`` the final weight and the replicate weights (:func:`analysis.models.replicate_design`):
+    ``{final: W_FSTUWT, replicates: "W_FSTURWT{n}", method: fay, fay_k: 0.5}``."""
+
+    final: str
+    replicates: str | list[str]
+    method: Literal["fay", "brr", "jk2"] = "fay"
+    fay_k: float | None = None
+
+
 #: library keywords that a study file spells as a field of the instrument entry (``instruments: {gps: …}``)
 #: or of the study itself (``id:`` for ``id_column=``)
 INSTRUMENT_FIELDS = ("columns", "response", "recode", "missing", "labels", "reversed_in_file",
                      "anchors_reversed", "min_valid", "method", "on_invalid")
 STUDY_FIELDS = {"id_column": "id", "encoding": "encoding", "delimiter": "delimiter", "qualtrics": "qualtrics",
-                "allow_outside_data": "allow_outside_data"}
+                "allow_outside_data": "allow_outside_data", "header_row": "header_row"}
 _HINT = keyword_hints(INSTRUMENT_FIELDS + tuple(STUDY_FIELDS))
 
 
@@ -103,6 +113,7 @@ class Study(_Strict):
     encoding: str | None = None
     delimiter: str | None = None
     qualtrics: bool | None = None
+    header_row: int | None = Field(None, ge=1)
     id: str | None = None
     identifiers: list[str] = Field(default_factory=list)
     missing_codes: list[Any] = Field(default_factory=list)
@@ -114,6 +125,8 @@ class Study(_Strict):
     constructs: dict[str, str] = Field(default_factory=dict)
     measures: dict[str, str] = Field(default_factory=dict)
     analyses: list[Any] | None = None
+    weights: SurveyWeights | None = None                                      # replicate-weight design
+    plausible_values: dict[str, str | list[str]] = Field(default_factory=dict)   # {MATH: "PV{n}MATH"}
     replicate: bool = False
     seed: int = Field(2026, ge=0)
     path: str | None = Field(None, exclude=True)
@@ -148,6 +161,13 @@ def load_study(path) -> Study:
     if problem:
         raise StudyError(f"study file '{p}': field 'measures': {problem}")
     parse_analyses(study.analyses, source=f"study file '{p}'")
+    if study.weights is not None and study.replicate:
+        raise StudyError(f"study file '{p}': 'replicate: true' compares registered findings with unweighted "
+                         f"correlations, and the study declares 'weights:'; remove 'replicate: true' (or the "
+                         f"weights) so no unweighted estimate stands beside the weighted ones")
+    if study.plausible_values and study.weights is None:
+        raise StudyError(f"study file '{p}': field 'plausible_values' needs 'weights:' (the final and replicate "
+                         f"weights whose variance Rubin's rules combine); add weights: {{final: ..., replicates: ...}}")
     if study.replicate and len(study.constructs) < 2:
         raise StudyError(f"study file '{p}': 'replicate: true' needs 'constructs:' naming at least two of the "
                          f"study's columns (construct: column), so registered findings can be matched")

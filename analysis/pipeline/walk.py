@@ -51,6 +51,7 @@ from ..results import Result
 from ..scoring import check_ids, prepare_items, score_items
 from .manifest import manifest
 from .schema import _SAME_METRIC, InstrumentUse, Study, load_study, study_error, study_key
+from ..checks import near_columns
 
 #: columns Qualtrics writes that identify a person; dropped from every study read as Qualtrics
 QUALTRICS_IDENTIFIERS = ["IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
@@ -391,12 +392,12 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         clock[0] = now
 
     data = read_responses(data_file, sheet=study.sheet, encoding=study.encoding, delimiter=study.delimiter,
-                          qualtrics=study.qualtrics, id_column=study.id)
+                          qualtrics=study.qualtrics, id_column=study.id, header_row=study.header_row)
     lap("read")
     src = data.attrs.get("source")
     for col in study.identifiers + study.keep + ([study.group] if study.group else []):
         if col not in data.columns:
-            raise StudyError(f"study file '{study.path}': column '{col}' is not in '{src}'")
+            raise StudyError(f"study file '{study.path}': column '{col}' is not in '{src}'." + near_columns(col, data))
     if study.id:
         check_ids(data, study.id, src)
     prepared = {}
@@ -419,6 +420,9 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     if data.attrs.get("qualtrics"):
         drop |= {c for c in QUALTRICS_IDENTIFIERS if c in data.columns}
     kept = [c for c in study.keep if c not in drop and c != study.id]
+    from .analyses import survey_columns, survey_options
+    survey = survey_options(study)          # weights: and plausible_values: travel with the analysed rows
+    kept += [c for c in survey_columns(survey, data, f"study file '{study.path}'") if c not in kept]
     if study.group and study.group not in kept:
         kept.insert(0, study.group)
     out = pd.concat([pd.DataFrame({"respondent": respondent}), data[kept], scores], axis=1)
@@ -437,14 +441,15 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     for construct, col in study.constructs.items():
         if col not in out.columns:
             raise StudyError(f"{source}: field 'constructs.{construct}': column '{col}' is not among the scored or "
-                             f"kept columns (e.g. {', '.join(list(scores.columns)[:4])})")
+                             f"kept columns (e.g. {', '.join(list(scores.columns)[:4])})." + near_columns(col, out))
     lap("keying and pseudonyms")
     measurements = [measure_instrument(kept_rows, alias, spec, list(study.missing_codes) or None)
                     for alias, spec in specs.items()]
     lap("measurement")
     analyses = []
     for spec in parse_analyses(study.analyses, source):
-        analyses += run_analyses([spec], analysed, seed=study.seed, source=source, constructs=dict(study.constructs))
+        analyses += run_analyses([spec], analysed, seed=study.seed, source=source, constructs=dict(study.constructs),
+                                 survey=survey)
         lap(f"analysis {spec.id}")
     replication = replication_power = None
     if study.replicate:

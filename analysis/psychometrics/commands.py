@@ -13,6 +13,7 @@ from ..command_options import (about_file, describe, add_input_options, add_item
                                tidy_table, write_output)
 from ..deprecation import renamed_flag
 from ..errors import DataError
+from ..checks import near_columns
 
 
 #: the demo export (the examples run on it) and its quirks for the AGQ-R (administered 1-7, -99 = no answer)
@@ -236,7 +237,7 @@ def cmd_efa(args) -> int:
             lack = [c for c in columns if c not in data.columns]
             if lack:
                 raise DataError(f"efa: column(s) {', '.join(repr(c) for c in lack)} not found; available columns: "
-                                f"{', '.join(map(str, list(data.columns)[:30]))}")
+                                f"{', '.join(map(str, list(data.columns)[:30]))}." + near_columns(lack, data))
             items = data[columns]
             _check_numeric(items, args.missing)
             if args.missing:

@@ -31,6 +31,7 @@ from . import fit_indices as fx
 from .fiml import FIMLData, FIMLFit
 from .ml import GroupData, MLFit
 from .syntax import build_spec, model_from_instrument
+from ..checks import near_columns
 
 FIT_COLUMNS = ["npar", "chisq", "df", "p_val", "baseline_chisq", "baseline_df", "cfi", "tli", "rmsea",
                "rmsea_ci_low", "rmsea_ci_high", "srmr", "loglik", "loglik_unrestricted", "aic", "bic", "n"]
@@ -203,11 +204,11 @@ def _groups(frame: pd.DataFrame, observed: list, group: str | None, missing: str
     missing_cols = [c for c in observed if c not in frame.columns]
     if missing_cols:
         raise DataError("are named by the model, but the data do not have them", file=frame.attrs.get("source"),
-                        column=missing_cols, within=what, hint="Check the model's names against the file's header.")
+                        column=missing_cols, within=what, hint="Check the model's names against the file's header." + near_columns(missing_cols, frame))
     cols = observed + ([group] if group else [])
     if group and group not in frame.columns:
         raise DataError("is not in the data", file=frame.attrs.get("source"), column=group, item="the group column",
-                        within=what, hint="Name the column that holds the groups (group=).")
+                        within=what, hint="Name the column that holds the groups (group=)." + near_columns(group, frame))
     sub = frame[cols]
     x = check_numeric(frame, observed, what, hint="recode it or set it to missing")
     ok = x.notna().all(axis=1) if missing == "listwise" else x.notna().any(axis=1)
@@ -518,7 +519,7 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
     if missing_cols:
         raise DataError("are named by the models, but the data do not have them", file=frame.attrs.get("source"),
                         column=missing_cols, within="compare_models",
-                        hint="Check the models' names against the file's header.")
+                        hint="Check the models' names against the file's header." + near_columns(missing_cols, frame))
     ok = check_numeric(frame, observed, "compare_models", hint="recode it or set it to missing").notna().all(axis=1)
     rows, results = [], {}
     for name, text in texts.items():

@@ -43,6 +43,7 @@ from ..errors import MAX_SHOWN, DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
 from ..io.readers import row_label
 from ._parallel import in_parallel
+from ..checks import near_columns
 
 _BLOCK = 1 << 17  # rows per block of the validity check (its scratch stays in the CPU cache)
 _PUNCT = str.maketrans("", "", string.punctuation)
@@ -248,11 +249,14 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
         shown = ", ".join(f"'{c}' (item {i})" for i, c in missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
         lower = {c.lower(): c for c in present}
         wanted = missing[0][1]
-        hint = [lower[wanted.lower()]] if wanted.lower() in lower else _near_headers(data, wanted)
+        if isinstance(columns, str):     # a pattern: the patterns of the file's numbered columns
+            near = near_columns(columns, data, items=items)
+        else:
+            hint = [lower[wanted.lower()]] if wanted.lower() in lower else _near_headers(data, wanted)
+            near = (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
         raise DataError(
             f"instrument '{instrument.id}' needs column(s) {shown}, which the data do not have.", file=source,
-            hint=(f"Did you mean {', '.join(repr(h) for h in hint)}? " if hint else "")
-            + "Check columns= (the column pattern, map, prefix or regex).")
+            hint=f"{near.strip()} Check columns= (the column pattern, map, prefix or regex).".lstrip())
     dup = pd.Series(list(mapping.values()))
     dup = dup[dup.duplicated()].unique().tolist()
     if dup:
@@ -391,7 +395,8 @@ def _id_values(data, id_column):
     if id_column not in data.columns:
         raise DataError(f"is not in the data (columns: {', '.join(map(str, data.columns[:12]))}"
                         f"{'…' if data.shape[1] > 12 else ''})", file=data.attrs.get("source"), column=id_column,
-                        item="the id column", hint="Choose the column that holds the respondent ids (id_column=).")
+                        item="the id column",
+                        hint="Choose the column that holds the respondent ids (id_column=)." + near_columns(id_column, data))
     return data[id_column]
 
 
@@ -594,7 +599,7 @@ def numeric_values(data: pd.DataFrame, column: str, *, missing=None, source: str
     """
     if column not in data.columns:
         raise DataError("is not in the data", file=source or data.attrs.get("source"), column=column,
-                        hint="Check the column's name against the file's header.")
+                        hint="Check the column's name against the file's header." + near_columns(column, data))
     source = source or data.attrs.get("source")
     s = data[column]
     x = np.empty(len(s), dtype=np.float64)

@@ -31,6 +31,7 @@ from ..scoring.mapping import ItemSet, _is_number, is_na_token, number_text, pre
 from ..report.apa import Apa, apa
 from ..results import TableResult, audit_of
 from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
+from ..checks import near_columns
 
 #: index columns :func:`careless` always returns, in order
 INDEX_COLUMNS = ["n_items", "n_answered", "prop_missing", "longstring", "longstring_avg", "irv", "mahad",
@@ -308,7 +309,7 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
         if col not in data.columns:
             raise DataError(f"is not in the data (columns: {', '.join(map(str, list(data.columns)[:12]))}"
                             f"{'…' if data.shape[1] > 12 else ''})", file=data.attrs.get("source"), column=col,
-                            item="the attention item", hint="Name the column that holds the attention item.")
+                            item="the attention item", hint="Name the column that holds the attention item." + near_columns(col, data))
         accepted = list(want) if isinstance(want, (list, tuple, set)) else [want]
         s = data[col]
         acc_num = [float(a) for a in accepted if _is_number(a)]
@@ -506,12 +507,12 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
     if id_column is not None:
         if id_column not in data.columns:
             raise DataError("is not in the data", file=data.attrs.get("source"), column=id_column, item="the id column",
-                            hint="Choose the column that holds the respondent ids (id_column=).")
+                            hint="Choose the column that holds the respondent ids (id_column=)." + near_columns(id_column, data))
         out["duplicate_id"] = duplicate_ids(data[id_column]).to_numpy()
     if duration is not None:
         if duration not in data.columns:
             raise DataError("is not in the data", file=data.attrs.get("source"), column=duration, item="the completion-time column",
-                            hint="Name the column of completion times (duration=).")
+                            hint="Name the column of completion times (duration=)." + near_columns(duration, data))
         out["seconds_per_item"] = seconds_per_item(data[duration], n_items).to_numpy()
     if attention:
         att = attention_failures(data, attention)

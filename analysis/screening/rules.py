@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from ..checks import near_columns
 from ..checks import audit_table
 from ..errors import DataError
 from ..io.yamlfile import load_yaml, validate
@@ -515,7 +516,8 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
         kind = None if data is None else qualtrics_response_type(data, rule.column)
         if kind is None:
             raise DataError("is not in the data", file=_source(data), column=rule.column, within="rule 'response_type'",
-                            hint="Name the column that holds the export's response type (column: in the rule).")
+                            hint="Name the column that holds the export's response type (column: in the rule)."
+                                 + ("" if data is None else near_columns(rule.column, data)))
         extra = {"response_type": kind.to_numpy()}
         return kind.isin(rule.types()).to_numpy(), none, extra
     if isinstance(rule, AttentionRule):
@@ -529,7 +531,8 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
         if data is None or rule.column not in data.columns:
             raise DataError("is not in the data", file=_source(data), column=rule.column, within="rule 'speed'",
                             item="the completion-time column",
-                            hint="Name the column of completion times (column: in the rule), and pass the data.")
+                            hint="Name the column of completion times (column: in the rule), and pass the data."
+                                 + ("" if data is None else near_columns(rule.column, data)))
         n_items = rule.n_items or (int(indices["n_items"].iloc[0]) if len(indices) else 1)
         spi = seconds_per_item(data[rule.column], n_items, rule.unit).to_numpy()
         extra = {"seconds_per_item": spi}
@@ -572,7 +575,7 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
                             hint="give column: in the rule or id_column=")
         if data is None or col not in data.columns:
             raise DataError("is not in the data", file=_source(data), column=col, item="the id column",
-                            within="rule 'duplicate_id'", hint="Name the column that holds the respondent ids.")
+                            within="rule 'duplicate_id'", hint="Name the column that holds the respondent ids." + ("" if data is None else near_columns(col, data)))
         dup = duplicate_ids(data[col], keep=rule.keep)
         return dup.fillna(False).to_numpy(dtype=bool), dup.isna().to_numpy(), extra
     if isinstance(rule, DuplicatePatternRule):

@@ -13,6 +13,7 @@ from scipy import stats
 from ..checks import check_data, check_level, check_numeric
 from ..deprecation import renamed
 from ..errors import DataError
+from ..checks import near_columns
 
 AGGREGATE_COLUMNS = ["level", "unit", "parent", "variable", "n", "mean", "sd", "se", "ci_low", "ci_high"]
 ORGANISATION = "organisation"
@@ -27,7 +28,7 @@ def unit_labels(data: pd.DataFrame, column: str) -> pd.Series:
     """
     if column not in data.columns:
         raise DataError("is not in the data", file=data.attrs.get("source"), column=column, item="a grouping column",
-                        hint="Name the column that holds the units (team, department, …).")
+                        hint="Name the column that holds the units (team, department, …)." + near_columns(column, data))
     s = data[column]
     out = s.astype(object).where(s.notna(), NOT_GIVEN).map(_label)
     return out.astype(str)

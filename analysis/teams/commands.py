@@ -28,11 +28,13 @@ def register(sub) -> None:
               GOALSCOPE_PSEUDONYM_KEY=... goalscope teams survey.csv --group team --instrument vandewalle \\
                   --columns "wdgo_{n}" --id-column email --person-scores scores.csv -o teams.csv
 
-              goalscope teams data/raw/staff_demo/responses.csv data/raw/staff_demo/responses_wave2.csv \
-                  --wave-names 2025,2026 --group team --parent department --instrument vandewalle \
+              goalscope teams data/raw/staff_demo/responses.csv data/raw/staff_demo/responses_wave2.csv \\
+                  --wave-names 2025,2026 --group team --parent department --instrument vandewalle \\
                   --columns "wdgo_{n}" -o change.xlsx
               goalscope teams all_waves.csv --wave year --group team --instrument vandewalle --columns "wdgo_{n}" -o change.html
               goalscope teams survey.csv --group team --goal-text goal --instrument vandewalle --columns "wdgo_{n}" -o teams.xlsx
+              goalscope teams survey.csv --group team --parent department --instrument vandewalle \\
+                  --columns "wdgo_{n}" --plan-only -o teams.xlsx     # which units would be hidden; nothing written
 
             Report every grouping of the same people in ONE run (--parent, --also): suppression is
             coordinated only across the groupings of one run. Survey waves (several FILEs, or --wave):
@@ -67,6 +69,8 @@ def register(sub) -> None:
                    help="column of goal statements: adds the share of mastery / performance / outcome goals per "
                         "unit (first-pass rule coding, same anonymity rules); the text itself never reaches the report")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="report: .xlsx, .html or .csv")
+    p.add_argument("--plan-only", action="store_true",
+                   help="print the anonymity plan (which units are hidden and why) and write nothing")
     p.set_defaults(func=cmd_teams)
 
 
@@ -91,18 +95,20 @@ def cmd_teams(args) -> int:
         pass
     if len(args.file) > 1 or args.wave:
         return _cmd_waves(args, opts, also, null)
+    if args.wave_names:
+        raise DataError(f"--wave-names {args.wave_names}: one FILE and no --wave, so there are no waves to name; "
+                        f"give one file per wave, or --wave COLUMN, or leave --wave-names out")
     args.file = args.file[0]
     data = read_input(args)
     rep = build_staff_report(data, args.instrument, args.group, parent=args.parent, also=also,
                              min_group=args.min_group, null=null, goal_text=args.goal_text,
                              source=data.attrs.get("source"), **opts)
+    if args.plan_only:
+        print(plan_text(rep))
+        print(PLAN_ONLY)
+        return 0
     out = write_staff_report(rep, args.output)
-    cells = rep.plan.cells
-    hidden = int((cells["status"] != "published").sum())
-    print(f"{rep.n_people} respondents, {len(cells)} units: {len(cells) - hidden} published, {hidden} hidden "
-          f"(minimum {rep.k}) -> {out}")
-    if hidden:
-        print(rep.hidden_text())
+    print(plan_text(rep, out))
     if rep.audit is not None and len(rep.audit):
         from ..command_options import audit_path
 
@@ -123,6 +129,56 @@ def cmd_teams(args) -> int:
         ps = write_table(person, args.person_scores)
         print(f"person-level scores with pseudonymised ids -> {ps} (not for managers: contains small groups)")
     return 0
+
+
+#: the last line of ``--plan-only``
+PLAN_ONLY = "plan only: no file written (run again without --plan-only to make the report)"
+
+
+def plan_text(rep, out=None) -> str:
+    """The terminal's words for a staff report's anonymity plan: the counts line (``-> OUT`` once
+    written) and, when units are hidden, which ones and why.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.teams import build_staff_report
+    >>> from analysis.teams.commands import plan_text
+    >>> rep = build_staff_report(read_dataset("staff_demo"), "vandewalle", "department", columns="wdgo_{n}")
+    >>> print(plan_text(rep, "teams.xlsx"))
+    334 respondents, 6 units: 6 published, 0 hidden (minimum 5) -> teams.xlsx
+
+    # R: no equivalent (the command line's words)
+    """
+    cells = rep.plan.cells
+    hidden = int((cells["status"] != "published").sum())
+    lines = [f"{rep.n_people} respondents, {len(cells)} units: {len(cells) - hidden} published, {hidden} hidden "
+             f"(minimum {rep.k})" + (f" -> {out}" if out is not None else "")]
+    if hidden:
+        lines.append(rep.hidden_text())
+    return "\n".join(lines)
+
+
+def wave_plan_text(rep, out=None) -> str:
+    """The same for a wave report: each wave's hidden units, then the change line.
+
+    Examples
+    --------
+    >>> from analysis.datasets import read_dataset
+    >>> from analysis.teams import build_wave_report
+    >>> from analysis.teams.commands import wave_plan_text
+    >>> waves = {"2025": read_dataset("staff_demo"), "2026": read_dataset("staff_demo_wave2")}
+    >>> print(wave_plan_text(build_wave_report(waves, "vandewalle", "department", columns="wdgo_{n}")))
+    2 waves (2025, 2026), 674 responses; 7 unit changes shown, 0 not shown (hidden or absent in a wave)
+
+    # R: no equivalent (the command line's words)
+    """
+    lines = [f"wave {w}: {r.hidden_text()}" for w, r in rep.reports.items() if r.hidden_units()]
+    shown = rep.change.drop_duplicates(["level", "unit", "wave_1"])
+    lines.append(f"{len(rep.waves)} waves ({', '.join(rep.waves)}), {rep.n} responses; "
+                 f"{int((~shown['suppressed']).sum())} unit changes shown, {int(shown['suppressed'].sum())} not shown "
+                 f"(hidden or absent in a wave)" + (f" -> {out}" if out is not None else ""))
+    return "\n".join(lines)
 
 
 def _check_outputs(args) -> None:
@@ -173,6 +229,10 @@ def _cmd_waves(args, opts, also, null) -> int:
         wave, order = args.wave, (names or None)
     rep = build_wave_report(data, args.instrument, args.group, wave=wave, waves=order, parent=args.parent, also=also,
                             min_group=args.min_group, null=null, **opts)
+    if args.plan_only:
+        print(wave_plan_text(rep))
+        print(PLAN_ONLY)
+        return 0
     out = write_wave_report(rep, args.output)
     from ..io import write_table
 
@@ -182,10 +242,5 @@ def _cmd_waves(args, opts, also, null) -> int:
             audit = r.audit.assign(id=None)
             ap = write_table(audit, Path(args.output).with_name(f"{Path(args.output).stem}.{w}.audit.csv"))
             print(f"wave {w}: {len(audit)} value(s) set to missing; listed in {ap} (for the analyst, not for managers)")
-    for w, r in rep.reports.items():
-        if r.hidden_units():
-            print(f"wave {w}: {r.hidden_text()}")
-    shown = rep.change.drop_duplicates(["level", "unit", "wave_1"])
-    print(f"{len(rep.waves)} waves ({', '.join(rep.waves)}), {rep.n} responses; {int((~shown['suppressed']).sum())} "
-          f"unit changes shown, {int(shown['suppressed'].sum())} not shown (hidden or absent in a wave) -> {out}")
+    print(wave_plan_text(rep, out))
     return 0

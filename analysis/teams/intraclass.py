@@ -22,6 +22,7 @@ from ..checks import check_data, check_numeric
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
 from ..results import TableResult
+from ..checks import near_columns
 
 ICC_COLUMNS = ["variable", "n", "n_excluded", "n_groups", "k", "df_between", "df_within", "msb", "msw",
                "f", "p_val", "icc1", "icc2"]
@@ -30,7 +31,7 @@ ICC_COLUMNS = ["variable", "n", "n_excluded", "n_groups", "k", "df_between", "df
 def _codes(data: pd.DataFrame, group: str):
     if group not in data.columns:
         raise DataError("is not in the data", file=data.attrs.get("source"), column=group, item="the group column",
-                        hint="Name the column that holds each respondent's group.")
+                        hint="Name the column that holds each respondent's group." + near_columns(group, data))
     return pd.factorize(data[group], sort=False, use_na_sentinel=True)[0]
 
 

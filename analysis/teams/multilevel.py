@@ -29,6 +29,7 @@ from ..models._common import screens_sample
 from ..models.mixed import MixedResult, mixed_model
 from ..report.apa import Apa, apa
 from ..results import Result
+from ..checks import near_columns
 
 
 def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFrame:
@@ -48,7 +49,7 @@ def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFr
     """
     if group not in data.columns:
         raise DataError("is not in the data", file=data.attrs.get("source"), column=group, item="the group column",
-                        hint="Name the column that holds each respondent's group.")
+                        hint="Name the column that holds each respondent's group." + near_columns(group, data))
     numeric = check_numeric(data, predictors, "center_within_teams", hint="centre numeric scores only")
     out = data.copy()
     codes = pd.factorize(out[group], use_na_sentinel=True)[0]
@@ -219,7 +220,7 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
                             hint="add them to predictors=")
     if outcome not in data.columns:
         raise DataError("is not in the data", file=data.attrs.get("source"), column=outcome, item="the outcome",
-                        within="team_climate_model", hint="Check the outcome's name against the file's header.")
+                        within="team_climate_model", hint="Check the outcome's name against the file's header." + near_columns(outcome, data))
     d = center_within_teams(data, predictors, group)
     terms = [f"{x}_cwc" for x in predictors] + [f"{x}_team" for x in predictors]
     terms += [f"{x}_cwc:{z}_team" for x, z in cross] + list(covar)

@@ -33,6 +33,7 @@ from .formats import LEGEND, RWG_LOW, hidden_label, show
 from .privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
 from .workbook import SCORE_COLUMNS, display_rows, hidden_note, ordered, wave_title, xlsx_bytes
 from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
+from ..checks import near_columns
 
 REPORT_COLUMNS = ["level", "unit", "parent", "scale", "n", "mean", "sd", "ci_low", "ci_high", "org_mean",
                   "difference", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg", "suppressed"]
@@ -214,7 +215,8 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     also = [a for a in dict.fromkeys(also) if a not in (group, parent)]
     for col in [group] + ([parent] if parent else []) + also:
         if col not in data.columns:
-            raise DataError(f"grouping column '{col}' is not in {data.attrs.get('source') or 'the data'}")
+            raise DataError(f"grouping column '{col}' is not in {data.attrs.get('source') or 'the data'}."
+                            + near_columns(col, data))
     items = prepare_items(data, instrument, columns, **item_options)
     inst = items.instrument
     scores = score_items(items)

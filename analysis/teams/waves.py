@@ -36,6 +36,7 @@ from ..results import Result
 from .aggregation import ORGANISATION
 from .formats import hidden_label
 from .privacy import MIN_GROUP_DEFAULT
+from ..checks import near_columns
 
 CHANGE_COLUMNS = ["level", "unit", "parent", "scale", "wave_1", "wave_2", "n_1", "mean_1", "sd_1", "n_2", "mean_2",
                   "sd_2", "estimate", "se", "ci_low", "ci_high", "statistic", "df", "p_val", "rwg_j_1", "rwg_j_2",
@@ -152,7 +153,7 @@ def split_waves(data: pd.DataFrame, wave: str, order=None) -> dict:
     """``{wave: rows}`` from a wave column (in ``order``, or sorted)."""
     if wave not in data.columns:
         raise DataError("is not in the data", file=data.attrs.get("source"), column=wave, item="the wave column",
-                        hint="Name the column that says each row's wave (wave=).")
+                        hint="Name the column that says each row's wave (wave=)." + near_columns(wave, data))
     lab = data[wave]
     if lab.isna().any():
         first = lab.index[lab.isna()][0]

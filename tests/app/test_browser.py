@@ -1,5 +1,6 @@
-"""The whole app flow in headless Chromium (one browser for the module): the staff demo from upload to
-download (bytes equal to the command line's), a bad upload and a too-small minimum group.
+"""The whole app flow in headless Chromium (one browser for the module): the staff demo from upload to the
+anonymity plan to download (bytes equal to the command line's), two waves, a goal column, a bad upload, a
+too-small minimum group and a near match.
 
 Skips when chromium/chromedriver are absent, unless the environment variable CI is set: then it fails.
 """
@@ -59,51 +60,110 @@ def site(tmp_path_factory):
         server.shutdown()
 
 
-def _submit(driver, base, upload, **fields):
+def _submit(driver, base, upload=None, button="show_plan", second=None, **fields):
+    """Fill the form (from a fresh page when a file is uploaded, else on the page shown) and press BUTTON."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(base + "/")
-    driver.find_element(By.ID, "file").send_keys(str(upload))
+    if upload is not None:
+        driver.get(base + "/")
+        driver.find_element(By.ID, "file").send_keys(str(upload))
+    if second is not None:
+        driver.find_element(By.ID, "file2").send_keys(str(second))
     for name, value in fields.items():
         box = driver.find_element(By.ID, name)
         box.clear()
         box.send_keys(value)
     page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.ID, "run").click()
+    driver.find_element(By.ID, button).click()
     WebDriverWait(driver, 20).until(staleness_of(page))   # the answer page has replaced the form
     return driver
 
 
-def test_whole_flow_download_equals_cli(site, tmp_path):
+def _download(driver, downloads, name):
+    """Click the download link; the file's bytes once Chromium has finished writing it."""
+    from selenium.webdriver.common.by import By
+
+    target = downloads / name
+    target.unlink(missing_ok=True)
+    driver.find_element(By.ID, "download").click()
+    for _ in range(100):
+        if target.exists() and not list(downloads.glob("*.crdownload")):
+            break
+        time.sleep(0.1)
+    return target.read_bytes()
+
+
+def _cli(tmp_path, files, extra, out):
+    """The command line on copies of FILES with their names; (stdout with OUT as its name, report bytes)."""
+    copies = []
+    for i, f in enumerate(files):
+        (tmp_path / f"in{i}").mkdir(parents=True)
+        copies.append(shutil.copy(f, tmp_path / f"in{i}" / f.name))
+    code, stdout, err = run_teams(["teams", *map(str, copies), "--instrument", "vandewalle", "--columns", "wdgo_{n}",
+                                   "--group", "team", "--min-group", "5", "-o", str(tmp_path / out), *extra])
+    assert code == 0, err
+    return stdout.replace(str(tmp_path / out), out), (tmp_path / out).read_bytes()
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+APP_PLAN_ONLY = "plan only: no file written yet (press Make the report to make it)"
+
+
+def test_whole_flow_plan_then_download_equals_cli(site, tmp_path):
     from selenium.webdriver.common.by import By
 
     driver, base, downloads, work = site
     start = time.perf_counter()
     _submit(driver, base, DEMO, parent="department")
+    planned = time.perf_counter()
     plan = driver.find_element(By.ID, "plan").text
-    driver.find_element(By.ID, "download").click()
-    target = downloads / "teams.xlsx"
-    for _ in range(100):
-        if target.exists() and not list(downloads.glob("*.crdownload")):
-            break
-        time.sleep(0.1)
-    elapsed = time.perf_counter() - start
-    src = tmp_path / "responses.csv"
-    shutil.copy(DEMO, src)
-    code, out, err = run_teams(["teams", str(src), "--instrument", "vandewalle", "--columns", "wdgo_{n}",
-                                "--group", "team", "--min-group", "5", "-o", str(tmp_path / "teams.xlsx"),
-                                "--parent", "department"])
-    assert code == 0, err
-    assert target.read_bytes() == (tmp_path / "teams.xlsx").read_bytes()
-    assert " ".join(plan.split()) == " ".join(out.replace(str(tmp_path / "teams.xlsx"), "teams.xlsx").split())
+    assert not driver.find_elements(By.ID, "download")        # nothing made yet
     assert plan.splitlines() == [
-        "334 respondents, 40 units: 34 published, 6 hidden (minimum 5) -> teams.xlsx",
+        "334 respondents, 40 units: 34 published, 6 hidden (minimum 5)",
         "hidden — fewer than 5 answers, or hidden so that such a unit cannot be worked out from the others — "
-        "team: FIN-01, FIN-04, LEG-01, LEG-02, SAL-04, SAL-06"]
+        "team: FIN-01, FIN-04, LEG-01, LEG-02, SAL-04, SAL-06", APP_PLAN_ONLY]
+    preview = {r.find_elements(By.TAG_NAME, "td")[0].text: r.find_elements(By.TAG_NAME, "td")[1].text
+               for r in driver.find_elements(By.CSS_SELECTOR, "#preview tr")[1:]}
+    assert preview["email"] == "identifier: values not shown" and preview["site"] == "South, East, North"
+    _submit(driver, base, button="run")
+    made = time.perf_counter()
+    got = _download(driver, downloads, "teams.xlsx")
+    done = time.perf_counter()
+    out, want = _cli(tmp_path, [DEMO], ["--parent", "department"], "teams.xlsx")
+    assert got == want
+    assert _norm(driver.find_element(By.ID, "plan").text) == _norm(out)
     assert not list(work.rglob("responses.csv"))   # the upload is not kept
-    print(f"app flow upload -> download: {elapsed:.2f} s")
+    print(f"app flow: upload -> plan {planned - start:.2f} s, plan -> report {made - planned:.2f} s, "
+          f"download {done - made:.2f} s; total {done - start:.2f} s")
+
+
+def test_two_waves_and_a_goal_column(site, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    driver, base, downloads, _ = site
+    wave2 = DEMO.with_name("responses_wave2.csv")
+    _submit(driver, base, DEMO, second=wave2, parent="department", wave_names="2025,2026")
+    assert driver.find_element(By.ID, "plan").text.splitlines()[-2:] == [
+        "2 waves (2025, 2026), 674 responses; 33 unit changes shown, 9 not shown (hidden or absent in a wave)",
+        APP_PLAN_ONLY]
+    _submit(driver, base, button="run")
+    got = _download(driver, downloads, "change.xlsx")
+    _, want = _cli(tmp_path / "waves", [DEMO, wave2], ["--parent", "department", "--wave-names", "2025,2026"],
+                   "change.xlsx")
+    assert got == want
+    # the goal column: shares per unit under the same plan, same bytes as --goal-text
+    _submit(driver, base, DEMO, parent="", also="site", goal_text="goal")
+    assert driver.find_element(By.ID, "plan").text.splitlines()[0] == (
+        "334 respondents, 37 units: 31 published, 6 hidden (minimum 5)")
+    _submit(driver, base, button="run")
+    got = _download(driver, downloads, "teams.xlsx")
+    _, want = _cli(tmp_path / "goals", [DEMO], ["--also", "site", "--goal-text", "goal"], "teams.xlsx")
+    assert got == want
 
 
 def test_bad_upload_shown_in_page(site, tmp_path):
@@ -119,7 +179,7 @@ def test_bad_upload_shown_in_page(site, tmp_path):
     assert driver.find_element(By.ID, "file").get_attribute("class") == "bad"
 
 
-def test_too_small_group_shown_in_page(site):
+def test_too_small_group_and_a_near_match_shown_in_page(site):
     from selenium.webdriver.common.by import By
 
     driver, base, _, _ = site
@@ -128,6 +188,9 @@ def test_too_small_group_shown_in_page(site):
         "minimum group size 2 is too small: it can be no lower than 3 (the default is 5); smaller groups "
         "would expose individual answers")
     assert driver.find_element(By.ID, "min_group").get_attribute("class") == "bad"
+    _submit(driver, base, min_group="5", group="Team")            # fixed on the same page, no new upload
+    assert driver.find_element(By.ID, "group").get_attribute("class") == "bad"
+    assert driver.find_element(By.ID, "near").text == "unknown unit column 'Team' (did you mean 'team'?)"
 
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -150,7 +213,8 @@ def _shot(driver, name: str) -> None:
 
 
 def test_screenshots(site, tmp_path):
-    """docs/img/app.png (the page after a run on the staff demo) and docs/img/workbook.png (the
+    """docs/img/app.png (the page with the anonymity plan and the column preview for the staff demo) and
+    docs/img/workbook.png (the
     workbook's Overview sheet, rendered as an HTML table in the same browser; no office suite needed)."""
     import pandas as pd
 

@@ -41,18 +41,27 @@ def test_coded_workbook_says_first_pass_and_lists_rules(tmp_path):
 def test_coding_sheet_then_agreement(tmp_path, capsys):
     sheet = tmp_path / "coding.xlsx"
     assert main(["goals", str(LABELLED), "--text", "statement", "--id-column", "id", "--coding-sheet", str(sheet)]) == 0
+    printed = capsys.readouterr()
+    assert " ".join(printed.err.split()) == (
+        "coding sheet: 85 of 100 statements to code; left out 1 blank and 14 that the shipped coder coded "
+        "not_a_goal (listed on the sheet 'Left out')")
+    assert " ".join(printed.out.split()) == f"coding sheet for two coders, 85 statements, least certain first -> {sheet}"
     wb = load_workbook(sheet)
     ws = wb["Coding"]
-    labels = pd.read_csv(LABELLED)["label"].tolist()
-    for i, lab in enumerate(labels, start=2):
+    labels = dict(pd.read_csv(LABELLED)[["id", "label"]].itertuples(index=False))
+    for i in range(2, ws.max_row + 1):
+        lab = labels[int(ws.cell(row=i, column=1).value)]
         ws.cell(row=i, column=3, value=lab)
         ws.cell(row=i, column=4, value=lab if i % 10 else "unclear")
     wb.save(sheet)
     table = tmp_path / "agreement.csv"
     assert main(["goals", str(sheet), "--agreement", "-o", str(table)]) == 0
     t = pd.read_csv(table)
-    assert t.shape == (9, 9)
-    assert "coder_1 vs coder_2" in capsys.readouterr().out
+    assert t.shape == (18, 9)  # coder_1, coder_2, rules, trained_coder: six pairs, three measures
+    assert t["comparison"].unique().tolist() == [
+        "coder_1 vs coder_2", "coder_1 vs rules", "coder_1 vs trained_coder", "coder_2 vs rules",
+        "coder_2 vs trained_coder", "rules vs trained_coder"]
+    assert "coder_1 vs trained_coder" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("args,message", [

@@ -55,10 +55,15 @@ def test_issue_examples_and_their_trigger_words():
 
 def test_cross_validation_as_measured():
     m = default_goal_coder().meta
-    assert m["n"] == 493 and m["counts"] == {"mastery": 151, "performance": 107, "outcome": 100, "not_a_goal": 135}
-    assert m["data_sha256"] == "d6742b8df93b739c8fa73288d421206bea95000b25edb9d33729dee61856f4e5"
-    assert m["cv_accuracy"] == pytest.approx(444 / 493, abs=1e-12)  # 5-fold, seed 2026, as measured
-    assert m["cv_kappa"] == pytest.approx(0.8661558237203996, abs=1e-12)
+    assert m["n"] == 568 and m["counts"] == {"mastery": 151, "performance": 122, "outcome": 130, "not_a_goal": 165}
+    assert m["data_sha256"] == "f135bc37efe539aaa80e9a8d6c53336004dd6ab6755b09b0a65a8e566379a176"
+    assert m["cv_accuracy"] == pytest.approx(537 / 568, abs=1e-12)  # 5-fold, seed 2026, as measured
+    assert m["cv_kappa"] == pytest.approx(0.9269910770557601, abs=1e-12)
+    assert m["cv_kappa_ci"] == pytest.approx([0.9020345340245712, 0.951947620086949], abs=1e-12)
+    cv = default_goal_coder().table().set_index("goal_type")
+    assert cv["n"].to_dict() == m["counts"]
+    assert (cv["recall"] * cv["n"]).round().astype(int).to_dict() == {
+        "mastery": 143, "performance": 113, "outcome": 127, "not_a_goal": 154}
     assert set(m["versions"]) == {"goalscope", "scikit-learn", "numpy", "scipy", "skops", "python"}
 
 
@@ -102,13 +107,16 @@ def test_tampered_file_is_refused_with_a_clear_message(tmp_path):
 
 @pytest.mark.skipif(not HELDOUT.exists(), reason="the held-out test set is merged by the lead")
 def test_shipped_coder_on_the_heldout_test_set():
-    """The issue's gate is NOT met yet; this asserts the confusion matrices as measured (once, 2026-12-05).
+    """The issue's gate is MET; this asserts the confusion matrices as measured at the third scoring of the
+    test set (2026-12-06; the first two were 2026-12-05, after the two previous rounds of changes).
 
-    Gate: agreement >= 85 %, kappa >= .80, recall >= .75 for every class. Trained coder (493 training
-    statements): agreement 188/222 = 84.7 % (short by 0.3 points, one statement), kappa .796 (short by .004),
-    recall mastery 55/58, performance 55/59, not_a_goal 36/46 = .78 (was .587 with 436 statements),
-    outcome 42/59 = .71 (short by 3 statements). Rules alone: agreement 150/222 = 67.6 %, kappa .569.
-    Matrices are {predicted: {true: count}}.
+    Gate: agreement >= 85 %, kappa >= .80, recall >= .75 for every class. Trained coder (568 training
+    statements, nine features): agreement 203/222 = 91.4 % (6.4 points above the gate), kappa .886, 95 % CI
+    [.836, .935] (.086 above), recall mastery 53/58 = .91, performance 55/59 = .93, outcome 54/59 = .92,
+    not_a_goal 41/46 = .89 (lowest, .14 above). At the second scoring: 188/222 = 84.7 %, kappa .796, outcome
+    recall .71. Rules alone (unchanged): agreement 150/222 = 67.6 %, kappa .569; performance recall 24/59
+    and not_a_goal 34/46 miss the gate. Matrices are {predicted: {true: count}}. The changes of the third
+    round were judged on dev.csv, dev2.csv, labelled.csv and heldout.csv only; this set was not iterated on.
     """
     from analysis.goals.coder import code_statement
 
@@ -117,18 +125,22 @@ def test_shipped_coder_on_the_heldout_test_set():
     rules = [code_statement(s)["goal_type"].replace("unclear", "not_a_goal") for s in d["statement"]]
     true = pd.Series(d["label"].tolist(), name="true")
     assert pd.crosstab(true, pd.Series(pred, name="pred")).to_dict() == {
-        "mastery": {"mastery": 55, "not_a_goal": 0, "outcome": 0, "performance": 2},
-        "not_a_goal": {"mastery": 1, "not_a_goal": 36, "outcome": 14, "performance": 2},
-        "outcome": {"mastery": 0, "not_a_goal": 3, "outcome": 42, "performance": 0},
-        "performance": {"mastery": 2, "not_a_goal": 7, "outcome": 3, "performance": 55}}
+        "mastery": {"mastery": 53, "not_a_goal": 1, "outcome": 0, "performance": 1},
+        "not_a_goal": {"mastery": 0, "not_a_goal": 41, "outcome": 3, "performance": 2},
+        "outcome": {"mastery": 1, "not_a_goal": 2, "outcome": 54, "performance": 1},
+        "performance": {"mastery": 4, "not_a_goal": 2, "outcome": 2, "performance": 55}}
     assert pd.crosstab(true, pd.Series(rules, name="pred")).to_dict() == {
         "mastery": {"mastery": 39, "not_a_goal": 1, "outcome": 0, "performance": 1},
         "not_a_goal": {"mastery": 14, "not_a_goal": 34, "outcome": 5, "performance": 10},
         "outcome": {"mastery": 4, "not_a_goal": 9, "outcome": 53, "performance": 24},
         "performance": {"mastery": 1, "not_a_goal": 2, "outcome": 1, "performance": 24}}
     k = cohen_kappa(d["label"].tolist(), pred)
-    assert k["agreement"] == pytest.approx(100 * 188 / 222, abs=1e-9)
-    assert k["kappa"] == pytest.approx(0.7956243907722302, abs=1e-12)
+    assert k["agreement"] == pytest.approx(100 * 203 / 222, abs=1e-9)
+    assert k["kappa"] == pytest.approx(0.8855017780070037, abs=1e-12)
+    assert (k["ci_low"], k["ci_high"]) == pytest.approx((0.8363041187014845, 0.9346994373125229), abs=1e-12)
+    r = cohen_kappa(d["label"].tolist(), rules)
+    assert r["agreement"] == pytest.approx(100 * 150 / 222, abs=1e-9)
+    assert r["kappa"] == pytest.approx(0.5685364141877665, abs=1e-12)
 
 
 def test_cli_train_then_code_with_the_coder_round_trips(tmp_path, capsys):
@@ -149,13 +161,71 @@ def test_cli_train_then_code_with_the_coder_round_trips(tmp_path, capsys):
     assert coded["own_action_words"].tolist()[3] == "ring"
 
 
+def _dev_matrix(name):
+    """{predicted: {true: count}} of the shipped coder on a development set."""
+    d = pd.read_csv(ROOT / "tests" / "goals" / "statements" / name, keep_default_na=False)
+    pred = pd.Series(default_goal_coder().predict(d["statement"].tolist()), name="pred")
+    return pd.crosstab(pd.Series(d["label"].tolist(), name="true"), pred).to_dict()
+
+
 def test_shipped_coder_on_the_development_set_as_measured():
-    """dev.csv (written from the definitions before the not_a_goal training rows were added) as measured:
-    not_a_goal recall 21/30 (15/30 with the 436-statement training set), goal classes 18/18."""
-    d = pd.read_csv(ROOT / "tests" / "goals" / "statements" / "dev.csv", keep_default_na=False)
-    pred = pd.Series(default_goal_coder().predict(d["statement"].tolist()))
-    got = pd.crosstab(d["label"], pred).to_dict()
-    assert got == {"mastery": {"mastery": 7, "not_a_goal": 1, "outcome": 0, "performance": 0},
-                   "not_a_goal": {"mastery": 0, "not_a_goal": 21, "outcome": 0, "performance": 0},
-                   "outcome": {"mastery": 0, "not_a_goal": 4, "outcome": 6, "performance": 0},
-                   "performance": {"mastery": 0, "not_a_goal": 4, "outcome": 0, "performance": 5}}
+    """dev.csv (48) as measured: 48/48. Not_a_goal recall was 15/30 with 436 training statements and 21/30
+    with 493; the states_aim and describes features made it 30/30 (and fillers such as "Nothing more from
+    me" count as complaint_or_wish). It was used to judge every change, so it is optimistic."""
+    assert _dev_matrix("dev.csv") == {
+        "mastery": {"mastery": 7, "not_a_goal": 0, "outcome": 0, "performance": 0},
+        "not_a_goal": {"mastery": 0, "not_a_goal": 30, "outcome": 0, "performance": 0},
+        "outcome": {"mastery": 0, "not_a_goal": 0, "outcome": 6, "performance": 0},
+        "performance": {"mastery": 0, "not_a_goal": 0, "outcome": 0, "performance": 5}}
+
+
+def test_shipped_coder_on_the_second_development_set_as_measured():
+    """dev2.csv (168, 42 per class, written before this round's changes) as measured: 168/168.
+    Before the changes (493 statements, seven features) it was 152/168: outcome 36/42, not_a_goal 34/42;
+    with states_aim and describes 163/168. Its remaining errors were then read and the features widened
+    from the definitions (a passive of being judged or chosen, "get onto", selling, "year 8" is no target,
+    "do" is an action unless "do better"), so 168/168 is optimistic: the honest estimate is the test set."""
+    assert _dev_matrix("dev2.csv") == {
+        "mastery": {"mastery": 42, "not_a_goal": 0, "outcome": 0, "performance": 0},
+        "not_a_goal": {"mastery": 0, "not_a_goal": 42, "outcome": 0, "performance": 0},
+        "outcome": {"mastery": 0, "not_a_goal": 0, "outcome": 42, "performance": 0},
+        "performance": {"mastery": 0, "not_a_goal": 0, "outcome": 0, "performance": 42}}
+
+
+@pytest.mark.parametrize("text,aim,describes", [
+    ("I will phone my mentor every other week", "i will", ""),                      # aim frame
+    ("My goal is to grow my territory", "my goal is", ""),                           # "my goal is" is a frame, not a fact
+    ("Be more confident on the phone", "be", ""),                                   # imperative of a result verb
+    ("Phone each key account once a month", "phone", ""),                            # imperative of an own action
+    ("After every lost deal, spend 20 minutes writing what I would do differently", "spend", ""),  # opening phrase
+    ("On each night shift I will do a full round", "i will", ""),                    # aim frame after a time phrase
+    ("I sold 40 units last month", "", "i sold"),                                    # I + verb: a fact
+    ("The printer never works", "", "the printer never"),                            # subject + verb
+    ("Lectures are boring", "", "lectures are"),                                     # noun subject + copula
+    ("Our quarterly sales target is unrealistic", "", "our quarterly sales target is"),  # "is" + no aim
+    ("Is this survey anonymous?", "", "is; ?"),                                      # question
+    ("I'm fed up with the travel", "", "i'm"),                                       # contracted subject + verb
+    ("Practise Excel every week and get the analyst promotion", "practise", ""),     # a second verb after "and"
+    ("Skip", "", ""),                                                                # one word: neither
+])
+def test_states_aim_and_describes_decision_rows(text, aim, describes):
+    """Each row of the two features' decisions, with the words that triggered them."""
+    f = statement_features(text)
+    assert (f["states_aim_words"], f["describes_words"]) == (aim, describes)
+    assert (f["states_aim"], f["describes"]) == (bool(aim), bool(describes))
+
+
+@pytest.mark.parametrize("text,feature,words", [
+    ("Be graded outstanding in my next lesson observation", "depends_on_others", "be graded"),   # others judge
+    ("Be seen as a future leader by the board", "depends_on_others", "by the board"),          # a judge named
+    ("Get onto the graduate scheme", "depends_on_others", "get onto"),                        # admission
+    ("Sell 300 subscriptions before the summer", "depends_on_others", "sell"),                # buyers decide
+    ("Sell 300 subscriptions before the summer", "means_or_routine", ""),                     # a deadline, no routine
+    ("Improve behaviour in year 8", "measurable_target", ""),                                 # a year group, no target
+    ("Get on top of the filing backlog", "depends_on_others", ""),                            # "on top of" is no rank
+    ("Do 25 past-paper questions every Saturday morning", "own_action", "do"),                # "do" + object: a deed
+    ("Do better in my exams", "own_action", ""),                                              # "do better": a result
+    ("Nothing more from me", "complaint_or_wish", "nothing more from me"),                    # a filler
+])
+def test_features_read_from_the_definitions(text, feature, words):
+    assert statement_features(text)[f"{feature}_words"] == words

@@ -127,7 +127,7 @@ def test_out_of_range_error_lists_more_problems():
 
 def test_missing_columns_error_suggests_close_names():
     df = frame([IPS], prefix="IPS_")
-    with pytest.raises(DataError, match=r"needs column\(s\) 'ips_1'.*Did you mean 'IPS_1'"):
+    with pytest.raises(DataError, match=r"needs column\(s\) 'ips_1'.*Did you mean the pattern 'IPS_{n}' \(IPS_1 … IPS_\d+\)\?"):
         score(df, "ips", columns="ips_{n}")
 
 
