@@ -133,8 +133,8 @@ def plan_coding_sheet(data: pd.DataFrame, text: str, *, id_column: str | None = 
     R has no equivalent.
     """
     if text not in data.columns:
-        raise DataError(f"goal statement column '{text}' is not in the data; name it with text=."
-                        + near_columns(text, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=text,
+                        item="the goal statement column", hint="name it with text=." + near_columns(text, data))
     ids = _statement_ids(data, id_column)
     ids = [sid.item() if hasattr(sid, "item") else sid for sid in ids.tolist()]
     texts = [None if pd.isna(t) else str(t) for t in data[text].tolist()]
