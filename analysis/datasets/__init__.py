@@ -96,7 +96,7 @@ def read_dataset(name: str) -> pd.DataFrame:
     >>> from analysis import read_dataset
     >>> staff = read_dataset("staff_demo")
     >>> staff.shape, staff["team"].nunique()
-    ((334, 21), 34)
+    ((334, 22), 34)
 
     R: ``read.csv(system.file(...))``-style: ``read.csv(path, colClasses = c(employee_id = "character"))``.
     """
