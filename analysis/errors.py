@@ -202,7 +202,7 @@ def where(source: str | None = None, row=None, column=None, value=UNSET, item=No
 #: the words a problem starts with when it reads as the predicate of its place ("column 'x' is ...")
 PREDICATES = ("is ", "are ", "has ", "have ", "holds ", "names ", "lists ", "gives ", "needs ", "must ",
               "appears ", "cannot ", "does ", "do ", "and ", "uses ", "puts ", "leaves ", "lacks ", "times ",
-              "explain ")
+              "explain ", "matches ", "applies ")
 
 
 def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None,
