@@ -94,8 +94,7 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/teams/intraclass.py": (1, "too few groups for an ICC: the ANOVA helper sees arrays, not columns"),
     "analysis/teams/privacy.py": (4, "the minimum group size and the suppression plan's refusals (a whole report, "
                                     "asserted word for word by the app's browser test); not yet converted"),
-    "analysis/teams/report.py": (2, "the staff app shows these words as they are (tests/app asserts them); not yet "
-                                   "converted"),
+    "analysis/teams/report.py": (1, "the staff report's output name: a file named by a flag, with issue 20"),
 }
 
 #: plain ValueError / TypeError / KeyError raised directly, per module, with why each is not a refusal
@@ -270,14 +269,13 @@ CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "r
 #: corpus refusals whose error does not yet carry its place as parts (raised by a site in TO_CONVERT):
 #: a new case may not join them; drop a name here when its site is converted
 UNPLACED_CASES = {
-    'hdr_banner_rows_xlsx_header_far_down', 'hdr_near_match_group_name',
     'base_empty_file', 'base_file_does_not_exist', 'base_header_only', 'base_key_bad_method',
     'base_key_not_yaml', 'base_key_reverse_not_an_item', 'base_map_file_not_yaml',
     'base_output_unknown_extension', 'base_recode_malformed', 'base_reliability_unknown_instrument',
     'base_response_min_above_max', 'base_screen_rules_file_unknown_rule',
     'base_study_data_absent', 'base_study_instrument_typo',
     'base_study_not_yaml', 'base_study_screening_unknown_rule', 'base_study_unknown_field',
-    'base_teams_group_column_absent', 'base_teams_min_group_below_3', 'base_unknown_instrument',
+    'base_teams_min_group_below_3', 'base_unknown_instrument',
     'cmd_moderation_figure_unknown_extension', 'cmd_profiles_classes_is_input',
     'cmd_regression_output_is_input', 'cmd_regression_output_unknown_extension',
     'in_label_map_value_not_number', 'in_label_map_value_not_number_json', 'in_reliability_row_too_short',

@@ -215,8 +215,8 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     also = [a for a in dict.fromkeys(also) if a not in (group, parent)]
     for col in [group] + ([parent] if parent else []) + also:
         if col not in data.columns:
-            raise DataError(f"grouping column '{col}' is not in {data.attrs.get('source') or 'the data'}."
-                            + near_columns(col, data))
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=col, item="a grouping column",
+                            hint="Name the column that holds the units (team, department, …)." + near_columns(col, data))
     items = prepare_items(data, instrument, columns, **item_options)
     inst = items.instrument
     scores = score_items(items)
