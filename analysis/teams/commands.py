@@ -67,7 +67,10 @@ def register(sub) -> None:
                         "with --wave the order of the waves (default: sorted)")
     g.add_argument("--goal-text", metavar="COLUMN",
                    help="column of goal statements: adds the share of mastery / performance / outcome goals per "
-                        "unit (first-pass rule coding, same anonymity rules); the text itself never reaches the report")
+                        "unit (same anonymity rules); the text itself never reaches the report")
+    g.add_argument("--goal-coder", default="default", metavar="default|rules|CODER.skops",
+                   help="who codes --goal-text: the shipped trained coder (default), the first-pass rules, or a "
+                        "coder file from goalscope goals train")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="report: .xlsx, .html or .csv")
     p.add_argument("--plan-only", action="store_true",
                    help="print the anonymity plan (which units are hidden and why) and write nothing")
@@ -101,7 +104,7 @@ def cmd_teams(args) -> int:
     args.file = args.file[0]
     data = read_input(args)
     rep = build_staff_report(data, args.instrument, args.group, parent=args.parent, also=also,
-                             min_group=args.min_group, null=null, goal_text=args.goal_text,
+                             min_group=args.min_group, null=null, goal_text=args.goal_text, goal_coder=args.goal_coder,
                              source=data.attrs.get("source"), **opts)
     if args.plan_only:
         print(plan_text(rep))

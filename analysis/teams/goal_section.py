@@ -14,13 +14,38 @@ from .formats import hidden_label, show
 GOAL_COLUMNS = [("Level", "level", None, 13), ("Unit", "unit", None, 16), ("Part of", "parent", None, 13),
                 ("n", "n", "count", 6), ("Mastery goals", "share_mastery", "percent", 10),
                 ("Performance goals", "share_performance", "percent", 12), ("Outcome goals", "share_outcome", "percent", 10),
-                ("Unclear", "share_unclear", "percent", 9), ("Shown", "shown", None, 26)]
+                ("Other", "share_unclear", "percent", 9), ("Shown", "shown", None, 26)]
 
-NOTE = ("Each person's goal statement was coded by goalscope's first-pass rules (a transparent word list, for human "
-        "review): mastery = controllable and specific, about learning or doing; performance = a clear target that "
-        "depends on others or circumstances; outcome = a result without means or context; unclear = not codable. "
-        "Shares are of the unit's people. Managers: help people turn outcome and performance goals into mastery goals. "
-        "The statements themselves are not part of this report.")
+#: how each coder is named in the note, and what the fourth column holds
+_CODED_BY = {
+    "default": ("goalscope's trained goal coder (a model trained on statements labelled from the definitions "
+                "below and checked on a separate test set)",
+                "not a goal (a complaint, a wish, a fact) or no answer"),
+    "file": ("a trained goal coder supplied by the analyst",
+             "not a goal (a complaint, a wish, a fact) or no answer"),
+    "rules": ("goalscope's first-pass rules (a transparent word list, for human review)",
+              "not codable by the rules, or no answer"),
+}
+
+
+def note(coded_by: str = "rules") -> str:
+    """The Goals section's note: who coded the statements (what ran) and what each share means.
+
+    Examples
+    --------
+    >>> note("default")[:70]
+    "Each person's goal statement was coded by goalscope's trained goal cod"
+    """
+    who, rest = _CODED_BY[coded_by]
+    return (f"Each person's goal statement was coded by {who}: mastery = controllable and specific, about learning "
+            f"or doing; performance = a clear target that depends on others or circumstances; outcome = a result "
+            f"without means or context; other = {rest}. Shares are of the unit's people. Managers: help people turn "
+            f"outcome and performance goals into mastery goals. The statements themselves are not part of this "
+            f"report.")
+
+
+#: the note as the rules word it (kept for callers of the constant)
+NOTE = note("rules")
 
 
 def _rows(report):
@@ -38,12 +63,12 @@ def goal_sheet(report):
 
         ws = wb.create_sheet("Goals")
         ws.cell(row=1, column=1, value=wave_title(report, "Goals people set themselves: share of each kind")).font = st["title"]
-        ws.cell(row=2, column=1, value=NOTE).font = st["grey"]
+        ws.cell(row=2, column=1, value=note(report.goals_coded_by or "rules")).font = st["grey"]
         write_table(ws, 4, GOAL_COLUMNS, _rows(report), st, filter_=True)
         ws.freeze_panes = "C5"
 
     add.sheet_title = "Goals"
-    add.sheet_description = "share of mastery, performance and outcome goals per unit (first-pass coding)"
+    add.sheet_description = "share of mastery, performance and outcome goals per unit (coded from each person's statement)"
     return add
 
 
@@ -56,7 +81,7 @@ def goal_html(report):
         for rec in _rows(report).to_dict("records"):
             cells = [show(rec[f], k) if k else str(rec[f] or "") for _h, f, k, _w in GOAL_COLUMNS if f != "parent"]
             body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-        out = (f"<h2>Goals people set themselves</h2>\n<p class=\"note\">{html.escape(NOTE)}</p>\n<table>\n<thead><tr>"
+        out = (f"<h2>Goals people set themselves</h2>\n<p class=\"note\">{html.escape(note(report.goals_coded_by or 'rules'))}</p>\n<table>\n<thead><tr>"
                f"{heads}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>")
         return {"id": "goals", "title": "Goals people set themselves", "html": out}
 

@@ -122,6 +122,9 @@ class StaffReport:
     audit: pd.DataFrame | None = field(default=None, repr=False)
     #: shares of goal types per unit (``goal_text=``), masked by the same plan; None without it
     goals: pd.DataFrame | None = None
+    #: who coded the goal statements: "default" (the shipped trained coder), "file" (a coder file)
+    #: or "rules"; None without goals
+    goals_coded_by: str | None = None
     #: the survey wave this report shows (named in every sheet's title), and all waves of the run;
     #: None and [] for a one-wave report
     wave: str | None = None
@@ -174,7 +177,7 @@ def _score_bounds(inst, scale) -> tuple[float, float]:
 
 def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: str | None = None, also=(),
                        min_group: int = MIN_GROUP_DEFAULT, columns=None, null="uniform", goal_text: str | None = None,
-                       **item_options) -> StaffReport:
+                       goal_coder="default", **item_options) -> StaffReport:
     """Score, aggregate, check agreement and apply the anonymity rules for a staff report.
 
     Parameters
@@ -195,11 +198,16 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     columns, **item_options
         Where the items are and the dataset quirks, as for :func:`analysis.prepare_items`.
     goal_text : str, optional
-        Column of employees' goal statements. They are coded by :func:`analysis.goals.code_goals`
-        (first-pass rules) and the report gains the share of mastery / performance / outcome /
-        unclear goals per unit (``.goals``). The shares are protected by the *same* suppression
+        Column of employees' goal statements. They are coded by ``goal_coder`` and the report gains
+        the share of mastery / performance / outcome goals and of the rest (not a goal, or no
+        answer) per unit (``.goals``). The shares are protected by the *same* suppression
         plan as the scores (one plan over both), so the two tables cannot be combined against a
         hidden unit. The statements themselves never enter the report.
+    goal_coder : "default", "rules", GoalCoder or path
+        Who codes the statements: the shipped trained coder (``"default"``, see
+        :func:`analysis.goals.default_goal_coder`), a coder file from ``goalscope goals train``, or
+        the first-pass rules (``"rules"``, :func:`analysis.goals.code_goals`). The report's note
+        names the one that ran.
 
     Examples
     --------
@@ -226,12 +234,25 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     for s in scales:
         frame[s] = scores[s].to_numpy()
     bounds = {s: _score_bounds(inst, s) for s in scales}
-    protect = []
+    protect, coded_by = [], None
     if goal_text is not None:
         from ..goals.coder import code_goals
         from ..goals.lexicon import GOAL_TYPES
 
-        coded = code_goals(data, text=goal_text).table()["goal_type"]
+        if isinstance(goal_coder, str) and goal_coder == "rules":
+            coded = code_goals(data, text=goal_text).table()["goal_type"]
+            coded_by = "rules"
+        else:
+            from ..goals.model import get_goal_coder
+
+            if goal_text not in data.columns:
+                raise DataError(f"goal statement column '{goal_text}' is not in "
+                                f"{data.attrs.get('source') or 'the data'}." + near_columns(goal_text, data))
+            coder = get_goal_coder(goal_coder)
+            # the coder's not_a_goal and a blank answer share the report's fourth column
+            coded = pd.Series(coder.predict(data[goal_text].tolist()), index=data.index).replace(
+                {"not_a_goal": "unclear"})
+            coded_by = "default" if isinstance(goal_coder, str) and goal_coder == "default" else "file"
         for t in GOAL_TYPES:
             frame[f"share_{t}"] = (coded == t).astype(float).to_numpy()
         # a goal type nobody (or everybody) has is known for every unit from the organisation row
@@ -281,7 +302,7 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     icc_table = pd.concat(iccs, ignore_index=True) if iccs else pd.DataFrame(columns=["level", "scale", "icc1", "icc2"])
     labels = {s: inst.scales[s].label or s for s in scales}
     goals = _goal_table(frame, group, parent, also, plan) if goal_text is not None else None
-    return StaffReport(goals=goals, instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
+    return StaffReport(goals=goals, goals_coded_by=coded_by, instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
                        table=table, icc=icc_table, plan=plan, n_people=len(data), null_variance=null_var,
                        audit=items.audit.reset_index(drop=True))
 

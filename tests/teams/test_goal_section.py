@@ -1,6 +1,8 @@
 """Goal statements in the staff report: shares per unit under the report's own suppression plan,
 and the statements never reaching any output."""
 
+import html
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -8,7 +10,7 @@ import pytest
 from scipy.optimize import linprog
 
 from analysis.cli import main
-from analysis.goals import code_goals
+from analysis.goals import code_goals, default_goal_coder
 from analysis.teams import build_staff_report, write_staff_report
 from tests.conftest import ROOT
 from tests.messages import says
@@ -34,8 +36,30 @@ def report(data):
                               goal_text="goal")
 
 
-def test_shares_equal_the_coding_for_published_units(report, data):
-    coded = code_goals(data, text="goal").data
+def _coded(data, goal_coder):
+    """The goal type of each row as the report's coder gives it (the coder's not_a_goal is 'unclear')."""
+    if goal_coder == "rules":
+        types = code_goals(data, text="goal").table()["goal_type"].tolist()
+    else:
+        types = [t.replace("not_a_goal", "unclear") for t in default_goal_coder().predict(data["goal"].tolist())]
+    return data.assign(goal_type=types)
+
+
+def test_the_shipped_coder_and_the_rules_code_the_statements_as_labelled():
+    """The fixture's statements, as each coder codes them (blank: unclear / not_a_goal)."""
+    assert default_goal_coder().predict(STATEMENTS) == ["performance", "outcome", "mastery", "performance",
+                                                        "mastery", "performance", "not_a_goal"]
+    assert code_goals(pd.DataFrame({"goal": STATEMENTS}), text="goal").table()["goal_type"].tolist() == [
+        "performance", "outcome", "mastery", "performance", "mastery", "performance", "unclear"]
+
+
+@pytest.mark.parametrize("goal_coder", ["default", "rules"])
+def test_shares_equal_the_coding_for_published_units(goal_coder, report, data):
+    coded = _coded(data, goal_coder)
+    if goal_coder == "rules":
+        report = build_staff_report(data, "vandewalle", "team", parent="department", also=["site"],
+                                    columns="wdgo_{n}", goal_text="goal", goal_coder="rules")
+    assert report.goals_coded_by == goal_coder
     g = report.goals
     org = g[g.level == "organisation"].iloc[0]
     assert org["n"] == len(data)
@@ -102,7 +126,11 @@ def test_goal_section_in_outputs_without_the_text(report, tmp_path, data):
     heads = [c.value for c in ws[4]]
     assert heads[4] == "Mastery goals" and ws.cell(row=5, column=5).number_format == "0%"
     text = paths["html"].read_text()
-    assert 'id="goals"' in text and '<a href="#goals">' in text and "first-pass rules" in text
+    assert 'id="goals"' in text and '<a href="#goals">' in text
+    assert says(html.unescape(text), "was coded by goalscope's trained goal coder (a model trained on statements labelled from "
+                      "the definitions below and checked on a separate test set)")
+    assert says(html.unescape(text), "other = not a goal (a complaint, a wish, a fact) or no answer.")
+    assert heads[7] == "Other"
     blobs = [paths["html"].read_bytes(), paths["csv"].read_bytes()]
     blobs += [str(c.value).encode() for s in wb.worksheets for row in s.iter_rows() for c in row if c.value]
     everything = b"\n".join(blobs)
