@@ -88,21 +88,23 @@ def check_data(data, what: str = "data", *, rows: bool = True) -> pd.DataFrame:
     >>> check_data([[1, 2]], "regression")
     Traceback (most recent call last):
     ...
-    analysis.errors.DataError: regression: data must be a pandas DataFrame with one row per respondent, not a list
+    analysis.errors.DataError: regression: data=[[1, 2]] must be a pandas DataFrame with one row per respondent, not a list. Read the file with read_dataset(), or build a DataFrame from it.
     >>> check_data(pd.DataFrame({"x": []}), "regression")
     Traceback (most recent call last):
     ...
-    analysis.errors.DataError: regression: the data have no rows
+    analysis.errors.DataError: regression: the data have no rows. Check that the file holds answers below its header.
     """
     from .results import TableResult
 
     if isinstance(data, TableResult):
         data = data.table()
     if not isinstance(data, pd.DataFrame):
-        raise DataError(f"{what}: data must be a pandas DataFrame with one row per respondent, "
-                        f"not a {type(data).__name__}")
+        raise DataError(f"must be a pandas DataFrame with one row per respondent, not a {type(data).__name__}",
+                        argument="data", value=data, within=what,
+                        hint="Read the file with read_dataset(), or build a DataFrame from it.")
     if rows and data.shape[0] == 0:
-        raise DataError(f"{what}: the data have no rows")
+        raise DataError("the data have no rows", file=data.attrs.get("source"), within=what,
+                        hint="Check that the file holds answers below its header.")
     return data
 
 
@@ -127,7 +129,7 @@ def check_choice(value, allowed, what: str, name: str):
     if not ok or isinstance(value, bool) != any(isinstance(a, bool) for a in allowed if a == value):
         names = [repr(a) for a in allowed]
         said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        raise DataError(f"{what}: {name}={show(value)} is not a choice; give {said}")
+        raise DataError("is not a choice", argument=name, value=value, within=what, hint=f"give {said}")
     return value
 
 
@@ -150,10 +152,9 @@ def check_columns(data: pd.DataFrame, columns, what: str) -> list:
     if lack:
         source = data.attrs.get("source")
         near = near_columns(lack, data)
-        raise DataError(f"{what}: {'file ' + repr(source) + ': ' if source else ''}column(s) "
-                        f"{', '.join(map(repr, lack))} are not in the data; available columns: "
-                        f"{', '.join(map(str, list(data.columns)[:30]))}"
-                        f"{' …' if data.shape[1] > 30 else ''}" + (f".{near}" if near else ""))
+        raise DataError("are not in the data", file=source, column=lack, within=what,
+                        hint=f"available columns: {', '.join(map(str, list(data.columns)[:30]))}"
+                             f"{' …' if data.shape[1] > 30 else ''}" + (f".{near}" if near else ""))
     return columns
 
 
@@ -184,7 +185,7 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
     analysis.errors.DataError: correlations: file 'survey.csv', row 4, column 'y', value 'six' is not a number; recode it or set it to missing, or score the items first (prepare_items)
     """
     from .io.readers import row_label
-    from .scoring.mapping import _NEGATIVE_ZERO_REASON, is_na_token
+    from .scoring.mapping import is_na_token
 
     columns = check_columns(data, columns, what)
     out = {}
@@ -204,14 +205,11 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
             label = data.index[pos]
             label = label.item() if hasattr(label, "item") else label   # 11, not np.int64(11)
             source = data.attrs.get("source")
-            place = ", ".join(x for x in (f"file '{source}'" if source else "", row_label(data, label),
-                                          f"column '{c}'", f"value {shown(s.iloc[pos])}") if x)
-            if negzero.iloc[pos]:
-                raise DataError(f"{what}: {place} is {_NEGATIVE_ZERO_REASON}")
             more = int(bad.sum()) - 1
-            raise DataError(f"{what}: {place} is not a number"
-                            + (f" ({more} more cell(s) in the column are not numbers either)" if more else "")
-                            + f"; {hint}")
+            problem = ("is a negative zero, which no answer is written as" if negzero.iloc[pos] else "is not a number"
+                       + (f" ({more} more cell(s) in the column are not numbers either)" if more else ""))
+            raise DataError(problem, file=source, row=row_label(data, label), column=c, value=s.iloc[pos],
+                            within=what, hint="write 0, or the answer meant" if negzero.iloc[pos] else hint)
         out[c] = conv.astype(float)
     return pd.DataFrame(out, index=data.index, columns=columns)
 
@@ -231,8 +229,8 @@ def check_level(level, what: str, name: str = "level") -> float:
     """
     ok = isinstance(level, numbers.Real) and not isinstance(level, bool) and math.isfinite(level) and 0 < level < 1
     if not ok:
-        raise DataError(f"{what}: {name}={show(level)} is not a confidence level; give a number strictly between 0 and 1, "
-                        f"e.g. 0.95 for a 95% CI")
+        raise DataError("is not a confidence level", argument=name, value=level, within=what,
+                        hint="give a number strictly between 0 and 1, e.g. 0.95 for a 95% CI")
     return float(level)
 
 
@@ -253,11 +251,11 @@ def check_n_boot(n_boot, what: str, name: str = "n_boot", minimum: int = MIN_BOO
     if not ok and isinstance(n_boot, float) and n_boot.is_integer():
         n_boot, ok = int(n_boot), True
     if not ok or n_boot < 1:
-        raise DataError(f"{what}: {name}={show(n_boot)} is not a number of bootstrap resamples; give a whole number of "
-                        f"at least {minimum} (1000 or more for a CI you report)")
+        raise DataError("is not a number of bootstrap resamples", argument=name, value=n_boot, within=what,
+                        hint=f"give a whole number of at least {minimum} (1000 or more for a CI you report)")
     if n_boot < minimum:
-        raise DataError(f"{what}: {name}={n_boot} is too few resamples for a CI; use at least {minimum} "
-                        f"(1000 or more for a CI you report)")
+        raise DataError("is too few resamples for a CI", argument=name, value=n_boot, within=what,
+                        hint=f"use at least {minimum} (1000 or more for a CI you report)")
     return int(n_boot)
 
 
@@ -278,8 +276,8 @@ def check_seed(seed, what: str):
         return None
     ok = isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0
     if not ok:
-        raise DataError(f"{what}: seed={show(seed)} is not a seed; give a whole number of 0 or more "
-                        f"(or none for a fresh draw)")
+        raise DataError("is not a seed", argument="seed", value=seed, within=what,
+                        hint="give a whole number of 0 or more (or none for a fresh draw)")
     return int(seed)
 
 

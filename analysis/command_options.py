@@ -422,13 +422,17 @@ class about_file:
         if not isinstance(exc, GoalscopeError):
             if type(exc).__name__ != "PatsyError":
                 return False
-            text = f"cannot read the formula: {text.splitlines()[0]}"
-            exc = DataError(text)
+            exc = DataError(f"cannot read the formula: {text.splitlines()[0]}", file=self.path,
+                            hint="Write it as R does, e.g. 'y ~ x + m', with the file's column names.")
+            text = str(exc)
         for keyword, flag in COMMAND_ADVICE.items():   # the library's advice, in the command line's words
             text = text.replace(keyword, flag)
         if self.path not in text:
             text = f"file '{self.path}': {text}"
-        raise type(exc)(text) from None
+        out = exc.reworded(text)     # the same refusal, with its parts, in the command line's words
+        if out.file is None:
+            out.file = self.path
+        raise out from None
 
 
 def tidy_table(res, index_name: str = "term"):

@@ -9,11 +9,27 @@ works for callers that do not know our classes.
 
 from __future__ import annotations
 
+import copy
+
+
+class _Unset:
+    """The default of ``value=``: no value given (``None`` is a value, a blank cell)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()
+
 
 class GoalscopeError(ValueError):
     """Base class for every error goalscope raises about user input.
 
-    Catch it to handle any of goalscope's messages at once (it is a ``ValueError`` too).
+    Catch it to handle any of goalscope's messages at once (it is a ``ValueError`` too). A refusal
+    is raised with its parts (keyword-only): ``file``, ``row`` (as the file counts rows), ``column``,
+    ``value``, ``hint`` (what to do), or ``argument`` and ``value`` for a function's argument, plus
+    ``within`` (the step that refused) and ``item`` (what the column holds); :func:`message` writes
+    the sentence from them and :meth:`parts` gives them back.
 
     Examples
     --------
@@ -23,6 +39,12 @@ class GoalscopeError(ValueError):
     ... except GoalscopeError as e:
     ...     print(type(e).__name__, "|", str(e)[:56])
     InstrumentError | unknown instrument 'agq-x': not a shipped id and no such
+    >>> e = GoalscopeError("outside the response range 1–5", file="x.csv", row=17, column="AGQ_3", value="9",
+    ...                    hint="Fix the value, or declare the range.")
+    >>> print(e)
+    file 'x.csv', row 17, column 'AGQ_3', value '9': outside the response range 1–5. Fix the value, or declare the range.
+    >>> e.parts()["row"], e.parts()["value"]
+    (17, '9')
 
     R: ``tryCatch(expr, error = function(e) conditionMessage(e))``.
     """
@@ -30,6 +52,27 @@ class GoalscopeError(ValueError):
     #: True when the message already names study-file fields (``'columns:' of instrument 'gps'``): the
     #: command line prints it as written instead of turning keyword hints into flags
     names_fields: bool = False
+
+    def __init__(self, problem: str = "", *, file=None, row=None, column=None, value=UNSET, argument=None,
+                 hint=None, within=None, item=None):
+        self.problem, self.file, self.row, self.column, self.item = problem, file, row, column, item
+        self.value, self.argument, self.hint, self.within = value, argument, hint, within
+        super().__init__(message(problem, file=file, row=row, column=column, value=value, argument=argument,
+                                 hint=hint, within=within, item=item))
+
+    def parts(self) -> dict:
+        """The structured parts this refusal was raised with (``file``, ``row``, ``column``, ``value``,
+        ``argument``, ``hint``, ``within``, ``item``); a part the raise site did not give is left out."""
+        given = {"file": self.file, "row": self.row, "column": self.column, "item": self.item,
+                 "value": self.value, "argument": self.argument, "hint": self.hint, "within": self.within}
+        return {k: v for k, v in given.items() if v is not UNSET and (v is not None or k == "value")}
+
+    def reworded(self, text: str) -> "GoalscopeError":
+        """The same refusal (class, parts, ``names_fields``) with the message ``text``: for a caller that
+        puts the message in its own words (a flag for a keyword, the study's name before it)."""
+        out = copy.copy(self)
+        out.args = (text,)
+        return out
 
 
 def keyword_hints(names) -> "re.Pattern":
@@ -123,25 +166,88 @@ def shown(value, limit: int = MAX_SHOWN) -> str:
     return repr(value) if isinstance(value, str) else text
 
 
-def where(source: str | None = None, row=None, column=None, value=None) -> str:
+def where(source: str | None = None, row=None, column=None, value=UNSET, item=None) -> str:
     """Format the location of a problem: ``file 'x.csv', row 17, column 'AGQ_3', value '9'``.
 
     ``row`` is the row as the user sees it in the file (1-based line for text files, the
-    spreadsheet row for Excel), not a pandas position. A value longer than :data:`MAX_SHOWN`
-    characters is cut (see :func:`shown`).
+    spreadsheet row for Excel), not a pandas position: a number, or the words of
+    :func:`analysis.io.readers.row_label` (``"row 17"``). A value longer than :data:`MAX_SHOWN`
+    characters is cut (see :func:`shown`); an empty value is said to be empty, and a value of
+    ``None`` (a blank cell) is named as one.
 
     Examples
     --------
     >>> where("x.csv", 17, "AGQ_3", "9")
     "file 'x.csv', row 17, column 'AGQ_3', value '9'"
+    >>> where("x.csv", "row 3", "id", "")
+    "file 'x.csv', row 3, column 'id', value '' (empty)"
     """
     parts = []
     if source:
         parts.append(f"file '{source}'")
     if row is not None:
-        parts.append(f"row {row}")
-    if column is not None:
-        parts.append(f"column '{column}'")
-    if value is not None:
-        parts.append(f"value {shown(value)}")
+        parts.append(row if isinstance(row, str) and row.startswith("row ") else f"row {row}")
+    if isinstance(column, (list, tuple)):      # several columns with one problem
+        cut = len(column) > 10                # the first 8 of a long list, and how many more
+        named = ", ".join(f"'{c}'" for c in (column[:8] if cut else column)) + (f" and {len(column) - 8} more" if cut else "")
+        parts.append(f"column(s) {named}" + (f" ({item})" if item else ""))
+    elif column is not None:
+        parts.append(f"column '{column}'" + (f" ({item})" if item else ""))
+    if value is not UNSET:
+        parts.append("a blank value" if value is None else "value '' (empty)" if value == ""
+                     else f"value {shown(value)}")
     return ", ".join(parts)
+
+
+#: the words a problem starts with when it reads as the predicate of its place ("column 'x' is ...")
+PREDICATES = ("is ", "are ", "has ", "have ", "holds ", "names ", "lists ", "gives ", "needs ", "must ",
+              "appears ", "cannot ", "does ", "do ", "and ", "uses ", "puts ", "leaves ", "lacks ", "times ",
+              "explain ", "matches ", "applies ")
+
+
+def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None,
+            within=None, item=None) -> str:
+    """The one form of a refusal: where it is, what is wrong, what to do.
+
+    ``[within: ]file 'x.csv', row 17, column 'AGQ_3', value '9': <problem>. <Hint>`` for a problem in a
+    file (the location is :func:`where`'s, with the parts the site has: a cell has all four, a column
+    has no row and value, a whole file has the file only); ``[within: ]<argument>=<value>: <problem>``
+    for a function's argument or a command's option (the command line turns the keyword into its flag).
+    ``within`` names the step that refused (``"correlations"``, ``"attention item"``), ``item`` what the
+    column holds (``"item 3 of 'phq-9'"``, said after the column). The problem
+    follows the location after a colon, or directly where it reads as the location's predicate (it
+    starts with one of :data:`PREDICATES`); the hint follows after a full stop,
+    or after a semicolon where it goes on the sentence (it starts with a small letter); a hint without
+    a problem (``power=1.5: give a power between 0 and 1``) follows the place after a colon. Every
+    :class:`GoalscopeError` composes its message here from the parts it was raised with.
+
+    Examples
+    --------
+    >>> message("outside the response range 1-7", file="x.csv", row=17, column="AGQ_3", value="9",
+    ...         hint="Fix the value, or declare the range.")
+    "file 'x.csv', row 17, column 'AGQ_3', value '9': outside the response range 1-7. Fix the value, or declare the range."
+    >>> message("is not a number of resamples", argument="n_boot", value=-5, hint="give 100 or more",
+    ...         within="mediation")
+    'mediation: n_boot=-5 is not a number of resamples; give 100 or more'
+
+    R: ``stop(sprintf("file '%s', row %d, column '%s', value '%s': %s. %s", file, row, column, value,
+    problem, hint), call. = FALSE)``.
+    """
+    if argument is not None:
+        said = "" if value is UNSET else shown(value) if isinstance(value, str) else repr(value)
+        if not isinstance(value, str) and len(said) > MAX_SHOWN:   # a long list or table as an argument
+            said = f"{said[: MAX_SHOWN - 4]}… ({len(said)} characters)"
+        place = f"{argument}={said}"
+    else:
+        place = where(file, row, column, value, item)
+    predicate = problem.startswith(PREDICATES)
+    text = (f"{place}{' ' if predicate else ': '}{problem}" if place and problem else place or problem)
+    if hint and place and not problem:      # the hint alone says what is wrong and what to do
+        text = f"{place}: {hint}"
+    elif hint:
+        text = text.rstrip()
+        if hint[:1].islower():
+            text = f"{text}; {hint}" if text else hint
+        else:
+            text = f"{text}{'' if text.endswith(('.', '?', '!')) else '.'} {hint}" if text else hint
+    return f"{within}: {text}" if within else text

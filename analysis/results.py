@@ -124,11 +124,14 @@ def audit_of(result) -> pd.DataFrame:
     """
     if isinstance(result, (pd.DataFrame, pd.Series)):
         raise DataError(
-            f"this {type(result).__name__} carries no audit: a plain, joined or concatenated table never does. "
-            f"Pass the result itself, e.g. audit_frame(res) with res = score(...), not audit_frame(res.scores) "
-            f"or audit_frame(pd.concat([..., res.scores], axis=1))")
+            f"is a {type(result).__name__}, which carries no audit: a plain, joined or concatenated table never "
+            f"does.", argument="result", value=type(result).__name__, within="audit_frame",
+            hint="Pass the result itself, e.g. audit_frame(res) with res = score(...), not audit_frame(res.scores) "
+                 "or audit_frame(pd.concat([..., res.scores], axis=1))")
     audit = getattr(result, "audit", None)
     if not isinstance(audit, pd.DataFrame):
-        raise DataError(f"a {type(result).__name__} carries no audit of values set to missing; pass the result of "
-                        f"score(), careless(), screen(), reliability(), cfa() or prepare_items()")
+        raise DataError(f"is a {type(result).__name__}, which carries no audit of values set to missing",
+                        argument="result", value=type(result).__name__, within="audit_frame",
+                        hint="pass the result of score(), careless(), screen(), reliability(), cfa() or "
+                             "prepare_items()")
     return audit

@@ -25,6 +25,6 @@ def test_read_and_list():
     assert read_dataset("staff_demo").shape[0] == (ROOT / "data/raw/staff_demo/responses.csv").read_text().count("\n") - 1
     assert set(list_datasets()["name"]) == {"demo", "staff_demo", "staff_demo_wave2", "pisa_demo"}
     assert study_path("demo").name == "study.yaml" and dataset_path("demo").is_file()
-    with pytest.raises(DataError, match="unknown dataset 'nope'"):
+    with pytest.raises(DataError, match="name='nope' is not a shipped dataset; shipped: "):
         dataset_path("nope")
 

@@ -68,7 +68,8 @@ def dataset_path(name: str) -> Path:
     from ..errors import DataError
 
     if name not in _FILES:
-        raise DataError(f"unknown dataset '{name}'; shipped: {', '.join(_FILES)}")
+        raise DataError("is not a shipped dataset", argument="name", value=name,
+                        hint=f"shipped: {', '.join(_FILES)}")
     return _HERE / _FILES[name][0]
 
 
@@ -95,7 +96,7 @@ def read_dataset(name: str) -> pd.DataFrame:
     >>> from analysis import read_dataset
     >>> staff = read_dataset("staff_demo")
     >>> staff.shape, staff["team"].nunique()
-    ((334, 21), 34)
+    ((334, 22), 34)
 
     R: ``read.csv(system.file(...))``-style: ``read.csv(path, colClasses = c(employee_id = "character"))``.
     """

@@ -29,13 +29,14 @@ _METHODS = ("REML", "DL", "FE")
 def _as_array(values, name, data):
     if data is not None and isinstance(values, str):
         if values not in data.columns:
-            raise DataError(f"pool_effects: column '{values}' ({name}) is not in the data; columns are "
-                            + ", ".join(map(str, data.columns)) + "." + near_columns(values, data))
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=values, item=name, within="pool_effects",
+                            hint="columns are " + ", ".join(map(str, data.columns)) + "." + near_columns(values, data))
         values = data[values]
     try:
         arr = np.asarray(values, dtype=float).ravel()
     except (TypeError, ValueError):
-        raise DataError(f"pool_effects: {name} must be numbers") from None
+        raise DataError("is not all numbers", argument=name, value=values, within="pool_effects",
+                        hint=f"{name} must be numbers") from None
     return arr
 
 
@@ -61,7 +62,7 @@ def _reml_tau2(y, v, tol=1e-13, max_iter=10_000):
             break
         tau2 = tau2_new
     else:  # pragma: no cover - metafor's REML converges for any data with k >= 2
-        raise DataError("pool_effects: the REML iteration did not converge; try method='DL'")
+        raise DataError("did not converge", argument="method", value="REML", within="pool_effects", hint="try method='DL'")
     return tau2
 
 
@@ -160,15 +161,18 @@ def pool_effects(r, n, labels=None, method: str = "REML", level: float = 0.95, d
     """
     method = str(method).upper()
     if method not in _METHODS:
-        raise DataError(f"pool_effects: method '{method}' is not one of {', '.join(_METHODS)}")
+        raise DataError(f"is not one of {', '.join(_METHODS)}", argument="method", value=method, within="pool_effects",
+                        hint="choose one of them")
     if not 0 < level < 1:
-        raise DataError(f"pool_effects: level must lie between 0 and 1 (got {level!r}); e.g. 0.95")
+        raise DataError("", argument="level", value=level, within="pool_effects", hint="level must lie between 0 and 1; e.g. 0.95")
     ra = _as_array(r, "r", data)
     na = _as_array(n, "n", data)
     if len(ra) != len(na):
-        raise DataError(f"pool_effects: {len(ra)} correlations but {len(na)} sample sizes; give one n per r")
+        raise DataError(f"gives {len(na)} sample sizes for {len(ra)} correlations", argument="n", value=n, within="pool_effects",
+                        hint="give one n per r")
     if len(ra) < 2:
-        raise DataError("pool_effects: pooling needs at least two correlations")
+        raise DataError("holds fewer than two correlations", argument="r", value=r, within="pool_effects",
+                        hint="pooling needs at least two correlations")
     if labels is None:
         lab = [str(i) for i in range(1, len(ra) + 1)]
     elif data is not None and isinstance(labels, str):
@@ -176,12 +180,15 @@ def pool_effects(r, n, labels=None, method: str = "REML", level: float = 0.95, d
     else:
         lab = [str(x) for x in labels]
     if len(lab) != len(ra):
-        raise DataError(f"pool_effects: {len(lab)} labels for {len(ra)} correlations")
+        raise DataError(f"gives {len(lab)} labels for {len(ra)} correlations", argument="labels", value=labels,
+                        within="pool_effects", hint="give one label per correlation")
     for i, (ri, ni) in enumerate(zip(ra, na)):
         if not np.isfinite(ri) or not -1 < ri < 1:
-            raise DataError(f"pool_effects: correlation {ri:g} of '{lab[i]}' must lie strictly between -1 and 1")
+            raise DataError(f"holds correlation {ri:g} of '{lab[i]}'", argument="r", value=r, within="pool_effects",
+                            hint=f"correlation {ri:g} of '{lab[i]}' must lie strictly between -1 and 1")
         if not np.isfinite(ni) or ni < 4 or ni != round(ni):
-            raise DataError(f"pool_effects: n = {ni:g} of '{lab[i]}' must be a whole number of at least 4")
+            raise DataError(f"holds n = {ni:g} of '{lab[i]}'", argument="n", value=n, within="pool_effects",
+                            hint=f"n = {ni:g} of '{lab[i]}' must be a whole number of at least 4")
 
     y = np.arctanh(ra)
     v = 1 / (na - 3)

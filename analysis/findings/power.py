@@ -198,33 +198,34 @@ def _(res: PowerResult) -> Apa:
 # ------------------------------------------------------------------------------------------------
 def _check_alpha(alpha):
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise PowerError(f"alpha = {alpha!r}: the significance level must be a number between 0 and 1 (e.g. 0.05)")
+        raise PowerError("", argument="alpha", value=alpha, hint="the significance level must be a number between 0 and 1 (e.g. 0.05)")
 
 
 def _check_power(power):
     if power is not None and (not isinstance(power, (int, float)) or not 0 < power < 1):
-        raise PowerError(f"power = {power!r}: give a power between 0 and 1 (e.g. 0.8)")
+        raise PowerError("", argument="power", value=power, hint="give a power between 0 and 1 (e.g. 0.8)")
 
 
 def _check_alternative(alternative):
     if alternative not in ALTERNATIVES:
-        raise PowerError(f"alternative = {alternative!r}: use one of {', '.join(ALTERNATIVES)}")
+        raise PowerError("", argument="alternative", value=alternative, hint=f"use one of {', '.join(ALTERNATIVES)}")
 
 
 def _one_none(what: dict) -> str:
     left = [k for k, v in what.items() if v is None]
     if len(left) != 1:
         given = ", ".join(what)
-        raise PowerError(f"leave exactly one of {given} as None (the one to solve for); "
-                         f"{'none' if not left else ', '.join(left)} left None")
+        raise PowerError(f"has {len(left)} of them as None", argument=given,
+                         value=tuple(what.values()),
+                         hint=f"leave exactly one of {given} as None (the one to solve for)")
     return left[0]
 
 
 def _root(f, lo, hi, what):
     flo, fhi = f(lo), f(hi)
     if not (np.isfinite(flo) and np.isfinite(fhi)) or flo * fhi > 0:
-        raise PowerError(f"no {what} in [{lo:g}, {hi:g}] gives the requested power; check the inputs "
-                         f"(is the power below alpha, or the effect 0?)")
+        raise PowerError(f"no {what} in [{lo:g}, {hi:g}] gives the requested power", argument=what, value=None,
+                         hint="check the inputs (is the power below alpha, or the effect 0?)")
     return optimize.brentq(f, lo, hi, xtol=_XTOL, rtol=4 * np.finfo(float).eps, maxiter=500)
 
 
@@ -294,9 +295,9 @@ def power_correlation(r: float | None = None, n: float | None = None, power: flo
     _check_alternative(alternative)
     solve = _one_none({"r": r, "n": n, "power": power})
     if r is not None and not -1 < r < 1:
-        raise PowerError(f"r = {r!r}: a correlation must lie strictly between -1 and 1")
+        raise PowerError("", argument="r", value=r, hint="a correlation must lie strictly between -1 and 1")
     if n is not None and (not isinstance(n, (int, float)) or n < 4):
-        raise PowerError(f"n = {n!r}: the correlation test needs at least 4 respondents")
+        raise PowerError("", argument="n", value=n, hint="the correlation test needs at least 4 respondents")
     if solve == "power":
         power = _r_power(n, r, alpha, alternative)
     elif solve == "n":
@@ -359,12 +360,12 @@ def power_regression(f2: float | None = None, u: int = 1, n: float | None = None
     _check_alpha(alpha)
     _check_power(power)
     if not isinstance(u, (int, np.integer)) or u < 1:
-        raise PowerError(f"u = {u!r}: the number of tested predictors must be a whole number ≥ 1")
+        raise PowerError("", argument="u", value=u, hint="the number of tested predictors must be a whole number ≥ 1")
     solve = _one_none({"f2": f2, "n": n, "power": power})
     if f2 is not None and f2 < 0:
-        raise PowerError(f"f2 = {f2!r}: Cohen's f² cannot be negative")
+        raise PowerError("", argument="f2", value=f2, hint="Cohen's f² cannot be negative")
     if n is not None and n - u - 1 < 1:
-        raise PowerError(f"n = {n!r}: with u = {u} predictors the sample needs at least {u + 2} respondents")
+        raise PowerError("", argument="n", value=n, hint=f"with u = {u} predictors the sample needs at least {u + 2} respondents")
     if solve == "power":
         power = _f2_power(u, n - u - 1, f2, alpha)
     elif solve == "n":
@@ -433,22 +434,24 @@ def power_correlation_difference(r1: float, r2: float, n1: float | None = None, 
     _check_alternative(alternative)
     for name, r in (("r1", r1), ("r2", r2)):
         if r is None or not -1 < r < 1:
-            raise PowerError(f"{name} = {r!r}: a correlation must lie strictly between -1 and 1")
+            raise PowerError("", argument=name, value=r, hint="a correlation must lie strictly between -1 and 1")
     if (n1 is None) == (power is None):
-        raise PowerError("give either n1 (and n2) to compute the power, or power to compute the N per group")
+        raise PowerError("are both given or both missing", argument="n1, power", value=(n1, power),
+                         hint="give either n1 (and n2) to compute the power, or power to compute the N per group")
     q = math.atanh(r1) - math.atanh(r2)
     if power is None:
         n2 = n1 if n2 is None else n2
         for name, m in (("n1", n1), ("n2", n2)):
             if m < 4:
-                raise PowerError(f"{name} = {m!r}: each group needs at least 4 respondents")
+                raise PowerError("", argument=name, value=m, hint="each group needs at least 4 respondents")
         power = _norm_power(q / math.sqrt(1 / (n1 - 3) + 1 / (n2 - 3)), alpha, alternative)
         n_out, solve = n1 + n2, "power"
         call = (f"pwr::pwr.norm.test(d = {q:.6g} / sqrt(1/({n1:g} - 3) + 1/({n2:g} - 3)), n = 1, "
                 f"sig.level = {alpha:g}, alternative = \"{_R_ALT[alternative]}\")")
     else:
         if n2 is not None:
-            raise PowerError("to solve for the N per group leave n1 and n2 as None")
+            raise PowerError("is given with power=", argument="n2", value=n2,
+                             hint="to solve for the N per group leave n1 and n2 as None")
         m = _root(lambda x: _norm_power(q / math.sqrt(2 / x), alpha, alternative) - power, 1e-6, 1e9, "n")
         n1 = n2 = n_out = m + 3
         solve = "n"

@@ -142,13 +142,13 @@ def _(res: MonteCarloPowerResult) -> Apa:
 # ------------------------------------------------------------------------------------------------
 def _check_common(n, n_rep, level, seed, k):
     if not isinstance(n, (int, np.integer)) or n < k + 2:
-        raise MonteCarloError(f"n = {n!r}: each simulated study needs a whole number of at least {k + 2} respondents")
+        raise MonteCarloError("", argument="n", value=n, hint=f"each simulated study needs a whole number of at least {k + 2} respondents")
     if not isinstance(n_rep, (int, np.integer)) or n_rep < 2:
-        raise MonteCarloError(f"n_rep = {n_rep!r}: give a whole number of replications (e.g. 1000)")
+        raise MonteCarloError("", argument="n_rep", value=n_rep, hint="give a whole number of replications (e.g. 1000)")
     if not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise MonteCarloError(f"level = {level!r}: the confidence level must lie between 0 and 1 (e.g. 0.95)")
+        raise MonteCarloError("", argument="level", value=level, hint="the confidence level must lie between 0 and 1 (e.g. 0.95)")
     if seed is not None and not isinstance(seed, (int, np.integer)):
-        raise MonteCarloError(f"seed = {seed!r}: give a whole number, or None for a fresh seed (stated in the result)")
+        raise MonteCarloError("", argument="seed", value=seed, hint="give a whole number, or None for a fresh seed (stated in the result)")
 
 
 def _bar(total, desc, progress):
@@ -336,16 +336,16 @@ def power_mediation(a: float, b: float, c_prime: float = 0.0, n: int = 200, n_re
     _check_common(n, n_rep, level, seed, 2)
     seed = draw_seed() if seed is None else seed   # stated on the result: the run can be repeated
     if ci_method not in CI_METHODS:
-        raise MonteCarloError(f"ci_method = {ci_method!r}: use one of {', '.join(CI_METHODS)}")
+        raise MonteCarloError("", argument="ci_method", value=ci_method, hint=f"use one of {', '.join(CI_METHODS)}")
     if not isinstance(n_draws, (int, np.integer)) or n_draws < 100:
-        raise MonteCarloError(f"n_draws = {n_draws!r}: give a whole number of at least 100 draws (e.g. 10000)")
+        raise MonteCarloError("", argument="n_draws", value=n_draws, hint="give a whole number of at least 100 draws (e.g. 10000)")
     for name, v in (("a", a), ("b", b), ("c_prime", c_prime)):
         if not isinstance(v, (int, float)) or not -1 < v < 1:
-            raise MonteCarloError(f"{name} = {v!r}: a standardised path must lie strictly between -1 and 1")
+            raise MonteCarloError("", argument=name, value=v, hint="a standardised path must lie strictly between -1 and 1")
     explained = c_prime ** 2 + b ** 2 + 2 * a * b * c_prime
     if explained >= 1:
-        raise MonteCarloError(f"a = {a:g}, b = {b:g}, c_prime = {c_prime:g} explain {explained:.3f} of the "
-                              f"variance of y (c′² + b² + 2abc′ must be below 1): use smaller paths")
+        raise MonteCarloError(f"explain {explained:.3f} of the variance of y (c′² + b² + 2abc′ must be below 1)",
+                              argument="a, b, c_prime", value=(a, b, c_prime), hint="use smaller paths")
     rng = np.random.default_rng(seed)
     x, m, y = _draw_mediation_data(rng, n_rep, n, a, b, c_prime)
     est = _mediation_ols(x, m, y)
@@ -462,13 +462,13 @@ def power_moderation(b_xw: float, n: int, b_x: float = 0.0, b_w: float = 0.0, r_
     _check_common(n, n_rep, level, seed, 4)
     seed = draw_seed() if seed is None else seed   # stated on the result: the run can be repeated
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise MonteCarloError(f"alpha = {alpha!r}: the significance level must lie between 0 and 1")
+        raise MonteCarloError("", argument="alpha", value=alpha, hint="the significance level must lie between 0 and 1")
     if not -1 < r_xw < 1:
-        raise MonteCarloError(f"r_xw = {r_xw!r}: a correlation must lie strictly between -1 and 1")
+        raise MonteCarloError("", argument="r_xw", value=r_xw, hint="a correlation must lie strictly between -1 and 1")
     explained = _moderation_explained(b_x, b_w, b_xw, r_xw)
     if explained >= 1:
-        raise MonteCarloError(f"b_x = {b_x:g}, b_w = {b_w:g}, b_xw = {b_xw:g} explain {explained:.3f} of the "
-                              f"variance of y (must be below 1): use smaller effects")
+        raise MonteCarloError(f"explain {explained:.3f} of the variance of y (must be below 1)",
+                              argument="b_x, b_w, b_xw", value=(b_x, b_w, b_xw), hint="use smaller effects")
     rng = np.random.default_rng(seed)
     est, ses = np.empty(n_rep), np.empty(n_rep)
     bar = _bar(n_rep, "power_moderation", progress)

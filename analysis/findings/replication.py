@@ -231,16 +231,18 @@ def _with_status(text: str, finding: Finding) -> str:
 def _check_options(sesoi, level, alpha) -> float:
     """Check the options; return alpha, which is 1 − level (a different alpha is refused)."""
     if not 0 < sesoi < 1:
-        raise DataError(f"sesoi must lie between 0 and 1 in r (got {sesoi!r}); e.g. 0.10")
+        raise DataError("", argument="sesoi", value=sesoi, hint="sesoi must lie between 0 and 1 in r; e.g. 0.10")
     if not 0 < level < 1:
-        raise DataError(f"level must lie between 0 and 1 (got {level!r}); e.g. 0.95")
+        raise DataError("", argument="level", value=level, hint="level must lie between 0 and 1; e.g. 0.95")
     if alpha is None:
         return round(1 - level, 12)
     if not 0 < alpha < 1:
-        raise DataError(f"alpha (a significance level) must lie between 0 and 1 (got {alpha!r}); e.g. 0.05")
+        raise DataError("", argument="alpha", value=alpha,
+                        hint="alpha (a significance level) must lie between 0 and 1; e.g. 0.05")
     if abs(alpha - (1 - level)) > 1e-9:
-        raise DataError(f"alpha = {alpha:g} and level = {level:g} disagree: the verdicts read the {level:g} CI, "
-                        f"which matches alpha = {1 - level:g}. Give level only (alpha follows as 1 − level)")
+        raise DataError(f"and level = {level:g} disagree: the verdicts read the {level:g} CI, which matches "
+                        f"alpha = {1 - level:g}.", argument="alpha", value=alpha,
+                        hint="Give level only (alpha follows as 1 − level)")
     return alpha
 
 
@@ -261,14 +263,15 @@ def _not_applicable(finding: Finding, reason: str, columns=(None, None)) -> dict
 def _row(finding: Finding, estimate: float, n: int, sesoi: float, level: float) -> dict:
     if finding.effect.kind in ("beta", "d"):
         raise FindingsError(
-            f"finding '{finding.id}' reports a {finding.effect.kind}; replication verdicts are computed for "
-            "correlations (kind r) and direction-only findings. Compare it by hand, or register the r.")
+            f"reports a {finding.effect.kind}; replication verdicts are computed for correlations (kind r) and "
+            "direction-only findings.", argument="finding", value=finding.id,
+            hint="Compare it by hand, or register the r.")
     if not np.isfinite(estimate) or not -1 < estimate < 1:
-        raise DataError(f"finding '{finding.id}': the observed correlation {estimate!r} must lie strictly "
-                        "between -1 and 1")
+        raise DataError("is not a correlation", argument="estimate", value=estimate, within=f"finding '{finding.id}'",
+                        hint="the observed correlation must lie strictly between -1 and 1")
     if n != int(n) or n < 4:
-        raise DataError(f"finding '{finding.id}': n = {n!r} respondents; a Fisher-z test needs a whole number "
-                        "of at least 4")
+        raise DataError("is too few respondents", argument="n", value=n, within=f"finding '{finding.id}'",
+                        hint="a Fisher-z test needs a whole number of at least 4")
     n = int(n)
     e = finding.effect
     z = math.atanh(estimate)
@@ -512,8 +515,9 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
     check_choice(nan_policy, ("pairwise", "listwise"), "replicate_study", "nan_policy")
     scores = check_data(scores, "replicate_study")
     if not isinstance(constructs, dict) or not constructs:
-        raise DataError("replicate_study: constructs must map construct names to columns, e.g. "
-                        "{'mastery_approach': 'goals_mastery_approach', 'procrastination': 'procr_total'}")
+        raise DataError("does not map construct names to columns", argument="constructs", value=constructs,
+                        within="replicate_study", hint="e.g. {'mastery_approach': 'goals_mastery_approach', "
+                                                       "'procrastination': 'procr_total'}")
     problem = unknown_names(constructs, CONSTRUCTS)
     if problem:
         raise DataError(f"replicate_study: constructs: {problem}")
@@ -521,11 +525,14 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
     problem = unknown_names(measures, CONSTRUCTS) or unknown_names(measures.values(), MEASURES, "measure")
     if problem:
         raise DataError(f"replicate_study: measures: {problem}")
-    missing_cols = [f"'{col}' (for {c})" for c, col in constructs.items() if col not in scores.columns]
+    missing_cols = [(c, col) for c, col in constructs.items() if col not in scores.columns]
     if missing_cols:
-        raise DataError(f"replicate_study: column {', '.join(missing_cols)} is not in the scores; columns are: "
-                        + ", ".join(map(str, scores.columns)) + "."
-                        + near_columns([col for col in constructs.values() if col not in scores.columns], scores))
+        one = len(missing_cols) == 1
+        raise DataError("is not in the scores" if one else "are not in the scores", file=scores.attrs.get("source"),
+                        column=missing_cols[0][1] if one else [col for _, col in missing_cols],
+                        item=f"for {missing_cols[0][0]}" if one else None, within="replicate_study",
+                        hint="columns are: " + ", ".join(map(str, scores.columns)) + "."
+                        + near_columns([col for _, col in missing_cols], scores))
     cols = {c: _numeric_column(scores, col, c) for c, col in constructs.items()}
     frame = pd.DataFrame(cols)
     if nan_policy == "listwise":
@@ -556,8 +563,9 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
             continue
         for c in (a, b):
             if pair[c].nunique() < 2:
-                raise DataError(f"column '{constructs[c]}' (construct {c}) has the same value in every complete "
-                                "row, so its correlation is undefined; check the scoring")
+                raise DataError("has the same value in every complete row, so its correlation is undefined",
+                                file=scores.attrs.get("source"), column=constructs[c], item=f"construct {c}",
+                                hint="check the scoring")
         used.loc[pair.index] = True
         r = float(np.corrcoef(pair[a].to_numpy(), pair[b].to_numpy())[0, 1])
         row = _row(f, r, len(pair), sesoi, level)

@@ -243,27 +243,29 @@ def _instruments(instruments, response) -> dict[str, Instrument]:
             inst = load_instrument(spec)
             pairs.append((column_prefix(inst.id), inst))
     if not pairs:
-        raise SimulationError("simulate: give at least one instrument (e.g. ['agq-r', 'pps'])")
+        raise SimulationError("names no instrument", argument="instruments", value=instruments, within="simulate",
+                              hint="give at least one instrument (e.g. ['agq-r', 'pps'])")
     out = {}
     for prefix, spec in pairs:
         if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", str(prefix)):
-            raise SimulationError(f"simulate: column prefix {prefix!r} must start with a letter and hold only "
-                                  f"letters, digits and '_'")
+            raise SimulationError(f"names column prefix {prefix!r}", argument="instruments", value=instruments, within="simulate",
+                                  hint="a column prefix must start with a letter and hold only letters, digits and '_'")
         if prefix in out:
-            raise SimulationError(f"simulate: instrument prefix '{prefix}' is used twice; pass a dict "
-                                  f"{{prefix: instrument}} to name them apart")
+            raise SimulationError(f"uses instrument prefix '{prefix}' twice", argument="instruments", value=instruments,
+                                  within="simulate", hint="pass a dict {prefix: instrument} to name them apart")
         inst = load_instrument(spec)
         over = (response or {}).get(prefix) or (response or {}).get(inst.id)
         if over:
             inst = inst.with_response(**over)
         if inst.response.step is None:
-            raise SimulationError(f"simulate: instrument '{inst.id}' has a continuous response scale (no step); "
-                                  f"only Likert-type keys can be simulated")
+            raise SimulationError(f"names '{inst.id}', which has a continuous response scale (no step)",
+                                  argument="instruments", value=instruments, within="simulate",
+                                  hint="only Likert-type keys can be simulated")
         out[prefix] = inst
     unknown = set(response or {}) - set(out) - {i.id for i in out.values()}
     if unknown:
-        raise SimulationError(f"simulate: response given for {', '.join(sorted(unknown))}, which is not among the "
-                              f"instruments ({', '.join(out)})")
+        raise SimulationError(f"is given for {', '.join(sorted(unknown))}, which is not among the instruments",
+                              argument="response", value=response, within="simulate", hint=f"use {', '.join(out)}")
     return out
 
 
@@ -301,8 +303,9 @@ def _default_factors(instruments: dict) -> list:
         seen = set()
         for scale, s in inst.scales.items():
             if seen & set(s.items):
-                raise SimulationError(f"simulate: the scales of '{inst.id}' overlap; give a correlation matrix "
-                                      f"that names the instrument or disjoint scales")
+                raise SimulationError(f"names '{inst.id}', whose scales overlap", argument="instruments",
+                                      value=list(instruments), within="simulate",
+                                      hint="give a correlation matrix that names the instrument or disjoint scales")
             seen |= set(s.items)
             out.append((f"{prefix}_{scale}", prefix, scale))
     return out
@@ -310,26 +313,34 @@ def _default_factors(instruments: dict) -> list:
 
 def _check_matrix(corr) -> pd.DataFrame:
     if not isinstance(corr, pd.DataFrame):
-        raise SimulationError("simulate: correlations must be a square DataFrame with the factor names as index "
-                              "and columns (instrument prefixes or <prefix>_<scale> names)")
+        raise SimulationError("is not a square DataFrame", argument="correlations", value=type(corr).__name__, within="simulate",
+                              hint="give a DataFrame with the factor names as index and columns (instrument prefixes or "
+                                   "<prefix>_<scale> names)")
     if list(corr.index) != list(corr.columns):
-        raise SimulationError(f"simulate: the correlation matrix must have the same names, in the same order, as "
-                              f"rows and columns; rows {list(corr.index)}, columns {list(corr.columns)}")
+        raise SimulationError(f"has rows {list(corr.index)} but columns {list(corr.columns)}", argument="correlations",
+                              value=list(corr.columns), within="simulate",
+                              hint="the correlation matrix must have the same names, in the same order, as rows and "
+                                   "columns")
     values = corr.to_numpy(dtype=float)
     if not np.all(np.isfinite(values)):
-        raise SimulationError("simulate: the correlation matrix holds a missing or infinite value")
+        raise SimulationError("holds a missing or infinite value", argument="correlations", value=list(corr.columns),
+                              within="simulate", hint="give every correlation as a number")
     bad = [str(n) for n, d in zip(corr.index, np.diag(values)) if abs(d - 1) > 1e-12]
     if bad:
-        raise SimulationError(f"simulate: the diagonal of the correlation matrix must be 1 (rows {', '.join(bad)})")
+        raise SimulationError(f"has a diagonal other than 1 (rows {', '.join(bad)})", argument="correlations",
+                              value=list(corr.columns), within="simulate", hint="the diagonal of the correlation matrix must be 1")
     if not np.allclose(values, values.T, atol=1e-12, rtol=0):
         i, j = np.argwhere(np.abs(values - values.T) > 1e-12)[0]
-        raise SimulationError(f"simulate: the correlation matrix is not symmetric: [{corr.index[i]}, {corr.index[j]}] = "
-                              f"{values[i, j]:g} but [{corr.index[j]}, {corr.index[i]}] = {values[j, i]:g}")
+        raise SimulationError(f"is not symmetric: [{corr.index[i]}, {corr.index[j]}] = {values[i, j]:g} but "
+                              f"[{corr.index[j]}, {corr.index[i]}] = {values[j, i]:g}", argument="correlations",
+                              value=list(corr.columns), within="simulate", hint="give the same value on both sides")
     if np.any(np.abs(values) > 1):
-        raise SimulationError("simulate: correlations must lie between -1 and 1")
+        raise SimulationError("holds a value outside -1 to 1", argument="correlations", value=list(corr.columns), within="simulate",
+                              hint="correlations must lie between -1 and 1")
     if len(values) > 1 and np.linalg.eigvalsh(values).min() <= 1e-10:
-        raise SimulationError("simulate: the correlation matrix is not positive definite (no population has these "
-                              "correlations together); lower the largest correlations or check their signs")
+        raise SimulationError("is not positive definite (no population has these correlations together)",
+                              argument="correlations", value=list(corr.columns), within="simulate",
+                              hint="lower the largest correlations or check their signs")
     return pd.DataFrame(values, index=[str(c) for c in corr.index], columns=[str(c) for c in corr.columns])
 
 
@@ -346,8 +357,9 @@ def _factors(instruments, corr, constructs, loadings, skew) -> tuple[list[_Facto
             key = (constructs or {}).get(name, name)
             if key not in units:
                 raise SimulationError(
-                    f"simulate: '{name}' in the correlation matrix is neither an instrument nor a scale of "
-                    f"{', '.join(instruments)}; use one of: {', '.join(sorted(k for k in units if '-' not in k))}"
+                    f"names '{name}', which is neither an instrument nor a scale of {', '.join(instruments)}",
+                    argument="correlations", value=list(corr.columns), within="simulate",
+                    hint=f"use one of: {', '.join(sorted(k for k in units if '-' not in k))}"
                     + (" (or map it with constructs={name: ...})" if constructs is None else ""))
             prefix, scale = units[key]
             defs.append((name, prefix, scale))
@@ -358,8 +370,9 @@ def _factors(instruments, corr, constructs, loadings, skew) -> tuple[list[_Facto
         items = list(inst.all_items) if scale is None else list(inst.scales[scale].items)
         for i in items:
             if i in claimed[prefix]:
-                raise SimulationError(f"simulate: item {i} of '{prefix}' belongs to both '{claimed[prefix][i]}' and "
-                                      f"'{name}'; name either the instrument or disjoint scales in the matrix")
+                raise SimulationError(f"puts item {i} of '{prefix}' in both '{claimed[prefix][i]}' and '{name}'",
+                                      argument="correlations", value=list(corr.columns), within="simulate",
+                                      hint="name either the instrument or disjoint scales in the matrix")
             claimed[prefix][i] = name
         if scale is None:
             cover = _covering(inst)
@@ -368,16 +381,17 @@ def _factors(instruments, corr, constructs, loadings, skew) -> tuple[list[_Facto
             rev = inst.reversed_in(scale)
         lam = _pick(loadings, name, prefix, 0.7, "loadings")
         if not 0 < lam < 1:
-            raise SimulationError(f"simulate: loading {lam!r} for '{name}' must lie strictly between 0 and 1")
+            raise SimulationError(f"gives '{name}' the loading {lam!r}", argument="loadings", value=loadings, within="simulate",
+                                  hint="a loading must lie strictly between 0 and 1")
         default_skew = 1.0 if inst.response.min == 0 else -0.4
         sk = _pick(skew, name, prefix, default_skew, "skew")
         factors.append(_Factor(name, prefix, inst, scale, items, set(rev), float(lam), float(sk)))
     for prefix, inst in instruments.items():
         left = [str(i) for i in inst.all_items if i not in claimed[prefix]]
         if left:
-            raise SimulationError(f"simulate: items {', '.join(left)} of '{prefix}' ({inst.id}) belong to no factor of "
-                                  f"the correlation matrix; add a row and column '{prefix}' (the whole instrument) or "
-                                  f"its remaining scales")
+            raise SimulationError(f"leaves items {', '.join(left)} of '{prefix}' ({inst.id}) in no factor",
+                                  argument="correlations", value=list(corr.columns), within="simulate",
+                                  hint=f"add a row and column '{prefix}' (the whole instrument) or its remaining scales")
     return factors, corr
 
 
@@ -387,19 +401,23 @@ def _fixed_factor(factor, corr: pd.DataFrame):
         return None
     if isinstance(factor, pd.DataFrame):
         if list(factor.index) != list(corr.index) or list(factor.columns) != list(corr.columns):
-            raise SimulationError(f"simulate: factor must carry the correlation matrix's names in its order "
-                                  f"({', '.join(map(str, corr.columns))}) as rows and columns")
+            raise SimulationError("does not carry the correlation matrix's names in its order", argument="factor",
+                                  value=list(factor.columns), within="simulate",
+                                  hint=f"use ({', '.join(map(str, corr.columns))}) as rows and columns")
         factor = factor.to_numpy(dtype=float)
     f = np.asarray(factor, dtype=float)
     k = corr.shape[0]
     if f.shape != (k, k) or not np.all(np.isfinite(f)):
-        raise SimulationError(f"simulate: factor must be a finite {k} x {k} matrix (one row and column per factor)")
+        raise SimulationError(f"is not a finite {k} x {k} matrix", argument="factor", value=f"shape {f.shape}", within="simulate",
+                              hint="give one row and column per factor, every entry a number")
     if np.any(np.triu(f, 1) != 0):
-        raise SimulationError("simulate: factor must be lower-triangular (a Cholesky factor of the target)")
+        raise SimulationError("is not lower-triangular", argument="factor", value=f"shape {f.shape}", within="simulate",
+                              hint="give a Cholesky factor of the target (numpy.linalg.cholesky)")
     worst = float(np.max(np.abs(f @ f.T - corr.to_numpy(dtype=float))))
     if worst > 1e-12:
-        raise SimulationError(f"simulate: factor times its transpose differs from the correlation matrix by up to "
-                              f"{worst:.3g}; give the target's Cholesky factor (numpy.linalg.cholesky)")
+        raise SimulationError(f"times its transpose differs from the correlation matrix by up to {worst:.3g}",
+                              argument="factor", value=f"shape {f.shape}", within="simulate",
+                              hint="give the target's Cholesky factor (numpy.linalg.cholesky)")
     return f
 
 
@@ -409,16 +427,19 @@ def _pick(value, name, prefix, default, what):
     if isinstance(value, dict):
         unknown = [k for k in value if not isinstance(k, str)]
         if unknown:
-            raise SimulationError(f"simulate: {what} keys must be factor names, got {unknown!r}")
+            raise SimulationError(f"has keys {unknown!r}, not factor names", argument=what, value=value, within="simulate",
+                                  hint="{what} keys must be factor names")
         return value.get(name, value.get(prefix, default))
     if not isinstance(value, (int, float)):
-        raise SimulationError(f"simulate: {what} must be a number or a dict {{factor: number}}, got {value!r}")
+        raise SimulationError("is neither a number nor a dict", argument=what, value=value, within="simulate",
+                              hint=f"{what} must be a number or a dict {{factor: number}}")
     return value
 
 
 def _share(x, what):
     if not isinstance(x, (int, float)) or not 0 <= x < 1:
-        raise SimulationError(f"simulate: {what} = {x!r} must be a share between 0 and 1 (e.g. 0.05)")
+        raise SimulationError("is not a share", argument=what, value=x, within="simulate",
+                              hint=f"{what} must be a share between 0 and 1 (e.g. 0.05)")
     return float(x)
 
 
@@ -429,17 +450,18 @@ def _setback(setback, factor_names):
     if isinstance(setback, dict):
         unknown = set(setback) - set(spec)
         if unknown:
-            raise SimulationError(f"simulate: setback options {', '.join(sorted(unknown))} are unknown; use "
-                                  f"{', '.join(spec)}")
+            raise SimulationError(f"has unknown options {', '.join(sorted(unknown))}", argument="setback", value=setback,
+                                  within="simulate", hint=f"use {', '.join(spec)}")
         spec.update(setback)
     if not isinstance(spec["waves"], int) or spec["waves"] < 2 or not 2 <= spec["failure"] <= spec["waves"]:
-        raise SimulationError(f"simulate: setback needs waves ≥ 2 and a failure occasion from 2 to waves "
-                              f"(got waves={spec['waves']!r}, failure={spec['failure']!r})")
+        raise SimulationError(f"has waves={spec['waves']!r}, failure={spec['failure']!r}", argument="setback",
+                              value=setback, within="simulate",
+                              hint="setback needs waves ≥ 2 and a failure occasion from 2 to waves")
     if spec["goal"] is None:
         spec["goal"] = factor_names[0]
     if spec["goal"] not in factor_names:
-        raise SimulationError(f"simulate: setback goal '{spec['goal']}' is not a factor; use one of "
-                              f"{', '.join(factor_names)}")
+        raise SimulationError(f"names goal '{spec['goal']}', which is not a factor", argument="setback",
+                              value=setback, within="simulate", hint=f"use one of {', '.join(factor_names)}")
     return spec
 
 
@@ -524,9 +546,11 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
     gives the model); cutting them at the thresholds gives the codes.
     """
     if not isinstance(n, (int, np.integer)) or n < 2:
-        raise SimulationError(f"simulate: n = {n!r} must be a whole number of respondents (at least 2)")
+        raise SimulationError("is not a number of respondents", argument="n", value=n, within="simulate",
+                              hint="n must be a whole number of respondents (at least 2)")
     if seed is not None and not isinstance(seed, (int, np.integer)):
-        raise SimulationError(f"simulate: seed = {seed!r} must be a whole number, or None")
+        raise SimulationError("is not a seed", argument="seed", value=seed, within="simulate",
+                              hint="seed must be a whole number, or None")
     insts = _instruments(instruments, response)
     factors, corr = _factors(insts, correlations, constructs, loadings, skew)
     names = [f.name for f in factors]
@@ -534,13 +558,16 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
     careless = _share(careless, "careless")
     kinds = tuple(careless_kinds)
     if careless and (not kinds or set(kinds) - set(CARELESS_KINDS)):
-        raise SimulationError(f"simulate: careless_kinds {kinds!r}: use 'straight' and/or 'random'")
+        raise SimulationError("is not a set of careless kinds", argument="careless_kinds", value=kinds, within="simulate",
+                              hint="use 'straight' and/or 'random'")
     if teams is not None and (not isinstance(teams, (int, np.integer)) or not 2 <= teams <= n):
-        raise SimulationError(f"simulate: teams = {teams!r} must be a whole number from 2 to n")
+        raise SimulationError("is not a number of teams", argument="teams", value=teams, within="simulate",
+                              hint="teams must be a whole number from 2 to n")
     if not isinstance(icc, (int, float)) or not 0 <= icc < 1:
-        raise SimulationError(f"simulate: icc = {icc!r} must lie in [0, 1)")
+        raise SimulationError("is not an ICC", argument="icc", value=icc, within="simulate", hint="icc must lie in [0, 1)")
     if icc and teams is None:
-        raise SimulationError("simulate: icc needs teams (the number of teams)")
+        raise SimulationError("is given without teams", argument="icc", value=icc, within="simulate",
+                              hint="icc needs teams (the number of teams)")
     codes = None if missing is None else list(np.atleast_1d(missing))
     spec = _setback(setback, names)
 
@@ -679,23 +706,29 @@ def target_from_findings(constructs: dict, findings: pd.DataFrame | None = None,
     [-0.18, 0.16, 1.0]
     """
     if not isinstance(constructs, dict) or not constructs:
-        raise SimulationError("target_from_findings: give constructs={construct: factor name, ...}")
+        raise SimulationError("is not a mapping", argument="constructs", value=constructs, within="target_from_findings",
+                              hint="give constructs={construct: factor name, ...}")
     if findings is None:
         try:
             from .registry import published_findings
         except ImportError:
-            raise SimulationError("the registry of published findings (analysis.findings.registry) is not "
-                                  "installed in this version; give the target matrix yourself") from None
+            raise SimulationError("is not given, and the registry of published findings (analysis.findings.registry) "
+                                  "is not installed in this version", argument="findings", value=None,
+                                  within="target_from_findings", hint="give the target matrix yourself") from None
         findings = published_findings()
     need = {"id", "construct_x", "construct_y", "kind", "value"}
     if need - set(findings.columns):
-        raise SimulationError(f"target_from_findings: the registry table lacks {', '.join(sorted(need - set(findings.columns)))}")
+        raise SimulationError(f"lacks {', '.join(sorted(need - set(findings.columns)))}", argument="findings",
+                              value=list(findings.columns), within="target_from_findings",
+                              hint="pass the table of published_findings()")
     rows = findings
     if ids is not None:
         ids = [ids] if isinstance(ids, str) else list(ids)
         unknown = [i for i in ids if i not in set(findings["id"])]
         if unknown:
-            raise SimulationError(f"target_from_findings: finding(s) {', '.join(unknown)} are not in the registry")
+            raise SimulationError(f"names finding(s) {', '.join(unknown)}, which are not in the registry", argument="ids",
+                                  value=ids, within="target_from_findings",
+                                  hint="`goalscope findings` lists the registered ids")
         rows = rows[rows["id"].isin(ids)]
     elif "subgroup" in rows.columns:
         rows = rows[rows["subgroup"].isna() | (rows["subgroup"].astype(str) == "")]
@@ -709,8 +742,9 @@ def target_from_findings(constructs: dict, findings: pd.DataFrame | None = None,
         if a != b:
             zs.setdefault(frozenset((a, b)), []).append(float(r.value))
     if not zs:
-        raise SimulationError("target_from_findings: no registered correlation links two of the constructs "
-                              f"{', '.join(constructs)} (direction-only findings carry no number)")
+        raise SimulationError("has no registered correlation linking two of them (direction-only findings carry no "
+                              "number)", argument="constructs", value=list(constructs), within="target_from_findings",
+                              hint="give the target matrix yourself, or other constructs")
     for pair, values in zs.items():
         a, b = sorted(pair, key=names.index)
         # one value: taken as published; several: averaged on Fisher's z

@@ -34,9 +34,9 @@ def _check_level(level) -> float:
     try:
         lv = float(level)
     except (TypeError, ValueError):
-        raise DataError(f"level must be a number between 0 and 1 (e.g. 0.95), got {level!r}") from None
+        raise DataError("", argument="level", value=level, hint="level must be a number between 0 and 1 (e.g. 0.95)") from None
     if not 0 < lv < 1:
-        raise DataError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise DataError("", argument="level", value=level, hint="level must be between 0 and 1 (e.g. 0.95)")
     return lv
 
 
@@ -47,7 +47,8 @@ def confusion(a, b) -> pd.DataFrame:
     """
     a, b = pd.Series(a, dtype=object).reset_index(drop=True), pd.Series(b, dtype=object).reset_index(drop=True)
     if len(a) != len(b):
-        raise DataError(f"the two codings have different lengths ({len(a)} and {len(b)})")
+        raise DataError("have different lengths", argument="a, b", value=f"{len(a)} and {len(b)} codes",
+                        within="confusion", hint="give two codings of the same statements, in the same order")
     ok = a.notna() & b.notna()
     a, b = a[ok].astype(str), b[ok].astype(str)
     cats = sorted(set(a) | set(b))
@@ -196,7 +197,8 @@ class AgreementResult(Result):
         """The cross-table of two of the codings, e.g. ``confusion("coder_1", "rules")``."""
         for r in (a, b):
             if r not in self.codes.columns:
-                raise DataError(f"no coding named '{r}'; the codings are {', '.join(self.codes.columns)}")
+                raise DataError("is not a coding", argument="coding", value=r, within="confusion",
+                                hint=f"the codings are {', '.join(self.codes.columns)}")
         return confusion(self.codes[a], self.codes[b])
 
 
@@ -243,17 +245,19 @@ def agreement_between(codes: pd.DataFrame, raters=None, *, level: float = 0.95, 
     level = _check_level(level)
     raters = list(raters or codes.columns)
     if len(raters) < 2:
-        raise DataError("agreement needs at least two codings to compare")
+        raise DataError("is not two or more codings", argument="raters", value=raters, within="agreement",
+                        hint="agreement needs at least two codings to compare")
     for r in raters:
         if r not in codes.columns:
-            raise DataError(f"coding column '{r}' is not in the data." + near_columns(r, codes))
+            raise DataError("is not in the data", file=source, column=r, item="a coding column",
+                            hint="Name the coder columns as the data have them." + near_columns(r, codes))
     rows, excluded = [], {}
     for i, a in enumerate(raters):
         for b in raters[i + 1:]:
             both = codes[a].notna() & codes[b].notna()
             if not both.any():
-                raise DataError(f"{'file ' + repr(str(source)) + ': ' if source else ''}no statement is coded by both "
-                                f"{a} and {b}; fill in the coder columns of the coding sheet first")
+                raise DataError(f"no statement is coded by both {a} and {b}", file=source, column=[a, b],
+                                hint="fill in the coder columns of the coding sheet first")
             k = cohen_kappa(codes.loc[both, a], codes.loc[both, b], level=level)
             alpha = krippendorff_alpha(codes.loc[both, a], codes.loc[both, b])
             name = f"{a} vs {b}"

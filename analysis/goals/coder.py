@@ -232,14 +232,16 @@ def code_goals(data: pd.DataFrame, text: str, *, lexicon="en", id_column: str | 
     """
     data = check_data(data, "code_goals", rows=False)
     if text not in data.columns:
-        raise DataError(f"goal statement column '{text}' is not in the data (columns: {', '.join(map(str, data.columns[:12]))}); "
-                        f"name the column holding the goal statements with text=." + near_columns(text, data))
+        raise DataError(f"is not in the data (columns: {', '.join(map(str, data.columns[:12]))})", file=data.attrs.get("source"),
+                        column=text, item="the goal statement column",
+                        hint="name the column holding the goal statements with text=." + near_columns(text, data))
     if id_column is not None and id_column not in data.columns:
-        raise DataError(f"id column '{id_column}' is not in the data." + near_columns(id_column, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=id_column, item="the id column",
+                        hint="Name the column that holds the statement ids, or leave out id_column=." + near_columns(id_column, data))
     clash = [c for c in CODING_COLUMNS if c in data.columns]
     if clash:
-        raise DataError(f"the data already have a column '{clash[0]}', which the coding would overwrite; "
-                        f"rename it (or pass the uncoded file)")
+        raise DataError(f"is already in the data (the data already have a column '{clash[0]}'), and the coding "
+                        f"would overwrite it", file=data.attrs.get("source"), column=clash[0], hint="rename it (or pass the uncoded file)")
     lex = load_lexicon(lexicon)
     rows = [code_statement(v, lex) for v in data[text].tolist()]
     coded = pd.DataFrame(rows, index=data.index, columns=CODING_COLUMNS)

@@ -114,17 +114,17 @@ def data_hash(statements, labels) -> str:
 def _read_sheet(sheet, text: str, label: str) -> tuple[pd.DataFrame, str]:
     """The training statements and labels, checked: every row has a statement and a known class."""
     if isinstance(sheet, pd.DataFrame):
-        df, source = sheet, "the training data"
+        df, source = sheet, sheet.attrs.get("source")
     else:
         from ..io import read_responses
 
-        source = f"file '{sheet}'"
+        source = str(sheet)
         df = read_responses(sheet, text_columns=[text, label])
     for col in (text, label):
         if col not in df.columns:
-            raise DataError(f"{source}: no column '{col}' (columns: {', '.join(map(str, df.columns[:12]))}); "
-                            f"a training sheet holds the statements in '{text}' and the human codes in '{label}'."
-                            + near_columns(col, df))
+            raise DataError(f"is not in the training sheet (columns: {', '.join(map(str, df.columns[:12]))})",
+                            file=source, column=col, hint=f"a training sheet holds the statements in '{text}' and the "
+                                                          f"human codes in '{label}'." + near_columns(col, df))
     out = pd.DataFrame({"statement": df[text].astype("string").str.strip(),
                         "label": df[label].astype("string").str.strip().str.lower()})
     from ..io import row_label
@@ -132,15 +132,15 @@ def _read_sheet(sheet, text: str, label: str) -> tuple[pd.DataFrame, str]:
     for i, (s, lab) in zip(df.index, zip(out["statement"], out["label"])):
         row = row_label(df, i)
         if pd.isna(lab) or lab not in CLASSES:
-            raise DataError(f"{source}, {row}, column '{label}': code {lab if not pd.isna(lab) else '(blank)'!r} "
-                            f"is not one of {', '.join(CLASSES)}; code every training statement with one of them")
+            raise DataError(f"is not one of {', '.join(CLASSES)}", file=source, row=row, column=label,
+                            value="" if pd.isna(lab) else lab, hint="code every training statement with one of them")
         if pd.isna(s) or not s:
-            raise DataError(f"{source}, {row}, column '{text}': the statement is blank; code a blank answer "
-                            f"as not_a_goal with its text (e.g. 'n/a') or remove the row")
+            raise DataError("the statement is blank", file=source, row=row, column=text, value="",
+                            hint="code a blank answer as not_a_goal with its text (e.g. 'n/a') or remove the row")
     missing = [c for c in CLASSES if c not in set(out["label"])]
     if missing:
-        raise DataError(f"{source}: no statement is coded {missing[0]!r}; a coder needs examples of every class "
-                        f"({', '.join(CLASSES)})")
+        raise DataError(f"has no statement coded {missing[0]!r}", file=source, column=label,
+                        hint=f"a coder needs examples of every class ({', '.join(CLASSES)})")
     return out, source
 
 
@@ -276,11 +276,12 @@ def train_goal_coder(sheet, *, text: str = "statement", label: str = "label", se
     from .agreement import _check_level
 
     level = _check_level(level)
-    df, _ = _read_sheet(sheet, text, label)
+    df, source = _read_sheet(sheet, text, label)
     counts = df["label"].value_counts()
     if int(counts.min()) < n_splits:
-        raise DataError(f"class '{counts.idxmin()}' has {int(counts.min())} statements; {n_splits}-fold "
-                        f"cross-validation needs at least {n_splits} of each class (code more, or lower n_splits)")
+        raise DataError(f"has {int(counts.min())} statements of class '{counts.idxmin()}'; {n_splits}-fold "
+                        f"cross-validation needs at least {n_splits} of each class", file=source, column=label,
+                        hint="code more, or lower n_splits")
     X, y = df["statement"].tolist(), df["label"].to_numpy()
     _, cv, k = _cross_validate(lambda: build_pipeline(seed), X, y, n_splits=n_splits, seed=seed, level=level)
     pipe = build_pipeline(seed).fit(X, y)
@@ -310,13 +311,13 @@ def load_goal_coder(path) -> GoalCoder:
 
     p = Path(path)
     if not p.is_file():
-        raise CoderFileError(f"coder file '{p}' does not exist; train one with: goalscope goals train SHEET -o {p.name}")
+        raise CoderFileError("does not exist", file=str(p), hint=f"train one with: goalscope goals train SHEET -o {p.name}")
     data = p.read_bytes()
     try:
         untrusted = sio.get_untrusted_types(data=data)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise CoderFileError(f"coder file '{p}' is not a skops coder file ({type(exc).__name__}); "
-                             f"train one with: goalscope goals train SHEET -o coder.skops") from None
+        raise CoderFileError(f"is not a skops coder file ({type(exc).__name__})", file=str(p),
+                             hint="train one with: goalscope goals train SHEET -o coder.skops") from None
     unexpected = [t for t in untrusted if t not in TRUSTED_TYPES]
     if unexpected:
         raise CoderFileError(f"coder file '{p}' was refused: it asks for types goalscope does not trust "
@@ -325,11 +326,11 @@ def load_goal_coder(path) -> GoalCoder:
     try:
         payload = sio.loads(data, trusted=[t for t in untrusted if t in TRUSTED_TYPES])
     except Exception as exc:  # noqa: BLE001 - any failure to build the objects means an unusable file
-        raise CoderFileError(f"coder file '{p}' could not be read ({type(exc).__name__}: {exc}); "
-                             f"retrain it with goalscope goals train") from None
+        raise CoderFileError(f"could not be read ({type(exc).__name__}: {exc})", file=str(p),
+                             hint="retrain it with goalscope goals train") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT or "pipeline" not in payload:
-        raise CoderFileError(f"coder file '{p}' is not a goalscope goal coder (no '{FORMAT}' format mark); "
-                             f"train one with: goalscope goals train SHEET -o coder.skops")
+        raise CoderFileError(f"is not a goalscope goal coder (no '{FORMAT}' format mark)", file=str(p),
+                             hint="train one with: goalscope goals train SHEET -o coder.skops")
     return GoalCoder(pipeline=payload["pipeline"], meta=payload["meta"], cv=pd.DataFrame(payload.get("cv", {})))
 
 

@@ -128,24 +128,28 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     groupings = [group] + ([parent] if parent else []) + [a for a in also if a not in (group, parent)]
     for c in groupings + [goal_type] + ([id_column] if id_column else []):
         if c not in data.columns:
-            raise DataError(f"column '{c}' is not in the coded data." + near_columns(c, data))
+            raise DataError("is not in the coded data", file=data.attrs.get("source"), column=c,
+                            hint="Code the statements first (code_goals), or check the column's name." + near_columns(c, data))
     codes = data[goal_type].astype(object)
     bad = codes[~codes.isin(GOAL_TYPES)]
     if len(bad):
-        raise DataError(f"column '{goal_type}', {row_label(data, bad.index[0])}, value {bad.iloc[0]!r}: not a goal "
-                        f"type; use the output of code_goals (mastery, performance, outcome, unclear)")
+        raise DataError("not a goal type", file=data.attrs.get("source"), row=row_label(data, bad.index[0]), column=goal_type,
+                        value=bad.iloc[0], hint="use the output of code_goals (mastery, performance, outcome, unclear)")
     ind = pd.DataFrame({f"share_{t}": (codes == t).astype(float) for t in GOAL_TYPES}, index=data.index)
     labels = pd.DataFrame({g: unit_labels(data, g) for g in groupings}, index=data.index)
     if id_column:
         people = data[id_column]
         if people.isna().any():
-            raise DataError(f"id column '{id_column}', {row_label(data, people[people.isna()].index[0])}: "
-                            f"missing id; every statement needs the id of the person who wrote it")
+            raise DataError("missing id; every statement needs the id of the person who wrote it", file=data.attrs.get("source"),
+                            row=row_label(data, people[people.isna()].index[0]), column=id_column, value="",
+                            hint="Fill in the id, or leave the statement out.")
         for g in groupings:
             moves = labels.groupby(people, sort=False)[g].nunique()
             if (moves > 1).any():
-                raise DataError(f"person {moves[moves > 1].index[0]!r} (column '{id_column}') has statements "
-                                f"in more than one {g}; a person belongs to one unit of each grouping")
+                raise DataError(f"has statements in more than one {g}", file=data.attrs.get("source"),
+                                row=row_label(data, people.index[people == moves[moves > 1].index[0]][0]),
+                                column=id_column, value=moves[moves > 1].index[0],
+                                hint="a person belongs to one unit of each grouping: fix the unit or the id")
         persons = pd.concat([labels, ind], axis=1).groupby(people.to_numpy(), sort=True)
         frame = pd.concat([persons[groupings].first(), persons[SHARE_COLUMNS].mean()], axis=1)
     else:

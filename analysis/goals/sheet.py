@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, where
+from ..errors import DataError
 from ..io.readers import row_label
 from ..io.writers import atomic_write_bytes, deterministic_xlsx
 from .lexicon import GOAL_TYPES
@@ -64,16 +64,18 @@ def put_text(cell, value):
 def _statement_ids(data: pd.DataFrame, id_column: str | None) -> pd.Series:
     if id_column is not None:
         if id_column not in data.columns:
-            raise DataError(f"id column '{id_column}' is not in the data." + near_columns(id_column, data))
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=id_column, item="the id column",
+                            hint="Name the column that holds the statement ids, or leave out id_column=." + near_columns(id_column, data))
         ids = data[id_column]
         bad = ids.isna() | ids.duplicated(keep="first")
         if bad.any():
             at = bad[bad].index[0]
             value = ids[at]
             value = None if pd.isna(value) else (value.item() if hasattr(value, "item") else value)
-            raise DataError(f"{where(data.attrs.get('source'), column=id_column, value=value)}, {row_label(data, at)}: "
-                            f"the id is missing or repeated; every statement needs a unique id (or leave out "
-                            f"id_column= to number statements by their file row)")
+            raise DataError("the id is missing or repeated; every statement needs a unique id",
+                            file=data.attrs.get("source"), row=row_label(data, at), column=id_column,
+                            value="" if value is None else value,
+                            hint="Fix the ids, or leave out id_column= to number statements by their file row.")
         return ids
     first = int(data.attrs.get("first_row", 1)) if isinstance(data.index, pd.RangeIndex) else None
     if first is None:
@@ -131,8 +133,8 @@ def plan_coding_sheet(data: pd.DataFrame, text: str, *, id_column: str | None = 
     R has no equivalent.
     """
     if text not in data.columns:
-        raise DataError(f"goal statement column '{text}' is not in the data; name it with text=."
-                        + near_columns(text, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=text,
+                        item="the goal statement column", hint="name it with text=." + near_columns(text, data))
     ids = _statement_ids(data, id_column)
     ids = [sid.item() if hasattr(sid, "item") else sid for sid in ids.tolist()]
     texts = [None if pd.isna(t) else str(t) for t in data[text].tolist()]
@@ -172,7 +174,8 @@ def coding_sheet_bytes(data: pd.DataFrame, text: str, *, id_column: str | None =
 
     coders = list(coders)
     if len(coders) < 2 or len(set(coders)) != len(coders):
-        raise DataError("a coding sheet needs at least two differently named coder columns")
+        raise DataError("is not two or more differently named coder columns", argument="coders", value=coders,
+                        hint="a coding sheet needs at least two, e.g. ['coder_1', 'coder_2']")
     plan = plan_coding_sheet(data, text, id_column=id_column, coder=coder)
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
@@ -292,7 +295,8 @@ def write_coding_sheet(data: pd.DataFrame, text: str, path, *, id_column: str | 
     """
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
-        raise DataError(f"coding sheet '{path}': use a .xlsx file name (the coders need the drop-down lists)")
+        raise DataError("is not a .xlsx file name", argument="path", value=str(path),
+                        hint="use a .xlsx file name (the coders need the drop-down lists)")
     return atomic_write_bytes(p, coding_sheet_bytes(data, text, id_column=id_column, coders=coders, coder=coder))
 
 
@@ -305,14 +309,16 @@ def read_coding_sheet(path, *, coders=None) -> pd.DataFrame:
     """
     p = Path(path)
     if not p.exists():
-        raise DataError(f"coding sheet '{p}' does not exist")
+        raise DataError("does not exist", file=str(p),
+                        hint="Check the path of the coding sheet, or write one with write_coding_sheet().")
     try:
         df = pd.read_excel(p, sheet_name=CODING_SHEET, dtype=object, engine="openpyxl")
     except ValueError as exc:
-        raise DataError(f"coding sheet '{p}' has no sheet named '{CODING_SHEET}' ({exc}); write one with "
-                        f"write_coding_sheet()") from None
+        raise DataError(f"has no sheet named '{CODING_SHEET}' ({exc})", file=str(p),
+                        hint="write one with write_coding_sheet()") from None
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
-        raise DataError(f"coding sheet '{p}' cannot be opened as an Excel workbook: {exc}") from None
+        raise DataError(f"cannot be opened as an Excel workbook: {exc}", file=str(p),
+                        hint="Open it in a spreadsheet program and save it as .xlsx.") from None
     return check_codes(df, source=f"{p} [{CODING_SHEET}]", first_row=2, coders=coders)
 
 
@@ -320,14 +326,16 @@ def check_codes(df: pd.DataFrame, *, source=None, first_row: int = 2, coders=Non
     """Validate and tidy the coder columns of a coding table (lower-case codes, blanks to ``None``)."""
     for col in ("statement_id", "statement"):
         if col not in df.columns:
-            raise DataError(f"{where(source)}: the coding sheet has no '{col}' column; keep the columns "
-                            f"goalscope wrote (statement_id, statement, coder_1, coder_2)")
+            raise DataError("is not in the coding sheet", file=source, column=col,
+                            hint="keep the columns goalscope wrote (statement_id, statement, coder_1, coder_2)")
     coders = list(coders) if coders else [c for c in df.columns if str(c).startswith("coder_")]
     missing = [c for c in coders if c not in df.columns]
     if missing:
-        raise DataError(f"{where(source)}: no coder column '{missing[0]}'")
+        raise DataError("is not in the coding sheet", file=source, column=missing[0], item="a coder column",
+                        hint="Name the coder columns as the sheet has them (coders=).")
     if len(coders) < 2:
-        raise DataError(f"{where(source)}: agreement needs at least two coder columns (coder_1, coder_2, …)")
+        raise DataError("has fewer than two coder columns", file=source,
+                        hint="agreement needs at least two coder columns (coder_1, coder_2, …)")
     out = df[["statement_id", "statement"] + coders].copy()
     out["statement"] = out["statement"].astype(object).where(out["statement"].notna(), None)
     for c in coders:
@@ -338,8 +346,8 @@ def check_codes(df: pd.DataFrame, *, source=None, first_row: int = 2, coders=Non
                 continue
             s = str(v).strip().lower()
             if s not in GOAL_TYPES:
-                raise DataError(f"{where(source, row=pos + first_row, column=c, value=v)}: not a goal class; "
-                                f"use one of {', '.join(GOAL_TYPES)} (or leave the cell empty)")
+                raise DataError("not a goal class", file=source, row=pos + first_row, column=c, value=v,
+                                hint=f"use one of {', '.join(GOAL_TYPES)} (or leave the cell empty)")
             vals.append(s)
         out[c] = pd.Series(vals, index=out.index, dtype=object)
     return out

@@ -86,7 +86,6 @@ def _excluded_flags(data: pd.DataFrame, what: str) -> np.ndarray:
     s = data[SCREENING_COLUMN]
     if pd.api.types.is_bool_dtype(s) and not s.isna().any():
         return s.to_numpy(bool)
-    where = f"file '{data.attrs['source']}', " if data.attrs.get("source") else ""
     out = np.zeros(len(s), bool)
     for pos, (idx, v) in enumerate(s.items()):
         if isinstance(v, (bool, np.bool_)):
@@ -101,11 +100,10 @@ def _excluded_flags(data: pd.DataFrame, what: str) -> np.ndarray:
         elif low in _FALSE:
             out[pos] = False
         else:
-            shown = "an empty cell" if not text else f"value {text[:80]!r}"
-            raise DataError(f"{what}: {where}{row_label(data, idx)}, column '{SCREENING_COLUMN}' holds {shown}; "
-                            f"the screening column must be True or False for every respondent (as "
-                            f"goalscope run writes it). Fix the file, or rename the column if it means "
-                            f"something else.")
+            raise DataError("is neither True nor False; the screening column must be True or False for every "
+                            "respondent (as goalscope run writes it)", file=data.attrs.get("source"),
+                            row=row_label(data, idx), column=SCREENING_COLUMN, value=text, within=what,
+                            hint="Fix the file, or rename the column if it means something else.")
     return out
 
 
@@ -127,7 +125,9 @@ def screened_sample(data: pd.DataFrame, include_excluded: bool = False, what: st
     """
     data = check_data(data, what)
     if not isinstance(include_excluded, (bool, np.bool_)):
-        raise DataError(f"{what}: include_excluded must be True or False, not {include_excluded!r}")
+        raise DataError("is neither True nor False", argument="include_excluded", value=include_excluded,
+                        within=what, hint="pass include_excluded=True to analyse everyone, False to leave the "
+                                          "excluded out")
     if SCREENING_COLUMN not in data.columns:
         return Sample(data, len(data), len(data), 0, bool(include_excluded), False, what)
     flags = _excluded_flags(data, what)
@@ -138,9 +138,9 @@ def screened_sample(data: pd.DataFrame, include_excluded: bool = False, what: st
         kept = data.loc[~flags]
         log.info("%s: %d of %d respondents excluded by screening left out", what, n_flagged, len(data))
     if kept.shape[0] == 0:
-        raise DataError(f"{what}: every one of the {len(data)} respondents is excluded by screening "
-                        f"(column '{SCREENING_COLUMN}'); nothing is left to analyse. Check the screening "
-                        f"rules, or pass include_excluded=True to analyse everyone.")
+        raise DataError(f"is True for every one of the {len(data)} respondents; nothing is left to analyse.",
+                        file=data.attrs.get("source"), column=SCREENING_COLUMN, within=what,
+                        hint="Check the screening rules, or pass include_excluded=True to analyse everyone.")
     return Sample(kept, len(data), len(kept), n_flagged, bool(include_excluded), True, what)
 
 
@@ -266,7 +266,9 @@ def complete_cases(data: pd.DataFrame, columns, what: str = "model") -> Complete
                  len(excluded), len(data))
     kept = data.loc[~bad]
     if kept.shape[0] == 0:
-        raise DataError(f"{what}: no row has values on all of {', '.join(map(str, columns))}")
+        raise DataError("have no row with a value in every one of them", file=data.attrs.get("source"),
+                        column=columns, within=what,
+                        hint="Check the columns' missing values, or leave out the emptiest column.")
     return Complete(kept, excluded)
 
 

@@ -58,8 +58,9 @@ def _corr_pair(x: np.ndarray, y: np.ndarray, z: np.ndarray | None, method: str, 
     y = np.asarray(y, float)
     df = n - 2 - k
     if df < 1 or n - 3 - k < 1:
-        raise DataError(f"correlation of '{names[0]}' and '{names[1]}': {n} complete rows are too few "
-                        f"for {k} covariate(s) (need at least {k + 4})")
+        raise DataError(f"have {n} complete rows, too few for {k} covariate(s) (need at least {k + 4})",
+                        file=None, column=list(names[:2]), within="correlation",   # arrays only: the caller names the file
+                        hint="Collect more responses, or use fewer covariates.")
     if k:
         design = np.column_stack([np.ones(n), z])
         beta, *_ = np.linalg.lstsq(design, np.column_stack([x, y]), rcond=None)
@@ -67,14 +68,15 @@ def _corr_pair(x: np.ndarray, y: np.ndarray, z: np.ndarray | None, method: str, 
         for i, nm in enumerate(names):
             v0 = np.var(x if i == 0 else y)
             if v0 == 0 or np.var(res[:, i]) <= 1e-12 * v0:
-                raise DataError(f"partial correlation: '{nm}' is (nearly) a linear function of the "
-                                f"covariates, so its partial correlation is undefined; drop it from "
-                                f"the covariates")
+                raise DataError("is (nearly) a linear function of the covariates, so its partial correlation is "
+                                "undefined", file=None, column=nm, within="partial correlation",
+                                hint="drop it from the covariates")
         x, y = res[:, 0], res[:, 1]
     sx, sy = np.std(x), np.std(y)
     if sx == 0 or sy == 0:
         nm = names[0] if sx == 0 else names[1]
-        raise DataError(f"correlation: column '{nm}' has no variance among the {n} complete rows")
+        raise DataError(f"has no variance among the {n} complete rows", file=None, column=nm, within="correlation",
+                        hint="Leave the column out: a constant correlates with nothing.")
     xc, yc = x - x.mean(), y - y.mean()
     r = float(np.clip(xc @ yc / np.sqrt((xc @ xc) * (yc @ yc)), -1, 1))
     with np.errstate(divide="ignore"):
@@ -120,9 +122,11 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
     check_frame(data)
     covar = as_list(covar)
     if not covar:
-        raise DataError("partial_correlation: give at least one covariate (covar=...)")
+        raise DataError("names no covariate", argument="covar", value=covar, within="partial_correlation",
+                        hint="give at least one covariate (covar=...), or use correlations()")
     if x in covar or y in covar:
-        raise DataError(f"partial_correlation: '{x if x in covar else y}' is both a variable and a covariate")
+        raise DataError(f"holds '{x if x in covar else y}', which is both a variable and a covariate", argument="covar",
+                        value=covar, within="partial_correlation", hint="leave it out of covar=")
     cols = [x, y] + covar
     check_columns(data, cols, what="partial_correlation")
     d = data[cols].dropna()
@@ -190,7 +194,8 @@ class PartialCorrelationResult(Reported, TableResult):
 
 def _check_method(method):
     if method not in METHODS:
-        raise DataError(f"correlation method {method!r} is not supported; use one of {', '.join(METHODS)}")
+        raise DataError("is not supported", argument="method", value=method, within="correlation",
+                        hint=f"use one of {', '.join(METHODS)}")
 
 
 class CorrelationTable(Reported):
@@ -431,23 +436,28 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     columns = as_list(columns)
     covar = as_list(covar)
     if len(columns) < 2:
-        raise DataError("correlations: give at least two columns")
+        raise DataError("names fewer than two columns", argument="columns", value=columns, within="correlations",
+                        hint="give at least two columns")
     dup = [c for c in columns if columns.count(c) > 1]
     if dup:
-        raise DataError(f"correlations: column '{dup[0]}' is listed twice")
+        raise DataError(f"lists column '{dup[0]}' twice", argument="columns", value=columns, within="correlations",
+                        hint="name each column once")
     clash = [c for c in covar if c in columns]
     if clash:
-        raise DataError(f"correlations: '{clash[0]}' is both a variable and a covariate")
+        raise DataError(f"holds '{clash[0]}', which is both a variable and a covariate", argument="covar",
+                        value=covar, within="correlations", hint="leave it out of covar= or of columns=")
     check_columns(data, columns + covar, what="correlations")
     check_choice(nan_policy, ("pairwise", "listwise"), "correlations", "nan_policy")
     if padjust is not None and padjust != "none" and padjust not in PADJUST:
-        raise DataError(f"correlations: padjust={padjust!r}; use holm, bonferroni or fdr_bh")
+        raise DataError("is not an adjustment", argument="padjust", value=padjust, within="correlations",
+                        hint="use holm, bonferroni or fdr_bh")
     padjust = None if padjust in (None, "none") else PADJUST[padjust]
     reliabilities = dict(reliabilities or {})
     unknown = [a for a in reliabilities if a not in columns]
     if unknown:
-        raise DataError(f"correlations: a reliability is given for '{unknown[0]}', which is not among the columns."
-                        + near_columns(unknown[0], columns))
+        raise DataError(f"gives a reliability for '{unknown[0]}', which is not among the columns",
+                        argument="reliabilities", value=reliabilities, within="correlations",
+                        hint="give reliabilities only for the columns correlated." + near_columns(unknown[0], columns))
 
     num = data[columns + covar].apply(pd.to_numeric)
     if nan_policy == "listwise":

@@ -283,9 +283,9 @@ def _check_counts(data: pd.DataFrame, y: str, what: str) -> np.ndarray:
     bad = (v < 0) | (v != np.floor(v)) | ~np.isfinite(v)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        where = f"file '{data.attrs['source']}', " if data.attrs.get("source") else ""
-        raise DataError(f"{what}: {where}{row_label(data, data.index[i])}, column '{y}' holds {_show(s.iloc[i])}: a count "
-                        f"outcome must be a whole number ≥ 0 — correct the value or set it to missing")
+        raise DataError("is not a count: a count outcome must be a whole number ≥ 0", file=data.attrs.get("source"),
+                        row=row_label(data, data.index[i]), column=y, value=_show(s.iloc[i]), within=what,
+                        hint="correct the value or set it to missing")
     return v
 
 
@@ -436,15 +436,19 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
     what = f"count_regression ({family})"
     check_frame(data)
     if family not in FAMILIES:
-        raise DataError(f"count_regression: family must be one of {', '.join(FAMILIES)}, got {family!r}")
+        raise DataError(f"is not a family; family must be one of {', '.join(FAMILIES)}", argument="family",
+                        value=family, within="count_regression", hint="choose one of them")
     if not 0 < level < 1:
-        raise DataError(f"count_regression: level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise DataError("is not a confidence level", argument="level", value=level, within="count_regression",
+                        hint="give a number strictly between 0 and 1, e.g. 0.95 for a 95% CI")
     predictors, covar = as_list(predictors), as_list(covar)
     if not predictors:
-        raise DataError("count_regression: give at least one predictor")
+        raise DataError("names no predictor", argument="predictors", value=predictors, within="count_regression",
+                        hint="give at least one predictor")
     xs = predictors + covar
     if outcome in xs:
-        raise DataError(f"count_regression: '{outcome}' is both the outcome and a predictor")
+        raise DataError(f"holds '{outcome}', which is the outcome too", argument="predictors", value=xs,
+                        within="count_regression", hint="leave the outcome out of the predictors and covariates")
     cols = [outcome] + xs + ([offset] if offset else [])
     check_columns(data, cols, numeric=False, what=what)
     check_columns(data, [outcome] + ([offset] if offset else []), what=what)
@@ -455,17 +459,21 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
     off = d[offset].to_numpy(float) if offset else np.zeros(len(d))
     if not np.all(np.isfinite(off)):
         i = int(np.flatnonzero(~np.isfinite(off))[0])
-        where = f"file '{data.attrs['source']}', " if data.attrs.get("source") else ""
-        raise DataError(f"{what}: {where}{row_label(d, d.index[i])}, offset column '{offset}' holds {_show(d[offset].iloc[i])}: "
-                        f"the offset enters the linear predictor as is (log exposure) and must be finite — "
-                        f"an exposure of 0 has log −inf; drop the row or set it to missing")
+        raise DataError("is not finite: the offset enters the linear predictor as is (log exposure) and must be "
+                        "finite — an exposure of 0 has log −inf", file=data.attrs.get("source"),
+                        row=row_label(d, d.index[i]), column=offset, item="the offset", value=_show(d[offset].iloc[i]),
+                        within=what, hint="drop the row or set it to missing")
     if len(y) <= X.shape[1]:
-        raise DataError(f"{what}: {len(y)} complete rows are too few for {X.shape[1]} coefficients")
+        raise DataError(f"have {len(y)} complete rows, too few for {X.shape[1]} coefficients",
+                        file=data.attrs.get("source"), column=cols, within=what,
+                        hint="Collect more responses, or use fewer predictors.")
     if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise DataError(f"{what}: the predictors are perfectly collinear (one is a linear function of the "
-                        f"others, or a category is empty); drop one of them")
+        raise DataError("are perfectly collinear (one is a linear function of the others, or a category is empty)",
+                        file=data.attrs.get("source"), column=xs, within=what, hint="drop one of them")
     if not y.any():
-        raise DataError(f"{what}: every count in '{outcome}' is 0; there is nothing to model")
+        raise DataError("holds 0 in every complete row; there is nothing to model", file=data.attrs.get("source"),
+                        column=outcome, item="the outcome", within=what,
+                        hint="Check that it is the right column and that missing codes were not read as 0.")
     f = _fit(y, X, off, family)
     if not f.converged:
         warnings.warn(f"{what}: the fit did not converge; treat the estimates with caution", stacklevel=2)
@@ -611,10 +619,12 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
     covar = as_list(covar)
     n_boot = int(n_boot)
     if n_boot < 100:
-        raise DataError(f"{what}: n_boot={n_boot} is too few resamples for a CI; use at least 1000")
+        raise DataError("is too few resamples for a CI", argument="n_boot", value=n_boot, within=what,
+                        hint="use at least 1000")
     for a, b in ((x, m), (x, y), (m, y)):
         if a == b:
-            raise DataError(f"{what}: '{a}' is given twice among x, m and y")
+            raise DataError(f"names '{a}' twice among x, m and y", argument="x, m, y", value=(x, m, y), within=what,
+                            hint="give three different columns")
     cols = [x, m, y] + covar
     check_columns(data, cols, what=what)
     cc = complete_cases(data, cols, what=what)

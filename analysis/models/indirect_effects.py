@@ -413,16 +413,20 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
     m = as_list(m)
     covar = as_list(covar)
     if not isinstance(x, str) or not isinstance(y, str):
-        raise DataError("mediation: x and y must each be one column name")
+        raise DataError("must each be one column name", argument="x, y", value=(x, y), within="mediation",
+                        hint="give x='column' and y='column'; mediators go in m=[...]")
     if not m:
-        raise DataError("mediation: give at least one mediator (m=...)")
+        raise DataError("names no mediator", argument="m", value=m, within="mediation",
+                        hint="give at least one mediator (m=...)")
     cols = [x] + m + covar + [y]
     dup = [c for c in cols if cols.count(c) > 1]
     if dup:
-        raise DataError(f"mediation: column '{dup[0]}' has more than one role (x, m, y, covar)")
+        raise DataError("has more than one role (x, m, y, covar)", file=data.attrs.get("source"), column=dup[0], within="mediation",
+                        hint="give each column one role")
     check_columns(data, cols, what="mediation")
     if ci_method not in CI_TYPES:
-        raise DataError(f"mediation: ci_method={ci_method!r}; use 'percentile' or 'bca'")
+        raise DataError("is not a bootstrap CI method", argument="ci_method", value=ci_method, within="mediation",
+                        hint="use 'percentile' or 'bca'")
     check_level(level, "mediation")
     n_boot = check_n_boot(n_boot, "mediation")
     seed = used_seed(check_seed(seed, "mediation"))
@@ -431,10 +435,13 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
     n = d.shape[0]
     p_max = 2 + len(m) + len(covar)
     if n <= p_max + 1:
-        raise DataError(f"mediation: {n} complete rows are too few for {p_max} coefficients in the outcome model")
+        raise DataError(f"have {n} complete rows, too few for {p_max} coefficients in the outcome model",
+                        file=data.attrs.get("source"), column=cols, within="mediation",
+                        hint="Collect more responses, or use fewer mediators and covariates.")
     for c in cols:
         if d[c].std() == 0:
-            raise DataError(f"mediation: column '{c}' has no variance among the {n} complete rows")
+            raise DataError(f"has no variance among the {n} complete rows", file=data.attrs.get("source"), column=c,
+                            within="mediation", hint="Leave the column out: a constant explains nothing.")
 
     equations = {}
     for j, mj in enumerate(m):
@@ -443,7 +450,8 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
     total_key = "__total__"
     pm = PathModel(d, equations)
     if np.linalg.matrix_rank(pm.V) < pm.q:
-        raise DataError("mediation: the columns are collinear (one is a linear function of the others)")
+        raise DataError("are collinear (one is a linear function of the others)", file=data.attrs.get("source"), column=cols,
+                        within="mediation", hint="drop one of them")
 
     chains = _indirect_chains(m, serial)
 
@@ -612,12 +620,15 @@ def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci_method, level,
     from .counts import FAMILIES, count_mediation
 
     if family not in FAMILIES:
-        raise DataError(f"mediation: family must be gaussian, {', '.join(FAMILIES)}; got {family!r}")
+        raise DataError(f"is not a family; family must be gaussian, {', '.join(FAMILIES)}", argument="family",
+                        value=family, within="mediation", hint="choose one of them")
     m = as_list(m)
     if len(m) != 1 or serial:
-        raise DataError(f"mediation: with a count outcome (family={family!r}) give exactly one mediator")
+        raise DataError(f"names {len(m)} mediators{' in series' if serial else ''}", argument="m", value=m,
+                        within="mediation", hint=f"with a count outcome (family={family!r}) give exactly one mediator")
     if ci_method != "percentile":
-        raise DataError(f"mediation: with a count outcome the bootstrap CI is percentile; got ci_method={ci_method!r}")
+        raise DataError("is not available with a count outcome", argument="ci_method", value=ci_method,
+                        within="mediation", hint="with a count outcome the bootstrap CI is percentile")
     return count_mediation(data, x, m[0], y, family=family, covar=covar, n_boot=n_boot, seed=seed, level=level)
 
 

@@ -39,16 +39,19 @@ def _prepare(data, cols, x, w, scaling, what):
     check_columns(data, cols, what=what)
     dup = [c for c in cols if cols.count(c) > 1]
     if dup:
-        raise DataError(f"{what}: column '{dup[0]}' has more than one role")
+        raise DataError("has more than one role", file=data.attrs.get("source"), column=dup[0], within=what,
+                        hint="give each column one role")
     if scaling not in ("center", "standardize", "none"):
-        raise DataError(f"{what}: scaling={scaling!r}; use 'center', 'standardize' or 'none'")
+        raise DataError("is not a scaling", argument="scaling", value=scaling, within=what,
+                        hint="use 'center', 'standardize' or 'none'")
     cc = complete_cases(data, cols, what=what)
     d = cc.data[cols].apply(pd.to_numeric).astype(float)
     info = {}
     for c in (x, w):
         mu, sd = d[c].mean(), d[c].std(ddof=1)
         if sd == 0:
-            raise DataError(f"{what}: column '{c}' has no variance among the complete rows")
+            raise DataError("has no variance among the complete rows", file=data.attrs.get("source"), column=c, within=what,
+                            hint="Leave the column out: a constant explains nothing.")
         if scaling == "center":
             d[c] = d[c] - mu
         elif scaling == "standardize":
@@ -434,9 +437,11 @@ def moderated_mediation(data: pd.DataFrame, x: str, m: str, y: str, w: str, stag
     """
     check_level(level, "moderated_mediation")
     if stage not in ("first", "second"):
-        raise DataError(f"moderated_mediation: stage={stage!r}; use 'first' or 'second'")
+        raise DataError("is not a stage", argument="stage", value=stage, within="moderated_mediation",
+                        hint="use 'first' or 'second'")
     if ci_method not in CI_TYPES:
-        raise DataError(f"moderated_mediation: ci_method={ci_method!r}; use 'percentile' or 'bca'")
+        raise DataError("is not a bootstrap CI method", argument="ci_method", value=ci_method,
+                        within="moderated_mediation", hint="use 'percentile' or 'bca'")
     covar = as_list(covar)
     cols = [x, m, y, w] + covar
     focal = x if stage == "first" else m

@@ -37,21 +37,27 @@ def _design(data, y, x, formula, what):
     """(columns used, statsmodels-ready y, X DataFrame with 'Intercept') after listwise deletion."""
     check_frame(data)
     if (x is None) == (formula is None):
-        raise DataError(f"{what}: give the predictors either as x=[columns] or as formula='y ~ ...'")
+        raise DataError("and formula= are both given" if x is not None else "and formula= are both missing",
+                        argument="x", value=x, within=what,
+                        hint="give the predictors either as x=[columns] or as formula='y ~ ...'")
     if formula is not None:
         if "~" not in formula:
-            raise DataError(f"{what}: formula must look like 'y ~ x1 + x2', got {formula!r}")
+            raise DataError("has no '~'", argument="formula", value=formula, within=what,
+                            hint="write it as 'y ~ x1 + x2'")
         lhs = formula.split("~", 1)[0].strip()
         y = y or lhs
         cols = formula_columns(formula, data)
         if lhs not in data.columns:
-            raise DataError(f"{what}: outcome '{lhs}' is not a column of data." + near_columns(lhs, data))
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=lhs, item="the outcome",
+                            within=what, hint="Check the formula's left-hand side against the file's header." + near_columns(lhs, data))
     else:
         x = as_list(x)
         if not x:
-            raise DataError(f"{what}: give at least one predictor")
+            raise DataError("names no predictor", argument="x", value=x, within=what,
+                            hint="give at least one predictor")
         if y in x:
-            raise DataError(f"{what}: '{y}' is both the outcome and a predictor")
+            raise DataError(f"holds '{y}', which is the outcome too", argument="x", value=x, within=what,
+                            hint="leave the outcome out of the predictors")
         cols = [y] + x
         check_columns(data, cols, what=what)
     return y, cols
@@ -230,13 +236,16 @@ def _other_family(data, y, x, formula, hc3, level, family):
     from .counts import FAMILIES, count_regression
 
     if family not in ("logistic",) + FAMILIES:
-        raise DataError(f"regression: family must be one of gaussian, logistic, {', '.join(FAMILIES)}; got {family!r}")
+        raise DataError(f"is not a family; family must be one of gaussian, logistic, {', '.join(FAMILIES)}",
+                        argument="family", value=family, within="regression", hint="choose one of them")
     if hc3:
-        raise DataError(f"regression: hc3=True applies to OLS only, not to family={family!r}")
+        raise DataError(f"applies to OLS only, not to family={family!r}", argument="hc3", value=hc3,
+                        within="regression", hint="leave hc3 out, or use family='gaussian'")
     if family == "logistic":
         return logistic_regression(data, y, x, formula=formula, level=level)
     if formula is not None or x is None:
-        raise DataError(f"regression: family={family!r} takes the predictors as x=[columns], not a formula")
+        raise DataError("takes the predictors as x=[columns], not a formula", argument="family", value=family,
+                        within="regression", hint="give x=[columns] instead of formula=")
     return count_regression(data, y, x, family=family, level=level)
 
 
@@ -246,13 +255,18 @@ def _ols_result(d, y, x, formula, hc3, level, excluded) -> RegressionResult:
             warnings.simplefilter("ignore")     # rank deficiency is reported below, as a DataError
             fit = _fit_ols(d, y, x, formula)
     except Exception as exc:  # patsy errors: a misspelt column in a formula and the like
-        raise DataError(f"regression: cannot build the model ({exc})") from None
+        raise DataError(f"cannot build the model ({exc})", argument="formula" if formula is not None else "x",
+                        value=formula if formula is not None else x, within="regression",
+                        hint="Check the names against the file's columns.") from None
     names = list(fit.params.index)
     if fit.df_resid < 1:
-        raise DataError(f"regression: {int(fit.nobs)} complete rows are too few for {len(names)} coefficients")
+        raise DataError(f"have {int(fit.nobs)} complete rows, too few for {len(names)} coefficients",
+                        file=d.attrs.get("source"), column=[y] + ([] if x is None else as_list(x)), within="regression",
+                        hint="Collect more responses, or use fewer predictors.")
     if np.linalg.matrix_rank(fit.model.exog) < fit.model.exog.shape[1]:
-        raise DataError("regression: the predictors are perfectly collinear (one is a linear function "
-                        "of the others); drop one of them")
+        raise DataError("are perfectly collinear (one is a linear function of the others)",
+                        file=d.attrs.get("source"), column=[c for c in names if c != "Intercept"], within="regression",
+                        hint="drop one of them")
     se = fit.bse.to_numpy()
     if hc3:
         se = np.sqrt(np.diag(fit.cov_HC3))
@@ -361,11 +375,13 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
     check_level(level, "hierarchical_regression")
     blocks = [as_list(b) for b in as_list(blocks)] if not isinstance(blocks, str) else [[blocks]]
     if len(blocks) < 1 or any(len(b) == 0 for b in blocks):
-        raise DataError("hierarchical_regression: give blocks as a list of non-empty lists of columns")
+        raise DataError("is not a list of non-empty lists of columns", argument="blocks", value=blocks,
+                        within="hierarchical_regression", hint="give e.g. blocks=[['age'], ['exam1', 'exam2']]")
     allx = [c for b in blocks for c in b]
     dup = [c for c in allx if allx.count(c) > 1]
     if dup:
-        raise DataError(f"hierarchical_regression: '{dup[0]}' appears in more than one block")
+        raise DataError(f"names '{dup[0]}' in more than one block", argument="blocks", value=blocks,
+                        within="hierarchical_regression", hint="enter each predictor in one block")
     _design(data, y, allx, None, "hierarchical_regression")
     cc = complete_cases(data, [y] + allx, what="hierarchical_regression")
     models, rows, prev, xs = [], [], None, []
@@ -524,8 +540,9 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
         yv = (yv >= threshold).astype(float)
     values = np.sort(yv.unique())
     if len(values) != 2:
-        raise DataError(f"logistic_regression: outcome '{y}' must have exactly two values among complete rows "
-                        f"(found {len(values)}: {list(values[:5])}); use threshold= to dichotomise a score")
+        raise DataError(f"must have exactly two values among complete rows (found {len(values)}: "
+                        f"{list(values[:5])})", file=data.attrs.get("source"), column=y, item="the outcome",
+                        within="logistic_regression", hint="use threshold= to dichotomise a score")
     yv = (yv == values[1]).astype(float)
     d[y] = yv
     with warnings.catch_warnings():
@@ -538,11 +555,14 @@ def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formul
                     columns={"const": "Intercept"})
                 fit = sm.Logit(yv, X).fit(disp=0, method="newton", maxiter=200, tol=1e-12)
         except np.linalg.LinAlgError:
-            raise DataError("logistic_regression: the predictors are perfectly collinear; drop one") from None
+            raise DataError("are perfectly collinear", file=data.attrs.get("source"), column=cols[1:],
+                            within="logistic_regression", hint="drop one") from None
         except Exception as exc:
             if "separation" in str(exc).lower():
-                raise DataError("logistic_regression: perfect separation — a predictor predicts the "
-                                "outcome exactly, so the odds ratios are infinite") from None
+                raise DataError("are predictors with perfect separation — one predicts the outcome exactly, so "
+                                "the odds ratios are infinite", file=data.attrs.get("source"), column=cols[1:],
+                                within="logistic_regression",
+                                hint="Leave out the predictor that separates, or use a penalised model.") from None
             raise
     tab = wald_table(fit.params.to_numpy(), fit.bse.to_numpy(), df=None, level=level,
                      names=list(fit.params.index), stat="z")

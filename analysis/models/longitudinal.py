@@ -26,6 +26,7 @@ import pandas as pd
 from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
+from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_frame, coefficient_figure, screens_sample, tidy
 from .mixed import MixedResult, mixed_model
@@ -74,14 +75,16 @@ def wide_to_long(data: pd.DataFrame, columns, id_column: str | None = None, time
     columns = as_list(columns)
     keep = as_list(keep)
     if len(columns) < 2:
-        raise DataError("wide_to_long: give at least two occasion columns")
+        raise DataError("names fewer than two occasion columns", argument="columns", value=columns,
+                        within="wide_to_long", hint="give at least two occasion columns")
     check_columns(data, columns, what="wide_to_long")
     check_columns(data, keep, numeric=False, what="wide_to_long")
     if times is None:
         times = list(range(len(columns)))
     times = [float(t) for t in as_list(times)]
     if len(times) != len(columns):
-        raise DataError(f"wide_to_long: {len(times)} times for {len(columns)} occasion columns")
+        raise DataError(f"gives {len(times)} times for {len(columns)} occasion columns", argument="times",
+                        value=times, within="wide_to_long", hint="give one time per occasion column")
     if id_column is None:
         ids = pd.Series(data.index, index=data.index, name="row")
         id_column = "row"
@@ -90,10 +93,13 @@ def wide_to_long(data: pd.DataFrame, columns, id_column: str | None = None, time
         ids = data[id_column]
         dup = ids[ids.duplicated()]
         if len(dup):
-            raise DataError(f"wide_to_long: id column '{id_column}' repeats value {dup.iloc[0]!r}; one row per person is needed")
+            raise DataError(f"repeats value {dup.iloc[0]!r}; one row per person is needed", file=data.attrs.get("source"),
+                            row=row_label(data, dup.index[0]), column=id_column, item="the id column", value=dup.iloc[0],
+                            within="wide_to_long", hint="Remove the duplicate row, or choose another id column.")
     for name in (time, value, "occasion"):
         if name in keep or name == id_column:
-            raise DataError(f"wide_to_long: '{name}' is used for the output; rename that column")
+            raise DataError("is a name the long table uses for its own column", file=data.attrs.get("source"), column=name,
+                            within="wide_to_long", hint="rename that column")
     n, k = data.shape[0], len(columns)
     scores = data[columns].apply(pd.to_numeric).astype(float).to_numpy()
     out = pd.DataFrame({id_column: np.repeat(ids.to_numpy(), k), "occasion": np.tile(np.arange(1, k + 1), n),
@@ -256,15 +262,19 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id_column: str | Non
     predictors = as_list(predictors)
     covar = as_list(covar)
     if not predictors:
-        raise DataError("setback_recovery: give at least one predictor (a goal score)")
+        raise DataError("names no predictor", argument="predictors", value=predictors, within="setback_recovery",
+                        hint="give at least one predictor (a goal score)")
     if coding not in ("piecewise", "linear"):
-        raise DataError(f"setback_recovery: coding={coding!r}; use 'piecewise' or 'linear'")
+        raise DataError("is not a coding", argument="coding", value=coding, within="setback_recovery",
+                        hint="use 'piecewise' or 'linear'")
     check_columns(data, predictors + covar, what="setback_recovery")
     k = len(exams)
     if k < 2:
-        raise DataError("setback_recovery: give at least two exam columns")
+        raise DataError("names fewer than two exam columns", argument="exams", value=exams, within="setback_recovery",
+                        hint="give at least two exam columns")
     if coding == "piecewise" and not (2 <= setback <= k):
-        raise DataError(f"setback_recovery: setback={setback} must name an occasion from 2 to {k}")
+        raise DataError(f"must name an occasion from 2 to {k}", argument="setback", value=setback,
+                        within="setback_recovery", hint="count the exam columns from 1")
     person = predictors + covar
     long = wide_to_long(data, exams, id_column=id_column, times=times, keep=person)
     idc = id_column or "row"

@@ -219,16 +219,20 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
 
     check_frame(data)
     if ddf not in ("satterthwaite", None):
-        raise DataError(f"mixed_model: ddf must be 'satterthwaite' or None, got {ddf!r}")
+        raise DataError("is not a ddf method; ddf must be 'satterthwaite' or None", argument="ddf", value=ddf,
+                        within="mixed_model", hint="use 'satterthwaite', or None for z tests")
     if not isinstance(formula, str) or "~" not in formula:
-        raise DataError(f"mixed_model: formula must be a string like 'y ~ x', got {formula!r}")
+        raise DataError("is not a formula", argument="formula", value=formula, within="mixed_model",
+                        hint="write it as a string like 'y ~ x'")
     if not isinstance(group, str):
-        raise DataError("mixed_model: group must be the name of a column in data")
+        raise DataError("is not a column name", argument="group", value=group, within="mixed_model",
+                        hint="give the name of the column that holds the groups")
     check_columns(data, [group], numeric=False, what="mixed_model")
     cols = formula_columns(formula, data)
     lhs = formula.split("~", 1)[0].strip()
     if lhs and lhs not in data.columns and not formula_columns(lhs, data):
-        raise DataError(f"mixed_model: outcome '{lhs}' is not a column of data." + near_columns(lhs, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=lhs, item="the outcome", within="mixed_model",
+                        hint="Check the formula's left-hand side against the file's header." + near_columns(lhs, data))
     if re_formula:
         cols += formula_columns(re_formula, data)
     for f in (vc_formula or {}).values():
@@ -236,7 +240,8 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
     cc = complete_cases(data, cols + [group], what="mixed_model")
     d = cc.data
     if d[group].nunique() < 2:
-        raise DataError(f"mixed_model: column '{group}' has fewer than 2 groups among complete rows")
+        raise DataError("has fewer than 2 groups among complete rows", file=data.attrs.get("source"), column=group,
+                        item="the group column", within="mixed_model", hint="A mixed model needs several groups.")
 
     model = smf.mixedlm(formula, d, groups=d[group], re_formula=re_formula, vc_formula=vc_formula)
     fit, converged = _fit(model, reml, maxiter, gtol)

@@ -147,7 +147,8 @@ class ProfileResult(Reported):
             g, yy = self.classes[ok].to_numpy(), y[ok].to_numpy(float)
             groups = [yy[g == j] for j in range(1, self.k + 1) if np.any(g == j)]
             if len(groups) < 2:
-                raise DataError(f"outcome_differences: '{o}' has values in fewer than two profiles")
+                raise DataError("has values in fewer than two profiles", file=data.attrs.get("source"), column=o,
+                                within="outcome_differences", hint="Compare an outcome answered in several profiles.")
             n = len(yy)
             grand = yy.mean()
             ssb = sum(len(x) * (x.mean() - grand) ** 2 for x in groups)
@@ -237,15 +238,19 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
     check_frame(data)
     columns = as_list(columns)
     if len(columns) < 1:
-        raise DataError("goal_profiles: give the subscale columns")
+        raise DataError("names no column", argument="columns", value=columns, within="goal_profiles",
+                        hint="give the subscale columns")
     check_columns(data, columns, what="goal_profiles")
     if covariance not in COVARIANCE:
-        raise DataError(f"goal_profiles: covariance={covariance!r}; use full, diag, tied or spherical")
+        raise DataError("is not a covariance structure", argument="covariance", value=covariance,
+                        within="goal_profiles", hint="use full, diag, tied or spherical")
     if int(k_max) < 1:
-        raise DataError("goal_profiles: k_max must be at least 1")
+        raise DataError("is below 1", argument="k_max", value=k_max, within="goal_profiles",
+                        hint="k_max must be at least 1")
     k_max = int(k_max)
     if k is not None and not (1 <= int(k) <= k_max):
-        raise DataError(f"goal_profiles: k={k} must be between 1 and k_max={k_max}")
+        raise DataError(f"must be between 1 and k_max={k_max}", argument="k", value=k, within="goal_profiles",
+                        hint="raise k_max, or choose a smaller k")
     seed = used_seed(check_seed(seed, "goal_profiles"))
     cc = complete_cases(data, columns, what="goal_profiles")
     X = cc.data[columns].apply(pd.to_numeric).to_numpy(float)
@@ -255,7 +260,9 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
     models, rows = {}, []
     for kk in range(1, k_max + 1):
         if n < 2 * kk * (d + 1):
-            raise DataError(f"goal_profiles: {n} complete rows are too few for {kk} profiles of {d} variables")
+            raise DataError(f"have {n} complete rows, too few for {kk} profiles of {d} variables",
+                            file=data.attrs.get("source"), column=columns, within="goal_profiles",
+                            hint="Collect more responses, or lower k_max.")
         gm = GaussianMixture(n_components=kk, covariance_type=covariance, tol=tol, max_iter=max_iter,
                              n_init=n_init if kk > 1 else 1, random_state=seed, reg_covar=reg_covar)
         # one BLAS/OpenMP thread: k-means starts on small data are 20x slower when threads contend

@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import DataError
+
 __all__ = ["satterthwaite_table"]
 
 
@@ -111,7 +113,9 @@ def satterthwaite_table(fit, reml: bool, level: float = 0.95) -> pd.DataFrame:
     """
     m = fit.model
     if m.k_vc:
-        raise ValueError("Satterthwaite df need a model without extra variance components")
+        raise DataError("has extra variance components (vc_formula=)", argument="fit", value=type(fit).__name__,
+                        within="satterthwaite_table",
+                        hint="Satterthwaite df need a model without them; fit it without vc_formula, or use ddf=None")
     psi = np.asarray(fit.cov_re, float)
     sigma2 = float(fit.scale)
     q = psi.shape[0]

@@ -117,12 +117,13 @@ def _columns_of(data: pd.DataFrame, spec, what: str, name: str) -> tuple[list, s
         rx = re.compile("^" + re.escape(spec).replace(r"\{n\}", r"(\d+)") + "$")
         found = sorted(((int(m.group(1)), c) for c in map(str, data.columns) if (m := rx.match(c))))
         if not found:
-            raise DataError(f"{what}: {name}={spec!r} matches no column of the data (e.g. "
-                            f"{spec.replace('{n}', '1')!r}); give the pattern of the columns or a list of them")
+            raise DataError(f"matches no column of the data (e.g. {spec.replace('{n}', '1')!r})", argument=name,
+                            value=spec, within=what, hint="give the pattern of the columns or a list of them")
         return [c for _, c in found], spec
     cols = as_list(spec)
     if not cols:
-        raise DataError(f"{what}: {name} is empty; give a pattern such as 'W_FSTURWT{{n}}' or a list of columns")
+        raise DataError("is empty", argument=name, value=spec, within=what,
+                        hint="give a pattern such as 'W_FSTURWT{n}' or a list of columns")
     return cols, None
 
 
@@ -136,13 +137,13 @@ def _check_weights(data: pd.DataFrame, columns, what: str) -> pd.DataFrame:
         bad = ~np.isfinite(v) | (v < 0)
         if bad.any():
             pos = int(bad.argmax())
-            source = data.attrs.get("source")
-            place = ", ".join(x for x in (f"file '{source}'" if source else "",
-                                          row_label(data, data.index[pos]), f"column '{c}'") if x)
-            what_is = "missing" if np.isnan(v[pos]) else f"{v[pos]:g}, not a weight"
-            raise DataError(f"{what}: {place}: the weight is {what_is}; every respondent needs a final weight "
-                            f"and replicate weights ≥ 0 (set a weight to 0 to leave a respondent out of the "
-                            f"population estimates, or drop the row before the analysis)")
+            missing = bool(np.isnan(v[pos]))
+            raise DataError("the weight is missing" if missing else "is not a weight",
+                            file=data.attrs.get("source"), row=row_label(data, data.index[pos]), column=c,
+                            value=None if missing else f"{v[pos]:g}", within=what,
+                            hint="every respondent needs a final weight and replicate weights ≥ 0 (set a weight to 0 "
+                                 "to leave a respondent out of the population estimates, or drop the row before the "
+                                 "analysis)")
     return values
 
 
@@ -211,20 +212,24 @@ def replicate_design(data: pd.DataFrame, weight: str = "W_FSTUWT", replicate_wei
     if method == "fay":
         k = 0.5 if fay_k is None else fay_k
         if isinstance(k, bool) or not isinstance(k, (int, float)) or not 0 <= k < 1:
-            raise DataError(f"{what}: fay_k={show(k)} is not Fay's factor; give a number 0 ≤ k < 1 (PISA: 0.5)")
+            raise DataError("is not Fay's factor", argument="fay_k", value=k, within=what,
+                            hint="give a number 0 ≤ k < 1 (PISA: 0.5)")
         k = float(k)
     else:
         if fay_k is not None:
-            raise DataError(f"{what}: fay_k={show(fay_k)} applies to method='fay' only; leave it out with "
-                            f"method={method!r}")
+            raise DataError("applies to method='fay' only", argument="fay_k", value=fay_k, within=what,
+                            hint=f"leave it out with method={method!r}")
         k = 0.0
     if not isinstance(weight, str):
-        raise DataError(f"{what}: weight={show(weight)} is not a column name; give the final weight's column")
+        raise DataError("is not a column name", argument="weight", value=weight, within=what,
+                        hint="give the final weight's column")
     reps, pattern = _columns_of(data, replicate_weights, what, "replicate_weights")
     if weight in reps:
-        raise DataError(f"{what}: the final weight '{weight}' is also among the replicate weights")
+        raise DataError("is also among the replicate weights", file=data.attrs.get("source"), column=weight, item="the final weight",
+                        within=what, hint="give the replicate weights without the final weight")
     if len(reps) < 2:
-        raise DataError(f"{what}: replicate_weights names {len(reps)} column; a variance needs at least 2")
+        raise DataError(f"names {len(reps)} column; a variance needs at least 2", argument="replicate_weights",
+                        value=replicate_weights, within=what, hint="give two or more replicate weights")
     values = _check_weights(data, [weight] + reps, what)
     degf = int(np.linalg.matrix_rank(values[reps].to_numpy())) - 1
     return ReplicateDesign(weight, tuple(reps), method, k, degf, pattern)
@@ -237,11 +242,13 @@ def _design(data, design, what) -> ReplicateDesign:
     if isinstance(design, dict):
         unknown = [k for k in design if k not in ("weight", "replicate_weights", "method", "fay_k")]
         if unknown:
-            raise DataError(f"{what}: design has {', '.join(map(repr, unknown))}, which replicate_design does not take; "
-                            f"give 'weight', 'replicate_weights', 'method' and 'fay_k'")
+            raise DataError(f"has {', '.join(map(repr, unknown))}, which replicate_design does not take",
+                            argument="design", value=design, within=what,
+                            hint="give 'weight', 'replicate_weights', 'method' and 'fay_k'")
         return replicate_design(data, **design)
-    raise DataError(f"{what}: design={show(design)} is not a design; give replicate_design(data, ...) or its "
-                    f"keywords as a dict, e.g. {{'weight': 'W_FSTUWT', 'replicate_weights': 'W_FSTURWT{{n}}'}}")
+    raise DataError("is not a design", argument="design", value=design, within=what,
+                    hint="give replicate_design(data, ...) or its keywords as a dict, e.g. "
+                         "{'weight': 'W_FSTUWT', 'replicate_weights': 'W_FSTURWT{n}'}")
 
 
 def _plausible(data, plausible_values, what) -> dict:
@@ -249,18 +256,19 @@ def _plausible(data, plausible_values, what) -> dict:
     if plausible_values is None:
         return {}
     if not isinstance(plausible_values, dict):
-        raise DataError(f"{what}: plausible_values={show(plausible_values)} is not a mapping; give e.g. "
-                        f"{{'MATH': 'PV{{n}}MATH'}} (the name to use, the pattern of its columns)")
+        raise DataError("is not a mapping", argument="plausible_values", value=plausible_values, within=what,
+                        hint="give e.g. {'MATH': 'PV{n}MATH'} (the name to use, the pattern of its columns)")
     out = {}
     for name, spec in plausible_values.items():
         if name in data.columns:
-            raise DataError(f"{what}: plausible_values name '{name}' is already a column of the data; "
-                            f"choose another name for the combined score")
+            raise DataError(f"names '{name}', which is already a column of the data", argument="plausible_values",
+                            value=plausible_values, within=what, hint="choose another name for the combined score")
         out[name], _ = _columns_of(data, spec, what, f"plausible_values['{name}']")
     counts = {n: len(c) for n, c in out.items()}
     if len(set(counts.values())) > 1 or min(counts.values()) < 2:
-        raise DataError(f"{what}: plausible values need the same number (at least 2) for every score; "
-                        f"found {', '.join(f'{n}: {k}' for n, k in counts.items())}")
+        raise DataError(f"has {', '.join(f'{n}: {k}' for n, k in counts.items())} plausible values",
+                        argument="plausible_values", value=plausible_values, within=what,
+                        hint="plausible values need the same number (at least 2) for every score")
     return out
 
 
@@ -559,10 +567,12 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
     data, design, pvs, level = _start(data, design, plausible_values, level, what)
     columns, proportions = as_list(columns), as_list(proportions)
     if not columns and not proportions:
-        raise DataError(f"{what}: give columns=[...] (means and SDs) or proportions=[...] (0/1 columns)")
+        raise DataError("names no column", argument="columns", value=columns, within=what,
+                        hint="give columns=[...] (means and SDs) or proportions=[...] (0/1 columns)")
     for c in proportions:
         if c in pvs:
-            raise DataError(f"{what}: '{c}' holds plausible values, not a 0/1 column; give it in columns=")
+            raise DataError(f"holds '{c}', which holds plausible values, not a 0/1 column", argument="proportions",
+                            value=proportions, within=what, hint="give it in columns=")
     d = _Data(data, design, pvs, list(dict.fromkeys(columns + proportions)), what)
     for c in proportions:
         v = d.values[c]
@@ -570,8 +580,8 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
         if bad.any():
             from ..io.readers import row_label
             label = v.index[bad.to_numpy().argmax()]
-            raise DataError(f"{what}: {row_label(data, label)}, column '{c}', value {show(data.loc[label, c])} "
-                            f"is not 0 or 1; a proportion needs a 0/1 column (recode it first)")
+            raise DataError("is not 0 or 1; a proportion needs a 0/1 column", file=data.attrs.get("source"), row=row_label(data, label),
+                            column=c, value=show(data.loc[label, c]), within=what, hint="recode it first")
     rows = []
     for c, quantities in [(c, ("mean", "sd")) for c in columns] + [(c, ("proportion",)) for c in proportions]:
         keep = d.complete([c])
@@ -631,7 +641,8 @@ def weighted_correlations(data: pd.DataFrame, columns, design, plausible_values=
     data, design, pvs, level = _start(data, design, plausible_values, level, what)
     columns = list(dict.fromkeys(as_list(columns)))
     if len(columns) < 2:
-        raise DataError(f"{what}: give at least two columns")
+        raise DataError("names fewer than two columns", argument="columns", value=columns, within=what,
+                        hint="give at least two columns")
     d = _Data(data, design, pvs, columns, what)
     rows = []
     for i, x in enumerate(columns):
@@ -695,24 +706,28 @@ def weighted_regression(data: pd.DataFrame, y: str, x, design, family: str = "ga
     data, design, pvs, level = _start(data, design, plausible_values, level, what)
     x = list(dict.fromkeys(as_list(x)))
     if not isinstance(y, str):
-        raise DataError(f"{what}: y={show(y)} is not a column name")
+        raise DataError("is not a column name", argument="y", value=y, within=what, hint="give the outcome's column")
     if not x:
-        raise DataError(f"{what}: give at least one predictor in x=[...]")
+        raise DataError("names no predictor", argument="x", value=x, within=what,
+                        hint="give at least one predictor in x=[...]")
     if y in x:
-        raise DataError(f"{what}: '{y}' is both the outcome and a predictor")
+        raise DataError(f"holds '{y}', which is both the outcome and a predictor", argument="x", value=x, within=what,
+                        hint="leave the outcome out of the predictors")
     cols = [y] + x
     d = _Data(data, design, pvs, cols, what)
     keep = d.complete(cols)
     if not keep.any():
-        raise DataError(f"{what}: no row has values on all of {', '.join(cols)}")
+        raise DataError("have no row with a value in every one of them", file=data.attrs.get("source"), column=cols, within=what,
+                        hint="Check the columns' missing values, or leave out the emptiest column.")
     if family == "logistic":
         for m in range(d.draws([y])):
             yy = d.matrix([y], keep, m)[:, 0]
             if not np.isin(yy, [0, 1]).all():
                 from ..io.readers import row_label
                 label = d.index[keep][int((~np.isin(yy, [0, 1])).argmax())]
-                raise DataError(f"{what}: {row_label(data, label)}, column '{y}', value {show(yy[~np.isin(yy, [0, 1])][0])} "
-                                f"is not 0 or 1; logistic regression needs a 0/1 outcome (recode it first)")
+                raise DataError("is not 0 or 1; logistic regression needs a 0/1 outcome", file=data.attrs.get("source"),
+                                row=row_label(data, label), column=y, value=show(yy[~np.isin(yy, [0, 1])][0]),
+                                within=what, hint="recode it first")
     p = len(x) + 1
 
     def prepare(m):

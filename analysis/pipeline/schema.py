@@ -89,7 +89,7 @@ def study_error(exc: GoalscopeError, study_name: str, alias: str) -> GoalscopeEr
         return said if name in STUDY_FIELDS else f"{said} of instrument '{alias}'"
 
     text = re.sub(r"\bpass ('\w+:)", r"set \1", _HINT.sub(field, text))
-    out = type(exc)(f"study '{study_name}', instrument '{alias}': {text}")
+    out = exc.reworded(f"study '{study_name}', instrument '{alias}': {text}")
     out.names_fields = True
     return out
 

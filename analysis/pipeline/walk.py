@@ -397,7 +397,8 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     src = data.attrs.get("source")
     for col in study.identifiers + study.keep + ([study.group] if study.group else []):
         if col not in data.columns:
-            raise StudyError(f"study file '{study.path}': column '{col}' is not in '{src}'." + near_columns(col, data))
+            raise StudyError("is not in the data", file=src, column=col, within=f"study file '{study.path}'",
+                             hint="Check the names under identifiers:, keep: and group:." + near_columns(col, data))
     if study.id:
         check_ids(data, study.id, src)
     prepared = {}

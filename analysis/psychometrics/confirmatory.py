@@ -173,7 +173,8 @@ def resolve_model(data: pd.DataFrame, model=None, instrument=None, columns=None,
             elif instrument is None:
                 instrument, model = model, None
             else:
-                raise DataError(f"model '{model}' is neither lavaan syntax nor a model file (.lav/.txt)")
+                raise DataError("is neither lavaan syntax nor a model file (.lav/.txt)", argument="model", value=model,
+                                within=what, hint="write e.g. 'f =~ x1 + x2 + x3', or give the path of a model file")
     audit = None
     if instrument is not None:
         inst = load_instrument(instrument)
@@ -184,8 +185,8 @@ def resolve_model(data: pd.DataFrame, model=None, instrument=None, columns=None,
             block = items.keyed(scale)
             for col in block.columns:
                 if col in keyed and not np.allclose(keyed[col], block[col], equal_nan=True):
-                    raise DataError(f"item column '{col}' is reversed in one scale and not in another; "
-                                    f"a CFA needs one direction per item")
+                    raise DataError("is reversed in one scale and not in another", file=data.attrs.get("source"),
+                                    column=col, within=what, hint="a CFA needs one direction per item: fix the key")
                 keyed[col] = block[col].to_numpy()
         frame = pd.DataFrame(keyed, index=data.index)
         if model is None:
@@ -194,18 +195,20 @@ def resolve_model(data: pd.DataFrame, model=None, instrument=None, columns=None,
         frame = pd.concat([frame, data[rest]], axis=1)
         return model, frame, audit
     if model is None:
-        raise DataError("give a model (lavaan syntax such as 'f =~ x1 + x2 + x3') or an instrument")
+        raise DataError("is not given, and no instrument either", argument="model", value=model, within=what,
+                        hint="give a model (lavaan syntax such as 'f =~ x1 + x2 + x3') or an instrument")
     return model, data, audit
 
 
 def _groups(frame: pd.DataFrame, observed: list, group: str | None, missing: str = "listwise", what="cfa"):
     missing_cols = [c for c in observed if c not in frame.columns]
     if missing_cols:
-        raise DataError(f"the model names variable(s) {', '.join(missing_cols)} that the data do not have."
-                        + near_columns(missing_cols, frame))
+        raise DataError("are named by the model, but the data do not have them", file=frame.attrs.get("source"),
+                        column=missing_cols, within=what, hint="Check the model's names against the file's header." + near_columns(missing_cols, frame))
     cols = observed + ([group] if group else [])
     if group and group not in frame.columns:
-        raise DataError(f"group column '{group}' is not in the data." + near_columns(group, frame))
+        raise DataError("is not in the data", file=frame.attrs.get("source"), column=group, item="the group column",
+                        within=what, hint="Name the column that holds the groups (group=)." + near_columns(group, frame))
     sub = frame[cols]
     x = check_numeric(frame, observed, what, hint="recode it or set it to missing")
     ok = x.notna().all(axis=1) if missing == "listwise" else x.notna().any(axis=1)
@@ -220,8 +223,8 @@ def _groups(frame: pd.DataFrame, observed: list, group: str | None, missing: str
     arrays = [x[(g == lab).to_numpy()] for lab in labels]
     small = [str(lab) for lab, a in zip(labels, arrays) if a.shape[0] <= len(observed)]
     if small:
-        raise DataError(f"group(s) {', '.join(small)} of '{group}' have no more respondents than items; "
-                        f"merge or drop them")
+        raise DataError(f"has group(s) {', '.join(small)} with no more respondents than items",
+                        file=frame.attrs.get("source"), column=group, within=what, hint="merge or drop them")
     return arrays, [str(lab) for lab in labels], n_excluded
 
 
@@ -366,8 +369,8 @@ def cfa(data: pd.DataFrame, model=None, *, instrument=None, columns=None, group:
     spec, fitter, fit = fit_model(text, arrays, group_equal=group_equal, std_lv=std_lv, meanstructure=meanstructure,
                                   missing=nan_policy)
     if not fitter.converged:
-        raise DataError("the CFA did not converge (the model may not be identified, or a factor has too few "
-                        "items); check the model")
+        raise DataError("did not converge (the model may not be identified, or a factor has too few items)",
+                        argument="model", value=text, within="cfa", hint="check the model")
     return CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fit, n=fitter.N,
                      n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
                      converged=fitter.converged, iterations=fitter.iterations, fitter=fitter, audit=audit,
@@ -399,7 +402,8 @@ def competing_models(instrument, columns: dict | None = None) -> dict:
     need = ["mastery_approach", "performance_approach", "mastery_avoidance", "performance_avoidance"]
     lack = [s for s in need if s not in inst.scales]
     if lack:
-        raise DataError(f"instrument '{inst.id}' lacks the 2×2 scale(s) {', '.join(lack)}")
+        raise DataError(f"lacks the 2×2 scale(s) {', '.join(lack)}", argument="instrument", value=inst.id,
+                        hint="use a key with the four 2×2 scales (e.g. agq-r)")
 
     def items(*scales):
         return " + ".join(str(columns[i]) if columns else str(i) for s in scales for i in inst.scales[s].items)
@@ -503,7 +507,8 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
         # R: anova(fit_2x2, fit_trichotomous, fit_mastery_performance)
     """
     if not isinstance(models, dict) or len(models) < 2:
-        raise DataError("give at least two models as {name: lavaan syntax}")
+        raise DataError("is not two or more models", argument="models", value=models, within="compare_models",
+                        hint="give at least two models as {name: lavaan syntax}")
     texts, frame = {}, None
     for name, m in models.items():
         text, frame_m, _ = resolve_model(data, m, instrument, columns, what="compare_models", **options)
@@ -512,8 +517,9 @@ def compare_models(data: pd.DataFrame, models: dict, *, instrument=None, columns
     observed = list(dict.fromkeys(v for t in texts.values() for v in build_spec(t, 1).observed))
     missing_cols = [c for c in observed if c not in frame.columns]
     if missing_cols:
-        raise DataError(f"the models name variable(s) {', '.join(missing_cols)} that the data do not have."
-                        + near_columns(missing_cols, frame))
+        raise DataError("are named by the models, but the data do not have them", file=frame.attrs.get("source"),
+                        column=missing_cols, within="compare_models",
+                        hint="Check the models' names against the file's header." + near_columns(missing_cols, frame))
     ok = check_numeric(frame, observed, "compare_models", hint="recode it or set it to missing").notna().all(axis=1)
     rows, results = [], {}
     for name, text in texts.items():

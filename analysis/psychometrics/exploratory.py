@@ -35,7 +35,8 @@ _PSYCH_ROTATE = {"geomin": "geominQ"}   # psych's name of GPArotation's oblique 
 def rotate(loadings: np.ndarray, rotation: str = "oblimin") -> tuple[np.ndarray, np.ndarray | None]:
     """Rotate unrotated loadings as psych ``fa`` does; returns (pattern, Φ or None)."""
     if rotation not in ROTATIONS:
-        raise DataError(f"rotation must be one of {', '.join(ROTATIONS)}, not {rotation!r}")
+        raise DataError("is not a rotation", argument="rotation", value=rotation,
+                        hint=f"rotation must be one of {', '.join(ROTATIONS)}")
     if loadings.shape[1] < 2 or rotation == "none":
         return loadings, None
     if rotation == "varimax":
@@ -207,14 +208,16 @@ def efa(data: pd.DataFrame, n_factors: int, *, columns=None, instrument=None,
         x = x[complete]
     p = x.shape[1]
     if not 1 <= int(n_factors) < p:
-        raise DataError(f"n_factors must be between 1 and {p - 1} for {p} items")
+        raise DataError(f"is not a number of factors for {p} items", argument="n_factors", value=n_factors,
+                        within="efa", hint=f"n_factors must be between 1 and {p - 1}")
     frame = pd.DataFrame(x, columns=names)
     if cor == "polychoric":
         r = polychoric(frame).rho.to_numpy()
     elif cor == "pearson":
         r = correlation(x)
     else:
-        raise DataError(f"cor must be 'pearson' or 'polychoric', not {cor!r}")
+        raise DataError("is not a correlation type", argument="cor", value=cor, within="efa",
+                        hint="cor must be 'pearson' or 'polychoric'")
     unrot = minres(r, int(n_factors))
     lam, phi = rotate(unrot, rotation)
     signs = np.sign(lam.sum(axis=0))

@@ -33,6 +33,7 @@ may rightly correlate negatively); each warning is also issued as a ``KeyingWarn
 from __future__ import annotations
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -128,9 +129,11 @@ def spearman_brown(r: float, n: int, level: float = 0.95) -> dict:
     check_level(level, "spearman_brown", "level")
     r = float(r)
     if not -1 < r < 1:
-        raise DataError(f"spearman_brown: the inter-item r must lie strictly between -1 and 1 (got {r!r})")
+        raise DataError("is not an inter-item correlation", argument="r", value=r, within="spearman_brown",
+                        hint="give a number strictly between -1 and 1")
     if int(n) < 4:
-        raise DataError(f"spearman_brown: the CI needs at least 4 respondents who answered both items (got {n})")
+        raise DataError("is too few for the CI", argument="n", value=n, within="spearman_brown",
+                        hint="give the number of respondents who answered both items, at least 4")
     half = stats.norm.ppf(1 - (1 - level) / 2) / np.sqrt(int(n) - 3)
     z = np.arctanh(r)
     lo, hi = np.tanh(z - half), np.tanh(z + half)
@@ -142,12 +145,26 @@ def spearman_brown(r: float, n: int, level: float = 0.95) -> dict:
             "ci_method": SPEARMAN_BROWN_CI_METHOD}
 
 
-def _two_item_sb(x: np.ndarray, level: float) -> dict:
+class _Block(NamedTuple):
+    """Where a block of items is, for a refusal: its file, its columns and the scale they form."""
+    file: str | None = None
+    columns: list | None = None
+    scale: str | None = None
+
+
+def _block(items, name: str, columns=None) -> _Block:
+    cols = list(columns if columns is not None else items.scale_columns(name))
+    return _Block(items.source, cols, f"scale '{name}' of '{items.instrument.id}'")
+
+
+def _two_item_sb(x: np.ndarray, level: float, where: _Block = _Block()) -> dict:
     """The Spearman–Brown columns of a keyed n × 2 block: r and n from the respondents who answered both."""
     both = x[~np.isnan(x).any(axis=1)]
     n = both.shape[0]
     if n < 4:
-        raise DataError(f"only {n} respondent(s) answered both items; the Spearman–Brown CI needs at least 4")
+        raise DataError(f"only {n} respondent(s) answered both items; the Spearman–Brown CI needs at least 4",
+                        file=where.file, column=where.columns, item=where.scale,
+                        hint="Collect more responses, or check that missing= does not hold real answer codes.")
     r = float(np.corrcoef(both[:, 0], both[:, 1])[0, 1])
     sb = spearman_brown(r, n, level)
     return {"inter_item_r": r, "n_pairs": n, "spearman_brown": sb["estimate"],
@@ -168,7 +185,8 @@ def omega_coefficients(r: np.ndarray, nfactors: int = 1) -> dict:
         orth, g = lam, lam[:, 0]
     else:
         if nfactors < 3:
-            raise DataError("ω hierarchical needs at least three group factors (three scales)")
+            raise DataError("is too few group factors for ω hierarchical", argument="nfactors", value=nfactors,
+                            hint="give three or more (one per scale), or 1 for ω total")
         orth, _ = varimax(lam)
         fload, phi = gpf_oblique(orth, "oblimin")
         gl = minres(phi, 1)[:, 0]
@@ -191,35 +209,30 @@ def _rows(x: np.ndarray, nan_policy: str) -> tuple[np.ndarray, int]:
     return x[keep], int((~keep).sum())
 
 
-def _block(items, name: str, columns=None) -> str:
-    """Where a block of items is, for a message: file, scale and its columns."""
-    cols = list(columns if columns is not None else items.scale_columns(name))
-    span = f"'{cols[0]}'–'{cols[-1]}'" if len(cols) > 2 else ", ".join(f"'{c}'" for c in cols)
-    return ", ".join(x for x in (f"file '{items.source}'" if items.source else "",
-                                 f"scale '{name}' of '{items.instrument.id}' (columns {span})") if x)
-
-
-def _scale_stats(x: np.ndarray, nan_policy: str, level: float, want_omega: bool, where: str = ""):
+def _scale_stats(x: np.ndarray, nan_policy: str, level: float, want_omega: bool, where: _Block = _Block()):
     """Scale-level and item-level statistics of one keyed n × k block (psych ``alpha`` semantics);
-    ``where`` names the block in messages (:func:`_block`)."""
-    where = f"{where}: " if where else ""
+    ``where`` names the block in refusals (:func:`_block`)."""
     n_missing = np.isnan(x).sum(axis=0)
     x, n_excluded = _rows(x, nan_policy)
     n, k = x.shape
     if k < 2:
-        raise DataError(f"{where}α needs at least two items in a scale")
+        raise DataError("α needs at least two items in a scale", file=where.file, column=where.columns,
+                        item=where.scale, hint="Score a single item as it is, or add the scale's other items.")
     if n < 3:
         blank = " (every answer in these columns is blank or missing)" if n == 0 and n_excluded else ""
-        raise DataError(f"{where}only {n} respondent(s) with answers under nan_policy='{nan_policy}'{blank}; α needs "
-                        f"at least 3. Check that columns= points at the answers and that missing= does not "
-                        f"hold real answer codes, or collect more responses.")
+        raise DataError(f"only {n} respondent(s) with answers under nan_policy='{nan_policy}'{blank}; α needs "
+                        f"at least 3.", file=where.file, column=where.columns, item=where.scale,
+                        hint="Check that columns= points at the answers and that missing= does not hold real answer "
+                             "codes, or collect more responses.")
     c, npair = pairwise_cov(x)
     if np.any(npair < 2) or np.any(~np.isfinite(c)):
-        raise DataError(f"{where}some pairs of items were never answered together; α cannot be computed pairwise "
-                        f"(use more respondents, or leave out the items that were shown to different people)")
+        raise DataError("some pairs of items were never answered together; α cannot be computed pairwise",
+                        file=where.file, column=where.columns, item=where.scale,
+                        hint="use more respondents, or leave out the items that were shown to different people")
     sd = np.sqrt(np.diag(c))
     if np.any(sd == 0):
-        raise DataError(f"{where}an item has no variance (everyone gave the same answer); drop it or check the data")
+        raise DataError("an item has no variance (everyone gave the same answer)", file=where.file,
+                        column=where.columns, item=where.scale, hint="drop it or check the data")
     r = cov2cor(c)
     core = _alpha_core(c, r)
     total = np.nanmean(x, axis=1)
@@ -284,7 +297,8 @@ def _items_of(data, instrument, columns, options) -> ItemSet:
     if isinstance(data, ItemSet):
         return data
     if instrument is None:
-        raise DataError("say which instrument the items belong to: instrument='agq-r' or a key file")
+        raise DataError("names no instrument, so the items cannot be found", argument="instrument", value=None,
+                        hint="say which instrument the items belong to: instrument='agq-r' or a key file")
     return prepare_items(data, instrument, columns, **options)
 
 
@@ -379,7 +393,8 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
     names = list(inst.scales) if scales is None else list(scales)
     unknown = [s for s in names if s not in inst.scales]
     if unknown:
-        raise DataError(f"instrument '{inst.id}' has no scale(s) {', '.join(unknown)} (scales: {', '.join(inst.scales)})")
+        raise DataError(f"names scale(s) that instrument '{inst.id}' does not have: {', '.join(unknown)}",
+                        argument="scales", value=scales, hint=f"choose among {', '.join(inst.scales)}")
     rows = []
     for name in names:
         if len(inst.scales[name].items) < 2:  # α and ω are undefined for a single item: say so, go on
@@ -390,7 +405,7 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
                                        _block(items, name))
         row = {"scale": name, **scale, "nan_policy": nan_policy, "ci_method": "feldt"}
         if two:
-            row.update(_two_item_sb(x, level))
+            row.update(_two_item_sb(x, level, _block(items, name)))
         if n_boot:
             row["alpha_boot_ci_low"], row["alpha_boot_ci_high"] = bootstrap_alpha(x, int(n_boot), seed, level)
         rows.append(row)

@@ -243,7 +243,8 @@ def keying_check(data, instrument=None, columns=None, *, nan_policy: str = "pair
     items = data if isinstance(data, ItemSet) else None
     if items is None:
         if instrument is None:
-            raise DataError("keying_check: say which instrument the items belong to, e.g. instrument='ips'")
+            raise DataError("is not given", argument="instrument", value=instrument, within="keying_check",
+                            hint="say which instrument the items belong to, e.g. instrument='ips'")
         items = prepare_items(data, instrument, columns, **options)
     inst = items.instrument
     names = [s for s in (inst.scales if scales is None else scales) if len(inst.scales[s].items) >= 2]

@@ -217,24 +217,30 @@ def invariance(data: pd.DataFrame, model=None, group: str | None = None, *, inst
         #    "residuals"))) fitMeasures(cfa(model, data, group = "g", group.equal = ge))
     """
     if not group:
-        raise DataError("invariance needs a grouping column: group='gender'")
+        raise DataError("is not given", argument="group", value=group, within="invariance",
+                        hint="invariance needs a grouping column: group='gender'")
     if criterion not in CRITERIA:
-        raise DataError(f"criterion must be one of {', '.join(CRITERIA)}, not {criterion!r}")
+        raise DataError("is not a criterion", argument="criterion", value=criterion, within="invariance",
+                        hint=f"criterion must be one of {', '.join(CRITERIA)}")
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
-        raise DataError(f"unknown invariance step(s) {', '.join(unknown)} (use {', '.join(STEPS)})")
+        raise DataError(f"names unknown invariance step(s) {', '.join(unknown)}", argument="steps", value=steps,
+                        within="invariance", hint=f"use {', '.join(STEPS)}")
     text, frame, audit = resolve_model(data, model, instrument, columns, what="invariance", **options)
     observed = build_spec(text, 1).observed
     check_choice(nan_policy, ("listwise", "fiml"), "invariance", "nan_policy")
     arrays, labels, n_excluded = _groups(frame, observed, group, nan_policy, what="invariance")
     if len(arrays) < 2:
-        raise DataError(f"group column '{group}' has only one group among the complete answers")
+        raise DataError("has only one group among the complete answers", file=frame.attrs.get("source"),
+                        column=group, item="the group column", within="invariance",
+                        hint="Invariance compares two or more groups: check the column, or the missing answers.")
     rows, fits = [], {}
     level, prev, held = None, None, True
     for step in steps:
         spec, fitter, fi = fit_model(text, arrays, group_equal=STEPS[step], missing=nan_policy)
         if not fitter.converged:
-            raise DataError(f"the {step} model did not converge; check the model and the group sizes")
+            raise DataError(f"did not converge at the {step} step", argument="model", value=text, within="invariance",
+                            hint="check the model and the group sizes")
         fits[step] = CFAResult(model=text, estimates=estimates_table(spec, fitter), fit_indices=fi, n=fitter.N,
                                n_excluded=n_excluded, group=group, group_labels=labels, nan_policy=nan_policy,
                                iterations=fitter.iterations, fitter=fitter, audit=audit,

@@ -36,7 +36,8 @@ def save_figure(fig, path, also_svg: bool = False) -> list[Path]:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in _FORMATS:
-        raise DataError(f"figure '{path}': use a .png, .svg or .pdf file name")
+        raise DataError("is not a figure file name", argument="path", value=str(path),
+                        hint="use a .png, .svg or .pdf file name")
     suffixes = [suffix] + ([".svg"] if also_svg and suffix == ".png" else [])
     written = []
     with matplotlib.rc_context({"svg.hashsalt": "goalscope", "svg.fonttype": "path"}):

@@ -210,37 +210,38 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
     R: by hand, ``names(x)[grepl("^\\(GP ?1\\)", names(x))]`` for each item.
     """
     items = instrument.all_items
-    where = f"file '{source}': " if source else ""
     header = _header_pattern(columns, items)
     if header is not None:
-        mapping = _match_headers(data, instrument, *header, where=where)
+        mapping = _match_headers(data, instrument, *header, source=source)
     elif columns is None:
         if instrument.numbered:
-            raise DataError(
-                f"{where}instrument '{instrument.id}' numbers its items ({_span(items)}); say which columns "
-                f"hold them, e.g. columns='ITEM_{{n}}' or a map {{1: col, 2: col}}"
-            )
+            raise DataError(f"instrument '{instrument.id}' numbers its items ({_span(items)})", file=source,
+                            hint="say which columns hold them, e.g. columns='ITEM_{n}' or a map {1: col, 2: col}")
         mapping = {i: str(i) for i in items}
     elif isinstance(columns, str):
         if "{" not in columns:
-            raise DataError(f"column pattern '{columns}' has no '{{n}}' placeholder (e.g. 'AGQ_{{n}}'; for "
-                            f"headers that start with the item text's number, a prefix or regex)")
+            raise DataError("is a column pattern without the '{n}' placeholder", argument="columns", value=columns,
+                            hint="write e.g. 'AGQ_{n}'; for headers that start with the item text's number, "
+                                 "give a prefix or regex")
         try:
             mapping = {i: columns.format(i, n=i, item=i) for i in items}
         except (KeyError, ValueError, IndexError) as exc:
-            raise DataError(f"column pattern '{columns}' cannot be filled with item numbers: {exc}") from None
+            raise DataError(f"is a column pattern that cannot be filled with item numbers ({exc})",
+                            argument="columns", value=columns,
+                            hint="write the item number as '{n}' and double any other brace") from None
     elif isinstance(columns, dict):
         norm = {_item_key(k, items): str(v) for k, v in columns.items()}
         unknown = [str(k) for k in norm if k not in items]
         if unknown:
-            raise DataError(f"column map names items that instrument '{instrument.id}' does not have: {', '.join(unknown)}")
+            raise DataError(f"names items that instrument '{instrument.id}' does not have: {', '.join(unknown)}",
+                            argument="columns", value=columns, hint=f"map only items {_span(items)}")
         mapping = {i: norm.get(i, str(i)) for i in items}
     else:
         cols = list(columns)
         if len(cols) != len(items):
-            raise DataError(
-                f"{len(cols)} columns given for the {len(items)} items of instrument '{instrument.id}'"
-            )
+            raise DataError(f"gives {len(cols)} columns for the {len(items)} items of instrument '{instrument.id}'",
+                            argument="columns", value=cols,
+                            hint="give one column per item, in the key's order, or a map {1: col, 2: col}")
         mapping = dict(zip(items, map(str, cols)))
     present = set(map(str, data.columns))
     missing = [(i, c) for i, c in mapping.items() if c not in present]
@@ -254,14 +255,13 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
             hint = [lower[wanted.lower()]] if wanted.lower() in lower else _near_headers(data, wanted)
             near = (f" Did you mean {', '.join(repr(h) for h in hint)}?" if hint else "")
         raise DataError(
-            f"{where}instrument '{instrument.id}' needs column(s) {shown}, which the data do not have."
-            + near
-            + " Check columns= (the column pattern, map, prefix or regex)."
-        )
+            f"instrument '{instrument.id}' needs column(s) {shown}, which the data do not have.", file=source,
+            hint=f"{near.strip()} Check columns= (the column pattern, map, prefix or regex).".lstrip())
     dup = pd.Series(list(mapping.values()))
     dup = dup[dup.duplicated()].unique().tolist()
     if dup:
-        raise DataError(f"column(s) {', '.join(dup)} are mapped to more than one item of '{instrument.id}'")
+        raise DataError(f"are mapped to more than one item of '{instrument.id}'", file=source, column=dup,
+                        hint="map each column to one item (check columns=)")
     if not isinstance(data.columns, pd.RangeIndex):
         real = {str(c): c for c in data.columns}
         mapping = {i: real[c] for i, c in mapping.items()}
@@ -295,7 +295,7 @@ def _header_pattern(columns, items):
     return kind, text, rx
 
 
-def _match_headers(data, instrument, kind, text, rx, where="") -> dict:
+def _match_headers(data, instrument, kind, text, rx, source=None) -> dict:
     """Each item's one header under a prefix or regex; stop listing every item with none or several."""
     items = instrument.all_items
     found: dict = {}
@@ -316,13 +316,12 @@ def _match_headers(data, instrument, kind, text, rx, where="") -> dict:
         hint = _near_headers(data, text if kind == "prefix" else _regex_literal(text))
         folded = [c for c in map(str, data.columns) if re.search(rx.pattern, c, re.IGNORECASE)]
         raise DataError(
-            f"{where}{what} matches no column of the data, so instrument '{instrument.id}' has none of its "
-            f"items ({_span(items)})."
-            + (f" {len(folded)} column(s) match when letter case is ignored (e.g. {shown(folded[0])}): start "
-               f"the regex with (?i) or fix the letter case." if folded and kind == "regex" else "")
-            + (f" Near matches among the headers: {', '.join(shown(h) for h in hint)}." if hint else "")
-            + " Check columns= (the column pattern, map, prefix or regex)."
-        )
+            f"{what} matches no column of the data, so instrument '{instrument.id}' has none of its "
+            f"items ({_span(items)}).", file=source,
+            hint=(f"{len(folded)} column(s) match when letter case is ignored (e.g. {shown(folded[0])}): start "
+                  f"the regex with (?i) or fix the letter case. " if folded and kind == "regex" else "")
+            + (f"Near matches among the headers: {', '.join(shown(h) for h in hint)}. " if hint else "")
+            + "Check columns= (the column pattern, map, prefix or regex).")
     if several or none:
         parts = []
         if several:
@@ -331,12 +330,11 @@ def _match_headers(data, instrument, kind, text, rx, where="") -> dict:
         if none:
             parts.append(f"no column for item(s) {', '.join(map(str, none))}")
         raise DataError(
-            f"{where}{what} does not give each item of instrument '{instrument.id}' exactly one column: "
+            f"{what} does not give each item of instrument '{instrument.id}' exactly one column: "
             + "; and ".join(parts) + "."
-            + (f" Columns whose number is not an item of the key: {', '.join(strays[:5])}." if strays and none else "")
-            + " Make the pattern stricter (or wider), rename the columns, or map the items one by one "
-              "(columns= with a map {1: col, 2: col})."
-        )
+            + (f" Columns whose number is not an item of the key: {', '.join(strays[:5])}." if strays and none else ""),
+            file=source, hint="Make the pattern stricter (or wider), rename the columns, or map the items one by one "
+                              "(columns= with a map {1: col, 2: col}).")
     return {i: found[i][0] for i in items}
 
 
@@ -395,33 +393,33 @@ def _id_values(data, id_column):
     if id_column is None:
         return None
     if id_column not in data.columns:
-        raise DataError(f"id column '{id_column}' is not in the data (columns: {', '.join(map(str, data.columns[:12]))}…)."
-                        + near_columns(id_column, data))
+        raise DataError(f"is not in the data (columns: {', '.join(map(str, data.columns[:12]))}"
+                        f"{'…' if data.shape[1] > 12 else ''})", file=data.attrs.get("source"), column=id_column,
+                        item="the id column",
+                        hint="Choose the column that holds the respondent ids (id_column=)." + near_columns(id_column, data))
     return data[id_column]
 
 
 def check_ids(data: pd.DataFrame, id_column: str, source=None) -> None:
     """Stop on missing or duplicate respondent ids, naming the rows."""
     ids = _id_values(data, id_column)
-    where = f"file '{source}', " if source else ""
     empty = ids.isna() | (ids.astype("string").str.strip() == "").fillna(False)
     if empty.any():
         rows = [row_label(data, i) for i in ids.index[empty][:5]]
         n = int(empty.sum())
         raise DataError(
-            f"{where}{rows[0]}, column '{id_column}', value '' (empty): a respondent without an id"
-            + (f" ({n} in all: {', '.join(rows)}{'…' if n > 5 else ''})" if n > 1 else "")
-            + ". Give every respondent an id, remove the row, or choose another id column (id_column=).")
+            "a respondent without an id" + (f" ({n} in all: {', '.join(rows)}{'…' if n > 5 else ''})" if n > 1 else ""),
+            file=source, row=rows[0], column=id_column, value="",
+            hint="Give every respondent an id, remove the row, or choose another id column (id_column=).")
     dup = ids.duplicated(keep=False)
     if dup.any():
         first = ids[dup].iloc[0]
         rows = [row_label(data, i) for i in ids.index[ids == first]]
         n = ids[dup].nunique()
         raise DataError(
-            f"{where}column '{id_column}': id {shown(first)} appears in {' and '.join(rows)}"
-            + (f" ({n - 1} other id(s) are duplicated too)" if n > 1 else "")
-            + ". Ids must be unique: remove the duplicate submission or choose another id column (id_column=)."
-        )
+            f"id {shown(first)} appears in {' and '.join(rows)}"
+            + (f" ({n - 1} other id(s) are duplicated too)" if n > 1 else ""), file=source, column=id_column,
+            hint="Ids must be unique: remove the duplicate submission or choose another id column (id_column=).")
 
 
 def prepare_items(
@@ -499,7 +497,8 @@ def prepare_items(
     if response:
         unknown = set(response) - {"min", "max", "step", "labels"}
         if unknown:
-            raise InstrumentError(f"response override: unknown field(s) {', '.join(sorted(unknown))} (use min, max, step, labels)")
+            raise InstrumentError(f"has unknown field(s) {', '.join(sorted(unknown))}", argument="response",
+                                  value=response, hint="use min, max, step, labels")
         inst = inst.with_response(**response)
     if min_valid:
         inst = inst.with_min_valid(min_valid)
@@ -511,7 +510,9 @@ def prepare_items(
     for item in reversed_in_file or []:
         key = _item_key(item, inst.all_items)
         if key not in inst.all_items:
-            raise DataError(f"reversed_in_file names item {item!r}, which instrument '{inst.id}' does not have")
+            raise DataError(f"names item {item!r}, which instrument '{inst.id}' does not have",
+                            argument="reversed_in_file", value=reversed_in_file,
+                            hint=f"list items of the key ({_span(inst.all_items)})")
         flip[key] = True
 
     lo, hi, step = inst.response.min, inst.response.max, inst.response.step
@@ -565,7 +566,7 @@ def prepare_items(
             lows = [r[2][0] for r in results if not np.isnan(r[2][0])]
             highs = [r[2][1] for r in results if not np.isnan(r[2][1])]
         seen = (min(lows), max(highs)) if lows else None
-        raise DataError(_invalid_message(data, problems, inst, source, rec is not None, seen))
+        raise _invalid_refusal(data, problems, inst, source, rec is not None, seen)
     audit = audit_table(audit_parts)
     return ItemSet(instrument=inst, columns=mapping, values=out, index=data.index, audit=audit, flip=flip,
                    source=source)
@@ -597,7 +598,8 @@ def numeric_values(data: pd.DataFrame, column: str, *, missing=None, source: str
     R: ``as.numeric(x)`` warns "NAs introduced by coercion" without saying where.
     """
     if column not in data.columns:
-        raise DataError(f"column '{column}' is not in the data." + near_columns(column, data))
+        raise DataError("is not in the data", file=source or data.attrs.get("source"), column=column,
+                        hint="Check the column's name against the file's header." + near_columns(column, data))
     source = source or data.attrs.get("source")
     s = data[column]
     x = np.empty(len(s), dtype=np.float64)
@@ -607,11 +609,10 @@ def numeric_values(data: pd.DataFrame, column: str, *, missing=None, source: str
         pos, reason = bad_pos[0], bad_reason[0]
         value = s.to_numpy()[pos[0]]
         value = value if isinstance(value, str) else _show(value)
-        loc = ", ".join(x for x in (f"file '{source}'" if source else None, row_label(data, data.index[pos[0]]),
-                                    f"column '{column}'", f"value {shown(value)}") if x)
         n = sum(len(q) for q in bad_pos)
-        raise DataError(f"{loc}: {reason}.{f' {n - 1} more value(s) like it.' if n > 1 else ''} Fix the data, or "
-                        f"declare the code as missing.")
+        raise DataError(f"{reason}.{f' {n - 1} more value(s) like it.' if n > 1 else ''}", file=source,
+                        row=row_label(data, data.index[pos[0]]), column=column, value=value,
+                        hint="Fix the data, or declare the code as missing.")
     parts = []
     if coded is not None and coded.any():
         parts.append(_audit_rows(data, None, np.flatnonzero(coded), column, "", s, "missing code"))
@@ -649,7 +650,8 @@ def _recode_table(recode):
         src = np.array([float(k) for k in recode], dtype=float)
         dst = np.array([float(v) for v in recode.values()], dtype=float)
     except (TypeError, ValueError):
-        raise DataError(f"recode must map numbers to numbers, e.g. {{1: 0, 2: 1}}; got {recode!r}") from None
+        raise DataError("must map numbers to numbers", argument="recode", value=recode,
+                        hint="e.g. {1: 0, 2: 1}") from None
     return src, dst
 
 
@@ -920,13 +922,12 @@ def _shift_hint(problems, inst, seen) -> str:
     )
 
 
-def _invalid_message(data, problems, inst, source, recoded, seen=None) -> str:
+def _invalid_refusal(data, problems, inst, source, recoded, seen=None) -> DataError:
+    """The refusal of the first invalid answer (file, row, column, item, value), the others counted."""
     total = sum(len(p[0]) for p in problems)
     pos, col, item, s, reason = problems[0]
     value = s.to_numpy()[pos[0]]
     value = _show(value) if not isinstance(value, str) else value
-    loc = ", ".join(x for x in (f"file '{source}'" if source else None, row_label(data, data.index[pos[0]]),
-                                f"column '{col}' (item {item} of '{inst.id}')", f"value {shown(value)}") if x)
     others = []
     for p in problems:
         for q in p[0][:3]:
@@ -934,13 +935,13 @@ def _invalid_message(data, problems, inst, source, recoded, seen=None) -> str:
                 others.append(f"{row_label(data, data.index[q])} '{p[1]}'")
     more = f" {total - 1} more value(s) have problems ({'; '.join(others)}{'…' if total - 1 > len(others) else ''})." if total > 1 else ""
     after = " after recoding" if recoded else ""
-    hint = "" if recoded else _shift_hint(problems, inst, seen)
-    if hint:
-        return (f"{loc}: {reason}.{more}{hint} Otherwise fix the data, or pass on_invalid='missing' "
-                f"to set such values to missing and list them in an audit file.")
-    return (
-        f"{loc}: {reason}{after}.{more} Fix the data, declare codes that mean 'no answer' as missing "
-        f"(missing= / missing:), set the administration range (response= / response:), "
-        f"or pass on_invalid='missing' to set such values to missing and list "
-        f"them in an audit file."
-    )
+    shift = "" if recoded else _shift_hint(problems, inst, seen)
+    if shift:
+        hint = (f"{shift.strip()} Otherwise fix the data, or pass on_invalid='missing' to set such values to "
+                f"missing and list them in an audit file.")
+    else:
+        hint = ("Fix the data, declare codes that mean 'no answer' as missing (missing= / missing:), set the "
+                "administration range (response= / response:), or pass on_invalid='missing' to set such values "
+                "to missing and list them in an audit file.")
+    return DataError(f"{reason}{after}.{more}", file=source, row=row_label(data, data.index[pos[0]]), column=col,
+                     item=f"item {item} of '{inst.id}'", value=value, hint=hint)

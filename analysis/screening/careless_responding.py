@@ -64,8 +64,9 @@ def _specs(instrument, columns, options) -> list[tuple[str, object, dict]]:
         entries = [(None, {**instrument, **({"columns": columns} if columns is not None else {})})]
     elif isinstance(instrument, (list, tuple)):
         if columns is not None and (not isinstance(columns, (list, tuple)) or len(columns) != len(instrument)):
-            raise DataError("with several instruments, give columns= as a list with one entry per instrument "
-                            "(or put the columns into each instrument's spec: {'instrument': ..., 'columns': ...})")
+            raise DataError("is not a list with one entry per instrument", argument="columns", value=columns,
+                            hint="with several instruments, give columns= as a list with one entry per instrument (or "
+                                 "put the columns into each instrument's spec: {'instrument': ..., 'columns': ...})")
         entries = []
         for k, spec in enumerate(instrument):
             if columns is not None and not isinstance(spec, dict):
@@ -78,10 +79,11 @@ def _specs(instrument, columns, options) -> list[tuple[str, object, dict]]:
         if isinstance(spec, dict):
             unknown = set(spec) - _QUIRKS - {"instrument"}
             if unknown:
-                raise DataError(f"instrument spec {alias or spec.get('instrument')!r}: unknown field(s) "
-                                f"{', '.join(sorted(unknown))}")
+                raise DataError(f"has unknown field(s) {', '.join(sorted(unknown))}", argument="instrument", value=spec,
+                                hint=f"use instrument, {', '.join(sorted(_QUIRKS))}")
             if "instrument" not in spec:
-                raise DataError(f"instrument spec {alias!r} has no 'instrument' field")
+                raise DataError("has no 'instrument' field", argument="instrument", value=spec,
+                                hint="name the key: {'instrument': 'agq-r', ...}")
             quirks = {**shared, **{k: v for k, v in spec.items() if k != "instrument"}}
             if shared.get("missing") and spec.get("missing"):
                 quirks["missing"] = list(shared["missing"]) + list(spec["missing"])
@@ -216,7 +218,8 @@ def collect_items(data: pd.DataFrame, instrument, columns=None, **options) -> It
         label = alias or items.instrument.id
         for item, col in items.columns.items():
             if col in seen:
-                raise DataError(f"column '{col}' is used by both {seen[col]} and {label}; each item column may be "
+                raise DataError(f"is used by both {seen[col]} and {label}", file=data.attrs.get("source"), column=col,
+                                hint="each item column may be "
                                 f"screened once")
             seen[col] = label
         blocks.append(_as_answered(data, items))
@@ -304,8 +307,9 @@ def attention_failures(data: pd.DataFrame, expect: dict, missing_fails: bool = T
     out = {}
     for col, want in expect.items():
         if col not in data.columns:
-            raise DataError(f"attention item column '{col}' is not in the data "
-                            f"(columns: {', '.join(map(str, list(data.columns)[:12]))}…)." + near_columns(col, data))
+            raise DataError(f"is not in the data (columns: {', '.join(map(str, list(data.columns)[:12]))}"
+                            f"{'…' if data.shape[1] > 12 else ''})", file=data.attrs.get("source"), column=col,
+                            item="the attention item", hint="Name the column that holds the attention item." + near_columns(col, data))
         accepted = list(want) if isinstance(want, (list, tuple, set)) else [want]
         s = data[col]
         acc_num = [float(a) for a in accepted if _is_number(a)]
@@ -336,17 +340,16 @@ def _refuse_text_answers(data, col, s, words, accepted) -> None:
     pos = np.flatnonzero(words.to_numpy(dtype=bool))
     first = s.iloc[pos[0]]
     distinct = list(dict.fromkeys(str(v) for v in s.iloc[pos]))
-    source = data.attrs.get("source")
-    place = ", ".join(x for x in (f"file '{source}'" if source else "", row_label(data, data.index[pos[0]]),
-                                  f"column '{col}'", f"value {shown(first)}") if x)
     want = ", ".join(f"{a:g}" if isinstance(a, float) else str(a) for a in accepted)
     others = (f" {len(pos) - 1} more cell(s) hold text too ({'; '.join(shown(v) for v in distinct[1:6])}"
               f"{'…' if len(distinct) > 6 else ''})." if len(pos) > 1 else "")
     raise DataError(
-        f"attention item: {place}: the expected answer is the number {want}, but this cell is text, so it "
-        f"cannot be compared with it.{others} Recode the column to numbers, or list the texts that count as "
-        f"the expected answer with it (expect: [{want}, {shown(first)}], or {col}={want},{first} on the "
-        f"command line); texts are then compared as text, ignoring letter case.")
+        f"the expected answer is the number {want}, but this cell is text, so it cannot be compared with it."
+        f"{others}", file=data.attrs.get("source"), row=row_label(data, data.index[pos[0]]), column=col, value=first,
+        within="attention item",
+        hint=f"Recode the column to numbers, or list the texts that count as the expected answer with it (expect: "
+             f"[{want}, {shown(first)}], or {col}={want},{first} on the command line); texts are then compared as "
+             f"text, ignoring letter case.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,11 +506,13 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
     out["pattern_group"] = groups.to_numpy()
     if id_column is not None:
         if id_column not in data.columns:
-            raise DataError(f"id column '{id_column}' is not in the data." + near_columns(id_column, data))
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=id_column, item="the id column",
+                            hint="Choose the column that holds the respondent ids (id_column=)." + near_columns(id_column, data))
         out["duplicate_id"] = duplicate_ids(data[id_column]).to_numpy()
     if duration is not None:
         if duration not in data.columns:
-            raise DataError(f"completion-time column '{duration}' is not in the data." + near_columns(duration, data))
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=duration, item="the completion-time column",
+                            hint="Name the column of completion times (duration=)." + near_columns(duration, data))
         out["seconds_per_item"] = seconds_per_item(data[duration], n_items).to_numpy()
     if attention:
         att = attention_failures(data, attention)

@@ -64,7 +64,9 @@ def _matrix(x, what: str) -> tuple[np.ndarray, pd.Index, list]:
         return values, x.index, [str(c) for c in x.columns]
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim != 2:
-        raise DataError(f"{what}: expected a respondents × items matrix, got {arr.ndim} dimension(s)")
+        raise DataError(f"has {arr.ndim} dimension(s), not a respondents × items matrix", argument="x",
+                        value=f"an array of shape {arr.shape}", within=what,
+                        hint="pass a DataFrame or 2-D array with one row per respondent")
     return arr, pd.RangeIndex(arr.shape[0]), [f"V{j + 1}" for j in range(arr.shape[1])]
 
 
@@ -157,7 +159,8 @@ def longstring(x, avg: bool = False):
     values, index, _ = _matrix(x, "longstring")
     n, p = values.shape
     if p == 0:
-        raise DataError("longstring: no item columns")
+        raise DataError("has no item columns", argument="x", value=f"{n} rows × 0 columns", within="longstring",
+                        hint="pass the item columns")
     run = np.ones(n)
     best = np.ones(n)
     n_runs = np.ones(n)
@@ -241,7 +244,8 @@ def irv(x, na_rm: bool = True, split: bool = False, num_split: int = 3):
     if not split:
         return total
     if int(num_split) < 1:
-        raise DataError(f"irv: num_split must be a positive whole number, not {num_split!r}")
+        raise DataError("is not a positive whole number", argument="num_split", value=num_split, within="irv",
+                        hint="give 1 or more")
     chunk = _r_cut_chunks(values.shape[1], int(num_split))
     out = {"irv": total.to_numpy()}
     for k in range(int(num_split)):
@@ -288,17 +292,20 @@ def mahad(x, flag: bool = False, confidence: float = 0.99, na_rm: bool = True):
     """
     values, index, names = _matrix(x, "mahad")
     if not 0 < confidence < 1:
-        raise DataError(f"mahad: confidence must lie between 0 and 1, not {confidence!r}")
+        raise DataError("does not lie between 0 and 1", argument="confidence", value=confidence, within="mahad",
+                        hint="give e.g. 0.99")
     if not na_rm and np.isnan(values).any():
-        raise DataError("mahad: some answers are missing; Mahalanobis distance was not computed. "
-                        "Use na_rm=True to use the available answers.")
+        raise DataError("leaves missing answers in, so the Mahalanobis distance was not computed",
+                        argument="na_rm", value=na_rm, within="mahad",
+                        hint="Use na_rm=True to use the available answers.")
     empty = np.isnan(values).all(axis=1)
     kept = values[~empty]
     cov = _pairwise_cov(kept)  # pairwise-complete, n − 1, like R's cov(use = "pairwise")
     if np.isnan(cov).any():
         i, j = np.argwhere(np.isnan(cov))[0]
-        raise DataError(f"mahad: items '{names[i]}' and '{names[j]}' are never answered together (or one has "
-                        f"fewer than two answers); their covariance, and so D², is undefined")
+        raise DataError("are never answered together (or one has fewer than two answers); their covariance, and so "
+                        "D², is undefined", file=getattr(x, "attrs", {}).get("source"), column=[names[i], names[j]],
+                        within="mahad", hint="Leave one of them out of the screen.")
     try:
         inv = np.linalg.inv(cov)
         if np.linalg.cond(cov) > 1e13:
@@ -329,7 +336,8 @@ def _factor_slices(factors, p: int, what: str) -> list[np.ndarray]:
     if factors and all(np.isscalar(f) for f in factors):
         lengths = [int(f) for f in factors]
         if sum(lengths) > p:
-            raise DataError(f"{what}: the factors hold {sum(lengths)} items but the data have {p} columns")
+            raise DataError(f"holds {sum(lengths)} items but the data have {p} columns", argument="factors",
+                            value=factors, within=what, hint="give one length per scale, adding up to the columns")
         starts = np.cumsum([0] + lengths[:-1])
         return [np.arange(s, s + k) for s, k in zip(starts, lengths)]
     return [np.asarray(f, dtype=int) for f in factors]
@@ -378,8 +386,8 @@ def evenodd(x, factors, diag: bool = False):
     values, index, _ = _matrix(x, "evenodd")
     slices = _factor_slices(factors, values.shape[1], "evenodd")
     if len(slices) < 2:
-        raise DataError("evenodd: the even-odd index needs at least two scales (factors); got "
-                        f"{len(slices)}")
+        raise DataError(f"names {len(slices)} scale(s); the even-odd index needs at least two", argument="factors",
+                        value=factors, within="evenodd", hint="give the lengths of two or more scales")
     n = values.shape[0]
     even = np.full((n, len(slices)), np.nan)
     odd = np.full((n, len(slices)), np.nan)

@@ -488,14 +488,21 @@ def _flag(values, cond) -> tuple[np.ndarray, np.ndarray]:
     return np.where(undefined, False, hit), undefined
 
 
+def _source(data):
+    """The file the data (or the screening table made from them) were read from, if known."""
+    return None if data is None else data.attrs.get("source")
+
+
 def _column(indices, name, rule, notes):
     if name not in indices.columns:
-        raise DataError(f"rule '{rule}' needs the index '{name}', which the screening table does not have")
+        raise DataError("is not in the screening table", file=_source(indices), column=name, within=f"rule '{rule}'",
+                        hint="Compute the indices with careless() (or screen()) before applying the rule.")
     col = indices[name]
     if col.isna().all() and len(col):
         why = notes.get(name) or notes.get(name.split("_")[0])
-        raise DataError(f"rule '{rule}' cannot be applied: '{name}' is undefined for every respondent"
-                        + (f" ({why})" if why else ""))
+        raise DataError("is undefined for every respondent" + (f" ({why})" if why else "")
+                        + ", so the rule cannot be applied", file=_source(indices), column=name, within=f"rule '{rule}'",
+                        hint="Leave the rule out, or give the items it needs.")
     return col.to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -508,20 +515,24 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
         from ..io.readers import qualtrics_response_type
         kind = None if data is None else qualtrics_response_type(data, rule.column)
         if kind is None:
-            raise DataError(f"rule 'response_type': column '{rule.column}' is not in the data."
-                            + ("" if data is None else near_columns(rule.column, data)))
+            raise DataError("is not in the data", file=_source(data), column=rule.column, within="rule 'response_type'",
+                            hint="Name the column that holds the export's response type (column: in the rule)."
+                                 + ("" if data is None else near_columns(rule.column, data)))
         extra = {"response_type": kind.to_numpy()}
         return kind.isin(rule.types()).to_numpy(), none, extra
     if isinstance(rule, AttentionRule):
         if data is None:
-            raise DataError("rule 'attention' needs the data (the attention item columns)")
+            raise DataError("holds no data, but the attention items are in it", argument="data", value=None,
+                            within="rule 'attention'", hint="Pass the data to screen() with the indices.")
         att = attention_failures(data, rule.expected(), missing_fails=rule.missing_fails)
         extra = {c: att[c].to_numpy() for c in att.columns}
         return att["attention_failed"].to_numpy() > rule.max_failed, none, extra
     if isinstance(rule, SpeedRule):
         if data is None or rule.column not in data.columns:
-            raise DataError(f"rule 'speed': completion-time column '{rule.column}' is not in the data."
-                            + ("" if data is None else near_columns(rule.column, data)))
+            raise DataError("is not in the data", file=_source(data), column=rule.column, within="rule 'speed'",
+                            item="the completion-time column",
+                            hint="Name the column of completion times (column: in the rule), and pass the data."
+                                 + ("" if data is None else near_columns(rule.column, data)))
         n_items = rule.n_items or (int(indices["n_items"].iloc[0]) if len(indices) else 1)
         spi = seconds_per_item(data[rule.column], n_items, rule.unit).to_numpy()
         extra = {"seconds_per_item": spi}
@@ -560,19 +571,22 @@ def _evaluate(rule, indices, data, id_column, notes) -> tuple[np.ndarray, np.nda
     if isinstance(rule, DuplicateIdRule):
         col = rule.column or id_column
         if col is None:
-            raise DataError("rule 'duplicate_id' needs the id column: give column: in the rule or id_column=")
+            raise DataError("names no id column", argument="id_column", value=None, within="rule 'duplicate_id'",
+                            hint="give column: in the rule or id_column=")
         if data is None or col not in data.columns:
-            raise DataError(f"rule 'duplicate_id': id column '{col}' is not in the data."
-                            + ("" if data is None else near_columns(col, data)))
+            raise DataError("is not in the data", file=_source(data), column=col, item="the id column",
+                            within="rule 'duplicate_id'", hint="Name the column that holds the respondent ids." + ("" if data is None else near_columns(col, data)))
         dup = duplicate_ids(data[col], keep=rule.keep)
         return dup.fillna(False).to_numpy(dtype=bool), dup.isna().to_numpy(), extra
     if isinstance(rule, DuplicatePatternRule):
         if "pattern_group" not in indices.columns:
-            raise DataError("rule 'duplicate_pattern' needs the 'pattern_group' column of analysis.careless()")
+            raise DataError("is not in the screening table", file=_source(indices), column="pattern_group",
+                            within="rule 'duplicate_pattern'",
+                            hint="Compute the indices with analysis.careless(), which adds it.")
         undefined = (indices["n_answered"] == 0).to_numpy()
         dup = duplicates_in_groups(indices["pattern_group"], undefined, keep=rule.keep)
         return dup.fillna(False).to_numpy(dtype=bool), undefined, extra
-    raise DataError(f"unknown rule {rule!r}")  # pragma: no cover
+    raise AssertionError(f"unknown rule {rule!r}")  # pragma: no cover (the rule schema admits no other)
 
 
 def _as_rules(rules) -> list:
@@ -630,7 +644,8 @@ def apply_rules(indices: pd.DataFrame, rules, data: pd.DataFrame | None = None,
         careless_options = dict(indices.options)
         indices = indices.indices
     if data is not None and len(data) != len(indices):
-        raise DataError(f"the data have {len(data)} rows but the screening table {len(indices)}")
+        raise DataError(f"has {len(data)} rows but the screening table {len(indices)}", argument="data",
+                        value=f"{len(data)} rows", hint="Pass the data the indices were computed from.")
     notes = indices.attrs.get("notes", {})
     flags = indices.copy()
     excluded = np.zeros(len(indices), dtype=bool)
@@ -767,8 +782,9 @@ def screen(data: pd.DataFrame, instrument, columns=None, rules=None, *, id_colum
         warnings.warn(_OLD_ORDER, FutureWarning, stacklevel=3)   # 3: the caller of the wrapper
         columns, rules = rules, columns
     elif columns is not None and _looks_like_rules(columns):  # columns=<rules> and rules=<rules>
-        raise DataError("screen(): both the third and the fourth argument (columns, rules) look like rules; call "
-                        "screen(data, instrument, columns, rules) with the item columns third (or columns=None)")
+        raise DataError("looks like rules, and so does rules=", argument="columns", value=columns, within="screen()",
+                        hint="call screen(data, instrument, columns, rules) with the item columns third (or "
+                             "columns=None)")
     rules = _as_rules(rules)
     # a note on an index no rule uses (e.g. no antonym pairs when no psychant rule is declared) stays on
     # the result, unspoken: the run warns only about what the study asked for

@@ -27,7 +27,8 @@ def unit_labels(data: pd.DataFrame, column: str) -> pd.Series:
     published or suppressed like any other (otherwise organisation minus teams would reveal it).
     """
     if column not in data.columns:
-        raise DataError(f"grouping column '{column}' is not in the data." + near_columns(column, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=column, item="a grouping column",
+                        hint="Name the column that holds the units (team, department, …)." + near_columns(column, data))
     s = data[column]
     out = s.astype(object).where(s.notna(), NOT_GIVEN).map(_label)
     return out.astype(str)
@@ -47,8 +48,9 @@ def parent_map(data: pd.DataFrame, group: str, parent: str) -> dict:
     if len(dup):
         first = dup["u"].iloc[0]
         ps = sorted(dup.loc[dup["u"] == first, "p"])
-        raise DataError(f"{group} '{first}' appears under more than one {parent} ({', '.join(ps)}); "
-                        f"the parent= grouping must contain each {group} in exactly one {parent}")
+        raise DataError(f"puts {group} '{first}' under more than one {parent} ({', '.join(ps)})", file=data.attrs.get("source"),
+                        column=parent, item="the parent grouping",
+                        hint=f"the parent= grouping must contain each {group} in exactly one {parent}")
     return dict(zip(pairs["u"], pairs["p"]))
 
 

@@ -30,7 +30,8 @@ ICC_COLUMNS = ["variable", "n", "n_excluded", "n_groups", "k", "df_between", "df
 
 def _codes(data: pd.DataFrame, group: str):
     if group not in data.columns:
-        raise DataError(f"group column '{group}' is not in the data." + near_columns(group, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=group, item="the group column",
+                        hint="Name the column that holds each respondent's group." + near_columns(group, data))
     return pd.factorize(data[group], sort=False, use_na_sentinel=True)[0]
 
 

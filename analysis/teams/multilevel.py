@@ -48,7 +48,8 @@ def center_within_teams(data: pd.DataFrame, predictors, group: str) -> pd.DataFr
     # R: d$x_team <- ave(d$x, d$team) - mean(d$x); d$x_cwc <- d$x - ave(d$x, d$team)
     """
     if group not in data.columns:
-        raise DataError(f"group column '{group}' is not in the data." + near_columns(group, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=group, item="the group column",
+                        hint="Name the column that holds each respondent's group." + near_columns(group, data))
     numeric = check_numeric(data, predictors, "center_within_teams", hint="centre numeric scores only")
     out = data.copy()
     codes = pd.factorize(out[group], use_na_sentinel=True)[0]
@@ -209,13 +210,17 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
     check_level(level, "team_climate_model")
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     if not predictors:
-        raise DataError("give at least one person-level predictor")
+        raise DataError("names no predictor", argument="predictors", value=predictors, within="team_climate_model",
+                        hint="give at least one person-level predictor")
     cross = [tuple(p) for p in cross_level]
     for x, z in cross:
         if x not in predictors or z not in predictors:
-            raise DataError(f"cross-level term ({x}, {z}): both must be among the predictors {predictors}")
+            raise DataError(f"names ({x}, {z}), but both must be among the predictors {predictors}",
+                            argument="cross_level", value=cross_level, within="team_climate_model",
+                            hint="add them to predictors=")
     if outcome not in data.columns:
-        raise DataError(f"outcome '{outcome}' is not in the data." + near_columns(outcome, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=outcome, item="the outcome",
+                        within="team_climate_model", hint="Check the outcome's name against the file's header." + near_columns(outcome, data))
     d = center_within_teams(data, predictors, group)
     terms = [f"{x}_cwc" for x in predictors] + [f"{x}_team" for x in predictors]
     terms += [f"{x}_cwc:{z}_team" for x, z in cross] + list(covar)

@@ -47,7 +47,8 @@ def check_min_group(k) -> int:
     try:
         ki = int(k)
     except (TypeError, ValueError):
-        raise DataError(f"minimum group size must be a whole number, got {k!r}") from None
+        raise DataError("is not a whole number; the minimum group size must be one", argument="k", value=k,
+                        hint=f"give {MIN_GROUP_FLOOR} or more (the default is {MIN_GROUP_DEFAULT})") from None
     if ki != k or ki < MIN_GROUP_FLOOR:
         raise DataError(f"minimum group size {k!r} is too small: it can be no lower than {MIN_GROUP_FLOOR} "
                         f"(the default is {MIN_GROUP_DEFAULT}); smaller groups would expose individual answers")
@@ -193,17 +194,20 @@ def plan_suppression(data: pd.DataFrame, groupings, *, parents: dict | None = No
     parents = dict(parents or {})
     for child, par in parents.items():
         if child not in groupings or par not in groupings:
-            raise DataError(f"parent grouping {child} -> {par}: both columns must be among the reported groupings")
+            raise DataError(f"names parent grouping {child} -> {par}, but both columns must be among the reported "
+                            f"groupings", argument="parents", value=parents, hint="add both to groupings=")
         parent_map(data, child, par)  # stops unless nested
     values = list(values)
     cells = finest_cells(data, groupings, values, bounds)
     if cells.count.sum() < k:
-        raise DataError(f"only {int(cells.count.sum())} respondents in total: fewer than the minimum group size {k}, "
-                        f"so nothing can be reported")
+        raise DataError(f"has only {int(cells.count.sum())} respondents in total: fewer than the minimum group size "
+                        f"{k}, so nothing can be reported", file=data.attrs.get("source"),
+                        hint="Collect more responses before reporting.")
     for v in values:
         if cells.n[v].sum() < k:
-            raise DataError(f"score '{v}' has {int(cells.n[v].sum())} answers in the whole organisation, fewer than "
-                            f"the minimum group size {k}; leave it out of the report")
+            raise DataError(f"has {int(cells.n[v].sum())} answers in the whole organisation, fewer than the minimum "
+                            f"group size {k}", file=data.attrs.get("source"), column=v, item="a score",
+                            hint="leave it out of the report")
 
     rows = []
     for lv in groupings:

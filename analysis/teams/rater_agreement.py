@@ -78,22 +78,26 @@ def null_variance(n_options: int | None = None, null="uniform") -> float:
     """
     if isinstance(null, (int, float, np.floating)) and not isinstance(null, bool):
         if not null > 0:
-            raise DataError(f"null variance must be positive, got {null!r}")
+            raise DataError("is not a positive variance", argument="null", value=null,
+                            hint="give a variance above 0, a tabled null's name or proportions")
         return float(null)
     if isinstance(null, str):
         if null == "uniform":
             a = _check_options(n_options)
             return (a * a - 1) / 12.0
         if null not in NULL_PROPORTIONS_5:
-            raise DataError(f"unknown null distribution {null!r}: use 'uniform', "
-                            + ", ".join(repr(k) for k in NULL_PROPORTIONS_5) + ", a variance or proportions")
+            raise DataError("is not a null distribution", argument="null", value=null,
+                            hint="use 'uniform', " + ", ".join(repr(k) for k in NULL_PROPORTIONS_5)
+                                 + ", a variance or proportions")
         if _check_options(n_options) != 5:
-            raise DataError(f"the {null!r} null is tabled for 5 response options only (James et al., 1984); "
-                            f"for {n_options} options pass its variance (null=1.2) or proportions (null=[...])")
+            raise DataError("is tabled for 5 response options only (James et al., 1984)", argument="null",
+                            value=null, hint=f"for {n_options} options pass its variance (null=1.2) or proportions "
+                                             f"(null=[...])")
         null = NULL_PROPORTIONS_5[null]
     p = np.asarray(null, dtype=float)
     if p.ndim != 1 or (n_options is not None and len(p) != n_options) or np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
-        raise DataError(f"null proportions must be {n_options or 'A'} non-negative numbers summing to 1, got {list(null)!r}")
+        raise DataError(f"is not {n_options or 'A'} non-negative proportions summing to 1", argument="null",
+                        value=list(null), hint="give one proportion per response option")
     x = np.arange(1, len(p) + 1, dtype=float)
     m = float(p @ x)
     return float(p @ (x - m) ** 2)
@@ -101,10 +105,12 @@ def null_variance(n_options: int | None = None, null="uniform") -> float:
 
 def _check_options(n_options) -> int:
     if n_options is None:
-        raise DataError("say how many response options the items have (n_options=5 for a 1-5 scale)")
+        raise DataError("is not given", argument="n_options", value=n_options,
+                        hint="say how many response options the items have (n_options=5 for a 1-5 scale)")
     a = int(n_options)
     if a != n_options or a < 2:
-        raise DataError(f"n_options must be a whole number of at least 2, got {n_options!r}")
+        raise DataError("is not a number of response options", argument="n_options", value=n_options,
+                        hint="give a whole number of at least 2")
     return a
 
 
@@ -178,7 +184,8 @@ def group_items(data: pd.DataFrame, items, group, what: str = "agreement") -> Gr
     data = check_data(data, what)
     items = [items] if isinstance(items, str) else list(items)
     if not items:
-        raise DataError(f"{what}: give at least one item column")
+        raise DataError("names no item column", argument="items", value=items, within=what,
+                        hint="give at least one item column")
     check_columns(data, items + [group], what)
     block = data[items]
     if all(pd.api.types.is_float_dtype(t) or pd.api.types.is_integer_dtype(t) for t in block.dtypes) and \
@@ -190,7 +197,8 @@ def group_items(data: pd.DataFrame, items, group, what: str = "agreement") -> Gr
     codes, labels = pd.factorize(data[group], sort=True, use_na_sentinel=True)
     g = len(labels)
     if g == 0:
-        raise DataError(f"group column '{group}' has no values")
+        raise DataError("has no values", file=data.attrs.get("source"), column=group, item="the group column", within=what,
+                        hint="Choose the column that holds each respondent's group.")
     has_group = codes >= 0
     complete = has_group & ~np.isnan(x).any(axis=1)
     n_all = np.bincount(codes[has_group], minlength=g)
@@ -202,7 +210,8 @@ def group_items(data: pd.DataFrame, items, group, what: str = "agreement") -> Gr
     n_full = np.bincount(codes_c, minlength=g)
     keep = n_full > 0  # groups whose every row misses an item get NaN statistics and n = 0
     if not keep.any():
-        raise DataError(f"no row has every one of {', '.join(items)} and a '{group}' value: nothing to compute")
+        raise DataError(f"have no row with every one of them and a '{group}' value: nothing to compute",
+                        file=data.attrs.get("source"), column=items, within=what, hint="Check the items' missing values.")
     remap = np.cumsum(keep) - 1
     n = n_full[keep]
     return GroupedItems(labels=np.asarray(labels)[keep], n=n, n_excluded=(n_all - n_full)[keep],
@@ -346,7 +355,8 @@ def _ad(gi: GroupedItems, center: str) -> np.ndarray:
     elif center == "median":
         dev = np.abs(gi.x - gi.median()[gi.codes])
     else:
-        raise DataError(f"method must be 'mean' or 'median', not {center!r}")
+        raise DataError("is not a centre; method must be 'mean' or 'median'", argument="method", value=center,
+                        hint="use 'mean' or 'median'")
     ad = gi.group_sum(dev) / gi.n[:, None]
     return np.where(gi.n > 1, ad.mean(axis=1), np.nan)
 
@@ -381,10 +391,11 @@ def _response(n_options, response):
             lo, hi = (response["min"], response["max"]) if isinstance(response, dict) else response
             lo, hi = float(lo), float(hi)
         except (KeyError, TypeError, ValueError):
-            raise DataError(f"response must be (lowest, highest) answer code or {{'min': …, 'max': …}}, "
-                            f"got {response!r}") from None
+            raise DataError("is not a response range", argument="response", value=response,
+                            hint="give (lowest, highest) answer code or {'min': …, 'max': …}") from None
         if not lo < hi:
-            raise DataError(f"response range must have min < max, got {response!r}")
+            raise DataError("has min ≥ max", argument="response", value=response,
+                            hint="give the lowest answer code first")
         if n_options is None:
             n_options = int(round(hi - lo)) + 1
         return n_options, lo, hi
@@ -408,7 +419,8 @@ def rwg(data, item, group, n_options=None, *, null="uniform") -> AgreementResult
     # R: multilevel::rwg(df$q, df$team, ranvar = 2)
     """
     if not isinstance(item, str):
-        raise DataError("rwg takes one item column; use rwg_j for several items")
+        raise DataError("is not one column name", argument="item", value=item, within="rwg",
+                        hint="rwg takes one item column; use rwg_j for several items")
     ranvar = null_variance(n_options, null)
     gi = group_items(data, [item], group)
     return _agreement_result(gi, data, {"rwg": _rwg_j(gi.var[:, 0], 1, ranvar)},
@@ -665,8 +677,9 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
     gi = group_items(data, [value], group)
     if (gi.n < 2).any() or not gi.keep.all():
         small = gi.labels[gi.n < 2][:5].tolist() or gi.all_labels[~gi.keep][:5].tolist()
-        raise DataError(f"rgr_agree needs at least two people with a '{value}' value in every group; "
-                        f"group(s) {small} have fewer")
+        raise DataError(f"has group(s) {small} with fewer than two people with a '{value}' value",
+                        file=data.attrs.get("source"), column=group, within="rgr_agree",
+                        hint="rgr_agree needs at least two people in every group; leave the small groups out")
     n, g = len(gi.x), len(gi.n)
     pseudo = np.repeat(np.arange(g), gi.n)
     given = permutations is not None      # R's draws replayed (tests): no seed of ours
@@ -679,7 +692,8 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
         permutations = np.stack([rng.permutation(n) for _ in range(reps)]) if reps else np.empty((0, n), dtype=int)
     perms = np.asarray(permutations, dtype=np.int64)
     if perms.ndim != 2 or perms.shape[1] != n:
-        raise DataError(f"permutations must be reps × {n} row positions")
+        raise DataError(f"must be reps × {n} row positions", argument="permutations", value=perms.shape,
+                        within="rgr_agree", hint="leave permutations out to draw them from seed=")
     xs = _data_order(data, value, group)  # R's ran.group draws rows of x in data order
     out = np.empty(perms.shape[0] * g)
     for r, p in enumerate(perms):  # a loop over replications; each is vectorised over groups

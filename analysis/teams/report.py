@@ -223,8 +223,8 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     also = [a for a in dict.fromkeys(also) if a not in (group, parent)]
     for col in [group] + ([parent] if parent else []) + also:
         if col not in data.columns:
-            raise DataError(f"grouping column '{col}' is not in {data.attrs.get('source') or 'the data'}."
-                            + near_columns(col, data))
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=col, item="a grouping column",
+                            hint="Name the column that holds the units (team, department, …)." + near_columns(col, data))
     items = prepare_items(data, instrument, columns, **item_options)
     inst = items.instrument
     scores = score_items(items)
@@ -246,8 +246,9 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
             from ..goals.model import get_goal_coder
 
             if goal_text not in data.columns:
-                raise DataError(f"goal statement column '{goal_text}' is not in "
-                                f"{data.attrs.get('source') or 'the data'}." + near_columns(goal_text, data))
+                raise DataError("is not in the data", file=data.attrs.get("source"), column=goal_text,
+                                item="the goal statement column",
+                                hint="Name the column that holds the goal statements." + near_columns(goal_text, data))
             coder = get_goal_coder(goal_coder)
             # the coder's not_a_goal and a blank answer share the report's fourth column
             coded = pd.Series(coder.predict(data[goal_text].tolist()), index=data.index).replace(

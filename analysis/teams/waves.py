@@ -152,19 +152,20 @@ def _p(p) -> str:
 def split_waves(data: pd.DataFrame, wave: str, order=None) -> dict:
     """``{wave: rows}`` from a wave column (in ``order``, or sorted)."""
     if wave not in data.columns:
-        raise DataError(f"wave column '{wave}' is not in {data.attrs.get('source') or 'the data'}."
-                        + near_columns(wave, data))
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=wave, item="the wave column",
+                        hint="Name the column that says each row's wave (wave=)." + near_columns(wave, data))
     lab = data[wave]
     if lab.isna().any():
         first = lab.index[lab.isna()][0]
         from ..io.readers import row_label
 
-        raise DataError(f"{data.attrs.get('source') or 'the data'}, {row_label(data, first)}, column '{wave}': "
-                        f"the wave is empty; give every row its wave")
+        raise DataError("the wave is empty", file=data.attrs.get("source"), row=row_label(data, first), column=wave, value="",
+                        hint="give every row its wave")
     names = sorted(lab.astype(str).unique()) if order is None else [str(w) for w in order]
     missing = set(lab.astype(str)) - set(names)
     if missing:
-        raise DataError(f"wave column '{wave}' has waves {sorted(missing)} not in the order given ({names})")
+        raise DataError(f"has waves {sorted(missing)} not in the order given ({names})", file=data.attrs.get("source"), column=wave,
+                        item="the wave column", hint="list every wave in waves=, or leave it out")
     out = {w: data[lab.astype(str) == w] for w in names}
     return out
 
@@ -216,10 +217,12 @@ def build_wave_report(data, instrument, group: str, *, wave: str | None = None, 
             frames = {str(w): frames[str(w)] for w in waves}
     else:
         if wave is None:
-            raise DataError("several waves need a wave column (wave=...) or one DataFrame per wave")
+            raise DataError("is not given", argument="wave", value=wave,
+                            hint="several waves need a wave column (wave=...) or one DataFrame per wave")
         frames = split_waves(data, wave, waves)
     if len(frames) < 2:
-        raise DataError(f"a change report needs at least two waves; found {len(frames)} ({list(frames)})")
+        raise DataError(f"holds {len(frames)} wave(s) ({list(frames)}); a change report needs at least two waves",
+                        argument="waves", value=list(frames), hint="give two or more")
     reports = {}
     for w, d in frames.items():
         try:
@@ -227,7 +230,7 @@ def build_wave_report(data, instrument, group: str, *, wave: str | None = None, 
             reports[w] = build_staff_report(d, instrument, group, parent=parent, also=also, min_group=min_group,
                                             columns=columns, null=null, **opts)
         except DataError as exc:
-            raise DataError(f"wave {w}: {exc}") from None
+            raise exc.reworded(f"wave {w}: {exc}") from None
     names = list(reports)
     for w, r in reports.items():
         r.wave, r.waves = w, names

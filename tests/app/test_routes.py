@@ -221,7 +221,8 @@ def test_unknown_group_same_message_as_cli_with_near_matches(client, tmp_path):
                                 "--group", "Team", "-o", str(tmp_path / "t.xlsx")])
     assert code == 2
     message = _norm(err).removeprefix("goalscope: ").replace(str(DEMO), "responses.csv")
-    assert message == "grouping column 'Team' is not in responses.csv. Did you mean 'team'?"
+    assert message == ("file 'responses.csv', column 'Team' (a grouping column) is not in the data. Name the column "
+                       "that holds the units (team, department, …). Did you mean 'team'?")
     page = _text(res)
     assert f'id="error">{message}<' in page
     assert "<li>unknown unit column 'Team' (did you mean 'team'?)</li>" in page

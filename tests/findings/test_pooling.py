@@ -59,11 +59,11 @@ def test_sequences_and_apa():
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    (dict(r=[0.1, 0.2], n=[50]), "2 correlations but 1 sample sizes"),
+    (dict(r=[0.1, 0.2], n=[50]), "gives 1 sample sizes for 2 correlations"),
     (dict(r=[0.1], n=[50]), "at least two correlations"),
     (dict(r=[0.1, 1.0], n=[50, 60]), "correlation 1 of '2' must lie strictly between -1 and 1"),
     (dict(r=[0.1, 0.2], n=[50, 3]), "n = 3 of '2' must be a whole number of at least 4"),
-    (dict(r=[0.1, 0.2], n=[50, 60], method="PM"), "method 'PM' is not one of REML, DL, FE"),
+    (dict(r=[0.1, 0.2], n=[50, 60], method="PM"), "method='PM' is not one of REML, DL, FE"),
     (dict(r=[0.1, 0.2], n=[50, 60], level=95), "level must lie between 0 and 1"),
     (dict(r="r", n="n", data=pd.DataFrame({"r": [0.1, 0.2]})), "column 'n' \\(n\\) is not in the data"),
 ])

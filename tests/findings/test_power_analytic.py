@@ -79,7 +79,7 @@ def test_sample_size_table():
     (lambda: power_correlation(r=0.2, n=50, alternative="two.sided"), "two-sided, greater, less"),
     (lambda: power_correlation(n=10, power=0.01), "no r in"),
     (lambda: power_regression(f2=-0.1, n=50), "cannot be negative"),
-    (lambda: power_regression(f2=0.1, u=0, n=50), "u = 0"),
+    (lambda: power_regression(f2=0.1, u=0, n=50), "u=0: the number of tested predictors"),
     (lambda: power_regression(f2=0.1, u=3, n=4), "at least 5"),
     (lambda: power_correlation_difference(0.3, 0.1), "either n1"),
     (lambda: power_correlation_difference(0.3, 0.1, n1=2), "at least 4"),

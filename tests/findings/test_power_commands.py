@@ -93,7 +93,7 @@ def test_simulate_unknown_factor_is_exit_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         main(["simulate", "--instruments", "goals=agq-r", "--r", "goals_x:goals_y=.3", "-o", str(tmp_path / "x.csv")])
     assert e.value.code == 2
-    assert says(capsys.readouterr().err, "'goals_x' in the correlation matrix is neither")
+    assert says(capsys.readouterr().err, "names 'goals_x', which is neither an instrument nor a scale")
 
 
 def test_simulate_from_the_registry(tmp_path, monkeypatch, capsys):

@@ -81,9 +81,9 @@ def test_r33_reaches_one_third_power():
 
 
 def test_replicate_errors():
-    with pytest.raises(DataError, match="observed correlation 1.2 must lie strictly between -1 and 1"):
+    with pytest.raises(DataError, match="estimate=1.2 is not a correlation; the observed correlation must lie strictly between -1 and 1"):
         replicate(1.2, "diaconu-gherasim-2024-map-depression", n=100)
-    with pytest.raises(DataError, match="n = 3 respondents"):
+    with pytest.raises(DataError, match="n=3 is too few respondents"):
         replicate(0.1, "diaconu-gherasim-2024-map-depression", n=3)
     with pytest.raises(DataError, match="sesoi must lie between 0 and 1"):
         replicate(0.1, "diaconu-gherasim-2024-map-depression", n=100, sesoi=10)

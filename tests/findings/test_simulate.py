@@ -158,7 +158,7 @@ def test_the_whole_road_runs_on_the_export(tmp_path):
 
 @pytest.mark.parametrize("kwargs,text", [
     ({"correlations": pd.DataFrame([[1, .2], [.2, 1]], index=["grit", "x"], columns=["grit", "x"])},
-     "'x' in the correlation matrix is neither"),
+     "names 'x', which is neither an instrument nor a scale"),
     ({"correlations": pd.DataFrame([[1, .2], [.3, 1]], index=["grit", "procr"], columns=["grit", "procr"])},
      "not symmetric"),
     ({"correlations": pd.DataFrame([[1, .2], [.2, 1]], index=["grit", "procr"], columns=["procr", "grit"])},
@@ -166,18 +166,18 @@ def test_the_whole_road_runs_on_the_export(tmp_path):
     ({"correlations": pd.DataFrame([[.9, .2], [.2, 1]], index=["grit", "procr"], columns=["grit", "procr"])},
      "diagonal"),
     ({"correlations": pd.DataFrame(np.eye(3), index=["grit", "procr", "procr_decisional"],
-                                   columns=["grit", "procr", "procr_decisional"])}, "belongs to both"),
-    ({"correlations": _two("grit", "procr_decisional", .2)}, "belong to no factor"),
+                                   columns=["grit", "procr", "procr_decisional"])}, "puts item 1 of 'procr' in both"),
+    ({"correlations": _two("grit", "procr_decisional", .2)}, "in no factor"),
     ({"correlations": np.eye(2)}, "square DataFrame"),
-    ({"correlations": GRIT_PROCR, "n": 1}, "n = 1"),
+    ({"correlations": GRIT_PROCR, "n": 1}, "n=1 is not a number of respondents"),
     ({"correlations": GRIT_PROCR, "missing_share": 1.5}, "missing_share"),
     ({"correlations": GRIT_PROCR, "careless": 0.1, "careless_kinds": ("sleepy",)}, "careless_kinds"),
     ({"correlations": GRIT_PROCR, "icc": 0.2}, "icc needs teams"),
-    ({"correlations": GRIT_PROCR, "teams": 1}, "teams = 1"),
+    ({"correlations": GRIT_PROCR, "teams": 1}, "teams=1 is not a number of teams"),
     ({"correlations": GRIT_PROCR, "loadings": 1.2}, "loading 1.2"),
-    ({"correlations": GRIT_PROCR, "setback": {"goal": "nope"}}, "setback goal 'nope'"),
-    ({"correlations": GRIT_PROCR, "setback": {"wave": 3}}, "setback options wave"),
-    ({"correlations": GRIT_PROCR, "response": {"other": {"min": 1, "max": 7}}}, "response given for other"),
+    ({"correlations": GRIT_PROCR, "setback": {"goal": "nope"}}, "names goal 'nope'"),
+    ({"correlations": GRIT_PROCR, "setback": {"wave": 3}}, "has unknown options wave"),
+    ({"correlations": GRIT_PROCR, "response": {"other": {"min": 1, "max": 7}}}, "is given for other"),
     ({"correlations": GRIT_PROCR, "seed": "x"}, "seed"),
 ])
 def test_bad_arguments_are_clear_errors(kwargs, text):
@@ -192,7 +192,7 @@ def test_not_positive_definite_and_constructs():
     sim = simulate(INSTR, _two("perseverance", "procrastination", -.4), n=30, seed=1,
                    constructs={"perseverance": "grit", "procrastination": "procr"})
     assert sim.factors.factor.tolist() == ["perseverance", "procrastination"]
-    with pytest.raises(GoalscopeError, match="instrument prefix 'pps' is used twice"):
+    with pytest.raises(GoalscopeError, match="uses instrument prefix 'pps' twice"):
         simulate(["pps", "pps"], n=5)
 
 

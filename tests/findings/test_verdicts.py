@@ -147,7 +147,7 @@ def test_level_and_alpha_agree_or_stop():
     assert res.alpha == pytest.approx(0.10)
     assert res.table()["verdict"].item() == "opposite direction: r = .10, 90% CI [.02, .18] against the published r = −.18"
     assert replicate(0.1, "diaconu-gherasim-2024-map-depression", n=383, level=0.90, alpha=0.10).alpha == 0.10
-    msg = ("alpha = 0.05 and level = 0.9 disagree: the verdicts read the 0.9 CI, which matches alpha = 0.1. "
+    msg = ("alpha=0.05 and level = 0.9 disagree: the verdicts read the 0.9 CI, which matches alpha = 0.1. "
            "Give level only (alpha follows as 1 − level)")
     with pytest.raises(DataError, match=re.escape(msg)):
         replicate(0.1, "diaconu-gherasim-2024-map-depression", n=383, level=0.90, alpha=0.05)

@@ -74,8 +74,8 @@ def test_curly_quotes_and_case_are_normalised():
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"text": "nope"}, "goal statement column 'nope' is not in the data"),
-    ({"text": "goal", "id_column": "who"}, "id column 'who' is not in the data"),
+    ({"text": "nope"}, r"column 'nope' \(the goal statement column\) is not in the data"),
+    ({"text": "goal", "id_column": "who"}, r"column 'who' \(the id column\) is not in the data"),
 ])
 def test_missing_columns_are_named(kwargs, message):
     with pytest.raises(DataError, match=message):

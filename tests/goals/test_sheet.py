@@ -106,7 +106,7 @@ def test_sheet_errors(tmp_path):
         write_coding_sheet(STATEMENTS, "statement", tmp_path / "s.csv")
     with pytest.raises(DataError, match="nothing is written under data/raw"):
         write_coding_sheet(STATEMENTS, "statement", tmp_path / "data" / "raw" / "s.xlsx")
-    with pytest.raises(DataError, match="column 'i', value 1, row with index 1: the id is missing or repeated"):
+    with pytest.raises(DataError, match="row with index 1, column 'i', value 1: the id is missing or repeated"):
         write_coding_sheet(pd.DataFrame({"g": ["a", "b"], "i": [1, 1]}), "g", tmp_path / "s.xlsx", id_column="i")
     with pytest.raises(DataError, match="does not exist"):
         read_coding_sheet(tmp_path / "nope.xlsx")

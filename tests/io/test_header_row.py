@@ -91,7 +91,7 @@ def test_a_column_written_below_the_header_suggests_the_header_row(ext, tmp_path
     if ext == "csv":
         assert_says(err, "pass --header-row 22.")
     else:
-        assert_says(err, "grouping column 'team' is not in", "'team' is written in row 22 of the file: if that row "
+        assert_says(err, "column 'team' (a grouping column) is not in the data", "'team' is written in row 22 of the file: if that row "
                          "holds the column names, pass --header-row 22 (study file: header_row: 22).")
 
 

@@ -327,7 +327,7 @@ def small(tmp_path_factory):
     (["regression", "{f}", "--y", "y", "--x", "x,nope"], ["file '{f}'", "'nope' are not in the data"]),
     (["regression", "{f}", "--y", "y", "--x", "x,label"], ["file '{f}'", "row 2", "column 'label'", "'low'"]),
     (["regression", "{f}", "--y", "y", "--x", "x,z"], ["file '{f}'", "perfectly collinear"]),
-    (["regression", "{two}", "--y", "y", "--x", "x,w"], ["file '{two}'", "2 complete rows are too few"]),
+    (["regression", "{two}", "--y", "y", "--x", "x,w"], ["file '{two}'", "have 2 complete rows, too few for 3 coefficients"]),
     (["regression", "{f}", "--formula", "y ~ x + nope"], ["file '{f}'", "--formula 'y ~ x + nope' names 'nope'"]),
     (["regression", "{f}", "--formula", "y ~ x +"], ["file '{f}'", "--formula 'y ~ x +' cannot be read"]),
     (["regression", "{f}", "--formula", "y x"], ["--formula 'y x': write the formula as"]),

@@ -96,7 +96,7 @@ def test_listwise_uses_one_sample():
     (dict(columns=["ACT", "SATQ"], method="kendall"), "not supported"),
     (dict(columns=["ACT", "SATQ"], padjust="sidak"), "padjust"),
     (dict(columns=["ACT", "SATQ"], covar="ACT"), "both a variable and a covariate"),
-    (dict(columns=["ACT", "SATQ"], reliabilities={"SATV": .8}), "reliability is given for 'SATV'"),
+    (dict(columns=["ACT", "SATQ"], reliabilities={"SATV": .8}), "gives a reliability for 'SATV'"),
 ])
 def test_bad_input(kwargs, msg):
     with pytest.raises(DataError, match=msg):

@@ -88,8 +88,8 @@ def test_missing_rows_are_listed_not_silent():
 
 @pytest.mark.parametrize("kw, msg", [
     (dict(formula="Reaction ~ Days", group="Person"), "'Person' are not in the data"),
-    (dict(formula="Reaction Days", group="Subject"), "formula must be"),
-    (dict(formula="Reaction ~ Days", group=["Subject"]), "group must be"),
+    (dict(formula="Reaction Days", group="Subject"), "formula='Reaction Days' is not a formula"),
+    (dict(formula="Reaction ~ Days", group=["Subject"]), "group=\\['Subject'\\] is not a column name"),
 ])
 def test_bad_input(kw, msg):
     with pytest.raises(DataError, match=msg):

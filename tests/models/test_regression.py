@@ -99,7 +99,7 @@ def test_missing_rows_listed():
 
 @pytest.mark.parametrize("kwargs, msg", [
     (dict(y="N", x=["A", "zz"]), "'zz' are not in the data"),
-    (dict(y="N", x=["N"]), "both the outcome"),
+    (dict(y="N", x=["N"]), "holds 'N', which is the outcome too"),
     (dict(y="N"), "either as x"),
     (dict(y="N", x=["A", "A2"]), "perfectly collinear"),
 ])

@@ -160,22 +160,22 @@ def test_excluded_column_spellings(values, expect):
     assert s.n_excluded_by_screening == sum(expect)
 
 
-@pytest.mark.parametrize("bad, shown", [("maybe", "value 'maybe'"), (None, "an empty cell"), (2, "value '2'")])
+@pytest.mark.parametrize("bad, shown", [("maybe", "value 'maybe'"), (None, "value '' (empty)"), (2, "value '2'")])
 def test_excluded_column_with_other_values_is_a_clear_error(bad, shown):
     d = pd.DataFrame({"x": [1.0, 2, 3, 4], "excluded": [False, bad, True, False]}, dtype=object)
     d.attrs.update(source="scores.csv", first_row=2)
     with pytest.raises(DataError) as e:
         screened_sample(d, what="correlations")
     msg = str(e.value)
-    assert "correlations: file 'scores.csv', row 3, column 'excluded' holds " + shown in msg
+    assert "correlations: file 'scores.csv', row 3, column 'excluded', " + shown + " is neither True nor False" in msg
     assert "must be True or False" in msg
 
 
 def test_everyone_excluded_and_bad_flag_are_errors():
     d = pd.DataFrame({"x": [1.0, 2], "y": [2.0, 1], "excluded": [True, True]})
-    with pytest.raises(DataError, match="every one of the 2 respondents is excluded by screening"):
+    with pytest.raises(DataError, match="column 'excluded' is True for every one of the 2 respondents"):
         correlations(d, ["x", "y"])
-    with pytest.raises(DataError, match="include_excluded must be True or False"):
+    with pytest.raises(DataError, match="include_excluded='yes' is neither True nor False"):
         regression(d, "y", ["x"], include_excluded="yes")
 
 

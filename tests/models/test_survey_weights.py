@@ -195,10 +195,10 @@ def test_bad_weights_are_refused(pisa):
     d = pisa.copy()
     d.attrs = dict(pisa.attrs)
     d.loc[4, "W_FSTURWT7"] = np.nan
-    _raises(lambda: replicate_design(d), "replicate_design: file", "row 6, column 'W_FSTURWT7': the weight is missing;",
+    _raises(lambda: replicate_design(d), "replicate_design: file", "row 6, column 'W_FSTURWT7', a blank value: the weight is missing;",
             "every respondent needs a final weight and replicate weights ≥ 0")
     d.loc[4, "W_FSTURWT7"] = -1.5
-    _raises(lambda: replicate_design(d), "row 6, column 'W_FSTURWT7': the weight is -1.5, not a weight;")
+    _raises(lambda: replicate_design(d), "row 6, column 'W_FSTURWT7', value '-1.5' is not a weight;")
     d["W_FSTUWT"] = d["W_FSTUWT"].astype(object)
     d.loc[2, "W_FSTUWT"] = "n/a"
     _raises(lambda: replicate_design(d), "row 4, column 'W_FSTUWT', value 'n/a' is not a number; a weight must be a number")
@@ -213,18 +213,18 @@ def test_bad_weights_are_refused(pisa):
 def test_bad_analysis_input_is_refused(pisa):
     fay = DESIGNS["fay"]
     _raises(lambda: weighted_descriptives(pisa, ["MASTGOAL"], design=fay, plausible_values={"ESCS": "PV{n}MATH"}),
-            "plausible_values name 'ESCS' is already a column of the data")
+            "names 'ESCS', which is already a column of the data")
     _raises(lambda: weighted_descriptives(pisa, ["A"], design=fay,
                                           plausible_values={"A": "PV{n}MATH", "B": ["PV1MATH", "PV2MATH"]}),
-            "plausible values need the same number (at least 2) for every score; found A: 10, B: 2")
+            "has A: 10, B: 2 plausible values; plausible values need the same number (at least 2) for every score")
     _raises(lambda: weighted_descriptives(pisa, [], design=fay, proportions=["ESCS"]),
-            "row 2, column 'ESCS', value", "is not 0 or 1; a proportion needs a 0/1 column (recode it first)")
+            "row 2, column 'ESCS', value", "is not 0 or 1; a proportion needs a 0/1 column; recode it first")
     _raises(lambda: weighted_regression(pisa, "ESCS", ["MASTGOAL"], design=fay, family="logistic"),
             "row 2, column 'ESCS', value", "is not 0 or 1; logistic regression needs a 0/1 outcome")
     _raises(lambda: weighted_regression(pisa, "MATH", ["MATH"], design=fay, plausible_values=PV),
-            "'MATH' is both the outcome and a predictor")
+            "holds 'MATH', which is both the outcome and a predictor")
     _raises(lambda: weighted_regression(pisa, "MATH", ["ESCS"], design={"final": "W_FSTUWT"}),
-            "design has 'final', which replicate_design does not take; give 'weight', 'replicate_weights', "
+            "design={'final': 'W_FSTUWT'} has 'final', which replicate_design does not take; give 'weight', 'replicate_weights', "
             "'method' and 'fay_k'")
     _raises(lambda: weighted_regression(pisa, "MATH", ["ESCS"], design="fay"),
             "design='fay' is not a design; give replicate_design(data, ...) or its keywords as a dict")

@@ -82,7 +82,7 @@ def test_reliability_short_form():
 
 
 @pytest.mark.parametrize("r, n, what", [(1.0, 50, "strictly between -1 and 1"), (-1.0, 50, "strictly between"),
-                                        (0.3, 3, "at least 4 respondents")])
+                                        (0.3, 3, "n=3 is too few for the CI; give the number of respondents who answered both items, at least 4")])
 def test_errors(r, n, what):
     with pytest.raises(DataError, match=what):
         spearman_brown(r, n)

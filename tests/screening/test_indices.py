@@ -98,9 +98,9 @@ def test_evenodd_hand():
     assert got["evenodd"].iloc[0] == pytest.approx(-(2 * r / (1 + r)), abs=1e-14)
     # factors given as column positions give the same
     _eq(evenodd(x, [[0, 1, 2], [3, 4, 5], [6, 7]]), exp["evenodd"])
-    with pytest.raises(DataError, match="at least two scales"):
+    with pytest.raises(DataError, match=r"names 1 scale\(s\); the even-odd index needs at least two"):
         evenodd(x, [8])
-    with pytest.raises(DataError, match="factors hold 9 items"):
+    with pytest.raises(DataError, match="factors=\\[3, 3, 3\\] holds 9 items"):
         evenodd(x, [3, 3, 3])
 
 

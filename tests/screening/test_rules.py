@@ -152,9 +152,9 @@ def test_attention_speed_variants(hand):
     minutes = df.assign(minutes=df["duration_s"] / 60)
     res = apply_rules(idx, {"speed": {"column": "minutes", "unit": "minutes", "min_seconds": 40}}, data=minutes)
     assert _rows(res.flags, "flag_speed") == [r for r in hb.SPEEDERS if df.loc[r, "duration_s"] < 40]
-    with pytest.raises(DataError, match="needs the data"):
+    with pytest.raises(DataError, match="holds no data, but the attention items are in it"):
         apply_rules(idx, {"attention": {"column": "att_1", "expect": 4}})
-    with pytest.raises(DataError, match="'nope' is not in the data"):
+    with pytest.raises(DataError, match="column 'nope' \\(the attention item\\) is not in the data"):
         apply_rules(idx, {"attention": {"column": "nope", "expect": 4}}, data=df)
 
 

@@ -39,9 +39,9 @@ def test_ad_m_type_is_method_and_awg_range_is_response():
         old = awg(D, ["q1", "q2"], "team", range=(1, 5))
     pd.testing.assert_frame_equal(old.table(), new.table())
     pd.testing.assert_frame_equal(awg(D, ["q1", "q2"], "team", {"min": 1, "max": 5}).table(), new.table())
-    with pytest.raises(analysis.errors.DataError, match="response must be"):
+    with pytest.raises(analysis.errors.DataError, match="is not a response range"):
         awg(D, "q1", "team", response="1-5")
-    with pytest.raises(analysis.errors.DataError, match="method must be 'mean' or 'median', not 'mode'"):
+    with pytest.raises(analysis.errors.DataError, match="method='mode' is not a centre; method must be 'mean' or 'median'"):
         ad_m(D, "q1", "team", method="mode")
 
 

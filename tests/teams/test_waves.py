@@ -228,7 +228,7 @@ def test_wave_errors_are_plain(frames):
     both = pd.concat([d.assign(year=w) for w, d in frames.items()], ignore_index=True)
     with pytest.raises(DataError, match="at least two waves"):
         build_wave_report({"2025": frames["2025"]}, "vandewalle", "team", columns="wdgo_{n}")
-    with pytest.raises(DataError, match="wave column 'nosuch'"):
+    with pytest.raises(DataError, match=r"column 'nosuch' \(the wave column\)"):
         build_wave_report(both, "vandewalle", "team", wave="nosuch", columns="wdgo_{n}")
     gap = both.copy()
     gap.loc[5, "year"] = None
@@ -333,7 +333,7 @@ def test_cli_waves(tmp_path, capsys):
     for files, extra, needle in [([str(W1), str(W2)], ["--wave-names", "a"], "2 files"),
                                  ([str(W1), str(W2)], ["--wave", "x"], "not both"),
                                  ([str(W1), str(W1)], ["--wave-names", "a,a"], "repeat"),
-                                 ([str(W1)], ["--wave", "nosuch"], "wave column 'nosuch'"),
+                                 ([str(W1)], ["--wave", "nosuch"], "column 'nosuch' (the wave column)"),
                                  ([str(W1), str(W2)], ["--goal-text", "comment"], "one survey wave")]:
         with pytest.raises(SystemExit) as e:
             main(base[:1] + files + base[1:] + extra)
