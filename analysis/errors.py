@@ -27,7 +27,9 @@ class GoalscopeError(ValueError):
 
     Catch it to handle any of goalscope's messages at once (it is a ``ValueError`` too). A refusal
     is raised with its parts (keyword-only): ``file``, ``row`` (as the file counts rows), ``column``,
-    ``value``, ``hint`` (what to do), or ``argument`` and ``value`` for a function's argument, plus
+    ``value``, ``hint`` (what to do), or ``argument`` and ``value`` for a function's argument, or
+    ``field`` (an entry of a YAML file: ``analyses[2].kind``) and ``line`` (a line of a text file or of
+    model syntax) for a file that is not a table, plus
     ``within`` (the step that refused) and ``item`` (what the column holds); :func:`message` writes
     the sentence from them and :meth:`parts` gives them back.
 
@@ -54,17 +56,20 @@ class GoalscopeError(ValueError):
     names_fields: bool = False
 
     def __init__(self, problem: str = "", *, file=None, row=None, column=None, value=UNSET, argument=None,
-                 hint=None, within=None, item=None):
+                 hint=None, within=None, item=None, field=None, line=None):
         self.problem, self.file, self.row, self.column, self.item = problem, file, row, column, item
         self.value, self.argument, self.hint, self.within = value, argument, hint, within
+        self.field, self.line = field, line
         super().__init__(message(problem, file=file, row=row, column=column, value=value, argument=argument,
-                                 hint=hint, within=within, item=item))
+                                 hint=hint, within=within, item=item, field=field, line=line))
 
     def parts(self) -> dict:
         """The structured parts this refusal was raised with (``file``, ``row``, ``column``, ``value``,
-        ``argument``, ``hint``, ``within``, ``item``); a part the raise site did not give is left out."""
+        ``argument``, ``hint``, ``within``, ``item``, ``field``, ``line``); a part the raise site did not
+        give is left out."""
         given = {"file": self.file, "row": self.row, "column": self.column, "item": self.item,
-                 "value": self.value, "argument": self.argument, "hint": self.hint, "within": self.within}
+                 "value": self.value, "argument": self.argument, "hint": self.hint, "within": self.within,
+                 "field": self.field, "line": self.line}
         return {k: v for k, v in given.items() if v is not UNSET and (v is not None or k == "value")}
 
     def reworded(self, text: str) -> "GoalscopeError":
@@ -166,8 +171,13 @@ def shown(value, limit: int = MAX_SHOWN) -> str:
     return repr(value) if isinstance(value, str) else text
 
 
-def where(source: str | None = None, row=None, column=None, value=UNSET, item=None) -> str:
+def where(source: str | None = None, row=None, column=None, value=UNSET, item=None, field=None,
+          line=None) -> str:
     """Format the location of a problem: ``file 'x.csv', row 17, column 'AGQ_3', value '9'``.
+
+    In a file that is not a table, ``line`` (a line of a text file or of model syntax, counted from 1)
+    and ``field`` (an entry of a YAML file, ``analyses[2].kind``) say where: ``file 'study.yaml',
+    line 12, field 'analyses[2].kind', value 'anova'``.
 
     ``row`` is the row as the user sees it in the file (1-based line for text files, the
     spreadsheet row for Excel), not a pandas position: a number, or the words of
@@ -181,10 +191,16 @@ def where(source: str | None = None, row=None, column=None, value=UNSET, item=No
     "file 'x.csv', row 17, column 'AGQ_3', value '9'"
     >>> where("x.csv", "row 3", "id", "")
     "file 'x.csv', row 3, column 'id', value '' (empty)"
+    >>> where("study.yaml", field="analyses[2].kind", value="anova")
+    "file 'study.yaml', field 'analyses[2].kind', value 'anova'"
     """
     parts = []
     if source:
         parts.append(f"file '{source}'")
+    if line is not None:
+        parts.append(f"line {line}")
+    if field is not None:
+        parts.append(f"field '{field}'")
     if row is not None:
         parts.append(row if isinstance(row, str) and row.startswith("row ") else f"row {row}")
     if isinstance(column, (list, tuple)):      # several columns with one problem
@@ -206,7 +222,7 @@ PREDICATES = ("is ", "are ", "has ", "have ", "holds ", "names ", "lists ", "giv
 
 
 def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argument=None, hint=None,
-            within=None, item=None) -> str:
+            within=None, item=None, field=None, line=None) -> str:
     """The one form of a refusal: where it is, what is wrong, what to do.
 
     ``[within: ]file 'x.csv', row 17, column 'AGQ_3', value '9': <problem>. <Hint>`` for a problem in a
@@ -229,6 +245,9 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
     >>> message("is not a number of resamples", argument="n_boot", value=-5, hint="give 100 or more",
     ...         within="mediation")
     'mediation: n_boot=-5 is not a number of resamples; give 100 or more'
+    >>> message("unknown operator '=~~'", line=3, value="f1 =~~ x1", hint="Write a lavaan operator.",
+    ...         within="model")
+    "model: line 3, value 'f1 =~~ x1': unknown operator '=~~'. Write a lavaan operator."
 
     R: ``stop(sprintf("file '%s', row %d, column '%s', value '%s': %s. %s", file, row, column, value,
     problem, hint), call. = FALSE)``.
@@ -239,7 +258,7 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
             said = f"{said[: MAX_SHOWN - 4]}… ({len(said)} characters)"
         place = f"{argument}={said}"
     else:
-        place = where(file, row, column, value, item)
+        place = where(file, row, column, value, item, field=field, line=line)
     predicate = problem.startswith(PREDICATES)
     text = (f"{place}{' ' if predicate else ': '}{problem}" if place and problem else place or problem)
     if hint and place and not problem:      # the hint alone says what is wrong and what to do

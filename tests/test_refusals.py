@@ -12,6 +12,8 @@ kind          recognised by                                    must also pass
 cell          ``row=``                                         ``file=``, ``column=``, ``value=``, ``hint=``
 column        ``column=`` without ``row=``                     ``file=``, ``hint=``
 argument      ``argument=``                                    ``value=``, ``hint=``
+entry         ``field=`` (an entry of a YAML file)             ``file=``, ``hint=``
+line          ``line=`` (a line of text or model syntax)       ``hint=``
 file          ``file=`` alone                                  ``hint=``
 ============  ===============================================  ==========================================
 
@@ -50,10 +52,12 @@ REQUIRED = {
     "cell": {"file", "row", "column", "value", "hint"},
     "column": {"file", "column", "hint"},
     "argument": {"argument", "value", "hint"},
+    "entry": {"file", "field", "hint"},
+    "line": {"line", "hint"},
     "file": {"file", "hint"},
 }
 #: the parts that say where a refusal is (a site that passes none of them is not yet converted)
-STRUCTURED = {"file", "row", "column", "argument"}
+STRUCTURED = {"file", "row", "column", "argument", "field", "line"}
 PLAIN = {"ValueError", "TypeError", "KeyError"}
 
 #: refusals still written as one message string, per module, with why: convert them and lower the number
@@ -143,6 +147,10 @@ def kind(keywords: set[str]) -> str | None:
         return "argument"
     if "column" in keywords:
         return "column"
+    if "field" in keywords:
+        return "entry"
+    if "line" in keywords:
+        return "line"
     if "file" in keywords:
         return "file"
     return None
@@ -252,6 +260,10 @@ def said_parts(exc: GoalscopeError) -> dict[str, str]:
     if "column" in parts:
         columns = parts["column"] if isinstance(parts["column"], (list, tuple)) else [parts["column"]]
         said["column"] = ", ".join(f"'{c}'" for c in columns)
+    if "line" in parts:
+        said["line"] = f"line {parts['line']}"
+    if "field" in parts:
+        said["field"] = f"field '{parts['field']}'"
     if "value" in parts and "argument" not in parts:
         value = parts["value"]
         said["value"] = "a blank value" if value is None else "value '' (empty)" if value == "" else \
