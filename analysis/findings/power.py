@@ -231,7 +231,11 @@ def _root(f, lo, hi, what):
 
 # ------------------------------------------------------------------------------------------------
 def _r_power(n, r, alpha, alternative):
-    """pwr 1.3's power of the correlation test (``pwr.r.test``'s p.body)."""
+    """pwr 1.3's power of the correlation test (``pwr.r.test``'s p.body).
+
+    Written here although ``pingouin.power_corr`` computes the same formula (equal to 1e-15 for
+    n > 4, tested): pingouin returns NaN with a warning at n = 4, which pwr (and this module)
+    accept, and it checks its inputs with ``assert``."""
     tail = alpha / 2 if alternative == "two-sided" else alpha
     ttt = stats.t.isf(tail, n - 2)
     rc = math.sqrt(ttt ** 2 / (ttt ** 2 + n - 2))

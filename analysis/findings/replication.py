@@ -79,6 +79,7 @@ from ..checks import check_choice, check_data, check_numeric
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import Result
+from .power import _r_power
 from .registry import FindingsError, get_finding, load_findings
 from .schema import CONSTRUCTS, MEASURES, Finding, unknown_names
 from ..checks import near_columns
@@ -102,16 +103,6 @@ COLUMNS = ["finding_id", "construct_x", "construct_y", "subgroup", "column_x", "
 
 
 # ------------------------------------------------------------------------------------------------
-def _power_r(r: float, n: float, alpha: float = 0.05) -> float:
-    """Power of the two-sided test of a correlation, as ``pwr::pwr.r.test`` computes it (Fisher z
-    with the bias term r/(2(n − 1)) and the critical r from the t distribution)."""
-    t = stats.t.isf(alpha / 2, n - 2)
-    rc = math.sqrt(t * t / (t * t + n - 2))
-    zr = math.atanh(r) + r / (2 * (n - 1))
-    zrc = math.atanh(rc)
-    return stats.norm.cdf((zr - zrc) * math.sqrt(n - 3)) + stats.norm.cdf((-zr - zrc) * math.sqrt(n - 3))
-
-
 def r33(n_original: int, alpha: float = 0.05) -> float:
     """The correlation a study of ``n_original`` had 33 % power to detect (Simonsohn, 2015).
 
@@ -124,7 +115,7 @@ def r33(n_original: int, alpha: float = 0.05) -> float:
     >>> round(r33(170), 6)
     0.117455
     """
-    return optimize.brentq(lambda r: _power_r(r, n_original, alpha) - 1 / 3, 1e-10, 1 - 1e-10, xtol=1e-15,
+    return optimize.brentq(lambda r: _r_power(n_original, r, alpha, "two-sided") - 1 / 3, 1e-10, 1 - 1e-10, xtol=1e-15,
                            rtol=4 * np.finfo(float).eps)
 
 

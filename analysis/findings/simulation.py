@@ -163,38 +163,43 @@ class SimulationResult(Result):
 
     def study_yaml(self, data: str = "responses.csv", name: str = "simulated") -> str:
         """A study file that reads the written export (``goalscope run`` walks the whole road on it)."""
+        import yaml
+
         o = self.options
-        lines = [f"# SYNTHETIC data: goalscope simulate (seed {self.seed}); no real respondents.",
-                 f"name: {name}", f"title: Simulated survey (synthetic, seed {self.seed})", f"data: {data}",
-                 f"id: {o['id_column']}"]
+        study = {"name": name, "title": f"Simulated survey (synthetic, seed {self.seed})", "data": data,
+                 "id": o["id_column"]}
         codes = o.get("missing")
         if codes is not None:
-            lines.append("missing_codes: [" + ", ".join(f"{c:g}" for c in np.atleast_1d(codes)) + "]")
+            study["missing_codes"] = [_plain_number(c) for c in np.atleast_1d(codes)]
         keep = ([o["group"]] if o.get("teams") else []) + [c for c in self.data.columns
                                                           if o.get("setback") and c.startswith(o["setback"]["prefix"] + "_")]
         if keep:
-            lines.append("keep: [" + ", ".join(keep) + "]")
+            study["keep"] = keep
         if o.get("teams"):
-            lines.append(f"group: {o['group']}")
-        lines.append("instruments:")
+            study["group"] = o["group"]
+        study["instruments"] = {}
         for prefix, inst in self.instruments.items():
-            lines.append(f"  {prefix}:")
-            lines.append(f"    instrument: {_key_reference(inst)}")
-            if inst.numbered:
-                lines.append(f'    columns: "{prefix}_{{n}}"')
-            else:
-                lines.append("    columns: {" + ", ".join(f"{i}: {prefix}_{i}" for i in inst.all_items) + "}")
+            entry = {"instrument": _key_reference(inst),
+                     "columns": f"{prefix}_{{n}}" if inst.numbered
+                     else {i: f"{prefix}_{i}" for i in inst.all_items}}
             over = (o.get("response") or {}).get(prefix) or (o.get("response") or {}).get(inst.id)
             if over:
-                r = inst.response
-                lines.append(f"    response: {{min: {r.min:g}, max: {r.max:g}}}")
-        lines.append(f"seed: {self.seed if self.seed is not None else 2026}")
-        return "\n".join(lines) + "\n"
+                entry["response"] = {"min": _plain_number(inst.response.min), "max": _plain_number(inst.response.max)}
+            study["instruments"][prefix] = entry
+        study["seed"] = self.seed if self.seed is not None else 2026
+        head = f"# SYNTHETIC data: goalscope simulate (seed {self.seed}); no real respondents.\n"
+        return head + yaml.safe_dump(study, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
 
     def write_study(self, path, data: str = "responses.csv", name: str = "simulated") -> str:
         """Write :meth:`study_yaml` atomically."""
         from ..io.writers import atomic_write_text
         return str(atomic_write_text(path, self.study_yaml(data=data, name=name)))
+
+
+def _plain_number(x):
+    """A number as a study file writes it: -99, not -99.0 (a YAML int where the value is whole)."""
+    x = float(x)
+    return int(x) if x.is_integer() else x
 
 
 def _key_reference(inst: Instrument) -> str:

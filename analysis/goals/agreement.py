@@ -86,21 +86,12 @@ def cohen_kappa(a, b, *, level: float = 0.95) -> dict:
     out["agreement"] = 100.0 * po
     if pe >= 1.0:  # both coders used one and the same class throughout: kappa is undefined
         return out
-    kappa = (po - pe) / (1.0 - pe)
-    # Fleiss, Cohen & Everitt (1969), large-sample variance (kappa not assumed 0)
-    diag = np.diag(p)
-    a_term = float(np.sum(diag * (1.0 - (rows + cols) * (1.0 - kappa)) ** 2))
-    off = p.copy()
-    np.fill_diagonal(off, 0.0)
-    b_term = (1.0 - kappa) ** 2 * float(np.sum(off * (cols[:, None] + rows[None, :]) ** 2))
-    c_term = (kappa - pe * (1.0 - kappa)) ** 2
-    var = (a_term + b_term - c_term) / (n * (1.0 - pe) ** 2)
-    se = float(np.sqrt(max(var, 0.0)))
-    # the same paper, variance under kappa = 0 (margins fixed): for the z test
-    e = np.outer(rows, cols)
-    w = np.eye(len(rows))
-    var0 = (float(np.sum(e * (w - (cols[:, None] + rows[None, :])) ** 2)) - pe ** 2) / (n * (1.0 - pe) ** 2)
-    se0 = float(np.sqrt(max(var0, 0.0)))
+    # statsmodels gives kappa and both large-sample SEs of Fleiss, Cohen & Everitt (1969): the
+    # non-null one for the interval, the one under kappa = 0 (margins fixed) for the z test
+    from statsmodels.stats.inter_rater import cohens_kappa as _sm_kappa
+
+    fit = _sm_kappa(tab)
+    kappa, se, se0 = float(fit.kappa), float(fit.std_kappa), float(fit.std_kappa0)
     z = norm.ppf(0.5 + level / 2.0)
     out.update(kappa=kappa, se=se, ci_low=float(max(kappa - z * se, -1.0)), ci_high=float(min(kappa + z * se, 1.0)), se0=se0)
     if se0 > 0:

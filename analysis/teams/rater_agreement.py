@@ -33,6 +33,8 @@ Everything is vectorised over groups (``np.bincount`` per item; one sort per ite
 
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -369,20 +371,9 @@ def _awg(gi: GroupedItems, low: float, high: float) -> np.ndarray:
     a = np.where((m < (low * (k - 1) + high) / k) | (m > (high * (k - 1) + low) / k), np.nan, a)
     a = np.where((m == high) | (m == low), 1.0, a)
     a = np.where(k > 1, a, np.nan)
-    with np.errstate(invalid="ignore"), _quiet():
+    # a team whose every item is NaN gives NaN, as R's mean(na.rm = TRUE) of nothing: no warning
+    with np.errstate(invalid="ignore"), warnings.catch_warnings(action="ignore", category=RuntimeWarning):
         return np.nanmean(a, axis=1)
-
-
-class _quiet:
-    def __enter__(self):
-        import warnings
-
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._w.__exit__(*exc)
 
 
 def _response(n_options, response):

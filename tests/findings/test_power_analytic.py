@@ -102,3 +102,23 @@ def test_power_curve_figure(res, tmp_path):
     res.figure(a)
     res.figure(b)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_correlation_power_is_pingouins_where_pingouin_answers():
+    """Issue 20 asked whether pingouin's power_corr follows pwr: it does for n > 4 (to 1e-15); at n = 4,
+    which pwr.r.test accepts, pingouin gives NaN, so goalscope keeps pwr's formula in one place."""
+    import warnings
+
+    import pingouin
+
+    from analysis.findings.power import _r_power
+
+    for alternative in ("two-sided", "greater", "less"):
+        for n in (5, 10, 37, 240, 5000):
+            for r in (-0.5, -0.18, 0.05, 0.3, 0.8):
+                ours = _r_power(n, r, 0.05, alternative)
+                assert abs(ours - pingouin.power_corr(r=r, n=n, alpha=0.05, alternative=alternative)) <= 1e-15
+    with warnings.catch_warnings(record=True):
+        assert np.isnan(pingouin.power_corr(r=0.5, n=4))
+    # and pwr's value at n = 4 (tests/reference/findings/power_pwr.csv, checked by test_power_reference)
+    assert abs(_r_power(4, 0.5, 0.05, "two-sided") - 0.122098248892593) <= 1e-12

@@ -41,7 +41,7 @@ def _check(got, row):
 
 
 def test_reference_file_complete():
-    assert len(REF) == 68
+    assert len(REF) == 71
     assert set(REF.fun) == {"pwr.r.test", "pwr.f2.test", "q.hand", "q.norm"}
 
 

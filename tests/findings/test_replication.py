@@ -73,10 +73,10 @@ def test_hand_computed_two_sample_test():
 
 
 def test_r33_reaches_one_third_power():
-    from analysis.findings.replication import _power_r
+    from analysis.findings.power import _r_power
 
     for n in (20, 92, 170, 397, 5000):
-        assert _power_r(r33(n), n) == pytest.approx(1 / 3, abs=1e-12)
+        assert _r_power(n, r33(n), 0.05, "two-sided") == pytest.approx(1 / 3, abs=1e-12)
     assert r33(170) == pytest.approx(CASES["two_sample"]["r33"], abs=1e-10)
 
 

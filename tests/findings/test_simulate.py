@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from scipy import stats
 
 from analysis import load_instrument, simulate
@@ -75,7 +76,26 @@ def test_missing_share_and_code():
     vals = coded.data.drop(columns="respondent_id")
     assert vals.isna().to_numpy().sum() == 0
     assert ((vals == -99).to_numpy() == items.isna().to_numpy()).all()      # the same cells, coded
-    assert "missing_codes: [-99]" in coded.study_yaml()
+    assert yaml.safe_load(coded.study_yaml())["missing_codes"] == [-99]
+
+
+def test_study_yaml_is_written_by_the_yaml_library():
+    """The study file is dumped by PyYAML (issue 20), and says what the hand-written f-string text said."""
+    sim = simulate(INSTR, GRIT_PROCR, n=100, seed=3, missing=-99, missing_share=0.05)
+    text = sim.study_yaml()
+    assert text.startswith("# SYNTHETIC data: goalscope simulate (seed 3); no real respondents.\n")
+    assert yaml.safe_load(text) == {
+        "name": "simulated", "title": "Simulated survey (synthetic, seed 3)", "data": "responses.csv",
+        "id": "respondent_id", "missing_codes": [-99],
+        "instruments": {"grit": {"instrument": "grit-s", "columns": "grit_{n}"},
+                        "procr": {"instrument": "pps", "columns": "procr_{n}"}},
+        "seed": 3}
+
+def test_the_written_study_file_loads(tmp_path):
+    sim = simulate(INSTR, GRIT_PROCR, n=100, seed=3, missing=-99, missing_share=0.05)
+    sim.write_study(tmp_path / "study.yaml")
+    study = load_study(tmp_path / "study.yaml")
+    assert study.missing_codes == [-99] and sorted(study.instruments) == ["grit", "procr"]
 
 
 def test_careless_respondents():
@@ -112,7 +132,8 @@ def test_teams_with_a_latent_icc():
         msw = ((x - d.team.map(means)) ** 2).sum() / (teams * (size - 1))
         est = (msb - msw) / (msb + (size - 1) * msw)
         assert abs(est - icc) <= 3 * se, (f, est)
-    assert "group: team" in sim.study_yaml() and "keep: [team]" in sim.study_yaml()
+    study = yaml.safe_load(sim.study_yaml())
+    assert study["group"] == "team" and study["keep"] == ["team"]
 
 
 @pytest.mark.slow

@@ -110,3 +110,37 @@ def test_confusion_counts_every_class_either_coder_used():
     tab = confusion(["mastery", "outcome", None, "unclear"], ["mastery", "mastery", "outcome", "outcome"])
     assert list(tab.index) == ["mastery", "outcome", "unclear"]
     assert tab.to_numpy().tolist() == [[1, 0, 0], [1, 0, 0], [0, 1, 0]]
+
+
+def _fleiss_cohen_everitt(tab):
+    """The hand-written kappa SEs that statsmodels replaced (issue 20), kept here as the check."""
+    p = tab / tab.sum()
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    po, pe = float(np.trace(p)), float(rows @ cols)
+    kappa = (po - pe) / (1.0 - pe)
+    a_term = float(np.sum(np.diag(p) * (1.0 - (rows + cols) * (1.0 - kappa)) ** 2))
+    off = p.copy()
+    np.fill_diagonal(off, 0.0)
+    b_term = (1.0 - kappa) ** 2 * float(np.sum(off * (cols[:, None] + rows[None, :]) ** 2))
+    var = (a_term + b_term - (kappa - pe * (1.0 - kappa)) ** 2) / (tab.sum() * (1.0 - pe) ** 2)
+    e = np.outer(rows, cols)
+    var0 = (float(np.sum(e * (np.eye(len(rows)) - (cols[:, None] + rows[None, :])) ** 2)) - pe ** 2) / (
+        tab.sum() * (1.0 - pe) ** 2)
+    return kappa, np.sqrt(var), np.sqrt(var0)
+
+
+def test_kappa_from_statsmodels_equals_the_hand_written_formulas():
+    from analysis.goals.agreement import cohen_kappa, confusion
+
+    rng = np.random.default_rng(20)
+    for _ in range(100):
+        k, n = int(rng.integers(2, 6)), int(rng.integers(8, 80))
+        a = rng.integers(0, k, n).astype(str)
+        b = np.where(rng.random(n) < 0.6, a, rng.integers(0, k, n).astype(str))
+        tab = confusion(a, b).to_numpy(dtype=float)
+        if len(tab) < 2:
+            continue
+        kappa, se, se0 = _fleiss_cohen_everitt(tab)
+        got = cohen_kappa(a, b)
+        assert abs(got["kappa"] - kappa) <= 1e-14 and abs(got["se"] - se) <= 1e-14
+        assert abs(got["se0"] - se0) <= 1e-14

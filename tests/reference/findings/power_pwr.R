@@ -18,7 +18,8 @@ tight <- function(f, lo, hi) uniroot(f, c(lo, hi), tol = 1e-12)$root
 # --- pwr.r.test -----------------------------------------------------------------------------
 rp <- function(n, r, a, alt) pwr.r.test(n = n, r = r, sig.level = a, alternative = alt)$power
 for (alt in c("two.sided", "greater", "less")) {
-  for (cs in list(c(50, .3, .05), c(200, .18, .05), c(30, .5, .01), c(1000, .1, .1), c(120, -.25, .05))) {
+  for (cs in list(c(50, .3, .05), c(200, .18, .05), c(30, .5, .01), c(1000, .1, .1), c(120, -.25, .05),
+                  c(4, .5, .05))) {   # n = 4: pwr accepts it, pingouin.power_corr gives NaN
     n <- cs[1]; r <- cs[2]; a <- cs[3]
     p <- rp(n, r, a, alt)
     add("pwr.r.test", sprintf("power|n=%g|r=%g|alpha=%g|%s", n, r, a, alt), "power", p, p,
