@@ -259,25 +259,53 @@ def check_n_boot(n_boot, what: str, name: str = "n_boot", minimum: int = MIN_BOO
     return int(n_boot)
 
 
-def check_seed(seed, what: str):
-    """``seed`` as None or a non-negative whole number (numpy's ``default_rng`` takes nothing else).
+def seed_from(seed):
+    """A ``numpy.random.Generator`` given as a seed becomes a whole-number seed drawn from it.
+
+    The draw advances the generator (as scikit-learn's ``random_state`` does) and the number drawn,
+    below 2³² so that it fits scikit-learn too, is what the result states: passing it back repeats the
+    run. Anything else is returned as given, for the caller's own check.
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from analysis.checks import seed_from
+    >>> seed_from(np.random.default_rng(1)), seed_from(7), seed_from(None)
+    (2032329983, 7, None)
+
+    R: ``set.seed(sample.int(.Machine$integer.max, 1))`` — R has no generator objects to pass.
+    """
+    import numpy as np
+
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(2 ** 32))
+    return seed
+
+
+def check_seed(seed, what: str):
+    """``seed`` as None, a non-negative whole number (numpy's ``default_rng`` takes nothing else), or a
+    ``numpy.random.Generator``, from which a whole-number seed is drawn (:func:`seed_from`).
+
+    Examples
+    --------
+    >>> import numpy as np
     >>> from analysis.checks import check_seed
     >>> check_seed(2026, "mediation"), check_seed(None, "mediation")
     (2026, None)
+    >>> check_seed(np.random.default_rng(1), "mediation")
+    2032329983
     >>> check_seed(-1, "mediation")
     Traceback (most recent call last):
     ...
-    analysis.errors.DataError: mediation: seed=-1 is not a seed; give a whole number of 0 or more (or none for a fresh draw)
+    analysis.errors.DataError: mediation: seed=-1 is not a seed; give a whole number of 0 or more, a numpy Generator, or none for a fresh draw
     """
+    seed = seed_from(seed)
     if seed is None:
         return None
     ok = isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0
     if not ok:
         raise DataError("is not a seed", argument="seed", value=seed, within=what,
-                        hint="give a whole number of 0 or more (or none for a fresh draw)")
+                        hint="give a whole number of 0 or more, a numpy Generator, or none for a fresh draw")
     return int(seed)
 
 

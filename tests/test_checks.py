@@ -104,6 +104,30 @@ def test_every_bootstrap_refuses_a_bad_seed(name, seed):
         call()
 
 
+@pytest.mark.parametrize("name", sorted(BOOT_CALLS))
+def test_every_bootstrap_takes_a_generator_as_its_seed(name):
+    """Issue 20: a numpy Generator is a seed: the whole-number seed drawn from it is used and stated."""
+    import numpy as np
+
+    drawn = int(np.random.default_rng(11).integers(2 ** 32))
+    call = {"mediation": lambda s: gs.mediation(D, "x", "m", "y", n_boot=100, seed=s),
+            "moderated_mediation": lambda s: gs.moderated_mediation(D, "x", "m", "y", "w", n_boot=100, seed=s),
+            "reliability": lambda s: gs.reliability(D, "agq-r", columns="q{n}", n_boot=100, seed=s)}[name]
+    by_generator, by_number = call(np.random.default_rng(11)), call(drawn)
+    assert by_generator.options["seed"] == drawn
+    pd.testing.assert_frame_equal(by_generator.table(), by_number.table())
+
+
+def test_simulation_and_monte_carlo_take_a_generator():
+    import numpy as np
+
+    drawn = int(np.random.default_rng(3).integers(2 ** 32))
+    sim = gs.simulate({"grit": "grit-s"}, None, n=50, seed=np.random.default_rng(3))
+    assert sim.seed == drawn and sim.data.equals(gs.simulate({"grit": "grit-s"}, None, n=50, seed=drawn).data)
+    pm = gs.power_mediation(0.3, 0.3, n=60, n_rep=20, seed=np.random.default_rng(3), progress=False)
+    assert pm.seed == drawn and pm.power == gs.power_mediation(0.3, 0.3, n=60, n_rep=20, seed=drawn, progress=False).power
+
+
 @pytest.mark.parametrize("cmd", ["reliability", "mediation", "screen"])
 def test_cli_refuses_a_negative_seed(tmp_path, capsys, cmd):
     data = tmp_path / "d.csv"

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import draw_seed
+from ..checks import draw_seed, seed_from
 from ..errors import GoalscopeError
 from ..report.apa import Apa, apa, apa_num
 from ..results import Result
@@ -295,7 +295,7 @@ def power_mediation(a: float, b: float, c_prime: float = 0.0, n: int = 200, n_re
         Monte Carlo CI (draws around the estimates) or percentile bootstrap (much slower).
     level : float
         Confidence level of the CI for a·b.
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of ``numpy.random.default_rng``; ``None`` (default) draws a fresh seed, stated in ``.seed``
         (pass it to repeat the run).
     progress : bool, optional
@@ -333,6 +333,7 @@ def power_mediation(a: float, b: float, c_prime: float = 0.0, n: int = 200, n_re
     ``d <- MASS::mvrnorm(10000, c(a_hat, b_hat), diag(c(se_a^2, se_b^2)))`` and
     ``quantile(d[, 1] * d[, 2], c(.025, .975))`` (benchmarks/power.py runs that loop).
     """
+    seed = seed_from(seed)
     _check_common(n, n_rep, level, seed, 2)
     seed = draw_seed() if seed is None else seed   # stated on the result: the run can be repeated
     if ci_method not in CI_METHODS:
@@ -436,7 +437,7 @@ def power_moderation(b_xw: float, n: int, b_x: float = 0.0, b_w: float = 0.0, r_
         Significance level of the two-sided t test of the interaction (df = n − 4).
     level : float
         Confidence level of the CI reported for the power itself.
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         As in :func:`power_mediation`: ``None`` draws a fresh seed, stated in ``.seed``.
     progress : bool, optional
 
@@ -459,6 +460,7 @@ def power_moderation(b_xw: float, n: int, b_x: float = 0.0, b_w: float = 0.0, r_
 
     R: ``res.r_call`` gives the simulation (``lm(y ~ x * w)`` on ``n_rep`` samples; the share with p < alpha).
     """
+    seed = seed_from(seed)
     _check_common(n, n_rep, level, seed, 4)
     seed = draw_seed() if seed is None else seed   # stated on the result: the run can be repeated
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..checks import draw_seed
+from ..checks import draw_seed, seed_from
 from ..errors import GoalscopeError
 from ..instruments import Instrument, load_instrument
 from ..report.apa import Apa, apa
@@ -491,8 +491,8 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
         uncorrelated.
     n : int
         Respondents.
-    seed : int, optional
-        Seed of ``numpy.random.default_rng`` (``None``: a fresh seed is drawn and stated in ``.seed``; pass
+    seed : int or numpy.random.Generator, optional
+        Seed of ``numpy.random.default_rng`` (a Generator: a seed is drawn from it; ``None``: a fresh seed is drawn and stated in ``.seed``; pass
         it to draw the same data again).
     constructs : dict, optional
         ``{matrix name: factor name}``, e.g. ``{"procrastination": "pps"}``.
@@ -553,6 +553,7 @@ def simulate(instruments, correlations: pd.DataFrame | None = None, n: int = 400
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise SimulationError("is not a number of respondents", argument="n", value=n, within="simulate",
                               hint="n must be a whole number of respondents (at least 2)")
+    seed = seed_from(seed)
     if seed is not None and not isinstance(seed, (int, np.integer)):
         raise SimulationError("is not a seed", argument="seed", value=seed, within="simulate",
                               hint="seed must be a whole number, or None")

@@ -595,7 +595,7 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
         Covariates in both models.
     n_boot : int
         Bootstrap resamples (≥ 1000 recommended; at least 100).
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of the bootstrap; the same inputs and seed give the same output.
         Default None: a fresh seed is drawn and stated on the result (``result.seed``); only a
         run given that seed repeats it.

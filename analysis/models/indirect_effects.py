@@ -365,7 +365,7 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
         Covariates entered in every equation.
     n_boot : int
         Bootstrap resamples (default 5000).
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of the bootstrap (``numpy.random.default_rng``): same inputs + seed → same output.
         Default None: a fresh seed is drawn and stated on the result (``mediation(...).seed``);
         only a run given that seed repeats it.

@@ -203,7 +203,7 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
         Largest number of profiles tried.
     k : int, optional
         The solution to describe (default: the lowest BIC).
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of the k-means starts (``random_state``): same inputs + seed → same profiles. Default
         None: a fresh seed is drawn and stated on the result (``result.seed``); only a run given
         that seed repeats it (the default was 2026 before; the study pipeline still uses 2026 when

@@ -95,7 +95,7 @@ def parallel_analysis(data: pd.DataFrame, columns=None, *, n_iter: int = 20, see
         The item columns (default all columns).
     n_iter : int
         Number of random data sets.
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of the random data (default None: drawn, and stated in the result).
     quantile : float, optional
         Compare with this quantile of the random eigenvalues instead of their mean.

@@ -341,7 +341,7 @@ def reliability(data, instrument=None, columns=None, *, nan_policy: str = "pairw
         still works for one release with a FutureWarning).
     n_boot : int, optional
         Number of bootstrap resamples for a percentile CI of α (``alpha_boot_ci_low/high``).
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of the bootstrap (default None: a fresh seed is drawn, and the seed used is stated in
         ``.options["seed"]``; the interval is reproducible when you pass a seed, or that one).
     omega : bool

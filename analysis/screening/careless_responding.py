@@ -384,7 +384,7 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
     resample_na : bool
         careless's random swap of pair members when a synonym/antonym correlation is undefined
         (seeded with ``seed``).
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of that swap. Default None: a fresh seed is drawn and stated in ``.options["seed"]``;
         the values of the few resampled respondents repeat only with a seed (given, or that one).
     duration : str, optional

@@ -641,7 +641,7 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
     n_random_groups : int
         About this many random groups are drawn: ``round(n_random_groups / G)`` shuffles of all
         people, each cut into pseudo-groups with the real group sizes (in sorted group order).
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of numpy's generator (results are reproducible for a seed, not equal to R's draws).
         Default None: a fresh seed is drawn and stated as ``.seed`` on the result.
     permutations : array, optional
