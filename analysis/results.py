@@ -73,8 +73,11 @@ class TableResult(Result):
     _table_name = "table"   # attribute that holds the DataFrame (``scores``, ``indices`` …)
 
     def table(self) -> pd.DataFrame:
-        """The main table (the same DataFrame object the result holds; copy it before changing it)."""
-        return self.__dict__[self._table_name]
+        """The main table, as a copy: changing it leaves the result as it was.
+
+        The copy is pandas' copy-on-write shallow copy, so it costs nothing until it is changed.
+        """
+        return self.__dict__[self._table_name].copy(deep=False)
 
     # --- notebook convenience: look like the table -----------------------------------------------
     def __getattr__(self, name):
@@ -82,8 +85,8 @@ class TableResult(Result):
         # (keeps copy/pickle from recursing before __dict__ is filled)
         if name.startswith("_") or self._table_name not in self.__dict__:
             raise AttributeError(name)
-        try:
-            return getattr(self.__dict__[self._table_name], name)
+        try:   # read from a copy of the table: result.loc[0, "x"] = 1 must not change the result
+            return getattr(self.__dict__[self._table_name].copy(deep=False), name)
         except AttributeError:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}' "
                                  f"(nor has its table .{self._table_name})") from None
@@ -98,10 +101,10 @@ class TableResult(Result):
                         f"(e.g. df.join(result.{self._table_name}), pd.concat([df, result.{self._table_name}], axis=1))")
 
     def __len__(self) -> int:
-        return len(self.table())
+        return len(self.__dict__[self._table_name])
 
     def __contains__(self, key) -> bool:
-        return key in self.table()
+        return key in self.__dict__[self._table_name]
 
     def _footer(self) -> str:
         audit = self.__dict__.get("audit")

@@ -128,7 +128,7 @@ class SimulationResult(Result):
 
     def table(self) -> pd.DataFrame:
         """The design, one row per factor (what generated the items)."""
-        return self.factors
+        return self.factors.copy(deep=False)
 
     def summary(self) -> pd.DataFrame:
         """One row per pair of factors: the target latent r and the r among the drawn latent scores."""

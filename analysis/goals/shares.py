@@ -57,7 +57,7 @@ class GoalShares(Result):
                    '# suppression: goalscope teams (no R equivalent)')
 
     def table(self) -> pd.DataFrame:
-        return self.shares
+        return self.shares.copy(deep=False)
 
     def summary(self) -> pd.DataFrame:
         return self.shares[self.shares["level"] == ORGANISATION].reset_index(drop=True)

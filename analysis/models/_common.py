@@ -315,6 +315,49 @@ def used_seed(seed):
     return seed if seed is not None else draw_seed()
 
 
+class Fitted:
+    """``predict`` and ``cov_params`` of a result that keeps its statsmodels fit in ``.fit``, as
+    statsmodels' own results give them (the fit itself stays at hand for everything else).
+
+    ``cov_params()`` is the covariance the table's standard errors come from (a class overrides
+    :meth:`_cov` where those are not statsmodels' default: HC3, lme4's fixed-effects covariance).
+    ``predict(data=None)`` gives the fitted values of the analysed rows, or the predictions for
+    ``data``, a DataFrame with the predictor columns (a formula model takes what its formula names).
+    """
+
+    def _cov(self) -> np.ndarray:
+        return np.asarray(self.fit.cov_params())
+
+    def cov_params(self) -> pd.DataFrame:
+        """Covariance of the estimates (term × term), the one the standard errors of ``table()`` use.
+
+        R: ``vcov(fit)``.
+        """
+        names = list(self.fit.params.index)[: len(self._cov())]
+        return pd.DataFrame(self._cov(), index=names, columns=names)
+
+    def predict(self, data: pd.DataFrame | None = None) -> pd.Series:
+        """Predicted values: of the analysed rows (``data=None``), or of the rows of ``data``.
+
+        A row of ``data`` with a missing predictor is predicted as missing (never dropped).
+
+        R: ``predict(fit, newdata = data, type = "response")``.
+        """
+        import statsmodels.api as sm
+
+        fit = self.fit
+        if data is None:
+            return pd.Series(np.asarray(fit.predict()), index=fit.model.data.row_labels, name="predicted")
+        check_frame(data, "predict")
+        if getattr(fit.model, "formula", None) is not None:
+            out = fit.predict(data)
+            return pd.Series(np.asarray(out), index=getattr(out, "index", data.index), name="predicted").reindex(data.index)
+        names = [n for n in fit.model.exog_names if n != "Intercept"]
+        check_columns(data, names, what="predict")
+        X = sm.add_constant(data[names].astype(float), has_constant="add").rename(columns={"const": "Intercept"})
+        return pd.Series(np.asarray(fit.predict(X[fit.model.exog_names])), index=data.index, name="predicted")
+
+
 class Reported(Result):
     """Base of every model result: the result protocol (:class:`analysis.results.Result`) and the
     screened sample.

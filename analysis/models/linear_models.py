@@ -26,7 +26,7 @@ from ..checks import near_columns
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure,
+from ._common import (Fitted, Reported, as_list, check_columns, check_frame, coefficient_figure,
                       complete_cases, formula_columns, r_formula, screens_sample, tidy, wald_table)
 
 __all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
@@ -86,7 +86,7 @@ def _vif(exog: np.ndarray, names) -> pd.DataFrame:
 
 
 @dataclass
-class RegressionResult(Reported):
+class RegressionResult(Fitted, Reported):
     """An OLS fit.
 
     Attributes
@@ -130,6 +130,9 @@ class RegressionResult(Reported):
     def table(self) -> pd.DataFrame:
         """Tidy coefficients: ``term, estimate, se, statistic, df, p_val, ci_low, ci_high, beta``."""
         return tidy(self.coefficients, "t", self.df_resid)
+
+    def _cov(self) -> np.ndarray:   # the HC3 covariance when the SEs are HC3 (sandwich::vcovHC type "HC3")
+        return np.asarray(self.fit.cov_HC3) if self.hc3 else np.asarray(self.fit.cov_params())
 
     def summary(self) -> pd.DataFrame:
         """One row: ``outcome, n, n_excluded, r2, adj_r2, statistic (F), df_model, df_resid, p_val, hc3``."""
@@ -401,7 +404,7 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
 
 
 @dataclass
-class LogisticResult(Reported):
+class LogisticResult(Fitted, Reported):
     """A logistic regression (statsmodels Logit, ML).
 
     Attributes

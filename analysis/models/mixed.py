@@ -31,14 +31,14 @@ from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Reported, check_columns, check_frame, coefficient_figure, complete_cases,
+from ._common import (Fitted, Reported, check_columns, check_frame, coefficient_figure, complete_cases,
                       formula_columns, retired_attribute, screens_sample, tidy, wald_table)
 
 __all__ = ["mixed_model", "MixedResult"]
 
 
 @dataclass
-class MixedResult(Reported):
+class MixedResult(Fitted, Reported):
     """A fitted linear mixed model.
 
     Attributes
@@ -96,6 +96,9 @@ class MixedResult(Reported):
     def table(self) -> pd.DataFrame:
         """Tidy fixed effects: ``term, estimate, se, statistic (z), df (NaN), p_val, ci_low, ci_high``."""
         return tidy(self.fixed_effects, "z")
+
+    def _cov(self) -> np.ndarray:   # lme4's vcov() of the fixed effects, which the SEs use
+        return _fe_cov(self.fit)
 
     def summary(self) -> pd.DataFrame:
         """One row: ``formula, group, n, n_excluded, n_groups, reml, loglik, aic, bic, icc, converged``."""

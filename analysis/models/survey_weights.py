@@ -414,7 +414,7 @@ class WeightedResult(Reported):
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self) -> pd.DataFrame:
-        return self.coefficients
+        return self.coefficients.copy(deep=False)
 
     @property
     def n(self) -> int:

@@ -166,7 +166,7 @@ class KeyingCheck(Result):
 
     def table(self) -> pd.DataFrame:
         """The item-rest r of every item (tidy)."""
-        return self.items
+        return self.items.copy(deep=False)
 
     def summary(self) -> pd.DataFrame:
         """One row per scale (``instrument, scale, n_items, n, alpha, n_negative, negative_items, message``)."""

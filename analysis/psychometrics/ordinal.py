@@ -34,7 +34,7 @@ class PolychoricResult(Result):
 
     def table(self) -> pd.DataFrame:
         """One row per item pair: ``item_1, item_2, estimate`` (ρ) and ``n`` (respondents answering both)."""
-        return self.pairs
+        return self.pairs.copy(deep=False)
 
     def summary(self) -> pd.DataFrame:
         return pd.DataFrame({"n": [self.n], "n_items": [len(self.rho)], "n_categories": [self.tau.shape[1] + 1],

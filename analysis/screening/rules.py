@@ -438,7 +438,7 @@ class ScreeningResult(Result):
 
     def table(self) -> pd.DataFrame:
         """The flags: one row per input row (the same DataFrame as ``.flags``)."""
-        return self.flags
+        return self.flags.copy(deep=False)
 
     def summary(self) -> pd.DataFrame:
         """The exclusion flow, one row per rule: ``step, rule, description, exclude, n_before,

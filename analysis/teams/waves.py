@@ -110,7 +110,7 @@ class WaveReport(Result):
         return self.reports[self.waves[-1]]
 
     def table(self) -> pd.DataFrame:
-        return self.change
+        return self.change.copy(deep=False)
 
     def summary(self) -> pd.DataFrame:
         return self.change[self.change["level"] == ORGANISATION].reset_index(drop=True)

@@ -94,7 +94,12 @@ def test_notebook_convenience_delegates_to_the_scores(tmp_path):
     df = _phq_with_nine_missing()
     res = score(df, "phq-9", columns="q{n}", missing=[-99])
     s = res.scores
-    assert res.table() is s
+    pd.testing.assert_frame_equal(res.table(), s)
+    copy = res.table()                          # a copy (issue 20): changing it leaves the result as it was
+    copy.loc[0, "total"] = -1.0
+    with pytest.warns(Warning, match="chained assignment"):   # pandas says a write through .loc goes to a copy
+        res.loc[0, "total"] = -2.0
+    assert s.loc[0, "total"] == 12.0 and res.scores.loc[0, "total"] == 12.0
     pd.testing.assert_series_equal(res["total"], s["total"])
     assert list(res.columns) == ["total", "total_n_valid", "total_band"] == list(s.columns)
     assert res.loc[0, "total"] == 12.0 and res.iloc[0, 0] == 12.0 and np.isnan(res.loc[1, "total"])
@@ -189,7 +194,8 @@ def test_reliability_keeps_its_audit(demo):
     assert len(audit_frame(rel)) == want == len(score(demo, "agq-r", columns="agq_{n}",
                                                        response={"min": 1, "max": 7}, missing=[-99]).audit)
     assert "audit" not in rel.estimates.attrs
-    assert rel.table() is rel.estimates and rel.set_index("scale").shape[0] == 4   # delegation
+    assert rel.table().equals(rel.estimates) and rel.table() is not rel.estimates
+    assert rel.set_index("scale").shape[0] == 4   # delegation
     with pytest.raises(DataError, match="carries no audit"):
         audit_frame(rel.estimates)
     # an ItemSet carries its audit too, and reliability of an ItemSet passes it on

@@ -57,7 +57,7 @@ def test_careless_result_keeps_the_protocol(indices, demo):
 def test_screening_result_keeps_the_protocol(screened, demo, tmp_path):
     assert isinstance(screened, ScreeningResult)
     assert_protocol(screened, figure=True, tmp_path=tmp_path)
-    assert screened.table() is screened.flags and len(screened.table()) == len(demo)
+    assert screened.table().equals(screened.flags) and len(screened.table()) == len(demo)
 
 
 def test_screening_summary_is_the_flow_and_counts_are_the_data(screened, demo):
