@@ -88,7 +88,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/psychometrics/ml.py": (2, 'numerical refusals of the ML fit: the fitting code sees arrays, not columns'),
     "analysis/psychometrics/ordinal.py": (2, 'polychoric correlations on arrays: the code sees arrays, not columns'),
     "analysis/psychometrics/syntax.py": (11, 'lavaan model text: a line of the model is the place; needs a line= part'),
-    "analysis/scoring/mapping.py": (5, "the header-pattern checks quote the pattern as written (an argument form would show the dict's repr, backslashes doubled) and a labels file is named 'labels file', not yet a form of where()"),
     "analysis/screening/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/screening/indices.py": (2, "a singular covariance and no psychometric synonyms: the message doubles as "
                                         "a note on the screening result"),
@@ -289,7 +288,7 @@ UNPLACED_CASES = {
     'base_teams_min_group_below_3', 'base_unknown_instrument',
     'cmd_moderation_figure_unknown_extension', 'cmd_profiles_classes_is_input',
     'cmd_regression_output_is_input', 'cmd_regression_output_unknown_extension',
-    'in_label_map_value_not_number', 'in_label_map_value_not_number_json', 'in_reliability_row_too_short',
+    'in_reliability_row_too_short',
     'in_row_other_delimiter', 'in_row_too_long', 'in_row_too_long_pipe', 'in_row_too_short',
     'in_row_too_short_after_multiline', 'in_row_too_short_tsv', 'in_run_row_too_long',
     'in_teams_row_other_delimiter', 'in_value_in_unnamed_column', 'in_xlsx_formula_without_value',
