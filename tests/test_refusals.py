@@ -65,9 +65,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/command_options.py": (14, 'command-line option readers and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/findings/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/findings/power_commands.py": (15, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/findings/registry.py": (6, "the findings registry file: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
-    "analysis/findings/replication.py": (2, "constructs: and measures: name unknown names in the words the study file and the "
-                                           "command line share (asserted word for word); not yet converted"),
     "analysis/goals/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/goals/model.py": (1, "a coder file that asks for untrusted types: the refusal is asserted word for word "
                                     "by the coder's safety test; not yet converted"),
