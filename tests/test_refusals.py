@@ -88,7 +88,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/screening/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/screening/indices.py": (2, "a singular covariance and no psychometric synonyms: the message doubles as "
                                         "a note on the screening result"),
-    "analysis/screening/rules.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
     "analysis/teams/commands.py": (7, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/teams/intraclass.py": (1, "too few groups for an ICC: the ANOVA helper sees arrays, not columns"),
     "analysis/teams/privacy.py": (4, "the minimum group size and the suppression plan's refusals (a whole report, "
@@ -279,9 +278,9 @@ UNPLACED_CASES = {
     'base_empty_file', 'base_file_does_not_exist', 'base_header_only', 'base_key_bad_method',
     'base_key_not_yaml', 'base_key_reverse_not_an_item', 'base_map_file_not_yaml',
     'base_output_unknown_extension', 'base_recode_malformed', 'base_reliability_unknown_instrument',
-    'base_response_min_above_max', 'base_screen_rules_file_unknown_rule',
+    'base_response_min_above_max',
     'base_study_data_absent', 'base_study_instrument_typo',
-    'base_study_not_yaml', 'base_study_screening_unknown_rule', 'base_study_unknown_field',
+    'base_study_not_yaml', 'base_study_unknown_field',
     'base_teams_min_group_below_3', 'base_unknown_instrument',
     'cmd_moderation_figure_unknown_extension', 'cmd_profiles_classes_is_input',
     'cmd_regression_output_is_input', 'cmd_regression_output_unknown_extension',

@@ -113,9 +113,11 @@ def test_wrong_screening_rule_names_the_study_file(tmp_path):
     p = tmp_path / "study.yaml"
     p.write_text(f"name: b\ndata: {DEMO / 'responses.csv'}\nallow_outside_data: true\nscreening: {{longstrng: {{max: 3}}}}\n"
                  "instruments:\n  g: {instrument: agq-r, columns: 'agq_{n}', response: {min: 1, max: 7}, missing: [-99]}\n")
-    with pytest.raises(DataError, match=r"study file '.*study.yaml', screening: unknown rule 'longstrng' "
-                                        r"\(did you mean 'longstring'\?\)"):
+    with pytest.raises(DataError) as err:
         run_study(p, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
+    assert says(err.value, f"file '{p}', field 'screening.longstrng': unknown rule 'longstrng' "
+                           "(did you mean 'longstring'?). Name one of the rules: response_type,")
+    assert err.value.parts()["field"] == "screening.longstrng"
 
 
 def _demo_study(tmp_path, **top):

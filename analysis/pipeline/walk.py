@@ -251,7 +251,8 @@ def screen_study(study: Study, data: pd.DataFrame):
     not_respondents = kinds is not None and bool(kinds.isin(QUALTRICS_NOT_RESPONDENTS).any())
     if not study.screening and not not_respondents:
         return None
-    rules = parse_rules(study.screening or {}, source=f"study file '{study.path}', screening")
+    rules = parse_rules(study.screening or {}, source=f"study file '{study.path}', screening",
+                        file=study.path, field="screening")
     if not_respondents and not any(r.rule == "response_type" for r in rules):
         # previews, tests and spam are not respondents: flagged first and shown in the flow, never scored silently
         rules = parse_rules({"response_type": {}}) + rules
