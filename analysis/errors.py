@@ -40,7 +40,7 @@ class GoalscopeError(ValueError):
     ...     load_instrument("agq-x")
     ... except GoalscopeError as e:
     ...     print(type(e).__name__, "|", str(e)[:56])
-    InstrumentError | unknown instrument 'agq-x': not a shipped id and no such
+    InstrumentError | instrument='agq-x' is not a shipped id and no such file;
     >>> e = GoalscopeError("outside the response range 1–5", file="x.csv", row=17, column="AGQ_3", value="9",
     ...                    hint="Fix the value, or declare the range.")
     >>> print(e)

@@ -56,7 +56,7 @@ def test_map_file_and_recode(tmp_path):
     (["score", IO / "nope.csv", "--instrument", "phq-9", "-o", "x.csv"], "does not exist"),
     (["score", IO / "phq.tsv", "--instrument", "phq-9", "--columns", "PHQ9_{n}", "-o", "{tmp}/o.csv"], "outside the response range 0–3"),
     (["score", IO / "phq.tsv", "--instrument", "phq-9", "--columns", "ITEM{n}", "-o", "{tmp}/o.csv"], "needs column(s)"),
-    (["score", IO / "phq.tsv", "--instrument", "nope", "--columns", "PHQ9_{n}", "-o", "{tmp}/o.csv"], "unknown instrument"),
+    (["score", IO / "phq.tsv", "--instrument", "nope", "--columns", "PHQ9_{n}", "-o", "{tmp}/o.csv"], "instrument='nope' is not a shipped id"),
     (["score", IO / "phq_semicolon_cp1252.csv", "--instrument", "phq-9", "--delimiter", ",", "-o", "{tmp}/o.csv"], "semicolon-separated"),
     (["score", IO / "phq_semicolon_cp1252.csv", "--instrument", "phq-9", "--encoding", "utf-8", "-o", "{tmp}/o.csv"], "cannot be read as utf-8"),
     (["score", IO / "phq_qualtrics.csv", "--instrument", "phq-9", "--columns", "Q1_{n}", "-o", "{tmp}/o.csv"], "'-99'"),

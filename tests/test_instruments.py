@@ -5,7 +5,7 @@ import pytest
 
 from analysis import InstrumentError, list_instruments, load_instrument
 from analysis.cli import main
-from messages import says
+from messages import flat, says
 
 SHIPPED = {"agq", "agq-r", "agq-3x2", "vandewalle", "pps", "ips", "gps", "grit-s", "ces-d", "phq-9", "dass-21",
            "dass-42", "grit-o", "agq-3x2-short"}
@@ -64,8 +64,50 @@ def test_schema_errors_name_file_and_field(tmp_path, text, message):
 
 
 def test_unknown_id_lists_shipped_ids():
-    with pytest.raises(InstrumentError, match=r"unknown instrument 'agq-x'.*agq-r"):
+    with pytest.raises(InstrumentError) as err:
         load_instrument("agq-x")
+    assert flat(err.value) == ("instrument='agq-x' is not a shipped id and no such file; give a shipped id (agq, "
+                               "agq-3x2, agq-3x2-short, agq-r, ces-d, dass-21, dass-42, gps, grit-o, grit-s, ips, "
+                               "phq-9, pps, vandewalle) or the path of your own key file (.yaml)")
+    assert err.value.parts()["argument"] == "instrument" and err.value.parts()["value"] == "agq-x"
+
+
+def test_min_valid_overrides_are_refused_as_arguments():
+    key = load_instrument("phq-9")
+    with pytest.raises(InstrumentError) as err:
+        key.with_min_valid({"totl": 2})
+    assert flat(err.value) == ("instrument 'phq-9': min_valid={'totl': 2} names scale 'totl', which the key does "
+                               "not have; use one of its scales: total")
+    with pytest.raises(InstrumentError) as err:
+        key.with_min_valid({"total": 10})
+    assert flat(err.value) == ("instrument 'phq-9', scale 'total': min_valid=10 must be between 1 and 9; give how "
+                               "many of its 9 items must be answered for a score")
+    assert err.value.parts() == {"argument": "min_valid", "value": 10, "within": "instrument 'phq-9', scale 'total'",
+                                 "hint": "give how many of its 9 items must be answered for a score"}
+
+
+def test_a_key_file_that_is_not_a_mapping_is_refused_with_its_file(tmp_path):
+    p = write(tmp_path, "- id: mine\n- scales: {}\n")
+    with pytest.raises(InstrumentError) as err:
+        load_instrument(p)
+    assert flat(err.value) == (f"file '{p}' must be a scoring key: a mapping with id, response and scales. Write "
+                               "the fields id:, response: and scales: at the top level of the file, as the shipped "
+                               "keys do (analysis/instruments/*.yaml).")
+
+
+def test_a_shipped_key_without_an_id_is_refused_with_file_and_field(tmp_path, monkeypatch):
+    from analysis.instruments import registry
+
+    (tmp_path / "noid.yaml").write_text("name: no id\nresponse: {min: 1, max: 5}\n", encoding="utf-8")
+    monkeypatch.setattr(registry, "SHIPPED_DIR", tmp_path)
+    registry._shipped.cache_clear()
+    try:
+        with pytest.raises(InstrumentError) as err:
+            registry._shipped()
+    finally:
+        registry._shipped.cache_clear()
+    assert flat(err.value) == (f"file '{tmp_path / 'noid.yaml'}', field 'id' is missing. Add an 'id:' field, the "
+                               "name the key is loaded by.")
 
 
 def test_cli_instruments_list_and_show(capsys):

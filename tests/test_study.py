@@ -113,9 +113,11 @@ def test_wrong_screening_rule_names_the_study_file(tmp_path):
     p = tmp_path / "study.yaml"
     p.write_text(f"name: b\ndata: {DEMO / 'responses.csv'}\nallow_outside_data: true\nscreening: {{longstrng: {{max: 3}}}}\n"
                  "instruments:\n  g: {instrument: agq-r, columns: 'agq_{n}', response: {min: 1, max: 7}, missing: [-99]}\n")
-    with pytest.raises(DataError, match=r"study file '.*study.yaml', screening: unknown rule 'longstrng' "
-                                        r"\(did you mean 'longstring'\?\)"):
+    with pytest.raises(DataError) as err:
         run_study(p, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
+    assert says(err.value, f"file '{p}', field 'screening.longstrng': unknown rule 'longstrng' "
+                           "(did you mean 'longstring'?). Name one of the rules: response_type,")
+    assert err.value.parts()["field"] == "screening.longstrng"
 
 
 def _demo_study(tmp_path, **top):
@@ -143,9 +145,29 @@ def test_unknown_construct_stops_with_near_matches(tmp_path):
     with pytest.raises(StudyError) as exc:
         load_study(p)
     msg = _flat(exc.value)
-    assert msg.startswith(f"study file '{p}': field 'constructs': unknown construct 'task_aproach' (did you mean "
+    assert msg.startswith(f"file '{p}', field 'constructs': unknown construct 'task_aproach' (did you mean "
                           "'task_approach' or 'self_approach' or 'mastery_approach'?). Valid constructs: ability_goal,")
-    assert msg.endswith("work_avoidance (the findings registry's vocabulary; `goalscope findings` lists what each links)")
+    assert msg.endswith("work_avoidance; use one of the valid names (`goalscope findings` lists what each construct "
+                        "links)")
+    assert exc.value.parts()["field"] == "constructs" and exc.value.parts()["file"] == str(p)
+
+
+def test_a_study_file_that_is_not_a_mapping_is_refused_with_its_file(tmp_path):
+    p = tmp_path / "study.yaml"
+    p.write_text("- name: s\n- data: x.csv\n", encoding="utf-8")
+    with pytest.raises(StudyError) as exc:
+        load_study(p)
+    assert _flat(exc.value) == (f"file '{p}' must be a study: a mapping with name, data and instruments. Write "
+                                "name:, data: and instruments: as fields at the top level of the file.")
+
+
+def test_replicate_without_two_constructs_names_the_field(tmp_path):
+    p = _demo_study(tmp_path, replicate=True, constructs={"depression": "mood_total"})
+    with pytest.raises(StudyError) as exc:
+        load_study(p)
+    assert _flat(exc.value) == (f"file '{p}', field 'replicate': 'replicate: true' needs 'constructs:' naming at "
+                                "least two of the study's columns (construct: column), so registered findings can be "
+                                "matched; map two or more constructs under 'constructs:', or remove 'replicate: true'")
 
 
 def test_measures_field_is_checked(tmp_path):

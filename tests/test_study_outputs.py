@@ -186,8 +186,11 @@ def test_an_output_folder_may_not_hold_an_input(tmp_path, folder, what):
 
 
 def test_nested_output_folders_are_refused(tmp_path):
-    with pytest.raises(StudyError, match="lie one inside the other"):
+    with pytest.raises(StudyError) as err:
         run_study(_small_study(tmp_path), processed_dir=tmp_path / "out", reports_dir=tmp_path / "out" / "report")
+    assert says(err.value, f"reports_dir='{tmp_path / 'out' / 'report'}' and processed_dir='{tmp_path / 'out'}' lie "
+                           "one inside the other; each is replaced as a whole, so give two separate folders (or the "
+                           "same one)")
 
 
 def test_data_outside_the_study_folder_needs_an_explicit_option(tmp_path, capsys):
@@ -196,14 +199,15 @@ def test_data_outside_the_study_folder_needs_an_explicit_option(tmp_path, capsys
     spec = yaml.safe_load(study.read_text())
     spec["data"] = "../responses.csv"
     study.write_text(yaml.safe_dump(spec))
-    with pytest.raises(StudyError, match=r"data '\.\./responses\.csv' lies outside the study's folder .*"
-                                         r"add 'allow_outside_data: true' to the study file or pass "
-                                         r"allow_outside_data=True$"):
+    with pytest.raises(StudyError, match=r"field 'data', value '\.\./responses\.csv' is outside the study's "
+                                         r"folder .*add 'allow_outside_data: true' to the study file or pass "
+                                         r"allow_outside_data=True$") as err:
         run_study(study, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
+    assert err.value.parts()["file"] == str(study) and err.value.parts()["field"] == "data"
     with pytest.raises(SystemExit) as exc:
         main(["run", str(study), "--processed", str(tmp_path / "p"), "--reports", str(tmp_path / "r")])
     err = capsys.readouterr().err
-    assert exc.value.code == 2 and says(err, "lies outside the study's folder") and says(err, "or pass --allow-outside-data")
+    assert exc.value.code == 2 and says(err, "is outside the study's folder") and says(err, "or pass --allow-outside-data")
     assert not (tmp_path / "p").exists()
     # the option, and the study field, each allow it
     assert main(["run", str(study), "--processed", str(tmp_path / "p"), "--reports", str(tmp_path / "r"),
@@ -227,5 +231,5 @@ def test_a_symlink_out_of_the_study_folder_counts_as_outside(tmp_path):
     study = _small_study(tmp_path)
     shutil.move(study.parent / "responses.csv", tmp_path / "elsewhere.csv")
     (study.parent / "responses.csv").symlink_to(tmp_path / "elsewhere.csv")
-    with pytest.raises(StudyError, match="lies outside the study's folder"):
+    with pytest.raises(StudyError, match="is outside the study's folder"):
         run_study(study, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")

@@ -94,12 +94,15 @@ def test_per_scale_rules_and_sum_with_lower_min_valid(tmp_path):
     (dict(method="mean"), r"scale 'total': method mean would put the score on another metric than the key's "
                           r"severity bands \(set for sum\); use sum or prorated_sum"),
     (dict(method="scaled_sum"), r"method scaled_sum would put the score on another metric"),
-    (dict(alias="goals", method="scaled_sum"), r"instrument 'goals', scale 'mastery_approach': method scaled_sum "
-                                               r"needs the key's multiplier; set it in the key file instead"),
-    (dict(alias="goals", min_valid=4), r"instrument 'goals': instrument 'agq-r', scale 'mastery_approach': "
-                                       r"min_valid 4 must be between 1 and 3"),
-    (dict(method={"totl": "sum"}), r"method names scale\(s\) totl, which key 'phq-9' does not have \(scales: total\)"),
-    (dict(min_valid=10), r"instrument 'mood': instrument 'phq-9', scale 'total': min_valid 10 must be between 1 and 9"),
+    (dict(alias="goals", method="scaled_sum"), r"field 'instruments.goals.method': scale 'mastery_approach': method "
+                                               r"scaled_sum needs the key's multiplier; set it in the key file instead"),
+    (dict(alias="goals", min_valid=4), r"field 'instruments.goals.min_valid', value 4 must be between 1 and 3 "
+                                       r"\(instrument 'agq-r', scale 'mastery_approach'\); give how many of its 3 items "
+                                       r"must be answered for a score"),
+    (dict(method={"totl": "sum"}), r"field 'instruments.mood.method' names scale\(s\) totl, which key 'phq-9' does not "
+                                   r"have \(scales: total\); name the key's scales only"),
+    (dict(min_valid={"total": 10}), r"field 'instruments.mood.min_valid.total', value 10 must be between 1 and 9 "
+                                    r"\(instrument 'phq-9', scale 'total'\)"),
     (dict(min_valid={"total": 2.5}), r"field 'instruments.mood.min_valid"),
     (dict(method="median"), r"field 'instruments.mood.method"),
 ])

@@ -18,6 +18,8 @@ from ..io.yamlfile import load_yaml, validate
 from .schema import CONSTRUCTS, Finding, unknown_names
 
 SHIPPED = Path(__file__).resolve().parent / "published.yaml"
+#: what to do about a construct or measure outside the registry's vocabulary
+VOCABULARY_HINT = "use one of the valid names (`goalscope findings` lists what each construct links)"
 
 
 class FindingsError(GoalscopeError):
@@ -25,18 +27,21 @@ class FindingsError(GoalscopeError):
 
 
 def findings_from_list(entries, source: str = "<list>") -> tuple[Finding, ...]:
-    """Validate registry entries given as dicts; errors name ``source``, the entry id and the field."""
+    """Validate registry entries given as dicts; errors name ``source``, the entry id and the field
+    (an entry by its place in the list, counted from 1: ``findings[2]``)."""
     if not isinstance(entries, list):
-        raise FindingsError(f"findings file '{source}': 'findings' must be a list of entries (- id: ...)")
+        raise FindingsError("must be a list of entries (- id: ...)", file=source, field="findings",
+                            hint="Start each finding with '- id:' under 'findings:'.")
     out, seen = [], {}
     for pos, spec in enumerate(entries, start=1):
         if not isinstance(spec, dict):
-            raise FindingsError(f"findings file '{source}', entry {pos}: expected a mapping (id: ..., effect: ...)")
+            raise FindingsError("expected a mapping (id: ..., effect: ...)", file=source, field=f"findings[{pos}]",
+                                value=spec, hint="Write the entry's fields (id:, effect:, …) under its '- '.")
         label = f"entry '{spec['id']}'" if isinstance(spec.get("id"), str) else f"entry {pos} (no id)"
         finding = validate(Finding, spec, f"findings file '{source}', {label}", FindingsError)
         if finding.id in seen:
-            raise FindingsError(f"findings file '{source}', {label}: the id is used twice (entries {seen[finding.id]} "
-                                f"and {pos}); give every finding its own id")
+            raise FindingsError(f"the id is used twice (entries {seen[finding.id]} and {pos})", file=source,
+                                field=f"findings[{pos}].id", value=finding.id, hint="give every finding its own id")
         seen[finding.id] = pos
         out.append(finding)
     return tuple(out)
@@ -65,7 +70,8 @@ def _shipped() -> tuple[Finding, ...]:
 def _load(path: str) -> tuple[Finding, ...]:
     data = load_yaml(path, "findings file", FindingsError)
     if not isinstance(data, dict) or "findings" not in data:
-        raise FindingsError(f"findings file '{path}': expected a top-level 'findings:' list")
+        raise FindingsError("expected a top-level 'findings:' list", file=path,
+                            hint="Put the entries under 'findings:', as the shipped published.yaml does.")
     return findings_from_list(data["findings"], source=path)
 
 
@@ -89,8 +95,8 @@ def get_finding(finding, registry=None) -> Finding:
         return by_id[key]
     near = [i for i in by_id if key and (key in i or i.startswith(key.split("-")[0] + "-"))]
     hint = (" Did you mean: " + ", ".join(near[:6]) + "?") if near else ""
-    raise FindingsError(f"unknown finding '{finding}'.{hint} List the registry with `goalscope findings` "
-                        "or analysis.published_findings().")
+    raise FindingsError(f"unknown finding '{finding}'.{hint}", argument="finding", value=str(finding),
+                        hint="List the registry with `goalscope findings` or analysis.published_findings().")
 
 
 def _fmt_value(f: Finding) -> str:
@@ -131,7 +137,7 @@ def published_findings(construct: str | None = None, registry=None) -> pd.DataFr
     """
     problem = unknown_names([construct] if construct is not None else [], CONSTRUCTS)
     if problem:
-        raise FindingsError(problem)
+        raise FindingsError(problem, argument="construct", value=construct, hint=VOCABULARY_HINT)
     rows = []
     for f in load_findings(registry):
         if construct is not None and construct not in f.constructs:

@@ -80,7 +80,7 @@ from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import Result
 from .power import _r_power
-from .registry import FindingsError, get_finding, load_findings
+from .registry import VOCABULARY_HINT, FindingsError, get_finding, load_findings
 from .schema import CONSTRUCTS, MEASURES, Finding, unknown_names
 from ..checks import near_columns
 
@@ -511,11 +511,13 @@ def replicate_study(scores: pd.DataFrame, constructs: dict, findings=None, sesoi
                                                        "'procrastination': 'procr_total'}")
     problem = unknown_names(constructs, CONSTRUCTS)
     if problem:
-        raise DataError(f"replicate_study: constructs: {problem}")
+        raise DataError(problem, argument="constructs", value=constructs, within="replicate_study",
+                        hint=VOCABULARY_HINT)
     measures = dict(measures or {})
     problem = unknown_names(measures, CONSTRUCTS) or unknown_names(measures.values(), MEASURES, "measure")
     if problem:
-        raise DataError(f"replicate_study: measures: {problem}")
+        raise DataError(problem, argument="measures", value=measures, within="replicate_study",
+                        hint=VOCABULARY_HINT)
     missing_cols = [(c, col) for c, col in constructs.items() if col not in scores.columns]
     if missing_cols:
         one = len(missing_cols) == 1

@@ -196,7 +196,8 @@ def load_lexicon(lexicon="en") -> CompiledLexicon:
         p = LEXICON_DIR / f"{lexicon}.yaml"
         if not p.exists():
             shipped = ", ".join(sorted(f.stem for f in LEXICON_DIR.glob("*.yaml")))
-            raise LexiconError(f"goal lexicon '{lexicon}' is not shipped (shipped: {shipped}); give a lexicon YAML file path instead")
+            raise LexiconError(f"is not a shipped goal lexicon (shipped: {shipped})", argument="lexicon",
+                               value=str(lexicon), hint="give the path of a lexicon YAML file instead")
     try:
         st = p.stat()
         stamp = (st.st_mtime_ns, st.st_size)
@@ -211,7 +212,8 @@ def _load(path: str, stamp) -> CompiledLexicon:
     p = Path(path)
     raw = load_yaml(p, "goal lexicon file", LexiconError)
     if not isinstance(raw, dict):
-        raise LexiconError(f"goal lexicon file '{p}' must be a mapping of fields (id, features, rules, …)")
+        raise LexiconError("must be a goal lexicon: a mapping of fields (id, features, rules, …)", file=str(p),
+                           hint="Start from the shipped lexicon (analysis/goals/lexicons/en.yaml) and keep its fields.")
     spec = validate(Lexicon, raw, f"goal lexicon file '{p}'", LexiconError)
     ng = spec.non_goal
     return CompiledLexicon(

@@ -229,12 +229,14 @@ class Instrument(_Strict):
         scales = dict(self.scales)
         for name, count in overrides.items():
             if name not in scales:
-                raise InstrumentError(f"instrument '{self.id}' has no scale '{name}' (min_valid override)")
+                raise InstrumentError(f"names scale '{name}', which the key does not have", argument="min_valid",
+                                      value=overrides, within=f"instrument '{self.id}'",
+                                      hint=f"use one of its scales: {', '.join(scales)}")
             if not 1 <= int(count) <= len(scales[name].items):
-                raise InstrumentError(
-                    f"instrument '{self.id}', scale '{name}': min_valid {count} must be between 1 "
-                    f"and {len(scales[name].items)}"
-                )
+                n = len(scales[name].items)
+                raise InstrumentError(f"must be between 1 and {n}", argument="min_valid", value=count,
+                                      within=f"instrument '{self.id}', scale '{name}'",
+                                      hint=f"give how many of its {n} items must be answered for a score")
             scales[name] = scales[name].model_copy(update={"min_valid": int(count)})
         return self.model_copy(update={"scales": scales})
 
@@ -301,7 +303,9 @@ def instrument_from_dict(spec: dict, source: str = "<dict>") -> Instrument:
     R: ``psych::scoreItems(psych::make.keys(2, list(pair = c("a", "-b"))), items, min = 1, max = 5)``.
     """
     if not isinstance(spec, dict):
-        raise InstrumentError(f"instrument file '{source}': expected a mapping with id, response and scales")
+        raise InstrumentError("must be a scoring key: a mapping with id, response and scales", file=source,
+                              hint="Write the fields id:, response: and scales: at the top level of the file, as "
+                                   "the shipped keys do (analysis/instruments/*.yaml).")
     inst = validate(Instrument, spec, f"instrument file '{source}'", InstrumentError)
     return inst.model_copy(update={"path": source})
 
@@ -317,7 +321,8 @@ def _shipped() -> dict[str, Path]:
         spec = _read_yaml(path)
         key = spec.get("id") if isinstance(spec, dict) else None
         if not key:
-            raise InstrumentError(f"instrument file '{path}': field 'id' is missing")
+            raise InstrumentError("is missing", file=str(path), field="id",
+                                  hint="Add an 'id:' field, the name the key is loaded by.")
         index[str(key).lower()] = path
     return index
 
@@ -369,11 +374,9 @@ def load_instrument(id_or_path) -> Instrument:
     shipped = _shipped()
     if text.lower() in shipped:
         return _load_path(str(shipped[text.lower()]))
-    raise InstrumentError(
-        f"unknown instrument '{text}': not a shipped id and no such file. Shipped ids: "
-        + ", ".join(sorted(shipped))
-        + ". Pass the path of your own key file (.yaml) instead."
-    )
+    raise InstrumentError("is not a shipped id and no such file", argument="instrument", value=text,
+                          hint=f"give a shipped id ({', '.join(sorted(shipped))}) or the path of your own key file "
+                               f"(.yaml)")
 
 
 def list_instruments() -> pd.DataFrame:

@@ -23,10 +23,10 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, field_validator
 
 from ..checks import near_columns
-from ..errors import StudyError
+from ..errors import UNSET, GoalscopeError, StudyError
 from ..io.yamlfile import validate
 
 #: suffixes of per-scale helper columns that a pattern such as ``goals_*`` never matches
@@ -41,6 +41,19 @@ class _Spec(BaseModel):
     id: str
     title: str | None = None
     level: float = Field(0.95, gt=0, lt=1)
+    #: where the entry was declared (set by :func:`parse_analyses`): the study file and its place in the
+    #: ``analyses:`` list, counted from 1 as the messages count entries
+    _file: str | None = PrivateAttr(None)
+    _at: int | None = PrivateAttr(None)
+
+    def entry_field(self, name: str | None = None) -> str:
+        """The entry's path in the study file (``analyses[2]``, ``analyses[2].predictors``)."""
+        entry = f"analyses[{self._at}]" if self._at is not None else f"analyses[id={self.id}]"
+        return f"{entry}.{name}" if name else entry
+
+    def refusal(self, problem: str, hint: str, name: str | None = None, value=UNSET) -> StudyError:
+        """The study's refusal of this entry (or of its field ``name``), placed by file and field."""
+        return StudyError(problem, file=self._file, field=self.entry_field(name), value=value, hint=hint)
 
     @field_validator("id")
     @classmethod
@@ -133,41 +146,58 @@ ANALYSIS_TYPES = ["correlations", "regression", "mediation", "moderation", "setb
 _ADAPTER = TypeAdapter(list[AnalysisSpec])
 
 
-def parse_analyses(entries, source: str = "study file") -> list:
+def parse_analyses(entries, source: str = "study file", file=None) -> list:
     """Validate an ``analyses:`` block; errors name the file, the entry and the field.
+
+    ``file`` is the study file the block was read from: a refusal names it and the entry's path
+    (``analyses[2].type``, entries counted from 1), and each spec keeps both for the refusals of
+    :func:`run_analysis`.
 
     >>> specs = parse_analyses([{"id": "links", "type": "correlations", "columns": ["a", "b"]}])
     >>> specs[0].type, specs[0].method
     ('correlations', 'pearson')
+    >>> parse_analyses([{"id": "links", "type": "anova"}], file="study.yaml")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.StudyError: file 'study.yaml', field 'analyses[1].type', value 'anova': unknown type (types: correlations, regression, mediation, moderation, setback_recovery, mixed, profiles, power). Name one of these types.
     """
     entries = entries or []
+    said = None if file else source      # the words for the block's origin when no file is given
     if not isinstance(entries, list):
-        raise StudyError(f"{source}: 'analyses' must be a list of entries, each with an id and a type")
+        raise StudyError("must be a list of entries, each with an id and a type", file=file, field="analyses",
+                         value=entries, within=said,
+                         hint="Start each entry with '- ', e.g. '- {id: links, type: correlations, columns: [...]}'.")
+    types = ", ".join(ANALYSIS_TYPES)
     for i, e in enumerate(entries):
         if not isinstance(e, dict) or "type" not in e:
-            raise StudyError(f"{source}: analyses entry {i + 1} needs a 'type' (one of {', '.join(ANALYSIS_TYPES)})")
+            raise StudyError(f"needs a 'type' (one of {types})", file=file, field=f"analyses[{i + 1}]",
+                             within=said, hint="Add 'type:' to the entry.")
         if e["type"] not in ANALYSIS_TYPES:
-            raise StudyError(f"{source}: analyses entry {i + 1} ('{e.get('id', '?')}'): unknown type "
-                             f"'{e['type']}' (types: {', '.join(ANALYSIS_TYPES)})")
+            raise StudyError(f"unknown type (types: {types})", file=file, field=f"analyses[{i + 1}].type",
+                             value=e["type"], within=said, hint="Name one of these types.")
     def where(exc):   # the entry is known only from the error's location
         i = exc.errors()[0]["loc"][0]
         name = entries[i].get("id", "?") if isinstance(i, int) else "?"
         return f"{source}: analyses entry {i + 1 if isinstance(i, int) else '?'} ('{name}')"
 
     specs = validate(_ADAPTER, entries, where, StudyError, skip=2)
-    seen = set()
-    for s in specs:
+    seen = {}
+    for at, s in enumerate(specs, start=1):
+        s._file, s._at = file, at
         if s.id in seen:
-            raise StudyError(f"{source}: two analyses have the id '{s.id}'; ids name output files and must differ")
-        seen.add(s.id)
+            raise s.refusal(f"two analyses have the id '{s.id}' (entries {seen[s.id]} and {at})",
+                            "ids name output files and must differ", name="id", value=s.id)
+        seen[s.id] = at
     return specs
 
 
-def expand_columns(patterns, available, source: str = "study file", what: str = "analysis") -> list[str]:
+def expand_columns(patterns, available, source: str = "study file", what: str = "analysis", file=None,
+                   field=None) -> list[str]:
     """Column names for a list of names and ``alias_*`` patterns, in the data's order.
 
     A pattern matches scale scores only, never the helper columns ``<scale>_n_valid`` and
-    ``<scale>_band``; a plain name must exist.
+    ``<scale>_band``; a plain name must exist. A refusal names ``file`` and ``field`` (the study
+    file and the entry that lists the names), or ``source`` and ``what`` where there is no file.
 
     >>> expand_columns(["goals_*", "procr_total"], ["goals_map", "goals_map_n_valid", "procr_total"])
     ['goals_map', 'procr_total']
@@ -178,15 +208,18 @@ def expand_columns(patterns, available, source: str = "study file", what: str = 
         if any(ch in p for ch in "*?["):
             hits = [c for c in available if fnmatch.fnmatchcase(c, p) and not c.endswith(HELPER_SUFFIXES)]
             if not hits:
-                raise StudyError(f"{source}, {what}: the pattern '{p}' matches no scored column."
-                                 + near_columns(p, available))
+                raise StudyError(f"the pattern '{p}' matches no scored column", file=file, field=field,
+                                 within=None if file else f"{source}, {what}",
+                                 hint=(near_columns(p, available) + " Write a pattern that matches the scores "
+                                       "(alias_*).").strip())
             out.extend(h for h in hits if h not in out)
         else:
             if p not in available:
                 close = [c for c in available if c.split("_")[0] == p.split("_")[0]][:6]
                 hint = f" Columns of that instrument: {', '.join(close)}." if close else ""
-                raise StudyError(f"{source}, {what}: column '{p}' is not in the scores.{hint}"
-                                 + near_columns(p, available))
+                raise StudyError(f"column '{p}' is not in the scores", file=file, field=field,
+                                 within=None if file else f"{source}, {what}",
+                                 hint="Name a scored or kept column." + hint + near_columns(p, available))
             if p not in out:
                 out.append(p)
     return out
@@ -281,20 +314,26 @@ def survey_options(study) -> dict | None:
             "plausible_values": dict(study.plausible_values) or None}
 
 
-def survey_columns(survey: dict | None, data: pd.DataFrame, source: str = "study file") -> list[str]:
-    """The weight and plausible-value columns a weighted study carries into its analysed data."""
-    from ..errors import DataError
+def survey_columns(survey: dict | None, data: pd.DataFrame, source: str = "study file", file=None) -> list[str]:
+    """The weight and plausible-value columns a weighted study carries into its analysed data; a
+    refusal names the study ``file`` and the field (``weights.replicates``, ``plausible_values.MATH``)."""
     from ..models.survey_weights import weight_columns
 
     if survey is None:
         return []
     try:
         cols = weight_columns(data, survey["design"], survey["plausible_values"])
-    except DataError as exc:
-        raise StudyError(f"{source}: {exc}") from None
+    except GoalscopeError as exc:          # the option's refusal, placed at the study file's field
+        parts = exc.parts()
+        raise StudyError(exc.problem, file=file,
+                         field=".".join(str(parts[k]) for k in ("within", "argument") if k in parts) or "weights",
+                         value=parts.get("value", UNSET), within=None if file else source,
+                         hint=exc.hint or "Check the weight columns under 'weights:'.") from None
     missing = [c for c in cols if c not in data.columns]
     if missing:
-        raise StudyError(f"{source}: field 'weights': column(s) {', '.join(map(repr, missing))} are not in the data")
+        raise StudyError(f"column(s) {', '.join(map(repr, missing))} are not in the data", file=file,
+                         field="weights", within=None if file else source,
+                         hint="Name the weight columns as the export spells them." + near_columns(missing, data))
     return cols
 
 
@@ -302,10 +341,9 @@ def _refuse_unweighted(spec, options: dict) -> None:
     """With ``weights:``, an option the weighted model does not have is refused (never ignored)."""
     bad = [f"'{k}: {v}'" for k, v in options.items() if v]
     if bad:
-        raise StudyError(f"analysis '{spec.id}': {', '.join(bad)} {'has' if len(bad) == 1 else 'have'} no weighted "
-                         f"version and the study declares "
-                         f"'weights:'; remove it (weighted {spec.type} are Pearson, pairwise, without adjustment; "
-                         f"regression is gaussian or logistic, one block)")
+        raise spec.refusal(f"{', '.join(bad)} {'has' if len(bad) == 1 else 'have'} no weighted version and the "
+                           f"study declares 'weights:'", f"remove it (weighted {spec.type} are Pearson, pairwise, "
+                           f"without adjustment; regression is gaussian or logistic, one block)")
 
 
 def _run_weighted_correlations(spec, data, cols, survey):
@@ -325,7 +363,7 @@ def _run_weighted_regression(spec, data, cols, survey):
                               "family": spec.family not in ("gaussian", "logistic") and spec.family})
     predictors = cols(spec.predictors) + cols(spec.covar)
     if not predictors:
-        raise StudyError(f"analysis '{spec.id}': give predictors")
+        raise spec.refusal("names no predictors", "give 'predictors:' (the columns that predict the outcome)")
     res = weighted_regression(data, spec.outcome, predictors, family=spec.family, level=spec.level, **survey)
     t = res.table()
     extras = [("odds_ratio", "odds_ratio")] if spec.family == "logistic" else []
@@ -359,7 +397,7 @@ def _run_regression(spec, data, cols, seed, survey=None):
         return res, long, int(last.n), [f"step {int(r.step)}: ΔR² = {r.delta_r2:.3f}, F change p = {r.p_val:.3g}"
                                         for r in steps.itertuples()]
     if not predictors:
-        raise StudyError(f"analysis '{spec.id}': give predictors or steps")
+        raise spec.refusal("names no predictors", "give 'predictors:' (or 'steps:', blocks of predictors)")
     if spec.family == "gaussian":
         res = regression(data, spec.outcome, predictors, hc3=spec.hc3, level=spec.level)
         return res, _model_long(res.coefficients, "t", df=res.df_resid, extras=[("beta", "beta")]), int(res.n), []
@@ -378,7 +416,8 @@ def _run_mediation(spec, data, cols, seed):
     from ..models import mediation, moderated_mediation
     if spec.w:
         if len(spec.m) != 1:
-            raise StudyError(f"analysis '{spec.id}': moderated mediation takes one mediator")
+            raise spec.refusal("moderated mediation takes one mediator", "give one column under 'm:', or leave out "
+                               "'w:' for a mediation without a moderator", name="m", value=spec.m)
         res = moderated_mediation(data, spec.x, spec.m[0], spec.y, spec.w, stage=spec.stage,
                                   covar=cols(spec.covar) or None, n_boot=spec.n_boot, seed=seed,
                                   ci_method=spec.ci_method, level=spec.level, progress=False)
@@ -448,11 +487,11 @@ def _run_power(spec, data, cols, seed, constructs=None):
             whose = f" (respondents with both {pair[0]} and {pair[1]})"
         value = getattr(f.effect, "value", None) if hasattr(f, "effect") else None
         if value is None:
-            raise StudyError(f"analysis '{spec.id}': finding '{spec.finding}' has no published r (direction only), "
-                             f"so there is no effect to plan for; give r: instead")
+            raise spec.refusal("has no published r (direction only), so there is no effect to plan for",
+                               "give r: instead", name="finding", value=spec.finding)
         r, what = float(value), f"{spec.finding} (published r = {float(value):g})"
     if r is None:
-        raise StudyError(f"analysis '{spec.id}': give r: or finding:")
+        raise spec.refusal("names no effect to plan for", "give r: or finding:")
     need = sample_size_table(r, powers=tuple(spec.power), alpha=spec.alpha)
     here = power_correlation(r=r, n=n, alpha=spec.alpha)
     long = pd.DataFrame({"term": [f"N for {round(p * 100)}% power" for p in need["power"]] + [f"power at N = {n}"],
@@ -478,14 +517,15 @@ def run_analysis(spec, data: pd.DataFrame, seed=None, source: str = "study file"
     names = list(data.columns) + list((survey or {}).get("plausible_values") or {})
 
     def cols(which):
-        return expand_columns(which, names, source, f"analysis '{spec.id}'") if which else []
+        return expand_columns(which, names, source, f"analysis '{spec.id}'", file=spec._file,
+                              field=spec.entry_field()) if which else []
 
     extra = {"constructs": constructs} if spec.type == "power" else {}
     if survey is not None:
         if spec.type not in WEIGHTED_TYPES:
-            raise StudyError(f"{source}: analysis '{spec.id}' (type {spec.type}) has no weighted version: its "
-                             f"standard errors would ignore the study's 'weights:'; with weights, declare "
-                             f"{' or '.join(WEIGHTED_TYPES)} analyses")
+            raise spec.refusal(f"analysis '{spec.id}' (type {spec.type}) has no weighted version: its standard "
+                               f"errors would ignore the study's 'weights:'",
+                               f"with weights, declare {' or '.join(WEIGHTED_TYPES)} analyses", name="type")
         extra = {"survey": survey}
     outcome = _RUNNERS[spec.type](spec, data, cols, seed, **extra)
     res, long, n = outcome[:3]

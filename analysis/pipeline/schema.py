@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import GoalscopeError, StudyError, keyword_hints
+from ..errors import GoalscopeError, InstrumentError, StudyError, keyword_hints
 from ..instruments import load_instrument
 from ..io.yamlfile import load_yaml, validate
 
@@ -142,40 +142,51 @@ def load_study(path) -> Study:
     p = Path(path)
     spec = load_yaml(p, "study file", StudyError)
     if not isinstance(spec, dict):
-        raise StudyError(f"study file '{p}' must be a mapping with name, data and instruments")
+        raise StudyError("must be a study: a mapping with name, data and instruments", file=str(p),
+                         hint="Write name:, data: and instruments: as fields at the top level of the file.")
     for key in [k for k in RETIRED_KEYS if k in spec]:
         warnings.warn(f"study file '{p}': key '{key}' is not read ({RETIRED_KEYS[key]}); remove it, it is "
                       f"refused from the next release", FutureWarning, stacklevel=2)
         spec = {k: v for k, v in spec.items() if k != key}
     study = validate(Study, spec, f"study file '{p}'", StudyError, limit=4)
     study.path = str(p)
+    from ..findings.registry import VOCABULARY_HINT
     from ..findings.schema import CONSTRUCTS, MEASURES, unknown_names
     from .analyses import parse_analyses
 
     problem = unknown_names(study.constructs, CONSTRUCTS)
     if problem:
-        raise StudyError(f"study file '{p}': field 'constructs': {problem} (the findings registry's vocabulary; "
-                         "`goalscope findings` lists what each links)")
+        raise StudyError(problem, file=str(p), field="constructs", hint=VOCABULARY_HINT)
     problem = unknown_names(study.measures, study.constructs, "construct in 'measures' (map it under "
                             "'constructs:' first)") or unknown_names(study.measures.values(), MEASURES, "measure")
     if problem:
-        raise StudyError(f"study file '{p}': field 'measures': {problem}")
-    parse_analyses(study.analyses, source=f"study file '{p}'")
+        raise StudyError(problem, file=str(p), field="measures", hint=VOCABULARY_HINT)
+    parse_analyses(study.analyses, source=f"study file '{p}'", file=str(p))
     if study.weights is not None and study.replicate:
-        raise StudyError(f"study file '{p}': 'replicate: true' compares registered findings with unweighted "
-                         f"correlations, and the study declares 'weights:'; remove 'replicate: true' (or the "
-                         f"weights) so no unweighted estimate stands beside the weighted ones")
+        raise StudyError("'replicate: true' compares registered findings with unweighted correlations, and the "
+                         "study declares 'weights:'", file=str(p), field="replicate",
+                         hint="remove 'replicate: true' (or the weights) so no unweighted estimate stands beside the "
+                              "weighted ones")
     if study.plausible_values and study.weights is None:
-        raise StudyError(f"study file '{p}': field 'plausible_values' needs 'weights:' (the final and replicate "
-                         f"weights whose variance Rubin's rules combine); add weights: {{final: ..., replicates: ...}}")
+        raise StudyError("needs 'weights:' (the final and replicate weights whose variance Rubin's rules combine)",
+                         file=str(p), field="plausible_values", hint="add weights: {final: ..., replicates: ...}")
     if study.replicate and len(study.constructs) < 2:
-        raise StudyError(f"study file '{p}': 'replicate: true' needs 'constructs:' naming at least two of the "
-                         f"study's columns (construct: column), so registered findings can be matched")
+        raise StudyError("'replicate: true' needs 'constructs:' naming at least two of the study's columns "
+                         "(construct: column), so registered findings can be matched", file=str(p), field="replicate",
+                         hint="map two or more constructs under 'constructs:', or remove 'replicate: true'")
     return study
 
 
 def study_key(study: Study, use: InstrumentUse):
-    """The key of one study instrument (key files are relative to the study file)."""
+    """The key of one study instrument (key files are relative to the study file); an id that names
+    no key is refused at the study file's field (``instruments.goals.instrument``)."""
     if use.instrument.endswith((".yaml", ".yml")):
         return load_instrument(study.resolve(use.instrument))
-    return load_instrument(use.instrument)
+    try:
+        return load_instrument(use.instrument)
+    except InstrumentError as exc:
+        alias = next((a for a, u in study.instruments.items() if u is use), None)
+        if alias is None or exc.parts().get("argument") != "instrument":
+            raise
+        raise StudyError(exc.problem, file=study.path, field=f"instruments.{alias}.instrument", value=use.instrument,
+                         hint=exc.hint) from None

@@ -169,8 +169,9 @@ def _per_scale(value, inst, what: str, alias: str, study: Study) -> dict:
         return {name: value for name in inst.scales}
     unknown = [str(s) for s in value if s not in inst.scales]
     if unknown:
-        raise StudyError(f"study file '{study.path}', instrument '{alias}': {what} names scale(s) "
-                         f"{', '.join(unknown)}, which key '{inst.id}' does not have (scales: {', '.join(inst.scales)})")
+        raise StudyError(f"names scale(s) {', '.join(unknown)}, which key '{inst.id}' does not have (scales: "
+                         f"{', '.join(inst.scales)})", file=study.path, field=f"instruments.{alias}.{what}",
+                         hint="name the key's scales only")
     return dict(value)
 
 
@@ -187,22 +188,25 @@ def scoring_key(study: Study, alias: str, use: InstrumentUse | None = None):
         s = scales[name]
         if method == s.method:
             continue
+        field = f"instruments.{alias}.method" + (f".{name}" if isinstance(use.method, dict) else "")
         if s.bands and _SAME_METRIC[method] != _SAME_METRIC[s.method]:
             raise StudyError(
-                f"study file '{study.path}', instrument '{alias}', scale '{name}': method {method} would put the "
-                f"score on another metric than the key's severity bands (set for {s.method}); use "
-                + ("sum or prorated_sum" if _SAME_METRIC[s.method] == "sum" else s.method)
-                + " for this scale")
+                f"scale '{name}': method {method} would put the score on another metric than the key's severity "
+                f"bands (set for {s.method})", file=study.path, field=field,
+                hint="use " + ("sum or prorated_sum" if _SAME_METRIC[s.method] == "sum" else s.method)
+                     + " for this scale")
         if method == "scaled_sum":
-            raise StudyError(f"study file '{study.path}', instrument '{alias}', scale '{name}': method scaled_sum "
-                             f"needs the key's multiplier; set it in the key file instead")
+            raise StudyError(f"scale '{name}': method scaled_sum needs the key's multiplier", file=study.path,
+                             field=field, hint="set it in the key file instead")
         scales[name] = s.model_copy(update={"method": method, "multiplier": 1.0})
     inst = inst.model_copy(update={"scales": scales})
-    if counts:
+    for name, count in counts.items():
         try:
-            inst = inst.with_min_valid(counts)
-        except GoalscopeError as exc:
-            raise StudyError(f"study file '{study.path}', instrument '{alias}': {exc}") from None
+            inst = inst.with_min_valid({name: count})
+        except GoalscopeError as exc:      # the key's refusal of the count, placed in the study file
+            field = f"instruments.{alias}.min_valid" + (f".{name}" if isinstance(use.min_valid, dict) else "")
+            raise StudyError(f"{exc.problem} ({exc.within})", file=study.path, field=field, value=count,
+                             hint=exc.hint) from None
     return inst
 
 
@@ -251,7 +255,8 @@ def screen_study(study: Study, data: pd.DataFrame):
     not_respondents = kinds is not None and bool(kinds.isin(QUALTRICS_NOT_RESPONDENTS).any())
     if not study.screening and not not_respondents:
         return None
-    rules = parse_rules(study.screening or {}, source=f"study file '{study.path}', screening")
+    rules = parse_rules(study.screening or {}, source=f"study file '{study.path}', screening",
+                        file=study.path, field="screening")
     if not_respondents and not any(r.rule == "response_type" for r in rules):
         # previews, tests and spam are not respondents: flagged first and shown in the flow, never scored silently
         rules = parse_rules({"response_type": {}}) + rules
@@ -371,17 +376,18 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     home = Path(study.path).parent
     if not (allow_outside_data or study.allow_outside_data) and not _inside(data_file, home):
         raise StudyError(
-            f"study file '{study.path}': data '{study.data}' lies outside the study's folder ('{home}'). Keep the "
-            f"export beside the study file (a study is one folder), or say it is meant: add "
-            f"'allow_outside_data: true' to the study file or pass allow_outside_data=True")
+            f"is outside the study's folder ('{home}')", file=study.path, field="data", value=study.data,
+            hint="Keep the export beside the study file (a study is one folder), or say it is meant: add "
+                 "'allow_outside_data: true' to the study file or pass allow_outside_data=True")
     processed = Path(processed_dir) if processed_dir else Path("data/processed") / study.name
     reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
     inputs = study_inputs(study, data_file)
     check_output_folder(processed, inputs, "processed-data folder (processed_dir=)")
     check_output_folder(reports, inputs, "report folder (reports_dir=)")
     if processed.resolve() != reports.resolve() and (_inside(processed, reports) or _inside(reports, processed)):
-        raise StudyError(f"the processed-data folder '{processed}' and the report folder '{reports}' lie one inside "
-                         f"the other; each is replaced as a whole, so give two separate folders (or the same one)")
+        raise StudyError(f"and processed_dir='{processed}' lie one inside the other",
+                         argument="reports_dir", value=str(reports),
+                         hint="each is replaced as a whole, so give two separate folders (or the same one)")
 
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
@@ -423,7 +429,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     kept = [c for c in study.keep if c not in drop and c != study.id]
     from .analyses import survey_columns, survey_options
     survey = survey_options(study)          # weights: and plausible_values: travel with the analysed rows
-    kept += [c for c in survey_columns(survey, data, f"study file '{study.path}'") if c not in kept]
+    kept += [c for c in survey_columns(survey, data, f"study file '{study.path}'", file=study.path) if c not in kept]
     if study.group and study.group not in kept:
         kept.insert(0, study.group)
     out = pd.concat([pd.DataFrame({"respondent": respondent}), data[kept], scores], axis=1)
@@ -441,14 +447,15 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     source = f"study file '{study.path}'"
     for construct, col in study.constructs.items():
         if col not in out.columns:
-            raise StudyError(f"{source}: field 'constructs.{construct}': column '{col}' is not among the scored or "
-                             f"kept columns (e.g. {', '.join(list(scores.columns)[:4])})." + near_columns(col, out))
+            raise StudyError(f"is not among the scored or kept columns (e.g. {', '.join(list(scores.columns)[:4])})",
+                             file=study.path, field=f"constructs.{construct}", value=col,
+                             hint="Name a scored or kept column." + near_columns(col, out))
     lap("keying and pseudonyms")
     measurements = [measure_instrument(kept_rows, alias, spec, list(study.missing_codes) or None)
                     for alias, spec in specs.items()]
     lap("measurement")
     analyses = []
-    for spec in parse_analyses(study.analyses, source):
+    for spec in parse_analyses(study.analyses, source, file=study.path):
         analyses += run_analyses([spec], analysed, seed=study.seed, source=source, constructs=dict(study.constructs),
                                  survey=survey)
         lap(f"analysis {spec.id}")

@@ -210,7 +210,7 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
     R: by hand, ``names(x)[grepl("^\\(GP ?1\\)", names(x))]`` for each item.
     """
     items = instrument.all_items
-    header = _header_pattern(columns, items)
+    header = _header_pattern(columns, items, source)
     if header is not None:
         mapping = _match_headers(data, instrument, *header, source=source)
     elif columns is None:
@@ -272,8 +272,9 @@ def resolve_columns(data: pd.DataFrame, instrument: Instrument, columns=None, so
 HEADER_FORMS = ("regex", "prefix")
 
 
-def _header_pattern(columns, items):
-    """``(kind, text, compiled regex)`` when ``columns`` is a header pattern, else None."""
+def _header_pattern(columns, items, source=None):
+    """``(kind, text, compiled regex)`` when ``columns`` is a header pattern, else None; a malformed
+    pattern is refused with the file it was to be applied to (``source``)."""
     if not isinstance(columns, dict) or len(columns) != 1:
         return None
     (kind, text), = columns.items()
@@ -281,17 +282,19 @@ def _header_pattern(columns, items):
         return None
     if not isinstance(text, str) or not text:
         raise DataError(f"the column {kind} must be text, e.g. "
-                        + ("'^\\(GP ?(\\d+)\\)'" if kind == "regex" else "'(GP'") + f"; got {shown(text)}")
+                        + ("'^\\(GP ?(\\d+)\\)'" if kind == "regex" else "'(GP'") + f"; got {shown(text)}",
+                        file=source, hint=f"Write the {kind} in quotes.")
     if kind == "prefix":
         return kind, text, re.compile(r"^" + re.escape(text) + r"\s*0*(\d+)(?!\d)")
     try:
         rx = re.compile(text)
     except re.error as exc:
-        raise DataError(f"the column regex '{text}' is not a regular expression ({exc}). Write the item "
-                        f"number as a group, e.g. '^\\(GP ?(\\d+)\\)'") from None
+        raise DataError(f"the column regex '{text}' is not a regular expression ({exc})", file=source,
+                        hint="Write the item number as a group, e.g. '^\\(GP ?(\\d+)\\)'") from None
     if rx.groups < 1:
-        raise DataError(f"the column regex '{text}' has no group; put the item number in parentheses, "
-                        f"e.g. '^\\(GP ?(\\d+)\\)' (the first group is the item number)")
+        raise DataError(f"the column regex '{text}' has no group", file=source,
+                        hint="put the item number in parentheses, e.g. '^\\(GP ?(\\d+)\\)' (the first group is "
+                             "the item number)")
     return kind, text, rx
 
 
@@ -692,19 +695,19 @@ def _check_labels(labels, labels_file) -> None:
     if not labels:
         return
     labels_file = labels_file or getattr(labels, "source", None)
-    where = f"labels file '{labels_file}'" if labels_file else "labels"
+    within = None if labels_file else "labels"          # a label map given in code has no file
     if not isinstance(labels, dict):
-        raise DataError(f"{where}: must map label text to code, e.g. {{'Not at all': 0}}; got {shown(labels)}")
+        raise DataError("must map label text to code", file=labels_file, value=labels, within=within,
+                        hint="write one entry per answer text with its code, e.g. {'Not at all': 0}")
     for k, v in labels.items():
         if isinstance(k, str) and not _is_number(k):
             code = v
         else:
             code = k
         if isinstance(code, bool) or not _is_number(code):
-            raise DataError(
-                f"{where}, entry {shown(k)}: {shown(v)} is not a number. Each entry maps an answer text to "
-                f"its code, e.g. 'Not at all: 0' (YAML) or {{\"Not at all\": 0}} (JSON)."
-            )
+            raise DataError("is not a number", file=labels_file, field=str(k), value=code, within=within,
+                            hint="Each entry maps an answer text to its code, e.g. 'Not at all: 0' (YAML) or "
+                                 "{\"Not at all\": 0} (JSON).")
 
 
 def _user_missing_rows(data, ids, cells, col, item) -> pd.DataFrame:

@@ -56,7 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from ..checks import near_columns
 from ..checks import audit_table
-from ..errors import DataError
+from ..errors import UNSET, DataError
 from ..io.yamlfile import load_yaml, validate
 from ..report.apa import Apa, apa
 from ..results import Result
@@ -237,43 +237,60 @@ RULE_NAMES = ["response_type", "attention", "speed", "longstring", "irv", "mahad
 _ADAPTER = TypeAdapter(Rule)
 
 
-def parse_rules(spec, source: str = "rules") -> list:
+def parse_rules(spec, source: str = "rules", *, file=None, field=None) -> list:
     """Validate rules given as a mapping ``{rule: fields}``, a list of one-rule mappings, or a
     mapping with a ``screening:`` block (a study file). Errors name the rule and the field.
+
+    ``file`` is the file the rules were read from (a rules file, a study file) and ``field`` the entry
+    that holds them (``"screening"`` in a study file); a refusal names both, and ``source`` (the
+    words for rules given in code or by flags) where there is no file.
 
     Examples
     --------
     >>> [r.describe() for r in parse_rules({"longstring": {"max": 10}, "missing": {"max_proportion": .5}})]
     ['straight-lining (longest run > 10)', 'more than 50% of items unanswered']
+    >>> parse_rules({"longstrng": {"max": 10}}, file="rules.yaml")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataError: file 'rules.yaml', field 'longstrng': unknown rule 'longstrng' (did you mean 'longstring'?). Name one of the rules: response_type, attention, speed, longstring, irv, mahad, evenodd, psychsyn, psychant, missing, duplicate_id, duplicate_pattern.
 
     # R: no equivalent (the rules become flags, see ScreeningResult.r_call)
     """
+    def refusal(problem, entry, hint, value=UNSET):
+        """A refusal of the rules' ``entry`` (its path under ``field``; None: the rules as a whole)."""
+        path = ".".join(str(p) for p in (field, entry) if p is not None) or None
+        return DataError(problem, file=file, field=path, value=value, hint=hint, within=None if file else source)
+
     if spec is None:
         return []
     if isinstance(spec, dict) and ("screening" in spec or "instruments" in spec):  # a study file
         spec = spec.get("screening") or {}
+        field = field or "screening"
     if isinstance(spec, dict):
         entries = list(spec.items())
     elif isinstance(spec, list):
         entries = []
         for k, item in enumerate(spec, 1):
             if not isinstance(item, dict) or len(item) != 1:
-                raise DataError(f"{source}: entry {k} must be one rule, e.g. '- longstring: {{max: 10}}'")
+                raise refusal(f"entry {k} must be one rule", None, "Write each entry as one rule with its "
+                              "fields, e.g. '- longstring: {max: 10}'.")
             entries.extend(item.items())
     else:
-        raise DataError(f"{source}: rules must be a mapping (rule: fields) or a list of rules")
+        raise refusal("the rules must be a mapping (rule: fields) or a list of rules", None,
+                      "Write one rule per line with its fields, e.g. 'longstring: {max: 10}'.")
     rules = []
     for name, fields in entries:
         if name not in RULE_NAMES:
             import difflib
 
-            hint = difflib.get_close_matches(str(name), RULE_NAMES, n=1)
-            raise DataError(f"{source}: unknown rule '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                            + f". Rules: {', '.join(RULE_NAMES)}")
+            near = difflib.get_close_matches(str(name), RULE_NAMES, n=1)
+            raise refusal(f"unknown rule '{name}'" + (f" (did you mean '{near[0]}'?)" if near else ""), name,
+                          f"Name one of the rules: {', '.join(RULE_NAMES)}.")
         if fields is None:
             fields = {}
         if not isinstance(fields, dict):
-            raise DataError(f"{source}: rule '{name}' needs fields, e.g. {name}: {{...}}; got {fields!r}")
+            raise refusal(f"rule '{name}' needs fields", name, f"Give its fields as a mapping, e.g. {name}: {{...}}.",
+                          value=fields)
         rules.append(validate(_ADAPTER, {**fields, "rule": name}, f"{source}: rule '{name}'", DataError,
                               limit=3, skip=1))
     return rules
@@ -292,7 +309,7 @@ def load_rules(path) -> list:
     """
     p = Path(path)
     spec = load_yaml(p, "rules file", DataError)
-    return parse_rules(spec, source=f"rules file '{p}'")
+    return parse_rules(spec, source=f"rules file '{p}'", file=str(p))
 
 
 def index_options(rules) -> dict:

@@ -263,7 +263,7 @@ def test_unknown_instrument(client):
     res = _post(client, {"instrument": "nope"})
     assert res.status_code == 400
     page = _text(res)
-    assert "unknown instrument 'nope': not a shipped id" in page
+    assert "instrument='nope' is not a shipped id" in page
     assert 'id="instrument" value="nope" list="instruments" class="bad"' in page
 
 

@@ -9,6 +9,7 @@ from analysis import published_findings
 from analysis.findings import CONSTRUCTS, FindingsError, describe_finding, get_finding, load_findings
 from analysis.findings.registry import SHIPPED
 from tests.conftest import ROOT
+from messages import flat
 
 # every number the registry holds, with the source table it comes from (literature.md 2.1 and 2.2);
 # a new number must be added here on purpose, with its source
@@ -83,8 +84,10 @@ def test_published_findings_frame():
     p = published_findings("procrastination")
     assert ((p["construct_x"] == "procrastination") | (p["construct_y"] == "procrastination")).all()
     assert len(p) == 17  # Howell & Watson 3, Howell & Buro 5, Seo 2, Wolters 2, Steel 2, van Eerde 2, Kim & Seo 1
-    with pytest.raises(FindingsError, match="unknown construct 'procrast'"):
+    with pytest.raises(FindingsError, match="^construct='procrast': unknown construct 'procrast'") as err:
         published_findings("procrast")
+    assert flat(err.value).endswith("work_avoidance; use one of the valid names (`goalscope findings` lists what "
+                                    "each construct links)")
 
 
 def test_describe_and_lookup():
@@ -92,8 +95,10 @@ def test_describe_and_lookup():
     assert "r = 0.25, significant" in text and "abstract" in text and "status:     V" in text
     text = describe_finding("howell-watson-2007-map-procrastination")
     assert "direction only: negative (no published number)" in text and "N = 170" in text
-    with pytest.raises(FindingsError, match="unknown finding 'howell-2007'.*Did you mean: howell-watson-2007-map"):
+    with pytest.raises(FindingsError, match="^finding='howell-2007': unknown finding 'howell-2007'. Did you mean: "
+                                            "howell-watson-2007-map") as err:
         get_finding("howell-2007")
+    assert flat(err.value).endswith("? List the registry with `goalscope findings` or analysis.published_findings().")
 
 
 def test_no_file_outside_the_project_is_cited():
@@ -157,15 +162,26 @@ def test_bad_entries_name_file_entry_and_field(tmp_path, changes, message):
 
 def test_duplicate_ids_and_file_shape(tmp_path):
     p = _write(tmp_path, [_entry(), _entry()])
-    with pytest.raises(FindingsError, match=r"entry 'x-2020-map-procrastination': the id is used twice \(entries 1 and 2\)"):
+    with pytest.raises(FindingsError) as err:
         load_findings(p)
+    assert flat(err.value) == (f"file '{p}', field 'findings[2].id', value 'x-2020-map-procrastination': the id is "
+                               "used twice (entries 1 and 2); give every finding its own id")
     q = tmp_path / "flat.yaml"
     q.write_text("- id: a\n")
-    with pytest.raises(FindingsError, match=r"expected a top-level 'findings:' list"):
+    with pytest.raises(FindingsError) as err:
         load_findings(q)
+    assert flat(err.value) == (f"file '{q}': expected a top-level 'findings:' list. Put the entries under "
+                               "'findings:', as the shipped published.yaml does.")
     q.write_text("findings: [1]\n")
-    with pytest.raises(FindingsError, match=r"entry 1: expected a mapping"):
+    with pytest.raises(FindingsError) as err:
         load_findings(q)
+    assert flat(err.value) == (f"file '{q}', field 'findings[1]', value 1: expected a mapping (id: ..., effect: "
+                               "...). Write the entry's fields (id:, effect:, …) under its '- '.")
+    q.write_text("findings: {id: a}\n")
+    with pytest.raises(FindingsError) as err:
+        load_findings(q)
+    assert flat(err.value) == (f"file '{q}', field 'findings' must be a list of entries (- id: ...). Start each "
+                               "finding with '- id:' under 'findings:'.")
     with pytest.raises(FindingsError, match=r"findings file '.*nowhere.yaml' does not exist"):
         load_findings(tmp_path / "nowhere.yaml")
 

@@ -214,11 +214,16 @@ def test_unknown_construct_or_measure_names_near_matches():
     scores = load_csv("study_scores.csv")
     with pytest.raises(DataError) as exc:
         replicate_study(scores, {"task_aproach": "map", "depression": "dep"})
-    assert " ".join(str(exc.value).split()).startswith(
-        "replicate_study: constructs: unknown construct 'task_aproach' (did you mean 'task_approach' or "
-        "'self_approach' or 'mastery_approach'?). Valid constructs: ability_goal, active_procrastination,")
-    with pytest.raises(DataError, match=r"^replicate_study: measures: unknown measure 'apperance' \(did you mean "
-                                        r"'appearance'\?\)"):
+    said = " ".join(str(exc.value).split())
+    assert said.startswith(
+        "replicate_study: constructs={'task_aproach': 'map', 'depression': 'dep'}: unknown construct 'task_aproach' "
+        "(did you mean 'task_approach' or 'self_approach' or 'mastery_approach'?). Valid constructs: ability_goal, "
+        "active_procrastination,")
+    assert said.endswith("work_avoidance; use one of the valid names (`goalscope findings` lists what each "
+                         "construct links)")
+    assert exc.value.parts()["argument"] == "constructs"
+    with pytest.raises(DataError, match=r"^replicate_study: measures=\{'mastery_approach': 'apperance'\}: unknown "
+                                        r"measure 'apperance' \(did you mean 'appearance'\?\)"):
         replicate_study(scores, COLS, measures={"mastery_approach": "apperance"})
 
 

@@ -11,6 +11,7 @@ from analysis.errors import DataError
 from analysis.goals import LexiconError, code_goals, code_statement, load_lexicon
 from analysis.goals.coder import CODING_COLUMNS
 from analysis.goals.lexicon import FEATURES, LEXICON_DIR
+from messages import flat
 
 
 def test_same_index_nothing_dropped_empty_is_unclear_with_reason():
@@ -134,8 +135,22 @@ def test_lexicon_schema_errors_name_file_and_field(tmp_path, change, message):
 
 
 def test_unknown_shipped_lexicon():
-    with pytest.raises(LexiconError, match="goal lexicon 'xx' is not shipped \\(shipped: en\\)"):
+    with pytest.raises(LexiconError) as err:
         load_lexicon("xx")
+    assert flat(err.value) == ("lexicon='xx' is not a shipped goal lexicon (shipped: en); give the path of a "
+                               "lexicon YAML file instead")
+    assert err.value.parts() == {"argument": "lexicon", "value": "xx",
+                                 "hint": "give the path of a lexicon YAML file instead"}
+
+
+def test_a_lexicon_file_that_is_not_a_mapping_is_refused_with_its_file(tmp_path):
+    p = tmp_path / "list.yaml"
+    p.write_text("- controllable\n- specific\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        load_lexicon(p)
+    assert flat(err.value) == (f"file '{p}' must be a goal lexicon: a mapping of fields (id, features, rules, …). "
+                               "Start from the shipped lexicon (analysis/goals/lexicons/en.yaml) and keep its fields.")
+    assert set(err.value.parts()) == {"file", "hint"}
 
 
 def test_rules_are_listed_in_order():

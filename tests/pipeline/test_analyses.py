@@ -16,7 +16,7 @@ from analysis.pipeline.analyses import (CORRELATION_COLUMNS, MODEL_COLUMNS, expa
 from analysis.study import run_study
 
 from conftest import ROOT
-from messages import says
+from messages import flat, says
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_patterns_match_scale_scores_only():
 
 
 @pytest.mark.parametrize("entry, message", [
-    ({"id": "x", "type": "anova"}, "unknown type 'anova'"),
+    ({"id": "x", "type": "anova"}, "value 'anova': unknown type"),
     ({"id": "x"}, "needs a 'type'"),
     ({"id": "x y", "type": "correlations", "columns": ["a"]}, "an analysis id names its output files"),
     ({"id": "x", "type": "regression", "outcome": "y", "family": "gamma"}, "field 'family'"),
@@ -47,7 +47,29 @@ def test_patterns_match_scale_scores_only():
 def test_schema_errors_name_the_entry_and_field(entry, message):
     with pytest.raises(StudyError, match=message) as err:
         parse_analyses([entry], source="study file 's.yaml'")
-    assert says(err.value, "study file 's.yaml'") and says(err.value, "entry 1")
+    assert says(err.value, "study file 's.yaml'") and (says(err.value, "entry 1") or says(err.value, "analyses[1]"))
+
+
+TYPES = "correlations, regression, mediation, moderation, setback_recovery, mixed, profiles, power"
+
+
+@pytest.mark.parametrize("entries, said, field", [
+    ([{"id": "x", "type": "anova"}],
+     f"field 'analyses[1].type', value 'anova': unknown type (types: {TYPES}). Name one of these types.",
+     "analyses[1].type"),
+    ([{"id": "a", "type": "correlations", "columns": ["x"]}, {"id": "b"}],
+     f"field 'analyses[2]' needs a 'type' (one of {TYPES}). Add 'type:' to the entry.", "analyses[2]"),
+    ({"id": "x"}, "field 'analyses', value {'id': 'x'} must be a list of entries, each with an id and a type. Start "
+                  "each entry with '- ', e.g. '- {id: links, type: correlations, columns: [...]}'.", "analyses"),
+    ([{"id": "a", "type": "correlations", "columns": ["x"]}, {"id": "a", "type": "profiles", "columns": ["x"]}],
+     "field 'analyses[2].id', value 'a': two analyses have the id 'a' (entries 1 and 2); ids name output files and "
+     "must differ", "analyses[2].id"),
+])
+def test_a_refused_entry_names_the_study_file_and_its_field(entries, said, field):
+    with pytest.raises(StudyError) as err:
+        parse_analyses(entries, file="s.yaml")
+    assert flat(err.value) == f"file 's.yaml', {said}"
+    assert err.value.parts()["file"] == "s.yaml" and err.value.parts()["field"] == field
 
 
 def test_duplicate_ids_are_refused():
@@ -103,9 +125,34 @@ def test_each_table_is_the_station_result(demo):
 
 def test_power_for_a_direction_only_finding_is_refused(demo):
     _, res = demo
-    with pytest.raises(StudyError, match="has no published r"):
-        run_analyses(parse_analyses([{"id": "p", "type": "power", "finding": "howell-watson-2007-map-procrastination"}]),
-                     res.analysed)
+    with pytest.raises(StudyError) as err:
+        run_analyses(parse_analyses([{"id": "p", "type": "power", "finding": "howell-watson-2007-map-procrastination"}],
+                                    file="s.yaml"), res.analysed)
+    assert flat(err.value) == ("file 's.yaml', field 'analyses[1].finding', value "
+                               "'howell-watson-2007-map-procrastination' has no published r (direction only), so "
+                               "there is no effect to plan for; give r: instead")
+    with pytest.raises(StudyError) as err:
+        run_analyses(parse_analyses([{"id": "p", "type": "power"}], file="s.yaml"), res.analysed)
+    assert flat(err.value) == "file 's.yaml', field 'analyses[1]' names no effect to plan for; give r: or finding:"
+
+
+def test_a_study_analysis_refuses_a_missing_column_at_its_entry(demo):
+    _, res = demo
+    specs = parse_analyses([{"id": "a", "type": "correlations", "columns": ["goals_*"]},
+                            {"id": "b", "type": "regression", "outcome": "mood_total", "predictors": ["goals_mastery"]}],
+                           file="s.yaml")
+    with pytest.raises(StudyError) as err:
+        run_analyses(specs, res.analysed)
+    assert flat(err.value).startswith("file 's.yaml', field 'analyses[2]': column 'goals_mastery' is not in the "
+                                      "scores. Name a scored or kept column. Columns of that instrument: ")
+    with pytest.raises(StudyError) as err:
+        run_analyses(parse_analyses([{"id": "m", "type": "mediation", "x": "goals_mastery_approach",
+                                      "m": ["mood_total", "procr_total"], "y": "procr_total",
+                                      "w": "goals_performance_approach"}], file="s.yaml"), res.analysed)
+    assert flat(err.value) == ("file 's.yaml', field 'analyses[1].m', value ['mood_total', 'procr_total']: moderated "
+                               "mediation takes one mediator; give one column under 'm:', or leave out 'w:' for a "
+                               "mediation without a moderator")
+
 
 
 def test_the_report_has_every_section_and_replication_power(demo):

@@ -131,12 +131,14 @@ def test_refused_when_loading(tmp_path, change, phrase):
 
 @pytest.mark.parametrize("analysis, phrase", [
     ({"id": "path", "type": "mediation", "x": "MASTGOAL", "m": ["GFOFAIL"], "y": "MATH"},
-     "analysis 'path' (type mediation) has no weighted version: its standard errors would ignore the study's "
-     "'weights:'; with weights, declare correlations or regression analyses"),
+     "field 'analyses[1].type': analysis 'path' (type mediation) has no weighted version: its standard errors would "
+     "ignore the study's 'weights:'; with weights, declare correlations or regression analyses"),
     ({"id": "links", "type": "correlations", "columns": ["MASTGOAL", "MATH"], "method": "spearman", "padjust": "holm"},
-     "analysis 'links': 'method: spearman', 'padjust: holm' have no weighted version and the study declares 'weights:'"),
+     "field 'analyses[1]': 'method: spearman', 'padjust: holm' have no weighted version and the study declares "
+     "'weights:'; remove it (weighted correlations are Pearson, pairwise, without adjustment; regression is gaussian "
+     "or logistic, one block)"),
     ({"id": "m", "type": "regression", "outcome": "MATH", "predictors": ["ESCS"], "hc3": True},
-     "analysis 'm': 'hc3: True' has no weighted version"),
+     "field 'analyses[1]': 'hc3: True' has no weighted version"),
 ])
 def test_refused_when_running(tmp_path, analysis, phrase):
     path = _study(tmp_path, analyses=[analysis])
@@ -149,4 +151,5 @@ def test_weight_columns_must_exist(tmp_path):
     path = _study(tmp_path, weights={"final": "W_FSTUWT", "replicates": "W_REP{n}"})
     with pytest.raises(StudyError) as err:
         run_study(path, processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
-    assert_says(err.value, "weights: replicates='W_REP{n}' matches no column of the data (e.g. 'W_REP1')")
+    assert_says(err.value, f"file '{path}', field 'weights.replicates', value 'W_REP{{n}}' matches no column of the "
+                           "data (e.g. 'W_REP1'); give the pattern of the columns or a list of them")

@@ -147,12 +147,17 @@ def test_label_map_entry_that_is_not_a_number():
     df = phq([["Often"] * 9])
     with pytest.raises(DataError) as err:
         score(df, "phq-9", columns="q{n}", labels=LabelMap({"Never": 0, "Often": "lots"}, source="lab.yaml"))
-    assert str(err.value) == ("labels file 'lab.yaml', entry 'Often': 'lots' is not a number. Each entry maps an "
+    assert str(err.value) == ("file 'lab.yaml', field 'Often', value 'lots' is not a number. Each entry maps an "
                               "answer text to its code, e.g. 'Not at all: 0' (YAML) or {\"Not at all\": 0} (JSON).")
-    with pytest.raises(DataError, match=r"^labels, entry 'Often': None is not a number"):
+    assert err.value.parts()["field"] == "Often" and err.value.parts()["value"] == "lots"
+    with pytest.raises(DataError, match=r"^labels: field 'Often', a blank value is not a number"):
         score(df, "phq-9", columns="q{n}", labels={"Often": None})
-    with pytest.raises(DataError, match=r"^labels file 'l.json', entry 'Often': True is not a number"):
+    with pytest.raises(DataError, match=r"^file 'l.json', field 'Often', value True is not a number"):
         score(df, "phq-9", columns="q{n}", labels={"Often": True}, labels_file="l.json")
+    with pytest.raises(DataError) as err:
+        score(df, "phq-9", columns="q{n}", labels=["Never", "Often"], labels_file="l.yaml")
+    assert str(err.value) == ("file 'l.yaml', value ['Never', 'Often'] must map label text to code; write one "
+                              "entry per answer text with its code, e.g. {'Not at all': 0}")
     assert score(df, "phq-9", columns="q{n}", labels={"Often": "2"})["total"].tolist() == [18.0]
 
 

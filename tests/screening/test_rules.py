@@ -13,7 +13,7 @@ from analysis.report.apa import apa
 from analysis.screening import RULE_NAMES, load_rules, parse_rules, screen
 
 from . import handbuilt as hb
-from messages import says
+from messages import flat, says
 
 RULES = {"attention": {"column": "att_1", "expect": 4},
          "speed": {"column": "duration_s", "min_seconds_per_item": 2},
@@ -120,6 +120,48 @@ def test_rule_errors_name_rule_and_field(spec, message):
     with pytest.raises(DataError) as err:
         parse_rules(spec)
     assert says(err.value, message)
+
+
+RULE_NAMES_SAID = ("response_type, attention, speed, longstring, irv, mahad, evenodd, psychsyn, psychant, missing, "
+                   "duplicate_id, duplicate_pattern")
+
+
+@pytest.mark.parametrize("spec, place, said", [
+    ({"longstrng": {"max": 10}}, {"field": "screening.longstrng"},
+     "field 'screening.longstrng': unknown rule 'longstrng' (did you mean 'longstring'?). Name one of the rules: "
+     + RULE_NAMES_SAID + "."),
+    ({"longstring": 10}, {"field": "screening.longstring", "value": 10},
+     "field 'screening.longstring', value 10: rule 'longstring' needs fields. Give its fields as a mapping, e.g. "
+     "longstring: {...}."),
+    ([{"longstring": {"max": 1}, "irv": {"min": 1}}], {"field": "screening"},
+     "field 'screening': entry 1 must be one rule. Write each entry as one rule with its fields, e.g. "
+     "'- longstring: {max: 10}'."),
+    ("longstring", {"field": "screening"},
+     "field 'screening': the rules must be a mapping (rule: fields) or a list of rules. Write one rule per line "
+     "with its fields, e.g. 'longstring: {max: 10}'."),
+])
+def test_a_rules_entry_is_refused_with_its_file_and_field(spec, place, said):
+    with pytest.raises(DataError) as err:
+        parse_rules(spec, file="study.yaml", field="screening")
+    assert flat(err.value) == f"file 'study.yaml', {said}"
+    parts = err.value.parts()
+    assert parts["file"] == "study.yaml" and {k: parts[k] for k in place} == place and parts["hint"]
+
+
+def test_rules_in_code_are_refused_without_a_file():
+    with pytest.raises(DataError) as err:
+        parse_rules({"longstrng": {"max": 10}})
+    assert flat(err.value) == ("rules: field 'longstrng': unknown rule 'longstrng' (did you mean 'longstring'?). "
+                               "Name one of the rules: " + RULE_NAMES_SAID + ".")
+
+
+def test_a_rules_file_names_the_file_and_the_rule(tmp_path):
+    p = tmp_path / "rules.yaml"
+    p.write_text("longstring: {max: 10}\ncarelessness: {max: 2}\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_rules(p)
+    assert err.value.parts()["file"] == str(p) and err.value.parts()["field"] == "carelessness"
+    assert says(err.value, f"file '{p}', field 'carelessness': unknown rule 'carelessness'. Name one of the rules:")
 
 
 def test_rules_file_errors(tmp_path):
