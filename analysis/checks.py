@@ -220,7 +220,8 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
         conv = pd.to_numeric(s, errors="coerce")
         bad = s.notna() & conv.isna()
         # a negative zero ('-0', '-0.0') is refused as the reader and scoring refuse it, not read as 0
-        negzero = s.map(lambda v: isinstance(v, str) and v.strip().startswith("-")) & conv.eq(0)  # text only
+        negzero = s.map(lambda v: isinstance(v, str) and v.strip().startswith("-")).astype(bool) & conv.eq(0)  # text only
+        # (astype: an empty string[pyarrow] column, as Dask's partitions hold text, maps to strings)
         if bad.any() or negzero.any():
             pos = int((bad | negzero).to_numpy().argmax())
             label = data.index[pos]

@@ -34,13 +34,13 @@ def open_partitions(data, what: str):
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import os
     >>> from analysis.datasets import read_dataset
     >>> from analysis.io.partitions import open_partitions
     >>> staff = read_dataset("staff_demo")
-    >>> staff.iloc[:200].to_parquet("part.0.parquet"); staff.iloc[200:].to_parquet("part.1.parquet")
-    >>> import os; os.makedirs("staff", exist_ok=True)
-    >>> for f in ("part.0.parquet", "part.1.parquet"): os.replace(f, os.path.join("staff", f))
+    >>> os.makedirs("staff")
+    >>> staff.iloc[:200].to_parquet("staff/part.0.parquet")
+    >>> staff.iloc[200:].to_parquet("staff/part.1.parquet")
     >>> ddf = open_partitions("staff", "example")
     >>> ddf.npartitions, len(ddf) == len(staff)
     (2, True)
@@ -75,7 +75,13 @@ def opened(data, what: str):
 
 
 def with_source(part, source):
-    """The partition with ``attrs["source"]`` set to the folder, so a refused cell names it."""
-    if source is not None:
+    """The partition with ``attrs["source"]`` set to the folder when it names no file of its own.
+
+    Parquet files written by pandas keep the ``attrs`` of the frame they were made from (the export
+    that was read, and its first data row): a refused cell is then named by that file and row, as
+    the same files read into memory name it. Otherwise the folder is named, and the row by its
+    index label (``row with index 215``).
+    """
+    if source is not None and not part.attrs.get("source"):
         part.attrs["source"] = source
     return part
