@@ -86,8 +86,10 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
 
     Parameters
     ----------
-    data : DataFrame
-        One row per person (scores, e.g. from :func:`analysis.score_items`).
+    data : DataFrame, Dask DataFrame or folder
+        One row per person (scores, e.g. from :func:`analysis.score_items`). Partitioned data (a
+        Dask DataFrame or a folder of Parquet files) are aggregated partition by partition by Dask
+        and give the same table (:mod:`analysis.teams.partitioned`).
     value : str or list of str
         Variables to aggregate.
     group : str

@@ -141,8 +141,9 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
 
     Parameters
     ----------
-    data : DataFrame
-        One row per person.
+    data : DataFrame, Dask DataFrame or folder
+        One row per person. Partitioned data (a Dask DataFrame or a folder of Parquet files) give
+        the same result, computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
     value : str or list of str
         Variable(s) measured on persons (item or scale scores).
     group : str

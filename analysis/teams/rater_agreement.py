@@ -449,6 +449,9 @@ def _response(n_options, response):
 def rwg(data, item, group, n_options=None, *, null="uniform") -> AgreementResult:
     """r_wg for one item: ``group, n, n_excluded, rwg`` (James, Demaree & Wolf 1984).
 
+    ``data`` may be partitioned (a Dask DataFrame or a folder of Parquet files): the same table,
+    computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
+
     Returns an :class:`AgreementResult` (its ``.table()`` one row per group; ``res["rwg"]``
     reads the column as before).
 
@@ -474,6 +477,9 @@ def rwg(data, item, group, n_options=None, *, null="uniform") -> AgreementResult
 def rwg_j(data, items, group, n_options=None, *, null="uniform") -> AgreementResult:
     """r_wg(j) for J parallel items: ``group, n, n_excluded, rwg_j`` (James et al. 1984).
 
+    ``data`` may be partitioned (a Dask DataFrame or a folder of Parquet files): the same table,
+    computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
+
     Returns an :class:`AgreementResult` (one row per group in ``.table()``).
 
     Examples
@@ -494,6 +500,9 @@ def rwg_j(data, items, group, n_options=None, *, null="uniform") -> AgreementRes
 
 def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> AgreementResult:
     """Lindell's r*_wg(j) = 1 − S̄²/σ²_EU (not truncated): ``group, n, n_excluded, rwg_j_lindell``.
+
+    ``data`` may be partitioned (a Dask DataFrame or a folder of Parquet files): the same table,
+    computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
 
     Returns an :class:`AgreementResult` (one row per group in ``.table()``).
 
