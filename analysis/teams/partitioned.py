@@ -2,8 +2,9 @@
 
 :func:`analysis.aggregate`, :func:`analysis.icc`, :func:`analysis.rwg`, :func:`analysis.rwg_j`
 and :func:`analysis.rwg_j_lindell` come here when their data are partitioned. Dask reads each
-partition and runs the in-memory code's own moment function on it (``map_partitions``): per group
-and variable the count ``n``, the mean and the sum of squares around that mean ``ss``. Those
+partition and runs the in-memory code's own moment function on it (one task per partition, on the
+active ``distributed`` client if there is one): per group and variable the count ``n``, the mean
+and the sum of squares around that mean ``ss``. Those
 triples are small (groups × partitions rows); they are merged here over the partitions, and the
 merged moments go into the same final formulas as data in memory (``unit_stats``,
 ``oneway_from_moments``, ``within_variance`` and ``_rwg_j``), so both give the same numbers.
@@ -28,9 +29,6 @@ from .aggregation import aggregate_table, group_moments, numeric_values as aggre
     tier_moments, unit_tiers
 from .intraclass import group_codes, icc_result, numeric_values as icc_values, oneway_from_moments
 from .rater_agreement import GroupedItems, item_list, item_matrix
-
-MOMENTS = ["n", "mean", "ss"]
-
 
 def merge_moments(parts: pd.DataFrame, keys: list, columns=("n", "mean", "ss")) -> pd.DataFrame:
     """Per value of ``keys``: the moments of all its partitions merged (``n, mean, ss``), keys sorted.
@@ -70,7 +68,7 @@ def merge_moments(parts: pd.DataFrame, keys: list, columns=("n", "mean", "ss")) 
     return out.assign(n=n, mean=mean, ss=total["_ss"].to_numpy() + between)
 
 
-def per_partition(ddf, source, fn, *args) -> list:
+def per_partition(ddf, source, what: str, fn, *args) -> list:
     """``fn(partition, *args)`` on every partition, run by Dask (on the active ``distributed`` client
     if there is one), the results in partition order.
 
@@ -81,7 +79,8 @@ def per_partition(ddf, source, fn, *args) -> list:
 
     done = dask.compute(*[dask.delayed(_on_part)(part, source, fn, *args) for part in ddf.to_delayed()])
     if sum(d[-1] for d in done) == 0:
-        raise DataError("the data have no rows", file=source, hint="Check that the file holds answers below its header.")
+        raise DataError("the data have no rows", file=source, within=what,
+                        hint="Check that the file holds answers below its header.")
     return list(done)
 
 
@@ -110,7 +109,7 @@ def partitioned_aggregate(data, values: list, group: str, parent: str | None, le
     ddf, source, meta = opened(data, "aggregate")
     tiers = unit_tiers(meta, group, parent, organisation)   # refuses a grouping column the data lack first
     aggregate_values(meta, values)
-    done = per_partition(ddf, source, _aggregate_part, values, group, parent, organisation)
+    done = per_partition(ddf, source, "aggregate", _aggregate_part, values, group, parent, organisation)
     pmap = None
     if parent is not None:
         pairs = pd.concat([d[1] for d in done], ignore_index=True).drop_duplicates()
@@ -146,7 +145,7 @@ def partitioned_icc(data, values: list, group: str):
     ddf, source, meta = opened(data, "icc")
     group_codes(meta, group)   # refuses a group column the data lack before anything is read
     icc_values(meta, values)
-    done = per_partition(ddf, source, _icc_part, values, group)
+    done = per_partition(ddf, source, "icc", _icc_part, values, group)
     n_rows = sum(d[-1] for d in done)
     merged = merge_moments(stacked([d[0] for d in done]), ["variable", "key"])
     rows = []
@@ -162,7 +161,7 @@ def partitioned_icc(data, values: list, group: str):
 # --- r_wg family ------------------------------------------------------------------------------
 def _agreement_part(part, items, group, what):
     x = item_matrix(part, items, what)
-    codes, keys = pd.factorize(part[group], sort=False, use_na_sentinel=True)
+    codes, keys = group_codes(part, group)
     has_group = codes >= 0
     complete = has_group & ~np.isnan(x).any(axis=1)
     g = len(keys)
@@ -178,7 +177,7 @@ def grouped_moments(data, items, group, what: str = "agreement") -> GroupedItems
     :func:`analysis.rwg_j` and :func:`analysis.rwg_j_lindell` need): the partitions' moments merged."""
     ddf, source, meta = opened(data, what)
     items = item_list(meta, items, group, what)
-    done = per_partition(ddf, source, _agreement_part, items, group, what)
+    done = per_partition(ddf, source, what, _agreement_part, items, group, what)
     parts = stacked([d[0] for d in done])
     n_all = parts.groupby("key", sort=True)["n_all"].sum()
     labels = n_all.index.to_numpy()

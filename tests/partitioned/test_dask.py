@@ -171,6 +171,12 @@ def test_folder_without_parquet_refused(tmp_path):
     assert_says(e.value, "holds no *.parquet file", "Write the partitions there first")
 
 
+def test_no_rows_refused(client, staff):
+    with pytest.raises(DataError) as e:
+        aggregate(dd.from_pandas(staff.iloc[:0], npartitions=1), "performance", "team")
+    assert_says(e.value, "aggregate: the data have no rows")
+
+
 def test_a_step_for_memory_names_the_partitioned_ones(staff_parts):
     with pytest.raises(DataError) as e:
         agreement(staff_parts, ITEMS, "team", n_options=6)
