@@ -56,12 +56,16 @@ class PartitionedScores:
         return self._template.r_call
 
     def compute(self) -> ScoreResult:
-        """The scores and the audit brought into memory (one pass over the partitions), as a
-        :class:`analysis.ScoreResult` equal to :func:`analysis.score` of all the rows."""
+        """The scores and the audit brought into memory, as a :class:`analysis.ScoreResult`.
+
+        The scores equal :func:`analysis.score` of all the rows; the audit holds the same rows,
+        column by column, and within a column partition by partition.
+        """
         import dask
 
         scores, audit = dask.compute(self.scores, self.audit)
-        # as score() lists it: column by column (partition order keeps the rows in order within a column)
+        # column by column as score() lists it; within a column partition by partition (score() lists
+        # a column's missing codes, then its text tokens, then its invalid values: the same rows)
         place = {c: i for i, c in enumerate(self.columns_used.values())}
         audit = audit.sort_values("column", key=lambda c: c.map(place), kind="stable")
         return ScoreResult(scores=scores, audit=audit.reset_index(drop=True), instrument=self.instrument,
@@ -105,7 +109,8 @@ def score_partitions(data, instrument, columns=None, **options) -> PartitionedSc
     ...                          response={"min": 1, "max": 7}, missing=[-99])
     >>> whole = score(demo, "agq-r", columns="agq_{n}", response={"min": 1, "max": 7}, missing=[-99])
     >>> done = parts.compute()
-    >>> done.scores.equals(whole.scores), done.audit.equals(whole.audit)
+    >>> rows = ["column", "row", "reason"]
+    >>> done.scores.equals(whole.scores), done.audit.sort_values(rows).equals(whole.audit.sort_values(rows))
     (True, True)
 
     # R: psych::scoreItems(keys, items, totals = FALSE, impute = "none", min = 1, max = 7)$scores
