@@ -19,6 +19,7 @@ __all__ = lazy_exports(__name__, {
     ".io": ["read_responses", "write_table"],
     ".datasets": ["list_datasets", "read_dataset"],
     ".scoring": ["ItemSet", "ScoreResult", "audit_frame", "prepare_items", "score", "score_items"],
+    ".scoring.partitioned": ["PartitionedScores", "score_partitions"],
     ".screening": ["apply_rules", "careless", "screen"],
     ".psychometrics": ["bartlett", "cfa", "compare_models", "competing_models", "efa", "invariance",
                        "item_statistics", "kmo", "parallel_analysis", "polychoric", "reliability"],

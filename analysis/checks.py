@@ -13,6 +13,7 @@ missing); :func:`audit_table` builds one from its parts.
 from __future__ import annotations
 
 import difflib
+import os
 import math
 import numbers
 import re
@@ -98,6 +99,11 @@ def check_data(data, what: str = "data", *, rows: bool = True) -> pd.DataFrame:
 
     if isinstance(data, TableResult):
         data = data.table()
+    if is_partitioned(data):
+        raise DataError("are partitioned (a Dask DataFrame or a folder of Parquet files), which this step does not "
+                        "take", argument="data", value=data, within=what,
+                        hint="Partitioned data go to score_partitions, aggregate, icc, rwg, rwg_j and rwg_j_lindell; "
+                        "for other steps bring the rows into memory (.compute()) or read one file.")
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"must be a pandas DataFrame with one row per respondent, not a {type(data).__name__}",
                         argument="data", value=data, within=what,
@@ -106,6 +112,21 @@ def check_data(data, what: str = "data", *, rows: bool = True) -> pd.DataFrame:
         raise DataError("the data have no rows", file=data.attrs.get("source"), within=what,
                         hint="Check that the file holds answers below its header.")
     return data
+
+
+def is_partitioned(data) -> bool:
+    """Whether ``data`` is a Dask DataFrame or a folder (of Parquet partitions), without importing Dask.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.checks import is_partitioned
+    >>> is_partitioned(pd.DataFrame({"x": [1]})), is_partitioned(".")
+    (False, True)
+    """
+    if isinstance(data, (str, os.PathLike)):
+        return os.path.isdir(data)
+    return type(data).__module__.split(".")[0] in ("dask", "dask_expr")
 
 
 def check_choice(value, allowed, what: str, name: str):
@@ -199,7 +220,8 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
         conv = pd.to_numeric(s, errors="coerce")
         bad = s.notna() & conv.isna()
         # a negative zero ('-0', '-0.0') is refused as the reader and scoring refuse it, not read as 0
-        negzero = s.map(lambda v: isinstance(v, str) and v.strip().startswith("-")) & conv.eq(0)  # text only
+        negzero = s.map(lambda v: isinstance(v, str) and v.strip().startswith("-")).astype(bool) & conv.eq(0)  # text only
+        # (astype: an empty string[pyarrow] column, as Dask's partitions hold text, maps to strings)
         if bad.any() or negzero.any():
             pos = int((bad | negzero).to_numpy().argmax())
             label = data.index[pos]

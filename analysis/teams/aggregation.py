@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_data, check_level, check_numeric
+from ..checks import check_data, check_level, check_numeric, is_partitioned
 from ..deprecation import renamed
 from ..errors import DataError
 from ..checks import near_columns
@@ -54,7 +54,12 @@ def parent_map(data: pd.DataFrame, group: str, parent: str) -> dict:
     return dict(zip(pairs["u"], pairs["p"]))
 
 
-def _stats(y: np.ndarray, codes: np.ndarray, g: int, level: float) -> dict:
+def group_moments(y: np.ndarray, codes: np.ndarray, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per unit: count, mean and the sum of squares around the unit's mean (NaN values left out).
+
+    The mergeable sufficient statistics of :func:`aggregate`: partitions of the data give one triple
+    each, and :func:`analysis.teams.partitioned.merge_moments` combines them.
+    """
     ok = ~np.isnan(y)
     y, c = y[ok], codes[ok]
     n = np.bincount(c, minlength=g)
@@ -62,7 +67,12 @@ def _stats(y: np.ndarray, codes: np.ndarray, g: int, level: float) -> dict:
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, s / np.maximum(n, 1), np.nan)
         d = y - mean[c]
-        ss = np.bincount(c, weights=d * d, minlength=g)
+    return n, mean, np.bincount(c, weights=d * d, minlength=g)
+
+
+def unit_stats(n: np.ndarray, mean: np.ndarray, ss: np.ndarray, level: float) -> dict:
+    """N, mean, SD (n − 1), SE and the t-based CI per unit from its count, mean and sum of squares."""
+    with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.where(n > 1, np.sqrt(ss / (n - 1)), np.nan)
         se = sd / np.sqrt(n)
         t = np.where(n > 1, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), np.nan)
@@ -76,8 +86,10 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
 
     Parameters
     ----------
-    data : DataFrame
-        One row per person (scores, e.g. from :func:`analysis.score_items`).
+    data : DataFrame, Dask DataFrame or folder
+        One row per person (scores, e.g. from :func:`analysis.score_items`). Partitioned data (a
+        Dask DataFrame or a folder of Parquet files) are aggregated partition by partition by Dask
+        and give the same table (:mod:`analysis.teams.partitioned`).
     value : str or list of str
         Variables to aggregate.
     group : str
@@ -108,29 +120,57 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
 
     # R: t.test(df$y[df$team == "a"])$conf.int
     """
-    data = check_data(data, "aggregate")
     check_level(level, "aggregate", "level")
     values = [value] if isinstance(value, str) else list(value)
-    data = data.assign(**check_numeric(data, values, "aggregate", hint="aggregate needs numeric scores; score the "
+    if is_partitioned(data):
+        from .partitioned import partitioned_aggregate
+
+        return partitioned_aggregate(data, values, group, parent, level, organisation)
+    data = check_data(data, "aggregate")
+    data = numeric_values(data, values)
+    pmap = parent_map(data, group, parent) if parent is not None else None
+    return aggregate_table(tier_moments(data, values, unit_tiers(data, group, parent, organisation)), pmap, level)
+
+
+def numeric_values(data: pd.DataFrame, values: list) -> pd.DataFrame:
+    """``data`` with ``values`` as floats (a text cell refused with its file row, column and value)."""
+    return data.assign(**check_numeric(data, values, "aggregate", hint="aggregate needs numeric scores; score the "
                                        "items first (score) or recode the value"))
-    levels = []
-    if organisation:
-        levels.append((ORGANISATION, pd.Series(ORGANISATION, index=data.index), None))
+
+
+def unit_tiers(data: pd.DataFrame, group: str, parent: str | None, organisation: bool) -> list[tuple[str, pd.Series]]:
+    """``(level, unit label of each row)`` for the organisation, the parent and the group, in that order."""
+    tiers = [(ORGANISATION, pd.Series(ORGANISATION, index=data.index))] if organisation else []
     if parent is not None:
-        pmap = parent_map(data, group, parent)
-        levels.append((parent, unit_labels(data, parent), None))
-        levels.append((group, unit_labels(data, group), pmap))
-    else:
-        levels.append((group, unit_labels(data, group), None))
-    blocks = []
-    for tier, labels, pmap in levels:
+        tiers.append((parent, unit_labels(data, parent)))
+    return tiers + [(group, unit_labels(data, group))]
+
+
+def tier_moments(data: pd.DataFrame, values: list, tiers: list) -> list[dict]:
+    """Per level and variable: the units (sorted) with their :func:`group_moments`.
+
+    ``tier`` is the level's place in ``tiers``; ``is_group`` marks the last (the group's, whose units
+    have parents).
+    """
+    out = []
+    for i, (tier, labels) in enumerate(tiers):
         codes, uniq = pd.factorize(labels, sort=True)
         for v in values:
             y = data[v].to_numpy(dtype=np.float64, na_value=np.nan)
-            st = _stats(y, codes, len(uniq), level)
-            blocks.append(pd.DataFrame({
-                "level": tier, "unit": np.asarray(uniq, dtype=object),
-                "parent": [pmap[u] for u in uniq] if pmap else None, "variable": v, **st}))
+            n, mean, ss = group_moments(y, codes, len(uniq))
+            out.append({"level": tier, "unit": np.asarray(uniq, dtype=object), "variable": v, "n": n, "mean": mean,
+                        "ss": ss, "tier": i, "is_group": i == len(tiers) - 1})
+    return out
+
+
+def aggregate_table(moments: list[dict], pmap: dict | None, level: float) -> pd.DataFrame:
+    """The :func:`aggregate` table from per-level moments (:func:`tier_moments`) and the parent of each unit."""
+    blocks = []
+    for m in moments:
+        units, pm = m["unit"], pmap if m["is_group"] else None
+        blocks.append(pd.DataFrame({
+            "level": m["level"], "unit": units, "parent": [pm[u] for u in units] if pm else None,
+            "variable": m["variable"], **unit_stats(m["n"], m["mean"], m["ss"], level)}))
     out = pd.concat(blocks, ignore_index=True)[AGGREGATE_COLUMNS]
     out["n"] = out["n"].astype(np.int64)
     return out

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_data, check_numeric
+from ..checks import check_data, check_numeric, is_partitioned
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_num, apa_p
 from ..results import TableResult
@@ -28,11 +28,18 @@ ICC_COLUMNS = ["variable", "n", "n_excluded", "n_groups", "k", "df_between", "df
                "f", "p_val", "icc1", "icc2"]
 
 
-def _codes(data: pd.DataFrame, group: str):
+def group_codes(data: pd.DataFrame, group: str):
+    """``(code of each row's group, the groups)``; -1 for a row without a group."""
     if group not in data.columns:
         raise DataError("is not in the data", file=data.attrs.get("source"), column=group, item="the group column",
                         hint="Name the column that holds each respondent's group." + near_columns(group, data))
-    return pd.factorize(data[group], sort=False, use_na_sentinel=True)[0]
+    return pd.factorize(data[group], sort=False, use_na_sentinel=True)
+
+
+def numeric_values(data: pd.DataFrame, values: list) -> pd.DataFrame:
+    """The ``values`` columns as floats (a text cell refused with its file row, column and value)."""
+    return check_numeric(data, values, "icc", hint="an ICC needs numeric scores; score the items first (score) "
+                         "or recode the value")
 
 
 def oneway(y: np.ndarray, codes: np.ndarray) -> dict:
@@ -41,18 +48,32 @@ def oneway(y: np.ndarray, codes: np.ndarray) -> dict:
     y, c = y[ok], codes[ok]
     n_g = np.bincount(c)
     present = n_g > 0
-    g = int(present.sum())
-    n = len(y)
-    if g < 2 or n <= g:
-        raise DataError(f"ICC needs at least two groups and more people than groups (have {n} people in {g} groups)")
+    check_groups(len(y), int(present.sum()))
     sums = np.bincount(c, weights=y, minlength=len(n_g))
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(present, sums / np.maximum(n_g, 1), 0.0)
-    grand = y.mean()
     dev = y - means[c]
-    ssw = float(dev @ dev)
-    d = means[present] - grand
-    ssb = float(n_g[present] @ (d * d))
+    return oneway_from_moments(n_g[present], means[present], float(dev @ dev), y.mean(), int((~ok).sum()))
+
+
+def check_groups(n: int, g: int) -> None:
+    """An ICC needs two groups and more people than groups."""
+    if g < 2 or n <= g:
+        raise DataError(f"ICC needs at least two groups and more people than groups (have {n} people in {g} groups)")
+
+
+def oneway_from_moments(n_g: np.ndarray, means: np.ndarray, ssw: float, grand: float, n_excluded: int) -> dict:
+    """The ANOVA table, F, p and ICC(1)/ICC(2) from each group's size and mean (groups with people only),
+    the pooled within-group sum of squares and the grand mean.
+
+    The one formula of :func:`oneway` (rows in memory) and of :func:`analysis.teams.partitioned`
+    (moments merged over partitions).
+    """
+    g = len(n_g)
+    n = int(n_g.sum())
+    check_groups(n, g)
+    d = means - grand
+    ssb = float(n_g @ (d * d))
     df_b, df_w = g - 1, n - g
     msb, msw = ssb / df_b, ssw / df_w
     k = n / g
@@ -60,7 +81,7 @@ def oneway(y: np.ndarray, codes: np.ndarray) -> dict:
         f = msb / msw
         icc1 = (msb - msw) / (msb + (k - 1) * msw)
         icc2 = (msb - msw) / msb
-    return {"n": n, "n_excluded": int((~ok).sum()), "n_groups": g, "k": k, "df_between": df_b, "df_within": df_w,
+    return {"n": n, "n_excluded": n_excluded, "n_groups": g, "k": k, "df_between": df_b, "df_within": df_w,
             "msb": msb, "msw": msw, "f": f, "p_val": float(stats.f.sf(f, df_b, df_w)), "icc1": icc1, "icc2": icc2}
 
 
@@ -120,8 +141,9 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
 
     Parameters
     ----------
-    data : DataFrame
-        One row per person.
+    data : DataFrame, Dask DataFrame or folder
+        One row per person. Partitioned data (a Dask DataFrame or a folder of Parquet files) give
+        the same result, computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
     value : str or list of str
         Variable(s) measured on persons (item or scale scores).
     group : str
@@ -144,19 +166,27 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
 
     # R: m <- aov(y ~ as.factor(team), df); multilevel::ICC1(m); multilevel::ICC2(m)
     """
-    data = check_data(data, "icc")
     values = [value] if isinstance(value, str) else list(value)
-    codes = _codes(data, group)
-    numeric = check_numeric(data, values, "icc", hint="an ICC needs numeric scores; score the items first (score) "
-                            "or recode the value")
+    if is_partitioned(data):
+        from .partitioned import partitioned_icc
+
+        return partitioned_icc(data, values, group)
+    data = check_data(data, "icc")
+    codes = group_codes(data, group)[0]
+    numeric = numeric_values(data, values)
     rows = []
     seen = np.zeros(len(data), dtype=bool)   # people with a group and a value of at least one variable
     for v in values:
         y = numeric[v].to_numpy(dtype=np.float64, na_value=np.nan)
         rows.append({"variable": v, **oneway(y, codes)})
         seen |= (codes >= 0) & ~np.isnan(y)
-    n = int(seen.sum())
+    return icc_result(rows, int(seen.sum()), len(data), values, group)
+
+
+def icc_result(rows: list[dict], n: int, n_rows: int, values: list, group: str) -> IccResult:
+    """The :class:`IccResult` of one :func:`oneway` row per variable; ``n`` people with a group and a
+    value of at least one variable among ``n_rows``."""
     r_call = "; ".join(f"m <- aov({v} ~ as.factor({group}), data); multilevel::ICC1(m); multilevel::ICC2(m)"
                        for v in values)
-    return IccResult(pd.DataFrame(rows, columns=ICC_COLUMNS), n=n, n_excluded=len(data) - n,
+    return IccResult(pd.DataFrame(rows, columns=ICC_COLUMNS), n=n, n_excluded=n_rows - n,
                      options={"value": values, "group": group, "nan_policy": "omit"}, r_call=r_call)

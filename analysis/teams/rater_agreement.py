@@ -130,6 +130,35 @@ class GroupedItems:
     all_labels: np.ndarray = None      # every group, including those without complete rows
     keep: np.ndarray = None            # which of ``all_labels`` have complete rows
     all_n_excluded: np.ndarray = None
+    n_rows: int = 0                    # rows of the data, complete or not
+
+    @classmethod
+    def counted(cls, labels: np.ndarray, n_all: np.ndarray, n_full: np.ndarray, columns: list, n_rows: int, *,
+                group: str, source, what: str, x: np.ndarray = None, codes: np.ndarray = None) -> "GroupedItems":
+        """From every group's label (sorted), rows with a group (``n_all``) and complete rows (``n_full``).
+
+        ``x`` and ``codes`` are the complete rows when they are in memory; partitioned data give
+        the moments instead (:meth:`with_moments`).
+        """
+        if len(labels) == 0:
+            raise DataError("has no values", file=source, column=group, item="the group column", within=what,
+                            hint="Choose the column that holds each respondent's group.")
+        keep = n_full > 0  # groups whose every row misses an item get NaN statistics and n = 0
+        if not keep.any():
+            raise DataError(f"have no row with every one of them and a '{group}' value: nothing to compute",
+                            file=source, column=columns, within=what, hint="Check the items' missing values.")
+        if codes is not None and not keep.all():
+            codes = (np.cumsum(keep) - 1)[codes]
+        return cls(labels=np.asarray(labels)[keep], n=n_full[keep], n_excluded=(n_all - n_full)[keep], x=x,
+                   codes=codes, columns=columns, all_labels=np.asarray(labels), keep=keep,
+                   all_n_excluded=n_all - n_full, n_rows=int(n_rows))
+
+    def with_moments(self, mean: np.ndarray, ss: np.ndarray) -> "GroupedItems":
+        """Set each kept group's item means and sums of squares around them (G × J), for data whose
+        rows are not in memory (:mod:`analysis.teams.partitioned`); ``var`` follows from them."""
+        self._mean = mean
+        self._var = within_variance(ss, self.n)
+        return self
 
     @property
     def mean(self) -> np.ndarray:
@@ -147,9 +176,7 @@ class GroupedItems:
     def var(self) -> np.ndarray:
         """Unbiased within-group variance of each item (G × J); NaN for groups of one."""
         if not hasattr(self, "_var"):
-            ss = self.group_sum(self.dev * self.dev)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                self._var = np.where(self.n[:, None] > 1, ss / (self.n[:, None] - 1), np.nan)
+            self._var = within_variance(self.group_sum(self.dev * self.dev), self.n)
         return self._var
 
     def group_sum(self, v: np.ndarray) -> np.ndarray:
@@ -184,23 +211,10 @@ class GroupedItems:
 def group_items(data: pd.DataFrame, items, group, what: str = "agreement") -> GroupedItems:
     """Check columns, drop incomplete rows (listwise, counted per group) and sort by group."""
     data = check_data(data, what)
-    items = [items] if isinstance(items, str) else list(items)
-    if not items:
-        raise DataError("names no item column", argument="items", value=items, within=what,
-                        hint="give at least one item column")
-    check_columns(data, items + [group], what)
-    block = data[items]
-    if all(pd.api.types.is_float_dtype(t) or pd.api.types.is_integer_dtype(t) for t in block.dtypes) and \
-            not any(isinstance(t, pd.api.extensions.ExtensionDtype) for t in block.dtypes):
-        x = block.to_numpy(dtype=np.float64)      # one copy for plain numpy columns
-    else:
-        x = check_numeric(data, items, what, hint="agreement needs numeric answers; score or recode the items "
-                          "first (prepare_items, recode=, labels=)").to_numpy(dtype=np.float64)
+    items = item_list(data, items, group, what)
+    x = item_matrix(data, items, what)
     codes, labels = pd.factorize(data[group], sort=True, use_na_sentinel=True)
     g = len(labels)
-    if g == 0:
-        raise DataError("has no values", file=data.attrs.get("source"), column=group, item="the group column", within=what,
-                        hint="Choose the column that holds each respondent's group.")
     has_group = codes >= 0
     complete = has_group & ~np.isnan(x).any(axis=1)
     n_all = np.bincount(codes[has_group], minlength=g)
@@ -209,17 +223,46 @@ def group_items(data: pd.DataFrame, items, group, what: str = "agreement") -> Gr
     else:
         codes_c, x = codes[complete], x[complete]
     x = np.asfortranarray(x)  # each item contiguous for the per-item bincounts
-    n_full = np.bincount(codes_c, minlength=g)
-    keep = n_full > 0  # groups whose every row misses an item get NaN statistics and n = 0
-    if not keep.any():
-        raise DataError(f"have no row with every one of them and a '{group}' value: nothing to compute",
-                        file=data.attrs.get("source"), column=items, within=what, hint="Check the items' missing values.")
-    remap = np.cumsum(keep) - 1
-    n = n_full[keep]
-    return GroupedItems(labels=np.asarray(labels)[keep], n=n, n_excluded=(n_all - n_full)[keep],
-                        x=x,
-                        codes=remap[codes_c] if not keep.all() else codes_c, columns=items,
-                        all_labels=np.asarray(labels), keep=keep, all_n_excluded=n_all - n_full)
+    return GroupedItems.counted(labels, n_all, np.bincount(codes_c, minlength=g), items, len(data), group=group,
+                                source=data.attrs.get("source"), what=what, x=x, codes=codes_c)
+
+
+def item_list(data: pd.DataFrame, items, group, what: str) -> list:
+    """The item columns as a list, refused when empty or when the data lack one of them or the group."""
+    items = [items] if isinstance(items, str) else list(items)
+    if not items:
+        raise DataError("names no item column", argument="items", value=items, within=what,
+                        hint="give at least one item column")
+    check_columns(data, items + [group], what)
+    return items
+
+
+def item_matrix(data: pd.DataFrame, items: list, what: str) -> np.ndarray:
+    """The items as an N × J float array (a text cell refused with its file row, column and value)."""
+    block = data[items]
+    if all(pd.api.types.is_float_dtype(t) or pd.api.types.is_integer_dtype(t) for t in block.dtypes) and \
+            not any(isinstance(t, pd.api.extensions.ExtensionDtype) for t in block.dtypes):
+        return block.to_numpy(dtype=np.float64)      # one copy for plain numpy columns
+    return check_numeric(data, items, what, hint="agreement needs numeric answers; score or recode the items "
+                         "first (prepare_items, recode=, labels=)").to_numpy(dtype=np.float64)
+
+
+def within_variance(ss: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Unbiased within-group variance (G × J) from sums of squares around the group means; NaN for groups of one."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n[:, None] > 1, ss / (n[:, None] - 1), np.nan)
+
+
+def grouped_variances(data, items, group, what: str = "agreement") -> GroupedItems:
+    """:func:`group_items` for data in memory; for partitioned data (a Dask DataFrame or a folder of
+    Parquet files) the group sizes, item means and variances merged over the partitions."""
+    from ..checks import is_partitioned
+
+    if is_partitioned(data):
+        from .partitioned import grouped_moments
+
+        return grouped_moments(data, items, group, what)
+    return group_items(data, items, group, what)
 
 
 def _frame(gi: GroupedItems, cols: dict) -> pd.DataFrame:
@@ -332,14 +375,14 @@ def _r_call(fn: str, items, group, ranvar=None, method=None, response=None) -> s
     return f"multilevel::{fn}({', '.join(args)})"
 
 
-def _agreement_result(gi: GroupedItems, data: pd.DataFrame, cols: dict, options: dict, r_call: str,
+def _agreement_result(gi: GroupedItems, cols: dict, options: dict, r_call: str,
                       attrs: dict | None = None) -> AgreementResult:
     frame = _frame(gi, cols)
     if attrs:
         frame.attrs.update(attrs)
     n = int(gi.n.sum())
     options = {"items": list(gi.columns), **options, "nan_policy": "listwise"}
-    return AgreementResult(frame, [c for c in cols if c in INDEX_LABELS], n=n, n_excluded=len(data) - n,
+    return AgreementResult(frame, [c for c in cols if c in INDEX_LABELS], n=n, n_excluded=gi.n_rows - n,
                            options=options, r_call=r_call)
 
 
@@ -397,6 +440,9 @@ def _response(n_options, response):
 def rwg(data, item, group, n_options=None, *, null="uniform") -> AgreementResult:
     """r_wg for one item: ``group, n, n_excluded, rwg`` (James, Demaree & Wolf 1984).
 
+    ``data`` may be partitioned (a Dask DataFrame or a folder of Parquet files): the same table,
+    computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
+
     Returns an :class:`AgreementResult` (its ``.table()`` one row per group; ``res["rwg"]``
     reads the column as before).
 
@@ -413,14 +459,17 @@ def rwg(data, item, group, n_options=None, *, null="uniform") -> AgreementResult
         raise DataError("is not one column name", argument="item", value=item, within="rwg",
                         hint="rwg takes one item column; use rwg_j for several items")
     ranvar = null_variance(n_options, null)
-    gi = group_items(data, [item], group)
-    return _agreement_result(gi, data, {"rwg": _rwg_j(gi.var[:, 0], 1, ranvar)},
+    gi = grouped_variances(data, [item], group)
+    return _agreement_result(gi, {"rwg": _rwg_j(gi.var[:, 0], 1, ranvar)},
                              {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
                              _r_call("rwg", [item], group, ranvar))
 
 
 def rwg_j(data, items, group, n_options=None, *, null="uniform") -> AgreementResult:
     """r_wg(j) for J parallel items: ``group, n, n_excluded, rwg_j`` (James et al. 1984).
+
+    ``data`` may be partitioned (a Dask DataFrame or a folder of Parquet files): the same table,
+    computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
 
     Returns an :class:`AgreementResult` (one row per group in ``.table()``).
 
@@ -434,14 +483,17 @@ def rwg_j(data, items, group, n_options=None, *, null="uniform") -> AgreementRes
     # R: multilevel::rwg.j(df[, c("a", "b")], df$team, ranvar = 2)
     """
     ranvar = null_variance(n_options, null)
-    gi = group_items(data, items, group)
-    return _agreement_result(gi, data, {"rwg_j": _rwg_j(gi.var.mean(axis=1), len(gi.columns), ranvar)},
+    gi = grouped_variances(data, items, group)
+    return _agreement_result(gi, {"rwg_j": _rwg_j(gi.var.mean(axis=1), len(gi.columns), ranvar)},
                              {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
                              _r_call("rwg.j", gi.columns, group, ranvar))
 
 
 def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> AgreementResult:
     """Lindell's r*_wg(j) = 1 − S̄²/σ²_EU (not truncated): ``group, n, n_excluded, rwg_j_lindell``.
+
+    ``data`` may be partitioned (a Dask DataFrame or a folder of Parquet files): the same table,
+    computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
 
     Returns an :class:`AgreementResult` (one row per group in ``.table()``).
 
@@ -455,8 +507,8 @@ def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> Agre
     # R: multilevel::rwg.j.lindell(df[, c("a", "b")], df$team, ranvar = 2)
     """
     ranvar = null_variance(n_options, null)
-    gi = group_items(data, items, group)
-    return _agreement_result(gi, data, {"rwg_j_lindell": 1.0 - gi.var.mean(axis=1) / ranvar},
+    gi = grouped_variances(data, items, group)
+    return _agreement_result(gi, {"rwg_j_lindell": 1.0 - gi.var.mean(axis=1) / ranvar},
                              {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
                              _r_call("rwg.j.lindell", gi.columns, group, ranvar))
 
@@ -479,7 +531,7 @@ def ad_m(data, items, group, method: str = "mean") -> AgreementResult:
     # R: multilevel::ad.m(df$q, df$team, type = "mean")
     """
     gi = group_items(data, items, group)
-    return _agreement_result(gi, data, {"ad_m": _ad(gi, method)}, {"group": group, "method": method},
+    return _agreement_result(gi, {"ad_m": _ad(gi, method)}, {"group": group, "method": method},
                              _r_call("ad.m", gi.columns, group, method=method))
 
 
@@ -502,7 +554,7 @@ def awg(data, items, group, response=(1, 5)) -> AgreementResult:
     """
     _, lo, hi = _response(None, response)
     gi = group_items(data, items, group)
-    return _agreement_result(gi, data, {"awg": _awg(gi, lo, hi)}, {"group": group, "response": (lo, hi)},
+    return _agreement_result(gi, {"awg": _awg(gi, lo, hi)}, {"group": group, "response": (lo, hi)},
                              _r_call("awg", gi.columns, group, response=(lo, hi)))
 
 
@@ -560,7 +612,7 @@ def agreement(data, items, group, n_options=None, *, null="uniform", response=No
     calls = [_r_call("rwg" if j == 1 else "rwg.j", gi.columns, group, ranvar),
              _r_call("rwg.j.lindell", gi.columns, group, ranvar), _r_call("ad.m", gi.columns, group, method="mean"),
              _r_call("ad.m", gi.columns, group, method="median"), _r_call("awg", gi.columns, group, response=(lo, hi))]
-    res = _agreement_result(gi, data, cols, {"group": group, "n_options": n_options, "null": null,
+    res = _agreement_result(gi, cols, {"group": group, "n_options": n_options, "null": null,
                                              "null_variance": ranvar, "response": (lo, hi)},
                             "; ".join(calls), attrs={"null_variance": ranvar})
     res.groups["n_items"] = j
@@ -704,7 +756,7 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
                "permutations": "given" if given else None, "nan_policy": "omit"}
     return RgrAgreeResult(variable=value, n=n, n_groups=g, n_random_groups=out.size, mean_random_var=mean_r,
                           sd_random_var=sd_r, mean_group_var=mean_group_var, z=float(z), random_vars=out, seed=seed,
-                          n_excluded=len(data) - n, options=options, r_call=r_call)
+                          n_excluded=gi.n_rows - n, options=options, r_call=r_call)
 
 
 def _data_order(data, value, group) -> np.ndarray:
