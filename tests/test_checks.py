@@ -193,7 +193,7 @@ def test_every_station_refuses_what_is_not_a_dataframe_with_one_sentence(name):
 
 def test_check_data_takes_a_table_result_as_its_table():
     res = gs.score(pd.DataFrame(Q), "agq-r", columns="q{n}")
-    assert check_data(res, "x") is res.table()
+    pd.testing.assert_frame_equal(check_data(res, "x"), res.scores)
     # a model given the scores result analyses its table
     fit = gs.regression(res, "performance_approach", ["mastery_approach"])
     assert fit.n == 30
