@@ -166,7 +166,7 @@ def test_duplicate_ids_and_file_shape(tmp_path):
     q.write_text("findings: [1]\n")
     with pytest.raises(FindingsError, match=r"entry 1: expected a mapping"):
         load_findings(q)
-    with pytest.raises(FindingsError, match=r"findings file '.*nowhere.yaml' does not exist"):
+    with pytest.raises(FindingsError, match=r"file '.*nowhere.yaml' does not exist. Check the path of the findings file."):
         load_findings(tmp_path / "nowhere.yaml")
 
 
