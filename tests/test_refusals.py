@@ -74,7 +74,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
                                     "by the coder's safety test; not yet converted"),
     "analysis/instruments/registry.py": (5, "instrument files and min_valid overrides: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/io/readers.py": (30, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
-    "analysis/io/writers.py": (8, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/models/commands.py": (13, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/models/counts.py": (4, 'numerical failures of the count fit (collinear, diverged, unbounded θ, failed '
                                      'resamples): the fitting loop sees arrays, not columns'),
@@ -280,29 +279,22 @@ CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "r
 #: a new case may not join them; drop a name here when its site is converted
 UNPLACED_CASES = {
     'base_empty_file', 'base_file_does_not_exist', 'base_header_only',
-    'base_output_unknown_extension', 'base_recode_malformed', 'base_reliability_unknown_instrument',
+    'base_recode_malformed', 'base_reliability_unknown_instrument',
     'base_response_min_above_max', 'base_screen_rules_file_unknown_rule',
     'base_study_data_absent', 'base_study_instrument_typo',
     'base_study_screening_unknown_rule',
     'base_teams_min_group_below_3', 'base_unknown_instrument',
-    'cmd_moderation_figure_unknown_extension', 'cmd_profiles_classes_is_input',
-    'cmd_regression_output_is_input', 'cmd_regression_output_unknown_extension',
+    'cmd_moderation_figure_unknown_extension',
+    'cmd_regression_output_unknown_extension',
     'in_label_map_value_not_number', 'in_label_map_value_not_number_json', 'in_reliability_row_too_short',
     'in_row_other_delimiter', 'in_row_too_long', 'in_row_too_long_pipe', 'in_row_too_short',
     'in_row_too_short_after_multiline', 'in_row_too_short_tsv', 'in_run_row_too_long',
     'in_teams_row_other_delimiter', 'in_value_in_unnamed_column', 'in_xlsx_formula_without_value',
-    'out_correlations_output_is_input',
     'out_dup_key_labels_csv', 'out_dup_key_labels_json',
-    'out_mediation_output_is_input', 'out_reliability_items_side_file_is_input',
-    'out_reliability_output_is_input', 'out_run_data_absolute_outside', 'out_run_data_outside_study_folder',
-    'out_run_nested_folders', 'out_run_processed_holds_the_study', 'out_run_processed_is_file',
-    'out_run_processed_under_a_file', 'out_run_processed_under_data_raw', 'out_run_reports_holds_a_key',
-    'out_run_reports_is_file', 'out_score_audit_side_file_is_input', 'out_score_output_is_folder',
-    'out_score_output_is_input', 'out_score_output_is_input_other_spelling', 'out_score_output_is_key_file',
-    'out_score_output_is_labels_file', 'out_score_output_is_map_file', 'out_screen_output_is_input',
-    'out_screen_output_is_rules_file', 'out_study_method_off_the_bands_metric',
+    'out_run_data_absolute_outside', 'out_run_data_outside_study_folder',
+    'out_run_nested_folders',
+    'out_study_method_off_the_bands_metric',
     'out_study_method_unknown_scale', 'out_study_min_valid_above_items',
-    'out_teams_output_is_input'
 }
 
 
