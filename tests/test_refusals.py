@@ -73,7 +73,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/goals/model.py": (1, "a coder file that asks for untrusted types: the refusal is asserted word for word "
                                     "by the coder's safety test; not yet converted"),
     "analysis/instruments/registry.py": (5, "instrument files and min_valid overrides: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
-    "analysis/io/readers.py": (30, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/models/commands.py": (13, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/models/counts.py": (4, 'numerical failures of the count fit (collinear, diverged, unbounded θ, failed '
                                      'resamples): the fitting loop sees arrays, not columns'),
@@ -278,18 +277,14 @@ CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "r
 #: corpus refusals whose error does not yet carry its place as parts (raised by a site in TO_CONVERT):
 #: a new case may not join them; drop a name here when its site is converted
 UNPLACED_CASES = {
-    'base_empty_file', 'base_file_does_not_exist', 'base_header_only',
     'base_recode_malformed', 'base_reliability_unknown_instrument',
     'base_response_min_above_max', 'base_screen_rules_file_unknown_rule',
-    'base_study_data_absent', 'base_study_instrument_typo',
+    'base_study_instrument_typo',
     'base_study_screening_unknown_rule',
     'base_teams_min_group_below_3', 'base_unknown_instrument',
     'cmd_moderation_figure_unknown_extension',
     'cmd_regression_output_unknown_extension',
-    'in_label_map_value_not_number', 'in_label_map_value_not_number_json', 'in_reliability_row_too_short',
-    'in_row_other_delimiter', 'in_row_too_long', 'in_row_too_long_pipe', 'in_row_too_short',
-    'in_row_too_short_after_multiline', 'in_row_too_short_tsv', 'in_run_row_too_long',
-    'in_teams_row_other_delimiter', 'in_value_in_unnamed_column', 'in_xlsx_formula_without_value',
+    'in_label_map_value_not_number', 'in_label_map_value_not_number_json',
     'out_dup_key_labels_csv', 'out_dup_key_labels_json',
     'out_run_data_absolute_outside', 'out_run_data_outside_study_folder',
     'out_run_nested_folders',

@@ -65,12 +65,12 @@ def test_excel_sheet_errors():
 
 
 def test_wrong_delimiter_is_named(tmp_path):
-    with pytest.raises(DataError, match=r"probably semicolon-separated: pass delimiter=';'"):
+    with pytest.raises(DataError, match=r"column 'pid;note;PHQ9_1;.*' is the single column when the file is read as comma-separated, and its name holds the semicolon character: the file is probably semicolon-separated; pass delimiter=';'"):
         read_responses(IO / "phq_semicolon_cp1252.csv", delimiter=",")
 
 
 def test_wrong_encoding_is_named():
-    with pytest.raises(DataError, match=r"cannot be read as utf-8: byte b'\\xeb' on line 2"):
+    with pytest.raises(DataError, match=r"csv', line 2 cannot be read as utf-8: byte b'\\xeb' is not valid utf-8\. Save the file as UTF-8"):
         read_responses(IO / "phq_semicolon_cp1252.csv", encoding="utf-8")
 
 
@@ -96,14 +96,14 @@ def test_empty_and_header_only_files(tmp_path):
 def test_ragged_row_names_the_row(tmp_path):
     p = tmp_path / "ragged.csv"
     p.write_text("a,b,c\n1,2,3\n4,5,6,7\n")
-    with pytest.raises(DataError, match=r"row 3: 4 fields where the header has 3"):
+    with pytest.raises(DataError, match=r"row 3, value '4,5,6,7': 4 fields where the header has 3"):
         read_responses(p)
 
 
 def test_duplicate_header_names(tmp_path):
     p = tmp_path / "dup.csv"
     p.write_text("q1,q2,q1\n1,2,3\n")
-    with pytest.raises(DataError, match=r"names column\(s\) 'q1' more than once"):
+    with pytest.raises(DataError, match=r"dup.csv', column\(s\) 'q1' are named more than once in the header\. Give every column a unique name\."):
         read_responses(p)
 
 
