@@ -533,7 +533,7 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     sep = delimiter or _sniff(decoded, p)
     if len(sep) != 1:
         raise DataError("is not one character", argument="delimiter", value=sep,
-                        hint="delimiter= must be one character (or tab, comma, semicolon, pipe)")
+                        hint="give one character, or tab, comma, semicolon or pipe")
     head = _first_records(decoded, sep, max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
     h = header_row or detect_header_row(head)
     if not qualtrics and h == 1:

@@ -134,12 +134,10 @@ def validate(schema, spec, where, error: type[GoalscopeError] = GoalscopeError, 
         return schema.model_validate(spec)
     except ValidationError as exc:
         place = where(exc) if callable(where) else where
-        said = _said(exc, limit=limit, skip=skip)
-        field, problem = said[0]
-        rest = "".join(f"; field '{f}': {p}" if f else f"; {p}" for f, p in said[1:])
-        more = len(exc.errors()) - limit
-        raise error(problem + rest + (f"; and {more} more" if more > 0 else ""), file=None,  # where names the file
-                    field=field or None, within=place, hint=validation_hint(exc, limit=limit)) from None
+        field = _said(exc, limit=1, skip=skip)[0][0]       # the first field refused is the part
+        problem = validation_message(exc, limit=limit, skip=skip).removeprefix(f"field '{field}': " if field else "")
+        raise error(problem, file=None, field=field or None, within=place,  # where names the file
+                    hint=validation_hint(exc, limit=limit)) from None
 
 
 def _said(exc: ValidationError, limit: int, skip: int) -> list[tuple[str, str]]:

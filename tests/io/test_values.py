@@ -146,7 +146,7 @@ def test_blank_lines_before_the_header(tmp_path):
 
 
 def test_one_character_delimiter(tmp_path):
-    with pytest.raises(DataError, match="delimiter= must be one character"):
+    with pytest.raises(DataError, match="delimiter=',,' is not one character; give one character, or tab, comma, semicolon or pipe"):
         read_responses(_csv(tmp_path, "a,b\n1,2\n"), delimiter=",,")
 
 
@@ -285,3 +285,17 @@ def test_files_the_quick_path_leaves_to_the_careful_one(text):
     from analysis.io import readers
 
     assert readers._fast_read(text, ",", set()) is None
+
+
+def test_a_ragged_row_is_refused_with_the_parts_of_its_place(tmp_path):
+    """The row as the file counts it, the first column it leaves without a field, the row as written (issue 21)."""
+    p = _csv(tmp_path, 'a,note,c\n1,"two\nlines",3\n4,5\n')
+    with pytest.raises(DataError) as err:
+        read_responses(p)
+    assert err.value.parts() == {"file": str(p), "row": "row 3 (line 4 of the file)", "column": "c", "value": "4,5",
+                                 "hint": "Check for a missing comma or a line break inside an answer. Fix the file, "
+                                         "or pass the right delimiter=."}
+    with pytest.raises(DataError) as err:
+        read_responses(_csv(tmp_path, "a,b\n1,2,x\n", "long.csv"))
+    assert err.value.parts()["row"] == "row 2" and err.value.parts()["value"] == "1,2,x"
+    assert "column" not in err.value.parts()           # a row too long leaves no column without a field
