@@ -855,7 +855,8 @@ def _check_cells(p: Path, sheet: str, header_row: int = 1) -> dict:
     A formula cell without a cached value (the workbook was written by a program and never opened
     and saved in Excel) would be read as empty: stop, naming the cells. An error cell (``#N/A``,
     ``#DIV/0!``) would be read as empty without a word: return ``{(row, column): text}`` so the
-    caller puts the error text back and item preparation treats it like any other text.
+    caller puts the error text back and item preparation treats it like any other text. The
+    refusal's place is the first such cell: its row, its column's name and its formula.
     """
     import openpyxl
     from openpyxl.utils import get_column_letter
@@ -866,15 +867,18 @@ def _check_cells(p: Path, sheet: str, header_row: int = 1) -> dict:
     except Exception:  # already opened once by pandas; leave odd workbooks to it
         return {}
     try:
-        bad, errors = [], {}
+        bad, errors, names, first = [], {}, {}, None
         for frow, vrow in zip(formulas[sheet].iter_rows(), values[sheet].iter_rows()):
             for j, cell in enumerate(frow):
                 if not hasattr(cell, "data_type"):      # EmptyCell of a read-only sheet
                     continue
                 v = vrow[j] if j < len(vrow) else None
                 value = getattr(v, "value", None)
+                if value is not None and getattr(cell, "row", None) == header_row:
+                    names[j] = str(value)                 # the column's name, for the first such cell
                 if cell.data_type == "f" and value is None:
                     bad.append(f"{get_column_letter(j + 1)}{cell.row}")
+                    first = first or (cell.row, j, str(cell.value))
                 elif getattr(v, "data_type", None) == "e" and value is not None and cell.row > header_row:
                     errors[(cell.row, j)] = str(value)
     finally:
@@ -883,7 +887,8 @@ def _check_cells(p: Path, sheet: str, header_row: int = 1) -> dict:
     if bad:
         raise DataError(
             f"{len(bad)} formula cell(s) have no computed value ({', '.join(bad[:8])}{' …' if len(bad) > 8 else ''}); "
-            f"they would be read as empty", file=f"{p} [{sheet}]",
+            f"they would be read as empty", file=f"{p} [{sheet}]", row=first[0],
+            column=names.get(first[1], get_column_letter(first[1] + 1)), value=first[2],
             hint="Open the workbook in Excel or LibreOffice and save it (that stores the values), or export it as CSV.")
     return errors
 

@@ -156,7 +156,7 @@ def test_formula_cells_without_a_value_are_named():
     with pytest.raises(DataError) as err:
         read_responses(p)
     assert str(err.value) == (
-        f"file '{p} [responses]': 2 formula cell(s) have no computed value (C3, J4); they would be read as "
+        f"file '{p} [responses]', row 3, column 'q2', value '=B2+1': 2 formula cell(s) have no computed value (C3, J4); they would be read as "
         f"empty. Open the workbook in Excel or LibreOffice and save it (that stores the values), or export "
         f"it as CSV.")
 
