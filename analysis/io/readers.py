@@ -358,7 +358,7 @@ def _empty(p: Path) -> DataError:
 def _not_qualtrics(p: Path) -> DataError:
     return DataError("has no {\"ImportId\": ...} row as its third row, which every Qualtrics export has", file=str(p),
                      hint="Export with 'Use numeric values' or 'Use choice text' from Qualtrics' Data & Analysis "
-                          "tab, or read it with qualtrics=False.")
+                          "tab, or leave qualtrics=True out to read it as a plain export.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -806,11 +806,11 @@ def _read_excel(p: Path, sheet, header_row: int | None = None) -> pd.DataFrame:
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
             raise DataError(f"has {len(names)} sheet(s) ({', '.join(names)}); there is no sheet {sheet}", file=str(p),
-                            hint="give sheet= a sheet's name, or its number counted from 0")
+                            hint="give a sheet's name, or its number counted from 0")
         sheet = names[sheet]
     if sheet not in names:
         raise DataError(f"has no sheet '{sheet}'; its sheets are: {', '.join(names)}", file=str(p),
-                        hint="Name one of them with sheet= (or give its number, counted from 0).")
+                        hint="Name one of them (or give its number, counted from 0).")
     # dtype=object and keep_default_na=False: pandas would otherwise turn a text cell '007' into 7,
     # TRUE into 1 and a text cell "NA" into missing; every cell keeps the type the workbook gives it
     head = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, keep_default_na=False, na_values=[""],

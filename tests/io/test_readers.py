@@ -117,3 +117,21 @@ def test_missing_file_and_folder(tmp_path):
 def test_forced_qualtrics_on_plain_csv():
     with pytest.raises(DataError, match="ImportId"):
         read_responses(IO / "phq_comma_utf8.csv", qualtrics=True)
+
+
+def test_a_file_forced_as_qualtrics_without_its_rows_is_refused(tmp_path, capsys):
+    """Only qualtrics=True (--qualtrics) forces it: the hint says to leave it out (issue 21)."""
+    from analysis.cli import main
+    from messages import flat
+
+    p = tmp_path / "plain.csv"
+    p.write_text("id,q1\nP1,3\nP2,4\n")
+    with pytest.raises(DataError) as exc:
+        read_responses(p, qualtrics=True)
+    assert str(exc.value) == (
+        f"file '{p}' has no {{\"ImportId\": ...}} row as its third row, which every Qualtrics export has. Export with "
+        "'Use numeric values' or 'Use choice text' from Qualtrics' Data & Analysis tab, or leave qualtrics=True out "
+        "to read it as a plain export.")
+    with pytest.raises(SystemExit):
+        main(["score", str(p), "--qualtrics", "--instrument", "agq-r", "-o", str(tmp_path / "o.csv")])
+    assert flat(capsys.readouterr().err).endswith("or leave --qualtrics out to read it as a plain export.")
