@@ -71,7 +71,7 @@ def check_outputs(args) -> None:
         check_not_input(p, inputs, "output")
         for tag in SIDE_FILES:
             side = p.with_name(f"{p.stem}.{tag.format(suffix=p.suffix)}")
-            check_not_input(side, inputs, f"output '{out}' writes '{side.name}' beside it; that file")
+            check_not_input(side, inputs, f"file that output '{out}' writes beside it")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ class StudyError(GoalscopeError):
     ...     load_study("no/such/study.yaml")
     ... except StudyError as e:
     ...     print(e)
-    study file 'no/such/study.yaml' does not exist
+    file 'no/such/study.yaml' does not exist. Check the path of the study file.
 
     R: ``tryCatch(expr, error = function(e) conditionMessage(e))``.
     """

@@ -110,15 +110,17 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, caps
     data = _demo_copy(tmp_path)
     before = data.read_bytes()
     if how == "same":
-        out, fragment = data, f"output '{data}' is the input file (FILE) '{data}': writing it would overwrite an input"
+        out, fragment = data, (f"file '{data}' is the input file (FILE) '{data}': writing the output there would "
+                               f"overwrite an input. Choose another output file name.")
     elif how == "symlink":
         out = tmp_path / "link.csv"
         out.symlink_to(data)
-        fragment = f"output '{out}' is the input file (FILE) '{data}'"
+        fragment = f"file '{out}' is the input file (FILE) '{data}'"
     else:   # OUT.audit.csv, OUT.items.csv, … are written beside OUT
         data = data.rename(tmp_path / "scores.audit.csv")
         out = tmp_path / "scores.csv"
-        fragment = f"output '{out}' writes 'scores.audit.csv' beside it"
+        fragment = (f"file '{data}' is the input file (FILE) '{data}': writing the file that output '{out}' writes "
+                    f"beside it there would overwrite an input")
     with pytest.raises(SystemExit) as exc:
         main([cmd[0], str(data), *cmd[1:], "-o", str(out)])
     err = capsys.readouterr().err

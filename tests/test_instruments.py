@@ -54,7 +54,7 @@ def write(tmp_path, text):
     ("id: x\nresponse: {min: 1, max: 5}\nscales:\n  s: {items: [a], colour: red}\n", r"field 'scales.s.colour': Extra inputs are not permitted"),
     ("id: x\nresponse: {min: 1, max: 5}\nitems: {a: Some text}\nscales:\n  s: {items: [a]}\n", r"wording is given but 'wording' is not 'reproduced'"),
     ("id: x\nresponse: {min: 1, max: 5}\nscales:\n  s: {items: [a, b], min_valid: 3}\n", r"min_valid \(3\) exceeds the number of items \(2\)"),
-    ("id: x\nresponse: [1, 5\n", r"is not valid YAML at line"),
+    ("id: x\nresponse: [1, 5\n", r"line 3 is not valid YAML at column 1"),
 ])
 def test_schema_errors_name_file_and_field(tmp_path, text, message):
     p = write(tmp_path, text)

@@ -206,6 +206,7 @@ def test_runner_reports_a_user_error_without_traceback(capsys, tmp_path):
                                "-o", str(tmp_path)])
     assert code == 2
     err = capsys.readouterr().err
-    assert err.endswith("error: 05_dysphoria.ipynb: study file 'nope/study.yaml' does not exist\n")
+    assert err.endswith("error: 05_dysphoria.ipynb: file 'nope/study.yaml' does not exist. Check the path of the study "
+                       "file.\n")
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []          # nothing written for a notebook that did not run

@@ -68,10 +68,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/goals/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/goals/model.py": (1, "a coder file that asks for untrusted types: the refusal is asserted word for word "
                                     "by the coder's safety test; not yet converted"),
-    "analysis/io/pseudonyms.py": (3, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
-    "analysis/io/readers.py": (30, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
-    "analysis/io/writers.py": (8, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
-    "analysis/io/yamlfile.py": (5, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/models/commands.py": (13, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/models/counts.py": (4, 'numerical failures of the count fit (collinear, diverged, unbounded θ, failed '
                                      'resamples): the fitting loop sees arrays, not columns'),
@@ -271,32 +267,9 @@ CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "r
 #: corpus refusals whose error does not yet carry its place as parts (raised by a site in TO_CONVERT):
 #: a new case may not join them; drop a name here when its site is converted
 UNPLACED_CASES = {
-    'base_empty_file', 'base_file_does_not_exist', 'base_header_only', 'base_key_bad_method',
-    'base_key_not_yaml', 'base_key_reverse_not_an_item', 'base_map_file_not_yaml',
-    'base_output_unknown_extension', 'base_recode_malformed',
-    'base_response_min_above_max',
-    'base_study_data_absent',
-    'base_study_not_yaml', 'base_study_unknown_field',
-    'base_teams_min_group_below_3',
-    'cmd_moderation_figure_unknown_extension', 'cmd_profiles_classes_is_input',
-    'cmd_regression_output_is_input', 'cmd_regression_output_unknown_extension',
-    'in_reliability_row_too_short',
-    'in_row_other_delimiter', 'in_row_too_long', 'in_row_too_long_pipe', 'in_row_too_short',
-    'in_row_too_short_after_multiline', 'in_row_too_short_tsv', 'in_run_row_too_long',
-    'in_teams_row_other_delimiter', 'in_value_in_unnamed_column', 'in_xlsx_formula_without_value',
-    'out_correlations_output_is_input', 'out_dup_key_column_map', 'out_dup_key_instrument_file',
-    'out_dup_key_labels_csv', 'out_dup_key_labels_json', 'out_dup_key_labels_yaml', 'out_dup_key_rules_file',
-    'out_dup_key_study_instrument', 'out_dup_key_study_labels', 'out_dup_key_study_top_level',
-    'out_mediation_output_is_input', 'out_reliability_items_side_file_is_input',
-    'out_reliability_output_is_input',
-    'out_run_processed_holds_the_study', 'out_run_processed_is_file',
-    'out_run_processed_under_a_file', 'out_run_processed_under_data_raw', 'out_run_reports_holds_a_key',
-    'out_run_reports_is_file', 'out_score_audit_side_file_is_input', 'out_score_output_is_folder',
-    'out_score_output_is_input', 'out_score_output_is_input_other_spelling', 'out_score_output_is_key_file',
-    'out_score_output_is_labels_file', 'out_score_output_is_map_file', 'out_screen_output_is_input',
-    'out_screen_output_is_rules_file', 'out_study_method_unknown',
-    'out_study_seed_negative',
-    'out_teams_output_is_input'
+    'base_recode_malformed', 'base_response_min_above_max', 'base_teams_min_group_below_3',
+    'cmd_moderation_figure_unknown_extension', 'cmd_regression_output_unknown_extension', 'out_dup_key_labels_csv',
+    'out_dup_key_labels_json',
 }
 
 

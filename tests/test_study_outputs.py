@@ -164,7 +164,8 @@ def test_an_output_folder_that_is_a_file_is_one_clear_message(tmp_path, capsys, 
         main(["run", str(study), "--processed", str(args["processed"]), "--reports", str(args["reports"])])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert says(err, f"(--{where}) '{tmp_path / 'afile'}' is an existing file, not a folder")
+    assert says(err, f"file '{tmp_path / 'afile'}' is an existing file, not a folder, so it cannot be the")
+    assert says(err, f"(--{where}). Give a folder path (it is created if it does not exist).")
     assert "Traceback" not in err and (tmp_path / "afile").read_text() == "keep me"
     assert not (tmp_path / "p").exists() and not (tmp_path / "r").exists()
 
@@ -180,7 +181,7 @@ def test_an_output_folder_may_not_hold_an_input(tmp_path, folder, what):
     spec["instruments"]["strategies"] = {"instrument": "keys/disorganization.yaml", "columns": "disorg_{n}"}
     study.write_text(yaml.safe_dump(spec))
     target = tmp_path / folder
-    with pytest.raises(DataError, match=f"holds {what}"):
+    with pytest.raises(DataError, match=f"is {what}, held by the processed-data folder"):
         run_study(study, processed_dir=target, reports_dir=tmp_path / "r")
     assert study.is_file() and (study.parent / "keys" / "disorganization.yaml").is_file()
 

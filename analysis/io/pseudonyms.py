@@ -44,15 +44,23 @@ def pseudonym_key(data_file: Path | None = None, name: str = "", key_file=None, 
     if key_file:
         kp = Path(key_file)
         if not kp.exists():
-            raise DataError(f"key file '{kp}' does not exist")
+            raise DataError("does not exist", file=str(kp),
+                            hint=f"Check the path of the pseudonym key file (key_file=), or put the key in "
+                                 f"${PSEUDONYM_ENV} instead.")
         key = kp.read_bytes().strip()
     else:
         key = os.environ.get(PSEUDONYM_ENV, "").encode("utf-8")
     if key and (derive or len(key) >= 16):
         return key
     if not derive:
-        raise DataError(f"pseudonymising ids needs a secret key of at least 16 characters: put it in a file "
-                        f"(key_file=) or in ${PSEUDONYM_ENV}. Keep it out of the report folder.")
+        held = (f"holds a key of {len(key)} characters; " if key_file else
+                f"${PSEUDONYM_ENV} holds a key of {len(key)} characters; " if key else "")
+        raise DataError(f"{held}pseudonymising ids needs a secret key of at least 16 characters",
+                        file=str(key_file) if key_file else None,
+                        hint="Write a longer secret into the file; keep it out of the report folder." if key_file else
+                             f"Put it in a file (key_file=) or in ${PSEUDONYM_ENV}. Keep it out of the report folder.")
     if data_file is None:
-        raise DataError("a derived pseudonym key needs the raw export it is derived from")
+        raise DataError("is not given: a derived pseudonym key needs the raw export it is derived from",
+                        argument="data_file", value=None,
+                        hint=f"pass the path of the raw export, or set ${PSEUDONYM_ENV}")
     return hashlib.sha256(b"goalscope-pseudonym\0" + name.encode() + b"\0" + Path(data_file).read_bytes()).digest()

@@ -108,9 +108,6 @@ _QUALTRICS_IMPORT = re.compile(r'^\s*\{\s*"ImportId"')
 # a number that reads back unchanged (see the module docstring); digits counted separately (<= 15)
 _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _MAX_DIGITS = 15
-_NOT_QUALTRICS = ("file '{p}' was read as a Qualtrics export, but its third row is not the "
-                  "{{\"ImportId\": ...}} row Qualtrics writes. Export with 'Use numeric values' or "
-                  "'Use choice text' from Qualtrics' Data & Analysis tab, or read it with qualtrics=False.")
 
 
 def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics=None, id_column=None,
@@ -180,9 +177,11 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     """
     p = Path(path)
     if not p.exists():
-        raise DataError(f"file '{p}' does not exist")
+        raise DataError("does not exist", file=str(p),
+                        hint="Check the path and the file name (a relative path starts at the folder you work in).")
     if p.is_dir():
-        raise DataError(f"'{p}' is a folder, not a data file")
+        raise DataError("is a folder, not a data file", file=str(p),
+                        hint="Give the path of the export in it (.csv, .tsv, .xlsx, .sav or .parquet).")
     suffix = p.suffix.lower()
     header_row = _check_header_row(header_row, p, suffix)
     text = [c for c in ([id_column] if id_column is not None else []) + list(text_columns or [])]
@@ -200,14 +199,15 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     elif df.attrs["format"] != "csv":
         df.attrs["qualtrics"] = False
     if df.shape[1] == 0 or df.shape[0] == 0:
-        raise DataError(f"file '{p}' has no data rows" + (" (only a header)" if df.shape[1] else ""))
+        raise DataError("has no data rows" + (" (only a header)" if df.shape[1] else ""), file=str(p),
+                        hint="Check that this is the whole export: the answers are the rows under the header.")
     _check_header(df, p)
     absent = [c for c in text if c not in df.columns]
     if absent:
         what = "id column" if absent[0] == id_column else "text column"
-        raise DataError(f"file '{p}': {what} '{absent[0]}' is not in the file (columns: "
-                        f"{', '.join(map(str, list(df.columns)[:12]))}{'…' if df.shape[1] > 12 else ''})."
-                        + near_columns(absent[0], df))
+        raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
+                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
+                        hint=f"Check the {what}'s name against the header." + near_columns(absent[0], df))
     if df.attrs["format"] == "excel" and df.attrs.get("qualtrics"):
         df = _settle_types(df, set(text))
     elif df.attrs["format"] != "csv":
@@ -251,12 +251,13 @@ def _check_header_row(header_row, p: Path, suffix: str) -> int | None:
     if isinstance(header_row, str) and header_row.strip().isdigit():
         header_row = int(header_row)
     if isinstance(header_row, bool) or not isinstance(header_row, (int, np.integer)) or header_row < 1:
-        raise DataError(f"file '{p}': header_row={header_row!r} is not a row number; give the row holding the "
-                        f"column names as the file or spreadsheet shows it, counting from 1")
+        raise DataError("is not a row number", argument="header_row", value=header_row,
+                        hint="give the row holding the column names as the file or spreadsheet shows it, counting "
+                             "from 1")
     if suffix in SPSS_SUFFIXES or suffix == ".parquet":
-        raise DataError(f"file '{p}': header_row= applies to CSV/TSV and Excel files; a "
-                        f"{'SPSS' if suffix in SPSS_SUFFIXES else 'parquet'} file stores its column names "
-                        f"apart from its rows. Leave header_row= out")
+        raise DataError(f"applies to CSV/TSV and Excel files; '{p}' is a "
+                        f"{'SPSS' if suffix in SPSS_SUFFIXES else 'parquet'} file, which stores its column names "
+                        f"apart from its rows", argument="header_row", value=header_row, hint="Leave header_row= out.")
     return int(header_row)
 
 
@@ -340,9 +341,24 @@ def _first_records(text: str, sep: str, n: int) -> list[list[str]]:
     return out
 
 
-def _header_beyond(where: str, header_row: int, rows: int) -> DataError:
-    return DataError(f"{where}: header_row={header_row} but the file has {rows} row(s); give the row holding "
-                     f"the column names as the file or spreadsheet shows it")
+def _header_beyond(source: str, header_row: int, rows: int) -> DataError:
+    return DataError(f"header_row={header_row} but the file has {rows} row(s)", file=source,
+                     hint="give the row holding the column names as the file or spreadsheet shows it")
+
+
+def _blank_header(source: str, header_row: int) -> DataError:
+    return DataError(f"header_row={header_row} is a blank row", file=source,
+                     hint="give the row holding the column names")
+
+
+def _empty(p: Path) -> DataError:
+    return DataError("is empty", file=str(p), hint="Check that the export finished and that this is the right file.")
+
+
+def _not_qualtrics(p: Path) -> DataError:
+    return DataError("has no {\"ImportId\": ...} row as its third row, which every Qualtrics export has", file=str(p),
+                     hint="Export with 'Use numeric values' or 'Use choice text' from Qualtrics' Data & Analysis "
+                          "tab, or leave qualtrics=True out to read it as a plain export.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,26 +474,24 @@ def _decode(raw: bytes, p: Path, encoding: str | None) -> tuple[str, str]:
         try:
             return raw.decode(encoding), encoding
         except LookupError:
-            raise DataError(f"file '{p}': unknown encoding '{encoding}'") from None
+            raise DataError("is not an encoding Python knows", argument="encoding", value=encoding,
+                            hint="name one such as utf-8, cp1252, latin-1 or utf-16") from None
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise DataError(
-                f"file '{p}' cannot be read as {encoding}: byte {raw[exc.start:exc.start + 1]!r} on line "
-                f"{line} is not valid {encoding}. Save the file as UTF-8, or name its encoding "
-                f"(e.g. encoding='cp1252' for Excel CSV from Windows, encoding='utf-16')."
-            ) from None
+                f"cannot be read as {encoding}: byte {raw[exc.start:exc.start + 1]!r} is not valid {encoding}",
+                file=str(p), line=line, hint="Save the file as UTF-8, or name its encoding (e.g. encoding='cp1252' "
+                                             "for Excel CSV from Windows, encoding='utf-16').") from None
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
             try:
                 return raw.decode(enc), enc
             except UnicodeDecodeError as exc:
-                raise DataError(f"file '{p}' starts with a {enc} byte-order mark but is not valid {enc} "
-                                f"(byte {exc.start})") from None
+                raise DataError(f"has a {enc} byte-order mark but is not valid {enc} (byte {exc.start})", file=str(p),
+                                hint="Re-save it as UTF-8 CSV, or pass encoding= with its encoding.") from None
     if b"\x00" in raw[:4096]:
-        raise DataError(
-            f"file '{p}' contains NUL bytes and no byte-order mark: it looks like UTF-16 or a binary "
-            f"file. Re-save it as UTF-8 CSV, or pass encoding='utf-16-le' or encoding='utf-16-be'."
-        )
+        raise DataError("has NUL bytes and no byte-order mark: it looks like UTF-16 or a binary file", file=str(p),
+                        hint="Re-save it as UTF-8 CSV, or pass encoding='utf-16-le' or encoding='utf-16-be'.")
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -488,10 +502,9 @@ def _decode(raw: bytes, p: Path, encoding: str | None) -> tuple[str, str]:
     except UnicodeDecodeError:
         line = raw[: utf8_error.start].count(b"\n") + 1
         raise DataError(
-            f"file '{p}': encoding not recognised (neither UTF-8 nor Windows-1252; first bad byte "
-            f"{raw[utf8_error.start:utf8_error.start + 1]!r} on line {line}). Pass encoding= with the "
-            f"file's encoding."
-        ) from None
+            f"encoding not recognised (neither UTF-8 nor Windows-1252; first bad byte "
+            f"{raw[utf8_error.start:utf8_error.start + 1]!r})", file=str(p), line=line,
+            hint="Pass encoding= with the file's encoding.") from None
 
 
 def _sniff(text: str, p: Path) -> str:
@@ -513,13 +526,14 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
                text: set | None = None, header_row: int | None = None) -> pd.DataFrame:
     raw = p.read_bytes()
     if not raw.strip():
-        raise DataError(f"file '{p}' is empty")
+        raise _empty(p)
     decoded, enc = _decode(raw, p, encoding)
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
     sep = delimiter or _sniff(decoded, p)
     if len(sep) != 1:
-        raise DataError(f"delimiter= must be one character (or tab, comma, semicolon, pipe), not {shown(sep)}")
+        raise DataError("is not one character", argument="delimiter", value=sep,
+                        hint="give one character, or tab, comma, semicolon or pipe")
     head = _first_records(decoded, sep, max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
     h = header_row or detect_header_row(head)
     if not qualtrics and h == 1:
@@ -532,25 +546,24 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     header, records, lines, skipped = _split_records(decoded, sep, p, h)
     if header is None:
         if header_row is not None:
-            raise _header_beyond(f"file '{p}'", header_row, skipped)
-        raise DataError(f"file '{p}' is empty")
+            raise _header_beyond(str(p), header_row, skipped)
+        raise _empty(p)
     if header_row is not None and not any(f.strip() for f in header):
-        raise DataError(f"file '{p}': header_row={header_row} is a blank row; give the row holding the column names")
+        raise _blank_header(str(p), header_row)
     if len(header) == 1 and records and all(len(r) == 1 for r in records[:50]):
         others = [d for d in _DELIMITERS if d != sep and header[0].count(d) >= 1]
         if others:
             d = others[0]
             raise DataError(
-                f"file '{p}': read as {_DELIM_NAMES.get(sep, repr(sep))}-separated it has a single column "
-                f"'{header[0][:60]}', whose name contains the {_DELIM_NAMES[d]} character. The file is "
-                f"probably {_DELIM_NAMES[d]}-separated: pass delimiter='{d if d != chr(9) else 'tab'}'."
-            )
+                f"is the single column when the file is read as {_DELIM_NAMES.get(sep, repr(sep))}-separated, and "
+                f"its name holds the {_DELIM_NAMES[d]} character: the file is probably {_DELIM_NAMES[d]}-separated",
+                file=str(p), column=header[0][:60], hint=f"pass delimiter='{d if d != chr(9) else 'tab'}'")
     # empty names after the last named column come from a trailing delimiter on the header line
     width = len(header)
     while width > 1 and header[width - 1] == "":
         width -= 1
     header = [h if h != "" else f"Unnamed: {i}" for i, h in enumerate(header[:width])]
-    trailing = _check_widths(records, width, lines, decoded, sep, p, skipped)
+    trailing = _check_widths(records, width, lines, decoded, sep, p, skipped, header)
     names = _dedupe(header)
     first_row = 2 + skipped
     # a Qualtrics export: the question-text row and the {"ImportId": ...} row sit under the header
@@ -560,7 +573,7 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     questions = {}
     if qualtrics:
         if not looks:
-            raise DataError(_NOT_QUALTRICS.format(p=p))
+            raise _not_qualtrics(p)
         questions = {c: q for c, q in zip(names, records[0]) if q and q != c}
         records = records[2:]
         first_row += 2
@@ -714,8 +727,9 @@ def _split_records(text: str, sep: str, p: Path, header_row: int = 1):
             records.append(rec)
             lines.append(start)
     except csv.Error as exc:
-        raise DataError(f"file '{p}', line {last + 1}: cannot be read as "
-                        f"{_DELIM_NAMES.get(sep, repr(sep))}-separated text ({exc})") from None
+        raise DataError(f"cannot be read as {_DELIM_NAMES.get(sep, repr(sep))}-separated text ({exc})", file=str(p),
+                        line=last + 1, hint="Check that line for an unclosed quote (\"), or pass the right "
+                                            "delimiter=.") from None
     # blank lines at the end are not rows; a blank line between rows stays an (empty) row, so that
     # every later row keeps its number
     while records and not records[-1]:
@@ -724,8 +738,9 @@ def _split_records(text: str, sep: str, p: Path, header_row: int = 1):
     return header, records, lines, skipped
 
 
-def _check_widths(records, width, lines, text, sep, p, skipped) -> int:
-    """Stop at the first record with another field count than the header; returns trailing-delimiter rows."""
+def _check_widths(records, width, lines, text, sep, p, skipped, header=()) -> int:
+    """Stop at the first record with another field count than the header (``header``: its names);
+    returns trailing-delimiter rows."""
     trailing = 0
     bad = []
     for k, rec in enumerate(records):
@@ -753,35 +768,36 @@ def _check_widths(records, width, lines, text, sep, p, skipped) -> int:
     hint = ""
     raw_line = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
     if n > width and _names_every_column(_cells(rec)):
-        hint = (f" That row names every column: if it is the header (below {row - 1} title or note "
+        hint = (f"That row names every column: if it is the header (below {row - 1} title or note "
                 f"row(s)), pass header_row={row}.")
     for d in ([] if hint else _DELIMITERS):
         if d != sep and len(next(csv.reader([raw_line], delimiter=d), [])) == width:
-            hint = (f" The row looks {_DELIM_NAMES[d]}-separated ({width} fields when split on "
+            hint = (f"The row looks {_DELIM_NAMES[d]}-separated ({width} fields when split on "
                     f"{_DELIM_NAMES[d]}s) while the rest of the file is {name}-separated: re-export it.")
             break
     if not hint:
         if n > width:
             extra = [f for f in rec[width:] if f != ""]
-            hint = (f" The value(s) after the last column start with {shown(extra[0])}: check for an "
+            hint = (f"The value(s) after the last column start with {shown(extra[0])}: check for an "
                     f"unquoted {name} inside an answer.")
         else:
-            hint = f" Check for a missing {name} or a line break inside an answer."
+            hint = f"Check for a missing {name} or a line break inside an answer."
     others = [f"row {i + 2 + skipped}" for i in bad[1:5]]
     more = (f" Other rows with the wrong number of fields: {', '.join(others)}"
             f"{' and more' if len(bad) > 5 else ''}." if others else "")
-    raise DataError(
-        f"file '{p}', {at}: {n} field{'s' if n != 1 else ''} where the header has {width} "
-        f"({name}-separated).{hint}{more} "
-        f"Fix the file, or pass the right delimiter=."
-    )
+    # the place: the row, the first column the row leaves without a field (none for a row that is too
+    # long) and the row as the file writes it
+    raise DataError(f"{n} field{'s' if n != 1 else ''} where the header has {width} ({name}-separated)", file=str(p),
+                    row=at, column=header[n] if n < min(width, len(header)) else None, value=raw_line,
+                    hint=f"{hint}{more} Fix the file, or pass the right delimiter=.")
 
 
 def _read_excel(p: Path, sheet, header_row: int | None = None) -> pd.DataFrame:
     try:
         book = pd.ExcelFile(p)
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
-        raise DataError(f"file '{p}' cannot be opened as an Excel workbook: {exc}") from None
+        raise DataError(f"cannot be opened as an Excel workbook: {exc}", file=str(p),
+                        hint="Open it in a spreadsheet program and save it as .xlsx, or export it as CSV.") from None
     names = book.sheet_names
     if sheet is None:
         sheet = names[0]
@@ -789,10 +805,12 @@ def _read_excel(p: Path, sheet, header_row: int | None = None) -> pd.DataFrame:
         sheet = int(sheet)
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
-            raise DataError(f"file '{p}' has {len(names)} sheet(s) ({', '.join(names)}); there is no sheet {sheet}")
+            raise DataError(f"has {len(names)} sheet(s) ({', '.join(names)}); there is no sheet {sheet}", file=str(p),
+                            hint="give a sheet's name, or its number counted from 0")
         sheet = names[sheet]
     if sheet not in names:
-        raise DataError(f"file '{p}' has no sheet '{sheet}'; its sheets are: {', '.join(names)}")
+        raise DataError(f"has no sheet '{sheet}'; its sheets are: {', '.join(names)}", file=str(p),
+                        hint="Name one of them (or give its number, counted from 0).")
     # dtype=object and keep_default_na=False: pandas would otherwise turn a text cell '007' into 7,
     # TRUE into 1 and a text cell "NA" into missing; every cell keeps the type the workbook gives it
     head = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, keep_default_na=False, na_values=[""],
@@ -800,10 +818,9 @@ def _read_excel(p: Path, sheet, header_row: int | None = None) -> pd.DataFrame:
     rows = head.to_numpy(dtype=object).tolist()
     if header_row is not None:
         if header_row > len(rows):
-            raise _header_beyond(f"file '{p}' [{sheet}]", header_row, len(rows))
+            raise _header_beyond(f"{p} [{sheet}]", header_row, len(rows))
         if not _cells(rows[header_row - 1]):
-            raise DataError(f"file '{p}' [{sheet}]: header_row={header_row} is a blank row; give the row holding the "
-                            f"column names")
+            raise _blank_header(f"{p} [{sheet}]", header_row)
     h = header_row or detect_header_row(rows)
     df = pd.read_excel(book, sheet_name=sheet, header=h - 1, dtype=object, keep_default_na=False, na_values=[""])
     book.close()
@@ -838,7 +855,8 @@ def _check_cells(p: Path, sheet: str, header_row: int = 1) -> dict:
     A formula cell without a cached value (the workbook was written by a program and never opened
     and saved in Excel) would be read as empty: stop, naming the cells. An error cell (``#N/A``,
     ``#DIV/0!``) would be read as empty without a word: return ``{(row, column): text}`` so the
-    caller puts the error text back and item preparation treats it like any other text.
+    caller puts the error text back and item preparation treats it like any other text. The
+    refusal's place is the first such cell: its row, its column's name and its formula.
     """
     import openpyxl
     from openpyxl.utils import get_column_letter
@@ -849,15 +867,18 @@ def _check_cells(p: Path, sheet: str, header_row: int = 1) -> dict:
     except Exception:  # already opened once by pandas; leave odd workbooks to it
         return {}
     try:
-        bad, errors = [], {}
+        bad, errors, names, first = [], {}, {}, None
         for frow, vrow in zip(formulas[sheet].iter_rows(), values[sheet].iter_rows()):
             for j, cell in enumerate(frow):
                 if not hasattr(cell, "data_type"):      # EmptyCell of a read-only sheet
                     continue
                 v = vrow[j] if j < len(vrow) else None
                 value = getattr(v, "value", None)
+                if value is not None and getattr(cell, "row", None) == header_row:
+                    names[j] = str(value)                 # the column's name, for the first such cell
                 if cell.data_type == "f" and value is None:
                     bad.append(f"{get_column_letter(j + 1)}{cell.row}")
+                    first = first or (cell.row, j, str(cell.value))
                 elif getattr(v, "data_type", None) == "e" and value is not None and cell.row > header_row:
                     errors[(cell.row, j)] = str(value)
     finally:
@@ -865,10 +886,10 @@ def _check_cells(p: Path, sheet: str, header_row: int = 1) -> dict:
         values.close()
     if bad:
         raise DataError(
-            f"file '{p}' [{sheet}]: {len(bad)} formula cell(s) have no computed value "
-            f"({', '.join(bad[:8])}{' …' if len(bad) > 8 else ''}); they would be read as empty. Open the "
-            f"workbook in Excel or LibreOffice and save it (that stores the values), or export it as CSV."
-        )
+            f"{len(bad)} formula cell(s) have no computed value ({', '.join(bad[:8])}{' …' if len(bad) > 8 else ''}); "
+            f"they would be read as empty", file=f"{p} [{sheet}]", row=first[0],
+            column=names.get(first[1], get_column_letter(first[1] + 1)), value=first[2],
+            hint="Open the workbook in Excel or LibreOffice and save it (that stores the values), or export it as CSV.")
     return errors
 
 
@@ -879,7 +900,8 @@ def _read_spss(p: Path) -> pd.DataFrame:
         reader = pyreadstat.read_sav
         df, meta = reader(str(p), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise DataError(f"file '{p}' cannot be read as an SPSS .sav file: {exc}") from None
+        raise DataError(f"cannot be read as an SPSS .sav file: {exc}", file=str(p),
+                        hint="Save it again from SPSS or PSPP as .sav, or export the data as CSV.") from None
     declared: dict[str, list] = {}
     cells: dict[str, list] = {}
     for col, ranges in (meta.missing_ranges or {}).items():
@@ -912,7 +934,8 @@ def _read_parquet(p: Path) -> pd.DataFrame:
     try:
         df = pd.read_parquet(p)
     except Exception as exc:
-        raise DataError(f"file '{p}' cannot be read as parquet: {exc}") from None
+        raise DataError(f"cannot be read as parquet: {exc}", file=str(p),
+                        hint="Write it again with pandas or pyarrow, or export the data as CSV.") from None
     df = df.reset_index(drop=True)
     df.attrs.update(source=str(p), first_row=2, format="parquet", value_labels={}, column_labels={},
                     declared_missing={})
@@ -927,7 +950,7 @@ def _maybe_qualtrics(df: pd.DataFrame, p: Path, qualtrics) -> pd.DataFrame:
         df.attrs["qualtrics"] = False
         return df
     if not looks:
-        raise DataError(_NOT_QUALTRICS.format(p=p))
+        raise _not_qualtrics(p)
     attrs = dict(df.attrs)
     questions = {c: str(q) for c, q in df.iloc[0].items() if isinstance(q, str) and q != c}
     # the question rows forced every column to text; read_responses gives plain-number columns
@@ -944,12 +967,11 @@ def _check_header(df: pd.DataFrame, p: Path) -> None:
     # pandas renames duplicate headers to 'x.1'; report the original problem
     dupes = sorted({c.rsplit(".", 1)[0] for c in cols if re.search(r"\.\d+$", c) and c.rsplit(".", 1)[0] in cols})
     if dupes:
-        raise DataError(
-            f"file '{p}': the header names column(s) {', '.join(shown(d) for d in dupes[:8])} more than once. "
-            f"Give every column a unique name."
-        )
+        raise DataError("are named more than once in the header", file=str(p), column=dupes,
+                        hint="Give every column a unique name.")
     if unnamed and len(unnamed) == len(cols):
-        raise DataError(f"file '{p}': the first row is not a header (no column has a name)")
+        raise DataError("the first row is not a header (no column has a name)", file=str(p),
+                        hint="Put the column names in the first row, or name the header's row with header_row=.")
 
 
 def row_label(df: pd.DataFrame, index) -> str:

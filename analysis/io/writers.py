@@ -163,7 +163,8 @@ def guard_output(path) -> Path:
     parts = p.parts
     for i in range(len(parts) - 1):
         if parts[i] == "data" and parts[i + 1] == "raw":
-            raise DataError(f"refusing to write '{path}': nothing is written under data/raw/ (raw exports stay as received)")
+            raise DataError("is in a raw-data folder: nothing is written under data/raw/ (raw exports stay as received)",
+                            file=str(path), hint="Write it somewhere else, e.g. under data/processed/.")
     return p
 
 
@@ -179,7 +180,8 @@ def _same_file(a: Path, b: Path) -> bool:
 def check_not_input(output, inputs, what: str = "output") -> None:
     """Refuse an output file that is one of the inputs (same resolved path, or the same file by another name).
 
-    ``inputs`` maps a description ("the survey export", "the key file") to a path (None is skipped).
+    ``inputs`` maps a description ("the survey export", "the key file") to a path (None is skipped);
+    ``what`` names the output ("output", "file that output 'x.csv' writes beside it").
 
     Examples
     --------
@@ -188,15 +190,15 @@ def check_not_input(output, inputs, what: str = "output") -> None:
     >>> check_not_input("survey.csv", {"the survey export": "survey.csv"})
     Traceback (most recent call last):
     ...
-    analysis.errors.DataError: output 'survey.csv' is the survey export: writing it would overwrite an input; choose another output file name
+    analysis.errors.DataError: file 'survey.csv' is the survey export: writing the output there would overwrite an input. Choose another output file name.
     """
     out = Path(output)
     for name, path in inputs.items():
         if path is None or not str(path):
             continue
         if _same_file(out, Path(path)):
-            raise DataError(f"{what} '{output}' is {name}: writing it would overwrite an input; "
-                            f"choose another output file name")
+            raise DataError(f"is {name}: writing the {what} there would overwrite an input", file=str(output),
+                            hint="Choose another output file name.")
 
 
 def check_output_folder(folder, inputs, what: str = "output folder") -> Path:
@@ -206,28 +208,35 @@ def check_output_folder(folder, inputs, what: str = "output folder") -> Path:
     """
     p = guard_output(folder)
     if p.exists() and not p.is_dir():
-        raise DataError(f"{what} '{folder}' is an existing file, not a folder; give a folder path "
-                        f"(it is created if it does not exist)")
+        raise DataError(f"is an existing file, not a folder, so it cannot be the {what}", file=str(folder),
+                        hint="Give a folder path (it is created if it does not exist).")
     for name, path in inputs.items():
         if path is None:
             continue
         q = Path(path).resolve()
         if q == p or p in q.parents:
-            raise DataError(f"{what} '{folder}' holds {name} ('{path}'); the folder is replaced as a whole "
-                            f"by every run, so choose an output folder that contains no input")
+            raise DataError(f"is {name}, held by the {what} '{folder}', which every run replaces as a whole",
+                            file=str(path), hint="Choose an output folder that contains no input.")
     for parent in Path(folder).parents:     # as the user wrote it, not resolved
         if parent.exists() and not parent.is_dir():
-            raise DataError(f"{what} '{folder}': '{parent}' is an existing file, not a folder")
+            raise DataError(f"is an existing file, not a folder, so the {what} '{folder}' cannot be made under it",
+                            file=str(parent), hint="Give a path whose parent folders are folders, or move that file.")
     return p
 
 
 # ---------------------------------------------------------------------------------------------
 # files
+def _is_a_folder(path) -> DataError:
+    """The refusal of an output file name that is an existing folder."""
+    return DataError("is an existing folder, not a file", file=str(path),
+                     hint="give a file name for the output (e.g. scores.csv)")
+
+
 def atomic_write_bytes(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file + rename)."""
     p = guard_output(path)
     if p.is_dir():
-        raise DataError(f"output '{path}' is an existing folder; give a file name")
+        raise _is_a_folder(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(p.parent)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=".tmp", dir=p.parent)
@@ -297,7 +306,7 @@ def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str 
     p = guard_output(path)
     suffix = p.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise DataError(f"output '{path}': use a .csv, .xlsx or .parquet file name")
+        raise DataError("is not a table file name", file=str(path), hint="use a .csv, .xlsx or .parquet file name for the output")
     df = df.copy(deep=False)
     df.attrs = {}  # metadata (audits, sources) is not part of a table file
     if suffix == ".xlsx":
@@ -306,7 +315,7 @@ def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str 
             df.to_excel(xl, index=index, sheet_name=sheet_name[:31])
         return atomic_write_bytes(p, deterministic_xlsx(buf.getvalue()))
     if p.is_dir():
-        raise DataError(f"output '{path}' is an existing folder; give a file name")
+        raise _is_a_folder(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(p.parent)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=suffix, dir=p.parent)

@@ -201,7 +201,7 @@ def _check_outputs(args) -> None:
     for f in files:
         for side in sides:
             check_not_input(side, {f"the input file (FILE) '{f}'": f},
-                            f"output '{args.output}' writes '{side.name}' beside it; that file")
+                            f"file that output '{args.output}' writes beside it")
 
 
 def _read_one(args, path):

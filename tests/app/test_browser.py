@@ -174,7 +174,7 @@ def test_bad_upload_shown_in_page(site, tmp_path):
     bad.write_bytes(b"\x00\x01 not a table")
     _submit(driver, base, bad)
     assert driver.find_element(By.ID, "error").text == (
-        "file 'export.csv' contains NUL bytes and no byte-order mark: it looks like UTF-16 or a binary file. "
+        "file 'export.csv' has NUL bytes and no byte-order mark: it looks like UTF-16 or a binary file. "
         "Re-save it as UTF-8 CSV, or pass --encoding utf-16-le or --encoding utf-16-be.")
     assert driver.find_element(By.ID, "file").get_attribute("class") == "bad"
 

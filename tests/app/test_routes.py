@@ -271,7 +271,7 @@ def test_bad_upload(client):
     res = _post(client, name="responses.csv", content=b"\x00\x01 not a table")
     assert res.status_code == 400
     page = _text(res)
-    assert ('id="error">file \'responses.csv\' contains NUL bytes and no byte-order mark: it looks like UTF-16 '
+    assert ('id="error">file \'responses.csv\' has NUL bytes and no byte-order mark: it looks like UTF-16 '
             'or a binary file. Re-save it as UTF-8 CSV, or pass --encoding utf-16-le or --encoding utf-16-be.<') in page
     assert 'id="file" class="bad"' in page
     assert 'id="preview"' not in page
@@ -282,7 +282,7 @@ def test_bad_second_wave_highlighted(client, tmp_path):
     bad.write_bytes(b"\x00\x01 not a table")
     res = _post(client, {"wave_names": "2025,2026"}, second=bad)
     assert res.status_code == 400
-    assert "file 'later.csv' contains NUL bytes" in _text(res)
+    assert "file 'later.csv' has NUL bytes" in _text(res)
     assert 'id="file2" class="bad"' in res.get_data(as_text=True)
 
 

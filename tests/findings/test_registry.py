@@ -182,7 +182,7 @@ def test_duplicate_ids_and_file_shape(tmp_path):
         load_findings(q)
     assert flat(err.value) == (f"file '{q}', field 'findings' must be a list of entries (- id: ...). Start each "
                                "finding with '- id:' under 'findings:'.")
-    with pytest.raises(FindingsError, match=r"findings file '.*nowhere.yaml' does not exist"):
+    with pytest.raises(FindingsError, match=r"file '.*nowhere.yaml' does not exist. Check the path of the findings file."):
         load_findings(tmp_path / "nowhere.yaml")
 
 

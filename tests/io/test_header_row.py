@@ -73,7 +73,7 @@ def test_no_header_keeps_row_1(ext):
 def test_a_header_below_row_20_is_not_guessed_and_the_errors_point_to_it():
     with pytest.raises(DataError) as csv_error:
         read_responses(H / "deep_header.csv")
-    assert_says(str(csv_error.value), "row 22: 15 fields where the header has 1",
+    assert_says(str(csv_error.value), "row 22, value 'id,team,wdgo_1,", "(102 characters): 15 fields where the header has 1",
                 "That row names every column: if it is the header (below 21 title or note row(s)), pass header_row=22.")
     df, _ = _read(H / "deep_header.xlsx")
     assert df.attrs["header_row"] == 1 and df.columns[0] == "note 1"
@@ -108,7 +108,7 @@ def test_a_header_row_that_cannot_be_refused(ext, value, said):
 
 
 def test_header_row_for_an_spss_file_is_refused():
-    with pytest.raises(DataError, match=loose("header_row= applies to CSV/TSV and Excel files")):
+    with pytest.raises(DataError, match=loose("header_row=2 applies to CSV/TSV and Excel files; ")):
         read_responses(FIXTURES / "io" / "phq_labelled.sav", header_row=2)
 
 

@@ -65,12 +65,12 @@ def test_excel_sheet_errors():
 
 
 def test_wrong_delimiter_is_named(tmp_path):
-    with pytest.raises(DataError, match=r"probably semicolon-separated: pass delimiter=';'"):
+    with pytest.raises(DataError, match=r"column 'pid;note;PHQ9_1;.*' is the single column when the file is read as comma-separated, and its name holds the semicolon character: the file is probably semicolon-separated; pass delimiter=';'"):
         read_responses(IO / "phq_semicolon_cp1252.csv", delimiter=",")
 
 
 def test_wrong_encoding_is_named():
-    with pytest.raises(DataError, match=r"cannot be read as utf-8: byte b'\\xeb' on line 2"):
+    with pytest.raises(DataError, match=r"csv', line 2 cannot be read as utf-8: byte b'\\xeb' is not valid utf-8\. Save the file as UTF-8"):
         read_responses(IO / "phq_semicolon_cp1252.csv", encoding="utf-8")
 
 
@@ -96,14 +96,14 @@ def test_empty_and_header_only_files(tmp_path):
 def test_ragged_row_names_the_row(tmp_path):
     p = tmp_path / "ragged.csv"
     p.write_text("a,b,c\n1,2,3\n4,5,6,7\n")
-    with pytest.raises(DataError, match=r"row 3: 4 fields where the header has 3"):
+    with pytest.raises(DataError, match=r"row 3, value '4,5,6,7': 4 fields where the header has 3"):
         read_responses(p)
 
 
 def test_duplicate_header_names(tmp_path):
     p = tmp_path / "dup.csv"
     p.write_text("q1,q2,q1\n1,2,3\n")
-    with pytest.raises(DataError, match=r"names column\(s\) 'q1' more than once"):
+    with pytest.raises(DataError, match=r"dup.csv', column\(s\) 'q1' are named more than once in the header\. Give every column a unique name\."):
         read_responses(p)
 
 
@@ -117,3 +117,21 @@ def test_missing_file_and_folder(tmp_path):
 def test_forced_qualtrics_on_plain_csv():
     with pytest.raises(DataError, match="ImportId"):
         read_responses(IO / "phq_comma_utf8.csv", qualtrics=True)
+
+
+def test_a_file_forced_as_qualtrics_without_its_rows_is_refused(tmp_path, capsys):
+    """Only qualtrics=True (--qualtrics) forces it: the hint says to leave it out (issue 21)."""
+    from analysis.cli import main
+    from messages import flat
+
+    p = tmp_path / "plain.csv"
+    p.write_text("id,q1\nP1,3\nP2,4\n")
+    with pytest.raises(DataError) as exc:
+        read_responses(p, qualtrics=True)
+    assert str(exc.value) == (
+        f"file '{p}' has no {{\"ImportId\": ...}} row as its third row, which every Qualtrics export has. Export with "
+        "'Use numeric values' or 'Use choice text' from Qualtrics' Data & Analysis tab, or leave qualtrics=True out "
+        "to read it as a plain export.")
+    with pytest.raises(SystemExit):
+        main(["score", str(p), "--qualtrics", "--instrument", "agq-r", "-o", str(tmp_path / "o.csv")])
+    assert flat(capsys.readouterr().err).endswith("or leave --qualtrics out to read it as a plain export.")

@@ -73,9 +73,9 @@ def test_id_and_text_columns_are_always_text(tmp_path):
 
 def test_text_column_not_in_the_file(tmp_path):
     p = _csv(tmp_path, "id,q1\n1,3\n")
-    with pytest.raises(DataError, match=r"x.csv': id column 'pid' is not in the file \(columns: id, q1\)"):
+    with pytest.raises(DataError, match=r"x.csv', column 'pid' \(the id column\) is not in the file \(columns: id, q1\)\. Check the id column's name against the header\. Did you mean 'id'\?"):
         read_responses(p, id_column="pid")
-    with pytest.raises(DataError, match=r"text column 'zip' is not in the file"):
+    with pytest.raises(DataError, match=r"column 'zip' \(the text column\) is not in the file"):
         read_responses(p, text_columns=["zip"])
 
 
@@ -91,7 +91,7 @@ def test_short_row_names_row_and_counts(tmp_path):
     with pytest.raises(DataError) as err:
         read_responses(p)
     assert str(err.value) == (
-        f"file '{p}', row 3: 2 fields where the header has 3 (comma-separated). Check for a missing comma "
+        f"file '{p}', row 3, column 'c', value '4,5': 2 fields where the header has 3 (comma-separated). Check for a missing comma "
         f"or a line break inside an answer. Fix the file, or pass the right delimiter=.")
 
 
@@ -100,21 +100,21 @@ def test_long_row_quotes_the_extra_value(tmp_path):
     with pytest.raises(DataError) as err:
         read_responses(p)
     assert str(err.value) == (
-        f"file '{p}', row 3: 5 fields where the header has 3 (comma-separated). The value(s) after the last "
+        f"file '{p}', row 3, value '4,5,6,fine, thanks': 5 fields where the header has 3 (comma-separated). The value(s) after the last "
         f"column start with 'fine': check for an unquoted comma inside an answer. Other rows with the wrong "
         f"number of fields: row 4. Fix the file, or pass the right delimiter=.")
 
 
 def test_row_with_another_delimiter(tmp_path):
     p = _csv(tmp_path, "a,b,c\n1,2,3\n4;5;6\n")
-    with pytest.raises(DataError, match=r"row 3: 1 field where the header has 3 \(comma-separated\)\. The row "
+    with pytest.raises(DataError, match=r"row 3, column 'b', value '4;5;6': 1 field where the header has 3 \(comma-separated\)\. The row "
                                         r"looks semicolon-separated \(3 fields when split on semicolons\)"):
         read_responses(p)
 
 
 def test_row_number_and_file_line_differ_after_a_multiline_answer(tmp_path):
     p = _csv(tmp_path, 'a,note,c\n1,"two\nlines",3\n4,5\n')
-    with pytest.raises(DataError, match=r"row 3 \(line 4 of the file\): 2 fields where the header has 3"):
+    with pytest.raises(DataError, match=r"row 3 \(line 4 of the file\), column 'c', value '4,5': 2 fields where the header has 3"):
         read_responses(p)
 
 
@@ -130,7 +130,7 @@ def test_trailing_delimiters_never_shift_columns(tmp_path):
 
 
 def test_value_after_the_last_named_column(tmp_path):
-    with pytest.raises(DataError, match=r"row 2: 3 fields where the header has 2 .* start with 'oops'"):
+    with pytest.raises(DataError, match=r"row 2, value 'P1,3,oops': 3 fields where the header has 2 .* start with 'oops'"):
         read_responses(_csv(tmp_path, "id,q1,\nP1,3,oops\n"))
 
 
@@ -146,7 +146,7 @@ def test_blank_lines_before_the_header(tmp_path):
 
 
 def test_one_character_delimiter(tmp_path):
-    with pytest.raises(DataError, match="delimiter= must be one character"):
+    with pytest.raises(DataError, match="delimiter=',,' is not one character; give one character, or tab, comma, semicolon or pipe"):
         read_responses(_csv(tmp_path, "a,b\n1,2\n"), delimiter=",,")
 
 
@@ -156,7 +156,7 @@ def test_formula_cells_without_a_value_are_named():
     with pytest.raises(DataError) as err:
         read_responses(p)
     assert str(err.value) == (
-        f"file '{p}' [responses]: 2 formula cell(s) have no computed value (C3, J4); they would be read as "
+        f"file '{p} [responses]', row 3, column 'q2', value '=B2+1': 2 formula cell(s) have no computed value (C3, J4); they would be read as "
         f"empty. Open the workbook in Excel or LibreOffice and save it (that stores the values), or export "
         f"it as CSV.")
 
@@ -285,3 +285,17 @@ def test_files_the_quick_path_leaves_to_the_careful_one(text):
     from analysis.io import readers
 
     assert readers._fast_read(text, ",", set()) is None
+
+
+def test_a_ragged_row_is_refused_with_the_parts_of_its_place(tmp_path):
+    """The row as the file counts it, the first column it leaves without a field, the row as written (issue 21)."""
+    p = _csv(tmp_path, 'a,note,c\n1,"two\nlines",3\n4,5\n')
+    with pytest.raises(DataError) as err:
+        read_responses(p)
+    assert err.value.parts() == {"file": str(p), "row": "row 3 (line 4 of the file)", "column": "c", "value": "4,5",
+                                 "hint": "Check for a missing comma or a line break inside an answer. Fix the file, "
+                                         "or pass the right delimiter=."}
+    with pytest.raises(DataError) as err:
+        read_responses(_csv(tmp_path, "a,b\n1,2,x\n", "long.csv"))
+    assert err.value.parts()["row"] == "row 2" and err.value.parts()["value"] == "1,2,x"
+    assert "column" not in err.value.parts()           # a row too long leaves no column without a field

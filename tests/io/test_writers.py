@@ -89,14 +89,14 @@ def test_check_not_input_sees_the_same_file_by_another_name(tmp_path):
     (tmp_path / "link.csv").symlink_to(src)
     os.link(src, tmp_path / "hard.csv")
     for out in (src, tmp_path / "sub" / ".." / "survey.csv", tmp_path / "link.csv", tmp_path / "hard.csv"):
-        with pytest.raises(DataError, match=r"is the survey: writing it would overwrite an input"):
+        with pytest.raises(DataError, match=r"is the survey: writing the output there would overwrite an input"):
             check_not_input(out, {"the survey": src})
     check_not_input(tmp_path / "scores.csv", {"the survey": src, "no map": None})
 
 
 def test_write_table_into_an_existing_folder_is_a_clear_error(tmp_path):
     (tmp_path / "out.csv").mkdir()
-    with pytest.raises(DataError, match="is an existing folder; give a file name"):
+    with pytest.raises(DataError, match="is an existing folder, not a file; give a file name for the output"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "out.csv")
 
 
@@ -176,3 +176,26 @@ def test_sigterm_with_the_default_handler_ends_the_process_and_cleans(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == -signal.SIGTERM, proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_folder_refusals_name_the_file_at_stake(tmp_path):
+    """Each refusal of an output folder passes the file it is about and what to do (issue 21)."""
+    from analysis.io.writers import check_output_folder
+
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "study.yaml").write_text("name: s\n")
+    cases = [(tmp_path / "afile", {}, tmp_path / "afile",
+              "is an existing file, not a folder, so it cannot be the report folder",
+              "Give a folder path (it is created if it does not exist)."),
+             (tmp_path / "out", {"the study file": tmp_path / "out" / "study.yaml"}, tmp_path / "out" / "study.yaml",
+              f"is the study file, held by the report folder '{tmp_path / 'out'}', which every run replaces as a whole",
+              "Choose an output folder that contains no input."),
+             (tmp_path / "afile" / "r", {}, tmp_path / "afile",
+              f"is an existing file, not a folder, so the report folder '{tmp_path / 'afile' / 'r'}' cannot be made "
+              f"under it", "Give a path whose parent folders are folders, or move that file.")]
+    for folder, inputs, file, problem, hint in cases:
+        with pytest.raises(DataError) as exc:
+            check_output_folder(folder, inputs, "report folder")
+        assert exc.value.parts() == {"file": str(file), "hint": hint}
+        assert str(exc.value) == f"file '{file}' {problem}. {hint}"

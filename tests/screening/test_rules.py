@@ -169,7 +169,7 @@ def test_rules_file_errors(tmp_path):
         load_rules(tmp_path / "none.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("longstring: {max: 10\n")
-    with pytest.raises(DataError, match="not valid YAML at line"):
+    with pytest.raises(DataError, match=r", line \d+ is not valid YAML at column"):
         load_rules(bad)
 
 
