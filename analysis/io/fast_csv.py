@@ -1,0 +1,182 @@
+"""The fast path of the text reader: pyarrow parses, vectorised checks apply the reader's rule.
+
+:func:`analysis.io.readers.read_responses` reads a CSV/TSV file cell by cell only when it must. For
+a file whose header is row 1 this module parses every field as text with pyarrow's multi-threaded
+CSV parser (the same fields as Python's ``csv`` module: quotes, doubled quotes, line breaks inside
+quoted answers, blank lines between rows) and then settles each column by the reader's rule
+(``readers`` module docstring) with vectorised checks instead of one Python call per cell:
+
+===============================================  ===============================================
+column                                           result
+===============================================  ===============================================
+an id column or a ``text_columns=`` column       text as written ("" → missing)
+every non-empty cell a whole number that reads   integers (int64; float64 when a cell is empty)
+back unchanged, at most 15 digits
+every non-empty cell a plain decimal (at most    float64
+15 digits, or the shortest text of its float)
+anything else (``NA``, ``007``, ``3E4``, ``+1``,  text as written
+``-0``, ``1,5``, `` 2``, 16+ digit integers)
+===============================================  ===============================================
+
+Whole numbers are checked without looking at each text: pyarrow turns the column into int64 (it
+accepts only ``-`` and digits, or a ``0x`` hexadecimal text), and a number reads back unchanged
+exactly when its text is as long as the number written out (a leading zero, ``-0`` or a ``0x``
+prefix make the text longer; a text with an ``x`` is ruled out first). Decimals are matched with
+RE2 patterns; the rare text longer than 15 characters is checked by
+:func:`analysis.io.readers.is_plain_number` once per distinct value.
+
+The fast path gives way (returns None) to the careful record-by-record path, which names the row,
+whenever the file is not plainly one table under a header in row 1: a row with another number of
+fields than the header (pyarrow refuses it), a repeated column name, a trailing delimiter on the header,
+a Qualtrics export, a header that spans lines, a field pyarrow cannot hold in one block.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+#: a plain decimal (readers._PLAIN_NUMBER) and a negative zero ('-0', '-0.00'), for RE2
+_DECIMAL = r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
+_NEGATIVE_ZERO = r"^-[0.]*$"
+_MAX_DIGITS = 15
+_POWERS = 10 ** np.arange(1, _MAX_DIGITS + 1, dtype=np.int64)      # 10 … 10**15
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def lines_of(text: str):
+    """The lines of ``text`` with their endings, one at a time, as ``io.StringIO(text, newline="")`` gives
+    them, without copying the whole text first (a reader that stops early scans only what it read).
+
+    Examples
+    --------
+    >>> list(lines_of("a,b\\r\\n1,2\\r3,4"))
+    ['a,b\\r\\n', '1,2\\r', '3,4']
+    """
+    return (m.group() for m in _LINE.finditer(text))
+
+
+def head_text(text: str, lines: int) -> str:
+    """The first ``lines`` lines of ``text`` (ending at a line feed), or all of it.
+
+    Examples
+    --------
+    >>> head_text("a\\nb\\nc\\n", 2)
+    'a\\nb\\n'
+    >>> head_text("a\\nb", 5)
+    'a\\nb'
+    """
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end + 1]
+
+
+def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as_text: set) -> pd.DataFrame | None:
+    """The frame the careful path would give for a text file with its header in row 1, or None.
+
+    ``raw`` is the file, ``decoded`` its text in ``encoding``, ``head`` its first records as the
+    ``csv`` module splits them, ``as_text`` the columns kept as text.
+    """
+    from .readers import _QUALTRICS_IMPORT
+
+    header = head[0] if head else []
+    width = len(header)
+    if (width < 2 or header[-1] == "" or any("\n" in h or "\r" in h for h in header) or len(set(header)) < width
+            or (len(head) >= 3 and any(_QUALTRICS_IMPORT.match(f) for f in head[2]))):
+        return None
+    header = [h if h != "" else f"Unnamed: {j}" for j, h in enumerate(header)]     # as the careful path names them
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    data = memoryview(raw if encoding == "utf-8" else decoded.encode("utf-8"))
+    end = len(data)
+    while end and data[end - 1] in (10, 13):            # blank lines at the end are not rows
+        end -= 1
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(data[:end]),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pcsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
+                                            newlines_in_values=b'"' in data, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
+                                                strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None                                     # a row the careful path names, or an odd field
+    if table.num_rows == 0:
+        return None
+    df = pd.DataFrame({j: _column(table.column(j), header[j] in as_text) for j in range(width)})
+    df.columns = header
+    return df
+
+
+def _column(col, as_text: bool) -> np.ndarray:
+    """One column by the reader's rule: numbers when every non-empty cell is a plain number, else text."""
+    if not as_text and col.null_count < len(col):
+        numbers = _whole_numbers(col)
+        if numbers is None:
+            numbers = _decimals(col)
+        if numbers is not None:
+            return numbers
+    text = col.to_numpy(zero_copy_only=False)
+    if col.null_count:
+        text[col.is_null().to_numpy(zero_copy_only=False)] = np.nan   # an empty cell is the only missing text
+    return text
+
+
+def _whole_numbers(col) -> np.ndarray | None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        values = pc.cast(col, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.any(pc.match_substring(col, "x")).as_py() or pc.any(pc.match_substring(col, "X")).as_py():
+        return None                                     # '0x1F': pyarrow reads hexadecimal
+    length = pc.binary_length(col).to_numpy()
+    if col.null_count:                                  # numpy gives floats with NaN for the empty cells
+        numbers = values.to_numpy()
+        empty = np.isnan(numbers)
+        v = np.where(empty, 0, numbers).astype(np.int64)
+        length = np.where(empty, 0, length).astype(np.int64)
+    else:
+        v = values.to_numpy()
+        empty = None
+    a = np.abs(v)
+    top = a.max(initial=0)
+    if top >= _POWERS[-1]:
+        return None                                     # 16+ digits: kept as text (ids, account numbers)
+    written = (v < 0).astype(np.int64) + 1              # the length of each number written out
+    if top >= 10:
+        written += np.searchsorted(_POWERS, a, side="right")
+    if empty is not None:
+        written[empty] = 0
+    if not np.array_equal(written, length):
+        return None                                     # '007', '-0', '+1': kept as written
+    if empty is None:
+        return v
+    return numbers
+
+
+def _decimals(col) -> np.ndarray | None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pc.all(pc.match_substring_regex(col, _DECIMAL)).as_py():
+        return None
+    if pc.any(pc.match_substring_regex(col, _NEGATIVE_ZERO)).as_py():
+        return None
+    from .readers import is_plain_number
+
+    long = pc.unique(col.filter(pc.greater(pc.binary_length(col), _MAX_DIGITS))).to_pylist()
+    if not all(is_plain_number(t) for t in long):
+        return None
+    return pc.cast(col, pa.float64()).to_numpy()        # nulls become NaN
