@@ -1,8 +1,8 @@
 """The fast path of the text reader: pyarrow parses, vectorised checks apply the reader's rule.
 
 :func:`analysis.io.readers.read_responses` reads a CSV/TSV file cell by cell only when it must. For
-a file whose header is row 1 this module parses every field as text with pyarrow's multi-threaded
-CSV parser (the same fields as Python's ``csv`` module: quotes, doubled quotes, line breaks inside
+a file whose header is row 1 this module parses every field as text with pyarrow's CSV parser
+(on one thread: on a shared machine its thread pool made reading three times slower) (the same fields as Python's ``csv`` module: quotes, doubled quotes, line breaks inside
 quoted answers, blank lines between rows) and then settles each column by the reader's rule
 (``readers`` module docstring) with vectorised checks instead of one Python call per cell:
 
@@ -21,7 +21,8 @@ anything else (``NA``, ``007``, ``3E4``, ``+1``,  text as written
 Whole numbers are checked without looking at each text: pyarrow turns the column into int64 (it
 accepts only ``-`` and digits, or a ``0x`` hexadecimal text), and a number reads back unchanged
 exactly when its text is as long as the number written out (a leading zero, ``-0`` or a ``0x``
-prefix make the text longer; a text with an ``x`` is ruled out first). Decimals are matched with
+prefix make the text longer; where a column holds a number of a million or more, a hexadecimal
+text can be as long as its number, so a text with an ``x`` is ruled out there). Decimals are matched with
 RE2 patterns; the rare text longer than 15 characters is checked by
 :func:`analysis.io.readers.is_plain_number` once per distinct value.
 
@@ -43,6 +44,8 @@ _DECIMAL = r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
 _NEGATIVE_ZERO = r"^-[0.]*$"
 _MAX_DIGITS = 15
 _POWERS = 10 ** np.arange(1, _MAX_DIGITS + 1, dtype=np.int64)      # 10 … 10**15
+#: below this, a hexadecimal text ('0x' and h digits) is always longer than its number written out
+_HEX_SAME_LENGTH = 10 ** 6
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
@@ -95,15 +98,16 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    data = memoryview(raw if encoding == "utf-8" else decoded.encode("utf-8"))
+    data = raw if encoding == "utf-8" else decoded.encode("utf-8")
     end = len(data)
     while end and data[end - 1] in (10, 13):            # blank lines at the end are not rows
         end -= 1
     names = [f"c{j}" for j in range(width)]
     try:
         table = pcsv.read_csv(
-            pa.py_buffer(data[:end]),
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
+            pa.py_buffer(memoryview(data)[:end]),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
+                                          block_size=max(1 << 20, min(end + 1, 1 << 30))),
             parse_options=pcsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
                                             newlines_in_values=b'"' in data, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
@@ -112,26 +116,42 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
         return None                                     # a row the careful path names, or an odd field
     if table.num_rows == 0:
         return None
-    df = pd.DataFrame({j: _column(table.column(j), header[j] in as_text) for j in range(width)})
+    # one block: every column is one array, which numpy and pandas take over without a copy
+    df = pd.DataFrame({j: _pandas(_column(table.column(j), header[j] in as_text)) for j in range(width)}, copy=False)
     df.columns = header
     return df
 
 
-def _column(col, as_text: bool) -> np.ndarray:
-    """One column by the reader's rule: numbers when every non-empty cell is a plain number, else text."""
-    if not as_text and col.null_count < len(col):
-        numbers = _whole_numbers(col)
-        if numbers is None:
-            numbers = _decimals(col)
-        if numbers is not None:
-            return numbers
-    text = col.to_numpy(zero_copy_only=False)
-    if col.null_count:
-        text[col.is_null().to_numpy(zero_copy_only=False)] = np.nan   # an empty cell is the only missing text
-    return text
+def _pandas(col):
+    """A settled column as pandas holds it: numbers as numpy arrays, text as pandas' str, an empty column as
+    missing values of no type (as the careful path gives them)."""
+    import pyarrow as pa
+
+    if col.null_count == len(col):
+        return np.full(len(col), np.nan, dtype=object)
+    if pa.types.is_string(col.type):
+        return col.to_pandas()
+    if col.num_chunks == 1 and col.null_count == 0:
+        chunk = col.chunk(0)
+        data = chunk.buffers()[1]
+        if data.is_mutable:                            # pyarrow's fresh result: numpy may write to it
+            dtype = np.dtype(chunk.type.to_pandas_dtype())
+            return np.frombuffer(data, dtype=dtype, count=len(chunk), offset=chunk.offset * dtype.itemsize)
+    out = col.to_numpy()                               # float64 with NaN where a cell is empty
+    return out if out.flags.writeable else out.copy()  # pandas writes into its columns
 
 
-def _whole_numbers(col) -> np.ndarray | None:
+def _column(col, as_text: bool):
+    """One column by the reader's rule: numbers when every non-empty cell is a plain number, else the text."""
+    if as_text or col.null_count == len(col):
+        return col
+    numbers = _whole_numbers(col)
+    if numbers is None:
+        numbers = _decimals(col)
+    return col if numbers is None else numbers
+
+
+def _whole_numbers(col):
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -139,34 +159,27 @@ def _whole_numbers(col) -> np.ndarray | None:
         values = pc.cast(col, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if pc.any(pc.match_substring(col, "x")).as_py() or pc.any(pc.match_substring(col, "X")).as_py():
-        return None                                     # '0x1F': pyarrow reads hexadecimal
-    length = pc.binary_length(col).to_numpy()
-    if col.null_count:                                  # numpy gives floats with NaN for the empty cells
-        numbers = values.to_numpy()
-        empty = np.isnan(numbers)
-        v = np.where(empty, 0, numbers).astype(np.int64)
-        length = np.where(empty, 0, length).astype(np.int64)
-    else:
-        v = values.to_numpy()
-        empty = None
-    a = np.abs(v)
-    top = a.max(initial=0)
+    bounds = pc.min_max(values).as_py()
+    top = max(abs(bounds["min"]), abs(bounds["max"]))
     if top >= _POWERS[-1]:
         return None                                     # 16+ digits: kept as text (ids, account numbers)
-    written = (v < 0).astype(np.int64) + 1              # the length of each number written out
-    if top >= 10:
-        written += np.searchsorted(_POWERS, a, side="right")
-    if empty is not None:
-        written[empty] = 0
-    if not np.array_equal(written, length):
-        return None                                     # '007', '-0', '+1': kept as written
-    if empty is None:
-        return v
-    return numbers
+    if top >= _HEX_SAME_LENGTH and (pc.any(pc.match_substring(col, "x")).as_py()
+                                    or pc.any(pc.match_substring(col, "X")).as_py()):
+        return None                                     # '0xF4240': pyarrow reads hexadecimal
+    if bounds["min"] >= 0 and top < 10:                 # the common answer column: one digit each
+        if pc.max(pc.binary_length(col)).as_py() != 1:
+            return None                                 # '07', '00'
+    else:
+        length = pc.binary_length(col).fill_null(0).to_numpy()
+        v = values.fill_null(0).to_numpy()
+        written = (v < 0).astype(np.int64) + 1 + np.searchsorted(_POWERS, np.abs(v), side="right")
+        written[length == 0] = 0
+        if not np.array_equal(written, length):
+            return None                                 # '007', '-0', '+1': kept as written
+    return pc.cast(values, pa.float64()) if values.null_count else values     # an empty cell makes floats
 
 
-def _decimals(col) -> np.ndarray | None:
+def _decimals(col):
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -179,4 +192,4 @@ def _decimals(col) -> np.ndarray | None:
     long = pc.unique(col.filter(pc.greater(pc.binary_length(col), _MAX_DIGITS))).to_pylist()
     if not all(is_plain_number(t) for t in long):
         return None
-    return pc.cast(col, pa.float64()).to_numpy()        # nulls become NaN
+    return pc.cast(col, pa.float64())

@@ -22,7 +22,7 @@ CORPUS_TEXT = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in readers
 AMBIGUOUS = ["id,q\nS1,007\nS2,1\n", "id,q\nS1,3E4\nS2,1\n", "id,q\nS1,1.\nS2,1\n", "id,q\nS1,.5\nS2,1\n",
              "id,q\nS1,True\nS2,1\n", "id,q\nS1,-inf\nS2,1\n", "id,q\nS1,1234567890123456\nS2,1\n",
              "id,q\nS1, 2\nS2,1\n", "id,q\nS1,+1\nS2,1\n", "id,q\nS1,-0\nS2,1\n", "id,q\nS1,-0.00\nS2,1\n",
-             "id,q\nS1,0x174876E800\nS2,100000000000\n", "id,q\nS1,0X1F\nS2,31\n", 'id,q\nS1,"1,5"\nS2,1\n',
+             "id,q\nS1,0x174876E800\nS2,100000000000\n", "id,q\nS1,0X1F\nS2,31\n", "id,q\nS1,0xF4240\nS2,1\n", 'id,q\nS1,"1,5"\nS2,1\n',
              "id,q\nS1,00\nS2,1\n", "id,q\nS1,NA\nS2,1\n", "id,q\nS1,nan\nS2,1.5\n", "id,q\nS1,1_000\nS2,1\n",
              'id,q\nS1,"1"\nS2,"007"\n', 'id,q\n"S1","2.5"\n"S2",""\n', "id,q\nS1,2.5999999999999996\nS2,1\n",
              "id,q\nS1,0.12345678901234567890\nS2,1\n", "id,q\nS1,123456789012345\nS2,-123456789012345\n",
@@ -141,3 +141,14 @@ def test_lines_of_splits_as_stringio_does():
 
     text = "a,b\r\n1,2\r3,4\n\n5,6"
     assert list(fast_csv.lines_of(text)) == list(io.StringIO(text, newline=""))
+
+
+def test_fast_path_columns_can_be_written_to(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("id,a,b,c\nS1,1,2.5,\nS2,2,3.5,4\n", encoding="utf-8")
+    assert _taken(p)
+    df = read_responses(p)
+    df.loc[0, "a"] = 9
+    df.loc[1, "b"] = -1.0
+    df.loc[0, "c"] = 0.0
+    assert df["a"].tolist() == [9, 2] and df["b"].tolist() == [2.5, -1.0] and df["c"].tolist() == [0.0, 4.0]
