@@ -193,3 +193,128 @@ def _decimals(col):
     if not all(is_plain_number(t) for t in long):
         return None
     return pc.cast(col, pa.float64())
+
+
+# ---------------------------------------------------------------------------------------------
+# writing: the bytes pandas' to_csv writes, built column by column
+#: rows turned into text at a time (bounds the memory of the text, and pyarrow's 2 GB string limit)
+WRITE_ROWS = 500_000
+_NEEDS_QUOTES = (",", '"', "\n", "\r")
+
+
+def csv_bytes(df: pd.DataFrame) -> list | None:
+    """The text ``df.to_csv(index=False, lineterminator="\\n")`` writes, as chunks of bytes, or None.
+
+    Numbers become text in pyarrow, column by column: whole numbers as their digits, floats as
+    Python's ``repr`` writes them (the shortest text that reads back as the same float, as pandas
+    writes them: ``3.0``, ``0.30000000000000004``, ``1e-05``), an empty cell (NaN) as nothing. A
+    float column with few distinct values (scores) is written by ``repr`` of each distinct value;
+    one with many by pyarrow's shortest text, put into ``repr``'s form.
+    None for a frame this does not cover (a single column, a column that is neither numbers nor
+    text, a text cell that needs quotes, names that are not text); the caller then uses pandas.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": ["a", "b"], "s": [3.0, 0.1 + 0.2], "n": [2, 3]})
+    >>> b"".join(csv_bytes(df)) == df.to_csv(index=False, lineterminator="\\n").encode()
+    True
+    >>> b"".join(csv_bytes(df)).decode().splitlines()
+    ['id,s,n', 'a,3.0,2', 'b,0.30000000000000004,3']
+    """
+    if df.shape[1] < 2 or not all(isinstance(c, str) for c in df.columns):
+        return None
+    kinds = []
+    for _, s in df.items():
+        if pd.api.types.is_bool_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype):
+            return None
+        if pd.api.types.is_integer_dtype(s) and isinstance(s.dtype, np.dtype):
+            kinds.append("int")
+        elif s.dtype == np.float64:
+            kinds.append("float")
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            kinds.append("text")
+        else:
+            return None
+    import csv
+    import io
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(list(df.columns))
+    out = [head.getvalue().encode("utf-8")]
+    for start in range(0, len(df), WRITE_ROWS):
+        part = df.iloc[start:start + WRITE_ROWS]
+        cols = []
+        for (_, s), kind in zip(part.items(), kinds):
+            text = _text_of(s, kind)
+            if text is None:
+                return None
+            cols.append(text)
+        cols[-1] = pc.binary_join_element_wise(cols[-1], pa.scalar(""), "\n")     # the line end
+        out.append(_text_bytes(pc.binary_join_element_wise(*cols, ",")))
+    return out
+
+
+def _text_bytes(lines) -> memoryview:
+    """The characters of a pyarrow text array, one after another (its data buffer, between its offsets)."""
+    chunk = lines.combine_chunks() if hasattr(lines, "combine_chunks") else lines
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
+    return memoryview(chunk.buffers()[2])[offsets[0]:offsets[-1]]
+
+
+def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> None:
+    """Write ``df`` as ``df.to_csv(path, index=index, lineterminator="\\n")`` does, byte for byte, faster.
+
+    Examples
+    --------
+    >>> import pandas as pd, pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> write_csv(pd.DataFrame({"id": ["a", "b"], "mastery": [4.333333333333333, None]}), f)
+    >>> f.read_text()
+    'id,mastery\\na,4.333333333333333\\nb,\\n'
+    """
+    chunks = None if index else csv_bytes(df)
+    if chunks is None:
+        df.to_csv(path, index=index, lineterminator="\n")
+        return
+    with open(path, "wb") as f:
+        for chunk in chunks:
+            f.write(chunk)
+
+
+def _text_of(s: pd.Series, kind: str):
+    """One column as pyarrow text, empty for a missing value; None when a cell needs quotes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if kind == "int":
+        return pc.cast(pa.array(s.to_numpy()), pa.string())
+    if kind == "text":
+        values = s.to_numpy(dtype=object)
+        if not all(isinstance(v, str) for v in values[pd.notna(values)]):
+            return None                                 # numbers or other objects in a text column
+        text = pa.array(values, type=pa.string(), from_pandas=True)
+        if any(pc.any(pc.match_substring(text, q)).as_py() for q in _NEEDS_QUOTES):
+            return None
+        return text.fill_null("")
+    v = s.to_numpy()
+    codes, distinct = pd.factorize(v)                   # scores repeat: a mean of 3 items has ~13 values
+    zero_signs = np.signbit(v[v == 0])                  # factorize takes -0.0 and 0.0 for one value
+    if len(distinct) <= max(1024, len(v) // 10) and zero_signs.all() == zero_signs.any():
+        words = pa.array([repr(float(x)) for x in distinct] + [""], type=pa.string())
+        return pc.take(words, pa.array(np.where(codes < 0, len(distinct), codes)))
+    text = pc.cast(pa.array(v, from_pandas=True), pa.string())       # NaN → null → ""
+    a = np.abs(v)
+    finite = np.isfinite(v)
+    # pyarrow writes '2.3643249400514e+13' and '0.00001' where repr writes '23643249400514.0' and '1e-05'
+    odd = finite & (pc.match_substring(text, "e").fill_null(False).to_numpy(zero_copy_only=False)
+                    | ((a < 1e-4) & (v != 0)) | (a >= 1e15))
+    whole = finite & ~odd & ~pc.match_substring(text, ".").fill_null(True).to_numpy(zero_copy_only=False)
+    if whole.any():                                     # '3' → '3.0', as repr writes a whole float
+        text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, pa.scalar(".0"), ""), text)
+    if odd.any():
+        text = pc.replace_with_mask(text, pa.array(odd), pa.array([repr(float(x)) for x in v[odd]], type=pa.string()))
+    return text.fill_null("")
