@@ -1,10 +1,12 @@
-"""The fast path of the text reader: pyarrow parses, vectorised checks apply the reader's rule.
+"""CSV text at columnar speed: the fast path of the text reader, and the CSV writer of scores.
 
-:func:`analysis.io.readers.read_responses` reads a CSV/TSV file cell by cell only when it must. For
-a file whose header is row 1 this module parses every field as text with pyarrow's CSV parser
-(on one thread: on a shared machine its thread pool made reading three times slower) (the same fields as Python's ``csv`` module: quotes, doubled quotes, line breaks inside
-quoted answers, blank lines between rows) and then settles each column by the reader's rule
-(``readers`` module docstring) with vectorised checks instead of one Python call per cell:
+Reading. :func:`analysis.io.readers.read_responses` reads a CSV/TSV file record by record only when
+it must. For a file whose header is row 1, :func:`read_clean` parses every field as text with
+pyarrow's CSV parser (the same fields as Python's ``csv`` module: quotes, doubled quotes, line
+breaks inside quoted answers, blank lines between rows; one block on one thread, because on a
+shared machine pyarrow's thread pool made reading three times slower) and then settles each column
+by the reader's rule (``readers`` module docstring) with vectorised checks, never one Python call
+per cell:
 
 ===============================================  ===============================================
 column                                           result
@@ -16,20 +18,27 @@ every non-empty cell a plain decimal (at most    float64
 15 digits, or the shortest text of its float)
 anything else (``NA``, ``007``, ``3E4``, ``+1``,  text as written
 ``-0``, ``1,5``, `` 2``, 16+ digit integers)
+every cell empty                                 missing values of no type (as the careful path)
 ===============================================  ===============================================
 
-Whole numbers are checked without looking at each text: pyarrow turns the column into int64 (it
-accepts only ``-`` and digits, or a ``0x`` hexadecimal text), and a number reads back unchanged
-exactly when its text is as long as the number written out (a leading zero, ``-0`` or a ``0x``
-prefix make the text longer; where a column holds a number of a million or more, a hexadecimal
-text can be as long as its number, so a text with an ``x`` is ruled out there). Decimals are matched with
-RE2 patterns; the rare text longer than 15 characters is checked by
+A column of one character per cell (the usual answer column) is numbers when every cell is an
+ASCII digit. Other whole numbers are checked without looking at each text: pyarrow turns the
+column into int64 (it accepts only ``-`` and digits, or a ``0x`` hexadecimal text), and a number
+reads back unchanged exactly when its text is as long as the number written out (a leading zero,
+``-0`` or a ``0x`` prefix make the text longer; where a column holds a number of a million or
+more, a hexadecimal text can be as long as its number, so a text with an ``x`` is ruled out there).
+Decimals are matched with RE2 patterns; the rare text longer than 15 characters is checked by
 :func:`analysis.io.readers.is_plain_number` once per distinct value.
 
 The fast path gives way (returns None) to the careful record-by-record path, which names the row,
 whenever the file is not plainly one table under a header in row 1: a row with another number of
-fields than the header (pyarrow refuses it), a repeated column name, a trailing delimiter on the header,
-a Qualtrics export, a header that spans lines, a field pyarrow cannot hold in one block.
+fields than the header (pyarrow refuses it), a repeated column name, a trailing delimiter on the
+header, a Qualtrics export, a header that spans lines, a field pyarrow cannot hold in one block.
+``tests/io/test_fast_csv.py`` reads every text file of the hardening corpus both ways.
+
+Writing. :func:`write_csv` writes the bytes ``DataFrame.to_csv`` writes (floats as Python's
+``repr``: the shortest text that reads back as the same float), built column by column in pyarrow;
+frames it does not cover go to pandas (:func:`csv_bytes`).
 """
 
 from __future__ import annotations
@@ -155,6 +164,9 @@ def _whole_numbers(col):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    whole = pa.float64() if col.null_count else pa.int64()          # an empty cell makes floats
+    if pc.max(pc.binary_length(col)).as_py() == 1:      # the common answer column: one character each
+        return pc.cast(col, whole) if pc.all(pc.ascii_is_decimal(col)).as_py() else None
     try:
         values = pc.cast(col, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -166,17 +178,13 @@ def _whole_numbers(col):
     if top >= _HEX_SAME_LENGTH and (pc.any(pc.match_substring(col, "x")).as_py()
                                     or pc.any(pc.match_substring(col, "X")).as_py()):
         return None                                     # '0xF4240': pyarrow reads hexadecimal
-    if bounds["min"] >= 0 and top < 10:                 # the common answer column: one digit each
-        if pc.max(pc.binary_length(col)).as_py() != 1:
-            return None                                 # '07', '00'
-    else:
-        length = pc.binary_length(col).fill_null(0).to_numpy()
-        v = values.fill_null(0).to_numpy()
-        written = (v < 0).astype(np.int64) + 1 + np.searchsorted(_POWERS, np.abs(v), side="right")
-        written[length == 0] = 0
-        if not np.array_equal(written, length):
-            return None                                 # '007', '-0', '+1': kept as written
-    return pc.cast(values, pa.float64()) if values.null_count else values     # an empty cell makes floats
+    length = pc.binary_length(col).fill_null(0).to_numpy()
+    v = values.fill_null(0).to_numpy()
+    written = (v < 0).astype(np.int64) + 1 + np.searchsorted(_POWERS, np.abs(v), side="right")
+    written[length == 0] = 0
+    if not np.array_equal(written, length):
+        return None                                     # '007', '-0', '+1': kept as written
+    return pc.cast(values, whole)
 
 
 def _decimals(col):
@@ -303,7 +311,7 @@ def _text_of(s: pd.Series, kind: str):
     v = s.to_numpy()
     codes, distinct = pd.factorize(v)                   # scores repeat: a mean of 3 items has ~13 values
     zero_signs = np.signbit(v[v == 0])                  # factorize takes -0.0 and 0.0 for one value
-    if len(distinct) <= max(1024, len(v) // 10) and zero_signs.all() == zero_signs.any():
+    if len(distinct) <= max(1024, len(v) // 10) and (zero_signs.all() or not zero_signs.any()):
         words = pa.array([repr(float(x)) for x in distinct] + [""], type=pa.string())
         return pc.take(words, pa.array(np.where(codes < 0, len(distinct), codes)))
     text = pc.cast(pa.array(v, from_pandas=True), pa.string())       # NaN → null → ""
