@@ -125,10 +125,20 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
         return None                                     # a row the careful path names, or an odd field
     if table.num_rows == 0:
         return None
+    # a cell of the first rows that is not a plain number makes its column text: no need to look further
+    text = [header[j] in as_text or _text_in_sample([r[j] for r in head[1:] if len(r) == width])
+            for j in range(width)]
     # one block: every column is one array, which numpy and pandas take over without a copy
-    df = pd.DataFrame({j: _pandas(_column(table.column(j), header[j] in as_text)) for j in range(width)}, copy=False)
+    df = pd.DataFrame({j: _pandas(_column(table.column(j), text[j])) for j in range(width)}, copy=False)
     df.columns = header
     return df
+
+
+def _text_in_sample(cells: list) -> bool:
+    """True when one of these cells (the column's first rows) is neither empty nor a plain number."""
+    from .readers import is_plain_number
+
+    return any(c != "" and not is_plain_number(c) for c in cells)
 
 
 def _pandas(col):
@@ -136,6 +146,8 @@ def _pandas(col):
     missing values of no type (as the careful path gives them)."""
     import pyarrow as pa
 
+    if isinstance(col, np.ndarray):
+        return col
     if col.null_count == len(col):
         return np.full(len(col), np.nan, dtype=object)
     if pa.types.is_string(col.type):
@@ -166,7 +178,7 @@ def _whole_numbers(col):
 
     whole = pa.float64() if col.null_count else pa.int64()          # an empty cell makes floats
     if pc.max(pc.binary_length(col)).as_py() == 1:      # the common answer column: one character each
-        return pc.cast(col, whole) if pc.all(pc.ascii_is_decimal(col)).as_py() else None
+        return _digits(col)
     try:
         values = pc.cast(col, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -185,6 +197,29 @@ def _whole_numbers(col):
     if not np.array_equal(written, length):
         return None                                     # '007', '-0', '+1': kept as written
     return pc.cast(values, whole)
+
+
+def _digits(col) -> np.ndarray | None:
+    """A column of one character per cell as numbers when every character is a digit, else None.
+
+    The characters lie one after another in pyarrow's data buffer: numpy reads them as bytes.
+    """
+    import pyarrow.compute as pc
+
+    if col.num_chunks != 1:
+        return pc.cast(col, "float64" if col.null_count else "int64") if pc.all(pc.ascii_is_decimal(col)).as_py() \
+            else None
+    chunk = col.chunk(0)
+    n = len(chunk)
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=n + 1, offset=chunk.offset * 4)
+    digits = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] - np.uint8(48)
+    if len(digits) != n - chunk.null_count or (digits > 9).any():
+        return None                                     # a letter, a sign, a space: not a digit
+    if not chunk.null_count:
+        return digits.astype(np.int64)
+    out = np.full(n, np.nan)
+    out[chunk.is_valid().to_numpy(zero_copy_only=False)] = digits
+    return out
 
 
 def _decimals(col):

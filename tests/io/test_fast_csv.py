@@ -95,6 +95,19 @@ def test_ambiguous_cells_read_alike_on_the_fast_path(tmp_path, text):
     assert _taken(p)
 
 
+@pytest.mark.parametrize("text", AMBIGUOUS)
+def test_ambiguous_cells_below_clean_rows_read_alike(tmp_path, text):
+    """The same cells after 40 clean rows (beyond the first rows that are looked at before reading)."""
+    header, _, rest = text.partition("\n")
+    sep = "\t" if "\t" in header else ";" if ";" in header else ","
+    width = len(header.split(sep))
+    clean = "".join(sep.join([f"P{i}"] + ["1"] * (width - 1)) + "\n" for i in range(40))
+    p = tmp_path / "x.csv"
+    p.write_bytes((header + "\n" + clean + rest).encode("utf-8"))
+    _same(p)
+    _same(p, id_column="id")
+
+
 def test_fast_path_settles_each_column_by_the_rule(tmp_path):
     p = tmp_path / "x.csv"
     p.write_text("id,a,b,c,d,e\n007,1,2.5,007,0x1F,\nS2,2,,1,31,\n", encoding="utf-8")
