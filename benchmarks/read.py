@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import csv
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis import read_responses
+from score import best_of          # benchmarks/score.py: best of n timed runs
 
 ITEMS = 54
 
@@ -32,15 +32,6 @@ def write_export(path: Path, n: int, quoted: bool, seed: int = 22) -> Path:
     df.insert(0, "id", [f"R{i:07d}" for i in range(1, n + 1)])
     df.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL)
     return path
-
-
-def best_of(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main() -> None:

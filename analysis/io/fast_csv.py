@@ -121,7 +121,7 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
                                             newlines_in_values=b'"' in data, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:                           # ArrowInvalid, or a column beyond 2 GB
         return None                                     # a row the careful path names, or an odd field
     if table.num_rows == 0:
         return None
@@ -138,7 +138,7 @@ def _text_in_sample(cells: list) -> bool:
     """True when one of these cells (the column's first rows) is neither empty nor a plain number."""
     from .readers import is_plain_number
 
-    return any(c != "" and not is_plain_number(c) for c in cells)
+    return any(c != "" and not is_plain_number(c) for c in set(cells))
 
 
 def _pandas(col):
@@ -333,8 +333,6 @@ def _text_of(s: pd.Series, kind: str):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if kind == "int":
-        return pc.cast(pa.array(s.to_numpy()), pa.string())
     if kind == "text":
         values = s.to_numpy(dtype=object)
         if not all(isinstance(v, str) for v in values[pd.notna(values)]):
@@ -344,11 +342,14 @@ def _text_of(s: pd.Series, kind: str):
             return None
         return text.fill_null("")
     v = s.to_numpy()
-    codes, distinct = pd.factorize(v)                   # scores repeat: a mean of 3 items has ~13 values
-    zero_signs = np.signbit(v[v == 0])                  # factorize takes -0.0 and 0.0 for one value
-    if len(distinct) <= max(1024, len(v) // 10) and (zero_signs.all() or not zero_signs.any()):
-        words = pa.array([repr(float(x)) for x in distinct] + [""], type=pa.string())
-        return pc.take(words, pa.array(np.where(codes < 0, len(distinct), codes)))
+    if len(pd.unique(v[:4096])) <= 1024:                # answers, counts and scores repeat: write each value once
+        codes, distinct = pd.factorize(v)
+        zero_signs = np.signbit(v[v == 0]) if kind == "float" else np.zeros(0, bool)
+        if len(distinct) <= max(1024, len(v) // 10) and (zero_signs.all() or not zero_signs.any()):  # -0.0 is 0.0's
+            words = [str(x) if kind == "int" else repr(float(x)) for x in distinct] + [""]
+            return pc.take(pa.array(words, type=pa.string()), pa.array(np.where(codes < 0, len(distinct), codes)))
+    if kind == "int":
+        return pc.cast(pa.array(v), pa.string())
     text = pc.cast(pa.array(v, from_pandas=True), pa.string())       # NaN → null → ""
     a = np.abs(v)
     finite = np.isfinite(v)
