@@ -104,6 +104,8 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
             or (len(head) >= 3 and any(_QUALTRICS_IMPORT.match(f) for f in head[2]))):
         return None
     header = [h if h != "" else f"Unnamed: {j}" for j, h in enumerate(header)]     # as the careful path names them
+    if len(set(header)) < width:
+        return None                                     # 'Unnamed: 1' written and made: the careful path says so
     import pyarrow as pa
     import pyarrow.csv as pcsv
 

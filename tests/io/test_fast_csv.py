@@ -108,6 +108,14 @@ def test_ambiguous_cells_below_clean_rows_read_alike(tmp_path, text):
     _same(p, id_column="id")
 
 
+@pytest.mark.parametrize("text", ["id,,Unnamed: 1\nS1,1,2\n", "id,q,q\nS1,1,2\n", "id,q,\nS1,1,2\n",
+                                  'id,"q\nr"\nS1,1\n', "id,q\nS1,1\nS2,1,2\n"])
+def test_files_left_to_the_careful_path_read_alike(tmp_path, text):
+    p = tmp_path / "x.csv"
+    p.write_bytes(text.encode("utf-8"))
+    _same(p)
+
+
 def test_fast_path_settles_each_column_by_the_rule(tmp_path):
     p = tmp_path / "x.csv"
     p.write_text("id,a,b,c,d,e\n007,1,2.5,007,0x1F,\nS2,2,,1,31,\n", encoding="utf-8")
