@@ -98,6 +98,7 @@ import pandas as pd
 
 from ..checks import near_columns
 from ..errors import DataError, shown
+from .fast_csv import head_text, lines_of, read_clean
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -330,7 +331,7 @@ def _note_skipped(df: pd.DataFrame, p: Path, detected: bool) -> None:
 def _first_records(text: str, sep: str, n: int) -> list[list[str]]:
     """The first ``n`` records of a text file (blank lines are empty records); fewer if it cannot be split."""
     out = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', doublequote=True)
+    reader = csv.reader(lines_of(text), delimiter=sep, quotechar='"', doublequote=True)
     try:
         for rec in reader:
             out.append(rec)
@@ -530,14 +531,14 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     decoded, enc = _decode(raw, p, encoding)
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
-    sep = delimiter or _sniff(decoded, p)
+    sep = delimiter or _sniff(head_text(decoded, 50), p)     # _sniff reads the first 50 lines
     if len(sep) != 1:
         raise DataError("is not one character", argument="delimiter", value=sep,
                         hint="give one character, or tab, comma, semicolon or pipe")
     head = _first_records(decoded, sep, max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
     h = header_row or detect_header_row(head)
     if not qualtrics and h == 1:
-        fast = _fast_read(decoded, sep, text or set())
+        fast = read_clean(raw, decoded, enc, sep, head, text or set())      # fast_csv: the careful path's result
         if fast is not None:
             fast.attrs.update(source=str(p), first_row=2, format="csv", encoding=enc, delimiter=sep,
                               value_labels={}, column_labels={}, declared_missing={}, qualtrics=False,
@@ -586,80 +587,6 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
                     header_row=skipped + 1, skipped_rows=_skipped(head, skipped + 1))
     if trailing:
         df.attrs["trailing_delimiters"] = trailing
-    return df
-
-
-def _maybe_ambiguous(text: str, sep: str) -> bool:
-    """True when the file may hold a field that pandas' parser would turn into a number or a
-    boolean but the reader's rule keeps as text (leading zero, exponent, '+', spaces around a
-    value, '.5', '5.', inf/nan, 16+ digits, TRUE/FALSE). Conservative: a match anywhere, even
-    inside a free-text answer, only sends the file down the careful path."""
-    if "+" in text:
-        return True
-    for blank in (" ", "\t"):
-        if blank == sep:
-            continue
-        if (blank + sep in text or sep + blank in text or blank + "\n" in text or "\n" + blank in text
-                or blank + "\r" in text or text.startswith(blank)):
-            return True
-    # substring tests only: Python's regex engine is ~10x slower on a class-led pattern
-    starts = (sep, "\n")
-    if any(text.startswith(x) for x in (".", "-.", "0", "-0")):
-        return True
-    d0 = re.escape(sep)
-    if re.search(rf"(?:{d0}|\n)-0(?:\.0*)?(?:{d0}|\r|\n|$)", text):   # a negative zero stays text as written
-        return True
-    if any(s + x in text for s in starts for x in (".", "-.")) or any(x in text for x in ("." + sep, ".\n", ".\r")) \
-            or text.rstrip().endswith("."):
-        return True
-    d = re.escape(sep)
-    if re.search(rf"{d}-?0\d", text) or re.search(r"\n-?0\d", text) or re.match(r"-?0\d", text):
-        return True
-    nines = text.translate(_DIGITS_TO_9)              # every digit and '.' becomes '9'
-    if "9" * 16 in nines or any(x in nines for x in ("9e9", "9e-9", "9E9", "9E-9")):
-        return True
-    low = text.lower()
-    return any(low.startswith(w) or any(s + w in low for s in (sep, "\n", sep + "-", "\n-"))
-               for w in ("inf", "nan", "true", "false", "-inf", "-nan"))
-
-
-_DIGITS_TO_9 = str.maketrans({c: "9" for c in "0123456789."})
-
-
-def _fast_read(text: str, sep: str, as_text: set) -> pd.DataFrame | None:
-    """pandas' C parser for the common clean file, when it provably gives what the rule says; else None.
-
-    Taken only when no field is quoted, every line has exactly the header's field count, there is
-    no blank line between rows and no field is one that pandas would read differently from the
-    module's rule (see :func:`_maybe_ambiguous`); every other file goes through the careful
-    record-by-record path, which names the offending row.
-    """
-    if '"' in text or "\r" in text.replace("\r\n", ""):
-        return None
-    lines = text.split("\n")
-    while lines and lines[-1].strip() == "":
-        lines.pop()
-    if len(lines) < 2 or lines[0].strip() == "":
-        return None
-    width = lines[0].count(sep)
-    if width == 0:
-        return None                                     # one column: the careful path checks the delimiter
-    if lines[0].rstrip("\r").endswith(sep) or any(line.count(sep) != width or line in ("", "\r") for line in lines):
-        return None
-    if _maybe_ambiguous(text, sep):
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        df = pd.read_csv(io.StringIO(text), sep=sep, header=0, index_col=False, keep_default_na=False,
-                         na_values=[""], quoting=csv.QUOTE_NONE, skip_blank_lines=False, low_memory=False,
-                         dtype={c: object for c in as_text} or None)
-    for c in df.columns:
-        s = df[c]
-        if pd.api.types.is_bool_dtype(s) or (s.dtype == object and c not in as_text and
-                                               any(isinstance(v, (bool, np.bool_)) for v in s.dropna().unique())):
-            return None
-        if c in as_text:
-            df[c] = _as_text(s)
     return df
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
+from .fast_csv import write_csv
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
 #: every temporary file or folder goalscope writes starts with this (then the process id and the target's name)
@@ -323,7 +324,7 @@ def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str 
     _track(Path(tmp))
     try:
         if suffix == ".csv":
-            df.to_csv(tmp, index=index, lineterminator="\n")
+            write_csv(df, tmp, index=index)            # fast_csv: the bytes of to_csv, built in pyarrow
         else:
             df.to_parquet(tmp, index=index)
         _publish(tmp, p)

@@ -260,9 +260,10 @@ def test_quick_path_equals_careful_path(tmp_path, monkeypatch, text):
     from analysis.io import readers
 
     p = _csv(tmp_path, text)
-    assert readers._fast_read(text, readers._sniff(text, p), set()) is not None   # the quick path is taken
+    head = readers._first_records(text, readers._sniff(text, p), 30)
+    assert readers.read_clean(text.encode(), text, "utf-8", readers._sniff(text, p), head, set()) is not None
     quick = read_responses(p, id_column="id" if text.startswith("id") else None)
-    monkeypatch.setattr(readers, "_fast_read", lambda *a: None)
+    monkeypatch.setattr(readers, "read_clean", lambda *a: None)
     careful = read_responses(p, id_column="id" if text.startswith("id") else None)
     pd.testing.assert_frame_equal(quick, careful)
     assert quick.attrs == careful.attrs
@@ -273,18 +274,16 @@ def test_quick_path_equals_careful_path_on_the_demo(monkeypatch):
     from conftest import DEMO
 
     quick = read_responses(DEMO / "responses.csv", id_column="respondent_id")
-    monkeypatch.setattr(readers, "_fast_read", lambda *a: None)
+    monkeypatch.setattr(readers, "read_clean", lambda *a: None)
     careful = read_responses(DEMO / "responses.csv", id_column="respondent_id")
     pd.testing.assert_frame_equal(quick, careful)
 
 
-@pytest.mark.parametrize("text", ["a,b\n007,1\n", "a,b\n1,3E4\n", "a,b\nx,1.\n", "a,b\nx,.5\n", "a,b\nx,True\n",
-                                  "a,b\nx,-inf\n", "a,b\n1234567890123456,1\n", "a,b\n1, 2\n", "a,b\n+1,2\n",
-                                  'a,b\n"1",2\n', "a,b\n1,2,\n", "a,b\n1\n", "a,b\n\n1,2\n"])
+@pytest.mark.parametrize("text", ["a,b\n1,2,\n", "a,b\n1\n", "a,a\n1,2\n", "a,b,\n1,2\n", "a\n1\n"])
 def test_files_the_quick_path_leaves_to_the_careful_one(text):
     from analysis.io import readers
 
-    assert readers._fast_read(text, ",", set()) is None
+    assert readers.read_clean(text.encode(), text, "utf-8", ",", readers._first_records(text, ",", 30), set()) is None
 
 
 def test_a_ragged_row_is_refused_with_the_parts_of_its_place(tmp_path):
