@@ -35,8 +35,11 @@ def _codes(data: pd.DataFrame, group: str):
     return pd.factorize(data[group], sort=False, use_na_sentinel=True)[0]
 
 
-def oneway(y: np.ndarray, codes: np.ndarray) -> dict:
-    """One-way ANOVA pieces from values and integer group codes (``codes < 0`` or NaN y dropped)."""
+def oneway(y: np.ndarray, codes: np.ndarray, *, column=None, group=None, file=None) -> dict:
+    """One-way ANOVA pieces from values and integer group codes (``codes < 0`` or NaN y dropped).
+
+    ``column``, ``group`` and ``file`` name the variable, its group column and the export in a refusal
+    (the caller knows them; the arrays do not)."""
     ok = (codes >= 0) & ~np.isnan(y)
     y, c = y[ok], codes[ok]
     n_g = np.bincount(c)
@@ -44,7 +47,10 @@ def oneway(y: np.ndarray, codes: np.ndarray) -> dict:
     g = int(present.sum())
     n = len(y)
     if g < 2 or n <= g:
-        raise DataError(f"ICC needs at least two groups and more people than groups (have {n} people in {g} groups)")
+        raise DataError(f"ICC needs at least two groups and more people than groups (have {n} people in {g} groups)",
+                        file=file, column=column, item=f"grouped by '{group}'" if group else None,
+                        hint="Collect answers from more groups, or check that the group column gives each "
+                             "respondent's group.")
     sums = np.bincount(c, weights=y, minlength=len(n_g))
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(present, sums / np.maximum(n_g, 1), 0.0)
@@ -153,7 +159,7 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
     seen = np.zeros(len(data), dtype=bool)   # people with a group and a value of at least one variable
     for v in values:
         y = numeric[v].to_numpy(dtype=np.float64, na_value=np.nan)
-        rows.append({"variable": v, **oneway(y, codes)})
+        rows.append({"variable": v, **oneway(y, codes, column=v, group=group, file=data.attrs.get("source"))})
         seen |= (codes >= 0) & ~np.isnan(y)
     n = int(seen.sum())
     r_call = "; ".join(f"m <- aov({v} ~ as.factor({group}), data); multilevel::ICC1(m); multilevel::ICC2(m)"
