@@ -70,8 +70,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
                                            "command line share (asserted word for word); not yet converted"),
     "analysis/goals/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/goals/lexicon.py": (2, "goal lexicon files: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
-    "analysis/goals/model.py": (1, "a coder file that asks for untrusted types: the refusal is asserted word for word "
-                                    "by the coder's safety test; not yet converted"),
     "analysis/instruments/registry.py": (5, "instrument files and min_valid overrides: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/io/pseudonyms.py": (3, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/io/readers.py": (30, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
