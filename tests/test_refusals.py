@@ -94,7 +94,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/teams/commands.py": (7, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/teams/privacy.py": (4, "the minimum group size and the suppression plan's refusals (a whole report, "
                                     "asserted word for word by the app's browser test); not yet converted"),
-    "analysis/teams/report.py": (1, "the staff report's output name: a file named by a flag, with issue 20"),
 }
 
 #: plain ValueError / TypeError / KeyError raised directly, per module, with why each is not a refusal
