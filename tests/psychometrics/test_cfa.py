@@ -157,3 +157,24 @@ def test_two_indicators_per_factor_equal_lavaan():
     assert (res.n, res.n_excluded) == (237, 3)
     for key in ("chisq", "cfi", "tli", "rmsea", "srmr", "bic"):
         assert_allclose(res.fit_indices[LAVAAN_FIT.get(key, key)], ref["fit"][key], rtol=0, atol=1e-6)
+
+
+#: four items, x3 = x1 + x2 exactly (integers: the dependency is exact on every machine)
+DEPENDENT = pd.DataFrame({"x1": [1, 2, 3, 4, 5, 2, 3, 4, 1, 5], "x2": [2, 1, 3, 3, 4, 5, 1, 2, 2, 4],
+                          "x3": [3, 3, 6, 7, 9, 7, 4, 6, 3, 9], "x4": [5, 3, 1, 4, 2, 2, 4, 3, 5, 1]})
+SINGULAR = ("the items' covariance matrix is singular (an item is constant or a linear combination of others); "
+            "drop one of these items, or check the data")
+
+
+@pytest.mark.parametrize("nan_policy", ["listwise", "fiml"])
+@pytest.mark.parametrize("x4, said", [
+    (DEPENDENT["x4"], f"column(s) 'x1', 'x2', 'x3': {SINGULAR}"),
+    (3, {"listwise": f"column(s) 'x4': {SINGULAR}",
+         "fiml": "column(s) 'x4': no variance among the answers; drop it, or check the data"}),
+], ids=["linear_combination", "constant"])
+def test_singular_items_are_refused_with_the_items_behind_it(nan_policy, x4, said):
+    data = DEPENDENT.assign(x4=x4)
+    with pytest.raises(DataError) as caught:
+        cfa(data, "f =~ x1 + x2 + x3 + x4", nan_policy=nan_policy)
+    said = said[nan_policy] if isinstance(said, dict) else said
+    assert " ".join(str(caught.value).split()) == said
