@@ -85,8 +85,9 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/screening/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/screening/rules.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
     "analysis/teams/commands.py": (7, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/teams/privacy.py": (4, "the minimum group size and the suppression plan's refusals (a whole report, "
-                                    "asserted word for word by the app's browser test); not yet converted"),
+    "analysis/teams/privacy.py": (1, "the minimum group size below 3: 'minimum group size 2 is too small' is how the app "
+                                    "finds its field and what its browser test asserts; as min_group= it would print "
+                                    "the keyword until issue 20 maps it to --min-group"),
 }
 
 #: plain ValueError / TypeError / KeyError raised directly, per module, with why each is not a refusal
