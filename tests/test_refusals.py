@@ -80,7 +80,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/pipeline/schema.py": (6, "study files: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/pipeline/walk.py": (7, "study files: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/psychometrics/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/psychometrics/syntax.py": (11, 'lavaan model text: a line of the model is the place; needs a line= part'),
     "analysis/scoring/mapping.py": (5, "the header-pattern checks quote the pattern as written (an argument form would show the dict's repr, backslashes doubled) and a labels file is named 'labels file', not yet a form of where()"),
     "analysis/screening/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/screening/rules.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
