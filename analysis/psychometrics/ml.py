@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..dependence import dependent_columns
+from ..checks import dependent_columns
 from ..errors import DataError
 from .syntax import ModelSpec
 
@@ -51,11 +51,11 @@ class GroupData:
 
 
 def singular(cov: np.ndarray, names=None):
-    """Refuse a singular covariance matrix of the items, naming the items behind it (file=None: the
-    fit sees arrays; the command line names the file)."""
+    """Refuse a singular covariance matrix of the items, naming the items behind it (all of them when
+    the dependency is too faint to single out; file=None: the fit sees arrays, the caller names the file)."""
+    behind = (dependent_columns(cov, names) or [str(n) for n in names]) if names is not None else None
     raise DataError("the items' covariance matrix is singular (an item is constant or a linear combination of "
-                    "others)", file=None, column=dependent_columns(cov, names) if names is not None else None,
-                    hint="drop one of these items, or check the data")
+                    "others)", file=None, column=behind, hint="drop one of these items, or check the data")
 
 
 class _Layout:

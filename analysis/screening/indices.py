@@ -46,8 +46,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..checks import check_numeric
-from ..dependence import dependent_columns
+from ..checks import check_numeric, dependent_columns
 from ..errors import DataError
 
 __all__ = ["longstring", "irv", "mahad", "evenodd", "psychsyn", "psychant", "psychsyn_critval"]
