@@ -66,25 +66,13 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/findings/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/findings/power_commands.py": (15, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/goals/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/goals/model.py": (1, "a coder file that asks for untrusted types: the refusal is asserted word for word "
-                                    "by the coder's safety test; not yet converted"),
     "analysis/models/commands.py": (13, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/models/counts.py": (4, 'numerical failures of the count fit (collinear, diverged, unbounded θ, failed '
-                                     'resamples): the fitting loop sees arrays, not columns'),
-    "analysis/models/mixed.py": (1, "the fit's numerical failure: the fitting helper sees the model, not the file"),
     "analysis/psychometrics/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/psychometrics/fiml.py": (3, 'numerical refusals of the FIML fit: the fitting code sees arrays, not columns'),
-    "analysis/psychometrics/ml.py": (2, 'numerical refusals of the ML fit: the fitting code sees arrays, not columns'),
-    "analysis/psychometrics/ordinal.py": (2, 'polychoric correlations on arrays: the code sees arrays, not columns'),
-    "analysis/psychometrics/syntax.py": (11, 'lavaan model text: a line of the model is the place; needs a line= part'),
     "analysis/screening/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/screening/indices.py": (2, "a singular covariance and no psychometric synonyms: the message doubles as "
-                                        "a note on the screening result"),
     "analysis/teams/commands.py": (7, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/teams/intraclass.py": (1, "too few groups for an ICC: the ANOVA helper sees arrays, not columns"),
-    "analysis/teams/privacy.py": (4, "the minimum group size and the suppression plan's refusals (a whole report, "
-                                    "asserted word for word by the app's browser test); not yet converted"),
-    "analysis/teams/report.py": (1, "the staff report's output name: a file named by a flag, with issue 20"),
+    "analysis/teams/privacy.py": (1, "the minimum group size below 3: 'minimum group size 2 is too small' is how the app "
+                                    "finds its field and what its browser test asserts; as min_group= it would print "
+                                    "the keyword until issue 20 maps it to --min-group"),
 }
 
 #: plain ValueError / TypeError / KeyError raised directly, per module, with why each is not a refusal

@@ -320,9 +320,9 @@ def load_goal_coder(path) -> GoalCoder:
                              hint="train one with: goalscope goals train SHEET -o coder.skops") from None
     unexpected = [t for t in untrusted if t not in TRUSTED_TYPES]
     if unexpected:
-        raise CoderFileError(f"coder file '{p}' was refused: it asks for types goalscope does not trust "
-                             f"({', '.join(unexpected)}); it was altered or not written by goalscope goals train. "
-                             f"Retrain it from the coding sheet rather than loading it")
+        raise CoderFileError(f"is refused: it asks for types goalscope does not trust ({', '.join(unexpected)}); "
+                             "it was altered or not written by goalscope goals train", file=str(p),
+                             hint="Retrain it from the coding sheet rather than loading it")
     try:
         payload = sio.loads(data, trusted=[t for t in untrusted if t in TRUSTED_TYPES])
     except Exception as exc:  # noqa: BLE001 - any failure to build the objects means an unusable file

@@ -70,10 +70,11 @@ def _weights(mu, theta):
     return mu if math.isinf(theta) else mu / (1.0 + mu / theta)
 
 
-def _irls(y, X, off, theta, beta=None, tol=1e-13, maxit=100):
+def _irls(y, X, off, theta, beta=None, tol=1e-13, maxit=100, columns=None):
     """IRLS for a log-link Poisson (theta = inf) or NB2 GLM at fixed theta; returns (beta, mu, XtWX, ok).
 
     Starts as R does (mustart = y + 0.1 for Poisson, y + (y == 0)/6 for NB) unless ``beta`` is given.
+    ``columns`` (the predictor columns) name the place of a refusal: the loop sees arrays only.
     """
     if beta is None:
         mu = y + (0.1 if math.isinf(theta) else (y == 0) / 6.0)
@@ -90,14 +91,15 @@ def _irls(y, X, off, theta, beta=None, tol=1e-13, maxit=100):
         try:
             beta = np.linalg.solve(A, XtW @ z)
         except np.linalg.LinAlgError:
-            raise DataError("count model: the predictors are perfectly collinear (one is a linear function "
-                            "of the others); drop one of them") from None
+            raise DataError("are perfectly collinear (one is a linear function of the others)", file=None,
+                            column=columns, within="count model", hint="drop one of them") from None
         eta = X @ beta + off
         with np.errstate(over="ignore"):
             mu = np.exp(eta)
         if not np.all(np.isfinite(mu)):
-            raise DataError("count model: the fit diverged (an expected count overflowed); check for a "
-                            "predictor that separates zero from non-zero counts")
+            raise DataError("the fit diverged (an expected count overflowed)", file=None, column=columns,
+                            within="count model", hint="check for a predictor that separates zero from non-zero "
+                            "counts, and drop it or merge its categories")
         dev = _deviance(y, mu, theta)
         if abs(dev - dev_old) <= tol * (abs(dev) + 0.1):
             break
@@ -148,13 +150,14 @@ def _theta_ml(y, mu, theta=None, maxit=100):
     return float(th)
 
 
-def _fit(y, X, off, family, start=None, theta0=None, tol=1e-12) -> _Fit:
-    """Poisson IRLS, or glm.nb's alternation of IRLS (β | θ) and Newton (θ | μ) to convergence."""
+def _fit(y, X, off, family, start=None, theta0=None, tol=1e-12, columns=None, outcome=None) -> _Fit:
+    """Poisson IRLS, or glm.nb's alternation of IRLS (β | θ) and Newton (θ | μ) to convergence.
+    ``columns`` (the predictors) and ``outcome`` name the place of a refusal."""
     if family == "poisson":
-        beta, mu, A, ok = _irls(y, X, off, math.inf, beta=start)
+        beta, mu, A, ok = _irls(y, X, off, math.inf, beta=start, columns=columns)
         return _Fit(beta, np.linalg.inv(A), mu, math.inf, float("nan"), ok, 1)
     if theta0 is None:
-        beta, mu, _, _ = _irls(y, X, off, math.inf, beta=start)        # MASS starts from a Poisson fit
+        beta, mu, _, _ = _irls(y, X, off, math.inf, beta=start, columns=columns)  # MASS starts from a Poisson fit
         theta = _theta_ml(y, mu)
     else:
         beta, theta = start, theta0
@@ -162,7 +165,7 @@ def _fit(y, X, off, family, start=None, theta0=None, tol=1e-12) -> _Fit:
     for it in range(1, 201):
         if math.isinf(theta):
             break
-        beta, mu, A, ok_irls = _irls(y, X, off, theta, beta=beta)
+        beta, mu, A, ok_irls = _irls(y, X, off, theta, beta=beta, columns=columns)
         new = _theta_ml(y, mu, theta)
         if math.isinf(new) or abs(new - theta) <= tol * theta:
             theta = new
@@ -172,9 +175,9 @@ def _fit(y, X, off, family, start=None, theta0=None, tol=1e-12) -> _Fit:
     # θ above 1e6 (R's glm.nb then warns "iteration limit reached" and prints a θ like 1.6e5 whose
     # value is arbitrary): μ²/θ is negligible, the likelihood is flat in θ and the model is Poisson
     if math.isinf(theta) or theta > 1e6:
-        raise DataError("negative-binomial model: θ grows without bound — the counts show no "
-                        "overdispersion beyond Poisson; use family='poisson'")
-    beta, mu, A, ok_irls = _irls(y, X, off, theta, beta=beta)
+        raise DataError("has no overdispersion beyond Poisson: θ grows without bound", file=None, column=outcome,
+                        item="the outcome", within="negative-binomial model", hint="use family='poisson'")
+    beta, mu, A, ok_irls = _irls(y, X, off, theta, beta=beta, columns=columns)
     return _Fit(beta, np.linalg.inv(A), mu, theta, 1 / math.sqrt(_theta_info(y, mu, theta)), ok and ok_irls, it)
 
 
@@ -474,7 +477,7 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
         raise DataError("holds 0 in every complete row; there is nothing to model", file=data.attrs.get("source"),
                         column=outcome, item="the outcome", within=what,
                         hint="Check that it is the right column and that missing codes were not read as 0.")
-    f = _fit(y, X, off, family)
+    f = _fit(y, X, off, family, columns=xs, outcome=outcome)
     if not f.converged:
         warnings.warn(f"{what}: the fit did not converge; treat the estimates with caution", stacklevel=2)
     se = np.sqrt(np.diag(f.cov))
@@ -667,8 +670,9 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
     ok = boot[np.isfinite(boot)]
     n_failed = n_boot - ok.size
     if ok.size < 0.9 * n_boot:
-        raise DataError(f"{what}: {n_failed} of {n_boot} bootstrap resamples could not be fitted; the model is "
-                        f"too unstable for a bootstrap CI (check sparse counts or a near-constant mediator)")
+        raise DataError(f"{n_failed} of {n_boot} bootstrap resamples could not be fitted; the model is too unstable "
+                        "for a bootstrap CI", file=data.attrs.get("source"), column=[x, m, y], within=what,
+                        hint="check for sparse counts or a near-constant mediator")
     alpha = 1 - level
     lo, hi = np.quantile(ok, [alpha / 2, 1 - alpha / 2])
     p_boot = min(1.0, 2 * min(np.mean(ok <= 0), np.mean(ok >= 0)))

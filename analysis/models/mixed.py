@@ -247,7 +247,8 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
                         item="the group column", within="mixed_model", hint="A mixed model needs several groups.")
 
     model = smf.mixedlm(formula, d, groups=d[group], re_formula=re_formula, vc_formula=vc_formula)
-    fit, converged = _fit(model, reml, maxiter, gtol)
+    fit, converged = _fit(model, reml, maxiter, gtol, file=data.attrs.get("source"),
+                          columns=list(dict.fromkeys(cols + [group])))
     fe = wald_table(fit.fe_params.to_numpy(), np.sqrt(np.diag(_fe_cov(fit))), df=None, level=level,
                     names=list(fit.fe_params.index), stat="z")
     sat = None
@@ -260,12 +261,13 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
                        converged=converged, excluded=cc.excluded, satterthwaite=sat, vc_formula=vc_formula)
 
 
-def _fit(model, reml, maxiter, gtol):
+def _fit(model, reml, maxiter, gtol, *, file=None, columns=None):
     """Several starts, one polish: BFGS (tight gradient) and L-BFGS from statsmodels' default start,
     keeping the highest finite likelihood; then BFGS restarted from the best point (twice). Either
     start alone fails on some data (BFGS can stop far away on random-slope models; L-BFGS can run
     into a zero-variance boundary where the likelihood is reported as +inf), and L-BFGS alone stops
-    ~1e-5 short of the optimum."""
+    ~1e-5 short of the optimum. ``file`` and ``columns`` (the model's columns) name the place of a
+    refusal."""
     def attempt(**kw):
         try:
             f = model.fit(reml=reml, maxiter=maxiter, **kw)
@@ -280,8 +282,9 @@ def _fit(model, reml, maxiter, gtol):
         if not cands:
             cands = [c for c in [attempt(method=["nm", "powell"])] if c is not None]
         if not cands:
-            raise DataError("mixed_model: the model cannot be fitted (the likelihood is not finite); "
-                            "check for a constant outcome, too few groups or collinear predictors")
+            raise DataError("the model cannot be fitted (the likelihood is not finite)", file=file, column=columns,
+                            within="mixed_model", hint="check for a constant outcome, too few groups or collinear "
+                            "predictors, and drop a collinear predictor or a random slope")
         best = max(cands, key=lambda f: f.llf)
         for _ in range(2):
             cand = attempt(start_params=best.params_object, method="bfgs", gtol=gtol)

@@ -233,10 +233,10 @@ def fit_model(model: str, arrays: list, *, group_equal=(), std_lv: bool = False,
     """Fit a model to prepared per-group arrays: (spec, fitter, fit indices)."""
     if missing == "fiml":
         spec = build_spec(model, len(arrays), meanstructure=True, std_lv=std_lv, group_equal=group_equal)
-        fitter = FIMLFit(spec, [FIMLData(a) for a in arrays]).fit(start=start)
+        fitter = FIMLFit(spec, [FIMLData(a, names=spec.observed) for a in arrays]).fit(start=start)
     else:
         spec = build_spec(model, len(arrays), meanstructure=meanstructure, std_lv=std_lv, group_equal=group_equal)
-        fitter = MLFit(spec, [GroupData.from_array(a) for a in arrays]).fit(start=start)
+        fitter = MLFit(spec, [GroupData.from_array(a, names=spec.observed) for a in arrays]).fit(start=start)
     return spec, fitter, indices(spec, fitter)
 
 

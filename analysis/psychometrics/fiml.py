@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError
-from .ml import LOG2PI, MLFit
+from .ml import LOG2PI, MLFit, singular
 
 
 @dataclass
@@ -35,7 +35,9 @@ class Pattern:
 class FIMLData:
     """Missingness patterns of one group plus the EM (saturated) mean and covariance."""
 
-    def __init__(self, x: np.ndarray, tol: float = 1e-12, max_iter: int = 5000):
+    def __init__(self, x: np.ndarray, tol: float = 1e-12, max_iter: int = 5000, names=None):
+        """``x`` one group's answers (n × p, NaN where not answered); ``names``, the p items, name the
+        columns of a refusal."""
         keep = ~np.isnan(x).all(axis=1)
         x = x[keep]
         self.n, p = x.shape
@@ -52,12 +54,14 @@ class FIMLData:
         self.avail_var = np.nanvar(x, axis=0)
         self.avail_n = (~miss).sum(axis=0)
         if np.any(self.avail_var <= 0):
-            raise DataError("an item has no variance among the answers; drop it or check the data")
+            flat = [str(n) for n, v in zip(names, self.avail_var) if v <= 0] if names is not None else None
+            raise DataError("no variance among the answers", file=None, column=flat,
+                            hint="drop it, or check the data")
         self.grids = [pt.grid for pt in self.patterns]
         self.mean, self.cov = self._em(tol, max_iter)
         sign, logdet = np.linalg.slogdet(self.cov)
         if sign <= 0:
-            raise DataError("the items' covariance matrix is singular; drop an item or check the data")
+            singular(self.cov, names)
         self.logdet = float(logdet)
 
     def _em(self, tol, max_iter):
@@ -111,7 +115,8 @@ class FIMLFit(MLFit):
 
     def __init__(self, spec, data):
         if not spec.meanstructure:
-            raise DataError("full-information ML needs a mean structure (intercepts)")
+            raise DataError("leaves out the mean structure (intercepts) that full-information ML needs",
+                            argument="meanstructure", value=False, hint="fit with meanstructure=True")
         super().__init__(spec, data)
         self._grad_only = False
         self.ll_sat = [d.loglik(d.mean, d.cov) for d in data]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import dependent_columns
 from ..errors import DataError
 from .syntax import ModelSpec
 
@@ -37,16 +38,24 @@ class GroupData:
     logdet: float
 
     @classmethod
-    def from_array(cls, x: np.ndarray) -> "GroupData":
+    def from_array(cls, x: np.ndarray, names=None) -> "GroupData":
+        """From one group's answers (n × p); ``names``, the p items, name the columns of a refusal."""
         n = x.shape[0]
         mean = x.mean(axis=0)
         xc = x - mean
         cov = xc.T @ xc / n
         sign, logdet = np.linalg.slogdet(cov)
         if sign <= 0:
-            raise DataError("the items' covariance matrix is singular (an item is constant or a linear "
-                            "combination of others); drop it or check the data")
+            singular(cov, names)
         return cls(n, cov, mean, float(logdet))
+
+
+def singular(cov: np.ndarray, names=None):
+    """Refuse a singular covariance matrix of the items, naming the items behind it (all of them when
+    the dependency is too faint to single out; file=None: the fit sees arrays, the caller names the file)."""
+    behind = (dependent_columns(cov, names) or [str(n) for n in names]) if names is not None else None
+    raise DataError("the items' covariance matrix is singular (an item is constant or a linear combination of "
+                    "others)", file=None, column=behind, hint="drop one of these items, or check the data")
 
 
 class _Layout:
@@ -95,7 +104,8 @@ class MLFit:
 
     def __init__(self, spec: ModelSpec, data: list[GroupData]):
         if len(data) != spec.n_groups:
-            raise DataError(f"{len(data)} groups of data for a {spec.n_groups}-group model")
+            raise DataError(f"is not one array per group of a {spec.n_groups}-group model", argument="data",
+                            value=f"{len(data)} arrays", hint="give one array of answers per group")
         self.spec, self.data = spec, data
         self.layout = _Layout(spec)
         self.q = spec.n_free

@@ -134,12 +134,18 @@ def polychoric(data: pd.DataFrame, columns=None, *, instrument=None, **options) 
     """
     x, names, _ = item_matrix(data, columns, instrument, what="polychoric", **options)
     lo = np.nanmin(x)
-    if np.any((x[~np.isnan(x)] % 1) != 0):
-        raise DataError("polychoric correlations need integer response codes")
+    source = data.attrs.get("source") if isinstance(data, pd.DataFrame) else None
+    fractional = [n for n, col in zip(names, x.T) if np.any(np.nan_to_num(col) % 1 != 0)]
+    if fractional:
+        raise DataError("polychoric correlations need integer response codes, and these hold other numbers",
+                        file=source, column=fractional,
+                        hint="Recode the answers to whole response codes, or use Pearson correlations")
     codes = (x - lo).astype(float)
     ncat = int(np.nanmax(codes)) + 1
     if ncat > 8:
-        raise DataError(f"{ncat} response categories: polychoric correlations are meant for ≤ 8; use Pearson")
+        wide = [n for n, col in zip(names, codes.T) if np.nanmax(col, initial=0) + 1 > 8]
+        raise DataError(f"{ncat} response categories: polychoric correlations are meant for ≤ 8", file=source,
+                        column=wide, hint="use Pearson correlations for these items")
     p = x.shape[1]
     tau = np.empty((p, ncat - 1))
     for j in range(p):

@@ -35,6 +35,11 @@ class Statement:
     fixed: float | None = None
     free: bool = False
     label: str | None = None
+    line: int | None = None     # the line of the model text it was written on (1-based)
+
+
+#: the words of a refusal of a name that lavaan (and R) cannot read as a variable
+NAME_RULE = "letters, digits, '_' and '.', not starting with a digit"
 
 
 @dataclass
@@ -65,7 +70,7 @@ class ModelSpec:
     text: str = ""
 
 
-def _modifier(term: str, where: str) -> tuple[str, float | None, bool, str | None]:
+def _modifier(term: str, line: int) -> tuple[str, float | None, bool, str | None]:
     if "*" not in term:
         return term.strip(), None, False, None
     mod, name = term.split("*", 1)
@@ -77,41 +82,53 @@ def _modifier(term: str, where: str) -> tuple[str, float | None, bool, str | Non
     except ValueError:
         pass
     if not _NAME.match(mod):
-        raise DataError(f"model syntax, {where}: modifier '{mod}' is not a number, NA or a label")
+        raise DataError(f"modifier '{mod}' is not a number, NA or a label", line=line, value=term.strip(),
+                        within="model syntax", hint="Write 1*x to fix a loading, NA*x to free it, or a*x to label it.")
     return name, None, False, mod
 
 
 def parse_model(text: str) -> list[Statement]:
     """Split lavaan-style syntax into statements (one per left-hand/right-hand pair)."""
     if not isinstance(text, str) or not text.strip():
-        raise DataError("the model is empty: write it as lavaan syntax, e.g. 'f1 =~ x1 + x2 + x3'")
+        raise DataError("is empty", argument="model", value=text,
+                        hint="write it as lavaan syntax, e.g. 'f1 =~ x1 + x2 + x3'")
     out = []
-    lines = re.split(r"[\n;]", text)
-    for n, raw in enumerate(lines, 1):
-        line = re.split(r"[#!]", raw, maxsplit=1)[0].strip()
-        if not line:
-            continue
-        where = f"line {n} '{line}'"
-        m = re.match(r"^(.+?)\s*(=~|~~|~)\s*(.+)$", line)
-        if not m:
-            raise DataError(f"model syntax, {where}: expected 'f =~ x1 + x2', 'x ~~ y' or 'x ~ 1'")
-        lhs, op, rhs = m.group(1).strip(), m.group(2), m.group(3).strip()
-        if op == "~" and rhs != "1":
-            raise DataError(f"model syntax, {where}: regressions are not part of a CFA; only 'x ~ 1' is allowed")
-        for lname in lhs.split("+"):
-            lname = lname.strip()
-            if not _NAME.match(lname):
-                raise DataError(f"model syntax, {where}: '{lname}' is not a variable name")
-            if op == "~":
-                out.append(Statement(lname, "~1", ""))
-                continue
-            for term in rhs.split("+"):
-                name, fixed, free, label = _modifier(term, where)
-                if not _NAME.match(name):
-                    raise DataError(f"model syntax, {where}: '{name}' is not a variable name")
-                out.append(Statement(lname, op, name, fixed, free, label))
+    for n, raw in enumerate(text.split("\n"), 1):      # n: the line of the text, as an editor counts it
+        for line in re.split(r"[#!]", raw, maxsplit=1)[0].split(";"):
+            line = line.strip()
+            if line:
+                out += _statements(line, n)
     if not any(s.op == "=~" for s in out):
-        raise DataError("the model defines no factor: write at least one 'factor =~ item1 + item2 + item3'")
+        raise DataError("has no factor", argument="model", value=text,
+                        hint="write at least one 'factor =~ item1 + item2 + item3'")
+    return out
+
+
+def _statements(line: str, n: int) -> list[Statement]:
+    """The statements of one statement's text ``line``, written on line ``n`` of the model."""
+    m = re.match(r"^(.+?)\s*(=~|~~|~)\s*(.+)$", line)
+    if not m:
+        raise DataError("is not a statement of the form 'f =~ x1 + x2', 'x ~~ y' or 'x ~ 1'", line=n, value=line,
+                        within="model syntax", hint="Write one statement per line with the operator =~, ~~ or ~ 1.")
+    lhs, op, rhs = m.group(1).strip(), m.group(2), m.group(3).strip()
+    if op == "~" and rhs != "1":
+        raise DataError("regressions are not part of a CFA; only 'x ~ 1' is allowed", line=n, value=line,
+                        within="model syntax", hint="Leave the regression out, or write 'x ~ 1' for an intercept.")
+    out = []
+    for lname in lhs.split("+"):
+        lname = lname.strip()
+        if not _NAME.match(lname):
+            raise DataError("is not a variable name", line=n, value=lname, within="model syntax",
+                            hint=f"Name a factor or a column with {NAME_RULE}.")
+        if op == "~":
+            out.append(Statement(lname, "~1", "", line=n))
+            continue
+        for term in rhs.split("+"):
+            name, fixed, free, label = _modifier(term, n)
+            if not _NAME.match(name):
+                raise DataError("is not a variable name", line=n, value=name, within="model syntax",
+                                hint=f"Name a factor or a column with {NAME_RULE}.")
+            out.append(Statement(lname, op, name, fixed, free, label, line=n))
     return out
 
 
@@ -119,10 +136,11 @@ def build_spec(text: str, n_groups: int = 1, *, meanstructure: bool | None = Non
                group_equal=()) -> ModelSpec:
     """The parameter table of a CFA model for ``n_groups`` groups (lavaan ``cfa`` defaults)."""
     stmts = parse_model(text)
-    group_equal = tuple(group_equal or ())
+    given, group_equal = group_equal, tuple(group_equal or ())
     bad = [g for g in group_equal if g not in GROUP_EQUAL]
     if bad:
-        raise DataError(f"group_equal: unknown constraint(s) {', '.join(bad)} (use {', '.join(GROUP_EQUAL)})")
+        raise DataError(f"names unknown constraint(s) {', '.join(bad)}", argument="group_equal", value=given,
+                        hint=f"use {', '.join(GROUP_EQUAL)}")
     latent = []
     for s in stmts:
         if s.op == "=~" and s.lhs not in latent:
@@ -134,7 +152,8 @@ def build_spec(text: str, n_groups: int = 1, *, meanstructure: bool | None = Non
                 observed.append(name)
     for s in stmts:
         if s.op == "=~" and s.rhs in latent:
-            raise DataError(f"model syntax: '{s.lhs} =~ {s.rhs}' — higher-order factors are not supported")
+            raise DataError("higher-order factors are not supported", line=s.line, value=f"{s.lhs} =~ {s.rhs}",
+                            within="model syntax", hint="Give each factor observed columns as its indicators.")
     if meanstructure is None:
         meanstructure = n_groups > 1 or any(s.op == "~1" for s in stmts)
     oi = {v: i for i, v in enumerate(observed)}
@@ -185,7 +204,9 @@ def build_spec(text: str, n_groups: int = 1, *, meanstructure: bool | None = Non
                 continue
             a, b = s.lhs, s.rhs
             if (a in latent) != (b in latent):
-                raise DataError(f"model syntax: '{a} ~~ {b}' mixes a factor and an observed variable")
+                raise DataError("a (co)variance cannot join a factor and an observed variable", line=s.line,
+                                value=f"{a} ~~ {b}", within="model syntax",
+                                hint="Write ~~ between two factors or between two observed columns.")
             if a in latent:
                 mat, r, c = "psi", li[a], li[b]
                 kind = "lv.variances" if a == b else "lv.covariances"
@@ -249,7 +270,7 @@ def model_from_instrument(instrument, columns: dict | None = None) -> str:
         cols = [str(columns[i]) if columns else str(i) for i in scale.items]
         bad = [c for c in cols if not _NAME.match(c)]
         if bad:
-            raise DataError(f"column name(s) {', '.join(bad)} cannot be used in a model; rename them "
-                            f"(letters, digits, '_' and '.', not starting with a digit)")
+            raise DataError("cannot be used in a model", file=None, column=bad,
+                            hint=f"rename them ({NAME_RULE})")
         lines.append(f"{name} =~ " + " + ".join(cols))
     return "\n".join(lines)

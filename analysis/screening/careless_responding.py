@@ -488,7 +488,7 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
             r = ps["r"].to_numpy()
             n_pairs = ps["n_pairs"].to_numpy()
         except DataError as exc:
-            notes[name] = f"{name}: {exc}"
+            notes[name] = str(exc)      # the refusal names its index (psychsyn: critval=…)
             r = np.full(len(out), np.nan)
             n_pairs = np.zeros(len(out), dtype=np.int64)
         if is_anto:

@@ -46,7 +46,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..checks import check_numeric
+from ..checks import check_numeric, dependent_columns
 from ..errors import DataError
 
 __all__ = ["longstring", "irv", "mahad", "evenodd", "psychsyn", "psychant", "psychsyn_critval"]
@@ -312,10 +312,13 @@ def mahad(x, flag: bool = False, confidence: float = 0.99, na_rm: bool = True):
             raise np.linalg.LinAlgError
     except np.linalg.LinAlgError:
         const = [names[j] for j in range(cov.shape[0]) if cov[j, j] <= 1e-12]
-        why = (f"item(s) {', '.join(const[:5])} have no variance" if const else
-               "the items are linearly dependent or there are fewer respondents than items")
-        raise DataError(f"mahad: the covariance matrix of the {len(names)} items is singular ({why}); "
-                        f"D² is undefined. Leave such items out of the screen.") from None
+        few = kept.shape[0] <= len(names)      # then every item is part of the dependency
+        behind = const or (list(names) if few else dependent_columns(cov, names, tol=1e-10) or list(names))
+        why = ("have no variance" if const else f"are {len(names)} items for {kept.shape[0]} respondents" if few
+               else "are linearly dependent")
+        raise DataError(f"{why}, so the covariance matrix of the {len(names)} items is singular and D² is undefined",
+                        file=getattr(x, "attrs", {}).get("source"), column=behind, within="mahad",
+                        hint="Leave such items out of the screen.") from None
     dev = kept - np.nanmean(kept, axis=0)
     dev = np.where(np.isnan(dev), 0.0, dev)
     d2 = np.full(values.shape[0], np.nan)
@@ -498,9 +501,11 @@ def psychsyn(x, critval: float = 0.60, anto: bool = False, diag: bool = False, r
     if not pick.any():
         best = table["cor"].min() if anto else table["cor"].max()
         kind = "antonyms" if anto else "synonyms"
-        raise DataError(f"no psychometric {kind} found: no item pair correlates "
+        raise DataError(f"leaves no psychometric {kind}: no item pair correlates "
                         f"{'below' if anto else 'above'} {'-' if anto else ''}{crit:g} (the strongest pair has "
-                        f"r = {best:.3f}). Choose a critical value with psychsyn_critval().")
+                        f"r = {best:.3f})", argument="critval", value=critval,
+                        within="psychant" if anto else "psychsyn",
+                        hint="Choose a critical value with psychsyn_critval().")
     pairs = table[pick]
     a = values[:, pairs["i"].to_numpy()]
     b = values[:, pairs["j"].to_numpy()]

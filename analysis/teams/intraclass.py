@@ -42,13 +42,16 @@ def numeric_values(data: pd.DataFrame, values: list) -> pd.DataFrame:
                          "or recode the value")
 
 
-def oneway(y: np.ndarray, codes: np.ndarray) -> dict:
-    """One-way ANOVA pieces from values and integer group codes (``codes < 0`` or NaN y dropped)."""
+def oneway(y: np.ndarray, codes: np.ndarray, *, column=None, group=None, file=None) -> dict:
+    """One-way ANOVA pieces from values and integer group codes (``codes < 0`` or NaN y dropped).
+
+    ``column``, ``group`` and ``file`` name the variable, its group column and the export in a refusal
+    (the caller knows them; the arrays do not)."""
     ok = (codes >= 0) & ~np.isnan(y)
     y, c = y[ok], codes[ok]
     n_g = np.bincount(c)
     present = n_g > 0
-    check_groups(len(y), int(present.sum()))
+    check_groups(len(y), int(present.sum()), column=column, group=group, file=file)
     sums = np.bincount(c, weights=y, minlength=len(n_g))
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(present, sums / np.maximum(n_g, 1), 0.0)
@@ -56,13 +59,18 @@ def oneway(y: np.ndarray, codes: np.ndarray) -> dict:
     return oneway_from_moments(n_g[present], means[present], float(dev @ dev), y.mean(), int((~ok).sum()))
 
 
-def check_groups(n: int, g: int) -> None:
-    """An ICC needs two groups and more people than groups."""
+def check_groups(n: int, g: int, *, column=None, group=None, file=None) -> None:
+    """An ICC needs two groups and more people than groups; ``column``, ``group`` and ``file`` name the
+    variable, its group column and the export in the refusal."""
     if g < 2 or n <= g:
-        raise DataError(f"ICC needs at least two groups and more people than groups (have {n} people in {g} groups)")
+        raise DataError(f"ICC needs at least two groups and more people than groups (have {n} people in {g} groups)",
+                        file=file, column=column, item=f"grouped by '{group}'" if group else None,
+                        hint="Collect answers from more groups, or check that the group column gives each "
+                             "respondent's group.")
 
 
-def oneway_from_moments(n_g: np.ndarray, means: np.ndarray, ssw: float, grand: float, n_excluded: int) -> dict:
+def oneway_from_moments(n_g: np.ndarray, means: np.ndarray, ssw: float, grand: float, n_excluded: int, *,
+                        column=None, group=None, file=None) -> dict:
     """The ANOVA table, F, p and ICC(1)/ICC(2) from each group's size and mean (groups with people only),
     the pooled within-group sum of squares and the grand mean.
 
@@ -71,7 +79,7 @@ def oneway_from_moments(n_g: np.ndarray, means: np.ndarray, ssw: float, grand: f
     """
     g = len(n_g)
     n = int(n_g.sum())
-    check_groups(n, g)
+    check_groups(n, g, column=column, group=group, file=file)
     d = means - grand
     ssb = float(n_g @ (d * d))
     df_b, df_w = g - 1, n - g
@@ -178,7 +186,7 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
     seen = np.zeros(len(data), dtype=bool)   # people with a group and a value of at least one variable
     for v in values:
         y = numeric[v].to_numpy(dtype=np.float64, na_value=np.nan)
-        rows.append({"variable": v, **oneway(y, codes)})
+        rows.append({"variable": v, **oneway(y, codes, column=v, group=group, file=data.attrs.get("source"))})
         seen |= (codes >= 0) & ~np.isnan(y)
     return icc_result(rows, int(seen.sum()), len(data), values, group)
 

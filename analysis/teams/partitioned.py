@@ -154,7 +154,8 @@ def partitioned_icc(data, values: list, group: str):
         n_g, means = m["n"].to_numpy(), m["mean"].to_numpy()
         n = int(n_g.sum())
         grand = float(n_g @ means) / n if n else np.nan
-        rows.append({"variable": v, **oneway_from_moments(n_g, means, float(m["ss"].sum()), grand, n_rows - n)})
+        rows.append({"variable": v, **oneway_from_moments(n_g, means, float(m["ss"].sum()), grand, n_rows - n,
+                                                                 column=v, group=group)})
     return icc_result(rows, sum(d[1] for d in done), n_rows, values, group)
 
 

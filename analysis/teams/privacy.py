@@ -234,7 +234,8 @@ def plan_suppression(data: pd.DataFrame, groupings, *, parents: dict | None = No
             _protect(cells, (lv, unit), status, size, constraints)
             break
     else:  # pragma: no cover - each round suppresses one more unit, so this needs > 500 units
-        raise DataError("complementary suppression did not settle; report fewer groupings at once")
+        raise DataError("complementary suppression did not settle", file=data.attrs.get("source"), column=groupings,
+                        hint="Report fewer groupings at once.")
     table["status"] = [status[(lv, u)] for lv, u in zip(table["level"], table["unit"])]
     return SuppressionPlan(k=k, levels=groupings, parents=parents, cells=table.drop(columns="min_n"),
                            audit=audit, values=values)
@@ -270,15 +271,18 @@ def _apply_rules(constraints, status, size, k) -> bool:
         elif parent is not None:
             status[parent] = "complementary"
         else:
-            raise DataError(_cannot(hidden))
+            raise _cannot(hidden)
         return True
     return False
 
 
-def _cannot(hidden) -> str:
+def _cannot(hidden) -> DataError:
+    """The refusal of a report that would expose the ``hidden`` units (their grouping columns are its place;
+    the plan sees cells, the caller names the file)."""
     units = ", ".join(f"{lv} '{u}'" for lv, u in hidden[:4])
-    return (f"cannot publish a report without exposing {units}: the organisation as a whole is the only other "
-            f"total. Raise the group sizes (merge small units) or report fewer groupings.")
+    return DataError(f"no report can be published without exposing {units}: the organisation as a whole is the "
+                     f"only other total", file=None, column=list(dict.fromkeys(lv for lv, _ in hidden)),
+                     hint="Raise the group sizes (merge small units) or report fewer groupings.")
 
 
 def _protect(cells, cell, status, size, constraints) -> None:
@@ -295,7 +299,7 @@ def _protect(cells, cell, status, size, constraints) -> None:
         if pool:
             status[min(set(pool), key=lambda c: (size[c], c))] = "complementary"
             return
-    raise DataError(_cannot([cell]))
+    raise _cannot([cell])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -374,7 +374,8 @@ def write_staff_report(report: StaffReport, path, *, extra_sheets=(), extra_html
         return atomic_write_text(p, render_html(report, extra_html=extra_html))
     if suffix == ".xlsx":
         return atomic_write_bytes(p, xlsx_bytes(report, extra_sheets=extra_sheets))
-    raise DataError(f"output '{path}': use a .xlsx, .html or .csv file name for the staff report")
+    raise DataError("is not a staff report file name", argument="path", value=str(path),
+                    hint="use a .xlsx, .html or .csv file name for the staff report")
 
 
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),

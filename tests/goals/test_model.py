@@ -97,8 +97,10 @@ def test_tampered_file_is_refused_with_a_clear_message(tmp_path):
     with pytest.raises(CoderFileError) as e:
         load_goal_coder(bad)
     msg = " ".join(str(e.value).split())
-    assert msg.startswith(f"coder file '{bad}' was refused: it asks for types goalscope does not trust")
-    assert "Retrain it from the coding sheet rather than loading it" in msg
+    assert msg == (f"file '{bad}' is refused: it asks for types goalscope does not trust (os.DefinitionFeatures, "
+                   "os.system); it was altered or not written by goalscope goals train. Retrain it from the coding "
+                   "sheet rather than loading it")
+    assert e.value.parts() == {"file": str(bad), "hint": "Retrain it from the coding sheet rather than loading it"}
     junk = tmp_path / "junk.skops"
     junk.write_bytes(b"not a zip")
     with pytest.raises(CoderFileError, match="is not a skops coder file"):

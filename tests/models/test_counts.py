@@ -127,8 +127,31 @@ def test_bad_family_and_collinearity():
 
 def test_poisson_data_without_overdispersion_is_refused_for_nb():
     d = pd.DataFrame({"y": [1, 2, 1, 2, 1, 2, 1, 2], "x": [0, 0, 0, 0, 1, 1, 1, 1]})
-    with pytest.raises(DataError, match="no overdispersion"):
+    with pytest.raises(DataError) as caught:
         count_regression(d, "y", ["x"], family="negative_binomial")
+    assert " ".join(str(caught.value).split()) == (
+        "negative-binomial model: column 'y' (the outcome) has no overdispersion beyond Poisson: θ grows without "
+        "bound; use family='poisson'")
+
+
+def test_the_fitting_loop_names_the_predictors_it_refuses():
+    """The IRLS loop sees arrays; its caller's predictor columns are the place of its two refusals."""
+    import math
+
+    from analysis.models.counts import _irls
+
+    y = np.array([1, 0, 2, 3, 1, 4.0])
+    X = np.column_stack([np.ones(6), [1, 2, 3, 4, 5, 6], [2, 4, 6, 8, 10, 12]]).astype(float)   # b2 = 2·b1
+    with pytest.raises(DataError) as caught:
+        _irls(y, X, np.zeros(6), math.inf, columns=["b1", "b2"])
+    assert " ".join(str(caught.value).split()) == (
+        "count model: column(s) 'b1', 'b2' are perfectly collinear (one is a linear function of the others); drop "
+        "one of them")
+    with pytest.raises(DataError) as caught:      # exp(800 · x) overflows: the fit diverges
+        _irls(y, X[:, :2], np.zeros(6), math.inf, beta=np.array([0, 800.0]), columns=["b1"])
+    assert " ".join(str(caught.value).split()) == (
+        "count model: column(s) 'b1': the fit diverged (an expected count overflowed); check for a predictor that "
+        "separates zero from non-zero counts, and drop it or merge its categories")
 
 
 def test_apa_reports_rate_ratios():

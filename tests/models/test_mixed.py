@@ -94,3 +94,22 @@ def test_missing_rows_are_listed_not_silent():
 def test_bad_input(kw, msg):
     with pytest.raises(DataError, match=msg):
         mixed_model(SLEEP, **kw)
+
+
+def test_a_model_no_optimiser_can_fit_is_refused_with_its_columns_and_what_to_do(monkeypatch):
+    """Every start fails (as a singular X'V⁻¹X does): the refusal names the file and the model's columns."""
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
+    def singular(self, *args, **kwargs):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(MixedLM, "fit", singular)
+    d = SLEEP.copy()
+    d.attrs["source"] = "sleep.csv"
+    with pytest.raises(DataError) as caught:
+        mixed_model(d, "Reaction ~ Days", group="Subject")
+    assert " ".join(str(caught.value).split()) == (
+        "mixed_model: file 'sleep.csv', column(s) 'Reaction', 'Days', 'Subject': the model cannot be fitted "
+        "(the likelihood is not finite); check for a constant outcome, too few groups or collinear predictors, "
+        "and drop a collinear predictor or a random slope")
+    assert caught.value.parts()["column"] == ["Reaction", "Days", "Subject"]

@@ -157,3 +157,73 @@ def test_two_indicators_per_factor_equal_lavaan():
     assert (res.n, res.n_excluded) == (237, 3)
     for key in ("chisq", "cfi", "tli", "rmsea", "srmr", "bic"):
         assert_allclose(res.fit_indices[LAVAAN_FIT.get(key, key)], ref["fit"][key], rtol=0, atol=1e-6)
+
+
+#: four items, x3 = x1 + x2 exactly (integers: the dependency is exact on every machine)
+DEPENDENT = pd.DataFrame({"x1": [1, 2, 3, 4, 5, 2, 3, 4, 1, 5], "x2": [2, 1, 3, 3, 4, 5, 1, 2, 2, 4],
+                          "x3": [3, 3, 6, 7, 9, 7, 4, 6, 3, 9], "x4": [5, 3, 1, 4, 2, 2, 4, 3, 5, 1]})
+SINGULAR = ("the items' covariance matrix is singular (an item is constant or a linear combination of others); "
+            "drop one of these items, or check the data")
+
+
+@pytest.mark.parametrize("nan_policy", ["listwise", "fiml"])
+@pytest.mark.parametrize("x4, said", [
+    (DEPENDENT["x4"], f"column(s) 'x1', 'x2', 'x3': {SINGULAR}"),
+    (3, {"listwise": f"column(s) 'x4': {SINGULAR}",
+         "fiml": "column(s) 'x4': no variance among the answers; drop it, or check the data"}),
+], ids=["linear_combination", "constant"])
+def test_singular_items_are_refused_with_the_items_behind_it(nan_policy, x4, said):
+    data = DEPENDENT.assign(x4=x4)
+    with pytest.raises(DataError) as caught:
+        cfa(data, "f =~ x1 + x2 + x3 + x4", nan_policy=nan_policy)
+    said = said[nan_policy] if isinstance(said, dict) else said
+    assert " ".join(str(caught.value).split()) == said
+
+
+NAME_HINT = "Name a factor or a column with letters, digits, '_' and '.', not starting with a digit."
+
+
+@pytest.mark.parametrize("model, said, parts", [
+    ("", "model='' is empty; write it as lavaan syntax, e.g. 'f1 =~ x1 + x2 + x3'", {"argument": "model"}),
+    ("x1 ~~ x2", "model='x1 ~~ x2' has no factor; write at least one 'factor =~ item1 + item2 + item3'",
+     {"argument": "model"}),
+    ("f =~ x1 + x2\nfoo bar", "model syntax: line 2, value 'foo bar' is not a statement of the form 'f =~ x1 + x2', "
+     "'x ~~ y' or 'x ~ 1'. Write one statement per line with the operator =~, ~~ or ~ 1.",
+     {"line": 2, "value": "foo bar"}),
+    ("f =~ x1 + x2\n y ~ x1", "model syntax: line 2, value 'y ~ x1': regressions are not part of a CFA; only "
+     "'x ~ 1' is allowed. Leave the regression out, or write 'x ~ 1' for an intercept.", {"line": 2, "value": "y ~ x1"}),
+    ("1f =~ x1", f"model syntax: line 1, value '1f' is not a variable name. {NAME_HINT}", {"line": 1, "value": "1f"}),
+    ("# items\nf =~ x1 + 2x", f"model syntax: line 2, value '2x' is not a variable name. {NAME_HINT}",
+     {"line": 2, "value": "2x"}),
+    ("f =~ x1 + b-c*x2", "model syntax: line 1, value 'b-c*x2': modifier 'b-c' is not a number, NA or a label. Write "
+     "1*x to fix a loading, NA*x to free it, or a*x to label it.", {"line": 1, "value": "b-c*x2"}),
+    # a ';' in a comment starts no statement, and statements after a ';' keep the line they are on
+    ("f =~ x1; g =~ x2 # c; d\ng =~ f", "model syntax: line 2, value 'g =~ f': higher-order factors are not supported. "
+     "Give each factor observed columns as its indicators.", {"line": 2, "value": "g =~ f"}),
+    ("f =~ x1 + x2\n\nf ~~ x1", "model syntax: line 3, value 'f ~~ x1': a (co)variance cannot join a factor and an "
+     "observed variable. Write ~~ between two factors or between two observed columns.",
+     {"line": 3, "value": "f ~~ x1"}),
+], ids=["empty", "no_factor", "no_operator", "regression", "bad_lhs", "bad_rhs", "bad_modifier", "higher_order",
+        "mixed_covariance"])
+def test_a_model_refusal_names_its_line_and_term(model, said, parts):
+    with pytest.raises(DataError) as caught:
+        build_spec(model)
+    assert " ".join(str(caught.value).split()) == said
+    assert parts.items() <= caught.value.parts().items() and "hint" in caught.value.parts()
+
+
+def test_unknown_equality_constraints_and_unusable_column_names_are_refused_with_what_to_use():
+    from analysis.instruments.registry import load_instrument
+    from analysis.psychometrics.syntax import model_from_instrument
+
+    with pytest.raises(DataError) as caught:
+        build_spec("f =~ x1 + x2 + x3", group_equal=["loadings", "slopes"])
+    assert " ".join(str(caught.value).split()) == (
+        "group_equal=['loadings', 'slopes'] names unknown constraint(s) slopes; use loadings, intercepts, residuals, "
+        "residual.covariances, lv.variances, lv.covariances, means")
+    grit = load_instrument("grit-s")
+    with pytest.raises(DataError) as caught:
+        model_from_instrument(grit, {i: f"grit {i}" for i in grit.all_items})
+    assert " ".join(str(caught.value).split()) == (
+        "column(s) 'grit 1', 'grit 3', 'grit 5', 'grit 6' cannot be used in a model; rename them (letters, digits, "
+        "'_' and '.', not starting with a digit)")

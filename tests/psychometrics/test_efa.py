@@ -99,6 +99,22 @@ def test_efa_apa_and_errors(items):
         polychoric(pd.DataFrame({"a": [1.5, 2, 3], "b": [1, 2, 3]}))
 
 
+@pytest.mark.parametrize("values, said", [
+    ({"a": [1.5, 2, 3], "b": [1, 2, 3], "c": [1, 2, 2.25]},
+     "file 'x.csv', column(s) 'a', 'c': polychoric correlations need integer response codes, and these hold other "
+     "numbers. Recode the answers to whole response codes, or use Pearson correlations"),
+    ({"a": [1, 2, 3, 9], "b": [1, 2, 3, 10], "c": [1, 1, 2, 2]},
+     "file 'x.csv', column(s) 'a', 'b': 10 response categories: polychoric correlations are meant for ≤ 8; use "
+     "Pearson correlations for these items"),
+])
+def test_polychoric_refusals_name_the_columns_and_what_to_do(values, said):
+    frame = pd.DataFrame(values)
+    frame.attrs["source"] = "x.csv"
+    with pytest.raises(DataError) as caught:
+        polychoric(frame)
+    assert " ".join(str(caught.value).split()) == said
+
+
 def test_old_shapes_still_work_for_one_release(items):
     """kmo's Series keys, bartlett's chisq, parallel_analysis's attrs and polychoric's tuple warn and work."""
     small = items.iloc[:300, :6]

@@ -252,6 +252,6 @@ def test_screening_warns_only_about_rules_the_study_asked_for(tmp_path):
         res = screen(data, goals, rules={"attention": {"column": "att_1", "expect": 4}}, missing=[-99], seed=1)
     assert [str(w.message) for w in caught if "psych" in str(w.message)] == []
     assert (res.n_received, res.n_analysed) == (400, 390)
-    with pytest.warns(RuntimeWarning, match="psychant: no psychometric antonyms found"):
+    with pytest.warns(RuntimeWarning, match="psychant: critval=0.6 leaves no psychometric antonyms"):
         idx = careless(data, goals, missing=[-99], seed=1)     # asked for every index: told about each
-    assert idx.indices.attrs["notes"]["psychant"].startswith("psychant: no psychometric antonyms found")
+    assert idx.indices.attrs["notes"]["psychant"].startswith("psychant: critval=0.6 leaves no psychometric antonyms")

@@ -87,6 +87,26 @@ def test_mahad_flag_and_errors():
         mahad(x, confidence=99)
 
 
+#: four items, c = a + b exactly (integers: the same dependency on every machine)
+DEPENDENT = pd.DataFrame({"a": [1, 2, 3, 4, 5, 2, 3, 4, 1, 5], "b": [2, 1, 3, 3, 4, 5, 1, 2, 2, 4],
+                          "c": [3, 3, 6, 7, 9, 7, 4, 6, 3, 9], "d": [5, 3, 1, 4, 2, 2, 4, 3, 5, 1]}, dtype=float)
+
+
+@pytest.mark.parametrize("data, said", [
+    (DEPENDENT, "column(s) 'a', 'b', 'c' are linearly dependent"),
+    (DEPENDENT.assign(d=3.0), "column(s) 'd' have no variance"),
+    (DEPENDENT.iloc[:4], "column(s) 'a', 'b', 'c', 'd' are 4 items for 4 respondents"),
+], ids=["dependent", "constant", "too_few_rows"])
+def test_a_singular_covariance_names_the_items_behind_it(data, said):
+    data = data.copy()
+    data.attrs["source"] = "s.csv"
+    with pytest.raises(DataError) as caught:
+        mahad(data)
+    assert " ".join(str(caught.value).split()) == (
+        f"mahad: file 's.csv', {said}, so the covariance matrix of the 4 items is singular and D² is undefined. "
+        "Leave such items out of the screen.")
+
+
 def test_evenodd_hand():
     x = _x("evenodd")
     exp = HAND["evenodd"]["expected"]
@@ -137,8 +157,12 @@ def test_psychsyn_resampling_is_seeded_and_is_a_swap():
 
 def test_psychsyn_no_pairs():
     x = _x("psychsyn")
-    with pytest.raises(DataError, match="no psychometric synonyms found.*strongest pair"):
+    with pytest.raises(DataError) as caught:
         psychsyn(x, 0.99)
+    assert " ".join(str(caught.value).split()) == (
+        "psychsyn: critval=0.99 leaves no psychometric synonyms: no item pair correlates above 0.99 (the strongest "
+        "pair has r = 0.840). Choose a critical value with psychsyn_critval().")
+    assert caught.value.parts()["argument"] == "critval" and caught.value.parts()["value"] == 0.99
 
 
 # --- real data: psychTools::bfi (2800 × 25, 508 missing answers) ------------------------------

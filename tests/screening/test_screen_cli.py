@@ -46,7 +46,7 @@ def test_screen_demo_with_study_file_and_inline_rules(tmp_path, capsys):
     assert (tmp_path / "screen.flow.svg").exists()
     assert len(pd.read_csv(tmp_path / "screen.audit.csv")) > 0            # the -99 codes
     text = capsys.readouterr().out
-    assert "analysed 382" in text and "psychsyn: no psychometric synonyms" in text
+    assert "analysed 382" in text and "psychsyn: critval=0.6 leaves no psychometric synonyms" in text
 
 
 def test_screen_rules_file_and_row_column(tmp_path, handbuilt_csv):

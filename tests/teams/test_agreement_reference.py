@@ -219,6 +219,20 @@ def test_bad_input_messages():
         rgr_agree(pd.DataFrame({"team": [1, 1, 2], "q": [1.0, 2.0, 3.0]}), "q", "team", 10, seed=1)
 
 
+def test_icc_with_one_group_names_the_column_and_says_what_to_do():
+    from analysis.errors import DataError
+
+    one = pd.DataFrame({"team": [1, 1, 1], "q": [1.0, 2.0, 3.0]})
+    one.attrs.update(source="t.csv", first_row=2)
+    with pytest.raises(DataError) as caught:
+        icc(one, "q", "team")
+    assert " ".join(str(caught.value).split()) == (
+        "file 't.csv', column 'q' (grouped by 'team'): ICC needs at least two groups and more people than groups "
+        "(have 3 people in 1 groups). Collect answers from more groups, or check that the group column gives "
+        "each respondent's group.")
+    assert caught.value.parts()["column"] == "q" and caught.value.parts()["file"] == "t.csv"
+
+
 @pytest.mark.parametrize("integer", [True, False])
 def test_median_paths_equal_pandas(integer):
     """AD_Md by counting (answer codes) and by sorting (any numbers) equal a pandas groupby."""

@@ -200,6 +200,18 @@ def test_min_group_floor():
             check_min_group(bad)
 
 
+def test_a_report_that_would_expose_a_unit_is_refused_with_its_grouping_column():
+    """Seven people in three teams and three sites: with k = 5 site 'x' stays pinned down by the
+    organisation's total, whatever else is suppressed."""
+    df = pd.DataFrame({"team": ["a", "c", "b", "a", "a", "b", "c"], "site": ["y", "z", "x", "x", "z", "z", "x"]})
+    with pytest.raises(DataError) as caught:
+        plan_suppression(df, ["team", "site"], k=5)
+    assert " ".join(str(caught.value).split()) == (
+        "column(s) 'site': no report can be published without exposing site 'x': the organisation as a whole is the "
+        "only other total. Raise the group sizes (merge small units) or report fewer groupings.")
+    assert caught.value.parts()["column"] == ["site"]
+
+
 @st.composite
 def organisations(draw):
     n_dept = draw(st.integers(1, 4))
@@ -225,7 +237,7 @@ def test_random_organisations_resist_every_attack(df):
         plan = plan_suppression(df, ["team", "department", "site"], parents={"team": "department"}, values=SCALES,
                                 k=K, bounds={s: (1.0, 6.0) for s in SCALES})
     except DataError as exc:  # a legitimate refusal: the organisation is too small to report safely
-        assert "cannot publish" in str(exc) or "fewer than the minimum" in str(exc) or "only" in str(exc)
+        assert "no report can be published" in str(exc) or "fewer than the minimum" in str(exc) or "only" in str(exc)
         return
     table = pd.concat([aggregate(df, SCALES, "team", parent="department"),
                        aggregate(df, SCALES, "site", organisation=False)], ignore_index=True)

@@ -102,6 +102,17 @@ def test_outputs_are_deterministic(report, demo, tmp_path):
         assert a == b, ext
 
 
+def test_an_unknown_file_ending_is_refused_with_the_endings_to_use(report, tmp_path, monkeypatch):
+    from analysis.errors import DataError
+
+    monkeypatch.chdir(tmp_path)     # a relative name: a long temporary path would be cut in the message
+    with pytest.raises(DataError) as caught:
+        write_staff_report(report, "staff.txt")
+    assert " ".join(str(caught.value).split()) == (
+        "path='staff.txt' is not a staff report file name; use a .xlsx, .html or .csv file name for the staff report")
+    assert not (tmp_path / "staff.txt").exists()
+
+
 def test_cli_teams_and_pseudonyms(tmp_path, monkeypatch, capsys):
     keyfile = tmp_path / "key.txt"
     keyfile.write_text(KEY)
