@@ -343,6 +343,8 @@ def test_a_value_longer_than_the_limit_is_cut(tmp_path, monkeypatch, capsys):
 # file             | anything, ends in ? | a capital        | "<place>: <problem>? <Hint>" (no second stop)
 # argument=value   | a PREDICATES word   | a small letter   | "<within>: <arg>=<value> <problem>; <hint>"
 # argument=value   | (no problem)        | any              | "<arg>=<value>: <hint>"
+# --flag value     | a PREDICATES word   | a small letter   | "<--flag> <value> <problem>; <hint>"
+# --flag (None)    | anything else       | a capital        | "<--flag>: <problem>. <Hint>"
 # none             | anything            | a capital        | "<problem>. <Hint>"
 
 MESSAGE_ROWS = [
@@ -371,6 +373,13 @@ MESSAGE_ROWS = [
     (dict(problem="is not a list", argument="columns", value=list(range(40)), hint="give a list"),
      "columns=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 2… (150 characters) "
      "is not a list; give a list"),
+    (dict(problem="is not a pair of numbers", argument="--recode", value="1;0", hint="write from:to, e.g. 1:0"),
+     "--recode '1;0' is not a pair of numbers; write from:to, e.g. 1:0"),
+    (dict(problem="no model to fit", argument="--instrument", value=None, within="cfa",
+          hint="Give --instrument or --model FILE."),
+     "cfa: --instrument: no model to fit. Give --instrument or --model FILE."),
+    (dict(problem="is below 3", argument="--min-group", value=2, hint="give 3 or more"),
+     "--min-group 2 is below 3; give 3 or more"),
 ]
 
 
