@@ -84,7 +84,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/pipeline/analyses.py": (15, "study files: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/pipeline/schema.py": (6, "study files: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/pipeline/walk.py": (7, "study files: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
-    "analysis/psychometrics/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/psychometrics/fiml.py": (3, 'numerical refusals of the FIML fit: the fitting code sees arrays, not columns'),
     "analysis/psychometrics/ml.py": (2, 'numerical refusals of the ML fit: the fitting code sees arrays, not columns'),
     "analysis/psychometrics/ordinal.py": (2, 'polychoric correlations on arrays: the code sees arrays, not columns'),
