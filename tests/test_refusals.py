@@ -89,7 +89,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/psychometrics/ordinal.py": (2, 'polychoric correlations on arrays: the code sees arrays, not columns'),
     "analysis/psychometrics/syntax.py": (11, 'lavaan model text: a line of the model is the place; needs a line= part'),
     "analysis/scoring/mapping.py": (5, "the header-pattern checks quote the pattern as written (an argument form would show the dict's repr, backslashes doubled) and a labels file is named 'labels file', not yet a form of where()"),
-    "analysis/screening/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/screening/indices.py": (2, "a singular covariance and no psychometric synonyms: the message doubles as "
                                         "a note on the screening result"),
     "analysis/screening/rules.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
