@@ -229,8 +229,8 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
     file (the location is :func:`where`'s, with the parts the site has: a cell has all four, a column
     has no row and value, a whole file has the file only); ``[within: ]<argument>=<value>: <problem>``
     for a function's argument or a command's option (the command line turns the keyword into its flag);
-    an argument that is a flag (``"--recode"``) is written as typed, ``--recode '1;0'``, or alone when it
-    has no value (``value=None``: the flag was not given).
+    an argument that is a flag (``"--recode"``) or an operand (``"FILE"``, in capitals) is written as typed,
+    ``--recode '1;0'``, or alone when it has no value (``value=None``: it was not given).
     ``within`` names the step that refused (``"correlations"``, ``"attention item"``), ``item`` what the
     column holds (``"item 3 of 'phq-9'"``, said after the column). The problem
     follows the location after a colon, or directly where it reads as the location's predicate (it
@@ -260,7 +260,7 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
         said = "" if value is UNSET else shown(value) if isinstance(value, str) else repr(value)
         if not isinstance(value, str) and len(said) > MAX_SHOWN:   # a long list or table as an argument
             said = f"{said[: MAX_SHOWN - 4]}… ({len(said)} characters)"
-        if str(argument).startswith("-"):    # a command-line flag, as the user types it: --recode '1;0'
+        if str(argument).startswith("-") or str(argument).isupper():   # a flag or operand (FILE), as typed
             place = argument if value is UNSET or value is None else f"{argument} {said}"
         else:
             place = f"{argument}={said}"

@@ -67,7 +67,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/findings/registry.py": (6, "the findings registry file: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/findings/replication.py": (2, "constructs: and measures: name unknown names in the words the study file and the "
                                            "command line share (asserted word for word); not yet converted"),
-    "analysis/goals/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/goals/lexicon.py": (2, "goal lexicon files: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/goals/model.py": (1, "a coder file that asks for untrusted types: the refusal is asserted word for word "
                                     "by the coder's safety test; not yet converted"),
@@ -342,6 +341,7 @@ def test_a_value_longer_than_the_limit_is_cut(tmp_path, monkeypatch, capsys):
 # argument=value   | (no problem)        | any              | "<arg>=<value>: <hint>"
 # --flag value     | a PREDICATES word   | a small letter   | "<--flag> <value> <problem>; <hint>"
 # --flag (None)    | anything else       | a capital        | "<--flag>: <problem>. <Hint>"
+# OPERAND (None)   | a PREDICATES word   | a small letter   | "<OPERAND> <problem>; <hint>"
 # none             | anything            | a capital        | "<problem>. <Hint>"
 
 MESSAGE_ROWS = [
@@ -377,6 +377,9 @@ MESSAGE_ROWS = [
      "cfa: --instrument: no model to fit. Give --instrument or --model FILE."),
     (dict(problem="is below 3", argument="--min-group", value=2, hint="give 3 or more"),
      "--min-group 2 is below 3; give 3 or more"),
+    (dict(problem="is not given", argument="CODING_SHEET", value=None, within="goals train",
+          hint="give the coded sheet to train from"),
+     "goals train: CODING_SHEET is not given; give the coded sheet to train from"),
 ]
 
 
