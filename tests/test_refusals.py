@@ -90,7 +90,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/screening/indices.py": (2, "a singular covariance and no psychometric synonyms: the message doubles as "
                                         "a note on the screening result"),
     "analysis/screening/rules.py": (4, "careless-index options and a rules file's entries (named by their source phrase, not a file)"),
-    "analysis/teams/commands.py": (7, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/teams/intraclass.py": (1, "too few groups for an ICC: the ANOVA helper sees arrays, not columns"),
     "analysis/teams/privacy.py": (4, "the minimum group size and the suppression plan's refusals (a whole report, "
                                     "asserted word for word by the app's browser test); not yet converted"),
