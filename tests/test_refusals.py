@@ -75,7 +75,6 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/io/readers.py": (30, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/io/writers.py": (8, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
     "analysis/io/yamlfile.py": (5, "readers and writers: left for last while branch 'headers' changes analysis/io/readers.py"),
-    "analysis/models/commands.py": (13, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/models/counts.py": (4, 'numerical failures of the count fit (collinear, diverged, unbounded θ, failed '
                                      'resamples): the fitting loop sees arrays, not columns'),
     "analysis/models/mixed.py": (1, "the fit's numerical failure: the fitting helper sees the model, not the file"),
