@@ -63,7 +63,6 @@ PLAIN = {"ValueError", "TypeError", "KeyError"}
 #: refusals still written as one message string, per module, with why: convert them and lower the number
 TO_CONVERT: dict[str, tuple[int, str]] = {
     "analysis/command_options.py": (14, 'command-line option readers and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/findings/power_commands.py": (15, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/findings/registry.py": (6, "the findings registry file: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/findings/replication.py": (2, "constructs: and measures: name unknown names in the words the study file and the "
                                            "command line share (asserted word for word); not yet converted"),
