@@ -204,12 +204,13 @@ def _parse_pairs(text, what):
     pairs = {}
     for part in text.split(","):
         if ":" not in part:
-            raise DataError(f"{what} '{text}': write pairs as from:to separated by commas, e.g. 1:0,2:1")
+            raise DataError("", argument=what, value=text, hint="write pairs as from:to separated by commas, e.g. 1:0,2:1")
         a, b = part.split(":", 1)
         try:
             pairs[float(a)] = float(b)
         except ValueError:
-            raise DataError(f"{what} '{text}': '{part}' is not a pair of numbers") from None
+            raise DataError(f"'{part}' is not a pair of numbers", argument=what, value=text,
+                            hint="write each pair as two numbers, e.g. 1:0") from None
     return pairs
 
 
@@ -356,8 +357,8 @@ def column_list(text: str | None, flag: str, columns=None) -> list[str]:
             hits = [str(c) for c in columns if fnmatch.fnmatchcase(str(c), part)
                     and not str(c).endswith(HELPER_SUFFIXES)]
             if not hits:
-                raise DataError(f"{flag} '{text}': pattern '{part}' matches no column of the file."
-                                + near_columns(part, columns))
+                raise DataError(f"pattern '{part}' matches no column of the file", argument=flag, value=text,
+                                hint="Check the pattern against the file's column names." + near_columns(part, columns))
             out += [h for h in hits if h not in out]
         elif part not in out:
             out.append(part)
@@ -484,18 +485,20 @@ def check_formula(text: str | None, flag: str, columns, one_sided: bool = False)
 
     if one_sided and "~" not in text or not one_sided and text.count("~") != 1:
         shape = "'~ x'" if one_sided else "'y ~ x1 + x2'"
-        raise DataError(f"{flag} '{text}': write the formula as {shape}")
+        raise DataError("", argument=flag, value=text, hint=f"write the formula as {shape}")
     try:
         desc = ModelDesc.from_formula(text)
     except PatsyError as exc:
-        raise DataError(f"{flag} '{text}' cannot be read: {str(exc).splitlines()[0]}") from None
+        raise DataError(f"cannot be read: {str(exc).splitlines()[0]}", argument=flag, value=text,
+                        hint="write it as R does, e.g. 'y ~ x + m', with the file's column names") from None
     names = {str(c) for c in columns}
     for term in desc.lhs_termlist + desc.rhs_termlist:
         for factor in term.factors:
             code = factor.code
             if code.isidentifier() and code not in names:
-                raise DataError(f"{flag} '{text}' names '{code}', which is not a column of the file; available "
-                                f"columns: {', '.join(map(str, list(columns)[:30]))}." + near_columns(code, columns))
+                raise DataError(f"names '{code}', which is not a column of the file", argument=flag, value=text,
+                                hint=f"available columns: {', '.join(map(str, list(columns)[:30]))}."
+                                     + near_columns(code, columns))
 
 
 def print_r_call(res) -> None:
@@ -518,8 +521,8 @@ def check_output_names(args, table_flags=("output", "classes"), figure_flags=("f
         value = getattr(args, dest, None)
         if value and Path(value).suffix.lower() not in allowed:
             flag = OUTPUT_OPTIONS.get(dest, "--" + dest.replace("_", "-"))
-            raise DataError(f"{flag} '{value}': a {kind} is written as {', '.join(allowed)}; give a file name "
-                            f"with one of these endings")
+            raise DataError(f"a {kind} is written as {', '.join(allowed)}", file=value, within=flag,
+                            hint="give a file name with one of these endings")
 
 
 def describe(text: str) -> str:

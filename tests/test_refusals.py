@@ -62,7 +62,7 @@ PLAIN = {"ValueError", "TypeError", "KeyError"}
 
 #: refusals still written as one message string, per module, with why: convert them and lower the number
 TO_CONVERT: dict[str, tuple[int, str]] = {
-    "analysis/command_options.py": (14, 'command-line option readers and files named by flags: their form goes with issue 20 (flags as structured hints)'),
+    "analysis/command_options.py": (7, "read_mapping_file (a --map or --labels file): named 'labels file x' as io/yamlfile names it; converted together with yamlfile so both name the file alike"),
     "analysis/findings/registry.py": (6, "the findings registry file: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/findings/replication.py": (2, "constructs: and measures: name unknown names in the words the study file and the "
                                            "command line share (asserted word for word); not yet converted"),
@@ -276,13 +276,13 @@ CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "r
 UNPLACED_CASES = {
     'base_empty_file', 'base_file_does_not_exist', 'base_header_only', 'base_key_bad_method',
     'base_key_not_yaml', 'base_key_reverse_not_an_item', 'base_map_file_not_yaml',
-    'base_output_unknown_extension', 'base_recode_malformed', 'base_reliability_unknown_instrument',
+    'base_output_unknown_extension', 'base_reliability_unknown_instrument',
     'base_response_min_above_max', 'base_screen_rules_file_unknown_rule',
     'base_study_data_absent', 'base_study_instrument_typo',
     'base_study_not_yaml', 'base_study_screening_unknown_rule', 'base_study_unknown_field',
     'base_teams_min_group_below_3', 'base_unknown_instrument',
-    'cmd_moderation_figure_unknown_extension', 'cmd_profiles_classes_is_input',
-    'cmd_regression_output_is_input', 'cmd_regression_output_unknown_extension',
+    'cmd_profiles_classes_is_input',
+    'cmd_regression_output_is_input',
     'in_label_map_value_not_number', 'in_label_map_value_not_number_json', 'in_reliability_row_too_short',
     'in_row_other_delimiter', 'in_row_too_long', 'in_row_too_long_pipe', 'in_row_too_short',
     'in_row_too_short_after_multiline', 'in_row_too_short_tsv', 'in_run_row_too_long',
