@@ -231,13 +231,15 @@ def read_mapping_file(path, what: str) -> dict:
 
     p = Path(path)
     if not p.exists():
-        raise DataError(f"{what} file '{p}' does not exist")
+        raise DataError("does not exist", file=str(p), within=what, hint="Check the path and the file name.")
     if p.is_dir():
-        raise DataError(f"{what} file '{p}' is a folder, not a file")
+        raise DataError("is a folder, not a file", file=str(p), within=what,
+                        hint="Give the path of the file inside it.")
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{what} file '{p}' is not UTF-8 text (byte {exc.start})") from None
+        raise DataError(f"is not UTF-8 text (byte {exc.start})", file=str(p), within=what,
+                        hint="Save it as UTF-8 text (in Excel: CSV UTF-8) and give it again.") from None
     if p.suffix.lower() == ".csv":
         out, first = {}, {}
         rows = [(n, line.split(",", 1)) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
@@ -256,11 +258,13 @@ def read_mapping_file(path, what: str) -> dict:
         try:
             data = json.loads(text, object_pairs_hook=_json_pairs(f"{what} file '{p}'"))
         except json.JSONDecodeError as exc:
-            raise DataError(f"{what} file '{p}' cannot be parsed: {exc}") from None
+            raise DataError(f"cannot be parsed: {exc.msg} (column {exc.colno})", file=str(p), line=exc.lineno,
+                            within=what, hint="Fix the JSON at that line, or write the file as YAML.") from None
     else:
         data = parse_yaml(text, f"{what} file '{p}'", DataError)
     if not isinstance(data, dict):
-        raise DataError(f"{what} file '{p}' must hold a mapping (key: value lines)")
+        raise DataError("must hold a mapping (key: value lines)", file=str(p), within=what,
+                        hint="Write one 'key: value' line per entry.")
     return data
 
 

@@ -217,3 +217,35 @@ def test_a_flag_refused_by_the_shared_options_is_a_part(argv, parts, said, tmp_p
     assert {k: exc.parts().get(k, "absent") for k in parts} == parts and exc.parts()["hint"]
     assert cli_message(str(exc)) == str(exc)
     assert says(err, said) and list(tmp_path.iterdir()) == []
+
+
+MAPS = {"none.yaml": None, "folder": "dir", "bad.json": '{"a": 1,\n "b" 2}', "list.yaml": "- a\n- b\n",
+        "latin.csv": b"1,\xff\n"}
+
+
+@pytest.mark.parametrize("name, parts, said", [
+    ("none.yaml", {"file": "none.yaml", "within": "column map"},
+     "column map: file 'none.yaml' does not exist. Check the path and the file name."),
+    ("folder", {"file": "folder", "within": "column map"},
+     "column map: file 'folder' is a folder, not a file. Give the path of the file inside it."),
+    ("bad.json", {"file": "bad.json", "line": 2, "within": "column map"},
+     "column map: file 'bad.json', line 2 cannot be parsed: Expecting ':' delimiter (column 6). Fix the JSON at "
+     "that line, or write the file as YAML."),
+    ("list.yaml", {"file": "list.yaml", "within": "column map"},
+     "column map: file 'list.yaml' must hold a mapping (key: value lines). Write one 'key: value' line per entry."),
+    ("latin.csv", {"file": "latin.csv", "within": "column map"},
+     "column map: file 'latin.csv' is not UTF-8 text (byte 2). Save it as UTF-8 text (in Excel: CSV UTF-8) and "
+     "give it again."),
+])
+def test_a_map_file_named_by_a_flag_is_refused_as_a_file(name, parts, said, tmp_path, monkeypatch, capsys):
+    from refused import refused
+
+    monkeypatch.chdir(tmp_path)
+    content = MAPS[name]
+    if content == "dir":
+        (tmp_path / name).mkdir()
+    elif content is not None:
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    exc, err = refused(["score", IO / "phq.tsv", "--instrument", "phq-9", "--map", name, "-o", "o.csv"], capsys)
+    assert {k: exc.parts().get(k, "absent") for k in parts} == parts and exc.parts()["hint"]
+    assert says(err, "goalscope: " + said) and not (tmp_path / "o.csv").exists()

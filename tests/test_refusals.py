@@ -62,7 +62,7 @@ PLAIN = {"ValueError", "TypeError", "KeyError"}
 
 #: refusals still written as one message string, per module, with why: convert them and lower the number
 TO_CONVERT: dict[str, tuple[int, str]] = {
-    "analysis/command_options.py": (7, "read_mapping_file (a --map or --labels file): named 'labels file x' as io/yamlfile names it; converted together with yamlfile so both name the file alike"),
+    "analysis/command_options.py": (2, "a key given twice in a --map or --labels file (JSON, CSV): asserted in tests/io/test_yamlfile.py beside the YAML file's form ('labels file x'); converted together with io/yamlfile"),
     "analysis/findings/registry.py": (6, "the findings registry file: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/findings/replication.py": (2, "constructs: and measures: name unknown names in the words the study file and the "
                                            "command line share (asserted word for word); not yet converted"),
