@@ -214,12 +214,13 @@ def _parse_pairs(text, what):
     return pairs
 
 
-def _json_pairs(where: str):
+def _json_pairs(path: str):
     def hook(pairs):
         out = {}
         for k, v in pairs:
             if k in out:
-                raise DataError(f"{where}: key {k!r} appears twice in one object; remove or rename one of them")
+                raise DataError(f"key {k!r} appears twice in one object", file=path,
+                                hint="Remove or rename one of them.")
             out[k] = v
         return out
     return hook
@@ -231,14 +232,13 @@ def read_mapping_file(path, what: str) -> dict:
 
     p = Path(path)
     if not p.exists():
-        raise DataError("does not exist", file=str(p), within=what, hint="Check the path and the file name.")
+        raise DataError("does not exist", file=str(p), hint=f"Check the path of the {what} file.")
     if p.is_dir():
-        raise DataError("is a folder, not a file", file=str(p), within=what,
-                        hint="Give the path of the file inside it.")
+        raise DataError("is a folder, not a file", file=str(p), hint=f"Give the path of the {what} file itself.")
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"is not UTF-8 text (byte {exc.start})", file=str(p), within=what,
+        raise DataError(f"is not UTF-8 text (byte {exc.start})", file=str(p),
                         hint="Save it as UTF-8 text (in Excel: CSV UTF-8) and give it again.") from None
     if p.suffix.lower() == ".csv":
         out, first = {}, {}
@@ -250,21 +250,21 @@ def read_mapping_file(path, what: str) -> dict:
                 continue
             key = r[0].strip()
             if key in out:
-                raise DataError(f"{what} file '{p}', line {n}: key {key[:80]!r} appears twice (first at line "
-                                f"{first[key]}); remove or rename one of them")
+                raise DataError(f"key {key[:80]!r} appears twice (first at line {first[key]})", file=str(p), line=n,
+                                hint="Remove or rename one of them.")
             out[key], first[key] = r[1].strip(), n
         return out
     if p.suffix.lower() == ".json":
         try:
-            data = json.loads(text, object_pairs_hook=_json_pairs(f"{what} file '{p}'"))
+            data = json.loads(text, object_pairs_hook=_json_pairs(str(p)))
         except json.JSONDecodeError as exc:
             raise DataError(f"cannot be parsed: {exc.msg} (column {exc.colno})", file=str(p), line=exc.lineno,
-                            within=what, hint="Fix the JSON at that line, or write the file as YAML.") from None
+                            hint=f"Fix the JSON at that line, or write the {what} file as YAML.") from None
     else:
         data = parse_yaml(text, f"{what} file '{p}'", DataError)
     if not isinstance(data, dict):
-        raise DataError("must hold a mapping (key: value lines)", file=str(p), within=what,
-                        hint="Write one 'key: value' line per entry.")
+        raise DataError("must hold a mapping (key: value lines)", file=str(p),
+                        hint=f"Write the {what} file as one 'key: value' line per entry.")
     return data
 
 

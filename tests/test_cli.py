@@ -220,22 +220,25 @@ def test_a_flag_refused_by_the_shared_options_is_a_part(argv, parts, said, tmp_p
 
 
 MAPS = {"none.yaml": None, "folder": "dir", "bad.json": '{"a": 1,\n "b" 2}', "list.yaml": "- a\n- b\n",
-        "latin.csv": b"1,\xff\n"}
+        "latin.csv": b"1,\xff\n", "dup.csv": "1,PHQ9_1\n2,PHQ9_2\n1,PHQ9_3\n",
+        "dup.json": '{"1": "PHQ9_1", "1": "PHQ9_2"}'}
 
 
 @pytest.mark.parametrize("name, parts, said", [
-    ("none.yaml", {"file": "none.yaml", "within": "column map"},
-     "column map: file 'none.yaml' does not exist. Check the path and the file name."),
-    ("folder", {"file": "folder", "within": "column map"},
-     "column map: file 'folder' is a folder, not a file. Give the path of the file inside it."),
-    ("bad.json", {"file": "bad.json", "line": 2, "within": "column map"},
-     "column map: file 'bad.json', line 2 cannot be parsed: Expecting ':' delimiter (column 6). Fix the JSON at "
-     "that line, or write the file as YAML."),
-    ("list.yaml", {"file": "list.yaml", "within": "column map"},
-     "column map: file 'list.yaml' must hold a mapping (key: value lines). Write one 'key: value' line per entry."),
-    ("latin.csv", {"file": "latin.csv", "within": "column map"},
-     "column map: file 'latin.csv' is not UTF-8 text (byte 2). Save it as UTF-8 text (in Excel: CSV UTF-8) and "
-     "give it again."),
+    ("none.yaml", {"file": "none.yaml"}, "file 'none.yaml' does not exist. Check the path of the column map file."),
+    ("folder", {"file": "folder"}, "file 'folder' is a folder, not a file. Give the path of the column map file itself."),
+    ("bad.json", {"file": "bad.json", "line": 2},
+     "file 'bad.json', line 2 cannot be parsed: Expecting ':' delimiter (column 6). Fix the JSON at that line, or "
+     "write the column map file as YAML."),
+    ("list.yaml", {"file": "list.yaml"},
+     "file 'list.yaml' must hold a mapping (key: value lines). Write the column map file as one 'key: value' line "
+     "per entry."),
+    ("latin.csv", {"file": "latin.csv"},
+     "file 'latin.csv' is not UTF-8 text (byte 2). Save it as UTF-8 text (in Excel: CSV UTF-8) and give it again."),
+    ("dup.csv", {"file": "dup.csv", "line": 3},
+     "file 'dup.csv', line 3: key '1' appears twice (first at line 1). Remove or rename one of them."),
+    ("dup.json", {"file": "dup.json"},
+     "file 'dup.json': key '1' appears twice in one object. Remove or rename one of them."),
 ])
 def test_a_map_file_named_by_a_flag_is_refused_as_a_file(name, parts, said, tmp_path, monkeypatch, capsys):
     from refused import refused

@@ -62,7 +62,6 @@ PLAIN = {"ValueError", "TypeError", "KeyError"}
 
 #: refusals still written as one message string, per module, with why: convert them and lower the number
 TO_CONVERT: dict[str, tuple[int, str]] = {
-    "analysis/command_options.py": (2, "a key given twice in a --map or --labels file (JSON, CSV): asserted in tests/io/test_yamlfile.py beside the YAML file's form ('labels file x'); converted together with io/yamlfile"),
     "analysis/findings/registry.py": (6, "the findings registry file: a file's entry and field in the schema's own words ('study file x, instrument y'); needs a field= part"),
     "analysis/findings/replication.py": (2, "constructs: and measures: name unknown names in the words the study file and the "
                                            "command line share (asserted word for word); not yet converted"),
@@ -288,7 +287,7 @@ UNPLACED_CASES = {
     'in_row_too_short_after_multiline', 'in_row_too_short_tsv', 'in_run_row_too_long',
     'in_teams_row_other_delimiter', 'in_value_in_unnamed_column', 'in_xlsx_formula_without_value',
     'out_correlations_output_is_input', 'out_dup_key_column_map', 'out_dup_key_instrument_file',
-    'out_dup_key_labels_csv', 'out_dup_key_labels_json', 'out_dup_key_labels_yaml', 'out_dup_key_rules_file',
+    'out_dup_key_labels_yaml', 'out_dup_key_rules_file',
     'out_dup_key_study_instrument', 'out_dup_key_study_labels', 'out_dup_key_study_top_level',
     'out_mediation_output_is_input', 'out_reliability_items_side_file_is_input',
     'out_reliability_output_is_input', 'out_run_data_absolute_outside', 'out_run_data_outside_study_folder',
