@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 from ..deprecation import renamed_flag
-from ..command_options import _formatter, add_input_options, read_input
+from ..command_options import OUTPUT_OPTIONS, _formatter, add_input_options, read_input
 from ..errors import DataError
 from ..checks import near_columns
 
@@ -83,7 +83,7 @@ def cmd_goals(args) -> int:
                         hint="say what to write: -o coded.xlsx (or .csv) for the rules' coding, "
                              "--coding-sheet sheet.xlsx for human coders, or both")
     if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".csv"):
-        raise DataError("", file=args.output, within="-o",
+        raise DataError("", file=args.output, within=OUTPUT_OPTIONS["output"],
                         hint="use a .xlsx or .csv file name for the coded statements")
     data = read_input(args)
     if args.text not in data.columns:

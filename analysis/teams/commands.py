@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ..command_options import _formatter, add_input_options, add_item_options, item_options_from_args, read_input
+from ..command_options import (OUTPUT_OPTIONS, _formatter, add_input_options, add_item_options, item_options_from_args,
+                               read_input)
 from ..errors import DataError
 from ..io.pseudonyms import PSEUDONYM_ENV as KEY_ENV
 from ..io.pseudonyms import pseudonym_key, pseudonymise
@@ -85,7 +86,8 @@ def cmd_teams(args) -> int:
 
     _check_outputs(args)
     if Path(args.output).suffix.lower() not in (".xlsx", ".html", ".csv"):
-        raise DataError("", file=args.output, within="-o", hint="use a .xlsx, .html or .csv file name for the staff report")
+        raise DataError("", file=args.output, within=OUTPUT_OPTIONS["output"],
+                        hint="use a .xlsx, .html or .csv file name for the staff report")
     if args.person_scores and not args.id:
         raise DataError("needs --id-column COLUMN (the ids are pseudonymised before writing)", argument="--person-scores",
                         value=args.person_scores, hint="give --id-column, or leave --person-scores out")

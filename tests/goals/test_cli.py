@@ -90,8 +90,8 @@ def test_user_errors_exit_2(tmp_path, capsys, args, message):
     ([LABELLED, "-o", "x.csv"], {"argument": "--text", "value": None},
      "--text is not given; name the column holding the goal statements with --text COLUMN (or give a filled "
      "coding sheet with --agreement)"),
-    ([LABELLED, "--text", "statement", "-o", "x.json"], {"file": "x.json", "within": "-o"},
-     "-o: file 'x.json': use a .xlsx or .csv file name for the coded statements"),
+    ([LABELLED, "--text", "statement", "-o", "x.json"], {"file": "x.json", "within": "-o/--output"},
+     "-o/--output: file 'x.json': use a .xlsx or .csv file name for the coded statements"),
     (["train"], {"argument": "CODING_SHEET", "value": None, "within": "goals train"},
      "goals train: CODING_SHEET is not given; usage: goalscope goals train CODING_SHEET -o coder.skops (the "
      "sheet holds columns 'statement' and 'label')"),

@@ -344,8 +344,8 @@ def test_cli_waves(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("files, extra, parts, said", [
-    ([W1], ["-o", "r.json"], {"file": "r.json", "within": "-o"},
-     "-o: file 'r.json': use a .xlsx, .html or .csv file name for the staff report"),
+    ([W1], ["-o", "r.json"], {"file": "r.json", "within": "-o/--output"},
+     "-o/--output: file 'r.json': use a .xlsx, .html or .csv file name for the staff report"),
     ([W1], ["--person-scores", "p.csv", "-o", "r.csv"], {"argument": "--person-scores", "value": "p.csv"},
      "--person-scores 'p.csv' needs --id-column COLUMN (the ids are pseudonymised before writing); give "
      "--id-column, or leave --person-scores out"),
