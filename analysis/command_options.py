@@ -204,21 +204,23 @@ def _parse_pairs(text, what):
     pairs = {}
     for part in text.split(","):
         if ":" not in part:
-            raise DataError(f"{what} '{text}': write pairs as from:to separated by commas, e.g. 1:0,2:1")
+            raise DataError("", argument=what, value=text, hint="write pairs as from:to separated by commas, e.g. 1:0,2:1")
         a, b = part.split(":", 1)
         try:
             pairs[float(a)] = float(b)
         except ValueError:
-            raise DataError(f"{what} '{text}': '{part}' is not a pair of numbers") from None
+            raise DataError(f"'{part}' is not a pair of numbers", argument=what, value=text,
+                            hint="write each pair as two numbers, e.g. 1:0") from None
     return pairs
 
 
-def _json_pairs(where: str):
+def _json_pairs(path: str):
     def hook(pairs):
         out = {}
         for k, v in pairs:
             if k in out:
-                raise DataError(f"{where}: key {k!r} appears twice in one object; remove or rename one of them")
+                raise DataError(f"key {k!r} appears twice in one object", file=path,
+                                hint="Remove or rename one of them.")
             out[k] = v
         return out
     return hook
@@ -230,13 +232,14 @@ def read_mapping_file(path, what: str) -> dict:
 
     p = Path(path)
     if not p.exists():
-        raise DataError(f"{what} file '{p}' does not exist")
+        raise DataError("does not exist", file=str(p), hint=f"Check the path of the {what} file.")
     if p.is_dir():
-        raise DataError(f"{what} file '{p}' is a folder, not a file")
+        raise DataError("is a folder, not a file", file=str(p), hint=f"Give the path of the {what} file itself.")
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{what} file '{p}' is not UTF-8 text (byte {exc.start})") from None
+        raise DataError(f"is not UTF-8 text (byte {exc.start})", file=str(p),
+                        hint="Save it as UTF-8 text (in Excel: CSV UTF-8) and give it again.") from None
     if p.suffix.lower() == ".csv":
         out, first = {}, {}
         rows = [(n, line.split(",", 1)) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
@@ -247,19 +250,21 @@ def read_mapping_file(path, what: str) -> dict:
                 continue
             key = r[0].strip()
             if key in out:
-                raise DataError(f"{what} file '{p}', line {n}: key {key[:80]!r} appears twice (first at line "
-                                f"{first[key]}); remove or rename one of them")
+                raise DataError(f"key {key[:80]!r} appears twice (first at line {first[key]})", file=str(p), line=n,
+                                hint="Remove or rename one of them.")
             out[key], first[key] = r[1].strip(), n
         return out
     if p.suffix.lower() == ".json":
         try:
-            data = json.loads(text, object_pairs_hook=_json_pairs(f"{what} file '{p}'"))
+            data = json.loads(text, object_pairs_hook=_json_pairs(str(p)))
         except json.JSONDecodeError as exc:
-            raise DataError(f"{what} file '{p}' cannot be parsed: {exc}") from None
+            raise DataError(f"cannot be parsed: {exc.msg} (column {exc.colno})", file=str(p), line=exc.lineno,
+                            hint=f"Fix the JSON at that line, or write the {what} file as YAML.") from None
     else:
         data = parse_yaml(text, f"{what} file '{p}'", DataError)
     if not isinstance(data, dict):
-        raise DataError(f"{what} file '{p}' must hold a mapping (key: value lines)")
+        raise DataError("must hold a mapping (key: value lines)", file=str(p),
+                        hint=f"Write the {what} file as one 'key: value' line per entry.")
     return data
 
 
@@ -356,8 +361,8 @@ def column_list(text: str | None, flag: str, columns=None) -> list[str]:
             hits = [str(c) for c in columns if fnmatch.fnmatchcase(str(c), part)
                     and not str(c).endswith(HELPER_SUFFIXES)]
             if not hits:
-                raise DataError(f"{flag} '{text}': pattern '{part}' matches no column of the file."
-                                + near_columns(part, columns))
+                raise DataError(f"pattern '{part}' matches no column of the file", argument=flag, value=text,
+                                hint="Check the pattern against the file's column names." + near_columns(part, columns))
             out += [h for h in hits if h not in out]
         elif part not in out:
             out.append(part)
@@ -484,18 +489,20 @@ def check_formula(text: str | None, flag: str, columns, one_sided: bool = False)
 
     if one_sided and "~" not in text or not one_sided and text.count("~") != 1:
         shape = "'~ x'" if one_sided else "'y ~ x1 + x2'"
-        raise DataError(f"{flag} '{text}': write the formula as {shape}")
+        raise DataError("", argument=flag, value=text, hint=f"write the formula as {shape}")
     try:
         desc = ModelDesc.from_formula(text)
     except PatsyError as exc:
-        raise DataError(f"{flag} '{text}' cannot be read: {str(exc).splitlines()[0]}") from None
+        raise DataError(f"cannot be read: {str(exc).splitlines()[0]}", argument=flag, value=text,
+                        hint="write it as R does, e.g. 'y ~ x + m', with the file's column names") from None
     names = {str(c) for c in columns}
     for term in desc.lhs_termlist + desc.rhs_termlist:
         for factor in term.factors:
             code = factor.code
             if code.isidentifier() and code not in names:
-                raise DataError(f"{flag} '{text}' names '{code}', which is not a column of the file; available "
-                                f"columns: {', '.join(map(str, list(columns)[:30]))}." + near_columns(code, columns))
+                raise DataError(f"names '{code}', which is not a column of the file", argument=flag, value=text,
+                                hint=f"available columns: {', '.join(map(str, list(columns)[:30]))}."
+                                     + near_columns(code, columns))
 
 
 def print_r_call(res) -> None:
@@ -518,8 +525,8 @@ def check_output_names(args, table_flags=("output", "classes"), figure_flags=("f
         value = getattr(args, dest, None)
         if value and Path(value).suffix.lower() not in allowed:
             flag = OUTPUT_OPTIONS.get(dest, "--" + dest.replace("_", "-"))
-            raise DataError(f"{flag} '{value}': a {kind} is written as {', '.join(allowed)}; give a file name "
-                            f"with one of these endings")
+            raise DataError(f"a {kind} is written as {', '.join(allowed)}", file=value, within=flag,
+                            hint="give a file name with one of these endings")
 
 
 def describe(text: str) -> str:

@@ -228,7 +228,9 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
     ``[within: ]file 'x.csv', row 17, column 'AGQ_3', value '9': <problem>. <Hint>`` for a problem in a
     file (the location is :func:`where`'s, with the parts the site has: a cell has all four, a column
     has no row and value, a whole file has the file only); ``[within: ]<argument>=<value>: <problem>``
-    for a function's argument or a command's option (the command line turns the keyword into its flag).
+    for a function's argument or a command's option (the command line turns the keyword into its flag);
+    an argument that is a flag (``"--recode"``) or an operand (``"FILE"``, in capitals) is written as typed,
+    ``--recode '1;0'``, or alone when it has no value (``value=None``: it was not given).
     ``within`` names the step that refused (``"correlations"``, ``"attention item"``), ``item`` what the
     column holds (``"item 3 of 'phq-9'"``, said after the column). The problem
     follows the location after a colon, or directly where it reads as the location's predicate (it
@@ -245,6 +247,8 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
     >>> message("is not a number of resamples", argument="n_boot", value=-5, hint="give 100 or more",
     ...         within="mediation")
     'mediation: n_boot=-5 is not a number of resamples; give 100 or more'
+    >>> message("is not a pair of numbers", argument="--recode", value="1;0", hint="write from:to, e.g. 1:0")
+    "--recode '1;0' is not a pair of numbers; write from:to, e.g. 1:0"
     >>> message("unknown operator '=~~'", line=3, value="f1 =~~ x1", hint="Write a lavaan operator.",
     ...         within="model")
     "model: line 3, value 'f1 =~~ x1': unknown operator '=~~'. Write a lavaan operator."
@@ -256,7 +260,10 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
         said = "" if value is UNSET else shown(value) if isinstance(value, str) else repr(value)
         if not isinstance(value, str) and len(said) > MAX_SHOWN:   # a long list or table as an argument
             said = f"{said[: MAX_SHOWN - 4]}… ({len(said)} characters)"
-        place = f"{argument}={said}"
+        if str(argument).startswith("-") or str(argument).isupper():   # a flag or operand (FILE), as typed
+            place = argument if value is UNSET or value is None else f"{argument} {said}"
+        else:
+            place = f"{argument}={said}"
     else:
         place = where(file, row, column, value, item, field=field, line=line)
     predicate = problem.startswith(PREDICATES)

@@ -185,3 +185,72 @@ def test_xlsx_outputs_of_score_screen_and_reliability_are_byte_identical_across_
     second = round_("b")
     assert sorted(first) == ["reliability.items.xlsx", "reliability.xlsx", "score.xlsx", "screen.xlsx"]
     assert first == second
+
+
+@pytest.mark.parametrize("argv, parts, said", [
+    (["score", IO / "phq.tsv", "--instrument", "phq-9", "--recode", "1-0", "-o", "o.csv"],
+     {"argument": "--recode", "value": "1-0"}, "--recode '1-0': write pairs as from:to separated by commas, e.g. 1:0,2:1"),
+    (["score", IO / "phq.tsv", "--instrument", "phq-9", "--recode", "1:a", "-o", "o.csv"],
+     {"argument": "--recode", "value": "1:a"},
+     "--recode '1:a': '1:a' is not a pair of numbers; write each pair as two numbers, e.g. 1:0"),
+    (["regression", IO / "phq.tsv", "--y", "q1", "--x", "q2", "-o", "t.txt"],
+     {"file": "t.txt", "within": "-o/--output"},
+     "-o/--output: file 't.txt': a table is written as .csv, .xlsx, .parquet; give a file name with one of these "
+     "endings"),
+    (["profiles", IO / "phq.tsv", "--columns", "zz*"], {"argument": "--columns", "value": "zz*"},
+     "--columns 'zz*': pattern 'zz*' matches no column of the file. Check the pattern against the file's column "
+     "names."),
+    (["regression", IO / "phq.tsv", "--formula", "q1 q2"], {"argument": "--formula", "value": "q1 q2"},
+     "--formula 'q1 q2': write the formula as 'y ~ x1 + x2'"),
+    (["regression", IO / "phq.tsv", "--formula", "q1 ~ q2 +"], {"argument": "--formula", "value": "q1 ~ q2 +"},
+     "--formula 'q1 ~ q2 +' cannot be read: expected a noun, but instead the expression ended; write it as R does, "
+     "e.g. 'y ~ x + m', with the file's column names"),
+    (["regression", IO / "phq.tsv", "--formula", "PHQ9_1 ~ nope"], {"argument": "--formula", "value": "PHQ9_1 ~ nope"},
+     "--formula 'PHQ9_1 ~ nope' names 'nope', which is not a column of the file; available columns: "),
+])
+def test_a_flag_refused_by_the_shared_options_is_a_part(argv, parts, said, tmp_path, monkeypatch, capsys):
+    """The shared option readers refuse a flag (or the file it names) with it as a part and say what to do;
+    cli_message leaves a flag that is already a flag alone."""
+    from analysis.command_options import cli_message
+    from refused import refused
+
+    monkeypatch.chdir(tmp_path)
+    exc, err = refused(argv, capsys)
+    assert {k: exc.parts().get(k, "absent") for k in parts} == parts and exc.parts()["hint"]
+    assert cli_message(str(exc)) == str(exc)
+    assert says(err, said) and list(tmp_path.iterdir()) == []
+
+
+MAPS = {"none.yaml": None, "folder": "dir", "bad.json": '{"a": 1,\n "b" 2}', "list.yaml": "- a\n- b\n",
+        "latin.csv": b"1,\xff\n", "dup.csv": "1,PHQ9_1\n2,PHQ9_2\n1,PHQ9_3\n",
+        "dup.json": '{"1": "PHQ9_1", "1": "PHQ9_2"}'}
+
+
+@pytest.mark.parametrize("name, parts, said", [
+    ("none.yaml", {"file": "none.yaml"}, "file 'none.yaml' does not exist. Check the path of the column map file."),
+    ("folder", {"file": "folder"}, "file 'folder' is a folder, not a file. Give the path of the column map file itself."),
+    ("bad.json", {"file": "bad.json", "line": 2},
+     "file 'bad.json', line 2 cannot be parsed: Expecting ':' delimiter (column 6). Fix the JSON at that line, or "
+     "write the column map file as YAML."),
+    ("list.yaml", {"file": "list.yaml"},
+     "file 'list.yaml' must hold a mapping (key: value lines). Write the column map file as one 'key: value' line "
+     "per entry."),
+    ("latin.csv", {"file": "latin.csv"},
+     "file 'latin.csv' is not UTF-8 text (byte 2). Save it as UTF-8 text (in Excel: CSV UTF-8) and give it again."),
+    ("dup.csv", {"file": "dup.csv", "line": 3},
+     "file 'dup.csv', line 3: key '1' appears twice (first at line 1). Remove or rename one of them."),
+    ("dup.json", {"file": "dup.json"},
+     "file 'dup.json': key '1' appears twice in one object. Remove or rename one of them."),
+])
+def test_a_map_file_named_by_a_flag_is_refused_as_a_file(name, parts, said, tmp_path, monkeypatch, capsys):
+    from refused import refused
+
+    monkeypatch.chdir(tmp_path)
+    content = MAPS[name]
+    if content == "dir":
+        (tmp_path / name).mkdir()
+    elif content is not None:
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    exc, err = refused(["score", IO / "phq.tsv", "--instrument", "phq-9", "--map", name, "-o", "o.csv"], capsys)
+    assert {k: exc.parts().get(k, "absent") for k in parts} == parts and exc.parts()["hint"]
+    assert says(err, "goalscope: " + said) and not (tmp_path / "o.csv").exists()

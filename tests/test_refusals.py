@@ -62,14 +62,6 @@ PLAIN = {"ValueError", "TypeError", "KeyError"}
 
 #: refusals still written as one message string, per module, with why: convert them and lower the number
 TO_CONVERT: dict[str, tuple[int, str]] = {
-    "analysis/command_options.py": (14, 'command-line option readers and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/findings/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/findings/power_commands.py": (15, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/goals/commands.py": (5, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/models/commands.py": (13, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/psychometrics/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/screening/commands.py": (4, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
-    "analysis/teams/commands.py": (7, 'command-line flag combinations and files named by flags: their form goes with issue 20 (flags as structured hints)'),
     "analysis/teams/privacy.py": (1, "the minimum group size below 3: 'minimum group size 2 is too small' is how the app "
                                     "finds its field and what its browser test asserts; as min_group= it would print "
                                     "the keyword until issue 20 maps it to --min-group"),
@@ -255,9 +247,7 @@ CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "r
 #: corpus refusals whose error does not yet carry its place as parts (raised by a site in TO_CONVERT):
 #: a new case may not join them; drop a name here when its site is converted
 UNPLACED_CASES = {
-    'base_recode_malformed', 'base_response_min_above_max', 'base_teams_min_group_below_3',
-    'cmd_moderation_figure_unknown_extension', 'cmd_regression_output_unknown_extension', 'out_dup_key_labels_csv',
-    'out_dup_key_labels_json',
+    'base_response_min_above_max', 'base_teams_min_group_below_3',
 }
 
 
@@ -294,6 +284,9 @@ def test_a_value_longer_than_the_limit_is_cut(tmp_path, monkeypatch, capsys):
 # file             | anything, ends in ? | a capital        | "<place>: <problem>? <Hint>" (no second stop)
 # argument=value   | a PREDICATES word   | a small letter   | "<within>: <arg>=<value> <problem>; <hint>"
 # argument=value   | (no problem)        | any              | "<arg>=<value>: <hint>"
+# --flag value     | a PREDICATES word   | a small letter   | "<--flag> <value> <problem>; <hint>"
+# --flag (None)    | anything else       | a capital        | "<--flag>: <problem>. <Hint>"
+# OPERAND (None)   | a PREDICATES word   | a small letter   | "<OPERAND> <problem>; <hint>"
 # none             | anything            | a capital        | "<problem>. <Hint>"
 
 MESSAGE_ROWS = [
@@ -322,6 +315,16 @@ MESSAGE_ROWS = [
     (dict(problem="is not a list", argument="columns", value=list(range(40)), hint="give a list"),
      "columns=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 2… (150 characters) "
      "is not a list; give a list"),
+    (dict(problem="is not a pair of numbers", argument="--recode", value="1;0", hint="write from:to, e.g. 1:0"),
+     "--recode '1;0' is not a pair of numbers; write from:to, e.g. 1:0"),
+    (dict(problem="no model to fit", argument="--instrument", value=None, within="cfa",
+          hint="Give --instrument or --model FILE."),
+     "cfa: --instrument: no model to fit. Give --instrument or --model FILE."),
+    (dict(problem="is below 3", argument="--min-group", value=2, hint="give 3 or more"),
+     "--min-group 2 is below 3; give 3 or more"),
+    (dict(problem="is not given", argument="CODING_SHEET", value=None, within="goals train",
+          hint="give the coded sheet to train from"),
+     "goals train: CODING_SHEET is not given; give the coded sheet to train from"),
 ]
 
 

@@ -17,8 +17,9 @@ def _pairs(text: str) -> dict:
         if not part:
             continue
         if "=" not in part:
-            raise DataError(f"--constructs '{text}': write construct=column pairs separated by commas, e.g. "
-                            "mastery_approach=goals_mastery_approach,procrastination=procr_total")
+            raise DataError("", argument="--constructs", value=text,
+                            hint="write construct=column pairs separated by commas, e.g. "
+                                 "mastery_approach=goals_mastery_approach,procrastination=procr_total")
         k, v = part.split("=", 1)
         out[k.strip()] = v.strip()
     return out
@@ -78,11 +79,13 @@ def cmd_findings(args) -> int:
 
     problem = unknown_names([args.construct] if args.construct is not None else [], CONSTRUCTS)
     if problem:
-        raise FindingsError(f"--construct {args.construct}: {problem}")
+        raise FindingsError(problem, argument="--construct", value=args.construct,
+                            hint="Give one of the valid constructs, or leave --construct out to list every finding.")
     table = published_findings(args.construct, registry=args.registry)
     if args.construct is not None and table.empty:
-
-        raise FindingsError(f"--construct {args.construct}: {constructs_without_findings(args.construct, args.registry)}")
+        raise FindingsError(constructs_without_findings(args.construct, args.registry), argument="--construct",
+                            value=args.construct,
+                            hint="Give a construct with findings, or leave --construct out to list every finding.")
     if args.output:
         from ..io import write_table
 
@@ -106,7 +109,9 @@ def cmd_replicate(args) -> int:
     pairs = _pairs(args.constructs)
     problem = unknown_names(pairs, CONSTRUCTS)
     if problem:
-        raise DataError(f"--constructs: {problem}")
+        raise DataError(problem, argument="--constructs", value=args.constructs,
+                        hint="Use constructs from that list; `goalscope findings --construct NAME` lists "
+                             "the findings of one.")
     res = replicate_study(scores, constructs=pairs, findings=args.finding, sesoi=args.sesoi,
                           level=args.level, nan_policy=args.nan_policy, registry=args.registry)
     with pd.option_context("display.width", 250, "display.max_colwidth", 140, "display.max_rows", None):
@@ -117,7 +122,9 @@ def cmd_replicate(args) -> int:
         print(f"verdicts -> {write_table(res.table(), args.output)}")
     if args.figure:
         if not len(res):
-            raise DataError("--figure: no finding was tested, so there is nothing to plot")
+            raise DataError("no finding was tested, so there is nothing to plot", argument="--figure",
+                            value=args.figure, hint="Leave --figure out, or give --constructs for the two "
+                                                    "constructs of a registered finding.")
         res.figure(args.figure)
         print(f"forest plot -> {args.figure}")
     return 0

@@ -128,7 +128,8 @@ def _pair(text: str, what: str) -> tuple[float, float]:
     try:
         a, b = (float(x) for x in parts)
     except ValueError:
-        raise GoalscopeError(f"{what} '{text}': give two numbers separated by a comma, e.g. .2,.3") from None
+        raise GoalscopeError("", argument=what, value=text,
+                             hint="give two numbers separated by a comma, e.g. .2,.3") from None
     return a, b
 
 
@@ -144,14 +145,16 @@ def cmd_power(args) -> int:
     if args.mediation:
         from .power_montecarlo import power_mediation
         if args.n is None:
-            raise GoalscopeError("--mediation needs --n (the sample size of each simulated study)")
+            raise GoalscopeError("needs --n (the sample size of each simulated study)", argument="--mediation",
+                                 value=args.mediation, hint="add --n, e.g. --n 200")
         a, b = _pair(args.mediation, "--mediation")
         res = power_mediation(a, b, c_prime=args.c_prime, n=int(args.n), n_rep=args.n_rep, n_draws=args.n_draws,
                               ci_method=args.ci_method, level=args.level, seed=args.seed, progress=progress)
     elif args.moderation is not None:
         from .power_montecarlo import power_moderation
         if args.n is None:
-            raise GoalscopeError("--moderation needs --n (the sample size of each simulated study)")
+            raise GoalscopeError("needs --n (the sample size of each simulated study)", argument="--moderation",
+                                 value=args.moderation, hint="add --n, e.g. --n 200")
         res = power_moderation(args.moderation, int(args.n), b_x=args.b_x, b_w=args.b_w, r_xw=args.r_xw,
                                n_rep=args.n_rep, alpha=args.alpha, seed=args.seed, progress=progress)
     elif args.f2 is not None or args.u is not None:
@@ -160,7 +163,8 @@ def cmd_power(args) -> int:
     elif args.r2 is not None:
         from .power import power_correlation_difference
         if args.r is None:
-            raise GoalscopeError("--r2 needs --r (the first correlation)")
+            raise GoalscopeError("needs --r (the first correlation)", argument="--r2", value=args.r2,
+                                 hint="add --r with the correlation of the first group")
         res = power_correlation_difference(args.r, args.r2, n1=args.n, n2=args.n2, power=args.power,
                                            alpha=args.alpha, alternative=args.alternative)
     elif args.r is not None and args.n is None and args.power is None:
@@ -172,8 +176,9 @@ def cmd_power(args) -> int:
     else:
         from .power import power_correlation
         if args.r is None and (args.n is None or args.power is None):
-            raise GoalscopeError("give two of --r, --n and --power (or --f2, --r2, --mediation, --moderation, "
-                                 "--finding); see goalscope power --help")
+            raise GoalscopeError("is not given, nor both --n and --power", argument="--r", value=None,
+                                 hint="give two of --r, --n and --power (or --f2, --r2, --mediation, --moderation, "
+                                      "--finding); see goalscope power --help")
         res = power_correlation(r=args.r, n=args.n, power=args.power, alpha=args.alpha,
                                 alternative=args.alternative)
     _print(res.table())
@@ -215,34 +220,38 @@ def finding_sample_sizes(finding: str, powers=POWERS, alpha: float = 0.05, alter
             from .registry import published_findings
         except ImportError:
             raise GoalscopeError("the registry of published findings (analysis.findings.registry) is not "
-                                 "installed in this version; give the effect with --r instead") from None
+                                 "installed in this version", argument="--finding", value=finding,
+                                 hint="give the effect with --r instead") from None
         findings = published_findings()
     id_col = _column(findings, ("id", "finding_id"))
     kind_col, value_col = _column(findings, _KIND), _column(findings, _VALUE)
     if id_col is None or value_col is None:
-        raise GoalscopeError("the registry table has no id or effect-value column; give the effect with --r instead")
+        raise GoalscopeError("the registry table has no id or effect-value column", argument="--finding", value=finding,
+                             hint="give the effect with --r instead")
     if finding == "all":
         rows = findings
         if kind_col is not None:
             rows = rows[rows[kind_col].astype(str).str.lower() == "r"]
         rows = rows[pd.to_numeric(rows[value_col], errors="coerce").notna()]
         if rows.empty:
-            raise GoalscopeError("no registered finding reports a correlation with a number")
+            raise GoalscopeError("no registered finding reports a correlation with a number", argument="--finding",
+                                 value=finding, hint="give the expected effect with --r instead")
     else:
         rows = findings[findings[id_col].astype(str) == finding]
         if rows.empty:
             known = ", ".join(map(str, findings[id_col].head(12)))
-            raise GoalscopeError(f"finding '{finding}' is not in the registry (goalscope findings lists them; "
-                                 f"e.g. {known})")
+            raise GoalscopeError(f"is not in the registry (e.g. {known})", argument="--finding", value=finding,
+                                 hint="give an id that goalscope findings lists, or all")
         row = rows.iloc[0]
         kind = str(row[kind_col]).lower() if kind_col is not None else "r"
         value = pd.to_numeric(pd.Series([row[value_col]]), errors="coerce").iloc[0]
         if pd.isna(value):
-            raise GoalscopeError(f"finding '{finding}' has no published number (direction only), so no sample "
-                                 f"size can be computed for it; give an expected effect with --r")
+            raise GoalscopeError("has no published number (direction only), so no sample size can be computed for "
+                                 "it", argument="--finding", value=finding, hint="give an expected effect with --r")
         if kind != "r":
-            raise GoalscopeError(f"finding '{finding}' reports {kind} = {value:g}, not a correlation; power for "
-                                 f"it is available for correlations only (give --r, or --f2 for a regression)")
+            raise GoalscopeError(f"gives {kind} = {value:g}, not a correlation; power for it is available for "
+                                 f"correlations only", argument="--finding", value=finding,
+                                 hint="give --r, or --f2 for a regression")
     parts = [sample_size_table(float(r[value_col]), powers, alpha=alpha, alternative=alternative,
                                label=str(r[id_col])) for _, r in rows.iterrows()]
     return pd.concat(parts, ignore_index=True).rename(columns={"label": "finding_id"})
@@ -265,14 +274,17 @@ def _target(args, instruments: dict) -> pd.DataFrame | None:
     if args.finding:
         from .simulation import target_from_findings
         if args.correlations or args.r:
-            raise GoalscopeError("give the targets one way: --finding (the registry), --correlations or --r")
+            raise GoalscopeError("is given with --correlations or --r", argument="--finding", value=", ".join(args.finding),
+                                 hint="give the targets one way: --finding (the registry), --correlations or --r")
         if not args.construct:
-            raise GoalscopeError("--finding needs --construct CONSTRUCT=FACTOR for each construct, e.g. "
-                                 "--construct mastery_approach=goals_mastery_approach --construct depression=mood")
+            raise GoalscopeError("needs --construct CONSTRUCT=FACTOR for each construct", argument="--finding",
+                                 value=", ".join(args.finding),
+                                 hint="give one --construct per construct, e.g. --construct "
+                                      "mastery_approach=goals_mastery_approach --construct depression=mood")
         constructs = {}
         for text in args.construct:
             if "=" not in text:
-                raise GoalscopeError(f"--construct '{text}': write CONSTRUCT=FACTOR, e.g. depression=mood")
+                raise GoalscopeError("", argument="--construct", value=text, hint="write CONSTRUCT=FACTOR, e.g. depression=mood")
             c, f = (x.strip() for x in text.split("=", 1))
             constructs[c] = f
         ids = None if "all" in args.finding else args.finding
@@ -295,7 +307,8 @@ def _target(args, instruments: dict) -> pd.DataFrame | None:
             a, b = (x.strip() for x in lhs.split(":", 1))
             v = float(value)
         except ValueError:
-            raise GoalscopeError(f"--r '{text}': write A:B=VALUE, e.g. goals_mastery_approach:procr=-.25") from None
+            raise GoalscopeError("", argument="--r", value=text,
+                                 hint="write A:B=VALUE, e.g. goals_mastery_approach:procr=-.25") from None
         pairs[(a, b)] = v
     from .simulation import target_from_pairs
     return target_from_pairs(instruments, pairs)

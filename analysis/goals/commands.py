@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 from ..deprecation import renamed_flag
-from ..command_options import _formatter, add_input_options, read_input
+from ..command_options import OUTPUT_OPTIONS, _formatter, add_input_options, read_input
 from ..errors import DataError
 from ..checks import near_columns
 
@@ -75,17 +75,21 @@ def cmd_goals(args) -> int:
             print(f"agreement -> {write_table(res.table(), args.output)}")
         return 0
     if not args.text:
-        raise DataError("name the column holding the goal statements with --text COLUMN "
-                        "(or give a filled coding sheet with --agreement)")
+        raise DataError("is not given", argument="--text", value=None,
+                        hint="name the column holding the goal statements with --text COLUMN "
+                             "(or give a filled coding sheet with --agreement)")
     if not args.output and not args.coding_sheet:
-        raise DataError("say what to write: -o coded.xlsx (or .csv) for the rules' coding, "
-                        "--coding-sheet sheet.xlsx for human coders, or both")
+        raise DataError("is not given, and no --coding-sheet either", argument="-o", value=None,
+                        hint="say what to write: -o coded.xlsx (or .csv) for the rules' coding, "
+                             "--coding-sheet sheet.xlsx for human coders, or both")
     if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".csv"):
-        raise DataError(f"output '{args.output}': use a .xlsx or .csv file name for the coded statements")
+        raise DataError("", file=args.output, within=OUTPUT_OPTIONS["output"],
+                        hint="use a .xlsx or .csv file name for the coded statements")
     data = read_input(args)
     if args.text not in data.columns:
-        raise DataError(f"file '{args.file}': no column '{args.text}' (columns: {', '.join(map(str, data.columns[:12]))}); "
-                        f"name the goal-statement column with --text." + near_columns(args.text, data))
+        raise DataError("is not in the data", file=args.file, column=args.text, item="--text",
+                        hint=f"name the goal-statement column with --text (columns: "
+                             f"{', '.join(map(str, data.columns[:12]))})." + near_columns(args.text, data))
     if args.coding_sheet:
         plan = plan_coding_sheet(data, args.text, id_column=args.id, coder=args.coder or "default")
         out = write_coding_sheet(data, args.text, args.coding_sheet, id_column=args.id, coder=args.coder or "default")
@@ -121,8 +125,9 @@ def _train(args) -> int:
     from .model import train_goal_coder
 
     if not args.train_sheet or not args.output:
-        raise DataError("usage: goalscope goals train CODING_SHEET -o coder.skops "
-                        "(the sheet holds columns 'statement' and 'label')")
+        raise DataError("is not given", argument="-o" if args.train_sheet else "CODING_SHEET", value=None,
+                        within="goals train", hint="usage: goalscope goals train CODING_SHEET -o coder.skops "
+                                                   "(the sheet holds columns 'statement' and 'label')")
     coder = train_goal_coder(args.train_sheet, level=args.level)
     with pd.option_context("display.width", 160):
         print(coder.table().round(4).to_string(index=False))

@@ -34,12 +34,13 @@ def _reliability_map(text: str | None, flag: str = "--reliabilities") -> dict:
     out = {}
     for part in _cols(text):
         if "=" not in part:
-            raise DataError(f"{flag} '{text}': write column=value pairs separated by commas, e.g. grit=.81")
+            raise DataError("", argument=flag, value=text, hint="write column=value pairs separated by commas, e.g. grit=.81")
         k, v = part.split("=", 1)
         try:
             out[k.strip()] = float(v)
         except ValueError:
-            raise DataError(f"{flag} '{text}': '{v}' is not a number") from None
+            raise DataError(f"'{v}' is not a number", argument=flag, value=text,
+                            hint="give each reliability as a number, e.g. grit=.81") from None
     return out
 
 
@@ -392,9 +393,10 @@ def _non_negative(text: str) -> float:
     return _number(text, "a number of 0 or more", lambda v: v >= 0 and v != float("inf"))
 
 
-def _need(value, flag: str, what: str):
+def _need(value, flag: str, role: str, what: str):
+    """``value`` of ``flag``, refused when the user left it out: ``role`` says what it gives."""
     if not value:
-        raise DataError(f"{what}: give {flag}")
+        raise DataError("is not given", argument=flag, value=None, within=what, hint=f"give {flag} ({role})")
     return value
 
 
@@ -411,24 +413,30 @@ def cmd_regression(args) -> int:
     family = args.family
     both = [c for c in covar if c in x or any(c in b for b in blocks)]
     if both:
-        raise DataError(f"regression: column '{both[0]}' is given both as a predictor and in --covar; give it once")
+        raise DataError(f"column '{both[0]}' is given both as a predictor and in --covar", argument="--covar",
+                        value=args.covar, within="regression", hint="give it once")
     if args.formula and (args.y or x or blocks or covar):
-        raise DataError("regression: give either --formula or --y with --x/--block/--covar, not both "
-                        "(write covariates into the formula)")
+        raise DataError("is given with --y/--x/--block/--covar", argument="--formula", value=args.formula,
+                        within="regression", hint="give either --formula or --y with --x/--block/--covar, not both "
+                                                  "(write covariates into the formula)")
     if args.formula and family not in ("gaussian", "logistic"):
-        raise DataError(f"regression: --family {family} takes the predictors as --x (a formula is for gaussian "
-                        f"and logistic models)")
+        raise DataError("is not for a formula (a formula is for gaussian and logistic models)",
+                        argument="--family", value=family, within="regression",
+                        hint="give the predictors as --x, with --y for the outcome")
     if blocks and (x or family != "gaussian"):
-        raise DataError("regression: --block is for hierarchical OLS: give the predictors as blocks, without "
-                        "--x, and with the gaussian family")
+        raise DataError("is for hierarchical OLS", argument="--block", value=None, within="regression",
+                        hint="give the predictors as blocks, without --x, and with the gaussian family")
     if args.threshold is not None and family != "logistic":
-        raise DataError("regression: --threshold dichotomises the outcome of a logistic model; add --family logistic")
+        raise DataError("is for a logistic model (it dichotomises the outcome)", argument="--threshold",
+                        value=args.threshold, within="regression", hint="add --family logistic")
     if args.hc3 and family != "gaussian":
-        raise DataError(f"regression: --hc3 applies to OLS only, not to --family {family}")
+        raise DataError(f"applies to OLS only, not to --family {family}", argument="--hc3", value=None,
+                        within="regression", hint="leave --hc3 out, or fit --family gaussian")
     if not args.formula:
-        _need(args.y, "--y (the outcome)", "regression")
+        _need(args.y, "--y", "the outcome", "regression")
         if not (x or blocks):
-            raise DataError("regression: give the predictors with --x (or --block for steps, or --formula)")
+            raise DataError("is not given", argument="--x", value=None, within="regression",
+                            hint="give the predictors with --x (or --block for steps, or --formula)")
     formula = args.formula or None
     inc = args.include_excluded
     with about_file(args.file):
@@ -485,7 +493,8 @@ def cmd_mixed(args) -> int:
                 try:
                     times = [float(t) for t in column_list(args.times, "--times")]
                 except ValueError:
-                    raise DataError(f"--times '{args.times}': give one number per occasion column, e.g. 0,1,2") from None
+                    raise DataError("", argument="--times", value=args.times,
+                                    hint="give one number per occasion column, e.g. 0,1,2") from None
             keep = [c for c in formula_columns(args.formula + " " + (args.re_formula or ""), data)
                     if c not in occasions and c != args.id_column]
             if group and group != args.id_column:
@@ -497,9 +506,11 @@ def cmd_mixed(args) -> int:
             data, inc = long, True   # screened once, on the wide rows (one per person)
         else:
             if args.id_column or args.times:
-                raise DataError("mixed: --id-column and --times describe wide data; add --wide with the occasion "
-                                "columns, or give the cluster column of long data as --group")
-            _need(group, "--group (the cluster column, e.g. the person id)", "mixed")
+                raise DataError("is for wide data", argument="--id-column" if args.id_column else "--times",
+                                value=args.id_column or args.times, within="mixed",
+                                hint="add --wide with the occasion columns, or give the cluster column of long data "
+                                     "as --group")
+            _need(group, "--group", "the cluster column, e.g. the person id", "mixed")
             inc = args.include_excluded
         res = mixed_model(data, args.formula, group=group, re_formula=args.re_formula, reml=not args.ml,
                           level=args.level, include_excluded=inc)
@@ -528,7 +539,8 @@ def cmd_profiles(args) -> int:
     columns = column_list(args.columns, "--columns", data.columns)
     outcomes = column_list(args.outcomes, "--outcomes", data.columns)
     if args.k is not None and args.k > args.k_max:
-        raise DataError(f"profiles: --k {args.k} is above --k-max {args.k_max}; raise --k-max")
+        raise DataError(f"is above --k-max {args.k_max}", argument="--k", value=args.k, within="profiles",
+                        hint="raise --k-max")
     with about_file(args.file):
         res = goal_profiles(data, columns, k_max=args.k_max, k=args.k, seed=args.seed, covariance=args.covariance,
                             n_init=args.n_init, standardize=args.standardize, reg_covar=args.reg_covar, tol=args.tol,

@@ -13,7 +13,7 @@ from ..command_options import (about_file, describe, add_input_options, add_item
                                tidy_table, write_output)
 from ..deprecation import renamed_flag
 from ..errors import DataError
-from ..checks import near_columns
+from ..checks import check_columns
 
 
 #: the demo export (the examples run on it) and its quirks for the AGQ-R (administered 1-7, -99 = no answer)
@@ -127,13 +127,15 @@ def cmd_cfa(args) -> int:
     from .measurement_invariance import invariance
 
     if not args.instrument and not args.model:
-        raise DataError("give --instrument (its scales are the factors) or --model FILE (lavaan syntax)")
+        raise DataError("is not given, and no --model either", argument="--instrument", value=None,
+                        hint="give --instrument (its scales are the factors) or --model FILE (lavaan syntax)")
     data = read_input(args)
     model = None
     if args.model:
         p = Path(args.model)
         if not p.exists():
-            raise DataError(f"model file '{p}' does not exist")
+            raise DataError("does not exist", file=str(p), within="--model",
+                            hint="Check the path, or give --instrument to fit its scales as factors.")
         model = p.read_text(encoding="utf-8")
     opts = item_options_from_args(args) if args.instrument else {}
     if args.group:
@@ -229,15 +231,12 @@ def cmd_efa(args) -> int:
                                      ("--response-min", args.response_min), ("--response-max", args.response_max),
                                      ("--anchors-reversed", args.anchors_reversed)) if v]
             if quirks:
-                raise DataError(f"efa: {quirks[0]} describes an instrument's items; give --instrument, or leave "
-                                f"it out to factor plain columns")
+                raise DataError("is about an instrument's items", argument=quirks[0], value=None, within="efa",
+                                hint="give --instrument, or leave it out to factor plain columns")
             columns = column_list(args.columns, "--columns", data.columns) or None
             if columns is None:
                 columns = [c for c in data.columns if c not in ("excluded", "excluded_by", args.id)]
-            lack = [c for c in columns if c not in data.columns]
-            if lack:
-                raise DataError(f"efa: column(s) {', '.join(repr(c) for c in lack)} not found; available columns: "
-                                f"{', '.join(map(str, list(data.columns)[:30]))}." + near_columns(lack, data))
+            check_columns(data, columns, "efa")
             items = data[columns]
             _check_numeric(items, args.missing)
             if args.missing:

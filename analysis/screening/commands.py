@@ -76,14 +76,15 @@ def _inline_rules(args, spec: dict) -> list:
         cols = {}
         for item in args.attention:
             if "=" not in item:
-                raise DataError(f"--attention '{item}': write COLUMN=VALUE, e.g. att_1=4")
+                raise DataError("", argument="--attention", value=item, hint="write COLUMN=VALUE, e.g. att_1=4")
             col, val = item.split("=", 1)
             vals = [_num(v) for v in val.split(",") if v.strip()]
             cols[col.strip()] = vals[0] if len(vals) == 1 else vals
         rules["attention"] = {"columns": cols}
     if args.speed:
         if ":" not in args.speed:
-            raise DataError(f"--speed '{args.speed}': write COLUMN:SECONDS_PER_ITEM, e.g. duration_s:2")
+            raise DataError("", argument="--speed", value=args.speed,
+                            hint="write COLUMN:SECONDS_PER_ITEM, e.g. duration_s:2")
         col, sec = args.speed.rsplit(":", 1)
         rules["speed"] = {"column": col, "min_seconds_per_item": _num(sec)}
     if args.duplicates and (args.id or spec.get("id_column")):
@@ -142,8 +143,9 @@ def cmd_screen(args) -> int:
             shared["missing"] = list(study[1]["missing"]) + list(opts["missing"])
         opts = shared
     else:
-        raise DataError("say which items to screen: --instrument ID|PATH (with --columns), or --rules with a study "
-                        "file that lists its instruments")
+        raise DataError("is not given, and no study file in --rules lists instruments", argument="--instrument",
+                        value=None, hint="say which items to screen: --instrument ID|PATH (with --columns), or "
+                                         "--rules with a study file that lists its instruments")
     inline = parse_rules(_inline_rules(args, {"id_column": id_column}), source="command-line rules")
     # a flag replaces the file's rule of the same kind in place; other flags are applied after the file's
     given = {r.rule: r for r in inline}
@@ -152,7 +154,10 @@ def cmd_screen(args) -> int:
         names = {n.strip() for n in args.flag_only.split(",") if n.strip()}
         unknown = names - {r.rule for r in rules}
         if unknown:
-            raise DataError(f"--flag-only names rule(s) that are not in use: {', '.join(sorted(unknown))}")
+            raise DataError(f"names rule(s) that are not in use: {', '.join(sorted(unknown))}", argument="--flag-only",
+                            value=args.flag_only,
+                            hint=f"name rules in use ({', '.join(r.rule for r in rules) or 'none yet'}), or turn the "
+                                 f"rule on with its flag or in --rules")
         rules = [r.model_copy(update={"exclude": False}) if r.rule in names else r for r in rules]
     idx_opts = index_options(rules)
     if args.critval and "critval" not in idx_opts:

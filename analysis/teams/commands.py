@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ..command_options import _formatter, add_input_options, add_item_options, item_options_from_args, read_input
+from ..command_options import (OUTPUT_OPTIONS, _formatter, add_input_options, add_item_options, item_options_from_args,
+                               read_input)
 from ..errors import DataError
 from ..io.pseudonyms import PSEUDONYM_ENV as KEY_ENV
 from ..io.pseudonyms import pseudonym_key, pseudonymise
@@ -85,9 +86,11 @@ def cmd_teams(args) -> int:
 
     _check_outputs(args)
     if Path(args.output).suffix.lower() not in (".xlsx", ".html", ".csv"):
-        raise DataError(f"output '{args.output}': use a .xlsx, .html or .csv file name for the staff report")
+        raise DataError("", file=args.output, within=OUTPUT_OPTIONS["output"],
+                        hint="use a .xlsx, .html or .csv file name for the staff report")
     if args.person_scores and not args.id:
-        raise DataError("--person-scores needs --id-column COLUMN (the ids are pseudonymised before writing)")
+        raise DataError("needs --id-column COLUMN (the ids are pseudonymised before writing)", argument="--person-scores",
+                        value=args.person_scores, hint="give --id-column, or leave --person-scores out")
     key = pseudonym_key(key_file=args.key_file, derive=False) if args.person_scores else None
     opts = item_options_from_args(args)
     also = [c.strip() for c in (args.also or "").split(",") if c.strip()]
@@ -99,8 +102,8 @@ def cmd_teams(args) -> int:
     if len(args.file) > 1 or args.wave:
         return _cmd_waves(args, opts, also, null)
     if args.wave_names:
-        raise DataError(f"--wave-names {args.wave_names}: one FILE and no --wave, so there are no waves to name; "
-                        f"give one file per wave, or --wave COLUMN, or leave --wave-names out")
+        raise DataError("one FILE and no --wave, so there are no waves to name", argument="--wave-names",
+                        value=args.wave_names, hint="give one file per wave, or --wave COLUMN, or leave --wave-names out")
     args.file = args.file[0]
     data = read_input(args)
     rep = build_staff_report(data, args.instrument, args.group, parent=args.parent, also=also,
@@ -215,16 +218,23 @@ def _cmd_waves(args, opts, also, null) -> int:
     from .waves import build_wave_report, write_wave_report
 
     if args.person_scores or args.goal_text:
-        raise DataError("--person-scores and --goal-text work on one survey wave; run them on each wave's file")
+        flag = "--person-scores" if args.person_scores else "--goal-text"
+        raise DataError("is for one survey wave", argument=flag, value=args.person_scores or args.goal_text,
+                        hint="run it on each wave's file")
     names = [n.strip() for n in (args.wave_names or "").split(",") if n.strip()]
     if len(args.file) > 1:
         if args.wave:
-            raise DataError("give either several FILEs (one per wave) or one FILE with --wave COLUMN, not both")
+            raise DataError("is given with several FILEs", argument="--wave", value=args.wave,
+                            hint="give either several FILEs (one per wave) or one FILE with --wave COLUMN, not both")
         if names and len(names) != len(args.file):
-            raise DataError(f"--wave-names gives {len(names)} names for {len(args.file)} files; give one per file")
+            raise DataError(f"gives {len(names)} names for {len(args.file)} files", argument="--wave-names",
+                            value=args.wave_names, hint="give one per file")
         names = names or [Path(f).stem for f in args.file]
         if len(set(names)) != len(names):
-            raise DataError(f"wave names {names} repeat; name each file's wave with --wave-names")
+            raise DataError(f"gives the wave names {', '.join(names)}, which repeat",
+                            argument="--wave-names" if args.wave_names else "FILE",
+                            value=args.wave_names or " ".join(args.file),
+                            hint="name each file's wave with --wave-names")
         data = {n: _read_one(args, f) for n, f in zip(names, args.file)}
         wave, order = None, None
     else:

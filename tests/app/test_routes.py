@@ -336,6 +336,6 @@ def test_wave_names_without_a_second_wave(client):
     res = _post(client, {"wave_names": "2025,2026"})
     assert res.status_code == 400
     assert _text(res).split('id="error">')[1].split("<")[0] == (
-        "--wave-names 2025,2026: one FILE and no --wave, so there are no waves to name; give one file per wave, "
+        "--wave-names '2025,2026': one FILE and no --wave, so there are no waves to name; give one file per wave, "
         "or --wave COLUMN, or leave --wave-names out")
     assert 'id="wave_names" value="2025,2026" class="bad"' in res.get_data(as_text=True)

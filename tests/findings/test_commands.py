@@ -6,6 +6,7 @@ import pytest
 from analysis.cli import main
 from tests.conftest import REFERENCE
 from tests.messages import says
+from refused import refused
 
 SCORES = REFERENCE / "findings" / "study_scores.csv"
 
@@ -37,14 +38,14 @@ def test_findings_writes_table(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv,message", [
     (["findings", "nope-1999"], "unknown finding 'nope-1999'"),
-    (["findings", "--construct", "grt"], "--construct grt: unknown construct 'grt' (did you mean 'grit'?). Valid "
+    (["findings", "--construct", "grt"], "--construct 'grt': unknown construct 'grt' (did you mean 'grit'?). Valid "
                                          "constructs: ability_goal, active_procrastination,"),
     (["findings", "--construct", "task_approach"],
-     "--construct task_approach: no registered finding involves construct 'task_approach' (task-approach goals "
+     "--construct 'task_approach': no registered finding involves construct 'task_approach' (task-approach goals "
      "(3x2 model)); near matches with findings: mastery_approach, performance_approach. Constructs with findings: "
      "ability_goal,"),
     (["replicate", str(SCORES), "--constructs", "task_aproach=map,depression=dep"],
-     "--constructs: unknown construct 'task_aproach' (did you mean 'task_approach' or 'self_approach' or "
+     "--constructs 'task_aproach=map,depression=dep': unknown construct 'task_aproach' (did you mean 'task_approach' or 'self_approach' or "
      "'mastery_approach'?). Valid constructs:"),
     (["replicate", str(SCORES), "--constructs", "mastery_approach"], "write construct=column pairs"),
     (["replicate", str(SCORES), "--constructs", "mastery_approach=zzz"], "column 'zzz' (for mastery_approach) is not in"),
@@ -55,6 +56,26 @@ def test_user_errors_exit_2(argv, message, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert says(err, message) and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, argument, value, hint", [
+    (["findings", "--construct", "grt"], "--construct", "grt",
+     "Give one of the valid constructs, or leave --construct out to list every finding."),
+    (["findings", "--construct", "task_approach"], "--construct", "task_approach",
+     "Give a construct with findings, or leave --construct out to list every finding."),
+    (["replicate", SCORES, "--constructs", "task_aproach=map"], "--constructs", "task_aproach=map",
+     "Use constructs from that list; `goalscope findings --construct NAME` lists the findings of one."),
+    (["replicate", SCORES, "--constructs", "mastery_approach"], "--constructs", "mastery_approach",
+     "write construct=column pairs separated by commas, e.g. "
+     "mastery_approach=goals_mastery_approach,procrastination=procr_total"),
+    (["replicate", SCORES, "--constructs", "mastery_approach=map", "--figure", "{tmp}/f.png"], "--figure",
+     "{tmp}/f.png", "Leave --figure out, or give --constructs for the two constructs of a registered finding."),
+])
+def test_a_refused_flag_is_a_part_of_the_refusal(argv, argument, value, hint, tmp_path, capsys):
+    exc, err = refused([str(a).format(tmp=tmp_path) for a in argv], capsys)
+    parts = exc.parts()
+    assert (parts["argument"], parts["value"], parts["hint"]) == (argument, value.format(tmp=tmp_path), hint)
+    assert says(err, f"goalscope: {argument} '{value.format(tmp=tmp_path)}'") and says(err, hint)
 
 
 def test_replicate_command(tmp_path, capsys):

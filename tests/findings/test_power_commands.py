@@ -7,6 +7,7 @@ from analysis.cli import main
 from analysis.errors import GoalscopeError
 from analysis.findings.power_commands import finding_sample_sizes
 from messages import says
+from refused import refused
 
 
 def test_power_for_a_correlation(capsys):
@@ -39,13 +40,45 @@ def test_power_modes(argv, text, capsys):
     (["power", "--r", "1.5", "--n", "40"], "strictly between -1 and 1"),
     (["power", "--power", ".8"], "give two of --r, --n and --power"),
     (["power", "--mediation", ".2", "--n", "100"], "two numbers separated by a comma"),
-    (["power", "--mediation", ".2,.2"], "--mediation needs --n"),
+    (["power", "--mediation", ".2,.2"], "--mediation '.2,.2' needs --n"),
 ])
 def test_power_user_errors_exit_2(argv, text, capsys):
     with pytest.raises(SystemExit) as e:
         main(argv)
     assert e.value.code == 2
     assert says(capsys.readouterr().err, text)
+
+
+@pytest.mark.parametrize("argv, argument, value, said", [
+    (["power", "--power", ".8"], "--r", None,
+     "--r is not given, nor both --n and --power; give two of --r, --n and --power (or --f2, --r2, --mediation, "
+     "--moderation, --finding); see goalscope power --help"),
+    (["power", "--mediation", ".2", "--n", "100"], "--mediation", ".2",
+     "--mediation '.2': give two numbers separated by a comma, e.g. .2,.3"),
+    (["power", "--mediation", ".2,.2"], "--mediation", ".2,.2",
+     "--mediation '.2,.2' needs --n (the sample size of each simulated study); add --n, e.g. --n 200"),
+    (["power", "--moderation", ".2"], "--moderation", 0.2,
+     "--moderation 0.2 needs --n (the sample size of each simulated study); add --n, e.g. --n 200"),
+    (["power", "--r2", ".1"], "--r2", 0.1,
+     "--r2 0.1 needs --r (the first correlation); add --r with the correlation of the first group"),
+    (["simulate", "--instruments", "goals=agq-r", "--finding", "all", "--r", "a:b=.1", "-o", "x.csv"], "--finding",
+     "all", "--finding 'all' is given with --correlations or --r; give the targets one way: --finding (the "
+            "registry), --correlations or --r"),
+    (["simulate", "--instruments", "goals=agq-r", "--finding", "all", "-o", "x.csv"], "--finding", "all",
+     "--finding 'all' needs --construct CONSTRUCT=FACTOR for each construct; give one --construct per construct, "
+     "e.g. --construct mastery_approach=goals_mastery_approach --construct depression=mood"),
+    (["simulate", "--instruments", "goals=agq-r", "--finding", "all", "--construct", "xx", "-o", "x.csv"],
+     "--construct", "xx", "--construct 'xx': write CONSTRUCT=FACTOR, e.g. depression=mood"),
+    (["simulate", "--instruments", "goals=agq-r", "--r", "ab=.1", "-o", "x.csv"], "--r", "ab=.1",
+     "--r 'ab=.1': write A:B=VALUE, e.g. goals_mastery_approach:procr=-.25"),
+])
+def test_a_refused_flag_is_a_part_of_the_refusal(argv, argument, value, said, tmp_path, monkeypatch, capsys):
+    """The flag as typed and its value are parts of the refusal, and the message says what to do."""
+    monkeypatch.chdir(tmp_path)
+    exc, err = refused(argv, capsys)
+    parts = exc.parts()
+    assert (parts["argument"], parts["value"]) == (argument, value) and parts["hint"]
+    assert says(err, "goalscope: " + said) and list(tmp_path.iterdir()) == []
 
 
 REGISTRY = pd.DataFrame({"id": ["a-map-depression", "b-direction", "c-beta", "d-pav-depression"],
@@ -65,6 +98,16 @@ def test_finding_sample_sizes():
         finding_sample_sizes("c-beta", findings=REGISTRY)
     with pytest.raises(GoalscopeError, match="not in the registry"):
         finding_sample_sizes("zzz", findings=REGISTRY)
+    with pytest.raises(GoalscopeError) as beta:
+        finding_sample_sizes("c-beta", findings=REGISTRY)
+    assert str(beta.value) == ("--finding 'c-beta' gives beta = 0.2, not a correlation; power for it is available "
+                               "for correlations only; give --r, or --f2 for a regression")
+    assert beta.value.parts() == {"argument": "--finding", "value": "c-beta",
+                                  "hint": "give --r, or --f2 for a regression"}
+    with pytest.raises(GoalscopeError) as unknown:
+        finding_sample_sizes("zzz", findings=REGISTRY)
+    assert str(unknown.value) == ("--finding 'zzz' is not in the registry (e.g. a-map-depression, b-direction, "
+                                  "c-beta, d-pav-depression); give an id that goalscope findings lists, or all")
 
 
 def test_simulate_command(tmp_path, capsys):
@@ -113,4 +156,4 @@ def test_simulate_from_the_registry(tmp_path, monkeypatch, capsys):
     assert "goals_mastery_approach" in text and "-0.25" in text
     with pytest.raises(SystemExit):
         main(["simulate", "--instruments", "goals=agq-r", "--finding", "all", "-o", str(out)])
-    assert says(capsys.readouterr().err, "--finding needs --construct")
+    assert says(capsys.readouterr().err, "--finding 'all' needs --construct")

@@ -6,6 +6,8 @@ from openpyxl import load_workbook
 
 from analysis.cli import main
 from tests.conftest import ROOT
+from tests.messages import says
+from refused import refused
 
 LABELLED = ROOT / "tests" / "goals" / "statements" / "labelled.csv"
 
@@ -65,7 +67,7 @@ def test_coding_sheet_then_agreement(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--text", "nope", "-o", "x.csv"], "no column 'nope'"),
+    (["--text", "nope", "-o", "x.csv"], "column 'nope' (--text) is not in the data"),
     (["--text", "statement"], "say what to write"),
     (["-o", "x.csv"], "name the column holding the goal statements with --text"),
     (["--text", "statement", "-o", "x.json"], "use a .xlsx or .csv file name"),
@@ -76,6 +78,31 @@ def test_user_errors_exit_2(tmp_path, capsys, args, message):
     assert err.value.code == 2
     errtext = capsys.readouterr().err
     assert message in errtext.replace("\n", " ") and "Traceback" not in errtext
+
+
+@pytest.mark.parametrize("args, parts, said", [
+    ([LABELLED, "--text", "nope", "-o", "x.csv"], {"file": str(LABELLED), "column": "nope", "item": "--text"},
+     f"file '{LABELLED}', column 'nope' (--text) is not in the data; name the goal-statement column with --text "
+     f"(columns: id, statement, label, kind)."),
+    ([LABELLED, "--text", "statement"], {"argument": "-o", "value": None},
+     "-o is not given, and no --coding-sheet either; say what to write: -o coded.xlsx (or .csv) for the rules' "
+     "coding, --coding-sheet sheet.xlsx for human coders, or both"),
+    ([LABELLED, "-o", "x.csv"], {"argument": "--text", "value": None},
+     "--text is not given; name the column holding the goal statements with --text COLUMN (or give a filled "
+     "coding sheet with --agreement)"),
+    ([LABELLED, "--text", "statement", "-o", "x.json"], {"file": "x.json", "within": "-o/--output"},
+     "-o/--output: file 'x.json': use a .xlsx or .csv file name for the coded statements"),
+    (["train"], {"argument": "CODING_SHEET", "value": None, "within": "goals train"},
+     "goals train: CODING_SHEET is not given; usage: goalscope goals train CODING_SHEET -o coder.skops (the "
+     "sheet holds columns 'statement' and 'label')"),
+    (["train", "sheet.csv"], {"argument": "-o", "value": None, "within": "goals train"},
+     "goals train: -o is not given; usage: goalscope goals train CODING_SHEET -o coder.skops"),
+])
+def test_a_refusal_names_its_flag_or_file_as_parts(tmp_path, monkeypatch, capsys, args, parts, said):
+    monkeypatch.chdir(tmp_path)
+    exc, err = refused(["goals", *args], capsys)
+    assert {k: exc.parts().get(k, "absent") for k in parts} == parts and "hint" in exc.parts()
+    assert says(err, "goalscope: " + said) and not (tmp_path / "x.csv").exists()
 
 
 def test_help_lists_goals(capsys):

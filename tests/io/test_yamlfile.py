@@ -54,9 +54,9 @@ def test_rules_file_with_a_repeated_rule(tmp_path):
     ("labels.yaml", "Never: 1\nSometimes: 2\nNever: 3\n",
      r"labels file '.*labels.yaml': line 3 is not valid YAML at column 1: key 'Never' appears twice \(first at line 1\)"),
     ("labels.json", '{"Never": 1, "Sometimes": 2, "Never": 3}',
-     r"labels file '.*labels.json': key 'Never' appears twice in one object"),
+     r"file '.*labels.json': key 'Never' appears twice in one object. Remove or rename one of them."),
     ("labels.csv", "label,code\nNever,1\nSometimes,2\nNever,3\n",
-     r"labels file '.*labels.csv', line 4: key 'Never' appears twice \(first at line 2\)"),
+     r"file '.*labels.csv', line 4: key 'Never' appears twice \(first at line 2\). Remove or rename one"),
 ])
 def test_label_maps_with_a_repeated_label(tmp_path, name, text, message):
     (tmp_path / name).write_text(text)

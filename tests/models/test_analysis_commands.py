@@ -16,6 +16,7 @@ from analysis.cli import build_parser, main
 
 from .conftest import REF, load_json
 from messages import says
+from refused import refused
 
 PSY = REF.parent / "psychometrics"
 REG = load_json("regression_bfi.json")
@@ -359,6 +360,47 @@ def test_user_errors_are_one_message_and_exit_2(small, capsys, argv, fragments):
     assert code == 2, out + err
     for fragment in fragments:
         assert says(err, fragment.format(**names)), f"{fragment!r} not in {err!r}"
+
+
+@pytest.mark.parametrize("argv, argument, value, said", [
+    (["regression", "{f}", "--y", "y", "--x", "x", "--threshold", "3"], "--threshold", 3.0,
+     "regression: --threshold 3.0 is for a logistic model (it dichotomises the outcome); add --family logistic"),
+    (["regression", "{f}", "--y", "y"], "--x", None,
+     "regression: --x is not given; give the predictors with --x (or --block for steps, or --formula)"),
+    (["regression", "{f}", "--x", "x"], "--y", None, "regression: --y is not given; give --y (the outcome)"),
+    (["regression", "{f}", "--x", "x", "--formula", "y ~ x"], "--formula", "y ~ x",
+     "regression: --formula 'y ~ x' is given with --y/--x/--block/--covar; give either --formula or --y with "
+     "--x/--block/--covar, not both (write covariates into the formula)"),
+    (["regression", "{f}", "--formula", "y ~ x", "--family", "poisson"], "--family", "poisson",
+     "regression: --family 'poisson' is not for a formula (a formula is for gaussian and logistic models); give "
+     "the predictors as --x, with --y for the outcome"),
+    (["regression", "{f}", "--y", "y", "--x", "x", "--block", "w"], "--block", None,
+     "regression: --block is for hierarchical OLS; give the predictors as blocks, without --x, and with the "
+     "gaussian family"),
+    (["regression", "{f}", "--y", "y", "--x", "x", "--family", "poisson", "--hc3"], "--hc3", None,
+     "regression: --hc3 applies to OLS only, not to --family poisson; leave --hc3 out, or fit --family gaussian"),
+    (["regression", "{f}", "--y", "y", "--x", "x,w", "--covar", "w"], "--covar", "w",
+     "regression: --covar 'w': column 'w' is given both as a predictor and in --covar; give it once"),
+    (["mixed", "{f}", "--formula", "y ~ x"], "--group", None,
+     "file '{f}': mixed: --group is not given; give --group (the cluster column, e.g. the person id)"),
+    (["mixed", "{f}", "--formula", "y ~ x", "--group", "group", "--id-column", "id"], "--id-column", "id",
+     "file '{f}': mixed: --id-column 'id' is for wide data; add --wide with the occasion columns, or give the "
+     "cluster column of long data as --group"),
+    (["mixed", "{f}", "--formula", "y ~ x", "--wide", "x,w", "--times", "a,b"], "--times", "a,b",
+     "file '{f}': --times 'a,b': give one number per occasion column, e.g. 0,1,2"),
+    (["profiles", "{f}", "--columns", "x,w", "--k", "4", "--k-max", "3"], "--k", 4,
+     "profiles: --k 4 is above --k-max 3; raise --k-max"),
+    (["correlations", "{f}", "--columns", "x,w", "--reliabilities", "x=a"], "--reliabilities", "x=a",
+     "--reliabilities 'x=a': 'a' is not a number; give each reliability as a number, e.g. grit=.81"),
+    (["correlations", "{f}", "--columns", "x,w", "--reliabilities", "x"], "--reliabilities", "x",
+     "--reliabilities 'x': write column=value pairs separated by commas, e.g. grit=.81"),
+])
+def test_a_refused_flag_is_a_part_of_the_refusal(small, capsys, argv, argument, value, said):
+    """The flag the user typed (and its value) are parts of the refusal; the message says what to do."""
+    exc, err = refused([a.format(f=small) for a in argv], capsys)
+    parts = exc.parts()
+    assert (parts["argument"], parts["value"]) == (argument, value) and parts["hint"]
+    assert says(err, "goalscope: " + said.format(f=small))
 
 
 def test_output_that_is_the_input_is_refused(small, capsys):

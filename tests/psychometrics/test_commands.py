@@ -10,6 +10,7 @@ from analysis.cli import main
 
 from .conftest import REF
 from messages import says
+from refused import refused
 
 BFI = str(REF / "bfi.csv")
 
@@ -67,3 +68,31 @@ def test_cfa_command_model_file_and_errors(tmp_path, hs, capsys):
         main(["cfa", str(REF / "hs1939.csv"), "-o", str(out)])
     assert exc.value.code == 2
     assert says(capsys.readouterr().err, "--instrument")
+
+
+@pytest.mark.parametrize("argv, parts, said", [
+    (["cfa", "{data}", "-o", "{out}"],
+     {"argument": "--instrument", "value": None},
+     "--instrument is not given, and no --model either; give --instrument (its scales are the factors) or "
+     "--model FILE (lavaan syntax)"),
+    (["cfa", "{data}", "--model", "nope.lav", "-o", "{out}"],
+     {"file": "nope.lav", "within": "--model"},
+     "--model: file 'nope.lav' does not exist. Check the path, or give --instrument to fit its scales as factors."),
+    (["efa", "{data}", "--n-factors", "1", "--anchors-reversed"],
+     {"argument": "--anchors-reversed", "value": None, "within": "efa", "file": "{data}"},
+     "file '{data}': efa: --anchors-reversed is about an instrument's items; give --instrument, or leave it out "
+     "to factor plain columns"),
+    (["efa", "{data}", "--n-factors", "1", "--columns", "x1,x2,zz"],
+     {"column": ["zz"], "within": "efa", "file": "{data}"},
+     "efa: file '{data}', column(s) 'zz' are not in the data; available columns: "),
+])
+def test_psychometrics_commands_refuse_flags_with_their_parts(argv, parts, said, tmp_path, monkeypatch, capsys):
+    """A refused flag or flag combination names the flag (or the file it names) as a part, and says what to do."""
+    monkeypatch.chdir(tmp_path)
+    fill = {"data": str(REF / "hs1939.csv"), "out": str(tmp_path / "o.csv")}
+    exc, err = refused([a.format(**fill) for a in argv], capsys)
+    got = exc.parts()
+    assert {k: got.get(k) for k in parts} == {k: (v.format(**fill) if isinstance(v, str) else v)
+                                              for k, v in parts.items()}
+    assert "hint" in got
+    assert says(err, "goalscope: " + said.format(**fill))

@@ -14,6 +14,7 @@ from analysis.report.flow import flow_figure
 
 from . import handbuilt as hb
 from messages import says
+from refused import refused
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "raw" / "demo"
@@ -89,6 +90,28 @@ def test_screen_errors_are_one_paragraph(handbuilt_csv, tmp_path, capsys, extra,
     assert says(err, message)
     assert "Traceback" not in err
     assert not (tmp_path / "x.csv").exists()
+
+
+GRIT = ["--instrument", "grit-s", "--columns", "grit_{n}"]
+
+
+@pytest.mark.parametrize("extra, parts, said", [
+    ([], {"argument": "--instrument", "value": None},
+     "--instrument is not given, and no study file in --rules lists instruments; say which items to screen: "
+     "--instrument ID|PATH (with --columns), or --rules with a study file that lists its instruments"),
+    (GRIT + ["--attention", "att_1"], {"argument": "--attention", "value": "att_1"},
+     "--attention 'att_1': write COLUMN=VALUE, e.g. att_1=4"),
+    (GRIT + ["--speed", "duration"], {"argument": "--speed", "value": "duration"},
+     "--speed 'duration': write COLUMN:SECONDS_PER_ITEM, e.g. duration_s:2"),
+    (GRIT + ["--flag-only", "mahad,x", "--longstring-max", "5"], {"argument": "--flag-only", "value": "mahad,x"},
+     "--flag-only 'mahad,x' names rule(s) that are not in use: mahad, x; name rules in use (longstring), or turn "
+     "the rule on with its flag or in --rules"),
+])
+def test_screen_refuses_a_flag_by_name(handbuilt_csv, tmp_path, capsys, extra, parts, said):
+    """A refused flag is a part of the refusal (the flag as typed, its value), with what to do."""
+    exc, err = refused(["screen", handbuilt_csv, *extra, "-o", tmp_path / "x.csv"], capsys)
+    assert {k: exc.parts().get(k, "absent") for k in parts} == parts and "hint" in exc.parts()
+    assert says(err, "goalscope: " + said)
 
 
 def test_screen_help_lists_the_command():

@@ -20,6 +20,7 @@ from analysis.teams.aggregation import aggregate
 from analysis.teams.waves import CHANGE_COLUMNS, build_wave_report, welch, write_wave_report
 from tests.conftest import ROOT
 from tests.messages import says
+from refused import refused
 from tests.teams.organisations import SCALES, add_random_scores
 
 DEMO = ROOT / "data" / "raw" / "staff_demo"
@@ -340,6 +341,36 @@ def test_cli_waves(tmp_path, capsys):
         assert e.value.code == 2
         err = capsys.readouterr().err
         assert says(err, needle) and "Traceback" not in err
+
+
+@pytest.mark.parametrize("files, extra, parts, said", [
+    ([W1], ["-o", "r.json"], {"file": "r.json", "within": "-o/--output"},
+     "-o/--output: file 'r.json': use a .xlsx, .html or .csv file name for the staff report"),
+    ([W1], ["--person-scores", "p.csv", "-o", "r.csv"], {"argument": "--person-scores", "value": "p.csv"},
+     "--person-scores 'p.csv' needs --id-column COLUMN (the ids are pseudonymised before writing); give "
+     "--id-column, or leave --person-scores out"),
+    ([W1], ["--wave-names", "2025,2026", "-o", "r.csv"], {"argument": "--wave-names", "value": "2025,2026"},
+     "--wave-names '2025,2026': one FILE and no --wave, so there are no waves to name; give one file per wave, "
+     "or --wave COLUMN, or leave --wave-names out"),
+    ([W1, W2], ["--goal-text", "comment", "-o", "r.csv"], {"argument": "--goal-text", "value": "comment"},
+     "--goal-text 'comment' is for one survey wave; run it on each wave's file"),
+    ([W1, W2], ["--wave", "x", "-o", "r.csv"], {"argument": "--wave", "value": "x"},
+     "--wave 'x' is given with several FILEs; give either several FILEs (one per wave) or one FILE with --wave "
+     "COLUMN, not both"),
+    ([W1, W2], ["--wave-names", "a", "-o", "r.csv"], {"argument": "--wave-names", "value": "a"},
+     "--wave-names 'a' gives 1 names for 2 files; give one per file"),
+    ([W1, W1], ["--wave-names", "a,a", "-o", "r.csv"], {"argument": "--wave-names", "value": "a,a"},
+     "--wave-names 'a,a' gives the wave names a, a, which repeat; name each file's wave with --wave-names"),
+    ([W1, W1], ["-o", "r.csv"], {"argument": "FILE", "value": f"{W1} {W1}"},
+     "gives the wave names responses, responses, which repeat; name each file's wave with --wave-names"),
+])
+def test_teams_refuses_a_flag_by_name(files, extra, parts, said, tmp_path, monkeypatch, capsys):
+    """A refused flag (or FILE, or the output file) is a part of the refusal, with what to do."""
+    monkeypatch.chdir(tmp_path)
+    base = ["--group", "team", "--instrument", "vandewalle", "--columns", "wdgo_{n}"]
+    exc, err = refused(["teams", *files, *base, *extra], capsys)
+    assert {k: exc.parts().get(k, "absent") for k in parts} == parts and "hint" in exc.parts()
+    assert says(err, said) and list(tmp_path.iterdir()) == []
 
 
 @st.composite
