@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+import yaml
 
 from analysis.cli import main
 from analysis.errors import GoalscopeError
@@ -117,8 +118,9 @@ def test_simulate_command(tmp_path, capsys):
                  "--study-file", str(study), "-o", str(out)]) == 0
     d = pd.read_csv(out)
     assert d.shape == (80, 25) and d.columns[1] == "goals_1" and d.columns[2] == "goals_2"
-    text = study.read_text()
-    assert "data: sim.csv" in text and "missing_codes: [-99]" in text and 'columns: "goals_{n}"' in text
+    written = yaml.safe_load(study.read_text())
+    assert written["data"] == "sim.csv" and written["missing_codes"] == [-99]
+    assert written["instruments"]["goals"] == {"instrument": "agq-r", "columns": "goals_{n}"}
     assert "goals_mastery_approach" in capsys.readouterr().out
 
 
