@@ -540,6 +540,7 @@ def describe(text: str) -> str:
 # command-line user is shown the flag instead. One table: keyword -> flag.
 KEYWORD_FLAGS = {
     "include_excluded": "--include-excluded",
+    "min_group": "--min-group",
     "on_invalid": "--on-invalid",
     "columns": "--columns",
     "recode": "--recode",

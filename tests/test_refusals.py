@@ -62,9 +62,6 @@ PLAIN = {"ValueError", "TypeError", "KeyError"}
 
 #: refusals still written as one message string, per module, with why: convert them and lower the number
 TO_CONVERT: dict[str, tuple[int, str]] = {
-    "analysis/teams/privacy.py": (1, "the minimum group size below 3: 'minimum group size 2 is too small' is how the app "
-                                    "finds its field and what its browser test asserts; as min_group= it would print "
-                                    "the keyword until issue 20 maps it to --min-group"),
 }
 
 #: plain ValueError / TypeError / KeyError raised directly, per module, with why each is not a refusal
@@ -247,7 +244,6 @@ CELL_CASES = ["ref_missing_id_row", "ref_decimal_comma", "ref_negative_zero", "r
 #: corpus refusals whose error does not yet carry its place as parts (raised by a site in TO_CONVERT):
 #: a new case may not join them; drop a name here when its site is converted
 UNPLACED_CASES = {
-    'base_response_min_above_max', 'base_teams_min_group_below_3',
 }
 
 

@@ -221,6 +221,11 @@ class Instrument(_Strict):
             resp["labels"] = {c: t for c, t in resp["labels"].items() if resp["min"] <= c <= resp["max"]}
             if (resp["min"], resp["max"]) != (self.response.min, self.response.max):
                 resp["labels"] = {}
+        if resp["min"] >= resp["max"]:   # an override is an argument, not a field of the key file
+            lo, hi = (int(v) if float(v).is_integer() else v for v in (resp["min"], resp["max"]))   # 7, not 7.0
+            raise InstrumentError(f"min ({lo}) must be smaller than max ({hi})", argument="response",
+                                  value={"min": lo, "max": hi}, within=f"instrument '{self.id}'",
+                                  hint="give the lowest answer code as min and the highest as max")
         new = validate(Response, resp, f"instrument '{self.id}': response override is invalid", InstrumentError, limit=1)
         return self.model_copy(update={"response": new})
 

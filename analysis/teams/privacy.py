@@ -47,11 +47,12 @@ def check_min_group(k) -> int:
     try:
         ki = int(k)
     except (TypeError, ValueError):
-        raise DataError("is not a whole number; the minimum group size must be one", argument="k", value=k,
+        raise DataError("is not a whole number; the minimum group size must be one", argument="min_group", value=k,
                         hint=f"give {MIN_GROUP_FLOOR} or more (the default is {MIN_GROUP_DEFAULT})") from None
     if ki != k or ki < MIN_GROUP_FLOOR:
-        raise DataError(f"minimum group size {k!r} is too small: it can be no lower than {MIN_GROUP_FLOOR} "
-                        f"(the default is {MIN_GROUP_DEFAULT}); smaller groups would expose individual answers")
+        raise DataError(f"is too small: a minimum group size can be no lower than {MIN_GROUP_FLOOR} (the default is "
+                        f"{MIN_GROUP_DEFAULT}), as smaller groups would expose individual answers", argument="min_group",
+                        value=k, hint=f"give {MIN_GROUP_FLOOR} or more")
     return ki
 
 

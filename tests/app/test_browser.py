@@ -185,8 +185,8 @@ def test_too_small_group_and_a_near_match_shown_in_page(site):
     driver, base, _, _ = site
     _submit(driver, base, DEMO, min_group="2")
     assert driver.find_element(By.ID, "error").text == (
-        "minimum group size 2 is too small: it can be no lower than 3 (the default is 5); smaller groups "
-        "would expose individual answers")
+        "--min-group 2 is too small: a minimum group size can be no lower than 3 (the default is 5), as smaller "
+        "groups would expose individual answers; give 3 or more")
     assert driver.find_element(By.ID, "min_group").get_attribute("class") == "bad"
     _submit(driver, base, min_group="5", group="Team")            # fixed on the same page, no new upload
     assert driver.find_element(By.ID, "group").get_attribute("class") == "bad"

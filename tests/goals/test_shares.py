@@ -80,5 +80,5 @@ def test_bad_codes_and_columns(staff):
         goal_shares(staff.assign(goal_type="avoid"), "team")
     with pytest.raises(DataError, match="column 'site' is not in the coded data"):
         goal_shares(staff, "team", also=["site"])
-    with pytest.raises(DataError, match="minimum group size 2 is too small"):
+    with pytest.raises(DataError, match="min_group=2 is too small: a minimum group size can be no lower than 3"):
         goal_shares(staff, "team", min_group=2)
