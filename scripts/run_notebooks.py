@@ -10,8 +10,10 @@ papermill does; ``papermill notebooks/03_procrastination.ipynb out.ipynb -p stud
 same. We inject with nbclient ourselves instead of depending on papermill: the few lines below are
 all of papermill the project needs, and nbclient and nbconvert are already pinned.
 
-Notebooks run with the repository root as working directory (their paths are relative to it).
-The HTML files are written atomically. Bad input (a parameter the notebook does not declare, a study
+Notebooks run with the repository root as working directory (their paths are relative to it),
+two at a time by default (``-j``/``--jobs``; each runs in its own kernel, so two cores are used);
+what the runner prints, and the order in which the HTML files are written, is the notebooks' order
+whatever order they finish in. The HTML files are written atomically. Bad input (a parameter the notebook does not declare, a study
 file that does not exist, any goalscope error) stops with the message and exit status 2; a notebook
 that fails otherwise is reported with its traceback and the run exits with status 1.
 """
@@ -19,8 +21,10 @@ that fails otherwise is reported with its traceback and the run exits with statu
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -95,33 +99,48 @@ def to_html(nb) -> str:
     return body
 
 
+def run_one(path, parameters: dict) -> tuple[str, float]:
+    """Execute one notebook and export it: (HTML, seconds taken)."""
+    start = time.perf_counter()
+    html = to_html(execute(path, parameters))
+    return html, time.perf_counter() - start
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     ap.add_argument("-o", "--output-dir", type=Path, default=ROOT / "reports" / "notebooks")
+    ap.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                    help="notebooks run at the same time (default: 2, or 1 on a one-core machine)")
     args = ap.parse_args(argv)
     from analysis.io.writers import atomic_write_text
 
     parameters = {name: yaml.safe_load(value) for name, value in args.parameter}
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     total, failed = time.perf_counter(), []
-    for path in paths:
-        start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        runs = [pool.submit(run_one, path, parameters) for path in paths]
         try:
-            nb = execute(path, parameters)
-        except UsageError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        except CellExecutionError as exc:
-            if exc.ename in USER_ERRORS:       # bad input: the message says what to fix; no traceback
-                print(f"error: {path.name}: {exc.evalue}", file=sys.stderr)
-                return 2
-            print(f"{path.name}: failed\n{exc}", file=sys.stderr)
-            failed.append(path.name)
-            continue
-        out = atomic_write_text(args.output_dir / f"{path.stem}.html", to_html(nb))
-        print(f"{path.name}: {time.perf_counter() - start:5.1f} s -> {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+            for path, run in zip(paths, runs):     # in the notebooks' order, whichever finishes first
+                try:
+                    html, seconds = run.result()
+                except UsageError as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return 2
+                except CellExecutionError as exc:
+                    if exc.ename in USER_ERRORS:       # bad input: the message says what to fix; no traceback
+                        print(f"error: {path.name}: {exc.evalue}", file=sys.stderr)
+                        return 2
+                    print(f"{path.name}: failed\n{exc}", file=sys.stderr)
+                    failed.append(path.name)
+                    continue
+                out = atomic_write_text(args.output_dir / f"{path.stem}.html", html)
+                print(f"{path.name}: {seconds:5.1f} s -> {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}",
+                      flush=True)
+        finally:                                   # after a stop: start no other notebook
+            for run in runs:
+                run.cancel()
     print(f"all {len(paths)} notebook(s): {time.perf_counter() - total:.1f} s"
           + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

@@ -222,14 +222,21 @@ def plan_suppression(data: pd.DataFrame, groupings, *, parents: dict | None = No
     size = dict(zip(zip(table["level"], table["unit"]), table["min_n"]))
     constraints = _constraints(table, groupings, parents)
 
+    # Suppressing a unit only takes published totals away, so a range can only widen from one round
+    # to the next: a unit found protected stays protected and is not audited again until the end.
+    safe = set()
     for _ in range(max_rounds):
         changed = _apply_rules(constraints, status, size, k)
         if changed:
             continue
-        audit = _audit(cells, status, stop_at_exposed=True)  # complete whenever nothing is exposed
+        audit = _audit(cells, status, stop_at_exposed=True, skip=safe)
         exposed = audit[~audit["protected"]]
         if exposed.empty:
-            break
+            audit = _audit(cells, status)        # the full table: every suppressed unit, audited afresh
+            exposed = audit[~audit["protected"]]
+            if exposed.empty:
+                break
+        safe |= set(zip(audit["level"], audit["unit"])) - set(zip(exposed["level"], exposed["unit"]))
         for (lv, unit), _grp in exposed.groupby(["level", "unit"], sort=True):
             _protect(cells, (lv, unit), status, size, constraints)
             break
@@ -325,11 +332,11 @@ def audit_disclosure(cells: Cells, status: dict) -> pd.DataFrame:
     return _audit(cells, status)
 
 
-def _audit(cells: Cells, status: dict, stop_at_exposed: bool = False) -> pd.DataFrame:
+def _audit(cells: Cells, status: dict, stop_at_exposed: bool = False, skip=()) -> pd.DataFrame:
     """:func:`audit_disclosure`; with ``stop_at_exposed``, the suppressed units are audited in sorted
     order only up to the first one that is not protected (all a round of :func:`plan_suppression`
-    needs to choose its next unit), so the table is complete exactly when every unit is protected."""
-    hidden = sorted(c for c, s in status.items() if s != "published")
+    needs to choose its next unit); units in ``skip`` are left out."""
+    hidden = sorted(c for c, s in status.items() if s != "published" and c not in skip)
     cols = ["level", "unit", "quantity", "low", "high", "protected"]
     if not hidden:
         return pd.DataFrame(columns=cols)
