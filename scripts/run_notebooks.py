@@ -37,6 +37,10 @@ if str(ROOT) not in sys.path:          # so `analysis` is this checkout's packag
     sys.path.insert(0, str(ROOT))
 
 
+#: the thread pools of numpy's BLAS and of OpenMP: one thread each when two kernels share two cores
+#: (unless the caller set them); the notebooks' outputs are the same either way
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
 #: errors a notebook raises for bad input (a study file that does not exist, a column it lacks)
 USER_ERRORS = {"GoalscopeError", "DataError", "StudyError", "InstrumentError"}
 
@@ -74,10 +78,11 @@ def inject_parameters(nb, parameters: dict, source: str = "the notebook"):
     return nb
 
 
-def execute(path, parameters: dict | None = None, timeout: int = 300, append=()):
+def execute(path, parameters: dict | None = None, timeout: int = 300, append=(), env: dict | None = None):
     """Run one notebook from the repository root; returns the executed notebook.
 
     ``append``: code cells (source strings) run after the notebook's own, e.g. by a test that reads a result.
+    ``env``: the kernel's environment variables (default: this process's).
     """
     if not Path(path).is_file():
         raise UsageError(f"notebook '{path}' does not exist")
@@ -88,7 +93,7 @@ def execute(path, parameters: dict | None = None, timeout: int = 300, append=())
         cell.id = f"appended-{i}"
         nb.cells.append(cell)
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT)}}).execute()
+                   resources={"metadata": {"path": str(ROOT)}}).execute(**({"env": env} if env else {}))
     return nb
 
 
@@ -99,10 +104,10 @@ def to_html(nb) -> str:
     return body
 
 
-def run_one(path, parameters: dict) -> tuple[str, float]:
+def run_one(path, parameters: dict, env: dict | None = None) -> tuple[str, float]:
     """Execute one notebook and export it: (HTML, seconds taken)."""
     start = time.perf_counter()
-    html = to_html(execute(path, parameters))
+    html = to_html(execute(path, parameters, env=env))
     return html, time.perf_counter() - start
 
 
@@ -118,9 +123,11 @@ def main(argv=None) -> int:
 
     parameters = {name: yaml.safe_load(value) for name, value in args.parameter}
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    jobs = max(1, args.jobs)
+    env = {**os.environ, **{v: os.environ.get(v, "1") for v in THREAD_VARIABLES}} if jobs > 1 else None
     total, failed = time.perf_counter(), []
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        runs = [pool.submit(run_one, path, parameters) for path in paths]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        runs = [pool.submit(run_one, path, parameters, env) for path in paths]
         try:
             for path, run in zip(paths, runs):     # in the notebooks' order, whichever finishes first
                 try:
