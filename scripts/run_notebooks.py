@@ -11,11 +11,13 @@ same. We inject with nbclient ourselves instead of depending on papermill: the f
 all of papermill the project needs, and nbclient and nbconvert are already pinned.
 
 Notebooks run with the repository root as working directory (their paths are relative to it),
-two at a time by default (``-j``/``--jobs``; each runs in its own kernel, so two cores are used);
-what the runner prints, and the order in which the HTML files are written, is the notebooks' order
-whatever order they finish in. The HTML files are written atomically. Bad input (a parameter the notebook does not declare, a study
-file that does not exist, any goalscope error) stops with the message and exit status 2; a notebook
-that fails otherwise is reported with its traceback and the run exits with status 1.
+two at a time by default (``-j``/``--jobs``; each in its own kernel, so two cores are used). What
+the runner prints, and the order in which it writes the HTML files, follows the notebooks' order
+whichever finishes first. The HTML files are written atomically. Bad input (a parameter the
+notebook does not declare, a study file that does not exist, any goalscope error) stops with the
+message and exit status 2 (no further notebook is started; one already running is let finish and
+its output dropped); a notebook that fails otherwise is reported with its traceback and the run
+exits with status 1.
 """
 
 from __future__ import annotations
