@@ -96,7 +96,28 @@ def execute(path, parameters: dict | None = None, timeout: int = 300, append=(),
         nb.cells.append(cell)
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT)}}).execute(**({"env": env} if env else {}))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = join_streams(cell.outputs)
     return nb
+
+
+def join_streams(outputs: list) -> list:
+    """Outputs with each run of consecutive stream outputs of one name (stdout, stderr) made one.
+
+    The kernel sends printed text in pieces as its flush timer fires, so on a busy machine one
+    ``print`` can arrive as two outputs and show as two boxes; joined, the same cell gives the
+    same HTML however busy the machine was. Nothing is reordered (unlike nbclient's
+    ``coalesce_streams``, which also merges text printed before and after a figure).
+    """
+    out = []
+    for o in outputs:
+        if (o.get("output_type") == "stream" and out and out[-1].get("output_type") == "stream"
+                and out[-1].get("name") == o.get("name")):
+            out[-1]["text"] += o["text"]
+        else:
+            out.append(o)
+    return out
 
 
 def to_html(nb) -> str:

@@ -252,3 +252,18 @@ def test_runner_stops_at_the_first_bad_input_in_order(capsys, tmp_path):
     assert captured.out == ""
     assert captured.err == "error: a.ipynb: a bad study file\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_join_streams_joins_consecutive_pieces_of_one_stream_only():
+    piece = nbformat.v4.new_output
+    outputs = [piece("stream", name="stdout", text="Highest level that held: strict (N = 268)"),
+               piece("stream", name="stdout", text="\n"),
+               piece("stream", name="stderr", text="a warning\n"),
+               piece("display_data", data={"text/plain": "figure"}),
+               piece("stream", name="stdout", text="after the figure\n")]
+    joined = run_notebooks.join_streams(outputs)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in joined] == [
+        ("stream", "stdout", "Highest level that held: strict (N = 268)\n"),
+        ("stream", "stderr", "a warning\n"),
+        ("display_data", None, None),
+        ("stream", "stdout", "after the figure\n")]
