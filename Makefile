@@ -51,7 +51,7 @@ test: $(DEPS)
 	$(if $(BASETEMP),mkdir -p "$(dir $(BASETEMP))")
 	$(PY) -m pytest -n 2 -q $(PYTEST_BASETEMP)
 
-## execute every notebook into reports/notebooks/*.html (prints the time per notebook)
+## execute every notebook into reports/notebooks/*.html, two at a time (prints the time per notebook)
 notebooks: $(DEPS)
 	$(PY) scripts/run_notebooks.py
 

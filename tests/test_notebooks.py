@@ -210,3 +210,61 @@ def test_runner_reports_a_user_error_without_traceback(capsys, tmp_path):
                        "file.\n")
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []          # nothing written for a notebook that did not run
+
+
+def _tiny_notebook(path, source):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nb.cells[0].id = "only"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_runner_reports_in_the_notebooks_order_when_two_run_at_once(capsys, tmp_path):
+    # the first takes longer and the second fails: the report still follows the notebooks' order,
+    # and a failed notebook stops neither the other nor the count of failures
+    slow = _tiny_notebook(tmp_path / "a_slow.ipynb", "import time\ntime.sleep(3)\nprint('a done')")
+    bad = _tiny_notebook(tmp_path / "b_bad.ipynb", "raise ValueError('b is broken')")
+    fine = _tiny_notebook(tmp_path / "c_fine.ipynb", "print('c done')")
+    code = run_notebooks.main([str(slow), str(bad), str(fine), "-j", "2", "-o", str(tmp_path / "out")])
+    assert code == 1
+    captured = capsys.readouterr()
+    lines = [" ".join(re.sub(r"\d+\.\d s", "#.# s", line).split()) for line in captured.out.splitlines()]
+    assert lines == [f"a_slow.ipynb: #.# s -> {tmp_path / 'out' / 'a_slow.html'}",
+                     f"c_fine.ipynb: #.# s -> {tmp_path / 'out' / 'c_fine.html'}",
+                     "all 3 notebook(s): #.# s; FAILED: b_bad.ipynb"]
+    err = re.sub(r"\x1b\[[0-9;]*m", "", captured.err)       # the traceback comes in terminal colours
+    assert err.startswith("b_bad.ipynb: failed\n") and "\nValueError: b is broken\n" in err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a_slow.html", "c_fine.html"]
+    assert "a done" in (tmp_path / "out" / "a_slow.html").read_text()
+
+
+@pytest.mark.slow
+def test_runner_stops_at_the_first_bad_input_in_order(capsys, tmp_path):
+    # a user error in the first notebook stops the run although the second finished first: nothing
+    # after it is written or reported, as when they ran one at a time
+    first = _tiny_notebook(tmp_path / "a.ipynb", "import time\ntime.sleep(3)\n"
+                           "from analysis.errors import DataError\nraise DataError('a bad study file')")
+    second = _tiny_notebook(tmp_path / "b.ipynb", "print('b done')")
+    code = run_notebooks.main([str(first), str(second), "-j", "2", "-o", str(tmp_path / "out")])
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "error: a.ipynb: a bad study file\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_join_streams_joins_consecutive_pieces_of_one_stream_only():
+    piece = nbformat.v4.new_output
+    outputs = [piece("stream", name="stdout", text="Highest level that held: strict (N = 268)"),
+               piece("stream", name="stdout", text="\n"),
+               piece("stream", name="stderr", text="a warning\n"),
+               piece("display_data", data={"text/plain": "figure"}),
+               piece("stream", name="stdout", text="after the figure\n")]
+    joined = run_notebooks.join_streams(outputs)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in joined] == [
+        ("stream", "stdout", "Highest level that held: strict (N = 268)\n"),
+        ("stream", "stderr", "a warning\n"),
+        ("display_data", None, None),
+        ("stream", "stdout", "after the figure\n")]

@@ -223,14 +223,21 @@ def plan_suppression(data: pd.DataFrame, groupings, *, parents: dict | None = No
     size = dict(zip(zip(table["level"], table["unit"]), table["min_n"]))
     constraints = _constraints(table, groupings, parents)
 
+    # Suppressing a unit only takes published totals away, so a range can only widen from one round
+    # to the next: a unit found protected stays protected and is not audited again until the end.
+    safe = set()
     for _ in range(max_rounds):
         changed = _apply_rules(constraints, status, size, k)
         if changed:
             continue
-        audit = audit_disclosure(cells, status)
+        audit = _audit(cells, status, stop_at_exposed=True, skip=safe)
         exposed = audit[~audit["protected"]]
         if exposed.empty:
-            break
+            audit = _audit(cells, status)        # the full table: every suppressed unit, audited afresh
+            exposed = audit[~audit["protected"]]
+            if exposed.empty:
+                break
+        safe |= set(zip(audit["level"], audit["unit"])) - set(zip(exposed["level"], exposed["unit"]))
         for (lv, unit), _grp in exposed.groupby(["level", "unit"], sort=True):
             _protect(cells, (lv, unit), status, size, constraints)
             break
@@ -327,7 +334,14 @@ def audit_disclosure(cells: Cells, status: dict) -> pd.DataFrame:
 
     # R: no equivalent (lpSolve::lp gives the same bounds, one linear programme per quantity)
     """
-    hidden = sorted(c for c, s in status.items() if s != "published")
+    return _audit(cells, status)
+
+
+def _audit(cells: Cells, status: dict, stop_at_exposed: bool = False, skip=()) -> pd.DataFrame:
+    """:func:`audit_disclosure`; with ``stop_at_exposed``, the suppressed units are audited in sorted
+    order only up to the first one that is not protected (all a round of :func:`plan_suppression`
+    needs to choose its next unit); units in ``skip`` are left out."""
+    hidden = sorted(c for c, s in status.items() if s != "published" and c not in skip)
     cols = ["level", "unit", "quantity", "low", "high", "protected"]
     if not hidden:
         return pd.DataFrame(columns=cols)
@@ -359,21 +373,30 @@ def audit_disclosure(cells: Cells, status: dict) -> pd.DataFrame:
     def rhs(x):  # published totals minus the cells already pinned down
         return np.array([x[rhs_rows[i]].sum() - x[rhs_rows[i][known[rhs_rows[i]]]].sum() for i in live])
 
-    out = []
     blocks = {"count": [cells.count]}
     for v in cells.n:
         blocks[v] = [cells.count, cells.n[v], cells.total[v]]
-    for v, xs in blocks.items():
-        res = _ranges(a, [rhs(x) for x in xs], len(var), len(xs), hidden, cells, col_of, known, xs,
-                      None if v == "count" else cells.bounds[v])
-        for c, lows, highs in res:
+    from scipy.sparse.csgraph import connected_components
+
+    # unknown cells linked by a published total form a component; others cannot narrow its range
+    comp = connected_components((a.T @ a).tocsr(), directed=False)[1] if len(var) else np.zeros(0, int)
+    solvers = {v: _range_solver(a, [rhs(x) for x in xs], comp, len(xs), cells, col_of, known, xs,
+                                None if v == "count" else cells.bounds[v]) for v, xs in blocks.items()}
+    out = {v: [] for v in blocks}                     # rows block by block, units in sorted order
+    for c in hidden:
+        mine = []
+        for v, solve in solvers.items():
+            lows, highs = solve(c)
             if v == "count":
-                out.append((*c, "count", lows[0], highs[0], _count_ok(lows[0], highs[0])))
+                rows = [(*c, "count", lows[0], highs[0], _count_ok(lows[0], highs[0]))]
             else:
-                out.append((*c, f"n:{v}", lows[0], highs[0], _count_ok(lows[0], highs[0])))
-                out.append((*c, f"sum:{v}", lows[1], highs[1],
-                            bool(highs[1] - lows[1] > 1e-6 * max(1.0, abs(highs[1])))))
-    return pd.DataFrame(out, columns=cols)
+                rows = [(*c, f"n:{v}", lows[0], highs[0], _count_ok(lows[0], highs[0])),
+                        (*c, f"sum:{v}", lows[1], highs[1], bool(highs[1] - lows[1] > 1e-6 * max(1.0, abs(highs[1]))))]
+            out[v] += rows
+            mine += rows
+        if stop_at_exposed and not all(r[-1] for r in mine):
+            break
+    return pd.DataFrame([r for v in blocks for r in out[v]], columns=cols)
 
 
 def _solve_by_differencing(rows, f):
@@ -395,20 +418,17 @@ def _count_ok(lo, hi) -> bool:
     return bool(np.floor(hi + 1e-7) - np.ceil(lo - 1e-7) >= 1)
 
 
-def _ranges(a, rhs, nv, blocks, hidden, cells, col_of, known, xs, bnd):
-    """min/max of each hidden unit's quantities by linear programming (HiGHS) over unknown cells.
+def _range_solver(a, rhs, comp, blocks, cells, col_of, known, xs, bnd):
+    """A function giving, for one hidden unit, the min/max of its quantities by linear programming
+    (HiGHS) over unknown cells; the programme of each component is built once and reused.
 
     Variables per unknown cell: the headcount c (≥ 1: the chart says the cell exists) and, for a
     score, its answer count n (0 ≤ n ≤ c) and sum S (lo·n ≤ S ≤ hi·n).
     """
-    from scipy.sparse.csgraph import connected_components
-
-    # unknown cells linked by a published total form a component; others cannot narrow its range
-    _, comp = connected_components((a.T @ a).tocsr(), directed=False) if nv else (0, np.zeros(0, int))
     problems = {}
     targets = [0] if blocks == 1 else [1, 2]
-    results = []
-    for c in hidden:
+
+    def solve(c):
         pos = cells.cell(*c)
         free = col_of[pos[~known[pos]]]
         key = tuple(np.unique(comp[free]))
@@ -430,8 +450,9 @@ def _ranges(a, rhs, nv, blocks, hidden, cells, col_of, known, xs, bnd):
             mx = linprog(-obj, A_ub=a_ub, b_ub=b_ub, A_eq=eq, b_eq=b_eq, bounds=bnds, method="highs")
             lows.append(fixed + (mn.fun if mn.status == 0 else -np.inf))
             highs.append(fixed + (-mx.fun if mx.status == 0 else np.inf))
-        results.append((c, lows, highs))
-    return results
+        return lows, highs
+
+    return solve
 
 
 def _problem(a, rhs, vars_, blocks, bnd):
