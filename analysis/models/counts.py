@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import special, stats
 
 from ..checks import check_seed
+from ..deprecation import renamed
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
@@ -390,18 +391,19 @@ class CountResult(Reported):
         return fig
 
 
+@renamed(outcome="y", predictors="x")
 @screens_sample("count_regression")
-def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str = "poisson", covar=None,
+def count_regression(data: pd.DataFrame, y: str, x, family: str = "poisson", covar=None,
                      offset: str | None = None, level: float = 0.95) -> CountResult:
     """Poisson or negative-binomial regression of a count, with rate ratios.
 
     Parameters
     ----------
     data : DataFrame
-    outcome : str
-        Count column (whole numbers ≥ 0).
-    predictors : list of str
-        Predictor columns. Numeric columns enter as they are; text or categorical columns as
+    y : str
+        Count column (whole numbers ≥ 0). ``outcome=`` is its old name (deprecated).
+    x : list of str
+        Predictor columns (``predictors=``, deprecated), named as in :func:`regression`. Numeric columns enter as they are; text or categorical columns as
         treatment dummies against the first category (alphabetical for text), named as R names
         them (``woolB``).
     family : {"poisson", "negative_binomial"}
@@ -437,6 +439,7 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
     >>> # R: MASS::glm.nb(extra_tasks ~ exam1 + age, data = d)
     """
     what = f"count_regression ({family})"
+    outcome, predictors = y, x          # the roles as regression() names them; the body says what they are
     check_frame(data)
     if family not in FAMILIES:
         raise DataError(f"is not a family; family must be one of {', '.join(FAMILIES)}", argument="family",
@@ -446,11 +449,11 @@ def count_regression(data: pd.DataFrame, outcome: str, predictors, family: str =
                         hint="give a number strictly between 0 and 1, e.g. 0.95 for a 95% CI")
     predictors, covar = as_list(predictors), as_list(covar)
     if not predictors:
-        raise DataError("names no predictor", argument="predictors", value=predictors, within="count_regression",
+        raise DataError("names no predictor", argument="x", value=predictors, within="count_regression",
                         hint="give at least one predictor")
     xs = predictors + covar
     if outcome in xs:
-        raise DataError(f"holds '{outcome}', which is the outcome too", argument="predictors", value=xs,
+        raise DataError(f"holds '{outcome}', which is the outcome too", argument="x", value=xs,
                         within="count_regression", hint="leave the outcome out of the predictors and covariates")
     cols = [outcome] + xs + ([offset] if offset else [])
     check_columns(data, cols, numeric=False, what=what)

@@ -161,20 +161,20 @@ class TeamModelResult(Result):
 
 
 @screens_sample("team_climate_model")
-@renamed(covariates="covar")
-def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str, *, cross_level=(),
+@renamed(covariates="covar", outcome="y", predictors="x")
+def team_climate_model(data: pd.DataFrame, y: str, x, group: str, *, cross_level=(),
                        covar=(), random_slopes: bool = False, reml: bool = True,
                        level: float = 0.95) -> TeamModelResult:
-    """Fit ``outcome ~ Σ x_cwc + Σ x_team [+ cross-level terms] + covariates + (1 | group)``.
+    """Fit ``y ~ Σ x_cwc + Σ x_team [+ cross-level terms] + covariates + (1 | group)``.
 
     Parameters
     ----------
     data : DataFrame
         One row per person.
-    outcome : str
-        Person-level outcome (rated performance, engagement).
-    predictors : list of str
-        Person-level scores (``learning``, ``prove``, ``avoid``): each enters as its within-team
+    y : str
+        Person-level outcome (rated performance, engagement); ``outcome=`` is its old name (deprecated).
+    x : list of str
+        Person-level scores (``predictors=``, deprecated) (``learning``, ``prove``, ``avoid``): each enters as its within-team
         part ``<x>_cwc`` and its team climate ``<x>_team``.
     group : str
         Team column.
@@ -207,17 +207,18 @@ def team_climate_model(data: pd.DataFrame, outcome: str, predictors, group: str,
     # R: lme4::lmer(performance ~ wdgo_1_cwc + wdgo_2_cwc + wdgo_1_team + wdgo_2_team + wdgo_1_cwc:wdgo_2_team
     #               + (1 | team), staff)
     """
+    outcome, predictors = y, x          # the roles as regression() names them; the body says what they are
     check_level(level, "team_climate_model")
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     if not predictors:
-        raise DataError("names no predictor", argument="predictors", value=predictors, within="team_climate_model",
+        raise DataError("names no predictor", argument="x", value=predictors, within="team_climate_model",
                         hint="give at least one person-level predictor")
     cross = [tuple(p) for p in cross_level]
     for x, z in cross:
         if x not in predictors or z not in predictors:
             raise DataError(f"names ({x}, {z}), but both must be among the predictors {predictors}",
                             argument="cross_level", value=cross_level, within="team_climate_model",
-                            hint="add them to predictors=")
+                            hint="add them to x=")
     if outcome not in data.columns:
         raise DataError("is not in the data", file=data.attrs.get("source"), column=outcome, item="the outcome",
                         within="team_climate_model", hint="Check the outcome's name against the file's header." + near_columns(outcome, data))

@@ -263,3 +263,25 @@ def test_count_mediation_seed_none_is_stated_and_repeatable():
     assert_frame_equal(fresh.paths, again.paths)
     with pytest.raises(DataError, match="count_mediation: seed=1.5 is not a seed"):
         count_mediation(quakes, "depth", "mag", "stations", family="poisson", n_boot=100, seed=1.5)
+
+
+def test_count_regression_takes_y_and_x_as_regression_does():
+    """Issue 20: one name per role — count_regression(outcome, predictors) is count_regression(y, x)."""
+    quine = pd.read_csv(REF / "counts_quine.csv")
+    a, b = old_and_new(models.count_regression, {"outcome": "Days"}, {"y": "Days"}, quine, x=["Age"],
+                       family="negative_binomial")
+    assert_frame_equal(a.table(), b.table())
+    a, b = old_and_new(models.count_regression, {"predictors": ["Age"]}, {"x": ["Age"]}, quine, "Days")
+    assert_frame_equal(a.table(), b.table())
+    assert list(inspect.signature(models.count_regression).parameters)[:3] == ["data", "y", "x"]
+
+
+def test_team_climate_model_takes_y_and_x():
+    from analysis.datasets import read_dataset
+    from analysis.teams import team_climate_model
+
+    staff = read_dataset("staff_demo")
+    a, b = old_and_new(team_climate_model, {"outcome": "performance"}, {"y": "performance"}, staff,
+                       x=["wdgo_1"], group="team")
+    assert_frame_equal(a.table(), b.table())
+    assert list(inspect.signature(team_climate_model).parameters)[:4] == ["data", "y", "x", "group"]
