@@ -409,7 +409,7 @@ class ScreeningResult(Result):
     >>> from analysis.datasets import read_dataset
     >>> from analysis.screening import screen
     >>> demo = read_dataset("demo")
-    >>> res = screen(demo, "agq-r", "agq_{n}", {"longstring": {"max": 10}}, response={"min": 1, "max": 7},
+    >>> res = screen(demo, "agq-r", "agq_{n}", rules={"longstring": {"max": 10}}, response={"min": 1, "max": 7},
     ...              missing=[-99], seed=1)
     >>> res.summary()[["rule", "n_flagged", "n_excluded", "n_after"]].values.tolist()
     [['longstring', 5, 5, 395]]
@@ -454,7 +454,7 @@ class ScreeningResult(Result):
         return ~self.flags["excluded"]
 
     def table(self) -> pd.DataFrame:
-        """The flags: one row per input row (the same DataFrame as ``.flags``)."""
+        """The flags: one row per input row (a copy of ``.flags``)."""
         return self.flags.copy(deep=False)
 
     def summary(self) -> pd.DataFrame:
@@ -712,48 +712,12 @@ def _looks_like_rules(value) -> bool:
     return False
 
 
-def _looks_like_columns(value) -> bool:
-    """Item columns, unmistakably: a ``{n}`` pattern, a list of column names, or a mapping of
-    item → column name."""
-    if isinstance(value, str):
-        return "{" in value and not value.lower().endswith((".yaml", ".yml"))
-    if isinstance(value, (list, tuple)):
-        return bool(value) and all(isinstance(c, str) for c in value)
-    if isinstance(value, dict):
-        return bool(value) and all(isinstance(c, str) for c in value.values())
-    return False
-
-
-_OLD_ORDER = ("screen(data, instrument, rules, columns) is the old order; call screen(data, instrument, columns, "
-              "rules) (as score() and careless()) or name them (columns=..., rules=...); the old order stops working "
-              "in the next release")
-
-
-def _old_order(fn):
-    """Let ``screen(data, instrument, rules, columns=...)`` (the old order, rules third and columns by
-    name) through for one release: Python would refuse it (two values for ``columns``)."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(data, instrument, *args, **kwargs):
-        if len(args) == 1 and "columns" in kwargs and "rules" not in kwargs:
-            import warnings
-
-            warnings.warn(_OLD_ORDER, FutureWarning, stacklevel=2)
-            kwargs["rules"] = args[0]
-            args = ()
-        return fn(data, instrument, *args, **kwargs)
-
-    return wrapper
-
-
-@_old_order
-def screen(data: pd.DataFrame, instrument, columns=None, rules=None, *, id_column: str | None = None,
+def screen(data: pd.DataFrame, instrument, columns=None, *, rules=None, id_column: str | None = None,
            **options) -> ScreeningResult:
     """Compute the careless indices of ``instrument`` and apply ``rules`` in one call.
 
     The arguments come in the order of :func:`analysis.score` and :func:`analysis.careless`:
-    ``data, instrument, columns``, then ``rules``.
+    ``data, instrument, columns``; ``rules`` is named (``rules=``).
 
     Parameters
     ----------
@@ -764,9 +728,9 @@ def screen(data: pd.DataFrame, instrument, columns=None, rules=None, *, id_colum
     columns : str, dict, list or None
         Item columns of a single instrument (``"agq_{n}"``), as for :func:`analysis.careless`.
     rules : list, dict, str or Path
-        As for :func:`apply_rules` (a rules mapping, a list of rules or a rules file).
-        ``screen(data, instrument, rules, columns)`` (rules third) is the old order: it still
-        works for one release, with a FutureWarning.
+        As for :func:`apply_rules` (a rules mapping, a list of rules or a rules file); keyword-only.
+        The old order ``screen(data, instrument, rules, columns)`` had its release of warnings and
+        is refused now: rules given as ``columns`` stop with a message naming ``rules=``.
     id_column : str, optional
         Respondent id (for ``duplicate_id``).
     **options
@@ -789,19 +753,11 @@ def screen(data: pd.DataFrame, instrument, columns=None, rules=None, *, id_colum
 
     # R: analysed <- demo$att_1 %in% 4   (careless::longstring(x) … for the index rules)
     """
-    import warnings
-
     from .careless_responding import careless
 
-    old = (_looks_like_rules(columns) and (rules is None or _looks_like_columns(rules))) or \
-          (columns is None and _looks_like_columns(rules) and not _looks_like_rules(rules))
-    if old:
-        warnings.warn(_OLD_ORDER, FutureWarning, stacklevel=3)   # 3: the caller of the wrapper
-        columns, rules = rules, columns
-    elif columns is not None and _looks_like_rules(columns):  # columns=<rules> and rules=<rules>
-        raise DataError("looks like rules, and so does rules=", argument="columns", value=columns, within="screen()",
-                        hint="call screen(data, instrument, columns, rules) with the item columns third (or "
-                             "columns=None)")
+    if columns is not None and _looks_like_rules(columns):   # the old order, rules third: no guessing now
+        raise DataError("looks like screening rules, not item columns", argument="columns", value=columns,
+                        within="screen()", hint="pass the rules by name: screen(data, instrument, columns, rules=...)")
     rules = _as_rules(rules)
     # a note on an index no rule uses (e.g. no antonym pairs when no psychant rule is declared) stays on
     # the result, unspoken: the run warns only about what the study asked for

@@ -1,6 +1,6 @@
 """Screening results keep the result protocol (tests/protocol.py) on the shipped demo, and
-``screen(data, instrument, columns, rules)`` takes its arguments in the order of score() and careless()
-(the old order, rules third, still works for one release with a FutureWarning)."""
+``screen(data, instrument, columns, rules=...)`` takes its arguments in the order of score() and careless();
+the old order (rules third) had its release of warnings and is refused now (issue 20)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def reference(demo):
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        return screen(demo, "agq-r", "agq_{n}", LS, **AGQ).flags
+        return screen(demo, "agq-r", "agq_{n}", rules=LS, **AGQ).flags
 
 
 def _quiet_call(*args, **kwargs):
@@ -108,54 +108,39 @@ def _quiet_call(*args, **kwargs):
         return screen(*args, **kwargs)
 
 
-def _old_call(*args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with pytest.warns(FutureWarning, match=r"screen\(data, instrument, rules, columns\) is the old order; call "
-                                               r"screen\(data, instrument, columns, rules\)") as caught:
-            res = screen(*args, **kwargs)
-    future = [w for w in caught if issubclass(w.category, FutureWarning)]
-    assert len(future) == 1 and future[0].filename == __file__      # one warning, at the caller's line
-    return res
-
-
 def test_screen_new_order_and_keywords_do_not_warn(demo, reference):
     assert reference["flag_longstring"].sum() == 5
     cols = KEY_ORDER
     for res in (_quiet_call(demo, "agq-r", "agq_{n}", rules=LS, **AGQ),
                 _quiet_call(demo, "agq-r", columns="agq_{n}", rules=LS, **AGQ),
                 _quiet_call(demo, "agq-r", rules=LS, columns="agq_{n}", **AGQ),
-                _quiet_call(demo, "agq-r", cols, LS, **AGQ),
-                _quiet_call(demo, "agq-r", {n: f"agq_{n}" for n in range(1, 13)}, LS, **AGQ),
-                _quiet_call(demo, "agq-r", "agq_{n}", [{"longstring": {"max": 10}}], **AGQ),
-                _quiet_call(demo, "agq-r", "agq_{n}", parse_rules(LS), **AGQ)):
+                _quiet_call(demo, "agq-r", cols, rules=LS, **AGQ),
+                _quiet_call(demo, "agq-r", {n: f"agq_{n}" for n in range(1, 13)}, rules=LS, **AGQ),
+                _quiet_call(demo, "agq-r", "agq_{n}", rules=[{"longstring": {"max": 10}}], **AGQ),
+                _quiet_call(demo, "agq-r", "agq_{n}", rules=parse_rules(LS), **AGQ)):
         pd.testing.assert_frame_equal(res.flags, reference)
     # instruments that carry their columns: no columns at all, rules by name
     spec = {"goals": {"instrument": "agq-r", "columns": "agq_{n}", "response": {"min": 1, "max": 7}}}
     res = _quiet_call(demo, spec, rules=LS, missing=[-99], seed=1)
     pd.testing.assert_frame_equal(res.flags, reference)
-    res = _quiet_call(demo, spec, None, LS, missing=[-99], seed=1)
+    res = _quiet_call(demo, spec, None, rules=LS, missing=[-99], seed=1)
     pd.testing.assert_frame_equal(res.flags, reference)
 
 
-def test_screen_old_order_warns_and_gives_the_same_flags(demo, reference, tmp_path):
+def test_the_old_order_is_refused_without_guessing(demo, tmp_path):
+    """Rules given third (the old order) stop with a message naming rules=; rules given fourth are a
+    TypeError, as Python gives for any keyword-only argument passed by position."""
     rules_file = tmp_path / "rules.yaml"
     rules_file.write_text(yaml.safe_dump(LS), encoding="utf-8")
-    cols = KEY_ORDER
-    for rules, columns in ((LS, "agq_{n}"), ([{"longstring": {"max": 10}}], "agq_{n}"), (str(rules_file), "agq_{n}"),
-                           (rules_file, cols), (LS, {n: f"agq_{n}" for n in range(1, 13)}),
-                           (parse_rules(LS), "agq_{n}")):
-        res = _old_call(demo, "agq-r", rules, columns, **AGQ)
-        pd.testing.assert_frame_equal(res.flags, reference)
-    spec = {"goals": {"instrument": "agq-r", "columns": "agq_{n}", "response": {"min": 1, "max": 7}}}
-    res = _old_call(demo, spec, LS, missing=[-99], seed=1)            # rules third, no columns
-    pd.testing.assert_frame_equal(res.flags, reference)
-    res = _old_call(demo, "agq-r", None, "agq_{n}", **{**AGQ})        # no rules, columns fourth
-    assert res.flow.empty and res.n == 400
-    res = _old_call(demo, "agq-r", LS, columns="agq_{n}", **AGQ)      # rules third, columns by name
-    pd.testing.assert_frame_equal(res.flags, reference)
+    for rules in (LS, [{"longstring": {"max": 10}}], str(rules_file), rules_file, parse_rules(LS)):
+        with pytest.raises(DataError) as err:
+            screen(demo, "agq-r", rules, **AGQ)
+        assert err.value.parts()["argument"] == "columns" and err.value.parts()["hint"] == (
+            "pass the rules by name: screen(data, instrument, columns, rules=...)")
+    with pytest.raises(TypeError, match="positional argument"):
+        screen(demo, "agq-r", "agq_{n}", LS, **AGQ)
 
 
 def test_screen_refuses_two_sets_of_rules(demo):
-    with pytest.raises(DataError, match=r"looks like rules, and so does rules="):
-        screen(demo, "agq-r", LS, {"missing": {"max_proportion": .5}}, **AGQ)
+    with pytest.raises(DataError, match=r"looks like screening rules, not item columns"):
+        screen(demo, "agq-r", LS, rules={"missing": {"max_proportion": .5}}, **AGQ)
