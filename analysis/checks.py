@@ -154,8 +154,12 @@ def check_choice(value, allowed, what: str, name: str):
     return value
 
 
-def check_columns(data: pd.DataFrame, columns, what: str) -> list:
-    """``columns`` as a list, or a :class:`DataError` naming every one the data do not have.
+def check_columns(data: pd.DataFrame, columns, what: str = "data", *, numeric: bool = False) -> list:
+    """``columns`` as a list, or a :class:`DataError` naming every one the data do not have; with
+    ``numeric=True`` also the first text cell of any of them (file, row as in the file, column, value:
+    :func:`check_numeric`, NA tokens not read as missing — a model is given scored data).
+
+    The one column check of every station (the models pass ``numeric=True``).
 
     Examples
     --------
@@ -176,6 +180,8 @@ def check_columns(data: pd.DataFrame, columns, what: str) -> list:
         raise DataError("are not in the data", file=source, column=lack, within=what,
                         hint=f"available columns: {', '.join(map(str, list(data.columns)[:30]))}"
                              f"{' …' if data.shape[1] > 30 else ''}" + (f".{near}" if near else ""))
+    if numeric:
+        check_numeric(data, columns, what, hint="recode or score it first", na_tokens=False)
     return columns
 
 

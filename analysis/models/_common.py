@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_columns as _check_present, check_data, check_numeric
+from ..checks import check_columns, check_data, check_numeric  # noqa: F401  (check_columns: the models import it from here)
 from ..deprecation import retired_attribute  # noqa: F401  (re-exported: models import it from here)
 from ..errors import DataError
 from ..results import Result
@@ -222,15 +222,6 @@ def screens_sample(what: str):
     return decorate
 
 
-def check_columns(data: pd.DataFrame, columns, numeric: bool = True, what: str = "data") -> None:
-    """Raise a :class:`DataError` naming every missing column, or the first text cell of a numeric
-    one (file, row as in the file, column, value; :func:`analysis.checks.check_numeric`)."""
-    if numeric:
-        check_numeric(data, columns, what, hint="recode or score it first", na_tokens=False)
-    else:
-        _check_present(data, columns, what)
-
-
 def formula_columns(formula: str, data: pd.DataFrame) -> list[str]:
     """Data columns named in a model formula (in order of first appearance)."""
     names = _QUOTED.findall(formula) + _IDENT.findall(_QUOTED.sub(" ", formula))
@@ -353,7 +344,7 @@ class Fitted:
             out = fit.predict(data)
             return pd.Series(np.asarray(out), index=getattr(out, "index", data.index), name="predicted").reindex(data.index)
         names = [n for n in fit.model.exog_names if n != "Intercept"]
-        check_columns(data, names, what="predict")
+        check_columns(data, names, what="predict", numeric=True)
         X = sm.add_constant(data[names].astype(float), has_constant="add").rename(columns={"const": "Intercept"})
         return pd.Series(np.asarray(fit.predict(X[fit.model.exog_names])), index=data.index, name="predicted")
 

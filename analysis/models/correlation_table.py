@@ -128,7 +128,7 @@ def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str =
         raise DataError(f"holds '{x if x in covar else y}', which is both a variable and a covariate", argument="covar",
                         value=covar, within="partial_correlation", hint="leave it out of covar=")
     cols = [x, y] + covar
-    check_columns(data, cols, what="partial_correlation")
+    check_columns(data, cols, what="partial_correlation", numeric=True)
     d = data[cols].dropna()
     arr = _numeric(d, cols)
     row = _corr_pair(arr[:, 0], arr[:, 1], arr[:, 2:], method, level, names=(x, y))
@@ -446,7 +446,7 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     if clash:
         raise DataError(f"holds '{clash[0]}', which is both a variable and a covariate", argument="covar",
                         value=covar, within="correlations", hint="leave it out of covar= or of columns=")
-    check_columns(data, columns + covar, what="correlations")
+    check_columns(data, columns + covar, what="correlations", numeric=True)
     check_choice(nan_policy, ("pairwise", "listwise"), "correlations", "nan_policy")
     if padjust is not None and padjust != "none" and padjust not in PADJUST:
         raise DataError("is not an adjustment", argument="padjust", value=padjust, within="correlations",

@@ -282,7 +282,7 @@ def _show(v) -> str:
 def _check_counts(data: pd.DataFrame, y: str, what: str) -> np.ndarray:
     s = data[y]
     if not pd.api.types.is_numeric_dtype(s):
-        check_columns(data, [y], what=what)
+        check_columns(data, [y], what=what, numeric=True)
     v = s.to_numpy(float)
     bad = (v < 0) | (v != np.floor(v)) | ~np.isfinite(v)
     if bad.any():
@@ -456,8 +456,8 @@ def count_regression(data: pd.DataFrame, y: str, x, family: str = "poisson", cov
         raise DataError(f"holds '{outcome}', which is the outcome too", argument="x", value=xs,
                         within="count_regression", hint="leave the outcome out of the predictors and covariates")
     cols = [outcome] + xs + ([offset] if offset else [])
-    check_columns(data, cols, numeric=False, what=what)
-    check_columns(data, [outcome] + ([offset] if offset else []), what=what)
+    check_columns(data, cols, what=what)
+    check_columns(data, [outcome] + ([offset] if offset else []), what=what, numeric=True)
     cc = complete_cases(data, cols, what=what)
     d = cc.data
     y = _check_counts(d, outcome, what)
@@ -632,7 +632,7 @@ def count_mediation(data: pd.DataFrame, x: str, m: str, y: str, family: str = "p
             raise DataError(f"names '{a}' twice among x, m and y", argument="x, m, y", value=(x, m, y), within=what,
                             hint="give three different columns")
     cols = [x, m, y] + covar
-    check_columns(data, cols, what=what)
+    check_columns(data, cols, what=what, numeric=True)
     cc = complete_cases(data, cols, what=what)
     d = cc.data
     outcome = count_regression(d, y, [x, m], family=family, covar=covar, level=level)

@@ -423,7 +423,7 @@ def mediation(data: pd.DataFrame, x: str, m, y: str, covar=None, n_boot: int = 5
     if dup:
         raise DataError("has more than one role (x, m, y, covar)", file=data.attrs.get("source"), column=dup[0], within="mediation",
                         hint="give each column one role")
-    check_columns(data, cols, what="mediation")
+    check_columns(data, cols, what="mediation", numeric=True)
     if ci_method not in CI_TYPES:
         raise DataError("is not a bootstrap CI method", argument="ci_method", value=ci_method, within="mediation",
                         hint="use 'percentile' or 'bca'")

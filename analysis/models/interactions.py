@@ -36,7 +36,7 @@ __all__ = ["moderation", "moderated_mediation", "ModerationResult", "ModeratedMe
 
 def _prepare(data, cols, x, w, scaling, what):
     check_frame(data)
-    check_columns(data, cols, what=what)
+    check_columns(data, cols, what=what, numeric=True)
     dup = [c for c in cols if cols.count(c) > 1]
     if dup:
         raise DataError("has more than one role", file=data.attrs.get("source"), column=dup[0], within=what,

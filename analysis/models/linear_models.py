@@ -59,7 +59,7 @@ def _design(data, y, x, formula, what):
             raise DataError(f"holds '{y}', which is the outcome too", argument="x", value=x, within=what,
                             hint="leave the outcome out of the predictors")
         cols = [y] + x
-        check_columns(data, cols, what=what)
+        check_columns(data, cols, what=what, numeric=True)
     return y, cols
 
 

@@ -77,8 +77,8 @@ def wide_to_long(data: pd.DataFrame, columns, id_column: str | None = None, time
     if len(columns) < 2:
         raise DataError("names fewer than two occasion columns", argument="columns", value=columns,
                         within="wide_to_long", hint="give at least two occasion columns")
-    check_columns(data, columns, what="wide_to_long")
-    check_columns(data, keep, numeric=False, what="wide_to_long")
+    check_columns(data, columns, what="wide_to_long", numeric=True)
+    check_columns(data, keep, what="wide_to_long")
     if times is None:
         times = list(range(len(columns)))
     times = [float(t) for t in as_list(times)]
@@ -89,7 +89,7 @@ def wide_to_long(data: pd.DataFrame, columns, id_column: str | None = None, time
         ids = pd.Series(data.index, index=data.index, name="row")
         id_column = "row"
     else:
-        check_columns(data, [id_column], numeric=False, what="wide_to_long")
+        check_columns(data, [id_column], what="wide_to_long")
         ids = data[id_column]
         dup = ids[ids.duplicated()]
         if len(dup):
@@ -267,7 +267,7 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id_column: str | Non
     if coding not in ("piecewise", "linear"):
         raise DataError("is not a coding", argument="coding", value=coding, within="setback_recovery",
                         hint="use 'piecewise' or 'linear'")
-    check_columns(data, predictors + covar, what="setback_recovery")
+    check_columns(data, predictors + covar, what="setback_recovery", numeric=True)
     k = len(exams)
     if k < 2:
         raise DataError("names fewer than two exam columns", argument="exams", value=exams, within="setback_recovery",

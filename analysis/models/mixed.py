@@ -230,7 +230,7 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, re_formula: str | 
     if not isinstance(group, str):
         raise DataError("is not a column name", argument="group", value=group, within="mixed_model",
                         hint="give the name of the column that holds the groups")
-    check_columns(data, [group], numeric=False, what="mixed_model")
+    check_columns(data, [group], what="mixed_model")
     cols = formula_columns(formula, data)
     lhs = formula.split("~", 1)[0].strip()
     if lhs and lhs not in data.columns and not formula_columns(lhs, data):

@@ -139,7 +139,7 @@ class ProfileResult(Reported):
         (R: ``summary(aov(y ~ factor(profile)))``).
         """
         outcomes = as_list(outcomes)
-        check_columns(data, outcomes, what="outcome_differences")
+        check_columns(data, outcomes, what="outcome_differences", numeric=True)
         rows = []
         for o in outcomes:
             y = pd.to_numeric(data.loc[self.classes.index, o])
@@ -240,7 +240,7 @@ def goal_profiles(data: pd.DataFrame, columns, k_max: int = 6, k: int | None = N
     if len(columns) < 1:
         raise DataError("names no column", argument="columns", value=columns, within="goal_profiles",
                         hint="give the subscale columns")
-    check_columns(data, columns, what="goal_profiles")
+    check_columns(data, columns, what="goal_profiles", numeric=True)
     if covariance not in COVARIANCE:
         raise DataError("is not a covariance structure", argument="covariance", value=covariance,
                         within="goal_profiles", hint="use full, diag, tied or spherical")
