@@ -285,8 +285,6 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
     import io
 
     import pyarrow as pa
-    import pyarrow.compute as pc
-
     import pyarrow.csv as pcsv
 
     head = io.StringIO()
