@@ -267,6 +267,24 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
     >>> b"".join(csv_bytes(df)).decode().splitlines()
     ['id,s,n', 'a,3.0,2', 'b,0.30000000000000004,3']
     """
+    parts = _csv_parts(df)
+    if parts is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    head, tables = parts
+    out = [head]
+    for table in tables:
+        sink = pa.BufferOutputStream()
+        pcsv.write_csv(table, sink, _plain_options())
+        out.append(memoryview(sink.getvalue()))
+    return out
+
+
+def _csv_parts(df: pd.DataFrame):
+    """The header line as bytes and the rows as pyarrow tables of text (and integer) columns, WRITE_ROWS
+    rows each, that pyarrow's CSV writer writes unquoted (:func:`_plain_options`); None as :func:`csv_bytes`."""
     if df.shape[1] < 2 or not all(isinstance(c, str) for c in df.columns):
         return None
     kinds = []
@@ -285,15 +303,11 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
     import io
 
     import pyarrow as pa
-    import pyarrow.csv as pcsv
 
     head = io.StringIO()
     csv.writer(head, lineterminator="\n").writerow(list(df.columns))
-    out = [head.getvalue().encode("utf-8")]
     names = [f"c{j}" for j in range(df.shape[1])]
-    # every cell is settled text (or an integer, written as its digits) that needs no quotes: pyarrow's CSV
-    # writer then only puts commas and line ends between them, in C++
-    plain = pcsv.WriteOptions(include_header=False, quoting_style="none")
+    tables = []
     for start in range(0, len(df), WRITE_ROWS):
         part = df.iloc[start:start + WRITE_ROWS]
         cols = []
@@ -302,10 +316,16 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
             if text is None:
                 return None
             cols.append(text)
-        sink = pa.BufferOutputStream()
-        pcsv.write_csv(pa.table(cols, names=names), sink, plain)
-        out.append(memoryview(sink.getvalue()))
-    return out
+        tables.append(pa.table(cols, names=names))
+    return head.getvalue().encode("utf-8"), tables
+
+
+def _plain_options():
+    import pyarrow.csv as pcsv
+
+    # every cell is settled text (or an integer, written as its digits) that needs no quotes: pyarrow's CSV
+    # writer then only puts commas and line ends between them, in C++
+    return pcsv.WriteOptions(include_header=False, quoting_style="none")
 
 
 def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> None:
@@ -319,13 +339,17 @@ def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> None:
     >>> f.read_text()
     'id,mastery\\na,4.333333333333333\\nb,\\n'
     """
-    chunks = None if index else csv_bytes(df)
-    if chunks is None:
+    parts = None if index else _csv_parts(df)
+    if parts is None:
         df.to_csv(path, index=index, lineterminator="\n")
         return
-    with open(path, "wb") as f:
-        for chunk in chunks:
-            f.write(chunk)
+    import pyarrow.csv as pcsv
+
+    head, tables = parts
+    with open(path, "wb") as f:                         # pyarrow writes the rows straight into the file
+        f.write(head)
+        for table in tables:
+            pcsv.write_csv(table, f, _plain_options())
 
 
 def _text_of(s: pd.Series, kind: str):
