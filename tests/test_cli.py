@@ -254,3 +254,17 @@ def test_a_map_file_named_by_a_flag_is_refused_as_a_file(name, parts, said, tmp_
     exc, err = refused(["score", IO / "phq.tsv", "--instrument", "phq-9", "--map", name, "-o", "o.csv"], capsys)
     assert {k: exc.parts().get(k, "absent") for k in parts} == parts and exc.parts()["hint"]
     assert says(err, "goalscope: " + said) and not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("given, seen", [(None, "0"), ("1", "1")])
+def test_the_command_turns_numpys_huge_page_requests_off_unless_the_user_says(given, seen):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if given is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    code = "import os, analysis.cli, numpy; print(os.environ['NUMPY_MADVISE_HUGEPAGE'])"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == seen

@@ -131,3 +131,20 @@ def test_a_key_file_edited_on_disk_is_read_again(tmp_path):
     st = key.stat()
     os.utime(key, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))   # a later modification time, whatever the clock
     assert load_instrument(key).response.max == 7
+
+
+def test_a_shipped_key_loads_from_its_own_file_without_the_index(monkeypatch):
+    """agq-r is read from agq_r.yaml alone (the index parses every key); an id whose file is named
+    otherwise (ces-d in cesd.yaml) still comes through the index."""
+    from analysis.instruments import registry
+
+    def no_index():
+        raise AssertionError("the index of all keys was built")
+
+    monkeypatch.setattr(registry, "_shipped", no_index)
+    assert load_instrument("agq-r").path == str(registry.SHIPPED_DIR / "agq_r.yaml")
+    assert load_instrument("AGQ-R").id == "agq-r"
+    with pytest.raises(AssertionError, match="the index of all keys was built"):
+        load_instrument("ces-d")
+    monkeypatch.undo()
+    assert load_instrument("ces-d").path == str(registry.SHIPPED_DIR / "cesd.yaml")

@@ -376,6 +376,11 @@ def load_instrument(id_or_path) -> Instrument:
     path = Path(text)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         return _load_path(str(path))
+    named = SHIPPED_DIR / (text.lower().replace("-", "_") + ".yaml")     # agq-r → agq_r.yaml: one file read,
+    if named.is_file():                                                  # not every key for the index
+        inst = _load_path(str(named))
+        if str(inst.id).lower() == text.lower():
+            return inst
     shipped = _shipped()
     if text.lower() in shipped:
         return _load_path(str(shipped[text.lower()]))

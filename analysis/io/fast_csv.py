@@ -267,6 +267,24 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
     >>> b"".join(csv_bytes(df)).decode().splitlines()
     ['id,s,n', 'a,3.0,2', 'b,0.30000000000000004,3']
     """
+    parts = _csv_parts(df)
+    if parts is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    head, tables = parts
+    out = [head]
+    for table in tables:
+        sink = pa.BufferOutputStream()
+        pcsv.write_csv(table, sink, _plain_options())
+        out.append(memoryview(sink.getvalue()))
+    return out
+
+
+def _csv_parts(df: pd.DataFrame):
+    """The header line as bytes and the rows as pyarrow tables of text (and integer) columns, WRITE_ROWS
+    rows each, that pyarrow's CSV writer writes unquoted (:func:`_plain_options`); None as :func:`csv_bytes`."""
     if df.shape[1] < 2 or not all(isinstance(c, str) for c in df.columns):
         return None
     kinds = []
@@ -285,11 +303,11 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
     import io
 
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     head = io.StringIO()
     csv.writer(head, lineterminator="\n").writerow(list(df.columns))
-    out = [head.getvalue().encode("utf-8")]
+    names = [f"c{j}" for j in range(df.shape[1])]
+    tables = []
     for start in range(0, len(df), WRITE_ROWS):
         part = df.iloc[start:start + WRITE_ROWS]
         cols = []
@@ -298,16 +316,16 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
             if text is None:
                 return None
             cols.append(text)
-        cols[-1] = pc.binary_join_element_wise(cols[-1], pa.scalar(""), "\n")     # the line end
-        out.append(_text_bytes(pc.binary_join_element_wise(*cols, ",")))
-    return out
+        tables.append(pa.table(cols, names=names))
+    return head.getvalue().encode("utf-8"), tables
 
 
-def _text_bytes(lines) -> memoryview:
-    """The characters of a pyarrow text array, one after another (its data buffer, between its offsets)."""
-    chunk = lines.combine_chunks() if hasattr(lines, "combine_chunks") else lines
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
-    return memoryview(chunk.buffers()[2])[offsets[0]:offsets[-1]]
+def _plain_options():
+    import pyarrow.csv as pcsv
+
+    # every cell is settled text (or an integer, written as its digits) that needs no quotes: pyarrow's CSV
+    # writer then only puts commas and line ends between them, in C++
+    return pcsv.WriteOptions(include_header=False, quoting_style="none")
 
 
 def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> None:
@@ -321,17 +339,22 @@ def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> None:
     >>> f.read_text()
     'id,mastery\\na,4.333333333333333\\nb,\\n'
     """
-    chunks = None if index else csv_bytes(df)
-    if chunks is None:
+    parts = None if index else _csv_parts(df)
+    if parts is None:
         df.to_csv(path, index=index, lineterminator="\n")
         return
-    with open(path, "wb") as f:
-        for chunk in chunks:
-            f.write(chunk)
+    import pyarrow.csv as pcsv
+
+    head, tables = parts
+    with open(path, "wb") as f:                         # pyarrow writes the rows straight into the file
+        f.write(head)
+        for table in tables:
+            pcsv.write_csv(table, f, _plain_options())
 
 
 def _text_of(s: pd.Series, kind: str):
-    """One column as pyarrow text, empty for a missing value; None when a cell needs quotes."""
+    """One column as pyarrow text, empty for a missing value (integers as they are); None when a cell needs
+    quotes."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -344,14 +367,14 @@ def _text_of(s: pd.Series, kind: str):
             return None
         return text.fill_null("")
     v = s.to_numpy()
+    if kind == "int":
+        return pa.array(v)                              # pyarrow's CSV writer writes the digits, as str does
     if len(pd.unique(v[:4096])) <= 1024:                # answers, counts and scores repeat: write each value once
         codes, distinct = pd.factorize(v)
-        zero_signs = np.signbit(v[v == 0]) if kind == "float" else np.zeros(0, bool)
+        zero_signs = np.signbit(v[v == 0])
         if len(distinct) <= max(1024, len(v) // 10) and (zero_signs.all() or not zero_signs.any()):  # -0.0 is 0.0's
-            words = [str(x) if kind == "int" else repr(float(x)) for x in distinct] + [""]
+            words = [repr(float(x)) for x in distinct] + [""]
             return pc.take(pa.array(words, type=pa.string()), pa.array(np.where(codes < 0, len(distinct), codes)))
-    if kind == "int":
-        return pc.cast(pa.array(v), pa.string())
     text = pc.cast(pa.array(v, from_pandas=True), pa.string())       # NaN → null → ""
     a = np.abs(v)
     finite = np.isfinite(v)
