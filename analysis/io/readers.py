@@ -508,6 +508,13 @@ def _decode(raw: bytes, p: Path, encoding: str | None) -> tuple[str, str]:
             hint="Pass encoding= with the file's encoding.") from None
 
 
+def delimiter_of(delimiter: str | None) -> str | None:
+    """The character a ``delimiter=`` names ('tab', 'comma', 'semicolon', 'pipe', '\\t' or itself)."""
+    if delimiter is None:
+        return None
+    return {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
+
+
 def _sniff(text: str, p: Path) -> str:
     sample = "\n".join(text.splitlines()[:50])
     try:
@@ -529,9 +536,7 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     if not raw.strip():
         raise _empty(p)
     decoded, enc = _decode(raw, p, encoding)
-    if delimiter is not None:
-        delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
-    sep = delimiter or _sniff(head_text(decoded, 50), p)     # _sniff reads the first 50 lines
+    sep = delimiter_of(delimiter) or _sniff(head_text(decoded, 50), p)     # _sniff reads the first 50 lines
     if len(sep) != 1:
         raise DataError("is not one character", argument="delimiter", value=sep,
                         hint="give one character, or tab, comma, semicolon or pipe")
