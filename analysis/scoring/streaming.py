@@ -95,7 +95,13 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
         with open(tmp_out, "wb") as fo:
             for chunk in read_chunks(path, chunk_rows, id_column=id_column, progress=bar and bar.update_to,
                                      **(reader or {})):
-                result = score(chunk, instrument, source=chunk.attrs.get("source"), id_column=id_column, **options)
+                try:
+                    result = score(chunk, instrument, source=chunk.attrs.get("source"), id_column=id_column, **options)
+                except DataError:
+                    if options.get("on_invalid", "error") != "error":
+                        raise
+                    _refuse_as_whole(path, chunk_rows, reader, instrument, id_column, options)
+                    raise                               # no invalid answer in the whole file: the chunk's own refusal
                 name = result.instrument.id
                 scores = result.scores.copy()
                 if id_column:
@@ -187,6 +193,71 @@ class _AuditSpill:
 
     def close(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class _Cells(dict):
+    """File positions → the values as the audit shows them: what the refusal reads of a column."""
+
+    def to_numpy(self):
+        return self
+
+
+def _refuse_as_whole(path, chunk_rows, reader, instrument, id_column, options) -> None:
+    """A chunk refused an answer: raise the refusal the whole file gets (its first invalid answer in the
+    key's column order, the others counted, the shifted-range hint from every answer), found by a second
+    reading with the invalid answers set to missing. Returns when the whole file has no invalid answer."""
+    from ..io.chunks import read_chunks
+    from .mapping import _invalid_refusal, prepare_items
+
+    opts = {**options, "on_invalid": "missing"}
+    found: dict = {}                            # (column rank, reason rank, first seen) -> [positions, column, item, cells, reason]
+    lows, highs = {}, {}
+    first = inst = None
+    for chunk in read_chunks(path, chunk_rows, id_column=id_column, **(reader or {})):
+        items = prepare_items(chunk, instrument, id_column=id_column, **opts)
+        inst = items.instrument
+        start = int(chunk.attrs["first_row"])
+        first = start if first is None else first
+        columns = list(items.columns.values())
+        lo, hi = inst.response.min, inst.response.max
+        values = items.values if not options.get("anchors_reversed") else (lo + hi) - items.values
+        audit = items.audit
+        invalid = audit[[_reason_rank(r) >= 3 for r in audit["reason"]]] if len(audit) else audit
+        for (col, reason), part in invalid.groupby(["column", "reason"], sort=False):
+            key = next((k for k in found if found[k][1] == col and found[k][4] == reason), None)
+            if key is None:
+                key = (columns.index(col), _reason_rank(reason), len(found))
+                found[key] = [[], col, part["item"].iloc[0], _Cells(), reason]
+            pos = part["row"].to_numpy(dtype=np.int64) - first
+            found[key][0].extend(pos.tolist())
+            found[key][3].update(zip(pos.tolist(), part["value"]))
+        for j, col in enumerate(columns):               # every answer of the column, the invalid ones included
+            x = values[:, j]
+            bad = invalid.loc[invalid["column"] == col, "value"] if len(invalid) else []
+            nums = [float(v) for v in bad if _is_number(v)]
+            with np.errstate(invalid="ignore"):
+                lo_j = np.fmin.reduce(np.concatenate([x, nums]), initial=np.inf)
+                hi_j = np.fmax.reduce(np.concatenate([x, nums]), initial=-np.inf)
+            lows[col] = min(lows.get(col, np.inf), lo_j)
+            highs[col] = max(highs.get(col, -np.inf), hi_j)
+    if not found:
+        return
+    problems = [(np.array(found[k][0]), found[k][1], found[k][2], found[k][3], found[k][4]) for k in sorted(found)]
+    ranged = {p[1] for p in problems if _reason_rank(p[4]) >= 6}
+    low = [lows[c] for c in ranged if np.isfinite(lows[c])]
+    high = [highs[c] for c in ranged if np.isfinite(highs[c])]
+    seen = (min(low), max(high)) if low else None
+    data = pd.DataFrame(index=pd.RangeIndex(max(max(p[0]) for p in problems) + 1))
+    data.attrs["first_row"] = first
+    raise _invalid_refusal(data, problems, inst, str(path), options.get("recode") is not None, seen)
+
+
+def _is_number(text) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _repeated_ids(hashes: list, path, chunk_rows, id_column, reader) -> None:
