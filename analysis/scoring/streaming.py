@@ -17,9 +17,10 @@ per scale                                    chunks' means and sums of squared d
 a refusal (a value outside the response      raised by the chunk holding it, naming the file
 range, an id repeated within a chunk)        row; nothing is written
 an id repeated in two chunks                 refused after the last chunk, before anything is
-                                             written: the ids are kept as 64-bit hashes (8
-                                             bytes a row), and a second reading finds the
-                                             rows and compares the texts
+                                             written: the ids are kept as 64-bit hashes on
+                                             disk (8 bytes a row, in 256 files checked one at
+                                             a time), and a second reading finds the rows and
+                                             compares the texts
 ==========================================  ===============================================
 """
 
@@ -88,9 +89,9 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
     tmp_out, tmp_audit = _temp(out), _temp(audit_to)
     n = n_audit = 0
     summaries = []
-    hashes = []
     name = None
     spill = _AuditSpill(out.parent)
+    hashes = _IdHashes(spill.dir) if id_column is not None else None
     try:
         with open(tmp_out, "wb") as fo:
             for chunk in read_chunks(path, chunk_rows, id_column=id_column, progress=bar and bar.update_to,
@@ -113,8 +114,8 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
                 if len(audit):
                     spill.add(audit, list(result.columns_used.values()))
                 n += len(scores)
-                if id_column is not None:
-                    hashes.append(pd.util.hash_array(chunk[id_column].to_numpy(dtype=object)))
+                if hashes is not None:
+                    hashes.add(chunk[id_column].to_numpy(dtype=object))
                 n_audit += len(audit)
                 summaries.append(result.summary())
         _repeated_ids(hashes, path, chunk_rows, id_column, reader)
@@ -160,7 +161,7 @@ class _AuditSpill:
     order (the chunks come in file order)."""
 
     def __init__(self, folder: Path):
-        self.dir = tempfile.mkdtemp(prefix=".goalscope-audit-", dir=folder)
+        self.dir = tempfile.mkdtemp(prefix=".goalscope-chunks-", dir=folder)
         self.parts: dict = {}                   # (column rank, reason rank, first seen) -> file
         self.key: dict = {}                     # (column, reason) -> the key above
         self.header = None
@@ -260,20 +261,46 @@ def _is_number(text) -> bool:
     return True
 
 
-def _repeated_ids(hashes: list, path, chunk_rows, id_column, reader) -> None:
+class _IdHashes:
+    """The ids seen so far as 64-bit hashes, on disk in 256 files by their first byte: finding the hashes
+    seen twice holds one file (1/256 of 8 bytes a row) in memory at a time."""
+
+    BUCKETS = 256
+
+    def __init__(self, folder: str):
+        self.dir = folder
+
+    def add(self, ids: np.ndarray) -> None:
+        h = pd.util.hash_array(ids)
+        bucket = (h >> np.uint64(56)).astype(np.intp)
+        order = np.argsort(bucket, kind="stable")
+        ends = np.cumsum(np.bincount(bucket, minlength=self.BUCKETS))
+        for b, part in enumerate(np.split(h[order], ends[:-1])):
+            if part.size:
+                with open(os.path.join(self.dir, f"ids{b}.bin"), "ab") as f:
+                    f.write(part.tobytes())
+
+    def twice(self) -> np.ndarray:
+        """The hashes added more than once, sorted."""
+        out = []
+        for b in range(self.BUCKETS):
+            name = os.path.join(self.dir, f"ids{b}.bin")
+            if os.path.exists(name):
+                h = np.sort(np.fromfile(name, dtype=np.uint64))
+                out.append(np.unique(h[1:][h[1:] == h[:-1]]))
+        return np.concatenate(out) if out else np.zeros(0, np.uint64)
+
+
+def _repeated_ids(hashes, path, chunk_rows, id_column, reader) -> None:
     """Refuse an id that two chunks share (one chunk's own repeats the scorer refuses), naming the value and
-    the file rows. The ids are held as 64-bit hashes (8 bytes a row); the rows of a repeated hash are
-    found by a second reading, in which the texts are compared (a hash shared by two ids is no repeat)."""
+    the file rows as the whole file's refusal does. A hash seen twice sends the reader through the file a
+    second time for the rows and the texts (a hash two ids share is no repeat)."""
     from ..io.chunks import read_chunks
     from ..io.readers import row_label
 
-    if not hashes:
+    if hashes is None:
         return
-    h = np.concatenate(hashes)
-    hashes.clear()
-    h.sort()
-    twice = np.unique(h[1:][h[1:] == h[:-1]])
-    del h
+    twice = hashes.twice()
     if not twice.size:
         return
     rows: dict = {}
