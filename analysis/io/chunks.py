@@ -96,8 +96,12 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
     >>> _ = f.write_text('id,q1,note\\n007,3,"two\\nlines"\\n8,NA,\\n9,4,x\\n')
+
+    Each chunk settles its columns by the reader's rule: ``q1`` is text in the first chunk (it holds
+    ``NA``) and numbers in the second; the quoted note with a line break is one row.
+
     >>> [(c.attrs["first_row"], c["id"].tolist(), c["q1"].tolist()) for c in read_chunks(f, 2, id_column="id")]
-    [(2, ['007', '8'], [3, 'NA']), (4, ['9'], [4])]
+    [(2, ['007', '8'], ['3', 'NA']), (4, ['9'], [4])]
 
     The R equivalent is ``readr::read_csv_chunked(f, callback, chunk_size = 2)``.
     """

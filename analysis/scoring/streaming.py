@@ -73,9 +73,9 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
     >>> from analysis.datasets import dataset_path
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
     >>> res = score_file(dataset_path("demo"), "agq-r", out, chunk_rows=150, columns="agq_{n}",
-    ...                  missing=[-99], response_min=1, response_max=7)
-    >>> res["n"], res["n_audit"], res["audit"] is not None
-    (400, 21, True)
+    ...                  missing=[-99], response={"min": 1, "max": 7})
+    >>> res["n"], res["n_audit"], res["audit"].name
+    (400, 51, 's.audit.csv')
 
     R: ``readr::read_csv_chunked(f, SideEffectChunkCallback$new(function(x, pos) write.table(psych::scoreFast(keys, x), ...)))``.
     """
