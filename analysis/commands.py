@@ -41,9 +41,9 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
     g = p.add_argument_group("files larger than memory")
     g.add_argument("--chunk-rows", type=chunk_rows_arg, metavar="N",
-                   help="read a CSV/TSV export N rows at a time and write the scores as they come (.csv output); "
-                        "0 reads the file whole (default: whole, but a text file above 512 MB scored to .csv is read "
-                        "in chunks of 1,000,000 cells, e.g. 83,333 rows of 12 columns)")
+                   help="read a CSV/TSV or SPSS export N rows at a time and write the scores as they come "
+                        "(.csv output); 0 reads the file whole (default: whole, but a CSV/TSV or SPSS file above "
+                        "512 MB scored to .csv is read in chunks of 1,000,000 cells, e.g. 83,333 rows of 12 columns)")
     g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar on stderr while reading in chunks (default: when stderr is a terminal)")
     p.set_defaults(func=cmd_score)
@@ -104,7 +104,8 @@ def _chunked(args) -> int | None:
         if args.chunk_rows and (not can_chunk(args.file) or args.qualtrics):
             from .errors import DataError
 
-            raise DataError("is not read in chunks: --chunk-rows reads CSV/TSV exports that are not Qualtrics exports",
+            raise DataError("is not read in chunks: --chunk-rows reads CSV/TSV and SPSS exports that are not "
+                            "Qualtrics exports",
                             file=args.file, hint="Leave out --chunk-rows (or pass --chunk-rows 0) to read it whole.")
         return args.chunk_rows or None
     p = Path(args.file)

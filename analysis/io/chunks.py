@@ -24,9 +24,11 @@ blank lines                                                kept as empty rows be
                                                            further row comes)
 =========================================================  =========================================
 
+An SPSS file is read through pyreadstat's ``read_file_in_chunks``, each chunk made as the reader
+makes the whole file (user-missing codes set to missing and listed with their case numbers).
 Not read in chunks (refused with a message saying to read the file whole): a Qualtrics export (its
-question rows), a file whose encoding is guessed as Windows-1252 from the first megabyte but then
-holds a byte that is not, Excel and parquet files. The memory held is one chunk of records and its
+question rows), a text file whose encoding is guessed as Windows-1252 from the first megabyte but
+then holds a byte that is not, Excel and parquet files. The memory held is one chunk of records and its
 frame: about ``chunk_rows × columns`` Python strings (some 60 bytes each) while a chunk is built.
 """
 
@@ -60,14 +62,14 @@ def default_chunk_rows(columns: int) -> int:
 
 
 def can_chunk(path) -> bool:
-    """True for a file :func:`read_chunks` reads (a CSV/TSV/TXT export).
+    """True for a file :func:`read_chunks` reads in chunks (a CSV/TSV/TXT or SPSS export).
 
     Examples
     --------
-    >>> can_chunk("survey.csv"), can_chunk("survey.xlsx")
-    (True, False)
+    >>> can_chunk("survey.csv"), can_chunk("survey.sav"), can_chunk("survey.xlsx")
+    (True, True, False)
     """
-    return Path(path).suffix.lower() in r.TEXT_SUFFIXES
+    return Path(path).suffix.lower() in r.TEXT_SUFFIXES | r.SPSS_SUFFIXES
 
 
 def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter=None, id_column=None,
@@ -106,11 +108,15 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
     The R equivalent is ``readr::read_csv_chunked(f, callback, chunk_size = 2)``.
     """
     p = Path(path)
-    if not p.exists() or p.is_dir() or not can_chunk(p):
+    header_row = r._check_header_row(header_row, p, p.suffix.lower()) if p.exists() else header_row
+    text = set(([id_column] if id_column is not None else []) + list(text_columns or []))
+    if p.suffix.lower() in r.SPSS_SUFFIXES and p.is_file():
+        yield from _spss_chunks(p, chunk_rows, text, id_column, progress)
+        return
+    if not p.exists() or p.is_dir() or p.suffix.lower() not in r.TEXT_SUFFIXES:
         yield r.read_responses(p, encoding=encoding, delimiter=delimiter, id_column=id_column,
                                text_columns=text_columns, header_row=header_row)   # its own message, or the frame
         return
-    header_row = r._check_header_row(header_row, p, p.suffix.lower())
     with open(p, "rb") as f:
         head_raw = f.read(_HEAD_BYTES)
         whole = len(f.read(1)) == 0
@@ -125,7 +131,6 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
                         hint="give one character, or tab, comma, semicolon or pipe")
     head = r._first_records(decoded, sep, max(header_row or 0, r.HEADER_SCAN_ROWS) + r._HEADER_LOOKAHEAD + 1)
     h = header_row or r.detect_header_row(head)
-    text = set(([id_column] if id_column is not None else []) + list(text_columns or []))
     with open(p, "rb") as binary:
         stream = io.TextIOWrapper(binary, encoding=enc, newline="")
         try:
@@ -234,17 +239,50 @@ def _frame(p, records, lines, header, names, width, sep, skipped, done, enc, hea
         df.attrs["trailing_delimiters"] = trailing
     if first:
         r._note_skipped(df, p, header_row is None)
-        if df.shape[0] == 0:
-            raise DataError("has no data rows (only a header)", file=str(p),
-                            hint="Check that this is the whole export: the answers are the rows under the header.")
-        r._check_header(df, p)
-        absent = [c for c in text if c not in df.columns]
-        if absent:
-            what = "id column" if absent[0] == id_column else "text column"
-            raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
-                            f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
-                            hint=f"Check the {what}'s name against the header." + r.near_columns(absent[0], df))
+        _check_first(df, p, text, id_column)
     return df
+
+
+def _check_first(df, p, text, id_column) -> None:
+    """The checks of the whole file's header, done on the first chunk."""
+    if df.shape[0] == 0:
+        raise DataError("has no data rows (only a header)", file=str(p),
+                        hint="Check that this is the whole export: the answers are the rows under the header.")
+    r._check_header(df, p)
+    absent = [c for c in text if c not in df.columns]
+    if absent:
+        what = "id column" if absent[0] == id_column else "text column"
+        raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
+                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
+                        hint=f"Check the {what}'s name against the header." + r.near_columns(absent[0], df))
+
+
+def _spss_chunks(p, chunk_rows, text, id_column, progress):
+    """An SPSS file through pyreadstat's ``read_file_in_chunks``: each chunk as the reader makes the whole
+    file (user-missing codes set to missing and listed, value and variable labels), rows numbered as cases."""
+    import pyreadstat
+
+    done = 0
+    try:
+        rows = chunk_rows or default_chunk_rows(pyreadstat.read_sav(str(p), metadataonly=True)[1].number_columns)
+        chunks = pyreadstat.read_file_in_chunks(pyreadstat.read_sav, str(p), chunksize=rows, user_missing=True,
+                                                apply_value_formats=False)
+        for df, meta in chunks:
+            df = r.spss_frame(df, meta, p)
+            df.index = pd.RangeIndex(len(df))
+            df.attrs["first_row"] = 1 + done
+            df.attrs["qualtrics"] = False
+            for c in text:
+                if c in df.columns:
+                    df[c] = r._as_text(df[c])
+            if done == 0:
+                _check_first(df, p, text, id_column)
+            done += len(df)
+            yield df
+            if progress is not None:
+                progress(p.stat().st_size * done // max(1, meta.number_rows or done))
+    except pyreadstat.ReadstatError as exc:
+        raise r.spss_unreadable(p, exc) from None
 
 
 def append_csv(df: pd.DataFrame, f, header: bool) -> None:

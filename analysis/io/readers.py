@@ -832,8 +832,17 @@ def _read_spss(p: Path) -> pd.DataFrame:
         reader = pyreadstat.read_sav
         df, meta = reader(str(p), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise DataError(f"cannot be read as an SPSS .sav file: {exc}", file=str(p),
-                        hint="Save it again from SPSS or PSPP as .sav, or export the data as CSV.") from None
+        raise spss_unreadable(p, exc) from None
+    return spss_frame(df, meta, p)
+
+
+def spss_unreadable(p: Path, exc) -> DataError:
+    return DataError(f"cannot be read as an SPSS .sav file: {exc}", file=str(p),
+                     hint="Save it again from SPSS or PSPP as .sav, or export the data as CSV.")
+
+
+def spss_frame(df: pd.DataFrame, meta, p: Path) -> pd.DataFrame:
+    """pyreadstat's frame with the user-missing codes set to missing and what the file says in ``attrs``."""
     declared: dict[str, list] = {}
     cells: dict[str, list] = {}
     for col, ranges in (meta.missing_ranges or {}).items():

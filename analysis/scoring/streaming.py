@@ -135,10 +135,17 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
             "summary": combine_summaries(summaries), "instrument": name}
 
 
+def _part(reason: str) -> str:
+    """The audit part a reason belongs to: one part per reason, but one for all SPSS user-missing codes."""
+    return "SPSS user-missing" if reason.startswith("SPSS user-missing code") else reason
+
+
 def _reason_rank(reason: str) -> int:
     """Where a reason's rows come in a column's audit (the order :func:`analysis.prepare_items` lists them)."""
     from .mapping import _BOOL_REASON
 
+    if reason == "SPSS user-missing":
+        return 0
     if reason == "missing code":
         return 1
     if reason.startswith("text token "):
@@ -172,7 +179,7 @@ class _AuditSpill:
 
         if self.header is None:
             self.header = audit.iloc[:0]
-        for (col, reason), part in audit.groupby(["column", "reason"], sort=False):
+        for (col, reason), part in audit.groupby([audit["column"], audit["reason"].map(_part)], sort=False):
             key = self.key.setdefault((col, reason), (columns.index(col), _reason_rank(reason), len(self.key)))
             name = self.parts.setdefault(key, os.path.join(self.dir, f"{len(self.parts)}.csv"))
             with open(name, "ab") as f:
@@ -223,8 +230,8 @@ def _refuse_as_whole(path, chunk_rows, reader, instrument, id_column, options) -
         lo, hi = inst.response.min, inst.response.max
         values = items.values if not options.get("anchors_reversed") else (lo + hi) - items.values
         audit = items.audit
-        invalid = audit[[_reason_rank(r) >= 3 for r in audit["reason"]]] if len(audit) else audit
-        for (col, reason), part in invalid.groupby(["column", "reason"], sort=False):
+        invalid = audit[[_reason_rank(_part(r)) >= 3 for r in audit["reason"]]] if len(audit) else audit
+        for (col, reason), part in invalid.groupby([invalid["column"], invalid["reason"].map(_part)], sort=False):
             key = next((k for k in found if found[k][1] == col and found[k][4] == reason), None)
             if key is None:
                 key = (columns.index(col), _reason_rank(reason), len(found))

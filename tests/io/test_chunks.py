@@ -151,8 +151,8 @@ def test_chunk_rows_refusals(tmp_path, capsys):
         flat(capsys.readouterr().err)
     xlsx = FIXTURES / "io" / "phq.xlsx"
     assert goalscope("score", xlsx, "--instrument", "phq-9", "--chunk-rows", "7", "-o", tmp_path / "a.csv") == 2
-    assert (f"file '{xlsx}' is not read in chunks: --chunk-rows reads CSV/TSV exports that are not Qualtrics "
-            "exports. Leave out --chunk-rows (or pass --chunk-rows 0) to read it whole.") in flat(capsys.readouterr().err)
+    assert (f"file '{xlsx}' is not read in chunks: --chunk-rows reads CSV/TSV and SPSS exports that are not "
+            "Qualtrics exports. Leave out --chunk-rows (or pass --chunk-rows 0) to read it whole.") in flat(capsys.readouterr().err)
 
 
 def test_a_big_file_is_read_in_chunks_without_asking(tmp_path, monkeypatch):
@@ -167,3 +167,36 @@ def test_a_big_file_is_read_in_chunks_without_asking(tmp_path, monkeypatch):
     monkeypatch.setattr(chunks, "AUTO_CHUNK_BYTES", 10**9)
     assert goalscope("score", STREAM, *ITEMS, "--on-invalid", "missing", "-o", tmp_path / "b.csv") == 0
     assert seen == [None]
+
+
+def test_an_spss_file_in_chunks_gives_the_bytes_of_the_whole_file(tmp_path, capsys):
+    import pyreadstat
+
+    rng = np.random.default_rng(22)
+    x = rng.integers(0, 4, size=(25, 9)).astype(float)               # integer draws only
+    code = rng.integers(0, 100, size=x.shape)
+    x[code < 8] = -99
+    x[(code >= 8) & (code < 14)] = -98                               # two user-missing codes, interleaved
+    x[code >= 97] = 7                                                # outside 0-3
+    df = pd.DataFrame(x, columns=[f"PHQ9_{n}" for n in range(1, 10)])
+    df.insert(0, "pid", [f"P{i:02d}" for i in range(1, 26)])
+    sav = tmp_path / "phq.sav"
+    pyreadstat.write_sav(df, str(sav), missing_ranges={c: [-99, -98] for c in df.columns[1:]})
+    args = ["score", sav, "--instrument", "phq-9", "--columns", "PHQ9_{n}", "--id-column", "pid",
+            "--on-invalid", "missing"]
+    assert goalscope(*args, "--chunk-rows", "0", "-o", tmp_path / "a.csv") == 0
+    for rows in (1, 4, 10):
+        assert goalscope(*args, "--chunk-rows", rows, "-o", tmp_path / f"b{rows}.csv") == 0
+        for suffix in (".csv", ".audit.csv"):
+            assert (tmp_path / f"b{rows}{suffix}").read_bytes() == (tmp_path / f"a{suffix}").read_bytes()
+    audit = pd.read_csv(tmp_path / "a.audit.csv")
+    assert audit["reason"].value_counts().to_dict() == {
+        "SPSS user-missing code -99": int((x == -99).sum()), "SPSS user-missing code -98": int((x == -98).sum()),
+        "outside the response range 0–3": int((x == 7).sum())}
+    capsys.readouterr()
+    said = []
+    for rows in ("0", "4"):                                          # refused as the whole file refuses
+        assert goalscope("score", sav, "--instrument", "phq-9", "--columns", "PHQ9_{n}", "--chunk-rows", rows,
+                         "-o", tmp_path / "c.csv") == 2
+        said.append(flat(capsys.readouterr().err))
+    assert said[0] == said[1] and "value '7': outside the response range 0–3" in said[0]
