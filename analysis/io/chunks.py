@@ -34,7 +34,6 @@ frame: about ``chunk_rows × columns`` Python strings (some 60 bytes each) while
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
@@ -142,48 +141,38 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
 
 
 def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress):
-    csv.field_size_limit(2**31 - 1)
-    reader = csv.reader(stream, delimiter=sep, quotechar='"', doublequote=True)
-    header, skipped, last = None, 0, 0
+    header = names = width = None
     records, lines, blanks = [], [], []
     done = 0                                    # data records before the chunk being filled
     first = True
-    names = width = None
-    try:
-        for rec in reader:
-            start = last + 1
-            last = reader.line_num
-            if header is None:
-                if skipped + 1 < h or (h == 1 and (not rec or all(f.strip() == "" for f in rec))):
-                    skipped += 1
-                    continue
-                header = rec
-                width, names = _header(header)
-                continue
-            if not rec:                         # a blank line: a row only when a further row comes
-                blanks.append(start)
-                continue
-            for line in blanks:
-                records.append([])
-                lines.append(line)
-            blanks = []
-            records.append(rec)
-            lines.append(start)
-            if first and len(records) == 2 and any(r._QUALTRICS_IMPORT.match(f) for f in rec):
-                raise DataError("is a Qualtrics export, which is not read in chunks", file=str(p),
-                                hint="Read it whole (--chunk-rows 0).")
-            if len(records) >= (chunk_rows or default_chunk_rows(width)):
-                yield _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column,
-                             first, header_row)
-                done += len(records)
-                first = False
-                records, lines = [], []
-                if progress is not None:
-                    progress(binary.tell())
-    except csv.Error as exc:
-        raise DataError(f"cannot be read as {r._DELIM_NAMES.get(sep, repr(sep))}-separated text ({exc})", file=str(p),
-                        line=last + 1, hint="Check that line for an unclosed quote (\"), or pass the right "
-                                            "delimiter=.") from None
+    skipped = 0
+    for k, (rec, start, skipped) in enumerate(r.iter_records(stream, sep, p, h)):
+        if k == 0:
+            if rec is None:
+                break
+            header = rec
+            width, names = _header(header)
+            continue
+        if not rec:                             # a blank line: a row only when a further row comes
+            blanks.append(start)
+            continue
+        for line in blanks:
+            records.append([])
+            lines.append(line)
+        blanks = []
+        records.append(rec)
+        lines.append(start)
+        if first and len(records) == 2 and any(r._QUALTRICS_IMPORT.match(f) for f in rec):
+            raise DataError("is a Qualtrics export, which is not read in chunks", file=str(p),
+                            hint="Read it whole (--chunk-rows 0).")
+        if len(records) >= (chunk_rows or default_chunk_rows(width)):
+            yield _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column,
+                         first, header_row)
+            done += len(records)
+            first = False
+            records, lines = [], []
+            if progress is not None:
+                progress(binary.tell())
     if header is None:
         if header_row is not None:
             raise r._header_beyond(str(p), header_row, skipped)

@@ -641,9 +641,29 @@ def _split_records(text: str, sep: str, p: Path, header_row: int = 1):
     missing values without a word and shifts columns when data rows have a trailing delimiter
     (it takes the first column as the index); here every record's field count is checked.
     """
+    header, records, lines, skipped = None, [], [], 0
+    for k, (rec, start, skipped) in enumerate(iter_records(io.StringIO(text, newline=""), sep, p, header_row)):
+        if k == 0:
+            header = rec                             # None: no header in the file
+            continue
+        records.append(rec)
+        lines.append(start)
+    # blank lines at the end are not rows; a blank line between rows stays an (empty) row, so that
+    # every later row keeps its number
+    while records and not records[-1]:
+        records.pop()
+        lines.pop()
+    return header, records, lines, skipped
+
+
+def iter_records(stream, sep: str, p: Path, header_row: int = 1):
+    """The records of a text file (``stream`` read with ``newline=""``) one at a time, as ``(record, file
+    line it starts on, records skipped above the header)``. The first is the header: record
+    ``header_row`` (for 1, the first non-blank record), or None when the file has none.
+    """
     csv.field_size_limit(2**31 - 1)                  # a long free-text answer is still one field
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', doublequote=True)
-    header, records, lines = None, [], []
+    reader = csv.reader(stream, delimiter=sep, quotechar='"', doublequote=True)
+    header = None
     skipped = 0                                      # records above the header (banner and blank rows)
     last = 0
     try:
@@ -655,19 +675,13 @@ def _split_records(text: str, sep: str, p: Path, header_row: int = 1):
                     skipped += 1
                     continue
                 header = rec
-                continue
-            records.append(rec)
-            lines.append(start)
+            yield rec, start, skipped
     except csv.Error as exc:
         raise DataError(f"cannot be read as {_DELIM_NAMES.get(sep, repr(sep))}-separated text ({exc})", file=str(p),
                         line=last + 1, hint="Check that line for an unclosed quote (\"), or pass the right "
                                             "delimiter=.") from None
-    # blank lines at the end are not rows; a blank line between rows stays an (empty) row, so that
-    # every later row keeps its number
-    while records and not records[-1]:
-        records.pop()
-        lines.pop()
-    return header, records, lines, skipped
+    if header is None:
+        yield None, 0, skipped
 
 
 def _check_widths(records, width, lines, text, sep, p, skipped, header=()) -> int:
