@@ -238,12 +238,7 @@ def _check_first(df, p, text, id_column) -> None:
         raise DataError("has no data rows (only a header)", file=str(p),
                         hint="Check that this is the whole export: the answers are the rows under the header.")
     r._check_header(df, p)
-    absent = [c for c in text if c not in df.columns]
-    if absent:
-        what = "id column" if absent[0] == id_column else "text column"
-        raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
-                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
-                        hint=f"Check the {what}'s name against the header." + r.near_columns(absent[0], df))
+    r.check_text_columns(df, p, text, id_column)
 
 
 def _spss_chunks(p, chunk_rows, text, id_column, progress):

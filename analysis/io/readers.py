@@ -203,12 +203,7 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
         raise DataError("has no data rows" + (" (only a header)" if df.shape[1] else ""), file=str(p),
                         hint="Check that this is the whole export: the answers are the rows under the header.")
     _check_header(df, p)
-    absent = [c for c in text if c not in df.columns]
-    if absent:
-        what = "id column" if absent[0] == id_column else "text column"
-        raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
-                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
-                        hint=f"Check the {what}'s name against the header." + near_columns(absent[0], df))
+    check_text_columns(df, p, text, id_column)
     if df.attrs["format"] == "excel" and df.attrs.get("qualtrics"):
         df = _settle_types(df, set(text))
     elif df.attrs["format"] != "csv":
@@ -220,6 +215,16 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
             df.attrs["qualtrics_status"] = {str(k): int(v) for k, v in types.value_counts(sort=False).items()}
             _note_not_respondents(df, types, p)
     return df
+
+
+def check_text_columns(df: pd.DataFrame, p: Path, text, id_column) -> None:
+    """Refuse an id or text column the file does not have, naming the nearest header."""
+    absent = [c for c in text if c not in df.columns]
+    if absent:
+        what = "id column" if absent[0] == id_column else "text column"
+        raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
+                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
+                        hint=f"Check the {what}'s name against the header." + near_columns(absent[0], df))
 
 
 def _note_not_respondents(df: pd.DataFrame, types: pd.Series, p: Path) -> None:

@@ -200,3 +200,25 @@ def test_an_spss_file_in_chunks_gives_the_bytes_of_the_whole_file(tmp_path, caps
                          "-o", tmp_path / "c.csv") == 2
         said.append(flat(capsys.readouterr().err))
     assert said[0] == said[1] and "value '7': outside the response range 0–3" in said[0]
+
+
+def test_an_absent_id_column_is_refused_as_the_whole_file_refuses_it(tmp_path, capsys):
+    said = []
+    for rows in ("0", "7"):
+        assert goalscope("score", STREAM, *ITEMS, "--id-column", "pidd", "--chunk-rows", rows, "-o",
+                         tmp_path / "a.csv") == 2
+        said.append(flat(capsys.readouterr().err))
+    assert said[0] == said[1]
+    assert f"file '{STREAM}', column 'pidd' (the id column) is not in the file" in said[0]
+
+
+def test_the_progress_bar_is_on_stderr_only_when_asked(tmp_path, capsys):
+    assert goalscope("score", STREAM, *ITEMS, "--on-invalid", "missing", "--chunk-rows", "7", "-o",
+                     tmp_path / "a.csv") == 0
+    quiet = capsys.readouterr()
+    assert quiet.err == ""                                            # stderr is no terminal here
+    assert goalscope("score", STREAM, *ITEMS, "--on-invalid", "missing", "--chunk-rows", "7", "--progress", "-o",
+                     tmp_path / "b.csv") == 0
+    shown = capsys.readouterr()
+    assert "scoring stream.csv: 100%" in shown.err
+    assert shown.out.replace("b.", "a.") == quiet.out and shown.out.startswith("scored 40 rows")
