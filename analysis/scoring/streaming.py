@@ -1,4 +1,4 @@
-"""Score a CSV export larger than memory, one chunk of rows at a time.
+"""Score a CSV/TSV or SPSS export larger than memory, one chunk of rows at a time.
 
 :func:`score_file` reads the export with :func:`analysis.io.chunks.read_chunks`, scores each chunk
 with :func:`analysis.scoring.score` and appends the scores (and the audit of values set to missing)
@@ -38,12 +38,12 @@ from ..errors import DataError, shown
 
 
 def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, reader=None, progress=False, **options):
-    """Score one instrument in a CSV export chunk by chunk and write the scores to ``output`` (.csv).
+    """Score one instrument in a CSV/TSV or SPSS export chunk by chunk and write the scores to ``output`` (.csv).
 
     Parameters
     ----------
     path : str or Path
-        The export (CSV/TSV/TXT).
+        The export (CSV/TSV/TXT, or SPSS .sav/.zsav).
     instrument : str or Instrument
         As :func:`analysis.score`.
     output : str or Path
@@ -87,7 +87,7 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
     audit_to = audit_path(out)
     bar = _bar(Path(path), progress)
     tmp_out, tmp_audit = _temp(out), _temp(audit_to)
-    n = n_audit = 0
+    n = 0
     summaries = []
     name = None
     spill = _AuditSpill(out.parent)
@@ -116,7 +116,6 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
                 n += len(scores)
                 if hashes is not None:
                     hashes.add(chunk[id_column].to_numpy(dtype=object))
-                n_audit += len(audit)
                 summaries.append(result.summary())
         _repeated_ids(hashes, path, chunk_rows, id_column, reader)
         n_audit = spill.write(tmp_audit)
