@@ -269,7 +269,7 @@ def _spss_chunks(p, chunk_rows, text, id_column, progress):
             yield df
             if progress is not None:
                 progress(p.stat().st_size * done // max(1, meta.number_rows or done))
-    except pyreadstat.ReadstatError as exc:
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
         raise r.spss_unreadable(p, exc) from None
 
 

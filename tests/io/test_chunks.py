@@ -222,3 +222,13 @@ def test_the_progress_bar_is_on_stderr_only_when_asked(tmp_path, capsys):
     shown = capsys.readouterr()
     assert "scoring stream.csv: 100%" in shown.err
     assert shown.out.replace("b.", "a.") == quiet.out and shown.out.startswith("scored 40 rows")
+
+
+def test_a_file_that_is_not_spss_is_refused_as_the_whole_read_refuses_it(tmp_path, capsys):
+    sav = tmp_path / "bad.sav"
+    sav.write_bytes(b"not an SPSS file at all\n")
+    said = []
+    for rows in ("0", "4"):
+        assert goalscope("score", sav, "--instrument", "phq-9", "--chunk-rows", rows, "-o", tmp_path / "a.csv") == 2
+        said.append(flat(capsys.readouterr().err))
+    assert said[0] == said[1] and f"file '{sav}' cannot be read as an SPSS .sav file" in said[0]
