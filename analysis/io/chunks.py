@@ -31,8 +31,8 @@ question rows), a text file whose encoding is guessed as Windows-1252 from the f
 then holds a byte that is not, Excel and parquet files.
 
 Memory: one chunk's records and frame at a time. Measured (``benchmarks/stream.py``, 13 columns,
-chunks of 76,923 rows = 1,000,000 cells): ``goalscope score`` peaks at about 265 MB RSS at 1 and at
-3 million rows (the interpreter and its imports alone: about 125 MB), so about 140 bytes a cell of
+chunks of 76,923 rows = 1,000,000 cells): ``goalscope score`` peaks at about 265 MB RSS at 1, 3 and
+10 million rows (the interpreter and its imports alone: about 125 MB), so about 140 bytes a cell of
 a chunk, and nothing that grows with the file's length; reading 1 million rows whole peaks at 600 MB.
 """
 
