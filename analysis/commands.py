@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import textwrap
 from pathlib import Path
 
@@ -38,6 +39,13 @@ def register(sub) -> None:
     add_input_options(p)
     add_item_options(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
+    g = p.add_argument_group("files larger than memory")
+    g.add_argument("--chunk-rows", type=chunk_rows_arg, metavar="N",
+                   help="read a CSV/TSV or SPSS export N rows at a time and write the scores as they come "
+                        "(.csv output); 0 reads the file whole (default: whole, but a CSV/TSV or SPSS file above "
+                        "512 MB scored to .csv is read in chunks of 1,000,000 cells, e.g. 83,333 rows of 12 columns)")
+    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar on stderr while reading in chunks (default: when stderr is a terminal)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("run", help="run a study file (score, check, report)", formatter_class=_formatter,
@@ -77,10 +85,41 @@ def cmd_instruments(args) -> int:
     return 0
 
 
+def chunk_rows_arg(text: str) -> int:
+    """--chunk-rows: a whole number of 0 or more."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of rows (0 or more; 0 reads the file whole)")
+    return n
+
+
+def _chunked(args) -> int | None:
+    """Rows per chunk when ``score`` reads FILE in chunks (0: the default size), else None."""
+    from .io.chunks import AUTO_CHUNK_BYTES, can_chunk
+
+    if args.chunk_rows is not None:
+        if args.chunk_rows and (not can_chunk(args.file) or args.qualtrics):
+            from .errors import DataError
+
+            raise DataError("is not read in chunks: --chunk-rows reads CSV/TSV and SPSS exports that are not "
+                            "Qualtrics exports",
+                            file=args.file, hint="Leave out --chunk-rows (or pass --chunk-rows 0) to read it whole.")
+        return args.chunk_rows or None
+    p = Path(args.file)
+    big = can_chunk(p) and p.is_file() and p.stat().st_size > AUTO_CHUNK_BYTES
+    return 0 if big and Path(args.output).suffix.lower() == ".csv" and not args.qualtrics and not args.sheet else None
+
+
 def cmd_score(args) -> int:
     from .io import write_table
     from .scoring import audit_frame, score
 
+    chunk_rows = _chunked(args)
+    if chunk_rows is not None:
+        return _score_in_chunks(args, chunk_rows or None)
     data = read_input(args)
     opts = item_options_from_args(args)
     result = score(data, args.instrument, source=data.attrs.get("source"), **opts)
@@ -95,6 +134,23 @@ def cmd_score(args) -> int:
     if len(audit):
         ap = write_table(audit, audit_path(Path(args.output).with_suffix(".csv")))
         print(f"{len(audit)} value(s) set to missing; listed in {ap}")
+    return 0
+
+
+def _score_in_chunks(args, chunk_rows) -> int:
+    import sys
+
+    from .scoring.streaming import score_file
+
+    opts = item_options_from_args(args)
+    opts.pop("id_column", None)
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    res = score_file(args.file, args.instrument, args.output, chunk_rows=chunk_rows, id_column=args.id,
+                     reader={"encoding": args.encoding, "delimiter": args.delimiter, "header_row": args.header_row},
+                     progress=progress, **opts)
+    print(f"scored {res['n']} rows of {args.file} with {res['instrument']} -> {res['output']}")
+    if res["n_audit"]:
+        print(f"{res['n_audit']} value(s) set to missing; listed in {res['audit']}")
     return 0
 
 

@@ -203,12 +203,7 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
         raise DataError("has no data rows" + (" (only a header)" if df.shape[1] else ""), file=str(p),
                         hint="Check that this is the whole export: the answers are the rows under the header.")
     _check_header(df, p)
-    absent = [c for c in text if c not in df.columns]
-    if absent:
-        what = "id column" if absent[0] == id_column else "text column"
-        raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
-                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
-                        hint=f"Check the {what}'s name against the header." + near_columns(absent[0], df))
+    check_text_columns(df, p, text, id_column)
     if df.attrs["format"] == "excel" and df.attrs.get("qualtrics"):
         df = _settle_types(df, set(text))
     elif df.attrs["format"] != "csv":
@@ -220,6 +215,16 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
             df.attrs["qualtrics_status"] = {str(k): int(v) for k, v in types.value_counts(sort=False).items()}
             _note_not_respondents(df, types, p)
     return df
+
+
+def check_text_columns(df: pd.DataFrame, p: Path, text, id_column) -> None:
+    """Refuse an id or text column the file does not have, naming the nearest header."""
+    absent = [c for c in text if c not in df.columns]
+    if absent:
+        what = "id column" if absent[0] == id_column else "text column"
+        raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
+                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
+                        hint=f"Check the {what}'s name against the header." + near_columns(absent[0], df))
 
 
 def _note_not_respondents(df: pd.DataFrame, types: pd.Series, p: Path) -> None:
@@ -508,6 +513,13 @@ def _decode(raw: bytes, p: Path, encoding: str | None) -> tuple[str, str]:
             hint="Pass encoding= with the file's encoding.") from None
 
 
+def delimiter_of(delimiter: str | None) -> str | None:
+    """The character a ``delimiter=`` names ('tab', 'comma', 'semicolon', 'pipe', '\\t' or itself)."""
+    if delimiter is None:
+        return None
+    return {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
+
+
 def _sniff(text: str, p: Path) -> str:
     sample = "\n".join(text.splitlines()[:50])
     try:
@@ -529,9 +541,7 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     if not raw.strip():
         raise _empty(p)
     decoded, enc = _decode(raw, p, encoding)
-    if delimiter is not None:
-        delimiter = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(delimiter, delimiter)
-    sep = delimiter or _sniff(head_text(decoded, 50), p)     # _sniff reads the first 50 lines
+    sep = delimiter_of(delimiter) or _sniff(head_text(decoded, 50), p)     # _sniff reads the first 50 lines
     if len(sep) != 1:
         raise DataError("is not one character", argument="delimiter", value=sep,
                         hint="give one character, or tab, comma, semicolon or pipe")
@@ -636,9 +646,29 @@ def _split_records(text: str, sep: str, p: Path, header_row: int = 1):
     missing values without a word and shifts columns when data rows have a trailing delimiter
     (it takes the first column as the index); here every record's field count is checked.
     """
+    header, records, lines, skipped = None, [], [], 0
+    for k, (rec, start, skipped) in enumerate(iter_records(io.StringIO(text, newline=""), sep, p, header_row)):
+        if k == 0:
+            header = rec                             # None: no header in the file
+            continue
+        records.append(rec)
+        lines.append(start)
+    # blank lines at the end are not rows; a blank line between rows stays an (empty) row, so that
+    # every later row keeps its number
+    while records and not records[-1]:
+        records.pop()
+        lines.pop()
+    return header, records, lines, skipped
+
+
+def iter_records(stream, sep: str, p: Path, header_row: int = 1):
+    """The records of a text file (``stream`` read with ``newline=""``) one at a time, as ``(record, file
+    line it starts on, records skipped above the header)``. The first is the header: record
+    ``header_row`` (for 1, the first non-blank record), or None when the file has none.
+    """
     csv.field_size_limit(2**31 - 1)                  # a long free-text answer is still one field
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', doublequote=True)
-    header, records, lines = None, [], []
+    reader = csv.reader(stream, delimiter=sep, quotechar='"', doublequote=True)
+    header = None
     skipped = 0                                      # records above the header (banner and blank rows)
     last = 0
     try:
@@ -650,19 +680,13 @@ def _split_records(text: str, sep: str, p: Path, header_row: int = 1):
                     skipped += 1
                     continue
                 header = rec
-                continue
-            records.append(rec)
-            lines.append(start)
+            yield rec, start, skipped
     except csv.Error as exc:
         raise DataError(f"cannot be read as {_DELIM_NAMES.get(sep, repr(sep))}-separated text ({exc})", file=str(p),
                         line=last + 1, hint="Check that line for an unclosed quote (\"), or pass the right "
                                             "delimiter=.") from None
-    # blank lines at the end are not rows; a blank line between rows stays an (empty) row, so that
-    # every later row keeps its number
-    while records and not records[-1]:
-        records.pop()
-        lines.pop()
-    return header, records, lines, skipped
+    if header is None:
+        yield None, 0, skipped
 
 
 def _check_widths(records, width, lines, text, sep, p, skipped, header=()) -> int:
@@ -827,8 +851,17 @@ def _read_spss(p: Path) -> pd.DataFrame:
         reader = pyreadstat.read_sav
         df, meta = reader(str(p), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise DataError(f"cannot be read as an SPSS .sav file: {exc}", file=str(p),
-                        hint="Save it again from SPSS or PSPP as .sav, or export the data as CSV.") from None
+        raise spss_unreadable(p, exc) from None
+    return spss_frame(df, meta, p)
+
+
+def spss_unreadable(p: Path, exc) -> DataError:
+    return DataError(f"cannot be read as an SPSS .sav file: {exc}", file=str(p),
+                     hint="Save it again from SPSS or PSPP as .sav, or export the data as CSV.")
+
+
+def spss_frame(df: pd.DataFrame, meta, p: Path) -> pd.DataFrame:
+    """pyreadstat's frame with the user-missing codes set to missing and what the file says in ``attrs``."""
     declared: dict[str, list] = {}
     cells: dict[str, list] = {}
     for col, ranges in (meta.missing_ranges or {}).items():

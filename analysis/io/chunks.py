@@ -1,0 +1,298 @@
+"""A CSV/TSV or SPSS export read a chunk of rows at a time, for files larger than memory.
+
+:func:`read_chunks` gives the frames :func:`analysis.io.readers.read_responses` would give for the
+same file, cut into pieces of ``chunk_rows`` rows: the same columns, the same cells, and in
+``attrs["first_row"]`` the file row of each piece's first row, so that every message and every
+audit row names the row as the file counts it. What is done once and what per chunk:
+
+=========================================================  =========================================
+step                                                       where
+=========================================================  =========================================
+encoding, delimiter, header row (banner rows), the header  once, on the first megabyte (as the reader
+names (repeated or missing names), the id column           does on the whole file)
+splitting into records                                     Python's ``csv`` module on the file, as
+                                                           the reader's careful path: a quoted answer
+                                                           with line breaks is one record, so a
+                                                           chunk always ends on a record boundary
+a row with another number of fields than the header        per chunk, refused naming the file row
+which cells are numbers                                    per chunk, by the reader's rule (a chunk
+                                                           may hold numbers where the whole file
+                                                           holds text; scores and audits do not
+                                                           depend on it)
+blank lines                                                kept as empty rows between rows, dropped
+                                                           at the end of the file (held back until a
+                                                           further row comes)
+=========================================================  =========================================
+
+An SPSS file is read through pyreadstat's ``read_file_in_chunks``, each chunk made as the reader
+makes the whole file (user-missing codes set to missing and listed with their case numbers).
+Not read in chunks (refused with a message saying to read the file whole): a Qualtrics export (its
+question rows), a text file whose encoding is guessed as Windows-1252 from the first megabyte but
+then holds a byte that is not, Excel and parquet files.
+
+Memory: one chunk's records and frame at a time. Measured (``benchmarks/stream.py``, 13 columns,
+chunks of 76,923 rows = 1,000,000 cells): ``goalscope score`` peaks at about 265 MB RSS at 1, 3 and
+10 million rows (the interpreter and its imports alone: about 125 MB), so about 140 bytes a cell of
+a chunk, and nothing that grows with the file's length; reading 1 million rows whole peaks at 600 MB.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+from . import readers as r
+
+#: cells held at a time when ``chunk_rows`` is not given (rows = this / columns)
+CHUNK_CELLS = 1_000_000
+#: text files larger than this are scored in chunks by ``goalscope score`` unless told otherwise
+AUTO_CHUNK_BYTES = 512 * 1024 * 1024
+_HEAD_BYTES = 1 << 20
+
+
+def default_chunk_rows(columns: int) -> int:
+    """Rows per chunk for a file of ``columns`` columns: :data:`CHUNK_CELLS` cells, at least 1,000 rows.
+
+    Examples
+    --------
+    >>> default_chunk_rows(12), default_chunk_rows(55), default_chunk_rows(5000)
+    (83333, 18181, 1000)
+    """
+    return max(1000, CHUNK_CELLS // max(1, columns))
+
+
+def can_chunk(path) -> bool:
+    """True for a file :func:`read_chunks` reads in chunks (a CSV/TSV/TXT or SPSS export).
+
+    Examples
+    --------
+    >>> can_chunk("survey.csv"), can_chunk("survey.sav"), can_chunk("survey.xlsx")
+    (True, True, False)
+    """
+    return Path(path).suffix.lower() in r.TEXT_SUFFIXES | r.SPSS_SUFFIXES
+
+
+def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter=None, id_column=None,
+                text_columns=None, header_row=None, progress=None):
+    """Yield the rows of a CSV/TSV or SPSS export as DataFrames of at most ``chunk_rows`` rows.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV/TSV/TXT export.
+    chunk_rows : int, optional
+        Rows per frame. Default: :func:`default_chunk_rows` of the file's column count.
+    encoding, delimiter, id_column, text_columns, header_row
+        As :func:`analysis.io.readers.read_responses`.
+    progress : callable, optional
+        Called with the number of bytes read so far after each chunk (a progress bar's update).
+
+    Yields
+    ------
+    DataFrame
+        The rows, with ``attrs`` as ``read_responses`` sets them; ``attrs["first_row"]`` is the file
+        row of the frame's first row.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = f.write_text('id,q1,note\\n007,3,"two\\nlines"\\n8,NA,\\n9,4,x\\n')
+
+    Each chunk settles its columns by the reader's rule: ``q1`` is text in the first chunk (it holds
+    ``NA``) and numbers in the second; the quoted note with a line break is one row.
+
+    >>> [(c.attrs["first_row"], c["id"].tolist(), c["q1"].tolist()) for c in read_chunks(f, 2, id_column="id")]
+    [(2, ['007', '8'], ['3', 'NA']), (4, ['9'], [4])]
+
+    The R equivalent is ``readr::read_csv_chunked(f, callback, chunk_size = 2)``.
+    """
+    p = Path(path)
+    header_row = r._check_header_row(header_row, p, p.suffix.lower()) if p.exists() else header_row
+    text = set(([id_column] if id_column is not None else []) + list(text_columns or []))
+    if p.suffix.lower() in r.SPSS_SUFFIXES and p.is_file():
+        yield from _spss_chunks(p, chunk_rows, text, id_column, progress)
+        return
+    if not p.exists() or p.is_dir() or p.suffix.lower() not in r.TEXT_SUFFIXES:
+        yield r.read_responses(p, encoding=encoding, delimiter=delimiter, id_column=id_column,
+                               text_columns=text_columns, header_row=header_row)   # its own message, or the frame
+        return
+    with open(p, "rb") as f:
+        head_raw = f.read(_HEAD_BYTES)
+        whole = len(f.read(1)) == 0
+    if not head_raw.strip():
+        raise r._empty(p)
+    if not whole:
+        head_raw = head_raw[:head_raw.rfind(b"\n") + 1] or head_raw
+    decoded, enc = r._decode(head_raw, p, encoding)
+    sep = r.delimiter_of(delimiter) or r._sniff(r.head_text(decoded, 50), p)
+    if len(sep) != 1:
+        raise DataError("is not one character", argument="delimiter", value=sep,
+                        hint="give one character, or tab, comma, semicolon or pipe")
+    head = r._first_records(decoded, sep, max(header_row or 0, r.HEADER_SCAN_ROWS) + r._HEADER_LOOKAHEAD + 1)
+    h = header_row or r.detect_header_row(head)
+    with open(p, "rb") as binary:
+        stream = io.TextIOWrapper(binary, encoding=enc, newline="")
+        try:
+            yield from _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress)
+        except UnicodeDecodeError as exc:
+            raise DataError(f"cannot be read as {enc} further on ({exc.reason})", file=str(p),
+                            hint="Pass --encoding with the file's encoding (e.g. cp1252), or read it whole "
+                                 "(--chunk-rows 0).") from None
+
+
+def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress):
+    header = names = width = None
+    records, lines, blanks = [], [], []
+    done = 0                                    # data records before the chunk being filled
+    first = True
+    skipped = 0
+    for k, (rec, start, skipped) in enumerate(r.iter_records(stream, sep, p, h)):
+        if k == 0:
+            if rec is None:
+                break
+            header = rec
+            width, names = _header(header)
+            continue
+        if not rec:                             # a blank line: a row only when a further row comes
+            blanks.append(start)
+            continue
+        for line in blanks:
+            records.append([])
+            lines.append(line)
+        blanks = []
+        records.append(rec)
+        lines.append(start)
+        if first and len(records) == 2 and any(r._QUALTRICS_IMPORT.match(f) for f in rec):
+            raise DataError("is a Qualtrics export, which is not read in chunks", file=str(p),
+                            hint="Read it whole (--chunk-rows 0).")
+        if len(records) >= (chunk_rows or default_chunk_rows(width)):
+            yield _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column,
+                         first, header_row)
+            done += len(records)
+            first = False
+            records, lines = [], []
+            if progress is not None:
+                progress(binary.tell())
+    if header is None:
+        if header_row is not None:
+            raise r._header_beyond(str(p), header_row, skipped)
+        raise r._empty(p)
+    if records or first:
+        yield _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column, first,
+                     header_row)
+    if progress is not None:
+        progress(binary.tell())
+
+
+def _header(header):
+    width = len(header)
+    while width > 1 and header[width - 1] == "":
+        width -= 1
+    named = [x if x != "" else f"Unnamed: {i}" for i, x in enumerate(header[:width])]
+    return width, r._dedupe(named)
+
+
+class _FileLines:
+    """``text.splitlines()`` of the whole file for the one line a width error shows, read when asked."""
+
+    def __init__(self, p, enc):
+        self.p, self.enc = p, enc
+
+    def splitlines(self):
+        return self
+
+    def __len__(self):
+        return 2**62
+
+    def __getitem__(self, k):
+        with open(self.p, encoding=self.enc, newline=None) as f:
+            for i, line in enumerate(f):
+                if i == k:
+                    return line.rstrip("\n")
+        return ""
+
+
+def _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column, first,
+           header_row):
+    if first and header_row is not None and not any(f.strip() for f in header):
+        raise r._blank_header(str(p), header_row)
+    # rows are named as the whole file counts them: the records before this chunk count as skipped
+    trailing = r._check_widths(records, width, lines, _FileLines(p, enc), sep, p, skipped + done, names)
+    columns = list(zip(*records)) if records else [()] * width
+    df = pd.DataFrame({j: r._text_column(cells, names[j] in text) for j, cells in enumerate(columns)})
+    df.columns = names
+    df.attrs.update(source=str(p), first_row=2 + skipped + done, format="csv", encoding=enc, delimiter=sep,
+                    value_labels={}, column_labels={}, declared_missing={}, qualtrics=False,
+                    header_row=skipped + 1, skipped_rows=r._skipped(head, skipped + 1))
+    if trailing:
+        df.attrs["trailing_delimiters"] = trailing
+    if first:
+        r._note_skipped(df, p, header_row is None)
+        _check_first(df, p, text, id_column)
+    return df
+
+
+def _check_first(df, p, text, id_column) -> None:
+    """The checks of the whole file's header, done on the first chunk."""
+    if df.shape[0] == 0:
+        raise DataError("has no data rows (only a header)", file=str(p),
+                        hint="Check that this is the whole export: the answers are the rows under the header.")
+    r._check_header(df, p)
+    r.check_text_columns(df, p, text, id_column)
+
+
+def _spss_chunks(p, chunk_rows, text, id_column, progress):
+    """An SPSS file through pyreadstat's ``read_file_in_chunks``: each chunk as the reader makes the whole
+    file (user-missing codes set to missing and listed, value and variable labels), rows numbered as cases."""
+    import pyreadstat
+
+    done = 0
+    try:
+        rows = chunk_rows or default_chunk_rows(pyreadstat.read_sav(str(p), metadataonly=True)[1].number_columns)
+        chunks = pyreadstat.read_file_in_chunks(pyreadstat.read_sav, str(p), chunksize=rows, user_missing=True,
+                                                apply_value_formats=False)
+        for df, meta in chunks:
+            df = r.spss_frame(df, meta, p)
+            df.index = pd.RangeIndex(len(df))
+            df.attrs["first_row"] = 1 + done
+            df.attrs["qualtrics"] = False
+            for c in text:
+                if c in df.columns:
+                    df[c] = r._as_text(df[c])
+            if done == 0:
+                _check_first(df, p, text, id_column)
+            done += len(df)
+            yield df
+            if progress is not None:
+                progress(p.stat().st_size * done // max(1, meta.number_rows or done))
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
+        raise r.spss_unreadable(p, exc) from None
+
+
+def append_csv(df: pd.DataFrame, f, header: bool) -> None:
+    """Write ``df`` to the open binary file ``f`` as ``df.to_csv(index=False, lineterminator="\\n")`` writes
+    it, with or without the header line: chunks appended one after another give the whole frame's bytes.
+
+    Examples
+    --------
+    >>> import io, pandas as pd
+    >>> df = pd.DataFrame({"id": ["a", "b", "c"], "s": [1.5, None, 3.0]})
+    >>> buf = io.BytesIO()
+    >>> append_csv(df.iloc[:2], buf, True); append_csv(df.iloc[2:], buf, False)
+    >>> buf.getvalue() == df.to_csv(index=False, lineterminator="\\n").encode()
+    True
+    """
+    from .fast_csv import csv_bytes
+
+    df = df.copy(deep=False)
+    df.attrs = {}
+    parts = csv_bytes(df)
+    if parts is None:
+        f.write(df.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8"))
+        return
+    for part in parts if header else parts[1:]:
+        f.write(part)

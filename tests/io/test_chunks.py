@@ -1,0 +1,234 @@
+"""``goalscope score --chunk-rows``: a CSV read in chunks gives the bytes the file read whole gives.
+
+The fixture ``tests/fixtures/stream/stream.csv`` (made by ``make_stream.py`` beside it) has 40 rows,
+quoted answers with line breaks where chunk 1 ends and chunk 2 begins (``--chunk-rows 7``), a blank
+row, NA tokens and missing codes in every chunk, and an answer outside 1-7 on row 20 (chunk 3).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import read_responses, score
+from analysis.cli import main
+from analysis.io.chunks import read_chunks
+from analysis.scoring.streaming import combine_summaries, score_file
+from conftest import FIXTURES
+from messages import flat
+
+STREAM = FIXTURES / "stream" / "stream.csv"
+ITEMS = ["--instrument", "agq-r", "--columns", "q{n}", "--missing", "-99", "--response-min", "1", "--response-max", "7"]
+
+
+def goalscope(*args):
+    try:
+        return main([str(a) for a in args])
+    except SystemExit as exc:
+        return exc.code
+
+
+def outputs(tmp_path, name, *args):
+    out = tmp_path / f"{name}.csv"
+    assert goalscope("score", STREAM, *ITEMS, *args, "-o", out) == 0
+    audit = tmp_path / f"{name}.audit.csv"
+    return out.read_bytes(), audit.read_bytes() if audit.exists() else None
+
+
+@pytest.mark.parametrize("rows", [1, 7, 13, 1000])
+def test_chunked_scores_and_audit_are_the_bytes_of_the_whole_file(tmp_path, rows):
+    whole = outputs(tmp_path, "whole", "--on-invalid", "missing", "--chunk-rows", "0")
+    chunked = outputs(tmp_path, f"c{rows}", "--on-invalid", "missing", "--chunk-rows", rows)
+    assert chunked == whole
+    audit = pd.read_csv(tmp_path / "whole.audit.csv", keep_default_na=False)
+    assert len(audit) == 44
+    assert audit["reason"].value_counts().to_dict() == {
+        "missing code": 22, "text token 'NA' read as missing": 14, "text token 'N/A' read as missing": 7,
+        "outside the response range 1–7": 1}
+    # rows as the file counts them: the record on row 20 starts on line 24 (three notes span lines)
+    assert audit.loc[audit["reason"].str.startswith("outside"), ["row", "column", "value"]].values.tolist() == [
+        [20, "q4", "9"]]
+
+
+def test_frames_name_the_file_rows(tmp_path):
+    chunks = list(read_chunks(STREAM, 7))
+    assert [c.attrs["first_row"] for c in chunks] == [2, 9, 16, 23, 30, 37]
+    assert [len(c) for c in chunks] == [7, 7, 7, 7, 7, 5]              # the blank lines at the end are no rows
+    whole = read_responses(STREAM)
+    assert chunks[0]["note"].iloc[6] == "first line\nsecond line" == whole["note"].iloc[6]
+    assert chunks[1]["note"].iloc[0] == 'she said "fine"\r\nand left\nearly'
+    assert chunks[1].iloc[3].isna().all()                             # row 12: the blank line
+    # the same cells; a chunk without a text cell in a column holds its numbers as numbers
+    joined = pd.concat(chunks, ignore_index=True)
+    assert joined.map(as_written).equals(whole.map(as_written))
+    assert chunks[0]["q1"].dtype == np.int64 and pd.api.types.is_string_dtype(whole["q1"])
+
+
+def as_written(v):
+    return None if pd.isna(v) else v if isinstance(v, str) else f"{v:g}"
+
+
+def test_a_refused_cell_in_chunk_3_is_named_as_the_whole_file_names_it(tmp_path, capsys):
+    assert goalscope("score", STREAM, *ITEMS, "--chunk-rows", "0", "-o", tmp_path / "a.csv") == 2
+    whole = flat(capsys.readouterr().err)
+    assert goalscope("score", STREAM, *ITEMS, "--chunk-rows", "7", "-o", tmp_path / "b.csv") == 2
+    assert flat(capsys.readouterr().err) == whole
+    assert f"file '{STREAM}', row 20, column 'q4' (item 4 of 'agq-r'), value '9'" in whole
+    assert not list(tmp_path.iterdir())                               # nothing written, no temporary left
+
+
+def test_a_short_row_in_chunk_3_is_named_as_the_whole_file_names_it(tmp_path, capsys):
+    text = STREAM.read_text().replace("018,", "018,1,2\n999,", 1)      # row 19 is cut after two answers
+    f = tmp_path / "short.csv"
+    f.write_text(text)
+    assert goalscope("score", f, *ITEMS, "--chunk-rows", "0", "-o", tmp_path / "a.csv") == 2
+    whole = flat(capsys.readouterr().err)
+    assert goalscope("score", f, *ITEMS, "--chunk-rows", "7", "-o", tmp_path / "b.csv") == 2
+    assert flat(capsys.readouterr().err) == whole
+    assert "row 19 (line 23 of the file)" in whole and "3 fields where the header has 14" in whole
+
+
+def test_summary_adds_up_across_chunks():
+    whole = score(read_responses(STREAM), "agq-r", columns="q{n}", missing=[-99], response={"min": 1, "max": 7},
+                  on_invalid="missing").summary()
+    parts = [score(c, "agq-r", columns="q{n}", missing=[-99], response={"min": 1, "max": 7},
+                   on_invalid="missing").summary() for c in read_chunks(STREAM, 7)]
+    s = combine_summaries(parts)
+    cols = ["scale", "n_items", "method", "min_valid", "rule", "n", "n_scored", "n_missing"]
+    pd.testing.assert_frame_equal(s[cols], whole[cols])
+    assert s["n"].tolist() == [40, 40, 40, 40]
+    np.testing.assert_allclose(s[["mean", "sd"]], whole[["mean", "sd"]], rtol=0, atol=1e-12)
+
+
+def test_score_file_returns_the_whole_sample(tmp_path):
+    res = score_file(STREAM, "agq-r", tmp_path / "s.csv", chunk_rows=7, columns="q{n}", missing=[-99],
+                     response={"min": 1, "max": 7}, on_invalid="missing")
+    assert (res["n"], res["n_audit"], res["instrument"]) == (40, 44, "agq-r")
+    whole = score(read_responses(STREAM), "agq-r", columns="q{n}", missing=[-99], response={"min": 1, "max": 7},
+                  on_invalid="missing").summary()
+    assert res["summary"]["n_scored"].tolist() == whole["n_scored"].tolist() == [37, 37, 39, 38]
+
+
+def ids_file(tmp_path, repeat=None):
+    """The fixture without its blank row 12 (every row gets an id; later rows move up one), ``pid`` of
+    the row that is then row 29 set to ``repeat``."""
+    text = STREAM.read_text().replace("\n\n012,", "\n012,", 1)
+    if repeat:
+        text = text.replace("\n029,", f"\n{repeat},", 1)
+    f = tmp_path / "ids.csv"
+    f.write_text(text)
+    return f
+
+
+def test_ids_are_written_as_the_whole_file_writes_them(tmp_path):
+    f = ids_file(tmp_path)
+    for name, rows in (("a", "0"), ("b", "7")):
+        assert goalscope("score", f, *ITEMS, "--id-column", "pid", "--on-invalid", "missing", "--chunk-rows", rows,
+                         "-o", tmp_path / f"{name}.csv") == 0
+    for suffix in (".csv", ".audit.csv"):
+        assert (tmp_path / f"a{suffix}").read_bytes() == (tmp_path / f"b{suffix}").read_bytes()
+    assert (tmp_path / "b.csv").read_text().splitlines()[1].startswith("001,")
+
+
+def test_an_id_repeated_in_two_chunks_is_refused_naming_both_rows(tmp_path, capsys):
+    f = ids_file(tmp_path, repeat="003")                              # row 29 repeats row 4's id
+    assert goalscope("score", f, *ITEMS, "--id-column", "pid", "--on-invalid", "missing", "--chunk-rows", "7",
+                     "-o", tmp_path / "b.csv") == 2
+    chunked = flat(capsys.readouterr().err)
+    assert f"file '{f}', column 'pid': id '003' appears in row 4 and row 29" in chunked
+    assert goalscope("score", f, *ITEMS, "--id-column", "pid", "--on-invalid", "missing", "--chunk-rows", "0",
+                     "-o", tmp_path / "b.csv") == 2
+    assert flat(capsys.readouterr().err) == chunked                   # as the whole file says it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ids.csv"]
+
+
+def test_chunk_rows_refusals(tmp_path, capsys):
+    assert goalscope("score", STREAM, *ITEMS, "--chunk-rows", "-3", "-o", tmp_path / "a.csv") == 2
+    assert "argument --chunk-rows: '-3' is not a whole number of rows (0 or more; 0 reads the file whole)" in \
+        flat(capsys.readouterr().err)
+    assert goalscope("score", STREAM, *ITEMS, "--chunk-rows", "7", "-o", tmp_path / "a.parquet") == 2
+    assert (f"file '{tmp_path / 'a.parquet'}' is not a .csv file name: scores read in chunks are written as CSV. "
+            "Name a .csv output, or read the file whole (--chunk-rows 0) for .xlsx or .parquet.") in \
+        flat(capsys.readouterr().err)
+    xlsx = FIXTURES / "io" / "phq.xlsx"
+    assert goalscope("score", xlsx, "--instrument", "phq-9", "--chunk-rows", "7", "-o", tmp_path / "a.csv") == 2
+    assert (f"file '{xlsx}' is not read in chunks: --chunk-rows reads CSV/TSV and SPSS exports that are not "
+            "Qualtrics exports. Leave out --chunk-rows (or pass --chunk-rows 0) to read it whole.") in flat(capsys.readouterr().err)
+
+
+def test_a_big_file_is_read_in_chunks_without_asking(tmp_path, monkeypatch):
+    import analysis.io.chunks as chunks
+
+    seen = []
+    real = chunks.read_chunks
+    monkeypatch.setattr(chunks, "AUTO_CHUNK_BYTES", 100)
+    monkeypatch.setattr(chunks, "read_chunks", lambda *a, **k: seen.append(a[1]) or real(*a, **k))
+    assert goalscope("score", STREAM, *ITEMS, "--on-invalid", "missing", "-o", tmp_path / "a.csv") == 0
+    assert seen == [None]                                              # the default size: 1,000,000 cells
+    monkeypatch.setattr(chunks, "AUTO_CHUNK_BYTES", 10**9)
+    assert goalscope("score", STREAM, *ITEMS, "--on-invalid", "missing", "-o", tmp_path / "b.csv") == 0
+    assert seen == [None]
+
+
+def test_an_spss_file_in_chunks_gives_the_bytes_of_the_whole_file(tmp_path, capsys):
+    import pyreadstat
+
+    rng = np.random.default_rng(22)
+    x = rng.integers(0, 4, size=(25, 9)).astype(float)               # integer draws only
+    code = rng.integers(0, 100, size=x.shape)
+    x[code < 8] = -99
+    x[(code >= 8) & (code < 14)] = -98                               # two user-missing codes, interleaved
+    x[code >= 97] = 7                                                # outside 0-3
+    df = pd.DataFrame(x, columns=[f"PHQ9_{n}" for n in range(1, 10)])
+    df.insert(0, "pid", [f"P{i:02d}" for i in range(1, 26)])
+    sav = tmp_path / "phq.sav"
+    pyreadstat.write_sav(df, str(sav), missing_ranges={c: [-99, -98] for c in df.columns[1:]})
+    args = ["score", sav, "--instrument", "phq-9", "--columns", "PHQ9_{n}", "--id-column", "pid",
+            "--on-invalid", "missing"]
+    assert goalscope(*args, "--chunk-rows", "0", "-o", tmp_path / "a.csv") == 0
+    for rows in (1, 4, 10):
+        assert goalscope(*args, "--chunk-rows", rows, "-o", tmp_path / f"b{rows}.csv") == 0
+        for suffix in (".csv", ".audit.csv"):
+            assert (tmp_path / f"b{rows}{suffix}").read_bytes() == (tmp_path / f"a{suffix}").read_bytes()
+    audit = pd.read_csv(tmp_path / "a.audit.csv")
+    assert audit["reason"].value_counts().to_dict() == {
+        "SPSS user-missing code -99": int((x == -99).sum()), "SPSS user-missing code -98": int((x == -98).sum()),
+        "outside the response range 0–3": int((x == 7).sum())}
+    capsys.readouterr()
+    said = []
+    for rows in ("0", "4"):                                          # refused as the whole file refuses
+        assert goalscope("score", sav, "--instrument", "phq-9", "--columns", "PHQ9_{n}", "--chunk-rows", rows,
+                         "-o", tmp_path / "c.csv") == 2
+        said.append(flat(capsys.readouterr().err))
+    assert said[0] == said[1] and "value '7': outside the response range 0–3" in said[0]
+
+
+def test_an_absent_id_column_is_refused_as_the_whole_file_refuses_it(tmp_path, capsys):
+    said = []
+    for rows in ("0", "7"):
+        assert goalscope("score", STREAM, *ITEMS, "--id-column", "pidd", "--chunk-rows", rows, "-o",
+                         tmp_path / "a.csv") == 2
+        said.append(flat(capsys.readouterr().err))
+    assert said[0] == said[1]
+    assert f"file '{STREAM}', column 'pidd' (the id column) is not in the file" in said[0]
+
+
+def test_the_progress_bar_is_on_stderr_only_when_asked(tmp_path, capsys):
+    assert goalscope("score", STREAM, *ITEMS, "--on-invalid", "missing", "--chunk-rows", "7", "-o",
+                     tmp_path / "a.csv") == 0
+    quiet = capsys.readouterr()
+    assert quiet.err == ""                                            # stderr is no terminal here
+    assert goalscope("score", STREAM, *ITEMS, "--on-invalid", "missing", "--chunk-rows", "7", "--progress", "-o",
+                     tmp_path / "b.csv") == 0
+    shown = capsys.readouterr()
+    assert "scoring stream.csv: 100%" in shown.err
+    assert shown.out.replace("b.", "a.") == quiet.out and shown.out.startswith("scored 40 rows")
+
+
+def test_a_file_that_is_not_spss_is_refused_as_the_whole_read_refuses_it(tmp_path, capsys):
+    sav = tmp_path / "bad.sav"
+    sav.write_bytes(b"not an SPSS file at all\n")
+    said = []
+    for rows in ("0", "4"):
+        assert goalscope("score", sav, "--instrument", "phq-9", "--chunk-rows", rows, "-o", tmp_path / "a.csv") == 2
+        said.append(flat(capsys.readouterr().err))
+    assert said[0] == said[1] and f"file '{sav}' cannot be read as an SPSS .sav file" in said[0]
