@@ -156,15 +156,22 @@ def shown(value, limit: int = MAX_SHOWN) -> str:
     """``repr`` of an offending value for a message, cut to about ``limit`` characters.
 
     A longer value is cut with an ellipsis and its length is stated, so the user can still find
-    it in the file.
+    it in the file. A path (``os.PathLike``) is never cut: it is how the user finds the file.
 
     Examples
     --------
     >>> shown("3.5")
     "'3.5'"
+    >>> from pathlib import PurePosixPath
+    >>> shown(PurePosixPath("/a/" + "long/" * 20 + "out"))[-10:]
+    "/long/out'"
     >>> shown("x" * 1000)
     "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (1000 characters)"
     """
+    import os
+
+    if isinstance(value, os.PathLike):
+        return f"'{os.fspath(value)}'"
     text = value if isinstance(value, str) else str(value)
     if len(text) > limit:
         return f"'{text[: limit - 4]}…' ({len(text)} characters)"
@@ -257,8 +264,11 @@ def message(problem: str, *, file=None, row=None, column=None, value=UNSET, argu
     problem, hint), call. = FALSE)``.
     """
     if argument is not None:
-        said = "" if value is UNSET else shown(value) if isinstance(value, str) else repr(value)
-        if not isinstance(value, str) and len(said) > MAX_SHOWN:   # a long list or table as an argument
+        import os
+
+        text_like = isinstance(value, (str, os.PathLike))
+        said = "" if value is UNSET else shown(value) if text_like else repr(value)
+        if not text_like and len(said) > MAX_SHOWN:   # a long list or table as an argument
             said = f"{said[: MAX_SHOWN - 4]}… ({len(said)} characters)"
         if str(argument).startswith("-") or str(argument).isupper():   # a flag or operand (FILE), as typed
             place = argument if value is UNSET or value is None else f"{argument} {said}"

@@ -3,6 +3,8 @@ file of scores). Thin: parse, call the library, print."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import textwrap
 
 import pandas as pd
@@ -123,7 +125,7 @@ def cmd_replicate(args) -> int:
     if args.figure:
         if not len(res):
             raise DataError("no finding was tested, so there is nothing to plot", argument="--figure",
-                            value=args.figure, hint="Leave --figure out, or give --constructs for the two "
+                            value=Path(args.figure), hint="Leave --figure out, or give --constructs for the two "
                                                     "constructs of a registered finding.")
         res.figure(args.figure)
         print(f"forest plot -> {args.figure}")

@@ -295,7 +295,7 @@ def write_coding_sheet(data: pd.DataFrame, text: str, path, *, id_column: str | 
     """
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
-        raise DataError("is not a .xlsx file name", argument="path", value=str(path),
+        raise DataError("is not a .xlsx file name", argument="path", value=Path(path),
                         hint="use a .xlsx file name (the coders need the drop-down lists)")
     return atomic_write_bytes(p, coding_sheet_bytes(data, text, id_column=id_column, coders=coders, coder=coder))
 

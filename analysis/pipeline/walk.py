@@ -386,7 +386,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
     check_output_folder(reports, inputs, "report folder (reports_dir=)")
     if processed.resolve() != reports.resolve() and (_inside(processed, reports) or _inside(reports, processed)):
         raise StudyError(f"and processed_dir='{processed}' lie one inside the other",
-                         argument="reports_dir", value=str(reports),
+                         argument="reports_dir", value=reports,   # a Path: shown whole, never cut
                          hint="each is replaced as a whole, so give two separate folders (or the same one)")
 
     timings: dict[str, float] = {}

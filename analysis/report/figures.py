@@ -36,7 +36,7 @@ def save_figure(fig, path, also_svg: bool = False) -> list[Path]:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in _FORMATS:
-        raise DataError("is not a figure file name", argument="path", value=str(path),
+        raise DataError("is not a figure file name", argument="path", value=Path(path),
                         hint="use a .png, .svg or .pdf file name")
     suffixes = [suffix] + ([".svg"] if also_svg and suffix == ".png" else [])
     written = []

@@ -374,7 +374,7 @@ def write_staff_report(report: StaffReport, path, *, extra_sheets=(), extra_html
         return atomic_write_text(p, render_html(report, extra_html=extra_html))
     if suffix == ".xlsx":
         return atomic_write_bytes(p, xlsx_bytes(report, extra_sheets=extra_sheets))
-    raise DataError("is not a staff report file name", argument="path", value=str(path),
+    raise DataError("is not a staff report file name", argument="path", value=Path(path),
                     hint="use a .xlsx, .html or .csv file name for the staff report")
 
 

@@ -74,7 +74,7 @@ def test_user_errors_exit_2(argv, message, capsys):
 def test_a_refused_flag_is_a_part_of_the_refusal(argv, argument, value, hint, tmp_path, capsys):
     exc, err = refused([str(a).format(tmp=tmp_path) for a in argv], capsys)
     parts = exc.parts()
-    assert (parts["argument"], parts["value"], parts["hint"]) == (argument, value.format(tmp=tmp_path), hint)
+    assert (parts["argument"], str(parts["value"]), parts["hint"]) == (argument, value.format(tmp=tmp_path), hint)
     assert says(err, f"goalscope: {argument} '{value.format(tmp=tmp_path)}'") and says(err, hint)
 
 
