@@ -541,6 +541,7 @@ def describe(text: str) -> str:
 KEYWORD_FLAGS = {
     "include_excluded": "--include-excluded",
     "min_group": "--min-group",
+    "chunk_rows": "--chunk-rows",
     "on_invalid": "--on-invalid",
     "columns": "--columns",
     "recode": "--recode",

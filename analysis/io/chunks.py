@@ -140,8 +140,8 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
             yield from _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress)
         except UnicodeDecodeError as exc:
             raise DataError(f"cannot be read as {enc} further on ({exc.reason})", file=str(p),
-                            hint="Pass --encoding with the file's encoding (e.g. cp1252), or read it whole "
-                                 "(--chunk-rows 0).") from None
+                            hint="Pass encoding= with the file's encoding (e.g. encoding='cp1252'), or read it "
+                                 "whole (chunk_rows=0).") from None
 
 
 def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress):
@@ -168,7 +168,7 @@ def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, c
         lines.append(start)
         if first and len(records) == 2 and any(r._QUALTRICS_IMPORT.match(f) for f in rec):
             raise DataError("is a Qualtrics export, which is not read in chunks", file=str(p),
-                            hint="Read it whole (--chunk-rows 0).")
+                            hint="Read it whole (chunk_rows=0).")
         if len(records) >= (chunk_rows or default_chunk_rows(width)):
             yield _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column,
                          first, header_row)

@@ -367,7 +367,7 @@ def _csv_output(output) -> Path:
     out = guard_output(output)
     if out.suffix.lower() != ".csv":
         raise DataError("is not a .csv file name: scores read in chunks are written as CSV", file=str(output),
-                        hint="Name a .csv output, or read the file whole (--chunk-rows 0) for .xlsx or .parquet.")
+                        hint="Name a .csv output, or read the file whole (chunk_rows=0) for .xlsx or .parquet.")
     out.parent.mkdir(parents=True, exist_ok=True)
     return out
 
