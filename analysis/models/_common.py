@@ -39,6 +39,19 @@ def as_list(x) -> list:
 check_frame = check_data
 
 
+def check_roles(y, x, what: str, covar=None) -> list:
+    """The predictors ``x`` (then ``covar``) as one list, or a :class:`DataError`: no predictor, or the
+    outcome ``y`` among them. The one check of every regression (OLS, logistic, count, weighted)."""
+    x = as_list(x)
+    if not x:
+        raise DataError("names no predictor", argument="x", value=x, within=what, hint="give at least one predictor")
+    xs = x + as_list(covar)
+    if y in xs:
+        raise DataError(f"holds '{y}', which is the outcome too", argument="x", value=xs, within=what,
+                        hint="leave the outcome out of the predictors" + (" and covariates" if covar else ""))
+    return xs
+
+
 # ---------------------------------------------------------------------------------------------
 # The screened sample. ``goalscope run`` keeps every respondent in ``scores.csv`` and marks the ones
 # its screening rules excluded in a column ``excluded``. Every model entry point passes its data

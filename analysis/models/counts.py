@@ -46,7 +46,7 @@ from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import TableResult
-from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases,
+from ._common import (Reported, as_list, check_columns, check_roles, check_frame, coefficient_figure, complete_cases,
                       screens_sample, used_seed)
 
 __all__ = ["count_regression", "CountResult", "count_mediation", "CountMediationResult", "FAMILIES"]
@@ -448,13 +448,7 @@ def count_regression(data: pd.DataFrame, y: str, x, family: str = "poisson", cov
         raise DataError("is not a confidence level", argument="level", value=level, within="count_regression",
                         hint="give a number strictly between 0 and 1, e.g. 0.95 for a 95% CI")
     predictors, covar = as_list(predictors), as_list(covar)
-    if not predictors:
-        raise DataError("names no predictor", argument="x", value=predictors, within="count_regression",
-                        hint="give at least one predictor")
-    xs = predictors + covar
-    if outcome in xs:
-        raise DataError(f"holds '{outcome}', which is the outcome too", argument="x", value=xs,
-                        within="count_regression", hint="leave the outcome out of the predictors and covariates")
+    xs = check_roles(outcome, predictors, "count_regression", covar=covar)
     cols = [outcome] + xs + ([offset] if offset else [])
     check_columns(data, cols, what=what)
     check_columns(data, [outcome] + ([offset] if offset else []), what=what, numeric=True)

@@ -26,7 +26,7 @@ from ..checks import near_columns
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Fitted, Reported, as_list, check_columns, check_frame, coefficient_figure,
+from ._common import (Fitted, Reported, as_list, check_columns, check_roles, check_frame, coefficient_figure,
                       complete_cases, formula_columns, r_formula, screens_sample, tidy, wald_table)
 
 __all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
@@ -51,14 +51,7 @@ def _design(data, y, x, formula, what):
             raise DataError("is not in the data", file=data.attrs.get("source"), column=lhs, item="the outcome",
                             within=what, hint="Check the formula's left-hand side against the file's header." + near_columns(lhs, data))
     else:
-        x = as_list(x)
-        if not x:
-            raise DataError("names no predictor", argument="x", value=x, within=what,
-                            hint="give at least one predictor")
-        if y in x:
-            raise DataError(f"holds '{y}', which is the outcome too", argument="x", value=x, within=what,
-                            hint="leave the outcome out of the predictors")
-        cols = [y] + x
+        cols = [y] + check_roles(y, x, what)
         check_columns(data, cols, what=what, numeric=True)
     return y, cols
 

@@ -54,7 +54,7 @@ from scipy import stats
 from ..checks import check_choice, check_level, check_numeric, show
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_frame, coefficient_figure, screens_sample
+from ._common import Reported, as_list, check_frame, check_roles, coefficient_figure, screens_sample
 
 __all__ = ["ReplicateDesign", "WeightedResult", "replicate_design", "weighted_correlations",
            "weighted_descriptives", "weighted_regression"]
@@ -707,13 +707,7 @@ def weighted_regression(data: pd.DataFrame, y: str, x, design, family: str = "ga
     x = list(dict.fromkeys(as_list(x)))
     if not isinstance(y, str):
         raise DataError("is not a column name", argument="y", value=y, within=what, hint="give the outcome's column")
-    if not x:
-        raise DataError("names no predictor", argument="x", value=x, within=what,
-                        hint="give at least one predictor in x=[...]")
-    if y in x:
-        raise DataError(f"holds '{y}', which is both the outcome and a predictor", argument="x", value=x, within=what,
-                        hint="leave the outcome out of the predictors")
-    cols = [y] + x
+    cols = [y] + check_roles(y, x, what)
     d = _Data(data, design, pvs, cols, what)
     keep = d.complete(cols)
     if not keep.any():

@@ -222,7 +222,7 @@ def test_bad_analysis_input_is_refused(pisa):
     _raises(lambda: weighted_regression(pisa, "ESCS", ["MASTGOAL"], design=fay, family="logistic"),
             "row 2, column 'ESCS', value", "is not 0 or 1; logistic regression needs a 0/1 outcome")
     _raises(lambda: weighted_regression(pisa, "MATH", ["MATH"], design=fay, plausible_values=PV),
-            "holds 'MATH', which is both the outcome and a predictor")
+            "holds 'MATH', which is the outcome too")
     _raises(lambda: weighted_regression(pisa, "MATH", ["ESCS"], design={"final": "W_FSTUWT"}),
             "design={'final': 'W_FSTUWT'} has 'final', which replicate_design does not take; give 'weight', 'replicate_weights', "
             "'method' and 'fay_k'")
