@@ -268,3 +268,26 @@ def test_join_streams_joins_consecutive_pieces_of_one_stream_only():
         ("stream", "stderr", "a warning\n"),
         ("display_data", None, None),
         ("stream", "stdout", "after the figure\n")]
+
+
+def _setup_lines(nb) -> str:
+    """The lines of the first code cell after the parameters that settle the working directory."""
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "os.chdir" in c.source)
+    lines = cell.source.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("if "))
+    return "\n".join(lines[start:start + 2])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("start, expected", [("root/notebooks", "root"), ("root", "root"),
+                                             ("notebooks", "notebooks"), ("notebooks/notebooks", "notebooks"),
+                                             ("elsewhere", "elsewhere")])
+def test_notebook_moves_to_the_repository_root_only_from_its_folder(path, start, expected, tmp_path, monkeypatch):
+    # a checkout whose root is itself named 'notebooks' must not be left for its parent
+    for folder in ("root/analysis", "root/notebooks", "notebooks/analysis", "notebooks/notebooks", "elsewhere"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(tmp_path / start)
+    import os
+    import pathlib
+    exec(_setup_lines(_read(path)), {"os": os, "pathlib": pathlib})
+    assert pathlib.Path.cwd() == tmp_path / expected
