@@ -100,6 +100,16 @@ class MixedResult(Fitted, Reported):
     def _cov(self) -> np.ndarray:   # lme4's vcov() of the fixed effects, which the SEs use
         return _fe_cov(self.fit)
 
+    def predict(self, data: pd.DataFrame | None = None) -> pd.Series:
+        """Population-level predictions from the fixed effects alone (the random effects set to zero):
+        of the analysed rows (``data=None``), or of the rows of ``data`` (the fixed-effect predictors
+        only; a row with a missing predictor is predicted as missing).
+
+        R: ``predict(fit, newdata = data, re.form = NA)`` (lme4; its default, ``re.form = NULL``, adds
+        each group's predicted random effects, which this does not).
+        """
+        return super().predict(data)
+
     def summary(self) -> pd.DataFrame:
         """One row: ``formula, group, n, n_excluded, n_groups, reml, loglik, aic, bic, icc, converged``."""
         return pd.DataFrame([{"formula": self.formula, "group": self.group, **self._sample_facts(),

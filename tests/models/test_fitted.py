@@ -1,5 +1,8 @@
 """Fitted models expose predict and cov_params, as statsmodels' results do (issue 20)."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,3 +57,44 @@ def test_mixed_model_cov_params_is_lme4s(demo):
     long = wide_to_long(demo, ["exam1", "exam2", "exam3"], id_column="respondent_id", value="score", time="time")
     res = mixed_model(long, "score ~ time", group="respondent_id")
     np.testing.assert_allclose(np.sqrt(np.diag(res.cov_params())), res.table()["se"], rtol=0, atol=1e-12)
+
+
+REF = Path(__file__).resolve().parents[1] / "reference" / "models"
+GOALS = ["mastery_approach", "performance_approach", "mastery_avoidance", "performance_avoidance"]
+
+
+@pytest.fixture(scope="module")
+def r_predict():
+    """predict() in R (tests/reference/models/predict.R) on demo_exams.csv, and the new rows it predicted."""
+    ref = json.loads((REF / "predict.json").read_text(encoding="utf-8"))
+    nan = lambda xs: np.array([np.nan if x is None else x for x in xs], dtype=float)  # noqa: E731
+    return ({k: {"fitted": nan(v["fitted"]), "new": nan(v["new"])} for k, v in ref.items()},
+            pd.read_csv(REF / "predict_newdata.csv"), pd.read_csv(REF / "demo_exams.csv"))
+
+
+def test_regression_predict_equals_r(r_predict):
+    ref, new, d = r_predict
+    res = regression(d, "procrastination", GOALS)
+    np.testing.assert_allclose(res.predict(), ref["linear"]["fitted"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(res.predict(new), ref["linear"]["new"], rtol=0, atol=1e-12, equal_nan=True)
+    assert res.predict(new).isna().tolist() == [False, False, False, True, True]
+    inter = regression(d, "exam3", formula="exam3 ~ mastery_approach * performance_avoidance")
+    np.testing.assert_allclose(inter.predict(), ref["interaction"]["fitted"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(inter.predict(new), ref["interaction"]["new"], rtol=0, atol=1e-12, equal_nan=True)
+
+
+def test_logistic_predict_equals_r_on_the_probability_scale(r_predict):
+    ref, new, d = r_predict
+    d = d.assign(depressed=np.where(d["phq9"].isna(), np.nan, (d["phq9"] >= 10).astype(float)))
+    res = logistic_regression(d, "depressed", GOALS)
+    np.testing.assert_allclose(res.predict(), ref["logistic"]["fitted"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(res.predict(new), ref["logistic"]["new"], rtol=0, atol=1e-12, equal_nan=True)
+
+
+def test_mixed_predict_equals_lme4_without_random_effects(r_predict):
+    ref, _, d = r_predict
+    long = wide_to_long(d, ["exam1", "exam2", "exam3"], id_column="id", value="score", time="time")
+    res = mixed_model(long, "score ~ time", group="id")
+    np.testing.assert_allclose(res.predict(), ref["mixed"]["fitted"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(res.predict(pd.DataFrame({"time": [0, 1, 2, 0.5]})), ref["mixed"]["new"],
+                               rtol=0, atol=1e-8)
