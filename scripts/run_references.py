@@ -34,7 +34,7 @@ STEPS: dict[str, list[str]] = {
     "goals": ["make_pairs.py", "kappa.R"],
     "models": ["correlations.R", "make_screened_fixture.py", "screened.R", "regression.R", "mediation.R",
                "moderation.R", "profiles.R", "make_counts_boot.py", "counts.R", "mixed.R",
-               "mixed_satterthwaite.R", "make_demo_fixture.py", "demo.R", "longitudinal.R",
+               "mixed_satterthwaite.R", "make_demo_fixture.py", "demo.R", "predict.R", "longitudinal.R",
                "docstring_examples.R"],
     "notebooks": ["write_counts_input.py", "counts.R"],
     "psychometrics": ["bfi_keys.R", "reliability.R", "cfa.R", "efa.R", "fiml.R", "make_keying_fixture.py",
