@@ -65,12 +65,21 @@ def test_audit_counts_every_minus_99(demo_run):
 
 def test_same_inputs_give_byte_identical_outputs(demo_run, tmp_path):
     base, _ = demo_run
-    run_study(DEMO / "study.yaml", processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
+    # the second run is given what load_study returned (a notebook's habit): the same run
+    run_study(load_study(DEMO / "study.yaml"), processed_dir=tmp_path / "p", reports_dir=tmp_path / "r")
     first = sorted(str(p.relative_to(base)) for p in base.rglob("*") if p.is_file())
     second = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert first == second and len(first) > 40          # every table and figure of every analysis
     for f in first:
         assert (base / f).read_bytes() == (tmp_path / f).read_bytes(), f
+
+
+@pytest.mark.parametrize("given, kind", [(3, "int"), (None, "NoneType"), (["study.yaml"], "list")])
+def test_a_study_that_is_not_a_path_is_refused_by_name(given, kind):
+    with pytest.raises(StudyError) as err:
+        run_study(given)
+    assert says(str(err.value), f"path={given!r} must be the path of a study file, not a value of type {kind}. "
+                                "Give the path of the study file (study.yaml), or what load_study returned for it.")
 
 
 def test_demo_file_regenerates_byte_for_byte(tmp_path):

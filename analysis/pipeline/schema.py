@@ -10,6 +10,7 @@ are replicated.
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from pathlib import Path
@@ -138,7 +139,17 @@ class Study(_Strict):
 
 
 def load_study(path) -> Study:
-    """Read and validate a study file; errors name the file and the field."""
+    """Read and validate a study file; errors name the file and the field.
+
+    ``path`` is the study file's path; a :class:`Study` that ``load_study`` already returned is
+    given back as it is (so ``run_study(load_study(f))`` reads the file once and works).
+    """
+    if isinstance(path, Study):
+        return path
+    if not isinstance(path, (str, os.PathLike)):
+        raise StudyError(f"must be the path of a study file, not a value of type {type(path).__name__}",
+                         argument="path", value=path, hint="Give the path of the study file (study.yaml), or what "
+                                               "load_study returned for it.")
     p = Path(path)
     spec = load_yaml(p, "study file", StudyError)
     if not isinstance(spec, dict):

@@ -346,8 +346,8 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
 
     Parameters
     ----------
-    path : str or Path
-        The study file.
+    path : str, Path or Study
+        The study file (or what :func:`load_study` returned for it).
     processed_dir, reports_dir : str or Path, optional
         Output folders (default ``data/processed/<study>`` and ``reports/<study>``). Each is replaced
         as a whole, only when the run succeeds; neither may hold an input.
