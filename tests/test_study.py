@@ -212,3 +212,25 @@ def test_construct_measures_from_study_file_and_key_default(tmp_path):
     assert construct_measures(study, instrument_specs(study)) == {"performance_approach": "appearance"}
     study = load_study(_demo_study(tmp_path))
     assert construct_measures(study, instrument_specs(study)) == {}     # no shipped key states a kind
+
+
+def test_scoring_and_screening_alone_write_the_same_processed_files(demo_run, tmp_path):
+    base, full = demo_run
+    res = run_study(DEMO / "study.yaml", processed_dir=tmp_path / "p", analyses=False)
+    written = sorted(p.name for p in (tmp_path / "p").iterdir())
+    assert written == ["audit.csv", "manifest.json", "missing.csv", "scores.csv", "screening_flags.csv",
+                       "screening_flow.csv"]
+    for name in [w for w in written if w != "manifest.json"]:       # the manifest lists what was written
+        assert (tmp_path / "p" / name).read_bytes() == (base / "p" / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p"]          # no report folder anywhere
+    assert res.options["analyses"] is False and res.options["reports_dir"] is None
+    assert str(res).splitlines()[0] == str(full).splitlines()[0]
+    pd.testing.assert_frame_equal(res.analysed, full.analysed)
+
+
+def test_a_report_folder_without_analyses_is_refused(tmp_path):
+    with pytest.raises(StudyError) as err:
+        run_study(DEMO / "study.yaml", processed_dir=tmp_path / "p", reports_dir=tmp_path / "r", analyses=False)
+    assert says(str(err.value), f"reports_dir='{tmp_path / 'r'}' is given, but analyses=False writes no report. "
+                                "Leave out reports_dir, or run the analyses (analyses=True) to write the report.")
+    assert not (tmp_path / "p").exists()

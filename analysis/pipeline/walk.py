@@ -341,7 +341,7 @@ def power_at_study_n(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
 
 def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data: bool = False,
-              named_dirs: tuple | None = None) -> StudyResult:
+              named_dirs: tuple | None = None, analyses: bool = True) -> StudyResult:
     """Run a study file end to end (see the module docstring).
 
     Parameters
@@ -357,6 +357,12 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         The folders the report names (its audit path), when they differ from where this run writes:
         :func:`~analysis.pipeline.check.check_study` runs into a temporary folder but must write the
         report the run in place would write.
+    analyses : bool, default True
+        Run what the study file declares after scoring and screening (the measurement checks, the
+        analyses, the replications) and write the report. ``False`` reads, scores and screens only
+        and writes the processed folder alone (scores, audit, missing, screening, manifest): what a
+        notebook that goes on with ``result.analysed`` needs. No report is written then, so giving
+        ``reports_dir`` with ``analyses=False`` is refused.
 
     Examples
     --------
@@ -379,12 +385,16 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
             f"is outside the study's folder ('{home}')", file=study.path, field="data", value=study.data,
             hint="Keep the export beside the study file (a study is one folder), or say it is meant: add "
                  "'allow_outside_data: true' to the study file or pass allow_outside_data=True")
+    if not analyses and reports_dir is not None:
+        raise StudyError("is given, but analyses=False writes no report", argument="reports_dir", value=Path(reports_dir),
+                         hint="Leave out reports_dir, or run the analyses (analyses=True) to write the report.")
     processed = Path(processed_dir) if processed_dir else Path("data/processed") / study.name
     reports = Path(reports_dir) if reports_dir else Path("reports") / study.name
     inputs = study_inputs(study, data_file)
     check_output_folder(processed, inputs, "processed-data folder (processed_dir=)")
-    check_output_folder(reports, inputs, "report folder (reports_dir=)")
-    if processed.resolve() != reports.resolve() and (_inside(processed, reports) or _inside(reports, processed)):
+    if analyses:
+        check_output_folder(reports, inputs, "report folder (reports_dir=)")
+    if analyses and processed.resolve() != reports.resolve() and (_inside(processed, reports) or _inside(reports, processed)):
         raise StudyError(f"and processed_dir='{processed}' lie one inside the other",
                          argument="reports_dir", value=reports,   # a Path: shown whole, never cut
                          hint="each is replaced as a whole, so give two separate folders (or the same one)")
@@ -452,15 +462,15 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
                              hint="Name a scored or kept column." + near_columns(col, out))
     lap("keying and pseudonyms")
     measurements = [measure_instrument(kept_rows, alias, spec, list(study.missing_codes) or None)
-                    for alias, spec in specs.items()]
+                    for alias, spec in specs.items()] if analyses else []
     lap("measurement")
-    analyses = []
-    for spec in parse_analyses(study.analyses, source, file=study.path):
-        analyses += run_analyses([spec], analysed, seed=study.seed, source=source, constructs=dict(study.constructs),
-                                 survey=survey)
+    results = []
+    for spec in parse_analyses(study.analyses, source, file=study.path) if analyses else []:
+        results += run_analyses([spec], analysed, seed=study.seed, source=source, constructs=dict(study.constructs),
+                                survey=survey)
         lap(f"analysis {spec.id}")
     replication = replication_power = None
-    if study.replicate:
+    if study.replicate and analyses:
         from ..findings import replicate_study
         replication = replicate_study(analysed, constructs=dict(study.constructs),
                                       measures=construct_measures(study, specs))
@@ -468,7 +478,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         lap("replication")
     instruments = {alias: spec["instrument"] for alias, spec in specs.items()}
 
-    same = processed.resolve() == reports.resolve()
+    same = not analyses or processed.resolve() == reports.resolve()
     with contextlib.ExitStack() as stack:
         # both folders are written under temporary names and renamed into place only if all succeeds
         tmp_p = stack.enter_context(atomic_folder(processed, inputs, "processed-data folder (processed_dir=)"))
@@ -484,17 +494,20 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
             outputs["screening_flow"] = write_table(screening.flow, tmp_p / "screening_flow.csv")
         result = StudyResult(study=study, scores=out, audit=audit, missing=missing, screening=screening,
                              outputs=outputs, keying=keying, timings=timings,
-                             options={"study": str(path),
+                             options={"study": str(study.path),
                                       "processed_dir": str(named_dirs[0] if named_dirs else processed),
-                                      "reports_dir": str(named_dirs[1] if named_dirs else reports),
-                                      "allow_outside_data": bool(allow_outside_data or study.allow_outside_data)})
-        report_outputs = write_full_report(study, instruments, result, measurements, analyses, tmp_r,
-                                           replication=replication, replication_power=replication_power,
-                                           manifest=manifest(study, data_file, outputs))
-        outputs.update(report_outputs)
+                                      "reports_dir": str(named_dirs[1] if named_dirs else reports) if analyses else None,
+                                      "allow_outside_data": bool(allow_outside_data or study.allow_outside_data),
+                                      "analyses": bool(analyses)})
+        if analyses:
+            outputs.update(write_full_report(study, instruments, result, measurements, results, tmp_r,
+                                             replication=replication, replication_power=replication_power,
+                                             manifest=manifest(study, data_file, outputs)))
         outputs["manifest"] = write_json(manifest(study, data_file, outputs), tmp_p / "manifest.json")
         lap("report and writing")
-        moved = {tmp_p.resolve(): processed.resolve(), tmp_r.resolve(): reports.resolve()}
+        moved = {tmp_p.resolve(): processed.resolve()}
+        if tmp_r is not tmp_p:
+            moved[tmp_r.resolve()] = reports.resolve()
     # the folders are in place now: point the outputs at their final paths
     for name, p in outputs.items():
         for tmp, final in moved.items():
