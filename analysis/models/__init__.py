@@ -13,6 +13,6 @@ __all__ = lazy_exports(__name__, {
     ".profiles": ["ProfileResult", "goal_profiles"],
     ".survey_weights": ["ReplicateDesign", "WeightedResult", "replicate_design", "weighted_correlations",
                         "weighted_descriptives", "weighted_regression"],
-    ".linear_models": ["HierarchicalResult", "LogisticResult", "RegressionResult", "hierarchical_regression",
-                    "logistic_regression", "regression"],
+    ".linear_models": ["HierarchicalResult", "RegressionResult", "hierarchical_regression", "regression"],
+    ".logistic": ["LogisticResult", "logistic_regression"],
 })

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import check_columns, check_data, check_numeric  # noqa: F401  (check_columns: the models import it from here)
+from ..checks import check_columns, check_data, check_numeric, near_columns  # noqa: F401  (check_columns: the models import it from here)
 from ..deprecation import retired_attribute  # noqa: F401  (re-exported: models import it from here)
 from ..errors import DataError
 from ..results import Result
 from ..io.readers import row_label
+from ..report.apa import apa_p
 
 log = logging.getLogger("analysis.models")
 
@@ -450,3 +451,33 @@ def r_formula(y: str, terms) -> str:
     """``y ~ a + b`` for an R call (``1`` without terms)."""
     terms = list(terms)
     return f"{y} ~ {' + '.join(map(str, terms)) if terms else '1'}"
+
+
+def design_columns(data, y, x, formula, what):
+    """The outcome and the model's columns (outcome first) of a regression given as ``x=[columns]`` or
+    as ``formula=``, after checking the roles (or the formula) against the data; ``what`` names the
+    function in a refusal."""
+    check_frame(data)
+    if (x is None) == (formula is None):
+        raise DataError("and formula= are both given" if x is not None else "and formula= are both missing",
+                        argument="x", value=x, within=what,
+                        hint="give the predictors either as x=[columns] or as formula='y ~ ...'")
+    if formula is not None:
+        if "~" not in formula:
+            raise DataError("has no '~'", argument="formula", value=formula, within=what,
+                            hint="write it as 'y ~ x1 + x2'")
+        lhs = formula.split("~", 1)[0].strip()
+        y = y or lhs
+        cols = formula_columns(formula, data)
+        if lhs not in data.columns:
+            raise DataError("is not in the data", file=data.attrs.get("source"), column=lhs, item="the outcome",
+                            within=what, hint="Check the formula's left-hand side against the file's header." + near_columns(lhs, data))
+    else:
+        cols = [y] + check_roles(y, x, what)
+        check_columns(data, cols, what=what, numeric=True)
+    return y, cols
+
+
+def p_cell(p):
+    """A p value for a table cell: APA's text without its leading "p" (``.012``, ``< .001``)."""
+    return apa_p(p).replace("p = ", "").replace("p ", "")

@@ -402,7 +402,8 @@ def _need(value, flag: str, role: str, what: str):
 
 def cmd_regression(args) -> int:
     from .counts import count_regression
-    from .linear_models import hierarchical_regression, logistic_regression, regression
+    from .linear_models import hierarchical_regression, regression
+    from .logistic import logistic_regression
 
     check_output_names(args)
     data = read_input(args)

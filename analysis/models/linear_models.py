@@ -1,5 +1,5 @@
-"""Regression: OLS (statsmodels) with standardised β, HC3, VIF and hierarchical blocks; logistic
-regression for binary outcomes.
+"""Regression: OLS (statsmodels) with standardised β, HC3, VIF and hierarchical blocks (logistic
+regression for binary outcomes: :mod:`analysis.models.logistic`, reached here through ``family=``).
 
 * Predictors are given as column names (``x=[...]``) or as a statsmodels formula (``formula=``).
 * Standardised β = b · SD(design column) / SD(y): the slopes of the regression on z scores for
@@ -22,38 +22,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..checks import near_columns
 from ..checks import check_level
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Fitted, Reported, as_list, check_columns, check_roles, check_frame, coefficient_figure,
-                      complete_cases, formula_columns, r_formula, screens_sample, tidy, wald_table)
+from ._common import (Fitted, Reported, as_list, coefficient_figure, complete_cases, design_columns, p_cell,
+                      r_formula, screens_sample, tidy, wald_table)
+from .logistic import logistic_regression
 
-__all__ = ["regression", "hierarchical_regression", "logistic_regression", "RegressionResult",
-           "HierarchicalResult", "LogisticResult"]
-
-
-def _design(data, y, x, formula, what):
-    """(columns used, statsmodels-ready y, X DataFrame with 'Intercept') after listwise deletion."""
-    check_frame(data)
-    if (x is None) == (formula is None):
-        raise DataError("and formula= are both given" if x is not None else "and formula= are both missing",
-                        argument="x", value=x, within=what,
-                        hint="give the predictors either as x=[columns] or as formula='y ~ ...'")
-    if formula is not None:
-        if "~" not in formula:
-            raise DataError("has no '~'", argument="formula", value=formula, within=what,
-                            hint="write it as 'y ~ x1 + x2'")
-        lhs = formula.split("~", 1)[0].strip()
-        y = y or lhs
-        cols = formula_columns(formula, data)
-        if lhs not in data.columns:
-            raise DataError("is not in the data", file=data.attrs.get("source"), column=lhs, item="the outcome",
-                            within=what, hint="Check the formula's left-hand side against the file's header." + near_columns(lhs, data))
-    else:
-        cols = [y] + check_roles(y, x, what)
-        check_columns(data, cols, what=what, numeric=True)
-    return y, cols
+__all__ = ["regression", "hierarchical_regression", "RegressionResult", "HierarchicalResult"]
 
 
 def _fit_ols(d: pd.DataFrame, y: str, x, formula):
@@ -180,7 +156,6 @@ class RegressionResult(Fitted, Reported):
         return float(self.fit.f_pvalue)
 
 
-
 @screens_sample("regression")
 def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
                hc3: bool = False, level: float = 0.95, family: str = "gaussian"):
@@ -222,7 +197,7 @@ def regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | 
     check_level(level, "regression")
     if family != "gaussian":
         return _other_family(data, y, x, formula, hc3, level, family)
-    y, cols = _design(data, y, x, formula, "regression")
+    y, cols = design_columns(data, y, x, formula, "regression")
     cc = complete_cases(data, cols, what="regression")
     return _ols_result(cc.data, y, as_list(x) if formula is None else None, formula, hc3, level, cc.excluded)
 
@@ -344,7 +319,6 @@ class HierarchicalResult(Reported):
         return coefficient_figure(self.models[-1].table(), f"Regression of {self.y} (step {len(self.models)})", path)
 
 
-
 @screens_sample("hierarchical_regression")
 def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = False,
                             level: float = 0.95) -> HierarchicalResult:
@@ -378,7 +352,7 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
     if dup:
         raise DataError(f"names '{dup[0]}' in more than one block", argument="blocks", value=blocks,
                         within="hierarchical_regression", hint="enter each predictor in one block")
-    _design(data, y, allx, None, "hierarchical_regression")
+    design_columns(data, y, allx, None, "hierarchical_regression")
     cc = complete_cases(data, [y] + allx, what="hierarchical_regression")
     models, rows, prev, xs = [], [], None, []
     for i, b in enumerate(blocks, start=1):
@@ -396,181 +370,7 @@ def hierarchical_regression(data: pd.DataFrame, y: str, blocks, hc3: bool = Fals
     return HierarchicalResult(pd.DataFrame(rows), models, cc.excluded)
 
 
-@dataclass
-class LogisticResult(Fitted, Reported):
-    """A logistic regression (statsmodels Logit, ML).
-
-    Attributes
-    ----------
-    coefficients : DataFrame
-        ``term, estimate, se, z, p_val, ci_low, ci_high, odds_ratio, or_ci_low, or_ci_high``
-        (Wald tests and CIs, as ``summary(glm)`` and ``confint.default``).
-    lr_chi2, lr_df, lr_p_val : likelihood-ratio test against the intercept-only model.
-    mcfadden_r2, nagelkerke_r2, aic, n
-
-    ``table()`` is the coefficient table in the protocol's columns (``statistic`` the Wald z, ``df``
-    NaN), ``summary()`` one row of model fit (LR χ² test, pseudo-R², AIC), ``figure(path=None)``
-    the log-odds coefficients with their CIs.
-
-    Examples
-    --------
-    >>> from analysis.datasets import read_dataset
-    >>> from analysis.models import logistic_regression
-    >>> res = logistic_regression(read_dataset("demo"), "exam3", ["exam1"], threshold=60)
-    >>> res.r_call
-    'glm(I(exam3 >= 60) ~ exam1, family = binomial, data); confint.default(m)'
-    """
-
-    coefficients: pd.DataFrame
-    fit: object
-    y: str
-    level: float
-    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
-    formula: str | None = None
-    threshold: float | None = None
-
-    def table(self) -> pd.DataFrame:
-        """Tidy coefficients: ``term, estimate, se, statistic (z), df (NaN), p_val, ci_low, ci_high,
-        odds_ratio, or_ci_low, or_ci_high``."""
-        return tidy(self.coefficients, "z")
-
-    def summary(self) -> pd.DataFrame:
-        """One row: ``outcome, n, n_excluded, statistic (LR χ²), df, p_val, mcfadden_r2,
-        nagelkerke_r2, aic``."""
-        return pd.DataFrame([{"outcome": self.y, **self._sample_facts(), "statistic": self.lr_chi2, "df": self.lr_df,
-                              "p_val": self.lr_p_val, "mcfadden_r2": self.mcfadden_r2,
-                              "nagelkerke_r2": self.nagelkerke_r2, "aic": self.aic}])
-
-    def _options(self) -> dict:
-        return {"threshold": self.threshold, "level": self.level, "ci_method": "wald", "nan_policy": "listwise",
-                "formula": self.formula}
-
-    @property
-    def r_call(self) -> str:
-        if self.formula:
-            rhs = self.formula.split("~", 1)[1].strip()
-        else:
-            rhs = " + ".join(t for t in self.coefficients["term"] if t != "Intercept")
-        lhs = self.y if self.threshold is None else f"I({self.y} >= {self.threshold:g})"
-        return f"glm({lhs} ~ {rhs}, family = binomial, data); confint.default(m)"
-
-    def figure(self, path=None):
-        """The coefficients (log odds) with their CIs; written to ``path`` when given."""
-        return coefficient_figure(self.table(), f"Logistic regression of {self.y}", path,
-                                  xlabel="Log odds with its confidence interval")
-
-    @property
-    def n(self) -> int:
-        return int(self.fit.nobs)
-
-    @property
-    def llnull(self) -> float:
-        """Log-likelihood of the intercept-only model, in closed form (statsmodels refits it with
-        a loose tolerance, 1e-8 off)."""
-        y = self.fit.model.endog
-        p = y.mean()
-        return float(len(y) * (p * np.log(p) + (1 - p) * np.log(1 - p)))
-
-    @property
-    def lr_chi2(self) -> float:
-        return float(2 * (self.fit.llf - self.llnull))
-
-    @property
-    def lr_df(self) -> int:
-        return int(round(self.fit.df_model))
-
-    @property
-    def lr_p_val(self) -> float:
-        return float(stats.chi2.sf(self.lr_chi2, self.lr_df))
-
-    @property
-    def mcfadden_r2(self) -> float:
-        return float(1 - self.fit.llf / self.llnull)
-
-    @property
-    def nagelkerke_r2(self) -> float:
-        n, ll, ll0 = self.n, self.fit.llf, self.llnull
-        return float((1 - np.exp(2 * (ll0 - ll) / n)) / (1 - np.exp(2 * ll0 / n)))
-
-    @property
-    def aic(self) -> float:
-        return float(self.fit.aic)
-
-
-
-@screens_sample("logistic_regression")
-def logistic_regression(data: pd.DataFrame, y: str | None = None, x=None, formula: str | None = None,
-                        threshold: float | None = None, level: float = 0.95) -> LogisticResult:
-    """Logistic regression of a binary outcome (0/1), or of ``y >= threshold``.
-
-    Parameters
-    ----------
-    y : str
-        Binary outcome column (0/1 or two values ordered low → high), or a score dichotomised
-        with ``threshold`` (e.g. PHQ-9 total with ``threshold=10``: 1 = at or above).
-    x, formula : predictors as in :func:`regression`.
-
-    Examples
-    --------
-    >>> from analysis.datasets import read_dataset
-    >>> from analysis.models import logistic_regression
-    >>> res = logistic_regression(read_dataset("demo"), "exam3", ["exam1", "age"], threshold=60)
-    >>> res.n
-    387
-    >>> res.table()[["term", "estimate", "odds_ratio"]].round(3)
-            term  estimate  odds_ratio
-    0  Intercept   -17.742       0.000
-    1      exam1     0.267       1.306
-    2        age    -0.002       0.998
-    >>> # R: glm(I(exam3 >= 60) ~ exam1 + age, binomial, d)
-    """
-    check_level(level, "logistic_regression")
-    import statsmodels.api as sm
-    import statsmodels.formula.api as smf
-
-    y, cols = _design(data, y, x, formula, "logistic_regression")
-    cc = complete_cases(data, cols, what="logistic_regression")
-    d = cc.data.copy()
-    yv = pd.to_numeric(d[y])
-    if threshold is not None:
-        yv = (yv >= threshold).astype(float)
-    values = np.sort(yv.unique())
-    if len(values) != 2:
-        raise DataError(f"must have exactly two values among complete rows (found {len(values)}: "
-                        f"{list(values[:5])})", file=data.attrs.get("source"), column=y, item="the outcome",
-                        within="logistic_regression", hint="use threshold= to dichotomise a score")
-    yv = (yv == values[1]).astype(float)
-    d[y] = yv
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            if formula is not None:
-                fit = smf.logit(formula, d).fit(disp=0, method="newton", maxiter=200, tol=1e-12)
-            else:
-                X = sm.add_constant(d[as_list(x)].astype(float), has_constant="add").rename(
-                    columns={"const": "Intercept"})
-                fit = sm.Logit(yv, X).fit(disp=0, method="newton", maxiter=200, tol=1e-12)
-        except np.linalg.LinAlgError:
-            raise DataError("are perfectly collinear", file=data.attrs.get("source"), column=cols[1:],
-                            within="logistic_regression", hint="drop one") from None
-        except Exception as exc:
-            if "separation" in str(exc).lower():
-                raise DataError("are predictors with perfect separation — one predicts the outcome exactly, so "
-                                "the odds ratios are infinite", file=data.attrs.get("source"), column=cols[1:],
-                                within="logistic_regression",
-                                hint="Leave out the predictor that separates, or use a penalised model.") from None
-            raise
-    tab = wald_table(fit.params.to_numpy(), fit.bse.to_numpy(), df=None, level=level,
-                     names=list(fit.params.index), stat="z")
-    tab["odds_ratio"] = np.exp(tab.estimate)
-    tab["or_ci_low"] = np.exp(tab.ci_low)
-    tab["or_ci_high"] = np.exp(tab.ci_high)
-    return LogisticResult(tab, fit, y, level, cc.excluded, formula, threshold)
-
-
 # --- APA --------------------------------------------------------------------------------------
-def _p_cell(p):
-    return apa_p(p).replace("p = ", "").replace("p ", "")
 
 
 @apa.register
@@ -580,7 +380,7 @@ def _(res: RegressionResult) -> Apa:
         rows.append({"Predictor": r.term, "b": apa_num(r.estimate), "SE": apa_num(r.se),
                      f"{round(res.level * 100)}% CI": f"[{apa_num(r.ci_low)}, {apa_num(r.ci_high)}]",
                      "β": "" if np.isnan(r.beta) else apa_num(r.beta, gt1=False),
-                     "t": apa_num(r.t), "p": _p_cell(r.p_val)})
+                     "t": apa_num(r.t), "p": p_cell(r.p_val)})
         if r.term != "Intercept":
             parts.append(f"{r.term}: b = {apa_num(r.estimate)}, {apa_ci(r.ci_low, r.ci_high, level=res.level)}, "
                          f"β = {apa_num(r.beta, gt1=False)}, t({res.df_resid}) = {apa_num(r.t)}, {apa_p(r.p_val)}")
@@ -599,7 +399,7 @@ def _(res: HierarchicalResult) -> Apa:
     for s in res.steps.itertuples(index=False):
         rows.append({"Step": s.step, "Predictors added": s.predictors, "R²": apa_num(s.r2, gt1=False),
                      "ΔR²": apa_num(s.delta_r2, gt1=False), "F change": apa_num(s.f_change),
-                     "df": f"{s.df1}, {s.df2}", "p": _p_cell(s.p_val)})
+                     "df": f"{s.df1}, {s.df2}", "p": p_cell(s.p_val)})
         parts.append(f"step {s.step} ({s.predictors}): ΔR² = {apa_num(s.delta_r2, gt1=False)}, "
                      f"F({s.df1}, {s.df2}) = {apa_num(s.f_change)}, {apa_p(s.p_val)}")
     last = res.steps.iloc[-1]
@@ -608,18 +408,3 @@ def _(res: HierarchicalResult) -> Apa:
                full_result="; ".join(parts) + ".", table=pd.DataFrame(rows))
 
 
-@apa.register
-def _(res: LogisticResult) -> Apa:
-    rows, parts = [], []
-    ci = f"{round(res.level * 100)}% CI"
-    for r in res.coefficients.itertuples(index=False):
-        rows.append({"Predictor": r.term, "b": apa_num(r.estimate), "SE": apa_num(r.se),
-                     "OR": apa_num(r.odds_ratio), f"OR {ci}": f"[{apa_num(r.or_ci_low)}, {apa_num(r.or_ci_high)}]",
-                     "z": apa_num(r.z), "p": _p_cell(r.p_val)})
-        if r.term != "Intercept":
-            parts.append(f"{r.term}: OR = {apa_num(r.odds_ratio)}, {apa_ci(r.or_ci_low, r.or_ci_high, level=res.level)}, "
-                         f"z = {apa_num(r.z)}, {apa_p(r.p_val)}")
-    stat = f"χ²({res.lr_df}, N = {res.n}) = {apa_num(res.lr_chi2)}, {apa_p(res.lr_p_val)}"
-    return Apa(estimate=f"Nagelkerke R² = {apa_num(res.nagelkerke_r2, gt1=False)}", statistic=stat,
-               full_result=f"{res.y}: {stat}, Nagelkerke R² = {apa_num(res.nagelkerke_r2, gt1=False)}. "
-                           + "; ".join(parts) + ".", table=pd.DataFrame(rows))
