@@ -11,8 +11,8 @@ __all__ = lazy_exports(__name__, {
     ".interactions": ["ModeratedMediationResult", "ModerationResult", "moderated_mediation", "moderation"],
     ".mixed": ["MixedResult", "mixed_model"],
     ".profiles": ["ProfileResult", "goal_profiles"],
-    ".survey_weights": ["ReplicateDesign", "WeightedResult", "replicate_design", "weighted_correlations",
-                        "weighted_descriptives", "weighted_regression"],
+    ".survey_design": ["ReplicateDesign", "replicate_design"],
+    ".survey_weights": ["WeightedResult", "weighted_correlations", "weighted_descriptives", "weighted_regression"],
     ".linear_models": ["HierarchicalResult", "RegressionResult", "hierarchical_regression", "regression"],
     ".logistic": ["LogisticResult", "logistic_regression"],
 })

@@ -44,349 +44,19 @@ withReplicates; mitools::MIcombine), equal to 1e-10.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from ..checks import check_choice, check_level, check_numeric, show
+from ..checks import check_choice, check_level, show
 from ..errors import DataError
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_frame, check_roles, coefficient_figure, screens_sample
+from .survey_design import ReplicateDesign, as_design, plausible_columns, replicate_design
+from .survey_variance import SurveyData, inference, missing_rows, replicated, rubin, w_logit, w_mean, w_r, w_sd, w_wls
 
-__all__ = ["ReplicateDesign", "WeightedResult", "replicate_design", "weighted_correlations",
-           "weighted_descriptives", "weighted_regression"]
-
-METHODS = ("fay", "brr", "jk2")
-_R_TYPE = {"fay": "Fay", "brr": "BRR", "jk2": "JK2"}
-
-
-@dataclass(frozen=True)
-class ReplicateDesign:
-    """The weight columns of a replicate-weight design and how they give a variance.
-
-    Made by :func:`replicate_design`; ``scale`` is c of the module's formula, ``degf`` the design's
-    degrees of freedom (rank of the replicate weights − 1, as ``survey::degf``).
-    """
-
-    weight: str
-    replicate_weights: tuple
-    method: str
-    fay_k: float
-    degf: int
-    pattern: str | None = None   # "W_FSTURWT{n}" when the replicate weights were given that way
-
-    @property
-    def replicates(self) -> int:
-        return len(self.replicate_weights)
-
-    @property
-    def scale(self) -> float:
-        if self.method == "jk2":
-            return 1.0
-        return 1.0 / (self.replicates * (1.0 - self.fay_k) ** 2)
-
-    def variance(self, full: np.ndarray, replicated: np.ndarray) -> np.ndarray:
-        """c · Σ_r (θ_r − θ)² for each column of ``replicated`` (one row per replicate)."""
-        return self.scale * ((replicated - full) ** 2).sum(axis=0)
-
-    def describe(self) -> str:
-        """How the standard errors were computed, e.g. "80 Fay replicate weights (k = 0.5)"."""
-        if self.method == "fay":
-            return f"{self.replicates} Fay replicate weights (k = {self.fay_k:g})"
-        if self.method == "brr":
-            return f"{self.replicates} BRR replicate weights"
-        return f"{self.replicates} JK2 jackknife replicate weights"
-
-    def r_call(self, data: str = "d") -> str:
-        """The equivalent ``survey::svrepdesign`` call."""
-        if self.pattern is not None:
-            reps = '"' + re.escape(self.pattern).replace(r"\{n\}", "[0-9]+").replace("\\", "\\\\") + '"'
-        else:
-            reps = f'{data}[, c({", ".join(repr(c) for c in self.replicate_weights)})]'
-        rho = f", rho = {self.fay_k:g}" if self.method == "fay" else ""
-        return (f"svrepdesign(data = {data}, weights = ~{self.weight}, repweights = {reps}, "
-                f"type = \"{_R_TYPE[self.method]}\"{rho}, mse = TRUE)")
-
-
-def _columns_of(data: pd.DataFrame, spec, what: str, name: str) -> tuple[list, str | None]:
-    """Columns named by a list, or by a pattern with ``{n}`` (all matching columns, by n)."""
-    if isinstance(spec, str) and "{n}" in spec:
-        rx = re.compile("^" + re.escape(spec).replace(r"\{n\}", r"(\d+)") + "$")
-        found = sorted(((int(m.group(1)), c) for c in map(str, data.columns) if (m := rx.match(c))))
-        if not found:
-            raise DataError(f"matches no column of the data (e.g. {spec.replace('{n}', '1')!r})", argument=name,
-                            value=spec, within=what, hint="give the pattern of the columns or a list of them")
-        return [c for _, c in found], spec
-    cols = as_list(spec)
-    if not cols:
-        raise DataError("is empty", argument=name, value=spec, within=what,
-                        hint="give a pattern such as 'W_FSTURWT{n}' or a list of columns")
-    return cols, None
-
-
-def _check_weights(data: pd.DataFrame, columns, what: str) -> pd.DataFrame:
-    """The weight columns as floats: every cell a number ≥ 0, none missing (else the first bad cell)."""
-    from ..io.readers import row_label
-
-    values = check_numeric(data, columns, what, hint="a weight must be a number", na_tokens=False)
-    for c in values.columns:
-        v = values[c].to_numpy()
-        bad = ~np.isfinite(v) | (v < 0)
-        if bad.any():
-            pos = int(bad.argmax())
-            missing = bool(np.isnan(v[pos]))
-            raise DataError("the weight is missing" if missing else "is not a weight",
-                            file=data.attrs.get("source"), row=row_label(data, data.index[pos]), column=c,
-                            value=None if missing else f"{v[pos]:g}", within=what,
-                            hint="every respondent needs a final weight and replicate weights ≥ 0 (set a weight to 0 "
-                                 "to leave a respondent out of the population estimates, or drop the row before the "
-                                 "analysis)")
-    return values
-
-
-def weight_columns(data: pd.DataFrame, design: dict, plausible_values: dict | None = None) -> list[str]:
-    """The columns a weighted analysis reads besides its variables: the final weight, the replicate
-    weights and every plausible value (patterns resolved as :func:`replicate_design` resolves them).
-
-    Examples
-    --------
-    >>> from analysis.datasets import read_dataset
-    >>> from analysis.models.survey_weights import weight_columns
-    >>> cols = weight_columns(read_dataset("pisa_demo"), {"weight": "W_FSTUWT", "replicate_weights": "W_FSTURWT{n}"},
-    ...                       {"MATH": "PV{n}MATH"})
-    >>> len(cols), cols[:2], cols[-1]
-    (91, ['W_FSTUWT', 'W_FSTURWT1'], 'PV10MATH')
-
-    R has no equivalent (``svrepdesign`` takes the same pattern: ``repweights = "W_FSTURWT[0-9]+"``).
-    """
-    cols = [design["weight"], *_columns_of(data, design["replicate_weights"], "weights", "replicates")[0]]
-    for name, spec in (plausible_values or {}).items():
-        cols += _columns_of(data, spec, "plausible_values", name)[0]
-    return cols
-
-
-def replicate_design(data: pd.DataFrame, weight: str = "W_FSTUWT", replicate_weights="W_FSTURWT{n}",
-                     method: str = "fay", fay_k: float | None = None) -> ReplicateDesign:
-    """Name the final weight and the replicate weights of a survey, and how they give variances.
-
-    Parameters
-    ----------
-    data : DataFrame
-        The respondents, with the weight columns.
-    weight : str
-        The final (full-sample) weight, e.g. PISA's ``W_FSTUWT``, TIMSS's ``TOTWGT``.
-    replicate_weights : str or list of str
-        The replicate weights: a pattern with ``{n}`` (``"W_FSTURWT{n}"``: every column that matches,
-        ordered by n) or a list of columns. They include the final weight, as PISA ships them.
-    method : {"fay", "brr", "jk2"}
-        ``"fay"``: Fay's balanced repeated replication (PISA), variance = Σ(θ_r − θ)² / (R (1 − k)²);
-        ``"brr"``: plain BRR (k = 0), Σ(θ_r − θ)² / R; ``"jk2"``: the paired jackknife, one
-        replicate per variance zone, Σ(θ_r − θ)², as survey's ``type = "JK2"``.
-    fay_k : float, optional
-        Fay's factor k, 0 ≤ k < 1 (default 0.5, as PISA); only with ``method="fay"``.
-
-    Returns
-    -------
-    ReplicateDesign
-
-    Examples
-    --------
-    >>> from analysis.datasets import read_dataset
-    >>> from analysis.models import replicate_design
-    >>> pisa = read_dataset("pisa_demo")
-    >>> design = replicate_design(pisa, weight="W_FSTUWT", replicate_weights="W_FSTURWT{n}", method="fay")
-    >>> design.describe(), design.degf
-    ('80 Fay replicate weights (k = 0.5)', 79)
-    >>> design.r_call()
-    'svrepdesign(data = d, weights = ~W_FSTUWT, repweights = "W_FSTURWT[0-9]+", type = "Fay", rho = 0.5, mse = TRUE)'
-
-    R: ``survey::svrepdesign(data = d, weights = ~W_FSTUWT, repweights = "W_FSTURWT[0-9]+",
-    type = "Fay", rho = 0.5, mse = TRUE)``.
-    """
-    what = "replicate_design"
-    data = check_frame(data, what)
-    check_choice(method, METHODS, what, "method")
-    if method == "fay":
-        k = 0.5 if fay_k is None else fay_k
-        if isinstance(k, bool) or not isinstance(k, (int, float)) or not 0 <= k < 1:
-            raise DataError("is not Fay's factor", argument="fay_k", value=k, within=what,
-                            hint="give a number 0 ≤ k < 1 (PISA: 0.5)")
-        k = float(k)
-    else:
-        if fay_k is not None:
-            raise DataError("applies to method='fay' only", argument="fay_k", value=fay_k, within=what,
-                            hint=f"leave it out with method={method!r}")
-        k = 0.0
-    if not isinstance(weight, str):
-        raise DataError("is not a column name", argument="weight", value=weight, within=what,
-                        hint="give the final weight's column")
-    reps, pattern = _columns_of(data, replicate_weights, what, "replicate_weights")
-    if weight in reps:
-        raise DataError("is also among the replicate weights", file=data.attrs.get("source"), column=weight, item="the final weight",
-                        within=what, hint="give the replicate weights without the final weight")
-    if len(reps) < 2:
-        raise DataError(f"names {len(reps)} column; a variance needs at least 2", argument="replicate_weights",
-                        value=replicate_weights, within=what, hint="give two or more replicate weights")
-    values = _check_weights(data, [weight] + reps, what)
-    degf = int(np.linalg.matrix_rank(values[reps].to_numpy())) - 1
-    return ReplicateDesign(weight, tuple(reps), method, k, degf, pattern)
-
-
-def _design(data, design, what) -> ReplicateDesign:
-    if isinstance(design, ReplicateDesign):
-        _check_weights(data, [design.weight, *design.replicate_weights], what)
-        return design
-    if isinstance(design, dict):
-        unknown = [k for k in design if k not in ("weight", "replicate_weights", "method", "fay_k")]
-        if unknown:
-            raise DataError(f"has {', '.join(map(repr, unknown))}, which replicate_design does not take",
-                            argument="design", value=design, within=what,
-                            hint="give 'weight', 'replicate_weights', 'method' and 'fay_k'")
-        return replicate_design(data, **design)
-    raise DataError("is not a design", argument="design", value=design, within=what,
-                    hint="give replicate_design(data, ...) or its keywords as a dict, e.g. "
-                         "{'weight': 'W_FSTUWT', 'replicate_weights': 'W_FSTURWT{n}'}")
-
-
-def _plausible(data, plausible_values, what) -> dict:
-    """{name: [PV columns]}: the same number of values for every name, no name already a column."""
-    if plausible_values is None:
-        return {}
-    if not isinstance(plausible_values, dict):
-        raise DataError("is not a mapping", argument="plausible_values", value=plausible_values, within=what,
-                        hint="give e.g. {'MATH': 'PV{n}MATH'} (the name to use, the pattern of its columns)")
-    out = {}
-    for name, spec in plausible_values.items():
-        if name in data.columns:
-            raise DataError(f"names '{name}', which is already a column of the data", argument="plausible_values",
-                            value=plausible_values, within=what, hint="choose another name for the combined score")
-        out[name], _ = _columns_of(data, spec, what, f"plausible_values['{name}']")
-    counts = {n: len(c) for n, c in out.items()}
-    if len(set(counts.values())) > 1 or min(counts.values()) < 2:
-        raise DataError(f"has {', '.join(f'{n}: {k}' for n, k in counts.items())} plausible values",
-                        argument="plausible_values", value=plausible_values, within=what,
-                        hint="plausible values need the same number (at least 2) for every score")
-    return out
-
-
-class _Data:
-    """The data of one analysis: the columns it uses (plausible values resolved), for each PV draw."""
-
-    def __init__(self, data, design, pvs, columns, what):
-        self.design, self.pvs, self.columns = design, pvs, list(columns)
-        plain = [c for c in self.columns if c not in pvs]
-        values = check_numeric(data, plain, what, hint="recode it or set it to missing", na_tokens=False)
-        self._pv = {}
-        for name in self.columns:
-            if name in pvs:
-                pv = check_numeric(data, pvs[name], what, hint="a plausible value must be a number", na_tokens=False)
-                values[name] = np.where(pv.isna().any(axis=1), np.nan, 0.0)   # missing where any value is
-                self._pv[name] = pv.to_numpy()
-        self.values = values
-        self.index = data.index
-        self.w = data[design.weight].to_numpy(float)
-        self.reps = data[list(design.replicate_weights)].to_numpy(float)
-
-    def draws(self, cols) -> int:
-        """M when ``cols`` hold a plausible-value score, else 1."""
-        return len(next(iter(self.pvs.values()))) if any(c in self.pvs for c in cols) else 1
-
-    def complete(self, cols) -> np.ndarray:
-        return self.values[list(cols)].notna().all(axis=1).to_numpy()
-
-    def matrix(self, cols, keep, m: int) -> np.ndarray:
-        """Columns ``cols`` of the kept rows, plausible value m (0-based) for a PV score."""
-        out = []
-        for c in cols:
-            out.append(self._pv[c][keep, m] if c in self.pvs else self.values[c].to_numpy()[keep])
-        return np.column_stack(out)
-
-
-def _replicated(prepare, stat, d: _Data, keep, draws: int) -> tuple[np.ndarray, np.ndarray]:
-    """θ with the final weight and its replicate variance, for each plausible value draw: (M, p) each.
-
-    ``prepare(m)`` gives the data of draw m (once), ``stat(data, w, full)`` the statistic under weights w
-    (``full``: the full-sample estimate, where a replicate fit starts; None for the full sample).
-    """
-    ests, variances = [], []
-    reps = d.reps[keep]
-    for m in range(draws):
-        data = prepare(m)
-        full = np.atleast_1d(stat(data, d.w[keep], None))
-        rep = np.array([np.atleast_1d(stat(data, reps[:, r], full)) for r in range(reps.shape[1])])
-        ests.append(full)
-        variances.append(d.design.variance(full, rep))
-    return np.array(ests), np.array(variances)
-
-
-def _rubin(ests: np.ndarray, variances: np.ndarray):
-    """Rubin's rules as mitools::MIcombine (df.complete = Inf): estimate, SE, df (NaN for one draw)."""
-    m = ests.shape[0]
-    if m == 1:
-        return ests[0], np.sqrt(variances[0]), np.full(ests.shape[1], np.nan)
-    qbar = ests.mean(axis=0)
-    ubar = variances.mean(axis=0)
-    between = ests.var(axis=0, ddof=1)
-    total = ubar + (1 + 1 / m) * between
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = (1 + 1 / m) * between / ubar
-        df = np.where(r > 0, (m - 1) * (1 + 1 / r) ** 2, np.inf)
-    return qbar, np.sqrt(total), df
-
-
-def _inference(est, se, df, level, test=True) -> dict:
-    """CI (t on df, or the normal quantile where df is NaN or infinite), statistic and p."""
-    est, se, df = (np.asarray(x, float) for x in (est, se, df))
-    normal = ~np.isfinite(df)
-    q = np.where(normal, stats.norm.ppf(0.5 + level / 2), stats.t.ppf(0.5 + level / 2, np.where(normal, 1, df)))
-    out = {"estimate": est, "se": se, "ci_low": est - q * se, "ci_high": est + q * se}
-    if test:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s = est / se
-        p = np.where(normal, 2 * stats.norm.sf(np.abs(s)), 2 * stats.t.sf(np.abs(s), np.where(normal, 1, df)))
-    else:
-        s = p = np.full(est.shape, np.nan)
-    out.update(statistic=s, df=np.where(np.isinf(df), np.nan, df), p_val=p)
-    return out
-
-
-def _missing_rows(d: _Data, cols) -> pd.DataFrame:
-    miss = d.values[list(cols)].isna()
-    bad = miss.any(axis=1).to_numpy()
-    reasons = [f"missing {', '.join(map(str, miss.columns[r]))}" for r in miss.to_numpy()[bad]]
-    return pd.DataFrame({"row": d.index[bad], "reason": reasons})
-
-
-# --- the statistics, for weights w (one replicate) ---------------------------------------------
-def _mean(x, w):
-    return np.sum(w * x) / np.sum(w)
-
-
-def _sd(x, w):
-    n = len(x)
-    return np.sqrt(n / (n - 1) * np.sum(w * (x - _mean(x, w)) ** 2) / np.sum(w))
-
-
-def _r(xy, w):
-    c = np.cov(xy, rowvar=False, aweights=w)
-    return c[0, 1] / np.sqrt(c[0, 0] * c[1, 1])
-
-
-def _wls(X, y, w):
-    sw = np.sqrt(w)
-    return np.linalg.lstsq(X * sw[:, None], y * sw, rcond=None)[0]
-
-
-def _logit(X, y, w, start=None):
-    import statsmodels.api as sm
-
-    # the tight tolerance matches R run with glm.control(epsilon = 1e-14) to 1e-10
-    fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit(start_params=start, tol=1e-14,
-                                                                            maxiter=100)
-    return fit.params
+__all__ = ["WeightedResult", "weighted_correlations", "weighted_descriptives", "weighted_regression"]
 
 
 @dataclass
@@ -520,8 +190,8 @@ def survey_params(fn):
 def _start(data, design, plausible_values, level, what):
     data = check_frame(data, what)
     level = check_level(level, what)
-    design = _design(data, design, what)
-    return data, design, _plausible(data, plausible_values, what), level
+    design = as_design(data, design, what)
+    return data, design, plausible_columns(data, plausible_values, what), level
 
 
 @screens_sample("weighted_descriptives")
@@ -573,7 +243,7 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
         if c in pvs:
             raise DataError(f"holds '{c}', which holds plausible values, not a 0/1 column", argument="proportions",
                             value=proportions, within=what, hint="give it in columns=")
-    d = _Data(data, design, pvs, list(dict.fromkeys(columns + proportions)), what)
+    d = SurveyData(data, design, pvs, list(dict.fromkeys(columns + proportions)), what)
     for c in proportions:
         v = d.values[c]
         bad = v.notna() & ~v.isin([0, 1])
@@ -586,16 +256,16 @@ def weighted_descriptives(data: pd.DataFrame, columns, design, proportions=None,
     for c, quantities in [(c, ("mean", "sd")) for c in columns] + [(c, ("proportion",)) for c in proportions]:
         keep = d.complete([c])
         for q in quantities:
-            fn = _sd if q == "sd" else _mean
-            est, var = _replicated(lambda m: d.matrix([c], keep, m)[:, 0], lambda v, w, _, fn=fn: fn(v, w),
+            fn = w_sd if q == "sd" else w_mean
+            est, var = replicated(lambda m: d.matrix([c], keep, m)[:, 0], lambda v, w, _, fn=fn: fn(v, w),
                                    d, keep, d.draws([c]))
-            e, se, df = _rubin(est, var)
-            rows.append({"variable": c, "quantity": q, **{k: v[0] for k, v in _inference(e, se, df, level, False).items()
+            e, se, df = rubin(est, var)
+            rows.append({"variable": c, "quantity": q, **{k: v[0] for k, v in inference(e, se, df, level, False).items()
                                                           if k not in ("statistic", "p_val")},
                          "n": int(keep.sum()), "plausible_values": d.draws([c]) if c in pvs else 0})
     table = pd.DataFrame(rows)
     return WeightedResult("descriptives", table, design, {k: v for k, v in pvs.items() if k in d.columns}, level,
-                          len(data), missing_rows=_missing_rows(d, d.columns))
+                          len(data), missing_rows=missing_rows(d, d.columns))
 
 
 @screens_sample("weighted_correlations")
@@ -643,19 +313,19 @@ def weighted_correlations(data: pd.DataFrame, columns, design, plausible_values=
     if len(columns) < 2:
         raise DataError("names fewer than two columns", argument="columns", value=columns, within=what,
                         hint="give at least two columns")
-    d = _Data(data, design, pvs, columns, what)
+    d = SurveyData(data, design, pvs, columns, what)
     rows = []
     for i, x in enumerate(columns):
         for y in columns[i + 1:]:
             keep = d.complete([x, y])
             draws = d.draws([x, y])
-            est, var = _replicated(lambda m: d.matrix([x, y], keep, m), lambda xy, w, _: _r(xy, w), d, keep, draws)
-            e, se, df = _rubin(est, var)
-            rows.append({"x": x, "y": y, **{k: v[0] for k, v in _inference(e, se, df, level).items()},
+            est, var = replicated(lambda m: d.matrix([x, y], keep, m), lambda xy, w, _: w_r(xy, w), d, keep, draws)
+            e, se, df = rubin(est, var)
+            rows.append({"x": x, "y": y, **{k: v[0] for k, v in inference(e, se, df, level).items()},
                          "n": int(keep.sum()), "plausible_values": draws if draws > 1 else 0})
     return WeightedResult("correlations", pd.DataFrame(rows), design,
                           {k: v for k, v in pvs.items() if k in columns}, level, len(data),
-                          missing_rows=_missing_rows(d, columns))
+                          missing_rows=missing_rows(d, columns))
 
 
 @screens_sample("weighted_regression")
@@ -708,7 +378,7 @@ def weighted_regression(data: pd.DataFrame, y: str, x, design, family: str = "ga
     if not isinstance(y, str):
         raise DataError("is not a column name", argument="y", value=y, within=what, hint="give the outcome's column")
     cols = [y] + check_roles(y, x, what)
-    d = _Data(data, design, pvs, cols, what)
+    d = SurveyData(data, design, pvs, cols, what)
     keep = d.complete(cols)
     if not keep.any():
         raise DataError("have no row with a value in every one of them", file=data.attrs.get("source"), column=cols, within=what,
@@ -729,16 +399,16 @@ def weighted_regression(data: pd.DataFrame, y: str, x, design, family: str = "ga
 
     def stat(data, w, full):
         # a replicate's logistic fit starts from the full-sample estimate, as svyglm's
-        return _wls(*data, w) if family == "gaussian" else _logit(*data, w, start=full)
+        return w_wls(*data, w) if family == "gaussian" else w_logit(*data, w, start=full)
 
-    est, var = _replicated(prepare, stat, d, keep, d.draws(cols))
-    e, se, df = _rubin(est, var)
+    est, var = replicated(prepare, stat, d, keep, d.draws(cols))
+    e, se, df = rubin(est, var)
     if est.shape[0] == 1:
         df = np.full(p, design.degf + 1 - p, dtype=float)
-    table = pd.DataFrame({"term": ["(Intercept)"] + x, **_inference(e, se, df, level), "n": int(keep.sum())})
+    table = pd.DataFrame({"term": ["(Intercept)"] + x, **inference(e, se, df, level), "n": int(keep.sum())})
     if family == "logistic":
         table["odds_ratio"] = np.exp(table["estimate"])
-    excluded = _missing_rows(d, cols)
+    excluded = missing_rows(d, cols)
     return WeightedResult("regression" if family == "gaussian" else "logistic", table, design,
                           {k: v for k, v in pvs.items() if k in cols}, level, int(keep.sum()), outcome=y,
                           predictors=x, excluded=excluded)

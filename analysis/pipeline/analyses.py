@@ -317,7 +317,7 @@ def survey_options(study) -> dict | None:
 def survey_columns(survey: dict | None, data: pd.DataFrame, source: str = "study file", file=None) -> list[str]:
     """The weight and plausible-value columns a weighted study carries into its analysed data; a
     refusal names the study ``file`` and the field (``weights.replicates``, ``plausible_values.MATH``)."""
-    from ..models.survey_weights import weight_columns
+    from ..models.survey_design import weight_columns
 
     if survey is None:
         return []

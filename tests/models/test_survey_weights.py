@@ -18,7 +18,7 @@ from analysis.datasets import read_dataset
 from analysis.errors import DataError
 from analysis.models import (replicate_design, weighted_correlations, weighted_descriptives,
                              weighted_regression)
-from analysis.models.survey_weights import _rubin
+from analysis.models.survey_variance import rubin
 from tests.conftest import REFERENCE
 from tests.messages import assert_says
 from tests.protocol import assert_protocol
@@ -137,11 +137,11 @@ def test_design_says_what_it_computes(pisa, method, fay_k, text, scale, r_type):
 def test_rubin_by_hand():
     # three draws 1, 2, 3 with sampling variance 1: between = 1, total = 1 + (4/3)·1,
     # r = 4/3, df = 2 (1 + 3/4)² = 6.125
-    est, se, df = _rubin(np.array([[1.0], [2.0], [3.0]]), np.array([[1.0], [1.0], [1.0]]))
+    est, se, df = rubin(np.array([[1.0], [2.0], [3.0]]), np.array([[1.0], [1.0], [1.0]]))
     assert est.tolist() == [2.0] and se[0] == pytest.approx(np.sqrt(7 / 3), rel=1e-15)
     assert df[0] == pytest.approx(6.125, rel=1e-15)
     # draws that agree: no between variance, infinite df (reported as NaN, normal interval)
-    est, se, df = _rubin(np.array([[2.0], [2.0]]), np.array([[4.0], [4.0]]))
+    est, se, df = rubin(np.array([[2.0], [2.0]]), np.array([[4.0], [4.0]]))
     assert (est[0], se[0], df[0]) == (2.0, 2.0, np.inf)
 
 
