@@ -28,7 +28,7 @@ from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..report.figures import save_figure
 from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases,
                       r_formula, retired_attribute, screens_sample, used_seed)
-from .indirect_effects import CI_TYPES, PathModel, boot_ci, ols_path_row
+from .path_bootstrap import CI_TYPES, PathModel, boot_ci, ols_path_row
 from .linear_models import RegressionResult, _ols_result
 
 __all__ = ["moderation", "moderated_mediation", "ModerationResult", "ModeratedMediationResult"]

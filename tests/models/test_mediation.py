@@ -129,7 +129,7 @@ def test_percentile_ci_is_the_quantile_of_the_draws(parallel):
 
 def test_vectorised_bootstrap_equals_refitting_the_resample():
     """One resample: the count-weighted solve equals OLS on the drawn rows."""
-    from analysis.models.indirect_effects import PathModel
+    from analysis.models.path_bootstrap import PathModel
     d = BFI[["C", "A", "E", "N"]].dropna()
     pm = PathModel(d, {"A": ["C"], "N": ["C", "A", "E"]})
     idx = np.random.default_rng(0).integers(0, len(d), len(d))
