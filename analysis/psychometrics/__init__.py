@@ -12,7 +12,7 @@ __all__ = lazy_exports(__name__, {
     ".ordinal": ["PolychoricResult", "polychoric"],
     ".keying": ["KeyingCheck", "KeyingWarning", "keying_check"],
     ".measurement_invariance": ["InvarianceResult", "invariance"],
-    ".internal_consistency": ["ItemStatistics", "ReliabilityResult", "feldt_ci", "item_statistics", "reliability",
-                              "spearman_brown",
-                              "reliability_apa"],
+    ".internal_consistency": ["ReliabilityResult", "reliability", "reliability_apa"],
+    ".item_analysis": ["ItemStatistics", "item_statistics"],
+    ".reliability_coefficients": ["feldt_ci", "spearman_brown"],
 })

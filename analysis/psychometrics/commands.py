@@ -99,7 +99,8 @@ def cmd_reliability(args) -> int:
     from ..io import write_table
     from ..scoring import prepare_items
     from .keying import KeyingWarning
-    from .internal_consistency import item_statistics, reliability
+    from .internal_consistency import reliability
+    from .item_analysis import item_statistics
 
     data = read_input(args)
     items = prepare_items(data, args.instrument, source=data.attrs.get("source"), **item_options_from_args(args))

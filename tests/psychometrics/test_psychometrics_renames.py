@@ -9,7 +9,7 @@ import pytest
 
 from analysis.psychometrics import cfa, efa, invariance, reliability
 from analysis.psychometrics.exploratory import parallel_analysis
-from analysis.psychometrics.internal_consistency import bootstrap_alpha, feldt_ci
+from analysis.psychometrics.reliability_coefficients import bootstrap_alpha, feldt_ci
 from tests.conftest import DEMO
 from tests.messages import says
 

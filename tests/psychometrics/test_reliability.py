@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from analysis.psychometrics import item_statistics, reliability
 from analysis.errors import DataError
-from analysis.psychometrics.internal_consistency import feldt_ci  # noqa: F401
+from analysis.psychometrics.reliability_coefficients import feldt_ci  # noqa: F401
 
 from .conftest import REF
 

@@ -1,4 +1,4 @@
-# Reference values for analysis.psychometrics.internal_consistency.spearman_brown and the two-item
+# Reference values for analysis.psychometrics.reliability_coefficients.spearman_brown and the two-item
 # rows of reliability() (issue 17 item 6): the Spearman–Brown coefficient 2r / (1 + r) of a two-item
 # scale (Eisinga, te Grotenhuis & Pelzer, 2013), its CI from psych's Fisher-z interval of r
 # (psych::r.con) carried through the same formula, and psych::splitHalf, whose split-half values
