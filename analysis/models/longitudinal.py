@@ -28,7 +28,7 @@ from ..deprecation import renamed
 from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import Reported, as_list, check_columns, check_frame, coefficient_figure, screens_sample, tidy
+from ._common import Reported, as_list, check_columns, check_frame, coefficient_figure, p_cell, screens_sample, tidy
 from .mixed import MixedResult, mixed_model
 
 __all__ = ["wide_to_long", "setback_recovery", "RecoveryResult"]
@@ -312,17 +312,17 @@ def setback_recovery(data: pd.DataFrame, exams, predictors, id_column: str | Non
 
 @apa.register
 def _(res: RecoveryResult) -> Apa:
-    fe = res.fixed_effects
+    fe, level = res.fixed_effects, res.mixed.level
     rows = [{"Term": r.term, "b": apa_num(r.estimate), "SE": apa_num(r.se),
-             "95% CI": f"[{apa_num(r.ci_low)}, {apa_num(r.ci_high)}]", "z": apa_num(r.z),
-             "p": apa_p(r.p_val).replace("p = ", "").replace("p ", "")} for r in fe.itertuples(index=False)]
+             f"{round(level * 100)}% CI": f"[{apa_num(r.ci_low)}, {apa_num(r.ci_high)}]", "z": apa_num(r.z),
+             "p": p_cell(r.p_val)} for r in fe.itertuples(index=False)]
     inter = res.interactions
-    parts = [f"{r.term}: b = {apa_num(r.estimate)}, {apa_ci(r.ci_low, r.ci_high)}, z = {apa_num(r.z)}, {apa_p(r.p_val)}"
-             for r in inter.itertuples(index=False)]
+    parts = [f"{r.term}: b = {apa_num(r.estimate)}, {apa_ci(r.ci_low, r.ci_high, level=level)}, z = {apa_num(r.z)}, "
+             f"{apa_p(r.p_val)}" for r in inter.itertuples(index=False)]
     m = res.mixed
     full = (f"Mixed model of {len(res.long['occasion'].unique())} occasions ({res.coding} time coding; "
             f"{m.n} observations of {m.n_groups} persons): goal × time effects — " + "; ".join(parts) + ".")
     first = inter.iloc[0] if len(inter) else fe.iloc[0]
-    return Apa(estimate=f"b = {apa_num(first.estimate)}, {apa_ci(first.ci_low, first.ci_high)}",
+    return Apa(estimate=f"b = {apa_num(first.estimate)}, {apa_ci(first.ci_low, first.ci_high, level=level)}",
                statistic=f"z = {apa_num(first.z)}, {apa_p(first.p_val)}", full_result=full,
                table=pd.DataFrame(rows))

@@ -98,3 +98,13 @@ def test_duplicate_ids():
     d = pd.concat([DEMO.head(3), DEMO.head(1)])
     with pytest.raises(DataError, match="repeats value 'P0001'"):
         wide_to_long(d, EXAMS, id_column="id")
+
+
+@pytest.mark.parametrize("level, label", [(0.95, "95% CI"), (0.90, "90% CI")])
+def test_apa_names_the_confidence_level_that_ran(level, label):
+    res = setback_recovery(ORTHO, ["distance8", "distance10", "distance12", "distance14"], "female",
+                           id_column="Subject", coding="linear", times=[8, 10, 12, 14], center=False, level=level)
+    a = apa(res)
+    assert list(a.table.columns) == ["Term", "b", "SE", label, "z", "p"]
+    assert a.estimate.startswith("b = ") and f", {label} [" in a.estimate
+    assert f", {label} [" in a.full_result

@@ -94,3 +94,13 @@ def test_bad_input():
         moderated_mediation(BFI, "C", "A", "N", "E", stage="both")
     with pytest.raises(DataError, match="more than one role"):
         moderation(BFI, "E", "E", "N")
+
+
+@pytest.mark.parametrize("level, label", [(0.95, "95% CI"), (0.90, "90% CI"), (0.99, "99% CI")])
+def test_apa_names_the_confidence_level_that_ran(level, label):
+    # the interval's label follows level= (it said 95% whatever the level)
+    res = moderation(BFI, x="E", w="C", y="N", covar="gender", level=level)
+    a = apa(res)
+    assert a.estimate.startswith("b = −0.05, " + label + " [")
+    assert f"b = −0.05, {label} [" in a.full_result
+    assert list(a.table.columns) == ["C at", "C", "Slope", "SE", label, "t", "p"]
