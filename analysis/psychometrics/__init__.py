@@ -5,7 +5,8 @@ from .._lazy import lazy_exports
 
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
-    ".confirmatory": ["CFAResult", "ModelComparison", "cfa", "compare_models", "competing_models"],
+    ".confirmatory": ["CFAResult", "cfa"],
+    ".model_comparison": ["ModelComparison", "compare_models", "competing_models"],
     ".exploratory": ["EFAResult", "efa"],
     ".adequacy": ["BartlettResult", "KMOResult", "bartlett", "kmo"],
     ".dimensionality": ["ParallelAnalysisResult", "parallel_analysis"],
