@@ -9,7 +9,7 @@ import pytest
 from analysis import replicate, replicate_study
 from analysis.errors import DataError
 from analysis.findings import FindingsError
-from analysis.findings.replication import r33
+from analysis.findings.verdicts import r33
 
 from .conftest import load_csv, load_json
 

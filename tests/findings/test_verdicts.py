@@ -1,4 +1,4 @@
-"""The verdict decision table (analysis/findings/replication.py, docs/verdicts.md): every row on a
+"""The verdict decision table (analysis/findings/verdicts.py, docs/verdicts.md): every row on a
 constructed case, asserted as the exact sentence."""
 
 import re
