@@ -119,7 +119,7 @@ def test_a_name_written_in_a_data_row_suggests_the_header_row():
 
 def test_a_study_analysis_names_the_near_scored_column():
     from analysis.errors import StudyError
-    from analysis.pipeline.analyses import expand_columns
+    from analysis.pipeline.analysis_specs import expand_columns
 
     with pytest.raises(StudyError) as err:
         expand_columns(["Procr_Total"], ["goals_map", "procr_total"], "study file 's.yaml'", "analysis 'links'")

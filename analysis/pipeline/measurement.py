@@ -184,7 +184,7 @@ def cfa_plan(inst, columns: dict | None = None) -> CfaPlan:
 
 def measure_instrument(data: pd.DataFrame, alias: str, spec: dict, missing=None) -> Measurement:
     """Reliability, item statistics and CFA of one study instrument on ``data`` (analysed rows)."""
-    from ..psychometrics import cfa, compare_models, competing_models, item_statistics, reliability
+    from ..psychometrics import cfa, compare_models, item_statistics, reliability
 
     inst = spec["instrument"]
     opts = _item_options(spec, missing)

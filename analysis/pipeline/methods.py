@@ -316,7 +316,7 @@ def methods_text(study, instruments: dict, result, measurements, analyses, n_boo
     """The methods paragraphs, one sentence per thing that ran (the module docstring's table).
 
     >>> from types import SimpleNamespace as NS
-    >>> from analysis.pipeline.analyses import parse_analyses
+    >>> from analysis.pipeline.analysis_specs import parse_analyses
     >>> spec = parse_analyses([{"id": "power_check", "type": "power", "r": 0.2}])[0]
     >>> analysis_sentence(NS(id=spec.id, type=spec.type, spec=spec, result=None))
     "power_check: power of a two-sided test of a correlation at α = 0.05 for r = 0.2 at this study's N and the N needed for power 0.8, 0.9, 0.95 (pwr::pwr.r.test)."

@@ -163,7 +163,7 @@ def load_study(path) -> Study:
     study.path = str(p)
     from ..findings.registry import VOCABULARY_HINT
     from ..findings.schema import CONSTRUCTS, MEASURES, unknown_names
-    from .analyses import parse_analyses
+    from .analysis_specs import parse_analyses
 
     problem = unknown_names(study.constructs, CONSTRUCTS)
     if problem:

@@ -447,7 +447,8 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         out["excluded"] = screening.flags["excluded"].to_numpy()
         out["excluded_by"] = screening.flags["excluded_by"].to_numpy()
 
-    from .analyses import parse_analyses, run_analyses
+    from .analyses import run_analyses
+    from .analysis_specs import parse_analyses
     from .measurement import measure_instrument
     from .report import write_full_report
 

@@ -11,8 +11,8 @@ from analysis import correlations, mediation, moderation, regression
 from analysis.errors import StudyError
 from analysis.findings import power_correlation
 from analysis.models import count_regression
-from analysis.pipeline.analyses import (CORRELATION_COLUMNS, MODEL_COLUMNS, expand_columns, parse_analyses,
-                                        run_analyses)
+from analysis.pipeline.analyses import CORRELATION_COLUMNS, MODEL_COLUMNS, run_analyses
+from analysis.pipeline.analysis_specs import expand_columns, parse_analyses
 from analysis.study import run_study
 
 from conftest import ROOT
