@@ -390,6 +390,8 @@ def _bar(path: Path, progress: bool):
 
     def update_to(done):
         bar.update(done - bar.n)
+        if bar.n >= bar.total:
+            bar.refresh()      # tqdm draws at most every 0.1 s: a fast read would otherwise never show 100%
 
     bar.update_to = update_to
     return bar

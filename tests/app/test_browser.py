@@ -62,8 +62,8 @@ def site(tmp_path_factory):
 
 def _submit(driver, base, upload=None, button="show_plan", second=None, **fields):
     """Fill the form (from a fresh page when a file is uploaded, else on the page shown) and press BUTTON."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import WebDriverWait
 
     if upload is not None:
@@ -75,9 +75,14 @@ def _submit(driver, base, upload=None, button="show_plan", second=None, **fields
         box = driver.find_element(By.ID, name)
         box.clear()
         box.send_keys(value)
-    page = driver.find_element(By.TAG_NAME, "html")
+    # Mark the form's window: a new page gets a new window object without the mark. Waiting for the old
+    # <html> element to go stale raced with the navigation (Chromium answered "Node with given id does
+    # not belong to the document", a WebDriverException that is not StaleElementReferenceException), so
+    # every WebDriverException while the page changes means "not yet".
+    driver.execute_script("window.goalscopeForm = true;")
     driver.find_element(By.ID, button).click()
-    WebDriverWait(driver, 20).until(staleness_of(page))   # the answer page has replaced the form
+    WebDriverWait(driver, 20, poll_frequency=0.1, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.goalscopeForm === undefined && document.readyState === 'complete';"))
     return driver
 
 
