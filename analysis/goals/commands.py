@@ -60,7 +60,7 @@ def cmd_goals(args) -> int:
     import pandas as pd
 
     from ..io import write_table
-    from .agreement import goal_agreement
+    from .sheet import goal_agreement
     from .coder import CODING_COLUMNS, code_goals
     from .sheet import plan_coding_sheet, write_coding_sheet
 
