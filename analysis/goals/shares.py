@@ -1,7 +1,7 @@
 """Shares of mastery, performance, outcome (and unclear) goals per unit, for team reports.
 
 Only the shares and the number of people reach the table: the statements themselves never do.
-The anonymity rules are those of the staff report (:mod:`analysis.teams.privacy`): a unit with
+The anonymity rules are those of the staff report (:mod:`analysis.anonymity.privacy`): a unit with
 fewer than ``min_group`` people is suppressed, and further units are suppressed until no hidden
 unit's headcount or count of any goal type can be worked out from the published numbers (the
 linear-programming audit there, with each goal type as a reported value bounded by 0 and 1).
@@ -18,8 +18,8 @@ from ..errors import DataError
 from ..io.readers import row_label
 from ..report.apa import Apa, apa
 from ..results import Result
-from ..teams.aggregation import ORGANISATION, unit_labels
-from ..teams.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
+from ..anonymity.units import ORGANISATION, unit_labels
+from ..anonymity.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
 from .coder import GoalCoding
 from .lexicon import GOAL_TYPES
 from ..checks import near_columns
@@ -122,7 +122,7 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     Team c (one person) is below the minimum; team a is hidden too, or c would be the organisation
     minus a and b.
 
-    R has no single equivalent: the shares are ``aggregate(goal_type == "mastery" ~ team, data, mean)``; the suppression is goalscope's (analysis.teams.privacy).
+    R has no single equivalent: the shares are ``aggregate(goal_type == "mastery" ~ team, data, mean)``; the suppression is goalscope's (analysis.anonymity.privacy).
     """
     data = check_data(coded.data if isinstance(coded, GoalCoding) else coded, "goal_shares", rows=False)
     groupings = [group] + ([parent] if parent else []) + [a for a in also if a not in (group, parent)]

@@ -11,49 +11,12 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_data, check_level, check_numeric, is_partitioned
+from ..anonymity.units import ORGANISATION, parent_map, unit_labels
 from ..deprecation import renamed
-from ..errors import DataError
 from ..io.partitions import opened, with_source
 from .partitioned import merge_moments, per_partition, stacked
-from ..checks import near_columns
 
 AGGREGATE_COLUMNS = ["level", "unit", "parent", "variable", "n", "mean", "sd", "se", "ci_low", "ci_high"]
-ORGANISATION = "organisation"
-NOT_GIVEN = "(not given)"
-
-
-def unit_labels(data: pd.DataFrame, column: str) -> pd.Series:
-    """A grouping column as text labels; a missing value becomes its own unit ``(not given)``.
-
-    People without a team still count in the organisation total, so they form a unit that is
-    published or suppressed like any other (otherwise organisation minus teams would reveal it).
-    """
-    if column not in data.columns:
-        raise DataError("is not in the data", file=data.attrs.get("source"), column=column, item="a grouping column",
-                        hint="Name the column that holds the units (team, department, …)." + near_columns(column, data))
-    s = data[column]
-    out = s.astype(object).where(s.notna(), NOT_GIVEN).map(_label)
-    return out.astype(str)
-
-
-def _label(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def parent_map(data: pd.DataFrame, group: str, parent: str) -> dict:
-    """``unit → parent unit``; stops when a unit belongs to two parents (the hierarchy must nest)."""
-    u, p = unit_labels(data, group), unit_labels(data, parent)
-    pairs = pd.DataFrame({"u": u, "p": p}).drop_duplicates()
-    dup = pairs[pairs["u"].duplicated(keep=False)]
-    if len(dup):
-        first = dup["u"].iloc[0]
-        ps = sorted(dup.loc[dup["u"] == first, "p"])
-        raise DataError(f"puts {group} '{first}' under more than one {parent} ({', '.join(ps)})", file=data.attrs.get("source"),
-                        column=parent, item="the parent grouping",
-                        hint=f"the parent= grouping must contain each {group} in exactly one {parent}")
-    return dict(zip(pairs["u"], pairs["p"]))
 
 
 def group_moments(y: np.ndarray, codes: np.ndarray, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

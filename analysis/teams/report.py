@@ -3,7 +3,7 @@
 :func:`build_staff_report` scores one instrument, aggregates the scale scores per unit of every
 requested grouping, adds within-unit agreement (r_wg(j), r*_wg(j), AD_M, AD_Md, a_wg on the keyed
 items) and ICC(1)/ICC(2) per grouping, and applies the anonymity rules of
-:mod:`analysis.teams.privacy`. The report is built from the grouping columns and the scale scores
+:mod:`analysis.anonymity.privacy`. The report is built from the grouping columns and the scale scores
 only: identifiers, free-text answers and every other column of the export never enter it.
 
 :func:`write_staff_report` writes ``.xlsx`` (:mod:`.workbook`: Read me, Overview with filters and
@@ -26,13 +26,14 @@ from ..errors import DataError
 from ..io import atomic_write_bytes, atomic_write_text, write_table
 from ..scoring import prepare_items, score_items
 from .rater_agreement import agreement
-from .aggregation import ORGANISATION, aggregate, unit_labels
+from ..anonymity.units import ORGANISATION, unit_labels
+from .aggregation import aggregate
 from .intraclass import icc
 from .charts import data_uri, unit_chart_png
 from .formats import LEGEND, RWG_LOW, hidden_label, show
 from .goal_section import goal_html, goal_sheet
 from .guidance import CAVEATS, MANAGER_ACTIONS, ORIENTATIONS, PAYNE_2007, reading, response_text  # noqa: F401  (their old home)
-from .privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
+from ..anonymity.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
 from .workbook import SCORE_COLUMNS, display_rows, hidden_note, ordered, wave_title, xlsx_bytes
 from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
 from ..checks import near_columns

@@ -22,7 +22,7 @@ import io
 import pandas as pd
 
 from ..io.writers import deterministic_xlsx
-from .aggregation import ORGANISATION
+from ..anonymity.units import ORGANISATION
 from .guidance import CAVEATS, MANAGER_ACTIONS, PAYNE_2007, reading, response_text
 from .formats import FORMATS, LEGEND, RWG_LOW, agreement_mark, cell_value, difference_mark, hidden_label
 
