@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..goals.shares import coded_goal_types, protected_shares, share_indicators, share_table
 from ..io import atomic_write_bytes, atomic_write_text, write_table
 from ..scoring import prepare_items, score_items
 from .rater_agreement import agreement
@@ -191,28 +192,10 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     bounds = {s: _score_bounds(inst, s) for s in scales}
     protect, coded_by = [], None
     if goal_text is not None:
-        from ..goals.coder import code_goals
-        from ..goals.lexicon import GOAL_TYPES
-
-        if isinstance(goal_coder, str) and goal_coder == "rules":
-            coded = code_goals(data, text=goal_text).table()["goal_type"]
-            coded_by = "rules"
-        else:
-            from ..goals.model import get_goal_coder
-
-            if goal_text not in data.columns:
-                raise DataError("is not in the data", file=data.attrs.get("source"), column=goal_text,
-                                item="the goal statement column",
-                                hint="Name the column that holds the goal statements." + near_columns(goal_text, data))
-            coder = get_goal_coder(goal_coder)
-            # the coder's not_a_goal and a blank answer share the report's fourth column
-            coded = pd.Series(coder.predict(data[goal_text].tolist()), index=data.index).replace(
-                {"not_a_goal": "unclear"})
-            coded_by = "default" if isinstance(goal_coder, str) and goal_coder == "default" else "file"
-        for t in GOAL_TYPES:
-            frame[f"share_{t}"] = (coded == t).astype(float).to_numpy()
-        # a goal type nobody (or everybody) has is known for every unit from the organisation row
-        protect = [f"share_{t}" for t in GOAL_TYPES if 0 < frame[f"share_{t}"].sum() < len(frame)]
+        coded, coded_by = coded_goal_types(data, goal_text, goal_coder)
+        for c, v in share_indicators(coded).items():
+            frame[c] = v.to_numpy()
+        protect = protected_shares(frame)
         bounds.update({v: (0.0, 1.0) for v in protect})
     plan = plan_suppression(frame, groupings, parents={group: parent} if parent else None, values=scales + protect,
                             k=k, bounds=bounds)
@@ -257,23 +240,14 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
             iccs.append(t.rename(columns={"variable": "scale"}))
     icc_table = pd.concat(iccs, ignore_index=True) if iccs else pd.DataFrame(columns=["level", "scale", "icc1", "icc2"])
     labels = {s: inst.scales[s].label or s for s in scales}
-    goals = _goal_table(frame, group, parent, also, plan) if goal_text is not None else None
+    goals = None
+    if goal_text is not None:
+        goals = share_table(frame, ([parent] if parent else []) + [group] + also, plan)
+        # parents as objects, None where there is none, as in the score table
+        goals["parent"] = goals["parent"].astype(object).where(goals["parent"].notna(), None)
     return StaffReport(goals=goals, goals_coded_by=coded_by, instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
                        table=table, icc=icc_table, plan=plan, n_people=len(data), null_variance=null_var,
                        audit=items.audit.reset_index(drop=True))
-
-
-def _goal_table(frame, group, parent, also, plan) -> pd.DataFrame:
-    """Shares of each goal type per unit (means of 0/1 indicators), masked by the report's plan."""
-    share = [c for c in frame.columns if c.startswith("share_")]
-    agg = [aggregate(frame, share, group, parent=parent)] + [aggregate(frame, share, a, organisation=False) for a in also]
-    long = pd.concat(agg, ignore_index=True)
-    wide = long.pivot_table(index=["level", "unit"], columns="variable", values="mean", sort=False)
-    n = long.drop_duplicates(["level", "unit"]).set_index(["level", "unit"])[["parent", "n"]]
-    out = n.join(wide[share]).reset_index()
-    out = plan.mask(out, keep=("level", "unit", "parent"))
-    out.loc[out["level"] == ORGANISATION, "suppressed"] = False
-    return out[["level", "unit", "parent", "n"] + share + ["suppressed"]]
 
 
 # ---------------------------------------------------------------------------------------------
