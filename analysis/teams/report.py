@@ -22,22 +22,22 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from ..anonymity.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
+from ..anonymity.units import ORGANISATION, unit_labels
+from ..checks import near_columns
 from ..errors import DataError
 from ..goals.shares import coded_goal_types, protected_shares, share_indicators, share_table
 from ..io import atomic_write_bytes, atomic_write_text, write_table
+from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
 from ..scoring import prepare_items, score_items
-from .rater_agreement import agreement
-from ..anonymity.units import ORGANISATION, unit_labels
 from .aggregation import aggregate
-from .intraclass import icc
 from .charts import data_uri, unit_chart_png
 from .formats import LEGEND, RWG_LOW, hidden_label, show
 from .goal_section import goal_html, goal_sheet
 from .guidance import CAVEATS, MANAGER_ACTIONS, ORIENTATIONS, PAYNE_2007, reading, response_text  # noqa: F401  (their old home)
-from ..anonymity.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
+from .intraclass import icc
+from .rater_agreement import agreement
 from .workbook import SCORE_COLUMNS, display_rows, hidden_note, ordered, wave_title, xlsx_bytes
-from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
-from ..checks import near_columns
 
 REPORT_COLUMNS = ["level", "unit", "parent", "scale", "n", "mean", "sd", "ci_low", "ci_high", "org_mean",
                   "difference", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg", "suppressed"]
