@@ -18,7 +18,6 @@ import math
 import numbers
 import re
 
-import numpy as np
 import pandas as pd
 
 from .errors import DataError, shown
@@ -215,7 +214,7 @@ def row_label(df: pd.DataFrame, index) -> str:
     ('row 3', "row with index 'a'")
     """
     first = df.attrs.get("first_row")
-    if first is not None and isinstance(index, (int, np.integer)):
+    if first is not None and isinstance(index, numbers.Integral):     # int, numpy integers
         return f"row {int(index) + int(first)}"
     return f"row with index {index!r}"
 

@@ -15,14 +15,13 @@ import pandas as pd
 
 from ..checks import check_data
 from ..errors import DataError
-from ..io.readers import row_label
 from ..report.apa import Apa, apa
 from ..results import Result
 from ..anonymity.units import ORGANISATION, unit_labels
 from ..anonymity.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
 from .coder import GoalCoding, code_goals
 from .lexicon import GOAL_TYPES
-from ..checks import near_columns
+from ..checks import near_columns, row_label
 
 SHARE_COLUMNS = [f"share_{t}" for t in GOAL_TYPES]
 

@@ -42,6 +42,7 @@ from .workbook import SCORE_COLUMNS, display_rows, hidden_note, ordered, wave_ti
 REPORT_COLUMNS = ["level", "unit", "parent", "scale", "n", "mean", "sd", "ci_low", "ci_high", "org_mean",
                   "difference", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg", "suppressed"]
 
+
 @dataclass
 class StaffReport:
     """Everything the staff report shows (already masked by the anonymity rules).
