@@ -55,7 +55,7 @@ CAVEATS = [
 
 
 def reading(report) -> list[tuple[str, str]]:
-    """The plain-language reading: (heading, text) for each orientation the instrument has."""
+    """The plain-language reading of a :class:`StaffReport`: (heading, text) for each orientation the instrument has."""
     out = []
     for s in report.scales:
         key = next((k for k in ORIENTATIONS if k in s.lower() or (k == "learning" and "mastery" in s.lower())), None)

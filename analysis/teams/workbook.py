@@ -23,8 +23,8 @@ import pandas as pd
 
 from ..io.writers import deterministic_xlsx
 from ..anonymity.units import ORGANISATION
-from .guidance import CAVEATS, MANAGER_ACTIONS, PAYNE_2007, reading, response_text
 from .formats import FORMATS, LEGEND, RWG_LOW, agreement_mark, cell_value, difference_mark, hidden_label
+from .guidance import CAVEATS, MANAGER_ACTIONS, PAYNE_2007, reading, response_text
 
 #: (header, field, kind, width) of the score tables; kind None = text
 SCORE_COLUMNS = [
