@@ -60,8 +60,8 @@ from ..errors import UNSET, DataError
 from ..io.yamlfile import load_yaml, validate
 from ..report.apa import Apa, apa
 from ..results import Result
-from .careless_responding import (CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
-                       seconds_per_item)
+from .careless_result import CarelessResult
+from .respondent_checks import attention_failures, duplicate_ids, duplicates_in_groups, seconds_per_item
 
 Number = Union[int, float]
 
