@@ -13,5 +13,7 @@ __all__ = lazy_exports(__name__, {
     ".careless_result": ["CarelessResult", "screening_audit"],
     ".screened_items": ["collect_items"],
     ".indices": ["evenodd", "irv", "longstring", "mahad", "psychant", "psychsyn", "psychsyn_critval"],
-    ".rules": ["RULE_NAMES", "ScreeningResult", "apply_rules", "load_rules", "parse_rules", "screen"],
+    ".rule_schema": ["RULE_NAMES", "load_rules", "parse_rules"],
+    ".rules": ["apply_rules", "screen"],
+    ".screening_result": ["ScreeningResult"],
 })
