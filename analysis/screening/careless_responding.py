@@ -214,4 +214,3 @@ def careless(data: pd.DataFrame, instrument, columns=None, *, critval: float = 0
             "attention": attention, "id_column": id_column,
             "warn_about": None if warn_about is None else sorted(warn_about), **options}
     return CarelessResult(out, items.audit.reset_index(drop=True), options=opts)
-

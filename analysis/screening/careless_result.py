@@ -94,4 +94,3 @@ def _apa_careless(result: CarelessResult) -> Apa:
             f" ({', '.join(ind.attrs.get('instruments', []))}); "
             f"{k} value{'s were' if k != 1 else ' was'} set to missing before screening.")
     return Apa(estimate=f"N = {result.n}", statistic="", full_result=text, table=result.summary())
-

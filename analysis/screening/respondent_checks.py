@@ -123,4 +123,3 @@ def _refuse_text_answers(data, col, s, words, accepted) -> None:
         hint=f"Recode the column to numbers, or list the texts that count as the expected answer with it (expect: "
              f"[{want}, {shown(first)}], or {col}={want},{first} on the command line); texts are then compared as "
              f"text, ignoring letter case.")
-

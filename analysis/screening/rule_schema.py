@@ -345,4 +345,3 @@ def _looks_like_rules(value) -> bool:
         return bool(value) and all(isinstance(r, _Rule) or (isinstance(r, dict) and len(r) == 1
                                                               and next(iter(r)) in RULE_NAMES) for r in value)
     return False
-

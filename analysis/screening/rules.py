@@ -260,4 +260,3 @@ def screen(data: pd.DataFrame, instrument, columns=None, *, rules=None, id_colum
     opts = {"warn_about": {r.rule for r in rules}, **index_options(rules), **options}
     indices = careless(data, instrument, columns, id_column=id_column, **opts)
     return apply_rules(indices, rules, data=data, id_column=id_column)
-

@@ -138,4 +138,3 @@ def collect_items(data: pd.DataFrame, instrument, columns=None, **options) -> It
     raw = raw[sorted(raw.columns, key=lambda c: position[c])]
     audit = audit_table(audits, instrument=True)
     return Items(raw=raw, keyed=np.column_stack(keyed), factors=factors, audit=audit, instruments=used)
-
