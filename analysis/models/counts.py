@@ -35,7 +35,6 @@ from .count_fitting import _deviance, _fit, _irls, _loglik
 __all__ = ["count_regression", "CountResult", "FAMILIES"]
 
 FAMILIES = ("poisson", "negative_binomial")
-_R_FAMILY = {"poisson": "poisson", "negative_binomial": "nb"}
 
 
 @dataclass
