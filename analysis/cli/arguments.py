@@ -36,10 +36,7 @@ def n_boot_arg(text: str) -> int:
     """argparse type of ``--n-boot``: a whole number of at least 100 resamples."""
     from ..checks import MIN_BOOT, show
 
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
+    n = _whole_number(text)
     if n < MIN_BOOT:
         raise argparse.ArgumentTypeError(f"{show(text)} is not a usable number of bootstrap resamples; give a whole "
                                          f"number of at least {MIN_BOOT} (1000 or more for a CI you report)")
@@ -50,13 +47,26 @@ def seed_arg(text: str) -> int:
     """argparse type of ``--seed``: a whole number of 0 or more."""
     from ..checks import show
 
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
+    n = _whole_number(text)
     if n < 0:
         raise argparse.ArgumentTypeError(f"{show(text)} is not a seed; give a whole number of 0 or more")
     return n
+
+
+def chunk_rows_arg(text: str) -> int:
+    """argparse type of ``--chunk-rows``: a whole number of 0 or more."""
+    n = _whole_number(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of rows (0 or more; 0 reads the file whole)")
+    return n
+
+
+def _whole_number(text: str) -> int:
+    """``text`` as an int; -1 (below every allowed count) when it is not a whole number."""
+    try:
+        return int(text)
+    except ValueError:
+        return -1
 
 
 def parse_codes(text):

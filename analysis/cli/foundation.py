@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..scoring.scorer import audit_path
+from .arguments import chunk_rows_arg
 from .inputs import add_input_options, add_item_options, item_options_from_args, read_input
 from .layout import formatter
 
@@ -84,17 +85,6 @@ def cmd_instruments(args) -> int:
     with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_columns", 10):
         print(table[["id", "name", "n_items", "response", "wording"]].to_string(index=False))
     return 0
-
-
-def chunk_rows_arg(text: str) -> int:
-    """--chunk-rows: a whole number of 0 or more."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of rows (0 or more; 0 reads the file whole)")
-    return n
 
 
 def _chunked(args) -> int | None:
