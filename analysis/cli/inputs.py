@@ -15,8 +15,6 @@ from ..errors import DataError
 from .arguments import header_row_arg, parse_codes, parse_pairs
 
 
-# ---------------------------------------------------------------------------------------------
-# shared options for commands that read instrument items
 def add_input_options(p: argparse.ArgumentParser) -> None:
     """FILE plus the reader options (sheet, encoding, delimiter, Qualtrics)."""
     p.add_argument("file", metavar="FILE", help="survey export: .csv/.tsv, .xlsx, .sav, .parquet or a Qualtrics CSV")
