@@ -103,8 +103,8 @@ def parse_pairs(text, what):
     return pairs
 
 
-#: helper columns a pattern never matches (the study file's rule, pipeline.analysis_specs.HELPER_SUFFIXES; not
-#: imported from there so that a command does not load the pipeline)
+#: helper columns a pattern never matches (the study file's rule, pipeline.analysis_specs.HELPER_SUFFIXES;
+#: not imported from there so that a command does not load the pipeline)
 HELPER_SUFFIXES = ("_n_valid", "_band")
 
 
