@@ -11,7 +11,7 @@ from ..checks import check_columns
 from ..deprecation import renamed_flag
 from ..errors import DataError
 from ..scoring.scorer import audit_path
-from .arguments import column_list, level_arg, n_boot_arg, seed_arg
+from .arguments import column_list, level_arg, n_boot_arg, parse_codes, seed_arg
 from .inputs import add_input_options, add_item_options, item_options_from_args, read_input
 from .layout import describe, formatter
 from .messages import about_file
@@ -245,8 +245,6 @@ def cmd_efa(args) -> int:
             items = data[columns]
             _check_numeric(items, args.missing)
             if args.missing:
-                from .arguments import parse_codes
-
                 codes = parse_codes(args.missing)
                 coded = items.isin(codes) | items.astype(str).isin([str(c) for c in codes])
                 items = items.mask(coded)
@@ -274,7 +272,6 @@ def _check_numeric(items: pd.DataFrame, missing) -> None:
     row as the file shows it, the column and the value (:func:`analysis.checks.check_numeric`);
     answers coded ``missing`` are left to the caller."""
     from ..checks import check_numeric
-    from .arguments import parse_codes
 
     codes = {str(c) for c in (parse_codes(missing) or [])}
     plain = items.mask(items.astype(str).isin(codes))
