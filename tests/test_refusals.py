@@ -18,7 +18,7 @@ file          ``file=`` alone                                  ``hint=``
 ============  ===============================================  ==========================================
 
 The walk looks at the keywords a site passes, not their values: a helper that sees arrays only passes
-``file=None`` and the command line names the file (``command_options.about_file``). A site that passes
+``file=None`` and the command line names the file (``cli.messages.about_file``). A site that passes
 none of them is a message not yet converted: :data:`TO_CONVERT` lists how many each
 module still holds, and the count may only fall (convert one, lower its number). A plain
 ``ValueError``/``TypeError``/``KeyError`` is not about a user's input; :data:`GUARDS` lists them with
@@ -39,7 +39,7 @@ import pytest
 import yaml
 
 import analysis.cli as cli
-from analysis.command_options import cli_message
+from analysis.cli.messages import cli_message
 from analysis.errors import MAX_SHOWN, GoalscopeError, shown, where
 from messages import flat, says
 
@@ -75,7 +75,7 @@ GUARDS: dict[str, tuple[int, str]] = {
     "analysis/psychometrics/ordinal.py": (1, "a Python caller indexed a result like a tuple: TypeError, as Python does"),
     "analysis/report/apa.py": (1, "a programming guard: apa() given an object that is not a result"),
     "analysis/results.py": (1, "a Python caller used a result as a table: TypeError, as Python does"),
-    "analysis/screening/rules.py": (4, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
+    "analysis/screening/rule_schema.py": (4, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
 }
 
 

@@ -3,10 +3,11 @@
 import pytest
 
 from analysis import DataError, InstrumentError, StudyError
-from analysis.cli import main, read_mapping_file
+from analysis.cli import main
+from analysis.cli.inputs import read_mapping_file
 from analysis.instruments import load_instrument
 from analysis.io.yamlfile import parse_yaml
-from analysis.screening.rules import load_rules
+from analysis.screening.rule_schema import load_rules
 from analysis.study import load_study
 from messages import flat, says
 
