@@ -6,7 +6,8 @@ from .._lazy import lazy_exports
 __all__ = lazy_exports(__name__, {
     ".counts": ["CountResult", "count_regression"],
     ".count_outcome_mediation": ["CountMediationResult", "count_mediation"],
-    ".correlation_table": ["CorrelationTable", "PartialCorrelationResult", "correlations", "partial_correlation"],
+    ".correlation_table": ["CorrelationTable", "correlations"],
+    ".partial_pair": ["PartialCorrelationResult", "partial_correlation"],
     ".longitudinal": ["RecoveryResult", "setback_recovery", "wide_to_long"],
     ".indirect_effects": ["MediationResult", "fit_mediation", "mediation"],
     ".path_bootstrap": ["PathModel"],
