@@ -140,7 +140,7 @@ def _part(reason: str) -> str:
 
 def _reason_rank(reason: str) -> int:
     """Where a reason's rows come in a column's audit (the order :func:`analysis.prepare_items` lists them)."""
-    from .mapping import _BOOL_REASON
+    from .cell_codes import _BOOL_REASON
 
     if reason == "SPSS user-missing":
         return 0
@@ -213,7 +213,8 @@ def _refuse_as_whole(path, chunk_rows, reader, instrument, id_column, options) -
     key's column order, the others counted, the shifted-range hint from every answer), found by a second
     reading with the invalid answers set to missing. Returns when the whole file has no invalid answer."""
     from ..io.chunks import read_chunks
-    from .mapping import _invalid_refusal, prepare_items
+    from .invalid_answers import _invalid_refusal
+    from .mapping import prepare_items
 
     opts = {**options, "on_invalid": "missing"}
     found: dict = {}                            # (column rank, reason rank, first seen) -> [positions, column, item, cells, reason]

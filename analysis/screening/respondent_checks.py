@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks import check_numeric, near_columns
+from ..checks import check_numeric, is_na_token, near_columns
 from ..errors import DataError, shown
-from ..scoring.mapping import _is_number, is_na_token, number_text
+from ..scoring.cell_codes import _is_number, number_text
 
 
 def duplicated_mask(values, keep="all") -> np.ndarray:
