@@ -45,6 +45,11 @@ import pandas as pd
 
 from ..errors import DataError
 from . import readers as r
+from .column_types import _as_text, _text_column
+from .header_row import (HEADER_SCAN_ROWS, _HEADER_LOOKAHEAD, _blank_header, _first_records, _header_beyond,
+                         _note_skipped, _skipped, detect_header_row)
+from .spss_files import spss_frame, spss_unreadable
+from .text_records import _check_widths, _decode, _dedupe, _sniff, delimiter_of, iter_records
 
 #: cells held at a time when ``chunk_rows`` is not given (rows = this / columns)
 CHUNK_CELLS = 1_000_000
@@ -127,13 +132,13 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
         raise r._empty(p)
     if not whole:
         head_raw = head_raw[:head_raw.rfind(b"\n") + 1] or head_raw
-    decoded, enc = r._decode(head_raw, p, encoding)
-    sep = r.delimiter_of(delimiter) or r._sniff(r.head_text(decoded, 50), p)
+    decoded, enc = _decode(head_raw, p, encoding)
+    sep = delimiter_of(delimiter) or _sniff(r.head_text(decoded, 50), p)
     if len(sep) != 1:
         raise DataError("is not one character", argument="delimiter", value=sep,
                         hint="give one character, or tab, comma, semicolon or pipe")
-    head = r._first_records(decoded, sep, max(header_row or 0, r.HEADER_SCAN_ROWS) + r._HEADER_LOOKAHEAD + 1)
-    h = header_row or r.detect_header_row(head)
+    head = _first_records(decoded, sep, max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
+    h = header_row or detect_header_row(head)
     with open(p, "rb") as binary:
         stream = io.TextIOWrapper(binary, encoding=enc, newline="")
         try:
@@ -150,7 +155,7 @@ def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, c
     done = 0                                    # data records before the chunk being filled
     first = True
     skipped = 0
-    for k, (rec, start, skipped) in enumerate(r.iter_records(stream, sep, p, h)):
+    for k, (rec, start, skipped) in enumerate(iter_records(stream, sep, p, h)):
         if k == 0:
             if rec is None:
                 break
@@ -179,7 +184,7 @@ def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, c
                 progress(binary.tell())
     if header is None:
         if header_row is not None:
-            raise r._header_beyond(str(p), header_row, skipped)
+            raise _header_beyond(str(p), header_row, skipped)
         raise r._empty(p)
     if records or first:
         yield _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column, first,
@@ -193,7 +198,7 @@ def _header(header):
     while width > 1 and header[width - 1] == "":
         width -= 1
     named = [x if x != "" else f"Unnamed: {i}" for i, x in enumerate(header[:width])]
-    return width, r._dedupe(named)
+    return width, _dedupe(named)
 
 
 class _FileLines:
@@ -219,19 +224,19 @@ class _FileLines:
 def _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column, first,
            header_row):
     if first and header_row is not None and not any(f.strip() for f in header):
-        raise r._blank_header(str(p), header_row)
+        raise _blank_header(str(p), header_row)
     # rows are named as the whole file counts them: the records before this chunk count as skipped
-    trailing = r._check_widths(records, width, lines, _FileLines(p, enc), sep, p, skipped + done, names)
+    trailing = _check_widths(records, width, lines, _FileLines(p, enc), sep, p, skipped + done, names)
     columns = list(zip(*records)) if records else [()] * width
-    df = pd.DataFrame({j: r._text_column(cells, names[j] in text) for j, cells in enumerate(columns)})
+    df = pd.DataFrame({j: _text_column(cells, names[j] in text) for j, cells in enumerate(columns)})
     df.columns = names
     df.attrs.update(source=str(p), first_row=2 + skipped + done, format="csv", encoding=enc, delimiter=sep,
                     value_labels={}, column_labels={}, declared_missing={}, qualtrics=False,
-                    header_row=skipped + 1, skipped_rows=r._skipped(head, skipped + 1))
+                    header_row=skipped + 1, skipped_rows=_skipped(head, skipped + 1))
     if trailing:
         df.attrs["trailing_delimiters"] = trailing
     if first:
-        r._note_skipped(df, p, header_row is None)
+        _note_skipped(df, p, header_row is None)
         _check_first(df, p, text, id_column)
     return df
 
@@ -256,13 +261,13 @@ def _spss_chunks(p, chunk_rows, text, id_column, progress):
         chunks = pyreadstat.read_file_in_chunks(pyreadstat.read_sav, str(p), chunksize=rows, user_missing=True,
                                                 apply_value_formats=False)
         for df, meta in chunks:
-            df = r.spss_frame(df, meta, p)
+            df = spss_frame(df, meta, p)
             df.index = pd.RangeIndex(len(df))
             df.attrs["first_row"] = 1 + done
             df.attrs["qualtrics"] = False
             for c in text:
                 if c in df.columns:
-                    df[c] = r._as_text(df[c])
+                    df[c] = _as_text(df[c])
             if done == 0:
                 _check_first(df, p, text, id_column)
             done += len(df)
@@ -270,7 +275,7 @@ def _spss_chunks(p, chunk_rows, text, id_column, progress):
             if progress is not None:
                 progress(p.stat().st_size * done // max(1, meta.number_rows or done))
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
-        raise r.spss_unreadable(p, exc) from None
+        raise spss_unreadable(p, exc) from None
 
 
 def append_csv(df: pd.DataFrame, f, header: bool) -> None:

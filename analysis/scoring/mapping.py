@@ -39,7 +39,7 @@ from ..checks import NA_TOKENS, is_na_token  # noqa: F401  (their old home: scor
 from ..errors import DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
 from ._parallel import in_parallel
-from .cell_codes import LabelMap, number_text  # noqa: F401  (their old home: the command line and tests import them from here)
+from .cell_codes import LabelMap, number_text  # noqa: F401  (their old home: cli and tests import them here)
 from .cell_codes import _apply_recode, _check_labels, _recode_table, _split_codes, _to_codes
 from .invalid_answers import _all_valid, _audit_rows, _invalid_masks, _invalid_refusal, _show, _user_missing_rows
 from .item_columns import HEADER_FORMS, resolve_columns  # noqa: F401  (HEADER_FORMS: its old home)
@@ -126,9 +126,6 @@ class ItemSet:
 
     def n_rows(self) -> int:
         return self.values.shape[0]
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 def _id_values(data, id_column):
