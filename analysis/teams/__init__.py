@@ -5,8 +5,10 @@ from .._lazy import lazy_exports
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
     ".aggregation": ["aggregate"],
-    ".rater_agreement": ["AgreementResult", "RgrAgreeResult", "ad_m", "agreement", "awg", "null_variance", "rgr_agree", "rwg",
-                   "rwg_j", "rwg_j_lindell"],
+    ".rater_agreement": ["ad_m", "agreement", "awg", "rwg", "rwg_j", "rwg_j_lindell"],
+    ".agreement_result": ["AgreementResult"],
+    ".agreement_nulls": ["null_variance"],
+    ".random_groups": ["RgrAgreeResult", "rgr_agree"],
     ".intraclass": ["IccResult", "icc"],
     ".multilevel": ["TeamModelResult", "center_within_teams", "centre_within_teams", "team_climate_model"],
     "..anonymity.privacy": ["SuppressionPlan", "plan_suppression"],

@@ -9,7 +9,7 @@ partitions rows); they are merged here over the partitions (:func:`merge_moments
 moments go into the same final formulas as data in memory (``unit_stats``, ``oneway_from_moments``,
 ``within_variance`` and ``_rwg_j``), so both give the same numbers. Each statistic's partitioned
 path lives beside its in-memory one (``aggregation.partitioned_aggregate``,
-``intraclass.partitioned_icc``, ``rater_agreement.grouped_moments``) and uses this module, which
+``intraclass.partitioned_icc``, ``grouped_items.grouped_moments``) and uses this module, which
 imports none of them.
 
 Merging partitions ``k = 1..K`` of one group (Chan, Golub & LeVeque's pairwise update written for
