@@ -12,16 +12,16 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "analysis"
 
-#: the data flow, in order; a station may import the ones before it
-STATIONS = ["io", "instruments", "scoring", "screening", "psychometrics", "models", "teams", "goals",
+#: the data flow, in order; a station may import the ones before it (formatting: APA numbers, labels
+#: and figures, a leaf any later station may import; it stands after io for the atomic writer)
+STATIONS = ["io", "formatting", "instruments", "scoring", "screening", "psychometrics", "models", "teams", "goals",
             "findings", "report", "pipeline"]
 #: shared modules any station may import
 SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "datasets", "command_options"}
-#: what a station may import besides the stations before it (the report's APA numbers and figures
-#: are used by every station; teams use the goal coder for the staff report's goal section)
+#: what a station may import besides the stations before it (teams use the goal coder for the
+#: staff report's goal section)
 EXTRA = {
-    "scoring": {"report"}, "screening": {"report"}, "psychometrics": {"report"}, "models": {"report"},
-    "teams": {"report", "goals"}, "goals": {"report"}, "findings": {"report"},
+    "teams": {"goals"},
 }
 TOP_ONLY = {"cli", "study", "commands", "__main__", "app"}
 
@@ -68,6 +68,19 @@ def test_station_imports_run_one_way(path):
                  if _top(m) is not None and (_top(m) in TOP_ONLY or _top(m) not in allowed)
 )
     assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+#: all that formatting may import from analysis: the base modules and the one atomic writer
+FORMATTING_MAY_IMPORT = {"analysis.errors", "analysis.deprecation", "analysis.io.writers",
+                         "analysis.io.writers.atomic_write_bytes"}
+
+
+def test_formatting_is_a_leaf():
+    imports = {str(p.relative_to(ROOT)): sorted(m for m in _imports(p) if not m.startswith("analysis.formatting")
+                                                and m not in FORMATTING_MAY_IMPORT
+                                                and not m.startswith(("analysis.errors.", "analysis.deprecation.")))
+               for p in sorted((ROOT / "formatting").rglob("*.py"))}
+    assert imports and {k: v for k, v in imports.items() if v} == {}
 
 
 def test_no_station_imports_cli_or_study():

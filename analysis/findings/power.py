@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..errors import GoalscopeError
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import Result
 
 __all__ = ["PowerResult", "power_correlation", "power_regression", "power_correlation_difference",
@@ -160,7 +160,7 @@ class PowerResult(Result):
         ax.set_title(f"{self.test.capitalize()}: {apa(self).estimate}, α = {self.alpha:g} ({self.alternative})")
         fig.tight_layout()
         if path is not None:
-            from ..report.figures import save_figure
+            from ..formatting.figures import save_figure
             save_figure(fig, path)
         return fig
 

@@ -37,7 +37,7 @@ from scipy import stats
 
 from ..checks import draw_seed, seed_from
 from ..errors import GoalscopeError
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import Result
 
 __all__ = ["MonteCarloPowerResult", "power_mediation", "power_moderation"]

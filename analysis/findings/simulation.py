@@ -46,7 +46,7 @@ import pandas as pd
 from ..checks import draw_seed, seed_from
 from ..errors import GoalscopeError
 from ..instruments import Instrument, load_instrument
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 
 __all__ = ["SimulationResult", "simulate", "SimulationError", "target_from_findings", "target_from_pairs",

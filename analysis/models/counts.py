@@ -44,7 +44,7 @@ from ..checks import check_seed
 from ..deprecation import renamed
 from ..errors import DataError
 from ..io.readers import row_label
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import TableResult
 from ._common import (Reported, as_list, check_columns, check_roles, check_frame, coefficient_figure, complete_cases,
                       screens_sample, used_seed)
@@ -369,7 +369,7 @@ class CountResult(Reported):
 
     def figure(self, path=None):
         """Forest plot of the rate ratios with their CIs (log axis); saved atomically when ``path``."""
-        from ..report.figures import save_figure  # noqa: F401  (imported lazily: matplotlib)
+        from ..formatting.figures import save_figure  # noqa: F401  (imported lazily: matplotlib)
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt

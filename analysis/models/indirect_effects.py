@@ -32,7 +32,7 @@ from scipy import stats
 from ..checks import check_level, check_n_boot, check_seed
 from ..deprecation import renamed
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import TableResult
 from ._common import (Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases,
                       retired_attribute, screens_sample, used_seed)

@@ -46,7 +46,7 @@ from ..errors import GoalscopeError, StudyError
 from ..io import read_responses, write_json, write_table
 from ..io.pseudonyms import pseudonym_key, pseudonymise
 from ..io.writers import atomic_folder, check_output_folder
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from ..scoring import check_ids, prepare_items, score_items
 from .manifest import manifest

@@ -58,7 +58,7 @@ from ..checks import near_columns
 from ..checks import audit_table
 from ..errors import UNSET, DataError
 from ..io.yamlfile import load_yaml, validate
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from .careless_responding import (CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
                        seconds_per_item)
@@ -491,8 +491,8 @@ class ScreeningResult(Result):
                 if parts else "analysed <- rep(TRUE, nrow(d))  # no rules")
 
     def figure(self, path=None, **kwargs):
-        """The CONSORT-style flow diagram (see :func:`analysis.report.flow.flow_figure`)."""
-        from ..report.flow import flow_figure
+        """The CONSORT-style flow diagram (see :func:`analysis.formatting.flow.flow_figure`)."""
+        from ..formatting.flow import flow_figure
 
         return flow_figure(self.flow, path=path, n_received=self.n_received, **kwargs)
 

@@ -20,7 +20,7 @@ from scipy import stats
 
 from ..checks import check_data, check_numeric, is_partitioned
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..results import TableResult
 from ..checks import near_columns
 

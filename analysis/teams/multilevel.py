@@ -27,7 +27,7 @@ from ..deprecation import renamed
 from ..errors import DataError
 from ..models._common import screens_sample
 from ..models.mixed import MixedResult, mixed_model
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from ..checks import near_columns
 

@@ -44,7 +44,7 @@ from scipy import stats
 from ..checks import check_columns, check_data, check_numeric, check_seed, draw_seed
 from ..deprecation import renamed
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..results import Result, TableResult
 
 #: expected proportions of options 1..5 under the alternative nulls of James et al. (1984)

@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
 from analysis.models import correlations, partial_correlation
-from analysis.report.apa import apa
+from analysis.formatting.apa import apa
 
 from .conftest import load_csv
 

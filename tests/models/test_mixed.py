@@ -7,7 +7,7 @@ from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
 from analysis.models import MixedResult, mixed_model
-from analysis.report.apa import Apa, apa
+from analysis.formatting.apa import Apa, apa
 
 from .conftest import load_csv, load_json
 

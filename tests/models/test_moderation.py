@@ -7,7 +7,7 @@ from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
 from analysis.models import moderated_mediation, moderation
-from analysis.report.apa import apa
+from analysis.formatting.apa import apa
 
 from .conftest import load_csv, load_json
 

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
 from analysis.psychometrics import bartlett, efa, kmo, parallel_analysis, polychoric
-from analysis.report.apa import apa
+from analysis.formatting.apa import apa
 
 from .conftest import REF
 
