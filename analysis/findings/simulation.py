@@ -45,8 +45,8 @@ import pandas as pd
 
 from ..checks import draw_seed, seed_from
 from ..errors import GoalscopeError
-from ..instruments import Instrument, load_instrument
 from ..formatting.apa import Apa, apa
+from ..instruments import Instrument, load_instrument
 from ..results import Result
 
 __all__ = ["SimulationResult", "simulate", "SimulationError", "target_from_findings", "target_from_pairs",

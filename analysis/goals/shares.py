@@ -15,8 +15,8 @@ import pandas as pd
 
 from ..checks import check_data
 from ..errors import DataError
-from ..io.readers import row_label
 from ..formatting.apa import Apa, apa
+from ..io.readers import row_label
 from ..results import Result
 from ..teams.aggregation import ORGANISATION, unit_labels
 from ..teams.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression

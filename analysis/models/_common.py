@@ -15,8 +15,8 @@ from scipy import stats
 from ..checks import check_columns, check_data, check_numeric, near_columns  # noqa: F401  (check_columns: the models import it from here)
 from ..deprecation import retired_attribute  # noqa: F401  (re-exported: models import it from here)
 from ..errors import DataError
-from ..results import Result
 from ..formatting.apa import apa_p
+from ..results import Result
 from .sample import screened_sample, screens_sample  # noqa: F401  (re-exported: the models import them from here)
 
 log = logging.getLogger("analysis.models")

@@ -25,8 +25,8 @@ from scipy import stats
 from ..checks import check_choice, check_level, near_columns
 from ..deprecation import renamed
 from ..errors import DataError
-from ..io.writers import atomic_write_text
 from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..io.writers import atomic_write_text
 from ..results import TableResult
 from ._common import Reported, as_list, check_columns, check_frame, md_table, retired_attribute, screens_sample
 

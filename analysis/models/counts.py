@@ -43,8 +43,8 @@ from scipy import special, stats
 from ..checks import check_seed
 from ..deprecation import renamed
 from ..errors import DataError
-from ..io.readers import row_label
 from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..io.readers import row_label
 from ..results import TableResult
 from ._common import (Reported, as_list, check_columns, check_roles, check_frame, coefficient_figure, complete_cases,
                       screens_sample, used_seed)

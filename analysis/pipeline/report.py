@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GoalscopeError
-from ..io import write_table
 from ..formatting.apa import apa_num
 from ..formatting.figures import save_figure
 from ..formatting.labels import column_labels, words
+from ..io import write_table
 from ..report.study_report import Section, embed_png, html_table, write_study_report
 from .methods import methods_text  # noqa: F401 - also importable from here, as before
 

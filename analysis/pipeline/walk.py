@@ -43,10 +43,10 @@ import pandas as pd
 
 from ..checks import audit_table, with_instrument
 from ..errors import GoalscopeError, StudyError
+from ..formatting.apa import Apa, apa
 from ..io import read_responses, write_json, write_table
 from ..io.pseudonyms import pseudonym_key, pseudonymise
 from ..io.writers import atomic_folder, check_output_folder
-from ..formatting.apa import Apa, apa
 from ..results import Result
 from ..scoring import check_ids, prepare_items, score_items
 from .manifest import manifest

@@ -27,8 +27,8 @@ import pandas as pd
 
 from ..checks import audit_table, check_data, check_numeric, check_seed, draw_seed, with_instrument
 from ..errors import DataError, shown
-from ..scoring.mapping import ItemSet, _is_number, is_na_token, number_text, prepare_items
 from ..formatting.apa import Apa, apa
+from ..scoring.mapping import ItemSet, _is_number, is_na_token, number_text, prepare_items
 from ..results import TableResult, audit_of
 from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
 from ..checks import near_columns

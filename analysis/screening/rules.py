@@ -57,8 +57,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from ..checks import near_columns
 from ..checks import audit_table
 from ..errors import UNSET, DataError
-from ..io.yamlfile import load_yaml, validate
 from ..formatting.apa import Apa, apa
+from ..io.yamlfile import load_yaml, validate
 from ..results import Result
 from .careless_responding import (CarelessResult, attention_failures, duplicate_ids, duplicates_in_groups,
                        seconds_per_item)
