@@ -5,8 +5,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
-from analysis.models import correlations, partial_correlation
 from analysis.formatting.apa import apa
+from analysis.models import correlations, partial_correlation
 
 from .conftest import load_csv
 

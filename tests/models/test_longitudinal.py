@@ -8,8 +8,8 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from analysis.errors import DataError
-from analysis.models import setback_recovery, wide_to_long
 from analysis.formatting.apa import apa
+from analysis.models import setback_recovery, wide_to_long
 
 from .conftest import load_csv, load_json
 
