@@ -75,7 +75,7 @@ GUARDS: dict[str, tuple[int, str]] = {
     "analysis/pipeline/analysis_specs.py": (1, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
     "analysis/psychometrics/ordinal.py": (1, "a Python caller indexed a result like a tuple: TypeError, as Python does"),
     "analysis/results.py": (1, "a Python caller used a result as a table: TypeError, as Python does"),
-    "analysis/screening/rules.py": (4, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
+    "analysis/screening/rule_schema.py": (4, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
 }
 
 

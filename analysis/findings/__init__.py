@@ -12,5 +12,7 @@ __all__ = lazy_exports(__name__, {
     ".power": ["PowerResult", "power_correlation", "power_correlation_difference", "power_regression",
                "sample_size_table"],
     ".power_montecarlo": ["MonteCarloPowerResult", "power_mediation", "power_moderation"],
-    ".simulation": ["SimulationResult", "simulate", "target_from_findings"],
+    ".simulation": ["simulate"],
+    ".simulation_result": ["SimulationResult"],
+    ".simulation_targets": ["target_from_findings"],
 })

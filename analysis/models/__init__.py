@@ -4,7 +4,8 @@ from .._lazy import lazy_exports
 
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
-    ".counts": ["CountMediationResult", "CountResult", "count_mediation", "count_regression"],
+    ".counts": ["CountResult", "count_regression"],
+    ".count_outcome_mediation": ["CountMediationResult", "count_mediation"],
     ".correlation_table": ["CorrelationTable", "PartialCorrelationResult", "correlations", "partial_correlation"],
     ".longitudinal": ["RecoveryResult", "setback_recovery", "wide_to_long"],
     ".indirect_effects": ["MediationResult", "fit_mediation", "mediation"],

@@ -441,8 +441,9 @@ def _normal_theory(ols, chains, names, x, y, m, total_key, contrasts, level) -> 
 
 
 def _count_outcome(data, x, m, y, covar, serial, n_boot, seed, ci_method, level, family):
-    """The family= hook of :func:`mediation`: a count outcome (counts.py)."""
-    from .counts import FAMILIES, count_mediation
+    """The family= hook of :func:`mediation`: a count outcome (count_outcome_mediation.py)."""
+    from .count_outcome_mediation import count_mediation
+    from .counts import FAMILIES
 
     if family not in FAMILIES:
         raise DataError(f"is not a family; family must be gaussian, {', '.join(FAMILIES)}", argument="family",

@@ -9,7 +9,11 @@ from .._lazy import lazy_exports
 
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {
-    ".careless_responding": ["CarelessResult", "careless", "collect_items", "screening_audit"],
+    ".careless_responding": ["careless"],
+    ".careless_result": ["CarelessResult", "screening_audit"],
+    ".screened_items": ["collect_items"],
     ".indices": ["evenodd", "irv", "longstring", "mahad", "psychant", "psychsyn", "psychsyn_critval"],
-    ".rules": ["RULE_NAMES", "ScreeningResult", "apply_rules", "load_rules", "parse_rules", "screen"],
+    ".rule_schema": ["RULE_NAMES", "load_rules", "parse_rules"],
+    ".rules": ["apply_rules", "screen"],
+    ".screening_result": ["ScreeningResult"],
 })

@@ -6,7 +6,7 @@ from analysis import DataError, InstrumentError, StudyError
 from analysis.cli import main, read_mapping_file
 from analysis.instruments import load_instrument
 from analysis.io.yamlfile import parse_yaml
-from analysis.screening.rules import load_rules
+from analysis.screening.rule_schema import load_rules
 from analysis.study import load_study
 from messages import flat, says
 

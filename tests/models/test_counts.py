@@ -138,7 +138,7 @@ def test_the_fitting_loop_names_the_predictors_it_refuses():
     """The IRLS loop sees arrays; its caller's predictor columns are the place of its two refusals."""
     import math
 
-    from analysis.models.counts import _irls
+    from analysis.models.count_fitting import _irls
 
     y = np.array([1, 0, 2, 3, 1, 4.0])
     X = np.column_stack([np.ones(6), [1, 2, 3, 4, 5, 6], [2, 4, 6, 8, 10, 12]]).astype(float)   # b2 = 2·b1
@@ -232,7 +232,8 @@ def test_an_infinite_offset_is_a_clear_error():
 
 
 def test_bootstrap_newton_reaches_the_glm_nb_alternation_optimum():
-    from analysis.models.counts import _design, _fit, _nb_newton
+    from analysis.models.count_design import _design
+    from analysis.models.count_fitting import _fit, _nb_newton
     X, _ = _design(QK, ["depth", "mag"])
     y = QK.stations.to_numpy(float)
     off = np.zeros(len(y))
