@@ -211,7 +211,7 @@ def test_xlsx_outputs_of_score_screen_and_reliability_are_byte_identical_across_
 def test_a_flag_refused_by_the_shared_options_is_a_part(argv, parts, said, tmp_path, monkeypatch, capsys):
     """The shared option readers refuse a flag (or the file it names) with it as a part and say what to do;
     cli_message leaves a flag that is already a flag alone."""
-    from analysis.command_options import cli_message
+    from analysis.cli.messages import cli_message
     from refused import refused
 
     monkeypatch.chdir(tmp_path)

@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "analysis"
 STATIONS = ["io", "formatting", "instruments", "scoring", "screening", "psychometrics", "models", "teams", "goals",
             "findings", "report", "pipeline"]
 #: shared modules any station may import
-SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "datasets", "command_options"}
+SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "datasets"}
 #: what a station may import besides the stations before it (teams use the goal coder for the
 #: staff report's goal section)
 EXTRA = {
@@ -87,6 +87,16 @@ def test_no_station_imports_cli_or_study():
     offenders = {str(p.relative_to(ROOT)): sorted(m for m in _imports(p) if _top(m) in {"cli", "study", "app"})
                  for p in STATION_FILES}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_command_line_lives_in_cli():
+    """A station holds no command module: its sub-commands are ``analysis/cli/<module>.py``, and
+    ``analysis.cli`` lists only modules of its own package."""
+    import analysis.cli as cli
+
+    assert [str(p.relative_to(ROOT)) for p in STATION_FILES if p.stem.endswith("commands")] == []
+    assert [m for m in cli.COMMAND_MODULES if not m.startswith("analysis.cli.")] == []
+    assert not (ROOT / "command_options.py").exists() and not (ROOT / "commands.py").exists()
 
 
 @pytest.mark.parametrize("package", ["scoring", "screening", "psychometrics", "models", "teams", "goals",

@@ -18,7 +18,7 @@ file          ``file=`` alone                                  ``hint=``
 ============  ===============================================  ==========================================
 
 The walk looks at the keywords a site passes, not their values: a helper that sees arrays only passes
-``file=None`` and the command line names the file (``command_options.about_file``). A site that passes
+``file=None`` and the command line names the file (``cli.messages.about_file``). A site that passes
 none of them is a message not yet converted: :data:`TO_CONVERT` lists how many each
 module still holds, and the count may only fall (convert one, lower its number). A plain
 ``ValueError``/``TypeError``/``KeyError`` is not about a user's input; :data:`GUARDS` lists them with
@@ -39,7 +39,7 @@ import pytest
 import yaml
 
 import analysis.cli as cli
-from analysis.command_options import cli_message
+from analysis.cli.messages import cli_message
 from analysis.errors import MAX_SHOWN, GoalscopeError, shown, where
 from messages import flat, says
 

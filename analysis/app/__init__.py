@@ -296,7 +296,7 @@ def create_app(workdir: str | Path | None = None):
             plans.pop(token, None)
             return page(form, message, _field_of(message, form, names), **common), 400
         plans[token] = form
-        from ..teams.commands import PLAN_ONLY
+        from ..cli.teams import PLAN_ONLY
 
         text = clean(out, folder).replace(PLAN_ONLY, APP_PLAN_ONLY)   # the page's button, not the flag
         return page(form, plan=text, planned=True, note=note, **common)

@@ -356,6 +356,16 @@ def audit_frame(result) -> pd.DataFrame:
     return audit_of(result).copy()
 
 
+def audit_path(out):
+    """Where the audit of values set to missing goes, beside the output ``out``: ``OUT.audit.csv``.
+
+    >>> from pathlib import Path
+    >>> audit_path(Path("out/scores.csv")).as_posix()
+    'out/scores.audit.csv'
+    """
+    return out.with_name(out.stem + ".audit.csv")
+
+
 @apa.register
 def _apa_score(result: ScoreResult) -> Apa:
     """What was scored, how, M and SD per scale, and what was set to missing (one paragraph)."""

@@ -79,9 +79,8 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
 
     R: ``readr::read_csv_chunked(f, SideEffectChunkCallback$new(function(x, pos) write.table(psych::scoreFast(keys, x), ...)))``.
     """
-    from ..command_options import audit_path
     from ..io.chunks import append_csv, read_chunks
-    from .scorer import audit_frame, score
+    from .scorer import audit_frame, audit_path, score
 
     out = _csv_output(output)
     audit_to = audit_path(out)

@@ -6,7 +6,7 @@ import yaml
 
 from analysis.cli import main
 from analysis.errors import GoalscopeError
-from analysis.findings.power_commands import finding_sample_sizes
+from analysis.cli.power import finding_sample_sizes
 from messages import says
 from refused import refused
 

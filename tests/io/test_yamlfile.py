@@ -3,7 +3,8 @@
 import pytest
 
 from analysis import DataError, InstrumentError, StudyError
-from analysis.cli import main, read_mapping_file
+from analysis.cli import main
+from analysis.cli.inputs import read_mapping_file
 from analysis.instruments import load_instrument
 from analysis.io.yamlfile import parse_yaml
 from analysis.screening.rule_schema import load_rules

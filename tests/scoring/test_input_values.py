@@ -119,8 +119,8 @@ def test_shifted_export_suggests_recode_first():
         "note that this changes the scores' range, so the key's published cut-offs and severity bands no "
         "longer apply. Otherwise fix the data, or pass on_invalid='missing' to set "
         "such values to missing and list them in an audit file.")
-    # the command line shows the same sentence with its flags (analysis.command_options.cli_message)
-    from analysis.command_options import cli_message
+    # the command line shows the same sentence with its flags (analysis.cli.messages.cli_message)
+    from analysis.cli.messages import cli_message
     cli = cli_message(str(err.value))
     assert ("first: --recode 1:0,2:1,3:2,4:3 (study file: recode:). Only if the scale really was administered "
             "as 1–4, set --response-min 1 --response-max 4 instead;" in cli)

@@ -6,9 +6,11 @@ import textwrap
 import warnings
 from pathlib import Path
 
-from ..command_options import (_formatter, study_file_items, add_input_options, add_item_options, audit_path, item_options_from_args, read_input,
-                   seed_arg)
 from ..errors import DataError
+from ..scoring.scorer import audit_path
+from .arguments import seed_arg
+from .inputs import add_input_options, add_item_options, item_options_from_args, read_input, study_file_items
+from .layout import formatter
 
 #: inline rules, applied in this order after the rules of --rules
 _INLINE_ORDER = ["attention", "speed", "duplicate_id", "missing", "longstring", "irv", "mahad", "evenodd",
@@ -18,7 +20,7 @@ _INLINE_ORDER = ["attention", "speed", "duplicate_id", "missing", "longstring", 
 def register(sub) -> None:
     p = sub.add_parser(
         "screen", help="careless-responding indices, exclusion flags and the exclusion flow",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description="Compute careless-responding indices per respondent (longstring, IRV, Mahalanobis D², "
                     "even-odd, psychometric synonyms/antonyms, missing share, duplicates, time per item, "
                     "attention items; careless 1.2.2 definitions), apply exclusion rules in order, and write "
@@ -122,8 +124,8 @@ def _num(text):
 def cmd_screen(args) -> int:
     from ..io import write_table
     from ..formatting.flow import flow_figure
-    from .careless_responding import careless, screening_audit
-    from .rules import apply_rules, index_options, load_rules, parse_rules
+    from ..screening.careless_responding import careless, screening_audit
+    from ..screening.rules import apply_rules, index_options, load_rules, parse_rules
 
     data = read_input(args)
     opts = item_options_from_args(args)

@@ -6,16 +6,18 @@ import sys
 import textwrap
 from pathlib import Path
 
-from ..deprecation import renamed_flag
-from ..command_options import OUTPUT_OPTIONS, _formatter, add_input_options, read_input
-from ..errors import DataError
 from ..checks import near_columns
+from ..deprecation import renamed_flag
+from ..errors import DataError
+from .inputs import add_input_options, read_input
+from .layout import formatter
+from .outputs import OUTPUT_OPTIONS
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "goals", help="code staff goal statements as outcome / performance / mastery goals",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description="First-pass coding of free-text goal statements by transparent rules (a YAML lexicon): "
                     "one row per statement with goal_type, the features that decided it and the words that "
                     "triggered each, and a mastery-goal rewrite template. For human review: --coding-sheet "
@@ -60,9 +62,9 @@ def cmd_goals(args) -> int:
     import pandas as pd
 
     from ..io import write_table
-    from .agreement import goal_agreement
-    from .coder import CODING_COLUMNS, code_goals
-    from .sheet import plan_coding_sheet, write_coding_sheet
+    from ..goals.agreement import goal_agreement
+    from ..goals.coder import CODING_COLUMNS, code_goals
+    from ..goals.sheet import plan_coding_sheet, write_coding_sheet
 
     if args.file == "train":
         return _train(args)
@@ -107,7 +109,7 @@ def cmd_goals(args) -> int:
             out_df.insert(0, "row", table.index + first)
         if Path(args.output).suffix.lower() == ".xlsx":
             from ..io.writers import atomic_write_bytes
-            from .report import coded_workbook_bytes
+            from ..goals.report import coded_workbook_bytes
 
             out = atomic_write_bytes(args.output, coded_workbook_bytes(coding, out_df))
         else:
@@ -122,7 +124,7 @@ def _train(args) -> int:
     """goalscope goals train SHEET -o coder.skops: fit, print the cross-validation, save."""
     import pandas as pd
 
-    from .model import train_goal_coder
+    from ..goals.model import train_goal_coder
 
     if not args.train_sheet or not args.output:
         raise DataError("is not given", argument="-o" if args.train_sheet else "CODING_SHEET", value=None,
@@ -142,9 +144,9 @@ def _code_with_coder(args, data) -> int:
     import pandas as pd
 
     from ..io import write_table
-    from .features import statement_features
-    from .model import CLASSES, get_goal_coder
-    from .rewrite import mastery_rewrite
+    from ..goals.features import statement_features
+    from ..goals.model import CLASSES, get_goal_coder
+    from ..goals.rewrite import mastery_rewrite
 
     coder = get_goal_coder(args.coder)
     texts = data[args.text].tolist()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..command_options import _formatter
+from .layout import formatter
 
 
 def register(sub) -> None:
     p = sub.add_parser("app", help="local web page for the staff-survey report (binds to 127.0.0.1 only)",
-                       formatter_class=_formatter,
+                       formatter_class=formatter,
                        description="Start a one-page web app on http://127.0.0.1:PORT that runs the 'teams' "
                                    "report on an uploaded export. Uploads stay in a private temporary folder "
                                    "removed at exit.")
@@ -16,6 +16,6 @@ def register(sub) -> None:
 
 
 def cmd_app(args) -> int:
-    from . import serve
+    from ..app import serve
 
     return serve(args.port)

@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..command_options import (about_file, describe, add_input_options, add_item_options, add_sample_option, audit_path,
-                               check_output_names, column_list, _formatter, item_options_from_args, kept_rows,
-                               level_arg, n_boot_arg, print_r_call, print_sample, read_input, seed_arg, show_frame,
-                               tidy_table, write_output)
+from ..checks import check_columns
 from ..deprecation import renamed_flag
 from ..errors import DataError
-from ..checks import check_columns
+from ..scoring.scorer import audit_path
+from .arguments import column_list, level_arg, n_boot_arg, parse_codes, seed_arg
+from .inputs import add_input_options, add_item_options, item_options_from_args, read_input
+from .layout import describe, formatter
+from .messages import about_file
+from .outputs import check_output_names
+from .results import print_r_call, show_frame, tidy_table, write_output
+from .sample import add_sample_option, kept_rows, print_sample
 
 
 #: the demo export (the examples run on it) and its quirks for the AGQ-R (administered 1-7, -99 = no answer)
@@ -27,7 +31,7 @@ def _examples(*lines: str) -> str:
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "reliability", help="α (Feldt/bootstrap CI), ω and item statistics per scale", formatter_class=_formatter,
+        "reliability", help="α (Feldt/bootstrap CI), ω and item statistics per scale", formatter_class=formatter,
         description=describe("Reliability of every scale of an instrument: α raw and standardised with its CI, ω total "
                     "(and ω hierarchical for instruments with three or more scales), average r. Item statistics "
                     "(mean, SD, missing, item-rest r, α if deleted) go to OUT.items.csv."),
@@ -55,7 +59,7 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "cfa", help="CFA of an instrument's structure (or a model); invariance across a group",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description=describe("Confirmatory factor analysis by ML (lavaan's defaults; listwise deletion). Without --group, "
                     "OUT holds the parameter estimates and OUT.fit.csv the fit indices. With --group, OUT holds "
                     "the invariance ladder (configural, metric, scalar, strict) and OUT.estimates.csv the "
@@ -98,9 +102,9 @@ def _write_audit(audit, out) -> None:
 def cmd_reliability(args) -> int:
     from ..io import write_table
     from ..scoring import prepare_items
-    from .keying import KeyingWarning
-    from .internal_consistency import reliability
-    from .item_analysis import item_statistics
+    from ..psychometrics.keying import KeyingWarning
+    from ..psychometrics.internal_consistency import reliability
+    from ..psychometrics.item_analysis import item_statistics
 
     data = read_input(args)
     items = prepare_items(data, args.instrument, source=data.attrs.get("source"), **item_options_from_args(args))
@@ -124,8 +128,8 @@ def cmd_reliability(args) -> int:
 
 def cmd_cfa(args) -> int:
     from ..io import write_table
-    from .confirmatory import cfa
-    from .measurement_invariance import invariance
+    from ..psychometrics.confirmatory import cfa
+    from ..psychometrics.measurement_invariance import invariance
 
     if not args.instrument and not args.model:
         raise DataError("is not given, and no --model either", argument="--instrument", value=None,
@@ -182,7 +186,7 @@ def _n_factors(text: str) -> int:
 def _register_efa(sub) -> None:
     p = sub.add_parser(
         "efa", help="exploratory factor analysis (minres, oblimin) with KMO and Bartlett's test",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description=describe("Exploratory factor analysis by minimum residual with psych's defaults (R: psych::fa(x, "
                     "nfactors, rotate = 'oblimin', fm = 'minres')): pattern loadings, communalities (h2), "
                     "uniquenesses (u2), variance explained, factor correlations, KMO and Bartlett's test. The "
@@ -214,7 +218,7 @@ def _register_efa(sub) -> None:
 
 
 def cmd_efa(args) -> int:
-    from .exploratory import efa
+    from ..psychometrics.exploratory import efa
 
     check_output_names(args)
     data = read_input(args)
@@ -241,9 +245,7 @@ def cmd_efa(args) -> int:
             items = data[columns]
             _check_numeric(items, args.missing)
             if args.missing:
-                from ..command_options import _parse_codes
-
-                codes = _parse_codes(args.missing)
+                codes = parse_codes(args.missing)
                 coded = items.isin(codes) | items.astype(str).isin([str(c) for c in codes])
                 items = items.mask(coded)
                 items.attrs = dict(data.attrs)
@@ -270,9 +272,8 @@ def _check_numeric(items: pd.DataFrame, missing) -> None:
     row as the file shows it, the column and the value (:func:`analysis.checks.check_numeric`);
     answers coded ``missing`` are left to the caller."""
     from ..checks import check_numeric
-    from ..command_options import _parse_codes
 
-    codes = {str(c) for c in (_parse_codes(missing) or [])}
+    codes = {str(c) for c in (parse_codes(missing) or [])}
     plain = items.mask(items.astype(str).isin(codes))
     plain.attrs = dict(items.attrs)
     check_numeric(plain, list(items.columns), "efa", na_tokens=False,

@@ -1,13 +1,18 @@
 """The ``goalscope`` command: thin — parse, call the library, print.
 
-Each station contributes its sub-commands through a module with ``register(subparsers)`` listed in
-:data:`COMMAND_MODULES`. Options that locate and clean instrument items are shared by every command
-that reads items (:func:`analysis.command_options.add_item_options`, ``item_options_from_args``), so ``score``,
-``reliability``, ``cfa``, ``screen`` and ``teams`` accept the same flags.
+The whole command-line layer lives in this package; no station imports it. Each station's
+sub-commands are one module here with ``register(subparsers)``, listed in :data:`COMMAND_MODULES`
+(``foundation``: ``instruments``, ``score``, ``run``; ``screening``, ``psychometrics``, ``models``,
+``teams``, ``findings``, ``goals``, ``power``, ``app``). They share, by concern: the help layout
+(``layout``), values typed after a flag (``arguments``), the reader and item options every command that
+reads an export takes (:func:`analysis.cli.inputs.add_item_options`, ``item_options_from_args``, so
+``score``, ``reliability``, ``cfa``, ``screen`` and ``teams`` accept the same flags), output files
+(``outputs``), the analysed sample (``sample``), what is shown and written of a result (``results``)
+and library messages in the command line's words (``messages``).
 
 Every user error is printed as one paragraph on stderr with exit code 2; no traceback (``--debug``
 shows one). Library errors name keywords (``include_excluded=True``); the message is printed with
-the flags instead (:func:`analysis.command_options.cli_message`, one table keyword → flag).
+the flags instead (:func:`analysis.cli.messages.cli_message`, one table keyword → flag).
 """
 
 from __future__ import annotations
@@ -26,23 +31,22 @@ import sys
 import textwrap
 import warnings
 
-from .command_options import (INPUT_OPTIONS, OUTPUT_OPTIONS, SIDE_FILES, _formatter, add_input_options,  # noqa: F401
-                              add_item_options, audit_path, check_outputs, item_options_from_args, level_arg,
-                              n_boot_arg, read_input, read_mapping_file, seed_arg)
-from .command_options import cli_message
-from .errors import GoalscopeError
+from ..errors import GoalscopeError
+from .layout import formatter
+from .messages import cli_message
+from .outputs import check_outputs
 
 #: modules with a ``register(subparsers)`` function, in the order their commands are listed
 COMMAND_MODULES = [
-    "analysis.commands",
-    "analysis.screening.commands",
-    "analysis.psychometrics.commands",
-    "analysis.models.commands",
-    "analysis.teams.commands",
-    "analysis.findings.commands",
-    "analysis.goals.commands",
-    "analysis.findings.power_commands",
-    "analysis.app.commands",
+    "analysis.cli.foundation",
+    "analysis.cli.screening",
+    "analysis.cli.psychometrics",
+    "analysis.cli.models",
+    "analysis.cli.teams",
+    "analysis.cli.findings",
+    "analysis.cli.goals",
+    "analysis.cli.power",
+    "analysis.cli.app",
 ]
 
 
@@ -56,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="goalscope",
         description="Score, check and model achievement-goal surveys.",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         epilog=textwrap.dedent("""\
             examples:
               goalscope instruments                       list the shipped scoring keys

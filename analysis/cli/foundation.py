@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .command_options import (_formatter, add_input_options, add_item_options, audit_path, item_options_from_args,
-                  read_input)
+from ..scoring.scorer import audit_path
+from .arguments import chunk_rows_arg
+from .inputs import add_input_options, add_item_options, item_options_from_args, read_input
+from .layout import formatter
 
 
 def register(sub) -> None:
     p = sub.add_parser("instruments", help="list the shipped scoring keys, or show one",
-                       formatter_class=_formatter,
+                       formatter_class=formatter,
                        description="List the registry of shipped scoring keys, or show one key in full.",
                        epilog="examples:\n  goalscope instruments\n  goalscope instruments grit-s\n"
                               "  goalscope instruments my_keys/agreeableness.yaml")
@@ -22,7 +24,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_instruments)
 
     p = sub.add_parser(
-        "score", help="score one instrument in a survey export", formatter_class=_formatter,
+        "score", help="score one instrument in a survey export", formatter_class=formatter,
         description="Score one instrument: writes the id column (or the file row), one column per scale, "
                     "<scale>_n_valid and, where the key has severity bands, <scale>_band.",
         epilog=textwrap.dedent("""\
@@ -48,7 +50,7 @@ def register(sub) -> None:
                    help="show a progress bar on stderr while reading in chunks (default: when stderr is a terminal)")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("run", help="run a study file (score, check, report)", formatter_class=_formatter,
+    p = sub.add_parser("run", help="run a study file (score, check, report)", formatter_class=formatter,
                        description="Walk a study through the data flow: read the export, drop identifiers, "
                                    "score every instrument, write data/processed/<study>/ and reports/<study>/.",
                        epilog=textwrap.dedent("""\
@@ -74,7 +76,7 @@ def register(sub) -> None:
 
 
 def cmd_instruments(args) -> int:
-    from .instruments import list_instruments, load_instrument
+    from ..instruments import list_instruments, load_instrument
 
     if args.id:
         print(load_instrument(args.id).summary())
@@ -85,24 +87,13 @@ def cmd_instruments(args) -> int:
     return 0
 
 
-def chunk_rows_arg(text: str) -> int:
-    """--chunk-rows: a whole number of 0 or more."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of rows (0 or more; 0 reads the file whole)")
-    return n
-
-
 def _chunked(args) -> int | None:
     """Rows per chunk when ``score`` reads FILE in chunks (0: the default size), else None."""
-    from .io.chunks import AUTO_CHUNK_BYTES, can_chunk
+    from ..io.chunks import AUTO_CHUNK_BYTES, can_chunk
 
     if args.chunk_rows is not None:
         if args.chunk_rows and (not can_chunk(args.file) or args.qualtrics):
-            from .errors import DataError
+            from ..errors import DataError
 
             raise DataError("is not read in chunks: --chunk-rows reads CSV/TSV and SPSS exports that are not "
                             "Qualtrics exports",
@@ -114,8 +105,8 @@ def _chunked(args) -> int | None:
 
 
 def cmd_score(args) -> int:
-    from .io import write_table
-    from .scoring import audit_frame, score
+    from ..io import write_table
+    from ..scoring import audit_frame, score
 
     chunk_rows = _chunked(args)
     if chunk_rows is not None:
@@ -140,7 +131,7 @@ def cmd_score(args) -> int:
 def _score_in_chunks(args, chunk_rows) -> int:
     import sys
 
-    from .scoring.streaming import score_file
+    from ..scoring.streaming import score_file
 
     opts = item_options_from_args(args)
     opts.pop("id_column", None)
@@ -155,10 +146,10 @@ def _score_in_chunks(args, chunk_rows) -> int:
 
 
 def cmd_run(args) -> int:
-    from .study import run_study
+    from ..study import run_study
 
     if args.check:
-        from .pipeline.check import check_study
+        from ..pipeline.check import check_study
 
         res = check_study(args.study, processed_dir=args.processed, reports_dir=args.reports,
                           allow_outside_data=args.allow_outside_data)

@@ -5,17 +5,18 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ..command_options import (OUTPUT_OPTIONS, _formatter, add_input_options, add_item_options, item_options_from_args,
-                               read_input)
 from ..errors import DataError
 from ..io.pseudonyms import PSEUDONYM_ENV as KEY_ENV
 from ..io.pseudonyms import pseudonym_key, pseudonymise
+from .inputs import add_input_options, add_item_options, item_options_from_args, read_input
+from .layout import formatter
+from .outputs import OUTPUT_OPTIONS
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "teams", help="staff report by team: scores, agreement, ICC, with anonymity rules",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description="Score one instrument and report it per unit (team, department, …) next to the "
                     "organisation, with within-unit agreement (rwg(j), r*wg(j), AD_M, awg), ICC(1)/ICC(2) and "
                     "a plain-language reading for managers. Units below --min-group respondents are suppressed, "
@@ -82,7 +83,7 @@ def cmd_teams(args) -> int:
     import pandas as pd
 
     from ..io import write_table
-    from .report import build_staff_report, write_staff_report
+    from ..teams.report import build_staff_report, write_staff_report
 
     _check_outputs(args)
     if Path(args.output).suffix.lower() not in (".xlsx", ".html", ".csv"):
@@ -116,7 +117,7 @@ def cmd_teams(args) -> int:
     out = write_staff_report(rep, args.output)
     print(plan_text(rep, out))
     if rep.audit is not None and len(rep.audit):
-        from ..command_options import audit_path
+        from ..scoring.scorer import audit_path
 
         # the analyst's audit, beside the report: file rows only, ids pseudonymised (or left out without a key)
         audit = rep.audit.copy()
@@ -149,7 +150,7 @@ def plan_text(rep, out=None) -> str:
     --------
     >>> from analysis.datasets import read_dataset
     >>> from analysis.teams import build_staff_report
-    >>> from analysis.teams.commands import plan_text
+    >>> from analysis.cli.teams import plan_text
     >>> rep = build_staff_report(read_dataset("staff_demo"), "vandewalle", "department", columns="wdgo_{n}")
     >>> print(plan_text(rep, "teams.xlsx"))
     334 respondents, 6 units: 6 published, 0 hidden (minimum 5) -> teams.xlsx
@@ -172,7 +173,7 @@ def wave_plan_text(rep, out=None) -> str:
     --------
     >>> from analysis.datasets import read_dataset
     >>> from analysis.teams import build_wave_report
-    >>> from analysis.teams.commands import wave_plan_text
+    >>> from analysis.cli.teams import wave_plan_text
     >>> waves = {"2025": read_dataset("staff_demo"), "2026": read_dataset("staff_demo_wave2")}
     >>> print(wave_plan_text(build_wave_report(waves, "vandewalle", "department", columns="wdgo_{n}")))
     2 waves (2025, 2026), 674 responses; 7 unit changes shown, 0 not shown (hidden or absent in a wave)
@@ -192,7 +193,7 @@ def _check_outputs(args) -> None:
     each), and the files the wave report writes beside OUT."""
     import argparse
 
-    from ..command_options import check_outputs
+    from .outputs import check_outputs
     from ..io.writers import check_not_input
 
     files = args.file if isinstance(args.file, list) else [args.file]
@@ -215,7 +216,7 @@ def _read_one(args, path):
 
 
 def _cmd_waves(args, opts, also, null) -> int:
-    from .waves import build_wave_report, write_wave_report
+    from ..teams.waves import build_wave_report, write_wave_report
 
     if args.person_scores or args.goal_text:
         flag = "--person-scores" if args.person_scores else "--goal-text"

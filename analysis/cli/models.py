@@ -15,10 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..command_options import (about_file, describe, add_input_options, add_sample_option, check_formula, check_output_names,
-                               column_list, _formatter, level_arg, n_boot_arg, print_r_call, print_sample,
-                               read_input, save_figure_of, seed_arg, show_frame, tidy_table, write_output)
 from ..errors import DataError
+from .arguments import check_formula, column_list, level_arg, n_boot_arg, seed_arg
+from .inputs import add_input_options, read_input
+from .layout import describe, formatter
+from .messages import about_file
+from .outputs import check_output_names
+from .results import print_r_call, save_figure_of, show_frame, tidy_table, write_output
+from .sample import add_sample_option, print_sample
 
 __all__ = ["register", "add_sample_option", "print_sample"]
 
@@ -96,7 +100,7 @@ def _report(res, overview, args, note: str | None = None) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "correlations", help="APA correlation table (M, SD, α, r with CI and p)", formatter_class=_formatter,
+        "correlations", help="APA correlation table (M, SD, α, r with CI and p)", formatter_class=formatter,
         description=describe("Correlation table of scored variables: tidy long table (.csv/.xlsx/.parquet) or a "
                     "publication table (.md/.html)."),
         epilog=_examples(
@@ -131,7 +135,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_correlations)
 
     p = sub.add_parser(
-        "mediation", help="mediation with a vectorised bootstrap", formatter_class=_formatter,
+        "mediation", help="mediation with a vectorised bootstrap", formatter_class=formatter,
         description=describe("Indirect, direct and total effects with bootstrap CIs (parallel or serial mediators)."),
         epilog=_examples(
             f"goalscope mediation {DEMO} --x goals_mastery_avoidance --m strategies_disorganization --y procr_total "
@@ -162,7 +166,7 @@ def register(sub) -> None:
 
 def cmd_correlations(args) -> int:
     from ..io.writers import atomic_write_text, write_table
-    from .correlation_table import correlations
+    from ..models.correlation_table import correlations
 
     flag = "--alpha" if args._retired_alpha is not None else "--reliabilities"
     for old, new in (("--alpha", "--reliabilities"), ("--missing", "--nan-policy"), ("--ci", "--show-ci")):
@@ -189,7 +193,7 @@ def cmd_correlations(args) -> int:
 
 def cmd_mediation(args) -> int:
     from ..io.writers import write_table
-    from .indirect_effects import mediation
+    from ..models.indirect_effects import mediation
 
     take_retired(args, "--ci", "--ci-method")
     check_output_names(args)
@@ -218,7 +222,7 @@ FAMILIES = ("gaussian", "logistic", "poisson", "negative_binomial")
 def _register_models(sub) -> None:
     p = sub.add_parser(
         "regression", help="OLS (with hierarchical steps), logistic, Poisson or negative-binomial regression",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description=describe("Regression of one outcome on predictors given as columns (--y, --x) or as a formula. OLS "
                     "reports b, SE, t, p, the CI and standardised β (R: lm); --block enters predictors in "
                     "steps with ΔR² and the F change (R: anova(m1, m2)); --family logistic gives odds ratios "
@@ -261,7 +265,7 @@ def _register_models(sub) -> None:
 
     p = sub.add_parser(
         "moderation", help="moderated regression: x × w, simple slopes at ±1 SD, Johnson–Neyman",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description=describe("OLS of y on x, w and x·w (plus covariates) with x and w mean-centred (default) or "
                     "standardised before the product is formed; simple slopes of x at w = −1 SD, mean, +1 SD and "
                     "the Johnson–Neyman region. R: lm(y ~ xc * wc + covariates). OUT holds the tidy table: the coefficients and the simple slopes (column kind)."),
@@ -288,7 +292,7 @@ def _register_models(sub) -> None:
 
     p = sub.add_parser(
         "mixed", help="linear mixed model (REML, lme4's optimum; Satterthwaite df as lmerTest)",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description=describe("Linear mixed model with random effects per --group: random intercepts, or random slopes "
                     "with --re-formula. REML by default (R: lme4::lmer); fixed effects with Wald z tests and "
                     "with Satterthwaite-df t tests (R: lmerTest). For a scores file with one column per "
@@ -326,7 +330,7 @@ def _register_models(sub) -> None:
 
     p = sub.add_parser(
         "profiles", help="latent profiles (Gaussian mixtures with 1 … k classes): AIC, BIC, entropy",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description=describe("Person-centred profiles of the goal scores: Gaussian mixtures with 1 … --k-max classes "
                     "(several seeded k-means starts), each with log L, AIC, BIC, SABIC, entropy and its smallest "
                     "class (R: mclust::Mclust(x, G = 1:k, modelNames = 'VVV')). The solution with the lowest BIC "
@@ -401,9 +405,9 @@ def _need(value, flag: str, role: str, what: str):
 
 
 def cmd_regression(args) -> int:
-    from .counts import count_regression
-    from .linear_models import hierarchical_regression, regression
-    from .logistic import logistic_regression
+    from ..models.counts import count_regression
+    from ..models.linear_models import hierarchical_regression, regression
+    from ..models.logistic import logistic_regression
 
     check_output_names(args)
     data = read_input(args)
@@ -463,7 +467,7 @@ def cmd_regression(args) -> int:
 
 
 def cmd_moderation(args) -> int:
-    from .interactions import moderation
+    from ..models.interactions import moderation
 
     check_output_names(args)
     data = read_input(args)
@@ -475,9 +479,9 @@ def cmd_moderation(args) -> int:
 
 
 def cmd_mixed(args) -> int:
-    from ._common import formula_columns
-    from .longitudinal import wide_to_long
-    from .mixed import mixed_model
+    from ..models._common import formula_columns
+    from ..models.longitudinal import wide_to_long
+    from ..models.mixed import mixed_model
 
     check_output_names(args)
     data = read_input(args)
@@ -533,7 +537,7 @@ def cmd_mixed(args) -> int:
 
 def cmd_profiles(args) -> int:
     from ..io.writers import write_table
-    from .profiles import goal_profiles
+    from ..models.profiles import goal_profiles
 
     check_output_names(args)
     data = read_input(args)

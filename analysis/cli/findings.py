@@ -9,8 +9,8 @@ import textwrap
 
 import pandas as pd
 
-from ..command_options import _formatter
 from ..errors import DataError
+from .layout import formatter
 
 
 def _pairs(text: str) -> dict:
@@ -29,7 +29,7 @@ def _pairs(text: str) -> dict:
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "findings", help="list the registry of published findings, or show one", formatter_class=_formatter,
+        "findings", help="list the registry of published findings, or show one", formatter_class=formatter,
         description="The published effects goalscope holds a study against: one row per finding, with its "
                     "constructs, the published r (or only its direction), status (V read in the source, S "
                     "secondary) and source.",
@@ -47,7 +47,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_findings)
 
     p = sub.add_parser(
-        "replicate", help="replication verdicts for a file of scores", formatter_class=_formatter,
+        "replicate", help="replication verdicts for a file of scores", formatter_class=formatter,
         description="Test every registered finding whose two constructs the file measures: difference from "
                     "the published r (Fisher z), equivalence (TOST, ±sesoi), small telescopes (r33) and a "
                     "one-line verdict.",
@@ -71,13 +71,13 @@ def register(sub) -> None:
 
 
 def cmd_findings(args) -> int:
-    from .registry import describe_finding, get_finding, published_findings
+    from ..findings.registry import describe_finding, get_finding, published_findings
 
     if args.id:
         print(describe_finding(get_finding(args.id, args.registry)))
         return 0
-    from .registry import FindingsError, constructs_without_findings
-    from .schema import CONSTRUCTS, unknown_names
+    from ..findings.registry import FindingsError, constructs_without_findings
+    from ..findings.schema import CONSTRUCTS, unknown_names
 
     problem = unknown_names([args.construct] if args.construct is not None else [], CONSTRUCTS)
     if problem:
@@ -104,8 +104,8 @@ def cmd_findings(args) -> int:
 
 def cmd_replicate(args) -> int:
     from ..io import read_responses, write_table
-    from .replication import replicate_study
-    from .schema import CONSTRUCTS, unknown_names
+    from ..findings.replication import replicate_study
+    from ..findings.schema import CONSTRUCTS, unknown_names
 
     scores = read_responses(args.file)
     pairs = _pairs(args.constructs)

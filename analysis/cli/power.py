@@ -6,8 +6,8 @@ import textwrap
 
 import pandas as pd
 
-from ..command_options import _formatter
 from ..errors import GoalscopeError
+from .layout import formatter
 
 POWERS = (0.80, 0.90, 0.95)
 
@@ -15,7 +15,7 @@ POWERS = (0.80, 0.90, 0.95)
 def register(sub) -> None:
     p = sub.add_parser(
         "power", help="power and sample size (correlation, regression, two correlations, mediation, moderation)",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description="Solve for the quantity left out: power from N, N for a power, or the detectable effect "
                     "(equal to R's pwr), or simulate power for mediation and moderation.",
         epilog=textwrap.dedent("""\
@@ -62,7 +62,7 @@ def register(sub) -> None:
 
     s = sub.add_parser(
         "simulate", help="simulate an item-level survey export with target latent correlations",
-        formatter_class=_formatter,
+        formatter_class=formatter,
         description="Synthetic survey data for shipped (or your own) instruments, in the export shape a study "
                     "file reads: Likert codes, reverse-keyed items answered reversed, latent correlations as "
                     "targeted (scored ones attenuated by unreliability).",
@@ -143,7 +143,7 @@ def cmd_power(args) -> int:
         return 0
     progress = False if args.no_progress else None
     if args.mediation:
-        from .power_montecarlo import power_mediation
+        from ..findings.power_montecarlo import power_mediation
         if args.n is None:
             raise GoalscopeError("needs --n (the sample size of each simulated study)", argument="--mediation",
                                  value=args.mediation, hint="add --n, e.g. --n 200")
@@ -151,30 +151,30 @@ def cmd_power(args) -> int:
         res = power_mediation(a, b, c_prime=args.c_prime, n=int(args.n), n_rep=args.n_rep, n_draws=args.n_draws,
                               ci_method=args.ci_method, level=args.level, seed=args.seed, progress=progress)
     elif args.moderation is not None:
-        from .power_montecarlo import power_moderation
+        from ..findings.power_montecarlo import power_moderation
         if args.n is None:
             raise GoalscopeError("needs --n (the sample size of each simulated study)", argument="--moderation",
                                  value=args.moderation, hint="add --n, e.g. --n 200")
         res = power_moderation(args.moderation, int(args.n), b_x=args.b_x, b_w=args.b_w, r_xw=args.r_xw,
                                n_rep=args.n_rep, alpha=args.alpha, seed=args.seed, progress=progress)
     elif args.f2 is not None or args.u is not None:
-        from .power import power_regression
+        from ..findings.power import power_regression
         res = power_regression(f2=args.f2, u=args.u or 1, n=args.n, power=args.power, alpha=args.alpha)
     elif args.r2 is not None:
-        from .power import power_correlation_difference
+        from ..findings.power import power_correlation_difference
         if args.r is None:
             raise GoalscopeError("needs --r (the first correlation)", argument="--r2", value=args.r2,
                                  hint="add --r with the correlation of the first group")
         res = power_correlation_difference(args.r, args.r2, n1=args.n, n2=args.n2, power=args.power,
                                            alpha=args.alpha, alternative=args.alternative)
     elif args.r is not None and args.n is None and args.power is None:
-        from .power import sample_size_table
+        from ..findings.power import sample_size_table
         table = sample_size_table(args.r, POWERS, alpha=args.alpha, alternative=args.alternative)
         _print(table)
         _write(table, args.output)
         return 0
     else:
-        from .power import power_correlation
+        from ..findings.power import power_correlation
         if args.r is None and (args.n is None or args.power is None):
             raise GoalscopeError("is not given, nor both --n and --power", argument="--r", value=None,
                                  hint="give two of --r, --n and --power (or --f2, --r2, --mediation, --moderation, "
@@ -208,16 +208,16 @@ def finding_sample_sizes(finding: str, powers=POWERS, alpha: float = 0.05, alter
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.findings.power_commands import finding_sample_sizes
+    >>> from analysis.cli.power import finding_sample_sizes
     >>> reg = pd.DataFrame({"id": ["meta-map-depression"], "effect_kind": ["r"], "effect_value": [-0.18]})
     >>> finding_sample_sizes("meta-map-depression", findings=reg)["n_required"].tolist()
     [240, 320, 395]
     """
-    from .power import sample_size_table
+    from ..findings.power import sample_size_table
 
     if findings is None:
         try:
-            from .registry import published_findings
+            from ..findings.registry import published_findings
         except ImportError:
             raise GoalscopeError("the registry of published findings (analysis.findings.registry) is not "
                                  "installed in this version", argument="--finding", value=finding,
@@ -264,7 +264,7 @@ def _instrument_arg(text: str):
         if "=" in part:
             prefix, key = (x.strip() for x in part.split("=", 1))
         else:
-            from .simulation import column_prefix
+            from ..findings.simulation import column_prefix
             prefix, key = column_prefix(part), part
         out[prefix] = key
     return out
@@ -272,7 +272,7 @@ def _instrument_arg(text: str):
 
 def _target(args, instruments: dict) -> pd.DataFrame | None:
     if args.finding:
-        from .simulation import target_from_findings
+        from ..findings.simulation import target_from_findings
         if args.correlations or args.r:
             raise GoalscopeError("is given with --correlations or --r", argument="--finding", value=", ".join(args.finding),
                                  hint="give the targets one way: --finding (the registry), --correlations or --r")
@@ -310,12 +310,12 @@ def _target(args, instruments: dict) -> pd.DataFrame | None:
             raise GoalscopeError("", argument="--r", value=text,
                                  hint="write A:B=VALUE, e.g. goals_mastery_approach:procr=-.25") from None
         pairs[(a, b)] = v
-    from .simulation import target_from_pairs
+    from ..findings.simulation import target_from_pairs
     return target_from_pairs(instruments, pairs)
 
 
 def cmd_simulate(args) -> int:
-    from .simulation import simulate
+    from ..findings.simulation import simulate
 
     instruments = _instrument_arg(args.instruments)
     target = _target(args, instruments)

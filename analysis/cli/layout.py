@@ -1,0 +1,36 @@
+"""The ``--help`` layout every ``goalscope`` command shares: descriptions keep their line breaks,
+options state their defaults (:func:`formatter`), long descriptions are wrapped (:func:`describe`)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions keep their line breaks; an option whose help does not state its default gets it
+    appended: ``(default: 0.95)``, ``(default: off)`` for a flag. Options without a default (None)
+    are inputs the user gives or leaves out; their help says what leaving them out means."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text or "required" in text.lower() or action.required or not action.option_strings:
+            return text
+        if isinstance(action, argparse._StoreTrueAction):
+            return f"{text} (default: off)"
+        if isinstance(action, argparse._StoreFalseAction):
+            return f"{text} (default: on)"
+        if action.default is None or action.default is argparse.SUPPRESS:
+            return text
+        return f"{text} (default: {action.default})"
+
+
+def formatter(prog):
+    """The ``formatter_class`` of every ``goalscope`` parser."""
+    return _HelpFormatter(prog, max_help_position=32, width=100)
+
+
+def describe(text: str) -> str:
+    """A command's description wrapped for ``--help`` (the help layout keeps line breaks as written)."""
+    import textwrap
+
+    return textwrap.fill(" ".join(text.split()), width=98, break_on_hyphens=False)
