@@ -9,8 +9,7 @@ Every station of the data flow is usable alone from a notebook::
 """
 
 from ._lazy import lazy_exports
-
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: F401
 
 # public names, imported from their modules on first use (see analysis/_lazy.py)
 __all__ = lazy_exports(__name__, {

@@ -185,15 +185,49 @@ def check_columns(data: pd.DataFrame, columns, what: str = "data", *, numeric: b
     return columns
 
 
+#: text that spreadsheet and statistics programs write for "no value" (compared case-insensitively);
+#: in an item column it is missing and listed in the audit, never silently dropped
+NA_TOKENS = ("NA", "N/A", "NaN", "None", "NULL", "#N/A", "<NA>", "#NA")
+_NA_FOLDED = {tok.casefold() for tok in NA_TOKENS}
+
+
+def is_na_token(value) -> bool:
+    """True for the text tokens that exports write for "no answer" (``NA``, ``N/A``, ``NULL``, …).
+
+    >>> [is_na_token(v) for v in ["NA", " null ", "Namibia", 3]]
+    [True, True, False, False]
+    """
+    return isinstance(value, str) and value.strip().casefold() in _NA_FOLDED
+
+
+def row_label(df: pd.DataFrame, index) -> str:
+    """How to name the row with index label ``index`` for the user ("row 17"): the index plus
+    ``data.attrs["first_row"]`` (the file's row of the first record, set by the readers).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.checks import row_label
+    >>> df = pd.DataFrame({"x": [1, 2]})
+    >>> df.attrs["first_row"] = 2
+    >>> row_label(df, 1), row_label(df, "a")
+    ('row 3', "row with index 'a'")
+    """
+    first = df.attrs.get("first_row")
+    if first is not None and isinstance(index, numbers.Integral):     # int, numpy integers
+        return f"row {int(index) + int(first)}"
+    return f"row with index {index!r}"
+
+
 def check_numeric(data: pd.DataFrame, columns, what: str,
                   hint: str = "recode it or set it to missing, or score the items first (prepare_items)",
                   na_tokens: bool = True) -> pd.DataFrame:
     """The ``columns`` of ``data`` as floats, or a :class:`DataError` naming the first text cell.
 
     The message names the file (``data.attrs["source"]``), the row as the user sees it in the file
-    (:func:`analysis.io.readers.row_label`), the column and the value, then says what to do
+    (:func:`row_label`), the column and the value, then says what to do
     (``hint``). The text tokens exports write for "no answer" (``NA``, ``N/A``, ``NULL``, …) are
-    missing, as in scoring (:func:`analysis.scoring.mapping.is_na_token`), unless ``na_tokens`` is
+    missing, as in scoring (:func:`is_na_token`), unless ``na_tokens`` is
     False (a caller that goes on with the original column, which would still hold the text, refuses
     them too); a TRUE/FALSE column counts as 1/0. Missing columns are named first (:func:`check_columns`).
 
@@ -211,9 +245,6 @@ def check_numeric(data: pd.DataFrame, columns, what: str,
     ...
     analysis.errors.DataError: correlations: file 'survey.csv', row 4, column 'y', value 'six' is not a number; recode it or set it to missing, or score the items first (prepare_items)
     """
-    from .io.readers import row_label
-    from .scoring.mapping import is_na_token
-
     columns = check_columns(data, columns, what)
     out = {}
     for c in columns:

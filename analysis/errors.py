@@ -188,7 +188,7 @@ def where(source: str | None = None, row=None, column=None, value=UNSET, item=No
 
     ``row`` is the row as the user sees it in the file (1-based line for text files, the
     spreadsheet row for Excel), not a pandas position: a number, or the words of
-    :func:`analysis.io.readers.row_label` (``"row 17"``). A value longer than :data:`MAX_SHOWN`
+    :func:`analysis.checks.row_label` (``"row 17"``). A value longer than :data:`MAX_SHOWN`
     characters is cut (see :func:`shown`); an empty value is said to be empty, and a value of
     ``None`` (a blank cell) is named as one.
 

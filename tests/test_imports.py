@@ -1,12 +1,16 @@
 """Imports run one way (docs/architecture.md): a station imports only the stations before it and the
-shared modules; no station imports the command line, the pipeline or ``analysis.study``; no
-submodule is named like a function its package exports."""
+shared modules; no module of ``analysis/`` is part of an import cycle; no station imports the command
+line, the pipeline or ``analysis.study``; no submodule is named like a function its package exports.
+
+An import counts wherever it is written (inside a function too), and so does every module a
+package's ``lazy_exports`` table names: a lazy import hides an edge from Python, not from these tests."""
 
 from __future__ import annotations
 
 import ast
 import importlib
 import pathlib
+from collections import deque
 
 import pytest
 
@@ -14,32 +18,36 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "analysis"
 
 #: the data flow, in order; a station may import the ones before it (formatting: APA numbers, labels
 #: and figures, a leaf any later station may import; it stands after io for the atomic writer)
-STATIONS = ["io", "formatting", "instruments", "scoring", "screening", "psychometrics", "models", "teams", "goals",
-            "findings", "report", "pipeline"]
+STATIONS = ["io", "formatting", "instruments", "scoring", "screening", "psychometrics", "models", "anonymity",
+            "goals", "teams", "findings", "report", "pipeline"]
 #: shared modules any station may import
-SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "datasets"}
-#: what a station may import besides the stations before it (teams use the goal coder for the
-#: staff report's goal section)
-EXTRA = {
-    "teams": {"goals"},
+SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "_version", "datasets"}
+#: what a station may import besides the stations before it (none: the APA numbers and figures every
+#: station uses are in formatting, below them all)
+EXTRA: dict[str, set[str]] = {
 }
 TOP_ONLY = {"cli", "study", "commands", "__main__", "app"}
 
 
 def _imports(path: pathlib.Path) -> set[str]:
-    """The ``analysis`` modules a file imports (absolute dotted names)."""
+    """The ``analysis`` modules a file imports (absolute dotted names), wherever the import is written,
+    and the modules its ``lazy_exports(...)`` tables name."""
     rel = path.relative_to(ROOT.parent).with_suffix("")
-    package = list(rel.parts[:-1]) if rel.name != "__init__" else list(rel.parts[:-1])
+    package = list(rel.parts[:-1])
+    me = ".".join(package if rel.name == "__init__" else rel.parts)
+
+    def absolute(module: str | None, level: int) -> str:
+        if not level:
+            return module or ""
+        return ".".join(package[: len(package) - level + 1] + ([module] if module else []))
+
     out = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - node.level + 1]
-                mod = ".".join(base + ([node.module] if node.module else []))
-            else:
-                mod = node.module or ""
+            mod = absolute(node.module, node.level)
             if mod.startswith("analysis"):
-                out.add(mod)
+                if not me.startswith(f"{mod}."):      # a package is loaded before its own modules
+                    out.add(mod)
                 out.update(f"{mod}.{a.name}" for a in node.names)
         elif isinstance(node, ast.Import):
             out.update(a.name for a in node.names if a.name.startswith("analysis"))
@@ -47,7 +55,17 @@ def _imports(path: pathlib.Path) -> set[str]:
             arg = node.args[0]
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.startswith("analysis"):
                 out.add(arg.value)
+        elif (isinstance(node, ast.Call) and _called(node.func) == "lazy_exports" and len(node.args) > 1
+              and isinstance(node.args[1], ast.Dict)):
+            for key in node.args[1].keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    name = key.value.lstrip(".")
+                    out.add(absolute(name, len(key.value) - len(name)))
     return out
+
+
+def _called(func) -> str | None:
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
 
 def _top(name: str) -> str | None:
@@ -56,12 +74,88 @@ def _top(name: str) -> str | None:
 
 
 STATION_FILES = sorted(p for s in STATIONS for p in (ROOT / s).rglob("*.py"))
+#: every module of analysis/ by its dotted name: stations, shared modules, the top layer
+MODULES = {".".join(p.relative_to(ROOT.parent).with_suffix("").parts[:-1] if p.name == "__init__.py"
+                    else p.relative_to(ROOT.parent).with_suffix("").parts): p for p in ROOT.rglob("*.py")}
+
+
+def _module_of(name: str) -> str | None:
+    """The module that defines ``name`` (``analysis.io.row_label`` → ``analysis.io``)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def import_graph() -> dict[str, set[str]]:
+    """``module → the modules it imports`` over every module of analysis/."""
+    return {m: {_module_of(n) for n in _imports(p)} - {None, m} for m, p in MODULES.items()}
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle (``[a, b, …, a]``) through every group of modules that import each other (Tarjan's
+    strongly connected components, then a shortest way back to the first module)."""
+    index, low, stack, on, groups = {}, {}, [], set(), []
+
+    def connect(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = set()
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.add(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(group)
+
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+    cycles = []
+    for group in groups:
+        start = min(group)
+        came = {w: start for w in graph[start] & group}
+        todo = deque(sorted(came))
+        while start not in came:
+            v = todo.popleft()
+            for w in sorted(graph[v] & group):
+                if w not in came:
+                    came[w] = v
+                    todo.append(w)
+        path, v = [start], came[start]
+        while v != start:
+            path.append(v)
+            v = came[v]
+        cycles.append([start] + path[:0:-1] + [start])
+    return sorted(cycles)
+
+
+def test_no_import_cycles():
+    cycles = import_cycles(import_graph())
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_import_cycles_are_named():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
+    assert import_cycles(graph) == [["a", "b", "c", "a"]]
+    assert _module_of("analysis.io.row_label") == "analysis.io"
+    lazy = _imports(ROOT / "teams" / "__init__.py")
+    assert {"analysis.teams.report", "analysis.anonymity.privacy"} <= lazy
 
 
 @pytest.mark.parametrize("path", STATION_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_station_imports_run_one_way(path):
     station = path.relative_to(ROOT).parts[0]
-    allowed = set(STATIONS[: STATIONS.index(station) + 1]) | SHARED | EXTRA.get(station, set()) | {"__version__"}
+    allowed = set(STATIONS[: STATIONS.index(station) + 1]) | SHARED | EXTRA.get(station, set())
     if station == "pipeline":
         allowed |= set(STATIONS)
     bad = sorted(m for m in _imports(path)
@@ -99,7 +193,7 @@ def test_the_command_line_lives_in_cli():
     assert not (ROOT / "command_options.py").exists() and not (ROOT / "commands.py").exists()
 
 
-@pytest.mark.parametrize("package", ["scoring", "screening", "psychometrics", "models", "teams", "goals",
+@pytest.mark.parametrize("package", ["scoring", "screening", "psychometrics", "models", "anonymity", "teams", "goals",
                                      "findings", "io", "instruments"])
 def test_no_submodule_named_like_an_export(package):
     mod = importlib.import_module(f"analysis.{package}")

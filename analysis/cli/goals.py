@@ -62,9 +62,8 @@ def cmd_goals(args) -> int:
     import pandas as pd
 
     from ..io import write_table
-    from ..goals.agreement import goal_agreement
     from ..goals.coder import CODING_COLUMNS, code_goals
-    from ..goals.sheet import plan_coding_sheet, write_coding_sheet
+    from ..goals.sheet import goal_agreement, plan_coding_sheet, write_coding_sheet
 
     if args.file == "train":
         return _train(args)

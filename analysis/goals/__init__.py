@@ -6,8 +6,8 @@ from .._lazy import lazy_exports
 __all__ = lazy_exports(__name__, {
     ".lexicon": ["LexiconError", "load_lexicon"],
     ".coder": ["GoalCoding", "code_goals", "code_statement"],
-    ".agreement": ["AgreementResult", "agreement_between", "cohen_kappa", "goal_agreement", "krippendorff_alpha"],
-    ".sheet": ["SheetPlan", "plan_coding_sheet", "read_coding_sheet", "write_coding_sheet"],
+    ".agreement": ["AgreementResult", "agreement_between", "cohen_kappa", "krippendorff_alpha"],
+    ".sheet": ["SheetPlan", "goal_agreement", "plan_coding_sheet", "read_coding_sheet", "write_coding_sheet"],
     ".shares": ["GoalShares", "goal_shares"],
     ".features": ["statement_features"],
     ".rewrite": ["mastery_rewrite"],

@@ -126,7 +126,7 @@ def krippendorff_alpha(*codings) -> float:
 
 @dataclass
 class AgreementResult(Result):
-    """Agreement of every pair of codings (human coders and the rules); see :func:`goal_agreement`.
+    """Agreement of every pair of codings (human coders and the rules); see :func:`analysis.goals.goal_agreement`.
 
     ``.table()`` tidy, one row per comparison and measure; ``.summary()`` one row per comparison
     (``agreement`` in percent, ``kappa`` with its SE, CI and z test, Krippendorff's ``alpha``,
@@ -258,79 +258,3 @@ def agreement_between(codes: pd.DataFrame, raters=None, *, level: float = 0.95, 
                          "statistic": k["statistic"], "p_val": k["p_val"], "se0": k["se0"], "alpha": alpha})
     return AgreementResult(pairs=pd.DataFrame(rows), codes=codes[raters].copy(), level=level, raters=raters,
                            source=source, excluded=excluded)
-
-
-#: the column name of the trained coder's codes in an agreement table
-TRAINED = "trained_coder"
-
-
-def goal_agreement(sheet, *, coders=None, lexicon="en", level: float = 0.95, rules: bool = True,
-                   coder=None) -> AgreementResult:
-    """Agreement between the human coders of a coding sheet, and between each coder and the rules or a trained coder.
-
-    Parameters
-    ----------
-    sheet : str, Path or DataFrame
-        A filled coding sheet (:func:`write_coding_sheet`), or a DataFrame with its columns
-        ``statement_id, statement, coder_1, coder_2, …``.
-    coders : list of str, optional
-        Coder columns; default every column whose name starts with ``coder_``.
-    lexicon : str or path
-        Lexicon for the rules' coding, done afresh from the statements (the sheet never shows it).
-    level : float
-        Confidence level of the kappa intervals.
-    rules : bool
-        Also compare every coder with the rules (default True).
-    coder : "default", GoalCoder, path or None
-        Also compare every coder with this trained coder (column ``trained_coder``), coding the
-        statements afresh; its ``not_a_goal`` is the sheet's ``unclear`` (not a goal). ``goalscope
-        goals SHEET --agreement`` uses the shipped coder unless ``--coder`` names another.
-
-    Returns
-    -------
-    AgreementResult
-        ``.table()``: per comparison (``coder_1 vs coder_2``, ``coder_1 vs rules``, …) percent
-        agreement, Cohen's kappa with SE, CI, z and p, and Krippendorff's alpha (nominal), each with
-        the number of statements both coded; with ``coder=``, also ``coder_1 vs trained_coder``, ….
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> sheet = pd.DataFrame({"statement_id": [1, 2, 3, 4],
-    ...     "statement": ["Close 20 sales a month", "Learn SQL by doing one exercise every day",
-    ...                   "be a better leader", "n/a"],
-    ...     "coder_1": ["performance", "mastery", "outcome", "unclear"],
-    ...     "coder_2": ["performance", "mastery", "mastery", "unclear"]})
-    >>> goal_agreement(sheet).summary()[["comparison", "n", "agreement"]]
-              comparison  n  agreement
-    0  coder_1 vs coder_2  4       75.0
-    1    coder_1 vs rules  4      100.0
-    2    coder_2 vs rules  4       75.0
-    >>> goal_agreement(sheet, rules=False, coder="default").summary()[["comparison", "n", "agreement"]]
-                     comparison  n  agreement
-    0        coder_1 vs coder_2  4       75.0
-    1  coder_1 vs trained_coder  4      100.0
-    2  coder_2 vs trained_coder  4       75.0
-
-    R: ``psy::ckappa(cbind(coder_1, coder_2))``, ``psych::cohen.kappa(cbind(coder_1, coder_2))``.
-    """
-    from .coder import code_goals
-    from .sheet import check_codes, read_coding_sheet
-
-    if isinstance(sheet, pd.DataFrame):
-        codes, source = check_codes(sheet, coders=coders), None
-    else:
-        codes, source = read_coding_sheet(sheet, coders=coders), str(sheet)
-    raters = [c for c in codes.columns if c not in ("statement_id", "statement")]
-    table = codes[raters].reset_index(drop=True)
-    if rules:
-        coded = code_goals(codes[["statement"]].reset_index(drop=True), text="statement", lexicon=lexicon)
-        table["rules"] = coded.table()["goal_type"].to_numpy()
-        raters = raters + ["rules"]
-    if coder is not None:
-        from .model import get_goal_coder
-
-        pred = get_goal_coder(coder).predict(codes["statement"].tolist())
-        table[TRAINED] = ["unclear" if c == "not_a_goal" else c for c in pred]
-        raters = raters + [TRAINED]
-    return agreement_between(table, raters, level=level, source=source)

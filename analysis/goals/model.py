@@ -97,7 +97,7 @@ def _versions() -> dict:
     import skops
     import sklearn
 
-    from .. import __version__ as goalscope_version
+    from .._version import __version__ as goalscope_version
 
     return {"goalscope": str(goalscope_version), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
             "scipy": scipy.__version__, "skops": skops.__version__, "python": platform.python_version()}

@@ -1,7 +1,7 @@
 """Shares of mastery, performance, outcome (and unclear) goals per unit, for team reports.
 
 Only the shares and the number of people reach the table: the statements themselves never do.
-The anonymity rules are those of the staff report (:mod:`analysis.teams.privacy`): a unit with
+The anonymity rules are those of the staff report (:mod:`analysis.anonymity.privacy`): a unit with
 fewer than ``min_group`` people is suppressed, and further units are suppressed until no hidden
 unit's headcount or count of any goal type can be worked out from the published numbers (the
 linear-programming audit there, with each goal type as a reported value bounded by 0 and 1).
@@ -16,13 +16,12 @@ import pandas as pd
 from ..checks import check_data
 from ..errors import DataError
 from ..formatting.apa import Apa, apa
-from ..io.readers import row_label
 from ..results import Result
-from ..teams.aggregation import ORGANISATION, unit_labels
-from ..teams.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
-from .coder import GoalCoding
+from ..anonymity.units import ORGANISATION, unit_labels
+from ..anonymity.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression
+from .coder import GoalCoding, code_goals
 from .lexicon import GOAL_TYPES
-from ..checks import near_columns
+from ..checks import near_columns, row_label
 
 SHARE_COLUMNS = [f"share_{t}" for t in GOAL_TYPES]
 
@@ -122,7 +121,7 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     Team c (one person) is below the minimum; team a is hidden too, or c would be the organisation
     minus a and b.
 
-    R has no single equivalent: the shares are ``aggregate(goal_type == "mastery" ~ team, data, mean)``; the suppression is goalscope's (analysis.teams.privacy).
+    R has no single equivalent: the shares are ``aggregate(goal_type == "mastery" ~ team, data, mean)``; the suppression is goalscope's (analysis.anonymity.privacy).
     """
     data = check_data(coded.data if isinstance(coded, GoalCoding) else coded, "goal_shares", rows=False)
     groupings = [group] + ([parent] if parent else []) + [a for a in also if a not in (group, parent)]
@@ -135,7 +134,7 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     if len(bad):
         raise DataError("not a goal type", file=data.attrs.get("source"), row=row_label(data, bad.index[0]), column=goal_type,
                         value=bad.iloc[0], hint="use the output of code_goals (mastery, performance, outcome, unclear)")
-    ind = pd.DataFrame({f"share_{t}": (codes == t).astype(float) for t in GOAL_TYPES}, index=data.index)
+    ind = share_indicators(codes)
     labels = pd.DataFrame({g: unit_labels(data, g) for g in groupings}, index=data.index)
     if id_column:
         people = data[id_column]
@@ -155,15 +154,49 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     else:
         frame = pd.concat([labels, ind], axis=1)
     frame = frame.reset_index(drop=True)
-    # A goal type nobody (or everybody) has is known for every unit from the organisation row itself
-    # ("none of the organisation's goals are unclear"); protecting it is impossible and pointless.
-    org = frame[SHARE_COLUMNS].sum()
-    protect = [v for v in SHARE_COLUMNS if 0 < org[v] < len(frame)]
+    protect = protected_shares(frame)
     plan = plan_suppression(frame, groupings, parents={group: parent} if parent else None, values=protect,
                             k=min_group, bounds={v: (0.0, 1.0) for v in protect})
+    masked = share_table(frame, groupings, plan)
+    masked["suppressed"] = masked["suppressed"].astype(bool)
+    return GoalShares(shares=masked, plan=plan, k=plan.k, n=len(frame),
+                      options={"group": group, "parent": parent, "also": list(also), "id_column": id_column,
+                               "min_group": plan.k})
+
+
+def share_indicators(codes: pd.Series) -> pd.DataFrame:
+    """One 0/1 column per goal type (``share_mastery``, …) for each coded statement: the shares of a
+    unit are their means.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> share_indicators(pd.Series(["mastery", "unclear"])).to_dict("list")
+    {'share_mastery': [1.0, 0.0], 'share_performance': [0.0, 0.0], 'share_outcome': [0.0, 0.0], 'share_unclear': [0.0, 1.0]}
+    """
+    return pd.DataFrame({f"share_{t}": (codes == t).astype(float) for t in GOAL_TYPES}, index=codes.index)
+
+
+def protected_shares(frame: pd.DataFrame) -> list:
+    """The share columns the suppression protects: a goal type nobody (or everybody) has is known for
+    every unit from the organisation row itself ("none of the organisation's goals are unclear");
+    protecting it is impossible and pointless."""
+    org = frame[SHARE_COLUMNS].sum()
+    return [v for v in SHARE_COLUMNS if 0 < org[v] < len(frame)]
+
+
+def share_table(frame: pd.DataFrame, levels: list, plan: SuppressionPlan) -> pd.DataFrame:
+    """The shares of every unit, masked by ``plan``: the organisation first, then the units of each
+    grouping in ``levels`` (in that order, units sorted), each with its parent as the plan has it.
+
+    ``frame`` has one row per person: the unit labels of every grouping and the
+    :func:`share_indicators` (or a person's mean of them). :func:`goal_shares` and the staff
+    report's goal section (:func:`analysis.teams.build_staff_report` with ``goal_text=``) both show
+    this table; a unit's n counts its people.
+    """
     rows = [{"level": ORGANISATION, "unit": ORGANISATION, "parent": None, "n": float(len(frame)),
              **frame[SHARE_COLUMNS].mean().to_dict()}]
-    for g in groupings:
+    for g in levels:
         pm = dict(zip(plan.cells.loc[plan.cells["level"] == g, "unit"], plan.cells.loc[plan.cells["level"] == g, "parent"]))
         for unit, grp in frame.groupby(g, sort=True):
             rows.append({"level": g, "unit": unit, "parent": pm.get(unit), "n": float(len(grp)),
@@ -171,7 +204,32 @@ def goal_shares(coded, group: str, *, parent: str | None = None, also=(), id_col
     table = pd.DataFrame(rows, columns=["level", "unit", "parent", "n"] + SHARE_COLUMNS)
     masked = plan.mask(table)
     masked.loc[masked["level"] == ORGANISATION, "suppressed"] = False
-    masked["suppressed"] = masked["suppressed"].astype(bool)
-    return GoalShares(shares=masked.reset_index(drop=True), plan=plan, k=plan.k, n=len(frame),
-                      options={"group": group, "parent": parent, "also": list(also), "id_column": id_column,
-                               "min_group": plan.k})
+    return masked.reset_index(drop=True)
+
+
+def coded_goal_types(data: pd.DataFrame, text: str, coder="default") -> tuple[pd.Series, str]:
+    """The goal type of each row's statement in column ``text`` (index of ``data``), and who coded it:
+    ``"rules"`` (:func:`code_goals`), ``"default"`` (the shipped trained coder) or ``"file"`` (a
+    :class:`GoalCoder` or coder file). A trained coder's ``not_a_goal`` and a blank answer are both
+    ``unclear`` (the shares' fourth column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> coded, by = coded_goal_types(pd.DataFrame({"goal": ["Learn SQL by doing one exercise every day", ""]}),
+    ...                              "goal", "rules")
+    >>> coded.tolist(), by
+    (['mastery', 'unclear'], 'rules')
+    """
+    if isinstance(coder, str) and coder == "rules":
+        return code_goals(data, text=text).table()["goal_type"], "rules"
+    from .model import get_goal_coder
+
+    if text not in data.columns:
+        raise DataError("is not in the data", file=data.attrs.get("source"), column=text,
+                        item="the goal statement column",
+                        hint="Name the column that holds the goal statements." + near_columns(text, data))
+    model = get_goal_coder(coder)
+    # the coder's not_a_goal and a blank answer share the fourth column
+    coded = pd.Series(model.predict(data[text].tolist()), index=data.index).replace({"not_a_goal": "unclear"})
+    return coded, "default" if isinstance(coder, str) and coder == "default" else "file"

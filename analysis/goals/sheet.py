@@ -6,7 +6,8 @@ drop-down list of the four classes), a ``Definitions`` sheet (the definitions an
 statements not to code: blank answers, and those the trained coder coded ``not_a_goal``). The
 coders' time goes where it is needed: with a trained coder (the default) the statements it is
 least sure of come first (active learning); without one, the file order is kept. Neither the coder's nor the rules' codes are in the sheet, so the coders
-code blind; :func:`analysis.goals.goal_agreement` codes the statements again when it compares.
+code blind; :func:`goal_agreement` (here: it reads the filled sheet) codes the statements again
+when it compares, with the statistics of :mod:`analysis.goals.agreement`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..io.readers import row_label
 from ..io.writers import atomic_write_bytes, deterministic_xlsx
+from .agreement import AgreementResult, agreement_between
 from .lexicon import GOAL_TYPES
-from ..checks import near_columns
+from ..checks import near_columns, row_label
 
 CODING_SHEET = "Coding"
 DEFINITIONS_SHEET = "Definitions"
@@ -351,3 +352,78 @@ def check_codes(df: pd.DataFrame, *, source=None, first_row: int = 2, coders=Non
             vals.append(s)
         out[c] = pd.Series(vals, index=out.index, dtype=object)
     return out
+
+
+#: the column name of the trained coder's codes in an agreement table
+TRAINED = "trained_coder"
+
+
+def goal_agreement(sheet, *, coders=None, lexicon="en", level: float = 0.95, rules: bool = True,
+                   coder=None) -> AgreementResult:
+    """Agreement between the human coders of a coding sheet, and between each coder and the rules or a trained coder.
+
+    Parameters
+    ----------
+    sheet : str, Path or DataFrame
+        A filled coding sheet (:func:`write_coding_sheet`), or a DataFrame with its columns
+        ``statement_id, statement, coder_1, coder_2, …``.
+    coders : list of str, optional
+        Coder columns; default every column whose name starts with ``coder_``.
+    lexicon : str or path
+        Lexicon for the rules' coding, done afresh from the statements (the sheet never shows it).
+    level : float
+        Confidence level of the kappa intervals.
+    rules : bool
+        Also compare every coder with the rules (default True).
+    coder : "default", GoalCoder, path or None
+        Also compare every coder with this trained coder (column ``trained_coder``), coding the
+        statements afresh; its ``not_a_goal`` is the sheet's ``unclear`` (not a goal). ``goalscope
+        goals SHEET --agreement`` uses the shipped coder unless ``--coder`` names another.
+
+    Returns
+    -------
+    AgreementResult
+        ``.table()``: per comparison (``coder_1 vs coder_2``, ``coder_1 vs rules``, …) percent
+        agreement, Cohen's kappa with SE, CI, z and p, and Krippendorff's alpha (nominal), each with
+        the number of statements both coded; with ``coder=``, also ``coder_1 vs trained_coder``, ….
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sheet = pd.DataFrame({"statement_id": [1, 2, 3, 4],
+    ...     "statement": ["Close 20 sales a month", "Learn SQL by doing one exercise every day",
+    ...                   "be a better leader", "n/a"],
+    ...     "coder_1": ["performance", "mastery", "outcome", "unclear"],
+    ...     "coder_2": ["performance", "mastery", "mastery", "unclear"]})
+    >>> goal_agreement(sheet).summary()[["comparison", "n", "agreement"]]
+              comparison  n  agreement
+    0  coder_1 vs coder_2  4       75.0
+    1    coder_1 vs rules  4      100.0
+    2    coder_2 vs rules  4       75.0
+    >>> goal_agreement(sheet, rules=False, coder="default").summary()[["comparison", "n", "agreement"]]
+                     comparison  n  agreement
+    0        coder_1 vs coder_2  4       75.0
+    1  coder_1 vs trained_coder  4      100.0
+    2  coder_2 vs trained_coder  4       75.0
+
+    R: ``psy::ckappa(cbind(coder_1, coder_2))``, ``psych::cohen.kappa(cbind(coder_1, coder_2))``.
+    """
+    from .coder import code_goals
+
+    if isinstance(sheet, pd.DataFrame):
+        codes, source = check_codes(sheet, coders=coders), None
+    else:
+        codes, source = read_coding_sheet(sheet, coders=coders), str(sheet)
+    raters = [c for c in codes.columns if c not in ("statement_id", "statement")]
+    table = codes[raters].reset_index(drop=True)
+    if rules:
+        coded = code_goals(codes[["statement"]].reset_index(drop=True), text="statement", lexicon=lexicon)
+        table["rules"] = coded.table()["goal_type"].to_numpy()
+        raters = raters + ["rules"]
+    if coder is not None:
+        from .model import get_goal_coder
+
+        pred = get_goal_coder(coder).predict(codes["statement"].tolist())
+        table[TRAINED] = ["unclear" if c == "not_a_goal" else c for c in pred]
+        raters = raters + [TRAINED]
+    return agreement_between(table, raters, level=level, source=source)

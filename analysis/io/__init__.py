@@ -1,6 +1,7 @@
 """Readers (format detection, labels) and writers (atomic, manifest)."""
 
-from .readers import read_responses, row_label
+from ..checks import row_label
+from .readers import read_responses
 from .writers import (atomic_folder, atomic_write_bytes, atomic_write_text, check_not_input, guard_output, sha256,
                       write_json, write_table)
 

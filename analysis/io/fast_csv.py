@@ -28,7 +28,7 @@ reads back unchanged exactly when its text is as long as the number written out 
 ``-0`` or a ``0x`` prefix make the text longer; where a column holds a number of a million or
 more, a hexadecimal text can be as long as its number, so a text with an ``x`` is ruled out there).
 Decimals are matched with RE2 patterns; the rare text longer than 15 characters is checked by
-:func:`analysis.io.readers.is_plain_number` once per distinct value.
+:func:`is_plain_number` once per distinct value.
 
 The fast path gives way (returns None) to the careful record-by-record path, which names the row,
 whenever the file is not plainly one table under a header in row 1: a row with another number of
@@ -48,7 +48,11 @@ import re
 import numpy as np
 import pandas as pd
 
-#: a plain decimal (readers._PLAIN_NUMBER) and a negative zero ('-0', '-0.00'), for RE2
+#: the third row of a Qualtrics export ({"ImportId": ...} cells)
+_QUALTRICS_IMPORT = re.compile(r'^\s*\{\s*"ImportId"')
+# a number that reads back unchanged (the reader's rule); digits counted separately (<= 15)
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+#: a plain decimal (_PLAIN_NUMBER) and a negative zero ('-0', '-0.00'), for RE2
 _DECIMAL = r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
 _NEGATIVE_ZERO = r"^-[0.]*$"
 _MAX_DIGITS = 15
@@ -58,6 +62,27 @@ _HEX_SAME_LENGTH = 10 ** 6
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def is_plain_number(text: str) -> bool:
+    """True when ``text`` is a number that reads back unchanged (the reader's rule, :mod:`analysis.io.readers`).
+
+    Examples
+    --------
+    >>> [is_plain_number(t) for t in ["3", "-0.5", "007", "3E4", "+1", " 2", "1.0", "-0", "-0.0"]]
+    [True, True, False, False, False, False, True, False, False]
+    >>> [is_plain_number(t) for t in ["4.333333333333333", "12345678901234567890", "0.12345678901234567890"]]
+    [True, False, False]
+    """
+    if _PLAIN_NUMBER.fullmatch(text) is None:
+        return False
+    if text.startswith("-") and not text.strip("-0."):
+        return False                                  # '-0' reads back as '0': kept as written
+    if len(text) - text.startswith("-") - ("." in text) <= _MAX_DIGITS:
+        return True
+    # longer decimals are numbers when they are the shortest text of a float (what Python, pandas and
+    # goalscope write for 2.5999999999999996); long integers stay text (ids, account numbers)
+    return "." in text and repr(float(text)) == text
 
 
 def lines_of(text: str):
@@ -96,8 +121,6 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
     ``raw`` is the file, ``decoded`` its text in ``encoding``, ``head`` its first records as the
     ``csv`` module splits them, ``as_text`` the columns kept as text.
     """
-    from .readers import _QUALTRICS_IMPORT
-
     header = head[0] if head else []
     width = len(header)
     if (width < 2 or header[-1] == "" or any("\n" in h or "\r" in h for h in header) or len(set(header)) < width
@@ -138,8 +161,6 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
 
 def _text_in_sample(cells: list) -> bool:
     """True when one of these cells (the column's first rows) is neither empty nor a plain number."""
-    from .readers import is_plain_number
-
     return any(c != "" and not is_plain_number(c) for c in set(cells))
 
 
@@ -232,8 +253,6 @@ def _decimals(col):
         return None
     if pc.any(pc.match_substring_regex(col, _NEGATIVE_ZERO)).as_py():
         return None
-    from .readers import is_plain_number
-
     long = pc.unique(col.filter(pc.greater(pc.binary_length(col), _MAX_DIGITS))).to_pylist()
     if not all(is_plain_number(t) for t in long):
         return None

@@ -96,19 +96,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..checks import near_columns
+from ..checks import near_columns, row_label  # noqa: F401  (row_label's old home)
 from ..errors import DataError, shown
-from .fast_csv import head_text, lines_of, read_clean
+from .fast_csv import _QUALTRICS_IMPORT, head_text, is_plain_number, lines_of, read_clean
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SPSS_SUFFIXES = {".sav", ".zsav"}
 _DELIMITERS = [",", ";", "\t", "|"]
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_QUALTRICS_IMPORT = re.compile(r'^\s*\{\s*"ImportId"')
-# a number that reads back unchanged (see the module docstring); digits counted separately (<= 15)
-_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-_MAX_DIGITS = 15
 
 
 def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics=None, id_column=None,
@@ -368,27 +364,6 @@ def _not_qualtrics(p: Path) -> DataError:
 
 
 # ---------------------------------------------------------------------------------------------
-def is_plain_number(text: str) -> bool:
-    """True when ``text`` is a number that reads back unchanged (the reader's rule, module docstring).
-
-    Examples
-    --------
-    >>> [is_plain_number(t) for t in ["3", "-0.5", "007", "3E4", "+1", " 2", "1.0", "-0", "-0.0"]]
-    [True, True, False, False, False, False, True, False, False]
-    >>> [is_plain_number(t) for t in ["4.333333333333333", "12345678901234567890", "0.12345678901234567890"]]
-    [True, False, False]
-    """
-    if _PLAIN_NUMBER.fullmatch(text) is None:
-        return False
-    if text.startswith("-") and not text.strip("-0."):
-        return False                                  # '-0' reads back as '0': kept as written
-    if len(text) - text.startswith("-") - ("." in text) <= _MAX_DIGITS:
-        return True
-    # longer decimals are numbers when they are the shortest text of a float (what Python, pandas and
-    # goalscope write for 2.5999999999999996); long integers stay text (ids, account numbers)
-    return "." in text and repr(float(text)) == text
-
-
 def _settle_types(df: pd.DataFrame, text: set) -> pd.DataFrame:
     """Turn a column into numbers when every value is unambiguous (module docstring); else keep it."""
     out = {}
@@ -932,11 +907,3 @@ def _check_header(df: pd.DataFrame, p: Path) -> None:
     if unnamed and len(unnamed) == len(cols):
         raise DataError("the first row is not a header (no column has a name)", file=str(p),
                         hint="Put the column names in the first row, or name the header's row with header_row=.")
-
-
-def row_label(df: pd.DataFrame, index) -> str:
-    """How to name the row with index label ``index`` for the user ("row 17")."""
-    first = df.attrs.get("first_row")
-    if first is not None and isinstance(index, (int, np.integer)):
-        return f"row {int(index) + int(first)}"
-    return f"row with index {index!r}"

@@ -24,7 +24,7 @@ def manifest(study, data_file: Path, outputs: dict) -> dict:
             versions[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
             pass
-    from .. import __version__
+    from .._version import __version__
 
     return {
         "study": study.name,

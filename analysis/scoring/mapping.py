@@ -38,28 +38,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..checks import audit_table, check_choice, check_data
+from ..checks import _NA_FOLDED, audit_table, check_choice, check_data, row_label
+from ..checks import NA_TOKENS, is_na_token  # noqa: F401  (their old home: scoring and screening import them from here)
 from ..errors import MAX_SHOWN, DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
-from ..io.readers import row_label
 from ._parallel import in_parallel
 from ..checks import near_columns
 
 _BLOCK = 1 << 17  # rows per block of the validity check (its scratch stays in the CPU cache)
 _PUNCT = str.maketrans("", "", string.punctuation)
-#: text that spreadsheet and statistics programs write for "no value" (compared case-insensitively);
-#: in an item column it is missing and listed in the audit, never silently dropped
-NA_TOKENS = ("NA", "N/A", "NaN", "None", "NULL", "#N/A", "<NA>", "#NA")
-_NA_FOLDED = {tok.casefold() for tok in NA_TOKENS}
-
-
-def is_na_token(value) -> bool:
-    """True for the text tokens that exports write for "no answer" (``NA``, ``N/A``, ``NULL``, …).
-
-    >>> [is_na_token(v) for v in ["NA", " null ", "Namibia", 3]]
-    [True, True, False, False]
-    """
-    return isinstance(value, str) and value.strip().casefold() in _NA_FOLDED
 # a number written as text in an item column; stricter than float() ("nan", "inf", "1_0" are not numbers)
 _NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _BOOL_REASON = "a TRUE/FALSE (boolean) cell, not a response code (booleans are never read as 1/0)"

@@ -9,8 +9,8 @@ __all__ = lazy_exports(__name__, {
                    "rwg_j", "rwg_j_lindell"],
     ".intraclass": ["IccResult", "icc"],
     ".multilevel": ["TeamModelResult", "center_within_teams", "centre_within_teams", "team_climate_model"],
-    ".privacy": ["SuppressionPlan", "plan_suppression"],
-    ".disclosure": ["audit_disclosure"],
+    "..anonymity.privacy": ["SuppressionPlan", "plan_suppression"],
+    "..anonymity.disclosure": ["audit_disclosure"],
     ".report": ["StaffReport", "build_staff_report", "write_staff_report"],
     ".waves": ["WaveReport", "build_wave_report", "welch", "write_wave_report"],
 })

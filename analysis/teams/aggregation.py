@@ -11,47 +11,12 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_data, check_level, check_numeric, is_partitioned
+from ..anonymity.units import ORGANISATION, parent_map, unit_labels
 from ..deprecation import renamed
-from ..errors import DataError
-from ..checks import near_columns
+from ..io.partitions import opened, with_source
+from .partitioned import merge_moments, per_partition, stacked
 
 AGGREGATE_COLUMNS = ["level", "unit", "parent", "variable", "n", "mean", "sd", "se", "ci_low", "ci_high"]
-ORGANISATION = "organisation"
-NOT_GIVEN = "(not given)"
-
-
-def unit_labels(data: pd.DataFrame, column: str) -> pd.Series:
-    """A grouping column as text labels; a missing value becomes its own unit ``(not given)``.
-
-    People without a team still count in the organisation total, so they form a unit that is
-    published or suppressed like any other (otherwise organisation minus teams would reveal it).
-    """
-    if column not in data.columns:
-        raise DataError("is not in the data", file=data.attrs.get("source"), column=column, item="a grouping column",
-                        hint="Name the column that holds the units (team, department, …)." + near_columns(column, data))
-    s = data[column]
-    out = s.astype(object).where(s.notna(), NOT_GIVEN).map(_label)
-    return out.astype(str)
-
-
-def _label(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def parent_map(data: pd.DataFrame, group: str, parent: str) -> dict:
-    """``unit → parent unit``; stops when a unit belongs to two parents (the hierarchy must nest)."""
-    u, p = unit_labels(data, group), unit_labels(data, parent)
-    pairs = pd.DataFrame({"u": u, "p": p}).drop_duplicates()
-    dup = pairs[pairs["u"].duplicated(keep=False)]
-    if len(dup):
-        first = dup["u"].iloc[0]
-        ps = sorted(dup.loc[dup["u"] == first, "p"])
-        raise DataError(f"puts {group} '{first}' under more than one {parent} ({', '.join(ps)})", file=data.attrs.get("source"),
-                        column=parent, item="the parent grouping",
-                        hint=f"the parent= grouping must contain each {group} in exactly one {parent}")
-    return dict(zip(pairs["u"], pairs["p"]))
 
 
 def group_moments(y: np.ndarray, codes: np.ndarray, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -123,8 +88,6 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
     check_level(level, "aggregate", "level")
     values = [value] if isinstance(value, str) else list(value)
     if is_partitioned(data):
-        from .partitioned import partitioned_aggregate
-
         return partitioned_aggregate(data, values, group, parent, level, organisation)
     data = check_data(data, "aggregate")
     data = numeric_values(data, values)
@@ -174,3 +137,34 @@ def aggregate_table(moments: list[dict], pmap: dict | None, level: float) -> pd.
     out = pd.concat(blocks, ignore_index=True)[AGGREGATE_COLUMNS]
     out["n"] = out["n"].astype(np.int64)
     return out
+
+
+# --- partitioned data (merged over the partitions: .partitioned) -----------------------------
+def _aggregate_part(part, values, group, parent, organisation):
+    part = numeric_values(part, values)
+    frames = [pd.DataFrame({k: m[k] for k in ("tier", "unit", "variable", "n", "mean", "ss")})
+              for m in tier_moments(part, values, unit_tiers(part, group, parent, organisation))]
+    pairs = part[[group, parent]].drop_duplicates() if parent is not None else None
+    return pd.concat(frames, ignore_index=True), pairs, len(part)
+
+
+def partitioned_aggregate(data, values: list, group: str, parent: str | None, level: float,
+                          organisation: bool) -> pd.DataFrame:
+    """:func:`analysis.aggregate` of partitioned data (same parameters and table)."""
+    ddf, source, meta = opened(data, "aggregate")
+    tiers = unit_tiers(meta, group, parent, organisation)   # refuses a grouping column the data lack first
+    numeric_values(meta, values)
+    done = per_partition(ddf, source, "aggregate", _aggregate_part, values, group, parent, organisation)
+    pmap = None
+    if parent is not None:
+        pairs = pd.concat([d[1] for d in done], ignore_index=True).drop_duplicates()
+        pmap = parent_map(with_source(pairs, source), group, parent)
+    merged = merge_moments(stacked([d[0] for d in done]), ["tier", "variable", "unit"])
+    moments = []
+    for i, (tier, _) in enumerate(tiers):
+        for v in values:
+            m = merged[(merged["tier"] == i) & (merged["variable"] == v)]
+            moments.append({"level": tier, "unit": m["unit"].to_numpy(dtype=object), "variable": v,
+                            "n": m["n"].to_numpy(), "mean": m["mean"].to_numpy(), "ss": m["ss"].to_numpy(),
+                            "is_group": i == len(tiers) - 1})
+    return aggregate_table(moments, pmap, level)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from .formats import hidden_label, show
+from .workbook import wave_title, write_table
 
 GOAL_COLUMNS = [("Level", "level", None, 13), ("Unit", "unit", None, 16), ("Part of", "parent", None, 13),
                 ("n", "n", "count", 6), ("Mastery goals", "share_mastery", "percent", 10),
@@ -59,8 +60,6 @@ def goal_sheet(report):
     """A callable adding the *Goals* sheet."""
 
     def add(wb, st):
-        from .workbook import wave_title, write_table
-
         ws = wb.create_sheet("Goals")
         ws.cell(row=1, column=1, value=wave_title(report, "Goals people set themselves: share of each kind")).font = st["title"]
         ws.cell(row=2, column=1, value=note(report.goals_coded_by or "rules")).font = st["grey"]

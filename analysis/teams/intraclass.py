@@ -21,6 +21,9 @@ from scipy import stats
 from ..checks import check_data, check_numeric, is_partitioned
 from ..errors import DataError
 from ..formatting.apa import Apa, apa, apa_num, apa_p
+from ..io.partitions import opened
+from .aggregation import group_moments
+from .partitioned import merge_moments, per_partition, stacked
 from ..results import TableResult
 from ..checks import near_columns
 
@@ -176,8 +179,6 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
     """
     values = [value] if isinstance(value, str) else list(value)
     if is_partitioned(data):
-        from .partitioned import partitioned_icc
-
         return partitioned_icc(data, values, group)
     data = check_data(data, "icc")
     codes = group_codes(data, group)[0]
@@ -198,3 +199,37 @@ def icc_result(rows: list[dict], n: int, n_rows: int, values: list, group: str) 
                        for v in values)
     return IccResult(pd.DataFrame(rows, columns=ICC_COLUMNS), n=n, n_excluded=n_rows - n,
                      options={"value": values, "group": group, "nan_policy": "omit"}, r_call=r_call)
+
+
+# --- partitioned data (merged over the partitions: .partitioned) -----------------------------
+def _icc_part(part, values, group):
+    numeric = numeric_values(part, values)
+    codes, keys = group_codes(part, group)
+    has_group = codes >= 0
+    seen = np.zeros(len(part), dtype=bool)
+    frames = []
+    for v in values:
+        y = np.where(has_group, numeric[v].to_numpy(dtype=np.float64, na_value=np.nan), np.nan)
+        seen |= ~np.isnan(y)
+        n, mean, ss = group_moments(y, np.maximum(codes, 0), len(keys))
+        frames.append(pd.DataFrame({"key": keys, "variable": v, "n": n, "mean": mean, "ss": ss}))
+    return pd.concat(frames, ignore_index=True), int(seen.sum()), len(part)
+
+
+def partitioned_icc(data, values: list, group: str):
+    """:func:`analysis.icc` of partitioned data (same parameters and result)."""
+    ddf, source, meta = opened(data, "icc")
+    group_codes(meta, group)   # refuses a group column the data lack before anything is read
+    numeric_values(meta, values)
+    done = per_partition(ddf, source, "icc", _icc_part, values, group)
+    n_rows = sum(d[-1] for d in done)
+    merged = merge_moments(stacked([d[0] for d in done]), ["variable", "key"])
+    rows = []
+    for v in values:
+        m = merged[(merged["variable"] == v) & (merged["n"] > 0)]
+        n_g, means = m["n"].to_numpy(), m["mean"].to_numpy()
+        n = int(n_g.sum())
+        grand = float(n_g @ means) / n if n else np.nan
+        rows.append({"variable": v, **oneway_from_moments(n_g, means, float(m["ss"].sum()), grand, n_rows - n,
+                                                                 column=v, group=group)})
+    return icc_result(rows, sum(d[1] for d in done), n_rows, values, group)

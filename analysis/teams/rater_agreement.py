@@ -45,6 +45,10 @@ from ..checks import check_columns, check_data, check_numeric, check_seed, draw_
 from ..deprecation import renamed
 from ..errors import DataError
 from ..formatting.apa import Apa, apa, apa_num, apa_p
+from ..io.partitions import opened
+from .aggregation import group_moments
+from .intraclass import group_codes
+from .partitioned import merge_moments, per_partition, stacked
 from ..results import Result, TableResult
 
 #: expected proportions of options 1..5 under the alternative nulls of James et al. (1984)
@@ -259,8 +263,6 @@ def grouped_variances(data, items, group, what: str = "agreement") -> GroupedIte
     from ..checks import is_partitioned
 
     if is_partitioned(data):
-        from .partitioned import grouped_moments
-
         return grouped_moments(data, items, group, what)
     return group_items(data, items, group, what)
 
@@ -773,3 +775,38 @@ def _(res: RgrAgreeResult) -> Apa:
     p = res.p_val  # one-tailed: real groups agree more than random ones
     stat = f"z = {apa_num(res.z)}, {apa_p(p)} (one-tailed, {res.n_random_groups} random groups)"
     return Apa(estimate=est, statistic=stat, full_result=f"{est}; {stat}", table=res.summary())
+
+
+# --- partitioned data (merged over the partitions: .partitioned) -----------------------------
+def _agreement_part(part, items, group, what):
+    x = item_matrix(part, items, what)
+    codes, keys = group_codes(part, group)
+    has_group = codes >= 0
+    complete = has_group & ~np.isnan(x).any(axis=1)
+    g = len(keys)
+    out = {"key": keys, "n_all": np.bincount(codes[has_group], minlength=g)}
+    for j in range(len(items)):
+        n, mean, ss = group_moments(np.where(complete, x[:, j], np.nan), np.maximum(codes, 0), g)
+        out.update({"n": n, f"mean_{j}": mean, f"ss_{j}": ss})
+    return pd.DataFrame(out), len(part)
+
+
+def grouped_moments(data, items, group, what: str = "agreement") -> GroupedItems:
+    """The groups of partitioned data with each item's mean and variance (what :func:`analysis.rwg`,
+    :func:`analysis.rwg_j` and :func:`analysis.rwg_j_lindell` need): the partitions' moments merged."""
+    ddf, source, meta = opened(data, what)
+    items = item_list(meta, items, group, what)
+    done = per_partition(ddf, source, what, _agreement_part, items, group, what)
+    parts = stacked([d[0] for d in done])
+    n_all = parts.groupby("key", sort=True)["n_all"].sum()
+    labels = n_all.index.to_numpy()
+    means, sss = [], []
+    for j in range(len(items)):
+        m = merge_moments(parts, ["key"], ("n", f"mean_{j}", f"ss_{j}"))
+        means.append(m["mean"].to_numpy())
+        sss.append(m["ss"].to_numpy())
+    n_full = m["n"].to_numpy()
+    gi = GroupedItems.counted(labels, n_all.to_numpy(), n_full, items, sum(d[-1] for d in done), group=group,
+                              source=source, what=what)
+    keep = gi.keep
+    return gi.with_moments(np.column_stack(means)[keep], np.column_stack(sss)[keep])

@@ -3,7 +3,7 @@
 :func:`build_staff_report` scores one instrument, aggregates the scale scores per unit of every
 requested grouping, adds within-unit agreement (r_wg(j), r*_wg(j), AD_M, AD_Md, a_wg on the keyed
 items) and ICC(1)/ICC(2) per grouping, and applies the anonymity rules of
-:mod:`analysis.teams.privacy`. The report is built from the grouping columns and the scale scores
+:mod:`analysis.anonymity.privacy`. The report is built from the grouping columns and the scale scores
 only: identifiers, free-text answers and every other column of the export never enter it.
 
 :func:`write_staff_report` writes ``.xlsx`` (:mod:`.workbook`: Read me, Overview with filters and
@@ -22,68 +22,25 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from ..anonymity.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
+from ..anonymity.units import ORGANISATION, unit_labels
+from ..checks import near_columns
 from ..errors import DataError
+from ..goals.shares import coded_goal_types, protected_shares, share_indicators, share_table
 from ..io import atomic_write_bytes, atomic_write_text, write_table
+from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
 from ..scoring import prepare_items, score_items
-from .rater_agreement import agreement
-from .aggregation import ORGANISATION, aggregate, unit_labels
-from .intraclass import icc
+from .aggregation import aggregate
 from .charts import data_uri, unit_chart_png
 from .formats import LEGEND, RWG_LOW, hidden_label, show
-from .privacy import MIN_GROUP_DEFAULT, SuppressionPlan, check_min_group, plan_suppression
+from .goal_section import goal_html, goal_sheet
+from .guidance import CAVEATS, MANAGER_ACTIONS, ORIENTATIONS, PAYNE_2007, reading, response_text  # noqa: F401  (their old home)
+from .intraclass import icc
+from .rater_agreement import agreement
 from .workbook import SCORE_COLUMNS, display_rows, hidden_note, ordered, wave_title, xlsx_bytes
-from ..io.writers import deterministic_xlsx  # noqa: F401  (the one xlsx writer; .workbook uses it)
-from ..checks import near_columns
 
 REPORT_COLUMNS = ["level", "unit", "parent", "scale", "n", "mean", "sd", "ci_low", "ci_high", "org_mean",
                   "difference", "rwg_j", "rwg_j_lindell", "ad_m", "ad_md", "awg", "suppressed"]
-
-PAYNE_2007 = ("Payne, S. C., Youngcourt, S. S., & Beaubien, J. M. (2007). A meta-analytic examination of "
-              "the goal orientation nomological net. Journal of Applied Psychology, 92(1), 128–150.")
-
-#: plain-language reading for managers, per orientation (our wording; direction from Payne et al. 2007)
-ORIENTATIONS = {
-    "learning": (
-        "Learning (mastery) orientation",
-        "How much people want to develop their skills and master new tasks, and see effort and "
-        "mistakes as part of getting better. In studies of work settings, higher learning "
-        "orientation went together with better outcomes on average (Payne et al., 2007)."),
-    "prove": (
-        "Prove orientation",
-        "How much people want to show that they are competent and to be seen as doing well "
-        "compared with others. Across studies it was on average unrelated to the outcomes examined "
-        "(Payne et al., 2007): neither a strength nor a problem in itself."),
-    "avoid": (
-        "Avoid orientation",
-        "How much people want to avoid looking incompetent or being judged negatively, for "
-        "example by not taking on tasks where they might fail. Across studies, higher avoid "
-        "orientation went together with worse outcomes on average (Payne et al., 2007)."),
-}
-
-MANAGER_ACTIONS = [
-    "Agree goals that the employee can control and that say specifically what will be done, "
-    "for example “try the new case-tracking tool on three real cases this month and note what "
-    "went wrong”, rather than outcome targets that depend on others or on luck (“be the top seller”).",
-    "Treat mistakes as information: ask what was learned and what will be tried next, rather than "
-    "who was at fault.",
-    "Give feedback on progress against the person's own earlier work, not rankings against colleagues.",
-    "Make it safe to ask for help and to try unfamiliar tasks, so that fear of looking incompetent is "
-    "less of a reason to hold back.",
-]
-
-CAVEATS = [
-    "The findings cited are average correlations across many studies. They do not show that "
-    "changing a team's scores will change its results, and they say nothing certain about any "
-    "one person.",
-    "Scores are team averages with uncertainty: look at the confidence interval and at n before "
-    "reading a difference from the organisation as real.",
-    "Agreement (r_wg(j) and a_wg near 1, AD_M small) says whether members answered alike, so "
-    "whether the team average describes the team; r_wg(j) below .70 is commonly read as too little "
-    "agreement to treat the mean as a shared climate (LeBreton & Senter, 2008).",
-    "The suggestions for managers follow from what the orientations mean; the meta-analysis cited "
-    "did not test them as interventions.",
-    "Do not use these scores to rate or select individuals.",
-]
 
 
 @dataclass
@@ -236,28 +193,10 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
     bounds = {s: _score_bounds(inst, s) for s in scales}
     protect, coded_by = [], None
     if goal_text is not None:
-        from ..goals.coder import code_goals
-        from ..goals.lexicon import GOAL_TYPES
-
-        if isinstance(goal_coder, str) and goal_coder == "rules":
-            coded = code_goals(data, text=goal_text).table()["goal_type"]
-            coded_by = "rules"
-        else:
-            from ..goals.model import get_goal_coder
-
-            if goal_text not in data.columns:
-                raise DataError("is not in the data", file=data.attrs.get("source"), column=goal_text,
-                                item="the goal statement column",
-                                hint="Name the column that holds the goal statements." + near_columns(goal_text, data))
-            coder = get_goal_coder(goal_coder)
-            # the coder's not_a_goal and a blank answer share the report's fourth column
-            coded = pd.Series(coder.predict(data[goal_text].tolist()), index=data.index).replace(
-                {"not_a_goal": "unclear"})
-            coded_by = "default" if isinstance(goal_coder, str) and goal_coder == "default" else "file"
-        for t in GOAL_TYPES:
-            frame[f"share_{t}"] = (coded == t).astype(float).to_numpy()
-        # a goal type nobody (or everybody) has is known for every unit from the organisation row
-        protect = [f"share_{t}" for t in GOAL_TYPES if 0 < frame[f"share_{t}"].sum() < len(frame)]
+        coded, coded_by = coded_goal_types(data, goal_text, goal_coder)
+        for c, v in share_indicators(coded).items():
+            frame[c] = v.to_numpy()
+        protect = protected_shares(frame)
         bounds.update({v: (0.0, 1.0) for v in protect})
     plan = plan_suppression(frame, groupings, parents={group: parent} if parent else None, values=scales + protect,
                             k=k, bounds=bounds)
@@ -302,23 +241,14 @@ def build_staff_report(data: pd.DataFrame, instrument, group: str, *, parent: st
             iccs.append(t.rename(columns={"variable": "scale"}))
     icc_table = pd.concat(iccs, ignore_index=True) if iccs else pd.DataFrame(columns=["level", "scale", "icc1", "icc2"])
     labels = {s: inst.scales[s].label or s for s in scales}
-    goals = _goal_table(frame, group, parent, also, plan) if goal_text is not None else None
+    goals = None
+    if goal_text is not None:
+        goals = share_table(frame, ([parent] if parent else []) + [group] + also, plan)
+        # parents as objects, None where there is none, as in the score table
+        goals["parent"] = goals["parent"].astype(object).where(goals["parent"].notna(), None)
     return StaffReport(goals=goals, goals_coded_by=coded_by, instrument=inst, scales=scales, labels=labels, group=group, parent=parent, also=also, k=k,
                        table=table, icc=icc_table, plan=plan, n_people=len(data), null_variance=null_var,
                        audit=items.audit.reset_index(drop=True))
-
-
-def _goal_table(frame, group, parent, also, plan) -> pd.DataFrame:
-    """Shares of each goal type per unit (means of 0/1 indicators), masked by the report's plan."""
-    share = [c for c in frame.columns if c.startswith("share_")]
-    agg = [aggregate(frame, share, group, parent=parent)] + [aggregate(frame, share, a, organisation=False) for a in also]
-    long = pd.concat(agg, ignore_index=True)
-    wide = long.pivot_table(index=["level", "unit"], columns="variable", values="mean", sort=False)
-    n = long.drop_duplicates(["level", "unit"]).set_index(["level", "unit"])[["parent", "n"]]
-    out = n.join(wide[share]).reset_index()
-    out = plan.mask(out, keep=("level", "unit", "parent"))
-    out.loc[out["level"] == ORGANISATION, "suppressed"] = False
-    return out[["level", "unit", "parent", "n"] + share + ["suppressed"]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,27 +256,6 @@ def _fmt(x, digits=2) -> str:
     if pd.isna(x):
         return ""
     return f"{x:.{digits}f}"
-
-
-def reading(report: StaffReport) -> list[tuple[str, str]]:
-    """The plain-language reading: (heading, text) for each orientation the instrument has."""
-    out = []
-    for s in report.scales:
-        key = next((k for k in ORIENTATIONS if k in s.lower() or (k == "learning" and "mastery" in s.lower())), None)
-        if key:
-            # the heading is the key's scale label, as in every table of the report
-            out.append((report.labels.get(s, ORIENTATIONS[key][0]), ORIENTATIONS[key][1]))
-    return out
-
-
-def response_text(report) -> str:
-    """The answer range in words, e.g. "Answers were given from 1 to 6; scale scores are item means (1 to 6)"."""
-    r = report.instrument.response
-    anchors = "; ".join(f"{c:g} = {t}" for c, t in sorted(r.labels.items()))
-    methods = {sc.method for sc in report.instrument.scales.values()}
-    how = "item means, so they lie on the same range" if methods == {"mean"} else "item sums"
-    return (f"Answers were given on a scale from {r.min:g} to {r.max:g}" + (f" ({anchors})" if anchors else "")
-            + f"; scale scores are {how}. Higher = stronger orientation.")
 
 
 def write_staff_report(report: StaffReport, path, *, extra_sheets=(), extra_html=()) -> Path:
@@ -367,8 +276,6 @@ def write_staff_report(report: StaffReport, path, *, extra_sheets=(), extra_html
     if suffix == ".csv":
         return write_table(report.table, p)
     if report.goals is not None:
-        from .goal_section import goal_html, goal_sheet
-
         extra_sheets, extra_html = [goal_sheet(report), *extra_sheets], [goal_html(report), *extra_html]
     if suffix == ".html":
         return atomic_write_text(p, render_html(report, extra_html=extra_html))

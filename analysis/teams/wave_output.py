@@ -7,7 +7,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from .aggregation import ORGANISATION
+from ..anonymity.units import ORGANISATION
 from .charts import data_uri
 from .formats import show
 

@@ -11,7 +11,7 @@ published n, mean and SD.
 
 Anonymity across waves. The answers of different waves are different responses, so every
 published number of a wave is a sum over that wave's responses only, and the linear system an
-attacker faces (see :mod:`analysis.teams.privacy`) splits into one independent block per wave:
+attacker faces (see :mod:`analysis.anonymity.privacy`) splits into one independent block per wave:
 differencing against another wave tells nothing about this wave. What links the waves is the
 change table, and a change is published only when the unit is published in *both* waves; its
 numbers (n, mean and SD of each wave, and what follows from them) are then already public, so the
@@ -33,9 +33,9 @@ from ..checks import check_level
 from ..errors import DataError
 from ..formatting.apa import Apa, apa
 from ..results import Result
-from .aggregation import ORGANISATION
+from ..anonymity.units import ORGANISATION
 from .formats import hidden_label
-from .privacy import MIN_GROUP_DEFAULT
+from ..anonymity.privacy import MIN_GROUP_DEFAULT
 from ..checks import near_columns
 
 CHANGE_COLUMNS = ["level", "unit", "parent", "scale", "wave_1", "wave_2", "n_1", "mean_1", "sd_1", "n_2", "mean_2",

@@ -22,8 +22,9 @@ import io
 import pandas as pd
 
 from ..io.writers import deterministic_xlsx
-from .aggregation import ORGANISATION
+from ..anonymity.units import ORGANISATION
 from .formats import FORMATS, LEGEND, RWG_LOW, agreement_mark, cell_value, difference_mark, hidden_label
+from .guidance import CAVEATS, MANAGER_ACTIONS, PAYNE_2007, reading, response_text
 
 #: (header, field, kind, width) of the score tables; kind None = text
 SCORE_COLUMNS = [
@@ -282,7 +283,6 @@ def xlsx_bytes(report, extra_sheets=()) -> bytes:
     """
     from openpyxl import Workbook
 
-    from .report import CAVEATS, MANAGER_ACTIONS, PAYNE_2007, reading, response_text
 
     st = _styles()
     wb = Workbook()

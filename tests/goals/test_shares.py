@@ -7,7 +7,7 @@ import pytest
 from analysis.errors import DataError
 from analysis.goals import code_goals, goal_shares
 from analysis.goals.shares import SHARE_COLUMNS
-from analysis.teams.privacy import plan_suppression
+from analysis.anonymity.privacy import plan_suppression
 
 TYPES = ["mastery", "performance", "outcome", "unclear"]
 SIZES = {"A1": 6, "A2": 7, "A3": 2, "B1": 8, "B2": 5, "B3": 9, "C1": 6}

@@ -24,8 +24,8 @@ from scipy.optimize import linprog
 from analysis import score
 from analysis.errors import DataError
 from analysis.teams import aggregate, build_staff_report, write_staff_report
-from analysis.teams.aggregation import unit_labels
-from analysis.teams.privacy import check_min_group, plan_suppression
+from analysis.anonymity.units import unit_labels
+from analysis.anonymity.privacy import check_min_group, plan_suppression
 from tests.conftest import ROOT
 from tests.teams.organisations import SCALES, add_random_scores
 

@@ -398,7 +398,7 @@ def test_random_two_wave_organisations_resist_the_attack(df):
     """The wave logic on plain score columns: per-wave plans, changes only where both are shown."""
     from types import SimpleNamespace
 
-    from analysis.teams.privacy import plan_suppression
+    from analysis.anonymity.privacy import plan_suppression
     from analysis.teams.waves import _change
 
     reports = {}

@@ -1,4 +1,4 @@
-"""Anonymity rules for staff reports: minimum group size and complementary suppression.
+"""Anonymity rules for the staff report and the goal shares: minimum group size and complementary suppression.
 
 A unit (a team, a department, a unit of any other reported grouping) is published only when it has
 at least ``k`` respondents (default 5, never fewer than 3) and every reported score has at least
@@ -9,7 +9,7 @@ site). So further units are suppressed (*complementary* suppression) until no su
 count, answer count or score sum (mean × n) can be recovered.
 
 How a plan is checked against an attacker who knows the organisation chart and every published
-number: :mod:`analysis.teams.disclosure`.
+number: :mod:`analysis.anonymity.disclosure`.
 
 Suppressed units are marked the same way whether they fell below the threshold or protect another
 unit, so the mark itself says nothing about size. What this does not protect against: a residual
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .aggregation import ORGANISATION, parent_map
+from .units import ORGANISATION, parent_map
 from .disclosure import audit_cells, finest_cells
 
 MIN_GROUP_DEFAULT = 5

@@ -1,4 +1,4 @@
-"""The disclosure audit of a staff report's suppression (:mod:`analysis.teams.privacy` plans it).
+"""The disclosure audit of a staff report's suppression (:mod:`analysis.anonymity.privacy` plans it).
 
 How this is checked. The people are split into the finest cells that the groupings define (every
 combination of team, department, …, that occurs). An attacker who knows the organisation chart
@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
-from .aggregation import unit_labels
+from .units import unit_labels
 
 __all__ = ["Cells", "audit_disclosure", "finest_cells"]
 
@@ -78,7 +78,7 @@ def audit_disclosure(cells: Cells, status: dict) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.teams.privacy import finest_cells
+    >>> from analysis.anonymity.disclosure import finest_cells
     >>> df = pd.DataFrame({"team": list("aaaaabbbbbbc")})
     >>> cells = finest_cells(df, ["team"])      # publishing a and b and the total gives c's headcount away
     >>> a = audit_disclosure(cells, {("team", "a"): "published", ("team", "b"): "published", ("team", "c"): "primary"})
