@@ -33,6 +33,7 @@ __all__ = lazy_exports(__name__, {
     ".findings": ["pool_effects", "published_findings", "replicate", "replicate_study"],
     ".goals": ["code_goals", "goal_agreement", "goal_shares", "load_lexicon", "write_coding_sheet"],
     ".findings.power": ["power_correlation", "power_correlation_difference", "power_regression"],
-    ".findings.power_montecarlo": ["power_mediation", "power_moderation"],
+    ".findings.mediation_power": ["power_mediation"],
+    ".findings.power_montecarlo": ["power_moderation"],
     ".findings.simulation": ["simulate"],
 })

@@ -209,3 +209,67 @@ def test_exports_are_the_functions_after_their_modules_load():
     import analysis.models.indirect_effects  # noqa: F401
     from analysis.models import mediation
     assert callable(mediation) and mediation.__name__ == "mediation"
+
+
+# --- the import graph drawn in docs/architecture.md (generated; `python scripts/import_graph.py` writes it) ----
+
+GRAPH_START = "<!-- import graph: written by `python scripts/import_graph.py` from the code; tests/test_imports.py checks it -->"
+GRAPH_END = "<!-- end of the import graph -->"
+ARCHITECTURE = ROOT.parent / "docs" / "architecture.md"
+
+
+def _unit(module: str) -> str:
+    """The folder or top-level module a module belongs to (``analysis.io.readers`` → ``io/``)."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "analysis (exports)"
+    return f"{parts[1]}/" if (ROOT / parts[1]).is_dir() else f"{parts[1]}.py"
+
+
+def folder_graph() -> dict[str, set[str]]:
+    """``folder or top-level module → the ones it imports`` (within a folder not counted)."""
+    out: dict[str, set[str]] = {}
+    for m, targets in import_graph().items():
+        out.setdefault(_unit(m), set()).update(_unit(t) for t in targets)
+    return {u: targets - {u} for u, targets in out.items()}
+
+
+def _order(unit: str) -> tuple:
+    name = unit.rstrip("/").removesuffix(".py")
+    if name in STATIONS:
+        return (1, STATIONS.index(name), name)
+    if name in SHARED or unit.endswith(".py") and name not in TOP_ONLY:
+        return (0, 0, name)
+    return (2, 0, name)
+
+
+def render_graph() -> str:
+    """The import graph as a Markdown table, shared modules first, then the stations in their order,
+    then the top layer; each row names what it imports and what imports it."""
+    graph = folder_graph()
+    by = {u: sorted((v for v in graph if u in graph[v]), key=_order) for u in graph}
+    rows = [GRAPH_START, "", "| module or folder | imports | imported by |", "|---|---|---|"]
+    for u in sorted(graph, key=_order):
+        names = lambda xs: ", ".join(f"`{x}`" for x in xs) or "—"  # noqa: E731
+        rows.append(f"| `{u}` | {names(sorted(graph[u], key=_order))} | {names(by[u])} |")
+    return "\n".join(rows + ["", GRAPH_END])
+
+
+def test_the_architecture_page_draws_the_import_graph_of_the_code():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    assert GRAPH_START in text and GRAPH_END in text, "docs/architecture.md has no generated import graph"
+    drawn = text[text.index(GRAPH_START): text.index(GRAPH_END) + len(GRAPH_END)]
+    assert drawn == render_graph(), "docs/architecture.md: the import graph is out of date; run python scripts/import_graph.py"
+
+
+def test_the_graph_puts_each_module_in_its_folder():
+    assert _unit("analysis.io.readers") == "io/" and _unit("analysis.checks") == "checks.py"
+    assert _unit("analysis") == "analysis (exports)"
+    assert "errors.py" in folder_graph()["io/"] and "io/" not in folder_graph()["io/"]
+
+
+def test_no_two_folders_import_each_other():
+    """Folders (and top-level modules) form no cycle either: a module-level graph without cycles can
+    still tie two folders together through different modules."""
+    cycles = import_cycles(folder_graph())
+    assert not cycles, "folder-level import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)

@@ -16,6 +16,6 @@ def register(sub) -> None:
 
 
 def cmd_app(args) -> int:
-    from ..app import serve
+    from .web import serve
 
     return serve(args.port)

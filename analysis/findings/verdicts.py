@@ -61,7 +61,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from ..formatting.apa import apa_ci, apa_num
-from .power import _r_power
+from .power_equations import _r_power
 from .schema import Finding
 
 __all__ = ["r33", "verdict"]

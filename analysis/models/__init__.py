@@ -6,9 +6,11 @@ from .._lazy import lazy_exports
 __all__ = lazy_exports(__name__, {
     ".counts": ["CountResult", "count_regression"],
     ".count_outcome_mediation": ["CountMediationResult", "count_mediation"],
-    ".correlation_table": ["CorrelationTable", "PartialCorrelationResult", "correlations", "partial_correlation"],
+    ".correlation_table": ["CorrelationTable", "correlations"],
+    ".partial_pair": ["PartialCorrelationResult", "partial_correlation"],
     ".longitudinal": ["RecoveryResult", "setback_recovery", "wide_to_long"],
-    ".indirect_effects": ["MediationResult", "fit_mediation", "mediation"],
+    ".indirect_effects": ["fit_mediation", "mediation"],
+    ".mediation_result": ["MediationResult"],
     ".path_bootstrap": ["PathModel"],
     ".interactions": ["ModerationResult", "moderation"],
     ".conditional_process": ["ModeratedMediationResult", "moderated_mediation"],

@@ -20,182 +20,20 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..checks import check_choice, check_level, near_columns
 from ..deprecation import renamed
 from ..errors import DataError
 from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..io.writers import atomic_write_text
-from ..results import TableResult
 from ._common import Reported, as_list, check_columns, check_frame, md_table, retired_attribute, screens_sample
+from .correlation_pair import _check_method, _corr_pair, _tidy_pairs
+from .partial_pair import PartialCorrelationResult, partial_correlation
 
+# partial_correlation and PartialCorrelationResult live in partial_pair.py; they stay importable from here
 __all__ = ["correlations", "partial_correlation", "CorrelationTable", "PartialCorrelationResult"]
 
-#: the per-pair columns of :func:`correlations` / :func:`partial_correlation` under their
-#: protocol names in ``.table()`` (``.long`` keeps ``r`` and ``t``)
-_TIDY = {"r": "estimate", "t": "statistic"}
-
-
-def _tidy_pairs(long: pd.DataFrame) -> pd.DataFrame:
-    """``x, y, method, covar, n, k, df, estimate, ci_low, ci_high, statistic, p_val`` (+ ``p_adj``)."""
-    return long.rename(columns=_TIDY).reset_index(drop=True)
-
-METHODS = ("pearson", "spearman")
 PADJUST = {"holm": "holm", "bonferroni": "bonferroni", "fdr_bh": "fdr_bh", "bh": "fdr_bh", "fdr": "fdr_bh"}
-
-
-def _corr_pair(x: np.ndarray, y: np.ndarray, z: np.ndarray | None, method: str, level: float,
-               names=("x", "y")) -> dict:
-    """r, CI, t, df, p of one (partial) correlation on complete data (already filtered)."""
-    n = x.shape[0]
-    k = 0 if z is None else z.shape[1]
-    if method == "spearman":
-        x, y = stats.rankdata(x), stats.rankdata(y)
-        if k:
-            z = np.column_stack([stats.rankdata(c) for c in z.T])
-    x = np.asarray(x, float)
-    y = np.asarray(y, float)
-    df = n - 2 - k
-    if df < 1 or n - 3 - k < 1:
-        raise DataError(f"have {n} complete rows, too few for {k} covariate(s) (need at least {k + 4})",
-                        file=None, column=list(names[:2]), within="correlation",   # arrays only: the caller names the file
-                        hint="Collect more responses, or use fewer covariates.")
-    if k:
-        design = np.column_stack([np.ones(n), z])
-        beta, *_ = np.linalg.lstsq(design, np.column_stack([x, y]), rcond=None)
-        res = np.column_stack([x, y]) - design @ beta
-        for i, nm in enumerate(names):
-            v0 = np.var(x if i == 0 else y)
-            if v0 == 0 or np.var(res[:, i]) <= 1e-12 * v0:
-                raise DataError("is (nearly) a linear function of the covariates, so its partial correlation is "
-                                "undefined", file=None, column=nm, within="partial correlation",
-                                hint="drop it from the covariates")
-        x, y = res[:, 0], res[:, 1]
-    sx, sy = np.std(x), np.std(y)
-    if sx == 0 or sy == 0:
-        nm = names[0] if sx == 0 else names[1]
-        raise DataError(f"has no variance among the {n} complete rows", file=None, column=nm, within="correlation",
-                        hint="Leave the column out: a constant correlates with nothing.")
-    xc, yc = x - x.mean(), y - y.mean()
-    r = float(np.clip(xc @ yc / np.sqrt((xc @ xc) * (yc @ yc)), -1, 1))
-    with np.errstate(divide="ignore"):
-        t = r * np.sqrt(df / (1 - r * r)) if abs(r) < 1 else np.sign(r) * np.inf
-    p = float(2 * stats.t.sf(abs(t), df))
-    q = stats.norm.ppf(0.5 + level / 2)
-    zr = np.arctanh(r) if abs(r) < 1 else np.sign(r) * np.inf
-    half = q / np.sqrt(n - 3 - k)
-    return {"n": n, "k": k, "df": df, "r": r, "ci_low": float(np.tanh(zr - half)),
-            "ci_high": float(np.tanh(zr + half)), "t": float(t), "p_val": p}
-
-
-def _numeric(data, cols):
-    return data[cols].apply(pd.to_numeric).to_numpy(float)
-
-
-@screens_sample("partial_correlation")
-def partial_correlation(data: pd.DataFrame, x: str, y: str, covar, method: str = "pearson",
-                        level: float = 0.95) -> "PartialCorrelationResult":
-    """Partial correlation of ``x`` and ``y`` given ``covar`` (listwise on all columns).
-
-    Returns
-    -------
-    PartialCorrelationResult
-        ``.table()``: one row ``x, y, method, covar, n, k, df, estimate (r), ci_low, ci_high,
-        statistic (t), p_val`` with df = n − 2 − k and a Fisher-z CI with SE 1/√(n − 3 − k).
-        DataFrame look-ups go to that table (``res["estimate"]``; ``res["r"]`` and ``res["t"]``,
-        the old column names, work for one release with a FutureWarning).
-
-    Examples
-    --------
-    >>> from analysis.datasets import read_dataset
-    >>> from analysis.models import partial_correlation
-    >>> res = partial_correlation(read_dataset("demo"), "exam1", "exam3", covar="exam2")
-    >>> res.table()[["n", "df", "estimate"]].round(4)
-         n   df  estimate
-    0  381  378    0.3149
-    >>> res.r_call
-    'ppcor::pcor.test(data$exam1, data$exam3, data[, c("exam2")], method = "pearson")'
-    """
-    check_level(level, "partial_correlation")
-    _check_method(method)
-    check_frame(data)
-    covar = as_list(covar)
-    if not covar:
-        raise DataError("names no covariate", argument="covar", value=covar, within="partial_correlation",
-                        hint="give at least one covariate (covar=...), or use correlations()")
-    if x in covar or y in covar:
-        raise DataError(f"holds '{x if x in covar else y}', which is both a variable and a covariate", argument="covar",
-                        value=covar, within="partial_correlation", hint="leave it out of covar=")
-    cols = [x, y] + covar
-    check_columns(data, cols, what="partial_correlation", numeric=True)
-    d = data[cols].dropna()
-    arr = _numeric(d, cols)
-    row = _corr_pair(arr[:, 0], arr[:, 1], arr[:, 2:], method, level, names=(x, y))
-    table = pd.DataFrame([{"x": x, "y": y, "method": method, "covar": "+".join(covar), **row}])[
-        ["x", "y", "method", "covar", "n", "k", "df", "r", "ci_low", "ci_high", "t", "p_val"]]
-    return PartialCorrelationResult(_tidy_pairs(table), x, y, covar, method, level, int(len(data) - len(d)))
-
-
-class PartialCorrelationResult(Reported, TableResult):
-    """Result of :func:`partial_correlation`: one row, ``x, y, method, covar, n, k, df, estimate,
-    ci_low, ci_high, statistic, p_val``.
-
-    ``table()`` is that row, ``summary()`` the same, ``apa()`` the APA text. DataFrame look-ups go to
-    the table (``res["estimate"]``, ``res.iloc[0]``); the old column names ``r`` and ``t`` still work
-    as keys for one release, with a FutureWarning.
-
-    Examples
-    --------
-    >>> from analysis.datasets import read_dataset
-    >>> from analysis.models import partial_correlation
-    >>> res = partial_correlation(read_dataset("demo"), "exam1", "exam3", covar=["exam2", "age"])
-    >>> res.n, res.n_excluded, int(res.table()["df"].iloc[0])
-    (381, 19, 377)
-    >>> # R: ppcor::pcor.test(data$exam1, data$exam3, data[, c("exam2", "age")])
-    """
-
-    _table_name = "pairs"
-
-    def __init__(self, pairs, x, y, covar, method, level, n_listwise):
-        self.pairs, self.x, self.y, self.covar = pairs, x, y, list(covar)
-        self.method, self.level, self._n_listwise = method, level, n_listwise
-
-    @property
-    def n(self) -> int:
-        return int(self.pairs["n"].iloc[0])
-
-    @property
-    def n_listwise(self) -> int:
-        return self._n_listwise
-
-    def __getitem__(self, key):
-        # the columns r and t are now estimate and statistic: old keys keep working for one release
-        keys = key if isinstance(key, list) else [key]
-        for k in keys:
-            if isinstance(k, str) and k in _TIDY:
-                retired_attribute(self, k, _TIDY[k])
-        if isinstance(key, list):
-            key = [_TIDY.get(k, k) if isinstance(k, str) else k for k in key]
-        elif isinstance(key, str):
-            key = _TIDY.get(key, key)
-        return self.table()[key]
-
-    def _options(self) -> dict:
-        return {"covar": list(self.covar), "method": self.method, "level": self.level, "ci_method": "fisher_z",
-                "nan_policy": "listwise"}
-
-    @property
-    def r_call(self) -> str:
-        cv = ", ".join(f'"{c}"' for c in self.covar)
-        return f'ppcor::pcor.test(data${self.x}, data${self.y}, data[, c({cv})], method = "{self.method}")'
-
-
-
-def _check_method(method):
-    if method not in METHODS:
-        raise DataError("is not supported", argument="method", value=method, within="correlation",
-                        hint=f"use one of {', '.join(METHODS)}")
 
 
 class CorrelationTable(Reported):
@@ -481,22 +319,6 @@ def correlations(data: pd.DataFrame, columns, method: str = "pearson", covar=Non
     n_used = int(used.sum())
     return CorrelationTable(long, desc, columns, method, covar, padjust, level, dict(labels or {}),
                             nan_policy=nan_policy, n=n_used, n_listwise=len(data) - n_used)
-
-
-@apa.register
-def _(res: PartialCorrelationResult) -> Apa:
-    r = res.pairs.iloc[0]
-    sym = "r" if res.method == "pearson" else "r_s"
-    given = ", ".join(res.covar)
-    est = f"{sym} = {apa_num(r.estimate, gt1=False)}, {apa_ci(r.ci_low, r.ci_high, gt1=False, level=res.level)}"
-    stat = f"t({int(r.df)}) = {apa_num(r.statistic)}, {apa_p(r.p_val)}"
-    table = pd.DataFrame([{"Variables": f"{r.x}–{r.y}", "Given": given, "n": str(int(r.n)),
-                           sym: apa_num(r.estimate, gt1=False),
-                           f"{round(res.level * 100)}% CI": f"[{apa_num(r.ci_low, gt1=False)}, {apa_num(r.ci_high, gt1=False)}]",
-                           "t": apa_num(r.statistic), "df": str(int(r.df)),
-                           "p": apa_p(r.p_val).replace("p = ", "").replace("p ", "")}])
-    return Apa(estimate=est, statistic=stat, table=table,
-               full_result=f"The partial correlation of {r.x} and {r.y} given {given} (N = {int(r.n)}): {est}, {stat}.")
 
 
 @apa.register

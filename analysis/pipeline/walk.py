@@ -34,279 +34,28 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ..checks import audit_table, with_instrument
-from ..errors import GoalscopeError, StudyError
-from ..formatting.apa import Apa, apa
+from ..errors import StudyError
 from ..io import read_responses, write_json, write_table
 from ..io.pseudonyms import pseudonym_key, pseudonymise
 from ..io.writers import atomic_folder, check_output_folder
-from ..results import Result
-from ..scoring import check_ids, prepare_items, score_items
+from ..scoring import check_ids
 from .manifest import manifest
-from .schema import _SAME_METRIC, InstrumentUse, Study, load_study, study_error, study_key
+from .schema import Study, load_study
+from .study_instruments import (construct_measures, instrument_specs, score_study, scoring_key,  # noqa: F401
+                                scoring_rules, screen_study)
+from .study_result import STUDY_R_CALL, StudyResult  # noqa: F401
 from ..checks import near_columns
+
+# StudyResult (study_result.py) and the instruments' scoring and screening (study_instruments.py) stay
+# importable from here
 
 #: columns Qualtrics writes that identify a person; dropped from every study read as Qualtrics
 QUALTRICS_IDENTIFIERS = ["IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
                          "ExternalReference", "LocationLatitude", "LocationLongitude"]
-
-
-#: a study has no one R call: each statistic's R call is with the function that computes it
-STUDY_R_CALL = ("no single R equivalent: the study walks scoring (psych::scoreItems), screening, reliability "
-                "(psych::alpha, psych::omega), the declared analyses and the replications; each table's R call "
-                "is given by the function that computes it (see the report's methods paragraph)")
-
-
-@dataclass
-class StudyResult(Result):
-    """What :func:`run_study` produced (the result protocol).
-
-    ``.table()`` one row per scored scale (``instrument, scale, column``, the rule used and the
-    missing-data counts over the rows received); ``.summary()`` one row for the study
-    (respondents received, analysed and excluded, instruments, values set to missing, analyses,
-    output files); ``.apa()`` and ``str(result)`` the run's account in words (what ``goalscope run``
-    prints). ``.scores`` every respondent's scores (the ``excluded`` flag kept), ``.analysed``
-    those not excluded, ``.audit`` every value set to missing, ``.outputs`` the files written.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from analysis.datasets import study_path
-    >>> from analysis.study import run_study
-    >>> out = pathlib.Path(tempfile.mkdtemp())
-    >>> res = run_study(study_path("demo"), processed_dir=out / "p", reports_dir=out / "r")  # doctest: +SKIP
-    >>> res.n, res.n_excluded, res.summary().loc[0, "n_received"]  # doctest: +SKIP
-    (385, 15, 400)
-
-    R has no single equivalent (``res.r_call`` says so); every statistic the run reports is checked
-    against R in the tests of the function that computes it.
-    """
-
-    study: Study
-    scores: pd.DataFrame
-    audit: pd.DataFrame
-    missing: pd.DataFrame
-    screening: Any = None
-    outputs: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)   # seconds per stage (benchmarks/report.py)
-    keying: pd.DataFrame | None = None  # item-rest r of every item (analysis.psychometrics.keying)
-    options: dict = field(default_factory=dict)   # a field default: Result.options is a class attribute
-    r_call: str = STUDY_R_CALL
-
-    @property
-    def keying_warnings(self) -> list[str]:
-        """One sentence per scale whose items correlate negatively with the rest after keying."""
-        if self.keying is None or not len(self.keying):
-            return []
-        return list(dict.fromkeys(m for m in self.keying["message"] if isinstance(m, str) and m))
-
-    @property
-    def analysed(self) -> pd.DataFrame:
-        """The scores of respondents not excluded by a screening rule (all of them without rules)."""
-        if "excluded" not in self.scores:
-            return self.scores
-        return self.scores[~self.scores["excluded"].astype(bool)]
-
-    @property
-    def n(self) -> int:
-        """Respondents analysed (received minus those a screening rule excluded)."""
-        return int(len(self.analysed))
-
-    @property
-    def n_excluded(self) -> int:
-        """Respondents received but excluded by a screening rule (their rows stay in ``.scores``)."""
-        return int(len(self.scores) - len(self.analysed))
-
-    def table(self) -> pd.DataFrame:
-        """One row per scored scale: ``instrument, scale, column`` and the missing-data summary."""
-        t = self.missing.reset_index(drop=True).copy()
-        t.insert(2, "column", [f"{a}_{b}" for a, b in zip(t["instrument"], t["scale"])])
-        return t
-
-    def summary(self) -> pd.DataFrame:
-        """One row: ``study, n_received, n_analysed, n_excluded, n_instruments, n_scales,
-        n_set_to_missing, n_keying_warnings, n_outputs``."""
-        return pd.DataFrame([{"study": self.study.name, "n_received": int(len(self.scores)), "n_analysed": self.n,
-                              "n_excluded": self.n_excluded, "n_instruments": len(self.study.instruments),
-                              "n_scales": int(len(self.missing)), "n_set_to_missing": int(len(self.audit)),
-                              "n_keying_warnings": len(self.keying_warnings), "n_outputs": len(self.outputs)}])
-
-    def text(self) -> str:
-        """The run's account in words (what ``goalscope run`` prints; also ``str(result)``)."""
-        lines = [f"study '{self.study.name}': {len(self.scores)} respondents, "
-                 f"{len(self.study.instruments)} instrument(s), {len(self.audit)} value(s) set to missing"]
-        if self.screening is not None:
-            lines.append(f"  screening: {self.screening.n_analysed} of {self.screening.n_received} analysed "
-                         f"({self.screening.n_received - self.screening.n_analysed} excluded; every row kept with its flags)")
-        lines += [f"  warning: {m}" for m in self.keying_warnings]
-        lines += [f"  {k}: {v}" for k, v in self.outputs.items()]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.text()
-
-
-@apa.register
-def _apa_study(res: StudyResult) -> Apa:
-    s = res.summary().iloc[0]
-    cells = pd.DataFrame({"what": ["received", "analysed", "excluded", "values set to missing"],
-                          "n": [str(s.n_received), str(s.n_analysed), str(s.n_excluded), str(s.n_set_to_missing)]})
-    return Apa(estimate=f"N = {res.n}", full_result=res.text(), table=cells)
-
-
-def _per_scale(value, inst, what: str, alias: str, study: Study) -> dict:
-    """``value`` for every scale (a single value) or as given (``{scale: value}``), checked against the key."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        return {name: value for name in inst.scales}
-    unknown = [str(s) for s in value if s not in inst.scales]
-    if unknown:
-        raise StudyError(f"names scale(s) {', '.join(unknown)}, which key '{inst.id}' does not have (scales: "
-                         f"{', '.join(inst.scales)})", file=study.path, field=f"instruments.{alias}.{what}",
-                         hint="name the key's scales only")
-    return dict(value)
-
-
-def scoring_key(study: Study, alias: str, use: InstrumentUse | None = None):
-    """The key of one study instrument with the study's ``method`` and ``min_valid`` applied."""
-    use = use or study.instruments[alias]
-    inst = study_key(study, use)
-    methods = _per_scale(use.method, inst, "method", alias, study)
-    counts = _per_scale(use.min_valid, inst, "min_valid", alias, study)
-    if not methods and not counts:
-        return inst
-    scales = dict(inst.scales)
-    for name, method in methods.items():
-        s = scales[name]
-        if method == s.method:
-            continue
-        field = f"instruments.{alias}.method" + (f".{name}" if isinstance(use.method, dict) else "")
-        if s.bands and _SAME_METRIC[method] != _SAME_METRIC[s.method]:
-            raise StudyError(
-                f"scale '{name}': method {method} would put the score on another metric than the key's severity "
-                f"bands (set for {s.method})", file=study.path, field=field,
-                hint="use " + ("sum or prorated_sum" if _SAME_METRIC[s.method] == "sum" else s.method)
-                     + " for this scale")
-        if method == "scaled_sum":
-            raise StudyError(f"scale '{name}': method scaled_sum needs the key's multiplier", file=study.path,
-                             field=field, hint="set it in the key file instead")
-        scales[name] = s.model_copy(update={"method": method, "multiplier": 1.0})
-    inst = inst.model_copy(update={"scales": scales})
-    for name, count in counts.items():
-        try:
-            inst = inst.with_min_valid({name: count})
-        except GoalscopeError as exc:      # the key's refusal of the count, placed in the study file
-            field = f"instruments.{alias}.min_valid" + (f".{name}" if isinstance(use.min_valid, dict) else "")
-            raise StudyError(f"{exc.problem} ({exc.within})", file=study.path, field=field, value=count,
-                             hint=exc.hint) from None
-    return inst
-
-
-def scoring_rules(study: Study, alias: str) -> pd.DataFrame:
-    """One row per scale: the ``method`` and ``min_valid`` used and where each came from (key or study file)."""
-    use = study.instruments[alias]
-    key, used = study_key(study, use), scoring_key(study, alias)
-    rows = []
-    for name, s in used.scales.items():
-        k = key.scales[name]
-        from_study = s.method != k.method or s.n_required != k.n_required
-        rows.append({"instrument": alias, "scale": name, "method": s.method, "min_valid": s.n_required,
-                     "n_items": len(s.items), "rule_from": "study file" if from_study else "key"})
-    return pd.DataFrame(rows)
-
-
-def instrument_specs(study: Study) -> dict:
-    """``{alias: {instrument, columns, quirks…}}`` of a study, as :func:`analysis.careless` takes them."""
-    specs = {}
-    for alias, use in study.instruments.items():
-        spec = use.model_dump(exclude_none=True)
-        spec.pop("method", None)      # applied to the key below, with min_valid
-        spec.pop("min_valid", None)
-        spec["instrument"] = scoring_key(study, alias, use)
-        if not spec.get("anchors_reversed"):
-            spec.pop("anchors_reversed", None)
-        specs[alias] = spec
-    return specs
-
-
-def construct_measures(study: Study, specs: dict) -> dict:
-    """``{construct: kind of measure}``: the study file's ``measures:``, else the default its instrument key
-    gives the scale mapped to the construct (``measure:`` of a scale); constructs with neither are left out."""
-    defaults = {f"{alias}_{name}": scale.measure for alias, spec in specs.items()
-                for name, scale in spec["instrument"].scales.items() if scale.measure}
-    out = {c: defaults[col] for c, col in study.constructs.items() if col in defaults}
-    return out | dict(study.measures)
-
-
-def screen_study(study: Study, data: pd.DataFrame):
-    """Careless-responding indices and the study's exclusion rules (``screening:``), or None."""
-    from ..io.readers import QUALTRICS_NOT_RESPONDENTS, qualtrics_response_type
-    from ..screening import parse_rules, screen
-
-    kinds = qualtrics_response_type(data) if data.attrs.get("qualtrics") else None
-    not_respondents = kinds is not None and bool(kinds.isin(QUALTRICS_NOT_RESPONDENTS).any())
-    if not study.screening and not not_respondents:
-        return None
-    rules = parse_rules(study.screening or {}, source=f"study file '{study.path}', screening",
-                        file=study.path, field="screening")
-    if not_respondents and not any(r.rule == "response_type" for r in rules):
-        # previews, tests and spam are not respondents: flagged first and shown in the flow, never scored silently
-        rules = parse_rules({"response_type": {}}) + rules
-    # seed 0: careless's NA resampling as before its default became None (numbers unchanged, runs repeat)
-    return screen(data, instrument_specs(study), rules=rules, id_column=study.id, seed=0,
-                  missing=list(study.missing_codes) or None, on_invalid=study.on_invalid)
-
-
-def score_study(study: Study, data: pd.DataFrame, items_out: dict | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Score every instrument of a study: (scores, audit, missing summary), one row per input row.
-    ``items_out``, if given, receives ``{alias: ItemSet}`` (for the keying check)."""
-    blocks, audits, missing_rows = [], [], []
-    for alias, use in study.instruments.items():
-        codes = list(study.missing_codes) + list(use.missing or [])
-        try:
-            instrument = scoring_key(study, alias, use)
-            items = prepare_items(
-                data, instrument, use.columns, missing=codes or None, labels=use.labels, recode=use.recode,
-                response=use.response, reversed_in_file=use.reversed_in_file,
-                anchors_reversed=use.anchors_reversed,
-                on_invalid=use.on_invalid or study.on_invalid, id_column=study.id,
-            )
-        except StudyError:
-            raise
-        except GoalscopeError as exc:
-            raise study_error(exc, study.name, alias) from None
-        if items_out is not None:
-            items_out[alias] = items
-        scored = score_items(items)
-        scored.columns = [f"{alias}_{c}" for c in scored.columns]
-        blocks.append(scored)
-        if len(items.audit):
-            audits.append(with_instrument(items.audit, alias))
-        rules = scoring_rules(study, alias).set_index("scale")
-        for name in items.instrument.scales:
-            col = scored[f"{alias}_{name}"]
-            nv = scored[f"{alias}_{name}_n_valid"]
-            k = len(items.instrument.scales[name].items)
-            missing_rows.append({
-                "instrument": alias, "scale": name, "n_items": k, "n": int(col.notna().sum()),
-                "n_missing_score": int(col.isna().sum()),
-                "n_complete": int((nv == k).sum()),
-                "pct_items_missing": round(100 * float(1 - nv.sum() / (k * len(nv))), 2) if len(nv) else np.nan,
-                "method": rules.at[name, "method"], "min_valid": int(rules.at[name, "min_valid"]),
-                "rule_from": rules.at[name, "rule_from"],
-            })
-    scores = pd.concat(blocks, axis=1)
-    audit = audit_table(audits, instrument=True)
-    return scores, audit, pd.DataFrame(missing_rows)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -27,9 +27,10 @@ import pandas as pd
 from ..checks import check_seed, draw_seed, near_columns
 from ..errors import DataError
 from .careless_result import CarelessResult, screening_audit  # noqa: F401  (screening_audit: importable from here)
-from .indices import _pair_table, evenodd, irv, longstring, mahad, psychsyn
+from .indices import evenodd, irv, longstring, mahad
 from .respondent_checks import attention_failures, duplicate_ids, duplicates_in_groups, pattern_groups, seconds_per_item
 from .screened_items import collect_items
+from .synonym_pairs import _pair_table, psychsyn
 
 #: index columns :func:`careless` always returns, in order
 INDEX_COLUMNS = ["n_items", "n_answered", "prop_missing", "longstring", "longstring_avg", "irv", "mahad",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.app import create_app, run_teams
+from analysis.cli.web import create_app, run_teams
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 DEMO = Path(__file__).resolve().parents[2] / "data" / "raw" / "staff_demo" / "responses.csv"

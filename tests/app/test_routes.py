@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("flask")
 
-from analysis.app import MAX_UPLOAD, column_preview, create_app, run_teams  # noqa: E402
+from analysis.cli.web import MAX_UPLOAD, column_preview, create_app, run_teams  # noqa: E402
 from analysis.goals import default_goal_coder  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "raw" / "staff_demo"

@@ -15,8 +15,8 @@ import statsmodels.api as sm
 
 from analysis.errors import GoalscopeError
 from analysis.findings.power import power_regression
-from analysis.findings.power_montecarlo import (_boot_ci, _mediation_ols, _moderation_ols, _type7, power_mediation,
-                                                power_moderation)
+from analysis.findings.mediation_power import _boot_ci, _mediation_ols, _type7, power_mediation
+from analysis.findings.power_montecarlo import _moderation_ols, power_moderation
 from messages import says
 
 REF = pd.read_csv(Path(__file__).resolve().parents[1] / "reference" / "findings" / "power_montecarlo.csv")
