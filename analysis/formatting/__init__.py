@@ -4,7 +4,6 @@ paper (:mod:`.labels`), deterministic figure files (:mod:`.figures`: ``save_figu
 :mod:`.model_figures`).
 
 A leaf below the stations: it imports no station and no other ``analysis`` module but ``errors``,
-``deprecation`` and the one atomic writer (``io.writers.atomic_write_bytes``, which keeps figures
-out of ``data/raw/``), so any station may import it. The study report that assembles a run's
-results is :mod:`analysis.report`.
+``deprecation`` and ``atomic`` (the one file writer, which keeps figures out of ``data/raw/``), so
+any station may import it. The study report that assembles a run's results is :mod:`analysis.report`.
 """

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import matplotlib
 
+from ..atomic import atomic_write_bytes
 from ..errors import DataError
-from ..io.writers import atomic_write_bytes
 
 _FORMATS = {
     ".png": {"format": "png", "dpi": 150, "metadata": {"Software": None}},
