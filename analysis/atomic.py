@@ -144,6 +144,8 @@ def _publish(tmp, p: Path) -> None:
     os.replace(tmp, p)
 
 
+# ---------------------------------------------------------------------------------------------
+# where outputs may go
 def guard_output(path) -> Path:
     """Refuse a path under any ``data/raw`` folder (raw data are never written by the code)."""
     p = Path(path).resolve()
@@ -153,7 +155,6 @@ def guard_output(path) -> Path:
             raise DataError("is in a raw-data folder: nothing is written under data/raw/ (raw exports stay as received)",
                             file=str(path), hint="Write it somewhere else, e.g. under data/processed/.")
     return p
-
 
 
 # ---------------------------------------------------------------------------------------------
