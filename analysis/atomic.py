@@ -165,18 +165,23 @@ def _is_a_folder(path) -> DataError:
                      hint="give a file name for the output (e.g. scores.csv)")
 
 
-def atomic_write_bytes(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file + rename)."""
+def atomic_write_via(path, write, suffix: str = ".tmp") -> Path:
+    """Write ``path`` atomically through ``write(temporary_path)``: the file appears whole or not at all.
+
+    The temporary file sits beside ``path`` (same file system, so the rename is atomic), is named for
+    this process (removed on SIGTERM/SIGHUP, or by a later run once this process is gone) and ends in
+    ``suffix`` (writers that choose a format by the file name see the right one).
+    """
     p = guard_output(path)
     if p.is_dir():
         raise _is_a_folder(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(p.parent)
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=".tmp", dir=p.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=suffix, dir=p.parent)
+    os.close(fd)
     _track(Path(tmp))
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        write(tmp)
         _publish(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -184,6 +189,11 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     finally:
         _untrack(Path(tmp))
     return p
+
+
+def atomic_write_bytes(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file + rename)."""
+    return atomic_write_via(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def atomic_write_text(path, text: str) -> Path:

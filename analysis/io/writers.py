@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..atomic import (TEMP_PREFIX, _is_a_folder, _publish, _remove, _temp_prefix, _track,  # noqa: F401 (re-exported)
-                      _untrack, atomic_write_bytes, atomic_write_text, guard_output, remove_stale)
+                      _untrack, atomic_write_bytes, atomic_write_text, atomic_write_via, guard_output, remove_stale)
 from ..errors import DataError
 from .fast_csv import write_csv
 
@@ -159,25 +159,14 @@ def write_table(df: pd.DataFrame, path, *, index: bool = False, sheet_name: str 
         with pd.ExcelWriter(buf, engine="openpyxl") as xl:
             df.to_excel(xl, index=index, sheet_name=sheet_name[:31])
         return atomic_write_bytes(p, deterministic_xlsx(buf.getvalue()))
-    if p.is_dir():
-        raise _is_a_folder(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(p.parent)
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=suffix, dir=p.parent)
-    os.close(fd)
-    _track(Path(tmp))
-    try:
+
+    def write(tmp):
         if suffix == ".csv":
             write_csv(df, tmp, index=index)            # fast_csv: the bytes of to_csv, built in pyarrow
         else:
             df.to_parquet(tmp, index=index)
-        _publish(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        _untrack(Path(tmp))
-    return p
+
+    return atomic_write_via(path, write, suffix=suffix)
 
 
 # ---------------------------------------------------------------------------------------------
