@@ -271,3 +271,13 @@ def test_no_two_folders_import_each_other():
     still tie two folders together through different modules."""
     cycles = import_cycles(folder_graph())
     assert not cycles, "folder-level import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_new_analysis_guide_names_files_that_exist():
+    """docs/new_analysis.md sends a newcomer to files by path: every path it names is in the repository."""
+    import re
+
+    guide = (ROOT.parent / "docs" / "new_analysis.md").read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:analysis|tests|scripts|docs)/[\w/.]+?\.(?:py|R|md))", guide))
+    assert len(paths) >= 15
+    assert sorted(p for p in paths if not (ROOT.parent / p).exists()) == []
