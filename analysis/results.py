@@ -10,7 +10,7 @@ Every analysis returns a :class:`Result`:
     a DataFrame overview: one row per model (or per scale/rule) with its fit and sample facts;
     where no overview is more than the table, the table itself.
 ``.apa()``
-    the APA text (:class:`analysis.report.apa.Apa`, a ``str`` that also carries ``estimate``,
+    the APA text (:class:`analysis.formatting.apa.Apa`, a ``str`` that also carries ``estimate``,
     ``statistic``, ``full_result`` and the formatted ``table``).
 ``.figure(path=None)``
     where a figure makes sense: the matplotlib Figure, also written to ``path`` when given.
@@ -42,7 +42,7 @@ class Result:
     """Base of every analysis result (the protocol above).
 
     A subclass defines ``table()`` and ``n``; it overrides ``summary()`` when an overview says more
-    than the table, registers its APA text with :func:`analysis.report.apa.apa` (``apa()`` calls it)
+    than the table, registers its APA text with :func:`analysis.formatting.apa.apa` (``apa()`` calls it)
     and adds ``figure(path=None)`` where a figure makes sense.
     """
 
@@ -58,8 +58,8 @@ class Result:
         return self.table()
 
     def apa(self):
-        """The APA text (a ``str`` carrying its parts; see :class:`analysis.report.apa.Apa`)."""
-        from .report.apa import apa
+        """The APA text (a ``str`` carrying its parts; see :class:`analysis.formatting.apa.Apa`)."""
+        from .formatting.apa import apa
         return apa(self)
 
 

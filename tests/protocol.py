@@ -15,7 +15,7 @@ NUMBER_TEXT = re.compile(r"^\s*(p\s*[<=>]\s*)?[−+-]?(\d+)?\.?\d+\s*%?\s*$")
 def assert_protocol(res, figure: bool = False, tmp_path=None) -> None:
     """Fail unless ``res`` keeps the result protocol: a tidy numeric ``table()``, a DataFrame
     ``summary()``, ``apa()`` text, ``n``/``n_excluded`` counts, ``options`` and ``r_call``."""
-    from analysis.report.apa import Apa
+    from analysis.formatting.apa import Apa
 
     name = type(res).__name__
     table = res.table()

@@ -16,16 +16,15 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "analysis"
 
-#: the data flow, in order; a station may import the ones before it
-STATIONS = ["io", "instruments", "scoring", "screening", "psychometrics", "models", "anonymity", "goals",
-            "teams", "findings", "report", "pipeline"]
+#: the data flow, in order; a station may import the ones before it (formatting: APA numbers, labels
+#: and figures, a leaf any station may import)
+STATIONS = ["formatting", "io", "instruments", "scoring", "screening", "psychometrics", "models", "anonymity",
+            "goals", "teams", "findings", "report", "pipeline"]
 #: shared modules any station may import
-SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "_version", "datasets"}
-#: what a station may import besides the stations before it (the report's APA numbers and figures
-#: are used by every station)
-EXTRA = {
-    "scoring": {"report"}, "screening": {"report"}, "psychometrics": {"report"}, "models": {"report"},
-    "teams": {"report"}, "goals": {"report"}, "findings": {"report"},
+SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "_version", "datasets", "atomic"}
+#: what a station may import besides the stations before it (none: the APA numbers and figures every
+#: station uses are in formatting, below them all)
+EXTRA: dict[str, set[str]] = {
 }
 TOP_ONLY = {"cli", "study", "commands", "__main__", "app"}
 
@@ -165,6 +164,17 @@ def test_station_imports_run_one_way(path):
     assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
+#: all that formatting may import from analysis: itself, the base modules and the atomic file writer
+FORMATTING_MAY_IMPORT = {"formatting", "errors", "deprecation", "atomic"}
+
+
+def test_formatting_is_a_leaf():
+    files = sorted((ROOT / "formatting").rglob("*.py"))
+    bad = {str(p.relative_to(ROOT)): sorted(m for m in _imports(p) if _top(m) not in FORMATTING_MAY_IMPORT)
+           for p in files}
+    assert files and {k: v for k, v in bad.items() if v} == {}
+
+
 def test_no_station_imports_cli_or_study():
     offenders = {str(p.relative_to(ROOT)): sorted(m for m in _imports(p) if _top(m) in {"cli", "study", "app"})
                  for p in STATION_FILES}
@@ -261,3 +271,13 @@ def test_no_two_folders_import_each_other():
     still tie two folders together through different modules."""
     cycles = import_cycles(folder_graph())
     assert not cycles, "folder-level import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_new_analysis_guide_names_files_that_exist():
+    """docs/new_analysis.md sends a newcomer to files by path: every path it names is in the repository."""
+    import re
+
+    guide = (ROOT.parent / "docs" / "new_analysis.md").read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:analysis|tests|scripts|docs)/[\w/.]+?\.(?:py|R|md))", guide))
+    assert len(paths) >= 15
+    assert sorted(p for p in paths if not (ROOT.parent / p).exists()) == []

@@ -69,11 +69,11 @@ TO_CONVERT: dict[str, tuple[int, str]] = {
 GUARDS: dict[str, tuple[int, str]] = {
     "analysis/deprecation.py": (1, "a Python caller gave both the old and the new keyword: TypeError, as Python does"),
     "analysis/findings/schema.py": (16, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
+    "analysis/formatting/apa.py": (1, "a programming guard: apa() given an object that is not a result"),
     "analysis/goals/lexicon.py": (6, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
     "analysis/instruments/registry.py": (15, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
     "analysis/pipeline/analysis_specs.py": (1, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
     "analysis/psychometrics/ordinal.py": (1, "a Python caller indexed a result like a tuple: TypeError, as Python does"),
-    "analysis/report/apa.py": (1, "a programming guard: apa() given an object that is not a result"),
     "analysis/results.py": (1, "a Python caller used a result as a table: TypeError, as Python does"),
     "analysis/screening/rule_schema.py": (4, "a pydantic validator: pydantic requires ValueError there, and the schema's error wraps its text into the file's refusal (file, field, value)"),
 }

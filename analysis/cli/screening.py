@@ -123,7 +123,7 @@ def _num(text):
 
 def cmd_screen(args) -> int:
     from ..io import write_table
-    from ..report.flow import flow_figure
+    from ..formatting.flow import flow_figure
     from ..screening.careless_responding import careless, screening_audit
     from ..screening.rules import apply_rules, index_options, load_rules, parse_rules
 

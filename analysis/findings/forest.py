@@ -2,18 +2,18 @@
 
 Shapes and labels carry the meaning (filled circle = observed, open square = published, diamond =
 pooled, a right-hand column of text for direction-only findings and verdicts), all in black and
-greys; bytes are deterministic through :func:`analysis.report.figures.save_figure`.
+greys; bytes are deterministic through :func:`analysis.formatting.figures.save_figure`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..report.figures import finish_figure
+from ..formatting.figures import finish_figure
 
 
 def _fmt(x) -> str:
-    from ..report.apa import apa_num
+    from ..formatting.apa import apa_num
 
     return apa_num(x, 2, gt1=False)
 

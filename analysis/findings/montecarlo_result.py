@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import GoalscopeError
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import Result
 
 __all__ = ["MonteCarloPowerResult"]

@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import Result
 from ..checks import near_columns
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import Result
 from .power_equations import _f2_power, _norm_power, _r_power
 
@@ -133,7 +133,7 @@ class PowerResult(Result):
         ax.set_title(f"{self.test.capitalize()}: {apa(self).estimate}, α = {self.alpha:g} ({self.alternative})")
         fig.tight_layout()
         if path is not None:
-            from ..report.figures import save_figure
+            from ..formatting.figures import save_figure
             save_figure(fig, path)
         return fig
 

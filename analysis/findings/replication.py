@@ -28,7 +28,7 @@ from scipy import stats
 
 from ..checks import check_choice, check_data, check_numeric
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import Result
 from .registry import VOCABULARY_HINT, FindingsError, get_finding, load_findings
 from .schema import CONSTRUCTS, MEASURES, Finding, unknown_names

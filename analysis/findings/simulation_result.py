@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GoalscopeError
+from ..formatting.apa import Apa, apa
 from ..instruments import Instrument, load_instrument
-from ..report.apa import Apa, apa
 from ..results import Result
 
 

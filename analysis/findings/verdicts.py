@@ -60,7 +60,7 @@ import math
 import numpy as np
 from scipy import optimize, stats
 
-from ..report.apa import apa_ci, apa_num
+from ..formatting.apa import apa_ci, apa_num
 from .power_equations import _r_power
 from .schema import Finding
 

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from ..errors import DataError
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from ..checks import near_columns
 

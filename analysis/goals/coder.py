@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..checks import check_data
 from ..errors import DataError
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from .lexicon import FEATURES, GOAL_TYPES, CompiledLexicon, load_lexicon
 from ..checks import near_columns

@@ -28,7 +28,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..errors import DataError, GoalscopeError
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from .features import FEATURE_NAMES, masked_text, statement_features
 from ..checks import near_columns

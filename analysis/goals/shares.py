@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..checks import check_data
 from ..errors import DataError
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from ..anonymity.units import ORGANISATION, unit_labels
 from ..anonymity.privacy import MIN_GROUP_DEFAULT, SuppressionPlan, plan_suppression

@@ -15,8 +15,8 @@ from scipy import stats
 from ..checks import check_columns, check_data, check_numeric, near_columns  # noqa: F401  (check_columns: the models import it from here)
 from ..deprecation import retired_attribute  # noqa: F401  (re-exported: models import it from here)
 from ..errors import DataError
+from ..formatting.apa import apa_p
 from ..results import Result
-from ..report.apa import apa_p
 from .sample import screened_sample, screens_sample  # noqa: F401  (re-exported: the models import them from here)
 
 log = logging.getLogger("analysis.models")
@@ -250,10 +250,10 @@ def tidy(table: pd.DataFrame, stat: str | None = None, df=np.nan, drop=()) -> pd
 
 def coefficient_figure(table: pd.DataFrame, title: str, path=None, term: str = "term",
                        xlabel: str = "Estimate with its confidence interval"):
-    """The coefficient plot of :mod:`analysis.report.model_figures` for a tidy table (intercepts left
+    """The coefficient plot of :mod:`analysis.formatting.model_figures` for a tidy table (intercepts left
     out), written with deterministic bytes to ``path`` when given; returns the Figure."""
-    from ..report.figures import save_figure
-    from ..report.model_figures import coefficient_plot
+    from ..formatting.figures import save_figure
+    from ..formatting.model_figures import coefficient_plot
 
     t = table.rename(columns={term: "term"}) if term != "term" else table
     fig = coefficient_plot(t, title=title, xlabel=xlabel)

@@ -15,7 +15,7 @@ import pandas as pd
 from ..checks import check_level, check_n_boot, check_seed
 from ..deprecation import renamed
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ._common import Reported, as_list, coefficient_figure, p_cell, retired_attribute, screens_sample, used_seed
 from .interactions import prepare_moderation
 from .path_bootstrap import CI_TYPES, PathModel, boot_ci, ols_path_row

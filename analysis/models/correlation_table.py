@@ -24,8 +24,8 @@ import pandas as pd
 from ..checks import check_choice, check_level, near_columns
 from ..deprecation import renamed
 from ..errors import DataError
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..io.writers import atomic_write_text
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_frame, md_table, retired_attribute, screens_sample
 from .correlation_pair import _check_method, _corr_pair, _tidy_pairs
 from .partial_pair import PartialCorrelationResult, partial_correlation
@@ -125,8 +125,8 @@ class CorrelationTable(Reported):
 
     def figure(self, path=None):
         """The correlation grid (lower triangle, r in each cell); written to ``path`` when given."""
-        from ..report.figures import save_figure
-        from ..report.model_figures import correlation_plot
+        from ..formatting.figures import save_figure
+        from ..formatting.model_figures import correlation_plot
 
         fig = correlation_plot(self.long, self.labels, title="Correlations")
         if path is not None:

@@ -16,7 +16,7 @@ from scipy import stats
 
 from ..checks import check_seed
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import TableResult
 from ._common import Reported, as_list, check_columns, check_frame, coefficient_figure, complete_cases, screens_sample, used_seed
 from .count_design import _check_counts, _design

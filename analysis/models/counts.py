@@ -26,8 +26,8 @@ from scipy import stats
 
 from ..deprecation import renamed
 from ..errors import DataError
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..io.readers import row_label
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_roles, check_frame, complete_cases, screens_sample
 from .count_design import _check_counts, _design, _show
 from .count_fitting import _deviance, _fit, _irls, _loglik
@@ -113,7 +113,7 @@ class CountResult(Reported):
 
     def figure(self, path=None):
         """Forest plot of the rate ratios with their CIs (log axis); saved atomically when ``path``."""
-        from ..report.figures import save_figure  # noqa: F401  (imported lazily: matplotlib)
+        from ..formatting.figures import save_figure  # noqa: F401  (imported lazily: matplotlib)
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt

@@ -20,8 +20,8 @@ from scipy import stats
 
 from ..checks import check_level
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ..report.figures import save_figure
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..formatting.figures import save_figure
 from ._common import (Reported, as_list, check_columns, check_frame, complete_cases, p_cell, r_formula,
                       screens_sample)
 from .linear_models import RegressionResult, _ols_result

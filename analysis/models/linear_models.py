@@ -24,7 +24,7 @@ from scipy import stats
 
 from ..checks import check_level
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Fitted, Reported, as_list, coefficient_figure, complete_cases, design_columns, p_cell,
                       r_formula, screens_sample, tidy, wald_table)
 from .logistic import logistic_regression

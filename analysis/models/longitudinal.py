@@ -26,8 +26,8 @@ import pandas as pd
 from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..io.readers import row_label
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_columns, check_frame, coefficient_figure, p_cell, screens_sample, tidy
 from .mixed import MixedResult, mixed_model
 

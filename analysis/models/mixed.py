@@ -30,7 +30,7 @@ from ..checks import near_columns
 from ..checks import check_level
 from ..deprecation import renamed
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import (Fitted, Reported, check_columns, check_frame, coefficient_figure, complete_cases,
                       formula_columns, retired_attribute, screens_sample, tidy, wald_table)
 

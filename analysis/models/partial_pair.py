@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..checks import check_level
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ..results import TableResult
 from ._common import Reported, as_list, check_columns, check_frame, retired_attribute, screens_sample
 from .correlation_pair import _TIDY, _check_method, _corr_pair, _numeric, _tidy_pairs

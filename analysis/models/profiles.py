@@ -24,8 +24,8 @@ from scipy import stats
 
 from ..checks import check_seed
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num
-from ..report.figures import save_figure
+from ..formatting.apa import Apa, apa, apa_num
+from ..formatting.figures import save_figure
 from ._common import Reported, as_list, check_columns, check_frame, complete_cases, screens_sample, used_seed
 
 __all__ = ["goal_profiles", "ProfileResult"]

@@ -51,7 +51,7 @@ import pandas as pd
 
 from ..checks import check_choice, check_level, show
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_ci, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
 from ._common import Reported, as_list, check_frame, check_roles, coefficient_figure, screens_sample
 from .survey_design import ReplicateDesign, as_design, plausible_columns
 from .survey_variance import SurveyData, inference, missing_rows, replicated, rubin, w_logit, w_mean, w_r, w_sd, w_wls

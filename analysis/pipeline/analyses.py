@@ -58,7 +58,7 @@ class AnalysisOutput:
     def figure(self, labels: dict | None = None):
         """The figure of this analysis: the model's own plot where it has one (moderation: simple
         slopes; profiles: class means), a correlation grid, or estimates with their CIs."""
-        from ..report.model_figures import coefficient_plot, correlation_plot
+        from ..formatting.model_figures import coefficient_plot, correlation_plot
         # the result's own plot method (not a table's .plot, which a table-like result would hand on)
         if callable(getattr(type(self.result), "plot", None)):
             out = self.result.plot()

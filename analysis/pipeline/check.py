@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 
 

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GoalscopeError
+from ..formatting.apa import apa_num
+from ..formatting.figures import save_figure
+from ..formatting.labels import column_labels, words
 from ..io import write_table
-from ..report.apa import apa_num
-from ..report.figures import save_figure
-from ..report.labels import column_labels, words
 from ..report.study_report import Section, embed_png, html_table, write_study_report
 from .methods import methods_text  # noqa: F401 - also importable from here, as before
 
@@ -103,7 +103,7 @@ def write_full_report(study, instruments: dict, result, measurements: list, anal
         outputs["table_sample"] = write_table(st, folder / "tables" / "sample.csv")
         sample.tables.append(html_table(st, caption=f"Analysed respondents (N = {n_an})"))
     if result.screening is not None:
-        from ..report.apa import apa
+        from ..formatting.apa import apa
         flow = result.screening.flow
         outputs["table_flow"] = write_table(flow, folder / "tables" / "flow.csv")
         sample.paragraphs.append(apa(result.screening).full_result)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from .schema import Study
 

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from ..deprecation import retired_attribute
-from ..report.apa import Apa, apa, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..results import TableResult
 from .factoring import correlation
 from .item_matrix import item_params, item_matrix, r_columns

@@ -23,8 +23,8 @@ from scipy import special, stats
 from ..deprecation import retired_attribute
 from ..checks import check_choice, check_data, check_numeric
 from ..errors import DataError
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..instruments.registry import Instrument, load_instrument
-from ..report.apa import Apa, apa, apa_num, apa_p
 from ..results import Result
 from ..scoring.mapping import prepare_items
 from . import fit_indices as fx

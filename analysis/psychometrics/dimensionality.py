@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..checks import check_seed, draw_seed
 from ..deprecation import retired_attribute
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import TableResult
 from .factoring import correlation, minres
 from .item_matrix import item_params, item_matrix
@@ -55,7 +55,7 @@ class ParallelAnalysisResult(TableResult):
 
     def figure(self, path=None):
         """The scree plot: observed and random eigenvalues of components and factors."""
-        from ..report.scree import scree_figure
+        from ..formatting.scree import scree_figure
 
         e = self.eigenvalues
         return scree_figure({"Components": e["pc_observed"], "Factors": e["fa_observed"]},

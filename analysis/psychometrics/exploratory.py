@@ -19,7 +19,7 @@ import pandas as pd
 from ..checks import check_choice
 from ..deprecation import renamed, retired_attribute
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..results import Result
 from .adequacy import BartlettResult, KMOResult, bartlett, kmo
 from .dimensionality import ParallelAnalysisResult, parallel_analysis
@@ -134,7 +134,7 @@ class EFAResult(Result):
 
     def figure(self, path=None):
         """Scree plot of the eigenvalues of the reduced correlation matrix (the factors retained marked)."""
-        from ..report.scree import scree_figure
+        from ..formatting.scree import scree_figure
 
         return scree_figure({"Factors": self.eigenvalues}, path=path, retained=self.n_factors,
                             title=f"Scree plot ({self.method}, {self.n_factors} factor(s) retained)")

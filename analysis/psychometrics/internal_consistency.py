@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_ci, apa_num
+from ..formatting.apa import Apa, apa, apa_ci, apa_num
 from ..results import TableResult
 from ..scoring.mapping import ItemSet, prepare_items
 from .factoring import correlation

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import TableResult
 from .internal_consistency import check_policy, items_of
 from .keying import keying_check

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..checks import check_choice
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import Result
 from ..scoring.mapping import ItemSet, prepare_items
 

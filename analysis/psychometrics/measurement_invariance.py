@@ -29,7 +29,7 @@ from scipy import stats
 from ..deprecation import retired_attribute
 from ..checks import check_choice
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..results import Result
 from .confirmatory import CFAResult, _groups, estimates_table, fit_apa_text, fit_model, resolve_model
 from .syntax import build_spec

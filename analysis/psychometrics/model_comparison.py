@@ -14,8 +14,8 @@ from scipy import stats
 from ..checks import check_numeric, near_columns
 from ..deprecation import retired_attribute
 from ..errors import DataError
+from ..formatting.apa import Apa, apa, apa_num
 from ..instruments.registry import load_instrument
-from ..report.apa import Apa, apa, apa_num
 from ..results import TableResult
 from .confirmatory import cfa, fit_apa_text, resolve_model
 from .syntax import build_spec

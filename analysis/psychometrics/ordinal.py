@@ -12,7 +12,7 @@ from scipy import optimize, special, stats
 
 from ..deprecation import retired_attribute
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import Result
 from .item_matrix import item_params, item_matrix, r_columns
 

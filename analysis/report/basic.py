@@ -69,8 +69,8 @@ def write_basic_report(result, folder) -> dict[str, Path]:
     }
     flow_text = None
     if result.screening is not None:
-        from .apa import apa
-        from .figures import save_figure
+        from ..formatting.apa import apa
+        from ..formatting.figures import save_figure
 
         outputs["table_flow"] = write_table(result.screening.flow, folder / "tables" / "flow.csv")
         fig = result.screening.figure()

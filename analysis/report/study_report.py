@@ -21,9 +21,9 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from ..formatting.apa import apa_num, apa_p
+from ..formatting.labels import label_term
 from ..io import atomic_write_text
-from .apa import apa_num, apa_p
-from .labels import label_term
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),

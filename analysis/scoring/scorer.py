@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import TableResult, audit_of
 from ._parallel import in_parallel
 from .mapping import ItemSet, prepare_items

@@ -118,7 +118,7 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
                 summaries.append(result.summary())
         _repeated_ids(hashes, path, chunk_rows, id_column, reader)
         n_audit = spill.write(tmp_audit)
-        from ..io.writers import _publish
+        from ..atomic import _publish
 
         _publish(tmp_out, out)
         if n_audit:
@@ -373,7 +373,7 @@ def _csv_output(output) -> Path:
 
 
 def _temp(p: Path) -> str:
-    from ..io.writers import _temp_prefix
+    from ..atomic import _temp_prefix
 
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=".csv", dir=p.parent)
     os.close(fd)

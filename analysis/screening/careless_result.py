@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import TableResult, audit_of
 
 

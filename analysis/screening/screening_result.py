@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..checks import audit_table
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from .rule_schema import (AttentionRule, DuplicateIdRule, DuplicatePatternRule, EvenoddRule, IrvRule, LongstringRule,
                           MahadRule, MissingRule, PsychantRule, PsychsynRule, ResponseTypeRule, SpeedRule)
@@ -176,8 +176,8 @@ class ScreeningResult(Result):
                 if parts else "analysed <- rep(TRUE, nrow(d))  # no rules")
 
     def figure(self, path=None, **kwargs):
-        """The CONSORT-style flow diagram (see :func:`analysis.report.flow.flow_figure`)."""
-        from ..report.flow import flow_figure
+        """The CONSORT-style flow diagram (see :func:`analysis.formatting.flow.flow_figure`)."""
+        from ..formatting.flow import flow_figure
 
         return flow_figure(self.flow, path=path, n_received=self.n_received, **kwargs)
 

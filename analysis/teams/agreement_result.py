@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..report.apa import Apa, apa, apa_num
+from ..formatting.apa import Apa, apa, apa_num
 from ..results import TableResult
 from .grouped_items import GroupedItems, _frame
 

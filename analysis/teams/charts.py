@@ -1,7 +1,7 @@
 """Charts for the HTML staff report: each unit's mean with its 95% CI against the organisation.
 
 One PNG per grouping block (all scales side by side), drawn with matplotlib's object API (no
-pyplot state) and saved through :func:`analysis.report.figures.save_figure`, so the bytes are the
+pyplot state) and saved through :func:`analysis.formatting.figures.save_figure`, so the bytes are the
 same on every run. The HTML embeds them as ``data:image/png;base64`` URIs: one file to hand on.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..report.figures import save_figure
+from ..formatting.figures import save_figure
 from .formats import ABOVE_MARK, BELOW_MARK
 
 

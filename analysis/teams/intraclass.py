@@ -20,10 +20,10 @@ from scipy import stats
 
 from ..checks import check_data, check_numeric, is_partitioned
 from ..errors import DataError
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..io.partitions import opened
 from .aggregation import group_moments
 from .partitioned import merge_moments, per_partition, stacked
-from ..report.apa import Apa, apa, apa_num, apa_p
 from ..results import TableResult
 from ..checks import near_columns
 

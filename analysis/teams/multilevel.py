@@ -25,9 +25,9 @@ import pandas as pd
 from ..checks import check_level, check_numeric
 from ..deprecation import renamed
 from ..errors import DataError
+from ..formatting.apa import Apa, apa
 from ..models._common import screens_sample
 from ..models.mixed import MixedResult, mixed_model
-from ..report.apa import Apa, apa
 from ..results import Result
 from ..checks import near_columns
 

@@ -11,7 +11,7 @@ from scipy import stats
 
 from ..checks import check_seed, draw_seed
 from ..errors import DataError
-from ..report.apa import Apa, apa, apa_num, apa_p
+from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..results import Result
 from .grouped_items import group_items
 

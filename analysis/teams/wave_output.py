@@ -67,7 +67,7 @@ def change_chart_png(rep, level: str) -> bytes:
     import tempfile
     from pathlib import Path
 
-    from ..report.figures import save_figure
+    from ..formatting.figures import save_figure
 
     fig = change_chart(rep, level)
     with tempfile.TemporaryDirectory() as tmp:

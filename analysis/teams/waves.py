@@ -31,7 +31,7 @@ from scipy import stats
 
 from ..checks import check_level
 from ..errors import DataError
-from ..report.apa import Apa, apa
+from ..formatting.apa import Apa, apa
 from ..results import Result
 from ..anonymity.units import ORGANISATION
 from .formats import hidden_label
@@ -120,7 +120,7 @@ class WaveReport(Result):
         grouping, with its 95% CI): a matplotlib Figure, also written to ``path`` (.png, .svg or
         .pdf, the same bytes on every run) when given. (Until version 0.x it returned PNG bytes:
         :func:`analysis.teams.wave_output.change_chart_png` gives them.)"""
-        from ..report.figures import save_figure
+        from ..formatting.figures import save_figure
         from .wave_output import change_chart
 
         fig = change_chart(self, level or self.latest.parent or self.latest.group)

@@ -5,8 +5,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
+from analysis.formatting.apa import apa
 from analysis.models import correlations, partial_correlation
-from analysis.report.apa import apa
 
 from .conftest import load_csv
 

@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import analysis
-from analysis.report.apa import apa
+from analysis.formatting.apa import apa
 
 from .conftest import load_csv, load_json
 

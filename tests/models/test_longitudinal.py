@@ -8,8 +8,8 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from analysis.errors import DataError
+from analysis.formatting.apa import apa
 from analysis.models import setback_recovery, wide_to_long
-from analysis.report.apa import apa
 
 from .conftest import load_csv, load_json
 

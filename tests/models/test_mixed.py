@@ -6,8 +6,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
+from analysis.formatting.apa import Apa, apa
 from analysis.models import MixedResult, mixed_model
-from analysis.report.apa import Apa, apa
 
 from .conftest import load_csv, load_json
 

@@ -6,8 +6,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
+from analysis.formatting.apa import apa
 from analysis.models import moderated_mediation, moderation
-from analysis.report.apa import apa
 
 from .conftest import load_csv, load_json
 

@@ -7,8 +7,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
+from analysis.formatting.apa import apa
 from analysis.models import goal_profiles
-from analysis.report.apa import apa
 
 from .conftest import load_csv, load_json
 

@@ -8,9 +8,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
+from analysis.formatting.apa import apa
 from analysis.psychometrics import cfa, compare_models, competing_models
 from analysis.psychometrics.syntax import build_spec, parse_model
-from analysis.report.apa import apa
 
 from .conftest import REF
 

@@ -8,8 +8,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
+from analysis.formatting.apa import apa
 from analysis.psychometrics import bartlett, efa, kmo, parallel_analysis, polychoric
-from analysis.report.apa import apa
 
 from .conftest import REF
 

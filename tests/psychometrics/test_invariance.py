@@ -7,8 +7,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from analysis.errors import DataError
+from analysis.formatting.apa import apa
 from analysis.psychometrics import invariance
-from analysis.report.apa import apa
 
 from .conftest import REF
 from .test_cfa import assert_matches_lavaan

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from analysis.formatting.apa import apa
 from analysis.instruments.registry import instrument_from_dict
 from analysis.psychometrics import KeyingWarning, keying_check, reliability
-from analysis.report.apa import apa
 
 ROWS = [[3, 4, 4, 2, 2], [2, 2, 1, 4, 4], [4, 3, 4, 1, 2], [1, 2, 1, 4, 3], [1, 2, 1, 4, 3], [1, 1, 1, 4, 2],
         [4, 4, 4, 2, 4], [2, 2, 3, 5, 4], [2, 2, 2, 3, 2], [3, 3, 2, 3, 2], [4, 3, 4, 1, 2], [1, 2, 2, 4, 3]]

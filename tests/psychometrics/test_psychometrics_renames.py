@@ -107,7 +107,7 @@ def test_reliability_apa_is_folded_into_the_result(bfi):
     from tests.psychometrics.conftest import BFI_KEY
     from analysis.instruments.registry import instrument_from_dict
     from analysis.psychometrics import reliability_apa
-    from analysis.report.apa import Apa
+    from analysis.formatting.apa import Apa
 
     rel = reliability(bfi, instrument_from_dict(BFI_KEY), scales=["agree"], omega=False)
     text = rel.apa()

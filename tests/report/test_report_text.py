@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.report.apa import apa_num
+from analysis.formatting.apa import apa_num
 from analysis.report.study_report import column_digits, html_table
 from analysis.study import run_study
 from conftest import DEMO

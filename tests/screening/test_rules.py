@@ -9,7 +9,7 @@ import yaml
 
 from analysis import apply_rules, careless
 from analysis.errors import DataError
-from analysis.report.apa import apa
+from analysis.formatting.apa import apa
 from analysis.screening import RULE_NAMES, load_rules, parse_rules, screen
 
 from . import handbuilt as hb

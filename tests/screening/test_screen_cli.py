@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.report.flow import flow_figure
+from analysis.formatting.flow import flow_figure
 
 from . import handbuilt as hb
 from messages import says

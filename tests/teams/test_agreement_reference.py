@@ -191,7 +191,7 @@ def test_aggregate_matches_r():
 
 
 def test_rgr_agree_apa_text():
-    from analysis.report.apa import apa
+    from analysis.formatting.apa import apa
 
     bhr = pd.read_csv(REF / "bhr2000.csv")
     summ = pd.read_csv(REF / "rgr_summary.csv").iloc[0]

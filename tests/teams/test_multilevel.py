@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.report.apa import apa
+from analysis.formatting.apa import apa
 from analysis.teams.multilevel import center_within_teams, team_climate_model
 from tests.conftest import REFERENCE
 

@@ -12,7 +12,7 @@ from scipy import stats
 
 from analysis import score
 from analysis.datasets import read_dataset
-from analysis.report.apa import Apa, apa_num, apa_p
+from analysis.formatting.apa import Apa, apa_num, apa_p
 from analysis.teams import (AgreementResult, IccResult, RgrAgreeResult, TeamModelResult, WaveReport, ad_m, agreement,
                             awg, build_wave_report, icc, rgr_agree, rwg, rwg_j, rwg_j_lindell, team_climate_model)
 from tests.conftest import REFERENCE

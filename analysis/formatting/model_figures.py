@@ -2,7 +2,7 @@
 
 :func:`coefficient_plot` draws estimates with their CIs (one row per term, intercepts left out);
 :func:`correlation_plot` draws the lower triangle of a correlation table with the r printed in each
-cell on a grey scale. Both return a matplotlib figure; :func:`analysis.report.figures.save_figure`
+cell on a grey scale. Both return a matplotlib figure; :func:`analysis.formatting.figures.save_figure`
 writes it with deterministic bytes.
 """
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import matplotlib
 
+from ..atomic import atomic_write_bytes
 from ..errors import DataError
-from ..io.writers import atomic_write_bytes
 
 _FORMATS = {
     ".png": {"format": "png", "dpi": 150, "metadata": {"Software": None}},
@@ -28,7 +28,7 @@ def save_figure(fig, path, also_svg: bool = False) -> list[Path]:
     Examples
     --------
     >>> import os, tempfile, matplotlib.pyplot as plt
-    >>> from analysis.report.figures import save_figure
+    >>> from analysis.formatting.figures import save_figure
     >>> fig, ax = plt.subplots(); _ = ax.plot([1, 2])
     >>> [p.suffix for p in save_figure(fig, os.path.join(tempfile.mkdtemp(), "f.png"), also_svg=True)]
     ['.png', '.svg']
@@ -56,7 +56,7 @@ def finish_figure(fig, ax, path=None, layout: bool = True):
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> from analysis.report.figures import finish_figure
+    >>> from analysis.formatting.figures import finish_figure
     >>> fig = Figure(); ax = fig.subplots(); _ = ax.plot([1, 2])
     >>> finish_figure(fig, ax) is fig, ax.spines["top"].get_visible()
     (True, False)

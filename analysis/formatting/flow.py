@@ -42,7 +42,7 @@ def flow_figure(flow, path=None, n_received: int | None = None, title: str | Non
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.report.flow import flow_figure
+    >>> from analysis.formatting.flow import flow_figure
     >>> flow = pd.DataFrame({"step": [1], "rule": ["attention"], "description": ["failed attention check"],
     ...                      "exclude": [True], "n_before": [400], "n_flagged": [15], "n_excluded": [15],
     ...                      "n_after": [385]})

@@ -133,7 +133,7 @@ def apa(result) -> Apa:
 
     Examples
     --------
-    >>> from analysis.report.apa import apa, Apa
+    >>> from analysis.formatting.apa import apa, Apa
     >>> isinstance(apa(Apa(estimate="r = .30")), Apa)
     True
     """

@@ -1,5 +1,5 @@
 """The scree plot of an exploratory factor analysis or a parallel analysis (matplotlib, no pyplot
-state; deterministic bytes through :func:`analysis.report.figures.save_figure`)."""
+state; deterministic bytes through :func:`analysis.formatting.figures.save_figure`)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def scree_figure(observed, random=None, path=None, title: str = "Scree plot", yl
 
     Examples
     --------
-    >>> from analysis.report.scree import scree_figure
+    >>> from analysis.formatting.scree import scree_figure
     >>> fig = scree_figure({"Factors": [2.5, 0.9, 0.3]}, {"Factors": [0.4, 0.2, 0.1]}, retained=1)
     >>> [line.get_label() for line in fig.axes[0].lines][:2]
     ['Factors (observed)', 'Factors (random data)']

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis import DataError  # noqa: E402
-from analysis.report.figures import save_figure  # noqa: E402
+from analysis.formatting.figures import save_figure  # noqa: E402
 
 
 def draw():
