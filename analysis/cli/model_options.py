@@ -1,0 +1,70 @@
+"""What every model command shares: the demo file of its examples, comma-separated columns, the
+``--level`` and ``-o`` options, renamed flags kept for one release, and the report (sample line,
+overview, APA text, R call, ``-o`` table, ``--figure``)."""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+
+from .arguments import level_arg
+from .results import print_r_call, save_figure_of, show_frame, tidy_table, write_output
+from .sample import print_sample
+
+
+#: the demo study's scores, as ``goalscope run data/raw/demo/study.yaml`` writes them (the examples run on it)
+DEMO = "data/processed/demo/scores.csv"
+
+
+def _cols(text: str | None) -> list:
+    return [c.strip() for c in text.split(",") if c.strip()] if text else []
+
+
+def add_retired_flag(p, old: str, new: str, **kwargs) -> None:
+    """A renamed option keeps working for one release, hidden from ``--help``; the command warns
+    (:func:`take_retired`) and uses its value for the new option."""
+    p.add_argument(old, dest="_retired_" + old.lstrip("-").replace("-", "_"), default=None,
+                   help=argparse.SUPPRESS, **kwargs)
+
+
+def take_retired(args, old: str, new: str) -> None:
+    """Move the value of a retired flag to its new name, with a FutureWarning naming the new flag."""
+    value = getattr(args, "_retired_" + old.lstrip("-").replace("-", "_"), None)
+    if value is None:
+        return
+    warnings.warn(f"{old} is renamed {new}; the old flag stops working in the next release",
+                  FutureWarning, stacklevel=2)
+    setattr(args, new.lstrip("-").replace("-", "_"), value)
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "".join(f"  {line}\n" for line in lines)
+
+
+def _level(p, what: str = "every CI") -> None:
+    p.add_argument("--level", type=level_arg, default=0.95, metavar="L",
+                   help=f"confidence level of {what}, strictly between 0 and 1 (default: 0.95)")
+
+
+def _output(p) -> None:
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="write the tidy table (estimate, se, ci_low, ci_high, p_val ...) to OUT: .csv, .xlsx or "
+                        ".parquet (default: print only)")
+
+
+def _report(res, overview, args, note: str | None = None) -> int:
+    """The sample line, the overview (a DataFrame, or a list of (title, DataFrame)), the APA text; the
+    tidy table to ``-o``; the figure to ``--figure``."""
+    print_sample(res, note)
+    for title, frame in (overview if isinstance(overview, list) else [("", overview)]):
+        if title:
+            print(title)
+        print(show_frame(frame))
+    print()
+    print(res.apa().full_result)
+    print_r_call(res)
+    if getattr(args, "output", None):
+        write_output(tidy_table(res), args.output)
+    if getattr(args, "figure", None):
+        save_figure_of(res, args.figure)
+    return 0
