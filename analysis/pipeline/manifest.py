@@ -19,7 +19,8 @@ def manifest(study, data_file: Path, outputs: dict) -> dict:
         inst = study_key(study, use)
         keys[alias] = {"id": inst.id, "sha256": sha256(inst.path)}
     versions = {}
-    for pkg in ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "pyyaml", "pydantic"):
+    # the packages whose code makes the outputs (numbers, files, figures), so a new version is a reason
+    for pkg in ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "matplotlib", "pyarrow", "pyyaml", "pydantic"):
         try:
             versions[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
