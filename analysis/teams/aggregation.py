@@ -44,8 +44,8 @@ def unit_stats(n: np.ndarray, mean: np.ndarray, ss: np.ndarray, level: float) ->
     return {"n": n, "mean": mean, "sd": sd, "se": se, "ci_low": mean - t * se, "ci_high": mean + t * se}
 
 
-@renamed(ci="level")
-def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = None, level: float = 0.95,
+@renamed(ci="level", value="y")
+def aggregate(data: pd.DataFrame, y, group: str, *, parent: str | None = None, level: float = 0.95,
               organisation: bool = True) -> pd.DataFrame:
     """N, mean, SD, SE and CI of one or more variables per unit, with the organisation.
 
@@ -55,8 +55,8 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
         One row per person (scores, e.g. from :func:`analysis.score_items`). Partitioned data (a
         Dask DataFrame or a folder of Parquet files) are aggregated partition by partition by Dask
         and give the same table (:mod:`analysis.teams.partitioned`).
-    value : str or list of str
-        Variables to aggregate.
+    y : str or list of str
+        Variables to aggregate (``value`` before this release: it still works, with a FutureWarning).
     group : str
         Grouping column (``team``).
     parent : str, optional
@@ -86,7 +86,7 @@ def aggregate(data: pd.DataFrame, value, group: str, *, parent: str | None = Non
     # R: t.test(df$y[df$team == "a"])$conf.int
     """
     check_level(level, "aggregate", "level")
-    values = [value] if isinstance(value, str) else list(value)
+    values = [y] if isinstance(y, str) else list(y)
     if is_partitioned(data):
         return partitioned_aggregate(data, values, group, parent, level, organisation)
     data = check_data(data, "aggregate")

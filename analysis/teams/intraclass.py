@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_data, check_numeric, is_partitioned
+from ..deprecation import renamed
 from ..errors import DataError
 from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..io.partitions import opened
@@ -147,7 +148,8 @@ def _apa_icc(res: IccResult) -> Apa:
     return Apa(estimate=estimate, statistic="; ".join(stats_), full_result="; ".join(parts), table=table)
 
 
-def icc(data: pd.DataFrame, value, group: str) -> IccResult:
+@renamed(value="y")
+def icc(data: pd.DataFrame, y, group: str) -> IccResult:
     """ICC(1) and ICC(2) of one or more variables nested in groups.
 
     Parameters
@@ -155,8 +157,9 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
     data : DataFrame, Dask DataFrame or folder
         One row per person. Partitioned data (a Dask DataFrame or a folder of Parquet files) give
         the same result, computed partition by partition by Dask (:mod:`analysis.teams.partitioned`).
-    value : str or list of str
-        Variable(s) measured on persons (item or scale scores).
+    y : str or list of str
+        Variable(s) measured on persons (item or scale scores); the outcome of R's ``aov(y ~ group)``
+        (``value`` before this release: it still works, with a FutureWarning).
     group : str
         Grouping column.
 
@@ -177,7 +180,7 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
 
     # R: m <- aov(y ~ as.factor(team), df); multilevel::ICC1(m); multilevel::ICC2(m)
     """
-    values = [value] if isinstance(value, str) else list(value)
+    values = [y] if isinstance(y, str) else list(y)
     if is_partitioned(data):
         return partitioned_icc(data, values, group)
     data = check_data(data, "icc")
@@ -186,9 +189,9 @@ def icc(data: pd.DataFrame, value, group: str) -> IccResult:
     rows = []
     seen = np.zeros(len(data), dtype=bool)   # people with a group and a value of at least one variable
     for v in values:
-        y = numeric[v].to_numpy(dtype=np.float64, na_value=np.nan)
-        rows.append({"variable": v, **oneway(y, codes, column=v, group=group, file=data.attrs.get("source"))})
-        seen |= (codes >= 0) & ~np.isnan(y)
+        x = numeric[v].to_numpy(dtype=np.float64, na_value=np.nan)
+        rows.append({"variable": v, **oneway(x, codes, column=v, group=group, file=data.attrs.get("source"))})
+        seen |= (codes >= 0) & ~np.isnan(x)
     return icc_result(rows, int(seen.sum()), len(data), values, group)
 
 
@@ -198,7 +201,7 @@ def icc_result(rows: list[dict], n: int, n_rows: int, values: list, group: str) 
     r_call = "; ".join(f"m <- aov({v} ~ as.factor({group}), data); multilevel::ICC1(m); multilevel::ICC2(m)"
                        for v in values)
     return IccResult(pd.DataFrame(rows, columns=ICC_COLUMNS), n=n, n_excluded=n_rows - n,
-                     options={"value": values, "group": group, "nan_policy": "omit"}, r_call=r_call)
+                     options={"y": values, "group": group, "nan_policy": "omit"}, r_call=r_call)
 
 
 # --- partitioned data (merged over the partitions: .partitioned) -----------------------------

@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_seed, draw_seed
+from ..deprecation import renamed
 from ..errors import DataError
 from ..formatting.apa import Apa, apa, apa_num, apa_p
 from ..results import Result
@@ -76,14 +77,16 @@ class RgrAgreeResult(Result):
                               "z": self.z}])
 
 
-def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, permutations=None) -> RgrAgreeResult:
+@renamed(value="y")
+def rgr_agree(data, y, group, n_random_groups: int = 1000, *, seed=None, permutations=None) -> RgrAgreeResult:
     """Compare real within-group variances with those of random groups of the same sizes.
 
     Parameters
     ----------
     data : DataFrame
-    value : str
-        One variable (rows with a missing value are dropped).
+    y : str
+        One variable (rows with a missing value are dropped); ``value`` before this release (it still
+        works, with a FutureWarning).
     group : str
         Grouping column; every group needs at least two members.
     n_random_groups : int
@@ -101,7 +104,7 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
     RgrAgreeResult
         ``z = (mean real variance − mean random variance) / (SD random / √G)``; a negative z means
         real groups agree more than random ones. Under random grouping the expected mean random
-        variance equals the total sample variance of ``value``.
+        variance equals the total sample variance of ``y``.
 
     Examples
     --------
@@ -113,10 +116,10 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
 
     # R: set.seed(1); summary(multilevel::rgr.agree(df$q, df$team, 100))
     """
-    gi = group_items(data, [value], group)
+    gi = group_items(data, [y], group)
     if (gi.n < 2).any() or not gi.keep.all():
         small = gi.labels[gi.n < 2][:5].tolist() or gi.all_labels[~gi.keep][:5].tolist()
-        raise DataError(f"has group(s) {small} with fewer than two people with a '{value}' value",
+        raise DataError(f"has group(s) {small} with fewer than two people with a '{y}' value",
                         file=data.attrs.get("source"), column=group, within="rgr_agree",
                         hint="rgr_agree needs at least two people in every group; leave the small groups out")
     n, g = len(gi.x), len(gi.n)
@@ -133,7 +136,7 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
     if perms.ndim != 2 or perms.shape[1] != n:
         raise DataError(f"must be reps × {n} row positions", argument="permutations", value=perms.shape,
                         within="rgr_agree", hint="leave permutations out to draw them from seed=")
-    xs = _data_order(data, value, group)  # R's ran.group draws rows of x in data order
+    xs = _data_order(data, y, group)  # R's ran.group draws rows of x in data order
     out = np.empty(perms.shape[0] * g)
     for r, p in enumerate(perms):  # a loop over replications; each is vectorised over groups
         v = xs[p]
@@ -145,12 +148,12 @@ def rgr_agree(data, value, group, n_random_groups: int = 1000, *, seed=None, per
     mean_r = float(out.mean()) if out.size else np.nan
     sd_r = float(out.std(ddof=1)) if out.size > 1 else np.nan
     z = (mean_group_var - mean_r) / (sd_r / np.sqrt(g))
-    r_call = (f"summary(multilevel::rgr.agree(data${value}, data${group}, {n_random_groups}))" if given else
-              f"set.seed({seed}); summary(multilevel::rgr.agree(data${value}, data${group}, {n_random_groups}))"
+    r_call = (f"summary(multilevel::rgr.agree(data${y}, data${group}, {n_random_groups}))" if given else
+              f"set.seed({seed}); summary(multilevel::rgr.agree(data${y}, data${group}, {n_random_groups}))"
               f"  # R's draws differ from numpy's")
-    options = {"value": value, "group": group, "n_random_groups": n_random_groups, "seed": seed,
+    options = {"y": y, "group": group, "n_random_groups": n_random_groups, "seed": seed,
                "permutations": "given" if given else None, "nan_policy": "omit"}
-    return RgrAgreeResult(variable=value, n=n, n_groups=g, n_random_groups=out.size, mean_random_var=mean_r,
+    return RgrAgreeResult(variable=y, n=n, n_groups=g, n_random_groups=out.size, mean_random_var=mean_r,
                           sd_random_var=sd_r, mean_group_var=mean_group_var, z=float(z), random_vars=out, seed=seed,
                           n_excluded=gi.n_rows - n, options=options, r_call=r_call)
 

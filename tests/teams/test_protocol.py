@@ -75,7 +75,7 @@ def test_icc_apa_and_counts_are_rs(staff):
     both = str(res.apa())
     assert both.startswith("performance: ICC(1) = .10") and "; wdgo_1: ICC(1) = .15, ICC(2) = .63, F(33, 300) = 2.68" in both
     assert (one.n, one.n_excluded) == (334, 0)
-    assert one.options == {"value": ["performance"], "group": "team", "nan_policy": "omit"}
+    assert one.options == {"y": ["performance"], "group": "team", "nan_policy": "omit"}
     assert one.r_call == "m <- aov(performance ~ as.factor(team), data); multilevel::ICC1(m); multilevel::ICC2(m)"
     # the table keeps working as the DataFrame it was
     assert one["icc1"].iloc[0] == t["icc1"].iloc[0] and one.loc[0, "variable"] == "performance"
@@ -156,3 +156,22 @@ def test_wave_report_keeps_the_protocol(staff, tmp_path):
     assert rep.n == len(staff) + len(read_dataset("staff_demo_wave2"))
     org = rep.summary().set_index("scale").loc["learning"]
     assert str(rep.apa()).startswith(f"Learning goal orientation: M = {org.mean_1:.2f} in spring and {org.mean_2:.2f} in autumn")
+
+
+def test_the_measured_variable_is_y_as_in_the_models_and_value_still_works():
+    """icc, aggregate and rgr_agree name the variable measured on persons ``y`` (as regression and
+    count_regression do); the old keyword ``value`` gives the same result with a FutureWarning."""
+    import warnings
+
+    from analysis.teams import aggregate, icc, rgr_agree
+
+    df = pd.DataFrame({"team": [1, 1, 1, 2, 2, 3, 3, 3], "s": [4.0, 5, 4, 2, 1, 3, 3, 4]})
+    for fn, extra in ((icc, {}), (aggregate, {}), (rgr_agree, {"seed": 1, "n_random_groups": 30})):
+        new = fn(df, y="s", group="team", **extra)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            old = fn(df, value="s", group="team", **extra)
+        said = [str(w.message) for w in caught if issubclass(w.category, FutureWarning)]
+        assert said == [f"{fn.__name__}(): 'value' is renamed 'y'; the old name stops working in the next release"]
+        a, b = (r if isinstance(r, pd.DataFrame) else r.table() for r in (new, old))
+        pd.testing.assert_frame_equal(a, b)
