@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from .arguments import level_arg
+from .arguments import add_level_option as _level  # noqa: F401  (the model commands import it from here)
 from .results import print_r_call, save_figure_of, show_frame, tidy_table, write_output
 from .sample import print_sample
 
@@ -37,13 +37,9 @@ def take_retired(args, old: str, new: str) -> None:
     setattr(args, new.lstrip("-").replace("-", "_"), value)
 
 
-def _examples(*lines: str) -> str:
-    return "examples:\n" + "".join(f"  {line}\n" for line in lines)
-
-
-def _level(p, what: str = "every CI") -> None:
-    p.add_argument("--level", type=level_arg, default=0.95, metavar="L",
-                   help=f"confidence level of {what}, strictly between 0 and 1 (default: 0.95)")
+def _figure(p, what: str) -> None:
+    """``--figure PATH``: ``what`` (e.g. "the interaction plot") written as .png, .svg or .pdf."""
+    p.add_argument("--figure", metavar="PATH", help=f"write {what} (.png, .svg or .pdf) (default: no figure)")
 
 
 def _output(p) -> None:
