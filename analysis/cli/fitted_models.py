@@ -9,11 +9,11 @@ import argparse
 import pandas as pd
 
 from ..errors import DataError
-from .arguments import check_formula, column_list, seed_arg
+from .arguments import check_formula, column_list
 from .inputs import add_input_options, read_input
 from .layout import add_command
 from .messages import about_file
-from .model_options import DEMO, _figure, _level, _output, _report
+from .model_options import DEMO, _columns, _figure, _level, _output, _report, _seed
 from .outputs import check_output_names
 from .results import print_r_call, save_figure_of, show_frame, tidy_table, write_output
 from .sample import add_sample_option, print_sample
@@ -135,14 +135,12 @@ def _register_models(sub) -> None:
             f"--classes classes.csv --figure profiles.png")
     add_input_options(p)
     g = p.add_argument_group("model")
-    g.add_argument("--columns", required=True, metavar="A,B,...",
-                   help="the score columns, comma-separated; 'goals_*' takes every matching column (required)")
+    _columns(g, "the score columns")
     g.add_argument("--k-max", type=_whole(1), default=6, metavar="K",
                    help="largest number of profiles tried (default: 6)")
     g.add_argument("--k", type=_whole(1), metavar="K",
                    help="the solution to describe (default: the lowest BIC)")
-    g.add_argument("--seed", type=seed_arg, default=None,
-                   help="seed of the k-means starts (default: a fresh draw, printed so that the run can be repeated)")
+    _seed(g, "the k-means starts")
     g.add_argument("--covariance", choices=["full", "diag", "tied", "spherical"], default="full",
                    help="within-profile covariance, mclust VVV / VVI / EEE / VII (default: full)")
     g.add_argument("--n-init", type=_whole(1), default=10, metavar="N",

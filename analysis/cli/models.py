@@ -18,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from .arguments import column_list, n_boot_arg, seed_arg
+from .arguments import column_list, n_boot_arg
 from .fitted_models import _register_models
 from .inputs import add_input_options, read_input
 from .layout import add_command
-from .model_options import DEMO, _cols, _level, add_retired_flag, take_retired
+from .model_options import DEMO, _cols, _columns, _level, _seed, add_retired_flag, take_retired
 from .outputs import check_output_names
 from .results import print_r_call
 from .sample import add_sample_option, print_sample
@@ -54,8 +54,7 @@ def register(sub) -> None:
         f"goalscope correlations {DEMO} --columns goals_mastery_approach,procr_total --covar age "
             f"--reliabilities goals_mastery_approach=.69 --show-ci -o corr.html")
     add_input_options(p)
-    p.add_argument("--columns", required=True, metavar="A,B,...",
-                   help="the variables, comma-separated; 'goals_*' takes every matching column (required)")
+    _columns(p, "the variables")
     p.add_argument("--method", choices=["pearson", "spearman"], default="pearson",
                    help="Pearson r or Spearman's rho (default: pearson)")
     p.add_argument("--covar", metavar="C1,C2",
@@ -95,8 +94,7 @@ def register(sub) -> None:
                    help="mediators in the given order, x -> m1 -> m2 -> y (default: parallel mediators)")
     p.add_argument("--n-boot", type=n_boot_arg, default=5000, metavar="N",
                    help="bootstrap resamples, at least 100 (default: 5000)")
-    p.add_argument("--seed", type=seed_arg, default=None,
-                   help="seed of the bootstrap (default: a fresh draw, printed so that the run can be repeated)")
+    _seed(p, "the bootstrap")
     p.add_argument("--ci-method", choices=["percentile", "bca"], default="percentile",
                    help="bootstrap CI of the indirect effects (default: percentile)")
     _level(p)
