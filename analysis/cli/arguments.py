@@ -32,6 +32,12 @@ def level_arg(text: str) -> float:
                                          f"and 1, e.g. 0.95 for a 95% CI") from None
 
 
+def add_level_option(p, what: str = "every CI") -> None:
+    """``--level``, the confidence level of ``what`` (:func:`level_arg`, default 0.95)."""
+    p.add_argument("--level", type=level_arg, default=0.95, metavar="L",
+                   help=f"confidence level of {what}, strictly between 0 and 1 (default: 0.95)")
+
+
 def n_boot_arg(text: str) -> int:
     """argparse type of ``--n-boot``: a whole number of at least 100 resamples."""
     from ..checks import MIN_BOOT, show

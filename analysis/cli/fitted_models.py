@@ -9,11 +9,11 @@ import argparse
 import pandas as pd
 
 from ..errors import DataError
-from .arguments import check_formula, column_list, seed_arg
+from .arguments import check_formula, column_list
 from .inputs import add_input_options, read_input
-from .layout import describe, formatter
+from .layout import add_command
 from .messages import about_file
-from .model_options import DEMO, _examples, _level, _output, _report
+from .model_options import DEMO, _columns, _figure, _level, _output, _report, _seed
 from .outputs import check_output_names
 from .results import print_r_call, save_figure_of, show_frame, tidy_table, write_output
 from .sample import add_sample_option, print_sample
@@ -23,22 +23,20 @@ FAMILIES = ("gaussian", "logistic", "poisson", "negative_binomial")
 
 
 def _register_models(sub) -> None:
-    p = sub.add_parser(
-        "regression", help="OLS (with hierarchical steps), logistic, Poisson or negative-binomial regression",
-        formatter_class=formatter,
-        description=describe("Regression of one outcome on predictors given as columns (--y, --x) or as a formula. OLS "
-                    "reports b, SE, t, p, the CI and standardised β (R: lm); --block enters predictors in "
-                    "steps with ΔR² and the F change (R: anova(m1, m2)); --family logistic gives odds ratios "
-                    "(R: glm(binomial)); poisson / negative_binomial give rate ratios of a count (R: glm, "
-                    "MASS::glm.nb). Rows with a missing value on a model column are left out (listwise) and "
-                    "counted."),
-        epilog=_examples(
-            f"goalscope regression {DEMO} --y procr_total --x 'goals_*' -o regression.csv",
-            f"goalscope regression {DEMO} --y procr_total --covar age --block goals_mastery_approach "
+    p = add_command(
+        sub, "regression", "OLS (with hierarchical steps), logistic, Poisson or negative-binomial regression",
+        "Regression of one outcome on predictors given as columns (--y, --x) or as a formula. OLS "
+            "reports b, SE, t, p, the CI and standardised β (R: lm); --block enters predictors in "
+            "steps with ΔR² and the F change (R: anova(m1, m2)); --family logistic gives odds ratios "
+            "(R: glm(binomial)); poisson / negative_binomial give rate ratios of a count (R: glm, "
+            "MASS::glm.nb). Rows with a missing value on a model column are left out (listwise) and "
+            "counted.",
+        f"goalscope regression {DEMO} --y procr_total --x 'goals_*' -o regression.csv",
+        f"goalscope regression {DEMO} --y procr_total --covar age --block goals_mastery_approach "
             f"--block goals_performance_approach,goals_mastery_avoidance,goals_performance_avoidance -o steps.csv",
-            f"goalscope regression {DEMO} --formula 'procr_total ~ goals_mastery_approach * grit_grit' --hc3",
-            f"goalscope regression {DEMO} --y mood_total --x 'goals_*' --family logistic --threshold 10 -o depression.csv",
-            f"goalscope regression {DEMO} --y extra_tasks --x 'goals_*' --family negative_binomial -o persistence.csv"))
+        f"goalscope regression {DEMO} --formula 'procr_total ~ goals_mastery_approach * grit_grit' --hc3",
+        f"goalscope regression {DEMO} --y mood_total --x 'goals_*' --family logistic --threshold 10 -o depression.csv",
+        f"goalscope regression {DEMO} --y extra_tasks --x 'goals_*' --family negative_binomial -o persistence.csv")
     add_input_options(p)
     g = p.add_argument_group("model")
     g.add_argument("--y", metavar="COLUMN", help="the outcome (required unless --formula gives it)")
@@ -66,16 +64,14 @@ def _register_models(sub) -> None:
     _output(p)
     p.set_defaults(func=cmd_regression)
 
-    p = sub.add_parser(
-        "moderation", help="moderated regression: x × w, simple slopes at ±1 SD, Johnson–Neyman",
-        formatter_class=formatter,
-        description=describe("OLS of y on x, w and x·w (plus covariates) with x and w mean-centred (default) or "
-                    "standardised before the product is formed; simple slopes of x at w = −1 SD, mean, +1 SD and "
-                    "the Johnson–Neyman region. R: lm(y ~ xc * wc + covariates). OUT holds the tidy table: the coefficients and the simple slopes (column kind)."),
-        epilog=_examples(
-            f"goalscope moderation {DEMO} --x goals_performance_avoidance --w grit_grit --y mood_total -o slopes.csv",
-            f"goalscope moderation {DEMO} --x goals_mastery_approach --w grit_grit --y procr_total --covar age "
-            f"--scaling standardize --hc3 --figure interaction.png"))
+    p = add_command(
+        sub, "moderation", "moderated regression: x × w, simple slopes at ±1 SD, Johnson–Neyman",
+        "OLS of y on x, w and x·w (plus covariates) with x and w mean-centred (default) or "
+            "standardised before the product is formed; simple slopes of x at w = −1 SD, mean, +1 SD and "
+            "the Johnson–Neyman region. R: lm(y ~ xc * wc + covariates). OUT holds the tidy table: the coefficients and the simple slopes (column kind).",
+        f"goalscope moderation {DEMO} --x goals_performance_avoidance --w grit_grit --y mood_total -o slopes.csv",
+        f"goalscope moderation {DEMO} --x goals_mastery_approach --w grit_grit --y procr_total --covar age "
+            f"--scaling standardize --hc3 --figure interaction.png")
     add_input_options(p)
     g = p.add_argument_group("model")
     g.add_argument("--x", required=True, metavar="COLUMN", help="the focal predictor (required)")
@@ -89,24 +85,21 @@ def _register_models(sub) -> None:
     _level(g)
     add_sample_option(p)
     _output(p)
-    p.add_argument("--figure", metavar="PATH",
-                   help="write the interaction plot (.png, .svg or .pdf) (default: no figure)")
+    _figure(p, "the interaction plot")
     p.set_defaults(func=cmd_moderation)
 
-    p = sub.add_parser(
-        "mixed", help="linear mixed model (REML, lme4's optimum; Satterthwaite df as lmerTest)",
-        formatter_class=formatter,
-        description=describe("Linear mixed model with random effects per --group: random intercepts, or random slopes "
-                    "with --re-formula. REML by default (R: lme4::lmer); fixed effects with Wald z tests and "
-                    "with Satterthwaite-df t tests (R: lmerTest). For a scores file with one column per "
-                    "occasion give --wide: the columns become rows (variables 'time' = 0, 1, ... or --times, "
-                    "and 'score'), one group per --id-column."),
-        epilog=_examples(
-            f"goalscope mixed {DEMO} --wide exam1,exam2,exam3 --id-column respondent "
+    p = add_command(
+        sub, "mixed", "linear mixed model (REML, lme4's optimum; Satterthwaite df as lmerTest)",
+        "Linear mixed model with random effects per --group: random intercepts, or random slopes "
+            "with --re-formula. REML by default (R: lme4::lmer); fixed effects with Wald z tests and "
+            "with Satterthwaite-df t tests (R: lmerTest). For a scores file with one column per "
+            "occasion give --wide: the columns become rows (variables 'time' = 0, 1, ... or --times, "
+            "and 'score'), one group per --id-column.",
+        f"goalscope mixed {DEMO} --wide exam1,exam2,exam3 --id-column respondent "
             f"--formula 'score ~ time * goals_mastery_approach' -o mixed.csv",
-            f"goalscope mixed {DEMO} --wide exam1,exam2,exam3 --times 1,2,3 --id-column respondent "
+        f"goalscope mixed {DEMO} --wide exam1,exam2,exam3 --times 1,2,3 --id-column respondent "
             f"--formula 'score ~ time + goals_mastery_approach + goals_performance_avoidance' --ml",
-            "goalscope mixed long.csv --formula 'score ~ time * mastery' --group person --re-formula '~time' -o mixed.csv"))
+        "goalscope mixed long.csv --formula 'score ~ time * mastery' --group person --re-formula '~time' -o mixed.csv")
     add_input_options(p)
     g = p.add_argument_group("model")
     g.add_argument("--formula", required=True, metavar="'Y ~ X'",
@@ -131,27 +124,23 @@ def _register_models(sub) -> None:
     _output(p)
     p.set_defaults(func=cmd_mixed)
 
-    p = sub.add_parser(
-        "profiles", help="latent profiles (Gaussian mixtures with 1 … k classes): AIC, BIC, entropy",
-        formatter_class=formatter,
-        description=describe("Person-centred profiles of the goal scores: Gaussian mixtures with 1 … --k-max classes "
-                    "(several seeded k-means starts), each with log L, AIC, BIC, SABIC, entropy and its smallest "
-                    "class (R: mclust::Mclust(x, G = 1:k, modelNames = 'VVV')). The solution with the lowest BIC "
-                    "(or --k) gives the profile sizes and means. OUT holds the fit indices."),
-        epilog=_examples(
-            f"goalscope profiles {DEMO} --columns 'goals_*' --k-max 4 --seed 2026 -o profiles.csv",
-            f"goalscope profiles {DEMO} --columns 'goals_*' --k-max 3 --k 3 --seed 1 --outcomes procr_total,mood_total "
-            f"--classes classes.csv --figure profiles.png"))
+    p = add_command(
+        sub, "profiles", "latent profiles (Gaussian mixtures with 1 … k classes): AIC, BIC, entropy",
+        "Person-centred profiles of the goal scores: Gaussian mixtures with 1 … --k-max classes "
+            "(several seeded k-means starts), each with log L, AIC, BIC, SABIC, entropy and its smallest "
+            "class (R: mclust::Mclust(x, G = 1:k, modelNames = 'VVV')). The solution with the lowest BIC "
+            "(or --k) gives the profile sizes and means. OUT holds the fit indices.",
+        f"goalscope profiles {DEMO} --columns 'goals_*' --k-max 4 --seed 2026 -o profiles.csv",
+        f"goalscope profiles {DEMO} --columns 'goals_*' --k-max 3 --k 3 --seed 1 --outcomes procr_total,mood_total "
+            f"--classes classes.csv --figure profiles.png")
     add_input_options(p)
     g = p.add_argument_group("model")
-    g.add_argument("--columns", required=True, metavar="A,B,...",
-                   help="the score columns, comma-separated; 'goals_*' takes every matching column (required)")
+    _columns(g, "the score columns")
     g.add_argument("--k-max", type=_whole(1), default=6, metavar="K",
                    help="largest number of profiles tried (default: 6)")
     g.add_argument("--k", type=_whole(1), metavar="K",
                    help="the solution to describe (default: the lowest BIC)")
-    g.add_argument("--seed", type=seed_arg, default=None,
-                   help="seed of the k-means starts (default: a fresh draw, printed so that the run can be repeated)")
+    _seed(g, "the k-means starts")
     g.add_argument("--covariance", choices=["full", "diag", "tied", "spherical"], default="full",
                    help="within-profile covariance, mclust VVV / VVI / EEE / VII (default: full)")
     g.add_argument("--n-init", type=_whole(1), default=10, metavar="N",
@@ -170,7 +159,7 @@ def _register_models(sub) -> None:
     p.add_argument("--classes", metavar="FILE",
                    help="write each analysed row's profile and posterior probabilities (.csv, .xlsx or .parquet) "
                         "(default: not written)")
-    p.add_argument("--figure", metavar="PATH", help="write the profile plot (.png, .svg or .pdf) (default: no figure)")
+    _figure(p, "the profile plot")
     p.set_defaults(func=cmd_profiles)
 
 

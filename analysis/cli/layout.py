@@ -34,3 +34,15 @@ def describe(text: str) -> str:
     import textwrap
 
     return textwrap.fill(" ".join(text.split()), width=98, break_on_hyphens=False)
+
+
+def examples(*lines: str) -> str:
+    """A command's epilog: ``examples:`` and the example command lines, indented."""
+    return "examples:\n" + "".join(f"  {line}\n" for line in lines)
+
+
+def add_command(sub, name: str, help: str, description: str, *example_lines: str) -> argparse.ArgumentParser:
+    """A command's parser in the shared layout: ``description`` wrapped (:func:`describe`), the examples
+    as its epilog (:func:`examples`)."""
+    return sub.add_parser(name, help=help, formatter_class=formatter, description=describe(description),
+                          epilog=examples(*example_lines))

@@ -1,13 +1,14 @@
 """What every model command shares: the demo file of its examples, comma-separated columns, the
-``--level`` and ``-o`` options, renamed flags kept for one release, and the report (sample line,
-overview, APA text, R call, ``-o`` table, ``--figure``)."""
+``--level``, ``--columns``, ``--seed``, ``--figure`` and ``-o`` options, renamed flags kept for one release,
+and the report (sample line, overview, APA text, R call, ``-o`` table, ``--figure``)."""
 
 from __future__ import annotations
 
 import argparse
 import warnings
 
-from .arguments import level_arg
+from .arguments import add_level_option as _level  # noqa: F401  (the model commands import it from here)
+from .arguments import seed_arg
 from .results import print_r_call, save_figure_of, show_frame, tidy_table, write_output
 from .sample import print_sample
 
@@ -37,13 +38,22 @@ def take_retired(args, old: str, new: str) -> None:
     setattr(args, new.lstrip("-").replace("-", "_"), value)
 
 
-def _examples(*lines: str) -> str:
-    return "examples:\n" + "".join(f"  {line}\n" for line in lines)
+def _columns(p, what: str) -> None:
+    """``--columns A,B,...`` (required): ``what``, comma-separated, patterns expanded
+    (:func:`analysis.cli.arguments.column_list`)."""
+    p.add_argument("--columns", required=True, metavar="A,B,...",
+                   help=f"{what}, comma-separated; 'goals_*' takes every matching column (required)")
 
 
-def _level(p, what: str = "every CI") -> None:
-    p.add_argument("--level", type=level_arg, default=0.95, metavar="L",
-                   help=f"confidence level of {what}, strictly between 0 and 1 (default: 0.95)")
+def _seed(p, what: str) -> None:
+    """``--seed``: the seed of ``what``; without it a fresh one is drawn and printed."""
+    p.add_argument("--seed", type=seed_arg, default=None,
+                   help=f"seed of {what} (default: a fresh draw, printed so that the run can be repeated)")
+
+
+def _figure(p, what: str) -> None:
+    """``--figure PATH``: ``what`` (e.g. "the interaction plot") written as .png, .svg or .pdf."""
+    p.add_argument("--figure", metavar="PATH", help=f"write {what} (.png, .svg or .pdf) (default: no figure)")
 
 
 def _output(p) -> None:

@@ -18,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from .arguments import column_list, n_boot_arg, seed_arg
+from .arguments import column_list, n_boot_arg
 from .fitted_models import _register_models
 from .inputs import add_input_options, read_input
-from .layout import describe, formatter
-from .model_options import DEMO, _cols, _examples, _level, add_retired_flag, take_retired
+from .layout import add_command
+from .model_options import DEMO, _cols, _columns, _level, _seed, add_retired_flag, take_retired
 from .outputs import check_output_names
 from .results import print_r_call
 from .sample import add_sample_option, print_sample
@@ -45,18 +45,16 @@ def _reliability_map(text: str | None, flag: str = "--reliabilities") -> dict:
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "correlations", help="APA correlation table (M, SD, α, r with CI and p)", formatter_class=formatter,
-        description=describe("Correlation table of scored variables: tidy long table (.csv/.xlsx/.parquet) or a "
-                    "publication table (.md/.html)."),
-        epilog=_examples(
-            f"goalscope correlations {DEMO} --columns goals_mastery_approach,procr_total,mood_total -o corr.md",
-            f"goalscope correlations {DEMO} --columns 'goals_*,procr_total' --method spearman --padjust holm -o corr.csv",
-            f"goalscope correlations {DEMO} --columns goals_mastery_approach,procr_total --covar age "
-            f"--reliabilities goals_mastery_approach=.69 --show-ci -o corr.html"))
+    p = add_command(
+        sub, "correlations", "APA correlation table (M, SD, α, r with CI and p)",
+        "Correlation table of scored variables: tidy long table (.csv/.xlsx/.parquet) or a "
+            "publication table (.md/.html).",
+        f"goalscope correlations {DEMO} --columns goals_mastery_approach,procr_total,mood_total -o corr.md",
+        f"goalscope correlations {DEMO} --columns 'goals_*,procr_total' --method spearman --padjust holm -o corr.csv",
+        f"goalscope correlations {DEMO} --columns goals_mastery_approach,procr_total --covar age "
+            f"--reliabilities goals_mastery_approach=.69 --show-ci -o corr.html")
     add_input_options(p)
-    p.add_argument("--columns", required=True, metavar="A,B,...",
-                   help="the variables, comma-separated; 'goals_*' takes every matching column (required)")
+    _columns(p, "the variables")
     p.add_argument("--method", choices=["pearson", "spearman"], default="pearson",
                    help="Pearson r or Spearman's rho (default: pearson)")
     p.add_argument("--covar", metavar="C1,C2",
@@ -80,14 +78,13 @@ def register(sub) -> None:
                         "the Markdown table)")
     p.set_defaults(func=cmd_correlations)
 
-    p = sub.add_parser(
-        "mediation", help="mediation with a vectorised bootstrap", formatter_class=formatter,
-        description=describe("Indirect, direct and total effects with bootstrap CIs (parallel or serial mediators)."),
-        epilog=_examples(
-            f"goalscope mediation {DEMO} --x goals_mastery_avoidance --m strategies_disorganization --y procr_total "
+    p = add_command(
+        sub, "mediation", "mediation with a vectorised bootstrap",
+        "Indirect, direct and total effects with bootstrap CIs (parallel or serial mediators).",
+        f"goalscope mediation {DEMO} --x goals_mastery_avoidance --m strategies_disorganization --y procr_total "
             f"--seed 1 -o med.csv",
-            f"goalscope mediation {DEMO} --x goals_mastery_avoidance --m strategies_disorganization,mood_total "
-            f"--y procr_total --covar goals_mastery_approach --serial --ci-method bca --n-boot 2000 --seed 1 -o med.csv"))
+        f"goalscope mediation {DEMO} --x goals_mastery_avoidance --m strategies_disorganization,mood_total "
+            f"--y procr_total --covar goals_mastery_approach --serial --ci-method bca --n-boot 2000 --seed 1 -o med.csv")
     add_input_options(p)
     p.add_argument("--x", required=True, metavar="COLUMN", help="the predictor (required)")
     p.add_argument("--m", required=True, metavar="M1,M2", help="mediator(s), comma-separated (required)")
@@ -97,8 +94,7 @@ def register(sub) -> None:
                    help="mediators in the given order, x -> m1 -> m2 -> y (default: parallel mediators)")
     p.add_argument("--n-boot", type=n_boot_arg, default=5000, metavar="N",
                    help="bootstrap resamples, at least 100 (default: 5000)")
-    p.add_argument("--seed", type=seed_arg, default=None,
-                   help="seed of the bootstrap (default: a fresh draw, printed so that the run can be repeated)")
+    _seed(p, "the bootstrap")
     p.add_argument("--ci-method", choices=["percentile", "bca"], default="percentile",
                    help="bootstrap CI of the indirect effects (default: percentile)")
     _level(p)

@@ -11,9 +11,9 @@ from ..checks import check_columns
 from ..deprecation import renamed_flag
 from ..errors import DataError
 from ..scoring.scorer import audit_path
-from .arguments import column_list, level_arg, n_boot_arg, parse_codes, seed_arg
+from .arguments import add_level_option, column_list, level_arg, n_boot_arg, parse_codes, seed_arg
 from .inputs import add_input_options, add_item_options, item_options_from_args, read_input
-from .layout import describe, formatter
+from .layout import add_command
 from .messages import about_file
 from .outputs import check_output_names
 from .results import print_r_call, show_frame, tidy_table, write_output
@@ -25,22 +25,17 @@ DEMO_RAW = "data/raw/demo/responses.csv"
 DEMO_QUIRKS = "--response-min 1 --response-max 7 --missing -99"
 
 
-def _examples(*lines: str) -> str:
-    return "examples:\n" + "".join(f"  {line}\n" for line in lines)
-
-
 def register(sub) -> None:
-    p = sub.add_parser(
-        "reliability", help="α (Feldt/bootstrap CI), ω and item statistics per scale", formatter_class=formatter,
-        description=describe("Reliability of every scale of an instrument: α raw and standardised with its CI, ω total "
-                    "(and ω hierarchical for instruments with three or more scales), average r. Item statistics "
-                    "(mean, SD, missing, item-rest r, α if deleted) go to OUT.items.csv."),
-        epilog=_examples(
-            f"goalscope reliability {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} -o reliability.csv",
-            f"goalscope reliability {DEMO_RAW} --instrument pps --columns 'pps_{{n}}' --missing -99 --nan-policy listwise "
+    p = add_command(
+        sub, "reliability", "α (Feldt/bootstrap CI), ω and item statistics per scale",
+        "Reliability of every scale of an instrument: α raw and standardised with its CI, ω total "
+            "(and ω hierarchical for instruments with three or more scales), average r. Item statistics "
+            "(mean, SD, missing, item-rest r, α if deleted) go to OUT.items.csv.",
+        f"goalscope reliability {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} -o reliability.csv",
+        f"goalscope reliability {DEMO_RAW} --instrument pps --columns 'pps_{{n}}' --missing -99 --nan-policy listwise "
             f"-o rel.csv",
-            f"goalscope reliability {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --n-boot 2000 "
-            f"--seed 1 -o rel.xlsx"))
+        f"goalscope reliability {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --n-boot 2000 "
+            f"--seed 1 -o rel.xlsx")
     add_input_options(p)
     add_item_options(p)
     g = p.add_argument_group("reliability")
@@ -50,26 +45,23 @@ def register(sub) -> None:
     g.add_argument("--n-boot", type=n_boot_arg, metavar="N",
                    help="bootstrap resamples (at least 100) for a percentile CI of α (default: none, the Feldt CI)")
     g.add_argument("--seed", type=seed_arg, help="seed of the bootstrap (default: a fresh one, stated on the output)")
-    g.add_argument("--level", type=level_arg, default=0.95, metavar="L",
-                   help="confidence level of the CIs of α, strictly between 0 and 1 (default: 0.95)")
+    add_level_option(g, "the CIs of α")
     renamed_flag(g, "--ci", "--level", type=level_arg)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output .csv, .xlsx or .parquet; item statistics go to OUT.items.<ext> beside it (required)")
     p.set_defaults(func=cmd_reliability)
 
-    p = sub.add_parser(
-        "cfa", help="CFA of an instrument's structure (or a model); invariance across a group",
-        formatter_class=formatter,
-        description=describe("Confirmatory factor analysis by ML (lavaan's defaults; listwise deletion). Without --group, "
-                    "OUT holds the parameter estimates and OUT.fit.csv the fit indices. With --group, OUT holds "
-                    "the invariance ladder (configural, metric, scalar, strict) and OUT.estimates.csv the "
-                    "estimates of every fitted step."),
-        epilog=_examples(
-            f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} -o cfa.csv",
-            f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --std-lv --fiml -o cfa.csv",
-            f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --group gender "
+    p = add_command(
+        sub, "cfa", "CFA of an instrument's structure (or a model); invariance across a group",
+        "Confirmatory factor analysis by ML (lavaan's defaults; listwise deletion). Without --group, "
+            "OUT holds the parameter estimates and OUT.fit.csv the fit indices. With --group, OUT holds "
+            "the invariance ladder (configural, metric, scalar, strict) and OUT.estimates.csv the "
+            "estimates of every fitted step.",
+        f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} -o cfa.csv",
+        f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --std-lv --fiml -o cfa.csv",
+        f"goalscope cfa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --group gender "
             f"-o invariance.csv",
-            "goalscope cfa survey.csv --instrument agq --columns 'AGQ_{n}' --model trichotomous.lav -o cfa3.csv"))
+        "goalscope cfa survey.csv --instrument agq --columns 'AGQ_{n}' --model trichotomous.lav -o cfa3.csv")
     add_input_options(p)
     add_item_options(p, instrument_required=False)
     g = p.add_argument_group("model")
@@ -184,19 +176,17 @@ def _n_factors(text: str) -> int:
 
 
 def _register_efa(sub) -> None:
-    p = sub.add_parser(
-        "efa", help="exploratory factor analysis (minres, oblimin) with KMO and Bartlett's test",
-        formatter_class=formatter,
-        description=describe("Exploratory factor analysis by minimum residual with psych's defaults (R: psych::fa(x, "
-                    "nfactors, rotate = 'oblimin', fm = 'minres')): pattern loadings, communalities (h2), "
-                    "uniquenesses (u2), variance explained, factor correlations, KMO and Bartlett's test. The "
-                    "items are the keyed items of --instrument (reverse-keyed items reversed) or plain columns "
-                    "(--columns A1,A2,... without --instrument). OUT holds the loadings."),
-        epilog=_examples(
-            f"goalscope efa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --n-factors 4 -o efa.csv",
-            f"goalscope efa {DEMO_RAW} --columns 'agq_*' --missing -99 --n-factors 4 --rotation promax",
-            f"goalscope efa {DEMO_RAW} --columns 'pps_*' --missing -99 --n-factors 1 --cor polychoric "
-            f"--nan-policy listwise -o pps_efa.xlsx"))
+    p = add_command(
+        sub, "efa", "exploratory factor analysis (minres, oblimin) with KMO and Bartlett's test",
+        "Exploratory factor analysis by minimum residual with psych's defaults (R: psych::fa(x, "
+            "nfactors, rotate = 'oblimin', fm = 'minres')): pattern loadings, communalities (h2), "
+            "uniquenesses (u2), variance explained, factor correlations, KMO and Bartlett's test. The "
+            "items are the keyed items of --instrument (reverse-keyed items reversed) or plain columns "
+            "(--columns A1,A2,... without --instrument). OUT holds the loadings.",
+        f"goalscope efa {DEMO_RAW} --instrument agq-r --columns 'agq_{{n}}' {DEMO_QUIRKS} --n-factors 4 -o efa.csv",
+        f"goalscope efa {DEMO_RAW} --columns 'agq_*' --missing -99 --n-factors 4 --rotation promax",
+        f"goalscope efa {DEMO_RAW} --columns 'pps_*' --missing -99 --n-factors 1 --cor polychoric "
+            f"--nan-policy listwise -o pps_efa.xlsx")
     add_input_options(p)
     add_item_options(p, instrument_required=False,
                      columns_help="with --instrument: the item columns by pattern, e.g. 'AGQ_{n}' (default: the "

@@ -178,6 +178,17 @@ class Fitted:
         return pd.Series(np.asarray(fit.predict(X[fit.model.exog_names])), index=data.index, name="predicted")
 
 
+def whole(value) -> int:
+    """A count statsmodels keeps as a float (degrees of freedom), as an ``int``."""
+    return int(round(value))
+
+
+def fit_value(attr: str, kind=float) -> property:
+    """A read-only property of a result that keeps its statsmodels fit in ``.fit``: ``kind(self.fit.<attr>)``
+    (``kind=whole`` for the degrees of freedom statsmodels keeps as floats)."""
+    return property(lambda self: kind(getattr(self.fit, attr)))
+
+
 class Reported(Result):
     """Base of every model result: the result protocol (:class:`analysis.results.Result`) and the
     screened sample.

@@ -25,8 +25,8 @@ from scipy import stats
 from ..checks import check_level
 from ..errors import DataError
 from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Fitted, Reported, as_list, coefficient_figure, complete_cases, design_columns, p_cell,
-                      r_formula, screens_sample, tidy, wald_table)
+from ._common import (Fitted, Reported, as_list, coefficient_figure, complete_cases, design_columns, fit_value,
+                      p_cell, r_formula, screens_sample, tidy, wald_table, whole)
 from .logistic import logistic_regression
 
 __all__ = ["regression", "hierarchical_regression", "RegressionResult", "HierarchicalResult"]
@@ -127,33 +127,13 @@ class RegressionResult(Fitted, Reported):
         """The coefficients with their CIs (intercept left out); written to ``path`` when given."""
         return coefficient_figure(self.table(), f"Regression of {self.y}", path)
 
-    @property
-    def n(self) -> int:
-        return int(self.fit.nobs)
-
-    @property
-    def r2(self) -> float:
-        return float(self.fit.rsquared)
-
-    @property
-    def adj_r2(self) -> float:
-        return float(self.fit.rsquared_adj)
-
-    @property
-    def f(self) -> float:
-        return float(self.fit.fvalue)
-
-    @property
-    def df_model(self) -> int:
-        return int(round(self.fit.df_model))
-
-    @property
-    def df_resid(self) -> int:
-        return int(round(self.fit.df_resid))
-
-    @property
-    def f_p_val(self) -> float:
-        return float(self.fit.f_pvalue)
+    n = fit_value("nobs", int)
+    r2 = fit_value("rsquared")
+    adj_r2 = fit_value("rsquared_adj")
+    f = fit_value("fvalue")
+    df_model = fit_value("df_model", whole)
+    df_resid = fit_value("df_resid", whole)
+    f_p_val = fit_value("f_pvalue")
 
 
 @screens_sample("regression")

@@ -12,8 +12,8 @@ from scipy import stats
 from ..checks import check_level
 from ..errors import DataError
 from ..formatting.apa import Apa, apa, apa_ci, apa_num, apa_p
-from ._common import (Fitted, Reported, as_list, coefficient_figure, complete_cases, design_columns, p_cell,
-                      screens_sample, tidy, wald_table)
+from ._common import (Fitted, Reported, as_list, coefficient_figure, complete_cases, design_columns, fit_value,
+                      p_cell, screens_sample, tidy, wald_table, whole)
 
 __all__ = ["logistic_regression", "LogisticResult"]
 
@@ -81,9 +81,7 @@ class LogisticResult(Fitted, Reported):
         return coefficient_figure(self.table(), f"Logistic regression of {self.y}", path,
                                   xlabel="Log odds with its confidence interval")
 
-    @property
-    def n(self) -> int:
-        return int(self.fit.nobs)
+    n = fit_value("nobs", int)
 
     @property
     def llnull(self) -> float:
@@ -97,9 +95,7 @@ class LogisticResult(Fitted, Reported):
     def lr_chi2(self) -> float:
         return float(2 * (self.fit.llf - self.llnull))
 
-    @property
-    def lr_df(self) -> int:
-        return int(round(self.fit.df_model))
+    lr_df = fit_value("df_model", whole)
 
     @property
     def lr_p_val(self) -> float:
@@ -114,9 +110,7 @@ class LogisticResult(Fitted, Reported):
         n, ll, ll0 = self.n, self.fit.llf, self.llnull
         return float((1 - np.exp(2 * (ll0 - ll) / n)) / (1 - np.exp(2 * ll0 / n)))
 
-    @property
-    def aic(self) -> float:
-        return float(self.fit.aic)
+    aic = fit_value("aic")
 
 
 @screens_sample("logistic_regression")

@@ -99,9 +99,13 @@ class _Thresholds(_Rule):
             raise ValueError(self._hint)
         return self
 
+    def _given(self, templates: dict, **names) -> list[str]:
+        """``templates`` (field -> template of its value, ``{}``, and of ``names``) filled in for the
+        thresholds given, in order."""
+        return [t.format(getattr(self, f), **names) for f, t in templates.items() if getattr(self, f) is not None]
+
     def describe(self) -> str:
-        parts = [t.format(getattr(self, f)) for f, t in self._parts.items() if getattr(self, f) is not None]
-        return f"{self._title} (" + " or ".join(parts) + ")"
+        return f"{self._title} (" + " or ".join(self._given(self._parts)) + ")"
 
 
 class SpeedRule(_Thresholds):

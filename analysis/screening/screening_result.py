@@ -24,24 +24,15 @@ def _r_rule(rule, id_column) -> str:
         fails = " + ".join(f"!(d${c} %in% c({', '.join(_r_num(v) for v in (w if isinstance(w, list) else [w]))}))"
                            for c, w in rule.expected().items())
         return f"({fails}) > {rule.max_failed}"
+    # the thresholds given, each as R tests it ({:g}: the number as _r_num writes it), or'ed
     if isinstance(rule, SpeedRule):
-        parts = []
-        if rule.min_seconds_per_item is not None:
-            parts.append(f"d${rule.column} / ncol(x) < {_r_num(rule.min_seconds_per_item)}")
-        if rule.min_seconds is not None:
-            parts.append(f"d${rule.column} < {_r_num(rule.min_seconds)}")
-        return " | ".join(parts)
+        return " | ".join(rule._given({"min_seconds_per_item": "d${column} / ncol(x) < {:g}",
+                                       "min_seconds": "d${column} < {:g}"}, column=rule.column))
     if isinstance(rule, LongstringRule):
-        parts = []
-        if rule.max is not None:
-            parts.append(f"careless::longstring(x) > {rule.max}")
-        if rule.max_avg is not None:
-            parts.append(f"careless::longstring(x, avg = TRUE)$avgstr > {_r_num(rule.max_avg)}")
-        return " | ".join(parts)
+        return " | ".join(rule._given({"max": "careless::longstring(x) > {}",
+                                       "max_avg": "careless::longstring(x, avg = TRUE)$avgstr > {:g}"}))
     if isinstance(rule, IrvRule):
-        parts = ([f"careless::irv(x) < {_r_num(rule.min)}"] if rule.min is not None else []) + \
-                ([f"careless::irv(x) > {_r_num(rule.max)}"] if rule.max is not None else [])
-        return " | ".join(parts)
+        return " | ".join(rule._given({"min": "careless::irv(x) < {:g}", "max": "careless::irv(x) > {:g}"}))
     if isinstance(rule, MahadRule):
         cut = _r_num(rule.max) if rule.max is not None else f"qchisq({_r_num(rule.confidence or .99)}, ncol(x))"
         return f"careless::mahad(x, plot = FALSE) > {cut}"

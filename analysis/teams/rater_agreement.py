@@ -78,6 +78,16 @@ def _awg(gi: GroupedItems, low: float, high: float) -> np.ndarray:
         return np.nanmean(a, axis=1)
 
 
+def _rwg_family(data, items, group, n_options, null, column: str, r_fn: str, index) -> AgreementResult:
+    """One index of the r_wg family per group, ``index(gi, ranvar)`` with σ²_EU of ``null``, as ``column``
+    (``r_fn``: its multilevel function); the data's groups from :func:`grouped_variances`."""
+    ranvar = null_variance(n_options, null)
+    gi = grouped_variances(data, items, group)
+    return _agreement_result(gi, {column: index(gi, ranvar)},
+                             {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
+                             _r_call(r_fn, gi.columns, group, ranvar))
+
+
 def rwg(data, item, group, n_options=None, *, null="uniform") -> AgreementResult:
     """r_wg for one item: ``group, n, n_excluded, rwg`` (James, Demaree & Wolf 1984).
 
@@ -99,11 +109,8 @@ def rwg(data, item, group, n_options=None, *, null="uniform") -> AgreementResult
     if not isinstance(item, str):
         raise DataError("is not one column name", argument="item", value=item, within="rwg",
                         hint="rwg takes one item column; use rwg_j for several items")
-    ranvar = null_variance(n_options, null)
-    gi = grouped_variances(data, [item], group)
-    return _agreement_result(gi, {"rwg": _rwg_j(gi.var[:, 0], 1, ranvar)},
-                             {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
-                             _r_call("rwg", [item], group, ranvar))
+    return _rwg_family(data, [item], group, n_options, null, "rwg", "rwg",
+                       lambda gi, ranvar: _rwg_j(gi.var[:, 0], 1, ranvar))
 
 
 def rwg_j(data, items, group, n_options=None, *, null="uniform") -> AgreementResult:
@@ -123,11 +130,8 @@ def rwg_j(data, items, group, n_options=None, *, null="uniform") -> AgreementRes
 
     # R: multilevel::rwg.j(df[, c("a", "b")], df$team, ranvar = 2)
     """
-    ranvar = null_variance(n_options, null)
-    gi = grouped_variances(data, items, group)
-    return _agreement_result(gi, {"rwg_j": _rwg_j(gi.var.mean(axis=1), len(gi.columns), ranvar)},
-                             {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
-                             _r_call("rwg.j", gi.columns, group, ranvar))
+    return _rwg_family(data, items, group, n_options, null, "rwg_j", "rwg.j",
+                       lambda gi, ranvar: _rwg_j(gi.var.mean(axis=1), len(gi.columns), ranvar))
 
 
 def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> AgreementResult:
@@ -147,11 +151,8 @@ def rwg_j_lindell(data, items, group, n_options=None, *, null="uniform") -> Agre
 
     # R: multilevel::rwg.j.lindell(df[, c("a", "b")], df$team, ranvar = 2)
     """
-    ranvar = null_variance(n_options, null)
-    gi = grouped_variances(data, items, group)
-    return _agreement_result(gi, {"rwg_j_lindell": 1.0 - gi.var.mean(axis=1) / ranvar},
-                             {"group": group, "n_options": n_options, "null": null, "null_variance": ranvar},
-                             _r_call("rwg.j.lindell", gi.columns, group, ranvar))
+    return _rwg_family(data, items, group, n_options, null, "rwg_j_lindell", "rwg.j.lindell",
+                       lambda gi, ranvar: 1.0 - gi.var.mean(axis=1) / ranvar)
 
 
 @renamed(type="method")
