@@ -79,7 +79,7 @@ fieldset{margin:.8em 0}.note{color:#555}</style>
 
 def run_teams(argv: list[str]) -> tuple[int, str, str]:
     """Run ``goalscope teams`` in-process; return (exit code, stdout, stderr) as the terminal shows them."""
-    from ..cli import main
+    from . import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -296,7 +296,7 @@ def create_app(workdir: str | Path | None = None):
             plans.pop(token, None)
             return page(form, message, _field_of(message, form, names), **common), 400
         plans[token] = form
-        from ..cli.teams import PLAN_ONLY
+        from .teams import PLAN_ONLY
 
         text = clean(out, folder).replace(PLAN_ONLY, APP_PLAN_ONLY)   # the page's button, not the flag
         return page(form, plan=text, planned=True, note=note, **common)

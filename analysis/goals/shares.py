@@ -185,9 +185,9 @@ def protected_shares(frame: pd.DataFrame) -> list:
     return [v for v in SHARE_COLUMNS if 0 < org[v] < len(frame)]
 
 
-def share_table(frame: pd.DataFrame, levels: list, plan: SuppressionPlan) -> pd.DataFrame:
+def share_table(frame: pd.DataFrame, groupings: list, plan: SuppressionPlan) -> pd.DataFrame:
     """The shares of every unit, masked by ``plan``: the organisation first, then the units of each
-    grouping in ``levels`` (in that order, units sorted), each with its parent as the plan has it.
+    grouping in ``groupings`` (in that order, units sorted), each with its parent as the plan has it.
 
     ``frame`` has one row per person: the unit labels of every grouping and the
     :func:`share_indicators` (or a person's mean of them). :func:`goal_shares` and the staff
@@ -196,7 +196,7 @@ def share_table(frame: pd.DataFrame, levels: list, plan: SuppressionPlan) -> pd.
     """
     rows = [{"level": ORGANISATION, "unit": ORGANISATION, "parent": None, "n": float(len(frame)),
              **frame[SHARE_COLUMNS].mean().to_dict()}]
-    for g in levels:
+    for g in groupings:
         pm = dict(zip(plan.cells.loc[plan.cells["level"] == g, "unit"], plan.cells.loc[plan.cells["level"] == g, "parent"]))
         for unit, grp in frame.groupby(g, sort=True):
             rows.append({"level": g, "unit": unit, "parent": pm.get(unit), "n": float(len(grp)),
