@@ -21,7 +21,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1] / "analysis"
 STATIONS = ["formatting", "io", "instruments", "scoring", "screening", "psychometrics", "models", "anonymity",
             "goals", "teams", "findings", "report", "pipeline"]
 #: shared modules any station may import
-SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "_version", "datasets", "atomic"}
+SHARED = {"errors", "checks", "results", "deprecation", "_lazy", "_version", "datasets", "atomic", "parallel"}
 TOP_ONLY = {"cli", "study", "commands", "__main__", "app"}
 
 

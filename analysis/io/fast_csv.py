@@ -3,10 +3,10 @@
 Reading. :func:`analysis.io.readers.read_responses` reads a CSV/TSV file record by record only when
 it must. For a file whose header is row 1, :func:`read_clean` parses every field as text with
 pyarrow's CSV parser (the same fields as Python's ``csv`` module: quotes, doubled quotes, line
-breaks inside quoted answers, blank lines between rows; one block on one thread, because on a
-shared machine pyarrow's thread pool made reading three times slower) and then settles each column
-by the reader's rule (``readers`` module docstring) with vectorised checks, never one Python call
-per cell:
+breaks inside quoted answers, blank lines between rows), in blocks of half a megabyte on pyarrow's
+threads (small blocks stay in the CPU cache: one block of the whole file parsed three times slower),
+and then settles each column by the reader's rule (``readers`` module docstring) with vectorised
+checks, never one Python call per cell:
 
 ===============================================  ===============================================
 column                                           result
@@ -33,7 +33,7 @@ Decimals are matched with RE2 patterns; the rare text longer than 15 characters 
 The fast path gives way (returns None) to the careful record-by-record path, which names the row,
 whenever the file is not plainly one table under a header in row 1: a row with another number of
 fields than the header (pyarrow refuses it), a repeated column name, a trailing delimiter on the
-header, a Qualtrics export, a header that spans lines, a field pyarrow cannot hold in one block.
+header, a Qualtrics export, a header that spans lines, a quoted field longer than a block.
 ``tests/io/test_fast_csv.py`` reads every text file of the hardening corpus both ways.
 
 Writing. :func:`write_csv` writes the bytes ``DataFrame.to_csv`` writes (floats as Python's
@@ -48,6 +48,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..parallel import in_parallel
+
 #: the third row of a Qualtrics export ({"ImportId": ...} cells)
 _QUALTRICS_IMPORT = re.compile(r'^\s*\{\s*"ImportId"')
 # a number that reads back unchanged (the reader's rule); digits counted separately (<= 15)
@@ -60,6 +62,9 @@ _POWERS = 10 ** np.arange(1, _MAX_DIGITS + 1, dtype=np.int64)      # 10 … 10**
 #: below this, a hexadecimal text ('0x' and h digits) is always longer than its number written out
 _HEX_SAME_LENGTH = 10 ** 6
 
+
+#: bytes per block of pyarrow's parser (the rows of a block are parsed together, on one thread)
+READ_BLOCK = 1 << 19
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
@@ -140,8 +145,7 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
     try:
         table = pcsv.read_csv(
             pa.py_buffer(memoryview(data)[:end]),
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
-                                          block_size=max(1 << 20, min(end + 1, 1 << 30))),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True, block_size=READ_BLOCK),
             parse_options=pcsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
                                             newlines_in_values=b'"' in data, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
@@ -153,8 +157,10 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
     # a cell of the first rows that is not a plain number makes its column text: no need to look further
     text = [header[j] in as_text or _text_in_sample([r[j] for r in head[1:] if len(r) == width])
             for j in range(width)]
-    # one block: every column is one array, which numpy and pandas take over without a copy
-    df = pd.DataFrame({j: _pandas(_column(table.column(j), text[j])) for j in range(width)}, copy=False)
+    # the columns are independent and pyarrow's kernels let go of the GIL: settled on the machine's cores
+    settled = in_parallel(lambda j: _pandas(_column(table.column(j), text[j])), [(j,) for j in range(width)],
+                          table.num_rows * width // 8)
+    df = pd.DataFrame(dict(enumerate(settled)), copy=False)
     df.columns = header
     return df
 
@@ -225,24 +231,18 @@ def _whole_numbers(col):
 def _digits(col) -> np.ndarray | None:
     """A column of one character per cell as numbers when every character is a digit, else None.
 
-    The characters lie one after another in pyarrow's data buffer: numpy reads them as bytes.
+    pyarrow's cast to integers takes a one-character text only when it is a digit ('+', '-', a
+    space or a letter alone are refused), in C++ and without holding the GIL.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    if col.num_chunks != 1:
-        return pc.cast(col, "float64" if col.null_count else "int64") if pc.all(pc.ascii_is_decimal(col)).as_py() \
-            else None
-    chunk = col.chunk(0)
-    n = len(chunk)
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=n + 1, offset=chunk.offset * 4)
-    digits = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] - np.uint8(48)
-    if len(digits) != n - chunk.null_count or (digits > 9).any():
+    try:
+        values = pc.cast(col, pa.int8())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None                                     # a letter, a sign, a space: not a digit
-    if not chunk.null_count:
-        return digits.astype(np.int64)
-    out = np.full(n, np.nan)
-    out[chunk.is_valid().to_numpy(zero_copy_only=False)] = digits
-    return out
+    out = values.to_numpy()                             # float64 with NaN where a cell is empty
+    return out if col.null_count else out.astype(np.int64)
 
 
 def _decimals(col):

@@ -111,6 +111,8 @@ from .text_records import iter_records  # noqa: F401  (its old home)
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SPSS_SUFFIXES = {".sav", ".zsav"}
+#: a byte that bytes.strip() keeps
+_VISIBLE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
 def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics=None, id_column=None,
@@ -253,14 +255,18 @@ def _empty(p: Path) -> DataError:
 def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=None,
                text: set | None = None, header_row: int | None = None) -> pd.DataFrame:
     raw = p.read_bytes()
-    if not raw.strip():
+    if _VISIBLE.search(raw) is None:                   # only whitespace (raw.strip() would copy the file)
         raise _empty(p)
-    decoded, enc = _decode(raw, p, encoding)
-    sep = delimiter_of(delimiter) or _sniff(head_text(decoded, 50), p)     # _sniff reads the first 50 lines
+    n_head = max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1
+    start = _ascii_start(raw, encoding, max(n_head, 50))
+    decoded, enc = (None, "utf-8") if start is not None else _decode(raw, p, encoding)
+    sep = delimiter_of(delimiter) or _sniff(head_text(start or decoded, 50), p)     # _sniff reads the first 50 lines
     if len(sep) != 1:
         raise DataError("is not one character", argument="delimiter", value=sep,
                         hint="give one character, or tab, comma, semicolon or pipe")
-    head = _first_records(decoded, sep, max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
+    head = _first_records(start or decoded, sep, n_head)
+    if start is not None and len(head) < n_head and len(start) < len(raw):
+        head = _first_records(raw.decode("ascii"), sep, n_head)     # a record runs past the start (quoted lines)
     h = header_row or detect_header_row(head)
     if not qualtrics and h == 1:
         fast = read_clean(raw, decoded, enc, sep, head, text or set())      # fast_csv: the careful path's result
@@ -269,6 +275,8 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
                               value_labels={}, column_labels={}, declared_missing={}, qualtrics=False,
                               header_row=1, skipped_rows=[])
             return fast
+    if decoded is None:
+        decoded = raw.decode("ascii")
     header, records, lines, skipped = _split_records(decoded, sep, p, h)
     if header is None:
         if header_row is not None:
@@ -313,6 +321,32 @@ def _read_text(p: Path, encoding: str | None, delimiter: str | None, qualtrics=N
     if trailing:
         df.attrs["trailing_delimiters"] = trailing
     return df
+
+
+def _ascii_start(raw: bytes, encoding: str | None, lines: int) -> str | None:
+    """The first ``lines`` lines of a file in ASCII (plain UTF-8, where every byte is its character), as
+    text; None when the file must be decoded whole first (an encoding named, bytes beyond ASCII, a NUL).
+
+    The fast path reads only the start of a file as text (to find its delimiter and header) and
+    hands its bytes to pyarrow: decoding all of it would copy the file once more.
+
+    Examples
+    --------
+    >>> _ascii_start(b"a,b\\n1,2\\n3,4\\n", None, 2)
+    'a,b\\n1,2\\n'
+    >>> _ascii_start(b"a,b\\n1,2", None, 5)
+    'a,b\\n1,2'
+    >>> _ascii_start("a,b\\nü,2\\n".encode(), None, 2) is None, _ascii_start(b"a,b\\n", "cp1252", 2) is None
+    (True, True)
+    """
+    if encoding is not None or not raw.isascii() or b"\x00" in raw[:4096]:
+        return None                                     # _decode reads (or refuses) it
+    end = -1
+    for _ in range(lines):
+        end = raw.find(b"\n", end + 1)
+        if end < 0:
+            return raw.decode("ascii")
+    return raw[:end + 1].decode("ascii")
 
 
 def _read_parquet(p: Path) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from ..checks import audit_table, check_choice, check_data, near_columns, row_la
 from ..checks import NA_TOKENS, is_na_token  # noqa: F401  (their old home: scoring and screening import them from here)
 from ..errors import DataError, InstrumentError, shown
 from ..instruments.registry import Instrument, load_instrument
-from ._parallel import in_parallel
+from ..parallel import in_parallel
 from .cell_codes import LabelMap, number_text  # noqa: F401  (their old home: cli and tests import them here)
 from .cell_codes import _apply_recode, _check_labels, _recode_table, _split_codes, _to_codes
 from .invalid_answers import _all_valid, _audit_rows, _invalid_masks, _invalid_refusal, _show, _user_missing_rows

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..formatting.apa import Apa, apa, apa_num
 from ..results import TableResult, audit_of
-from ._parallel import in_parallel
+from ..parallel import in_parallel
 from .mapping import ItemSet, prepare_items
 
 _BLOCK = 1 << 17  # rows per block: a block's working arrays stay in the CPU cache

@@ -168,7 +168,7 @@ def test_itemset_keyed_matches_score():
 def test_threaded_path_gives_identical_scores_and_audit(monkeypatch):
     import importlib
 
-    from analysis.scoring import _parallel
+    from analysis import parallel as _parallel
 
     score_module = importlib.import_module("analysis.scoring.scorer")
 

@@ -1,7 +1,8 @@
 """Run independent numpy work on the machine's cores (numpy releases the GIL in its loops).
 
-Used by the scorer's hot paths: columns of ``prepare_items`` and row blocks of ``score_items`` are
-independent, so two cores clean and score a million respondents in about half the time. Results
+Used by the hot paths: columns the CSV reader settles (``io.fast_csv``), columns of
+``prepare_items`` and row blocks of ``score_items`` are independent, so two cores read, clean and
+score a million respondents in about half the time. Results
 come back in input order, so outputs do not depend on scheduling. Small inputs run serially (thread
 start-up would cost more than it saves).
 """
