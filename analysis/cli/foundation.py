@@ -106,7 +106,7 @@ def _chunked(args) -> int | None:
 
 def cmd_score(args) -> int:
     from ..io import write_table
-    from ..scoring import audit_frame, score
+    from ..scoring import audit_frame, score, scores_by_row
 
     chunk_rows = _chunked(args)
     if chunk_rows is not None:
@@ -115,11 +115,7 @@ def cmd_score(args) -> int:
     opts = item_options_from_args(args)
     result = score(data, args.instrument, source=data.attrs.get("source"), **opts)
     audit = audit_frame(result)
-    scores = result.scores.copy()
-    if args.id:
-        scores.insert(0, args.id, data[args.id].to_numpy())
-    else:
-        scores.insert(0, "row", scores.index + int(data.attrs.get("first_row", 1)))
+    scores = scores_by_row(result, data, args.id)
     out = write_table(scores, args.output)
     print(f"scored {len(scores)} rows of {args.file} with {result.instrument.id} -> {out}")
     if len(audit):

@@ -48,7 +48,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..parallel import in_parallel
+from ..parallel import in_parallel, workers
 
 #: the third row of a Qualtrics export ({"ImportId": ...} cells)
 _QUALTRICS_IMPORT = re.compile(r'^\s*\{\s*"ImportId"')
@@ -262,7 +262,7 @@ def _decimals(col):
 # ---------------------------------------------------------------------------------------------
 # writing: the bytes pandas' to_csv writes, built column by column
 #: rows turned into text at a time (bounds the memory of the text, and pyarrow's 2 GB string limit)
-WRITE_ROWS = 500_000
+WRITE_ROWS = 250_000
 _NEEDS_QUOTES = (",", '"', "\n", "\r")
 
 
@@ -273,7 +273,8 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
     Python's ``repr`` writes them (the shortest text that reads back as the same float, as pandas
     writes them: ``3.0``, ``0.30000000000000004``, ``1e-05``), an empty cell (NaN) as nothing. A
     float column with few distinct values (scores) is written by ``repr`` of each distinct value;
-    one with many by pyarrow's shortest text, put into ``repr``'s form.
+    one with many by pyarrow's shortest text, put into ``repr``'s form. Blocks of WRITE_ROWS rows
+    are turned into text on the machine's cores (pyarrow lets go of the GIL) and come back in order.
     None for a frame this does not cover (a single column, a column that is neither numbers nor
     text, a text cell that needs quotes, names that are not text); the caller then uses pandas.
 
@@ -286,24 +287,19 @@ def csv_bytes(df: pd.DataFrame) -> list | None:
     >>> b"".join(csv_bytes(df)).decode().splitlines()
     ['id,s,n', 'a,3.0,2', 'b,0.30000000000000004,3']
     """
-    parts = _csv_parts(df)
-    if parts is None:
+    kinds = _kinds(df)
+    if kinds is None:
         return None
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    head, tables = parts
-    out = [head]
-    for table in tables:
-        sink = pa.BufferOutputStream()
-        pcsv.write_csv(table, sink, _plain_options())
-        out.append(memoryview(sink.getvalue()))
+    out = [_header(df)]
+    for block in _row_blocks(df, kinds, range(0, len(df), WRITE_ROWS)):
+        if block is None:
+            return None
+        out.append(block)
     return out
 
 
-def _csv_parts(df: pd.DataFrame):
-    """The header line as bytes and the rows as pyarrow tables of text (and integer) columns, WRITE_ROWS
-    rows each, that pyarrow's CSV writer writes unquoted (:func:`_plain_options`); None as :func:`csv_bytes`."""
+def _kinds(df: pd.DataFrame) -> list | None:
+    """'int', 'float' or 'text' for each column of a frame :func:`csv_bytes` covers, else None."""
     if df.shape[1] < 2 or not all(isinstance(c, str) for c in df.columns):
         return None
     kinds = []
@@ -318,33 +314,46 @@ def _csv_parts(df: pd.DataFrame):
             kinds.append("text")
         else:
             return None
+    return kinds
+
+
+def _header(df: pd.DataFrame) -> bytes:
     import csv
     import io
 
-    import pyarrow as pa
-
     head = io.StringIO()
     csv.writer(head, lineterminator="\n").writerow(list(df.columns))
-    names = [f"c{j}" for j in range(df.shape[1])]
-    tables = []
-    for start in range(0, len(df), WRITE_ROWS):
-        part = df.iloc[start:start + WRITE_ROWS]
-        cols = []
-        for (_, s), kind in zip(part.items(), kinds):
-            text = _text_of(s, kind)
-            if text is None:
-                return None
-            cols.append(text)
-        tables.append(pa.table(cols, names=names))
-    return head.getvalue().encode("utf-8"), tables
+    return head.getvalue().encode("utf-8")
 
 
-def _plain_options():
+def _row_blocks(df: pd.DataFrame, kinds: list, starts):
+    """The text of the rows from each start (WRITE_ROWS of them) as a pyarrow buffer, in order; None for a
+    block with a cell that needs quotes. A few blocks at a time are made on the machine's cores, so the
+    text held at once stays bounded."""
+    starts = list(starts)
+    step = 2 * workers()
+    for i in range(0, len(starts), step):
+        yield from in_parallel(lambda a: _block_text(df.iloc[a:a + WRITE_ROWS], kinds),
+                               [(a,) for a in starts[i:i + step]], len(df))
+
+
+def _block_text(part: pd.DataFrame, kinds: list):
+    """Rows of ``part`` as CSV text (a pyarrow buffer), or None when a cell needs quotes."""
+    import pyarrow as pa
     import pyarrow.csv as pcsv
 
+    cols = []
+    for (_, s), kind in zip(part.items(), kinds):
+        text = _text_of(s, kind)
+        if text is None:
+            return None
+        cols.append(text)
+    sink = pa.BufferOutputStream()
     # every cell is settled text (or an integer, written as its digits) that needs no quotes: pyarrow's CSV
     # writer then only puts commas and line ends between them, in C++
-    return pcsv.WriteOptions(include_header=False, quoting_style="none")
+    pcsv.write_csv(pa.table(cols, names=[f"c{j}" for j in range(len(cols))]), sink,
+                   pcsv.WriteOptions(include_header=False, quoting_style="none"))
+    return sink.getvalue()
 
 
 def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> None:
@@ -358,22 +367,25 @@ def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> None:
     >>> f.read_text()
     'id,mastery\\na,4.333333333333333\\nb,\\n'
     """
-    parts = None if index else _csv_parts(df)
-    if parts is None:
+    kinds = None if index else _kinds(df)
+    blocks = None if kinds is None else _row_blocks(df, kinds, range(0, len(df), WRITE_ROWS))
+    first = None if blocks is None else next(blocks, b"")
+    if first is None:
         df.to_csv(path, index=index, lineterminator="\n")
         return
-    import pyarrow.csv as pcsv
-
-    head, tables = parts
-    with open(path, "wb") as f:                         # pyarrow writes the rows straight into the file
-        f.write(head)
-        for table in tables:
-            pcsv.write_csv(table, f, _plain_options())
+    with open(path, "wb") as f:
+        f.write(_header(df))
+        f.write(first)
+        for block in blocks:
+            if block is None:                           # a cell further down needs quotes: pandas writes it all
+                f.close()
+                df.to_csv(path, index=index, lineterminator="\n")
+                return
+            f.write(block)
 
 
 def _text_of(s: pd.Series, kind: str):
-    """One column as pyarrow text, empty for a missing value (integers as they are); None when a cell needs
-    quotes."""
+    """One column as pyarrow text, empty for a missing value; None when a cell needs quotes."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -387,7 +399,10 @@ def _text_of(s: pd.Series, kind: str):
         return text.fill_null("")
     v = s.to_numpy()
     if kind == "int":
-        return pa.array(v)                              # pyarrow's CSV writer writes the digits, as str does
+        if len(v) and 0 <= v.min() and v.max() < 1024:  # counts and codes: each number's digits made once
+            return pc.take(pa.array([str(i) for i in range(int(v.max()) + 1)], type=pa.string()), pa.array(v))
+        return pc.cast(pa.array(v), pa.string())        # the digits, as str writes them (pyarrow's CSV writer
+                                                        # is slower at turning integers into text itself)
     if len(pd.unique(v[:4096])) <= 1024:                # answers, counts and scores repeat: write each value once
         codes, distinct = pd.factorize(v)
         zero_signs = np.signbit(v[v == 0])

@@ -323,6 +323,29 @@ def _rule(scale) -> str:
     return f"{how} of the {k} item{'s' if k != 1 else ''}, {need}"
 
 
+def scores_by_row(result, data: pd.DataFrame, id_column: str | None = None) -> pd.DataFrame:
+    """The scores as ``goalscope score`` writes them: each respondent's id (``id_column``), or the row of
+    the file the answers stand in (column ``row``), then the scores. The scores are not copied.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis import score
+    >>> df = pd.DataFrame({f"AGQ_{n}": [5, 4] for n in range(1, 13)})
+    >>> df.attrs["first_row"] = 2                      # as read_responses marks a file's first data row
+    >>> scores_by_row(score(df, "agq-r", columns="AGQ_{n}"), df).iloc[:, :2].to_dict("list")
+    {'row': [2, 3], 'mastery_approach': [5.0, 4.0]}
+
+    R: ``cbind(row = seq_len(nrow(x)) + 1, scores)`` (or ``cbind(id = x$id, scores)``).
+    """
+    scores = result.scores.copy(deep=False)
+    if id_column:
+        scores.insert(0, id_column, data[id_column].to_numpy())
+    else:
+        scores.insert(0, "row", scores.index + int(data.attrs.get("first_row", 1)))
+    return scores
+
+
 def audit_frame(result) -> pd.DataFrame:
     """The audit of a result: one row per value set to missing.
 

@@ -80,7 +80,7 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
     R: ``readr::read_csv_chunked(f, SideEffectChunkCallback$new(function(x, pos) write.table(psych::scoreFast(keys, x), ...)))``.
     """
     from ..io.chunks import append_csv, read_chunks
-    from .scorer import audit_frame, audit_path, score
+    from .scorer import audit_frame, audit_path, score, scores_by_row
 
     out = _csv_output(output)
     audit_to = audit_path(out)
@@ -103,16 +103,11 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
                     _refuse_as_whole(path, chunk_rows, reader, instrument, id_column, options)
                     raise                               # no invalid answer in the whole file: the chunk's own refusal
                 name = result.instrument.id
-                scores = result.scores.copy()
-                if id_column:
-                    scores.insert(0, id_column, chunk[id_column].to_numpy())
-                else:
-                    scores.insert(0, "row", scores.index + int(chunk.attrs.get("first_row", 1)))
-                append_csv(scores, fo, header=n == 0)
+                append_csv(scores_by_row(result, chunk, id_column), fo, header=n == 0)
                 audit = audit_frame(result)
                 if len(audit):
                     spill.add(audit, list(result.columns_used.values()))
-                n += len(scores)
+                n += len(chunk)
                 if hashes is not None:
                     hashes.add(chunk[id_column].to_numpy(dtype=object))
                 summaries.append(result.summary())
