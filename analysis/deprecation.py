@@ -116,3 +116,22 @@ def retired_attribute(obj, old: str, new: str, owner: str | None = None, stackle
     name = owner or type(obj).__name__
     warnings.warn(f"{name}.{old} is renamed {name}.{new}; the old name stops working in the next release",
                   FutureWarning, stacklevel=stacklevel)
+
+
+def moved_module(old: str, new: str) -> None:
+    """Warn, from the module left at the old path, that module ``old`` now lives at ``new``.
+
+    The old path re-exports the new module's public names for one release. Used by the modules issue
+    #20 moved (``analysis.teams.privacy`` → ``analysis.anonymity.privacy``, …).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     moved_module("analysis.teams.privacy", "analysis.anonymity.privacy")
+    >>> str(w[0].message)
+    'analysis.teams.privacy is moved to analysis.anonymity.privacy; the old path stops working in the next release'
+    """
+    warnings.warn(f"{old} is moved to {new}; the old path stops working in the next release", FutureWarning,
+                  stacklevel=3)

@@ -83,3 +83,20 @@ def test_the_old_id_flag_still_works_with_a_note(tmp_path, capsys):
     assert says(capsys.readouterr().err, "--id is renamed --id-column")
     import pandas as pd
     assert pd.read_csv(out, dtype=str).columns[0] == "respondent_id"
+
+
+@pytest.mark.parametrize("old, new, name", [
+    ("analysis.teams.privacy", "analysis.anonymity.privacy", "plan_suppression"),
+    ("analysis.teams.disclosure", "analysis.anonymity.disclosure", "audit_disclosure"),
+    ("analysis.report.apa", "analysis.formatting.apa", "apa_num"),
+])
+def test_a_moved_module_still_imports_for_one_release_with_a_warning(old, new, name):
+    import importlib
+    import sys
+
+    sys.modules.pop(old, None)
+    with pytest.warns(FutureWarning) as caught:
+        module = importlib.import_module(old)
+    assert [str(w.message) for w in caught] == [
+        f"{old} is moved to {new}; the old path stops working in the next release"]
+    assert getattr(module, name) is getattr(importlib.import_module(new), name)
