@@ -13,7 +13,7 @@ folder, then runs in the same run two whole processes, each in its own child so 
 Prints, for each, the peak RSS and the time, the per-row cost of the whole read ((peak - the chunked
 run's peak) / n), and whether the scores and audit files are byte-identical. The chunked run's peak
 does not grow with the file: a chunk's records and frame, plus the interpreter and its imports.
-With ``--no-whole`` only the chunked run is made: ``--n 110000000`` writes a 5 GB export, more than
+With ``--no-whole`` only the chunked run is made: ``--n 145000000`` writes a 5 GB export, more than
 the whole read could hold on most machines.
 """
 
