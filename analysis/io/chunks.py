@@ -10,10 +10,16 @@ step                                                       where
 =========================================================  =========================================
 encoding, delimiter, header row (banner rows), the header  once, on the first megabyte (as the reader
 names (repeated or missing names), the id column           does on the whole file)
-splitting into records                                     Python's ``csv`` module on the file, as
-                                                           the reader's careful path: a quoted answer
-                                                           with line breaks is one record, so a
-                                                           chunk always ends on a record boundary
+splitting into records                                     a plain chunk (header in row 1, UTF-8, no
+                                                           quote, blank line or lone carriage return
+                                                           in its bytes): its lines cut from the
+                                                           file and parsed by the reader's fast path
+                                                           (``fast_csv.read_clean``); from the first
+                                                           chunk that is not plain on, Python's
+                                                           ``csv`` module, as the reader's careful
+                                                           path: a quoted answer with line breaks is
+                                                           one record, so a chunk always ends on a
+                                                           record boundary
 a row with another number of fields than the header        per chunk, refused naming the file row
 which cells are numbers                                    per chunk, by the reader's rule (a chunk
                                                            may hold numbers where the whole file
@@ -46,6 +52,7 @@ import pandas as pd
 from ..errors import DataError
 from . import readers as r
 from .column_types import _as_text, _text_column
+from .fast_csv import read_clean
 from .header_row import (HEADER_SCAN_ROWS, _HEADER_LOOKAHEAD, _blank_header, _first_records, _header_beyond,
                          _note_skipped, _skipped, detect_header_row)
 from .spss_files import spss_frame, spss_unreadable
@@ -139,21 +146,91 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
                         hint="give one character, or tab, comma, semicolon or pipe")
     head = _first_records(decoded, sep, max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
     h = header_row or detect_header_row(head)
+    done = 0
+    if h == 1 and enc == "utf-8" and head and head[0]:
+        done = yield from _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress)
+        if done is None:
+            return
     with open(p, "rb") as binary:
         stream = io.TextIOWrapper(binary, encoding=enc, newline="")
         try:
-            yield from _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress)
+            yield from _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress,
+                               done)
         except UnicodeDecodeError as exc:
             raise DataError(f"cannot be read as {enc} further on ({exc.reason})", file=str(p),
                             hint="Pass encoding= with the file's encoding (e.g. encoding='cp1252'), or read it "
                                  "whole (chunk_rows=0).") from None
 
 
-def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress):
+#: bytes read from the file at a time by the fast path (a chunk takes as many reads as it needs)
+_READ_BYTES = 1 << 24
+
+
+def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress):
+    """The chunks of a plain file (header in row 1, UTF-8), each parsed by the reader's fast path.
+
+    A chunk whose bytes hold no quote, no blank line and no lone carriage return has one record per
+    line: its lines are cut from the file in bytes and given, under the header line, to
+    :func:`analysis.io.fast_csv.read_clean`, which settles each column by the reader's rule as the
+    careful path would for the same records. The first chunk that is not plain, or that
+    ``read_clean`` gives back (a short row, a byte that is not UTF-8, a repeated name), ends this
+    path: returns the number of rows yielded so far, and :func:`_chunks` goes on from that row and
+    names any row as the whole file counts it. Returns None when the whole file was read here.
+    """
+    import numpy as np
+
+    width, _ = _header(head[0])
+    rows = chunk_rows or default_chunk_rows(width)
+    done = 0
+    with open(p, "rb") as f:
+        top = f.readline()
+        if not top.endswith(b"\n") or b'"' in top or b"\r" in top[:-2]:
+            return 0                                    # a header on a quoted or old-Mac line: the careful path
+        used = len(top)
+        buf, eof, pos = b"", False, 0
+        ends = np.empty(0, dtype=np.intp)               # the line ends of buf at or after pos
+        while True:
+            while len(ends) < rows and not eof:
+                more = f.read(_READ_BYTES)
+                eof = not more
+                if more:
+                    buf = buf[pos:] + more
+                    pos = 0
+                    ends = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 10)
+            cut = int(ends[rows - 1]) + 1 if len(ends) >= rows else len(buf)
+            block = buf[pos:cut]
+            if not block:
+                return None if done else 0              # no data row: the careful path says so
+            if (b'"' in block or block[:1] in (b"\n", b"\r") or b"\n\n" in block or b"\n\r\n" in block
+                    or block.count(b"\r") != block.count(b"\r\n")):
+                return done                             # quotes, blank lines or lone CRs: record by record
+            # the first records the reader split are this chunk's first rows only in the first chunk
+            df = read_clean(top + block, None, "utf-8", sep, head[:1 + rows] if done == 0 else head[:1], text)
+            if df is None:
+                return done
+            df.attrs.update(source=str(p), first_row=2 + done, format="csv", encoding="utf-8", delimiter=sep,
+                            value_labels={}, column_labels={}, declared_missing={}, qualtrics=False, header_row=1,
+                            skipped_rows=_skipped(head, 1))
+            if done == 0:
+                _note_skipped(df, p, header_row is None)
+                _check_first(df, p, text, id_column)
+            done += len(df)
+            used += len(block)
+            pos, ends = cut, ends[rows:]
+            yield df
+            if progress is not None:
+                progress(used)
+            if eof and pos >= len(buf):
+                return None
+
+
+def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress, skip=0):
+    """The chunks record by record (Python's ``csv`` module), from data row ``skip`` on (the rows
+    before it were read by :func:`_fast_chunks`)."""
     header = names = width = None
     records, lines, blanks = [], [], []
     done = 0                                    # data records before the chunk being filled
-    first = True
+    first = skip == 0
     skipped = 0
     for k, (rec, start, skipped) in enumerate(iter_records(stream, sep, p, h)):
         if k == 0:
@@ -161,6 +238,9 @@ def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, c
                 break
             header = rec
             width, names = _header(header)
+            continue
+        if done < skip:                         # read by the fast path (one record per line, no blank lines)
+            done += 1
             continue
         if not rec:                             # a blank line: a row only when a further row comes
             blanks.append(start)

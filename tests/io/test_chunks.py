@@ -232,3 +232,100 @@ def test_a_file_that_is_not_spss_is_refused_as_the_whole_read_refuses_it(tmp_pat
         assert goalscope("score", sav, "--instrument", "phq-9", "--chunk-rows", rows, "-o", tmp_path / "a.csv") == 2
         said.append(flat(capsys.readouterr().err))
     assert said[0] == said[1] and f"file '{sav}' cannot be read as an SPSS .sav file" in said[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# the fast path of read_chunks: plain chunks parsed by pyarrow, the rest record by record
+import warnings  # noqa: E402
+
+from analysis.errors import DataError  # noqa: E402
+from analysis.io import chunks as chunks_module  # noqa: E402
+from analysis.io import readers  # noqa: E402
+
+CORPUS = FIXTURES.parent / "corpus" / "cases"
+CORPUS_TEXT = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in readers.TEXT_SUFFIXES)
+
+
+def _careful_only(*args):
+    return 0
+    yield                                                # a generator that reads no row
+
+
+def _chunked(path, rows, fast, monkeypatch, **kw):
+    """(frames or the refusal, warnings) of read_chunks with the fast path on or off."""
+    with monkeypatch.context() as m:
+        if not fast:
+            m.setattr(chunks_module, "_fast_chunks", _careful_only)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            try:
+                got = list(read_chunks(path, rows, **kw))
+            except DataError as exc:
+                got = str(exc)
+    return got, [str(w.message) for w in said]
+
+
+def _alike(path, rows, monkeypatch, **kw):
+    (fast, fast_said), (careful, careful_said) = (_chunked(path, rows, f, monkeypatch, **kw) for f in (True, False))
+    assert fast_said == careful_said
+    if isinstance(careful, str):
+        assert fast == careful
+        return fast
+    assert len(fast) == len(careful)
+    for a, b in zip(fast, careful):
+        pd.testing.assert_frame_equal(a, b)
+        assert a.attrs == b.attrs
+    return fast
+
+
+@pytest.mark.parametrize("path", CORPUS_TEXT, ids=[str(p.relative_to(CORPUS)) for p in CORPUS_TEXT])
+@pytest.mark.parametrize("rows", [1, 2, 5])
+def test_corpus_files_read_alike_in_chunks(path, rows, monkeypatch):
+    _alike(path, rows, monkeypatch)
+
+
+PLAIN = "id,q1,q2\n" + "".join(f"S{i},{i % 5 + 1},{'' if i % 7 == 0 else i % 3}\n" for i in range(1, 24))
+
+
+@pytest.mark.parametrize("tail, rows", [
+    ("", 5),                                             # plain to the end (the last chunk shorter)
+    ("S24,1,2", 4),                                      # no line end after the last row
+    ("S24,NA,2\nS25,1,2\n", 5),                          # a text cell in the last chunk only
+    ('S24,"1",2\nS25,"a\nb",2\n', 5),                    # quotes from row 25 on: the rest record by record
+    ("S24,1,2\n\nS25,1,2\n", 5),                         # a blank row in the last chunk
+    ("S24,1,2\n\n\n", 6),                                # blank lines at the end are no rows
+    ("S24,1\nS25,1,2\n", 5),                             # a short row in chunk 5: refused, named by its row
+    ("S24,1,2\r\nS25,1,2\r\n", 5),                       # a line end changes
+    ("S24,1,2\rS25,1,2\r", 5),                           # lone carriage returns
+    ("S24,\xff,2\n", 5),                                 # a byte that is not UTF-8 further down
+])
+def test_plain_chunks_then_the_careful_path_read_as_the_careful_path_alone(tmp_path, monkeypatch, tail, rows):
+    f = tmp_path / "s.csv"
+    f.write_bytes(PLAIN.encode() + tail.encode("latin-1"))
+    got = _alike(f, rows, monkeypatch, id_column="id")
+    if isinstance(got, list):
+        assert sum(len(c) for c in got) >= 23
+        assert [c.attrs["first_row"] for c in got] == [2 + rows * k for k in range(len(got))]
+
+
+def test_the_fast_path_reads_plain_chunks(tmp_path, monkeypatch):
+    f = tmp_path / "s.csv"
+    f.write_text(PLAIN)
+    taken = []
+    real = chunks_module.read_clean
+    monkeypatch.setattr(chunks_module, "read_clean", lambda *a: taken.append(1) or real(*a))
+    got = list(read_chunks(f, 5, id_column="id"))
+    assert len(taken) == len(got) == 5
+    assert [len(c) for c in got] == [5, 5, 5, 5, 3]
+    np.testing.assert_array_equal(got[1]["q2"].to_numpy(), [0.0, np.nan, 2.0, 0.0, 1.0])   # S7's cell is empty
+    assert got[1]["q1"].dtype == np.int64
+    assert got[1]["id"].tolist() == ["S6", "S7", "S8", "S9", "S10"]
+
+
+def test_a_byte_that_is_not_utf8_after_the_first_megabyte_is_refused_as_the_careful_path_refuses_it(tmp_path,
+                                                                                                    monkeypatch):
+    f = tmp_path / "s.csv"
+    rows = "".join(f"S{i},{i % 5 + 1},{i % 3}\n" for i in range(1, 120_001))          # about 1.4 MB
+    f.write_bytes(b"id,q1,q2\n" + rows.encode() + b"S120001,\xff,2\n")
+    got = _alike(f, 50_000, monkeypatch, id_column="id")
+    assert isinstance(got, str) and "cannot be read as utf-8 further on" in got
