@@ -390,10 +390,13 @@ def _text_of(s: pd.Series, kind: str):
     import pyarrow.compute as pc
 
     if kind == "text":
-        values = s.to_numpy(dtype=object)
-        if not all(isinstance(v, str) for v in values[pd.notna(values)]):
-            return None                                 # numbers or other objects in a text column
-        text = pa.array(values, type=pa.string(), from_pandas=True)
+        if s.dtype == object:
+            values = s.to_numpy(dtype=object)
+            if not all(isinstance(v, str) for v in values[pd.notna(values)]):
+                return None                             # numbers or other objects in a text column
+            text = pa.array(values, type=pa.string(), from_pandas=True)
+        else:                                           # pandas' string dtype: text (or missing) in every cell
+            text = pc.cast(pa.array(s.array, from_pandas=True), pa.string())
         if any(pc.any(pc.match_substring(text, q)).as_py() for q in _NEEDS_QUOTES):
             return None
         return text.fill_null("")

@@ -77,10 +77,10 @@ def _audit_rows(data, ids, pos, col, item, s, reason) -> pd.DataFrame:
         rows = np.asarray(idx, dtype=np.int64) + int(first)
     else:
         rows = np.asarray(idx)
-    vals = s.to_numpy()[pos]
+    vals = s.take(pos).to_numpy()                      # only the cells listed (a text column converts slowly)
     return pd.DataFrame({
         "row": rows,
-        "id": ids.to_numpy()[pos] if ids is not None else pd.array([pd.NA] * len(pos)),
+        "id": ids.take(pos).to_numpy() if ids is not None else pd.array([pd.NA] * len(pos)),
         "column": str(col),
         "item": str(item),
         "value": pd.Series(vals, dtype=object).map(_show),
