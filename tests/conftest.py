@@ -34,3 +34,16 @@ def pytest_configure(config):
     base = getattr(config.option, "basetemp", None)
     if base:
         Path(base).resolve().parent.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Figures a test made through pyplot are closed after it: pyplot keeps every figure until it is
+    closed, and the suite makes hundreds (matplotlib warned at 20). A test that has not imported
+    pyplot does not import it here."""
+    yield
+    import sys
+
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
