@@ -45,6 +45,12 @@ def _weights(mu, theta):
     return mu if math.isinf(theta) else mu / (1.0 + mu / theta)
 
 
+def _diverged(columns) -> DataError:
+    return DataError("the fit diverged (an expected count overflowed)", file=None, column=columns,
+                     within="count model", hint="check for a predictor that separates zero from non-zero counts, "
+                     "and drop it or merge its categories")
+
+
 def _irls(y, X, off, theta, beta=None, tol=1e-13, maxit=100, columns=None):
     """IRLS for a log-link Poisson (theta = inf) or NB2 GLM at fixed theta; returns (beta, mu, XtWX, ok).
 
@@ -56,7 +62,10 @@ def _irls(y, X, off, theta, beta=None, tol=1e-13, maxit=100, columns=None):
         eta = np.log(mu)
     else:
         eta = X @ beta + off
-        mu = np.exp(eta)
+        with np.errstate(over="ignore"):
+            mu = np.exp(eta)
+        if not np.all(np.isfinite(mu)):
+            raise _diverged(columns)
     dev_old = np.inf
     for it in range(1, maxit + 1):
         w = _weights(mu, theta)
@@ -72,9 +81,7 @@ def _irls(y, X, off, theta, beta=None, tol=1e-13, maxit=100, columns=None):
         with np.errstate(over="ignore"):
             mu = np.exp(eta)
         if not np.all(np.isfinite(mu)):
-            raise DataError("the fit diverged (an expected count overflowed)", file=None, column=columns,
-                            within="count model", hint="check for a predictor that separates zero from non-zero "
-                            "counts, and drop it or merge its categories")
+            raise _diverged(columns)
         dev = _deviance(y, mu, theta)
         if abs(dev - dev_old) <= tol * (abs(dev) + 0.1):
             break
