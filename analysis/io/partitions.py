@@ -34,14 +34,15 @@ def open_partitions(data, what: str):
 
     Examples
     --------
-    >>> import os
+    >>> import pathlib, tempfile
     >>> from analysis.datasets import read_dataset
     >>> from analysis.io.partitions import open_partitions
     >>> staff = read_dataset("staff_demo")
-    >>> os.makedirs("staff")
-    >>> staff.iloc[:200].to_parquet("staff/part.0.parquet")
-    >>> staff.iloc[200:].to_parquet("staff/part.1.parquet")
-    >>> ddf = open_partitions("staff", "example")
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "staff"
+    >>> folder.mkdir()
+    >>> staff.iloc[:200].to_parquet(folder / "part.0.parquet")
+    >>> staff.iloc[200:].to_parquet(folder / "part.1.parquet")
+    >>> ddf = open_partitions(folder, "example")
     >>> ddf.npartitions, len(ddf) == len(staff)
     (2, True)
 
