@@ -11,8 +11,8 @@ step                                                       where
 encoding, delimiter, header row (banner rows), the header  once, on the first megabyte (as the reader
 names (repeated or missing names), the id column           does on the whole file)
 splitting into records                                     a plain chunk (header in row 1, UTF-8, no
-                                                           quote, blank line or lone carriage return
-                                                           in its bytes): its lines cut from the
+                                                           quoted answer over lines, blank line or
+                                                           lone carriage return): its lines cut from the
                                                            file and parsed by the reader's fast path
                                                            (``fast_csv.read_clean``); from the first
                                                            chunk that is not plain on, Python's
@@ -171,8 +171,9 @@ _READ_BYTES = 1 << 24
 def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress):
     """The chunks of a plain file (header in row 1, UTF-8), each parsed by the reader's fast path.
 
-    A chunk whose bytes hold no quote, no blank line and no lone carriage return has one record per
-    line: its lines are cut from the file in bytes and given, under the header line, to
+    A chunk whose lines each hold an even number of quote characters (so no quoted answer runs on
+    to the next line), with no blank line and no lone carriage return, has one record per line: its
+    lines are cut from the file in bytes and given, under the header line, to
     :func:`analysis.io.fast_csv.read_clean`, which settles each column by the reader's rule as the
     careful path would for the same records. The first chunk that is not plain, or that
     ``read_clean`` gives back (a short row, a byte that is not UTF-8, a repeated name), ends this
@@ -186,8 +187,8 @@ def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress
     done = 0
     with open(p, "rb") as f:
         top = f.readline()
-        if not top.endswith(b"\n") or b'"' in top or b"\r" in top[:-2]:
-            return 0                                    # a header on a quoted or old-Mac line: the careful path
+        if not top.endswith(b"\n") or not _one_record_a_line(top) or b"\r" in top[:-2]:
+            return 0                                    # a header over several lines, or old-Mac lines
         used = len(top)
         buf, eof, pos = b"", False, 0
         ends = np.empty(0, dtype=np.intp)               # the line ends of buf at or after pos
@@ -203,12 +204,12 @@ def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress
             block = buf[pos:cut]
             if not block:
                 return None if done else 0              # no data row: the careful path says so
-            if (b'"' in block or block[:1] in (b"\n", b"\r") or b"\n\n" in block or b"\n\r\n" in block
-                    or block.count(b"\r") != block.count(b"\r\n")):
-                return done                             # quotes, blank lines or lone CRs: record by record
+            if (not _one_record_a_line(block) or block[:1] in (b"\n", b"\r") or b"\n\n" in block
+                    or b"\n\r\n" in block or block.count(b"\r") != block.count(b"\r\n")):
+                return done                             # answers over lines, blank lines, lone CRs: record by record
             # the first records the reader split are this chunk's first rows only in the first chunk
             df = read_clean(top + block, None, "utf-8", sep, head[:1 + rows] if done == 0 else head[:1], text)
-            if df is None:
+            if df is None or (b'"' in block and _spans_lines(df, block, sep)):
                 return done
             df.attrs.update(source=str(p), first_row=2 + done, format="csv", encoding="utf-8", delimiter=sep,
                             value_labels={}, column_labels={}, declared_missing={}, qualtrics=False, header_row=1,
@@ -224,6 +225,53 @@ def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress
                 progress(used)
             if eof and pos >= len(buf):
                 return None
+
+
+def _one_record_a_line(data: bytes) -> bool:
+    """True when every line of ``data`` holds an even number of quote characters: each line then ends
+    outside quotes (a quote opens or closes a quoted field, a doubled one does both), so no record
+    runs on to the next line.
+
+    Examples
+    --------
+    >>> _one_record_a_line(b'id,q\\n"S1","a, b"\\n"S2","say ""hi"" twice"\\n')
+    True
+    >>> _one_record_a_line(b'id,q\\n"S1","two\\nlines"\\n')
+    False
+    """
+    if b'"' not in data:
+        return True
+    import numpy as np
+
+    a = np.frombuffer(data, dtype=np.uint8)
+    per_line = np.bincount(np.searchsorted(np.flatnonzero(a == 10), np.flatnonzero(a == 34)))
+    return not (per_line & 1).any()
+
+
+def _spans_lines(df: pd.DataFrame, block: bytes, sep: str) -> bool:
+    """True when a record of ``df`` (parsed from ``block``) may have run over a line end: the block's
+    last line leaves a quoted field open, the rows are not one a line, or a text cell holds a line
+    break. An even number of quotes a line is not proof: a quote inside an unquoted answer (``a"b``)
+    is a plain character, so a field opened after it runs on; and pyarrow closes a quoted field left
+    open at the end of the block without a word (the ``csv`` module, strict, says so).
+    """
+    import csv
+
+    last = block[block.rstrip(b"\r\n").rfind(b"\n") + 1:].decode("utf-8", "replace")
+    try:
+        list(csv.reader([last], delimiter=sep, quotechar='"', doublequote=True, strict=True))
+    except csv.Error:
+        return True
+    lines = block.count(b"\n") + (not block.endswith(b"\n"))
+    if len(df) != lines:
+        return True
+    for _, column in df.items():
+        if pd.api.types.is_numeric_dtype(column):
+            continue
+        cells = column.dropna()
+        if len(cells) and cells.astype(str).str.contains("[\r\n]", regex=True).any():
+            return True
+    return False
 
 
 def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress, skip=0):

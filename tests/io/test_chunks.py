@@ -298,6 +298,10 @@ PLAIN = "id,q1,q2\n" + "".join(f"S{i},{i % 5 + 1},{'' if i % 7 == 0 else i % 3}\
     ("S24,1,2\r\nS25,1,2\r\n", 5),                       # a line end changes
     ("S24,1,2\rS25,1,2\r", 5),                           # lone carriage returns
     ("S24,\xff,2\n", 5),                                 # a byte that is not UTF-8 further down
+    ('"S24","1","2"\n"S25","1",""\n', 5),               # quoted answers, one record a line: fast
+    ('S24,a"b,"c\nd"\nS25,1,2\n', 24),                   # a quote inside an answer, then a field over two lines
+    ('S24,a""","c\nd"\nS25,1,2\n', 23),                  # the same with an even number of quotes on the line
+    ('S24,"a\nb",1\n', 24),                             # a chunk that would end inside a quoted answer
 ])
 def test_plain_chunks_then_the_careful_path_read_as_the_careful_path_alone(tmp_path, monkeypatch, tail, rows):
     f = tmp_path / "s.csv"
@@ -329,3 +333,15 @@ def test_a_byte_that_is_not_utf8_after_the_first_megabyte_is_refused_as_the_care
     f.write_bytes(b"id,q1,q2\n" + rows.encode() + b"S120001,\xff,2\n")
     got = _alike(f, 50_000, monkeypatch, id_column="id")
     assert isinstance(got, str) and "cannot be read as utf-8 further on" in got
+
+
+def test_quoted_answers_one_record_a_line_take_the_fast_path(tmp_path, monkeypatch):
+    f = tmp_path / "s.csv"
+    quoted = "\n".join(",".join(f'"{cell}"' for cell in line.split(",")) for line in PLAIN.splitlines()) + "\n"
+    f.write_text(quoted)
+    taken = []
+    real = chunks_module.read_clean
+    monkeypatch.setattr(chunks_module, "read_clean", lambda *a: taken.append(1) or real(*a))
+    got = _alike(f, 5, monkeypatch, id_column="id")
+    assert len(taken) == 5 == len(got)                   # the fast run's five chunks, all by read_clean
+    assert got[1]["id"].tolist() == ["S6", "S7", "S8", "S9", "S10"] and got[1]["q1"].dtype == np.int64
