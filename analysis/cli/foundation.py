@@ -45,7 +45,8 @@ def register(sub) -> None:
     g.add_argument("--chunk-rows", type=chunk_rows_arg, metavar="N",
                    help="read a CSV/TSV or SPSS export N rows at a time and write the scores as they come "
                         "(.csv output); 0 reads the file whole (default: whole, but a CSV/TSV or SPSS file above "
-                        "512 MB scored to .csv is read in chunks of 1,000,000 cells, e.g. 83,333 rows of 12 columns)")
+                        "512 MB, or above a twentieth of the memory available, scored to .csv is read in chunks of "
+                        "1,000,000 cells, e.g. 83,333 rows of 12 columns; a Qualtrics export is read whole)")
     g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar on stderr while reading in chunks (default: when stderr is a terminal)")
     p.set_defaults(func=cmd_score)
@@ -89,7 +90,7 @@ def cmd_instruments(args) -> int:
 
 def _chunked(args) -> int | None:
     """Rows per chunk when ``score`` reads FILE in chunks (0: the default size), else None."""
-    from ..io.chunks import AUTO_CHUNK_BYTES, can_chunk
+    from ..io.chunks import can_chunk, reads_in_chunks
 
     if args.chunk_rows is not None:
         if args.chunk_rows and (not can_chunk(args.file) or args.qualtrics):
@@ -99,8 +100,7 @@ def _chunked(args) -> int | None:
                             "Qualtrics exports",
                             file=args.file, hint="Leave out --chunk-rows (or pass --chunk-rows 0) to read it whole.")
         return args.chunk_rows or None
-    p = Path(args.file)
-    big = can_chunk(p) and p.is_file() and p.stat().st_size > AUTO_CHUNK_BYTES
+    big = reads_in_chunks(args.file)
     return 0 if big and Path(args.output).suffix.lower() == ".csv" and not args.qualtrics and not args.sheet else None
 
 

@@ -64,6 +64,9 @@ from .text_records import _check_widths, _decode, _dedupe, _sniff, delimiter_of,
 CHUNK_CELLS = 1_000_000
 #: text files larger than this are scored in chunks by ``goalscope score`` unless told otherwise
 AUTO_CHUNK_BYTES = 512 * 1024 * 1024
+#: a whole read holds up to about this many bytes of memory for each byte of a CSV export
+#: (``benchmarks/stream.py``: 610 MB of RSS for a 35 MB export of 13 one-digit answer columns)
+WHOLE_READ_FACTOR = 20
 _HEAD_BYTES = 1 << 20
 
 
@@ -87,6 +90,64 @@ def can_chunk(path) -> bool:
     (True, True, False)
     """
     return Path(path).suffix.lower() in r.TEXT_SUFFIXES | r.SPSS_SUFFIXES
+
+
+def reads_in_chunks(path) -> bool:
+    """True when ``goalscope score`` reads ``path`` in chunks without being asked.
+
+    ===========================================================  =====================================
+    file                                                         read
+    ===========================================================  =====================================
+    not a CSV/TSV or SPSS export, or not a file                  whole
+    a Qualtrics export (its third row holds ``{"ImportId": …}``)  whole (its question rows are not read
+                                                                 in chunks)
+    larger than :data:`AUTO_CHUNK_BYTES` (512 MB)                 in chunks
+    larger than the memory available now divided by              in chunks (the whole read would not
+    :data:`WHOLE_READ_FACTOR` (Linux's ``MemAvailable``)          fit)
+    anything else                                                whole
+    ===========================================================  =====================================
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = f.write_text("id,q1\\nS1,3\\n")
+    >>> reads_in_chunks(f), reads_in_chunks(f.with_suffix(".xlsx"))
+    (False, False)
+    """
+    p = Path(path)
+    if not can_chunk(p) or not p.is_file():
+        return False
+    size = p.stat().st_size
+    free = available_memory()
+    if size <= AUTO_CHUNK_BYTES and (free is None or size * WHOLE_READ_FACTOR <= free):
+        return False
+    return p.suffix.lower() in r.SPSS_SUFFIXES or not _is_qualtrics_export(p)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can give now without swapping (Linux: ``MemAvailable`` of
+    ``/proc/meminfo``), or None where that is not known."""
+    try:
+        with open("/proc/meminfo", "rb") as f:
+            for line in f:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _is_qualtrics_export(p: Path) -> bool:
+    """Whether the third record of a text file holds Qualtrics' ``{"ImportId": …}`` cells."""
+    with open(p, "rb") as f:
+        text = f.read(1 << 16).decode("utf-8", "replace")
+    try:
+        sep = _sniff(r.head_text(text, 50), p)
+    except DataError:
+        return False
+    head = _first_records(text, sep, 3)
+    return len(head) >= 3 and any(r._QUALTRICS_IMPORT.match(cell) for cell in head[2])
 
 
 def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter=None, id_column=None,

@@ -326,8 +326,7 @@ def test_the_fast_path_reads_plain_chunks(tmp_path, monkeypatch):
     assert got[1]["id"].tolist() == ["S6", "S7", "S8", "S9", "S10"]
 
 
-def test_a_byte_that_is_not_utf8_after_the_first_megabyte_is_refused_as_the_careful_path_refuses_it(tmp_path,
-                                                                                                    monkeypatch):
+def test_a_byte_that_is_not_utf8_after_the_first_megabyte_is_refused_as_the_careful_path_does(tmp_path, monkeypatch):
     f = tmp_path / "s.csv"
     rows = "".join(f"S{i},{i % 5 + 1},{i % 3}\n" for i in range(1, 120_001))          # about 1.4 MB
     f.write_bytes(b"id,q1,q2\n" + rows.encode() + b"S120001,\xff,2\n")
@@ -345,3 +344,38 @@ def test_quoted_answers_one_record_a_line_take_the_fast_path(tmp_path, monkeypat
     got = _alike(f, 5, monkeypatch, id_column="id")
     assert len(taken) == 5 == len(got)                   # the fast run's five chunks, all by read_clean
     assert got[1]["id"].tolist() == ["S6", "S7", "S8", "S9", "S10"] and got[1]["q1"].dtype == np.int64
+
+
+QUALTRICS = FIXTURES / "io" / "phq_qualtrics.csv"
+
+
+@pytest.mark.parametrize("path, auto, free, chunked", [
+    (STREAM, 10**9, None, False),                       # small, memory unknown: whole
+    (STREAM, 100, None, True),                          # larger than AUTO_CHUNK_BYTES: in chunks
+    (STREAM, 10**9, 10**9, False),                      # small against the memory available: whole
+    (STREAM, 10**9, 20 * 1000, True),                   # 20 x its size would not fit: in chunks
+    (QUALTRICS, 100, 1000, False),                      # a Qualtrics export: whole, however large
+    (FIXTURES / "io" / "values" / "qualtrics_status.xlsx", 100, 1000, False),    # not CSV or SPSS: whole
+])
+def test_which_files_are_read_in_chunks_without_asking(monkeypatch, path, auto, free, chunked):
+    monkeypatch.setattr(chunks_module, "AUTO_CHUNK_BYTES", auto)
+    monkeypatch.setattr(chunks_module, "available_memory", lambda: free)
+    assert STREAM.stat().st_size > 1000                 # the fixture is larger than 'free' above / 20
+    assert chunks_module.reads_in_chunks(path) is chunked
+
+
+def test_an_spss_export_larger_than_the_threshold_is_read_in_chunks(monkeypatch):
+    sav = sorted(FIXTURES.rglob("*.sav"))[0]
+    monkeypatch.setattr(chunks_module, "AUTO_CHUNK_BYTES", 100)
+    assert chunks_module.reads_in_chunks(sav)
+
+
+def test_a_large_qualtrics_export_is_scored_whole_without_a_refusal(tmp_path, monkeypatch):
+    seen = []
+    real = chunks_module.read_chunks
+    monkeypatch.setattr(chunks_module, "AUTO_CHUNK_BYTES", 100)
+    monkeypatch.setattr(chunks_module, "read_chunks", lambda *a, **k: seen.append(a) or real(*a, **k))
+    out = tmp_path / "s.csv"
+    assert goalscope("score", QUALTRICS, "--instrument", "phq-9", "--columns", "Q1_{n}", "--missing", "-99",
+                     "-o", out) == 0
+    assert seen == [] and len(pd.read_csv(out)) == 6
