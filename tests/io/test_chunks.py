@@ -5,12 +5,17 @@ quoted answers with line breaks where chunk 1 ends and chunk 2 begins (``--chunk
 row, NA tokens and missing codes in every chunk, and an answer outside 1-7 on row 20 (chunk 3).
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis import read_responses, score
 from analysis.cli import main
+from analysis.errors import DataError
+from analysis.io import chunks as chunks_module
+from analysis.io import readers
 from analysis.io.chunks import read_chunks
 from analysis.scoring.streaming import combine_summaries, score_file
 from conftest import FIXTURES
@@ -236,12 +241,6 @@ def test_a_file_that_is_not_spss_is_refused_as_the_whole_read_refuses_it(tmp_pat
 
 # ---------------------------------------------------------------------------------------------
 # the fast path of read_chunks: plain chunks parsed by pyarrow, the rest record by record
-import warnings  # noqa: E402
-
-from analysis.errors import DataError  # noqa: E402
-from analysis.io import chunks as chunks_module  # noqa: E402
-from analysis.io import readers  # noqa: E402
-
 CORPUS = FIXTURES.parent / "corpus" / "cases"
 CORPUS_TEXT = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in readers.TEXT_SUFFIXES)
 
