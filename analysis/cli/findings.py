@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import textwrap
 
 import pandas as pd
 
 from ..errors import DataError
-from .layout import formatter
+from .layout import add_command
 
 
 def _pairs(text: str) -> dict:
@@ -28,35 +27,27 @@ def _pairs(text: str) -> dict:
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "findings", help="list the registry of published findings, or show one", formatter_class=formatter,
-        description="The published effects goalscope holds a study against: one row per finding, with its "
-                    "constructs, the published r (or only its direction), status (V read in the source, S "
-                    "secondary) and source.",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope findings
-              goalscope findings --construct procrastination
-              goalscope findings howell-watson-2007-map-procrastination
-              goalscope findings -o findings.csv
-            """))
+    p = add_command(
+        sub, "findings", "list the registry of published findings, or show one",
+        "The published effects goalscope holds a study against: one row per finding, with its constructs, the "
+        "published r (or only its direction), status (V read in the source, S secondary) and source.",
+        "goalscope findings",
+        "goalscope findings --construct procrastination",
+        "goalscope findings howell-watson-2007-map-procrastination",
+        "goalscope findings -o findings.csv")
     p.add_argument("id", nargs="?", metavar="ID", help="a finding id: show it in full")
     p.add_argument("--construct", metavar="NAME", help="only findings involving this construct")
     p.add_argument("--registry", metavar="FILE", help="a findings file of your own (default: the shipped registry)")
     p.add_argument("-o", "--output", metavar="OUT", help="write the registry table (.csv, .xlsx or .parquet)")
     p.set_defaults(func=cmd_findings)
 
-    p = sub.add_parser(
-        "replicate", help="replication verdicts for a file of scores", formatter_class=formatter,
-        description="Test every registered finding whose two constructs the file measures: difference from "
-                    "the published r (Fisher z), equivalence (TOST, ±sesoi), small telescopes (r33) and a "
-                    "one-line verdict.",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope replicate scores.csv --constructs mastery_approach=agq_map,procrastination=pps_total
-              goalscope replicate scores.csv --constructs mastery_approach=map,depression=phq -o verdicts.csv \\
-                  --figure forest.png --sesoi 0.15
-            """))
+    p = add_command(
+        sub, "replicate", "replication verdicts for a file of scores",
+        "Test every registered finding whose two constructs the file measures: difference from the published r "
+        "(Fisher z), equivalence (TOST, ±sesoi), small telescopes (r33) and a one-line verdict.",
+        "goalscope replicate scores.csv --constructs mastery_approach=agq_map,procrastination=pps_total",
+        "goalscope replicate scores.csv --constructs mastery_approach=map,depression=phq -o verdicts.csv \\",
+        "    --figure forest.png --sesoi 0.15")
     p.add_argument("file", metavar="FILE", help="scores: .csv/.tsv, .xlsx, .sav or .parquet")
     p.add_argument("--constructs", required=True, metavar="C=COL,...", help="construct=column pairs")
     p.add_argument("--finding", action="append", metavar="ID", help="only this finding (repeatable)")

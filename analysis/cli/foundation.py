@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -11,33 +10,32 @@ import pandas as pd
 from ..scoring.scorer import audit_path
 from .arguments import chunk_rows_arg
 from .inputs import add_input_options, add_item_options, item_options_from_args, read_input
-from .layout import formatter
+from .layout import add_command
 
 
 def register(sub) -> None:
-    p = sub.add_parser("instruments", help="list the shipped scoring keys, or show one",
-                       formatter_class=formatter,
-                       description="List the registry of shipped scoring keys, or show one key in full.",
-                       epilog="examples:\n  goalscope instruments\n  goalscope instruments grit-s\n"
-                              "  goalscope instruments my_keys/agreeableness.yaml")
+    p = add_command(
+        sub, "instruments", "list the shipped scoring keys, or show one",
+        "List the registry of shipped scoring keys, or show one key in full.",
+        "goalscope instruments",
+        "goalscope instruments grit-s",
+        "goalscope instruments my_keys/agreeableness.yaml")
     p.add_argument("id", nargs="?", metavar="ID|PATH", help="a shipped id or a key file")
     p.set_defaults(func=cmd_instruments)
 
-    p = sub.add_parser(
-        "score", help="score one instrument in a survey export", formatter_class=formatter,
-        description="Score one instrument: writes the id column (or the file row), one column per scale, "
-                    "<scale>_n_valid and, where the key has severity bands, <scale>_band.",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" -o scores.csv
-              goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" --response-min 1 --response-max 7 \\
-                  --missing -99 --id-column respondent_id -o scores.xlsx
-              goalscope score export.sav --instrument dass-21 --columns "DASS{n}" --recode 1:0,2:1,3:2,4:3 -o d.parquet
-              goalscope score qualtrics.csv --instrument phq-9 --map phq_columns.yaml --on-invalid missing -o phq.csv
-              goalscope score survey.csv --instrument my_keys/agree.yaml -o agree.csv
-
-            With --on-invalid missing, every value set to missing is listed in OUT.audit.csv.
-            """))
+    p = add_command(
+        sub, "score", "score one instrument in a survey export",
+        "Score one instrument: writes the id column (or the file row), one column per scale, <scale>_n_valid "
+        "and, where the key has severity bands, <scale>_band.",
+        'goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" -o scores.csv',
+        'goalscope score survey.csv --instrument agq-r --columns "AGQ_{n}" --response-min 1 --response-max 7 \\',
+        "    --missing -99 --id-column respondent_id -o scores.xlsx",
+        'goalscope score export.sav --instrument dass-21 --columns "DASS{n}" --recode 1:0,2:1,3:2,4:3 -o d.parquet',
+        "goalscope score qualtrics.csv --instrument phq-9 --map phq_columns.yaml --on-invalid missing -o phq.csv",
+        "goalscope score survey.csv --instrument my_keys/agree.yaml -o agree.csv",
+        notes="""\
+        With --on-invalid missing, every value set to missing is listed in OUT.audit.csv.
+        """)
     add_input_options(p)
     add_item_options(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
@@ -51,19 +49,18 @@ def register(sub) -> None:
                    help="show a progress bar on stderr while reading in chunks (default: when stderr is a terminal)")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("run", help="run a study file (score, check, report)", formatter_class=formatter,
-                       description="Walk a study through the data flow: read the export, drop identifiers, "
-                                   "score every instrument, write data/processed/<study>/ and reports/<study>/.",
-                       epilog=textwrap.dedent("""\
-                           example:
-                             goalscope run data/raw/demo/study.yaml
-                             goalscope run data/raw/demo/study.yaml --check    would a run change the outputs?
-
-                           Both output folders are written under temporary names and replace the old ones
-                           only when the whole run succeeds. The export (data:) must lie in the study
-                           file's folder unless the study file says allow_outside_data: true or you pass
-                           --allow-outside-data.
-                           """))
+    p = add_command(
+        sub, "run", "run a study file (score, check, report)",
+        "Walk a study through the data flow: read the export, drop identifiers, score every instrument, write "
+        "data/processed/<study>/ and reports/<study>/.",
+        "goalscope run data/raw/demo/study.yaml",
+        "goalscope run data/raw/demo/study.yaml --check    would a run change the outputs?",
+        notes="""\
+        Both output folders are written under temporary names and replace the old ones
+        only when the whole run succeeds. The export (data:) must lie in the study
+        file's folder unless the study file says allow_outside_data: true or you pass
+        --allow-outside-data.
+        """)
     p.add_argument("study", metavar="STUDY.yaml", help="the study file")
     p.add_argument("--processed", metavar="DIR", help="output folder for processed data (default data/processed/<study>)")
     p.add_argument("--reports", metavar="DIR", help="output folder for the report (default reports/<study>)")

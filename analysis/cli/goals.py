@@ -3,40 +3,35 @@
 from __future__ import annotations
 
 import sys
-import textwrap
 from pathlib import Path
 
 from ..checks import near_columns
 from ..deprecation import renamed_flag
 from ..errors import DataError
 from .inputs import add_input_options, read_input
-from .layout import formatter
+from .layout import add_command
 from .outputs import OUTPUT_OPTIONS
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "goals", help="code staff goal statements as outcome / performance / mastery goals",
-        formatter_class=formatter,
-        description="First-pass coding of free-text goal statements by transparent rules (a YAML lexicon): "
-                    "one row per statement with goal_type, the features that decided it and the words that "
-                    "triggered each, and a mastery-goal rewrite template. For human review: --coding-sheet "
-                    "writes a workbook for two coders (blank answers and those the trained coder codes "
-                    "not_a_goal left out, the least certain first), --agreement compares their codes with each "
-                    "other, with the rules and with the trained coder (percent agreement, Cohen's kappa with CI, "
-                    "Krippendorff's alpha).",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope goals goals.csv --text goal -o coded.xlsx
-              goalscope goals goals.csv --text goal --id-column respondent --coding-sheet coding.xlsx
-              goalscope goals coding.xlsx --agreement -o agreement.csv
-              goalscope goals goals.csv --text goal --lexicon my_lexicon.yaml -o coded.csv
-              goalscope goals train coded_sheet.csv -o coder.skops
-              goalscope goals goals.csv --text goal --coder coder.skops -o coded.csv
-
-            The coded file holds the statements: it is for the analyst, not for managers. Team reports
-            get shares per unit only (analysis.goals.goal_shares), never the text.
-            """))
+    p = add_command(
+        sub, "goals", "code staff goal statements as outcome / performance / mastery goals",
+        "First-pass coding of free-text goal statements by transparent rules (a YAML lexicon): one row per "
+        "statement with goal_type, the features that decided it and the words that triggered each, and a "
+        "mastery-goal rewrite template. For human review: --coding-sheet writes a workbook for two coders "
+        "(blank answers and those the trained coder codes not_a_goal left out, the least certain first), "
+        "--agreement compares their codes with each other, with the rules and with the trained coder (percent "
+        "agreement, Cohen's kappa with CI, Krippendorff's alpha).",
+        "goalscope goals goals.csv --text goal -o coded.xlsx",
+        "goalscope goals goals.csv --text goal --id-column respondent --coding-sheet coding.xlsx",
+        "goalscope goals coding.xlsx --agreement -o agreement.csv",
+        "goalscope goals goals.csv --text goal --lexicon my_lexicon.yaml -o coded.csv",
+        "goalscope goals train coded_sheet.csv -o coder.skops",
+        "goalscope goals goals.csv --text goal --coder coder.skops -o coded.csv",
+        notes="""\
+        The coded file holds the statements: it is for the analyst, not for managers. Team reports
+        get shares per unit only (analysis.goals.goal_shares), never the text.
+        """)
     add_input_options(p)
     p.add_argument("train_sheet", nargs="?", metavar="CODING_SHEET",
                    help="with FILE = train: the coded sheet (statement, label) to train a coder from")

@@ -36,13 +36,31 @@ def describe(text: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=98, break_on_hyphens=False)
 
 
-def examples(*lines: str) -> str:
-    """A command's epilog: ``examples:`` and the example command lines, indented."""
-    return "examples:\n" + "".join(f"  {line}\n" for line in lines)
+def examples(*lines: str, notes: str | None = None) -> str:
+    """A command's epilog: ``examples:`` and the example command lines, indented, then ``notes`` (a
+    paragraph kept as written, e.g. a rules file's shape).
+
+    Examples
+    --------
+    >>> print(examples("goalscope findings", "goalscope findings -o f.csv", notes="One row a finding."))
+    examples:
+      goalscope findings
+      goalscope findings -o f.csv
+    <BLANKLINE>
+    One row a finding.
+    <BLANKLINE>
+    """
+    import textwrap
+
+    text = "examples:\n" + "".join(f"  {line}\n" if line else "\n" for line in lines)
+    return text + ("\n" + textwrap.dedent(notes).strip("\n") + "\n" if notes else "")
 
 
-def add_command(sub, name: str, help: str, description: str, *example_lines: str) -> argparse.ArgumentParser:
+def add_command(sub, name: str, help: str, description: str, *example_lines: str,
+                notes: str | None = None) -> argparse.ArgumentParser:
     """A command's parser in the shared layout: ``description`` wrapped (:func:`describe`), the examples
-    as its epilog (:func:`examples`)."""
+    (and ``notes``) as its epilog (:func:`examples`). Every ``goalscope`` command is made here, so every
+    description is wrapped at the help's width (a description given to argparse as one string would be
+    printed as one line: the layout keeps line breaks as written)."""
     return sub.add_parser(name, help=help, formatter_class=formatter, description=describe(description),
-                          epilog=examples(*example_lines))
+                          epilog=examples(*example_lines, notes=notes))

@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-import textwrap
 
 import pandas as pd
 
 from ..errors import GoalscopeError
-from .layout import formatter
+from .layout import add_command
 
 POWERS = (0.80, 0.90, 0.95)
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "power", help="power and sample size (correlation, regression, two correlations, mediation, moderation)",
-        formatter_class=formatter,
-        description="Solve for the quantity left out: power from N, N for a power, or the detectable effect "
-                    "(equal to R's pwr), or simulate power for mediation and moderation.",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope power --r .18 --power .8              N for 80% power (pwr.r.test)
-              goalscope power --r -.18                        N for 80 / 90 / 95% power
-              goalscope power --r .18 --n 250                 power with N = 250
-              goalscope power --n 200 --power .9              smallest detectable r
-              goalscope power --f2 .02 --u 1 --power .8       regression F test (pwr.f2.test)
-              goalscope power --r .30 --r2 .10 --power .8     two independent correlations (N per group)
-              goalscope power --mediation .2,.2 --n 200 --seed 1
-              goalscope power --moderation .15 --b-x .3 --b-w .2 --n 300 --seed 1
-              goalscope power --finding howell-watson-2007-map-procrastination
-              goalscope power --finding all                   every registered correlation
-            """))
+    p = add_command(
+        sub, "power", "power and sample size (correlation, regression, two correlations, mediation, moderation)",
+        "Solve for the quantity left out: power from N, N for a power, or the detectable effect (equal to R's "
+        "pwr), or simulate power for mediation and moderation.",
+        "goalscope power --r .18 --power .8              N for 80% power (pwr.r.test)",
+        "goalscope power --r -.18                        N for 80 / 90 / 95% power",
+        "goalscope power --r .18 --n 250                 power with N = 250",
+        "goalscope power --n 200 --power .9              smallest detectable r",
+        "goalscope power --f2 .02 --u 1 --power .8       regression F test (pwr.f2.test)",
+        "goalscope power --r .30 --r2 .10 --power .8     two independent correlations (N per group)",
+        "goalscope power --mediation .2,.2 --n 200 --seed 1",
+        "goalscope power --moderation .15 --b-x .3 --b-w .2 --n 300 --seed 1",
+        "goalscope power --finding howell-watson-2007-map-procrastination",
+        "goalscope power --finding all                   every registered correlation")
     p.add_argument("--r", type=float, help="correlation (r1 for a difference)")
     p.add_argument("--r2", type=float, help="second correlation: power for the difference r - r2 (Cohen's q)")
     p.add_argument("--f2", type=float, help="Cohen's f2 of a regression F test")
@@ -60,28 +55,25 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", metavar="OUT", help="write the table (.csv/.xlsx/.parquet)")
     p.set_defaults(func=cmd_power)
 
-    s = sub.add_parser(
-        "simulate", help="simulate an item-level survey export with target latent correlations",
-        formatter_class=formatter,
-        description="Synthetic survey data for shipped (or your own) instruments, in the export shape a study "
-                    "file reads: Likert codes, reverse-keyed items answered reversed, latent correlations as "
-                    "targeted (scored ones attenuated by unreliability).",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope simulate --instruments goals=agq-r,procr=pps \\
-                  --r goals_mastery_approach:procr=-.25 --r goals_mastery_avoidance:procr=.2 \\
-                  --r goals_mastery_approach:goals_mastery_avoidance=.45 -n 400 --seed 1 -o sim.csv
-              goalscope simulate --instruments grit=grit-s,procr=pps --correlations target.csv \\
-                  -n 300 --seed 2 --careless .05 --missing-share .02 --missing -99 --study-file study.yaml -o sim.csv
-              goalscope simulate --instruments wdgo=vandewalle -n 400 --teams 40 --icc .2 --seed 3 -o teams.csv
-              goalscope simulate --instruments goals=agq-r,mood=phq-9 --finding all \
-                  --construct mastery_approach=goals_mastery_approach \
-                  --construct performance_avoidance=goals_performance_avoidance --construct depression=mood \
-                  -n 400 --seed 1 -o sim.csv      targets = the registered correlations
-
-            Unnamed pairs of factors are uncorrelated. Factor names: an instrument's prefix (one factor for
-            all its items) or <prefix>_<scale>; every item must belong to one factor.
-            """))
+    s = add_command(
+        sub, "simulate", "simulate an item-level survey export with target latent correlations",
+        "Synthetic survey data for shipped (or your own) instruments, in the export shape a study file reads: "
+        "Likert codes, reverse-keyed items answered reversed, latent correlations as targeted (scored ones "
+        "attenuated by unreliability).",
+        "goalscope simulate --instruments goals=agq-r,procr=pps \\",
+        "    --r goals_mastery_approach:procr=-.25 --r goals_mastery_avoidance:procr=.2 \\",
+        "    --r goals_mastery_approach:goals_mastery_avoidance=.45 -n 400 --seed 1 -o sim.csv",
+        "goalscope simulate --instruments grit=grit-s,procr=pps --correlations target.csv \\",
+        "    -n 300 --seed 2 --careless .05 --missing-share .02 --missing -99 --study-file study.yaml -o sim.csv",
+        "goalscope simulate --instruments wdgo=vandewalle -n 400 --teams 40 --icc .2 --seed 3 -o teams.csv",
+        "goalscope simulate --instruments goals=agq-r,mood=phq-9 --finding all \\",
+        "    --construct mastery_approach=goals_mastery_approach \\",
+        "    --construct performance_avoidance=goals_performance_avoidance --construct depression=mood \\",
+        "    -n 400 --seed 1 -o sim.csv      targets = the registered correlations",
+        notes="""\
+        Unnamed pairs of factors are uncorrelated. Factor names: an instrument's prefix (one factor for
+        all its items) or <prefix>_<scale>; every item must belong to one factor.
+        """)
     s.add_argument("--instruments", required=True, metavar="P=ID,...",
                    help="instruments with column prefixes (goals=agq-r) or bare ids (agq-r -> agq_r_1 ...)")
     s.add_argument("--correlations", metavar="FILE", help="square CSV of target latent correlations (names in "

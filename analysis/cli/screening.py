@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import warnings
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from ..errors import DataError
 from ..scoring.scorer import audit_path
 from .arguments import seed_arg
 from .inputs import add_input_options, add_item_options, item_options_from_args, read_input, study_file_items
-from .layout import formatter
+from .layout import add_command
 
 #: inline rules, applied in this order after the rules of --rules
 _INLINE_ORDER = ["attention", "speed", "duplicate_id", "missing", "longstring", "irv", "mahad", "evenodd",
@@ -18,32 +17,29 @@ _INLINE_ORDER = ["attention", "speed", "duplicate_id", "missing", "longstring", 
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "screen", help="careless-responding indices, exclusion flags and the exclusion flow",
-        formatter_class=formatter,
-        description="Compute careless-responding indices per respondent (longstring, IRV, Mahalanobis D², "
-                    "even-odd, psychometric synonyms/antonyms, missing share, duplicates, time per item, "
-                    "attention items; careless 1.2.2 definitions), apply exclusion rules in order, and write "
-                    "every respondent with one flag per rule (nothing is dropped), the exclusion flow table "
-                    "(OUT.flow.csv) and its CONSORT-style figure (OUT.flow.png + .svg).",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope screen survey.csv --instrument agq-r --columns "AGQ_{n}" --rules rules.yaml -o screen.csv
-              goalscope screen survey.csv --instrument agq-r --columns "AGQ_{n}" --response-min 1 --response-max 7 \\
-                  --attention att_1=4 --speed duration_s:2 --longstring-max 10 --mahad-confidence .99 -o screen.csv
-              goalscope screen data/raw/demo/responses.csv --rules data/raw/demo/study.yaml -o screen.csv
-
-            A rules file is YAML, the same as a study file's screening: block (a study file itself works:
-            without --instrument its instruments are screened with their quirks), e.g.
-              attention:  {column: att_1, expect: 4}
-              speed:      {column: duration_s, min_seconds_per_item: 2}
-              longstring: {max: 10}
-              mahad:      {confidence: .99, exclude: false}
-            Rules: attention, speed, longstring, irv, mahad, evenodd, psychsyn, psychant, missing,
-            duplicate_id, duplicate_pattern. An inline flag replaces the file's rule of the same kind
-            (in its place); other inline rules follow the file's, in the order attention, speed,
-            duplicate_id, missing, longstring, irv, mahad, evenodd, psychsyn, psychant, duplicate_pattern.
-            """))
+    p = add_command(
+        sub, "screen", "careless-responding indices, exclusion flags and the exclusion flow",
+        "Compute careless-responding indices per respondent (longstring, IRV, Mahalanobis D², even-odd, "
+        "psychometric synonyms/antonyms, missing share, duplicates, time per item, attention items; careless "
+        "1.2.2 definitions), apply exclusion rules in order, and write every respondent with one flag per rule "
+        "(nothing is dropped), the exclusion flow table (OUT.flow.csv) and its CONSORT-style figure "
+        "(OUT.flow.png + .svg).",
+        'goalscope screen survey.csv --instrument agq-r --columns "AGQ_{n}" --rules rules.yaml -o screen.csv',
+        'goalscope screen survey.csv --instrument agq-r --columns "AGQ_{n}" --response-min 1 --response-max 7 \\',
+        "    --attention att_1=4 --speed duration_s:2 --longstring-max 10 --mahad-confidence .99 -o screen.csv",
+        "goalscope screen data/raw/demo/responses.csv --rules data/raw/demo/study.yaml -o screen.csv",
+        notes="""\
+        A rules file is YAML, the same as a study file's screening: block (a study file itself works:
+        without --instrument its instruments are screened with their quirks), e.g.
+          attention:  {column: att_1, expect: 4}
+          speed:      {column: duration_s, min_seconds_per_item: 2}
+          longstring: {max: 10}
+          mahad:      {confidence: .99, exclude: false}
+        Rules: attention, speed, longstring, irv, mahad, evenodd, psychsyn, psychant, missing,
+        duplicate_id, duplicate_pattern. An inline flag replaces the file's rule of the same kind
+        (in its place); other inline rules follow the file's, in the order attention, speed,
+        duplicate_id, missing, longstring, irv, mahad, evenodd, psychsyn, psychant, duplicate_pattern.
+        """)
     add_input_options(p)
     add_item_options(p, instrument_required=False)
     g = p.add_argument_group("exclusion rules")

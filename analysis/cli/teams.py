@@ -2,47 +2,43 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from ..errors import DataError
 from ..io.pseudonyms import PSEUDONYM_ENV as KEY_ENV
 from ..io.pseudonyms import pseudonym_key, pseudonymise
 from .inputs import add_input_options, add_item_options, item_options_from_args, read_input
-from .layout import formatter
+from .layout import add_command
 from .outputs import OUTPUT_OPTIONS
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "teams", help="staff report by team: scores, agreement, ICC, with anonymity rules",
-        formatter_class=formatter,
-        description="Score one instrument and report it per unit (team, department, …) next to the "
-                    "organisation, with within-unit agreement (rwg(j), r*wg(j), AD_M, awg), ICC(1)/ICC(2) and "
-                    "a plain-language reading for managers. Units below --min-group respondents are suppressed, "
-                    "and further units are suppressed so that none of them can be worked out from the others. "
-                    "Identifiers and free-text columns never reach the report.",
-        epilog=textwrap.dedent("""\
-            examples:
-              goalscope teams data/raw/staff_demo/responses.csv --group team --parent department \\
-                  --instrument vandewalle --columns "wdgo_{n}" --min-group 5 -o teams.xlsx
-              goalscope teams survey.csv --group team --also site --instrument vandewalle --columns "wdgo_{n}" -o teams.html
-              GOALSCOPE_PSEUDONYM_KEY=... goalscope teams survey.csv --group team --instrument vandewalle \\
-                  --columns "wdgo_{n}" --id-column email --person-scores scores.csv -o teams.csv
-
-              goalscope teams data/raw/staff_demo/responses.csv data/raw/staff_demo/responses_wave2.csv \\
-                  --wave-names 2025,2026 --group team --parent department --instrument vandewalle \\
-                  --columns "wdgo_{n}" -o change.xlsx
-              goalscope teams all_waves.csv --wave year --group team --instrument vandewalle --columns "wdgo_{n}" -o change.html
-              goalscope teams survey.csv --group team --goal-text goal --instrument vandewalle --columns "wdgo_{n}" -o teams.xlsx
-              goalscope teams survey.csv --group team --parent department --instrument vandewalle \\
-                  --columns "wdgo_{n}" --plan-only -o teams.xlsx     # which units would be hidden; nothing written
-
-            Report every grouping of the same people in ONE run (--parent, --also): suppression is
-            coordinated only across the groupings of one run. Survey waves (several FILEs, or --wave):
-            each wave is reported with the same rules, and a unit's change is shown only when the unit
-            is shown in both waves.
-            """))
+    p = add_command(
+        sub, "teams", "staff report by team: scores, agreement, ICC, with anonymity rules",
+        "Score one instrument and report it per unit (team, department, …) next to the organisation, with "
+        "within-unit agreement (rwg(j), r*wg(j), AD_M, awg), ICC(1)/ICC(2) and a plain-language reading for "
+        "managers. Units below --min-group respondents are suppressed, and further units are suppressed so "
+        "that none of them can be worked out from the others. Identifiers and free-text columns never reach "
+        "the report.",
+        "goalscope teams data/raw/staff_demo/responses.csv --group team --parent department \\",
+        '    --instrument vandewalle --columns "wdgo_{n}" --min-group 5 -o teams.xlsx',
+        'goalscope teams survey.csv --group team --also site --instrument vandewalle --columns "wdgo_{n}" -o teams.html',
+        "GOALSCOPE_PSEUDONYM_KEY=... goalscope teams survey.csv --group team --instrument vandewalle \\",
+        '    --columns "wdgo_{n}" --id-column email --person-scores scores.csv -o teams.csv',
+        "",
+        "goalscope teams data/raw/staff_demo/responses.csv data/raw/staff_demo/responses_wave2.csv \\",
+        "    --wave-names 2025,2026 --group team --parent department --instrument vandewalle \\",
+        '    --columns "wdgo_{n}" -o change.xlsx',
+        'goalscope teams all_waves.csv --wave year --group team --instrument vandewalle --columns "wdgo_{n}" -o change.html',
+        'goalscope teams survey.csv --group team --goal-text goal --instrument vandewalle --columns "wdgo_{n}" -o teams.xlsx',
+        "goalscope teams survey.csv --group team --parent department --instrument vandewalle \\",
+        '    --columns "wdgo_{n}" --plan-only -o teams.xlsx     # which units would be hidden; nothing written',
+        notes="""\
+        Report every grouping of the same people in ONE run (--parent, --also): suppression is
+        coordinated only across the groupings of one run. Survey waves (several FILEs, or --wave):
+        each wave is reported with the same rules, and a unit's change is shown only when the unit
+        is shown in both waves.
+        """)
     add_input_options(p)
     for action in p._actions:   # FILE may be given once per survey wave
         if action.dest == "file":
