@@ -1,6 +1,7 @@
 """Benchmark: peak memory of `goalscope score` read in chunks against the file read whole.
 
     .venv/bin/python benchmarks/stream.py [--n 1000000] [--chunk-rows 0] [--no-whole]
+    .venv/bin/python benchmarks/stream.py --run [--n 100000] [--extra 1000]
 
 Writes a survey export of --n respondents x 12 AGQ-R items with an id column (answers 1-5, 5 %
 empty cells, 1 % the missing code -99; seeded, ``end_to_end.write_export``'s answers) to a temporary
@@ -15,6 +16,13 @@ run's peak) / n), and whether the scores and audit files are byte-identical. The
 does not grow with the file: a chunk's records and frame, plus the interpreter and its imports.
 With ``--no-whole`` only the chunked run is made: ``--n 145000000`` writes a 5 GB export, more than
 the whole read could hold on most machines.
+
+``--run`` measures ``goalscope run`` instead, on a PISA-shaped study: the pisa_demo study file over an
+export of --n students made from ``data/raw/pisa_demo/responses.csv`` (its 600 rows repeated, each
+student given a new id) with --extra further questionnaire columns of one-digit answers (seeded),
+as PISA's student file has more than a thousand columns of which a study reads a few. It runs
+``goalscope run`` with ``--chunk-rows 0`` (read whole) and with ``--chunk-rows N`` (only the columns
+the study reads are kept), and says whether the two processed folders and reports are byte-identical.
 """
 
 from __future__ import annotations
@@ -68,6 +76,55 @@ def _lines(x: np.ndarray, start: int) -> str:
     return "".join(s + "\n" for s in pc.binary_join_element_wise(ids, *cols, ",").to_pylist())
 
 
+def write_pisa_study(folder: Path, n: int, extra: int, seed: int = 23) -> Path:
+    """The pisa_demo study file and an export of ``n`` students x (pisa_demo's columns + ``extra``) in
+    ``folder``; returns the study file."""
+    demo = ROOT / "data" / "raw" / "pisa_demo"
+    header, *rows = (demo / "responses.csv").read_text().splitlines()
+    rest = [line.split(",", 1)[1] for line in rows]          # everything after the student id
+    rng = np.random.default_rng(seed)
+    with open(folder / "responses.csv", "w", newline="") as f:
+        f.write(header + "".join(f",ST{j:04d}" for j in range(1, extra + 1)) + "\n")
+        for start in range(0, n, 10_000):
+            m = min(10_000, n - start)
+            cells = np.full((m, 2 * extra), ord(","), dtype=np.uint8)
+            cells[:, 0::2] = rng.integers(ord("1"), ord("5"), size=(m, extra), dtype=np.uint8)
+            text = cells.tobytes().decode("ascii")
+            width = 2 * extra
+            f.write("".join(f"S{start + i + 1:07d},{rest[(start + i) % len(rest)]}{text[i * width:(i + 1) * width]}\n"
+                            for i in range(m)))
+    study = (demo / "study.yaml").read_text()
+    (folder / "study.yaml").write_text(study)
+    return folder / "study.yaml"
+
+
+def _folder_bytes(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_benchmark(n: int, extra: int, chunk_rows: int) -> None:
+    """``goalscope run`` on a PISA-shaped export read whole and read in chunks (module docstring)."""
+    from analysis.io.chunks import default_chunk_rows
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        study = write_pisa_study(tmp, n, extra)
+        size = (tmp / "responses.csv").stat().st_size / 1e6
+        rows = chunk_rows or default_chunk_rows(112 + extra)
+        out = {}
+        for name, k in (("whole", 0), ("chunked", rows)):
+            # both runs write into folders of one name (moved aside after), so that the reports name the same paths
+            out[name] = peak([sys.executable, "-m", "analysis", "run", str(study), "--processed", str(tmp / "p"),
+                              "--reports", str(tmp / "r"), "--chunk-rows", str(k), "--no-progress"])
+            (tmp / "p").rename(tmp / f"p_{name}")
+            (tmp / "r").rename(tmp / f"r_{name}")
+        same = all(_folder_bytes(tmp / f"{d}_whole") == _folder_bytes(tmp / f"{d}_chunked") for d in ("p", "r"))
+    print(f"export: {n:,} students x {112 + extra:,} columns ({extra:,} not read by the study), {size:,.0f} MB")
+    print(f"goalscope run, read whole        : peak RSS {out['whole'][0]:8.0f} MB  {out['whole'][1]:6.1f} s")
+    print(f"goalscope run, chunks of {rows:,} rows: peak RSS {out['chunked'][0]:8.0f} MB  {out['chunked'][1]:6.1f} s")
+    print(f"outputs (processed folder and report) byte-identical: {same}")
+
+
 def peak(cmd: list[str]) -> tuple[float, float]:
     """(peak RSS in MB, seconds) of ``cmd`` run as a child of a fresh Python."""
     t0 = time.perf_counter()
@@ -85,7 +142,12 @@ def main(argv=None) -> None:
     ap.add_argument("--chunk-rows", type=int, default=0, help="rows per chunk (default: the automatic size)")
     ap.add_argument("--no-whole", action="store_true",
                     help="run only the chunked read (a file larger than memory: e.g. --n 150000000, about 5 GB)")
+    ap.add_argument("--run", action="store_true", help="measure goalscope run on a PISA-shaped study instead")
+    ap.add_argument("--extra", type=int, default=1000, help="--run: questionnaire columns the study does not read")
     args = ap.parse_args(argv)
+    if args.run:
+        run_benchmark(100_000 if args.n == 1_000_000 else args.n, args.extra, args.chunk_rows)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         f = write_export(tmp / "export.csv", args.n)

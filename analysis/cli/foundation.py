@@ -55,6 +55,7 @@ def register(sub) -> None:
         "data/processed/<study>/ and reports/<study>/.",
         "goalscope run data/raw/demo/study.yaml",
         "goalscope run data/raw/demo/study.yaml --check    would a run change the outputs?",
+        "goalscope run data/raw/pisa/study.yaml --chunk-rows 50000 --progress",
         notes="""\
         Both output folders are written under temporary names and replace the old ones
         only when the whole run succeeds. The export (data:) must lie in the study
@@ -70,6 +71,14 @@ def register(sub) -> None:
     p.add_argument("--check", action="store_true",
                    help="write nothing: exit 1 when a run would change the outputs in place (a changed raw file, "
                         "key or package version), 0 when they are what a run gives now")
+    g = p.add_argument_group("exports larger than memory")
+    g.add_argument("--chunk-rows", type=chunk_rows_arg, metavar="N",
+                   help="read a CSV/TSV or SPSS export N rows at a time, keeping only the columns the study reads; "
+                        "the outputs are the same bytes; 0 reads it whole (default: whole, but in chunks of 1,000,000 "
+                        "cells where 'goalscope score' would chunk it: above 512 MB, or above a twentieth of the "
+                        "memory available)")
+    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar on stderr while reading in chunks (default: when stderr is a terminal)")
     p.set_defaults(func=cmd_run)
 
 
@@ -148,8 +157,11 @@ def cmd_run(args) -> int:
                           allow_outside_data=args.allow_outside_data)
         print(res)
         return 0 if res.ok else 1
+    import sys
+
     result = run_study(args.study, processed_dir=args.processed, reports_dir=args.reports,
-                       allow_outside_data=args.allow_outside_data)
+                       allow_outside_data=args.allow_outside_data, chunk_rows=args.chunk_rows,
+                       progress=sys.stderr.isatty() if args.progress is None else args.progress)
     print(result)
     return 0
 

@@ -70,6 +70,22 @@ WHOLE_READ_FACTOR = 20
 _HEAD_BYTES = 1 << 20
 
 
+class _EveryColumn(frozenset):
+    """``text_columns`` that keeps every column of a text file as text: holds every name, lists none
+    (so that no name is refused as absent)."""
+
+    def __contains__(self, name) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
+#: ``read_chunks(..., text_columns=EVERY_COLUMN)``: every cell of a CSV/TSV as written (an empty cell
+#: missing), for a caller that settles the columns itself (:mod:`analysis.io.chunked_frame`)
+EVERY_COLUMN = _EveryColumn()
+
+
 def default_chunk_rows(columns: int) -> int:
     """Rows per chunk for a file of ``columns`` columns: :data:`CHUNK_CELLS` cells, at least 1,000 rows.
 
@@ -151,7 +167,7 @@ def _is_qualtrics_export(p: Path) -> bool:
 
 
 def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter=None, id_column=None,
-                text_columns=None, header_row=None, progress=None):
+                text_columns=None, header_row=None, progress=None, columns=None):
     """Yield the rows of a CSV/TSV or SPSS export as DataFrames of at most ``chunk_rows`` rows.
 
     Parameters
@@ -164,6 +180,10 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
         As :func:`analysis.io.readers.read_responses`.
     progress : callable, optional
         Called with the number of bytes read so far after each chunk (a progress bar's update).
+    columns : list of str or callable, optional
+        The columns each frame holds (in the file's order): the names given, or what a function of the
+        first chunk (every column) returns (None: every column). The others are not converted after
+        the first chunk. A name the file does not have is refused, naming the nearest header.
 
     Yields
     ------
@@ -187,9 +207,12 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
     """
     p = Path(path)
     header_row = r._check_header_row(header_row, p, p.suffix.lower()) if p.exists() else header_row
-    text = set(([id_column] if id_column is not None else []) + list(text_columns or []))
+    if text_columns is EVERY_COLUMN:
+        text = EVERY_COLUMN
+    else:
+        text = set(([id_column] if id_column is not None else []) + list(text_columns or []))
     if p.suffix.lower() in r.SPSS_SUFFIXES and p.is_file():
-        yield from _spss_chunks(p, chunk_rows, text, id_column, progress)
+        yield from _spss_chunks(p, chunk_rows, text, id_column, progress, _Kept(columns, p))
         return
     if not p.exists() or p.is_dir() or p.suffix.lower() not in r.TEXT_SUFFIXES:
         yield r.read_responses(p, encoding=encoding, delimiter=delimiter, id_column=id_column,
@@ -210,15 +233,16 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
     head = _first_records(decoded, sep, max(header_row or 0, HEADER_SCAN_ROWS) + _HEADER_LOOKAHEAD + 1)
     h = header_row or detect_header_row(head)
     done = 0
+    kept = _Kept(columns, p)
     if h == 1 and enc == "utf-8" and head and head[0]:
-        done = yield from _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress)
+        done = yield from _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress, kept)
         if done is None:
             return
     with open(p, "rb") as binary:
         stream = io.TextIOWrapper(binary, encoding=enc, newline="")
         try:
             yield from _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress,
-                               done)
+                               done, kept)
         except UnicodeDecodeError as exc:
             raise DataError(f"cannot be read as {enc} further on ({exc.reason})", file=str(p),
                             hint="Pass encoding= with the file's encoding (e.g. encoding='cp1252'), or read it "
@@ -229,7 +253,7 @@ def read_chunks(path, chunk_rows: int | None = None, *, encoding=None, delimiter
 _READ_BYTES = 1 << 24
 
 
-def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress):
+def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress, kept):
     """The chunks of a plain file (header in row 1, UTF-8), each parsed by the reader's fast path.
 
     A chunk whose lines each hold an even number of quote characters (so no quoted answer runs on
@@ -246,6 +270,8 @@ def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress
     width, _ = _header(head[0])
     rows = chunk_rows or default_chunk_rows(width)
     done = 0
+    if len(head) >= 3 and any(r._QUALTRICS_IMPORT.match(f) for f in head[2]):
+        return 0                                        # a Qualtrics export: refused by the careful path
     with open(p, "rb") as f:
         top = f.readline()
         if not top.endswith(b"\n") or not _one_record_a_line(top) or b"\r" in top[:-2]:
@@ -269,7 +295,8 @@ def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress
                     or b"\n\r\n" in block or block.count(b"\r") != block.count(b"\r\n")):
                 return done                             # answers over lines, blank lines, lone CRs: record by record
             # the first records the reader split are this chunk's first rows only in the first chunk
-            df = read_clean(top + block, None, "utf-8", sep, head[:1 + rows] if done == 0 else head[:1], text)
+            df = read_clean(top + block, None, "utf-8", sep, head[:1 + rows] if done == 0 else head[:1], text,
+                            kept.names)
             if df is None or (b'"' in block and _spans_lines(df, block, sep)):
                 return done
             df.attrs.update(source=str(p), first_row=2 + done, format="csv", encoding="utf-8", delimiter=sep,
@@ -281,7 +308,7 @@ def _fast_chunks(p, sep, header_row, head, text, id_column, chunk_rows, progress
             done += len(df)
             used += len(block)
             pos, ends = cut, ends[rows:]
-            yield df
+            yield kept.select(df)
             if progress is not None:
                 progress(used)
             if eof and pos >= len(buf):
@@ -335,10 +362,12 @@ def _spans_lines(df: pd.DataFrame, block: bytes, sep: str) -> bool:
     return False
 
 
-def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress, skip=0):
+def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, chunk_rows, progress, skip=0,
+            kept=None):
     """The chunks record by record (Python's ``csv`` module), from data row ``skip`` on (the rows
     before it were read by :func:`_fast_chunks`)."""
     header = names = width = None
+    kept = kept or _Kept(None, p)
     records, lines, blanks = [], [], []
     done = 0                                    # data records before the chunk being filled
     first = skip == 0
@@ -362,12 +391,12 @@ def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, c
         blanks = []
         records.append(rec)
         lines.append(start)
-        if first and len(records) == 2 and any(r._QUALTRICS_IMPORT.match(f) for f in rec):
+        if skip == 0 and done + len(records) == 2 and any(r._QUALTRICS_IMPORT.match(f) for f in rec):
             raise DataError("is a Qualtrics export, which is not read in chunks", file=str(p),
                             hint="Read it whole (chunk_rows=0).")
         if len(records) >= (chunk_rows or default_chunk_rows(width)):
-            yield _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column,
-                         first, header_row)
+            yield kept.select(_frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text,
+                                     id_column, first, header_row, kept.names))
             done += len(records)
             first = False
             records, lines = [], []
@@ -378,8 +407,8 @@ def _chunks(p, stream, binary, sep, h, header_row, head, text, id_column, enc, c
             raise _header_beyond(str(p), header_row, skipped)
         raise r._empty(p)
     if records or first:
-        yield _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column, first,
-                     header_row)
+        yield kept.select(_frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text,
+                                 id_column, first, header_row, kept.names))
     if progress is not None:
         progress(binary.tell())
 
@@ -413,14 +442,15 @@ class _FileLines:
 
 
 def _frame(p, records, lines, header, names, width, sep, skipped, done, enc, head, text, id_column, first,
-           header_row):
+           header_row, keep=None):
     if first and header_row is not None and not any(f.strip() for f in header):
         raise _blank_header(str(p), header_row)
     # rows are named as the whole file counts them: the records before this chunk count as skipped
     trailing = _check_widths(records, width, lines, _FileLines(p, enc), sep, p, skipped + done, names)
     columns = list(zip(*records)) if records else [()] * width
-    df = pd.DataFrame({j: _text_column(cells, names[j] in text) for j, cells in enumerate(columns)})
-    df.columns = names
+    js = range(width) if keep is None else [j for j in range(width) if names[j] in set(keep)]
+    df = pd.DataFrame({j: _text_column(columns[j], names[j] in text) for j in js})
+    df.columns = [names[j] for j in js]
     df.attrs.update(source=str(p), first_row=2 + skipped + done, format="csv", encoding=enc, delimiter=sep,
                     value_labels={}, column_labels={}, declared_missing={}, qualtrics=False,
                     header_row=skipped + 1, skipped_rows=_skipped(head, skipped + 1))
@@ -432,6 +462,31 @@ def _frame(p, records, lines, header, names, width, sep, skipped, done, enc, hea
     return df
 
 
+class _Kept:
+    """The columns :func:`read_chunks` gives (its ``columns``), settled on the first chunk."""
+
+    def __init__(self, columns, p: Path):
+        self.columns, self.p = columns, p
+        self.names = None                               # every column until the first chunk settles them
+
+    def select(self, df: pd.DataFrame) -> pd.DataFrame:
+        if self.columns is None:
+            return df
+        if self.names is None:
+            wanted = self.columns(df) if callable(self.columns) else self.columns
+            if wanted is None:
+                self.columns = None
+                return df
+            wanted = list(wanted)
+            r.check_text_columns(df, self.p, wanted, None)
+            self.names = [c for c in df.columns if c in set(wanted)]
+        if list(df.columns) == self.names:
+            return df
+        out = df[self.names]
+        out.attrs = dict(df.attrs)
+        return out
+
+
 def _check_first(df, p, text, id_column) -> None:
     """The checks of the whole file's header, done on the first chunk."""
     if df.shape[0] == 0:
@@ -441,7 +496,7 @@ def _check_first(df, p, text, id_column) -> None:
     r.check_text_columns(df, p, text, id_column)
 
 
-def _spss_chunks(p, chunk_rows, text, id_column, progress):
+def _spss_chunks(p, chunk_rows, text, id_column, progress, kept):
     """An SPSS file through pyreadstat's ``read_file_in_chunks``: each chunk as the reader makes the whole
     file (user-missing codes set to missing and listed, value and variable labels), rows numbered as cases."""
     import pyreadstat
@@ -462,7 +517,7 @@ def _spss_chunks(p, chunk_rows, text, id_column, progress):
             if done == 0:
                 _check_first(df, p, text, id_column)
             done += len(df)
-            yield df
+            yield kept.select(df)
             if progress is not None:
                 progress(p.stat().st_size * done // max(1, meta.number_rows or done))
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:

@@ -120,11 +120,13 @@ def head_text(text: str, lines: int) -> str:
     return text[:end + 1]
 
 
-def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as_text: set) -> pd.DataFrame | None:
+def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as_text: set,
+               keep: list | None = None) -> pd.DataFrame | None:
     """The frame the careful path would give for a text file with its header in row 1, or None.
 
     ``raw`` is the file, ``decoded`` its text in ``encoding``, ``head`` its first records as the
-    ``csv`` module splits them, ``as_text`` the columns kept as text.
+    ``csv`` module splits them, ``as_text`` the columns kept as text, ``keep`` the columns given back
+    (default all; every row is still checked for its number of fields).
     """
     header = head[0] if head else []
     width = len(header)
@@ -142,26 +144,27 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
     while end and data[end - 1] in (10, 13):            # blank lines at the end are not rows
         end -= 1
     names = [f"c{j}" for j in range(width)]
+    kept = range(width) if keep is None else [j for j in range(width) if header[j] in set(keep)]
     try:
         table = pcsv.read_csv(
             pa.py_buffer(memoryview(data)[:end]),
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True, block_size=READ_BLOCK),
             parse_options=pcsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
                                             newlines_in_values=b'"' in data, ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
-                                                strings_can_be_null=True, quoted_strings_can_be_null=True))
+            convert_options=pcsv.ConvertOptions(column_types={names[j]: pa.string() for j in kept}, null_values=[""],
+                                                strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                                include_columns=[names[j] for j in kept]))
     except pa.ArrowException:                           # ArrowInvalid, or a column beyond 2 GB
         return None                                     # a row the careful path names, or an odd field
     if table.num_rows == 0:
         return None
     # a cell of the first rows that is not a plain number makes its column text: no need to look further
-    text = [header[j] in as_text or _text_in_sample([r[j] for r in head[1:] if len(r) == width])
-            for j in range(width)]
+    text = [header[j] in as_text or _text_in_sample([r[j] for r in head[1:] if len(r) == width]) for j in kept]
     # the columns are independent and pyarrow's kernels let go of the GIL: settled on the machine's cores
-    settled = in_parallel(lambda j: _pandas(_column(table.column(j), text[j])), [(j,) for j in range(width)],
-                          table.num_rows * width // 8)
+    settled = in_parallel(lambda k: _pandas(_column(table.column(k), text[k])), [(k,) for k in range(len(text))],
+                          table.num_rows * len(text) // 8)
     df = pd.DataFrame(dict(enumerate(settled)), copy=False)
-    df.columns = header
+    df.columns = [header[j] for j in kept]
     return df
 
 

@@ -39,11 +39,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import StudyError
-from ..io import read_responses, write_json, write_table
+from ..io import write_json, write_table
 from ..io.pseudonyms import pseudonym_key, pseudonymise
 from ..io.writers import atomic_folder, check_output_folder
 from ..scoring import check_ids
 from .manifest import manifest
+from .read_export import read_study_export
 from .schema import Study, load_study
 from .study_instruments import (construct_measures, instrument_specs, score_study, scoring_key,  # noqa: F401
                                 scoring_rules, screen_study)
@@ -90,7 +91,8 @@ def power_at_study_n(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
 
 def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data: bool = False,
-              named_dirs: tuple | None = None, analyses: bool = True) -> StudyResult:
+              named_dirs: tuple | None = None, analyses: bool = True, chunk_rows: int | None = None,
+              progress: bool = False) -> StudyResult:
     """Run a study file end to end (see the module docstring).
 
     Parameters
@@ -112,6 +114,13 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         and writes the processed folder alone (scores, audit, missing, screening, manifest): what a
         notebook that goes on with ``result.analysed`` needs. No report is written then, so giving
         ``reports_dir`` with ``analyses=False`` is refused.
+    chunk_rows : int, optional
+        Read the export N rows at a time, keeping only the columns the study reads (0: read it whole).
+        Default: whole, but in chunks where ``goalscope score`` would chunk the file (above 512 MB, or
+        above a twentieth of the memory available). The outputs are the same bytes either way
+        (:mod:`analysis.pipeline.read_export`).
+    progress : bool, default False
+        Show a progress bar on stderr while reading in chunks.
 
     Examples
     --------
@@ -156,8 +165,7 @@ def run_study(path, processed_dir=None, reports_dir=None, *, allow_outside_data:
         timings[stage] = timings.get(stage, 0.0) + now - clock[0]
         clock[0] = now
 
-    data = read_responses(data_file, sheet=study.sheet, encoding=study.encoding, delimiter=study.delimiter,
-                          qualtrics=study.qualtrics, id_column=study.id, header_row=study.header_row)
+    data = read_study_export(study, data_file, chunk_rows, progress)
     lap("read")
     src = data.attrs.get("source")
     for col in study.identifiers + study.keep + ([study.group] if study.group else []):

@@ -84,7 +84,7 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
 
     out = _csv_output(output)
     audit_to = audit_path(out)
-    bar = _bar(Path(path), progress)
+    bar = progress_bar(Path(path), progress)
     tmp_out, tmp_audit = _temp(out), _temp(audit_to)
     n = 0
     summaries = []
@@ -375,13 +375,14 @@ def _temp(p: Path) -> str:
     return tmp
 
 
-def _bar(path: Path, progress: bool):
-    """A tqdm bar over the file's bytes on stderr, or None."""
+def progress_bar(path: Path, progress: bool, doing: str = "scoring"):
+    """A tqdm bar over the file's bytes on stderr (``"scoring survey.csv"``), or None; its ``update_to(bytes)``
+    is the ``progress`` callable of :func:`analysis.io.chunks.read_chunks`."""
     if not progress:
         return None
     from tqdm import tqdm
 
-    bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc=f"scoring {path.name}", leave=False)
+    bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc=f"{doing} {path.name}", leave=False)
 
     def update_to(done):
         bar.update(done - bar.n)
