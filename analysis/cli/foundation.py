@@ -39,14 +39,11 @@ def register(sub) -> None:
     add_input_options(p)
     add_item_options(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output .csv, .xlsx or .parquet")
-    g = p.add_argument_group("files larger than memory")
-    g.add_argument("--chunk-rows", type=chunk_rows_arg, metavar="N",
-                   help="read a CSV/TSV or SPSS export N rows at a time and write the scores as they come "
-                        "(.csv output); 0 reads the file whole (default: whole, but a CSV/TSV or SPSS file above "
-                        "512 MB, or above a twentieth of the memory available, scored to .csv is read in chunks of "
-                        "1,000,000 cells, e.g. 83,333 rows of 12 columns; a Qualtrics export is read whole)")
-    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show a progress bar on stderr while reading in chunks (default: when stderr is a terminal)")
+    add_chunk_options(p, "files larger than memory",
+                      "read a CSV/TSV or SPSS export N rows at a time and write the scores as they come (.csv "
+                      "output); 0 reads the file whole (default: whole, but a CSV/TSV or SPSS file above 512 MB, or "
+                      "above a twentieth of the memory available, scored to .csv is read in chunks of 1,000,000 "
+                      "cells, e.g. 83,333 rows of 12 columns; a Qualtrics export is read whole)")
     p.set_defaults(func=cmd_score)
 
     p = add_command(
@@ -71,15 +68,20 @@ def register(sub) -> None:
     p.add_argument("--check", action="store_true",
                    help="write nothing: exit 1 when a run would change the outputs in place (a changed raw file, "
                         "key or package version), 0 when they are what a run gives now")
-    g = p.add_argument_group("exports larger than memory")
-    g.add_argument("--chunk-rows", type=chunk_rows_arg, metavar="N",
-                   help="read a CSV/TSV or SPSS export N rows at a time, keeping only the columns the study reads; "
-                        "the outputs are the same bytes; 0 reads it whole (default: whole, but in chunks of 1,000,000 "
-                        "cells where 'goalscope score' would chunk it: above 512 MB, or above a twentieth of the "
-                        "memory available)")
+    add_chunk_options(p, "exports larger than memory",
+                      "read a CSV/TSV or SPSS export N rows at a time, keeping only the columns the study reads; the "
+                      "outputs are the same bytes; 0 reads it whole (default: whole, but in chunks of 1,000,000 cells "
+                      "where 'goalscope score' would chunk it: above 512 MB, or above a twentieth of the memory "
+                      "available)")
+    p.set_defaults(func=cmd_run)
+
+
+def add_chunk_options(p, title: str, chunk_help: str) -> None:
+    """``--chunk-rows N`` and ``--progress`` of a command that reads an export in chunks."""
+    g = p.add_argument_group(title)
+    g.add_argument("--chunk-rows", type=chunk_rows_arg, metavar="N", help=chunk_help)
     g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar on stderr while reading in chunks (default: when stderr is a terminal)")
-    p.set_defaults(func=cmd_run)
 
 
 def cmd_instruments(args) -> int:
