@@ -105,7 +105,9 @@ def read_frame(path, columns=None, *, chunk_rows=None, encoding=None, delimiter=
             _add_user_missing(attrs, df.attrs, rows, first=not parts)
             parts.append(df[keep])
         else:
-            parts.append([_as_arrow(df[c]) for c in keep])
+            parts = parts or [[] for _ in keep]         # the text of each kept column, chunk by chunk
+            for j, c in enumerate(keep):
+                parts[j].append(_as_arrow(df[c]))
             attrs["trailing_delimiters"] = attrs.get("trailing_delimiters", 0) + df.attrs.get("trailing_delimiters", 0)
         rows += len(df)
     if not spss and not attrs.get("trailing_delimiters"):
@@ -124,16 +126,19 @@ def _as_arrow(s: pd.Series):
 
 
 def _settled(parts: list, keep: list, text: set, rows: int) -> pd.DataFrame:
-    """Each column joined over the chunks and settled by the reader's fast-path rule (numbers when every
-    cell is a plain number), as ``fast_csv.read_clean`` settles the columns of a whole file."""
+    """Each column's text (``parts[j]``: its chunks) joined and settled by the reader's fast-path rule
+    (numbers when every cell is a plain number), as ``fast_csv.read_clean`` settles a whole file's columns."""
     import pyarrow as pa
 
     from .fast_csv import _column, _pandas
 
     def one(j):
-        col = pa.chunked_array([chunk[j] for chunk in parts], type=pa.string())
+        col = pa.chunked_array(parts[j], type=pa.string())
+        parts[j] = None                                 # a column's text is let go once it is settled
         return _pandas(_column(col, keep[j] in text))
 
+    if not keep:
+        return pd.DataFrame(index=pd.RangeIndex(rows))
     settled = in_parallel(one, [(j,) for j in range(len(keep))], rows * len(keep) // 8)
     df = pd.DataFrame(dict(enumerate(settled)), copy=False)
     df.columns = keep

@@ -449,7 +449,7 @@ def _frame(p, records, lines, header, names, width, sep, skipped, done, enc, hea
     trailing = _check_widths(records, width, lines, _FileLines(p, enc), sep, p, skipped + done, names)
     columns = list(zip(*records)) if records else [()] * width
     js = range(width) if keep is None else [j for j in range(width) if names[j] in set(keep)]
-    df = pd.DataFrame({j: _text_column(columns[j], names[j] in text) for j in js})
+    df = pd.DataFrame({j: _text_column(columns[j], names[j] in text) for j in js}, index=pd.RangeIndex(len(records)))
     df.columns = [names[j] for j in js]
     df.attrs.update(source=str(p), first_row=2 + skipped + done, format="csv", encoding=enc, delimiter=sep,
                     value_labels={}, column_labels={}, declared_missing={}, qualtrics=False,

@@ -163,7 +163,7 @@ def read_clean(raw: bytes, decoded: str, encoding: str, sep: str, head: list, as
     # the columns are independent and pyarrow's kernels let go of the GIL: settled on the machine's cores
     settled = in_parallel(lambda k: _pandas(_column(table.column(k), text[k])), [(k,) for k in range(len(text))],
                           table.num_rows * len(text) // 8)
-    df = pd.DataFrame(dict(enumerate(settled)), copy=False)
+    df = pd.DataFrame(dict(enumerate(settled)), index=pd.RangeIndex(table.num_rows), copy=False)
     df.columns = [header[j] for j in kept]
     return df
 

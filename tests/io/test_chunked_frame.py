@@ -115,3 +115,10 @@ def test_a_qualtrics_export_is_refused_in_chunks_of_any_size(rows):
     assert read_responses(f).attrs["qualtrics"]
     with pytest.raises(DataError, match=QUALTRICS_REFUSAL):
         list(read_chunks(f, rows))
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_no_columns_kept_still_counts_the_rows(tmp_path, rows):
+    f = tmp_path / "s.csv"
+    f.write_text('id,a\n1,2\n3,"x\ny"\n4,5\n')
+    assert read_frame(f, [], chunk_rows=rows).shape == read_responses(f)[[]].shape == (3, 0)
