@@ -150,3 +150,21 @@ def test_goalscope_run_reads_in_chunks_on_the_command_line(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["run", str(src), "--chunk-rows", "-5"])
     assert "not a whole number of rows" in capsys.readouterr().err
+
+
+def test_a_study_over_an_spss_export_with_user_missing_codes_reads_alike_in_chunks(tmp_path):
+    import pyreadstat
+
+    src = ROOT / "data" / "raw" / "pisa_demo"
+    df = pd.read_csv(src / "responses.csv")
+    for row, col in [(3, "agq_2"), (10, "agq_5"), (500, "agq_7")]:      # in three different chunks of 37 rows
+        df.loc[row, col] = 9
+    pyreadstat.write_sav(df, tmp_path / "responses.sav", missing_ranges={c: [9] for c in ("agq_2", "agq_5", "agq_7")})
+    (tmp_path / "study.yaml").write_text((src / "study.yaml").read_text().replace("data: responses.csv",
+                                                                                 "data: responses.sav"))
+    whole = _run(tmp_path / "study.yaml", tmp_path, "whole", 0)
+    assert _run(tmp_path / "study.yaml", tmp_path, "chunked", 37) == whole
+    audit = pd.read_csv(tmp_path / "whole" / "p" / "audit.csv")
+    assert audit[["row", "column", "reason"]].values.tolist() == [
+        [501, "agq_7", "SPSS user-missing code 9"], [4, "agq_2", "SPSS user-missing code 9"],
+        [11, "agq_5", "SPSS user-missing code 9"]]
