@@ -87,6 +87,7 @@ def read_frame(path, columns=None, *, chunk_rows=None, encoding=None, delimiter=
                         hint="Read it whole (read_responses, or chunk_rows=0 in a study run).")
     text = [c for c in ([id_column] if id_column is not None else []) + list(text_columns or [])]
     spss = p.suffix.lower() in r.SPSS_SUFFIXES
+
     def kept(first):
         if not spss:                    # every column is read as text: the id column's absence is said here
             r.check_text_columns(first, p, text, id_column)

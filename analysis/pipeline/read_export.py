@@ -23,8 +23,8 @@ Read in chunks (:func:`analysis.io.chunked_frame.read_frame`), the run holds one
 the columns :func:`study_columns` names; every step after reading gets the frame a whole read gives
 (those columns of it), so every output is byte-identical (``tests/pipeline/test_run_in_chunks.py``).
 Memory then grows with the rows times the columns the study reads (its screening, reliability and
-models need the item answers of every respondent at once), not with the export's width or its text:
-
+models need the item answers of every respondent at once), not with the export's width or its text.
+The columns read (:func:`study_columns`):
 
 ==========================================  ===========================================================
 the study file names                        columns read
