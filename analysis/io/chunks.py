@@ -478,7 +478,7 @@ class _Kept:
                 self.columns = None
                 return df
             wanted = list(wanted)
-            r.check_text_columns(df, self.p, wanted, None)
+            r.check_text_columns(df, self.p, wanted, None, what=None)
             self.names = [c for c in df.columns if c in set(wanted)]
         if list(df.columns) == self.names:
             return df
@@ -522,6 +522,24 @@ def _spss_chunks(p, chunk_rows, text, id_column, progress, kept):
                 progress(p.stat().st_size * done // max(1, meta.number_rows or done))
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
         raise spss_unreadable(p, exc) from None
+
+
+def progress_bar(path: Path, progress: bool, doing: str = "scoring"):
+    """A tqdm bar over the file's bytes on stderr (``"scoring survey.csv"``), or None; its ``update_to(bytes)``
+    is the ``progress`` callable of :func:`analysis.io.chunks.read_chunks`."""
+    if not progress:
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc=f"{doing} {path.name}", leave=False)
+
+    def update_to(done):
+        bar.update(done - bar.n)
+        if bar.n >= bar.total:
+            bar.refresh()      # tqdm draws at most every 0.1 s: a fast read would otherwise never show 100%
+
+    bar.update_to = update_to
+    return bar
 
 
 def append_csv(df: pd.DataFrame, f, header: bool) -> None:

@@ -221,14 +221,16 @@ def read_responses(path, *, sheet=None, encoding=None, delimiter=None, qualtrics
     return df
 
 
-def check_text_columns(df: pd.DataFrame, p: Path, text, id_column) -> None:
-    """Refuse an id or text column the file does not have, naming the nearest header."""
+def check_text_columns(df: pd.DataFrame, p: Path, text, id_column, what: str | None = "text column") -> None:
+    """Refuse an id or text column the file does not have (``what=None``: a column asked for, named
+    as such), naming the nearest header."""
     absent = [c for c in text if c not in df.columns]
     if absent:
-        what = "id column" if absent[0] == id_column else "text column"
+        what = "id column" if absent[0] == id_column else what
         raise DataError(f"is not in the file (columns: {', '.join(map(str, list(df.columns)[:12]))}"
-                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0], item=f"the {what}",
-                        hint=f"Check the {what}'s name against the header." + near_columns(absent[0], df))
+                        f"{'…' if df.shape[1] > 12 else ''})", file=str(p), column=absent[0],
+                        item=f"the {what}" if what else None,
+                        hint=f"Check the {what or 'column'}'s name against the header." + near_columns(absent[0], df))
 
 
 def _check_header_row(header_row, p: Path, suffix: str) -> int | None:

@@ -137,7 +137,7 @@ def read_study_export(study: Study, data_file: Path, chunk_rows: int | None = No
     if rows is None:
         return read_responses(data_file, sheet=study.sheet, qualtrics=study.qualtrics, **options)
     from ..io.chunked_frame import read_frame
-    from ..scoring.streaming import progress_bar
+    from ..io.chunks import progress_bar
 
     bar = progress_bar(data_file, progress, "reading")
     try:

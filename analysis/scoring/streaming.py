@@ -79,7 +79,7 @@ def score_file(path, instrument, output, *, chunk_rows=None, id_column=None, rea
 
     R: ``readr::read_csv_chunked(f, SideEffectChunkCallback$new(function(x, pos) write.table(psych::scoreFast(keys, x), ...)))``.
     """
-    from ..io.chunks import append_csv, read_chunks
+    from ..io.chunks import append_csv, progress_bar, read_chunks
     from .scorer import audit_frame, audit_path, score, scores_by_row
 
     out = _csv_output(output)
@@ -373,21 +373,3 @@ def _temp(p: Path) -> str:
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(p.name), suffix=".csv", dir=p.parent)
     os.close(fd)
     return tmp
-
-
-def progress_bar(path: Path, progress: bool, doing: str = "scoring"):
-    """A tqdm bar over the file's bytes on stderr (``"scoring survey.csv"``), or None; its ``update_to(bytes)``
-    is the ``progress`` callable of :func:`analysis.io.chunks.read_chunks`."""
-    if not progress:
-        return None
-    from tqdm import tqdm
-
-    bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc=f"{doing} {path.name}", leave=False)
-
-    def update_to(done):
-        bar.update(done - bar.n)
-        if bar.n >= bar.total:
-            bar.refresh()      # tqdm draws at most every 0.1 s: a fast read would otherwise never show 100%
-
-    bar.update_to = update_to
-    return bar

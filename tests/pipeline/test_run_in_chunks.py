@@ -131,8 +131,11 @@ def test_when_a_run_reads_in_chunks(tmp_path, monkeypatch, rows, big, fields, da
     monkeypatch.setattr(chunks_module, "reads_in_chunks", lambda p: big)
     study, data_file = _study(tmp_path, data, **fields)
     if expected == "refused":
-        with pytest.raises(StudyError, match="chunk_rows"):
+        with pytest.raises(StudyError) as err:
             chunk_rows_of(study, data_file, rows)
+        said = flat(str(err.value))
+        assert said.startswith(f"study file '{study.path}': chunk_rows=") if rows == 50 else said.startswith(
+            f"chunk_rows={rows!r} is not a number of rows")
     else:
         assert chunk_rows_of(study, data_file, rows) == expected
 
@@ -149,7 +152,7 @@ def test_goalscope_run_reads_in_chunks_on_the_command_line(tmp_path, capsys):
     assert outs[0] == outs[1]
     with pytest.raises(SystemExit):
         main(["run", str(src), "--chunk-rows", "-5"])
-    assert "not a whole number of rows" in capsys.readouterr().err
+    assert "'-5' is not a whole number of rows" in flat(capsys.readouterr().err)
 
 
 def test_a_study_over_an_spss_export_with_user_missing_codes_reads_alike_in_chunks(tmp_path):
