@@ -52,6 +52,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import GoalscopeError, StudyError
@@ -116,14 +117,14 @@ def chunk_rows_of(study: Study, data_file: Path, chunk_rows: int | None) -> int 
 
     if chunk_rows is None:
         return 0 if not study.qualtrics and reads_in_chunks(data_file) else None
-    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 0:
+    if isinstance(chunk_rows, (bool, np.bool_)) or not isinstance(chunk_rows, (int, np.integer)) or chunk_rows < 0:
         raise StudyError("is not a number of rows", argument="chunk_rows", value=chunk_rows,
                          hint="give a whole number of 1 or more, 0 to read the export whole, or leave it out")
     if chunk_rows and (not can_chunk(data_file) or study.qualtrics):
         raise StudyError("is given, but only CSV/TSV and SPSS exports that are not Qualtrics exports are read in "
                          "chunks", argument="chunk_rows", value=chunk_rows, within=f"study file '{study.path}'",
                          hint="Leave out chunk_rows (or give 0) to read the export whole.")
-    return chunk_rows or None
+    return int(chunk_rows) or None
 
 
 def read_study_export(study: Study, data_file: Path, chunk_rows: int | None = None, progress: bool = False

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -121,6 +122,7 @@ def _study(tmp_path, data="responses.csv", **fields):
     (None, False, {}, "responses.csv", None),                 # default, anything else: whole
     (50, False, {}, "responses.csv", 50),                     # N: chunks of N rows
     (50, False, {}, "responses.sav", 50),                     # an SPSS export too
+    (np.int64(50), False, {}, "responses.csv", 50),           # a numpy whole number is a number of rows
     (50, False, {}, "responses.xlsx", "refused"),             # Excel: refused
     (50, False, {"qualtrics": True}, "responses.csv", "refused"),
     (-1, False, {}, "responses.csv", "refused"),
